@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * config: campaign files and the daemon's own settings.
+ *
+ * Owns the translation of user-written GKeyFile text into validated values:
+ * every key of DESIGN.md, its default, and the error that names the file,
+ * the group, the key, the value and what was expected. Nothing downstream
+ * re-validates what this module accepted.
+ *
+ * Numbers are exact: money in integer cents, factors and rates in
+ * millionths (PD_MILLI = 1 000 000 stands for 1, 6 % is 60 000).
+ */
+#pragma once
+
+#include <glib.h>
+
+#define PD_CONFIG_ERROR (pd_config_error_quark ())
+GQuark pd_config_error_quark (void);
+
+typedef enum {
+  PD_CONFIG_ERROR_IO,      /* the file cannot be read */
+  PD_CONFIG_ERROR_SYNTAX,  /* not GKeyFile syntax */
+  PD_CONFIG_ERROR_INVALID, /* a key's value is rejected */
+} PdConfigError;
+
+/* Fixed-point unit of factors, rates and weights: 1.0 == PD_MILLI. */
+#define PD_MILLI G_GINT64_CONSTANT (1000000)
+
+typedef enum {
+  PD_ROUNDING_UP,
+  PD_ROUNDING_DOWN,
+} PdRounding;
+
+/* The [plan] figures of a campaign (the funnel's inputs). */
+typedef struct {
+  gint64 objective_cents;
+  gint64 average_deal_cents;
+  gint64 proposals_per_deal;    /* millionths */
+  gint64 compensation_factor;   /* millionths */
+  gint64 spontaneous_prospects; /* whole prospects, >= 0 */
+  gint64 accessibility_rate;    /* millionths of 1: 6 % == 60 000 */
+  gint64 contacts_per_prospect; /* millionths */
+  gint64 minutes_per_contact;   /* millionths */
+  PdRounding rounding;
+} PdPlanInput;
+
+/* A call window on the local wall clock, [start_minute, end_minute). */
+typedef struct {
+  guint start_minute; /* minutes after local midnight */
+  guint end_minute;   /* exclusive, > start_minute, <= 24 * 60 */
+} PdWindow;
+
+/* An inclusive range of local dates. */
+typedef struct {
+  GDate first;
+  GDate last;
+} PdDateRange;
+
+/* A dated share of the campaign's contacts that must be done by `date`
+ * (inclusive). The campaign's end is always the last one, at 100 %. */
+typedef struct {
+  GDate date;
+  gint64 share; /* millionths of the rep's contacts: 25 % == 250 000 */
+} PdCheckpoint;
+
+/* Bit (G_DATE_MONDAY - 1) .. (G_DATE_SUNDAY - 1) set for working weekdays. */
+typedef guint8 PdWeekdays;
+#define PD_WEEKDAY_BIT(weekday) ((PdWeekdays) (1u << ((weekday) - 1)))
+
+/* One rep with their calendar fully resolved (campaign values where the
+ * [rep NAME] group says nothing). */
+typedef struct {
+  char *name;
+  gint64 weight;              /* millionths, > 0 */
+  PdWeekdays workdays;
+  GArray *windows;            /* PdWindow, sorted, non-overlapping, owned */
+  guint max_daily_minutes;    /* > 0 */
+  GArray *days_off;           /* PdDateRange, owned */
+} PdRep;
+
+typedef struct {
+  char *id;            /* file name without .conf */
+  char *path;          /* the file it was read from */
+  char *name;
+  GDate start;
+  GDate end;
+  char *timezone;      /* IANA name */
+  GTimeZone *tz;       /* owned */
+  char *currency;      /* ISO 4217 code, e.g. EUR */
+
+  PdPlanInput plan;
+
+  /* [calendar] */
+  GArray *holidays;    /* GDate, explicit dates, owned */
+  gboolean holidays_fr;
+  guint max_block_minutes;
+  guint reminder_minutes;
+
+  GArray *checkpoints; /* PdCheckpoint, strictly increasing, last == end at 100 %, owned */
+  GPtrArray *reps;     /* PdRep*, owned, in file order */
+
+  /* [alerts] */
+  gint64 behind_threshold; /* millionths of 1 */
+  guint daily_check_minute;
+} PdCampaign;
+
+/* Reads and validates one campaign file. The id is the file's base name
+ * without ".conf". Returns a new campaign, or NULL with error set in
+ * PD_CONFIG_ERROR: the message starts with the file name. */
+PdCampaign *pd_config_load_campaign (const char *path, GError **error);
+
+/* Same, from text already in memory (`path` names it in messages). */
+PdCampaign *pd_config_parse_campaign (const char *path,
+                                      const char *text,
+                                      gsize length,
+                                      GError **error);
+
+void pd_campaign_free (PdCampaign *campaign);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCampaign, pd_campaign_free)
+
+/* The rep called `name`, or NULL; its index in campaign->reps is written
+ * to ret_index when not NULL. */
+const PdRep *pd_campaign_find_rep (const PdCampaign *campaign,
+                                   const char *name,
+                                   guint *ret_index);
+
+/* The daemon's settings (prospectd.conf). Paths are absolute, ~ expanded. */
+typedef struct {
+  char *path;            /* the file read, or NULL for built-in defaults */
+  char *campaigns_dir;
+  char *database;
+  char *feeds_dir;
+  char **notify_reps;    /* NULL-terminated; "*" for all; empty for none */
+  gboolean notifications;
+  char *listen;          /* "" = feed server off */
+} PdDaemonConfig;
+
+/* Reads `path`, or when NULL $XDG_CONFIG_HOME/prospectd/prospectd.conf if
+ * it exists, else the built-in defaults. */
+PdDaemonConfig *pd_config_load_daemon (const char *path, GError **error);
+void pd_daemon_config_free (PdDaemonConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonConfig, pd_daemon_config_free)
+
+/* Resolves what the user typed as CAMPAIGN: a path to a file (contains a
+ * '/' or ends in ".conf" and exists), else an id in config->campaigns_dir.
+ * When `campaign` is NULL and the directory holds exactly one campaign, that
+ * one. Returns the path (newly allocated) or NULL with error set. */
+char *pd_config_resolve_campaign (const PdDaemonConfig *config,
+                                  const char *campaign,
+                                  GError **error);
+
+/* The value parsers, exposed for tests and fuzzing. Each returns FALSE
+ * with a message saying what was expected (without the file/key prefix). */
+gboolean pd_parse_amount (const char *text, gint64 *ret_cents, GError **error);
+gboolean pd_parse_decimal (const char *text, gint64 *ret_millionths, GError **error);
+gboolean pd_parse_rate (const char *text, gint64 *ret_millionths, GError **error);
+gboolean pd_parse_duration (const char *text, guint *ret_minutes, GError **error);
+gboolean pd_parse_date (const char *text, GDate *ret_date, GError **error);
+gboolean pd_parse_time_of_day (const char *text, guint *ret_minute, GError **error);
+gboolean pd_parse_windows (const char *text, GArray **ret_windows, GError **error);
+gboolean pd_parse_weekdays (const char *text, PdWeekdays *ret_weekdays, GError **error);

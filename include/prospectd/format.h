@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * format: how prospectd writes numbers, money, rates and durations for
+ * people (and in JSON where an exact decimal matters). Pure.
+ */
+#pragma once
+
+#include <glib.h>
+
+/* 1864 -> "1 864" (space-grouped thousands, as in the method's tables). */
+char *pd_format_count (gint64 value);
+
+/* Millionths as the shortest exact decimal: 2500000 -> "2.5". */
+char *pd_format_decimal (gint64 millionths);
+
+/* A rate in millionths of 1 as a percentage: 45000 -> "4.5%". */
+char *pd_format_rate (gint64 millionths);
+
+/* Cents with the currency: (6000000, "EUR") -> "60 000 €",
+ * (125050, "USD") -> "1 250.50 USD". */
+char *pd_format_money (gint64 cents, const char *currency);
+
+/* Minutes as a duration the campaign file accepts: 90 -> "1h30m",
+ * 120 -> "2h", 45 -> "45m", 0 -> "0m". */
+char *pd_format_duration (gint64 minutes);
+
+/* Minutes as hours and minutes for people: 3728 -> "62 h 08 min". */
+char *pd_format_hours (gint64 minutes);
+
+/* Wall-clock minute of the day: 540 -> "09:00". */
+char *pd_format_time_of_day (guint minute);
+
+/* A GDate as YYYY-MM-DD. */
+char *pd_format_date (const GDate *date);

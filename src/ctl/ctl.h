@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * ctl: what the prospectctl subcommands share — the global options, the
+ * verb table entry, and the one way an error is reported (one line on
+ * stderr, a documented exit code).
+ */
+#pragma once
+
+#include <glib.h>
+#include "prospectd/config.h"
+
+enum {
+  PD_EXIT_OK = 0,
+  PD_EXIT_FAILURE = 1, /* runtime failure */
+  PD_EXIT_USAGE = 2,   /* usage or configuration error */
+  PD_EXIT_BEHIND = 3,  /* status --check: someone is behind */
+};
+
+typedef struct {
+  char *config_path;        /* --config */
+  char *db_path;            /* --db */
+  PdDaemonConfig *config;   /* loaded before the verb runs, owned */
+} PdCtl;
+
+typedef struct {
+  const char *name;
+  const char *parameters;   /* e.g. "[CAMPAIGN]" */
+  const char *summary;
+  GOptionEntry *entries;    /* the verb's own options, or NULL */
+  /* argv holds the positional arguments after the verb name. */
+  int (*run) (PdCtl *ctl, int argc, char **argv);
+} PdVerb;
+
+extern const PdVerb pd_ctl_verb_plan;
+
+/* Prints "prospectctl: MESSAGE" on stderr and returns `code`. */
+int pd_ctl_error (int code, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Loads the campaign named by argv[0] (or the only one configured) into
+ * *ret_campaign; on failure prints the error and returns the exit code
+ * (2 for bad input), else PD_EXIT_OK. */
+int pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campaign);
+
+/* Prints a JSON node to stdout, pretty, with a final newline. */
+void pd_ctl_print_json (void *json_node);

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * prospectctl: the command line for reps and managers.
+ *
+ * Finds the verb (the first argument that is not a global option), then
+ * parses the whole command line with one GOptionContext holding the global
+ * options and the verb's own, so that global options are accepted before or
+ * after the verb. Only wires modules together; each verb lives in its own
+ * file under src/ctl/.
+ */
+#define G_LOG_DOMAIN "prospectctl"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "ctl.h"
+
+static const PdVerb *const verbs[] = {
+  &pd_ctl_verb_plan,
+};
+
+int
+pd_ctl_error (int code, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "prospectctl: %s\n", message);
+  return code;
+}
+
+void
+pd_ctl_print_json (void *json_node)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, json_node);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+int
+pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campaign)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  PdCampaign *campaign;
+
+  if (argc > 1)
+    return pd_ctl_error (PD_EXIT_USAGE, _("unexpected argument '%s'"), argv[1]);
+  path = pd_config_resolve_campaign (ctl->config, argc > 0 ? argv[0] : NULL, &error);
+  if (path == NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+  campaign = pd_config_load_campaign (path, &error);
+  if (campaign == NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+  *ret_campaign = campaign;
+  return PD_EXIT_OK;
+}
+
+static void
+print_usage (void)
+{
+  printf (_("Usage: prospectctl [OPTION…] COMMAND [ARG…]\n\n"
+            "Plan, schedule and track a B2B prospecting campaign.\n\n"
+            "Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    {
+      g_autofree char *call = g_strdup_printf ("%s %s", verbs[i]->name, verbs[i]->parameters);
+      printf ("  %-28s %s\n", call, _(verbs[i]->summary));
+    }
+  printf (_("\nGlobal options (before or after the command):\n"
+            "  --config FILE                daemon configuration (default: $XDG_CONFIG_HOME/prospectd/prospectd.conf)\n"
+            "  --db FILE                    database (default: the configuration's, else $XDG_DATA_HOME/prospectd/prospectd.db)\n"
+            "  -h, --help                   show help (COMMAND --help for a command's options)\n"
+            "  --version                    show the version\n\n"
+            "Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error,\n"
+            "3 behind target (status --check).\n\n"
+            "See prospectctl(1).\n"));
+}
+
+/* Index of the verb name in argv, skipping global options and their
+ * values; 0 when there is none. */
+static int
+find_verb (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--config") || g_str_equal (argv[i], "--db"))
+        {
+          i++;
+          continue;
+        }
+      if (g_str_equal (argv[i], "--"))
+        return i + 1 < argc ? i + 1 : 0;
+      if (argv[i][0] != '-')
+        return i;
+    }
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) args = NULL;
+  gboolean version = FALSE;
+  PdCtl ctl = { 0 };
+  const PdVerb *verb = NULL;
+  int verb_index;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  verb_index = find_verb (argc, argv);
+  if (verb_index > 0)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+        if (g_str_equal (verbs[i]->name, argv[verb_index]))
+          verb = verbs[i];
+      if (verb == NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, _("unknown command '%s' (see prospectctl --help)"),
+                             argv[verb_index]);
+    }
+  else
+    {
+      for (int i = 1; i < argc; i++)
+        if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+          {
+            print_usage ();
+            return PD_EXIT_OK;
+          }
+    }
+
+  GOptionEntry global_entries[] = {
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &ctl.config_path, N_("Daemon configuration file"), N_("FILE") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &ctl.db_path, N_("Database file"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autofree char *parameter = verb != NULL ? g_strdup_printf ("%s %s", verb->name, verb->parameters)
+                                            : g_strdup ("COMMAND [ARG…]");
+  context = g_option_context_new (parameter);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  /* One list: the verb's options first, then the global ones. */
+  g_autoptr (GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  for (const GOptionEntry *e = verb != NULL ? verb->entries : NULL; e != NULL && e->long_name != NULL; e++)
+    g_array_append_val (entries, *e);
+  g_array_append_vals (entries, global_entries, G_N_ELEMENTS (global_entries) - 1);
+  g_option_context_add_main_entries (context, (GOptionEntry *) entries->data, GETTEXT_PACKAGE);
+  if (verb != NULL)
+    g_option_context_set_summary (context, _(verb->summary));
+  g_option_context_set_description (context, _("See prospectctl(1)."));
+
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      status = pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+      goto out;
+    }
+  if (version)
+    {
+      printf ("prospectctl %s\n", PD_VERSION);
+      status = PD_EXIT_OK;
+      goto out;
+    }
+  if (verb == NULL)
+    {
+      status = pd_ctl_error (PD_EXIT_USAGE, _("no command given (see prospectctl --help)"));
+      goto out;
+    }
+
+  ctl.config = pd_config_load_daemon (ctl.config_path, &error);
+  if (ctl.config == NULL)
+    {
+      status = pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+      goto out;
+    }
+
+  /* args is now: program, verb, positional arguments. */
+  {
+    int count = (int) g_strv_length (args);
+    int first = 1;
+    while (first < count && !g_str_equal (args[first], verb->name))
+      first++;
+    status = verb->run (&ctl, count - first - 1, args + first + 1);
+  }
+
+out:
+  g_free (ctl.config_path);
+  g_free (ctl.db_path);
+  pd_daemon_config_free (ctl.config);
+  return status;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * format: numbers, money, rates and durations written for people.
+ */
+#define G_LOG_DOMAIN "prospectd-format"
+
+#include <string.h>
+
+#include "prospectd/format.h"
+
+char *
+pd_format_count (gint64 value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                             value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value);
+  GString *out = g_string_new (value < 0 ? "-" : "");
+  gsize length = strlen (digits);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (i > 0 && (length - i) % 3 == 0)
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* value / 10^decimals as the shortest exact decimal. */
+static char *
+format_scaled (gint64 value, guint decimals)
+{
+  gint64 scale = 1;
+  for (guint i = 0; i < decimals; i++)
+    scale *= 10;
+
+  guint64 magnitude = value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value;
+  guint64 integer = magnitude / (guint64) scale;
+  guint64 fraction = magnitude % (guint64) scale;
+  GString *out = g_string_new (value < 0 ? "-" : "");
+
+  g_string_append_printf (out, "%" G_GUINT64_FORMAT, integer);
+  if (fraction != 0)
+    {
+      g_string_append_printf (out, ".%0*" G_GUINT64_FORMAT, (int) decimals, fraction);
+      while (out->str[out->len - 1] == '0')
+        g_string_truncate (out, out->len - 1);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+pd_format_decimal (gint64 millionths)
+{
+  return format_scaled (millionths, 6);
+}
+
+char *
+pd_format_rate (gint64 millionths)
+{
+  g_autofree char *percent = format_scaled (millionths, 4);
+  return g_strconcat (percent, "%", NULL);
+}
+
+char *
+pd_format_money (gint64 cents, const char *currency)
+{
+  g_autofree char *units = pd_format_count (cents / 100);
+  gint64 rest = cents % 100;
+  const char *symbol = g_str_equal (currency, "EUR") ? "€" : currency;
+
+  if (rest != 0)
+    return g_strdup_printf ("%s.%02d %s", units, (int) (rest < 0 ? -rest : rest), symbol);
+  return g_strdup_printf ("%s %s", units, symbol);
+}
+
+char *
+pd_format_duration (gint64 minutes)
+{
+  if (minutes >= 60 && minutes % 60 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "h", minutes / 60);
+  if (minutes > 60)
+    return g_strdup_printf ("%" G_GINT64_FORMAT "h%02" G_GINT64_FORMAT "m", minutes / 60, minutes % 60);
+  return g_strdup_printf ("%" G_GINT64_FORMAT "m", minutes);
+}
+
+char *
+pd_format_hours (gint64 minutes)
+{
+  g_autofree char *hours = pd_format_count (minutes / 60);
+  return g_strdup_printf ("%s h %02d min", hours, (int) (minutes % 60));
+}
+
+char *
+pd_format_time_of_day (guint minute)
+{
+  return g_strdup_printf ("%02u:%02u", minute / 60, minute % 60);
+}
+
+char *
+pd_format_date (const GDate *date)
+{
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
+                          g_date_get_month (date), g_date_get_day (date));
+}
