@@ -17,12 +17,14 @@ USERUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemduserunitdir systemd 
 PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libnotify
 TEST_PKGS := cmocka
 
-# Debian packages: what `deps` installs when something is missing.
-DEB_BUILD := build-essential pkg-config gettext libglib2.0-dev libjson-glib-dev \
-             libical-dev libsqlite3-dev libnotify-dev
-DEB_TEST  := libcmocka-dev python3-icalendar python3-dbusmock dbus \
-             dbus-daemon sqlite3 valgrind groff-base man-db systemd
-DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
+# What `deps` checks, and the Debian package that provides it when missing:
+#   pc:MODULE (pkg-config), cmd:PROGRAM (on PATH), py:MODULE (Debian's python3).
+DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
+        pc:glib-2.0=libglib2.0-dev pc:gio-unix-2.0=libglib2.0-dev \
+        pc:json-glib-1.0=libjson-glib-dev pc:libical=libical-dev \
+        pc:sqlite3=libsqlite3-dev pc:libnotify=libnotify-dev pc:cmocka=libcmocka-dev \
+        py:icalendar=python3-icalendar py:dbusmock=python3-dbusmock \
+        cmd:dbus-run-session=dbus-daemon cmd:valgrind=valgrind cmd:groff=groff-base
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)
@@ -60,7 +62,7 @@ TEST_SRCS   := $(wildcard tests/test-*.c)
 MODULE_OBJS := $(MODULE_SRCS:%.c=$(BUILD)/%.o)
 CTL_OBJS    := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS   := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
-BINS        := $(BUILD)/prospectd $(BUILD)/prospectctl
+BINS        := $(BUILD)/prospectctl $(if $(wildcard src/prospectd.c),$(BUILD)/prospectd)
 
 .PHONY: all deps run check _check _run install uninstall clean pkgcheck
 all: $(BINS)
@@ -70,8 +72,13 @@ all: $(BINS)
 # and elsewhere prints the list to install by hand.
 deps:
 	@missing=""; \
-	for p in $(DEB_ALL); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	for dep in $(DEPS); do \
+	  what=$${dep%%=*}; package=$${dep#*=}; name=$${what#*:}; \
+	  case $$what in \
+	    pc:*) $(PKG_CONFIG) --exists $$name 2>/dev/null ;; \
+	    cmd:*) command -v $$name >/dev/null 2>&1 ;; \
+	    py:*) /usr/bin/python3 -c "import $$name" >/dev/null 2>&1 ;; \
+	  esac || case " $$missing " in *" $$package "*) ;; *) missing="$$missing $$package" ;; esac; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then \
@@ -84,7 +91,7 @@ deps:
 
 pkgcheck:
 	@$(PKG_CONFIG) --exists --print-errors $(PKGS) || \
-	  { echo "error: missing libraries; run 'make deps' (Debian: $(DEB_BUILD))" >&2; exit 1; }
+	  { echo "error: missing libraries; run 'make deps'" >&2; exit 1; }
 
 # ---------------------------------------------------------------- build
 $(BUILD)/%.o: %.c | pkgcheck
@@ -119,13 +126,14 @@ _check: $(BINS) $(TEST_BINS)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-all $(TEST_BINS)
 
 # ---------------------------------------------------------------- install
+UNITS := $(wildcard systemd/*.service)
 install: $(BINS)
-	install -D -m 0755 $(BUILD)/prospectd $(DESTDIR)$(BINDIR)/prospectd
-	install -D -m 0755 $(BUILD)/prospectctl $(DESTDIR)$(BINDIR)/prospectctl
+	for b in $(BINS); do install -D -m 0755 $$b $(DESTDIR)$(BINDIR)/$${b##*/}; done
 	for m in man/*.[0-9]; do \
 	  install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
-	install -D -m 0644 systemd/prospectd.service $(DESTDIR)$(USERUNITDIR)/prospectd.service
-	sed -i 's|@BINDIR@|$(BINDIR)|g' $(DESTDIR)$(USERUNITDIR)/prospectd.service
+	for u in $(UNITS); do \
+	  install -D -m 0644 $$u $(DESTDIR)$(USERUNITDIR)/$${u##*/}; \
+	  sed -i 's|@BINDIR@|$(BINDIR)|g' $(DESTDIR)$(USERUNITDIR)/$${u##*/}; done
 	@# An installed configuration file is never overwritten.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/prospectd/prospectd.conf ] || \
 	  install -D -m 0644 config/prospectd.conf $(DESTDIR)$(SYSCONFDIR)/prospectd/prospectd.conf

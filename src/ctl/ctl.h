@@ -43,3 +43,17 @@ int pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_ca
 
 /* Prints a JSON node to stdout, pretty, with a final newline. */
 void pd_ctl_print_json (void *json_node);
+
+#include "prospectd/plan.h"
+#include "prospectd/schedule.h"
+
+extern const PdVerb pd_ctl_verb_schedule;
+extern const PdVerb pd_ctl_verb_export;
+
+/* Computes the plan and the baseline schedule of `campaign`. On failure
+ * prints the error (prefixed by the campaign file) and returns exit code 2:
+ * an infeasible schedule is a configuration problem. */
+int pd_ctl_build_schedule (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **ret_schedule);
+
+/* Parses a --from/--to style date option; NULL text leaves ret_date invalid. */
+int pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date);

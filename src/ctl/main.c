@@ -20,6 +20,8 @@
 
 static const PdVerb *const verbs[] = {
   &pd_ctl_verb_plan,
+  &pd_ctl_verb_schedule,
+  &pd_ctl_verb_export,
 };
 
 int
@@ -64,6 +66,34 @@ pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campai
   if (campaign == NULL)
     return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
   *ret_campaign = campaign;
+  return PD_EXIT_OK;
+}
+
+int
+pd_ctl_build_schedule (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **ret_schedule)
+{
+  g_autoptr (GError) error = NULL;
+  PdSchedule *schedule;
+
+  if (!pd_plan_compute (&campaign->plan, ret_plan, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
+  schedule = pd_schedule_build (campaign, ret_plan, &error);
+  if (schedule == NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+  *ret_schedule = schedule;
+  return PD_EXIT_OK;
+}
+
+int
+pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_date_clear (ret_date, 1);
+  if (text == NULL)
+    return PD_EXIT_OK;
+  if (!pd_parse_date (text, ret_date, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s %s: %s", option, text, error->message);
   return PD_EXIT_OK;
 }
 

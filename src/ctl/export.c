@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * prospectctl export: writes the iCalendar feeds of a campaign, one per
+ * rep, under the configured feed directory (or --dir), or one feed to a
+ * file or stdout (-o). A feed is rewritten only when its content changed;
+ * the previous feed keeps SEQUENCE and DTSTAMP of unchanged events.
+ */
+#define G_LOG_DOMAIN "prospectctl"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gi18n.h>
+
+#include "ctl.h"
+#include "prospectd/feed.h"
+#include "prospectd/ics.h"
+
+static char *opt_rep;
+static char *opt_output;
+static char *opt_dir;
+
+static GOptionEntry entries[] = {
+  { "rep", 0, 0, G_OPTION_ARG_STRING, &opt_rep, N_("Only this rep's feed"), N_("REP") },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("Write the feed to FILE (- for stdout); needs --rep with several reps"), N_("FILE") },
+  { "dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_dir, N_("Feed directory (default: the configured feeds directory)"), N_("DIR") },
+  G_OPTION_ENTRY_NULL
+};
+
+/* The revision time of a baseline: when the campaign file last changed.
+ * Used only for DTSTAMP of new or changed events, so regenerating an
+ * unchanged schedule is byte-identical. */
+static gint64
+campaign_revision_time (const PdCampaign *campaign)
+{
+  struct stat st;
+
+  return stat (campaign->path, &st) == 0 ? (gint64) st.st_mtime : 0;
+}
+
+static int
+export_one (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
+            const char *path, const char *previous_path)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *previous = NULL;
+  g_autofree char *text = NULL;
+  gboolean changed = FALSE;
+
+  if (previous_path != NULL)
+    g_file_get_contents (previous_path, &previous, NULL, NULL);
+  text = pd_ics_render (campaign, schedule, rep_index, previous, campaign_revision_time (campaign), &error);
+  if (text == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
+
+  if (g_str_equal (path, "-"))
+    {
+      fputs (text, stdout);
+      return fflush (stdout) == 0 ? PD_EXIT_OK : pd_ctl_error (PD_EXIT_FAILURE, _("cannot write to stdout"));
+    }
+  if (!pd_feed_write (path, text, strlen (text), &changed, &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  printf (changed ? _("%s: %s written\n") : _("%s: %s unchanged\n"), rep->name, path);
+  return PD_EXIT_OK;
+}
+
+static int
+run (PdCtl *ctl, int argc, char **argv)
+{
+  g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdSchedule) schedule = NULL;
+  PdPlan plan;
+  guint rep_index = 0;
+  int status;
+
+  if (opt_output != NULL && opt_dir != NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, _("-o and --dir exclude each other"));
+  if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
+    return status;
+  if (opt_rep != NULL && pd_campaign_find_rep (campaign, opt_rep, &rep_index) == NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
+  if (opt_output != NULL && opt_rep == NULL && campaign->reps->len > 1)
+    return pd_ctl_error (PD_EXIT_USAGE, _("-o writes one feed: name the rep with --rep"));
+  if ((status = pd_ctl_build_schedule (campaign, &plan, &schedule)) != PD_EXIT_OK)
+    return status;
+
+  const char *feeds_dir = opt_dir != NULL ? opt_dir : ctl->config->feeds_dir;
+  if (opt_output != NULL)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
+      g_autofree char *default_path = pd_feed_path (feeds_dir, campaign->id, rep->name);
+      const char *previous = g_str_equal (opt_output, "-") ? default_path : opt_output;
+      return export_one (campaign, schedule, rep_index, opt_output, previous);
+    }
+
+  for (guint i = 0; i < campaign->reps->len; i++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, i);
+      g_autofree char *path = pd_feed_path (feeds_dir, campaign->id, rep->name);
+
+      if (opt_rep != NULL && i != rep_index)
+        continue;
+      if ((status = export_one (campaign, schedule, i, path, path)) != PD_EXIT_OK)
+        return status;
+    }
+  return PD_EXIT_OK;
+}
+
+const PdVerb pd_ctl_verb_export = {
+  "export", "[CAMPAIGN]", N_("Write the iCalendar feeds"), entries, run,
+};
