@@ -57,3 +57,15 @@ int pd_ctl_build_schedule (const PdCampaign *campaign, PdPlan *ret_plan, PdSched
 
 /* Parses a --from/--to style date option; NULL text leaves ret_date invalid. */
 int pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date);
+
+#include "prospectd/store.h"
+
+extern const PdVerb pd_ctl_verb_log;
+extern const PdVerb pd_ctl_verb_activity;
+
+/* Opens the database: --db, else the configuration's. Prints the error and
+ * returns its exit code (1) on failure. */
+int pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store);
+
+/* Today in the campaign's time zone. */
+void pd_ctl_today (const PdCampaign *campaign, GDate *ret_date);

@@ -22,6 +22,8 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_plan,
   &pd_ctl_verb_schedule,
   &pd_ctl_verb_export,
+  &pd_ctl_verb_log,
+  &pd_ctl_verb_activity,
 };
 
 int
@@ -95,6 +97,29 @@ pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date)
   if (!pd_parse_date (text, ret_date, &error))
     return pd_ctl_error (PD_EXIT_USAGE, "%s %s: %s", option, text, error->message);
   return PD_EXIT_OK;
+}
+
+int
+pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store)
+{
+  g_autoptr (GError) error = NULL;
+  const char *path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
+  PdStore *store = pd_store_open (path, &error);
+
+  if (store == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  *ret_store = store;
+  return PD_EXIT_OK;
+}
+
+void
+pd_ctl_today (const PdCampaign *campaign, GDate *ret_date)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now (campaign->tz);
+
+  g_date_clear (ret_date, 1);
+  g_date_set_dmy (ret_date, (GDateDay) g_date_time_get_day_of_month (now),
+                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
 }
 
 static void

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * feed: where the iCalendar feeds live and how they are written.
+ *
+ * One file per (campaign, rep): <feeds dir>/<campaign id>/<rep>.ics, the
+ * feeds dir defaulting to $XDG_DATA_HOME/prospectd/feeds. A feed is
+ * replaced atomically (temporary file in the same directory, fsync,
+ * rename, fsync of the directory) and only when its content changed, so
+ * readers (calendar clients, the feed server) see either the old or the
+ * new file, whole, and an unchanged feed keeps its mtime (HTTP caching).
+ */
+#pragma once
+
+#include <glib.h>
+
+#define PD_FEED_ERROR (pd_feed_error_quark ())
+GQuark pd_feed_error_quark (void);
+
+typedef enum {
+  PD_FEED_ERROR_IO,      /* a system call failed; the message names path and cause */
+  PD_FEED_ERROR_INVALID, /* a name that is not a plain file name */
+} PdFeedError;
+
+/* $XDG_DATA_HOME/prospectd/feeds (GLib's g_get_user_data_dir()).
+ * Returns a new string. */
+char *pd_feed_default_dir (void);
+
+/* <feeds_dir>/<campaign_id>/<rep>.ics, a new string; or NULL when
+ * campaign_id or rep is not a plain file name (empty, ".", "..", or
+ * containing '/'), so that no name can leave feeds_dir. */
+char *pd_feed_path (const char *feeds_dir, const char *campaign_id, const char *rep);
+
+/* Replaces the file at `path` with `length` bytes of `contents`, unless it
+ * already holds exactly those bytes: then the file is not touched (same
+ * inode, same mtime) and *ret_changed is FALSE.
+ *
+ * Missing parent directories are created with mode 0700; an existing one
+ * is used as it is (a read-only one is an error). The new file has mode
+ * 0644. On failure returns FALSE with `error` set (PD_FEED_ERROR_IO) naming
+ * the path and strerror(errno); the old file is then untouched and no
+ * temporary file is left behind, except when the final fsync of the
+ * directory fails (the new file is in place but may not survive a crash).
+ * ret_changed (nullable) is written only on success. */
+gboolean pd_feed_write (const char *path,
+                        const char *contents,
+                        gsize length,
+                        gboolean *ret_changed,
+                        GError **error);

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * ics: a rep's call blocks as an iCalendar feed (RFC 5545), and back.
+ *
+ * The only module that speaks libical. It owns the feed's text: one
+ * VCALENDAR per (campaign, rep) with a clean VTIMEZONE whose TZID is the
+ * plain IANA name, one VEVENT per block (no RRULE) at the block's local
+ * wall time, and a DISPLAY VALARM at the campaign's reminder lead time.
+ * All escaping and folding is libical's.
+ *
+ * Event UIDs are stable across regenerations and name the block:
+ *
+ *     <YYYYMMDD>-<block index>-<rep>@<campaign id>.prospectd
+ *
+ * e.g. 20270104-1-alice@example.prospectd, where <rep> and <campaign id>
+ * are percent-encoded (every byte outside A-Z a-z 0-9 - . _ ~).
+ *
+ * Regenerating a feed is byte-identical when nothing changed: the wall
+ * clock is never read. The caller passes the previous feed and a revision
+ * time; an event whose DTSTART, DTEND, SUMMARY and DESCRIPTION are those
+ * of the previous feed keeps its SEQUENCE and DTSTAMP, a changed one gets
+ * SEQUENCE + 1 and DTSTAMP = revision time, a new one SEQUENCE 0 and
+ * DTSTAMP = revision time.
+ *
+ * Pure of file I/O. Not thread-safe: libical's built-in time zones are
+ * process-wide; call pd_ics_shutdown() once at exit.
+ */
+#pragma once
+
+#include <glib.h>
+#include "prospectd/config.h"
+#include "prospectd/schedule.h"
+
+#define PD_ICS_ERROR (pd_ics_error_quark ())
+GQuark pd_ics_error_quark (void);
+
+typedef enum {
+  PD_ICS_ERROR_ZONE,    /* the campaign's time zone is unknown to libical */
+  PD_ICS_ERROR_INVALID, /* arguments out of range (rep index, dates) */
+  PD_ICS_ERROR_PARSE,   /* text that is not a readable iCalendar feed */
+} PdIcsError;
+
+/* One VEVENT read back from a feed. Times are what the feed says on the
+ * wall clock of `tzid`; no conversion to instants is made here (GLib is
+ * the time-zone authority: see workcal.h). */
+typedef struct {
+  char *uid;
+  char *tzid;           /* DTSTART's TZID parameter; NULL when UTC or floating */
+  gboolean utc;         /* DTSTART was written in UTC ("Z") */
+  GDate start_date;     /* local date of DTSTART */
+  guint start_minute;   /* local minutes after midnight (seconds dropped) */
+  GDate end_date;       /* local date of DTEND (invalid when absent) */
+  guint end_minute;
+  gint64 dtstamp;       /* unix seconds (DTSTAMP is UTC); 0 when absent */
+  gint64 sequence;      /* 0 when absent */
+  char *summary;        /* unescaped, NULL when absent */
+  char *description;    /* unescaped, NULL when absent */
+  gboolean has_alarm;   /* a VALARM with ACTION:DISPLAY */
+  gint alarm_minutes;   /* its lead time: TRIGGER:-PT10M gives 10 */
+} PdIcsEvent;
+
+/* Frees the fields of `event` (not the struct): the clear function of the
+ * arrays returned by pd_ics_parse_events(). */
+void pd_ics_event_clear (PdIcsEvent *event);
+
+/* The UID of the block (see above). Returns a new string. */
+char *pd_ics_block_uid (const PdCampaign *campaign,
+                        const PdBlock *block);
+
+/* Renders the feed of rep `rep_index` (into campaign->reps): every block
+ * of `schedule` for that rep, in schedule order.
+ *
+ * `previous_feed` (nullable) is the text this function returned last time
+ * for the same campaign and rep; SEQUENCE and DTSTAMP are carried over as
+ * described above. An unreadable previous feed, or events in it that
+ * cannot be read, count as absent (their blocks are "new"): the feed is
+ * regenerated rather than stuck. `revision_time` (unix seconds) is the
+ * DTSTAMP of new and changed events.
+ *
+ * Returns the NUL-terminated text (CRLF line ends), to free with g_free(),
+ * or NULL with `error` set in PD_ICS_ERROR: ZONE when the campaign's zone
+ * is not known to libical, INVALID for a rep index out of range. */
+char *pd_ics_render (const PdCampaign *campaign,
+                     const PdSchedule *schedule,
+                     guint rep_index,
+                     const char *previous_feed,
+                     gint64 revision_time,
+                     GError **error);
+
+/* Reads the VEVENTs of a feed, one at a time (the feed is never held as one
+ * tree). Returns a new GArray of PdIcsEvent, in feed order, that clears its
+ * elements when freed; or NULL with `error` set (PD_ICS_ERROR_PARSE) when
+ * the text is not a VCALENDAR or an event has no UID, no DTSTART or a
+ * property libical cannot parse. */
+GArray *pd_ics_parse_events (const char *text, GError **error);
+
+/* Frees libical's built-in time zones. Call once, at program exit, after
+ * the last pd_ics_* call. */
+void pd_ics_shutdown (void);

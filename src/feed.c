@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * feed: feed file paths and atomic, change-only writes.
+ *
+ * A write compares the bytes already on disk first (size, then content,
+ * streamed) and does nothing when they are equal. Otherwise the new text
+ * goes to a hidden temporary file in the target's directory (same file
+ * system, so rename() is atomic), is flushed with fsync(), made 0644 and
+ * renamed over the target; the directory is fsync'ed so the rename itself
+ * survives a crash. Every failure removes the temporary file.
+ */
+#define G_LOG_DOMAIN "prospectd-feed"
+
+#include "prospectd/feed.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK (pd-feed-error-quark, pd_feed_error)
+
+#define COMPARE_CHUNK (64 * 1024)
+
+char *
+pd_feed_default_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "prospectd", "feeds", NULL);
+}
+
+static gboolean
+is_plain_name (const char *name)
+{
+  return name != NULL && *name != '\0'
+         && strcmp (name, ".") != 0 && strcmp (name, "..") != 0
+         && strchr (name, '/') == NULL;
+}
+
+char *
+pd_feed_path (const char *feeds_dir, const char *campaign_id, const char *rep)
+{
+  g_autofree char *file_name = NULL;
+
+  g_return_val_if_fail (feeds_dir != NULL, NULL);
+
+  if (!is_plain_name (campaign_id) || !is_plain_name (rep))
+    return NULL;
+  file_name = g_strconcat (rep, ".ics", NULL);
+  return g_build_filename (feeds_dir, campaign_id, file_name, NULL);
+}
+
+/* A macro, so that the compiler checks each translated format. */
+#define set_io_error(error, saved_errno, format, path) \
+  g_set_error ((error), PD_FEED_ERROR, PD_FEED_ERROR_IO, (format), (path), \
+               g_strerror (saved_errno))
+
+/* Whether `path` is a regular file holding exactly `contents`. A missing
+ * file is simply "not the same"; any other failure to read it is an
+ * error, since renaming over it would likely fail too. */
+static gboolean
+file_has_contents (const char *path,
+                   const char *contents,
+                   gsize length,
+                   gboolean *ret_same,
+                   GError **error)
+{
+  g_autofree char *buffer = NULL;
+  struct stat info;
+  gsize offset = 0;
+  gboolean same = TRUE;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        {
+          *ret_same = FALSE;
+          return TRUE;
+        }
+      set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
+      return FALSE;
+    }
+  if (fstat (fd, &info) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
+      return FALSE;
+    }
+  if (!S_ISREG (info.st_mode) || (guint64) info.st_size != (guint64) length)
+    {
+      close (fd);
+      *ret_same = FALSE;
+      return TRUE;
+    }
+
+  buffer = g_malloc (COMPARE_CHUNK);
+  while (same && offset < length)
+    {
+      gssize got = read (fd, buffer, MIN ((gsize) COMPARE_CHUNK, length - offset));
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
+          return FALSE;
+        }
+      if (got == 0) /* shrank while we read: not the same */
+        same = FALSE;
+      else if (memcmp (buffer, contents + offset, (gsize) got) != 0)
+        same = FALSE;
+      offset += (gsize) got;
+    }
+  close (fd);
+  *ret_same = same;
+  return TRUE;
+}
+
+static gboolean
+write_all (int fd, const char *contents, gsize length)
+{
+  while (length > 0)
+    {
+      gssize written = write (fd, contents, MIN (length, (gsize) G_MAXSSIZE));
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written < 0)
+        return FALSE;
+      if (written == 0)
+        {
+          errno = EIO;
+          return FALSE;
+        }
+      contents += written;
+      length -= (gsize) written;
+    }
+  return TRUE;
+}
+
+/* Makes a rename in `directory` durable. File systems that cannot fsync a
+ * directory say EINVAL: there is nothing more to do there. */
+static gboolean
+sync_directory (const char *directory, GError **error)
+{
+  int fd = open (directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int saved_errno;
+
+  if (fd < 0)
+    {
+      set_io_error (error, errno, _("Cannot open directory '%s': %s"), directory);
+      return FALSE;
+    }
+  if (fsync (fd) == 0 || errno == EINVAL)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved_errno = errno;
+  close (fd);
+  set_io_error (error, saved_errno, _("Cannot sync directory '%s': %s"), directory);
+  return FALSE;
+}
+
+gboolean
+pd_feed_write (const char *path,
+               const char *contents,
+               gsize length,
+               gboolean *ret_changed,
+               GError **error)
+{
+  g_autofree char *directory = NULL;
+  g_autofree char *base_name = NULL;
+  g_autofree char *temp_path = NULL;
+  gboolean same = FALSE;
+  int saved_errno;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!file_has_contents (path, contents != NULL ? contents : "", length, &same, error))
+    return FALSE;
+  if (same)
+    {
+      if (ret_changed != NULL)
+        *ret_changed = FALSE;
+      return TRUE;
+    }
+
+  directory = g_path_get_dirname (path);
+  base_name = g_path_get_basename (path);
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      set_io_error (error, errno, _("Cannot create directory '%s': %s"), directory);
+      return FALSE;
+    }
+
+  /* Hidden, and without the .ics suffix: nothing serves it by mistake. */
+  temp_path = g_strdup_printf ("%s/.%s.XXXXXX", directory, base_name);
+  fd = g_mkstemp_full (temp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_io_error (error, errno, _("Cannot create a temporary file for feed '%s': %s"), path);
+      return FALSE;
+    }
+
+  if (!write_all (fd, contents, length))
+    {
+      saved_errno = errno;
+      set_io_error (error, saved_errno, _("Cannot write feed '%s': %s"), path);
+      goto fail_open;
+    }
+  /* Before fsync(), so the mode is as durable as the bytes. */
+  if (fchmod (fd, 0644) != 0)
+    {
+      saved_errno = errno;
+      set_io_error (error, saved_errno, _("Cannot set the mode of feed '%s': %s"), path);
+      goto fail_open;
+    }
+  if (fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      set_io_error (error, saved_errno, _("Cannot write feed '%s' to disk: %s"), path);
+      goto fail_open;
+    }
+  if (close (fd) != 0)
+    {
+      saved_errno = errno;
+      set_io_error (error, saved_errno, _("Cannot write feed '%s': %s"), path);
+      goto fail_closed;
+    }
+  if (rename (temp_path, path) != 0)
+    {
+      saved_errno = errno;
+      set_io_error (error, saved_errno, _("Cannot replace feed '%s': %s"), path);
+      goto fail_closed;
+    }
+
+  if (!sync_directory (directory, error))
+    return FALSE;
+  if (ret_changed != NULL)
+    *ret_changed = TRUE;
+  return TRUE;
+
+fail_open:
+  close (fd);
+fail_closed:
+  g_unlink (temp_path);
+  return FALSE;
+}
