@@ -46,11 +46,13 @@ GArray *pd_workcal_available_days (const PdCampaign *campaign,
 
 /* The rep's call windows on `date` (a new GArray of PdWindow, wall-clock
  * minutes), with the minutes that do not exist that day in the campaign's
- * zone removed (a window crossing the gap is split in two). */
+ * zone removed (a window crossing the gap is split in two, one inside it
+ * disappears). A repeated (fall-back) hour is kept once, as wall time. */
 GArray *pd_workcal_day_windows (const PdCampaign *campaign,
                                 const PdRep *rep,
                                 const GDate *date);
 
 /* The instant of local wall time `minute` (0..1440) on `date` in `tz`,
- * by the rule above. minute == 1440 is midnight of the next day. */
+ * by the rule above, as a new GDateTime in `tz`. minute == 1440 is
+ * midnight of the next day. */
 GDateTime *pd_workcal_local_instant (GTimeZone *tz, const GDate *date, guint minute);

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * schedule: from a plan to daily call blocks (DESIGN.md, "Scheduling
+ * rules"; include/prospectd/schedule.h).
+ *
+ * Owns the split of a plan's contacts across reps, the per-day load of each
+ * rep along the checkpoint curve, the call blocks of each day, the capacity
+ * check and its error, and the catch-up re-spread. Pure: the campaign and
+ * the plan in, a new schedule out; every count is an exact integer (products
+ * in 128 bits, as in plan.c), so that tests can state exact blocks.
+ */
+#define G_LOG_DOMAIN "prospectd-schedule"
+
+#include <glib/gi18n.h>
+
+#include "prospectd/schedule.h"
+#include "prospectd/workcal.h"
+
+G_DEFINE_QUARK (pd-schedule-error-quark, pd_schedule_error)
+
+__extension__ typedef __int128 wide;
+
+/* a * b / d for a, b >= 0 and d > 0, rounded down or up, saturated at
+ * G_MAXINT64 (counts that large fail the capacity check anyway). */
+static gint64
+muldiv (gint64 a, gint64 b, gint64 d, gboolean round_up)
+{
+  wide product = (wide) a * (wide) b;
+  wide quotient = product / d;
+  if (round_up && product % d != 0)
+    quotient += 1;
+  return quotient > G_MAXINT64 ? G_MAXINT64 : (gint64) quotient;
+}
+
+static PdSchedule *
+schedule_new (void)
+{
+  PdSchedule *schedule = g_new0 (PdSchedule, 1);
+  schedule->rep_contacts = g_array_new (FALSE, TRUE, sizeof (gint64));
+  schedule->days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+  schedule->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  return schedule;
+}
+
+void
+pd_schedule_free (PdSchedule *schedule)
+{
+  if (schedule == NULL)
+    return;
+  g_clear_pointer (&schedule->rep_contacts, g_array_unref);
+  g_clear_pointer (&schedule->days, g_array_unref);
+  g_clear_pointer (&schedule->blocks, g_array_unref);
+  g_free (schedule);
+}
+
+/* ------------------------------------------------------------ messages */
+
+static char *
+format_date (const GDate *date)
+{
+  return g_strdup_printf ("%04u-%02u-%02u", (guint) g_date_get_year (date),
+                          (guint) g_date_get_month (date), (guint) g_date_get_day (date));
+}
+
+/* A duration as the campaign file writes it: "2h", "45m", "1h30m". */
+static char *
+format_duration (guint minutes)
+{
+  if (minutes >= 60 && minutes % 60 == 0)
+    return g_strdup_printf ("%uh", minutes / 60);
+  if (minutes >= 60)
+    return g_strdup_printf ("%uh%02um", minutes / 60, minutes % 60);
+  return g_strdup_printf ("%um", minutes);
+}
+
+/* "09:00-12:00, 14:00-17:00"; "none" for a day without a window. */
+static char *
+format_windows (const GArray *windows)
+{
+  if (windows->len == 0)
+    return g_strdup (_("none"));
+
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const PdWindow *window = &g_array_index (windows, PdWindow, i);
+      g_string_append_printf (text, "%s%02u:%02u-%02u:%02u", i > 0 ? ", " : "",
+                              window->start_minute / 60, window->start_minute % 60,
+                              window->end_minute / 60, window->end_minute % 60);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* ------------------------------------------------------------ split */
+
+GArray *
+pd_schedule_split (const PdCampaign *campaign, gint64 contacts)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, NULL);
+
+  guint n_reps = campaign->reps->len;
+  GArray *shares = g_array_sized_new (FALSE, TRUE, sizeof (gint64), n_reps);
+  g_array_set_size (shares, n_reps);
+  if (n_reps == 0 || contacts <= 0)
+    return shares;
+
+  wide total_weight = 0;
+  for (guint i = 0; i < n_reps; i++)
+    total_weight += ((const PdRep *) g_ptr_array_index (campaign->reps, i))->weight;
+  if (total_weight <= 0)
+    return shares;
+
+  /* Largest remainder: everyone gets the floor of their exact share, then
+   * the contacts left over go one each to the largest fractional parts,
+   * the earlier rep first on a tie. */
+  g_autofree wide *remainders = g_new (wide, n_reps);
+  gint64 assigned = 0;
+  for (guint i = 0; i < n_reps; i++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, i);
+      wide product = (wide) contacts * (wide) rep->weight;
+      gint64 share = (gint64) (product / total_weight);
+      remainders[i] = product % total_weight;
+      g_array_index (shares, gint64, i) = share;
+      assigned += share;
+    }
+
+  for (gint64 left = contacts - assigned; left > 0; left--)
+    {
+      guint best = 0;
+      for (guint i = 1; i < n_reps; i++)
+        if (remainders[i] > remainders[best])
+          best = i;
+      g_array_index (shares, gint64, best) += 1;
+      remainders[best] = -1; /* at most one extra contact each */
+    }
+  return shares;
+}
+
+gint64
+pd_schedule_checkpoint_target (const PdCampaign *campaign,
+                               guint checkpoint_index,
+                               gint64 rep_contacts)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->checkpoints != NULL, 0);
+  g_return_val_if_fail (checkpoint_index < campaign->checkpoints->len, 0);
+
+  const PdCheckpoint *checkpoint =
+    &g_array_index (campaign->checkpoints, PdCheckpoint, checkpoint_index);
+  if (rep_contacts <= 0 || checkpoint->share <= 0)
+    return 0;
+  return muldiv (rep_contacts, checkpoint->share, PD_MILLI, TRUE);
+}
+
+/* ------------------------------------------------------------ days */
+
+static gint64
+day_minutes (const PdCampaign *campaign, gint64 contacts)
+{
+  if (contacts <= 0 || campaign->plan.minutes_per_contact <= 0)
+    return 0;
+  return muldiv (contacts, campaign->plan.minutes_per_contact, PD_MILLI, TRUE);
+}
+
+/* Appends one PdDay per date of `dates`, `contacts` spread evenly and the
+ * remainder one each to the earliest; `extra`, when not NULL, holds a load
+ * to add to each day (aligned with `dates`). */
+static void
+append_spread (const PdCampaign *campaign, guint rep_index, const GArray *dates,
+               gint64 contacts, const gint64 *extra, gint64 *cumulative, GArray *days)
+{
+  gint64 each = dates->len > 0 ? contacts / dates->len : 0;
+  gint64 remainder = dates->len > 0 ? contacts % dates->len : 0;
+
+  for (guint i = 0; i < dates->len; i++)
+    {
+      PdDay day = { .rep_index = rep_index, .date = g_array_index (dates, GDate, i) };
+      day.contacts = each + ((gint64) i < remainder ? 1 : 0) + (extra ? extra[i] : 0);
+      day.minutes = day_minutes (campaign, day.contacts);
+      *cumulative += day.contacts;
+      day.cumulative = *cumulative;
+      g_array_append_val (days, day);
+    }
+}
+
+/* Rule 2: the rep's baseline days, segment by segment along the
+ * checkpoints. Segment k holds the available days in (checkpoint k-1,
+ * checkpoint k], the first from the campaign's start, and the contacts
+ * target_k - target_(k-1). */
+static gboolean
+append_baseline_days (const PdCampaign *campaign, guint rep_index,
+                      gint64 rep_contacts, GArray *days, GError **error)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
+  guint n_checkpoints = campaign->checkpoints ? campaign->checkpoints->len : 0;
+  GDate first = campaign->start;
+  gint64 previous_target = 0;
+  gint64 cumulative = 0;
+
+  for (guint k = 0; k <= n_checkpoints; k++)
+    {
+      GDate last;
+      gint64 target;
+      if (k < n_checkpoints)
+        {
+          last = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
+          target = pd_schedule_checkpoint_target (campaign, k, rep_contacts);
+        }
+      else if (g_date_compare (&first, &campaign->end) <= 0)
+        {
+          /* The implicit 100 % checkpoint at the end, for a campaign whose
+           * list stops short of it (config always closes the list). */
+          last = campaign->end;
+          target = rep_contacts;
+        }
+      else
+        break;
+
+      target = MAX (target, previous_target);
+      gint64 due = target - previous_target;
+      g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &first, &last);
+      if (due > 0 && dates->len == 0)
+        {
+          g_autofree char *first_text = format_date (&first);
+          g_autofree char *last_text = format_date (&last);
+          g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS,
+                       _("rep %s: %lld contacts are due from %s to %s but the rep "
+                         "has no available day then. Move the checkpoint, or "
+                         "shorten the rep's days off."),
+                       rep->name, (long long) due, first_text, last_text);
+          return FALSE;
+        }
+      append_spread (campaign, rep_index, dates, due, NULL, &cumulative, days);
+
+      previous_target = target;
+      first = last;
+      g_date_add_days (&first, 1);
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ blocks */
+
+/* Rule 3, then rule 4. Blocks fill each of the day's windows in order from
+ * the window's start, back to back, each as long as the smallest of
+ * max_block, the minutes still to place, the room left in the window and
+ * the room left under max_daily_calls. The contacts done by the end of
+ * block i are min(day, floor(minutes so far / minutes per contact)), the
+ * last block taking the rest: the blocks sum to the day exactly. */
+static gboolean
+append_day_blocks (const PdCampaign *campaign, const PdDay *day,
+                   GArray *blocks, GError **error)
+{
+  if (day->contacts <= 0 || day->minutes <= 0)
+    return TRUE;
+
+  const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
+  g_autoptr (GArray) windows = pd_workcal_day_windows (campaign, rep, &day->date);
+  gint64 window_minutes = 0;
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const PdWindow *window = &g_array_index (windows, PdWindow, i);
+      window_minutes += window->end_minute - window->start_minute;
+    }
+  gint64 capacity = MIN (window_minutes, (gint64) rep->max_daily_minutes);
+
+  if (day->minutes > capacity)
+    {
+      g_autofree char *date_text = format_date (&day->date);
+      g_autofree char *windows_text = format_windows (windows);
+      g_autofree char *max_daily_text = format_duration (rep->max_daily_minutes);
+      g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE,
+                   _("%s: rep %s needs %lld min of calls but the day holds %lld min "
+                     "(call windows %s; max_daily_calls %s). Lengthen the call "
+                     "windows, add reps, or raise max_daily_calls."),
+                   date_text, rep->name, (long long) day->minutes,
+                   (long long) capacity, windows_text, max_daily_text);
+      return FALSE;
+    }
+
+  gint64 max_block = campaign->max_block_minutes > 0
+                       ? (gint64) campaign->max_block_minutes
+                       : G_MAXINT64; /* 0: no limit, never an endless loop */
+  gint64 placed = 0;
+  gint64 contacts_placed = 0;
+  guint index = 0;
+  for (guint i = 0; i < windows->len && placed < day->minutes; i++)
+    {
+      const PdWindow *window = &g_array_index (windows, PdWindow, i);
+      guint start = window->start_minute;
+      while (start < window->end_minute && placed < day->minutes)
+        {
+          gint64 length = MIN (max_block, day->minutes - placed);
+          length = MIN (length, (gint64) (window->end_minute - start));
+          length = MIN (length, (gint64) rep->max_daily_minutes - placed);
+
+          placed += length;
+          gint64 contacts_done =
+            placed >= day->minutes
+              ? day->contacts
+              : MIN (day->contacts,
+                     muldiv (placed, PD_MILLI, campaign->plan.minutes_per_contact, FALSE));
+
+          PdBlock block = {
+            .rep_index = day->rep_index,
+            .date = day->date,
+            .index = ++index,
+            .start_minute = start,
+            .end_minute = start + (guint) length,
+            .contacts = contacts_done - contacts_placed,
+            .day_contacts = day->contacts,
+            .cumulative = day->cumulative,
+          };
+          g_array_append_val (blocks, block);
+          contacts_placed = contacts_done;
+          start = block.end_minute;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+append_blocks (const PdCampaign *campaign, const GArray *days, guint first_day,
+               GArray *blocks, GError **error)
+{
+  for (guint i = first_day; i < days->len; i++)
+    if (!append_day_blocks (campaign, &g_array_index (days, PdDay, i), blocks, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ build */
+
+PdSchedule *
+pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_array_unref (schedule->rep_contacts);
+  schedule->rep_contacts = pd_schedule_split (campaign, plan->contacts);
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      guint first_day = schedule->days->len;
+      if (!append_baseline_days (campaign, r, g_array_index (schedule->rep_contacts, gint64, r),
+                                 schedule->days, error))
+        return NULL;
+      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, error))
+        return NULL;
+    }
+  return g_steal_pointer (&schedule);
+}
+
+/* ------------------------------------------------------------ catch-up */
+
+/* The baseline contacts of (rep, date), 0 when the baseline has no such
+ * day; `cursor` walks the baseline's days, sorted by rep then date. */
+static gint64
+baseline_contacts (const PdSchedule *baseline, guint rep_index, const GDate *date,
+                   guint *cursor)
+{
+  for (; *cursor < baseline->days->len; (*cursor)++)
+    {
+      const PdDay *day = &g_array_index (baseline->days, PdDay, *cursor);
+      if (day->rep_index < rep_index)
+        continue;
+      if (day->rep_index > rep_index)
+        return 0;
+      int order = g_date_compare (&day->date, date);
+      if (order == 0)
+        return day->contacts;
+      if (order > 0)
+        return 0;
+    }
+  return 0;
+}
+
+/* Ceiling of the average minutes per day, in tenths of an hour, as "5.2". */
+static char *
+format_hours_per_day (gint64 minutes, guint n_days)
+{
+  gint64 tenths = n_days > 0 ? muldiv (minutes, 1, (gint64) n_days * 6, TRUE) : 0;
+  return g_strdup_printf ("%lld.%lld", (long long) (tenths / 10), (long long) (tenths % 10));
+}
+
+PdSchedule *
+pd_schedule_respread (const PdCampaign *campaign,
+                      const PdSchedule *baseline,
+                      const PdSchedule *current,
+                      const GDate *from,
+                      const gint64 *shortfalls,
+                      GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, NULL);
+  g_return_val_if_fail (baseline != NULL && current != NULL, NULL);
+  g_return_val_if_fail (from != NULL && g_date_valid (from), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_array_append_vals (schedule->rep_contacts, baseline->rep_contacts->data,
+                       baseline->rep_contacts->len);
+
+  guint baseline_cursor = 0;
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      gint64 cumulative = 0;
+
+      /* Frozen history: the current schedule's days and blocks before `from`. */
+      for (guint i = 0; i < current->days->len; i++)
+        {
+          const PdDay *day = &g_array_index (current->days, PdDay, i);
+          if (day->rep_index == r && g_date_compare (&day->date, from) < 0)
+            {
+              g_array_append_val (schedule->days, *day);
+              cumulative = day->cumulative;
+            }
+        }
+      for (guint i = 0; i < current->blocks->len; i++)
+        {
+          const PdBlock *block = &g_array_index (current->blocks, PdBlock, i);
+          if (block->rep_index == r && g_date_compare (&block->date, from) < 0)
+            g_array_append_val (schedule->blocks, *block);
+        }
+
+      /* From `from` on: the baseline's load plus the shortfall, spread. */
+      g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, from, &campaign->end);
+      gint64 shortfall = shortfalls != NULL ? MAX (shortfalls[r], 0) : 0;
+      if (shortfall > 0 && dates->len == 0)
+        {
+          g_autofree char *from_text = format_date (from);
+          g_autofree char *end_text = format_date (&campaign->end);
+          g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS,
+                       _("rep %s: %lld contacts to catch up but the rep has no "
+                         "available day left from %s to the campaign's end (%s)."),
+                       rep->name, (long long) shortfall, from_text, end_text);
+          return NULL;
+        }
+
+      g_autofree gint64 *extra = g_new0 (gint64, MAX (dates->len, 1));
+      for (guint i = 0; i < dates->len; i++)
+        extra[i] = baseline_contacts (baseline, r, &g_array_index (dates, GDate, i),
+                                      &baseline_cursor);
+
+      guint first_day = schedule->days->len;
+      append_spread (campaign, r, dates, shortfall, extra, &cumulative, schedule->days);
+
+      g_autoptr (GError) local_error = NULL;
+      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, &local_error))
+        {
+          if (!g_error_matches (local_error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          gint64 minutes = 0;
+          for (guint i = first_day; i < schedule->days->len; i++)
+            minutes += g_array_index (schedule->days, PdDay, i).minutes;
+          g_autofree char *hours = format_hours_per_day (minutes, dates->len);
+          g_autofree char *first_text = format_date (&g_array_index (dates, GDate, 0));
+          g_autofree char *last_text =
+            format_date (&g_array_index (dates, GDate, dates->len - 1));
+          g_autofree char *catch_up =
+            g_strdup_printf (_(" Catching up needs %s h of calls a day from %s to %s."),
+                             hours, first_text, last_text);
+          g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE, "%s%s",
+                       local_error->message, catch_up);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&schedule);
+}
+
+gint64
+pd_schedule_planned_to_date (const PdSchedule *schedule,
+                             guint rep_index,
+                             const GDate *date)
+{
+  g_return_val_if_fail (schedule != NULL && schedule->days != NULL, 0);
+  g_return_val_if_fail (date != NULL && g_date_valid (date), 0);
+
+  gint64 planned = 0;
+  for (guint i = 0; i < schedule->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+      if (day->rep_index == rep_index && g_date_compare (&day->date, date) <= 0)
+        planned = day->cumulative;
+    }
+  return planned;
+}

@@ -1,0 +1,963 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of schedule: the split by weight, checkpoint targets, the exact
+ * blocks of the example campaign (config/campaigns/example.conf) for one
+ * and two reps, the block rule (max_block, window room, DST gaps), the
+ * capacity and no-day errors with their exact messages, catch-up
+ * re-spreading and the planned-to-date curve. Campaigns are written as
+ * text and read by config; plans come from plan. Expected values are
+ * worked out by hand in the comments.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "prospectd/config.h"
+#include "prospectd/plan.h"
+#include "prospectd/schedule.h"
+#include "prospectd/workcal.h"
+
+/* The example campaign, as config/campaigns/example.conf has it. */
+static const char example_text[] =
+  "[campaign]\n"
+  "name = New customers Q1 2027\n"
+  "start = 2027-01-04\n"
+  "end = 2027-03-31\n"
+  "timezone = Europe/Paris\n"
+  "currency = EUR\n"
+  "\n"
+  "[plan]\n"
+  "objective = 60000\n"
+  "average_deal = 20000\n"
+  "proposals_per_deal = 3\n"
+  "compensation_factor = 4\n"
+  "spontaneous_prospects = 8\n"
+  "accessibility_rate = 6%\n"
+  "contacts_per_prospect = 4\n"
+  "minutes_per_contact = 2\n"
+  "rounding = up\n"
+  "\n"
+  "[calendar]\n"
+  "workdays = mon-fri\n"
+  "call_windows = 09:00-12:00, 14:00-17:00\n"
+  "holidays = fr, 2027-05-07\n"
+  "max_daily_calls = 2h\n"
+  "max_block = 90m\n"
+  "reminder = 10m\n"
+  "\n"
+  "[checkpoints]\n"
+  "2027-01-29 = 25%\n"
+  "2027-02-26 = 60%\n"
+  "\n"
+  "[reps]\n"
+  "alice = 1\n"
+  "bob = 0.5\n"
+  "\n"
+  "[rep bob]\n"
+  "days_off = 2027-02-15..2027-02-19\n"
+  "call_windows = 09:00-12:00\n"
+  "\n"
+  "[alerts]\n"
+  "behind_threshold = 10%\n"
+  "daily_check = 17:30\n";
+
+#define BOB_GROUP "[rep bob]\ndays_off = 2027-02-15..2027-02-19\ncall_windows = 09:00-12:00\n"
+#define CHECKPOINTS "2027-01-29 = 25%\n2027-02-26 = 60%\n"
+
+/* ------------------------------------------------------------ helpers */
+
+static GDate
+make_date (guint year, guint month, guint day)
+{
+  GDate date;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return date;
+}
+
+/* The example with edits: pairs of (text found once, replacement), NULL
+ * ended. */
+static PdCampaign *
+example_variant (const char *first_old, ...)
+{
+  g_autoptr (GString) text = g_string_new (example_text);
+  va_list edits;
+  va_start (edits, first_old);
+  for (const char *old = first_old; old != NULL; old = va_arg (edits, const char *))
+    {
+      const char *replacement = va_arg (edits, const char *);
+      if (g_string_replace (text, old, replacement, 0) != 1)
+        fail_msg ("fixture edit not found once: %s", old);
+    }
+  va_end (edits);
+
+  g_autoptr (GError) error = NULL;
+  PdCampaign *campaign = pd_config_parse_campaign ("schedule-test.conf", text->str, text->len, &error);
+  if (campaign == NULL)
+    fail_msg ("campaign rejected: %s", error->message);
+  return campaign;
+}
+
+static PdPlan
+plan_of (const PdCampaign *campaign)
+{
+  PdPlan plan;
+  g_autoptr (GError) error = NULL;
+  if (!pd_plan_compute (&campaign->plan, &plan, &error))
+    fail_msg ("plan failed: %s", error->message);
+  return plan;
+}
+
+static PdSchedule *
+build (const PdCampaign *campaign)
+{
+  PdPlan plan = plan_of (campaign);
+  g_autoptr (GError) error = NULL;
+  PdSchedule *schedule = pd_schedule_build (campaign, &plan, &error);
+  if (schedule == NULL)
+    fail_msg ("schedule failed: %s", error->message);
+  return schedule;
+}
+
+static gint64
+rep_contacts (const PdSchedule *schedule, guint rep)
+{
+  return g_array_index (schedule->rep_contacts, gint64, rep);
+}
+
+/* A rep's blocks on a date as "start-end:contacts,..." (wall minutes);
+ * "" for none. */
+static char *
+blocks_on (const PdSchedule *schedule, guint rep, guint year, guint month, guint day)
+{
+  GDate date = make_date (year, month, day);
+  GString *text = g_string_new (NULL);
+  guint expected_index = 1;
+  for (guint i = 0; i < schedule->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+      if (block->rep_index != rep || g_date_compare (&block->date, &date) != 0)
+        continue;
+      assert_int_equal (block->index, expected_index++);
+      g_string_append_printf (text, "%s%u-%u:%lld", text->len > 0 ? "," : "",
+                              block->start_minute, block->end_minute,
+                              (long long) block->contacts);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static const PdDay *
+day_of (const PdSchedule *schedule, guint rep, guint year, guint month, guint day)
+{
+  GDate date = make_date (year, month, day);
+  for (guint i = 0; i < schedule->days->len; i++)
+    {
+      const PdDay *candidate = &g_array_index (schedule->days, PdDay, i);
+      if (candidate->rep_index == rep && g_date_compare (&candidate->date, &date) == 0)
+        return candidate;
+    }
+  return NULL;
+}
+
+static gint64
+planned (const PdSchedule *schedule, guint rep, guint year, guint month, guint day)
+{
+  GDate date = make_date (year, month, day);
+  return pd_schedule_planned_to_date (schedule, rep, &date);
+}
+
+/* Invariants every schedule keeps: days by rep then date, cumulative
+ * running, minutes = ceil(contacts x minutes per contact); blocks by rep,
+ * date, index, inside the day's windows, back to back or in order, at most
+ * max_block, summing to their day; every rep's blocks sum to the rep's
+ * last cumulative. */
+static void
+assert_consistent (const PdCampaign *campaign, const PdSchedule *schedule)
+{
+  guint b = 0;
+  for (guint i = 0; i < schedule->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+      const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
+      if (i > 0)
+        {
+          const PdDay *previous = &g_array_index (schedule->days, PdDay, i - 1);
+          assert_true (previous->rep_index < day->rep_index
+                       || (previous->rep_index == day->rep_index
+                           && g_date_compare (&previous->date, &day->date) < 0));
+          if (previous->rep_index == day->rep_index)
+            assert_int_equal (day->cumulative, previous->cumulative + day->contacts);
+          else
+            assert_int_equal (day->cumulative, day->contacts);
+        }
+      else
+        assert_int_equal (day->cumulative, day->contacts);
+      assert_true (pd_workcal_is_available (campaign, rep, &day->date));
+      assert_int_equal (day->minutes,
+                        (day->contacts * campaign->plan.minutes_per_contact + PD_MILLI - 1) / PD_MILLI);
+
+      g_autoptr (GArray) windows = pd_workcal_day_windows (campaign, rep, &day->date);
+      gint64 contacts = 0, minutes = 0;
+      guint index = 0, last_end = 0;
+      for (; b < schedule->blocks->len; b++)
+        {
+          const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, b);
+          if (block->rep_index != day->rep_index || g_date_compare (&block->date, &day->date) != 0)
+            break;
+          assert_int_equal (block->index, ++index);
+          assert_true (block->start_minute >= last_end);
+          assert_true (block->end_minute > block->start_minute);
+          assert_true (block->end_minute - block->start_minute <= campaign->max_block_minutes);
+          gboolean inside = FALSE;
+          for (guint w = 0; w < windows->len; w++)
+            {
+              const PdWindow *window = &g_array_index (windows, PdWindow, w);
+              inside |= block->start_minute >= window->start_minute
+                        && block->end_minute <= window->end_minute;
+            }
+          assert_true (inside);
+          assert_int_equal (block->day_contacts, day->contacts);
+          assert_int_equal (block->cumulative, day->cumulative);
+          assert_true (block->contacts >= 0);
+          contacts += block->contacts;
+          minutes += block->end_minute - block->start_minute;
+          last_end = block->end_minute;
+        }
+      assert_int_equal (contacts, day->contacts);
+      assert_int_equal (minutes, day->contacts > 0 ? day->minutes : 0);
+      assert_true (minutes <= rep->max_daily_minutes);
+    }
+  assert_int_equal (b, schedule->blocks->len); /* no block outside a day */
+}
+
+/* Sum of a rep's block contacts. */
+static gint64
+block_total (const PdSchedule *schedule, guint rep)
+{
+  gint64 total = 0;
+  for (guint i = 0; i < schedule->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+      if (block->rep_index == rep)
+        total += block->contacts;
+    }
+  return total;
+}
+
+/* Every block of a schedule, one line each. */
+static char *
+all_blocks_text (const PdSchedule *schedule)
+{
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < schedule->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+      g_string_append_printf (text, "%u %u %u %u %u-%u %lld %lld %lld\n", block->rep_index,
+                              (guint) g_date_get_julian (&block->date), block->index,
+                              block->start_minute, block->start_minute, block->end_minute,
+                              (long long) block->contacts, (long long) block->day_contacts,
+                              (long long) block->cumulative);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* ------------------------------------------------------------ split */
+
+static void
+assert_split (const char *reps, gint64 contacts, const gint64 *want, guint n_want)
+{
+  g_autoptr (PdCampaign) campaign = example_variant ("alice = 1\nbob = 0.5\n", reps,
+                                                     BOB_GROUP, "", NULL);
+  g_autoptr (GArray) shares = pd_schedule_split (campaign, contacts);
+  assert_int_equal (shares->len, n_want);
+  for (guint i = 0; i < n_want; i++)
+    assert_int_equal (g_array_index (shares, gint64, i), want[i]);
+}
+
+static void
+test_split (void **state)
+{
+  (void) state;
+  /* 1864 x 2/3 = 1242.67, 1864 x 1/3 = 621.33: alice takes the remainder. */
+  assert_split ("alice = 1\nbob = 0.5\n", 1864, (const gint64[]) { 1243, 621 }, 2);
+  /* 1868 x 2/3 = 1245.33, 1868 x 1/3 = 622.67: bob takes it. */
+  assert_split ("alice = 1\nbob = 0.5\n", 1868, (const gint64[]) { 1245, 623 }, 2);
+  /* Ties go to the earlier rep. */
+  assert_split ("alice = 1\nbob = 1\n", 3, (const gint64[]) { 2, 1 }, 2);
+  assert_split ("alice = 1\nbob = 1\ncarol = 1\n", 5, (const gint64[]) { 2, 2, 1 }, 3);
+  assert_split ("alice = 1\nbob = 1\ncarol = 1\n", 2, (const gint64[]) { 1, 1, 0 }, 3);
+  /* 11 x (0.3, 0.3, 0.4) = 3.3, 3.3, 4.4: the largest remainder wins. */
+  assert_split ("alice = 0.3\nbob = 0.3\ncarol = 0.4\n", 11, (const gint64[]) { 3, 3, 5 }, 3);
+  assert_split ("alice = 0.3\nbob = 0.3\ncarol = 0.4\n", 10, (const gint64[]) { 3, 3, 4 }, 3);
+  assert_split ("alice = 1\nbob = 0.5\n", 0, (const gint64[]) { 0, 0 }, 2);
+  assert_split ("alice = 2.5\n", 1868, (const gint64[]) { 1868 }, 1);
+}
+
+static void
+test_checkpoint_target (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+
+  assert_int_equal (campaign->checkpoints->len, 3);
+  /* alice 1245: 311.25 -> 312, 747 -> 747, 1245. */
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 0, 1245), 312);
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 1, 1245), 747);
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 2, 1245), 1245);
+  /* bob 623: 155.75 -> 156, 373.8 -> 374, 623. */
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 0, 623), 156);
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 1, 623), 374);
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 2, 623), 623);
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 0, 0), 0);
+  assert_int_equal (pd_schedule_checkpoint_target (campaign, 0, 4), 1);
+}
+
+/* ------------------------------------------------------------ the example */
+
+static void
+test_example_two_reps (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdSchedule) schedule = build (campaign);
+
+  assert_int_equal (plan_of (campaign).contacts, 1868);
+  assert_int_equal (schedule->rep_contacts->len, 2);
+  assert_int_equal (rep_contacts (schedule, 0), 1245);
+  assert_int_equal (rep_contacts (schedule, 1), 623);
+  assert_consistent (campaign, schedule);
+
+  /* Every available day, with or without contacts: alice 20 + 20 + 22
+   * (Easter Monday out), bob 20 + 15 (days off) + 22. */
+  assert_int_equal (schedule->days->len, 62 + 57);
+
+  /* alice, segment 1: 312 over 20 days = 15 r 12 -> 16 x 12 days, then 15;
+   * 16 contacts x 2 min = 32 min from 09:00. */
+  g_autofree char *alice_first = blocks_on (schedule, 0, 2027, 1, 4);
+  g_autofree char *alice_jan28 = blocks_on (schedule, 0, 2027, 1, 28);
+  g_autofree char *alice_jan29 = blocks_on (schedule, 0, 2027, 1, 29);
+  /* segment 2: 747 - 312 = 435 over 20 days = 21 r 15 -> 22 first. */
+  g_autofree char *alice_feb1 = blocks_on (schedule, 0, 2027, 2, 1);
+  /* segment 3: 1245 - 747 = 498 over 22 days = 22 r 14 -> 23 x 14, then 22. */
+  g_autofree char *alice_mar1 = blocks_on (schedule, 0, 2027, 3, 1);
+  g_autofree char *alice_last = blocks_on (schedule, 0, 2027, 3, 31);
+  assert_string_equal (alice_first, "540-572:16");
+  assert_string_equal (alice_jan28, "540-570:15");
+  assert_string_equal (alice_jan29, "540-570:15");
+  assert_string_equal (alice_feb1, "540-584:22");
+  assert_string_equal (alice_mar1, "540-586:23");
+  assert_string_equal (alice_last, "540-584:22");
+
+  /* bob, segment 1: 156 over 20 = 7 r 16 -> 8 x 16, then 7. Segment 2:
+   * 374 - 156 = 218 over 15 days = 14 r 8 -> 15 first. Segment 3:
+   * 623 - 374 = 249 over 22 = 11 r 7 -> 11 last. */
+  g_autofree char *bob_first = blocks_on (schedule, 1, 2027, 1, 4);
+  g_autofree char *bob_jan28 = blocks_on (schedule, 1, 2027, 1, 28);
+  g_autofree char *bob_jan29 = blocks_on (schedule, 1, 2027, 1, 29);
+  g_autofree char *bob_feb1 = blocks_on (schedule, 1, 2027, 2, 1);
+  g_autofree char *bob_last = blocks_on (schedule, 1, 2027, 3, 31);
+  assert_string_equal (bob_first, "540-556:8");
+  assert_string_equal (bob_jan28, "540-554:7");
+  assert_string_equal (bob_jan29, "540-554:7");
+  assert_string_equal (bob_feb1, "540-570:15");
+  assert_string_equal (bob_last, "540-562:11");
+
+  /* The checkpoints are met exactly. */
+  assert_int_equal (day_of (schedule, 0, 2027, 1, 29)->cumulative, 312);
+  assert_int_equal (day_of (schedule, 0, 2027, 2, 26)->cumulative, 747);
+  assert_int_equal (day_of (schedule, 0, 2027, 3, 31)->cumulative, 1245);
+  assert_int_equal (day_of (schedule, 1, 2027, 1, 29)->cumulative, 156);
+  assert_int_equal (day_of (schedule, 1, 2027, 2, 26)->cumulative, 374);
+  assert_int_equal (day_of (schedule, 1, 2027, 3, 31)->cumulative, 623);
+
+  /* Every contact scheduled once. */
+  assert_int_equal (block_total (schedule, 0), 1245);
+  assert_int_equal (block_total (schedule, 1), 623);
+  assert_int_equal (block_total (schedule, 0) + block_total (schedule, 1), 1868);
+
+  /* Easter Monday: no day, no block; bob: nothing during his days off. */
+  g_autofree char *easter_alice = blocks_on (schedule, 0, 2027, 3, 29);
+  g_autofree char *easter_bob = blocks_on (schedule, 1, 2027, 3, 29);
+  assert_string_equal (easter_alice, "");
+  assert_string_equal (easter_bob, "");
+  assert_null (day_of (schedule, 0, 2027, 3, 29));
+  for (guint d = 15; d <= 19; d++)
+    {
+      g_autofree char *off = blocks_on (schedule, 1, 2027, 2, d);
+      assert_string_equal (off, "");
+      assert_null (day_of (schedule, 1, 2027, 2, d));
+      assert_non_null (day_of (schedule, 0, 2027, 2, d));
+    }
+  assert_null (day_of (schedule, 0, 2027, 1, 9)); /* Saturday */
+}
+
+static void
+test_example_one_rep (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant ("alice = 1\nbob = 0.5\n", "alice = 1\n",
+                                                     BOB_GROUP, "", NULL);
+  g_autoptr (PdSchedule) schedule = build (campaign);
+
+  assert_int_equal (rep_contacts (schedule, 0), 1868);
+  assert_int_equal (schedule->days->len, 62);
+  assert_consistent (campaign, schedule);
+
+  /* Targets 467 (466.25 up), 1121 (1120.8 up), 1868. Segment 1: 467 / 20
+   * = 23 r 7; segment 2: 654 / 20 = 32 r 14; segment 3: 747 / 22 = 33 r 21. */
+  g_autofree char *first = blocks_on (schedule, 0, 2027, 1, 4);
+  g_autofree char *jan28 = blocks_on (schedule, 0, 2027, 1, 28);
+  g_autofree char *jan29 = blocks_on (schedule, 0, 2027, 1, 29);
+  g_autofree char *feb1 = blocks_on (schedule, 0, 2027, 2, 1);
+  g_autofree char *mar30 = blocks_on (schedule, 0, 2027, 3, 30);
+  g_autofree char *last = blocks_on (schedule, 0, 2027, 3, 31);
+  assert_string_equal (first, "540-588:24");
+  assert_string_equal (jan28, "540-586:23");
+  assert_string_equal (jan29, "540-586:23");
+  assert_string_equal (feb1, "540-606:33");
+  assert_string_equal (mar30, "540-608:34");
+  assert_string_equal (last, "540-606:33");
+
+  assert_int_equal (day_of (schedule, 0, 2027, 1, 29)->cumulative, 467);
+  assert_int_equal (day_of (schedule, 0, 2027, 2, 26)->cumulative, 1121);
+  assert_int_equal (block_total (schedule, 0), 1868);
+}
+
+static void
+test_example_one_rep_long_calls (void **state)
+{
+  (void) state;
+  /* 5 min a contact and 3 h a day: the days need several blocks. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "",
+    "minutes_per_contact = 2\n", "minutes_per_contact = 5\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 3h\n", NULL);
+  g_autoptr (PdSchedule) schedule = build (campaign);
+  assert_consistent (campaign, schedule);
+
+  /* 24 x 5 = 120 min: 90 (18 contacts), then 30 (6). */
+  g_autofree char *first = blocks_on (schedule, 0, 2027, 1, 4);
+  /* 23 x 5 = 115: 90 (18), 25 (5). */
+  g_autofree char *jan29 = blocks_on (schedule, 0, 2027, 1, 29);
+  /* 33 x 5 = 165: 90 (18), 75 (15). 34 x 5 = 170: 90 (18), 80 (16). */
+  g_autofree char *feb1 = blocks_on (schedule, 0, 2027, 2, 1);
+  g_autofree char *mar30 = blocks_on (schedule, 0, 2027, 3, 30);
+  assert_string_equal (first, "540-630:18,630-660:6");
+  assert_string_equal (jan29, "540-630:18,630-655:5");
+  assert_string_equal (feb1, "540-630:18,630-705:15");
+  assert_string_equal (mar30, "540-630:18,630-710:16");
+  assert_int_equal (block_total (schedule, 0), 1868);
+}
+
+static void
+test_example_file (void **state)
+{
+  (void) state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdCampaign) from_file = pd_config_load_campaign ("config/campaigns/example.conf", &error);
+  if (from_file == NULL)
+    skip (); /* not run from the source tree */
+
+  /* The file and the fixture above give the same schedule. */
+  g_autoptr (PdCampaign) fixture = example_variant (NULL);
+  g_autoptr (PdSchedule) file_schedule = build (from_file);
+  g_autoptr (PdSchedule) fixture_schedule = build (fixture);
+  g_autofree char *file_blocks = all_blocks_text (file_schedule);
+  g_autofree char *fixture_blocks = all_blocks_text (fixture_schedule);
+  assert_string_equal (file_blocks, fixture_blocks);
+}
+
+/* ------------------------------------------------------------ block rule */
+
+static PdSchedule *
+build_contacts (const PdCampaign *campaign, gint64 contacts, GError **error)
+{
+  /* Only the contacts matter to the scheduler. */
+  PdPlan plan = { .contacts = contacts };
+  return pd_schedule_build (campaign, &plan, error);
+}
+
+static void
+test_blocks_fill_windows (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "", CHECKPOINTS, "",
+    "end = 2027-03-31\n", "end = 2027-01-08\n",
+    "minutes_per_contact = 2\n", "minutes_per_contact = 2.5\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 4h\n", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 443, &error);
+  assert_null (error);
+  assert_consistent (campaign, schedule);
+
+  /* 443 / 5 = 88 r 3: 89 x 3 days, then 88. 89 x 2.5 = 222.5 -> 223 min:
+   * 90 (36), 90 (72 - 36 = 36), then the afternoon 43 (89 - 72 = 17). */
+  g_autofree char *monday = blocks_on (schedule, 0, 2027, 1, 4);
+  g_autofree char *thursday = blocks_on (schedule, 0, 2027, 1, 7);
+  assert_string_equal (monday, "540-630:36,630-720:36,840-883:17");
+  assert_string_equal (thursday, "540-630:36,630-720:36,840-880:16");
+  assert_int_equal (day_of (schedule, 0, 2027, 1, 4)->minutes, 223);
+  assert_int_equal (block_total (schedule, 0), 443);
+}
+
+static void
+test_blocks_round_down (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "", CHECKPOINTS, "",
+    "end = 2027-03-31\n", "end = 2027-01-08\n",
+    "minutes_per_contact = 2\n", "minutes_per_contact = 3.5\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 4h\n", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 200, &error);
+  assert_null (error);
+  assert_consistent (campaign, schedule);
+
+  /* 40 a day, 140 min. 90 min hold 25.7 contacts: 25 done by the end of
+   * the first block, the rest in the second. */
+  g_autofree char *monday = blocks_on (schedule, 0, 2027, 1, 4);
+  assert_string_equal (monday, "540-630:25,630-680:15");
+}
+
+static void
+test_blocks_dst (void **state)
+{
+  (void) state;
+  /* Every day, 01:00-04:00 and 09:00-12:00, around the spring change. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "", CHECKPOINTS, "",
+    "start = 2027-01-04\n", "start = 2027-03-27\n",
+    "end = 2027-03-31\n", "end = 2027-03-28\n",
+    "workdays = mon-fri\n", "workdays = mon-sun\n",
+    "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 01:00-04:00\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 3h\n", NULL);
+  g_autoptr (GError) error = NULL;
+
+  /* 120 contacts: 60 a day, 120 min. On 2027-03-28, 02:00-03:00 does not
+   * exist: the blocks go round it. */
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 120, &error);
+  assert_null (error);
+  assert_consistent (campaign, schedule);
+  g_autofree char *saturday = blocks_on (schedule, 0, 2027, 3, 27);
+  g_autofree char *sunday = blocks_on (schedule, 0, 2027, 3, 28);
+  assert_string_equal (saturday, "60-150:45,150-180:15");
+  assert_string_equal (sunday, "60-120:30,180-240:30");
+
+  /* 122 contacts: 61 a day, 122 min; Sunday holds only 120. */
+  g_autoptr (PdSchedule) none = build_contacts (campaign, 122, &error);
+  assert_null (none);
+  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
+  assert_string_equal (error->message,
+                       "2027-03-28: rep alice needs 122 min of calls but the day holds "
+                       "120 min (call windows 01:00-02:00, 03:00-04:00; max_daily_calls "
+                       "3h). Lengthen the call windows, add reps, or raise max_daily_calls.");
+}
+
+static void
+test_blocks_keep_local_time (void **state)
+{
+  (void) state;
+  /* Fridays and Mondays around both 2027 changes in Europe/Paris. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "", CHECKPOINTS, "",
+    "start = 2027-01-04\n", "start = 2027-03-26\n",
+    "end = 2027-03-31\n", "end = 2027-11-01\n", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 5000, &error);
+  assert_null (error);
+  assert_consistent (campaign, schedule);
+
+  static const struct {
+    guint month, day;
+    const char *utc;
+  } cases[] = {
+    { 3, 26, "2027-03-26T08:00:00Z" },
+    { 3, 29, "2027-03-29T07:00:00Z" },
+    { 10, 29, "2027-10-29T07:00:00Z" },
+    { 11, 1, "2027-11-01T08:00:00Z" }, /* All Saints' Day: a holiday */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GDate date = make_date (2027, cases[i].month, cases[i].day);
+      g_autoptr (GDateTime) nine = pd_workcal_local_instant (campaign->tz, &date, 9 * 60);
+      g_autoptr (GDateTime) utc = g_date_time_to_utc (nine);
+      g_autofree char *text = g_date_time_format (utc, "%FT%TZ");
+      assert_string_equal (text, cases[i].utc);
+    }
+
+  /* The blocks themselves start at 09:00 local on both sides. */
+  const PdDay *friday = day_of (schedule, 0, 2027, 3, 26);
+  const PdDay *monday = day_of (schedule, 0, 2027, 3, 29);
+  const PdDay *october = day_of (schedule, 0, 2027, 10, 29);
+  assert_non_null (friday);
+  assert_non_null (october);
+  assert_null (monday); /* Easter Monday */
+  assert_null (day_of (schedule, 0, 2027, 11, 1));
+  g_autofree char *friday_blocks = blocks_on (schedule, 0, 2027, 3, 26);
+  g_autofree char *tuesday_blocks = blocks_on (schedule, 0, 2027, 3, 30);
+  g_autofree char *november_blocks = blocks_on (schedule, 0, 2027, 10, 29);
+  assert_true (g_str_has_prefix (friday_blocks, "540-"));
+  assert_true (g_str_has_prefix (tuesday_blocks, "540-"));
+  assert_true (g_str_has_prefix (november_blocks, "540-"));
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void
+test_infeasible (void **state)
+{
+  (void) state;
+  /* The method's table (down: 1864 contacts, 3728 min, about 62 h) in one
+   * week at 1 h a day. alice 1243 / 5 = 248 r 3 -> 249 = 498 min. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "rounding = up\n", "rounding = down\n", CHECKPOINTS, "",
+    "end = 2027-03-31\n", "end = 2027-01-08\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 1h\n", NULL);
+  PdPlan plan = plan_of (campaign);
+  assert_int_equal (plan.contacts, 1864);
+  assert_int_equal (plan.call_minutes, 3728);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = pd_schedule_build (campaign, &plan, &error);
+  assert_null (schedule);
+  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
+  assert_string_equal (error->message,
+                       "2027-01-04: rep alice needs 498 min of calls but the day holds 60 min "
+                       "(call windows 09:00-12:00, 14:00-17:00; max_daily_calls 1h). "
+                       "Lengthen the call windows, add reps, or raise max_daily_calls.");
+}
+
+static void
+test_infeasible_one_rep (void **state)
+{
+  (void) state;
+  /* 1864 / 5 = 372 r 4 -> 373 contacts, 746 min; a 90-minute cap. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "rounding = up\n", "rounding = down\n", CHECKPOINTS, "",
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "",
+    "end = 2027-03-31\n", "end = 2027-01-08\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 90m\n", NULL);
+  PdPlan plan = plan_of (campaign);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = pd_schedule_build (campaign, &plan, &error);
+  assert_null (schedule);
+  assert_string_equal (error->message,
+                       "2027-01-04: rep alice needs 746 min of calls but the day holds 90 min "
+                       "(call windows 09:00-12:00, 14:00-17:00; max_daily_calls 1h30m). "
+                       "Lengthen the call windows, add reps, or raise max_daily_calls.");
+}
+
+static void
+test_infeasible_windows (void **state)
+{
+  (void) state;
+  /* The windows (6 h) are the limit, not the 8 h cap. With 1864 contacts
+   * in a week, alice's first day: 249 -> 498 min > 360. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "rounding = up\n", "rounding = down\n", CHECKPOINTS, "",
+    "end = 2027-03-31\n", "end = 2027-01-08\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 8h\n", NULL);
+  PdPlan plan = plan_of (campaign);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = pd_schedule_build (campaign, &plan, &error);
+  assert_null (schedule);
+  assert_string_equal (error->message,
+                       "2027-01-04: rep alice needs 498 min of calls but the day holds 360 min "
+                       "(call windows 09:00-12:00, 14:00-17:00; max_daily_calls 8h). "
+                       "Lengthen the call windows, add reps, or raise max_daily_calls.");
+}
+
+static void
+test_infeasible_by_one_minute (void **state)
+{
+  (void) state;
+  /* Round the clock, 745 min allowed, 746 needed (373 contacts). */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    "rounding = up\n", "rounding = down\n", CHECKPOINTS, "",
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "",
+    "end = 2027-03-31\n", "end = 2027-01-08\n",
+    "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 00:00-24:00\n",
+    "max_block = 90m\n", "max_block = 13h\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 12h25m\n", NULL);
+  PdPlan plan = plan_of (campaign);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = pd_schedule_build (campaign, &plan, &error);
+  assert_null (schedule);
+  assert_string_equal (error->message,
+                       "2027-01-04: rep alice needs 746 min of calls but the day holds 745 min "
+                       "(call windows 00:00-24:00; max_daily_calls 12h25m). "
+                       "Lengthen the call windows, add reps, or raise max_daily_calls.");
+  g_clear_error (&error);
+
+  /* 746 min fit exactly: one block from midnight. */
+  g_autoptr (PdCampaign) roomy = example_variant (
+    "rounding = up\n", "rounding = down\n", CHECKPOINTS, "",
+    "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "",
+    "end = 2027-03-31\n", "end = 2027-01-08\n",
+    "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 00:00-24:00\n",
+    "max_block = 90m\n", "max_block = 13h\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 12h26m\n", NULL);
+  g_autoptr (PdSchedule) fits = build (roomy);
+  assert_consistent (roomy, fits);
+  g_autofree char *monday = blocks_on (fits, 0, 2027, 1, 4);
+  g_autofree char *friday = blocks_on (fits, 0, 2027, 1, 8);
+  assert_string_equal (monday, "0-746:373");
+  assert_string_equal (friday, "0-744:372");
+}
+
+static void
+test_no_days (void **state)
+{
+  (void) state;
+  /* bob is off the whole first week, which ends on a 10 % checkpoint:
+   * ceil(623 x 10 %) = 63 contacts with nowhere to go. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    CHECKPOINTS, "2027-01-08 = 10%\n" CHECKPOINTS,
+    "days_off = 2027-02-15..2027-02-19\n", "days_off = 2027-01-04..2027-01-08\n", NULL);
+  PdPlan plan = plan_of (campaign);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = pd_schedule_build (campaign, &plan, &error);
+  assert_null (schedule);
+  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS));
+  assert_string_equal (error->message,
+                       "rep bob: 63 contacts are due from 2027-01-04 to 2027-01-08 but the "
+                       "rep has no available day then. Move the checkpoint, or shorten the "
+                       "rep's days off.");
+}
+
+/* ------------------------------------------------------------ catch-up */
+
+static void
+test_respread (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdSchedule) baseline = build (campaign);
+  GDate from = make_date (2027, 3, 1);
+  const gint64 shortfalls[] = { 40, 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_autoptr (PdSchedule) caught_up =
+    pd_schedule_respread (campaign, baseline, baseline, &from, shortfalls, &error);
+  assert_null (error);
+  assert_non_null (caught_up);
+  assert_consistent (campaign, caught_up);
+  assert_int_equal (caught_up->days->len, baseline->days->len);
+  assert_int_equal (rep_contacts (caught_up, 0), 1245);
+  assert_int_equal (rep_contacts (caught_up, 1), 623);
+
+  /* History is untouched. */
+  for (guint i = 0; i < caught_up->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (caught_up->days, PdDay, i);
+      const PdDay *base = &g_array_index (baseline->days, PdDay, i);
+      assert_int_equal (day->rep_index, base->rep_index);
+      assert_int_equal (g_date_compare (&day->date, &base->date), 0);
+      if (day->rep_index == 1 || g_date_compare (&day->date, &from) < 0)
+        {
+          assert_int_equal (day->contacts, base->contacts);
+          assert_int_equal (day->cumulative, base->cumulative);
+        }
+    }
+
+  /* alice from 1 March: baseline 23 x 14 days then 22, plus 40 over 22
+   * days = 1 r 18 -> +2 on the first 18 days (to 24 March), +1 after. */
+  g_autofree char *mar1 = blocks_on (caught_up, 0, 2027, 3, 1);
+  g_autofree char *mar18 = blocks_on (caught_up, 0, 2027, 3, 18);
+  g_autofree char *mar19 = blocks_on (caught_up, 0, 2027, 3, 19);
+  g_autofree char *mar24 = blocks_on (caught_up, 0, 2027, 3, 24);
+  g_autofree char *mar25 = blocks_on (caught_up, 0, 2027, 3, 25);
+  g_autofree char *mar31 = blocks_on (caught_up, 0, 2027, 3, 31);
+  g_autofree char *feb26 = blocks_on (caught_up, 0, 2027, 2, 26);
+  g_autofree char *base_feb26 = blocks_on (baseline, 0, 2027, 2, 26);
+  assert_string_equal (mar1, "540-590:25");
+  assert_string_equal (mar18, "540-590:25");
+  assert_string_equal (mar19, "540-588:24");
+  assert_string_equal (mar24, "540-588:24");
+  assert_string_equal (mar25, "540-586:23");
+  assert_string_equal (mar31, "540-586:23");
+  assert_string_equal (feb26, base_feb26);
+
+  /* The curve: history as before, the end 40 higher. */
+  assert_int_equal (planned (caught_up, 0, 2027, 2, 26), 747);
+  assert_int_equal (planned (caught_up, 0, 2027, 3, 1), 772);
+  assert_int_equal (planned (caught_up, 0, 2027, 3, 31), 1285);
+  assert_int_equal (planned (caught_up, 1, 2027, 3, 31), 623);
+  assert_int_equal (block_total (caught_up, 0), 1285);
+  assert_int_equal (block_total (caught_up, 1), 623);
+
+  /* A second catch-up on 15 March keeps the first one's history and adds
+   * 10 over the 12 days left: +1 on the first 10. */
+  GDate later = make_date (2027, 3, 15);
+  const gint64 more[] = { 10, 0 };
+  g_autoptr (PdSchedule) again =
+    pd_schedule_respread (campaign, baseline, caught_up, &later, more, &error);
+  assert_null (error);
+  assert_consistent (campaign, again);
+  g_autofree char *again_mar12 = blocks_on (again, 0, 2027, 3, 12);
+  g_autofree char *again_mar15 = blocks_on (again, 0, 2027, 3, 15);
+  g_autofree char *again_mar26 = blocks_on (again, 0, 2027, 3, 26);
+  g_autofree char *again_mar30 = blocks_on (again, 0, 2027, 3, 30);
+  g_autofree char *again_mar31 = blocks_on (again, 0, 2027, 3, 31);
+  assert_string_equal (again_mar12, "540-590:25"); /* from the first catch-up */
+  assert_string_equal (again_mar15, "540-588:24"); /* 23 + 1 */
+  assert_string_equal (again_mar26, "540-586:23"); /* 22 + 1, the 10th day */
+  assert_string_equal (again_mar30, "540-584:22"); /* 22 */
+  assert_string_equal (again_mar31, "540-584:22");
+  /* 747 + 10 x 25 by 12 March, then 4 x 23 + 8 x 22 + 10. */
+  assert_int_equal (planned (again, 0, 2027, 3, 12), 997);
+  assert_int_equal (planned (again, 0, 2027, 3, 31), 1275);
+}
+
+static void
+test_respread_nothing_behind (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdSchedule) baseline = build (campaign);
+  GDate from = make_date (2027, 2, 10);
+  g_autoptr (GError) error = NULL;
+
+  g_autoptr (PdSchedule) same =
+    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 0, 0 }, &error);
+  assert_null (error);
+  g_autofree char *want = all_blocks_text (baseline);
+  g_autofree char *got = all_blocks_text (same);
+  assert_string_equal (got, want);
+
+  /* NULL shortfalls: nobody is behind. */
+  g_autoptr (PdSchedule) also_same =
+    pd_schedule_respread (campaign, baseline, baseline, &from, NULL, &error);
+  assert_null (error);
+  g_autofree char *also = all_blocks_text (also_same);
+  assert_string_equal (also, want);
+}
+
+static void
+test_respread_infeasible (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdSchedule) baseline = build (campaign);
+  GDate from = make_date (2027, 3, 1);
+  g_autoptr (GError) error = NULL;
+
+  /* 2000 behind over 22 days = 90 r 20: 1 March carries 23 + 91 = 114
+   * contacts, 228 min. The 22 days need 14 x 228 + 6 x 226 + 2 x 224 =
+   * 4996 min, 227.1 min a day, 3.79 h: 3.8 rounded up to a tenth. */
+  g_autoptr (PdSchedule) none =
+    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 2000, 0 }, &error);
+  assert_null (none);
+  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
+  assert_string_equal (error->message,
+                       "2027-03-01: rep alice needs 228 min of calls but the day holds 120 min "
+                       "(call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). "
+                       "Lengthen the call windows, add reps, or raise max_daily_calls. "
+                       "Catching up needs 3.8 h of calls a day from 2027-03-01 to 2027-03-31.");
+  g_clear_error (&error);
+
+  /* bob: 09:00-12:00 and 2 h; 1000 behind over his 22 days = 45 r 10:
+   * 12 + 46 = 58 contacts, 116 min, fits; 1100 = 50 r 0: 62, 124 min. */
+  g_autoptr (PdSchedule) bob_ok =
+    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 0, 1000 }, &error);
+  assert_null (error);
+  assert_consistent (campaign, bob_ok);
+  g_autofree char *bob_mar1 = blocks_on (bob_ok, 1, 2027, 3, 1);
+  assert_string_equal (bob_mar1, "540-630:45,630-656:13");
+
+  /* bob's baseline in March: 11 r 7 -> 12 x 7 days, 11 x 15; 1100 = 50 x
+   * 22: 62 x 7 + 61 x 15 = 1349 contacts, 2698 min, 122.7 min a day. */
+  g_autoptr (PdSchedule) bob_none =
+    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 0, 1100 }, &error);
+  assert_null (bob_none);
+  assert_string_equal (error->message,
+                       "2027-03-01: rep bob needs 124 min of calls but the day holds 120 min "
+                       "(call windows 09:00-12:00; max_daily_calls 2h). "
+                       "Lengthen the call windows, add reps, or raise max_daily_calls. "
+                       "Catching up needs 2.1 h of calls a day from 2027-03-01 to 2027-03-31.");
+}
+
+static void
+test_respread_no_days_left (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdSchedule) baseline = build (campaign);
+  GDate after = make_date (2027, 4, 1);
+  g_autoptr (GError) error = NULL;
+
+  g_autoptr (PdSchedule) none =
+    pd_schedule_respread (campaign, baseline, baseline, &after, (const gint64[]) { 12, 0 }, &error);
+  assert_null (none);
+  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS));
+  assert_string_equal (error->message,
+                       "rep alice: 12 contacts to catch up but the rep has no available day "
+                       "left from 2027-04-01 to the campaign's end (2027-03-31).");
+  g_clear_error (&error);
+
+  /* Nothing behind after the end: everything is history. */
+  g_autoptr (PdSchedule) history =
+    pd_schedule_respread (campaign, baseline, baseline, &after, (const gint64[]) { 0, 0 }, &error);
+  assert_null (error);
+  g_autofree char *want = all_blocks_text (baseline);
+  g_autofree char *got = all_blocks_text (history);
+  assert_string_equal (got, want);
+}
+
+/* ------------------------------------------------------------ curve */
+
+static void
+test_planned_to_date (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdSchedule) schedule = build (campaign);
+
+  assert_int_equal (planned (schedule, 0, 2026, 12, 31), 0);
+  assert_int_equal (planned (schedule, 0, 2027, 1, 3), 0);
+  assert_int_equal (planned (schedule, 0, 2027, 1, 4), 16);
+  assert_int_equal (planned (schedule, 0, 2027, 1, 5), 32);
+  assert_int_equal (planned (schedule, 0, 2027, 1, 9), 80); /* Saturday: Friday's */
+  assert_int_equal (planned (schedule, 0, 2027, 1, 29), 312);
+  assert_int_equal (planned (schedule, 0, 2027, 1, 31), 312);
+  assert_int_equal (planned (schedule, 0, 2027, 2, 26), 747);
+  assert_int_equal (planned (schedule, 0, 2027, 3, 31), 1245);
+  assert_int_equal (planned (schedule, 0, 2028, 1, 1), 1245);
+  assert_int_equal (planned (schedule, 1, 2027, 1, 4), 8);
+  assert_int_equal (planned (schedule, 1, 2027, 2, 19), planned (schedule, 1, 2027, 2, 12));
+  assert_int_equal (planned (schedule, 1, 2027, 4, 1), 623);
+  assert_int_equal (planned (schedule, 7, 2027, 4, 1), 0); /* no such rep */
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_split),
+    cmocka_unit_test (test_checkpoint_target),
+    cmocka_unit_test (test_example_two_reps),
+    cmocka_unit_test (test_example_one_rep),
+    cmocka_unit_test (test_example_one_rep_long_calls),
+    cmocka_unit_test (test_example_file),
+    cmocka_unit_test (test_blocks_fill_windows),
+    cmocka_unit_test (test_blocks_round_down),
+    cmocka_unit_test (test_blocks_dst),
+    cmocka_unit_test (test_blocks_keep_local_time),
+    cmocka_unit_test (test_infeasible),
+    cmocka_unit_test (test_infeasible_one_rep),
+    cmocka_unit_test (test_infeasible_windows),
+    cmocka_unit_test (test_infeasible_by_one_minute),
+    cmocka_unit_test (test_no_days),
+    cmocka_unit_test (test_respread),
+    cmocka_unit_test (test_respread_nothing_behind),
+    cmocka_unit_test (test_respread_infeasible),
+    cmocka_unit_test (test_respread_no_days_left),
+    cmocka_unit_test (test_planned_to_date),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
