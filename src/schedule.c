@@ -491,3 +491,50 @@ pd_schedule_planned_to_date (const PdSchedule *schedule,
     }
   return planned;
 }
+
+PdSchedule *
+pd_schedule_from_days (const PdCampaign *campaign,
+                       const PdSchedule *baseline,
+                       const PdDay *days,
+                       guint n_days,
+                       GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && baseline != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_array_append_vals (schedule->rep_contacts, baseline->rep_contacts->data,
+                       baseline->rep_contacts->len);
+
+  /* Index the given loads by (rep, julian day). */
+  g_autoptr (GHashTable) loads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < n_days; i++)
+    {
+      gint64 *key = g_new (gint64, 1);
+      *key = ((gint64) days[i].rep_index << 32) | g_date_get_julian (&days[i].date);
+      g_hash_table_insert (loads, key, GINT_TO_POINTER (i + 1));
+    }
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      gint64 cumulative = 0;
+      guint first_day = schedule->days->len;
+
+      for (guint i = 0; i < baseline->days->len; i++)
+        {
+          PdDay day = g_array_index (baseline->days, PdDay, i);
+          if (day.rep_index != r)
+            continue;
+          gint64 key = ((gint64) r << 32) | g_date_get_julian (&day.date);
+          guint found = GPOINTER_TO_UINT (g_hash_table_lookup (loads, &key));
+          day.contacts = found > 0 ? MAX (days[found - 1].contacts, 0) : 0;
+          day.minutes = day_minutes (campaign, day.contacts);
+          cumulative += day.contacts;
+          day.cumulative = cumulative;
+          g_array_append_val (schedule->days, day);
+        }
+      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, error))
+        return NULL;
+    }
+  return g_steal_pointer (&schedule);
+}

@@ -137,3 +137,15 @@ PdSchedule *pd_schedule_respread (const PdCampaign *campaign,
 gint64 pd_schedule_planned_to_date (const PdSchedule *schedule,
                                     guint rep_index,
                                     const GDate *date);
+
+/* Rebuilds a schedule from stored day loads (a saved revision): every
+ * available day of the baseline gets the load given for (rep_index, date),
+ * 0 when none is given; loads for days the baseline does not have are
+ * ignored. Minutes, cumulative counts and blocks follow the same rules as
+ * pd_schedule_build, so the same loads give the same blocks. Returns NULL
+ * with PD_SCHEDULE_ERROR_INFEASIBLE when a day does not fit. */
+PdSchedule *pd_schedule_from_days (const PdCampaign *campaign,
+                                   const PdSchedule *baseline,
+                                   const PdDay *days,
+                                   guint n_days,
+                                   GError **error);

@@ -69,3 +69,22 @@ int pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store);
 
 /* Today in the campaign's time zone. */
 void pd_ctl_today (const PdCampaign *campaign, GDate *ret_date);
+
+extern const PdVerb pd_ctl_verb_reschedule;
+
+/* The schedule in force: the latest catch-up revision stored for the
+ * campaign, else the baseline. Does not create a database that does not
+ * exist. *ret_revision_time is when that revision was made (the campaign
+ * file's modification time for the baseline). Returns an exit code. */
+int pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *baseline,
+                             PdSchedule **ret_schedule, gint64 *ret_revision_time);
+
+/* A schedule's days as a revision to store. */
+PdRevision *pd_ctl_revision_from_schedule (const PdCampaign *campaign, const PdSchedule *schedule,
+                                           PdRevisionKind kind, const GDate *as_of, gint64 created);
+
+/* Writes every rep's feed (or only `only_rep` when >= 0) of `schedule` to
+ * the feed directory, keeping SEQUENCE/DTSTAMP of unchanged events.
+ * Returns an exit code. */
+int pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
+                        gint only_rep, gint64 revision_time);

@@ -9,7 +9,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <glib/gi18n.h>
 
 #include "ctl.h"
@@ -27,33 +26,19 @@ static GOptionEntry entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
-/* The revision time of a baseline: when the campaign file last changed.
- * Used only for DTSTAMP of new or changed events, so regenerating an
- * unchanged schedule is byte-identical. */
-static gint64
-campaign_revision_time (const PdCampaign *campaign)
-{
-  struct stat st;
-
-  return stat (campaign->path, &st) == 0 ? (gint64) st.st_mtime : 0;
-}
-
 static int
-export_one (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
-            const char *path, const char *previous_path)
+export_to (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
+           const char *path, const char *previous_path, gint64 revision_time)
 {
-  const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
   g_autoptr (GError) error = NULL;
   g_autofree char *previous = NULL;
   g_autofree char *text = NULL;
   gboolean changed = FALSE;
 
-  if (previous_path != NULL)
-    g_file_get_contents (previous_path, &previous, NULL, NULL);
-  text = pd_ics_render (campaign, schedule, rep_index, previous, campaign_revision_time (campaign), &error);
+  g_file_get_contents (previous_path, &previous, NULL, NULL);
+  text = pd_ics_render (campaign, schedule, rep_index, previous, revision_time, &error);
   if (text == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
-
   if (g_str_equal (path, "-"))
     {
       fputs (text, stdout);
@@ -61,7 +46,6 @@ export_one (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_in
     }
   if (!pd_feed_write (path, text, strlen (text), &changed, &error))
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-  printf (changed ? _("%s: %s written\n") : _("%s: %s unchanged\n"), rep->name, path);
   return PD_EXIT_OK;
 }
 
@@ -69,7 +53,9 @@ static int
 run (PdCtl *ctl, int argc, char **argv)
 {
   g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdSchedule) baseline = NULL;
   g_autoptr (PdSchedule) schedule = NULL;
+  gint64 revision_time;
   PdPlan plan;
   guint rep_index = 0;
   int status;
@@ -82,7 +68,8 @@ run (PdCtl *ctl, int argc, char **argv)
     return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
   if (opt_output != NULL && opt_rep == NULL && campaign->reps->len > 1)
     return pd_ctl_error (PD_EXIT_USAGE, _("-o writes one feed: name the rep with --rep"));
-  if ((status = pd_ctl_build_schedule (campaign, &plan, &schedule)) != PD_EXIT_OK)
+  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
+      (status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
     return status;
 
   const char *feeds_dir = opt_dir != NULL ? opt_dir : ctl->config->feeds_dir;
@@ -91,20 +78,10 @@ run (PdCtl *ctl, int argc, char **argv)
       const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
       g_autofree char *default_path = pd_feed_path (feeds_dir, campaign->id, rep->name);
       const char *previous = g_str_equal (opt_output, "-") ? default_path : opt_output;
-      return export_one (campaign, schedule, rep_index, opt_output, previous);
+      return export_to (campaign, schedule, rep_index, opt_output, previous, revision_time);
     }
-
-  for (guint i = 0; i < campaign->reps->len; i++)
-    {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, i);
-      g_autofree char *path = pd_feed_path (feeds_dir, campaign->id, rep->name);
-
-      if (opt_rep != NULL && i != rep_index)
-        continue;
-      if ((status = export_one (campaign, schedule, i, path, path)) != PD_EXIT_OK)
-        return status;
-    }
-  return PD_EXIT_OK;
+  return pd_ctl_write_feeds (campaign, schedule, feeds_dir, opt_rep != NULL ? (gint) rep_index : -1,
+                             revision_time);
 }
 
 const PdVerb pd_ctl_verb_export = {

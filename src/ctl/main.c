@@ -16,7 +16,11 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include <sys/stat.h>
+
 #include "ctl.h"
+#include "prospectd/feed.h"
+#include "prospectd/ics.h"
 
 static const PdVerb *const verbs[] = {
   &pd_ctl_verb_plan,
@@ -24,6 +28,7 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_export,
   &pd_ctl_verb_log,
   &pd_ctl_verb_activity,
+  &pd_ctl_verb_reschedule,
 };
 
 int
@@ -120,6 +125,89 @@ pd_ctl_today (const PdCampaign *campaign, GDate *ret_date)
   g_date_clear (ret_date, 1);
   g_date_set_dmy (ret_date, (GDateDay) g_date_time_get_day_of_month (now),
                   (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+}
+
+int
+pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *baseline,
+                         PdSchedule **ret_schedule, gint64 *ret_revision_time)
+{
+  const char *path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (PdRevision) revision = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) days = NULL;
+  struct stat st;
+  int status;
+
+  *ret_revision_time = stat (campaign->path, &st) == 0 ? (gint64) st.st_mtime : 0;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    goto baseline;
+  if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+    return status;
+  if (!pd_store_load_latest_revision (store, campaign->id, &revision, &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  if (revision == NULL || revision->kind != PD_REVISION_CATCHUP)
+    goto baseline;
+
+  days = g_array_new (FALSE, TRUE, sizeof (PdDay));
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *stored = &g_array_index (revision->days, PdRevisionDay, i);
+      PdDay day = { .date = stored->date, .contacts = stored->contacts };
+      if (pd_campaign_find_rep (campaign, stored->rep, &day.rep_index) != NULL)
+        g_array_append_val (days, day);
+    }
+  *ret_schedule = pd_schedule_from_days (campaign, baseline, (PdDay *) days->data, days->len, &error);
+  if (*ret_schedule == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
+  *ret_revision_time = revision->created;
+  return PD_EXIT_OK;
+
+baseline:
+  *ret_schedule = pd_schedule_from_days (campaign, baseline, (PdDay *) baseline->days->data,
+                                         baseline->days->len, &error);
+  return *ret_schedule != NULL ? PD_EXIT_OK : pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+}
+
+PdRevision *
+pd_ctl_revision_from_schedule (const PdCampaign *campaign, const PdSchedule *schedule,
+                               PdRevisionKind kind, const GDate *as_of, gint64 created)
+{
+  PdRevision *revision = pd_revision_new (campaign->id, kind, as_of, created);
+
+  for (guint i = 0; i < schedule->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+      const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
+      pd_revision_add_day (revision, rep->name, &day->date, day->contacts);
+    }
+  return revision;
+}
+
+int
+pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
+                    gint only_rep, gint64 revision_time)
+{
+  for (guint i = 0; i < campaign->reps->len; i++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, i);
+      g_autofree char *path = pd_feed_path (feeds_dir, campaign->id, rep->name);
+      g_autofree char *previous = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr (GError) error = NULL;
+      gboolean changed = FALSE;
+
+      if (only_rep >= 0 && i != (guint) only_rep)
+        continue;
+      g_file_get_contents (path, &previous, NULL, NULL);
+      text = pd_ics_render (campaign, schedule, i, previous, revision_time, &error);
+      if (text == NULL)
+        return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
+      if (!pd_feed_write (path, text, strlen (text), &changed, &error))
+        return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+      printf (changed ? _("%s: %s written\n") : _("%s: %s unchanged\n"), rep->name, path);
+    }
+  return PD_EXIT_OK;
 }
 
 static void
@@ -255,6 +343,7 @@ main (int argc, char **argv)
   }
 
 out:
+  pd_ics_shutdown ();
   g_free (ctl.config_path);
   g_free (ctl.db_path);
   pd_daemon_config_free (ctl.config);

@@ -196,7 +196,9 @@ static int
 run (PdCtl *ctl, int argc, char **argv)
 {
   g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdSchedule) baseline = NULL;
   g_autoptr (PdSchedule) schedule = NULL;
+  gint64 revision_time;
   GDate from, to;
   PdPlan plan;
   gint rep_filter = -1;
@@ -213,7 +215,8 @@ run (PdCtl *ctl, int argc, char **argv)
         return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
       rep_filter = (gint) index;
     }
-  if ((status = pd_ctl_build_schedule (campaign, &plan, &schedule)) != PD_EXIT_OK)
+  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
+      (status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
     return status;
 
   if (opt_json)
