@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: MIT
+# prospectctl schedule, export, log, activity and reschedule end to end on
+# the example campaign, with a real database and real feed files.
+. tests/cli/lib.sh
+E=config/campaigns/example.conf
+cat >"$T/prospectd.conf" <<CONF
+[daemon]
+database = $T/prospectd.db
+feeds = $T/feeds
+campaigns = $TOP/config/campaigns
+CONF
+C="$CTL --config $T/prospectd.conf"
+
+# Exact blocks on the first day and around the first checkpoint.
+out=$($C schedule example --from 2027-01-28 --to 2027-02-01)
+check_eq "schedule around the 2027-01-29 checkpoint" "date        rep          contacts  cumulative  checkpoint          blocks
+2027-01-28  alice              15         297  312 by 2027-01-29   09:00-09:30 (15)
+2027-01-29  alice              15         312  312 by 2027-01-29   09:00-09:30 (15)
+2027-02-01  alice              22         334  747 by 2027-02-26   09:00-09:44 (22)
+2027-01-28  bob                 7         149  156 by 2027-01-29   09:00-09:14 (7)
+2027-01-29  bob                 7         156  156 by 2027-01-29   09:00-09:14 (7)
+2027-02-01  bob                15         171  374 by 2027-02-26   09:00-09:30 (15)" "$out"
+
+json=$($C schedule $E --rep alice --from 2027-03-29 --to 2027-03-31 --json | tr -d ' \n')
+check_eq "schedule --json: Easter Monday has no day, last day exact" \
+  '{"campaign":"example","timezone":"Europe/Paris","days":[{"rep":"alice","date":"2027-03-30","contacts":22,"minutes":44,"cumulative":1223,"next_checkpoint":{"date":"2027-03-31","target_contacts":1245},"blocks":[{"rep":"alice","date":"2027-03-30","index":1,"start":"2027-03-30T09:00:00+02:00","end":"2027-03-30T09:44:00+02:00","contacts":22,"uid":"20270330-1-alice@example.prospectd"}]},{"rep":"alice","date":"2027-03-31","contacts":22,"minutes":44,"cumulative":1245,"next_checkpoint":{"date":"2027-03-31","target_contacts":1245},"blocks":[{"rep":"alice","date":"2027-03-31","index":1,"start":"2027-03-31T09:00:00+02:00","end":"2027-03-31T09:44:00+02:00","contacts":22,"uid":"20270331-1-alice@example.prospectd"}]}]}' "$json"
+
+# (segment 3: 1245 - 747 = 498 contacts over 22 March days without Easter
+# Monday: 22 each, the 14 earliest days one more, so the last two get 22.)
+# Every contact scheduled once.
+total=$($C schedule example --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["days"]; print(sum(b["contacts"] for x in d for b in x["blocks"]), sum(x["contacts"] for x in d))')
+check_eq "blocks carry the plan's 1868 contacts" "1868 1868" "$total"
+
+# Infeasible: 62 h in 5 days with a 1 h cap.
+sed -e 's/^end = .*/end = 2027-01-08/' -e 's/^rounding = up/rounding = down/' \
+    -e 's/^max_daily_calls = .*/max_daily_calls = 1h/' -e '/^2027-0[12]-/d' \
+    -e '/^\[rep bob\]/,/^call_windows/d' -e '/^bob = /d' $E >"$T/tight.conf"
+$C schedule "$T/tight.conf" >"$T/out" 2>"$T/err"
+check_eq "infeasible campaign exits 2" 2 $?
+check_eq "infeasible campaign message" "prospectctl: $T/tight.conf: 2027-01-04: rep alice needs 746 min of calls but the day holds 60 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 1h). Lengthen the call windows, add reps, or raise max_daily_calls." "$(cat "$T/err")"
+
+# Export: written once, then unchanged and byte-identical; -o - is the same feed.
+out=$($C export example)
+check_eq "export writes one feed per rep" "alice: $T/feeds/example/alice.ics written
+bob: $T/feeds/example/bob.ics written" "$out"
+cp "$T/feeds/example/alice.ics" "$T/alice.first"
+out=$($C export example)
+check_eq "export again changes nothing" "alice: $T/feeds/example/alice.ics unchanged
+bob: $T/feeds/example/bob.ics unchanged" "$out"
+check_file "regenerated feed is byte-identical" "$T/alice.first" "$T/feeds/example/alice.ics"
+$C export example --rep alice -o - >"$T/stdout.ics"
+check_file "export -o - prints the same feed" "$T/alice.first" "$T/stdout.ics"
+check_eq "alice's feed has one event per block" 62 "$(grep -c '^BEGIN:VEVENT' "$T/feeds/example/alice.ics")"
+$C export example -o "$T/x.ics" 2>"$T/err"
+check_eq "export -o with two reps needs --rep" "2 prospectctl: -o writes one feed: name the rep with --rep" "$? $(cat "$T/err")"
+
+# log: bad values exit 2 and write nothing.
+$C log example --rep alice --contacts 60 --date 2027-01-08 >/dev/null
+check_eq "log records an entry" 0 $?
+rows () { $C activity example --json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+for bad in "--rep alice --contacts=-3" "--rep alice --contacts 10 --prospects 5 --active 6" \
+           "--rep alice --contacts 10 --deals 2 --proposals 1" "--rep alice --contacts 10 --revenue 5000" \
+           "--rep alice --contacts 10 --date 2027-04-01" "--rep carol --contacts 10" \
+           "--rep alice --contacts ten" "--rep alice" "--contacts 5" "--rep alice --contacts 5 --date 2027-02-30"; do
+  $C log example $bad >/dev/null 2>&1
+  check_eq "log $bad exits 2" 2 $?
+done
+check_eq "rejected entries wrote nothing" 1 "$(rows)"
+$C log example --rep alice --contacts 5 --active 7 >/dev/null 2>"$T/err"
+check_eq "prospects default to the qualified ones" "prospectctl: --prospects (7) exceed --contacts (5): each prospect reached takes a call" "$(cat "$T/err")"
+
+# Catch-up: alice did 60 of 80 by 2027-01-08, bob all 40.
+$C log example --rep bob --contacts 40 --date 2027-01-08 >/dev/null
+out=$($C reschedule example --as-of 2027-01-08)
+check_eq "reschedule reports each rep" "alice: 20 contacts behind as of 2027-01-08, re-spread over 57 working days
+bob: on plan as of 2027-01-08, schedule unchanged
+alice: $T/feeds/example/alice.ics written
+bob: $T/feeds/example/bob.ics unchanged" "$out"
+check_eq "past events keep SEQUENCE 0" 5 "$(grep -c '^SEQUENCE:0' "$T/feeds/example/alice.ics")"
+check_eq "changed events get SEQUENCE 1" 57 "$(grep -c '^SEQUENCE:1' "$T/feeds/example/alice.ics")"
+sum=$($C schedule example --rep alice --from 2027-01-11 --json | /usr/bin/python3 -c 'import json,sys; print(sum(x["contacts"] for x in json.load(sys.stdin)["days"]))')
+check_eq "future days carry the baseline's 1165 plus the 20 short" 1185 "$sum"
+out=$($C schedule example --rep alice --from 2027-01-11 --to 2027-01-11)
+check_eq "first re-spread day" "date        rep          contacts  cumulative  checkpoint          blocks
+2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:34 (17)" "$out"
+check_eq "UIDs stay stable across the catch-up" \
+  "$(grep '^UID' "$T/alice.first")" "$(grep '^UID' "$T/feeds/example/alice.ics")"
+
+# activity rm
+id=$($C activity example --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+check_eq "activity rm removes the entry" "removed #$id" "$($C activity rm "$id")"
+$C activity rm "$id" 2>/dev/null
+check_eq "activity rm of a missing id exits 2" 2 $?
+done_testing
