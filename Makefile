@@ -117,7 +117,12 @@ run: deps
 	@$(MAKE) --no-print-directory _run
 _run: $(BINS)
 	@mkdir -p $(RUN_DIR)
-	./$(BUILD)/prospectctl --config config/prospectd.conf plan config/campaigns/example.conf
+	@printf '[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s\n' \
+	  "$(CURDIR)/config/campaigns" "$(CURDIR)/$(RUN_DIR)/prospectd.db" "$(CURDIR)/$(RUN_DIR)/feeds" \
+	  > $(RUN_DIR)/prospectd.conf
+	./$(BUILD)/prospectctl --config $(RUN_DIR)/prospectd.conf plan example
+	./$(BUILD)/prospectctl --config $(RUN_DIR)/prospectd.conf schedule example --to 2027-01-08
+	./$(BUILD)/prospectctl --config $(RUN_DIR)/prospectd.conf export example
 
 # ---------------------------------------------------------------- check
 check: deps
