@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * progress: where a campaign stands on a given day, against its baseline
+ * (DESIGN.md "Scheduling rules", rule 5; include/prospectd/progress.h).
+ *
+ * Owns the comparison of logged contacts with the baseline curve (gap,
+ * pace, checkpoints met or missed, what the next checkpoint still needs per
+ * day), the completion date projected from the pace so far, the funnel
+ * rates observed in the logged totals and the effort re-projected from
+ * them. Pure: values in, a new PdProgress out; every figure is an exact
+ * integer (cents and millionths, products through pd_muldiv).
+ */
+#define G_LOG_DOMAIN "prospectd-progress"
+
+#include <string.h>
+
+#include "prospectd/progress.h"
+#include "prospectd/workcal.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static gint64
+add_saturated (gint64 a, gint64 b)
+{
+  if (b > 0 && a > G_MAXINT64 - b)
+    return G_MAXINT64;
+  if (b < 0 && a < G_MININT64 - b)
+    return G_MININT64;
+  return a + b;
+}
+
+/* a * b / d rounded as asked, saturated when it does not fit. */
+static gint64
+muldiv_saturated (gint64 a, gint64 b, gint64 d, PdRounding rounding)
+{
+  gint64 result;
+  if (pd_muldiv (a, b, d, rounding, &result))
+    return result;
+  return ((a < 0) != (b < 0)) ? G_MININT64 : G_MAXINT64;
+}
+
+/* ceil (a / d) for a >= 0, d > 0. */
+static gint64
+ceil_div (gint64 a, gint64 d)
+{
+  return muldiv_saturated (a, 1, d, PD_ROUNDING_UP);
+}
+
+static const PdRep *
+campaign_rep (const PdCampaign *campaign, guint rep_index)
+{
+  return g_ptr_array_index (campaign->reps, rep_index);
+}
+
+static guint
+count_available_days (const PdCampaign *campaign, const PdRep *rep,
+                      const GDate *from, const GDate *to)
+{
+  if (g_date_compare (from, to) > 0)
+    return 0;
+  g_autoptr (GArray) days = pd_workcal_available_days (campaign, rep, from, to);
+  return days->len;
+}
+
+/* The n-th (n >= 1) day after `after` on which `rep` can call, by the
+ * campaign's weekday, holiday and day-off rules but without its end date:
+ * a slow rep finishes after the campaign, and the date says by how much.
+ * The rules are applied by pd_workcal_is_available() itself, on a shallow
+ * copy of the campaign whose end is the last date GDate knows, so that
+ * there is one definition of an available day. Leaves `ret_date` invalid
+ * when the n-th day would fall after 9999-12-31. */
+static void
+nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
+                         const GDate *after, gint64 n, GDate *ret_date)
+{
+  PdCampaign unbounded = *campaign;
+  g_date_clear (&unbounded.end, 1);
+  g_date_set_dmy (&unbounded.end, 31, G_DATE_DECEMBER, 9999);
+
+  g_date_clear (ret_date, 1);
+  /* At least n calendar days are needed: give up early when even that
+   * passes the end of the calendar (and the loop stays bounded). */
+  gint64 days_to_end = (gint64) g_date_get_julian (&unbounded.end)
+                       - (gint64) g_date_get_julian (after);
+  if (n > days_to_end)
+    return;
+
+  GDate date = *after;
+  gint64 found = 0;
+  while (g_date_compare (&date, &unbounded.end) < 0)
+    {
+      g_date_add_days (&date, 1);
+      if (pd_workcal_is_available (&unbounded, rep, &date) && ++found == n)
+        {
+          *ret_date = date;
+          return;
+        }
+    }
+}
+
+/* One logged day of a known rep, as the computation uses it. */
+typedef struct {
+  guint rep_index;
+  GDate date;
+  gint64 contacts;
+} Entry;
+
+static gint
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const Entry *x = a;
+  const Entry *y = b;
+  if (x->rep_index != y->rep_index)
+    return x->rep_index < y->rep_index ? -1 : 1;
+  return g_date_compare (&x->date, &y->date);
+}
+
+/* The entries of known reps dated on or before as_of, by rep then date. */
+static GArray *
+collect_entries (const PdCampaign *campaign, const GArray *daily, const GDate *as_of)
+{
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  if (daily == NULL)
+    return entries;
+  for (guint i = 0; i < daily->len; i++)
+    {
+      const PdDailyContacts *day = &g_array_index (daily, PdDailyContacts, i);
+      guint rep_index;
+      if (day->rep == NULL || !g_date_valid (&day->date)
+          || g_date_compare (&day->date, as_of) > 0
+          || pd_campaign_find_rep (campaign, day->rep, &rep_index) == NULL)
+        continue;
+      Entry entry = { .rep_index = rep_index, .date = day->date, .contacts = day->contacts };
+      g_array_append_val (entries, entry);
+    }
+  g_array_sort (entries, compare_entries);
+  return entries;
+}
+
+/* Contacts logged by `rep_index` (G_MAXUINT: every rep) up to `date`. */
+static gint64
+contacts_to (const GArray *entries, guint rep_index, const GDate *date)
+{
+  gint64 sum = 0;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *entry = &g_array_index (entries, Entry, i);
+      if ((rep_index == G_MAXUINT || entry->rep_index == rep_index)
+          && g_date_compare (&entry->date, date) <= 0)
+        sum = add_saturated (sum, entry->contacts);
+    }
+  return sum;
+}
+
+/* The first date on which the rep's cumulative contacts reached `total`
+ * (entries are sorted by rep, then date). */
+static GDate
+date_total_reached (const GArray *entries, guint rep_index, gint64 total)
+{
+  GDate reached;
+  gint64 cumulative = 0;
+  g_date_clear (&reached, 1);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *entry = &g_array_index (entries, Entry, i);
+      if (entry->rep_index != rep_index)
+        continue;
+      cumulative = add_saturated (cumulative, entry->contacts);
+      if (cumulative >= total)
+        return entry->date;
+    }
+  return reached;
+}
+
+/* ------------------------------------------------------------ one rep */
+
+static void
+rep_progress_free (gpointer data)
+{
+  PdRepProgress *rep = data;
+  if (rep == NULL)
+    return;
+  g_clear_pointer (&rep->checkpoints, g_array_unref);
+  g_free (rep);
+}
+
+static PdRepProgress *
+rep_progress_new (guint rep_index, guint n_checkpoints)
+{
+  PdRepProgress *rep = g_new0 (PdRepProgress, 1);
+  rep->rep_index = rep_index;
+  rep->next_checkpoint = -1;
+  g_date_clear (&rep->projected_completion, 1);
+  rep->checkpoints = g_array_sized_new (FALSE, TRUE, sizeof (PdCheckpointProgress),
+                                        n_checkpoints);
+  g_array_set_size (rep->checkpoints, n_checkpoints);
+  return rep;
+}
+
+/* Gap, gap in millionths and pace, from total/planned/actual. The pace
+ * test "actual < planned x (1 - threshold)" is made exact on integers:
+ * actual being whole, it holds iff actual < ceil (planned x (1 - t)). */
+static void
+judge_pace (PdRepProgress *rep, gint64 behind_threshold)
+{
+  rep->gap = add_saturated (rep->actual, -rep->planned);
+  if (rep->planned > 0)
+    rep->gap_ppm = muldiv_saturated (rep->gap, PD_MILLI, rep->planned,
+                                     rep->gap < 0 ? PD_ROUNDING_UP : PD_ROUNDING_DOWN);
+  else
+    rep->gap_ppm = 0;
+
+  gint64 threshold = CLAMP (behind_threshold, 0, PD_MILLI);
+  gint64 least = muldiv_saturated (rep->planned, PD_MILLI - threshold, PD_MILLI,
+                                   PD_ROUNDING_UP);
+  if (rep->actual < least)
+    rep->pace = PD_PACE_BEHIND;
+  else if (rep->actual > rep->planned)
+    rep->pace = PD_PACE_AHEAD;
+  else
+    rep->pace = PD_PACE_ON_TRACK;
+}
+
+/* Checkpoints (targets already set) and the next one's needs, for a rep or
+ * the team: `rep_index` G_MAXUINT sums every rep. days_left is set by the
+ * caller. */
+static void
+judge_checkpoints (const PdCampaign *campaign, const GArray *entries,
+                   const GDate *as_of, PdRepProgress *rep)
+{
+  for (guint k = 0; k < rep->checkpoints->len; k++)
+    {
+      PdCheckpointProgress *cp = &g_array_index (rep->checkpoints, PdCheckpointProgress, k);
+      cp->date = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
+      if (g_date_compare (&cp->date, as_of) > 0)
+        {
+          cp->actual = rep->actual;
+          cp->state = PD_CHECKPOINT_UPCOMING;
+          if (rep->next_checkpoint < 0)
+            {
+              rep->next_checkpoint = (gint) k;
+              rep->needed = MAX (add_saturated (cp->target, -rep->actual), 0);
+            }
+        }
+      else
+        {
+          cp->actual = contacts_to (entries, rep->rep_index, &cp->date);
+          cp->state = cp->actual >= cp->target ? PD_CHECKPOINT_MET : PD_CHECKPOINT_MISSED;
+        }
+    }
+}
+
+static void
+set_needed_per_day (PdRepProgress *rep)
+{
+  rep->needed_per_day = rep->days_left > 0 ? ceil_div (rep->needed, rep->days_left) : 0;
+}
+
+/* The projected completion (see progress.h). */
+static void
+project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_,
+                    const GArray *entries, const GDate *as_of, PdRepProgress *rep)
+{
+  g_date_clear (&rep->projected_completion, 1);
+  if (rep->actual <= 0)
+    return;
+
+  gint64 remaining = add_saturated (rep->total, -rep->actual);
+  if (remaining <= 0)
+    {
+      rep->projected_completion = date_total_reached (entries, rep->rep_index, rep->total);
+      return;
+    }
+
+  gint64 elapsed = count_available_days (campaign, campaign_rep_, &campaign->start, as_of);
+  elapsed = MAX (elapsed, 1);
+  gint64 days_needed = muldiv_saturated (remaining, elapsed, rep->actual, PD_ROUNDING_UP);
+  nth_available_day_after (campaign, campaign_rep_, as_of, days_needed,
+                           &rep->projected_completion);
+}
+
+static PdRepProgress *
+compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
+             const GArray *entries, const GDate *as_of, guint rep_index)
+{
+  const PdRep *campaign_rep_ = campaign_rep (campaign, rep_index);
+  guint n_checkpoints = campaign->checkpoints->len;
+  PdRepProgress *rep = rep_progress_new (rep_index, n_checkpoints);
+
+  rep->total = rep_index < baseline->rep_contacts->len
+                 ? g_array_index (baseline->rep_contacts, gint64, rep_index) : 0;
+  rep->planned = pd_schedule_planned_to_date (baseline, rep_index, as_of);
+  rep->actual = contacts_to (entries, rep_index, as_of);
+  judge_pace (rep, campaign->behind_threshold);
+
+  for (guint k = 0; k < n_checkpoints; k++)
+    g_array_index (rep->checkpoints, PdCheckpointProgress, k).target =
+      pd_schedule_checkpoint_target (campaign, k, rep->total);
+  judge_checkpoints (campaign, entries, as_of, rep);
+
+  if (rep->next_checkpoint >= 0)
+    {
+      GDate from = *as_of;
+      g_date_add_days (&from, 1);
+      const GDate *to = &g_array_index (campaign->checkpoints, PdCheckpoint,
+                                        rep->next_checkpoint).date;
+      rep->days_left = count_available_days (campaign, campaign_rep_, &from, to);
+    }
+  set_needed_per_day (rep);
+
+  project_completion (campaign, campaign_rep_, entries, as_of, rep);
+  return rep;
+}
+
+/* The team: sums of the reps, days_left the most any rep has, the
+ * projection the latest of the reps' (none when a rep has none). */
+static PdRepProgress *
+compute_team (const PdCampaign *campaign, const GArray *entries,
+              const GDate *as_of, const GPtrArray *reps)
+{
+  guint n_checkpoints = campaign->checkpoints->len;
+  PdRepProgress *team = rep_progress_new (G_MAXUINT, n_checkpoints);
+  gboolean projectable = reps->len > 0;
+
+  for (guint i = 0; i < reps->len; i++)
+    {
+      const PdRepProgress *rep = g_ptr_array_index (reps, i);
+      team->total = add_saturated (team->total, rep->total);
+      team->planned = add_saturated (team->planned, rep->planned);
+      team->actual = add_saturated (team->actual, rep->actual);
+      team->days_left = MAX (team->days_left, rep->days_left);
+      for (guint k = 0; k < n_checkpoints; k++)
+        {
+          PdCheckpointProgress *cp = &g_array_index (team->checkpoints, PdCheckpointProgress, k);
+          cp->target = add_saturated (
+            cp->target, g_array_index (rep->checkpoints, PdCheckpointProgress, k).target);
+        }
+      if (!g_date_valid (&rep->projected_completion))
+        projectable = FALSE;
+      else if (projectable
+               && (!g_date_valid (&team->projected_completion)
+                   || g_date_compare (&rep->projected_completion,
+                                      &team->projected_completion) > 0))
+        team->projected_completion = rep->projected_completion;
+    }
+  if (!projectable)
+    g_date_clear (&team->projected_completion, 1);
+
+  judge_pace (team, campaign->behind_threshold);
+  judge_checkpoints (campaign, entries, as_of, team);
+  if (team->next_checkpoint < 0)
+    team->days_left = 0;
+  set_needed_per_day (team);
+  return team;
+}
+
+/* ------------------------------------------------------------ rates */
+
+/* num / den in millionths (or, for money, cents / count), rounded down.
+ * FALSE when there is nothing to divide by, or when the quotient is 0
+ * (a rate of 0 cannot drive a funnel) or does not fit. */
+static gboolean
+observed_ratio (gint64 numerator, gint64 denominator, gint64 scale, gint64 *ret)
+{
+  if (denominator <= 0 || numerator < 0)
+    return FALSE;
+  return pd_muldiv (numerator, scale, denominator, PD_ROUNDING_DOWN, ret);
+}
+
+static void
+observe_rates (const PdTotals *totals, PdRates *rates)
+{
+  memset (rates, 0, sizeof *rates);
+  rates->has_accessibility_rate =
+    totals->active > 0
+    && observed_ratio (totals->active, totals->prospects, PD_MILLI, &rates->accessibility_rate)
+    && rates->accessibility_rate > 0;
+  if (!rates->has_accessibility_rate)
+    rates->accessibility_rate = 0;
+
+  rates->has_contacts_per_prospect =
+    observed_ratio (totals->contacts, totals->prospects, PD_MILLI, &rates->contacts_per_prospect);
+  if (!rates->has_contacts_per_prospect)
+    rates->contacts_per_prospect = 0;
+
+  rates->has_proposals_per_deal =
+    observed_ratio (totals->proposals, totals->deals, PD_MILLI, &rates->proposals_per_deal);
+  if (!rates->has_proposals_per_deal)
+    rates->proposals_per_deal = 0;
+
+  rates->has_average_deal =
+    totals->revenue_cents > 0
+    && observed_ratio (totals->revenue_cents, totals->deals, 1, &rates->average_deal_cents)
+    && rates->average_deal_cents > 0;
+  if (!rates->has_average_deal)
+    rates->average_deal_cents = 0;
+}
+
+/* Contacts left (never below 0) as call minutes, rounded up. */
+static gint64
+remaining_minutes (gint64 contacts, gint64 done, gint64 minutes_per_contact)
+{
+  gint64 left = MAX (add_saturated (contacts, -done), 0);
+  return muldiv_saturated (left, MAX (minutes_per_contact, 0), PD_MILLI, PD_ROUNDING_UP);
+}
+
+static void
+reproject (const PdCampaign *campaign, const PdPlan *plan, PdProgress *progress)
+{
+  PdPlanInput input = campaign->plan;
+  const PdRates *observed = &progress->observed;
+  gint64 done = progress->team->actual;
+
+  if (observed->has_accessibility_rate)
+    input.accessibility_rate = observed->accessibility_rate;
+  if (observed->has_contacts_per_prospect)
+    input.contacts_per_prospect = observed->contacts_per_prospect;
+  if (observed->has_proposals_per_deal)
+    input.proposals_per_deal = observed->proposals_per_deal;
+  if (observed->has_average_deal)
+    input.average_deal_cents = observed->average_deal_cents;
+
+  progress->remaining_call_minutes_assumed =
+    remaining_minutes (plan->contacts, done, input.minutes_per_contact);
+
+  PdPlan reprojected;
+  g_autoptr (GError) error = NULL;
+  progress->has_reprojection = pd_plan_compute (&input, &reprojected, &error);
+  progress->reprojected_contacts =
+    progress->has_reprojection ? reprojected.contacts : plan->contacts;
+  progress->remaining_call_minutes =
+    remaining_minutes (progress->reprojected_contacts, done, input.minutes_per_contact);
+}
+
+/* ------------------------------------------------------------ public */
+
+void
+pd_progress_free (PdProgress *progress)
+{
+  if (progress == NULL)
+    return;
+  g_clear_pointer (&progress->reps, g_ptr_array_unref);
+  g_clear_pointer (&progress->team, rep_progress_free);
+  g_free (progress);
+}
+
+PdProgress *
+pd_progress_compute (const PdCampaign *campaign,
+                     const PdPlan *plan,
+                     const PdSchedule *baseline,
+                     const GDate *as_of,
+                     const GArray *daily,
+                     const PdTotals *totals)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL
+                        && campaign->checkpoints != NULL, NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+  g_return_val_if_fail (baseline != NULL && baseline->rep_contacts != NULL
+                        && baseline->days != NULL, NULL);
+  g_return_val_if_fail (as_of != NULL && g_date_valid (as_of), NULL);
+
+  PdProgress *progress = g_new0 (PdProgress, 1);
+  g_autoptr (GArray) entries = collect_entries (campaign, daily, as_of);
+
+  progress->as_of = *as_of;
+  progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
+  for (guint i = 0; i < campaign->reps->len; i++)
+    g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i));
+  progress->team = compute_team (campaign, entries, as_of, progress->reps);
+
+  if (totals != NULL)
+    progress->totals = *totals;
+  progress->revenue_cents = progress->totals.revenue_cents;
+  observe_rates (&progress->totals, &progress->observed);
+  reproject (campaign, plan, progress);
+  return progress;
+}
+
+const char *
+pd_pace_name (PdPace pace)
+{
+  switch (pace)
+    {
+    case PD_PACE_AHEAD:
+      return "ahead";
+    case PD_PACE_ON_TRACK:
+      return "on_track";
+    case PD_PACE_BEHIND:
+      return "behind";
+    default:
+      g_return_val_if_reached ("unknown");
+    }
+}
+
+const char *
+pd_checkpoint_state_name (PdCheckpointState state)
+{
+  switch (state)
+    {
+    case PD_CHECKPOINT_MET:
+      return "met";
+    case PD_CHECKPOINT_MISSED:
+      return "missed";
+    case PD_CHECKPOINT_UPCOMING:
+      return "upcoming";
+    default:
+      g_return_val_if_reached ("unknown");
+    }
+}

@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of progress on the example campaign (config/campaigns/example.conf,
+ * read from the top directory): its baseline gives alice 1 245 contacts
+ * (16 a day from 2027-01-04, 312 by the 2027-01-29 checkpoint, 334 by
+ * 2027-02-01, 747 by 2027-02-26) and bob 623 (8 a day, 40 by 2027-01-08,
+ * 156 by 2027-01-29, 171 by 2027-02-01, days off 2027-02-15..19). Every
+ * expected value is worked out by hand in the comments: gap and pace
+ * (threshold 10 %), checkpoints, the next checkpoint's daily need, projected
+ * completion dates (past the campaign's end, skipping weekends, French
+ * holidays and the campaign's own 2027-05-07), observed rates and the
+ * funnel re-projected from them, and what the computation must ignore.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "prospectd/config.h"
+#include "prospectd/plan.h"
+#include "prospectd/progress.h"
+#include "prospectd/schedule.h"
+#include "prospectd/store.h"
+
+typedef struct {
+  PdCampaign *campaign;
+  PdPlan plan;
+  PdSchedule *baseline;
+  GArray *daily; /* PdDailyContacts */
+} Fixture;
+
+/* ------------------------------------------------------------ helpers */
+
+static GDate
+make_date (guint year, guint month, guint day)
+{
+  GDate date;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return date;
+}
+
+static void
+clear_daily (gpointer data)
+{
+  PdDailyContacts *day = data;
+  g_free (day->rep);
+}
+
+static void
+add_day (Fixture *f, const char *rep, guint year, guint month, guint day, gint64 contacts)
+{
+  PdDailyContacts entry = { 0 };
+  entry.rep = g_strdup (rep);
+  entry.date = make_date (year, month, day);
+  entry.contacts = contacts;
+  g_array_append_val (f->daily, entry);
+}
+
+/* `contacts` a day on every weekday from `first` to `last` of January. */
+static void
+add_january (Fixture *f, const char *rep, guint first, guint last, gint64 contacts)
+{
+  for (guint day = first; day <= last; day++)
+    {
+      GDate date = make_date (2027, 1, day);
+      if (g_date_get_weekday (&date) < G_DATE_SATURDAY)
+        add_day (f, rep, 2027, 1, day, contacts);
+    }
+}
+
+static PdProgress *
+compute (const Fixture *f, guint year, guint month, guint day, const PdTotals *totals)
+{
+  GDate as_of = make_date (year, month, day);
+  PdProgress *progress = pd_progress_compute (f->campaign, &f->plan, f->baseline,
+                                              &as_of, f->daily, totals);
+  assert_non_null (progress);
+  return progress;
+}
+
+static const PdRepProgress *
+rep_at (const PdProgress *progress, guint index)
+{
+  assert_int_equal (progress->reps->len, 2);
+  const PdRepProgress *rep = g_ptr_array_index (progress->reps, index);
+  assert_int_equal (rep->rep_index, index);
+  return rep;
+}
+
+static const PdCheckpointProgress *
+checkpoint_at (const PdRepProgress *rep, guint index)
+{
+  assert_int_equal (rep->checkpoints->len, 3);
+  return &g_array_index (rep->checkpoints, PdCheckpointProgress, index);
+}
+
+static void
+assert_date (const GDate *date, guint year, guint month, guint day)
+{
+  assert_true (g_date_valid (date));
+  char text[16];
+  g_snprintf (text, sizeof text, "%04u-%02u-%02u", g_date_get_year (date),
+              g_date_get_month (date), g_date_get_day (date));
+  g_autofree char *expected = g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+  assert_string_equal (text, expected);
+}
+
+static void
+assert_checkpoint (const PdCheckpointProgress *cp, gint64 target, gint64 actual,
+                   PdCheckpointState state)
+{
+  assert_int_equal (cp->target, target);
+  assert_int_equal (cp->actual, actual);
+  assert_string_equal (pd_checkpoint_state_name (cp->state), pd_checkpoint_state_name (state));
+}
+
+static int
+setup (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  Fixture *f = g_new0 (Fixture, 1);
+
+  f->campaign = pd_config_load_campaign ("config/campaigns/example.conf", &error);
+  if (f->campaign == NULL)
+    fail_msg ("example.conf (run from the top directory): %s", error->message);
+  assert_true (pd_plan_compute (&f->campaign->plan, &f->plan, &error));
+  assert_int_equal (f->plan.contacts, 1868);
+  f->baseline = pd_schedule_build (f->campaign, &f->plan, &error);
+  assert_non_null (f->baseline);
+  assert_int_equal (g_array_index (f->baseline->rep_contacts, gint64, 0), 1245);
+  assert_int_equal (g_array_index (f->baseline->rep_contacts, gint64, 1), 623);
+  f->daily = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  g_array_set_clear_func (f->daily, clear_daily);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  g_array_unref (f->daily);
+  pd_schedule_free (f->baseline);
+  pd_campaign_free (f->campaign);
+  g_free (f);
+  return 0;
+}
+
+/* ------------------------------------------------------------ pace */
+
+/* As of Friday 2027-01-08 the baseline has alice at 5 x 16 = 80 and bob at
+ * 5 x 8 = 40. Alice did 80 (on track, gap 0); bob did 4 a day = 20:
+ * gap -20, -20/40 = -500 000 ppm, behind (20 < 36). The team: 100 of 120,
+ * gap -20, -20e6/120 = -166 666.67 truncated toward zero to -166 666,
+ * behind (100 < 108). */
+static void
+test_pace_on_plan_and_half (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 8, 16);
+  add_january (f, "bob", 4, 8, 4);
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+
+  const PdRepProgress *alice = rep_at (p, 0);
+  assert_int_equal (alice->total, 1245);
+  assert_int_equal (alice->planned, 80);
+  assert_int_equal (alice->actual, 80);
+  assert_int_equal (alice->gap, 0);
+  assert_int_equal (alice->gap_ppm, 0);
+  assert_string_equal (pd_pace_name (alice->pace), "on_track");
+
+  const PdRepProgress *bob = rep_at (p, 1);
+  assert_int_equal (bob->total, 623);
+  assert_int_equal (bob->planned, 40);
+  assert_int_equal (bob->actual, 20);
+  assert_int_equal (bob->gap, -20);
+  assert_int_equal (bob->gap_ppm, -500000);
+  assert_string_equal (pd_pace_name (bob->pace), "behind");
+
+  assert_int_equal (p->team->rep_index, G_MAXUINT);
+  assert_int_equal (p->team->total, 1868);
+  assert_int_equal (p->team->planned, 120);
+  assert_int_equal (p->team->actual, 100);
+  assert_int_equal (p->team->gap, -20);
+  assert_int_equal (p->team->gap_ppm, -166666);
+  assert_string_equal (pd_pace_name (p->team->pace), "behind");
+  assert_date (&p->as_of, 2027, 1, 8);
+}
+
+/* One contact over plan is ahead: alice 81 of 80, gap 1 = 12 500 ppm. */
+static void
+test_pace_ahead (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 8, 16);
+  add_day (f, "alice", 2027, 1, 8, 1);
+  add_january (f, "bob", 4, 8, 8);
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+
+  const PdRepProgress *alice = rep_at (p, 0);
+  assert_int_equal (alice->actual, 81);
+  assert_int_equal (alice->gap, 1);
+  assert_int_equal (alice->gap_ppm, 12500);
+  assert_int_equal (alice->pace, PD_PACE_AHEAD);
+  assert_string_equal (pd_pace_name (alice->pace), "ahead");
+  assert_int_equal (rep_at (p, 1)->pace, PD_PACE_ON_TRACK);
+  /* team 121 of 120: ahead, 1e6/120 = 8 333.33 -> 8 333 */
+  assert_int_equal (p->team->gap_ppm, 8333);
+  assert_int_equal (p->team->pace, PD_PACE_AHEAD);
+}
+
+/* Threshold 10 %: alice's 80 x 0.9 = 72 is on track and 71 behind
+ * (-9e6/80 = -112 500 ppm); bob's 40 x 0.9 = 36 on track, 35 behind. */
+static void
+test_pace_threshold_boundary (void **state)
+{
+  Fixture *f = *state;
+  add_day (f, "alice", 2027, 1, 8, 72);
+  add_day (f, "bob", 2027, 1, 8, 36);
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+    assert_int_equal (rep_at (p, 0)->gap_ppm, -100000);
+    assert_int_equal (rep_at (p, 0)->pace, PD_PACE_ON_TRACK);
+    assert_int_equal (rep_at (p, 1)->pace, PD_PACE_ON_TRACK);
+    /* team 108 of 120: exactly 90 % */
+    assert_int_equal (p->team->pace, PD_PACE_ON_TRACK);
+  }
+  g_array_set_size (f->daily, 0);
+  add_day (f, "alice", 2027, 1, 8, 71);
+  add_day (f, "bob", 2027, 1, 8, 35);
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+    assert_int_equal (rep_at (p, 0)->gap, -9);
+    assert_int_equal (rep_at (p, 0)->gap_ppm, -112500);
+    assert_int_equal (rep_at (p, 0)->pace, PD_PACE_BEHIND);
+    assert_int_equal (rep_at (p, 1)->pace, PD_PACE_BEHIND);
+    assert_int_equal (p->team->pace, PD_PACE_BEHIND);
+  }
+}
+
+/* Before the start nothing is planned: gap_ppm is 0, not a division by 0;
+ * nothing logged is on track, and there is no pace to project from. */
+static void
+test_before_start (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 1, NULL);
+  const PdRepProgress *alice = rep_at (p, 0);
+  assert_int_equal (alice->planned, 0);
+  assert_int_equal (alice->actual, 0);
+  assert_int_equal (alice->gap_ppm, 0);
+  assert_int_equal (alice->pace, PD_PACE_ON_TRACK);
+  assert_false (g_date_valid (&alice->projected_completion));
+  assert_false (g_date_valid (&p->team->projected_completion));
+  assert_int_equal (alice->next_checkpoint, 0);
+  /* alice's days in (01-01, 01-29]: 4-8, 11-15, 18-22, 25-29 = 20 */
+  assert_int_equal (alice->days_left, 20);
+  assert_int_equal (alice->needed, 312);
+  assert_int_equal (alice->needed_per_day, 16); /* 312 / 20 = 15.6 */
+}
+
+/* ------------------------------------------------------------ checkpoints */
+
+/* As of Monday 2027-02-01: alice logged 312 on 01-29 (target
+ * ceil(1245 x 25 %) = 312: met) and 20 today; bob 155 on 01-28 (target
+ * ceil(623 x 25 %) = 156: missed) and 10 today. Today's entries count for
+ * the day, not for the checkpoint. The team's 467 of 468 misses it. */
+static void
+test_checkpoint_met_and_missed (void **state)
+{
+  Fixture *f = *state;
+  add_day (f, "alice", 2027, 1, 29, 312);
+  add_day (f, "alice", 2027, 2, 1, 20);
+  add_day (f, "bob", 2027, 1, 28, 155);
+  add_day (f, "bob", 2027, 2, 1, 10);
+  g_autoptr (PdProgress) p = compute (f, 2027, 2, 1, NULL);
+
+  const PdRepProgress *alice = rep_at (p, 0);
+  const PdRepProgress *bob = rep_at (p, 1);
+  const PdRepProgress *team = p->team;
+
+  assert_checkpoint (checkpoint_at (alice, 0), 312, 312, PD_CHECKPOINT_MET);
+  assert_checkpoint (checkpoint_at (bob, 0), 156, 155, PD_CHECKPOINT_MISSED);
+  assert_checkpoint (checkpoint_at (team, 0), 468, 467, PD_CHECKPOINT_MISSED);
+  assert_date (&checkpoint_at (team, 0)->date, 2027, 1, 29);
+
+  /* 2027-02-26 at 60 %: 747, ceil(373.8) = 374, 1 121; upcoming with the
+   * actual to date. The end, 100 %: 1 245, 623, 1 868. */
+  assert_checkpoint (checkpoint_at (alice, 1), 747, 332, PD_CHECKPOINT_UPCOMING);
+  assert_checkpoint (checkpoint_at (bob, 1), 374, 165, PD_CHECKPOINT_UPCOMING);
+  assert_checkpoint (checkpoint_at (team, 1), 1121, 497, PD_CHECKPOINT_UPCOMING);
+  assert_checkpoint (checkpoint_at (alice, 2), 1245, 332, PD_CHECKPOINT_UPCOMING);
+  assert_checkpoint (checkpoint_at (bob, 2), 623, 165, PD_CHECKPOINT_UPCOMING);
+  assert_checkpoint (checkpoint_at (team, 2), 1868, 497, PD_CHECKPOINT_UPCOMING);
+  assert_date (&checkpoint_at (team, 2)->date, 2027, 3, 31);
+
+  /* Next checkpoint 02-26. Alice: 747 - 332 = 415 over her 19 days in
+   * (02-01, 02-26] = 21.84 -> 22. Bob, without 02-15..19: 374 - 165 = 209
+   * over 14 days = 14.93 -> 15. Team: 1 121 - 497 = 624 over 19 = 32.84
+   * -> 33. */
+  assert_int_equal (alice->next_checkpoint, 1);
+  assert_int_equal (alice->needed, 415);
+  assert_int_equal (alice->days_left, 19);
+  assert_int_equal (alice->needed_per_day, 22);
+  assert_int_equal (bob->next_checkpoint, 1);
+  assert_int_equal (bob->needed, 209);
+  assert_int_equal (bob->days_left, 14);
+  assert_int_equal (bob->needed_per_day, 15);
+  assert_int_equal (team->next_checkpoint, 1);
+  assert_int_equal (team->needed, 624);
+  assert_int_equal (team->days_left, 19);
+  assert_int_equal (team->needed_per_day, 33);
+
+  /* Pace against the baseline (334, 171, 505): alice 332, gap -2 =
+   * -5 988.02 -> -5 988 ppm; bob 165, gap -6 = -35 087.72 -> -35 087, still
+   * >= ceil(171 x 0.9) = 154: on track; team 497 of 505, -15 841. */
+  assert_int_equal (alice->planned, 334);
+  assert_int_equal (alice->gap_ppm, -5988);
+  assert_int_equal (bob->planned, 171);
+  assert_int_equal (bob->gap_ppm, -35087);
+  assert_int_equal (bob->pace, PD_PACE_ON_TRACK);
+  assert_int_equal (team->planned, 505);
+  assert_int_equal (team->gap_ppm, -15841);
+  assert_int_equal (team->pace, PD_PACE_ON_TRACK);
+}
+
+/* As of 2027-01-08 every checkpoint is upcoming. Next: 01-29, 15 days
+ * left for both (11-15, 18-22, 25-29). Alice 312 - 80 = 232 -> 15.47 ->
+ * 16 a day; bob 156 - 20 = 136 -> 9.07 -> 10; team 468 - 100 = 368 ->
+ * 24.53 -> 25. */
+static void
+test_checkpoints_upcoming (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 8, 16);
+  add_january (f, "bob", 4, 8, 4);
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+
+  for (guint k = 0; k < 3; k++)
+    {
+      assert_int_equal (checkpoint_at (rep_at (p, 0), k)->state, PD_CHECKPOINT_UPCOMING);
+      assert_int_equal (checkpoint_at (rep_at (p, 0), k)->actual, 80);
+      assert_int_equal (checkpoint_at (p->team, k)->actual, 100);
+    }
+  assert_string_equal (pd_checkpoint_state_name (PD_CHECKPOINT_UPCOMING), "upcoming");
+  assert_string_equal (pd_checkpoint_state_name (PD_CHECKPOINT_MET), "met");
+  assert_string_equal (pd_checkpoint_state_name (PD_CHECKPOINT_MISSED), "missed");
+
+  assert_int_equal (rep_at (p, 0)->next_checkpoint, 0);
+  assert_int_equal (rep_at (p, 0)->days_left, 15);
+  assert_int_equal (rep_at (p, 0)->needed, 232);
+  assert_int_equal (rep_at (p, 0)->needed_per_day, 16);
+  assert_int_equal (rep_at (p, 1)->days_left, 15);
+  assert_int_equal (rep_at (p, 1)->needed, 136);
+  assert_int_equal (rep_at (p, 1)->needed_per_day, 10);
+  assert_int_equal (p->team->next_checkpoint, 0);
+  assert_int_equal (p->team->days_left, 15);
+  assert_int_equal (p->team->needed, 368);
+  assert_int_equal (p->team->needed_per_day, 25);
+}
+
+/* A rep ahead of the next checkpoint needs 0, not a negative count. After
+ * the end there is no next checkpoint: -1, 0 needed, 0 days, 0 a day. */
+static void
+test_checkpoint_needed_never_negative (void **state)
+{
+  Fixture *f = *state;
+  add_day (f, "alice", 2027, 1, 8, 400);
+  add_day (f, "bob", 2027, 3, 31, 623);
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+    assert_int_equal (rep_at (p, 0)->needed, 0);
+    assert_int_equal (rep_at (p, 0)->needed_per_day, 0);
+    assert_int_equal (rep_at (p, 0)->days_left, 15);
+  }
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 4, 5, NULL);
+    for (guint i = 0; i < 2; i++)
+      {
+        const PdRepProgress *rep = rep_at (p, i);
+        assert_int_equal (rep->next_checkpoint, -1);
+        assert_int_equal (rep->needed, 0);
+        assert_int_equal (rep->days_left, 0);
+        assert_int_equal (rep->needed_per_day, 0);
+      }
+    assert_int_equal (p->team->next_checkpoint, -1);
+    assert_int_equal (p->team->days_left, 0);
+    assert_int_equal (p->team->needed_per_day, 0);
+    /* Alice's 400 miss the end (1 245); bob's 623 meet it; the team's
+     * 1 023 of 1 868 miss it. Everything is planned by now. */
+    assert_checkpoint (checkpoint_at (rep_at (p, 0), 2), 1245, 400, PD_CHECKPOINT_MISSED);
+    assert_checkpoint (checkpoint_at (rep_at (p, 1), 2), 623, 623, PD_CHECKPOINT_MET);
+    assert_checkpoint (checkpoint_at (p->team, 2), 1868, 1023, PD_CHECKPOINT_MISSED);
+    assert_checkpoint (checkpoint_at (rep_at (p, 1), 0), 156, 0, PD_CHECKPOINT_MISSED);
+    assert_int_equal (p->team->planned, 1868);
+  }
+}
+
+/* ------------------------------------------------------------ projection */
+
+/* As of 2027-02-01 (the entries of the checkpoint test): alice 332 in her
+ * 21 days -> 913 left x 21 / 332 = 57.75 -> 58 days after 02-01: 19 in
+ * February, 22 in March (03-29 Easter Monday skipped), then 17 in April:
+ * 2027-04-23, past the campaign's end. Bob 165 in 21 days -> 458 x 21 / 165
+ * = 58.29 -> 59: 14 February days (days off), 22 in March, 22 in April,
+ * then 2027-05-03. The team finishes with the last rep. */
+static void
+test_projection_past_end (void **state)
+{
+  Fixture *f = *state;
+  add_day (f, "alice", 2027, 1, 29, 312);
+  add_day (f, "alice", 2027, 2, 1, 20);
+  add_day (f, "bob", 2027, 1, 28, 155);
+  add_day (f, "bob", 2027, 2, 1, 10);
+  g_autoptr (PdProgress) p = compute (f, 2027, 2, 1, NULL);
+  assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 23);
+  assert_date (&rep_at (p, 1)->projected_completion, 2027, 5, 3);
+  assert_date (&p->team->projected_completion, 2027, 5, 3);
+}
+
+/* As of the end, 2027-03-31. Alice 700 in 62 days: 545 x 62 / 700 = 48.27
+ * -> 49 days: 22 in April; May 3-5 (25), skipping Thursday 05-06
+ * (Ascension), Friday 05-07 (the campaign's holiday), 05-17 (Whit Monday):
+ * 10-14 (30), 18-21 (34), 24-28 (39), 31 (40); June 1-4 (44), 7-11: 06-11.
+ * Bob 400 in 57 days: 223 x 57 / 400 = 31.78 -> 32: 22 in April, then
+ * 3, 4, 5, 10..14, 18, 19: 05-19. */
+static void
+test_projection_skips_holidays (void **state)
+{
+  Fixture *f = *state;
+  add_day (f, "alice", 2027, 3, 31, 700);
+  add_day (f, "bob", 2027, 3, 1, 400);
+  g_autoptr (PdProgress) p = compute (f, 2027, 3, 31, NULL);
+  assert_date (&rep_at (p, 0)->projected_completion, 2027, 6, 11);
+  assert_date (&rep_at (p, 1)->projected_completion, 2027, 5, 19);
+  assert_date (&p->team->projected_completion, 2027, 6, 11);
+}
+
+/* As of 2027-01-08: alice 80 in 5 days, 1 165 x 5 / 80 = 72.81 -> 73 days:
+ * 2027-04-22. Bob 20 in 5 days, 603 x 5 / 20 = 150.75 -> 151 days, over
+ * 14 July: 2027-08-23. Without any contact, bob has no projection and
+ * neither has the team. */
+static void
+test_projection_team_and_none (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 8, 16);
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+    assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 22);
+    assert_false (g_date_valid (&rep_at (p, 1)->projected_completion));
+    assert_false (g_date_valid (&p->team->projected_completion));
+  }
+  add_january (f, "bob", 4, 8, 4);
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+    assert_date (&rep_at (p, 1)->projected_completion, 2027, 8, 23);
+    assert_date (&p->team->projected_completion, 2027, 8, 23);
+  }
+}
+
+/* A rep who already reached the total: the completion is the day the
+ * cumulative reached it (entries in any order; days after as_of ignored). */
+static void
+test_projection_done (void **state)
+{
+  Fixture *f = *state;
+  add_day (f, "alice", 2027, 3, 15, 300);
+  add_day (f, "alice", 2027, 3, 1, 1000);
+  add_day (f, "alice", 2027, 3, 20, 5);
+  add_day (f, "bob", 2027, 3, 1, 623);
+  add_day (f, "bob", 2027, 3, 18, 1000);
+  g_autoptr (PdProgress) p = compute (f, 2027, 3, 16, NULL);
+  assert_int_equal (rep_at (p, 0)->actual, 1300);
+  assert_date (&rep_at (p, 0)->projected_completion, 2027, 3, 15);
+  assert_date (&rep_at (p, 1)->projected_completion, 2027, 3, 1);
+  assert_date (&p->team->projected_completion, 2027, 3, 15);
+}
+
+/* ------------------------------------------------------------ ignored */
+
+/* Entries after as_of and reps not in the campaign change nothing. */
+static void
+test_ignores_future_and_strangers (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 8, 16);
+  add_january (f, "bob", 4, 8, 4);
+  add_day (f, "alice", 2027, 1, 11, 500);
+  add_day (f, "bob", 2027, 1, 9, 500);
+  add_day (f, "carol", 2027, 1, 5, 1000);
+  add_day (f, "Alice", 2027, 1, 5, 1000);
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+  assert_int_equal (rep_at (p, 0)->actual, 80);
+  assert_int_equal (rep_at (p, 1)->actual, 20);
+  assert_int_equal (p->team->actual, 100);
+  assert_int_equal (rep_at (p, 1)->gap_ppm, -500000);
+  assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 22);
+  assert_int_equal (checkpoint_at (p->team, 0)->actual, 100);
+}
+
+/* ------------------------------------------------------------ rates */
+
+/* Totals: 50 prospects, 2 active (4 %), 200 contacts (4 per prospect),
+ * 6 proposals for 2 deals (3), 50 000 € won (25 000 € a deal). Funnel at
+ * these rates, rounding up: ceil(60 000 / 25 000) = 3 deals, 9 proposals,
+ * 36 active, 28 after spontaneous, 28 / 4 % = 700 prospects, 2 800
+ * contacts. Team actual 100: (2 800 - 100) x 2 = 5 400 minutes; at the
+ * plan's rates (1 868 - 100) x 2 = 3 536. */
+static void
+test_observed_rates_and_reprojection (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 8, 16);
+  add_january (f, "bob", 4, 8, 4);
+  PdTotals totals = { .entries = 10, .contacts = 200, .prospects = 50, .active = 2,
+                      .latent = 10, .arid = 38, .proposals = 6, .deals = 2,
+                      .revenue_cents = 5000000 };
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+
+  assert_true (p->observed.has_accessibility_rate);
+  assert_int_equal (p->observed.accessibility_rate, 40000);
+  assert_true (p->observed.has_contacts_per_prospect);
+  assert_int_equal (p->observed.contacts_per_prospect, 4000000);
+  assert_true (p->observed.has_proposals_per_deal);
+  assert_int_equal (p->observed.proposals_per_deal, 3000000);
+  assert_true (p->observed.has_average_deal);
+  assert_int_equal (p->observed.average_deal_cents, 2500000);
+  assert_int_equal (p->revenue_cents, 5000000);
+  assert_int_equal (p->totals.prospects, 50);
+  assert_int_equal (p->totals.entries, 10);
+
+  assert_true (p->has_reprojection);
+  assert_int_equal (p->reprojected_contacts, 2800);
+  assert_int_equal (p->remaining_call_minutes, 5400);
+  assert_int_equal (p->remaining_call_minutes_assumed, 3536);
+}
+
+/* Rates that do not divide: 1 / 30 = 33 333.33 -> 33 333 ppm; 100 / 30 ->
+ * 3 333 333; 7 / 3 -> 2 333 333; 5 000 000 / 3 cents -> 1 666 666. Funnel:
+ * ceil(6 000 000 / 1 666 666) = ceil(3.0000012) = 4 deals; ceil(4 x
+ * 2.333333) = 10 proposals; 40 active; 32; ceil(32 / 0.033333) =
+ * ceil(960.0096) = 961 prospects; ceil(961 x 3.333333) = ceil(3 203.333)
+ * = 3 204 contacts. With 1.5 minutes a contact and 101 done: (3 204 - 101)
+ * x 1.5 = 4 654.5 -> 4 655; assumed (1 868 - 101) x 1.5 = 2 650.5 -> 2 651. */
+static void
+test_rates_rounding (void **state)
+{
+  Fixture *f = *state;
+  f->campaign->plan.minutes_per_contact = 1500000;
+  add_january (f, "alice", 4, 8, 16);
+  add_january (f, "bob", 4, 8, 4);
+  add_day (f, "bob", 2027, 1, 8, 1);
+  PdTotals totals = { .contacts = 100, .prospects = 30, .active = 1, .proposals = 7,
+                      .deals = 3, .revenue_cents = 5000000 };
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+
+  assert_int_equal (p->observed.accessibility_rate, 33333);
+  assert_int_equal (p->observed.contacts_per_prospect, 3333333);
+  assert_int_equal (p->observed.proposals_per_deal, 2333333);
+  assert_int_equal (p->observed.average_deal_cents, 1666666);
+  assert_int_equal (p->team->actual, 101);
+  assert_int_equal (p->reprojected_contacts, 3204);
+  assert_int_equal (p->remaining_call_minutes, 4655);
+  assert_int_equal (p->remaining_call_minutes_assumed, 2651);
+}
+
+/* Nothing to divide by: no rate, the plan's funnel stands. Prospects but
+ * no active one: contacts per prospect is known (3), accessibility is not
+ * (0 % cannot recompute the funnel): 28 / 6 % = 467 prospects x 3 = 1 401
+ * contacts. Done beyond the plan: 0 minutes left, never negative. */
+static void
+test_rates_missing (void **state)
+{
+  Fixture *f = *state;
+  {
+    PdTotals totals = { 0 };
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+    assert_false (p->observed.has_accessibility_rate);
+    assert_false (p->observed.has_contacts_per_prospect);
+    assert_false (p->observed.has_proposals_per_deal);
+    assert_false (p->observed.has_average_deal);
+    assert_int_equal (p->reprojected_contacts, 1868);
+    assert_int_equal (p->remaining_call_minutes, 3736);
+    assert_int_equal (p->remaining_call_minutes_assumed, 3736);
+  }
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+    assert_false (p->observed.has_contacts_per_prospect);
+    assert_int_equal (p->revenue_cents, 0);
+    assert_int_equal (p->reprojected_contacts, 1868);
+  }
+  {
+    PdTotals totals = { .contacts = 30, .prospects = 10, .active = 0, .deals = 1,
+                        .proposals = 0, .revenue_cents = 0 };
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+    assert_false (p->observed.has_accessibility_rate);
+    assert_true (p->observed.has_contacts_per_prospect);
+    assert_int_equal (p->observed.contacts_per_prospect, 3000000);
+    /* 0 proposals for a deal is an observation; no revenue is not. */
+    assert_true (p->observed.has_proposals_per_deal);
+    assert_int_equal (p->observed.proposals_per_deal, 0);
+    assert_false (p->observed.has_average_deal);
+    /* 0 proposals per deal: 0 proposals, 0 contacts. */
+    assert_int_equal (p->reprojected_contacts, 0);
+    assert_int_equal (p->remaining_call_minutes, 0);
+  }
+  {
+    PdTotals totals = { .contacts = 30, .prospects = 10 };
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+    assert_int_equal (p->reprojected_contacts, 1401);
+    assert_int_equal (p->remaining_call_minutes, 2802);
+  }
+  add_day (f, "alice", 2027, 1, 8, 2000);
+  {
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+    assert_int_equal (p->remaining_call_minutes, 0);
+    assert_int_equal (p->remaining_call_minutes_assumed, 0);
+  }
+}
+
+static void
+test_names (void **state)
+{
+  (void) state;
+  assert_string_equal (pd_pace_name (PD_PACE_AHEAD), "ahead");
+  assert_string_equal (pd_pace_name (PD_PACE_ON_TRACK), "on_track");
+  assert_string_equal (pd_pace_name (PD_PACE_BEHIND), "behind");
+  pd_progress_free (NULL);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_pace_on_plan_and_half, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pace_ahead, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pace_threshold_boundary, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_before_start, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_checkpoint_met_and_missed, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_checkpoints_upcoming, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_checkpoint_needed_never_negative, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_projection_past_end, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_projection_skips_holidays, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_projection_team_and_none, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_projection_done, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_ignores_future_and_strangers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_observed_rates_and_reprojection, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rates_rounding, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rates_missing, setup, teardown),
+    cmocka_unit_test (test_names),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
