@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store: the persistent state of prospectd (DESIGN.md "Storage").
+ *
+ * Owns everything that outlives a process: the campaigns seen, the activity
+ * reps log, the schedule revisions (the baseline and each catch-up) and the
+ * notifications already sent. This header is backend-neutral: no SQL and no
+ * SQLite type appears here, so a second backend (PostgreSQL, for teams) can
+ * implement the same functions behind the opaque PdStore.
+ *
+ * The embedded backend is one SQLite file in WAL mode. Every write is one
+ * transaction that takes the write lock up front and waits up to five
+ * seconds for it, so concurrent processes (the daemon and several
+ * `prospectctl log`) do not see "database is locked" under normal
+ * contention. A write that returned TRUE survives the process being killed.
+ *
+ * A PdStore is one connection: use it from one thread at a time, and never
+ * across fork() (open a new one in the child).
+ *
+ * Dates are local calendar dates (GDate, years 1 to 9999); "created" and
+ * "sent_at" times are Unix seconds. Counts and money are whole numbers >= 0.
+ */
+#pragma once
+
+#include <glib.h>
+
+#define PD_STORE_ERROR (pd_store_error_quark ())
+GQuark pd_store_error_quark (void);
+
+typedef enum {
+  PD_STORE_ERROR_IO,        /* the file or its directory cannot be created, read or written */
+  PD_STORE_ERROR_CORRUPT,   /* not a prospectd database, or damaged */
+  PD_STORE_ERROR_VERSION,   /* written by a newer prospectd (schema too new) */
+  PD_STORE_ERROR_BUSY,      /* still locked by another process after the timeout */
+  PD_STORE_ERROR_NOT_FOUND, /* no such campaign or activity */
+  PD_STORE_ERROR_INVALID,   /* an argument is rejected (empty name, bad date, negative count, duplicate) */
+  PD_STORE_ERROR_FAILED,    /* any other failure of the backend */
+} PdStoreError;
+
+/* The schema version this build creates and upgrades to. */
+#define PD_STORE_SCHEMA_VERSION 2
+
+typedef struct _PdStore PdStore;
+
+/* The default database: $XDG_DATA_HOME/prospectd/prospectd.db. Newly
+ * allocated. */
+char *pd_store_default_path (void);
+
+/* Opens (creating when missing) the database at `path`, or at
+ * pd_store_default_path() when `path` is NULL. A missing parent directory is
+ * created with mode 0700, a new file with mode 0600 (its -wal and -shm files
+ * too). The schema is upgraded to PD_STORE_SCHEMA_VERSION when older; that
+ * upgrade is one transaction, safe when several processes open the same old
+ * file at once. ":memory:" opens a private in-memory database (tests).
+ *
+ * The process umask is set to 077 for the duration of the call and then
+ * restored: call this before starting threads that create files.
+ *
+ * Returns a new store, to be closed with pd_store_close(), or NULL with
+ * error set: PD_STORE_ERROR_IO (directory or file cannot be created or
+ * opened), PD_STORE_ERROR_CORRUPT (not a database), PD_STORE_ERROR_VERSION
+ * (newer schema), PD_STORE_ERROR_BUSY. Messages name the path. */
+PdStore *pd_store_open (const char *path, GError **error);
+
+/* Closes the store and frees it. Accepts NULL. */
+void pd_store_close (PdStore *store);
+
+/* The same as pd_store_close(), for symmetry with the other modules. */
+void pd_store_free (PdStore *store);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStore, pd_store_close)
+
+/* The path the store was opened at (owned by the store). */
+const char *pd_store_path (const PdStore *store);
+
+/* ------------------------------------------------------------ campaigns */
+
+/* Records campaign `id` (the campaign file's name without .conf) with its
+ * display `name`; when it exists already, its name is updated and its
+ * first_seen time kept. Activity and revisions can only be stored for a
+ * known campaign. Errors: PD_STORE_ERROR_INVALID for an empty id, or a
+ * backend error. */
+gboolean pd_store_ensure_campaign (PdStore *store,
+                                   const char *id,
+                                   const char *name,
+                                   GError **error);
+
+/* ------------------------------------------------------------- activity */
+
+/* One logged entry: what a rep did on a day. Counts are >= 0; a count the
+ * rep did not give is 0 (there is no "unknown": the sums below are what the
+ * progress module and the history factors need). */
+typedef struct {
+  gint64 id;            /* assigned by the store; ignored when adding */
+  char *campaign;
+  char *rep;
+  GDate date;
+  gint64 contacts;      /* calls that reached someone or not: the effort */
+  gint64 prospects;     /* prospects actually reached */
+  gint64 active;        /* of those, active (can accept a proposal) */
+  gint64 latent;
+  gint64 arid;
+  gint64 proposals;
+  gint64 deals;
+  gint64 revenue_cents;
+  char *note;           /* free text, or NULL */
+  gint64 created;       /* Unix seconds; 0 when adding means "now" */
+} PdActivity;
+
+/* A zeroed entry (invalid date, NULL strings). Free with pd_activity_free(). */
+PdActivity *pd_activity_new (void);
+
+/* Frees the entry and its strings. Accepts NULL. */
+void pd_activity_free (PdActivity *activity);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdActivity, pd_activity_free)
+
+/* Adds one entry to a known campaign; on success writes the new entry's id
+ * (> 0) to ret_id (when not NULL). The caller keeps `activity`. When this
+ * returns TRUE the entry is committed: it survives the process being
+ * killed. Errors: PD_STORE_ERROR_INVALID (empty rep, invalid date, a
+ * negative count), PD_STORE_ERROR_NOT_FOUND (unknown campaign), or a
+ * backend error; nothing is written then. */
+gboolean pd_store_add_activity (PdStore *store,
+                                const PdActivity *activity,
+                                gint64 *ret_id,
+                                GError **error);
+
+/* The entries of `campaign`, only `rep`'s when `rep` is not NULL, ordered by
+ * date then id. Returns a new GPtrArray of PdActivity* (owned, freed with
+ * the array; empty when there are none), or NULL with error set. */
+GPtrArray *pd_store_list_activity (PdStore *store,
+                                   const char *campaign,
+                                   const char *rep,
+                                   GError **error);
+
+/* Removes the entry with this id. Errors: PD_STORE_ERROR_NOT_FOUND when
+ * there is no such entry, or a backend error. */
+gboolean pd_store_remove_activity (PdStore *store, gint64 id, GError **error);
+
+/* Sums of the entries of a campaign. */
+typedef struct {
+  gint64 entries;       /* how many entries were summed */
+  gint64 contacts;
+  gint64 prospects;
+  gint64 active;
+  gint64 latent;
+  gint64 arid;
+  gint64 proposals;
+  gint64 deals;
+  gint64 revenue_cents;
+} PdTotals;
+
+/* Sums `campaign`'s entries dated on or before `up_to` (all entries when
+ * NULL), for `rep` only or for the whole team when `rep` is NULL. An
+ * unknown campaign or rep sums to zeros. Writes ret_totals only on success;
+ * errors are backend errors (a sum beyond 64 bits included). */
+gboolean pd_store_totals (PdStore *store,
+                          const char *campaign,
+                          const char *rep,
+                          const GDate *up_to,
+                          PdTotals *ret_totals,
+                          GError **error);
+
+/* Contacts logged by one rep on one day (a burn-up chart's points). */
+typedef struct {
+  char *rep;            /* owned by the array */
+  GDate date;
+  gint64 contacts;      /* that day's sum */
+  gint64 cumulative;    /* the rep's sum up to and including that day */
+} PdDailyContacts;
+
+/* Per rep and day, the contacts of `campaign` dated on or before `up_to`
+ * (all when NULL), for `rep` only or every rep when NULL. Only days with an
+ * entry appear. Returns a new GArray of PdDailyContacts ordered by rep
+ * (byte order) then date, freeing its rep strings when freed; or NULL with
+ * error set. */
+GArray *pd_store_daily_contacts (PdStore *store,
+                                 const char *campaign,
+                                 const char *rep,
+                                 const GDate *up_to,
+                                 GError **error);
+
+/* -------------------------------------------------------- notifications */
+
+/* Claims the right to send notification `key` of `campaign` (use "" for
+ * daemon-wide notifications): records it with `sent_at` unless it is
+ * recorded already, in one transaction. ret_claimed is TRUE only for the
+ * one caller, in any process, that recorded it; FALSE means it was sent (or
+ * is being sent) already and must not be shown again. Record first, then
+ * show: a crash between the two loses a notification, never repeats one.
+ * Errors: PD_STORE_ERROR_INVALID for an empty key, or a backend error
+ * (ret_claimed untouched). */
+gboolean pd_store_notification_claim (PdStore *store,
+                                      const char *campaign,
+                                      const char *key,
+                                      gint64 sent_at,
+                                      gboolean *ret_claimed,
+                                      GError **error);
+
+/* Whether notification `key` of `campaign` was recorded; when it was and
+ * ret_sent_at is not NULL, writes its time there. */
+gboolean pd_store_notification_sent (PdStore *store,
+                                     const char *campaign,
+                                     const char *key,
+                                     gboolean *ret_sent,
+                                     gint64 *ret_sent_at,
+                                     GError **error);
+
+/* ------------------------------------------------------------ revisions */
+
+typedef enum {
+  PD_REVISION_BASELINE, /* the plan as first scheduled: "behind" is judged against it */
+  PD_REVISION_CATCHUP,  /* a re-spread of the shortfall from as_of on */
+} PdRevisionKind;
+
+/* One rep's planned contacts on one day. */
+typedef struct {
+  char *rep;            /* owned by the revision's array */
+  GDate date;
+  gint64 contacts;      /* >= 0 */
+} PdRevisionDay;
+
+/* A saved schedule: the planned contacts per rep and day. */
+typedef struct {
+  gint64 id;            /* 0 until saved; then increasing with each save */
+  char *campaign;
+  PdRevisionKind kind;
+  GDate as_of;          /* baseline: the campaign start; catch-up: the first re-spread day */
+  gint64 created;       /* Unix seconds */
+  GArray *days;         /* PdRevisionDay, owned; as loaded: by rep (byte order), then date */
+} PdRevision;
+
+/* A new revision without days. Copies `campaign` and `as_of`. */
+PdRevision *pd_revision_new (const char *campaign,
+                             PdRevisionKind kind,
+                             const GDate *as_of,
+                             gint64 created);
+
+/* Appends a day (copies `rep`). */
+void pd_revision_add_day (PdRevision *revision,
+                          const char *rep,
+                          const GDate *date,
+                          gint64 contacts);
+
+/* Frees the revision and its days. Accepts NULL. */
+void pd_revision_free (PdRevision *revision);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdRevision, pd_revision_free)
+
+/* Saves `revision` (its id field is ignored; the caller keeps it) in one
+ * transaction and writes its new id to ret_id (when not NULL). Errors:
+ * PD_STORE_ERROR_NOT_FOUND (unknown campaign), PD_STORE_ERROR_INVALID
+ * (invalid date, empty rep, negative contacts, the same rep and day twice);
+ * nothing is written then. */
+gboolean pd_store_save_revision (PdStore *store,
+                                 const PdRevision *revision,
+                                 gint64 *ret_id,
+                                 GError **error);
+
+/* The most recently saved revision of `campaign`, of either kind. Writes a
+ * new PdRevision to ret_revision, or NULL when the campaign has none; returns
+ * FALSE with error set (ret_revision untouched) on a backend error. */
+gboolean pd_store_load_latest_revision (PdStore *store,
+                                        const char *campaign,
+                                        PdRevision **ret_revision,
+                                        GError **error);
+
+/* The same, for the most recently saved baseline. */
+gboolean pd_store_load_baseline (PdStore *store,
+                                 const char *campaign,
+                                 PdRevision **ret_revision,
+                                 GError **error);
+
+/* ---------------------------------------------------------------- misc */
+
+/* A number that changes when another connection (another process, or
+ * another PdStore) has committed since the last call; this store's own
+ * commits do not change it. The daemon compares it to decide whether to
+ * re-read progress after a file-change event. */
+gboolean pd_store_data_version (PdStore *store,
+                                gint64 *ret_version,
+                                GError **error);

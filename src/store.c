@@ -1,0 +1,1347 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store: the SQLite backend of include/prospectd/store.h.
+ *
+ * The only file of prospectd that speaks SQL or includes sqlite3.h. It owns
+ * the schema and its migrations, the connection settings (WAL, busy
+ * timeout, foreign keys, file modes) and the translation of SQLite errors
+ * into PD_STORE_ERROR. Every statement is prepared with bound parameters;
+ * the only SQL text built at run time is the `PRAGMA user_version = N` of a
+ * migration step, N being a constant of the table below (PRAGMA takes no
+ * parameters).
+ *
+ * Transactions: every write runs in BEGIN IMMEDIATE ... COMMIT. A deferred
+ * transaction that reads and then writes gets SQLITE_BUSY at once when
+ * another writer committed in between, whatever the busy timeout
+ * (PITFALLS 14); BEGIN IMMEDIATE takes the write lock first and so waits
+ * on the busy handler like any other lock. Reads that run more than one
+ * statement use a deferred (read) transaction for one consistent snapshot.
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include "prospectd/store.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <glib.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+/* Kept together: the cleanup functions of SQLite types. They cannot live in
+ * a header, since only this file may include sqlite3.h. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+#define BUSY_TIMEOUT_MS 5000
+
+struct _PdStore {
+  sqlite3 *db;
+  char *path;
+};
+
+G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
+
+/* ------------------------------------------------------------- schema */
+
+/* Migration steps: step i brings user_version from i to i + 1. Append,
+ * never edit: a released step has run on users' files. */
+static const char *const migrations[] = {
+  /* 0 -> 1: campaigns, activity, notifications. */
+  "CREATE TABLE campaigns ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  first_seen INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE activity ("
+  "  id INTEGER PRIMARY KEY,"
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  contacts INTEGER NOT NULL DEFAULT 0 CHECK (contacts >= 0),"
+  "  prospects INTEGER NOT NULL DEFAULT 0 CHECK (prospects >= 0),"
+  "  active INTEGER NOT NULL DEFAULT 0 CHECK (active >= 0),"
+  "  latent INTEGER NOT NULL DEFAULT 0 CHECK (latent >= 0),"
+  "  arid INTEGER NOT NULL DEFAULT 0 CHECK (arid >= 0),"
+  "  proposals INTEGER NOT NULL DEFAULT 0 CHECK (proposals >= 0),"
+  "  deals INTEGER NOT NULL DEFAULT 0 CHECK (deals >= 0),"
+  "  revenue_cents INTEGER NOT NULL DEFAULT 0 CHECK (revenue_cents >= 0),"
+  "  note TEXT,"
+  "  created INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE notifications ("
+  "  campaign TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  sent_at INTEGER NOT NULL,"
+  "  UNIQUE (campaign, key)"
+  ");",
+
+  /* 1 -> 2: schedule revisions; an index for per-rep sums up to a date
+   * (covering: the totals of contacts never touch the table). */
+  "CREATE TABLE revisions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('baseline', 'catchup')),"
+  "  as_of TEXT NOT NULL,"
+  "  created INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX revisions_by_campaign ON revisions (campaign, kind, id);"
+  "CREATE TABLE revision_days ("
+  "  revision INTEGER NOT NULL REFERENCES revisions (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  contacts INTEGER NOT NULL CHECK (contacts >= 0),"
+  "  PRIMARY KEY (revision, rep, date)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX activity_by_rep_date ON activity (campaign, rep, date, contacts);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
+
+/* ------------------------------------------------------------- errors */
+
+static PdStoreError
+error_code (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return PD_STORE_ERROR_BUSY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_FORMAT:
+      return PD_STORE_ERROR_CORRUPT;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_FULL:
+    case SQLITE_AUTH:
+      return PD_STORE_ERROR_IO;
+    case SQLITE_CONSTRAINT:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+    case SQLITE_MISMATCH:
+      return PD_STORE_ERROR_INVALID;
+    default:
+      return PD_STORE_ERROR_FAILED;
+    }
+}
+
+/* The edge where SQLite's errors become GErrors. Callers add what they
+ * were doing with g_prefix_error(). Must run before anything (ROLLBACK)
+ * resets the connection's error message. */
+static void
+set_sqlite_error (GError **error, sqlite3 *db, int rc)
+{
+  g_set_error_literal (error, PD_STORE_ERROR, error_code (rc),
+                       db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+}
+
+/* ---------------------------------------------------------- statements */
+
+static sqlite3_stmt *
+prepare (PdStore *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (store->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, store->db, rc);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* Binds a C string, NULL as SQL NULL. SQLITE_TRANSIENT: the caller's
+ * string need not outlive the statement. */
+static int
+bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text == NULL)
+    return sqlite3_bind_null (stmt, index);
+  return sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/* Steps a statement that returns no row (or whose rows are ignored). */
+static gboolean
+step_done (PdStore *store, sqlite3_stmt *stmt, GError **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs constant SQL without parameters (transaction control, DDL). */
+static gboolean
+exec_sql (PdStore *store, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (store->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A constant query returning one integer (PRAGMAs). */
+static gboolean
+query_int (PdStore *store, const char *sql, gint64 *ret_value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED,
+                     _("No result from '%s'"), sql);
+      else
+        set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  *ret_value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* -------------------------------------------------------- transactions */
+
+static gboolean
+begin_write (PdStore *store, GError **error)
+{
+  return exec_sql (store, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+begin_read (PdStore *store, GError **error)
+{
+  return exec_sql (store, "BEGIN", error);
+}
+
+static void
+rollback (PdStore *store)
+{
+  /* A failed COMMIT may already have ended the transaction. */
+  if (!sqlite3_get_autocommit (store->db))
+    sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Ends the transaction begun by begin_write() or begin_read(): commits when
+ * `ok`, else rolls back (error is set already). Returns whether everything
+ * was committed. */
+static gboolean
+finish (PdStore *store, gboolean ok, GError **error)
+{
+  if (ok && exec_sql (store, "COMMIT", error))
+    return TRUE;
+  rollback (store);
+  return FALSE;
+}
+
+/* --------------------------------------------------------------- dates */
+
+#define DATE_TEXT_SIZE sizeof "YYYY-MM-DD"
+
+static gboolean
+check_date (const GDate *date, const char *what, GError **error)
+{
+  if (date == NULL || !g_date_valid (date)
+      || g_date_get_year (date) < 1 || g_date_get_year (date) > 9999)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Invalid %s date"), what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* YYYY-MM-DD, which sorts as text in date order for years 1 to 9999. */
+static void
+format_date (const GDate *date, char text[DATE_TEXT_SIZE])
+{
+  g_snprintf (text, DATE_TEXT_SIZE, "%04u-%02u-%02u",
+              (unsigned) g_date_get_year (date),
+              (unsigned) g_date_get_month (date),
+              (unsigned) g_date_get_day (date));
+}
+
+static gboolean
+parse_date (const unsigned char *text, GDate *ret_date, GError **error)
+{
+  unsigned year = 0, month = 0, day = 0;
+  const char *s = (const char *) text;
+
+  if (s != NULL && strlen (s) == DATE_TEXT_SIZE - 1
+      && g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1])
+      && g_ascii_isdigit (s[2]) && g_ascii_isdigit (s[3]) && s[4] == '-'
+      && g_ascii_isdigit (s[5]) && g_ascii_isdigit (s[6]) && s[7] == '-'
+      && g_ascii_isdigit (s[8]) && g_ascii_isdigit (s[9]))
+    {
+      year = (unsigned) ((s[0] - '0') * 1000 + (s[1] - '0') * 100
+                         + (s[2] - '0') * 10 + (s[3] - '0'));
+      month = (unsigned) ((s[5] - '0') * 10 + (s[6] - '0'));
+      day = (unsigned) ((s[8] - '0') * 10 + (s[9] - '0'));
+    }
+  if (year < 1 || month < 1 || month > 12
+      || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT,
+                   _("Invalid date in the database: '%s'"), s != NULL ? s : "");
+      return FALSE;
+    }
+  g_date_clear (ret_date, 1);
+  g_date_set_dmy (ret_date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return TRUE;
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static gboolean
+check_name (const char *value, const char *what, GError **error)
+{
+  if (value == NULL || *value == '\0')
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Empty %s"), what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Inside a transaction: NOT_FOUND unless campaign `id` is known. Checked
+ * rather than left to the foreign key, whose error does not say which. */
+static gboolean
+require_campaign (PdStore *store, const char *id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt =
+    prepare (store, "SELECT 1 FROM campaigns WHERE id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                 _("Unknown campaign: '%s'"), id);
+  else
+    set_sqlite_error (error, store->db, rc);
+  return FALSE;
+}
+
+/* ------------------------------------------------------ open and close */
+
+char *
+pd_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "prospectd", "prospectd.db",
+                           NULL);
+}
+
+/* Brings the schema to PD_STORE_SCHEMA_VERSION. The version is re-read
+ * once the write lock is held: another process may have migrated the file
+ * between our first look and the lock (PITFALLS 16). Steps and version bump
+ * commit together, so a crash leaves the old version intact. */
+static gboolean
+migrate (PdStore *store, GError **error)
+{
+  gint64 version = 0;
+  gboolean ok;
+
+  if (!query_int (store, "PRAGMA user_version", &version, error))
+    return FALSE;
+  if (version == PD_STORE_SCHEMA_VERSION)
+    return TRUE;
+  if (version < 0 || version > PD_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_VERSION,
+                   _("Schema version %" G_GINT64_FORMAT
+                     " is not supported (this prospectd knows up to %d)"),
+                   version, PD_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (!begin_write (store, error))
+    return FALSE;
+  ok = query_int (store, "PRAGMA user_version", &version, error);
+  for (; ok && version < PD_STORE_SCHEMA_VERSION; version++)
+    {
+      /* A constant from this file, not user input (PRAGMA binds nothing). */
+      g_autofree char *bump =
+        g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
+
+      ok = exec_sql (store, migrations[version], error)
+           && exec_sql (store, bump, error);
+      if (!ok)
+        g_prefix_error (error, _("Upgrade to schema version %" G_GINT64_FORMAT
+                                 " failed: "), version + 1);
+    }
+  return finish (store, ok, error);
+}
+
+/* Connection settings, then the schema. */
+static gboolean
+configure (PdStore *store, gboolean in_memory, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const char *mode;
+  int rc;
+
+  sqlite3_extended_result_codes (store->db, 1);
+  /* Every lock, BEGIN IMMEDIATE's included, waits up to this long. */
+  sqlite3_busy_timeout (store->db, BUSY_TIMEOUT_MS);
+
+  /* The first statement to read the file: a file that is not a database
+   * fails here with SQLITE_NOTADB. journal_mode=WAL is persistent (stored
+   * in the file) and answers the mode in effect. */
+  stmt = prepare (store, "PRAGMA journal_mode = WAL", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  mode = (const char *) sqlite3_column_text (stmt, 0);
+  if (g_strcmp0 (mode, in_memory ? "memory" : "wal") != 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_IO,
+                   _("Cannot use write-ahead logging (journal mode is '%s'); "
+                     "is the file on a network file system?"),
+                   mode != NULL ? mode : "");
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* Why NORMAL and not FULL: in WAL mode a commit is complete once its
+   * frames are written to the -wal file, i.e. handed to the kernel. A
+   * process killed (SIGKILL, crash) right after pd_store_add_activity()
+   * returned loses nothing: the kernel still writes the page cache out and
+   * the next open replays the WAL. What NORMAL gives up is the fsync at
+   * each commit, so a power loss or kernel crash may lose the last
+   * commits (never corrupt the file: WAL is fsynced at each checkpoint).
+   * For a log of calls that the rep can re-enter, that is the right trade
+   * against an fsync per `prospectctl log`. */
+  return exec_sql (store, "PRAGMA synchronous = NORMAL", error)
+         && exec_sql (store, "PRAGMA foreign_keys = ON", error)
+         && migrate (store, error);
+}
+
+PdStore *
+pd_store_open (const char *path, GError **error)
+{
+  g_autoptr (PdStore) store = g_new0 (PdStore, 1);
+  gboolean in_memory = g_strcmp0 (path, ":memory:") == 0;
+  mode_t old_umask;
+  gboolean ok;
+  int rc;
+
+  store->path = path != NULL ? g_strdup (path) : pd_store_default_path ();
+
+  /* The data is one user's business: directory 0700, files 0600. SQLite
+   * gives -wal and -shm the database file's mode (PITFALLS 17), and the
+   * database file gets 0666 & ~umask: hence umask 077 while it may be
+   * created. umask is per process, hence the warning in the header. */
+  old_umask = umask (077);
+
+  if (!in_memory)
+    {
+      g_autofree char *dir = g_path_get_dirname (store->path);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          umask (old_umask);
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_IO,
+                       _("Cannot create the database directory '%s': %s"),
+                       dir, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+
+  rc = sqlite3_open_v2 (store->path, &store->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, store->db, rc);
+      ok = FALSE;
+    }
+  else
+    ok = configure (store, in_memory, error);
+
+  umask (old_umask);
+
+  if (!ok)
+    {
+      g_prefix_error (error, _("Cannot open the database '%s': "), store->path);
+      return NULL;
+    }
+  return g_steal_pointer (&store);
+}
+
+void
+pd_store_close (PdStore *store)
+{
+  if (store == NULL)
+    return;
+  /* close_v2: a statement left unfinalized (a bug) delays the close rather
+   * than leaking the connection. The last connection to close checkpoints
+   * the WAL and removes -wal and -shm. */
+  sqlite3_close_v2 (store->db);
+  g_free (store->path);
+  g_free (store);
+}
+
+void
+pd_store_free (PdStore *store)
+{
+  pd_store_close (store);
+}
+
+const char *
+pd_store_path (const PdStore *store)
+{
+  g_return_val_if_fail (store != NULL, NULL);
+  return store->path;
+}
+
+/* ------------------------------------------------------------ campaigns */
+
+gboolean
+pd_store_ensure_campaign (PdStore *store,
+                          const char *id,
+                          const char *name,
+                          GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_name (id, _("campaign id"), error))
+    return FALSE;
+  if (!begin_write (store, error))
+    goto fail;
+  stmt = prepare (store,
+                  "INSERT INTO campaigns (id, name, first_seen) VALUES (?1, ?2, ?3)"
+                  " ON CONFLICT (id) DO UPDATE SET name = excluded.name"
+                  " WHERE name IS NOT excluded.name",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, id);
+      bind_text (stmt, 2, name != NULL ? name : id);
+      sqlite3_bind_int64 (stmt, 3, now_seconds ());
+      ok = step_done (store, stmt, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (finish (store, ok, error))
+    return TRUE;
+fail:
+  g_prefix_error (error, _("Cannot record the campaign '%s': "), id);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------- activity */
+
+PdActivity *
+pd_activity_new (void)
+{
+  PdActivity *activity = g_new0 (PdActivity, 1);
+
+  g_date_clear (&activity->date, 1);
+  return activity;
+}
+
+void
+pd_activity_free (PdActivity *activity)
+{
+  if (activity == NULL)
+    return;
+  g_free (activity->campaign);
+  g_free (activity->rep);
+  g_free (activity->note);
+  g_free (activity);
+}
+
+static gboolean
+check_activity (const PdActivity *activity, GError **error)
+{
+  const struct {
+    const char *name;
+    gint64 value;
+  } counts[] = {
+    { "contacts", activity->contacts },
+    { "prospects", activity->prospects },
+    { "active", activity->active },
+    { "latent", activity->latent },
+    { "arid", activity->arid },
+    { "proposals", activity->proposals },
+    { "deals", activity->deals },
+    { "revenue", activity->revenue_cents },
+  };
+
+  if (!check_name (activity->campaign, _("campaign id"), error)
+      || !check_name (activity->rep, _("rep name"), error)
+      || !check_date (&activity->date, _("activity"), error))
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (counts[i].value < 0)
+      {
+        g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                     _("Negative %s: '%" G_GINT64_FORMAT "'"),
+                     counts[i].name, counts[i].value);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+insert_activity (PdStore *store, const PdActivity *activity, gint64 *ret_id,
+                 GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char date[DATE_TEXT_SIZE];
+
+  if (!require_campaign (store, activity->campaign, error))
+    return FALSE;
+  stmt = prepare (store,
+                  "INSERT INTO activity (campaign, rep, date, contacts, prospects,"
+                  " active, latent, arid, proposals, deals, revenue_cents, note,"
+                  " created)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  format_date (&activity->date, date);
+  bind_text (stmt, 1, activity->campaign);
+  bind_text (stmt, 2, activity->rep);
+  bind_text (stmt, 3, date);
+  sqlite3_bind_int64 (stmt, 4, activity->contacts);
+  sqlite3_bind_int64 (stmt, 5, activity->prospects);
+  sqlite3_bind_int64 (stmt, 6, activity->active);
+  sqlite3_bind_int64 (stmt, 7, activity->latent);
+  sqlite3_bind_int64 (stmt, 8, activity->arid);
+  sqlite3_bind_int64 (stmt, 9, activity->proposals);
+  sqlite3_bind_int64 (stmt, 10, activity->deals);
+  sqlite3_bind_int64 (stmt, 11, activity->revenue_cents);
+  bind_text (stmt, 12, activity->note);
+  sqlite3_bind_int64 (stmt, 13,
+                      activity->created != 0 ? activity->created : now_seconds ());
+  if (!step_done (store, stmt, error))
+    return FALSE;
+  *ret_id = sqlite3_last_insert_rowid (store->db);
+  return TRUE;
+}
+
+gboolean
+pd_store_add_activity (PdStore *store,
+                       const PdActivity *activity,
+                       gint64 *ret_id,
+                       GError **error)
+{
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (activity != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_activity (activity, error))
+    goto fail;
+  if (!begin_write (store, error))
+    goto fail;
+  ok = insert_activity (store, activity, &id, error);
+  if (!finish (store, ok, error))
+    goto fail;
+  if (ret_id != NULL)
+    *ret_id = id;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot log activity: "));
+  return FALSE;
+}
+
+static PdActivity *
+activity_from_row (sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr (PdActivity) activity = pd_activity_new ();
+  const unsigned char *note;
+
+  activity->id = sqlite3_column_int64 (stmt, 0);
+  activity->campaign = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  activity->rep = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  if (!parse_date (sqlite3_column_text (stmt, 3), &activity->date, error))
+    return NULL;
+  activity->contacts = sqlite3_column_int64 (stmt, 4);
+  activity->prospects = sqlite3_column_int64 (stmt, 5);
+  activity->active = sqlite3_column_int64 (stmt, 6);
+  activity->latent = sqlite3_column_int64 (stmt, 7);
+  activity->arid = sqlite3_column_int64 (stmt, 8);
+  activity->proposals = sqlite3_column_int64 (stmt, 9);
+  activity->deals = sqlite3_column_int64 (stmt, 10);
+  activity->revenue_cents = sqlite3_column_int64 (stmt, 11);
+  note = sqlite3_column_text (stmt, 12);
+  activity->note = note != NULL ? g_strdup ((const char *) note) : NULL;
+  activity->created = sqlite3_column_int64 (stmt, 13);
+  return g_steal_pointer (&activity);
+}
+
+GPtrArray *
+pd_store_list_activity (PdStore *store,
+                        const char *campaign,
+                        const char *rep,
+                        GError **error)
+{
+  g_autoptr (GPtrArray) entries =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) pd_activity_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = prepare (store,
+                  "SELECT id, campaign, rep, date, contacts, prospects, active,"
+                  " latent, arid, proposals, deals, revenue_cents, note, created"
+                  " FROM activity"
+                  " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
+                  " ORDER BY date, id",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdActivity *activity = activity_from_row (stmt, error);
+
+      if (activity == NULL)
+        goto fail;
+      g_ptr_array_add (entries, activity);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      goto fail;
+    }
+  return g_steal_pointer (&entries);
+
+fail:
+  g_prefix_error (error, _("Cannot list the activity of '%s': "), campaign);
+  return NULL;
+}
+
+gboolean
+pd_store_remove_activity (PdStore *store, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!begin_write (store, error))
+    goto fail;
+  stmt = prepare (store, "DELETE FROM activity WHERE id = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      ok = step_done (store, stmt, error);
+    }
+  if (ok && sqlite3_changes (store->db) == 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No such entry: '%" G_GINT64_FORMAT "'"), id);
+      ok = FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (finish (store, ok, error))
+    return TRUE;
+fail:
+  g_prefix_error (error, _("Cannot remove activity: "));
+  return FALSE;
+}
+
+gboolean
+pd_store_totals (PdStore *store,
+                 const char *campaign,
+                 const char *rep,
+                 const GDate *up_to,
+                 PdTotals *ret_totals,
+                 GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char date[DATE_TEXT_SIZE];
+  int rc;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (ret_totals != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (up_to != NULL && !check_date (up_to, _("end"), error))
+    goto fail;
+  /* sum() of no rows is NULL, hence total()'s cousin coalesce(); sum()
+   * rather than total() so that an overflow is an error, not a float. */
+  stmt = prepare (store,
+                  "SELECT count(*), coalesce(sum(contacts), 0),"
+                  " coalesce(sum(prospects), 0), coalesce(sum(active), 0),"
+                  " coalesce(sum(latent), 0), coalesce(sum(arid), 0),"
+                  " coalesce(sum(proposals), 0), coalesce(sum(deals), 0),"
+                  " coalesce(sum(revenue_cents), 0)"
+                  " FROM activity"
+                  " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
+                  " AND (?3 IS NULL OR date <= ?3)",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  if (up_to != NULL)
+    {
+      format_date (up_to, date);
+      bind_text (stmt, 3, date);
+    }
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, store->db, rc);
+      goto fail;
+    }
+  *ret_totals = (PdTotals) {
+    .entries = sqlite3_column_int64 (stmt, 0),
+    .contacts = sqlite3_column_int64 (stmt, 1),
+    .prospects = sqlite3_column_int64 (stmt, 2),
+    .active = sqlite3_column_int64 (stmt, 3),
+    .latent = sqlite3_column_int64 (stmt, 4),
+    .arid = sqlite3_column_int64 (stmt, 5),
+    .proposals = sqlite3_column_int64 (stmt, 6),
+    .deals = sqlite3_column_int64 (stmt, 7),
+    .revenue_cents = sqlite3_column_int64 (stmt, 8),
+  };
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot sum the activity of '%s': "), campaign);
+  return FALSE;
+}
+
+static void
+clear_daily_contacts (gpointer data)
+{
+  PdDailyContacts *day = data;
+
+  g_clear_pointer (&day->rep, g_free);
+}
+
+GArray *
+pd_store_daily_contacts (PdStore *store,
+                         const char *campaign,
+                         const char *rep,
+                         const GDate *up_to,
+                         GError **error)
+{
+  g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char date[DATE_TEXT_SIZE];
+  const char *previous_rep = NULL;
+  gint64 cumulative = 0;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_array_set_clear_func (days, clear_daily_contacts);
+  if (up_to != NULL && !check_date (up_to, _("end"), error))
+    goto fail;
+  stmt = prepare (store,
+                  "SELECT rep, date, sum(contacts) FROM activity"
+                  " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
+                  " AND (?3 IS NULL OR date <= ?3)"
+                  " GROUP BY rep, date ORDER BY rep, date",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  if (up_to != NULL)
+    {
+      format_date (up_to, date);
+      bind_text (stmt, 3, date);
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdDailyContacts day = { 0 };
+
+      day.rep = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (!parse_date (sqlite3_column_text (stmt, 1), &day.date, error))
+        {
+          g_free (day.rep);
+          goto fail;
+        }
+      day.contacts = sqlite3_column_int64 (stmt, 2);
+      if (previous_rep == NULL || strcmp (previous_rep, day.rep) != 0)
+        cumulative = 0;
+      /* Counts are >= 0 (CHECK constraint), so only this can overflow. */
+      if (day.contacts < 0 || day.contacts > G_MAXINT64 - cumulative)
+        {
+          g_free (day.rep);
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED,
+                       _("Sum of contacts out of range"));
+          goto fail;
+        }
+      cumulative += day.contacts;
+      day.cumulative = cumulative;
+      g_array_append_val (days, day);
+      previous_rep = g_array_index (days, PdDailyContacts, days->len - 1).rep;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      goto fail;
+    }
+  return g_steal_pointer (&days);
+
+fail:
+  g_prefix_error (error, _("Cannot sum the daily contacts of '%s': "), campaign);
+  return NULL;
+}
+
+/* -------------------------------------------------------- notifications */
+
+gboolean
+pd_store_notification_claim (PdStore *store,
+                             const char *campaign,
+                             const char *key,
+                             gint64 sent_at,
+                             gboolean *ret_claimed,
+                             GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean claimed = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (ret_claimed != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_name (key, _("notification key"), error))
+    goto fail;
+  if (!begin_write (store, error))
+    goto fail;
+  /* The UNIQUE constraint decides: of concurrent callers, exactly one
+   * inserts a row, and only it sees one change. */
+  stmt = prepare (store,
+                  "INSERT INTO notifications (campaign, key, sent_at)"
+                  " VALUES (?1, ?2, ?3) ON CONFLICT (campaign, key) DO NOTHING",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, campaign);
+      bind_text (stmt, 2, key);
+      sqlite3_bind_int64 (stmt, 3, sent_at);
+      ok = step_done (store, stmt, error);
+      claimed = ok && sqlite3_changes (store->db) == 1;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (store, ok, error))
+    goto fail;
+  *ret_claimed = claimed;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot record the notification '%s': "),
+                  key != NULL ? key : "");
+  return FALSE;
+}
+
+gboolean
+pd_store_notification_sent (PdStore *store,
+                            const char *campaign,
+                            const char *key,
+                            gboolean *ret_sent,
+                            gint64 *ret_sent_at,
+                            GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (ret_sent != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stmt = prepare (store,
+                  "SELECT sent_at FROM notifications WHERE campaign = ?1 AND key = ?2",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *ret_sent = TRUE;
+      if (ret_sent_at != NULL)
+        *ret_sent_at = sqlite3_column_int64 (stmt, 0);
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    {
+      *ret_sent = FALSE;
+      return TRUE;
+    }
+  set_sqlite_error (error, store->db, rc);
+fail:
+  g_prefix_error (error, _("Cannot look up the notification '%s': "), key);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------ revisions */
+
+static const char *
+kind_to_text (PdRevisionKind kind)
+{
+  return kind == PD_REVISION_BASELINE ? "baseline" : "catchup";
+}
+
+static void
+clear_revision_day (gpointer data)
+{
+  PdRevisionDay *day = data;
+
+  g_clear_pointer (&day->rep, g_free);
+}
+
+PdRevision *
+pd_revision_new (const char *campaign,
+                 PdRevisionKind kind,
+                 const GDate *as_of,
+                 gint64 created)
+{
+  PdRevision *revision = g_new0 (PdRevision, 1);
+
+  revision->campaign = g_strdup (campaign);
+  revision->kind = kind;
+  g_date_clear (&revision->as_of, 1);
+  if (as_of != NULL)
+    revision->as_of = *as_of;
+  revision->created = created;
+  revision->days = g_array_new (FALSE, TRUE, sizeof (PdRevisionDay));
+  g_array_set_clear_func (revision->days, clear_revision_day);
+  return revision;
+}
+
+void
+pd_revision_add_day (PdRevision *revision,
+                     const char *rep,
+                     const GDate *date,
+                     gint64 contacts)
+{
+  PdRevisionDay day = { 0 };
+
+  g_return_if_fail (revision != NULL);
+  g_return_if_fail (date != NULL);
+
+  day.rep = g_strdup (rep);
+  day.date = *date;
+  day.contacts = contacts;
+  g_array_append_val (revision->days, day);
+}
+
+void
+pd_revision_free (PdRevision *revision)
+{
+  if (revision == NULL)
+    return;
+  g_free (revision->campaign);
+  g_clear_pointer (&revision->days, g_array_unref);
+  g_free (revision);
+}
+
+static gboolean
+check_revision (const PdRevision *revision, GError **error)
+{
+  if (!check_name (revision->campaign, _("campaign id"), error)
+      || !check_date (&revision->as_of, _("revision"), error))
+    return FALSE;
+  if (revision->kind != PD_REVISION_BASELINE && revision->kind != PD_REVISION_CATCHUP)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Unknown revision kind: '%d'"), (int) revision->kind);
+      return FALSE;
+    }
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+
+      if (!check_name (day->rep, _("rep name"), error)
+          || !check_date (&day->date, _("schedule"), error))
+        return FALSE;
+      if (day->contacts < 0)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("Negative contacts: '%" G_GINT64_FORMAT "'"), day->contacts);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
+                 GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char date[DATE_TEXT_SIZE];
+  gint64 id;
+
+  if (!require_campaign (store, revision->campaign, error))
+    return FALSE;
+  stmt = prepare (store,
+                  "INSERT INTO revisions (campaign, kind, as_of, created)"
+                  " VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  format_date (&revision->as_of, date);
+  bind_text (stmt, 1, revision->campaign);
+  bind_text (stmt, 2, kind_to_text (revision->kind));
+  bind_text (stmt, 3, date);
+  sqlite3_bind_int64 (stmt, 4, revision->created);
+  if (!step_done (store, stmt, error))
+    return FALSE;
+  id = sqlite3_last_insert_rowid (store->db);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (store,
+                  "INSERT INTO revision_days (revision, rep, date, contacts)"
+                  " VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+      int rc;
+
+      format_date (&day->date, date);
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text (stmt, 2, day->rep);
+      bind_text (stmt, 3, date);
+      sqlite3_bind_int64 (stmt, 4, day->contacts);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("Two schedule entries for %s on %s"), day->rep, date);
+          return FALSE;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, store->db, rc);
+          return FALSE;
+        }
+    }
+  *ret_id = id;
+  return TRUE;
+}
+
+gboolean
+pd_store_save_revision (PdStore *store,
+                        const PdRevision *revision,
+                        gint64 *ret_id,
+                        GError **error)
+{
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (revision != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_revision (revision, error))
+    goto fail;
+  if (!begin_write (store, error))
+    goto fail;
+  ok = insert_revision (store, revision, &id, error);
+  if (!finish (store, ok, error))
+    goto fail;
+  if (ret_id != NULL)
+    *ret_id = id;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot save the schedule revision: "));
+  return FALSE;
+}
+
+/* Inside a read transaction. `kind` NULL: either kind. */
+static gboolean
+load_revision (PdStore *store, const char *campaign, const char *kind,
+               PdRevision **ret_revision, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (PdRevision) revision = NULL;
+  GDate as_of;
+  int rc;
+
+  stmt = prepare (store,
+                  "SELECT id, kind, as_of, created FROM revisions"
+                  " WHERE campaign = ?1 AND (?2 IS NULL OR kind = ?2)"
+                  " ORDER BY id DESC LIMIT 1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, kind);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      *ret_revision = NULL;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  if (!parse_date (sqlite3_column_text (stmt, 2), &as_of, error))
+    return FALSE;
+  revision = pd_revision_new (campaign,
+                              g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1),
+                                         "baseline") == 0
+                                ? PD_REVISION_BASELINE : PD_REVISION_CATCHUP,
+                              &as_of, sqlite3_column_int64 (stmt, 3));
+  revision->id = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = prepare (store,
+                  "SELECT rep, date, contacts FROM revision_days"
+                  " WHERE revision = ?1 ORDER BY rep, date",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, revision->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GDate date;
+
+      if (!parse_date (sqlite3_column_text (stmt, 1), &date, error))
+        return FALSE;
+      pd_revision_add_day (revision, (const char *) sqlite3_column_text (stmt, 0),
+                           &date, sqlite3_column_int64 (stmt, 2));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  *ret_revision = g_steal_pointer (&revision);
+  return TRUE;
+}
+
+static gboolean
+load_revision_snapshot (PdStore *store, const char *campaign, const char *kind,
+                      PdRevision **ret_revision, GError **error)
+{
+  PdRevision *revision = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (ret_revision != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Two statements, one snapshot: a revision saved meanwhile by another
+   * process cannot mix its days into ours. */
+  if (!begin_read (store, error))
+    goto fail;
+  ok = load_revision (store, campaign, kind, &revision, error);
+  if (!finish (store, ok, error))
+    {
+      pd_revision_free (revision);
+      goto fail;
+    }
+  *ret_revision = revision;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot load the schedule of '%s': "), campaign);
+  return FALSE;
+}
+
+gboolean
+pd_store_load_latest_revision (PdStore *store,
+                               const char *campaign,
+                               PdRevision **ret_revision,
+                               GError **error)
+{
+  return load_revision_snapshot (store, campaign, NULL, ret_revision, error);
+}
+
+gboolean
+pd_store_load_baseline (PdStore *store,
+                        const char *campaign,
+                        PdRevision **ret_revision,
+                        GError **error)
+{
+  return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_BASELINE),
+                               ret_revision, error);
+}
+
+/* ---------------------------------------------------------------- misc */
+
+gboolean
+pd_store_data_version (PdStore *store, gint64 *ret_version, GError **error)
+{
+  gint64 version;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (ret_version != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!query_int (store, "PRAGMA data_version", &version, error))
+    {
+      g_prefix_error (error, _("Cannot read the database version: "));
+      return FALSE;
+    }
+  *ret_version = version;
+  return TRUE;
+}
