@@ -13,11 +13,15 @@
  */
 #define G_LOG_DOMAIN "prospectd-config"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 
 #include "prospectd/config.h"
+#include "prospectd/format.h"
 
 G_DEFINE_QUARK (pd-config-error-quark, pd_config_error)
 
@@ -40,62 +44,92 @@ parse_error (GError **error, const char *message)
   return FALSE;
 }
 
-/* A non-negative decimal number with at most `decimals` digits after the
- * point, returned scaled by 10^decimals. Integer part at most 10^12. */
-static gboolean
-parse_fixed (const char *text, guint decimals, gint64 *ret, GError **error)
+/* How a decimal number failed, so that each caller can say what it expects
+ * in its own words (an amount, a factor, a percentage). */
+typedef enum {
+  FIXED_OK,
+  FIXED_NEGATIVE,
+  FIXED_SYNTAX,
+  FIXED_DECIMALS,  /* more digits after the point than allowed */
+  FIXED_TOO_LARGE, /* integer part above 10^12 */
+} FixedResult;
+
+#define MAX_INTEGER_PART G_GINT64_CONSTANT (1000000000000)
+
+/* A non-negative decimal number ("3", "2.5", or "2,5" with a decimal comma)
+ * with at most `decimals` significant digits after the point, returned scaled by
+ * 10^decimals. The integer part is at most 10^12, so that the result fits
+ * in 64 bits for every scale used here (at most 10^6). */
+static FixedResult
+parse_fixed (const char *text, guint decimals, gint64 *ret)
 {
   const char *p = text;
   gint64 integer = 0;
   gint64 fraction = 0;
   guint digits = 0;
   guint fraction_digits = 0;
+  gboolean too_large = FALSE;
+  gboolean too_precise = FALSE;
 
   if (*p == '-')
-    return parse_error (error, _("must not be negative"));
+    return FIXED_NEGATIVE;
   for (; g_ascii_isdigit (*p); p++, digits++)
     {
-      if (integer > G_GINT64_CONSTANT (1000000000000))
-        return parse_error (error, _("is too large"));
-      integer = integer * 10 + (*p - '0');
+      if (integer > MAX_INTEGER_PART)
+        too_large = TRUE;
+      else
+        integer = integer * 10 + (*p - '0');
     }
   if (*p == '.' || *p == ',')
     {
       p++;
       for (; g_ascii_isdigit (*p); p++, fraction_digits++)
         {
+          /* Extra zeros change nothing: 60000.000 is still exact. */
           if (fraction_digits >= decimals)
-            return parse_error (error, decimals == 2
-                                ? _("write at most 2 decimals (cents)")
-                                : _("write at most 6 decimals"));
-          fraction = fraction * 10 + (*p - '0');
+            too_precise |= *p != '0';
+          else
+            fraction = fraction * 10 + (*p - '0');
         }
       if (fraction_digits == 0)
         digits = 0;
     }
+  /* Syntax first: "12abc" is not a number, however many digits it has. */
   if (digits == 0 || *p != '\0')
-    return parse_error (error, _("write a number, e.g. 3 or 2.5"));
-  if (integer > G_GINT64_CONSTANT (1000000000000))
-    return parse_error (error, _("is too large"));
+    return FIXED_SYNTAX;
+  if (too_large || integer > MAX_INTEGER_PART)
+    return FIXED_TOO_LARGE;
+  if (too_precise)
+    return FIXED_DECIMALS;
 
-  for (guint i = fraction_digits; i < decimals; i++)
+  for (guint i = MIN (fraction_digits, decimals); i < decimals; i++)
     fraction *= 10;
   gint64 scale = 1;
   for (guint i = 0; i < decimals; i++)
     scale *= 10;
   *ret = integer * scale + fraction;
-  return TRUE;
+  return FIXED_OK;
 }
 
 gboolean
 pd_parse_amount (const char *text, gint64 *ret_cents, GError **error)
 {
-  gint64 cents;
+  gint64 cents = 0;
 
-  if (text[0] == '-')
-    return parse_error (error, _("must not be negative"));
-  if (!parse_fixed (text, 2, &cents, NULL))
-    return parse_error (error, _("write an amount, e.g. 60000 or 1250.50"));
+  switch (parse_fixed (text, 2, &cents))
+    {
+    case FIXED_OK:
+      break;
+    case FIXED_NEGATIVE:
+      return parse_error (error, _("must not be negative"));
+    case FIXED_DECIMALS:
+      return parse_error (error, _("write at most 2 decimals (cents), e.g. 1250.50"));
+    case FIXED_TOO_LARGE:
+      return parse_error (error, _("is too large (at most 1000000000000)"));
+    case FIXED_SYNTAX:
+    default:
+      return parse_error (error, _("write an amount, e.g. 60000 or 1250.50"));
+    }
   if (cents > MAX_AMOUNT_CENTS)
     return parse_error (error, _("is too large (at most 1000000000000)"));
   *ret_cents = cents;
@@ -105,7 +139,24 @@ pd_parse_amount (const char *text, gint64 *ret_cents, GError **error)
 gboolean
 pd_parse_decimal (const char *text, gint64 *ret_millionths, GError **error)
 {
-  return parse_fixed (text, 6, ret_millionths, error);
+  gint64 millionths = 0;
+
+  switch (parse_fixed (text, 6, &millionths))
+    {
+    case FIXED_OK:
+      break;
+    case FIXED_NEGATIVE:
+      return parse_error (error, _("must not be negative"));
+    case FIXED_DECIMALS:
+      return parse_error (error, _("write at most 6 decimals"));
+    case FIXED_TOO_LARGE:
+      return parse_error (error, _("is too large"));
+    case FIXED_SYNTAX:
+    default:
+      return parse_error (error, _("write a number, e.g. 3 or 2.5"));
+    }
+  *ret_millionths = millionths;
+  return TRUE;
 }
 
 gboolean
@@ -113,17 +164,27 @@ pd_parse_rate (const char *text, gint64 *ret_millionths, GError **error)
 {
   gsize length = strlen (text);
   g_autofree char *number = NULL;
-  gint64 percent;
+  gint64 percent = 0;
 
   if (length == 0 || text[length - 1] != '%')
     return parse_error (error, _("write a percentage, e.g. 6%"));
   number = g_strndup (text, length - 1);
   g_strchomp (number);
   /* A percentage with 4 decimals is a rate in millionths. */
-  if (number[0] == '-')
-    return parse_error (error, _("must not be negative"));
-  if (!parse_fixed (number, 4, &percent, NULL))
-    return parse_error (error, _("write a percentage, e.g. 6% or 4.5%"));
+  switch (parse_fixed (number, 4, &percent))
+    {
+    case FIXED_OK:
+      break;
+    case FIXED_NEGATIVE:
+      return parse_error (error, _("must not be negative"));
+    case FIXED_DECIMALS:
+      return parse_error (error, _("write at most 4 decimals, e.g. 4.5%"));
+    case FIXED_TOO_LARGE:
+      return parse_error (error, _("must be at most 100%"));
+    case FIXED_SYNTAX:
+    default:
+      return parse_error (error, _("write a percentage, e.g. 6% or 4.5%"));
+    }
   if (percent > 100 * 10000)
     return parse_error (error, _("must be at most 100%"));
   *ret_millionths = percent;
@@ -311,7 +372,8 @@ parse_date_range (const char *text, PdDateRange *ret_range, GError **error)
 static gboolean
 valid_rep_name (const char *name)
 {
-  if (name[0] == '\0' || name[0] == '.' || strlen (name) > 64)
+  /* Names end up in file names (one feed per rep): no '/', no "..". */
+  if (name[0] == '\0' || name[0] == '.' || strlen (name) > 64 || strstr (name, "..") != NULL)
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
@@ -373,6 +435,51 @@ require (const Reader *reader, const char *group, const char *key, const char *e
       return reject ((reader), (group), (key), (value), parse_error_->message, (error)); \
   } G_STMT_END
 
+/* Levenshtein distance, for "did you mean". Long inputs are not typos. */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint row[65];
+
+  if (la > 64 || lb > 64)
+    return G_MAXUINT;
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = (guint) j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diagonal = row[0];
+      row[0] = (guint) i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint above = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + cost);
+          diagonal = above;
+        }
+    }
+  return row[lb];
+}
+
+/* The allowed name closest to `name` when it looks like a typo of it. */
+static const char *
+closest_name (const char *name, const char *const *allowed)
+{
+  const char *best = NULL;
+  guint best_distance = G_MAXUINT;
+
+  for (guint i = 0; allowed[i] != NULL; i++)
+    {
+      guint distance = edit_distance (name, allowed[i]);
+      if (distance < best_distance)
+        {
+          best = allowed[i];
+          best_distance = distance;
+        }
+    }
+  return best_distance <= MAX (strlen (name) / 4, 2) ? best : NULL;
+}
+
 static gboolean
 check_keys (const Reader *reader, const char *group, const char *const *allowed, GError **error)
 {
@@ -381,9 +488,13 @@ check_keys (const Reader *reader, const char *group, const char *const *allowed,
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     if (!g_strv_contains (allowed, keys[i]))
       {
+        g_autofree char *value = lookup (reader, group, keys[i]);
         g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-        g_autofree char *expected = g_strdup_printf (_("unknown key; expected one of %s"), list);
-        return reject (reader, group, keys[i], NULL, expected, error);
+        const char *guess = closest_name (keys[i], allowed);
+        g_autofree char *expected =
+          guess != NULL ? g_strdup_printf (_("unknown key; did you mean %s?"), guess)
+                        : g_strdup_printf (_("unknown key; expected one of %s"), list);
+        return reject (reader, group, keys[i], value, expected, error);
       }
   return TRUE;
 }
@@ -432,6 +543,55 @@ pd_campaign_find_rep (const PdCampaign *campaign, const char *name, guint *ret_i
   return NULL;
 }
 
+/* The time zone database GLib reads: $TZDIR, else the system's. */
+static const char *
+zoneinfo_dir (void)
+{
+  const char *dir = g_getenv ("TZDIR");
+  return dir != NULL && dir[0] == '/' ? dir : "/usr/share/zoneinfo";
+}
+
+/* TRUE when `name` is a zone of the IANA database (a file in it), not one
+ * of the POSIX TZ strings GLib also accepts: "UTC+1" would silently mean
+ * one hour *west* of Greenwich, and no calendar application knows it. */
+static gboolean
+iana_zone_exists (const char *name)
+{
+  g_autofree char *file = NULL;
+
+  if (g_str_equal (name, "UTC"))
+    return TRUE;
+  if (name[0] == '\0' || name[0] == '/' || name[0] == '.' || strstr (name, "..") != NULL ||
+      !g_ascii_isupper (name[0]))
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("/_-+", *p) == NULL)
+      return FALSE;
+  file = g_build_filename (zoneinfo_dir (), name, NULL);
+  return g_file_test (file, G_FILE_TEST_IS_REGULAR);
+}
+
+/* The machine's zone as an IANA name, or NULL: TZ (":Europe/Paris" or a
+ * path into the zone database included), else what /etc/localtime names. */
+static char *
+local_zone_name (void)
+{
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  const char *identifier = g_time_zone_get_identifier (local);
+  const char *dir = zoneinfo_dir ();
+  gsize dir_length = strlen (dir);
+
+  if (identifier == NULL)
+    return NULL;
+  if (identifier[0] == ':')
+    identifier++;
+  if (strncmp (identifier, dir, dir_length) == 0 && identifier[dir_length] == '/')
+    identifier += dir_length + 1;
+  if (g_str_has_prefix (identifier, "posix/") || g_str_has_prefix (identifier, "right/"))
+    identifier += strlen ("posix/");
+  return iana_zone_exists (identifier) ? g_strdup (identifier) : NULL;
+}
+
 static gboolean
 read_campaign_group (const Reader *r, PdCampaign *c, GError **error)
 {
@@ -454,7 +614,10 @@ read_campaign_group (const Reader *r, PdCampaign *c, GError **error)
     return FALSE;
   PARSE_KEY (r, g, "end", end, pd_parse_date, &c->end, error);
   if (g_date_compare (&c->end, &c->start) < 0)
-    return reject (r, g, "end", end, _("must not be before start"), error);
+    {
+      g_autofree char *expected = g_strdup_printf (_("must not be before start (%s)"), start);
+      return reject (r, g, "end", end, expected, error);
+    }
   if (g_date_days_between (&c->start, &c->end) >= MAX_CAMPAIGN_DAYS)
     return reject (r, g, "end", end, _("a campaign lasts at most ten years"), error);
 
@@ -462,26 +625,16 @@ read_campaign_group (const Reader *r, PdCampaign *c, GError **error)
   if (tz == NULL)
     {
       /* Default: this machine's zone, when it has an IANA name. */
-      g_autoptr (GTimeZone) local = g_time_zone_new_local ();
-      const char *identifier = g_time_zone_get_identifier (local);
-      GTimeZone *named = identifier != NULL ? g_time_zone_new_identifier (identifier) : NULL;
+      g_autofree char *local = local_zone_name ();
 
-      if (named != NULL && identifier[0] != ':' && identifier[0] != '/')
-        {
-          c->timezone = g_strdup (identifier);
-          c->tz = named;
-        }
-      else
-        {
-          g_clear_pointer (&named, g_time_zone_unref);
-          c->timezone = g_strdup ("UTC");
-          c->tz = g_time_zone_new_utc ();
-        }
+      c->tz = local != NULL ? g_time_zone_new_identifier (local) : NULL;
+      c->timezone = c->tz != NULL ? g_steal_pointer (&local) : g_strdup ("UTC");
+      if (c->tz == NULL)
+        c->tz = g_time_zone_new_utc ();
     }
   else
     {
-      c->tz = tz[0] != '\0' && tz[0] != '/' && tz[0] != ':' && strstr (tz, "..") == NULL
-                ? g_time_zone_new_identifier (tz) : NULL;
+      c->tz = iana_zone_exists (tz) ? g_time_zone_new_identifier (tz) : NULL;
       if (c->tz == NULL)
         return reject (r, g, "timezone", tz, _("unknown time zone; write an IANA name, e.g. Europe/Paris"), error);
       c->timezone = g_steal_pointer (&tz);
@@ -695,17 +848,34 @@ read_checkpoints_group (const Reader *r, PdCampaign *c, GError **error)
       g_autoptr (GError) local_error = NULL;
 
       if (!pd_parse_date (keys[i], &checkpoint.date, &local_error))
-        return reject (r, g, keys[i], value,
-                       _("a checkpoint is a date, written YYYY-MM-DD = share, e.g. 2027-01-29 = 25%"), error);
+        {
+          /* A well-formed key that names no real day (2027-02-29) deserves
+           * to hear that, not the syntax again. */
+          gboolean date_like = strlen (keys[i]) == 10 && keys[i][4] == '-' && keys[i][7] == '-';
+          g_autofree char *expected =
+            date_like ? g_strdup_printf (_("%s is not a valid date"), keys[i])
+                      : g_strdup (_("a checkpoint is a date, written YYYY-MM-DD = share, e.g. 2027-01-29 = 25%"));
+          return reject (r, g, keys[i], value, expected, error);
+        }
       PARSE_KEY (r, g, keys[i], value, pd_parse_rate, &checkpoint.share, error);
       if (checkpoint.share <= 0)
         return reject (r, g, keys[i], value, _("must be more than 0%"), error);
       if (g_date_compare (&checkpoint.date, &c->start) < 0 || g_date_compare (&checkpoint.date, &c->end) > 0)
-        return reject (r, g, keys[i], value, _("the date is outside the campaign (start to end)"), error);
+        {
+          g_autofree char *start = pd_format_date (&c->start), *end = pd_format_date (&c->end);
+          g_autofree char *expected = g_strdup_printf (_("the date is outside the campaign (%s to %s)"),
+                                                       start, end);
+          return reject (r, g, keys[i], value, expected, error);
+        }
       if (g_date_compare (&checkpoint.date, &last.date) <= 0)
-        return reject (r, g, keys[i], value, _("checkpoints must be in date order"), error);
+        return reject (r, g, keys[i], value, _("checkpoints must be listed in date order"), error);
       if (checkpoint.share <= last.share)
-        return reject (r, g, keys[i], value, _("each checkpoint must ask for more than the one before"), error);
+        {
+          g_autofree char *previous = pd_format_date (&last.date);
+          g_autofree char *expected =
+            g_strdup_printf (_("must be more than the share due at the previous checkpoint (%s)"), previous);
+          return reject (r, g, keys[i], value, expected, error);
+        }
       if (g_date_compare (&checkpoint.date, &c->end) == 0)
         {
           if (checkpoint.share != 100 * 10000)
@@ -791,7 +961,7 @@ read_reps (const Reader *r, PdCampaign *c, const CalendarDefaults *defaults, GEr
 
       if (!valid_rep_name (names[i]))
         return reject (r, g, names[i], value,
-                       _("a rep's name uses letters, digits, '.', '_' and '-' (at most 64)"), error);
+                       _("a rep's name is at most 64 letters, digits, '_', '-' and '.' (not first, not two in a row)"), error);
       PARSE_KEY (r, g, names[i], value, pd_parse_decimal, &weight, error);
       if (weight <= 0)
         return reject (r, g, names[i], value, _("a rep's weight must be more than 0, e.g. 1 or 0.5"), error);
@@ -832,9 +1002,8 @@ read_alerts_group (const Reader *r, PdCampaign *c, GError **error)
   c->daily_check_minute = 17 * 60 + 30;
   if (daily != NULL)
     {
-      PARSE_KEY (r, g, "daily_check", daily, pd_parse_time_of_day, &c->daily_check_minute, error);
-      if (c->daily_check_minute >= 24 * 60)
-        return reject (r, g, "daily_check", daily, _("is not a time of day (00:00 to 23:59)"), error);
+      if (!pd_parse_time_of_day (daily, &c->daily_check_minute, NULL) || c->daily_check_minute >= 24 * 60)
+        return reject (r, g, "daily_check", daily, _("write a time of day from 00:00 to 23:59, e.g. 17:30"), error);
     }
   return TRUE;
 }
@@ -858,12 +1027,18 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   g_auto (GStrv) groups = NULL;
   CalendarDefaults defaults = { 0 };
   Reader r = { path, keyfile };
+  const char *invalid = NULL;
   gboolean ok;
 
-  if (!g_utf8_validate (text, (gssize) length, NULL))
+  if (!g_utf8_validate (text, (gssize) length, &invalid))
     {
+      guint line = 1;
+      for (const char *p = text; p < invalid; p++)
+        line += *p == '\n';
       g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
-                   _("%s: not UTF-8 text"), path);
+                   *invalid == '\0' ? _("%s: line %u: a NUL byte; a campaign file is text")
+                                    : _("%s: line %u: not UTF-8 text; save the file as UTF-8"),
+                   path, line);
       return NULL;
     }
   if (!g_key_file_load_from_data (keyfile, text, length, G_KEY_FILE_NONE, &local_error))
@@ -878,9 +1053,14 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
       static const char *const known[] = { "campaign", "plan", "calendar", "checkpoints", "reps", "alerts", NULL };
       if (!g_strv_contains (known, groups[i]) && !g_str_has_prefix (groups[i], "rep "))
         {
-          g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
-                       _("%s: [%s]: unknown group; expected [campaign], [plan], [calendar], "
-                         "[checkpoints], [reps], [rep NAME] or [alerts]"), path, groups[i]);
+          const char *guess = closest_name (groups[i], known);
+          if (guess != NULL)
+            g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
+                         _("%s: [%s]: unknown group; did you mean [%s]?"), path, groups[i], guess);
+          else
+            g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
+                         _("%s: [%s]: unknown group; expected [campaign], [plan], [calendar], "
+                           "[checkpoints], [reps], [rep NAME] or [alerts]"), path, groups[i]);
           return NULL;
         }
     }
@@ -905,7 +1085,12 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
        read_reps (&r, c, &defaults, error);
   for (guint i = 0; ok && groups[i] != NULL; i++)
     if (g_str_has_prefix (groups[i], "rep "))
-      ok = read_rep_group (&r, c, groups[i], g_strstrip (groups[i] + strlen ("rep ")), error);
+      {
+        /* A copy: the group's own name must stay as written ("rep  bob")
+         * for its keys to be found. */
+        g_autofree char *name = g_strstrip (g_strdup (groups[i] + strlen ("rep ")));
+        ok = read_rep_group (&r, c, groups[i], name, error);
+      }
   ok = ok && read_alerts_group (&r, c, error);
   g_clear_pointer (&defaults.windows, g_array_unref);
   if (!ok)
@@ -913,13 +1098,37 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   return g_steal_pointer (&c);
 }
 
+/* Far above any hand-written campaign; keeps a wrong path (a log, a disk
+ * image) from being read whole. */
+#define MAX_CAMPAIGN_FILE_BYTES (1024 * 1024)
+
 PdCampaign *
 pd_config_load_campaign (const char *path, GError **error)
 {
   g_autofree char *text = NULL;
   gsize length = 0;
   g_autoptr (GError) local_error = NULL;
+  GStatBuf status;
 
+  if (g_stat (path, &status) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, _("%s: cannot read: %s"),
+                   path, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!S_ISREG (status.st_mode))
+    {
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
+                   _("%s: not a regular file; name a campaign file"), path);
+      return NULL;
+    }
+  if (status.st_size > MAX_CAMPAIGN_FILE_BYTES)
+    {
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
+                   _("%s: too large for a campaign file (at most 1 MiB)"), path);
+      return NULL;
+    }
   if (!g_file_get_contents (path, &text, &length, &local_error))
     {
       g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, "%s", local_error->message);

@@ -8,11 +8,17 @@
 
 #include "prospectd/format.h"
 
+/* |value| without overflow at G_MININT64. */
+static guint64
+magnitude_of (gint64 value)
+{
+  return value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value;
+}
+
 char *
 pd_format_count (gint64 value)
 {
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                             value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value);
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, magnitude_of (value));
   GString *out = g_string_new (value < 0 ? "-" : "");
   gsize length = strlen (digits);
 
@@ -33,7 +39,7 @@ format_scaled (gint64 value, guint decimals)
   for (guint i = 0; i < decimals; i++)
     scale *= 10;
 
-  guint64 magnitude = value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value;
+  guint64 magnitude = magnitude_of (value);
   guint64 integer = magnitude / (guint64) scale;
   guint64 fraction = magnitude % (guint64) scale;
   GString *out = g_string_new (value < 0 ? "-" : "");
@@ -64,30 +70,39 @@ pd_format_rate (gint64 millionths)
 char *
 pd_format_money (gint64 cents, const char *currency)
 {
-  g_autofree char *units = pd_format_count (cents / 100);
-  gint64 rest = cents % 100;
+  /* The sign goes on the whole amount: -50 cents is "-0.50", not "0.50". */
+  guint64 magnitude = magnitude_of (cents);
+  g_autofree char *units = pd_format_count ((gint64) (magnitude / 100));
+  guint rest = (guint) (magnitude % 100);
+  const char *sign = cents < 0 ? "-" : "";
   const char *symbol = g_str_equal (currency, "EUR") ? "€" : currency;
 
   if (rest != 0)
-    return g_strdup_printf ("%s.%02d %s", units, (int) (rest < 0 ? -rest : rest), symbol);
-  return g_strdup_printf ("%s %s", units, symbol);
+    return g_strdup_printf ("%s%s.%02u %s", sign, units, rest, symbol);
+  return g_strdup_printf ("%s%s %s", sign, units, symbol);
 }
 
 char *
 pd_format_duration (gint64 minutes)
 {
-  if (minutes >= 60 && minutes % 60 == 0)
-    return g_strdup_printf ("%" G_GINT64_FORMAT "h", minutes / 60);
-  if (minutes > 60)
-    return g_strdup_printf ("%" G_GINT64_FORMAT "h%02" G_GINT64_FORMAT "m", minutes / 60, minutes % 60);
-  return g_strdup_printf ("%" G_GINT64_FORMAT "m", minutes);
+  guint64 magnitude = magnitude_of (minutes);
+  const char *sign = minutes < 0 ? "-" : "";
+
+  if (magnitude >= 60 && magnitude % 60 == 0)
+    return g_strdup_printf ("%s%" G_GUINT64_FORMAT "h", sign, magnitude / 60);
+  if (magnitude > 60)
+    return g_strdup_printf ("%s%" G_GUINT64_FORMAT "h%02" G_GUINT64_FORMAT "m", sign,
+                            magnitude / 60, magnitude % 60);
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT "m", sign, magnitude);
 }
 
 char *
 pd_format_hours (gint64 minutes)
 {
-  g_autofree char *hours = pd_format_count (minutes / 60);
-  return g_strdup_printf ("%s h %02d min", hours, (int) (minutes % 60));
+  guint64 magnitude = magnitude_of (minutes);
+  g_autofree char *hours = pd_format_count ((gint64) (magnitude / 60));
+
+  return g_strdup_printf ("%s%s h %02u min", minutes < 0 ? "-" : "", hours, (guint) (magnitude % 60));
 }
 
 char *

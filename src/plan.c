@@ -63,6 +63,7 @@ pd_plan_compute (const PdPlanInput *input, PdPlan *ret_plan, GError **error)
 
   g_return_val_if_fail (input->average_deal_cents > 0, FALSE);
   g_return_val_if_fail (input->accessibility_rate > 0, FALSE);
+  g_return_val_if_fail (input->spontaneous_prospects >= 0, FALSE);
 
   if (!step (input->objective_cents, 1, input->average_deal_cents, r, _("deals"), &plan.deals, error) ||
       !step (plan.deals, input->proposals_per_deal, PD_MILLI, r, _("proposals"), &plan.proposals, error) ||

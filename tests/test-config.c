@@ -1,0 +1,1124 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of config: the example campaign field by field, every default, each
+ * value parser on good and bad input, prospectd.conf, campaign resolution,
+ * and every file of tests/data/bad/ refused with its stored message.
+ *
+ * Run from the top of the source tree (as `make check` does): fixtures are
+ * named by relative path, as a user names them on the command line, because
+ * the messages start with that path.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "prospectd/config.h"
+#include "prospectd/format.h"
+
+#define EXAMPLE "config/campaigns/example.conf"
+#define BAD_DIR "tests/data/bad"
+
+/* A temporary home for XDG directories, set before GLib caches them. */
+static char *scratch;
+
+/* The smallest campaign there is: only what has no default. */
+static const char minimal[] =
+  "[campaign]\n"
+  "start = 2027-01-04\n"
+  "end = 2027-03-31\n"
+  "[plan]\n"
+  "objective = 60000\n"
+  "average_deal = 20000\n"
+  "proposals_per_deal = 3\n"
+  "compensation_factor = 4\n"
+  "accessibility_rate = 6%\n"
+  "contacts_per_prospect = 4\n"
+  "minutes_per_contact = 2\n"
+  "[reps]\n"
+  "alice = 1\n";
+
+static PdCampaign *
+parse_ok (const char *path, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  PdCampaign *campaign = pd_config_parse_campaign (path, text, strlen (text), &error);
+
+  if (campaign == NULL)
+    fail_msg ("%s: %s", path, error->message);
+  return campaign;
+}
+
+/* Parses `text` expecting it refused with exactly `message`. */
+static void
+assert_refused (const char *text, const char *message)
+{
+  g_autoptr (GError) error = NULL;
+  PdCampaign *campaign = pd_config_parse_campaign ("t.conf", text, strlen (text), &error);
+
+  assert_null (campaign);
+  assert_non_null (error);
+  assert_true (error->domain == PD_CONFIG_ERROR);
+  assert_string_equal (error->message, message);
+}
+
+static void
+assert_date (const GDate *date, int year, int month, int day)
+{
+  assert_true (g_date_valid (date));
+  assert_int_equal (g_date_get_year (date), year);
+  assert_int_equal (g_date_get_month (date), month);
+  assert_int_equal (g_date_get_day (date), day);
+}
+
+static void
+assert_windows (GArray *windows, guint count, ...)
+{
+  va_list args;
+
+  assert_non_null (windows);
+  assert_int_equal (windows->len, count);
+  va_start (args, count);
+  for (guint i = 0; i < count; i++)
+    {
+      const PdWindow *w = &g_array_index (windows, PdWindow, i);
+      assert_int_equal (w->start_minute, va_arg (args, guint));
+      assert_int_equal (w->end_minute, va_arg (args, guint));
+    }
+  va_end (args);
+}
+
+#define MON_FRI (PD_WEEKDAY_BIT (G_DATE_MONDAY) | PD_WEEKDAY_BIT (G_DATE_TUESDAY) | \
+                 PD_WEEKDAY_BIT (G_DATE_WEDNESDAY) | PD_WEEKDAY_BIT (G_DATE_THURSDAY) | \
+                 PD_WEEKDAY_BIT (G_DATE_FRIDAY))
+
+/* ------------------------------------------------------------ the example */
+
+static void
+test_example_campaign (void **state)
+{
+  (void) state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdCampaign) c = pd_config_load_campaign (EXAMPLE, &error);
+  const PdCheckpoint *cp;
+  const PdRep *alice, *bob;
+  guint index = 99;
+
+  assert_null (error);
+  assert_non_null (c);
+
+  /* [campaign] */
+  assert_string_equal (c->id, "example");
+  assert_string_equal (c->path, EXAMPLE);
+  assert_string_equal (c->name, "New customers Q1 2027");
+  assert_date (&c->start, 2027, 1, 4);
+  assert_date (&c->end, 2027, 3, 31);
+  assert_string_equal (c->timezone, "Europe/Paris");
+  assert_non_null (c->tz);
+  assert_string_equal (g_time_zone_get_identifier (c->tz), "Europe/Paris");
+  assert_string_equal (c->currency, "EUR");
+
+  /* [plan], in cents and millionths */
+  assert_int_equal (c->plan.objective_cents, 6000000);
+  assert_int_equal (c->plan.average_deal_cents, 2000000);
+  assert_int_equal (c->plan.proposals_per_deal, 3000000);
+  assert_int_equal (c->plan.compensation_factor, 4000000);
+  assert_int_equal (c->plan.spontaneous_prospects, 8);
+  assert_int_equal (c->plan.accessibility_rate, 60000);
+  assert_int_equal (c->plan.contacts_per_prospect, 4000000);
+  assert_int_equal (c->plan.minutes_per_contact, 2000000);
+  assert_int_equal (c->plan.rounding, PD_ROUNDING_UP);
+
+  /* [calendar] */
+  assert_true (c->holidays_fr);
+  assert_int_equal (c->holidays->len, 1);
+  assert_date (&g_array_index (c->holidays, GDate, 0), 2027, 5, 7);
+  assert_int_equal (c->max_block_minutes, 90);
+  assert_int_equal (c->reminder_minutes, 10);
+
+  /* [checkpoints], with the end as the implicit 100 % */
+  assert_int_equal (c->checkpoints->len, 3);
+  cp = &g_array_index (c->checkpoints, PdCheckpoint, 0);
+  assert_date (&cp->date, 2027, 1, 29);
+  assert_int_equal (cp->share, 250000);
+  cp = &g_array_index (c->checkpoints, PdCheckpoint, 1);
+  assert_date (&cp->date, 2027, 2, 26);
+  assert_int_equal (cp->share, 600000);
+  cp = &g_array_index (c->checkpoints, PdCheckpoint, 2);
+  assert_date (&cp->date, 2027, 3, 31);
+  assert_int_equal (cp->share, 1000000);
+
+  /* [reps] and [rep bob]: each rep's calendar fully resolved */
+  assert_int_equal (c->reps->len, 2);
+  alice = g_ptr_array_index (c->reps, 0);
+  bob = g_ptr_array_index (c->reps, 1);
+  assert_string_equal (alice->name, "alice");
+  assert_int_equal (alice->weight, PD_MILLI);
+  assert_int_equal (alice->workdays, MON_FRI);
+  assert_windows (alice->windows, 2, 540u, 720u, 840u, 1020u);
+  assert_int_equal (alice->max_daily_minutes, 120);
+  assert_int_equal (alice->days_off->len, 0);
+
+  assert_string_equal (bob->name, "bob");
+  assert_int_equal (bob->weight, 500000);
+  assert_int_equal (bob->workdays, MON_FRI);
+  assert_windows (bob->windows, 1, 540u, 720u);
+  assert_int_equal (bob->max_daily_minutes, 120);
+  assert_int_equal (bob->days_off->len, 1);
+  assert_date (&g_array_index (bob->days_off, PdDateRange, 0).first, 2027, 2, 15);
+  assert_date (&g_array_index (bob->days_off, PdDateRange, 0).last, 2027, 2, 19);
+
+  assert_ptr_equal (pd_campaign_find_rep (c, "bob", &index), bob);
+  assert_int_equal (index, 1);
+  assert_ptr_equal (pd_campaign_find_rep (c, "alice", NULL), alice);
+  assert_null (pd_campaign_find_rep (c, "carol", &index));
+  assert_int_equal (index, 1);
+
+  /* [alerts] */
+  assert_int_equal (c->behind_threshold, 100000);
+  assert_int_equal (c->daily_check_minute, 17 * 60 + 30);
+}
+
+/* ------------------------------------------------------------ defaults */
+
+/* The documented defaults (prospectd.conf(5)):
+ *   name = the id (file name without .conf), timezone = the machine's IANA
+ *   zone else UTC, currency = EUR, rounding = up, spontaneous_prospects = 0,
+ *   workdays = mon-fri, call_windows = 09:00-12:00, 14:00-17:00,
+ *   holidays = none, max_daily_calls = no cap beyond the windows (stored as
+ *   24h), max_block = 90m, reminder = 10m, checkpoints = only the end at
+ *   100 %, per rep: the campaign's calendar and no days off,
+ *   behind_threshold = 10%, daily_check = 17:30. */
+static void
+test_defaults (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) c = NULL;
+  const PdRep *alice;
+
+  g_setenv ("TZ", "UTC", TRUE);
+  c = parse_ok ("some/dir/q1-2027.conf", minimal);
+  assert_string_equal (c->id, "q1-2027");
+  assert_string_equal (c->name, "q1-2027");
+  assert_string_equal (c->timezone, "UTC");
+  assert_non_null (c->tz);
+  assert_string_equal (c->currency, "EUR");
+  assert_int_equal (c->plan.rounding, PD_ROUNDING_UP);
+  assert_int_equal (c->plan.spontaneous_prospects, 0);
+  assert_false (c->holidays_fr);
+  assert_int_equal (c->holidays->len, 0);
+  assert_int_equal (c->max_block_minutes, 90);
+  assert_int_equal (c->reminder_minutes, 10);
+  assert_int_equal (c->checkpoints->len, 1);
+  assert_date (&g_array_index (c->checkpoints, PdCheckpoint, 0).date, 2027, 3, 31);
+  assert_int_equal (g_array_index (c->checkpoints, PdCheckpoint, 0).share, PD_MILLI);
+  assert_int_equal (c->behind_threshold, 100000);
+  assert_int_equal (c->daily_check_minute, 17 * 60 + 30);
+
+  assert_int_equal (c->reps->len, 1);
+  alice = g_ptr_array_index (c->reps, 0);
+  assert_int_equal (alice->weight, PD_MILLI);
+  assert_int_equal (alice->workdays, MON_FRI);
+  assert_windows (alice->windows, 2, 540u, 720u, 840u, 1020u);
+  assert_int_equal (alice->max_daily_minutes, 24 * 60);
+  assert_int_equal (alice->days_off->len, 0);
+
+  /* An id is the base name, with or without .conf. */
+  g_clear_pointer (&c, pd_campaign_free);
+  c = parse_ok ("plain", minimal);
+  assert_string_equal (c->id, "plain");
+}
+
+/* timezone defaults to the machine's zone when it has an IANA name, in
+ * whatever form TZ gives it, and to UTC otherwise. */
+static void
+test_default_timezone (void **state)
+{
+  (void) state;
+  static const struct {
+    const char *tz;
+    const char *expected;
+  } cases[] = {
+    { "Europe/Berlin", "Europe/Berlin" },
+    { ":America/New_York", "America/New_York" },
+    { "/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo" },
+    { "UTC", "UTC" },
+    { "Bogus/Zone", "UTC" },
+    { "CET-1CEST,M3.5.0,M10.5.0/3", "UTC" },  /* a POSIX rule has no IANA name */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (PdCampaign) c = NULL;
+
+      g_setenv ("TZ", cases[i].tz, TRUE);
+      c = parse_ok ("tz.conf", minimal);
+      assert_string_equal (c->timezone, cases[i].expected);
+      assert_non_null (c->tz);
+    }
+  g_setenv ("TZ", "UTC", TRUE);
+}
+
+/* The other spellings the file accepts, and what they become. */
+static void
+test_accepted_variants (void **state)
+{
+  (void) state;
+  g_autoptr (GString) text = g_string_new (minimal);
+  g_autoptr (PdCampaign) c = NULL;
+  const PdRep *bob;
+
+  g_string_replace (text, "objective = 60000", "objective = 60000.50", 1);
+  g_string_replace (text, "proposals_per_deal = 3", "proposals_per_deal = 2,5", 1);
+  g_string_replace (text, "accessibility_rate = 6%", "accessibility_rate = 4.5 %", 1);
+  g_string_replace (text, "[campaign]\n", "[campaign]\ntimezone = America/New_York\ncurrency = USD\n", 1);
+  g_string_append (text,
+                   "bob = 0.5\n"
+                   "[calendar]\n"
+                   "workdays = mon, wed-fri, sun\n"
+                   "call_windows = 14:00-17:00, 08:30-12:00\n"
+                   "holidays = FR, 2027-04-01..2027-04-03\n"
+                   "max_daily_calls = 1h30m\n"
+                   "reminder = 0m\n"
+                   "[checkpoints]\n"
+                   "2027-01-04 = 0.5%\n"
+                   "2027-03-31 = 100%\n"
+                   "[plan]\n"
+                   "rounding = down\n"
+                   "spontaneous_prospects = 0\n"
+                   /* two spaces: the group keeps its own name */
+                   "[rep  bob]\n"
+                   "workdays = sat\n"
+                   "max_daily_calls = 45m\n"
+                   "days_off = 2027-01-05, 2027-01-07..2027-01-08\n"
+                   "[alerts]\n"
+                   "behind_threshold = 0%\n"
+                   "daily_check = 00:00\n");
+  c = parse_ok ("v.conf", text->str);
+
+  assert_int_equal (c->plan.objective_cents, 6000050);
+  assert_int_equal (c->plan.proposals_per_deal, 2500000);
+  assert_int_equal (c->plan.accessibility_rate, 45000);
+  assert_int_equal (c->plan.rounding, PD_ROUNDING_DOWN);
+  assert_string_equal (c->timezone, "America/New_York");
+  assert_string_equal (c->currency, "USD");
+  assert_true (c->holidays_fr);
+  assert_int_equal (c->holidays->len, 3);
+  assert_date (&g_array_index (c->holidays, GDate, 0), 2027, 4, 1);
+  assert_date (&g_array_index (c->holidays, GDate, 2), 2027, 4, 3);
+  assert_int_equal (c->reminder_minutes, 0);
+  /* The end listed explicitly is not added twice. */
+  assert_int_equal (c->checkpoints->len, 2);
+  assert_int_equal (g_array_index (c->checkpoints, PdCheckpoint, 0).share, 5000);
+  assert_int_equal (c->behind_threshold, 0);
+  assert_int_equal (c->daily_check_minute, 0);
+
+  const PdRep *alice = g_ptr_array_index (c->reps, 0);
+  assert_int_equal (alice->workdays, PD_WEEKDAY_BIT (G_DATE_MONDAY) | PD_WEEKDAY_BIT (G_DATE_WEDNESDAY) |
+                                     PD_WEEKDAY_BIT (G_DATE_THURSDAY) | PD_WEEKDAY_BIT (G_DATE_FRIDAY) |
+                                     PD_WEEKDAY_BIT (G_DATE_SUNDAY));
+  /* Sorted by start. */
+  assert_windows (alice->windows, 2, 510u, 720u, 840u, 1020u);
+  assert_int_equal (alice->max_daily_minutes, 90);
+
+  bob = pd_campaign_find_rep (c, "bob", NULL);
+  assert_non_null (bob);
+  assert_int_equal (bob->workdays, PD_WEEKDAY_BIT (G_DATE_SATURDAY));
+  assert_int_equal (bob->max_daily_minutes, 45);
+  assert_windows (bob->windows, 2, 510u, 720u, 840u, 1020u);
+  assert_int_equal (bob->days_off->len, 2);
+  assert_date (&g_array_index (bob->days_off, PdDateRange, 0).first, 2027, 1, 5);
+  assert_date (&g_array_index (bob->days_off, PdDateRange, 0).last, 2027, 1, 5);
+  assert_date (&g_array_index (bob->days_off, PdDateRange, 1).first, 2027, 1, 7);
+  assert_date (&g_array_index (bob->days_off, PdDateRange, 1).last, 2027, 1, 8);
+}
+
+/* ------------------------------------------------------------ value parsers */
+
+typedef struct {
+  const char *text;
+  gint64 value;       /* for good input */
+  const char *error;  /* NULL: good input */
+} ParseCase;
+
+static void
+check_int_parser (gboolean (*parser) (const char *, gint64 *, GError **),
+                  const ParseCase *cases, gsize count)
+{
+  for (gsize i = 0; i < count; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gint64 value = -42;
+      gboolean ok = parser (cases[i].text, &value, &error);
+
+      if (cases[i].error == NULL)
+        {
+          if (!ok)
+            fail_msg ("'%s' refused: %s", cases[i].text, error->message);
+          assert_null (error);
+          if (value != cases[i].value)
+            fail_msg ("'%s': %" G_GINT64_FORMAT " instead of %" G_GINT64_FORMAT,
+                      cases[i].text, value, cases[i].value);
+        }
+      else
+        {
+          if (ok)
+            fail_msg ("'%s' accepted as %" G_GINT64_FORMAT, cases[i].text, value);
+          assert_int_equal (value, -42);  /* output written only on success */
+          assert_true (g_error_matches (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID));
+          if (!g_str_equal (error->message, cases[i].error))
+            fail_msg ("'%s': \"%s\" instead of \"%s\"", cases[i].text, error->message, cases[i].error);
+        }
+    }
+}
+
+static void
+test_parse_amount (void **state)
+{
+  (void) state;
+  static const ParseCase cases[] = {
+    { "60000", 6000000, NULL },
+    { "0", 0, NULL },
+    { "1250.50", 125050, NULL },
+    { "1250.5", 125050, NULL },
+    { "1250,50", 125050, NULL },
+    { "0.01", 1, NULL },
+    { "007", 700, NULL },
+    { "60000.000", 6000000, NULL },  /* extra zeros are still exact */
+    { "1000000000000", G_GINT64_CONSTANT (100000000000000), NULL },
+    { "1000000000000.99", 0, "is too large (at most 1000000000000)" },
+    { "1000000000001", 0, "is too large (at most 1000000000000)" },
+    { "1000000000000000000000000000000", 0, "is too large (at most 1000000000000)" },
+    { "99999999999999999999999999999999999999999", 0, "is too large (at most 1000000000000)" },
+    { "20000.125", 0, "write at most 2 decimals (cents), e.g. 1250.50" },
+    { "-60000", 0, "must not be negative" },
+    { "-0", 0, "must not be negative" },
+    { "", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "sixty", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "60 000", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "60000€", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "+60000", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "1e6", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { ".5", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "5.", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "1.2.3", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "0x10", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "12345678901234567890abc", 0, "write an amount, e.g. 60000 or 1250.50" },
+  };
+  check_int_parser (pd_parse_amount, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_parse_decimal (void **state)
+{
+  (void) state;
+  static const ParseCase cases[] = {
+    { "3", 3000000, NULL },
+    { "2.5", 2500000, NULL },
+    { "2,5", 2500000, NULL },
+    { "0.5", 500000, NULL },
+    { "3.2", 3200000, NULL },
+    { "0.000001", 1, NULL },
+    { "0", 0, NULL },
+    { "1.0000000", PD_MILLI, NULL },
+    { "1000000000000", G_GINT64_CONSTANT (1000000000000000000), NULL },
+    { "1000000000001", 0, "is too large" },
+    { "3.1234567", 0, "write at most 6 decimals" },
+    { "-4", 0, "must not be negative" },
+    { "", 0, "write a number, e.g. 3 or 2.5" },
+    { "three", 0, "write a number, e.g. 3 or 2.5" },
+    { "3x", 0, "write a number, e.g. 3 or 2.5" },
+    { "3 ", 0, "write a number, e.g. 3 or 2.5" },
+    { "2.5%", 0, "write a number, e.g. 3 or 2.5" },
+    { "nan", 0, "write a number, e.g. 3 or 2.5" },
+    { "inf", 0, "write a number, e.g. 3 or 2.5" },
+  };
+  check_int_parser (pd_parse_decimal, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_parse_rate (void **state)
+{
+  (void) state;
+  static const ParseCase cases[] = {
+    { "6%", 60000, NULL },
+    { "4.5%", 45000, NULL },
+    { "4,5%", 45000, NULL },
+    { "6 %", 60000, NULL },
+    { "100%", PD_MILLI, NULL },
+    { "0%", 0, NULL },   /* the parser allows it; [plan] refuses it */
+    { "0.0001%", 1, NULL },
+    { "12.3456%", 123456, NULL },
+    { "6", 0, "write a percentage, e.g. 6%" },
+    { "0.06", 0, "write a percentage, e.g. 6%" },
+    { "", 0, "write a percentage, e.g. 6%" },
+    { "%6", 0, "write a percentage, e.g. 6%" },
+    { "%", 0, "write a percentage, e.g. 6% or 4.5%" },
+    { "six%", 0, "write a percentage, e.g. 6% or 4.5%" },
+    { "6%%", 0, "write a percentage, e.g. 6% or 4.5%" },
+    { "150%", 0, "must be at most 100%" },
+    { "100.0001%", 0, "must be at most 100%" },
+    { "99999999999999999999%", 0, "must be at most 100%" },
+    { "-5%", 0, "must not be negative" },
+    { "4.55555%", 0, "write at most 4 decimals, e.g. 4.5%" },
+  };
+  check_int_parser (pd_parse_rate, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_parse_duration (void **state)
+{
+  (void) state;
+  static const ParseCase cases[] = {
+    { "2h", 120, NULL },
+    { "90m", 90, NULL },
+    { "1h30m", 90, NULL },
+    { "1h 30m", 90, NULL },
+    { "0m", 0, NULL },
+    { "0h", 0, NULL },
+    { "24h", 1440, NULL },
+    { "23h60m", 1440, NULL },
+    { "1440m", 1440, NULL },
+    { "1441m", 0, "must be at most 24h" },
+    { "25h", 0, "must be at most 24h" },
+    { "99999h", 0, "must be at most 24h" },
+    { "90", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "h", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "2 h", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "30m1h", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "1h1h", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "2hours", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "1.5h", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "-10m", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "10s", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+    { "123456m", 0, "write a duration, e.g. 2h, 90m or 1h30m" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      guint minutes = 4242;
+      gboolean ok = pd_parse_duration (cases[i].text, &minutes, &error);
+
+      if (cases[i].error == NULL)
+        {
+          if (!ok)
+            fail_msg ("'%s' refused: %s", cases[i].text, error->message);
+          assert_int_equal (minutes, cases[i].value);
+        }
+      else
+        {
+          if (ok)
+            fail_msg ("'%s' accepted as %u", cases[i].text, minutes);
+          assert_int_equal (minutes, 4242);
+          assert_string_equal (error->message, cases[i].error);
+        }
+    }
+}
+
+static void
+test_parse_date (void **state)
+{
+  (void) state;
+  static const struct {
+    const char *text;
+    int year, month, day;
+    const char *error;
+  } cases[] = {
+    { "2027-01-04", 2027, 1, 4, NULL },
+    { "2028-02-29", 2028, 2, 29, NULL },
+    { "1970-01-01", 1970, 1, 1, NULL },
+    { "9999-12-31", 9999, 12, 31, NULL },
+    { "2027-02-30", 0, 0, 0, "is not a valid date (YYYY-MM-DD, years 1970 to 9999)" },
+    { "2027-02-29", 0, 0, 0, "is not a valid date (YYYY-MM-DD, years 1970 to 9999)" },
+    { "2027-13-01", 0, 0, 0, "is not a valid date (YYYY-MM-DD, years 1970 to 9999)" },
+    { "2027-00-10", 0, 0, 0, "is not a valid date (YYYY-MM-DD, years 1970 to 9999)" },
+    { "2027-01-00", 0, 0, 0, "is not a valid date (YYYY-MM-DD, years 1970 to 9999)" },
+    { "1969-12-31", 0, 0, 0, "is not a valid date (YYYY-MM-DD, years 1970 to 9999)" },
+    { "0000-01-01", 0, 0, 0, "is not a valid date (YYYY-MM-DD, years 1970 to 9999)" },
+    { "04/01/2027", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { "2027-1-4", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { "2027-01-4 ", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { " 2027-1-04", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { "2027-+1-04", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { "+027-01-04", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { "2027-01-0x", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { "2027-01-04T10:00", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+    { "", 0, 0, 0, "write a date as YYYY-MM-DD, e.g. 2027-01-04" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      GDate date;
+      gboolean ok = pd_parse_date (cases[i].text, &date, &error);
+
+      if (cases[i].error == NULL)
+        {
+          if (!ok)
+            fail_msg ("'%s' refused: %s", cases[i].text, error->message);
+          assert_date (&date, cases[i].year, cases[i].month, cases[i].day);
+        }
+      else
+        {
+          if (ok)
+            fail_msg ("'%s' accepted", cases[i].text);
+          assert_string_equal (error->message, cases[i].error);
+        }
+    }
+}
+
+static void
+test_parse_time_of_day (void **state)
+{
+  (void) state;
+  static const ParseCase cases[] = {
+    { "09:00", 540, NULL },
+    { "00:00", 0, NULL },
+    { "17:30", 1050, NULL },
+    { "23:59", 1439, NULL },
+    { "24:00", 1440, NULL },   /* the end of a window may be midnight */
+    { "24:01", 0, "is not a time of day (00:00 to 24:00)" },
+    { "25:00", 0, "is not a time of day (00:00 to 24:00)" },
+    { "12:60", 0, "is not a time of day (00:00 to 24:00)" },
+    { "9:00", 0, "write a time as HH:MM, e.g. 09:00" },
+    { "09h00", 0, "write a time as HH:MM, e.g. 09:00" },
+    { "09:00:00", 0, "write a time as HH:MM, e.g. 09:00" },
+    { "", 0, "write a time as HH:MM, e.g. 09:00" },
+    { "-1:00", 0, "write a time as HH:MM, e.g. 09:00" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      guint minute = 4242;
+      gboolean ok = pd_parse_time_of_day (cases[i].text, &minute, &error);
+
+      if (cases[i].error == NULL)
+        {
+          if (!ok)
+            fail_msg ("'%s' refused: %s", cases[i].text, error->message);
+          assert_int_equal (minute, cases[i].value);
+        }
+      else
+        {
+          if (ok)
+            fail_msg ("'%s' accepted", cases[i].text);
+          assert_int_equal (minute, 4242);
+          assert_string_equal (error->message, cases[i].error);
+        }
+    }
+}
+
+static void
+test_parse_windows (void **state)
+{
+  (void) state;
+  static const char syntax[] =
+    "write call windows as HH:MM-HH:MM, comma-separated, e.g. 09:00-12:00, 14:00-17:00";
+  static const struct {
+    const char *text;
+    const char *error;
+  } bad[] = {
+    { "17:00-09:00", "a window must end after it starts, e.g. 09:00-17:00" },
+    { "09:00-09:00", "a window must end after it starts, e.g. 09:00-17:00" },
+    { "09:00-12:00, 11:00-14:00", "call windows must not overlap" },
+    { "14:00-17:00, 09:00-14:01", "call windows must not overlap" },
+    { "9h-12h", syntax },
+    { "09:00", syntax },
+    { "09:00-12:00-14:00", syntax },
+    { "09:00-12:00,", syntax },
+    { "09:00-12:00; 14:00-17:00", syntax },
+    { "", syntax },
+    { ",", syntax },
+    { "09:00-24:01", syntax },
+  };
+  GArray *windows = NULL;
+
+  assert_true (pd_parse_windows ("09:00-12:00, 14:00-17:00", &windows, NULL));
+  assert_windows (windows, 2, 540u, 720u, 840u, 1020u);
+  g_array_unref (windows);
+
+  /* Sorted; touching windows do not overlap; midnight ends the day. */
+  assert_true (pd_parse_windows ("14:00-24:00,09:00-14:00", &windows, NULL));
+  assert_windows (windows, 2, 540u, 840u, 840u, 1440u);
+  g_array_unref (windows);
+
+  assert_true (pd_parse_windows(" 00:00 - 23:59 ", &windows, NULL));
+  assert_windows (windows, 1, 0u, 1439u);
+  g_array_unref (windows);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      windows = NULL;
+      if (pd_parse_windows (bad[i].text, &windows, &error))
+        fail_msg ("'%s' accepted", bad[i].text);
+      assert_null (windows);
+      assert_string_equal (error->message, bad[i].error);
+    }
+}
+
+static void
+test_parse_weekdays (void **state)
+{
+  (void) state;
+  static const struct {
+    const char *text;
+    PdWeekdays weekdays;
+    const char *error;
+  } cases[] = {
+    { "mon-fri", MON_FRI, NULL },
+    { "MON-Fri", MON_FRI, NULL },
+    { "mon, wed, fri", PD_WEEKDAY_BIT (1) | PD_WEEKDAY_BIT (3) | PD_WEEKDAY_BIT (5), NULL },
+    { "sat-sun", PD_WEEKDAY_BIT (6) | PD_WEEKDAY_BIT (7), NULL },
+    { "sun", PD_WEEKDAY_BIT (7), NULL },
+    { "mon-sun", 0x7f, NULL },
+    { "mon,mon", PD_WEEKDAY_BIT (1), NULL },
+    { "fri-mon", 0, "a day range runs from Monday to Sunday, e.g. mon-fri" },
+    { "monday-friday", 0, "write days as mon-fri or mon, wed, fri" },
+    { "mon-", 0, "write days as mon-fri or mon, wed, fri" },
+    { "mon-wed-fri", 0, "write days as mon-fri or mon, wed, fri" },
+    { "lun-ven", 0, "write days as mon-fri or mon, wed, fri" },
+    { "", 0, "write days as mon-fri or mon, wed, fri" },
+    { "mon,", 0, "write days as mon-fri or mon, wed, fri" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      PdWeekdays weekdays = 0xaa;
+      gboolean ok = pd_parse_weekdays (cases[i].text, &weekdays, &error);
+
+      if (cases[i].error == NULL)
+        {
+          if (!ok)
+            fail_msg ("'%s' refused: %s", cases[i].text, error->message);
+          assert_int_equal (weekdays, cases[i].weekdays);
+        }
+      else
+        {
+          if (ok)
+            fail_msg ("'%s' accepted", cases[i].text);
+          assert_int_equal (weekdays, 0xaa);
+          assert_string_equal (error->message, cases[i].error);
+        }
+    }
+}
+
+/* ------------------------------------------------------------ bad campaigns */
+
+/* Refusals that need no fixture file. */
+static void
+test_refused_inline (void **state)
+{
+  (void) state;
+  g_autoptr (GString) text = NULL;
+  g_autoptr (GError) error = NULL;
+  static const char nul_text[] = "[campaign]\nstart = 2027\0-01-04\n";
+
+  /* Text in memory with a NUL inside its length. */
+  assert_null (pd_config_parse_campaign ("n.conf", nul_text, sizeof nul_text - 1, &error));
+  assert_true (g_error_matches (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX));
+  assert_string_equal (error->message, "n.conf: line 2: a NUL byte; a campaign file is text");
+
+  assert_refused ("", "t.conf: [campaign]: missing; a campaign needs at least its start and end dates");
+
+  text = g_string_new (minimal);
+  g_string_replace (text, "accessibility_rate = 6%", "accessibility_rate = 6", 1);
+  assert_refused (text->str, "t.conf: [plan] accessibility_rate = 6: write a percentage, e.g. 6%");
+
+  g_string_assign (text, minimal);
+  g_string_append (text, "[rep bob]\ndays_off = 2027-02-15\n");
+  assert_refused (text->str, "t.conf: [rep bob]: no rep called 'bob' in [reps]");
+
+  g_string_assign (text, minimal);
+  g_string_append (text, "[checkpoints]\n2027-01-29 = 0%\n");
+  assert_refused (text->str, "t.conf: [checkpoints] 2027-01-29 = 0%: must be more than 0%");
+
+  g_string_assign (text, minimal);
+  g_string_append (text, "[checkpoints]\nsoon = 10%\n");
+  assert_refused (text->str, "t.conf: [checkpoints] soon = 10%: a checkpoint is a date, "
+                             "written YYYY-MM-DD = share, e.g. 2027-01-29 = 25%");
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\ntimezone = ../../etc/passwd\n", 1);
+  assert_refused (text->str, "t.conf: [campaign] timezone = ../../etc/passwd: "
+                             "unknown time zone; write an IANA name, e.g. Europe/Paris");
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\ntimezone = europe/paris\n", 1);
+  assert_refused (text->str, "t.conf: [campaign] timezone = europe/paris: "
+                             "unknown time zone; write an IANA name, e.g. Europe/Paris");
+
+  /* Too large to compute is refused by the parser, never wrapped later:
+   * every factor at its 10 000 maximum still parses. */
+  g_string_assign (text, minimal);
+  g_string_replace (text, "alice = 1", "alice = 10001", 1);
+  assert_refused (text->str, "t.conf: [reps] alice = 10001: is too large (at most 10000)");
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\nname = \n", 1);
+  assert_refused (text->str, "t.conf: [campaign] name = : write the campaign's name, e.g. New customers Q1 2027");
+}
+
+/* The last line of a .err file without its prefix and newline: what the
+ * CLI printed is "prospectctl: " + the GError's message. */
+static char *
+expected_message (const char *err_path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (err_path, &contents, &length, NULL))
+    fail_msg ("%s: cannot read", err_path);
+  if (!g_str_has_prefix (contents, "prospectctl: ") || length == 0 || contents[length - 1] != '\n' ||
+      memchr (contents, '\n', length - 1) != NULL)
+    fail_msg ("%s: not one line starting with 'prospectctl: '", err_path);
+  contents[length - 1] = '\0';
+  return g_strdup (contents + strlen ("prospectctl: "));
+}
+
+static void
+test_bad_campaign_files (void **state)
+{
+  (void) state;
+  g_autoptr (GError) dir_error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (BAD_DIR, 0, &dir_error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (dir == NULL)
+    fail_msg ("%s (run the tests from the top of the source tree)", dir_error->message);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".conf"))
+      g_ptr_array_add (names, g_strdup (name));
+  assert_true (names->len >= 35);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *file = g_ptr_array_index (names, i);
+      g_autofree char *path = g_build_filename (BAD_DIR, file, NULL);
+      g_autofree char *base = g_strndup (file, strlen (file) - strlen (".conf"));
+      g_autofree char *err_file = g_strconcat (base, ".err", NULL);
+      g_autofree char *err_path = g_build_filename (BAD_DIR, err_file, NULL);
+      g_autofree char *expected = expected_message (err_path);
+      g_autoptr (GError) error = NULL;
+      PdCampaign *campaign = pd_config_load_campaign (path, &error);
+
+      if (campaign != NULL)
+        {
+          pd_campaign_free (campaign);
+          fail_msg ("%s: accepted", path);
+        }
+      assert_non_null (error);
+      assert_true (error->domain == PD_CONFIG_ERROR);
+      if (!g_str_equal (error->message, expected))
+        fail_msg ("%s:\n  expected: %s\n  actual:   %s", path, expected, error->message);
+    }
+}
+
+static void
+test_load_errors (void **state)
+{
+  (void) state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *missing = g_build_filename (scratch, "missing.conf", NULL);
+  g_autofree char *expected = NULL;
+
+  assert_null (pd_config_load_campaign (missing, &error));
+  assert_true (g_error_matches (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO));
+  expected = g_strdup_printf ("%s: cannot read: No such file or directory", missing);
+  assert_string_equal (error->message, expected);
+  g_clear_error (&error);
+
+  assert_null (pd_config_load_campaign (scratch, &error));
+  assert_true (g_error_matches (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO));
+  g_free (expected);
+  expected = g_strdup_printf ("%s: not a regular file; name a campaign file", scratch);
+  assert_string_equal (error->message, expected);
+}
+
+/* ------------------------------------------------------------ prospectd.conf */
+
+static char *
+write_file (const char *dir, const char *name, const char *contents)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  assert_int_equal (g_mkdir_with_parents (parent, 0700), 0);
+  assert_true (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+static void
+test_daemon_defaults (void **state)
+{
+  (void) state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdDaemonConfig) config = NULL;
+  g_autofree char *config_home = g_build_filename (scratch, "config", NULL);
+  g_autofree char *data_home = g_build_filename (scratch, "data", NULL);
+  g_autofree char *expected = NULL;
+
+  /* No file: the built-in defaults under the XDG directories. */
+  config = pd_config_load_daemon (NULL, &error);
+  assert_non_null (config);
+  assert_null (config->path);
+  expected = g_build_filename (config_home, "prospectd", "campaigns", NULL);
+  assert_string_equal (config->campaigns_dir, expected);
+  g_free (expected);
+  expected = g_build_filename (data_home, "prospectd", "prospectd.db", NULL);
+  assert_string_equal (config->database, expected);
+  g_free (expected);
+  expected = g_build_filename (data_home, "prospectd", "feeds", NULL);
+  assert_string_equal (config->feeds_dir, expected);
+  assert_non_null (config->notify_reps);
+  assert_string_equal (config->notify_reps[0], "*");
+  assert_null (config->notify_reps[1]);
+  assert_true (config->notifications);
+  assert_string_equal (config->listen, "");
+}
+
+static void
+test_daemon_file (void **state)
+{
+  (void) state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdDaemonConfig) config = NULL;
+  g_autofree char *dir = g_build_filename (scratch, "etc", NULL);
+  g_autofree char *path = write_file (dir, "prospectd.conf",
+                                      "[daemon]\n"
+                                      "# relative to this file\n"
+                                      "campaigns = campaigns\n"
+                                      "database = ~/db/p.db\n"
+                                      "feeds = /srv/feeds\n"
+                                      "notify = alice, bob\n"
+                                      "notifications = off\n"
+                                      "[feeds]\n"
+                                      "listen = 127.0.0.1:8765\n");
+  g_autofree char *expected = NULL;
+
+  config = pd_config_load_daemon (path, &error);
+  assert_null (error);
+  assert_non_null (config);
+  assert_string_equal (config->path, path);
+  expected = g_build_filename (dir, "campaigns", NULL);
+  assert_string_equal (config->campaigns_dir, expected);
+  g_free (expected);
+  expected = g_build_filename (g_get_home_dir (), "db", "p.db", NULL);
+  assert_string_equal (config->database, expected);
+  assert_string_equal (config->feeds_dir, "/srv/feeds");
+  assert_int_equal (g_strv_length (config->notify_reps), 2);
+  assert_string_equal (config->notify_reps[0], "alice");
+  assert_string_equal (config->notify_reps[1], "bob");
+  assert_false (config->notifications);
+  assert_string_equal (config->listen, "127.0.0.1:8765");
+  g_clear_pointer (&config, pd_daemon_config_free);
+
+  /* "notify =" empty: nobody's reminders on this desktop. */
+  g_free (path);
+  path = write_file (dir, "quiet.conf", "[daemon]\nnotify =\n");
+  config = pd_config_load_daemon (path, &error);
+  assert_non_null (config);
+  assert_null (config->notify_reps[0]);
+  g_clear_pointer (&config, pd_daemon_config_free);
+
+  /* The default file is read when it exists. */
+  g_free (path);
+  g_autofree char *config_home = g_build_filename (scratch, "config", NULL);
+  path = write_file (config_home, "prospectd/prospectd.conf", "[daemon]\nfeeds = /var/feeds\n");
+  config = pd_config_load_daemon (NULL, &error);
+  assert_non_null (config);
+  assert_string_equal (config->path, path);
+  assert_string_equal (config->feeds_dir, "/var/feeds");
+  g_clear_pointer (&config, pd_daemon_config_free);
+  assert_int_equal (g_unlink (path), 0);
+}
+
+static void
+test_daemon_bad (void **state)
+{
+  (void) state;
+  static const struct {
+    const char *text;
+    const char *message;  /* after "PATH: " */
+  } cases[] = {
+    { "[server]\nport = 1\n", "[server]: unknown group; expected [daemon] or [feeds]" },
+    { "[daemon]\ndatabse = x.db\n", "[daemon] databse = x.db: unknown key; did you mean database?" },
+    { "[daemon]\nnotifications = maybe\n", "[daemon] notifications = maybe: write on or off" },
+    { "[daemon]\nnotify = alice, ../bob\n",
+      "[daemon] notify = alice, ../bob: write rep names separated by commas, * for all, or nothing for none" },
+    { "[daemon]\ndatabase =\n", "[daemon] database = : write a path, e.g. ~/.local/share/prospectd" },
+  };
+  g_autofree char *dir = g_build_filename (scratch, "bad-daemon", NULL);
+  g_autofree char *missing = g_build_filename (scratch, "nope.conf", NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = write_file (dir, "prospectd.conf", cases[i].text);
+      g_autofree char *expected = g_strdup_printf ("%s: %s", path, cases[i].message);
+
+      assert_null (pd_config_load_daemon (path, &error));
+      assert_true (g_error_matches (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID));
+      assert_string_equal (error->message, expected);
+      g_clear_error (&error);
+    }
+
+  {
+    g_autofree char *path = write_file (dir, "prospectd.conf", "daemon]\n");
+    assert_null (pd_config_load_daemon (path, &error));
+    assert_true (g_error_matches (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX));
+    assert_true (g_str_has_prefix (error->message, path));
+    g_clear_error (&error);
+  }
+
+  /* A file named explicitly must exist. */
+  assert_null (pd_config_load_daemon (missing, &error));
+  assert_true (g_error_matches (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO));
+  assert_true (g_str_has_prefix (error->message, missing));
+}
+
+/* ------------------------------------------------------------ resolution */
+
+static void
+test_resolve_campaign (void **state)
+{
+  (void) state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_build_filename (scratch, "campaigns", NULL);
+  g_autofree char *empty = g_build_filename (scratch, "no-campaigns", NULL);
+  g_autofree char *q1 = NULL, *q2 = NULL, *resolved = NULL, *expected = NULL;
+  PdDaemonConfig config = { 0 };
+
+  assert_int_equal (g_mkdir_with_parents (empty, 0700), 0);
+  config.campaigns_dir = empty;
+
+  /* A path (contains '/' or ends in .conf) is taken as it is. */
+  resolved = pd_config_resolve_campaign (&config, EXAMPLE, &error);
+  assert_string_equal (resolved, EXAMPLE);
+  g_clear_pointer (&resolved, g_free);
+  resolved = pd_config_resolve_campaign (&config, "tests/data/none.conf", &error);
+  assert_null (resolved);
+  assert_string_equal (error->message, "tests/data/none.conf: no such campaign file");
+  g_clear_error (&error);
+
+  /* None configured. */
+  assert_null (pd_config_resolve_campaign (&config, NULL, &error));
+  expected = g_strdup_printf ("no campaign in %s; name a campaign file", empty);
+  assert_string_equal (error->message, expected);
+  g_clear_error (&error);
+
+  /* Exactly one: that one, with or without its id; hidden files ignored. */
+  q1 = write_file (dir, "q1.conf", minimal);
+  g_free (write_file (dir, ".q1.conf.swp.conf", minimal));
+  g_free (write_file (dir, "notes.txt", "not a campaign"));
+  config.campaigns_dir = dir;
+  resolved = pd_config_resolve_campaign (&config, NULL, &error);
+  assert_string_equal (resolved, q1);
+  g_clear_pointer (&resolved, g_free);
+  resolved = pd_config_resolve_campaign (&config, "q1", &error);
+  assert_string_equal (resolved, q1);
+  g_clear_pointer (&resolved, g_free);
+
+  /* Several: a name is needed, and an id picks one. */
+  q2 = write_file (dir, "q2.conf", minimal);
+  assert_null (pd_config_resolve_campaign (&config, NULL, &error));
+  g_free (expected);
+  expected = g_strdup_printf ("several campaigns in %s; name one", dir);
+  assert_string_equal (error->message, expected);
+  g_clear_error (&error);
+  resolved = pd_config_resolve_campaign (&config, "q2", &error);
+  assert_string_equal (resolved, q2);
+  g_clear_pointer (&resolved, g_free);
+
+  /* An unknown id says where it looked. */
+  assert_null (pd_config_resolve_campaign (&config, "q3", &error));
+  g_free (expected);
+  expected = g_strdup_printf ("no campaign 'q3' (looked for %s/q3.conf)", dir);
+  assert_string_equal (error->message, expected);
+  g_clear_error (&error);
+
+  /* Not an id: refused before touching the file system. */
+  assert_null (pd_config_resolve_campaign (&config, "..", &error));
+  assert_string_equal (error->message, "'..' is not a campaign id or file");
+  g_clear_error (&error);
+
+  /* A campaign id found in the directory parses like any other. */
+  {
+    g_autoptr (PdCampaign) c = pd_config_load_campaign (q2, &error);
+    assert_non_null (c);
+    assert_string_equal (c->id, "q2");
+  }
+}
+
+/* ------------------------------------------------------------ main */
+
+static int
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  return g_rmdir (path);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_example_campaign),
+    cmocka_unit_test (test_defaults),
+    cmocka_unit_test (test_default_timezone),
+    cmocka_unit_test (test_accepted_variants),
+    cmocka_unit_test (test_parse_amount),
+    cmocka_unit_test (test_parse_decimal),
+    cmocka_unit_test (test_parse_rate),
+    cmocka_unit_test (test_parse_duration),
+    cmocka_unit_test (test_parse_date),
+    cmocka_unit_test (test_parse_time_of_day),
+    cmocka_unit_test (test_parse_windows),
+    cmocka_unit_test (test_parse_weekdays),
+    cmocka_unit_test (test_refused_inline),
+    cmocka_unit_test (test_bad_campaign_files),
+    cmocka_unit_test (test_load_errors),
+    cmocka_unit_test (test_daemon_defaults),
+    cmocka_unit_test (test_daemon_file),
+    cmocka_unit_test (test_daemon_bad),
+    cmocka_unit_test (test_resolve_campaign),
+  };
+  g_autoptr (GError) error = NULL;
+  int failed;
+
+  /* Before GLib reads (and caches) any of them. */
+  scratch = g_dir_make_tmp ("test-config-XXXXXX", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *config_home = g_build_filename (scratch, "config", NULL);
+    g_autofree char *data_home = g_build_filename (scratch, "data", NULL);
+    g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+    g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+    g_setenv ("HOME", scratch, TRUE);
+    g_setenv ("TZ", "UTC", TRUE);
+  }
+
+  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  remove_tree (scratch);
+  g_free (scratch);
+  return failed;
+}
