@@ -420,7 +420,17 @@ configure (PdStore *store, gboolean in_memory, GError **error)
   stmt = prepare (store, "PRAGMA journal_mode = WAL", error);
   if (stmt == NULL)
     return FALSE;
+  /* Switching a rollback-journal file to WAL needs an exclusive lock, and
+   * when several processes open the file at once SQLite answers
+   * SQLITE_BUSY without calling the busy handler (it would deadlock
+   * otherwise). Retry for as long as busy_timeout would have waited. */
   rc = sqlite3_step (stmt);
+  for (int waited = 0; (rc & 0xff) == SQLITE_BUSY && waited < BUSY_TIMEOUT_MS; waited += 10)
+    {
+      sqlite3_reset (stmt);
+      g_usleep (10 * 1000);
+      rc = sqlite3_step (stmt);
+    }
   if (rc != SQLITE_ROW)
     {
       set_sqlite_error (error, store->db, rc);
