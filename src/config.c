@@ -1131,7 +1131,8 @@ pd_config_load_campaign (const char *path, GError **error)
     }
   if (!g_file_get_contents (path, &text, &length, &local_error))
     {
-      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, "%s", local_error->message);
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, _("%s: cannot read: %s"), path,
+                   local_error->message);
       return NULL;
     }
   return pd_config_parse_campaign (path, text, length, error);

@@ -49,7 +49,7 @@ step (gint64 a, gint64 b, gint64 d, PdRounding rounding, const char *what,
   if (!pd_muldiv (a, b, d, rounding, ret))
     {
       g_set_error (error, PD_PLAN_ERROR, PD_PLAN_ERROR_OVERFLOW,
-                   _("The plan's %s are too many to count; lower the objective"), what);
+                   _("the plan's %s are too many to count; lower the objective or raise the average deal"), what);
       return FALSE;
     }
   return TRUE;

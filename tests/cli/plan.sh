@@ -150,6 +150,15 @@ expect_usage "two campaigns" "prospectctl: unexpected argument 'other'" plan "$E
 expect_usage "unknown option" "prospectctl: Unknown option --frob" plan "$EXAMPLE" --frob
 expect_usage "missing daemon configuration" \
   "prospectctl: $T/none.conf: No such file or directory" --config "$T/none.conf" plan "$EXAMPLE"
+# The largest figures config accepts: the funnel overflows 64 bits at the
+# active prospects (10^14 deals × 10^4 × 10^4), and says so, never wraps.
+sed -e 's/^objective = 60000$/objective = 1000000000000/' \
+    -e 's/^average_deal = 20000$/average_deal = 0.01/' \
+    -e 's/^proposals_per_deal = 3$/proposals_per_deal = 10000/' \
+    -e 's/^compensation_factor = 4$/compensation_factor = 10000/' "$EXAMPLE" >"$T/huge.conf"
+expect_usage "overflow" \
+  "prospectctl: $T/huge.conf: [plan]: the plan's active prospects are too many to count; lower the objective or raise the average deal" \
+  plan "$T/huge.conf"
 expect_usage "a bad campaign" \
   "prospectctl: tests/data/bad/rate-without-percent.conf: [plan] accessibility_rate = 6: write a percentage, e.g. 6%" \
   plan tests/data/bad/rate-without-percent.conf
