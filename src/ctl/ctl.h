@@ -79,10 +79,6 @@ extern const PdVerb pd_ctl_verb_reschedule;
 int pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *baseline,
                              PdSchedule **ret_schedule, gint64 *ret_revision_time);
 
-/* A schedule's days as a revision to store. */
-PdRevision *pd_ctl_revision_from_schedule (const PdCampaign *campaign, const PdSchedule *schedule,
-                                           PdRevisionKind kind, const GDate *as_of, gint64 created);
-
 /* Writes every rep's feed (or only `only_rep` when >= 0) of `schedule` to
  * the feed directory, keeping SEQUENCE/DTSTAMP of unchanged events.
  * Returns an exit code. */

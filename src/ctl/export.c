@@ -13,7 +13,7 @@
 
 #include "ctl.h"
 #include "prospectd/feed.h"
-#include "prospectd/ics.h"
+#include "prospectd/publish.h"
 
 static char *opt_rep;
 static char *opt_output;
@@ -31,12 +31,10 @@ export_to (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_ind
            const char *path, const char *previous_path, gint64 revision_time)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *previous = NULL;
   g_autofree char *text = NULL;
   gboolean changed = FALSE;
 
-  g_file_get_contents (previous_path, &previous, NULL, NULL);
-  text = pd_ics_render (campaign, schedule, rep_index, previous, revision_time, &error);
+  text = pd_publish_render (campaign, schedule, rep_index, previous_path, revision_time, &error);
   if (text == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
   if (g_str_equal (path, "-"))

@@ -19,8 +19,9 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
-#include "prospectd/feed.h"
+#include "prospectd/catchup.h"
 #include "prospectd/ics.h"
+#include "prospectd/publish.h"
 
 static const PdVerb *const verbs[] = {
   &pd_ctl_verb_plan,
@@ -133,79 +134,33 @@ pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedul
 {
   const char *path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
   g_autoptr (PdStore) store = NULL;
-  g_autoptr (PdRevision) revision = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) days = NULL;
   struct stat st;
+  gint64 baseline_time = stat (campaign->path, &st) == 0 ? (gint64) st.st_mtime : 0;
   int status;
 
-  *ret_revision_time = stat (campaign->path, &st) == 0 ? (gint64) st.st_mtime : 0;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    goto baseline;
-  if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+  /* Reading the schedule never creates a database. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
     return status;
-  if (!pd_store_load_latest_revision (store, campaign->id, &revision, &error))
-    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-  if (revision == NULL || revision->kind != PD_REVISION_CATCHUP)
-    goto baseline;
-
-  days = g_array_new (FALSE, TRUE, sizeof (PdDay));
-  for (guint i = 0; i < revision->days->len; i++)
-    {
-      const PdRevisionDay *stored = &g_array_index (revision->days, PdRevisionDay, i);
-      PdDay day = { .date = stored->date, .contacts = stored->contacts };
-      if (pd_campaign_find_rep (campaign, stored->rep, &day.rep_index) != NULL)
-        g_array_append_val (days, day);
-    }
-  *ret_schedule = pd_schedule_from_days (campaign, baseline, (PdDay *) days->data, days->len, &error);
-  if (*ret_schedule == NULL)
+  if (!pd_catchup_current (store, campaign, baseline, baseline_time, ret_schedule, ret_revision_time, &error))
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
-  *ret_revision_time = revision->created;
   return PD_EXIT_OK;
-
-baseline:
-  *ret_schedule = pd_schedule_from_days (campaign, baseline, (PdDay *) baseline->days->data,
-                                         baseline->days->len, &error);
-  return *ret_schedule != NULL ? PD_EXIT_OK : pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-}
-
-PdRevision *
-pd_ctl_revision_from_schedule (const PdCampaign *campaign, const PdSchedule *schedule,
-                               PdRevisionKind kind, const GDate *as_of, gint64 created)
-{
-  PdRevision *revision = pd_revision_new (campaign->id, kind, as_of, created);
-
-  for (guint i = 0; i < schedule->days->len; i++)
-    {
-      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
-      const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
-      pd_revision_add_day (revision, rep->name, &day->date, day->contacts);
-    }
-  return revision;
 }
 
 int
 pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
                     gint only_rep, gint64 revision_time)
 {
-  for (guint i = 0; i < campaign->reps->len; i++)
-    {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, i);
-      g_autofree char *path = pd_feed_path (feeds_dir, campaign->id, rep->name);
-      g_autofree char *previous = NULL;
-      g_autofree char *text = NULL;
-      g_autoptr (GError) error = NULL;
-      gboolean changed = FALSE;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) published = pd_publish_feeds (campaign, schedule, feeds_dir, only_rep,
+                                                   revision_time, &error);
 
-      if (only_rep >= 0 && i != (guint) only_rep)
-        continue;
-      g_file_get_contents (path, &previous, NULL, NULL);
-      text = pd_ics_render (campaign, schedule, i, previous, revision_time, &error);
-      if (text == NULL)
-        return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
-      if (!pd_feed_write (path, text, strlen (text), &changed, &error))
-        return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-      printf (changed ? _("%s: %s written\n") : _("%s: %s unchanged\n"), rep->name, path);
+  if (published == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  for (guint i = 0; i < published->len; i++)
+    {
+      const PdPublished *p = &g_array_index (published, PdPublished, i);
+      printf (p->changed ? _("%s: %s written\n") : _("%s: %s unchanged\n"), p->rep, p->path);
     }
   return PD_EXIT_OK;
 }

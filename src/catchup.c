@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * catchup: the schedule in force and the catch-up over the store (see the
+ * header for the rules).
+ */
+#define G_LOG_DOMAIN "prospectd-catchup"
+
+#include <glib/gi18n.h>
+
+#include "prospectd/catchup.h"
+#include "prospectd/workcal.h"
+
+gboolean
+pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                    gint64 baseline_time, PdSchedule **ret_schedule, gint64 *ret_revision_time,
+                    GError **error)
+{
+  g_autoptr (PdRevision) revision = NULL;
+  g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDay));
+  const PdRevision *source = NULL;
+  PdSchedule *schedule;
+
+  if (store != NULL && !pd_store_load_latest_revision (store, campaign->id, &revision, error))
+    return FALSE;
+  if (revision != NULL && revision->kind == PD_REVISION_CATCHUP)
+    source = revision;
+
+  if (source == NULL)
+    schedule = pd_schedule_from_days (campaign, baseline, (const PdDay *) baseline->days->data,
+                                      baseline->days->len, error);
+  else
+    {
+      for (guint i = 0; i < source->days->len; i++)
+        {
+          const PdRevisionDay *stored = &g_array_index (source->days, PdRevisionDay, i);
+          PdDay day = { .date = stored->date, .contacts = stored->contacts };
+
+          /* A rep removed from the campaign file since is dropped. */
+          if (pd_campaign_find_rep (campaign, stored->rep, &day.rep_index) != NULL)
+            g_array_append_val (days, day);
+        }
+      schedule = pd_schedule_from_days (campaign, baseline, (const PdDay *) days->data, days->len, error);
+    }
+  if (schedule == NULL)
+    return FALSE;
+  *ret_schedule = schedule;
+  *ret_revision_time = source != NULL ? source->created : baseline_time;
+  return TRUE;
+}
+
+PdRevision *
+pd_catchup_revision_new (const PdCampaign *campaign, const PdSchedule *schedule,
+                         PdRevisionKind kind, const GDate *as_of, gint64 created)
+{
+  PdRevision *revision = pd_revision_new (campaign->id, kind, as_of, created);
+
+  for (guint i = 0; i < schedule->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+      const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
+      pd_revision_add_day (revision, rep->name, &day->date, day->contacts);
+    }
+  return revision;
+}
+
+void
+pd_catchup_free (PdCatchup *catchup)
+{
+  if (catchup == NULL)
+    return;
+  g_clear_pointer (&catchup->actual, g_array_unref);
+  g_clear_pointer (&catchup->shortfalls, g_array_unref);
+  g_clear_pointer (&catchup->days_left, g_array_unref);
+  g_clear_pointer (&catchup->schedule, pd_schedule_free);
+  g_free (catchup);
+}
+
+PdCatchup *
+pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                const GDate *as_of, gint64 now, GError **error)
+{
+  g_autoptr (PdCatchup) catchup = g_new0 (PdCatchup, 1);
+  g_autoptr (PdSchedule) current = NULL;
+  g_autoptr (PdRevision) saved_baseline = NULL;
+  g_autoptr (PdRevision) revision = NULL;
+  g_autoptr (GArray) daily = NULL;
+  gint64 revision_time;
+  guint n_reps = campaign->reps->len;
+  GDate from = *as_of;
+
+  g_date_add_days (&from, 1);
+  catchup->actual = g_array_new (FALSE, TRUE, sizeof (gint64));
+  catchup->shortfalls = g_array_new (FALSE, TRUE, sizeof (gint64));
+  catchup->days_left = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_array_set_size (catchup->actual, n_reps);
+  g_array_set_size (catchup->shortfalls, n_reps);
+  g_array_set_size (catchup->days_left, n_reps);
+
+  if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error) ||
+      !pd_catchup_current (store, campaign, baseline, 0, &current, &revision_time, error) ||
+      (daily = pd_store_daily_contacts (store, campaign->id, NULL, as_of, error)) == NULL)
+    return NULL;
+
+  for (guint i = 0; i < daily->len; i++)
+    {
+      const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
+      guint r;
+      if (pd_campaign_find_rep (campaign, d->rep, &r) != NULL && g_date_compare (&d->date, as_of) <= 0)
+        g_array_index (catchup->actual, gint64, r) += d->contacts;
+    }
+  for (guint r = 0; r < n_reps; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      g_autoptr (GArray) left = pd_workcal_available_days (campaign, rep, &from, &campaign->end);
+      gint64 planned = pd_schedule_planned_to_date (baseline, r, as_of);
+      gint64 shortfall = MAX (planned - g_array_index (catchup->actual, gint64, r), 0);
+
+      g_array_index (catchup->shortfalls, gint64, r) = shortfall;
+      g_array_index (catchup->days_left, guint, r) = left->len;
+      catchup->changed = catchup->changed || shortfall > 0;
+    }
+
+  catchup->schedule = pd_schedule_respread (campaign, baseline, current, &from,
+                                            (const gint64 *) catchup->shortfalls->data, error);
+  if (catchup->schedule == NULL)
+    return NULL;
+  if (!catchup->changed)
+    return g_steal_pointer (&catchup);
+
+  /* The baseline is recorded once, before the first catch-up. */
+  if (!pd_store_load_baseline (store, campaign->id, &saved_baseline, error))
+    return NULL;
+  if (saved_baseline == NULL)
+    {
+      g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, PD_REVISION_BASELINE,
+                                                          &campaign->start, now);
+      if (!pd_store_save_revision (store, b, NULL, error))
+        return NULL;
+    }
+  revision = pd_catchup_revision_new (campaign, catchup->schedule, PD_REVISION_CATCHUP, &from, now);
+  if (!pd_store_save_revision (store, revision, NULL, error))
+    return NULL;
+  return g_steal_pointer (&catchup);
+}
