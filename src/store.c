@@ -28,7 +28,6 @@
 
 #include <glib.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 /* Kept together: the cleanup functions of SQLite types. They cannot live in
@@ -470,6 +469,13 @@ pd_store_open (const char *path, GError **error)
   gboolean ok;
   int rc;
 
+  if (path != NULL && *path == '\0')
+    {
+      /* SQLite would open a private temporary database: not what anyone meant. */
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("Cannot open the database: empty path"));
+      return NULL;
+    }
   store->path = path != NULL ? g_strdup (path) : pd_store_default_path ();
 
   /* The data is one user's business: directory 0700, files 0600. SQLite
@@ -822,8 +828,8 @@ pd_store_totals (PdStore *store,
 
   if (up_to != NULL && !check_date (up_to, _("end"), error))
     goto fail;
-  /* sum() of no rows is NULL, hence total()'s cousin coalesce(); sum()
-   * rather than total() so that an overflow is an error, not a float. */
+  /* sum() rather than total(): an overflow is an error, not a rounded
+   * float. sum() of no rows is NULL, hence coalesce(). */
   stmt = prepare (store,
                   "SELECT count(*), coalesce(sum(contacts), 0),"
                   " coalesce(sum(prospects), 0), coalesce(sum(active), 0),"

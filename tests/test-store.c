@@ -31,6 +31,8 @@ static char *root_dir; /* the tests' temporary root, removed at the end */
 
 typedef struct {
   char *dir; /* this test's own directory */
+  char *db;  /* dir/store.db; kept here, reachable from cmocka's state, so
+              * that a forked child exiting under valgrind leaks nothing */
 } Fixture;
 
 /* ------------------------------------------------------------- helpers */
@@ -63,6 +65,7 @@ setup (void **state)
   g_autofree char *name = g_strdup_printf ("t%u", counter++);
 
   f->dir = g_build_filename (root_dir, name, NULL);
+  f->db = g_build_filename (f->dir, "store.db", NULL);
   if (g_mkdir (f->dir, 0700) != 0)
     return -1;
   *state = f;
@@ -75,6 +78,7 @@ teardown (void **state)
   Fixture *f = *state;
 
   remove_tree (f->dir);
+  g_free (f->db);
   g_free (f->dir);
   g_free (f);
   return 0;
@@ -342,7 +346,7 @@ test_migration_from_v1 (void **state)
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (PdRevision) revision = NULL;
   g_autoptr (PdRevision) loaded = NULL;
-  g_autofree char *db = path_in (f, "v1.db");
+  const char *db = f->db;
   g_autofree char *journal = NULL;
   g_autofree char *integrity = NULL;
   const PdActivity *a;
@@ -406,14 +410,25 @@ test_migration_from_v1 (void **state)
   assert_string_equal (integrity, "ok");
 }
 
+/* The body of a forked child: frees what it allocates before returning
+ * its exit code, so valgrind finds no leak in the child either. */
+static int
+opener_child (const char *db)
+{
+  g_autoptr (PdStore) store = pd_store_open (db, NULL);
+
+  return store != NULL ? 0 : 1;
+}
+
 /* Several processes open the same old file at once: one migrates, the
  * others see the new version once they hold the lock and do nothing. */
 static void
 test_migration_race (void **state)
 {
   Fixture *f = *state;
-  g_autofree char *db = path_in (f, "race.db");
+  const char *db = f->db;
   pid_t children[4];
+  guint succeeded = 0;
 
   create_v1 (db);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
@@ -421,16 +436,11 @@ test_migration_race (void **state)
       children[i] = fork ();
       assert_true (children[i] >= 0);
       if (children[i] == 0)
-        {
-          PdStore *store = pd_store_open (db, NULL);
-          int code = store != NULL ? 0 : 1;
-
-          pd_store_close (store);
-          _exit (code);
-        }
+        _exit (opener_child (db));
     }
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
-    assert_true (child_succeeded (children[i]));
+    succeeded += child_succeeded (children[i]) ? 1 : 0; /* reap all, then assert */
+  assert_int_equal (succeeded, G_N_ELEMENTS (children));
 
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 2);
@@ -444,7 +454,7 @@ test_newer_schema_refused (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "future.db");
+  const char *db = f->db;
   PdStore *store;
 
   raw_exec (db, "CREATE TABLE t (x); PRAGMA user_version = 99;");
@@ -464,7 +474,7 @@ test_activity_round_trip (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "a.db");
+  const char *db = f->db;
   g_autoptr (PdStore) store = open_with_campaign (db, "q1");
   g_autoptr (PdActivity) first = make_activity ("q1", "alice", ymd (2027, 1, 6), 30);
   g_autoptr (PdActivity) second = make_activity ("q1", "bob", ymd (2027, 1, 4), 12);
@@ -570,7 +580,7 @@ test_activity_rejected (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "r.db");
+  const char *db = f->db;
   g_autoptr (PdStore) store = open_with_campaign (db, "q1");
   g_autoptr (PdActivity) activity = make_activity ("nope", "alice", ymd (2027, 1, 4), 1);
   g_autoptr (GPtrArray) entries = NULL;
@@ -619,7 +629,7 @@ test_totals (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "t.db");
+  const char *db = f->db;
   g_autoptr (PdStore) store = open_with_campaign (db, "q1");
   struct {
     const char *rep;
@@ -706,7 +716,7 @@ test_daily_contacts (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "d.db");
+  const char *db = f->db;
   g_autoptr (PdStore) store = open_with_campaign (db, "q1");
   g_autoptr (GArray) days = NULL;
   g_autoptr (GArray) bob = NULL;
@@ -763,7 +773,7 @@ test_notification_claim (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "n.db");
+  const char *db = f->db;
   g_autoptr (PdStore) store = open_with_campaign (db, "q1");
   gboolean claimed = FALSE, sent = TRUE;
   gint64 sent_at = 0;
@@ -801,14 +811,38 @@ test_notification_claim (void **state)
   assert_true (claimed); /* untouched */
 }
 
+/* Claims keys k0..k99 and writes how many it won to `fd`. */
+static int
+claimer_child (const char *db, int fd)
+{
+  g_autoptr (PdStore) store = pd_store_open (db, NULL);
+  gint64 won = 0;
+  int code = store != NULL ? 0 : 1;
+
+  for (int k = 0; store != NULL && k < 100; k++)
+    {
+      char key[32];
+      gboolean claimed = FALSE;
+
+      g_snprintf (key, sizeof key, "k%d", k);
+      if (!pd_store_notification_claim (store, "q1", key, k, &claimed, NULL))
+        code = 1;
+      won += claimed ? 1 : 0;
+    }
+  if (write (fd, &won, sizeof won) != sizeof won)
+    code = 1;
+  return code;
+}
+
 /* Four processes race for the same 100 keys: each key is claimed once. */
 static void
 test_notification_claim_race (void **state)
 {
   Fixture *f = *state;
-  g_autofree char *db = path_in (f, "nr.db");
+  const char *db = f->db;
   PdStore *store = open_with_campaign (db, "q1");
   pid_t children[4];
+  guint succeeded = 0;
   int fds[2];
   gint64 total = 0;
   gint64 count;
@@ -821,31 +855,14 @@ test_notification_claim_race (void **state)
       assert_true (children[i] >= 0);
       if (children[i] == 0)
         {
-          PdStore *child_store = pd_store_open (db, NULL);
-          gint64 won = 0;
-          int code = child_store != NULL ? 0 : 1;
-
           close (fds[0]);
-          for (int k = 0; child_store != NULL && k < 100; k++)
-            {
-              char key[32];
-              gboolean claimed = FALSE;
-
-              g_snprintf (key, sizeof key, "k%d", k);
-              if (!pd_store_notification_claim (child_store, "q1", key, k,
-                                                &claimed, NULL))
-                code = 1;
-              won += claimed ? 1 : 0;
-            }
-          if (write (fds[1], &won, sizeof won) != sizeof won)
-            code = 1;
-          pd_store_close (child_store);
-          _exit (code);
+          _exit (claimer_child (db, fds[1]));
         }
     }
   close (fds[1]);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
-    assert_true (child_succeeded (children[i]));
+    succeeded += child_succeeded (children[i]) ? 1 : 0; /* reap all, then assert */
+  assert_int_equal (succeeded, G_N_ELEMENTS (children));
   while (read (fds[0], &count, sizeof count) == sizeof count)
     total += count;
   close (fds[0]);
@@ -860,7 +877,7 @@ test_revisions (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "rev.db");
+  const char *db = f->db;
   g_autoptr (PdStore) store = open_with_campaign (db, "q1");
   g_autoptr (PdRevision) baseline = NULL;
   g_autoptr (PdRevision) catchup = NULL;
@@ -954,7 +971,7 @@ test_data_version (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "dv.db");
+  const char *db = f->db;
   g_autoptr (PdStore) mine = open_with_campaign (db, "q1");
   g_autoptr (PdStore) theirs = pd_store_open (db, &error);
   g_autoptr (PdActivity) activity = make_activity ("q1", "alice", ymd (2027, 1, 4), 1);
@@ -976,6 +993,30 @@ test_data_version (void **state)
   assert_null (error);
 }
 
+/* Adds 500 entries as rep<number>, each 1 contact and `number` prospects;
+ * exits 1 if any add failed. */
+static int
+writer_child (const char *db, guint number)
+{
+  g_autoptr (PdStore) store = pd_store_open (db, NULL);
+  g_autofree char *rep = g_strdup_printf ("rep%u", number);
+  int code = store != NULL ? 0 : 1;
+
+  for (unsigned k = 0; store != NULL && k < 500; k++)
+    {
+      g_autoptr (PdActivity) a = make_activity ("q1", rep, ymd (2027, 1, 4 + k % 20), 1);
+      g_autoptr (GError) error = NULL;
+
+      a->prospects = number;
+      if (!pd_store_add_activity (store, a, NULL, &error))
+        {
+          g_printerr ("writer %u: %s\n", number, error->message);
+          code = 1;
+        }
+    }
+  return code;
+}
+
 /* Four writer processes, 500 entries each, while the parent keeps summing:
  * no writer sees "database is locked", no entry is lost, and every sum the
  * reader sees is a consistent snapshot. */
@@ -984,7 +1025,7 @@ test_concurrent_writers (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "c.db");
+  const char *db = f->db;
   PdStore *store = open_with_campaign (db, "q1");
   pid_t children[4];
   guint running = G_N_ELEMENTS (children);
@@ -998,35 +1039,13 @@ test_concurrent_writers (void **state)
       children[i] = fork ();
       assert_true (children[i] >= 0);
       if (children[i] == 0)
-        {
-          PdStore *child_store = pd_store_open (db, NULL);
-          g_autofree char *rep = g_strdup_printf ("rep%u", i + 1);
-          int code = child_store != NULL ? 0 : 1;
-
-          for (int k = 0; child_store != NULL && k < 500; k++)
-            {
-              PdActivity *a = make_activity ("q1", rep, ymd (2027, 1, 4 + k % 20), 1);
-              GError *child_error = NULL;
-
-              a->prospects = i + 1;
-              if (!pd_store_add_activity (child_store, a, NULL, &child_error))
-                {
-                  g_printerr ("child %u: %s\n", i, child_error->message);
-                  g_error_free (child_error);
-                  code = 1;
-                }
-              pd_activity_free (a);
-            }
-          pd_store_close (child_store);
-          _exit (code);
-        }
+        _exit (writer_child (db, i + 1));
     }
 
   store = pd_store_open (db, &error);
   assert_non_null (store);
   while (running > 0)
     {
-      pid_t pid;
       int status;
 
       assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
@@ -1035,12 +1054,16 @@ test_concurrent_writers (void **state)
       assert_true (totals.entries >= last);
       last = totals.entries;
       reads++;
-      while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
-        {
-          running--;
-          if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-            failures++;
-        }
+      /* Our children only: waitpid (-1) would also reap what an earlier
+       * failed test left behind. */
+      for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+        if (children[i] > 0 && waitpid (children[i], &status, WNOHANG) == children[i])
+          {
+            children[i] = 0;
+            running--;
+            if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+              failures++;
+          }
     }
   assert_int_equal (failures, 0);
   assert_true (reads > 0);
@@ -1060,6 +1083,26 @@ test_concurrent_writers (void **state)
   assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 2000);
 }
 
+/* Adds entries until killed, writing each id to `fd` once the add
+ * returned. Returns (exit code 1) only on a failure. */
+static int
+logger_child (const char *db, int fd)
+{
+  g_autoptr (PdStore) store = pd_store_open (db, NULL);
+
+  for (gint64 k = 0; store != NULL; k++)
+    {
+      g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 1);
+      gint64 id = 0;
+
+      a->note = g_strdup_printf ("entry %" G_GINT64_FORMAT, k);
+      if (!pd_store_add_activity (store, a, &id, NULL)
+          || write (fd, &id, sizeof id) != sizeof id)
+        break;
+    }
+  return 1;
+}
+
 /* A writer killed with SIGKILL in the middle of its loop: every id it
  * reported (after pd_store_add_activity() returned) is in the file, and the
  * file is sound. */
@@ -1068,7 +1111,7 @@ test_durability_sigkill (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autofree char *db = path_in (f, "k.db");
+  const char *db = f->db;
   g_autofree char *integrity = NULL;
   g_autoptr (GArray) reported = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GPtrArray) entries = NULL;
@@ -1085,23 +1128,8 @@ test_durability_sigkill (void **state)
   assert_true (child >= 0);
   if (child == 0)
     {
-      PdStore *child_store = pd_store_open (db, NULL);
-
       close (fds[0]);
-      if (child_store == NULL)
-        _exit (1);
-      for (gint64 k = 0;; k++)
-        {
-          PdActivity *a = make_activity ("q1", "alice", ymd (2027, 1, 4), 1);
-          gint64 new_id = 0;
-
-          a->note = g_strdup_printf ("entry %" G_GINT64_FORMAT, k);
-          if (!pd_store_add_activity (child_store, a, &new_id, NULL))
-            _exit (1);
-          pd_activity_free (a);
-          if (write (fds[1], &new_id, sizeof new_id) != sizeof new_id)
-            _exit (1);
-        }
+      _exit (logger_child (db, fds[1]));
     }
   close (fds[1]);
 
@@ -1211,6 +1239,11 @@ test_unwritable_place (void **state)
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_IO));
   assert_non_null (strstr (error->message, dir));
   assert_int_equal (umask (022), 022);
+  g_clear_error (&error);
+
+  store = pd_store_open ("", &error);
+  assert_null (store);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
 }
 
 int

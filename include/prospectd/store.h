@@ -51,7 +51,8 @@ char *pd_store_default_path (void);
  * created with mode 0700, a new file with mode 0600 (its -wal and -shm files
  * too). The schema is upgraded to PD_STORE_SCHEMA_VERSION when older; that
  * upgrade is one transaction, safe when several processes open the same old
- * file at once. ":memory:" opens a private in-memory database (tests).
+ * file at once. ":memory:" opens a private in-memory database (tests); an
+ * empty path is PD_STORE_ERROR_INVALID.
  *
  * The process umask is set to 077 for the duration of the call and then
  * restored: call this before starting threads that create files.
@@ -76,7 +77,7 @@ const char *pd_store_path (const PdStore *store);
 /* ------------------------------------------------------------ campaigns */
 
 /* Records campaign `id` (the campaign file's name without .conf) with its
- * display `name`; when it exists already, its name is updated and its
+ * display `name` (NULL: the id); when it exists already, its name is updated and its
  * first_seen time kept. Activity and revisions can only be stored for a
  * known campaign. Errors: PD_STORE_ERROR_INVALID for an empty id, or a
  * backend error. */
