@@ -71,6 +71,7 @@ int pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store);
 void pd_ctl_today (const PdCampaign *campaign, GDate *ret_date);
 
 extern const PdVerb pd_ctl_verb_reschedule;
+extern const PdVerb pd_ctl_verb_status;
 
 /* The schedule in force: the latest catch-up revision stored for the
  * campaign, else the baseline. Does not create a database that does not

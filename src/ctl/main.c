@@ -30,6 +30,7 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_log,
   &pd_ctl_verb_activity,
   &pd_ctl_verb_reschedule,
+  &pd_ctl_verb_status,
 };
 
 int

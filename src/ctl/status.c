@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * prospectctl status: the manager's view of a campaign on a given day —
+ * per rep and for the team, planned to date (against the baseline), done,
+ * gap, status and what the next checkpoint needs; the checkpoints; the
+ * observed funnel rates against the assumed ones; the projection and the
+ * call time still needed; a burn-up chart. --check exits 3 when a rep is
+ * behind. Reading never creates a database.
+ */
+#define G_LOG_DOMAIN "prospectctl"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "ctl.h"
+#include "prospectd/format.h"
+#include "prospectd/progress.h"
+
+static char *opt_rep;
+static char *opt_as_of;
+static gboolean opt_json;
+static gboolean opt_check;
+
+static GOptionEntry entries[] = {
+  { "rep", 0, 0, G_OPTION_ARG_STRING, &opt_rep, N_("Only this rep (the team line stays)"), N_("REP") },
+  { "as-of", 0, 0, G_OPTION_ARG_STRING, &opt_as_of, N_("Day of the status, inclusive (default: today)"), N_("DATE") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
+  { "check", 0, 0, G_OPTION_ARG_NONE, &opt_check, N_("Exit 3 when a rep is behind"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+#define CHART_WIDTH  60
+#define CHART_HEIGHT 8
+
+/* -1666 ppm... as "-16.6%": the gap in percent with one decimal,
+ * truncated toward zero like gap_ppm itself. */
+static char *
+format_gap_percent (gint64 ppm)
+{
+  gint64 tenths = ppm / 1000;
+  gint64 magnitude = tenths < 0 ? -tenths : tenths;
+
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT "%%",
+                          ppm < 0 ? "-" : (ppm > 0 ? "+" : ""), magnitude / 10, magnitude % 10);
+}
+
+static char *
+format_optional_date (const GDate *date)
+{
+  return g_date_valid (date) ? pd_format_date (date) : NULL;
+}
+
+/* ------------------------------------------------------------ text */
+
+static void
+print_rep_line (const PdCampaign *c, const PdRepProgress *p, const char *name)
+{
+  g_autofree char *gap = format_gap_percent (p->gap_ppm);
+  g_autofree char *gap_text = g_strdup_printf ("%+" G_GINT64_FORMAT " (%s)", p->gap, gap);
+  g_autofree char *next = NULL;
+
+  if (p->next_checkpoint >= 0)
+    {
+      const PdCheckpoint *k = &g_array_index (c->checkpoints, PdCheckpoint, p->next_checkpoint);
+      const PdCheckpointProgress *kp = &g_array_index (p->checkpoints, PdCheckpointProgress, p->next_checkpoint);
+      g_autofree char *date = pd_format_date (&k->date);
+
+      if (p->needed == 0)
+        next = g_strdup_printf (_("%s: %" G_GINT64_FORMAT ", already met"), date, kp->target);
+      else
+        next = g_strdup_printf (_("%s: %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "/day over %" G_GINT64_FORMAT " days"),
+                                date, kp->target, p->needed_per_day, p->days_left);
+    }
+  else
+    next = g_strdup (_("none left"));
+
+  printf ("%-12s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %-9s %s\n", name, p->planned, p->actual,
+          gap_text, pd_pace_name (p->pace), next);
+}
+
+/* Right-aligned in `width` characters (printf counts bytes: € is three). */
+static void
+print_right (const char *text, int width)
+{
+  printf (" %*s%s", MAX (width - (int) g_utf8_strlen (text, -1), 0), "", text);
+}
+
+static void
+print_rate (const char *label, const char *assumed, gboolean has_observed, const char *observed)
+{
+  printf ("  %-22s", label);
+  print_right (assumed, 12);
+  print_right (has_observed ? observed : "-", 12);
+  printf ("\n");
+}
+
+/* Team cumulative actual contacts at the end of `date`. */
+static gint64
+actual_to (const GArray *daily, const PdCampaign *c, const GDate *date)
+{
+  gint64 sum = 0;
+
+  for (guint i = 0; i < daily->len; i++)
+    {
+      const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
+      if (g_date_compare (&d->date, date) <= 0 && pd_campaign_find_rep (c, d->rep, NULL) != NULL)
+        sum += d->contacts;
+    }
+  return sum;
+}
+
+/* Planned (shaded) against done (solid), team contacts, one column per
+ * stretch of days from start to end; columns after as_of show the plan
+ * only. Unicode blocks when the locale's charset is UTF-8, ASCII else. */
+static void
+print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *daily, const GDate *as_of)
+{
+  gboolean utf8 = g_get_charset (NULL);
+  const char *done_cell = utf8 ? "█" : "#";
+  const char *plan_cell = utf8 ? "░" : ".";
+  guint span = (guint) g_date_days_between (&c->start, &c->end) + 1;
+  guint width = MIN (span, CHART_WIDTH);
+  gint64 total = 0, planned[CHART_WIDTH], actual[CHART_WIDTH];
+  gboolean past[CHART_WIDTH];
+
+  for (guint r = 0; r < baseline->rep_contacts->len; r++)
+    total += g_array_index (baseline->rep_contacts, gint64, r);
+  if (total == 0)
+    return;
+
+  for (guint col = 0; col < width; col++)
+    {
+      GDate date = c->start;
+      g_date_add_days (&date, (guint) (((guint64) (col + 1) * span) / width) - 1);
+      planned[col] = 0;
+      for (guint r = 0; r < c->reps->len; r++)
+        planned[col] += pd_schedule_planned_to_date (baseline, r, &date);
+      past[col] = g_date_compare (&date, as_of) <= 0;
+      actual[col] = past[col] ? actual_to (daily, c, &date) : 0;
+    }
+
+  g_autofree char *start = pd_format_date (&c->start);
+  g_autofree char *end = pd_format_date (&c->end);
+  printf (_("\nburn-up, team contacts (%s done, %s planned), %s to %s\n"), done_cell, plan_cell, start, end);
+  for (guint row = CHART_HEIGHT; row > 0; row--)
+    {
+      /* A cell is filled when the value reaches the middle of its row. */
+      gint64 threshold = (total * (2 * (gint64) row - 1) + 2 * CHART_HEIGHT - 1) / (2 * CHART_HEIGHT);
+      g_autofree char *label = row == CHART_HEIGHT ? pd_format_count (total) : g_strdup ("");
+
+      printf ("%7s |", label);
+      for (guint col = 0; col < width; col++)
+        printf ("%s", past[col] && actual[col] >= threshold ? done_cell
+                      : planned[col] >= threshold ? plan_cell : " ");
+      printf ("\n");
+    }
+  printf ("%7s +", "0");
+  for (guint col = 0; col < width; col++)
+    printf ("-");
+  printf ("\n");
+}
+
+static void
+print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline, const PdProgress *p,
+            const GArray *daily, gint rep_filter)
+{
+  g_autofree char *as_of = pd_format_date (&p->as_of);
+  const PdRates *o = &p->observed;
+  const PdPlanInput *in = &c->plan;
+
+  printf (_("%s (%s), as of %s\n\n"), c->name, c->id, as_of);
+  printf ("%-12s %8s %8s %-16s %-9s %s\n", _("rep"), _("planned"), _("done"), _("gap"), _("status"),
+          _("next checkpoint: target, needed"));
+  for (guint r = 0; r < p->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (c->reps, r);
+      if (rep_filter < 0 || (guint) rep_filter == r)
+        print_rep_line (c, g_ptr_array_index (p->reps, r), rep->name);
+    }
+  print_rep_line (c, p->team, _("team"));
+
+  printf (_("\ncheckpoints (team)\n"));
+  for (guint k = 0; k < p->team->checkpoints->len; k++)
+    {
+      const PdCheckpointProgress *kp = &g_array_index (p->team->checkpoints, PdCheckpointProgress, k);
+      g_autofree char *date = pd_format_date (&kp->date);
+      g_autofree char *share = pd_format_rate (g_array_index (c->checkpoints, PdCheckpoint, k).share);
+      printf ("  %s %5s  target %6" G_GINT64_FORMAT "  done %6" G_GINT64_FORMAT "  %s\n", date, share,
+              kp->target, kp->actual, pd_checkpoint_state_name (kp->state));
+    }
+
+  g_autofree char *a_rate = pd_format_rate (in->accessibility_rate);
+  g_autofree char *o_rate = pd_format_rate (o->accessibility_rate);
+  g_autofree char *a_cpp = pd_format_decimal (in->contacts_per_prospect);
+  g_autofree char *o_cpp = pd_format_decimal (o->contacts_per_prospect);
+  g_autofree char *a_ppd = pd_format_decimal (in->proposals_per_deal);
+  g_autofree char *o_ppd = pd_format_decimal (o->proposals_per_deal);
+  g_autofree char *a_deal = pd_format_money (in->average_deal_cents, c->currency);
+  g_autofree char *o_deal = pd_format_money (o->average_deal_cents, c->currency);
+  g_autofree char *won = pd_format_money (p->revenue_cents, c->currency);
+  g_autofree char *objective = pd_format_money (in->objective_cents, c->currency);
+
+  printf (_("\nrates%*s %12s %12s\n"), 19, "", _("assumed"), _("observed"));
+  print_rate (_("accessibility rate"), a_rate, o->has_accessibility_rate, o_rate);
+  print_rate (_("contacts per prospect"), a_cpp, o->has_contacts_per_prospect, o_cpp);
+  print_rate (_("proposals per deal"), a_ppd, o->has_proposals_per_deal, o_ppd);
+  print_rate (_("average deal"), a_deal, o->has_average_deal, o_deal);
+  printf (_("  revenue won: %s of %s\n"), won, objective);
+
+  g_autofree char *projection = format_optional_date (&p->team->projected_completion);
+  g_autofree char *assumed = pd_format_count (p->remaining_call_minutes_assumed);
+  g_autofree char *observed = pd_format_count (p->remaining_call_minutes);
+  printf (_("\nprojected completion at the pace so far: %s\n"),
+          projection != NULL ? projection : _("not yet known (nothing logged)"));
+  printf (_("call time still needed: %s min at the plan's rates, %s min at the observed rates\n"),
+          assumed, observed);
+  (void) plan;
+  print_burnup (c, baseline, daily, &p->as_of);
+}
+
+/* ------------------------------------------------------------ JSON */
+
+static void
+member_int (JsonBuilder *b, const char *key, gint64 value)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+member_string (JsonBuilder *b, const char *key, const char *value)
+{
+  json_builder_set_member_name (b, key);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_checkpoints (JsonBuilder *b, const GArray *checkpoints)
+{
+  json_builder_begin_array (b);
+  for (guint k = 0; k < checkpoints->len; k++)
+    {
+      const PdCheckpointProgress *kp = &g_array_index (checkpoints, PdCheckpointProgress, k);
+      g_autofree char *date = pd_format_date (&kp->date);
+
+      json_builder_begin_object (b);
+      member_string (b, "date", date);
+      member_int (b, "target_contacts", kp->target);
+      member_int (b, "actual_contacts", kp->actual);
+      member_string (b, "state", pd_checkpoint_state_name (kp->state));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_rep (JsonBuilder *b, const PdCampaign *c, const PdRepProgress *p, const char *name)
+{
+  g_autofree char *gap = format_gap_percent (p->gap_ppm);
+  g_autofree char *projection = format_optional_date (&p->projected_completion);
+
+  json_builder_begin_object (b);
+  member_string (b, "rep", name);
+  member_int (b, "total_contacts", p->total);
+  member_int (b, "planned_contacts", p->planned);
+  member_int (b, "actual_contacts", p->actual);
+  member_int (b, "gap", p->gap);
+  member_string (b, "gap_percent", gap);
+  member_string (b, "status", pd_pace_name (p->pace));
+  json_builder_set_member_name (b, "next_checkpoint");
+  if (p->next_checkpoint >= 0)
+    {
+      g_autofree char *date = pd_format_date (&g_array_index (c->checkpoints, PdCheckpoint, p->next_checkpoint).date);
+      json_builder_begin_object (b);
+      member_string (b, "date", date);
+      member_int (b, "target_contacts",
+                  g_array_index (p->checkpoints, PdCheckpointProgress, p->next_checkpoint).target);
+      member_int (b, "needed_contacts", p->needed);
+      member_int (b, "days_left", p->days_left);
+      member_int (b, "needed_per_day", p->needed_per_day);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  member_string (b, "projected_completion", projection);
+  json_builder_set_member_name (b, "checkpoints");
+  add_checkpoints (b, p->checkpoints);
+  json_builder_end_object (b);
+}
+
+static void
+add_rates (JsonBuilder *b, gboolean has_rate, gint64 rate, gboolean has_cpp, gint64 cpp,
+           gboolean has_ppd, gint64 ppd, gboolean has_deal, gint64 deal)
+{
+  g_autofree char *rate_text = has_rate ? pd_format_rate (rate) : NULL;
+  g_autofree char *cpp_text = has_cpp ? pd_format_decimal (cpp) : NULL;
+  g_autofree char *ppd_text = has_ppd ? pd_format_decimal (ppd) : NULL;
+
+  json_builder_begin_object (b);
+  member_string (b, "accessibility_rate", rate_text);
+  member_string (b, "contacts_per_prospect", cpp_text);
+  member_string (b, "proposals_per_deal", ppd_text);
+  json_builder_set_member_name (b, "average_deal_cents");
+  if (has_deal)
+    json_builder_add_int_value (b, deal);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+}
+
+static void
+print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *as_of = pd_format_date (&p->as_of);
+  g_autofree char *projection = format_optional_date (&p->team->projected_completion);
+  const PdRates *o = &p->observed;
+  const PdPlanInput *in = &c->plan;
+
+  json_builder_begin_object (b);
+  member_string (b, "campaign", c->id);
+  member_string (b, "name", c->name);
+  member_string (b, "as_of", as_of);
+  json_builder_set_member_name (b, "reps");
+  json_builder_begin_array (b);
+  for (guint r = 0; r < p->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (c->reps, r);
+      if (rep_filter < 0 || (guint) rep_filter == r)
+        add_rep (b, c, g_ptr_array_index (p->reps, r), rep->name);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "team");
+  add_rep (b, c, p->team, "team");
+  json_builder_set_member_name (b, "checkpoints");
+  add_checkpoints (b, p->team->checkpoints);
+  member_string (b, "projected_completion", projection);
+
+  json_builder_set_member_name (b, "rates");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "assumed");
+  add_rates (b, TRUE, in->accessibility_rate, TRUE, in->contacts_per_prospect, TRUE, in->proposals_per_deal,
+             TRUE, in->average_deal_cents);
+  json_builder_set_member_name (b, "observed");
+  add_rates (b, o->has_accessibility_rate, o->accessibility_rate, o->has_contacts_per_prospect,
+             o->contacts_per_prospect, o->has_proposals_per_deal, o->proposals_per_deal, o->has_average_deal,
+             o->average_deal_cents);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "totals");
+  json_builder_begin_object (b);
+  member_int (b, "contacts", p->totals.contacts);
+  member_int (b, "prospects", p->totals.prospects);
+  member_int (b, "active", p->totals.active);
+  member_int (b, "latent", p->totals.latent);
+  member_int (b, "arid", p->totals.arid);
+  member_int (b, "proposals", p->totals.proposals);
+  member_int (b, "deals", p->totals.deals);
+  member_int (b, "revenue_cents", p->totals.revenue_cents);
+  json_builder_end_object (b);
+  member_int (b, "objective_cents", in->objective_cents);
+  member_int (b, "reprojected_contacts", p->reprojected_contacts);
+  member_int (b, "remaining_call_minutes", p->remaining_call_minutes);
+  member_int (b, "remaining_call_minutes_assumed", p->remaining_call_minutes_assumed);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  pd_ctl_print_json (root);
+}
+
+static int
+run (PdCtl *ctl, int argc, char **argv)
+{
+  g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdSchedule) baseline = NULL;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (PdProgress) progress = NULL;
+  g_autoptr (GArray) daily = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *db = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
+  PdTotals totals = { 0 };
+  gint rep_filter = -1;
+  GDate as_of;
+  PdPlan plan;
+  int status;
+
+  if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
+    return status;
+  if (opt_as_of != NULL)
+    {
+      if ((status = pd_ctl_parse_date_option ("--as-of", opt_as_of, &as_of)) != PD_EXIT_OK)
+        return status;
+    }
+  else
+    pd_ctl_today (campaign, &as_of);
+  if (opt_rep != NULL)
+    {
+      guint index;
+      if (pd_campaign_find_rep (campaign, opt_rep, &index) == NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
+      rep_filter = (gint) index;
+    }
+  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
+    return status;
+
+  if (g_file_test (db, G_FILE_TEST_EXISTS))
+    {
+      if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+        return status;
+      if (!pd_store_totals (store, campaign->id, NULL, &as_of, &totals, &error) ||
+          (daily = pd_store_daily_contacts (store, campaign->id, NULL, &as_of, &error)) == NULL)
+        return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+    }
+  else
+    daily = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+
+  progress = pd_progress_compute (campaign, &plan, baseline, &as_of, daily, &totals);
+  if (opt_json)
+    print_json (campaign, progress, rep_filter);
+  else
+    print_text (campaign, &plan, baseline, progress, daily, rep_filter);
+
+  if (opt_check)
+    for (guint r = 0; r < progress->reps->len; r++)
+      {
+        const PdRepProgress *p = g_ptr_array_index (progress->reps, r);
+        if (p->pace == PD_PACE_BEHIND && (rep_filter < 0 || (guint) rep_filter == r))
+          return PD_EXIT_BEHIND;
+      }
+  return PD_EXIT_OK;
+}
+
+const PdVerb pd_ctl_verb_status = {
+  "status", "[CAMPAIGN]", N_("Where the campaign stands: who is behind, checkpoints, rates"), entries, run,
+};
