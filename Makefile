@@ -24,7 +24,8 @@ DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         pc:json-glib-1.0=libjson-glib-dev pc:libical=libical-dev \
         pc:sqlite3=libsqlite3-dev pc:libnotify=libnotify-dev pc:cmocka=libcmocka-dev \
         py:icalendar=python3-icalendar py:dbusmock=python3-dbusmock \
-        cmd:dbus-run-session=dbus-daemon cmd:valgrind=valgrind cmd:groff=groff-base
+        cmd:dbus-run-session=dbus-daemon cmd:valgrind=valgrind cmd:groff=groff-base \
+        cmd:sqlite3=sqlite3 cmd:pkill=procps
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)

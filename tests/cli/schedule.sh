@@ -86,6 +86,16 @@ check_eq "first re-spread day" "date        rep          contacts  cumulative  c
 check_eq "UIDs stay stable across the catch-up" \
   "$(grep '^UID' "$T/alice.first")" "$(grep '^UID' "$T/feeds/example/alice.ics")"
 
+# The caught-up feed read back by python3-icalendar: every event at the
+# times the new schedule says, TZID plain, alarms present.
+$C schedule example --rep alice --json | /usr/bin/python3 -c '
+import json, sys
+days = json.load(sys.stdin)["days"]
+events = [{"uid": b["uid"], "start": b["start"][:19], "end": b["end"][:19]} for d in days for b in d["blocks"]]
+json.dump({"tzid": "Europe/Paris", "count": len(events), "alarm_minutes": 10, "events": events}, sys.stdout)' >"$T/expected-feed.json"
+/usr/bin/python3 tests/ics-check.py "$T/feeds/example/alice.ics" "$T/expected-feed.json" >"$T/ics-check.out" 2>&1
+check_eq "python3-icalendar reads the caught-up feed as scheduled" "0:" "$?:$(cat "$T/ics-check.out")"
+
 # activity rm
 id=$($C activity example --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 check_eq "activity rm removes the entry" "removed #$id" "$($C activity rm "$id")"
