@@ -96,6 +96,16 @@ json.dump({"tzid": "Europe/Paris", "count": len(events), "alarm_minutes": 10, "e
 /usr/bin/python3 tests/ics-check.py "$T/feeds/example/alice.ics" "$T/expected-feed.json" >"$T/ics-check.out" 2>&1
 check_eq "python3-icalendar reads the caught-up feed as scheduled" "0:" "$?:$(cat "$T/ics-check.out")"
 
+# A catch-up that cannot fit: nothing logged by 2027-03-26 leaves alice
+# 1201 contacts short for two days (Easter Monday is off): 601 + 22 = 623
+# contacts = 1246 min on 2027-03-30; over both days 2490 min = 20.75 h a
+# day, written rounded up to 20.8. Exit 1, no revision stored.
+$C --db "$T/late.db" reschedule example --as-of 2027-03-26 >"$T/out" 2>"$T/err"
+check_eq "impossible catch-up exits 1" 1 $?
+check_eq "impossible catch-up says the hours a day" "prospectctl: $TOP/config/campaigns/example.conf: 2027-03-30: rep alice needs 1246 min of calls but the day holds 120 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). Lengthen the call windows, add reps, or raise max_daily_calls. Catching up needs 20.8 h of calls a day from 2027-03-30 to 2027-03-31." "$(cat "$T/err")"
+check_eq "impossible catch-up leaves the schedule alone" "2027-03-30  alice              22        1223  1245 by 2027-03-31  09:00-09:44 (22)" \
+  "$($C --db "$T/late.db" schedule example --rep alice --from 2027-03-30 --to 2027-03-30 | tail -n 1)"
+
 # activity rm
 id=$($C activity example --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 check_eq "activity rm removes the entry" "removed #$id" "$($C activity rm "$id")"
