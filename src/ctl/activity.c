@@ -44,13 +44,6 @@ remove_entry (PdCtl *ctl, int argc, char **argv)
   return PD_EXIT_OK;
 }
 
-static void
-add_int (JsonBuilder *b, const char *key, gint64 value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
 static int
 run (PdCtl *ctl, int argc, char **argv)
 {
@@ -84,19 +77,19 @@ run (PdCtl *ctl, int argc, char **argv)
           g_autofree char *date = pd_format_date (&a->date);
 
           json_builder_begin_object (b);
-          add_int (b, "id", a->id);
+          pd_ctl_json_int (b, "id", a->id);
           json_builder_set_member_name (b, "rep");
           json_builder_add_string_value (b, a->rep);
           json_builder_set_member_name (b, "date");
           json_builder_add_string_value (b, date);
-          add_int (b, "contacts", a->contacts);
-          add_int (b, "prospects", a->prospects);
-          add_int (b, "active", a->active);
-          add_int (b, "latent", a->latent);
-          add_int (b, "arid", a->arid);
-          add_int (b, "proposals", a->proposals);
-          add_int (b, "deals", a->deals);
-          add_int (b, "revenue_cents", a->revenue_cents);
+          pd_ctl_json_int (b, "contacts", a->contacts);
+          pd_ctl_json_int (b, "prospects", a->prospects);
+          pd_ctl_json_int (b, "active", a->active);
+          pd_ctl_json_int (b, "latent", a->latent);
+          pd_ctl_json_int (b, "arid", a->arid);
+          pd_ctl_json_int (b, "proposals", a->proposals);
+          pd_ctl_json_int (b, "deals", a->deals);
+          pd_ctl_json_int (b, "revenue_cents", a->revenue_cents);
           json_builder_set_member_name (b, "note");
           if (a->note != NULL)
             json_builder_add_string_value (b, a->note);

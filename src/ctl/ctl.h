@@ -44,6 +44,11 @@ int pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_ca
 /* Prints a JSON node to stdout, pretty, with a final newline. */
 void pd_ctl_print_json (void *json_node);
 
+/* Adds "key": value to the object being built (a JsonBuilder*); a NULL
+ * string is written as null. */
+void pd_ctl_json_int (void *builder, const char *key, gint64 value);
+void pd_ctl_json_string (void *builder, const char *key, const char *value);
+
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
 

@@ -59,6 +59,23 @@ pd_ctl_print_json (void *json_node)
   printf ("%s\n", text);
 }
 
+void
+pd_ctl_json_int (void *builder, const char *key, gint64 value)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+pd_ctl_json_string (void *builder, const char *key, const char *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
 int
 pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campaign)
 {

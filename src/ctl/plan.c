@@ -153,29 +153,15 @@ print_text (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensiti
 }
 
 static void
-add_int (JsonBuilder *b, const char *key, gint64 value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_string (JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_string_value (b, value);
-}
-
-static void
 add_plan (JsonBuilder *b, const PdPlan *p)
 {
-  add_int (b, "deals", p->deals);
-  add_int (b, "proposals", p->proposals);
-  add_int (b, "active_prospects", p->active_prospects);
-  add_int (b, "active_after_spontaneous", p->active_after_spontaneous);
-  add_int (b, "prospects_to_contact", p->prospects_to_contact);
-  add_int (b, "contacts", p->contacts);
-  add_int (b, "call_minutes", p->call_minutes);
+  pd_ctl_json_int (b, "deals", p->deals);
+  pd_ctl_json_int (b, "proposals", p->proposals);
+  pd_ctl_json_int (b, "active_prospects", p->active_prospects);
+  pd_ctl_json_int (b, "active_after_spontaneous", p->active_after_spontaneous);
+  pd_ctl_json_int (b, "prospects_to_contact", p->prospects_to_contact);
+  pd_ctl_json_int (b, "contacts", p->contacts);
+  pd_ctl_json_int (b, "call_minutes", p->call_minutes);
 }
 
 static void
@@ -190,18 +176,18 @@ print_json (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensiti
   g_autofree char *mpc = pd_format_decimal (c->plan.minutes_per_contact);
 
   json_builder_begin_object (b);
-  add_string (b, "campaign", c->id);
-  add_string (b, "name", c->name);
-  add_string (b, "currency", c->currency);
-  add_string (b, "rounding", c->plan.rounding == PD_ROUNDING_UP ? "up" : "down");
-  add_int (b, "objective_cents", c->plan.objective_cents);
-  add_int (b, "average_deal_cents", c->plan.average_deal_cents);
-  add_string (b, "proposals_per_deal", ppd);
-  add_string (b, "compensation_factor", comp);
-  add_int (b, "spontaneous_prospects", c->plan.spontaneous_prospects);
-  add_string (b, "accessibility_rate", rate);
-  add_string (b, "contacts_per_prospect", cpp);
-  add_string (b, "minutes_per_contact", mpc);
+  pd_ctl_json_string (b, "campaign", c->id);
+  pd_ctl_json_string (b, "name", c->name);
+  pd_ctl_json_string (b, "currency", c->currency);
+  pd_ctl_json_string (b, "rounding", c->plan.rounding == PD_ROUNDING_UP ? "up" : "down");
+  pd_ctl_json_int (b, "objective_cents", c->plan.objective_cents);
+  pd_ctl_json_int (b, "average_deal_cents", c->plan.average_deal_cents);
+  pd_ctl_json_string (b, "proposals_per_deal", ppd);
+  pd_ctl_json_string (b, "compensation_factor", comp);
+  pd_ctl_json_int (b, "spontaneous_prospects", c->plan.spontaneous_prospects);
+  pd_ctl_json_string (b, "accessibility_rate", rate);
+  pd_ctl_json_string (b, "contacts_per_prospect", cpp);
+  pd_ctl_json_string (b, "minutes_per_contact", mpc);
   add_plan (b, p);
 
   json_builder_set_member_name (b, "reps");
@@ -213,10 +199,10 @@ print_json (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensiti
       g_autofree char *weight = pd_format_decimal (rep->weight);
 
       json_builder_begin_object (b);
-      add_string (b, "rep", rep->name);
-      add_string (b, "weight", weight);
-      add_int (b, "contacts", contacts);
-      add_int (b, "call_minutes", rep_minutes (c, contacts));
+      pd_ctl_json_string (b, "rep", rep->name);
+      pd_ctl_json_string (b, "weight", weight);
+      pd_ctl_json_int (b, "contacts", contacts);
+      pd_ctl_json_int (b, "call_minutes", rep_minutes (c, contacts));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -230,11 +216,11 @@ print_json (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensiti
       g_autofree char *scpp = pd_format_decimal (s->contacts_per_prospect);
 
       json_builder_begin_object (b);
-      add_string (b, "accessibility_rate", srate);
-      add_string (b, "contacts_per_prospect", scpp);
-      add_int (b, "prospects_to_contact", s->plan.prospects_to_contact);
-      add_int (b, "contacts", s->plan.contacts);
-      add_int (b, "call_minutes", s->plan.call_minutes);
+      pd_ctl_json_string (b, "accessibility_rate", srate);
+      pd_ctl_json_string (b, "contacts_per_prospect", scpp);
+      pd_ctl_json_int (b, "prospects_to_contact", s->plan.prospects_to_contact);
+      pd_ctl_json_int (b, "contacts", s->plan.contacts);
+      pd_ctl_json_int (b, "call_minutes", s->plan.call_minutes);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

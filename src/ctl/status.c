@@ -223,23 +223,6 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
 /* ------------------------------------------------------------ JSON */
 
 static void
-member_int (JsonBuilder *b, const char *key, gint64 value)
-{
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-member_string (JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_checkpoints (JsonBuilder *b, const GArray *checkpoints)
 {
   json_builder_begin_array (b);
@@ -249,10 +232,10 @@ add_checkpoints (JsonBuilder *b, const GArray *checkpoints)
       g_autofree char *date = pd_format_date (&kp->date);
 
       json_builder_begin_object (b);
-      member_string (b, "date", date);
-      member_int (b, "target_contacts", kp->target);
-      member_int (b, "actual_contacts", kp->actual);
-      member_string (b, "state", pd_checkpoint_state_name (kp->state));
+      pd_ctl_json_string (b, "date", date);
+      pd_ctl_json_int (b, "target_contacts", kp->target);
+      pd_ctl_json_int (b, "actual_contacts", kp->actual);
+      pd_ctl_json_string (b, "state", pd_checkpoint_state_name (kp->state));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -265,29 +248,29 @@ add_rep (JsonBuilder *b, const PdCampaign *c, const PdRepProgress *p, const char
   g_autofree char *projection = format_optional_date (&p->projected_completion);
 
   json_builder_begin_object (b);
-  member_string (b, "rep", name);
-  member_int (b, "total_contacts", p->total);
-  member_int (b, "planned_contacts", p->planned);
-  member_int (b, "actual_contacts", p->actual);
-  member_int (b, "gap", p->gap);
-  member_string (b, "gap_percent", gap);
-  member_string (b, "status", pd_pace_name (p->pace));
+  pd_ctl_json_string (b, "rep", name);
+  pd_ctl_json_int (b, "total_contacts", p->total);
+  pd_ctl_json_int (b, "planned_contacts", p->planned);
+  pd_ctl_json_int (b, "actual_contacts", p->actual);
+  pd_ctl_json_int (b, "gap", p->gap);
+  pd_ctl_json_string (b, "gap_percent", gap);
+  pd_ctl_json_string (b, "status", pd_pace_name (p->pace));
   json_builder_set_member_name (b, "next_checkpoint");
   if (p->next_checkpoint >= 0)
     {
       g_autofree char *date = pd_format_date (&g_array_index (c->checkpoints, PdCheckpoint, p->next_checkpoint).date);
       json_builder_begin_object (b);
-      member_string (b, "date", date);
-      member_int (b, "target_contacts",
+      pd_ctl_json_string (b, "date", date);
+      pd_ctl_json_int (b, "target_contacts",
                   g_array_index (p->checkpoints, PdCheckpointProgress, p->next_checkpoint).target);
-      member_int (b, "needed_contacts", p->needed);
-      member_int (b, "days_left", p->days_left);
-      member_int (b, "needed_per_day", p->needed_per_day);
+      pd_ctl_json_int (b, "needed_contacts", p->needed);
+      pd_ctl_json_int (b, "days_left", p->days_left);
+      pd_ctl_json_int (b, "needed_per_day", p->needed_per_day);
       json_builder_end_object (b);
     }
   else
     json_builder_add_null_value (b);
-  member_string (b, "projected_completion", projection);
+  pd_ctl_json_string (b, "projected_completion", projection);
   json_builder_set_member_name (b, "checkpoints");
   add_checkpoints (b, p->checkpoints);
   json_builder_end_object (b);
@@ -302,9 +285,9 @@ add_rates (JsonBuilder *b, gboolean has_rate, gint64 rate, gboolean has_cpp, gin
   g_autofree char *ppd_text = has_ppd ? pd_format_decimal (ppd) : NULL;
 
   json_builder_begin_object (b);
-  member_string (b, "accessibility_rate", rate_text);
-  member_string (b, "contacts_per_prospect", cpp_text);
-  member_string (b, "proposals_per_deal", ppd_text);
+  pd_ctl_json_string (b, "accessibility_rate", rate_text);
+  pd_ctl_json_string (b, "contacts_per_prospect", cpp_text);
+  pd_ctl_json_string (b, "proposals_per_deal", ppd_text);
   json_builder_set_member_name (b, "average_deal_cents");
   if (has_deal)
     json_builder_add_int_value (b, deal);
@@ -324,9 +307,9 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   const PdPlanInput *in = &c->plan;
 
   json_builder_begin_object (b);
-  member_string (b, "campaign", c->id);
-  member_string (b, "name", c->name);
-  member_string (b, "as_of", as_of);
+  pd_ctl_json_string (b, "campaign", c->id);
+  pd_ctl_json_string (b, "name", c->name);
+  pd_ctl_json_string (b, "as_of", as_of);
   json_builder_set_member_name (b, "reps");
   json_builder_begin_array (b);
   for (guint r = 0; r < p->reps->len; r++)
@@ -340,7 +323,7 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   add_rep (b, c, p->team, "team");
   json_builder_set_member_name (b, "checkpoints");
   add_checkpoints (b, p->team->checkpoints);
-  member_string (b, "projected_completion", projection);
+  pd_ctl_json_string (b, "projected_completion", projection);
 
   json_builder_set_member_name (b, "rates");
   json_builder_begin_object (b);
@@ -355,19 +338,19 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
 
   json_builder_set_member_name (b, "totals");
   json_builder_begin_object (b);
-  member_int (b, "contacts", p->totals.contacts);
-  member_int (b, "prospects", p->totals.prospects);
-  member_int (b, "active", p->totals.active);
-  member_int (b, "latent", p->totals.latent);
-  member_int (b, "arid", p->totals.arid);
-  member_int (b, "proposals", p->totals.proposals);
-  member_int (b, "deals", p->totals.deals);
-  member_int (b, "revenue_cents", p->totals.revenue_cents);
+  pd_ctl_json_int (b, "contacts", p->totals.contacts);
+  pd_ctl_json_int (b, "prospects", p->totals.prospects);
+  pd_ctl_json_int (b, "active", p->totals.active);
+  pd_ctl_json_int (b, "latent", p->totals.latent);
+  pd_ctl_json_int (b, "arid", p->totals.arid);
+  pd_ctl_json_int (b, "proposals", p->totals.proposals);
+  pd_ctl_json_int (b, "deals", p->totals.deals);
+  pd_ctl_json_int (b, "revenue_cents", p->totals.revenue_cents);
   json_builder_end_object (b);
-  member_int (b, "objective_cents", in->objective_cents);
-  member_int (b, "reprojected_contacts", p->reprojected_contacts);
-  member_int (b, "remaining_call_minutes", p->remaining_call_minutes);
-  member_int (b, "remaining_call_minutes_assumed", p->remaining_call_minutes_assumed);
+  pd_ctl_json_int (b, "objective_cents", in->objective_cents);
+  pd_ctl_json_int (b, "reprojected_contacts", p->reprojected_contacts);
+  pd_ctl_json_int (b, "remaining_call_minutes", p->remaining_call_minutes);
+  pd_ctl_json_int (b, "remaining_call_minutes_assumed", p->remaining_call_minutes_assumed);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
