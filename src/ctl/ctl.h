@@ -72,8 +72,9 @@ extern const PdVerb pd_ctl_verb_activity;
  * returns its exit code (1) on failure. */
 int pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store);
 
-/* Today in the campaign's time zone. */
-void pd_ctl_today (const PdCampaign *campaign, GDate *ret_date);
+/* The day given to `option` (e.g. --as-of), or today in the campaign's
+ * time zone when `text` is NULL. Returns an exit code. */
+int pd_ctl_day_option (const PdCampaign *campaign, const char *option, const char *text, GDate *ret_date);
 
 extern const PdVerb pd_ctl_verb_reschedule;
 extern const PdVerb pd_ctl_verb_status;

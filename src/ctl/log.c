@@ -110,13 +110,8 @@ run (PdCtl *ctl, int argc, char **argv)
   if (activity.revenue_cents > 0 && activity.deals == 0)
     return invalid (_("--revenue needs --deals: revenue comes from deals won"));
 
-  if (opt_date != NULL)
-    {
-      if ((status = pd_ctl_parse_date_option ("--date", opt_date, &activity.date)) != PD_EXIT_OK)
-        return status;
-    }
-  else
-    pd_ctl_today (campaign, &activity.date);
+  if ((status = pd_ctl_day_option (campaign, "--date", opt_date, &activity.date)) != PD_EXIT_OK)
+    return status;
   if (g_date_compare (&activity.date, &campaign->start) < 0 || g_date_compare (&activity.date, &campaign->end) > 0)
     {
       g_autofree char *date = pd_format_date (&activity.date);

@@ -136,14 +136,18 @@ pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store)
   return PD_EXIT_OK;
 }
 
-void
-pd_ctl_today (const PdCampaign *campaign, GDate *ret_date)
+int
+pd_ctl_day_option (const PdCampaign *campaign, const char *option, const char *text, GDate *ret_date)
 {
+  if (text != NULL)
+    return pd_ctl_parse_date_option (option, text, ret_date);
+
   g_autoptr (GDateTime) now = g_date_time_new_now (campaign->tz);
 
   g_date_clear (ret_date, 1);
   g_date_set_dmy (ret_date, (GDateDay) g_date_time_get_day_of_month (now),
                   (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+  return PD_EXIT_OK;
 }
 
 int

@@ -375,13 +375,8 @@ run (PdCtl *ctl, int argc, char **argv)
 
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
-  if (opt_as_of != NULL)
-    {
-      if ((status = pd_ctl_parse_date_option ("--as-of", opt_as_of, &as_of)) != PD_EXIT_OK)
-        return status;
-    }
-  else
-    pd_ctl_today (campaign, &as_of);
+  if ((status = pd_ctl_day_option (campaign, "--as-of", opt_as_of, &as_of)) != PD_EXIT_OK)
+    return status;
   if (opt_rep != NULL)
     {
       guint index;
