@@ -25,7 +25,9 @@ DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         pc:sqlite3=libsqlite3-dev pc:libnotify=libnotify-dev pc:cmocka=libcmocka-dev \
         py:icalendar=python3-icalendar py:dbusmock=python3-dbusmock \
         cmd:dbus-run-session=dbus-daemon cmd:valgrind=valgrind cmd:groff=groff-base \
-        cmd:sqlite3=sqlite3 cmd:pkill=procps
+        cmd:systemd-analyze=systemd \
+        cmd:sqlite3=sqlite3 cmd:pkill=procps \
+        cmd:clang=clang cmd:clang=libclang-rt-14-dev
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)
@@ -123,7 +125,10 @@ _run: $(BINS)
 	  > $(RUN_DIR)/prospectd.conf
 	./$(BUILD)/prospectctl --config $(RUN_DIR)/prospectd.conf plan example
 	./$(BUILD)/prospectctl --config $(RUN_DIR)/prospectd.conf schedule example --to 2027-01-08
-	./$(BUILD)/prospectctl --config $(RUN_DIR)/prospectd.conf export example
+	@# The daemon in the foreground, logging each decision; Ctrl-C stops it
+	@# cleanly. NOW=2027-01-04T08:49 runs it as if the clock read that.
+	@echo "prospectd running in the foreground (Ctrl-C to stop)"
+	./$(BUILD)/prospectd --config $(RUN_DIR)/prospectd.conf $(if $(NOW),--now $(NOW))
 
 # ---------------------------------------------------------------- check
 check: deps
@@ -151,6 +156,87 @@ uninstall:
 	for m in man/*.[0-9]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find build build-san -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- fuzz
+# libFuzzer targets (fuzz/): the campaign parser and the value parsers,
+# built with clang under ASan + UBSan in $(FUZZ_BUILD). `make fuzz` runs
+# each for FUZZ_SECONDS on one core; crashes land in $(FUZZ_BUILD)/artifacts.
+# Debian's clang needs libclang-rt-14-dev (a recommend) for -fsanitize=fuzzer.
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_BUILD    := build-fuzz
+FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TARGETS  := campaign values
+FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
+FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/format.o
+
+.PHONY: fuzz fuzz-build fuzz-toolchain
+fuzz-toolchain:
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void) d; (void) n; return 0; }\n' \
+	  | $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null || \
+	  { echo "error: $(FUZZ_CC) cannot build libFuzzer targets; install clang and libclang-rt-14-dev" >&2; exit 1; }
+
+$(FUZZ_BUILD)/%.o: %.c | pkgcheck fuzz-toolchain
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz-%: $(FUZZ_BUILD)/fuzz/fuzz-%.o $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_SANFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+.PRECIOUS: $(FUZZ_BUILD)/%.o
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@rm -rf $(FUZZ_BUILD)/seeds && sh fuzz/seeds.sh $(FUZZ_BUILD)/seeds
+	@mkdir -p $(FUZZ_BUILD)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
+	  dict=""; [ -f fuzz/$$t.dict ] && dict="-dict=fuzz/$$t.dict"; \
+	  ./$(FUZZ_BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=8192 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- $$dict \
+	    $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/seeds/$$t || exit 1; \
+	done
+
+# ---------------------------------------------------------------- valgrind
+# Every cmocka binary under memcheck: 0 errors, 0 bytes definitely lost.
+# Forked children (test-store) are checked too: they exit through _exit()
+# after freeing what they allocated. Logs: $(BUILD)/valgrind/<test>.log.
+VALGRIND ?= valgrind
+VALGRIND_FLAGS := --quiet --leak-check=full --errors-for-leak-kinds=definite \
+                  --error-exitcode=1 --num-callers=30 --suppressions=tests/valgrind.supp
+
+.PHONY: check-valgrind _check-valgrind
+check-valgrind: deps
+	@$(MAKE) --no-print-directory _check-valgrind
+_check-valgrind: $(TEST_BINS)
+	@if [ "$(SANITIZE)" = 1 ]; then echo "error: valgrind cannot run ASan binaries; drop SANITIZE=1" >&2; exit 2; fi
+	@mkdir -p $(BUILD)/valgrind; failed=""; \
+	for t in $(TEST_BINS); do \
+	  name=$${t##*/}; log=$(BUILD)/valgrind/$$name.log; \
+	  if G_SLICE=always-malloc G_DEBUG=gc-friendly $(VALGRIND) $(VALGRIND_FLAGS) $$t >$$log 2>&1; then \
+	    echo "valgrind: $$name: ok"; \
+	  else \
+	    echo "valgrind: $$name: FAILED (see $$log)"; grep '^==' $$log | head -n 60; failed="$$failed $$name"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "valgrind failed:$$failed"; exit 1; fi; \
+	echo "valgrind: $(words $(TEST_BINS)) test binaries, 0 errors, 0 bytes definitely lost"
+
+# ---------------------------------------------------------------- bench
+# `make bench`: one table of figures at the scale of 1 000 reps, each beside
+# its floor and target (BENCHMARKS.md). Never run by `make check`; writes only
+# under a mkdtemp() directory. BENCH_RUNS, BENCH_ONLY: see bench/bench.c.
+BENCH_BINS := $(BUILD)/bench/bench $(BUILD)/bench/empty-main
+.PHONY: bench
+.PRECIOUS: $(BUILD)/bench/%.o
+$(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(MODULE_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+# The floor of a process: linked to the same libraries, even unused.
+$(BUILD)/bench/empty-main: $(BUILD)/bench/empty-main.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -Wl,--no-as-needed $(PKG_LIBS) -lm
+bench: $(BINS) $(BENCH_BINS)
+	./$(BUILD)/bench/bench ./$(BUILD)/prospectctl ./$(BUILD)/bench/empty-main $(wildcard $(BUILD)/prospectd)

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * agenda: reminders, daily checks and the next wake-up of a campaign at a
+ * given instant (rules in the header).
+ */
+#define G_LOG_DOMAIN "prospectd-agenda"
+
+#include "prospectd/agenda.h"
+#include "prospectd/workcal.h"
+
+static void
+reminder_clear (gpointer data)
+{
+  PdReminder *reminder = data;
+  g_free (reminder->key);
+}
+
+static GArray *
+reminder_array_new (void)
+{
+  GArray *array = g_array_new (FALSE, TRUE, sizeof (PdReminder));
+  g_array_set_clear_func (array, reminder_clear);
+  return array;
+}
+
+void
+pd_agenda_free (PdAgenda *agenda)
+{
+  if (agenda == NULL)
+    return;
+  g_clear_pointer (&agenda->due, g_array_unref);
+  g_clear_pointer (&agenda->missed, g_array_unref);
+  g_free (agenda->next_reminder);
+  g_free (agenda);
+}
+
+gboolean
+pd_agenda_notifies (const char *const *notify_reps, const char *rep)
+{
+  if (notify_reps == NULL)
+    return FALSE;
+  for (guint i = 0; notify_reps[i] != NULL; i++)
+    if (g_str_equal (notify_reps[i], "*") || g_str_equal (notify_reps[i], rep))
+      return TRUE;
+  return FALSE;
+}
+
+static gint64
+local_unix (GTimeZone *tz, const GDate *date, guint minute)
+{
+  g_autoptr (GDateTime) instant = pd_workcal_local_instant (tz, date, minute);
+  return instant != NULL ? g_date_time_to_unix (instant) : -1;
+}
+
+static gint
+compare_reminders (gconstpointer a, gconstpointer b)
+{
+  const PdReminder *x = a, *y = b;
+
+  if (x->remind_at != y->remind_at)
+    return x->remind_at < y->remind_at ? -1 : 1;
+  if (x->block.rep_index != y->block.rep_index)
+    return x->block.rep_index < y->block.rep_index ? -1 : 1;
+  return 0;
+}
+
+GArray *
+pd_agenda_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
+                     const char *const *notify_reps)
+{
+  GArray *reminders = reminder_array_new ();
+
+  for (guint i = 0; i < schedule->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+      const PdRep *rep = g_ptr_array_index (campaign->reps, block->rep_index);
+      PdReminder reminder = { .block = *block };
+      char date[16];
+
+      if (block->contacts == 0 || !pd_agenda_notifies (notify_reps, rep->name))
+        continue;
+      reminder.start = local_unix (campaign->tz, &block->date, block->start_minute);
+      reminder.end = local_unix (campaign->tz, &block->date, block->end_minute);
+      if (reminder.start < 0 || reminder.end < 0)
+        continue;
+      reminder.remind_at = reminder.start - (gint64) campaign->reminder_minutes * 60;
+      g_date_strftime (date, sizeof date, "%Y-%m-%d", &block->date);
+      reminder.key = g_strdup_printf ("reminder:%s:%s:%u", rep->name, date, block->index);
+      g_array_append_val (reminders, reminder);
+    }
+  /* g_array_sort is a stable merge sort in GLib: equal instants keep
+   * schedule order. */
+  g_array_sort (reminders, compare_reminders);
+  return reminders;
+}
+
+PdReminderState
+pd_agenda_reminder_state (const PdReminder *reminder, gint64 now)
+{
+  if (now < reminder->remind_at)
+    return PD_REMINDER_PENDING;
+  if (now < reminder->end)
+    return PD_REMINDER_DUE;
+  return PD_REMINDER_MISSED;
+}
+
+gboolean
+pd_agenda_is_check_day (const PdCampaign *campaign, const GDate *date)
+{
+  if (g_date_compare (date, &campaign->start) < 0 || g_date_compare (date, &campaign->end) > 0)
+    return FALSE;
+  for (guint i = 0; i < campaign->checkpoints->len; i++)
+    if (g_date_compare (&g_array_index (campaign->checkpoints, PdCheckpoint, i).date, date) == 0)
+      return TRUE;
+  for (guint r = 0; r < campaign->reps->len; r++)
+    if (pd_workcal_is_available (campaign, g_ptr_array_index (campaign->reps, r), date))
+      return TRUE;
+  return FALSE;
+}
+
+gint64
+pd_agenda_check_instant (const PdCampaign *campaign, const GDate *date)
+{
+  return local_unix (campaign->tz, date, campaign->daily_check_minute);
+}
+
+PdAgenda *
+pd_agenda_evaluate (const PdCampaign *campaign, const PdSchedule *schedule,
+                    const char *const *notify_reps, gint64 now,
+                    PdAgendaRecordedFunc recorded, gpointer user_data)
+{
+  PdAgenda *agenda = g_new0 (PdAgenda, 1);
+  g_autoptr (GArray) reminders = pd_agenda_reminders (campaign, schedule, notify_reps);
+  GDate date;
+
+  agenda->due = reminder_array_new ();
+  agenda->missed = reminder_array_new ();
+  for (guint i = 0; i < reminders->len; i++)
+    {
+      PdReminder *reminder = &g_array_index (reminders, PdReminder, i);
+      PdReminderState state = pd_agenda_reminder_state (reminder, now);
+      PdReminder copy = *reminder;
+
+      if (state == PD_REMINDER_PENDING)
+        {
+          /* Sorted by remind_at: the first pending one is the next. */
+          if (agenda->next_reminder == NULL)
+            {
+              agenda->next_wakeup = reminder->remind_at;
+              agenda->next_reminder = g_strdup (reminder->key);
+            }
+          continue;
+        }
+      if (recorded != NULL && recorded (reminder->key, user_data))
+        continue;
+      copy.key = g_strdup (reminder->key);
+      g_array_append_val (state == PD_REMINDER_DUE ? agenda->due : agenda->missed, copy);
+    }
+
+  /* Check days: one pass over the campaign's dates (a few hundred at
+   * most); the latest instant <= now and the first one after it. */
+  g_date_clear (&agenda->check_date, 1);
+  g_date_clear (&agenda->next_check_date, 1);
+  for (date = campaign->start; g_date_compare (&date, &campaign->end) <= 0; g_date_add_days (&date, 1))
+    {
+      gint64 at;
+
+      if (!pd_agenda_is_check_day (campaign, &date) || (at = pd_agenda_check_instant (campaign, &date)) < 0)
+        continue;
+      if (at <= now)
+        {
+          agenda->has_check = TRUE;
+          agenda->check_date = date;
+          agenda->check_at = at;
+        }
+      else
+        {
+          agenda->next_check_date = date;
+          agenda->next_check_at = at;
+          if (agenda->next_wakeup == 0 || at < agenda->next_wakeup)
+            agenda->next_wakeup = at;
+          break;
+        }
+    }
+  return agenda;
+}

@@ -1,0 +1,915 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * daemon: loading, evaluation and the main loop of prospectd (see the
+ * header; the user-facing rules are in prospectd(8)).
+ *
+ * The loop sleeps on one wall-clock timer armed at the next due instant
+ * (a reminder or a daily check), on two file monitors (the database and
+ * its WAL: another process wrote; the campaigns directory: a campaign
+ * changed) and on three signals. Nothing else wakes it: no periodic
+ * timeout. Every wake-up runs the same idempotent evaluation, "everything
+ * due up to now that is not recorded yet", so a duplicate or late wake-up
+ * is harmless.
+ */
+#define G_LOG_DOMAIN "prospectd-daemon"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "prospectd/agenda.h"
+#include "prospectd/catchup.h"
+#include "prospectd/daemon.h"
+#include "prospectd/format.h"
+#include "prospectd/progress.h"
+#include "prospectd/publish.h"
+
+G_DEFINE_QUARK (pd-daemon-error-quark, pd_daemon_error)
+
+/* ------------------------------------------------------------ campaigns */
+
+static void
+daemon_campaign_free (PdDaemonCampaign *dc)
+{
+  if (dc == NULL)
+    return;
+  pd_campaign_free (dc->campaign);
+  pd_schedule_free (dc->baseline);
+  g_free (dc);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonCampaign, daemon_campaign_free)
+
+/* A campaign file, its plan and its baseline: a campaign the daemon can
+ * run, or NULL with the error that makes it unusable. */
+static PdDaemonCampaign *
+daemon_campaign_load (const char *path, GError **error)
+{
+  g_autoptr (PdDaemonCampaign) dc = g_new0 (PdDaemonCampaign, 1);
+  struct stat st;
+
+  dc->campaign = pd_config_load_campaign (path, error);
+  if (dc->campaign == NULL)
+    return NULL;
+  if (!pd_plan_compute (&dc->campaign->plan, &dc->plan, error))
+    {
+      g_prefix_error (error, "%s: [plan]: ", path);
+      return NULL;
+    }
+  dc->baseline = pd_schedule_build (dc->campaign, &dc->plan, error);
+  if (dc->baseline == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return NULL;
+    }
+  dc->baseline_time = stat (path, &st) == 0 ? (gint64) st.st_mtime : 0;
+  return g_steal_pointer (&dc);
+}
+
+static PdDaemonCampaign *
+find_campaign (GPtrArray *campaigns, const char *id)
+{
+  for (guint i = 0; campaigns != NULL && i < campaigns->len; i++)
+    {
+      PdDaemonCampaign *dc = g_ptr_array_index (campaigns, i);
+      if (g_str_equal (dc->campaign->id, id))
+        return dc;
+    }
+  return NULL;
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The *.conf files of `dir`, sorted by name; empty when the directory
+ * cannot be read (logged). */
+static GPtrArray *
+campaign_files (const char *dir)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, &error);
+  const char *name;
+
+  if (handle == NULL)
+    {
+      g_warning ("no campaign to run: %s", error->message);
+      return files;
+    }
+  while ((name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_suffix (name, ".conf") && name[0] != '.')
+      g_ptr_array_add (files, g_build_filename (dir, name, NULL));
+  g_ptr_array_sort (files, compare_strings);
+  return files;
+}
+
+/* --------------------------------------------------------------- state */
+
+PdDaemon *
+pd_daemon_new (const char *config_path, const char *db_path)
+{
+  PdDaemon *daemon = g_new0 (PdDaemon, 1);
+
+  daemon->config_path = g_strdup (config_path);
+  daemon->db_path = g_strdup (db_path);
+  daemon->campaigns = g_ptr_array_new_with_free_func ((GDestroyNotify) daemon_campaign_free);
+  return daemon;
+}
+
+static void
+clear_monitors (PdDaemon *daemon)
+{
+  g_clear_object (&daemon->campaigns_monitor);
+  g_clear_object (&daemon->db_monitor);
+  g_clear_object (&daemon->wal_monitor);
+}
+
+void
+pd_daemon_free (PdDaemon *daemon)
+{
+  if (daemon == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (daemon->signal_sources); i++)
+    if (daemon->signal_sources[i] != 0)
+      g_source_remove (daemon->signal_sources[i]);
+  clear_monitors (daemon);
+  pd_timer_free (daemon->timer);
+  g_clear_pointer (&daemon->loop, g_main_loop_unref);
+  pd_notifier_free (daemon->notifier);
+  pd_store_close (daemon->store);
+  g_ptr_array_unref (daemon->campaigns);
+  pd_daemon_config_free (daemon->config);
+  g_free (daemon->wake_reason);
+  g_free (daemon->config_path);
+  g_free (daemon->db_path);
+  g_free (daemon);
+}
+
+void
+pd_daemon_set_clock (PdDaemon *daemon, gint64 now)
+{
+  daemon->clock_offset = now - g_get_real_time ();
+}
+
+gint64
+pd_daemon_now (const PdDaemon *daemon)
+{
+  return g_get_real_time () + daemon->clock_offset;
+}
+
+gboolean
+pd_daemon_load (PdDaemon *daemon, GError **error)
+{
+  g_autoptr (PdDaemonConfig) config = NULL;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (GPtrArray) campaigns = g_ptr_array_new_with_free_func ((GDestroyNotify) daemon_campaign_free);
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gboolean first = daemon->config == NULL;
+  const char *db_path;
+
+  config = pd_config_load_daemon (daemon->config_path, &local_error);
+  if (config == NULL)
+    {
+      g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_CONFIG, "%s", local_error->message);
+      return FALSE;
+    }
+  db_path = daemon->db_path != NULL ? daemon->db_path : config->database;
+  if (daemon->store == NULL || !g_str_equal (pd_store_path (daemon->store), db_path))
+    {
+      store = pd_store_open (db_path, &local_error);
+      if (store == NULL)
+        {
+          g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME, "%s", local_error->message);
+          return FALSE;
+        }
+    }
+
+  files = campaign_files (config->campaigns_dir);
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *path = g_ptr_array_index (files, i);
+      g_autofree char *base = g_path_get_basename (path);
+      PdDaemonCampaign *dc;
+      PdDaemonCampaign *previous;
+
+      g_clear_error (&local_error);
+      dc = daemon_campaign_load (path, &local_error);
+      if (dc != NULL)
+        {
+          g_ptr_array_add (campaigns, dc);
+          continue;
+        }
+      base[strlen (base) - strlen (".conf")] = '\0';
+      previous = first ? NULL : find_campaign (daemon->campaigns, base);
+      if (previous == NULL)
+        {
+          g_warning ("campaign skipped: %s", local_error->message);
+          continue;
+        }
+      /* Keep running the version that worked: hand it over to the new
+       * state (the old array's slot is emptied so it is not freed). */
+      g_warning ("campaign not reloaded, keeping the previous version: %s", local_error->message);
+      guint index = 0;
+      g_ptr_array_find (daemon->campaigns, previous, &index);
+      g_ptr_array_add (campaigns, g_ptr_array_steal_index (daemon->campaigns, index));
+    }
+
+  /* Everything is good: swap. */
+  if (store != NULL)
+    {
+      pd_store_close (daemon->store);
+      daemon->store = g_steal_pointer (&store);
+      daemon->data_version = 0;
+      pd_store_data_version (daemon->store, &daemon->data_version, NULL);
+    }
+  if (daemon->notifier == NULL || config->notifications != daemon->config->notifications)
+    {
+      g_clear_pointer (&daemon->notifier, pd_notifier_free);
+      daemon->notifier = pd_notifier_new ("prospectd", config->notifications);
+    }
+  pd_daemon_config_free (daemon->config);
+  daemon->config = g_steal_pointer (&config);
+  g_ptr_array_unref (daemon->campaigns);
+  daemon->campaigns = g_steal_pointer (&campaigns);
+
+  for (guint i = 0; i < daemon->campaigns->len; i++)
+    {
+      PdDaemonCampaign *dc = g_ptr_array_index (daemon->campaigns, i);
+      g_clear_error (&local_error);
+      if (!pd_store_ensure_campaign (daemon->store, dc->campaign->id, dc->campaign->name, &local_error))
+        g_warning ("campaign not recorded in the database: %s: %s", dc->campaign->id, local_error->message);
+      g_message ("running campaign: '%s' (%s, %u reps)", dc->campaign->id, dc->campaign->path,
+                 dc->campaign->reps->len);
+    }
+  if (daemon->campaigns->len == 0)
+    g_message ("no campaign in: '%s'", daemon->config->campaigns_dir);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------- notifying */
+
+typedef struct {
+  PdStore *store;
+  const char *campaign_id;
+} RecordedContext;
+
+static gboolean
+recorded_in_store (const char *key, gpointer user_data)
+{
+  RecordedContext *context = user_data;
+  gboolean sent = FALSE;
+
+  /* A read error counts as "not recorded": the claim decides. */
+  if (!pd_store_notification_sent (context->store, context->campaign_id, key, &sent, NULL, NULL))
+    return FALSE;
+  return sent;
+}
+
+static gboolean
+is_recorded (PdDaemon *daemon, const char *campaign_id, const char *key)
+{
+  RecordedContext context = { daemon->store, campaign_id };
+  return recorded_in_store (key, &context);
+}
+
+/* Records `key` and, when this call recorded it, shows the notification.
+ * Returns FALSE with error set only when the store failed. */
+static gboolean
+send_once (PdDaemon *daemon, const char *campaign_id, const char *key, gint64 now, const char *slot,
+           const char *summary, const char *body, PdUrgency urgency, GError **error)
+{
+  gboolean claimed = FALSE;
+
+  if (!pd_store_notification_claim (daemon->store, campaign_id, key, now, &claimed, error))
+    return FALSE;
+  if (!claimed)
+    {
+      g_debug ("already sent: '%s'", key);
+      return TRUE;
+    }
+  if (pd_notifier_show (daemon->notifier, slot, summary, body, urgency))
+    g_message ("sent %s: '%s'", key, summary);
+  else
+    g_message ("recorded, not shown (notifications %s) %s: '%s'",
+               daemon->config->notifications ? _("unavailable") : _("off"), key, summary);
+  return TRUE;
+}
+
+/* A share as a percentage rounded to a tenth: (22, 80) -> "27.5%". */
+static char *
+format_share (gint64 part, gint64 whole)
+{
+  gint64 tenths = whole > 0 ? (part * 1000 + whole / 2) / whole : 0;
+  return pd_format_rate (tenths * 1000);
+}
+
+static char *
+date_text (const GDate *date)
+{
+  return pd_format_date (date);
+}
+
+/* ----------------------------------------------------------- the check */
+
+/* "Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%)." */
+static char *
+behind_line (const PdRepProgress *rp, const GDate *date)
+{
+  g_autofree char *planned = pd_format_count (rp->planned);
+  g_autofree char *actual = pd_format_count (rp->actual);
+  g_autofree char *short_by = pd_format_count (rp->planned - rp->actual);
+  g_autofree char *share = format_share (rp->planned - rp->actual, rp->planned);
+  g_autofree char *day = date_text (date);
+
+  return g_strdup_printf (_("Planned %s contacts by %s, done %s: %s short (%s)."),
+                          planned, day, actual, short_by, share);
+}
+
+static gboolean
+missed_a_checkpoint (const PdRepProgress *rp)
+{
+  for (guint k = 0; k < rp->checkpoints->len; k++)
+    if (g_array_index (rp->checkpoints, PdCheckpointProgress, k).state == PD_CHECKPOINT_MISSED)
+      return TRUE;
+  return FALSE;
+}
+
+/* The notifications of one rep at the daily check of `date`. */
+static gboolean
+notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgress *progress,
+            const GDate *date, const PdCatchup *catchup, const GError *catchup_error, gint64 now,
+            GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+  const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
+  g_autofree char *day = date_text (date);
+  g_autofree char *slot_checkpoint = g_strdup_printf ("checkpoint:%s:%s", campaign->id, rep->name);
+  g_autofree char *slot_alert = g_strdup_printf ("alert:%s:%s", campaign->id, rep->name);
+
+  for (guint k = 0; k < rp->checkpoints->len; k++)
+    {
+      const PdCheckpointProgress *cp = &g_array_index (rp->checkpoints, PdCheckpointProgress, k);
+      g_autofree char *cp_day = NULL, *key = NULL, *summary = NULL, *body = NULL;
+      g_autofree char *actual = NULL, *target = NULL, *share = NULL;
+      gboolean met = cp->state == PD_CHECKPOINT_MET;
+
+      if (cp->state == PD_CHECKPOINT_UPCOMING)
+        continue;
+      cp_day = date_text (&cp->date);
+      key = g_strdup_printf ("checkpoint:%s:%s", rep->name, cp_day);
+      if (is_recorded (daemon, campaign->id, key))
+        continue;
+      actual = pd_format_count (cp->actual);
+      target = pd_format_count (cp->target);
+      share = format_share (cp->actual, cp->target);
+      summary = g_strdup_printf (met ? _("Checkpoint %s met: %s (%s)") : _("Checkpoint %s missed: %s (%s)"),
+                                 cp_day, rep->name, campaign->name);
+      body = g_strdup_printf (_("%s of %s contacts done by %s (%s)."), actual, target, cp_day, share);
+      if (!send_once (daemon, campaign->id, key, now, slot_checkpoint, summary, body,
+                      met ? PD_URGENCY_NORMAL : PD_URGENCY_CRITICAL, error))
+        return FALSE;
+    }
+
+  if (rp->pace != PD_PACE_BEHIND)
+    return TRUE;
+
+  g_autofree char *line = behind_line (rp, date);
+  g_autofree char *key = NULL, *summary = NULL, *body = NULL;
+  PdUrgency urgency = missed_a_checkpoint (rp) ? PD_URGENCY_CRITICAL : PD_URGENCY_NORMAL;
+
+  if (catchup_error != NULL)
+    {
+      key = g_strdup_printf ("catchup-impossible:%s:%s", rep->name, day);
+      summary = g_strdup_printf (_("Catch-up impossible: %s (%s)"), rep->name, campaign->name);
+      body = g_strdup_printf ("%s\n%s", line, catchup_error->message);
+      urgency = PD_URGENCY_CRITICAL;
+    }
+  else
+    {
+      key = g_strdup_printf ("behind:%s:%s", rep->name, day);
+      summary = g_strdup_printf (_("%s is behind target (%s)"), rep->name, campaign->name);
+      if (catchup == NULL)
+        body = g_strdup_printf ("%s\n%s", line, _("The campaign ends today: no day left to catch up."));
+      else
+        {
+          gint64 shortfall = g_array_index (catchup->shortfalls, gint64, r);
+          guint days_left = g_array_index (catchup->days_left, guint, r);
+          gint64 per_day = days_left > 0 ? (shortfall + days_left - 1) / days_left : shortfall;
+          g_autofree char *per_day_text = pd_format_count (per_day);
+          g_autofree char *plan_text = NULL;
+
+          g_autofree char *per_day_part = g_strdup_printf (ngettext ("+%s contact/day", "+%s contacts/day",
+                                                                       (gulong) per_day), per_day_text);
+          g_autofree char *days_part = g_strdup_printf (ngettext ("over %u working day", "over %u working days",
+                                                                    days_left), days_left);
+
+          plan_text = g_strdup_printf ("%s %s", per_day_part, days_part);
+          body = g_strdup_printf (_("%s\nCatch-up scheduled: %s."), line, plan_text);
+        }
+    }
+  return send_once (daemon, campaign->id, key, now, slot_alert, summary, body, urgency, error);
+}
+
+/* The daily check of `date` (the latest check day <= now): progress as of
+ * that day against the baseline, the automatic catch-up when someone is
+ * behind, then checkpoint and behind notifications. Recorded as
+ * "check:<date>" once done, so it runs once; when `rerun` it only
+ * re-spreads (new activity logged after the check). */
+static gboolean
+daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 now, gboolean rerun,
+             GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  g_autoptr (GArray) daily = NULL;
+  g_autoptr (PdProgress) progress = NULL;
+  g_autoptr (PdCatchup) catchup = NULL;
+  g_autoptr (GError) catchup_error = NULL;
+  g_autofree char *day = date_text (date);
+  g_autofree char *check_key = g_strdup_printf ("check:%s", day);
+  gboolean claimed = FALSE;
+  gboolean behind = FALSE;
+  PdTotals totals;
+
+  if ((daily = pd_store_daily_contacts (daemon->store, campaign->id, NULL, date, error)) == NULL ||
+      !pd_store_totals (daemon->store, campaign->id, NULL, date, &totals, error))
+    return FALSE;
+  progress = pd_progress_compute (campaign, &dc->plan, dc->baseline, date, daily, &totals);
+  for (guint r = 0; r < progress->reps->len; r++)
+    {
+      const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
+      behind = behind || rp->pace == PD_PACE_BEHIND;
+    }
+
+  if (!rerun)
+    g_message ("daily check of %s for %s: %s", day, campaign->id,
+               behind ? "someone is behind" : "everyone on track");
+  if (behind && g_date_compare (date, &campaign->end) < 0)
+    {
+      catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, date, now, &catchup_error);
+      if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
+        {
+          g_propagate_error (error, g_steal_pointer (&catchup_error));
+          return FALSE;
+        }
+      if (catchup == NULL)
+        g_message ("catch-up impossible for %s as of %s: %s", campaign->id, day, catchup_error->message);
+      else if (catchup->changed)
+        g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
+    }
+  if (rerun)
+    return TRUE;
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      if (pd_agenda_notifies ((const char *const *) daemon->config->notify_reps, rep->name) &&
+          !notify_rep (daemon, dc, r, progress, date, catchup, catchup_error, now, error))
+        return FALSE;
+    }
+  return pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error);
+}
+
+/* ---------------------------------------------------------- evaluation */
+
+typedef struct {
+  GPtrArray *due;        /* Due*, owned */
+  guint missed;          /* reminders missed (and now recorded) */
+  GDate first, last;     /* the dates of their blocks */
+  gint64 next_wakeup;    /* 0: none */
+  char *next_reason;     /* owned */
+} Evaluation;
+
+/* The reminders of one campaign to send once the evaluation is done. */
+typedef struct {
+  const PdDaemonCampaign *dc;
+  GArray *reminders; /* PdReminder, owned */
+} Due;
+
+static Due *
+due_new (const PdDaemonCampaign *dc, GArray *reminders)
+{
+  Due *due = g_new0 (Due, 1);
+  due->dc = dc;
+  due->reminders = reminders;
+  return due;
+}
+
+static void
+due_free (gpointer data)
+{
+  Due *due = data;
+  g_array_unref (due->reminders);
+  g_free (due);
+}
+
+static gboolean
+send_reminders (PdDaemon *daemon, const Due *due, gint64 now, GError **error)
+{
+  const PdCampaign *campaign = due->dc->campaign;
+  const GArray *reminders = due->reminders;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < reminders->len; i++)
+    {
+      const PdReminder *reminder = &g_array_index (reminders, PdReminder, i);
+      const PdRep *rep = g_ptr_array_index (campaign->reps, reminder->block.rep_index);
+      g_autofree char *start = pd_format_time_of_day (reminder->block.start_minute);
+      g_autofree char *end = pd_format_time_of_day (reminder->block.end_minute);
+      g_autofree char *contacts = pd_format_count (reminder->block.contacts);
+      g_autofree char *day_contacts = pd_format_count (reminder->block.day_contacts);
+      g_autofree char *slot = g_strdup_printf ("reminder:%s:%s", campaign->id, rep->name);
+      g_autofree char *summary = NULL, *body = NULL;
+
+      summary = g_strdup_printf (ngettext ("Call block at %s — %s contact (%s)",
+                                           "Call block at %s — %s contacts (%s)", (gulong) reminder->block.contacts),
+                                 start, contacts, campaign->name);
+      body = g_strdup_printf (ngettext ("%s, %s–%s. Target today: %s contact.",
+                                        "%s, %s–%s. Target today: %s contacts.", (gulong) reminder->block.day_contacts),
+                              rep->name, start, end, day_contacts);
+      if (!send_once (daemon, campaign->id, reminder->key, now, slot, summary, body, PD_URGENCY_NORMAL,
+                      ok ? error : NULL))
+        ok = FALSE;
+    }
+
+  return ok;
+}
+
+static void
+note_wakeup (Evaluation *ev, const PdDaemonCampaign *dc, const PdAgenda *agenda)
+{
+  if (agenda->next_wakeup == 0 || (ev->next_wakeup != 0 && ev->next_wakeup <= agenda->next_wakeup))
+    return;
+  ev->next_wakeup = agenda->next_wakeup;
+  g_free (ev->next_reason);
+  if (agenda->next_check_at == agenda->next_wakeup)
+    {
+      g_autofree char *day = date_text (&agenda->next_check_date);
+      ev->next_reason = g_strdup_printf ("the daily check of %s (%s)", day, dc->campaign->id);
+    }
+  else
+    ev->next_reason = g_strdup_printf ("%s (%s)", agenda->next_reminder, dc->campaign->id);
+}
+
+static gboolean
+evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean activity_changed,
+                   Evaluation *ev, GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  const char *const *notify_reps = (const char *const *) daemon->config->notify_reps;
+  RecordedContext context = { daemon->store, campaign->id };
+  g_autoptr (PdSchedule) schedule = NULL;
+  g_autoptr (PdAgenda) agenda = NULL;
+  g_autoptr (GArray) published = NULL;
+  gint64 revision_time;
+  gboolean ok = TRUE;
+  gboolean ran_check = FALSE;
+  GError *local_error = NULL;
+
+  if (!pd_catchup_current (daemon->store, campaign, dc->baseline, dc->baseline_time, &schedule,
+                           &revision_time, error))
+    return FALSE;
+  agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, recorded_in_store, &context);
+
+  if (agenda->has_check)
+    {
+      g_autofree char *day = date_text (&agenda->check_date);
+      g_autofree char *check_key = g_strdup_printf ("check:%s", day);
+      g_autoptr (GDateTime) local_now = g_date_time_new_from_unix_utc (now);
+      g_autoptr (GDateTime) here = local_now != NULL ? g_date_time_to_timezone (local_now, campaign->tz) : NULL;
+      gboolean today = here != NULL &&
+                       (guint) g_date_time_get_year (here) == g_date_get_year (&agenda->check_date) &&
+                       (guint) g_date_time_get_month (here) == g_date_get_month (&agenda->check_date) &&
+                       (guint) g_date_time_get_day_of_month (here) == g_date_get_day (&agenda->check_date);
+      gboolean done = is_recorded (daemon, campaign->id, check_key);
+
+      if (!done || (activity_changed && today))
+        {
+          if (!daily_check (daemon, dc, &agenda->check_date, now, done, &local_error))
+            {
+              g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
+              return FALSE;
+            }
+          ran_check = TRUE;
+        }
+    }
+  if (ran_check)
+    {
+      /* A catch-up changes the schedule in force: start again from it. */
+      g_clear_pointer (&schedule, pd_schedule_free);
+      g_clear_pointer (&agenda, pd_agenda_free);
+      if (!pd_catchup_current (daemon->store, campaign, dc->baseline, dc->baseline_time, &schedule,
+                               &revision_time, error))
+        return FALSE;
+      agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, recorded_in_store, &context);
+    }
+
+  published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, -1, revision_time, &local_error);
+  if (published == NULL)
+    {
+      g_propagate_error (error, local_error);
+      local_error = NULL;
+      ok = FALSE;
+    }
+  for (guint i = 0; published != NULL && i < published->len; i++)
+    {
+      const PdPublished *p = &g_array_index (published, PdPublished, i);
+      if (p->changed)
+        g_message ("wrote feed: '%s'", p->path);
+      else
+        g_debug ("feed unchanged: '%s'", p->path);
+    }
+
+  /* Due reminders are sent after the summary of missed ones. */
+  g_ptr_array_add (ev->due, due_new (dc, g_steal_pointer (&agenda->due)));
+
+  /* Reminders of blocks that ended unreminded (asleep, stopped): recorded
+   * so that they are never replayed, and counted for one summary. */
+  for (guint i = 0; i < agenda->missed->len; i++)
+    {
+      const PdReminder *reminder = &g_array_index (agenda->missed, PdReminder, i);
+      gboolean claimed = FALSE;
+
+      if (!pd_store_notification_claim (daemon->store, campaign->id, reminder->key, now, &claimed,
+                                        ok ? error : NULL))
+        {
+          ok = FALSE;
+          continue;
+        }
+      if (!claimed)
+        continue;
+      g_message ("missed, not replayed: '%s'", reminder->key);
+      if (ev->missed == 0 || g_date_compare (&reminder->block.date, &ev->first) < 0)
+        ev->first = reminder->block.date;
+      if (ev->missed == 0 || g_date_compare (&reminder->block.date, &ev->last) > 0)
+        ev->last = reminder->block.date;
+      ev->missed++;
+    }
+  note_wakeup (ev, dc, agenda);
+  return ok;
+}
+
+gboolean
+pd_daemon_evaluate (PdDaemon *daemon, gint64 now, gboolean activity_changed, gint64 *ret_next_wakeup,
+                    GError **error)
+{
+  Evaluation ev = { 0 };
+  gboolean ok = TRUE;
+
+  ev.due = g_ptr_array_new_with_free_func (due_free);
+
+  g_date_clear (&ev.first, 1);
+  g_date_clear (&ev.last, 1);
+  for (guint i = 0; i < daemon->campaigns->len; i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      if (!evaluate_campaign (daemon, g_ptr_array_index (daemon->campaigns, i), now, activity_changed, &ev,
+                              &local_error))
+        {
+          g_warning ("evaluation failed: %s", local_error->message);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+
+  if (ev.missed > 0)
+    {
+      g_autoptr (GDateTime) instant = g_date_time_new_from_unix_utc (now);
+      g_autofree char *stamp = g_date_time_format (instant, "%Y-%m-%dT%H:%M:%SZ");
+      g_autofree char *key = g_strdup_printf ("summary:%s", stamp);
+      g_autofree char *first = date_text (&ev.first);
+      g_autofree char *last = date_text (&ev.last);
+      g_autofree char *summary = g_strdup_printf (ngettext ("Missed %u call-block reminder",
+                                                            "Missed %u call-block reminders", ev.missed),
+                                                  ev.missed);
+      g_autofree char *body = g_strdup_printf (_("Call blocks from %s to %s ended while prospectd was not "
+                                                 "running or the computer was asleep."), first, last);
+      g_autoptr (GError) local_error = NULL;
+
+      if (!send_once (daemon, "", key, now, "summary", summary, body, PD_URGENCY_NORMAL, &local_error))
+        {
+          g_warning ("evaluation failed: %s", local_error->message);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+
+  for (guint i = 0; i < ev.due->len; i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      if (!send_reminders (daemon, g_ptr_array_index (ev.due, i), now, &local_error))
+        {
+          g_warning ("evaluation failed: %s", local_error->message);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+  g_ptr_array_unref (ev.due);
+
+  /* Our own commits do not move data_version: read it after them, so the
+   * next change event compares against what this evaluation saw. */
+  pd_store_data_version (daemon->store, &daemon->data_version, NULL);
+  g_free (daemon->wake_reason);
+  daemon->wake_reason = g_steal_pointer (&ev.next_reason);
+  *ret_next_wakeup = ev.next_wakeup;
+  return ok;
+}
+
+/* ----------------------------------------------------------- the loop */
+
+static void
+format_instant (gint64 unix_seconds, char *buffer, gsize size)
+{
+  g_autoptr (GDateTime) instant = g_date_time_new_from_unix_local (unix_seconds);
+  g_autofree char *text = instant != NULL ? g_date_time_format_iso8601 (instant) : g_strdup ("?");
+  g_strlcpy (buffer, text, size);
+}
+
+/* Evaluates now and re-arms the timer: the one place that decides when
+ * the process wakes next. */
+static void
+replan (PdDaemon *daemon, gboolean activity_changed)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = pd_daemon_now (daemon) / G_USEC_PER_SEC;
+  gint64 next = 0;
+  char when[64];
+
+  pd_daemon_evaluate (daemon, now, activity_changed, &next, &error);
+  if (next == 0)
+    {
+      pd_timer_disarm (daemon->timer);
+      g_message ("nothing left to do: sleeping until a change");
+      return;
+    }
+  /* The timer runs on the real clock; --now shifts the daemon's. */
+  if (!pd_timer_arm (daemon->timer, next * G_USEC_PER_SEC - daemon->clock_offset, &error))
+    {
+      g_critical ("cannot arm the timer, exiting: %s", error->message);
+      daemon->exit_status = 1;
+      g_main_loop_quit (daemon->loop);
+      return;
+    }
+  format_instant (next, when, sizeof when);
+  g_message ("next wake-up at %s for %s", when, daemon->wake_reason);
+}
+
+static void
+on_timer (PdTimer *timer, PdTimerEvent event, gpointer user_data)
+{
+  PdDaemon *daemon = user_data;
+
+  (void) timer;
+  if (event == PD_TIMER_CLOCK_CHANGED)
+    g_message ("woke for a change of the system clock: re-planning");
+  else
+    g_message ("woke for %s", daemon->wake_reason != NULL ? daemon->wake_reason : "?");
+  replan (daemon, FALSE);
+}
+
+static void on_campaigns_changed (GFileMonitor *, GFile *, GFile *, GFileMonitorEvent, gpointer);
+static void on_db_changed (GFileMonitor *, GFile *, GFile *, GFileMonitorEvent, gpointer);
+
+static GFileMonitor *
+monitor (const char *path, gboolean directory, GCallback callback, PdDaemon *daemon)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  GFileMonitor *m = directory
+    ? g_file_monitor_directory (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error)
+    : g_file_monitor_file (file, G_FILE_MONITOR_NONE, NULL, &error);
+
+  if (m == NULL)
+    {
+      g_warning ("cannot watch for changes: '%s': %s", path, error->message);
+      return NULL;
+    }
+  g_file_monitor_set_rate_limit (m, 100);
+  g_signal_connect (m, "changed", callback, daemon);
+  return m;
+}
+
+static void
+watch (PdDaemon *daemon)
+{
+  const char *db = pd_store_path (daemon->store);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+
+  clear_monitors (daemon);
+  daemon->campaigns_monitor = monitor (daemon->config->campaigns_dir, TRUE, G_CALLBACK (on_campaigns_changed), daemon);
+  daemon->db_monitor = monitor (db, FALSE, G_CALLBACK (on_db_changed), daemon);
+  daemon->wal_monitor = monitor (wal, FALSE, G_CALLBACK (on_db_changed), daemon);
+}
+
+static void
+reload (PdDaemon *daemon, const char *why)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_message ("woke for %s: reloading", why);
+  if (!pd_daemon_load (daemon, &error))
+    {
+      g_warning ("reload failed, keeping the running configuration: %s", error->message);
+      return;
+    }
+  watch (daemon);
+  replan (daemon, FALSE);
+}
+
+static void
+on_campaigns_changed (GFileMonitor *m, GFile *file, GFile *other, GFileMonitorEvent event, gpointer user_data)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *other_name = other != NULL ? g_file_get_basename (other) : NULL;
+  g_autofree char *why = NULL;
+
+  (void) m;
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_DELETED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+    case G_FILE_MONITOR_EVENT_MOVED_OUT:
+    case G_FILE_MONITOR_EVENT_RENAMED:
+      break;
+    default:
+      return;
+    }
+  if (!g_str_has_suffix (name, ".conf") && (other_name == NULL || !g_str_has_suffix (other_name, ".conf")))
+    return;
+  why = g_strdup_printf ("a change of campaign file '%s'", other_name != NULL ? other_name : name);
+  reload (user_data, why);
+}
+
+static void
+on_db_changed (GFileMonitor *m, GFile *file, GFile *other, GFileMonitorEvent event, gpointer user_data)
+{
+  PdDaemon *daemon = user_data;
+  g_autoptr (GError) error = NULL;
+  gint64 version;
+
+  (void) m;
+  (void) file;
+  (void) other;
+  if (event != G_FILE_MONITOR_EVENT_CHANGED && event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
+      event != G_FILE_MONITOR_EVENT_CREATED)
+    return;
+  if (!pd_store_data_version (daemon->store, &version, &error))
+    {
+      g_warning ("cannot read the database's version: %s", error->message);
+      return;
+    }
+  if (version == daemon->data_version)
+    return;
+  g_message ("woke for a change in the database by another process: '%s'", pd_store_path (daemon->store));
+  replan (daemon, TRUE);
+}
+
+static gboolean
+on_sighup (gpointer user_data)
+{
+  reload (user_data, "SIGHUP");
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_quit (gpointer user_data)
+{
+  PdDaemon *daemon = user_data;
+
+  g_message ("exiting on signal");
+  g_main_loop_quit (daemon->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+pd_daemon_run (PdDaemon *daemon)
+{
+  g_autoptr (GError) error = NULL;
+
+  daemon->timer = pd_timer_new (on_timer, daemon, &error);
+  if (daemon->timer == NULL)
+    {
+      g_critical ("%s", error->message);
+      return 1;
+    }
+  daemon->loop = g_main_loop_new (NULL, FALSE);
+  daemon->signal_sources[0] = g_unix_signal_add (SIGHUP, on_sighup, daemon);
+  daemon->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit, daemon);
+  daemon->signal_sources[2] = g_unix_signal_add (SIGINT, on_quit, daemon);
+  watch (daemon);
+  replan (daemon, FALSE);
+  if (daemon->exit_status == 0)
+    g_main_loop_run (daemon->loop);
+  return daemon->exit_status;
+}

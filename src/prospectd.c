@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * prospectd: the daemon's command line. Parses the options, loads the
+ * state (daemon module) and either runs one evaluation (--once) or the
+ * main loop. Only wires modules together.
+ */
+#define G_LOG_DOMAIN "prospectd"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "prospectd/daemon.h"
+#include "prospectd/ics.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILURE_RUNTIME = 1,
+  EXIT_USAGE = 2,
+};
+
+static char *opt_config;
+static char *opt_db;
+static char *opt_now;
+static gboolean opt_once;
+static gboolean opt_verbose;
+static gboolean opt_version;
+
+static GOptionEntry entries[] = {
+  { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config,
+    N_("Daemon configuration (default: $XDG_CONFIG_HOME/prospectd/prospectd.conf)"), N_("FILE") },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_("Database (default: the configuration's)"), N_("FILE") },
+  { "once", 0, 0, G_OPTION_ARG_NONE, &opt_once, N_("Run one evaluation, then exit"), NULL },
+  { "now", 0, 0, G_OPTION_ARG_STRING, &opt_now,
+    N_("Run as if the clock read DATETIME (ISO 8601; without an offset, in the first campaign's zone)"),
+    N_("DATETIME") },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Log details as well as decisions"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Show the version"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* One line on stderr, exit status 2. */
+static int
+usage_error (const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "prospectd: %s\n", message);
+  return EXIT_USAGE;
+}
+
+/* --now: ISO 8601 with an offset or Z, or a local date and time read in
+ * the first campaign's zone (the machine's when there is no campaign). */
+static gboolean
+parse_now (const PdDaemon *daemon, const char *text, gint64 *ret_usec)
+{
+  GTimeZone *zone = NULL;
+  g_autoptr (GTimeZone) local = NULL;
+  g_autoptr (GDateTime) instant = NULL;
+
+  if (daemon->campaigns->len > 0)
+    zone = ((PdDaemonCampaign *) g_ptr_array_index (daemon->campaigns, 0))->campaign->tz;
+  else
+    zone = local = g_time_zone_new_local ();
+  g_autofree char *full = NULL;
+  gsize length = strlen (text);
+
+  /* GLib wants seconds: "2027-01-04T08:50" (and with an offset after the
+   * minutes) gets ":00". */
+  if (length >= 16 && text[10] == 'T' && text[13] == ':' && text[16] != ':')
+    full = g_strdup_printf ("%.16s:00%s", text, text + 16);
+  instant = g_date_time_new_from_iso8601 (full != NULL ? full : text, zone);
+  if (instant == NULL)
+    return FALSE;
+  *ret_usec = g_date_time_to_unix (instant) * G_USEC_PER_SEC + g_date_time_get_microsecond (instant);
+  return TRUE;
+}
+
+static int
+run (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (PdDaemon) daemon = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_summary (context, _("Reminds reps of their call blocks, checks progress every day, "
+                                           "catches up and keeps the calendar feeds current."));
+  g_option_context_set_description (context, _("Exit status: 0 ok, 1 runtime failure, 2 usage or "
+                                               "configuration error.\n\nSee prospectd(8)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (argc > 1)
+    return usage_error (_("unexpected argument '%s'"), argv[1]);
+  if (opt_version)
+    {
+      printf ("prospectd %s\n", PD_VERSION);
+      return EXIT_OK;
+    }
+  if (opt_verbose)
+    g_log_set_debug_enabled (TRUE);
+
+  daemon = pd_daemon_new (opt_config, opt_db);
+  if (!pd_daemon_load (daemon, &error))
+    {
+      fprintf (stderr, "prospectd: %s\n", error->message);
+      return g_error_matches (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_CONFIG) ? EXIT_USAGE : EXIT_FAILURE_RUNTIME;
+    }
+  if (opt_now != NULL)
+    {
+      gint64 now;
+      if (!parse_now (daemon, opt_now, &now))
+        return usage_error (_("--now %s: expected an ISO 8601 date and time, e.g. 2027-01-04T08:50 or "
+                              "2027-01-04T08:50:00+01:00"), opt_now);
+      pd_daemon_set_clock (daemon, now);
+    }
+
+  if (opt_once)
+    {
+      gint64 next = 0;
+      if (!pd_daemon_evaluate (daemon, pd_daemon_now (daemon) / G_USEC_PER_SEC, FALSE, &next, &error))
+        {
+          fprintf (stderr, "prospectd: %s\n", error->message);
+          return EXIT_FAILURE_RUNTIME;
+        }
+      return EXIT_OK;
+    }
+  return pd_daemon_run (daemon);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  status = run (argc, argv);
+  g_free (opt_config);
+  g_free (opt_db);
+  g_free (opt_now);
+  pd_ics_shutdown ();
+  return status;
+}

@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: MIT
+# prospectd end to end, on a private session bus (dbus-run-session) with
+# python3-dbusmock's notification_daemon as the notification server: a
+# timeline of --once runs at chosen instants (exact notifications, in
+# order, none twice across restarts, one summary after a long sleep, the
+# behind alert with its catch-up and the feed's SEQUENCE bump, checkpoint
+# and catch-up-impossible alerts), a running daemon that picks up another
+# process's `prospectctl log`, SIGHUP with a broken campaign file,
+# SIGTERM, and no notification server at all. Every wait is bounded.
+if [ -z "${PD_DAEMON_TEST_SESSION:-}" ]; then
+  PD_DAEMON_TEST_SESSION=1 exec dbus-run-session -- sh "$0" "$@"
+fi
+. tests/cli/lib.sh
+
+mock_pid=""
+daemon_pid=""
+cleanup () {
+  for pid in $daemon_pid $mock_pid; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+mkdir -p "$T/campaigns" "$T/empty-runtime"
+cp config/campaigns/example.conf "$T/campaigns/"
+cat >"$T/prospectd.conf" <<CONF
+[daemon]
+campaigns = $T/campaigns
+database = $T/prospectd.db
+feeds = $T/feeds
+notify = *
+CONF
+C="$CTL --config $T/prospectd.conf"
+D="$DAEMON --config $T/prospectd.conf"
+FEED="$T/feeds/example/alice.ics"
+
+# The notification server, logging every method call.
+/usr/bin/python3 -m dbusmock --template notification_daemon -l "$T/mock.log" >"$T/mock.out" 2>&1 &
+mock_pid=$!
+has_server () {
+  /usr/bin/python3 -c 'import dbus, sys; sys.exit(0 if dbus.SessionBus().name_has_owner("org.freedesktop.Notifications") else 1)' 2>/dev/null
+}
+i=0
+until has_server; do
+  i=$((i + 1))
+  if [ $i -ge 50 ]; then fail "the mock notification server starts"; done_testing; fi
+  sleep 0.1
+done
+
+# Every Notify call so far, one line each: urgency|summary|body (a body's
+# line breaks written as \n).
+notifications () {
+  /usr/bin/python3 - "$T/mock.log" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+for record in re.split(r"(?m)^(?=\d+\.\d+ )", text):
+    m = re.match(r'\d+\.\d+ Notify "prospectd" \d+ "" "(.*?)" "(.*?)" \[\] \{(.*?)\} -?\d+\s*$', record, re.S)
+    if m:
+        urgency = re.search(r'"urgency": (\d+)', m.group(3)).group(1)
+        print("%s|%s|%s" % (urgency, m.group(1), m.group(2).replace("\n", "\\n")))
+PY
+}
+seen=0
+# check_new NAME EXPECTED: the Notify calls since the last check_new.
+check_new () {
+  notifications >"$T/all"
+  tail -n +$((seen + 1)) "$T/all" >"$T/new"
+  seen=$(wc -l <"$T/all")
+  check_eq "$1" "$2" "$(cat "$T/new")"
+}
+# once DATETIME: one evaluation at that instant; any exit status but 0
+# (a sanitizer report included) is a failure.
+once () {
+  $D --once --now "$1" >"$T/once.out" 2>"$T/once.err"
+  rc=$?
+  [ $rc -eq 0 ] || { fail "prospectd --once --now $1 exits 0 (got $rc)"; cat "$T/once.err"; }
+  return $rc
+}
+
+N="New customers Q1 2027"
+
+# --- the first morning: both reps' reminders, in order, then nothing twice.
+once 2027-01-04T08:50
+check_eq "--once exits 0" 0 $?
+check_new "first morning: both reminders, alice first" \
+"1|Call block at 09:00 — 16 contacts ($N)|alice, 09:00–09:32. Target today: 16 contacts.
+1|Call block at 09:00 — 8 contacts ($N)|bob, 09:00–09:16. Target today: 8 contacts."
+check_eq "feeds written on the first run" "yes yes" \
+  "$([ -s "$FEED" ] && echo yes) $([ -s "$T/feeds/example/bob.ics" ] && echo yes)"
+once 2027-01-04T08:50
+check_new "a restart at the same instant sends nothing" ""
+once 2027-01-04T09:10
+check_new "a block under way already reminded: nothing" ""
+once 2027-01-04T08:49:59+01:00
+check_new "an offset --now before the reminders: nothing" ""
+
+# --- the daily check with everyone on plan: no alert.
+$C log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
+$C log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
+once 2027-01-04T17:30
+check_new "daily check on plan: no notification" ""
+check_eq "daily check logged" "1" "$(grep -c 'daily check of 2027-01-04 for example: everyone on track' "$T/once.err")"
+
+# --- a clock jump from Monday evening to Friday 08:55: one summary of the
+# six reminders missed, then Friday's reminders; not a flood.
+$C log example --rep alice --contacts 42 --date 2027-01-07 >/dev/null
+$C log example --rep bob --contacts 32 --date 2027-01-07 >/dev/null
+once 2027-01-08T08:55
+check_new "clock jump: one summary, then the day's reminders" \
+"1|Missed 6 call-block reminders|Call blocks from 2027-01-05 to 2027-01-07 ended while prospectd was not running or the computer was asleep.
+1|Call block at 09:00 — 16 contacts ($N)|alice, 09:00–09:32. Target today: 16 contacts.
+1|Call block at 09:00 — 8 contacts ($N)|bob, 09:00–09:16. Target today: 8 contacts."
+once 2027-01-08T08:55
+check_new "the summary is sent once" ""
+once 2027-01-08T12:00
+check_new "later that morning: nothing more" ""
+
+# --- alice falls behind: the alert at the daily check, with the catch-up
+# just scheduled, and her feed re-exported with SEQUENCE bumps.
+check_eq "no catch-up in the feed yet" 0 "$(grep -c '^SEQUENCE:1' "$FEED")"
+once 2027-01-08T17:30
+check_new "behind: exact alert" \
+"1|alice is behind target ($N)|Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%).\\nCatch-up scheduled: +1 contact/day over 57 working days."
+check_eq "behind: alice's re-spread days get SEQUENCE 1" 57 "$(grep -c '^SEQUENCE:1' "$FEED")"
+check_eq "behind: bob's feed untouched" 0 "$(grep -c '^SEQUENCE:1' "$T/feeds/example/bob.ics")"
+check_eq "behind: the catch-up is the schedule in force" \
+  "2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:34 (17)" \
+  "$($C schedule example --rep alice --from 2027-01-11 --to 2027-01-11 | tail -n 1)"
+once 2027-01-08T17:30
+check_new "behind: alerted once" ""
+
+# --- a running daemon picks up another process's log within a second and
+# re-exports the feed (the day's catch-up re-run with the new figures).
+$D --now 2027-01-08T18:00 >"$T/daemon.log" 2>&1 &
+daemon_pid=$!
+wait_for () { # wait_for FILE PATTERN: up to 5 s
+  i=0
+  while ! grep -q "$2" "$1" 2>/dev/null; do
+    i=$((i + 1)); [ $i -ge 50 ] && return 1; sleep 0.1
+  done
+}
+wait_for "$T/daemon.log" "next wake-up at"
+check_eq "running daemon: plans its next wake-up" 0 $?
+check_eq "running daemon: next wake-up is Monday's reminder" 1 \
+  "$(grep -c 'next wake-up at 2027-01-11T07:50:00Z for reminder:alice:2027-01-11:1 (example)' "$T/daemon.log")"
+before=$(cksum <"$FEED")
+$C log example --rep alice --contacts 10 --date 2027-01-08 >/dev/null
+i=0
+while [ "$(cksum <"$FEED")" = "$before" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+check_eq "running daemon: feed rewritten after another process's log" "changed" \
+  "$([ "$(cksum <"$FEED")" != "$before" ] && echo changed)"
+check_eq "running daemon: woke for the database change" 1 \
+  "$(grep -c 'woke for a change in the database by another process' "$T/daemon.log")"
+check_eq "running daemon: within a second" "yes" "$([ $i -le 10 ] && echo yes)"
+
+# SIGHUP with a broken campaign file: the old campaign keeps running.
+cp "$T/campaigns/example.conf" "$T/example.good"
+echo "[broken" >>"$T/campaigns/example.conf"
+kill -HUP $daemon_pid
+wait_for "$T/daemon.log" "woke for SIGHUP"
+check_eq "SIGHUP: reloads" 0 $?
+check_eq "SIGHUP: broken campaign logged, previous version kept" "yes" \
+  "$(grep -q "campaign not reloaded, keeping the previous version: $T/campaigns/example.conf:" "$T/daemon.log" && echo yes)"
+check_eq "SIGHUP: still running" "yes" "$(kill -0 $daemon_pid 2>/dev/null && echo yes)"
+cp "$T/example.good" "$T/campaigns/example.conf"
+
+# SIGTERM: exit 0, database intact.
+kill -TERM $daemon_pid
+i=0
+while kill -0 $daemon_pid 2>/dev/null && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+kill -KILL $daemon_pid 2>/dev/null
+wait $daemon_pid
+check_eq "SIGTERM: exit 0" 0 $?
+daemon_pid=""
+check_eq "SIGTERM: database intact" ok "$(sqlite3 "$T/prospectd.db" 'PRAGMA integrity_check')"
+check_new "the running daemon sent nothing (nothing was due)" ""
+
+# --- a checkpoint missed three weeks later: critical alerts, and one
+# summary for the 30 reminders missed meanwhile.
+once 2027-01-29T17:30
+check_new "checkpoint missed: critical alerts, then one summary" \
+"2|Checkpoint 2027-01-29 missed: alice ($N)|68 of 312 contacts done by 2027-01-29 (21.8%).
+2|alice is behind target ($N)|Planned 312 contacts by 2027-01-29, done 68: 244 short (78.2%).\\nCatch-up scheduled: +6 contacts/day over 42 working days.
+2|Checkpoint 2027-01-29 missed: bob ($N)|40 of 156 contacts done by 2027-01-29 (25.6%).
+2|bob is behind target ($N)|Planned 156 contacts by 2027-01-29, done 40: 116 short (74.4%).\\nCatch-up scheduled: +4 contacts/day over 37 working days.
+1|Missed 30 call-block reminders|Call blocks from 2027-01-11 to 2027-01-29 ended while prospectd was not running or the computer was asleep."
+
+# --- the day before the end nothing can be caught up any more.
+once 2027-03-30T17:30
+check_new "catch-up impossible: critical alerts with the hours a day it would take" \
+"2|Checkpoint 2027-02-26 missed: alice ($N)|68 of 747 contacts done by 2027-02-26 (9.1%).
+2|Catch-up impossible: alice ($N)|Planned 1 223 contacts by 2027-03-30, done 68: 1 155 short (94.4%).\\n2027-03-31: rep alice needs 2354 min of calls but the day holds 120 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). Lengthen the call windows, add reps, or raise max_daily_calls. Catching up needs 39.3 h of calls a day from 2027-03-31 to 2027-03-31.
+2|Checkpoint 2027-02-26 missed: bob ($N)|40 of 374 contacts done by 2027-02-26 (10.7%).
+2|Catch-up impossible: bob ($N)|Planned 612 contacts by 2027-03-30, done 40: 572 short (93.5%).\\n2027-03-31: rep alice needs 2354 min of calls but the day holds 120 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). Lengthen the call windows, add reps, or raise max_daily_calls. Catching up needs 39.3 h of calls a day from 2027-03-31 to 2027-03-31.
+1|Missed 77 call-block reminders|Call blocks from 2027-02-01 to 2027-03-30 ended while prospectd was not running or the computer was asleep."
+
+# --- no session bus at all: exit 0, feeds still written, said once.
+cat >"$T/nobus.conf" <<CONF
+[daemon]
+campaigns = $T/campaigns
+database = $T/nobus.db
+feeds = $T/nobus-feeds
+CONF
+env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY XDG_RUNTIME_DIR="$T/empty-runtime" \
+  $DAEMON --config "$T/nobus.conf" --once --now 2027-01-05T08:50 >"$T/nobus.out" 2>"$T/nobus.err"
+check_eq "no bus: --once exits 0" 0 $?
+check_eq "no bus: feeds written" "yes" "$([ -s "$T/nobus-feeds/example/alice.ics" ] && echo yes)"
+check_eq "no bus: said once" 1 "$(grep -c 'cannot show notifications' "$T/nobus.err")"
+check_eq "no bus: notifications still recorded" 1 \
+  "$(grep -c "recorded, not shown (notifications unavailable) reminder:alice:2027-01-05:1: 'Call block at 09:00 — 17 contacts ($N)'" "$T/nobus.err")"
+check_new "no bus: nothing reached the server" ""
+rm -rf "$T/nobus-feeds"
+env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY XDG_RUNTIME_DIR="$T/empty-runtime" \
+  $DAEMON --config "$T/nobus.conf" --db "$T/nobus2.db" --now 2027-01-05T08:50 >"$T/nobus.out" 2>"$T/nobus.err" &
+daemon_pid=$!
+wait_for "$T/nobus.err" "next wake-up at"
+check_eq "no bus: the daemon keeps running" "yes" "$(kill -0 $daemon_pid 2>/dev/null && echo yes)"
+check_eq "no bus: running daemon wrote the feeds" "yes" "$([ -s "$T/nobus-feeds/example/alice.ics" ] && echo yes)"
+kill -TERM $daemon_pid
+i=0
+while kill -0 $daemon_pid 2>/dev/null && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+kill -KILL $daemon_pid 2>/dev/null
+wait $daemon_pid
+check_eq "no bus: SIGTERM exits 0" 0 $?
+daemon_pid=""
+
+# --- usage and configuration errors exit 2 with one line.
+$DAEMON --config "$T/prospectd.conf" --once --now tomorrow >/dev/null 2>"$T/err"
+check_eq "bad --now exits 2" "2" "$?"
+check_eq "bad --now message" "prospectd: --now tomorrow: expected an ISO 8601 date and time, e.g. 2027-01-04T08:50 or 2027-01-04T08:50:00+01:00" \
+  "$(grep '^prospectd:' "$T/err")"
+$DAEMON --config "$T/missing.conf" --once >/dev/null 2>"$T/err"
+check_eq "missing --config exits 2" "2 prospectd: $T/missing.conf: No such file or directory" "$? $(cat "$T/err")"
+$DAEMON --bogus >/dev/null 2>"$T/err"
+check_eq "unknown option exits 2" "2 prospectd: Unknown option --bogus" "$? $(cat "$T/err")"
+check_eq "--help ends with the man page" "See prospectd(8)." "$($DAEMON --help | tail -n 1)"
+check_eq "--version" "prospectd 0.1.0" "$($DAEMON --version)"
+done_testing

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of the agenda on the example campaign (config/campaigns/example.conf,
+ * read from the top directory; Europe/Paris, reminder 10m, daily check
+ * 17:30): alice's first block is 2027-01-04 09:00-09:32 CET (16 contacts),
+ * bob's 09:00-09:16 (8). In January 09:00 CET is 08:00Z, so the reminder
+ * is due at 07:50Z and the daily check is at 16:30Z; after the switch to
+ * summer time (2027-03-28) 09:00 CEST is 07:00Z and 17:30 is 15:30Z.
+ * Easter Monday (2027-03-29) is a French holiday: no block, no check.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "prospectd/agenda.h"
+#include "prospectd/config.h"
+#include "prospectd/plan.h"
+#include "prospectd/schedule.h"
+
+typedef struct {
+  PdCampaign *campaign;
+  PdPlan plan;
+  PdSchedule *schedule;
+  GHashTable *recorded; /* keys, owned */
+} Fixture;
+
+static const char *const everyone[] = { "*", NULL };
+
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr (GError) error = NULL;
+
+  f->campaign = pd_config_load_campaign ("config/campaigns/example.conf", &error);
+  assert_non_null (f->campaign);
+  assert_true (pd_plan_compute (&f->campaign->plan, &f->plan, &error));
+  f->schedule = pd_schedule_build (f->campaign, &f->plan, &error);
+  assert_non_null (f->schedule);
+  f->recorded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+
+  pd_campaign_free (f->campaign);
+  pd_schedule_free (f->schedule);
+  g_hash_table_destroy (f->recorded);
+  g_free (f);
+  return 0;
+}
+
+/* Unix seconds of a UTC instant written as "2027-01-04T07:50:00Z". */
+static gint64
+utc (const char *text)
+{
+  g_autoptr (GDateTime) instant = g_date_time_new_from_iso8601 (text, NULL);
+  assert_non_null (instant);
+  return g_date_time_to_unix (instant);
+}
+
+static gboolean
+in_set (const char *key, gpointer user_data)
+{
+  return g_hash_table_contains (user_data, key);
+}
+
+static void
+record (Fixture *f, const char *key)
+{
+  g_hash_table_add (f->recorded, g_strdup (key));
+}
+
+static const PdReminder *
+find (const GArray *reminders, const char *key)
+{
+  for (guint i = 0; i < reminders->len; i++)
+    if (g_str_equal (g_array_index (reminders, PdReminder, i).key, key))
+      return &g_array_index (reminders, PdReminder, i);
+  return NULL;
+}
+
+static char *
+date_text (const GDate *date)
+{
+  char buffer[16];
+  g_date_strftime (buffer, sizeof buffer, "%Y-%m-%d", date);
+  return g_strdup (buffer);
+}
+
+/* ------------------------------------------------------------- tests */
+
+static void
+test_reminder_instants (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GArray) reminders = pd_agenda_reminders (f->campaign, f->schedule, everyone);
+  const PdReminder *first = &g_array_index (reminders, PdReminder, 0);
+  const PdReminder *second = &g_array_index (reminders, PdReminder, 1);
+
+  /* 62 blocks for alice (one a day), bob's on his days. */
+  assert_int_equal (reminders->len, f->schedule->blocks->len);
+  assert_string_equal (first->key, "reminder:alice:2027-01-04:1");
+  assert_int_equal (first->remind_at, utc ("2027-01-04T07:50:00Z"));
+  assert_int_equal (first->start, utc ("2027-01-04T08:00:00Z"));
+  assert_int_equal (first->end, utc ("2027-01-04T08:32:00Z"));
+  assert_int_equal (first->block.contacts, 16);
+  /* Same instant: schedule (rep) order. */
+  assert_string_equal (second->key, "reminder:bob:2027-01-04:1");
+  assert_int_equal (second->remind_at, utc ("2027-01-04T07:50:00Z"));
+  assert_int_equal (second->end, utc ("2027-01-04T08:16:00Z"));
+  for (guint i = 1; i < reminders->len; i++)
+    assert_true (g_array_index (reminders, PdReminder, i - 1).remind_at
+                 <= g_array_index (reminders, PdReminder, i).remind_at);
+}
+
+static void
+test_reminders_keep_local_time_across_dst (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GArray) reminders = pd_agenda_reminders (f->campaign, f->schedule, everyone);
+  const PdReminder *before = find (reminders, "reminder:alice:2027-03-26:1");
+  const PdReminder *after = find (reminders, "reminder:alice:2027-03-30:1");
+
+  /* Friday before the change: 09:00 CET; Tuesday after: 09:00 CEST. */
+  assert_non_null (before);
+  assert_non_null (after);
+  assert_int_equal (before->remind_at, utc ("2027-03-26T07:50:00Z"));
+  assert_int_equal (after->remind_at, utc ("2027-03-30T06:50:00Z"));
+  assert_int_equal (after->start, utc ("2027-03-30T07:00:00Z"));
+  /* Easter Monday: no block, no reminder. */
+  assert_null (find (reminders, "reminder:alice:2027-03-29:1"));
+}
+
+static void
+test_reminder_states (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GArray) reminders = pd_agenda_reminders (f->campaign, f->schedule, everyone);
+  const PdReminder *r = &g_array_index (reminders, PdReminder, 0);
+
+  assert_int_equal (pd_agenda_reminder_state (r, r->remind_at - 1), PD_REMINDER_PENDING);
+  assert_int_equal (pd_agenda_reminder_state (r, r->remind_at), PD_REMINDER_DUE);
+  /* Late but the block is under way: still worth a reminder. */
+  assert_int_equal (pd_agenda_reminder_state (r, r->start + 60), PD_REMINDER_DUE);
+  assert_int_equal (pd_agenda_reminder_state (r, r->end - 1), PD_REMINDER_DUE);
+  assert_int_equal (pd_agenda_reminder_state (r, r->end), PD_REMINDER_MISSED);
+}
+
+static void
+test_notify_filter (void **state)
+{
+  Fixture *f = *state;
+  static const char *const only_bob[] = { "bob", NULL };
+  static const char *const nobody[] = { NULL };
+  g_autoptr (GArray) bob = pd_agenda_reminders (f->campaign, f->schedule, only_bob);
+  g_autoptr (GArray) none = pd_agenda_reminders (f->campaign, f->schedule, nobody);
+  g_autoptr (GArray) null = pd_agenda_reminders (f->campaign, f->schedule, NULL);
+
+  assert_true (bob->len > 0);
+  for (guint i = 0; i < bob->len; i++)
+    assert_int_equal (g_array_index (bob, PdReminder, i).block.rep_index, 1);
+  assert_int_equal (none->len, 0);
+  assert_int_equal (null->len, 0);
+  assert_true (pd_agenda_notifies (everyone, "carol"));
+  assert_false (pd_agenda_notifies (only_bob, "alice"));
+}
+
+static void
+test_first_morning (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
+                                                    utc ("2027-01-04T07:50:00Z"), in_set, f->recorded);
+  g_autofree char *next_check = NULL;
+
+  assert_int_equal (agenda->due->len, 2);
+  assert_string_equal (g_array_index (agenda->due, PdReminder, 0).key, "reminder:alice:2027-01-04:1");
+  assert_string_equal (g_array_index (agenda->due, PdReminder, 1).key, "reminder:bob:2027-01-04:1");
+  assert_int_equal (agenda->missed->len, 0);
+  assert_false (agenda->has_check);
+  /* Next: the daily check at 17:30 CET, before the next morning's reminders. */
+  assert_int_equal (agenda->next_wakeup, utc ("2027-01-04T16:30:00Z"));
+  assert_int_equal (agenda->next_check_at, utc ("2027-01-04T16:30:00Z"));
+  next_check = date_text (&agenda->next_check_date);
+  assert_string_equal (next_check, "2027-01-04");
+  assert_string_equal (agenda->next_reminder, "reminder:alice:2027-01-05:1");
+}
+
+static void
+test_recorded_reminders_are_not_due (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdAgenda) agenda = NULL;
+
+  record (f, "reminder:alice:2027-01-04:1");
+  agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone, utc ("2027-01-04T07:55:00Z"),
+                               in_set, f->recorded);
+  assert_int_equal (agenda->due->len, 1);
+  assert_string_equal (g_array_index (agenda->due, PdReminder, 0).key, "reminder:bob:2027-01-04:1");
+}
+
+static void
+test_before_wakeup_is_the_reminder (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
+                                                    utc ("2027-01-01T12:00:00Z"), NULL, NULL);
+
+  assert_int_equal (agenda->due->len, 0);
+  assert_int_equal (agenda->missed->len, 0);
+  assert_false (agenda->has_check);
+  assert_int_equal (agenda->next_wakeup, utc ("2027-01-04T07:50:00Z"));
+  assert_string_equal (agenda->next_reminder, "reminder:alice:2027-01-04:1");
+}
+
+/* The summary rule: after a sleep from Monday morning to Friday 08:55,
+ * the blocks that ended unreminded are "missed" (one summary), the
+ * blocks of the morning still due, and only Thursday's check runs. */
+static void
+test_long_sleep (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdAgenda) agenda = NULL;
+  g_autoptr (PdAgenda) again = NULL;
+  g_autofree char *check = NULL;
+  gint64 now = utc ("2027-01-08T07:55:00Z");
+
+  record (f, "reminder:alice:2027-01-04:1");
+  record (f, "reminder:bob:2027-01-04:1");
+  agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, in_set, f->recorded);
+  assert_int_equal (agenda->missed->len, 6);
+  assert_string_equal (g_array_index (agenda->missed, PdReminder, 0).key, "reminder:alice:2027-01-05:1");
+  assert_string_equal (g_array_index (agenda->missed, PdReminder, 5).key, "reminder:bob:2027-01-07:1");
+  assert_int_equal (agenda->due->len, 2);
+  assert_string_equal (g_array_index (agenda->due, PdReminder, 0).key, "reminder:alice:2027-01-08:1");
+  assert_true (agenda->has_check);
+  check = date_text (&agenda->check_date);
+  assert_string_equal (check, "2027-01-07");
+  assert_int_equal (agenda->check_at, utc ("2027-01-07T16:30:00Z"));
+  assert_int_equal (agenda->next_wakeup, utc ("2027-01-08T16:30:00Z"));
+
+  /* Once recorded (the daemon records them with the summary), nothing is
+   * missed any more: the summary is sent once. */
+  for (guint i = 0; i < agenda->missed->len; i++)
+    record (f, g_array_index (agenda->missed, PdReminder, i).key);
+  for (guint i = 0; i < agenda->due->len; i++)
+    record (f, g_array_index (agenda->due, PdReminder, i).key);
+  again = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, in_set, f->recorded);
+  assert_int_equal (again->missed->len, 0);
+  assert_int_equal (again->due->len, 0);
+}
+
+static void
+test_check_days (void **state)
+{
+  Fixture *f = *state;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 8, 1, 2027);
+  assert_true (pd_agenda_is_check_day (f->campaign, &date));
+  g_date_set_dmy (&date, 9, 1, 2027);   /* Saturday */
+  assert_false (pd_agenda_is_check_day (f->campaign, &date));
+  g_date_set_dmy (&date, 29, 3, 2027);  /* Easter Monday */
+  assert_false (pd_agenda_is_check_day (f->campaign, &date));
+  g_date_set_dmy (&date, 3, 1, 2027);   /* before the start */
+  assert_false (pd_agenda_is_check_day (f->campaign, &date));
+  g_date_set_dmy (&date, 1, 4, 2027);   /* after the end */
+  assert_false (pd_agenda_is_check_day (f->campaign, &date));
+  g_date_set_dmy (&date, 30, 3, 2027);
+  assert_int_equal (pd_agenda_check_instant (f->campaign, &date), utc ("2027-03-30T15:30:00Z"));
+}
+
+static void
+test_weekend_wakes_on_monday (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
+                                                    utc ("2027-01-08T17:00:00Z"), NULL, NULL);
+  g_autofree char *check = date_text (&agenda->check_date);
+
+  assert_string_equal (check, "2027-01-08");
+  assert_int_equal (agenda->next_wakeup, utc ("2027-01-11T07:50:00Z"));
+}
+
+/* A checkpoint on a day nobody works is still a check day. */
+static void
+test_checkpoint_on_a_saturday (void **state)
+{
+  Fixture *f = *state;
+  PdCheckpoint *cp = &g_array_index (f->campaign->checkpoints, PdCheckpoint, 0);
+  GDate saturday;
+
+  g_date_clear (&saturday, 1);
+  g_date_set_dmy (&saturday, 30, 1, 2027);
+  cp->date = saturday;
+  assert_true (pd_agenda_is_check_day (f->campaign, &saturday));
+}
+
+static void
+test_after_the_end (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
+                                                    utc ("2027-04-02T00:00:00Z"), NULL, NULL);
+  g_autofree char *check = date_text (&agenda->check_date);
+
+  assert_int_equal (agenda->next_wakeup, 0);
+  assert_null (agenda->next_reminder);
+  assert_true (agenda->has_check);
+  assert_string_equal (check, "2027-03-31");
+  assert_int_equal (agenda->due->len, 0);
+  assert_int_equal (agenda->missed->len, f->schedule->blocks->len);
+  pd_agenda_free (NULL);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_reminder_instants, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reminders_keep_local_time_across_dst, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reminder_states, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_notify_filter, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_first_morning, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_recorded_reminders_are_not_due, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_before_wakeup_is_the_reminder, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_long_sleep, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_check_days, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_weekend_wakes_on_monday, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_checkpoint_on_a_saturday, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_after_the_end, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
