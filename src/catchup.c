@@ -117,13 +117,19 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
 
       g_array_index (catchup->shortfalls, gint64, r) = shortfall;
       g_array_index (catchup->days_left, guint, r) = left->len;
-      catchup->changed = catchup->changed || shortfall > 0;
     }
 
   catchup->schedule = pd_schedule_respread (campaign, baseline, current, &from,
                                             (const gint64 *) catchup->shortfalls->data, error);
   if (catchup->schedule == NULL)
     return NULL;
+
+  /* Stored only when it differs from the schedule in force: a rep who has
+   * made up an earlier shortfall goes back to the baseline's load. */
+  catchup->changed = catchup->schedule->days->len != current->days->len;
+  for (guint i = 0; !catchup->changed && i < current->days->len; i++)
+    catchup->changed = g_array_index (catchup->schedule->days, PdDay, i).contacts !=
+                       g_array_index (current->days, PdDay, i).contacts;
   if (!catchup->changed)
     return g_steal_pointer (&catchup);
 

@@ -42,14 +42,15 @@ typedef struct {
   GArray *shortfalls;   /* gint64 per rep: max(0, baseline planned - actual) */
   GArray *days_left;    /* guint per rep: available days after as_of */
   PdSchedule *schedule; /* the new schedule in force, owned */
-  gboolean changed;     /* FALSE when nobody was short: nothing stored */
+  gboolean changed;     /* FALSE when the result is the schedule already in force: nothing stored */
 } PdCatchup;
 
 void pd_catchup_free (PdCatchup *catchup);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCatchup, pd_catchup_free)
 
-/* Runs a catch-up as of `as_of` (< campaign end) and, when some rep is
- * short, stores the new revision (and the baseline, the first time) with
+/* Runs a catch-up as of `as_of` (< campaign end) and, when the result
+ * differs from the schedule in force (someone is short, or has made up an
+ * earlier shortfall), stores the new revision (and the baseline, the first time) with
  * creation time `now`. Errors: the store's, or PD_SCHEDULE_ERROR_INFEASIBLE
  * whose message says how many hours a day catching up would take (nothing
  * is stored then). */

@@ -57,7 +57,7 @@ run (PdCtl *ctl, int argc, char **argv)
       gint64 shortfall = g_array_index (catchup->shortfalls, gint64, r);
 
       if (shortfall == 0)
-        printf (_("%s: on plan as of %s, schedule unchanged\n"), rep->name, as_of_text);
+        printf (_("%s: on plan as of %s, nothing to catch up\n"), rep->name, as_of_text);
       else
         printf (_("%s: %" G_GINT64_FORMAT " contacts behind as of %s, re-spread over %u working days\n"),
                 rep->name, shortfall, as_of_text, g_array_index (catchup->days_left, guint, r));

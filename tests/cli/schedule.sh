@@ -73,7 +73,7 @@ check_eq "prospects default to the qualified ones" "prospectctl: --prospects (7)
 $C log example --rep bob --contacts 40 --date 2027-01-08 >/dev/null
 out=$($C reschedule example --as-of 2027-01-08)
 check_eq "reschedule reports each rep" "alice: 20 contacts behind as of 2027-01-08, re-spread over 57 working days
-bob: on plan as of 2027-01-08, schedule unchanged
+bob: on plan as of 2027-01-08, nothing to catch up
 alice: $T/feeds/example/alice.ics written
 bob: $T/feeds/example/bob.ics unchanged" "$out"
 check_eq "past events keep SEQUENCE 0" 5 "$(grep -c '^SEQUENCE:0' "$T/feeds/example/alice.ics")"
@@ -95,6 +95,17 @@ events = [{"uid": b["uid"], "start": b["start"][:19], "end": b["end"][:19]} for 
 json.dump({"tzid": "Europe/Paris", "count": len(events), "alarm_minutes": 10, "events": events}, sys.stdout)' >"$T/expected-feed.json"
 /usr/bin/python3 tests/ics-check.py "$T/feeds/example/alice.ics" "$T/expected-feed.json" >"$T/ics-check.out" 2>&1
 check_eq "python3-icalendar reads the caught-up feed as scheduled" "0:" "$?:$(cat "$T/ics-check.out")"
+
+# alice makes up for it: 60 + 52 = 112 done by 2027-01-11 against 96
+# planned. A new catch-up takes her back to the baseline's load (16 on
+# 2027-01-12 instead of the caught-up 17); her feed changes again.
+$C log example --rep alice --contacts 52 --date 2027-01-11 >/dev/null
+out=$($C reschedule example --as-of 2027-01-11 | head -n 2)
+check_eq "a rep who made up the shortfall is on plan" "alice: on plan as of 2027-01-11, nothing to catch up
+bob: 8 contacts behind as of 2027-01-11, re-spread over 51 working days" "$out"
+check_eq "alice goes back to the baseline's load" \
+  "2027-01-12  alice              16         113  312 by 2027-01-29   09:00-09:32 (16)" \
+  "$($C schedule example --rep alice --from 2027-01-12 --to 2027-01-12 | tail -n 1)"
 
 # A catch-up that cannot fit: nothing logged by 2027-03-26 leaves alice
 # 1201 contacts short for two days (Easter Monday is off): 601 + 22 = 623
