@@ -24,6 +24,7 @@
 G_DEFINE_QUARK (pd-feed-error-quark, pd_feed_error)
 
 #define COMPARE_CHUNK (64 * 1024)
+#define WRITE_CHUNK (64 * 1024)
 
 char *
 pd_feed_default_dir (void)
@@ -173,56 +174,42 @@ sync_directory (const char *directory, GError **error)
   return FALSE;
 }
 
-gboolean
-pd_feed_write (const char *path,
-               const char *contents,
-               gsize length,
-               gboolean *ret_changed,
-               GError **error)
+/* Opens a hidden temporary file beside `path` (creating its directory),
+ * for commit_temp(). Returns the descriptor, or -1 with error set. */
+static int
+open_temp (const char *path, char **ret_directory, char **ret_temp_path, GError **error)
 {
-  g_autofree char *directory = NULL;
-  g_autofree char *base_name = NULL;
+  g_autofree char *directory = g_path_get_dirname (path);
+  g_autofree char *base_name = g_path_get_basename (path);
   g_autofree char *temp_path = NULL;
-  gboolean same = FALSE;
-  int saved_errno;
   int fd;
 
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!file_has_contents (path, contents != NULL ? contents : "", length, &same, error))
-    return FALSE;
-  if (same)
-    {
-      if (ret_changed != NULL)
-        *ret_changed = FALSE;
-      return TRUE;
-    }
-
-  directory = g_path_get_dirname (path);
-  base_name = g_path_get_basename (path);
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
       set_io_error (error, errno, _("Cannot create directory '%s': %s"), directory);
-      return FALSE;
+      return -1;
     }
-
   /* Hidden, and without the .ics suffix: nothing serves it by mistake. */
   temp_path = g_strdup_printf ("%s/.%s.XXXXXX", directory, base_name);
   fd = g_mkstemp_full (temp_path, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       set_io_error (error, errno, _("Cannot create a temporary file for feed '%s': %s"), path);
-      return FALSE;
+      return -1;
     }
+  *ret_directory = g_steal_pointer (&directory);
+  *ret_temp_path = g_steal_pointer (&temp_path);
+  return fd;
+}
 
-  if (!write_all (fd, contents, length))
-    {
-      saved_errno = errno;
-      set_io_error (error, saved_errno, _("Cannot write feed '%s': %s"), path);
-      goto fail_open;
-    }
+/* Makes the temporary file `fd` (fully written) the file at `path`:
+ * mode, fsync, close, rename, fsync of the directory. Closes fd and, on
+ * failure before the rename, removes the temporary file. */
+static gboolean
+commit_temp (int fd, const char *temp_path, const char *path, const char *directory, GError **error)
+{
+  int saved_errno;
+
   /* Before fsync(), so the mode is as durable as the bytes. */
   if (fchmod (fd, 0644) != 0)
     {
@@ -249,15 +236,183 @@ pd_feed_write (const char *path,
       goto fail_closed;
     }
 
-  if (!sync_directory (directory, error))
-    return FALSE;
-  if (ret_changed != NULL)
-    *ret_changed = TRUE;
-  return TRUE;
+  return sync_directory (directory, error);
 
 fail_open:
   close (fd);
 fail_closed:
   g_unlink (temp_path);
   return FALSE;
+}
+
+gboolean
+pd_feed_write (const char *path,
+               const char *contents,
+               gsize length,
+               gboolean *ret_changed,
+               GError **error)
+{
+  g_autofree char *directory = NULL;
+  g_autofree char *temp_path = NULL;
+  gboolean same = FALSE;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!file_has_contents (path, contents != NULL ? contents : "", length, &same, error))
+    return FALSE;
+  if (same)
+    {
+      if (ret_changed != NULL)
+        *ret_changed = FALSE;
+      return TRUE;
+    }
+
+  fd = open_temp (path, &directory, &temp_path, error);
+  if (fd < 0)
+    return FALSE;
+  if (!write_all (fd, contents, length))
+    {
+      set_io_error (error, errno, _("Cannot write feed '%s': %s"), path);
+      close (fd);
+      g_unlink (temp_path);
+      return FALSE;
+    }
+  if (!commit_temp (fd, temp_path, path, directory, error))
+    return FALSE;
+  if (ret_changed != NULL)
+    *ret_changed = TRUE;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ streaming */
+
+struct _PdFeedWriter {
+  char *path;
+  const char *current;  /* the file's bytes now (not owned), NULL when missing */
+  gsize current_length;
+  gsize offset;         /* bytes received so far */
+  int fd;               /* -1 while everything received matches `current` */
+  GString *buffer;      /* bytes for fd not written yet: one write() per WRITE_CHUNK */
+  char *directory;
+  char *temp_path;
+  gboolean failed;
+};
+
+PdFeedWriter *
+pd_feed_writer_new (const char *path, const char *current, gsize current_length)
+{
+  PdFeedWriter *writer = g_new0 (PdFeedWriter, 1);
+
+  g_return_val_if_fail (path != NULL, NULL);
+  writer->path = g_strdup (path);
+  writer->current = current;
+  writer->current_length = current != NULL ? current_length : 0;
+  writer->fd = -1;
+  writer->buffer = g_string_sized_new (WRITE_CHUNK);
+  return writer;
+}
+
+static gboolean
+writer_flush (PdFeedWriter *writer, GError **error)
+{
+  if (writer->buffer->len > 0 && !write_all (writer->fd, writer->buffer->str, writer->buffer->len))
+    {
+      set_io_error (error, errno, _("Cannot write feed '%s': %s"), writer->path);
+      return FALSE;
+    }
+  g_string_truncate (writer->buffer, 0);
+  return TRUE;
+}
+
+/* The first byte that differs: from here on the new text goes to a
+ * temporary file, starting with the prefix it shares with the old one. */
+static gboolean
+writer_diverge (PdFeedWriter *writer, GError **error)
+{
+  writer->fd = open_temp (writer->path, &writer->directory, &writer->temp_path, error);
+  if (writer->fd < 0)
+    return FALSE;
+  if (writer->offset > 0 && !write_all (writer->fd, writer->current, writer->offset))
+    {
+      set_io_error (error, errno, _("Cannot write feed '%s': %s"), writer->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pd_feed_writer_write (PdFeedWriter *writer, const char *data, gsize length, GError **error)
+{
+  g_return_val_if_fail (writer != NULL && !writer->failed, FALSE);
+
+  if (writer->fd < 0)
+    {
+      gsize left = writer->current_length - writer->offset;
+
+      if (writer->current != NULL && length <= left
+          && memcmp (writer->current + writer->offset, data, length) == 0)
+        {
+          writer->offset += length;
+          return TRUE;
+        }
+      if (!writer_diverge (writer, error))
+        {
+          writer->failed = TRUE;
+          return FALSE;
+        }
+    }
+  g_string_append_len (writer->buffer, data, (gssize) length);
+  writer->offset += length;
+  if (writer->buffer->len >= WRITE_CHUNK && !writer_flush (writer, error))
+    {
+      writer->failed = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pd_feed_writer_finish (PdFeedWriter *writer, gboolean *ret_changed, GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (writer != NULL && !writer->failed, FALSE);
+
+  if (writer->fd < 0 && writer->current != NULL && writer->offset == writer->current_length)
+    {
+      if (ret_changed != NULL)
+        *ret_changed = FALSE;
+      return TRUE;
+    }
+  if ((writer->fd < 0 && !writer_diverge (writer, error)) || !writer_flush (writer, error))
+    {
+      writer->failed = TRUE;
+      return FALSE;
+    }
+  ok = commit_temp (writer->fd, writer->temp_path, writer->path, writer->directory, error);
+  writer->fd = -1;
+  g_clear_pointer (&writer->temp_path, g_free);
+  writer->failed = !ok;
+  if (ok && ret_changed != NULL)
+    *ret_changed = TRUE;
+  return ok;
+}
+
+void
+pd_feed_writer_free (PdFeedWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  if (writer->fd >= 0)
+    close (writer->fd);
+  if (writer->temp_path != NULL)
+    g_unlink (writer->temp_path);
+  g_free (writer->temp_path);
+  g_string_free (writer->buffer, TRUE);
+  g_free (writer->directory);
+  g_free (writer->path);
+  g_free (writer);
 }

@@ -49,17 +49,6 @@ ical_error_text (void)
   return icalerror_strerror (icalerrno);
 }
 
-/* Appends a serialized component and frees libical's buffer. */
-static void
-append_component (GString *out, icalcomponent *component)
-{
-  char *text = icalcomponent_as_ical_string_r (component);
-
-  if (text != NULL)
-    g_string_append (out, text);
-  icalmemory_free_buffer (text);
-}
-
 /* ------------------------------------------------------------ building */
 
 /* An X- property with a TEXT value escaped by libical.
@@ -374,22 +363,21 @@ line_is (const char *line, gsize length, const char *word)
   return length == word_length && g_ascii_strncasecmp (line, word, length) == 0;
 }
 
+/* Calls `func` on the text of each VEVENT of `text` (from its BEGIN:VEVENT
+ * line to the end of its END:VEVENT line, line end included), with the
+ * line number of its BEGIN. Writes to ret_unterminated the line of an
+ * event left open at the end of the text (0 when none). */
+typedef gboolean (*SliceFunc) (const char *slice, gsize length, guint line,
+                               gpointer user_data, GError **error);
+
 static gboolean
-foreach_event (const char *text, gboolean strict, EventFunc func, gpointer user_data, GError **error)
+foreach_slice (const char *text, SliceFunc func, gpointer user_data,
+               guint *ret_unterminated, GError **error)
 {
   const char *line = text;
   const char *event_start = NULL;
   guint line_number = 0;
   guint event_line = 0;
-
-  if (!g_str_has_prefix (text, "BEGIN:VCALENDAR"))
-    {
-      if (!strict)
-        return TRUE;
-      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_PARSE,
-                   _("Not an iCalendar feed: it does not start with BEGIN:VCALENDAR"));
-      return FALSE;
-    }
 
   while (*line != '\0')
     {
@@ -408,40 +396,91 @@ foreach_event (const char *text, gboolean strict, EventFunc func, gpointer user_
         }
       else if (event_start != NULL && line_is (line, length, "END:VEVENT"))
         {
-          g_autofree char *slice = g_strndup (event_start, (gsize) (next - event_start));
-          g_autoptr (icalcomponent) event = NULL;
-          int errors;
+          const char *slice = event_start;
 
-          icalerrno = ICAL_NO_ERROR;
-          event = icalparser_parse_string (slice);
-          errors = event != NULL ? icalcomponent_count_errors (event) : 0;
           event_start = NULL;
-
-          if (event == NULL || icalcomponent_isa (event) != ICAL_VEVENT_COMPONENT || errors > 0)
-            {
-              if (!strict)
-                goto next_line;
-              g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_PARSE,
-                           _("Unreadable event at line %u (libical: %s)"),
-                           event_line,
-                           errors > 0 ? _("a property does not parse") : ical_error_text ());
-              return FALSE;
-            }
-          if (!func (event, user_data, error))
-            {
-              if (error != NULL && *error != NULL)
-                g_prefix_error (error, _("Event at line %u: "), event_line);
-              return FALSE;
-            }
+          if (!func (slice, (gsize) (next - slice), event_line, user_data, error))
+            return FALSE;
         }
-    next_line:
       line = next;
     }
+  *ret_unterminated = event_start != NULL ? event_line : 0;
+  return TRUE;
+}
 
-  if (event_start != NULL && strict)
+typedef struct {
+  gboolean strict;
+  EventFunc func;
+  gpointer user_data;
+} ParseSlices;
+
+/* A VEVENT's text through icalparser, or NULL when libical cannot read it
+ * (unparseable, not a VEVENT, or a property in error). */
+static icalcomponent *
+parse_event_slice (const char *slice, gsize length)
+{
+  g_autofree char *copy = g_strndup (slice, length);
+  icalcomponent *event;
+
+  icalerrno = ICAL_NO_ERROR;
+  event = icalparser_parse_string (copy);
+  if (event != NULL
+      && (icalcomponent_isa (event) != ICAL_VEVENT_COMPONENT || icalcomponent_count_errors (event) > 0))
+    g_clear_pointer (&event, icalcomponent_free);
+  return event;
+}
+
+static gboolean
+parse_slice (const char *slice, gsize length, guint line, gpointer user_data, GError **error)
+{
+  ParseSlices *parse = user_data;
+  g_autofree char *copy = g_strndup (slice, length);
+  g_autoptr (icalcomponent) event = NULL;
+  int errors;
+
+  icalerrno = ICAL_NO_ERROR;
+  event = icalparser_parse_string (copy);
+  errors = event != NULL ? icalcomponent_count_errors (event) : 0;
+
+  if (event == NULL || icalcomponent_isa (event) != ICAL_VEVENT_COMPONENT || errors > 0)
+    {
+      if (!parse->strict)
+        return TRUE;
+      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_PARSE,
+                   _("Unreadable event at line %u (libical: %s)"),
+                   line,
+                   errors > 0 ? _("a property does not parse") : ical_error_text ());
+      return FALSE;
+    }
+  if (!parse->func (event, parse->user_data, error))
+    {
+      if (error != NULL && *error != NULL)
+        g_prefix_error (error, _("Event at line %u: "), line);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+foreach_event (const char *text, gboolean strict, EventFunc func, gpointer user_data, GError **error)
+{
+  ParseSlices parse = { strict, func, user_data };
+  guint unterminated = 0;
+
+  if (!g_str_has_prefix (text, "BEGIN:VCALENDAR"))
+    {
+      if (!strict)
+        return TRUE;
+      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_PARSE,
+                   _("Not an iCalendar feed: it does not start with BEGIN:VCALENDAR"));
+      return FALSE;
+    }
+  if (!foreach_slice (text, parse_slice, &parse, &unterminated, error))
+    return FALSE;
+  if (unterminated != 0 && strict)
     {
       g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_PARSE,
-                   _("Unterminated event at line %u"), event_line);
+                   _("Unterminated event at line %u"), unterminated);
       return FALSE;
     }
   return TRUE;
@@ -614,27 +653,300 @@ alarm_new (const char *description, guint reminder_minutes)
   return alarm;
 }
 
-char *
-pd_ics_render (const PdCampaign *campaign,
-               const PdSchedule *schedule,
-               guint rep_index,
-               const char *previous_feed,
-               gint64 revision_time,
-               GError **error)
+/* ----------------------------------------------- the previous feed, lazily
+ *
+ * Regenerating a feed must decide, per event, whether it changed since the
+ * previous feed. Parsing every previous event with icalparser costs more
+ * than writing the feed, so the previous feed is first only cut into
+ * events and indexed by UID, and each event is compared as text: when the
+ * previous event is byte for byte what would be written now, apart from
+ * its DTSTAMP and SEQUENCE lines (in libical's canonical form), it is
+ * unchanged and is copied as it is. Only an event that differs goes
+ * through icalparser and the fingerprint comparison above, so the outcome
+ * is the same as parsing everything; a feed whose UIDs cannot be read as
+ * plain text (folded parameters, escapes, duplicates) is parsed whole, as
+ * before. */
+
+typedef struct {
+  const char *text;   /* into the previous feed */
+  gsize length;
+} PreviousSlice;
+
+typedef struct {
+  GHashTable *slices; /* UID (owned) -> PreviousSlice* (owned) */
+  gboolean irregular; /* some UID is not plain: parse the whole feed */
+} SliceIndex;
+
+/* The next content line of `text` (up to `end`), unfolded only when it
+ * needs to be (a continuation line starts with a space or a tab). Returns
+ * where the line after it starts; *ret_line / *ret_length give the raw
+ * first physical line, *ret_folded says whether continuations followed. */
+static const char *
+next_line (const char *text, const char *end, const char **ret_line, gsize *ret_length,
+           gboolean *ret_folded)
+{
+  const char *newline = memchr (text, '\n', (gsize) (end - text));
+  const char *next = newline != NULL ? newline + 1 : end;
+  gsize length = (gsize) ((newline != NULL ? newline : end) - text);
+
+  if (length > 0 && text[length - 1] == '\r')
+    length--;
+  *ret_line = text;
+  *ret_length = length;
+  *ret_folded = next < end && (*next == ' ' || *next == '\t');
+  return next;
+}
+
+static gboolean
+index_slice (const char *slice, gsize length, guint line, gpointer user_data, GError **error)
+{
+  SliceIndex *index = user_data;
+  const char *end = slice + length;
+  const char *cursor = slice;
+  int depth = 0;
+  char *uid = NULL;
+
+  (void) line;
+  (void) error;
+  while (cursor < end && uid == NULL)
+    {
+      const char *text;
+      gsize text_length;
+      gboolean folded;
+
+      cursor = next_line (cursor, end, &text, &text_length, &folded);
+      if (text_length >= 6 && g_ascii_strncasecmp (text, "BEGIN:", 6) == 0)
+        depth++;
+      else if (text_length >= 4 && g_ascii_strncasecmp (text, "END:", 4) == 0)
+        depth--;
+      else if (depth == 1 && text_length >= 4 && g_ascii_strncasecmp (text, "UID", 3) == 0
+               && (text[3] == ':' || text[3] == ';'))
+        {
+          if (text[3] == ';' || folded || memchr (text, '\\', text_length) != NULL
+              || text_length == 4)
+            {
+              index->irregular = TRUE;
+              return TRUE;
+            }
+          uid = g_strndup (text + 4, text_length - 4);
+        }
+    }
+  if (uid == NULL)
+    {
+      /* No UID: such an event is never matched; but a UID libical would
+       * find where this scan does not is not worth guessing about. */
+      index->irregular = TRUE;
+      return TRUE;
+    }
+  if (g_hash_table_contains (index->slices, uid))
+    {
+      index->irregular = TRUE;
+      g_free (uid);
+      return TRUE;
+    }
+  {
+    PreviousSlice *previous = g_new (PreviousSlice, 1);
+
+    previous->text = slice;
+    previous->length = length;
+    g_hash_table_insert (index->slices, uid, previous);
+  }
+  return TRUE;
+}
+
+/* The length of the line "<NAME>:...\r\n" at `text` (line end
+ * included), or 0 when `text` does not start with such a line. */
+static gsize
+canonical_line (const char *text, gsize available, const char *name)
+{
+  gsize name_length = strlen (name);
+  const char *end;
+
+  if (available < name_length + 3 || memcmp (text, name, name_length) != 0 || text[name_length] != ':')
+    return 0;
+  end = memchr (text, '\n', available);
+  if (end == NULL || end == text || end[-1] != '\r')
+    return 0;
+  return (gsize) (end + 1 - text);
+}
+
+/* "DTSTAMP:YYYYMMDDTHHMMSSZ\r\n" as libical writes it, as unix seconds. */
+static gboolean
+canonical_dtstamp (const char *line, gsize length, gint64 *ret_seconds)
+{
+  const char *v = line + strlen ("DTSTAMP:");
+  int year, month, day, hour, minute, second;
+  g_autoptr (GDateTime) time = NULL;
+
+  if (length != strlen ("DTSTAMP:YYYYMMDDTHHMMSSZ\r\n") || v[8] != 'T' || v[15] != 'Z')
+    return FALSE;
+  for (int i = 0; i < 15; i++)
+    if (i != 8 && !g_ascii_isdigit (v[i]))
+      return FALSE;
+#define DIGITS2(p) (((p)[0] - '0') * 10 + ((p)[1] - '0'))
+  year = DIGITS2 (v) * 100 + DIGITS2 (v + 2);
+  month = DIGITS2 (v + 4);
+  day = DIGITS2 (v + 6);
+  hour = DIGITS2 (v + 9);
+  minute = DIGITS2 (v + 11);
+  second = DIGITS2 (v + 13);
+#undef DIGITS2
+  if (year < 1970 || year > 2999 || hour > 23 || minute > 59 || second > 59
+      || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    return FALSE;
+  time = g_date_time_new_utc (year, month, day, hour, minute, second);
+  if (time == NULL)
+    return FALSE;
+  *ret_seconds = g_date_time_to_unix (time);
+  return TRUE;
+}
+
+/* "SEQUENCE:<n>\r\n" as libical writes it (no sign, no leading zero). */
+static gboolean
+canonical_sequence (const char *line, gsize length, gint64 *ret_sequence)
+{
+  const char *v = line + strlen ("SEQUENCE:");
+  gsize digits = length - strlen ("SEQUENCE:") - 2;
+  gint64 sequence = 0;
+
+  if (digits == 0 || digits > 9 || (digits > 1 && v[0] == '0'))
+    return FALSE;
+  for (gsize i = 0; i < digits; i++)
+    {
+      if (!g_ascii_isdigit (v[i]))
+        return FALSE;
+      sequence = sequence * 10 + (v[i] - '0');
+    }
+  *ret_sequence = sequence;
+  return TRUE;
+}
+
+/* ----------------------------------------------------------- rendering */
+
+/* The campaign's zone, built once per zone and span of years (building it
+ * truncates a VTIMEZONE: costly when a thousand feeds are written), with
+ * its VTIMEZONE text. Freed by pd_ics_shutdown(). */
+static struct {
+  char *key;
+  icaltimezone *zone;
+  char *text;
+} zone_cache;
+
+static void
+zone_cache_clear (void)
+{
+  g_clear_pointer (&zone_cache.key, g_free);
+  g_clear_pointer (&zone_cache.zone, zone_free);
+  g_clear_pointer (&zone_cache.text, icalmemory_free_buffer);
+}
+
+static icaltimezone *
+campaign_zone (const PdCampaign *campaign, const char **ret_text, GError **error)
+{
+  g_autofree char *key = g_strdup_printf ("%s|%d|%d", campaign->timezone != NULL ? campaign->timezone : "",
+                                          (int) g_date_get_year (&campaign->start),
+                                          (int) g_date_get_year (&campaign->end));
+  icaltimezone *zone;
+
+  if (zone_cache.key == NULL || strcmp (zone_cache.key, key) != 0)
+    {
+      zone = campaign_zone_new (campaign, error);
+      if (zone == NULL)
+        return NULL;
+      zone_cache_clear ();
+      zone_cache.key = g_steal_pointer (&key);
+      zone_cache.zone = zone;
+      zone_cache.text = icalcomponent_as_ical_string_r (icaltimezone_get_component (zone));
+    }
+  *ret_text = zone_cache.text != NULL ? zone_cache.text : "";
+  return zone_cache.zone;
+}
+
+typedef struct {
+  PdIcsWriteFunc write;
+  gpointer user_data;
+} Sink;
+
+/* A serialized property or component, cached by a number (contacts, a
+ * sequence, a time stamp): libical still writes each distinct text once. */
+static const char *
+cached_text (GHashTable *cache, gint64 key)
+{
+  return g_hash_table_lookup (cache, &key);
+}
+
+static const char *
+cache_text (GHashTable *cache, gint64 key, char *text)
+{
+  gint64 *stored_key = g_new (gint64, 1);
+
+  *stored_key = key;
+  g_hash_table_insert (cache, stored_key, text);
+  return text;
+}
+
+static const char *
+property_text (icalcomponent *event, icalproperty_kind kind, GHashTable *cache, gint64 key)
+{
+  const char *text = cached_text (cache, key);
+
+  if (text == NULL)
+    text = cache_text (cache, key,
+                       icalproperty_as_ical_string_r (icalcomponent_get_first_property (event, kind)));
+  return text;
+}
+
+static void
+append_property_text (GString *out, icalcomponent *event, icalproperty_kind kind)
+{
+  char *text = icalproperty_as_ical_string_r (icalcomponent_get_first_property (event, kind));
+
+  g_string_append (out, text);
+  icalmemory_free_buffer (text);
+}
+
+static void
+append_owned (GString *out, icalproperty *property)
+{
+  char *text = icalproperty_as_ical_string_r (property);
+
+  g_string_append (out, text);
+  icalmemory_free_buffer (text);
+  icalproperty_free (property);
+}
+
+gboolean
+pd_ics_render_to (const PdCampaign *campaign,
+                  const PdSchedule *schedule,
+                  guint rep_index,
+                  const char *previous_feed,
+                  gint64 revision_time,
+                  PdIcsWriteFunc write,
+                  gpointer user_data,
+                  GError **error)
 {
   const PdRep *rep;
   gint64 rep_contacts;
-  g_autoptr (icaltimezone) zone = NULL;
+  icaltimezone *zone;
+  const char *vtimezone_text = NULL;
   g_autoptr (icalcomponent) calendar = NULL;
-  g_autoptr (GHashTable) previous = NULL;
+  g_autoptr (icalcomponent) scratch = NULL;
+  g_autoptr (GHashTable) parsed = NULL;
+  g_autoptr (GHashTable) summaries = NULL;
+  g_autoptr (GHashTable) alarms = NULL;
+  g_autoptr (GHashTable) dtstamps = NULL;
+  g_autoptr (GHashTable) sequences = NULL;
+  g_autoptr (GString) constant = g_string_new (NULL);
+  g_autoptr (GString) event = g_string_sized_new (1024);
   g_autofree char *rep_escaped = NULL;
   g_autofree char *id_escaped = NULL;
+  SliceIndex index = { NULL, FALSE };
   char *header;
   const char *tail;
-  GString *out;
+  gboolean ok = FALSE;
 
-  g_return_val_if_fail (campaign != NULL && schedule != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (campaign != NULL && schedule != NULL && write != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (rep_index >= campaign->reps->len
       || schedule->rep_contacts == NULL || rep_index >= schedule->rep_contacts->len)
@@ -642,18 +954,34 @@ pd_ics_render (const PdCampaign *campaign,
       g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
                    _("No rep number %u in campaign '%s'"), rep_index,
                    campaign->id != NULL ? campaign->id : "");
-      return NULL;
+      return FALSE;
     }
   rep = g_ptr_array_index (campaign->reps, rep_index);
   rep_contacts = g_array_index (schedule->rep_contacts, gint64, rep_index);
 
-  zone = campaign_zone_new (campaign, error);
+  zone = campaign_zone (campaign, &vtimezone_text, error);
   if (zone == NULL)
-    return NULL;
+    return FALSE;
 
-  previous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (previous_feed != NULL)
-    foreach_event (previous_feed, FALSE, remember_event, previous, NULL);
+  index.slices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (previous_feed != NULL && g_str_has_prefix (previous_feed, "BEGIN:VCALENDAR"))
+    {
+      guint unterminated;
+
+      foreach_slice (previous_feed, index_slice, &index, &unterminated, NULL);
+    }
+  if (index.irregular)
+    {
+      /* Parse the whole previous feed, as regeneration always did. */
+      g_hash_table_remove_all (index.slices);
+      parsed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      foreach_event (previous_feed, FALSE, remember_event, parsed, NULL);
+    }
+
+  summaries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
+  alarms = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
+  dtstamps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
+  sequences = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
 
   rep_escaped = uid_escape (rep->name);
   id_escaped = uid_escape (campaign->id);
@@ -667,22 +995,35 @@ pd_ics_render (const PdCampaign *campaign,
     {
       g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
                    _("libical could not write the calendar (libical: %s)"), ical_error_text ());
-      icalmemory_free_buffer (header);
-      return NULL;
+      goto out;
     }
-  out = g_string_sized_new (4096);
-  g_string_append_len (out, header, tail - header);
-  append_component (out, icaltimezone_get_component (zone));
+  g_string_append_len (event, header, tail - header);
+  g_string_append (event, vtimezone_text);
+  if (!write (event->str, event->len, user_data, error))
+    goto out;
+
+  /* An event is written as libical writes a VEVENT component: BEGIN, its
+   * properties in the order they were added, its VALARM, END. UID,
+   * DTSTART, DTEND and DESCRIPTION differ from one block to the next; the
+   * other lines are written once per distinct value. `scratch` holds the
+   * event's properties, set by the same calls as a fresh event would be
+   * (PITFALLS 2: icalcomponent_set_dt* write the TZID parameter). */
+  append_owned (constant, icalproperty_new_categories (PD_ICS_CATEGORY));
+  append_owned (constant, icalproperty_new_transp (ICAL_TRANSP_OPAQUE));
+  scratch = icalcomponent_new (ICAL_VEVENT_COMPONENT);
 
   for (guint i = 0; i < schedule->blocks->len; i++)
     {
       const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
-      g_autoptr (icalcomponent) event = NULL;
       g_autofree char *uid = NULL;
-      g_autofree char *summary = NULL;
       g_autofree char *description = NULL;
-      guint8 fingerprint[FINGERPRINT_SIZE];
-      const PreviousEvent *before;
+      const char *summary_line;
+      const char *alarm_text;
+      gint64 dtstamp = revision_time;
+      gint64 sequence = 0;
+      gsize head_length;
+      gsize body_start;
+      const PreviousSlice *slice = NULL;
 
       if (block->rep_index != rep_index)
         continue;
@@ -691,50 +1032,166 @@ pd_ics_render (const PdCampaign *campaign,
         {
           g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
                        _("Invalid call block number %u of rep '%s'"), i, rep->name);
-          g_string_free (out, TRUE);
-          icalmemory_free_buffer (header);
-          return NULL;
+          goto out;
         }
 
       uid = uid_build (&block->date, block->index, rep_escaped, id_escaped);
-      summary = block_summary (block);
       description = block_description (campaign, block, rep_contacts);
 
-      /* DTSTAMP and SEQUENCE first, so they sit next to UID, then set
-       * for good once the fingerprint is known. PITFALLS 2: the
-       * icalcomponent_set_dt* calls write the TZID parameter. */
-      event = icalcomponent_new (ICAL_VEVENT_COMPONENT);
-      icalcomponent_set_uid (event, uid);
-      icalcomponent_set_dtstamp (event, utc_time (revision_time));
-      icalcomponent_set_sequence (event, 0);
-      icalcomponent_set_dtstart (event, local_time (zone, &block->date, block->start_minute));
-      icalcomponent_set_dtend (event, local_time (zone, &block->date, block->end_minute));
-      icalcomponent_set_summary (event, summary);
-      icalcomponent_set_description (event, description);
-      icalcomponent_add_property (event, icalproperty_new_categories (PD_ICS_CATEGORY));
-      icalcomponent_add_property (event, icalproperty_new_transp (ICAL_TRANSP_OPAQUE));
-      icalcomponent_add_component (event, alarm_new (summary, campaign->reminder_minutes));
-
-      event_fingerprint (event, fingerprint);
-      before = g_hash_table_lookup (previous, uid);
-      if (before != NULL && memcmp (before->fingerprint, fingerprint, FINGERPRINT_SIZE) == 0)
+      icalcomponent_set_uid (scratch, uid);
+      icalcomponent_set_dtstart (scratch, local_time (zone, &block->date, block->start_minute));
+      icalcomponent_set_dtend (scratch, local_time (zone, &block->date, block->end_minute));
+      icalcomponent_set_description (scratch, description);
+      summary_line = cached_text (summaries, block->contacts);
+      alarm_text = cached_text (alarms, block->contacts);
+      if (summary_line == NULL)
         {
-          icalcomponent_set_dtstamp (event, utc_time (before->dtstamp));
-          icalcomponent_set_sequence (event, (int) before->sequence);
-        }
-      else if (before != NULL)
-        icalcomponent_set_sequence (event, (int) MIN (before->sequence + 1, (gint64) G_MAXINT));
+          g_autofree char *summary = block_summary (block);
+          g_autoptr (icalcomponent) alarm = alarm_new (summary, campaign->reminder_minutes);
 
-      append_component (out, event);
+          icalcomponent_set_summary (scratch, summary);
+          summary_line = property_text (scratch, ICAL_SUMMARY_PROPERTY, summaries, block->contacts);
+          alarm_text = cache_text (alarms, block->contacts, icalcomponent_as_ical_string_r (alarm));
+        }
+
+      /* The event without its DTSTAMP and SEQUENCE lines: head | body. */
+      g_string_truncate (event, 0);
+      g_string_append (event, "BEGIN:VEVENT\r\n");
+      append_property_text (event, scratch, ICAL_UID_PROPERTY);
+      head_length = event->len;
+      append_property_text (event, scratch, ICAL_DTSTART_PROPERTY);
+      append_property_text (event, scratch, ICAL_DTEND_PROPERTY);
+      g_string_append (event, summary_line);
+      append_property_text (event, scratch, ICAL_DESCRIPTION_PROPERTY);
+      g_string_append_len (event, constant->str, (gssize) constant->len);
+      g_string_append (event, alarm_text);
+      g_string_append (event, "END:VEVENT\r\n");
+      body_start = head_length;
+
+      if (parsed == NULL)
+        slice = g_hash_table_lookup (index.slices, uid);
+      if (slice != NULL)
+        {
+          /* Unchanged when the previous text is head, DTSTAMP, SEQUENCE,
+           * body, with those two lines as libical writes them. */
+          const char *p = slice->text;
+          gsize left = slice->length;
+          gsize stamp_length, sequence_length;
+          gint64 previous_stamp, previous_sequence;
+
+          if (left > head_length && memcmp (p, event->str, head_length) == 0
+              && (stamp_length = canonical_line (p + head_length, left - head_length, "DTSTAMP")) != 0
+              && canonical_dtstamp (p + head_length, stamp_length, &previous_stamp)
+              && (sequence_length = canonical_line (p + head_length + stamp_length,
+                                                    left - head_length - stamp_length, "SEQUENCE")) != 0
+              && canonical_sequence (p + head_length + stamp_length, sequence_length, &previous_sequence)
+              && left - head_length - stamp_length - sequence_length == event->len - body_start
+              && memcmp (p + head_length + stamp_length + sequence_length, event->str + body_start,
+                         event->len - body_start) == 0)
+            {
+              if (!write (slice->text, slice->length, user_data, error))
+                goto out;
+              continue;
+            }
+        }
+
+      /* Changed, new, or a previous event to read with libical. */
+      {
+        const PreviousEvent *before = NULL;
+        PreviousEvent from_slice;
+        g_autoptr (icalcomponent) previous_event = NULL;
+
+        if (parsed != NULL)
+          before = g_hash_table_lookup (parsed, uid);
+        else if (slice != NULL && (previous_event = parse_event_slice (slice->text, slice->length)) != NULL)
+          {
+            icalproperty *stamp = icalcomponent_get_first_property (previous_event, ICAL_DTSTAMP_PROPERTY);
+            const char *previous_uid = icalcomponent_get_uid (previous_event);
+
+            if (stamp != NULL && previous_uid != NULL && strcmp (previous_uid, uid) == 0)
+              {
+                from_slice.sequence = icalcomponent_get_sequence (previous_event);
+                from_slice.dtstamp = (gint64) icaltime_as_timet (icalproperty_get_dtstamp (stamp));
+                event_fingerprint (previous_event, from_slice.fingerprint);
+                before = &from_slice;
+              }
+          }
+        if (before != NULL)
+          {
+            guint8 fingerprint[FINGERPRINT_SIZE];
+            g_autofree char *summary = block_summary (block);
+
+            /* SUMMARY is set on `scratch` only when not cached. */
+            icalcomponent_set_summary (scratch, summary);
+            event_fingerprint (scratch, fingerprint);
+            if (memcmp (before->fingerprint, fingerprint, FINGERPRINT_SIZE) == 0)
+              {
+                dtstamp = before->dtstamp;
+                sequence = before->sequence;
+              }
+            else
+              sequence = MIN (before->sequence + 1, (gint64) G_MAXINT);
+          }
+      }
+
+      if (cached_text (dtstamps, dtstamp) == NULL)
+        icalcomponent_set_dtstamp (scratch, utc_time (dtstamp));
+      if (cached_text (sequences, sequence) == NULL)
+        icalcomponent_set_sequence (scratch, (int) sequence);
+      if (!write (event->str, head_length, user_data, error))
+        goto out;
+      {
+        const char *stamp_line = property_text (scratch, ICAL_DTSTAMP_PROPERTY, dtstamps, dtstamp);
+        const char *sequence_line = property_text (scratch, ICAL_SEQUENCE_PROPERTY, sequences, sequence);
+
+        if (!write (stamp_line, strlen (stamp_line), user_data, error)
+            || !write (sequence_line, strlen (sequence_line), user_data, error)
+            || !write (event->str + body_start, event->len - body_start, user_data, error))
+          goto out;
+      }
     }
 
-  g_string_append (out, tail);
+  ok = write (tail, strlen (tail), user_data, error);
+
+out:
   icalmemory_free_buffer (header);
+  g_hash_table_destroy (index.slices);
+  return ok;
+}
+
+static gboolean
+append_to_string (const char *data, gsize length, gpointer user_data, GError **error)
+{
+  (void) error;
+  g_string_append_len (user_data, data, (gssize) length);
+  return TRUE;
+}
+
+char *
+pd_ics_render (const PdCampaign *campaign,
+               const PdSchedule *schedule,
+               guint rep_index,
+               const char *previous_feed,
+               gint64 revision_time,
+               GError **error)
+{
+  GString *out = g_string_sized_new (4096);
+
+  g_return_val_if_fail (campaign != NULL && schedule != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!pd_ics_render_to (campaign, schedule, rep_index, previous_feed, revision_time,
+                         append_to_string, out, error))
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
   return g_string_free (out, FALSE);
 }
 
 void
 pd_ics_shutdown (void)
 {
+  zone_cache_clear ();
   icaltimezone_free_builtin_timezones ();
 }

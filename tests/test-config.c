@@ -22,6 +22,7 @@
 
 #define EXAMPLE "config/campaigns/example.conf"
 #define BAD_DIR "tests/data/bad"
+#define FUZZ_DIR "tests/data/fuzz"
 
 /* A temporary home for XDG directories, set before GLib caches them. */
 static char *scratch;
@@ -823,6 +824,89 @@ test_bad_campaign_files (void **state)
     }
 }
 
+/* Inputs kept from fuzzing (fuzz/, `make fuzz`): each file whole as a
+ * campaign, and each of its lines through every value parser, must give a
+ * result or a clean error — under ASan/UBSan and valgrind, no crash and no
+ * leak. A crash found by the fuzzer goes in this directory with its fix. */
+static void
+check_value_parsers (const char *text)
+{
+  gint64 number = -1;
+  guint minutes = G_MAXUINT;
+  GDate date;
+  GArray *windows = NULL;
+  PdWeekdays weekdays = 0;
+  GError *error = NULL;
+
+#define CHECK_PARSE(call) \
+  do { \
+    gboolean ok_ = (call); \
+    assert_true (ok_ ? error == NULL : error != NULL && error->message != NULL); \
+    g_clear_error (&error); \
+  } while (0)
+
+  g_date_clear (&date, 1);
+  CHECK_PARSE (pd_parse_amount (text, &number, &error));
+  CHECK_PARSE (pd_parse_decimal (text, &number, &error));
+  CHECK_PARSE (pd_parse_rate (text, &number, &error));
+  CHECK_PARSE (pd_parse_duration (text, &minutes, &error));
+  CHECK_PARSE (pd_parse_date (text, &date, &error));
+  CHECK_PARSE (pd_parse_time_of_day (text, &minutes, &error));
+  CHECK_PARSE (pd_parse_windows (text, &windows, &error));
+  CHECK_PARSE (pd_parse_weekdays (text, &weekdays, &error));
+#undef CHECK_PARSE
+  if (windows != NULL)
+    g_array_unref (windows);
+}
+
+static void
+test_fuzz_regressions (void **state)
+{
+  g_autoptr (GError) dir_error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (FUZZ_DIR, 0, &dir_error);
+  const char *name;
+  guint files = 0;
+
+  (void) state;
+  if (dir == NULL)
+    fail_msg ("%s (run the tests from the top of the source tree)", dir_error->message);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (FUZZ_DIR, name, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr (GError) error = NULL;
+      g_auto (GStrv) lines = NULL;
+      PdCampaign *campaign;
+      gsize length = 0;
+
+      if (!g_file_get_contents (path, &text, &length, &error))
+        fail_msg ("%s", error->message);
+      files++;
+      campaign = pd_config_parse_campaign (path, text, length, &error);
+      if (campaign != NULL)
+        {
+          assert_null (error);
+          pd_campaign_free (campaign);
+        }
+      else
+        {
+          assert_non_null (error);
+          assert_true (error->domain == PD_CONFIG_ERROR);
+          assert_true (g_str_has_prefix (error->message, path));
+        }
+      /* As fuzz-values reads them: the first byte picks a parser; here
+       * every parser gets every line, that byte included or not. */
+      lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          check_value_parsers (lines[i]);
+          if (lines[i][0] != '\0')
+            check_value_parsers (lines[i] + 1);
+        }
+    }
+  assert_true (files > 0);
+}
+
 static void
 test_load_errors (void **state)
 {
@@ -1096,6 +1180,7 @@ main (void)
     cmocka_unit_test (test_parse_weekdays),
     cmocka_unit_test (test_refused_inline),
     cmocka_unit_test (test_bad_campaign_files),
+    cmocka_unit_test (test_fuzz_regressions),
     cmocka_unit_test (test_load_errors),
     cmocka_unit_test (test_daemon_defaults),
     cmocka_unit_test (test_daemon_file),

@@ -352,6 +352,93 @@ test_read_only_directory (void **state)
   assert_file_is (path, OLD_FEED);
 }
 
+/* ------------------------------------------------------ streamed writes */
+
+/* Streams `text` in pieces of `piece` bytes against `current` and checks
+ * the outcome. */
+static void
+stream_ok (const char *path, const char *current, const char *text, gsize piece,
+           gboolean expect_changed)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdFeedWriter) writer = pd_feed_writer_new (path, current, current != NULL ? strlen (current) : 0);
+  gsize length = strlen (text);
+  gboolean changed = !expect_changed;
+
+  for (gsize offset = 0; offset < length; offset += piece)
+    if (!pd_feed_writer_write (writer, text + offset, MIN (piece, length - offset), &error))
+      fail_msg ("pd_feed_writer_write: %s", error->message);
+  if (!pd_feed_writer_finish (writer, &changed, &error))
+    fail_msg ("pd_feed_writer_finish: %s", error->message);
+  assert_int_equal (changed, expect_changed);
+  assert_file_is (path, text);
+}
+
+static void
+test_writer (void **state)
+{
+  const char *top = *state;
+  g_autofree char *directory = g_build_filename (top, "new", "campaign", NULL);
+  g_autofree char *path = g_build_filename (directory, "alice.ics", NULL);
+  g_autofree char *large = NULL;
+  g_autofree char *large_changed = NULL;
+  g_autofree char *listing = NULL;
+  struct timeval old_times[2] = { { 946684800, 0 }, { 946684800, 0 } };
+  struct stat before, after;
+  GString *text = g_string_new (NULL);
+
+  /* A new file, its directories created. */
+  stream_ok (path, NULL, OLD_FEED, 5, TRUE);
+
+  /* The same bytes, in other pieces: the file is not touched. */
+  assert_int_equal (utimes (path, old_times), 0);
+  assert_int_equal (g_stat (path, &before), 0);
+  stream_ok (path, OLD_FEED, OLD_FEED, 3, FALSE);
+  stream_ok (path, OLD_FEED, OLD_FEED, 1000, FALSE);
+  assert_int_equal (g_stat (path, &after), 0);
+  assert_int_equal (after.st_ino, before.st_ino);
+  assert_int_equal (after.st_mtim.tv_sec, 946684800);
+
+  /* A difference in the middle, a prefix, a longer text, an empty one. */
+  stream_ok (path, OLD_FEED, "BEGIN:VCALENDAR\r\nX-OLD:2\r\nEND:VCALENDAR\r\n", 4, TRUE);
+  stream_ok (path, "BEGIN:VCALENDAR\r\nX-OLD:2\r\nEND:VCALENDAR\r\n", "BEGIN:VCALENDAR\r\n", 4, TRUE);
+  stream_ok (path, "BEGIN:VCALENDAR\r\n", "BEGIN:VCALENDAR\r\nX-MORE:1\r\n", 7, TRUE);
+  stream_ok (path, "BEGIN:VCALENDAR\r\nX-MORE:1\r\n", "", 1, TRUE);
+
+  /* Larger than the write buffer, differing only near the end. */
+  for (guint i = 0; text->len < 300 * 1024; i++)
+    g_string_append_printf (text, "X-LINE:%u\r\n", i);
+  large = g_strdup (text->str);
+  text->str[text->len - 3] = '#';
+  large_changed = g_string_free (text, FALSE);
+  stream_ok (path, NULL, large, 777, TRUE);
+  stream_ok (path, large, large, 4096, FALSE);
+  stream_ok (path, large, large_changed, 4096, TRUE);
+
+  /* No temporary file left behind. */
+  listing = list_directory (directory);
+  assert_string_equal (listing, "alice.ics");
+}
+
+/* A writer freed before it finished leaves the old file and no temporary. */
+static void
+test_writer_abandoned (void **state)
+{
+  const char *top = *state;
+  g_autofree char *path = g_build_filename (top, "alice.ics", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr (GError) error = NULL;
+  PdFeedWriter *writer;
+
+  write_ok (path, OLD_FEED, TRUE);
+  writer = pd_feed_writer_new (path, OLD_FEED, strlen (OLD_FEED));
+  assert_true (pd_feed_writer_write (writer, "BEGIN:VCALENDAR\r\nX-NEW:1\r\n", 27, &error));
+  pd_feed_writer_free (writer);
+  assert_file_is (path, OLD_FEED);
+  listing = list_directory (top);
+  assert_string_equal (listing, "alice.ics");
+}
+
 int
 main (void)
 {
@@ -364,6 +451,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_parent_is_a_file, setup_directory, teardown_directory),
     cmocka_unit_test_setup_teardown (test_rename_fails, setup_directory, teardown_directory),
     cmocka_unit_test_setup_teardown (test_read_only_directory, setup_directory, teardown_directory),
+    cmocka_unit_test_setup_teardown (test_writer, setup_directory, teardown_directory),
+    cmocka_unit_test_setup_teardown (test_writer_abandoned, setup_directory, teardown_directory),
   };
 
   g_setenv ("XDG_DATA_HOME", "/nonexistent/prospectd-test-data", TRUE);

@@ -46,3 +46,28 @@ gboolean pd_feed_write (const char *path,
                         gsize length,
                         gboolean *ret_changed,
                         GError **error);
+
+/* The same replacement, streamed: the new text arrives in pieces and is
+ * compared, as it arrives, with `current` — the bytes the file at `path`
+ * holds now (NULL when it does not exist), which the caller keeps alive
+ * until the writer is freed. Nothing is written while the text matches;
+ * at the first difference a temporary file is created (as above) and
+ * receives the common prefix, then the rest. pd_feed_writer_finish()
+ * leaves the file untouched when the whole text equalled `current`
+ * (*ret_changed FALSE), else renames the temporary file over it. Errors
+ * are those of pd_feed_write(); after one, only pd_feed_writer_free() may
+ * be called, which also removes a temporary file left behind. */
+typedef struct _PdFeedWriter PdFeedWriter;
+
+PdFeedWriter *pd_feed_writer_new (const char *path,
+                                  const char *current,
+                                  gsize current_length);
+gboolean pd_feed_writer_write (PdFeedWriter *writer,
+                               const char *data,
+                               gsize length,
+                               GError **error);
+gboolean pd_feed_writer_finish (PdFeedWriter *writer,
+                                gboolean *ret_changed,
+                                GError **error);
+void pd_feed_writer_free (PdFeedWriter *writer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdFeedWriter, pd_feed_writer_free)

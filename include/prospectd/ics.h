@@ -87,6 +87,28 @@ char *pd_ics_render (const PdCampaign *campaign,
                      gint64 revision_time,
                      GError **error);
 
+/* Where pd_ics_render_to() sends the feed's text, in order, piece by
+ * piece (`data` is not NUL-terminated and lives only for the call).
+ * Returns FALSE with `error` set to stop the rendering. */
+typedef gboolean (*PdIcsWriteFunc) (const char *data,
+                                    gsize length,
+                                    gpointer user_data,
+                                    GError **error);
+
+/* pd_ics_render(), streamed: the same bytes go to `write` as they are
+ * made, so that memory stays one event's worth whatever the feed's size
+ * (plus `previous_feed`, which the caller holds). Returns TRUE, or FALSE
+ * with `error` set by this function (as pd_ics_render()) or by `write`;
+ * what was written before a failure is then incomplete. */
+gboolean pd_ics_render_to (const PdCampaign *campaign,
+                           const PdSchedule *schedule,
+                           guint rep_index,
+                           const char *previous_feed,
+                           gint64 revision_time,
+                           PdIcsWriteFunc write,
+                           gpointer user_data,
+                           GError **error);
+
 /* Reads the VEVENTs of a feed, one at a time (the feed is never held as one
  * tree). Returns a new GArray of PdIcsEvent, in feed order, that clears its
  * elements when freed; or NULL with `error` set (PD_ICS_ERROR_PARSE) when

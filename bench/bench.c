@@ -1,0 +1,1149 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * bench: prospectd measured at the scale of a large sales organisation,
+ * each figure beside its floor (the cheapest way the same libraries do the
+ * same job) and the target of issue 7. Run by `make bench`, never by
+ * `make check`: it prints one table and never fails on a missed target.
+ *
+ * The organisation is synthetic, from a seeded PRNG (nothing downloaded):
+ * 1 000 reps of weights 0.70 to 1.30, a one-year campaign (2027-01-04 to
+ * 2027-12-31, mon-fri, holidays = fr, two call windows, 6 checkpoints), a
+ * tenth of the reps with a week off. Everything is written under one
+ * mkdtemp() directory, removed at the end.
+ *
+ * Each measurement that reports a peak RSS runs in a child forked from
+ * this small parent, and resets the kernel's high-water mark (clear_refs 5)
+ * just before the measured step: "peak" is VmHWM after the step, "step" is
+ * VmHWM minus VmRSS before it.
+ *
+ * Usage: bench PROSPECTCTL EMPTY_MAIN [PROSPECTD]; environment BENCH_RUNS
+ * (default 5), BENCH_ONLY (letters of the sections to run, e.g. "ab"),
+ * BENCH_REPS (default 1000).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <libical/ical.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "prospectd/config.h"
+#include "prospectd/ics.h"
+#include "prospectd/plan.h"
+#include "prospectd/publish.h"
+#include "prospectd/schedule.h"
+#include "prospectd/store.h"
+
+extern char **environ;
+
+#define SEED 20270104u
+#define ACTIVITY_ROWS 1000000
+#define PROCESS_SAMPLES 50
+#define COMMIT_SAMPLES 200
+#define QUERY_SAMPLES 20
+#define QUERY_BUDGET 2.0
+#define REVISION_TIME G_GINT64_CONSTANT (1798761600) /* 2027-01-01T00:00:00Z */
+
+static guint runs = 5;
+static guint n_reps = 1000;
+static const char *only = "abcdef";
+static char *work_dir;
+static char *campaign_text;
+
+/* ------------------------------------------------------------- helpers */
+
+static double
+now_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* A field of /proc/self/status in KiB (VmRSS, VmHWM). */
+static double
+status_kib (const char *field)
+{
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL))
+    return NAN;
+  line = strstr (text, field);
+  if (line == NULL)
+    return NAN;
+  return g_ascii_strtod (line + strlen (field) + 1, NULL);
+}
+
+/* Resets VmHWM to the current VmRSS (Linux >= 4.0). */
+static void
+reset_peak (void)
+{
+  int fd = open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      if (write (fd, "5", 1) != 1)
+        g_printerr ("bench: cannot reset VmHWM: %s\n", g_strerror (errno));
+      close (fd);
+    }
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+typedef struct {
+  double median, min, max;
+} Stat;
+
+static Stat
+stat_of (const double *values, guint n)
+{
+  g_autofree double *sorted = g_memdup2 (values, n * sizeof *values);
+  Stat s = { NAN, NAN, NAN };
+
+  if (n == 0)
+    return s;
+  qsort (sorted, n, sizeof *sorted, compare_doubles);
+  s.min = sorted[0];
+  s.max = sorted[n - 1];
+  s.median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return s;
+}
+
+/* Runs `func` in a forked child that sends back up to 16 doubles. */
+typedef guint (*ChildFunc) (double *ret_values, gpointer data);
+
+static guint
+in_child (ChildFunc func, gpointer data, double *ret_values)
+{
+  int fds[2];
+  pid_t pid;
+  int status;
+  gssize got = 0;
+
+  if (pipe (fds) != 0)
+    g_error ("pipe: %s", g_strerror (errno));
+  fflush (stdout);
+  pid = fork ();
+  if (pid < 0)
+    g_error ("fork: %s", g_strerror (errno));
+  if (pid == 0)
+    {
+      double values[16] = { 0 };
+      guint n;
+
+      close (fds[0]);
+      n = func (values, data);
+      if (write (fds[1], values, n * sizeof (double)) < 0)
+        _exit (1);
+      _exit (0);
+    }
+  close (fds[1]);
+  for (;;)
+    {
+      gssize r = read (fds[0], (char *) ret_values + got, 16 * sizeof (double) - (gsize) got);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      got += r;
+    }
+  close (fds[0]);
+  waitpid (pid, &status, 0);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("bench: a measurement child failed");
+  return (guint) got / sizeof (double);
+}
+
+/* ------------------------------------------------------------- the table */
+
+static void
+row (const char *what, Stat s, double scale, const char *unit, int decimals, const char *target)
+{
+  char median[32], range[48];
+
+  g_snprintf (median, sizeof median, "%.*f %s", decimals, s.median * scale, unit);
+  g_snprintf (range, sizeof range, "%.*f–%.*f", decimals, s.min * scale, decimals, s.max * scale);
+  printf ("%-44s %14s  %-22s %s\n", what, median, range, target != NULL ? target : "");
+}
+
+static void
+heading (const char *text)
+{
+  printf ("\n%s\n", text);
+}
+
+/* ------------------------------------------------------ the organisation */
+
+static char *
+organisation_new (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (SEED);
+  GString *text = g_string_new (NULL);
+
+  g_string_append (text,
+                   "# Synthetic organisation of the benchmark (seeded PRNG).\n"
+                   "[campaign]\nname = Benchmark 2027\nstart = 2027-01-04\nend = 2027-12-31\n"
+                   "timezone = Europe/Paris\ncurrency = EUR\n\n"
+                   "[plan]\n");
+  /* 0.04 contacts per euro of objective with these factors; about 2
+   * blocks a working day per rep (120 to 160 minutes of a 4 h cap). */
+  g_string_append_printf (text, "objective = %u\n", n_reps * 375000u);
+  g_string_append (text,
+                   "average_deal = 20000\nproposals_per_deal = 3\ncompensation_factor = 4\n"
+                   "spontaneous_prospects = 8\naccessibility_rate = 6%\n"
+                   "contacts_per_prospect = 4\nminutes_per_contact = 2\n\n"
+                   "[calendar]\nworkdays = mon-fri\ncall_windows = 09:00-12:00, 14:00-17:00\n"
+                   "holidays = fr\nmax_daily_calls = 4h\nmax_block = 90m\nreminder = 10m\n\n"
+                   "[checkpoints]\n2027-02-26 = 15%\n2027-04-30 = 32%\n2027-06-30 = 50%\n"
+                   "2027-08-31 = 64%\n2027-10-29 = 80%\n2027-11-30 = 91%\n\n[reps]\n");
+  for (guint i = 1; i <= n_reps; i++)
+    {
+      gint32 weight = g_rand_int_range (rand, 70, 131); /* hundredths */
+
+      g_string_append_printf (text, "rep%04u = %d.%02d\n", i, weight / 100, weight % 100);
+    }
+  for (guint i = 7; i <= n_reps; i += 10)
+    {
+      /* A week off, Monday to Friday, somewhere between March and October. */
+      GDate first;
+      char date[16], last_date[16];
+
+      g_date_clear (&first, 1);
+      g_date_set_dmy (&first, 1, G_DATE_MARCH, 2027);
+      g_date_add_days (&first, 7 * (guint) g_rand_int_range (rand, 0, 30));
+      while (g_date_get_weekday (&first) != G_DATE_MONDAY)
+        g_date_add_days (&first, 1);
+      g_date_strftime (date, sizeof date, "%Y-%m-%d", &first);
+      g_date_add_days (&first, 4);
+      g_date_strftime (last_date, sizeof last_date, "%Y-%m-%d", &first);
+      g_string_append_printf (text, "\n[rep rep%04u]\ndays_off = %s..%s\n", i, date, last_date);
+    }
+  return g_string_free (text, FALSE);
+}
+
+typedef struct {
+  PdCampaign *campaign;
+  PdPlan plan;
+  PdSchedule *schedule;
+} Org;
+
+static void
+org_load (Org *org)
+{
+  g_autoptr (GError) error = NULL;
+
+  org->campaign = pd_config_parse_campaign ("bench.conf", campaign_text, strlen (campaign_text), &error);
+  if (org->campaign == NULL || !pd_plan_compute (&org->campaign->plan, &org->plan, &error))
+    g_error ("bench: %s", error->message);
+  org->schedule = pd_schedule_build (org->campaign, &org->plan, &error);
+  if (org->schedule == NULL)
+    g_error ("bench: %s", error->message);
+}
+
+static void
+org_clear (Org *org)
+{
+  g_clear_pointer (&org->schedule, pd_schedule_free);
+  g_clear_pointer (&org->campaign, pd_campaign_free);
+}
+
+/* ----------------------------------------------- (a) plan and schedule */
+
+static guint
+measure_plan (double *values, gpointer data)
+{
+  Org org = { 0 };
+  double start;
+
+  (void) data;
+  reset_peak ();
+  start = now_seconds ();
+  org_load (&org);
+  values[0] = now_seconds () - start;
+  values[1] = status_kib ("VmHWM:");
+  values[2] = org.schedule->blocks->len;
+  values[3] = org.schedule->days->len;
+  values[4] = org.plan.contacts;
+  org_clear (&org);
+  return 5;
+}
+
+static void
+section_plan (void)
+{
+  g_autofree double *time = g_new0 (double, runs);
+  g_autofree double *peak = g_new0 (double, runs);
+  double values[16];
+
+  for (guint i = 0; i < runs; i++)
+    {
+      in_child (measure_plan, NULL, values);
+      time[i] = values[0];
+      peak[i] = values[1];
+    }
+  heading ("(a) plan + schedule of the whole organisation");
+  printf ("    %.0f contacts, %.0f rep-days, %.0f call blocks\n", values[4], values[3], values[2]);
+  row ("plan + schedule, time", stat_of (time, runs), 1e3, "ms", 0, "(no target)");
+  row ("plan + schedule, peak RSS (process)", stat_of (peak, runs), 1.0 / 1024, "MiB", 1, "(no target)");
+}
+
+/* ------------------------------------------------------------ (b) export */
+
+/* The floor: the same events built and serialized by libical one VEVENT
+ * at a time (build, icalcomponent_as_ical_string_r, free), nothing kept. */
+static gsize
+serialize_floor (const Org *org)
+{
+  icaltimezone *zone = icaltimezone_get_builtin_timezone (org->campaign->timezone);
+  icaltimezone *utc = icaltimezone_get_utc_timezone ();
+  gsize bytes = 0;
+
+  for (guint i = 0; i < org->schedule->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (org->schedule->blocks, PdBlock, i);
+      const PdRep *rep = g_ptr_array_index (org->campaign->reps, block->rep_index);
+      icalcomponent *event = icalcomponent_new (ICAL_VEVENT_COMPONENT);
+      icalcomponent *alarm = icalcomponent_new (ICAL_VALARM_COMPONENT);
+      struct icaltimetype start = icaltime_null_time (), end;
+      struct icaltriggertype trigger = { 0 };
+      char uid[128], summary[64], description[256];
+      char *text;
+
+      g_snprintf (uid, sizeof uid, "%04u%02u%02u-%u-%s@%s.prospectd",
+                  (guint) g_date_get_year (&block->date), (guint) g_date_get_month (&block->date),
+                  (guint) g_date_get_day (&block->date), block->index, rep->name, org->campaign->id);
+      g_snprintf (summary, sizeof summary, "Call block — %" G_GINT64_FORMAT " contacts", block->contacts);
+      g_snprintf (description, sizeof description,
+                  "This block: %" G_GINT64_FORMAT " contacts\nToday: %" G_GINT64_FORMAT " contacts\n"
+                  "Cumulative target by the end of the day: %" G_GINT64_FORMAT " contacts\n"
+                  "Next checkpoint: 2027-12-31, %" G_GINT64_FORMAT " contacts cumulative",
+                  block->contacts, block->day_contacts, block->cumulative, block->cumulative);
+      start.year = g_date_get_year (&block->date);
+      start.month = g_date_get_month (&block->date);
+      start.day = g_date_get_day (&block->date);
+      start.hour = (int) block->start_minute / 60;
+      start.minute = (int) block->start_minute % 60;
+      end = start;
+      end.hour = (int) block->end_minute / 60;
+      end.minute = (int) block->end_minute % 60;
+      start = icaltime_set_timezone (&start, zone);
+      end = icaltime_set_timezone (&end, zone);
+
+      icalcomponent_set_uid (event, uid);
+      icalcomponent_set_dtstamp (event, icaltime_from_timet_with_zone ((time_t) REVISION_TIME, 0, utc));
+      icalcomponent_set_sequence (event, 0);
+      icalcomponent_set_dtstart (event, start);
+      icalcomponent_set_dtend (event, end);
+      icalcomponent_set_summary (event, summary);
+      icalcomponent_set_description (event, description);
+      icalcomponent_add_property (event, icalproperty_new_categories ("Prospecting"));
+      icalcomponent_add_property (event, icalproperty_new_transp (ICAL_TRANSP_OPAQUE));
+      trigger.time = icaltime_null_time ();
+      trigger.duration = icaldurationtype_null_duration ();
+      trigger.duration.is_neg = 1;
+      trigger.duration.minutes = 10;
+      icalcomponent_add_property (alarm, icalproperty_new_action (ICAL_ACTION_DISPLAY));
+      icalcomponent_add_property (alarm, icalproperty_new_trigger (trigger));
+      icalcomponent_add_property (alarm, icalproperty_new_description (summary));
+      icalcomponent_add_component (event, alarm);
+
+      text = icalcomponent_as_ical_string_r (event);
+      bytes += strlen (text);
+      icalmemory_free_buffer (text);
+      icalcomponent_free (event);
+    }
+  return bytes;
+}
+
+static double
+feed_bytes (const char *feeds_dir)
+{
+  g_autofree char *dir = g_build_filename (feeds_dir, "bench", NULL);
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+  double total = 0;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf info;
+
+      if (g_stat (path, &info) == 0)
+        total += (double) info.st_size;
+    }
+  return total;
+}
+
+static void
+remove_feeds (const char *feeds_dir)
+{
+  g_autofree char *dir = g_build_filename (feeds_dir, "bench", NULL);
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_rmdir (feeds_dir);
+}
+
+static gboolean
+count_bytes (const char *text, gsize length, gpointer user_data, GError **error)
+{
+  (void) text;
+  (void) error;
+  *(gsize *) user_data += length;
+  return TRUE;
+}
+
+static guint
+measure_export (double *values, gpointer data)
+{
+  const char *feeds_dir = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) published = NULL;
+  Org org = { 0 };
+  double start, rss;
+  guint changed = 0;
+
+  org_load (&org);
+
+  /* A first export: every feed new. */
+  rss = status_kib ("VmRSS:");
+  reset_peak ();
+  start = now_seconds ();
+  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, -1, REVISION_TIME, &error);
+  values[0] = now_seconds () - start;
+  if (published == NULL)
+    g_error ("bench: %s", error->message);
+  values[1] = status_kib ("VmHWM:");
+  values[2] = values[1] - rss;
+  values[3] = org.schedule->blocks->len;
+  values[4] = feed_bytes (feeds_dir);
+  g_clear_pointer (&published, g_array_unref);
+
+  /* The daily re-plan of an unchanged schedule: every previous feed read
+   * back, nothing written. */
+  rss = status_kib ("VmRSS:");
+  reset_peak ();
+  start = now_seconds ();
+  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, -1, REVISION_TIME + 86400, &error);
+  values[5] = now_seconds () - start;
+  if (published == NULL)
+    g_error ("bench: %s", error->message);
+  values[6] = status_kib ("VmHWM:");
+  values[7] = values[6] - rss;
+  for (guint i = 0; i < published->len; i++)
+    changed += g_array_index (published, PdPublished, i).changed;
+  values[8] = changed;
+  remove_feeds (feeds_dir);
+
+  /* The renderer alone (pd_ics_render_to, no previous feed, no file):
+   * the same work as the floor, plus the feed's own text. */
+  {
+    gsize bytes = 0;
+
+    start = now_seconds ();
+    for (guint i = 0; i < org.campaign->reps->len; i++)
+      if (!pd_ics_render_to (org.campaign, org.schedule, i, NULL, REVISION_TIME, count_bytes, &bytes, &error))
+        g_error ("bench: %s", error->message);
+    values[13] = now_seconds () - start;
+  }
+
+  /* The floor, in the same process. */
+  rss = status_kib ("VmRSS:");
+  reset_peak ();
+  start = now_seconds ();
+  values[12] = (double) serialize_floor (&org);
+  values[9] = now_seconds () - start;
+  values[10] = status_kib ("VmHWM:");
+  values[11] = values[10] - rss;
+  org_clear (&org);
+  pd_ics_shutdown ();
+  return 14;
+}
+
+static void
+section_export (void)
+{
+  g_autofree char *feeds_dir = g_build_filename (work_dir, "feeds", NULL);
+  g_autofree double *rate = g_new0 (double, runs);
+  g_autofree double *peak = g_new0 (double, runs);
+  g_autofree double *step = g_new0 (double, runs);
+  g_autofree double *again = g_new0 (double, runs);
+  g_autofree double *again_peak = g_new0 (double, runs);
+  g_autofree double *floor_rate = g_new0 (double, runs);
+  g_autofree double *floor_peak = g_new0 (double, runs);
+  g_autofree double *floor_step = g_new0 (double, runs);
+  g_autofree double *ratio = g_new0 (double, runs);
+  g_autofree double *render = g_new0 (double, runs);
+  g_autofree double *render_ratio = g_new0 (double, runs);
+  double values[16];
+  char target[96];
+  Stat s;
+
+  for (guint i = 0; i < runs; i++)
+    {
+      in_child (measure_export, feeds_dir, values);
+      rate[i] = values[3] / values[0];
+      peak[i] = values[1];
+      step[i] = values[2];
+      again[i] = values[3] / values[5];
+      again_peak[i] = values[7];
+      floor_rate[i] = values[3] / values[9];
+      floor_peak[i] = values[10];
+      floor_step[i] = values[11];
+      ratio[i] = rate[i] / floor_rate[i];
+      render[i] = values[3] / values[13];
+      render_ratio[i] = render[i] / floor_rate[i];
+      if (values[8] != 0)
+        g_printerr ("bench: the unchanged re-export rewrote %.0f feeds\n", values[8]);
+    }
+  heading ("(b) feed export of every rep (pd_publish_feeds: ics + feed, fsync'ed files)");
+  printf ("    %.0f events in %u feeds, %.1f MiB written; floor output %.1f MiB\n",
+          values[3], n_reps, values[4] / 1048576, values[12] / 1048576);
+  row ("export, events/s", stat_of (rate, runs), 1e-3, "k/s", 1, "");
+  row ("libical floor (one VEVENT at a time), events/s", stat_of (floor_rate, runs), 1e-3, "k/s", 1,
+       "(floor; ~60 k/s measured in the issue)");
+  s = stat_of (ratio, runs);
+  g_snprintf (target, sizeof target, "target >= 1.00x: %s", s.median >= 1.0 ? "met" : "MISSED");
+  row ("export / floor", s, 1, "x", 2, target);
+  row ("render only (pd_ics_render_to, no file), events/s", stat_of (render, runs), 1e-3, "k/s", 1, "");
+  row ("render only / floor", stat_of (render_ratio, runs), 1, "x", 2, "");
+  s = stat_of (step, runs);
+  g_snprintf (target, sizeof target, "target <= 16 MiB: %s", s.median / 1024 <= 16 ? "met" : "MISSED");
+  row ("export, peak RSS above its start", s, 1.0 / 1024, "MiB", 1, target);
+  row ("export, peak RSS (process)", stat_of (peak, runs), 1.0 / 1024, "MiB", 1, "");
+  row ("floor, peak RSS above its start", stat_of (floor_step, runs), 1.0 / 1024, "MiB", 1,
+       "(floor; 5.3 MiB process in the issue)");
+  row ("floor, peak RSS (process)", stat_of (floor_peak, runs), 1.0 / 1024, "MiB", 1, "");
+  row ("unchanged re-export (daily re-plan), events/s", stat_of (again, runs), 1e-3, "k/s", 1,
+       "(0 feeds rewritten)");
+  row ("unchanged re-export, peak RSS above start", stat_of (again_peak, runs), 1.0 / 1024, "MiB", 1, "");
+}
+
+/* ------------------------------------------------------------ (c) status */
+
+static void
+exec_or_die (sqlite3 *db, const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("bench: %s: %s", sql, message);
+}
+
+static char *
+store_build (void)
+{
+  char *path = g_build_filename (work_dir, "activity.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (SEED + 1);
+  PdStore *store;
+  sqlite3 *db;
+  sqlite3_stmt *real, *floor;
+
+  store = pd_store_open (path, &error);
+  if (store == NULL || !pd_store_ensure_campaign (store, "bench", "Benchmark 2027", &error))
+    g_error ("bench: %s", error->message);
+  pd_store_close (store);
+
+  if (sqlite3_open (path, &db) != SQLITE_OK)
+    g_error ("bench: cannot open %s", path);
+  exec_or_die (db, "PRAGMA foreign_keys = ON;"
+                   "CREATE TABLE floor_activity (rep TEXT NOT NULL, date TEXT NOT NULL,"
+                   " contacts INTEGER NOT NULL);"
+                   "BEGIN IMMEDIATE");
+  sqlite3_prepare_v2 (db,
+                      "INSERT INTO activity (campaign, rep, date, contacts, prospects, active,"
+                      " latent, arid, proposals, deals, revenue_cents, created)"
+                      " VALUES ('bench', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1798761600)",
+                      -1, &real, NULL);
+  sqlite3_prepare_v2 (db, "INSERT INTO floor_activity VALUES (?1, ?2, ?3)", -1, &floor, NULL);
+  for (guint i = 0; i < ACTIVITY_ROWS; i++)
+    {
+      char rep[16], date[16];
+      GDate day;
+      gint64 contacts = g_rand_int_range (rand, 0, 40);
+      gint64 prospects = contacts / 4;
+
+      g_snprintf (rep, sizeof rep, "rep%04u", (guint) g_rand_int_range (rand, 1, (gint32) n_reps + 1));
+      g_date_clear (&day, 1);
+      g_date_set_dmy (&day, 4, G_DATE_JANUARY, 2027);
+      g_date_add_days (&day, (guint) g_rand_int_range (rand, 0, 362));
+      g_date_strftime (date, sizeof date, "%Y-%m-%d", &day);
+      sqlite3_bind_text (real, 1, rep, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (real, 2, date, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (real, 3, contacts);
+      sqlite3_bind_int64 (real, 4, prospects);
+      sqlite3_bind_int64 (real, 5, prospects / 4);
+      sqlite3_bind_int64 (real, 6, prospects / 4);
+      sqlite3_bind_int64 (real, 7, prospects - 2 * (prospects / 4));
+      sqlite3_bind_int64 (real, 8, g_rand_int_range (rand, 0, 100) < 3);
+      sqlite3_bind_int64 (real, 9, g_rand_int_range (rand, 0, 1000) < 3);
+      sqlite3_bind_int64 (real, 10, 0);
+      if (sqlite3_step (real) != SQLITE_DONE)
+        g_error ("bench: insert: %s", sqlite3_errmsg (db));
+      sqlite3_reset (real);
+      sqlite3_bind_text (floor, 1, rep, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (floor, 2, date, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (floor, 3, contacts);
+      if (sqlite3_step (floor) != SQLITE_DONE)
+        g_error ("bench: insert: %s", sqlite3_errmsg (db));
+      sqlite3_reset (floor);
+    }
+  sqlite3_finalize (real);
+  sqlite3_finalize (floor);
+  exec_or_die (db, "COMMIT;"
+                   "CREATE INDEX floor_by_rep_date ON floor_activity (rep, date, contacts);"
+                   "ANALYZE floor_activity;"
+                   "PRAGMA wal_checkpoint(TRUNCATE)");
+  sqlite3_close (db);
+  return path;
+}
+
+/* Median seconds of up to QUERY_SAMPLES calls (at least 3, else as many
+ * as fit in QUERY_BUDGET seconds) of the real store's status reads
+ * (totals and daily contacts, as `prospectctl status` makes them). */
+static double
+time_real (PdStore *store, const char *rep)
+{
+  double samples[QUERY_SAMPLES];
+  double spent = 0;
+  guint n = 0;
+  GDate as_of;
+
+  g_date_clear (&as_of, 1);
+  g_date_set_dmy (&as_of, 31, G_DATE_DECEMBER, 2027);
+  for (; n < QUERY_SAMPLES && (n < 3 || spent < QUERY_BUDGET); n++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GArray) daily = NULL;
+      PdTotals totals;
+      double start = now_seconds ();
+
+      if (!pd_store_totals (store, "bench", rep, &as_of, &totals, &error)
+          || (daily = pd_store_daily_contacts (store, "bench", rep, &as_of, &error)) == NULL)
+        g_error ("bench: %s", error->message);
+      samples[n] = now_seconds () - start;
+      spent += samples[n];
+    }
+  return stat_of (samples, n).median;
+}
+
+/* The floor: one statement on the covering index, every row read. */
+static double
+time_floor (sqlite3 *db, const char *rep)
+{
+  double samples[QUERY_SAMPLES];
+  double spent = 0;
+  guint n = 0;
+  sqlite3_stmt *stmt;
+
+  sqlite3_prepare_v2 (db,
+                      rep != NULL
+                        ? "SELECT date, sum(contacts) FROM floor_activity"
+                          " WHERE rep = ?1 AND date <= '2027-12-31' GROUP BY date"
+                        : "SELECT rep, date, sum(contacts) FROM floor_activity"
+                          " WHERE date <= '2027-12-31' GROUP BY rep, date",
+                      -1, &stmt, NULL);
+  for (; n < QUERY_SAMPLES && (n < 3 || spent < QUERY_BUDGET); n++)
+    {
+      double start = now_seconds ();
+      gint64 sum = 0;
+
+      if (rep != NULL)
+        sqlite3_bind_text (stmt, 1, rep, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        sum += sqlite3_column_int64 (stmt, rep != NULL ? 1 : 2);
+      sqlite3_reset (stmt);
+      samples[n] = now_seconds () - start;
+      spent += samples[n];
+      (void) sum;
+    }
+  sqlite3_finalize (stmt);
+  return stat_of (samples, n).median;
+}
+
+static void
+section_status (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree double *rep_real = g_new0 (double, runs);
+  g_autofree double *rep_floor = g_new0 (double, runs);
+  g_autofree double *team_real = g_new0 (double, runs);
+  g_autofree double *team_floor = g_new0 (double, runs);
+  g_autofree double *rep_ratio = g_new0 (double, runs);
+  g_autofree double *team_ratio = g_new0 (double, runs);
+  double build_start = now_seconds ();
+  char target[96];
+  Stat s;
+
+  path = store_build ();
+  heading ("(c) status reads over 1 000 000 activity rows (pd_store_totals + pd_store_daily_contacts)");
+  printf ("    store filled in %.1f s (one transaction, outside the measurement)\n",
+          now_seconds () - build_start);
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      PdStore *store = pd_store_open (path, &error);
+      sqlite3 *db;
+
+      if (store == NULL)
+        g_error ("bench: %s", error->message);
+      sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+      rep_real[i] = time_real (store, "rep0500");
+      rep_floor[i] = time_floor (db, "rep0500");
+      team_real[i] = time_real (store, NULL);
+      team_floor[i] = time_floor (db, NULL);
+      rep_ratio[i] = rep_real[i] / rep_floor[i];
+      team_ratio[i] = team_real[i] / team_floor[i];
+      sqlite3_close (db);
+      pd_store_close (store);
+    }
+  row ("one rep, real store", stat_of (rep_real, runs), 1e3, "ms", 2, "");
+  row ("one rep, floor (covering index, ANALYZE)", stat_of (rep_floor, runs), 1e3, "ms", 2,
+       "(floor; 0.4–0.9 ms in the issue)");
+  s = stat_of (rep_ratio, runs);
+  g_snprintf (target, sizeof target, "target <= 2x: %s", s.median <= 2 ? "met" : "MISSED");
+  row ("one rep, real / floor", s, 1, "x", 2, target);
+  s = stat_of (team_real, runs);
+  g_snprintf (target, sizeof target, "target <= 50 ms: %s", s.median <= 0.050 ? "met" : "MISSED");
+  row ("team, real store", s, 1e3, "ms", 1, target);
+  row ("team, floor (covering index, ANALYZE)", stat_of (team_floor, runs), 1e3, "ms", 1,
+       "(floor; 27–41 ms in the issue)");
+  row ("team, real / floor", stat_of (team_ratio, runs), 1, "x", 2, "");
+}
+
+/* --------------------------------------------------- (d) whole processes */
+
+static double
+run_process (char **argv)
+{
+  posix_spawn_file_actions_t actions;
+  double start;
+  pid_t pid;
+  int status;
+
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_addopen (&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen (&actions, 2, "/dev/null", O_WRONLY, 0);
+  start = now_seconds ();
+  if (posix_spawn (&pid, argv[0], &actions, NULL, argv, environ) != 0)
+    g_error ("bench: cannot run %s", argv[0]);
+  waitpid (pid, &status, 0);
+  start = now_seconds () - start;
+  posix_spawn_file_actions_destroy (&actions);
+  if (!WIFEXITED (status) || (WEXITSTATUS (status) != 0 && WEXITSTATUS (status) != 3))
+    g_error ("bench: %s %s exited with %d", argv[0], argv[3], WEXITSTATUS (status));
+  return start;
+}
+
+static void
+section_processes (const char *prospectctl, const char *empty_main)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "cli", NULL);
+  g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
+  g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
+  g_autofree char *config_text = NULL;
+  g_autofree char *example = NULL;
+  g_autofree char *example_copy = g_build_filename (campaigns, "example.conf", NULL);
+  double empty[PROCESS_SAMPLES], log[PROCESS_SAMPLES], status[PROCESS_SAMPLES];
+  double log_ratio[PROCESS_SAMPLES], status_ratio[PROCESS_SAMPLES];
+  char *empty_argv[] = { (char *) empty_main, NULL };
+  char *log_argv[] = { (char *) prospectctl, "--config", config, "log", "example", "--rep", "alice",
+                       "--contacts", "16", "--prospects", "4", "--date", "2027-01-05", NULL };
+  char *status_argv[] = { (char *) prospectctl, "--config", config, "status", "example",
+                          "--as-of", "2027-01-08", NULL };
+  char target[96];
+  Stat s;
+
+  g_mkdir_with_parents (campaigns, 0700);
+  if (!g_file_get_contents ("config/campaigns/example.conf", &example, NULL, NULL))
+    g_error ("bench: run from the source tree (config/campaigns/example.conf)");
+  g_file_set_contents (example_copy, example, -1, NULL);
+  config_text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s/prospectd.db\nfeeds = %s/feeds\n",
+                                 campaigns, dir, dir);
+  g_file_set_contents (config, config_text, -1, NULL);
+
+  run_process (log_argv); /* creates the database: not measured */
+  for (guint i = 0; i < PROCESS_SAMPLES; i++)
+    {
+      /* Interleaved, so that a slow moment of the machine hits all three. */
+      empty[i] = run_process (empty_argv);
+      log[i] = run_process (log_argv);
+      status[i] = run_process (status_argv);
+      log_ratio[i] = log[i] / empty[i];
+      status_ratio[i] = status[i] / empty[i];
+    }
+  heading ("(d) whole processes, example campaign (median of 50, interleaved)");
+  row ("empty main linked to the same libraries", stat_of (empty, PROCESS_SAMPLES), 1e3, "ms", 2,
+       "(floor; ~9 ms in the issue)");
+  row ("prospectctl log (one commit)", stat_of (log, PROCESS_SAMPLES), 1e3, "ms", 2, "");
+  row ("prospectctl log / floor", stat_of (log_ratio, PROCESS_SAMPLES), 1, "x", 2, "");
+  row ("prospectctl status", stat_of (status, PROCESS_SAMPLES), 1e3, "ms", 2, "");
+  s = stat_of (status_ratio, PROCESS_SAMPLES);
+  g_snprintf (target, sizeof target, "target <= 2x: %s", s.median <= 2 ? "met" : "MISSED");
+  row ("prospectctl status / floor", s, 1, "x", 2, target);
+}
+
+/* ---------------------------------------------------- (e) one commit */
+
+static void
+section_commit (void)
+{
+  g_autofree double *per_run = g_new0 (double, runs);
+  g_autofree double *all = g_new0 (double, runs * COMMIT_SAMPLES);
+
+  for (guint r = 0; r < runs; r++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/commit-%u.db", work_dir, r);
+      g_autoptr (GError) error = NULL;
+      double samples[COMMIT_SAMPLES];
+      PdStore *store = pd_store_open (path, &error);
+      PdActivity activity = { 0 };
+
+      if (store == NULL || !pd_store_ensure_campaign (store, "bench", "Benchmark 2027", &error))
+        g_error ("bench: %s", error->message);
+      activity.campaign = "bench";
+      activity.rep = "rep0001";
+      g_date_clear (&activity.date, 1);
+      g_date_set_dmy (&activity.date, 5, G_DATE_JANUARY, 2027);
+      activity.contacts = 16;
+      activity.prospects = 4;
+      activity.created = REVISION_TIME;
+      for (guint i = 0; i < COMMIT_SAMPLES; i++)
+        {
+          double start = now_seconds ();
+
+          if (!pd_store_add_activity (store, &activity, NULL, &error))
+            g_error ("bench: %s", error->message);
+          samples[i] = now_seconds () - start;
+          all[r * COMMIT_SAMPLES + i] = samples[i];
+        }
+      per_run[r] = stat_of (samples, COMMIT_SAMPLES).median;
+      pd_store_close (store);
+    }
+  heading ("(e) one logged outcome: pd_store_add_activity (WAL, synchronous=NORMAL, BEGIN IMMEDIATE)");
+  row ("commit, median of each run's 200", stat_of (per_run, runs), 1e6, "us", 1,
+       "(floor; 32 us in the issue)");
+  row ("commit, all samples", stat_of (all, runs * COMMIT_SAMPLES), 1e6, "us", 1, "");
+}
+
+/* ------------------------------------------------------- (f) the daemon */
+
+static pid_t
+spawn_logged (char **argv, const char *log_path)
+{
+  posix_spawn_file_actions_t actions;
+  pid_t pid;
+
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_addopen (&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen (&actions, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2 (&actions, 1, 2);
+  if (posix_spawn (&pid, argv[0], &actions, NULL, argv, environ) != 0)
+    pid = -1;
+  posix_spawn_file_actions_destroy (&actions);
+  return pid;
+}
+
+/* Voluntary + involuntary context switches of every thread of `pid`. */
+static double
+context_switches (pid_t pid)
+{
+  g_autofree char *tasks = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr (GDir) dir = g_dir_open (tasks, 0, NULL);
+  const char *name;
+  double total = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/status", tasks, name);
+      g_autofree char *text = NULL;
+      const char *field;
+
+      if (!g_file_get_contents (path, &text, NULL, NULL))
+        continue;
+      if ((field = strstr (text, "voluntary_ctxt_switches:")) != NULL)
+        total += g_ascii_strtod (field + strlen ("voluntary_ctxt_switches:"), NULL);
+      if ((field = strstr (text, "nonvoluntary_ctxt_switches:")) != NULL)
+        total += g_ascii_strtod (field + strlen ("nonvoluntary_ctxt_switches:"), NULL);
+    }
+  return total;
+}
+
+static double
+process_kib (pid_t pid, const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, field)) == NULL)
+    return NAN;
+  return g_ascii_strtod (line + strlen (field) + 1, NULL);
+}
+
+static gboolean
+file_contains (const char *path, const char *needle)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, needle) != NULL;
+}
+
+/* The calls strace -c counted: its "total" line. */
+static double
+strace_total (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NAN;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_suffix (g_strstrip (lines[i]), "total"))
+      {
+        g_auto (GStrv) fields = g_strsplit_set (lines[i], " \t", -1);
+        guint seen = 0;
+
+        for (guint k = 0; fields[k] != NULL; k++)
+          if (*fields[k] != '\0' && ++seen == 4)
+            return g_ascii_strtod (fields[k], NULL);
+      }
+  return 0; /* no system call at all: strace prints an empty table */
+}
+
+static void
+section_daemon (const char *prospectd, const char *prospectctl)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "daemon", NULL);
+  g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
+  g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "prospectd.log", NULL);
+  g_autofree char *strace_path = g_build_filename (dir, "strace.txt", NULL);
+  g_autofree char *feed = g_build_filename (dir, "feeds", "c01", "alice.ics", NULL);
+  g_autofree char *example = NULL;
+  g_autofree char *strace = g_find_program_in_path ("strace");
+  const char *idle_env = g_getenv ("BENCH_IDLE_SECONDS");
+  guint idle = idle_env != NULL ? (guint) MAX (1, atoi (idle_env)) : 60;
+  char *daemon_argv[] = { (char *) prospectd, "--config", config, "--now", "2027-01-08T18:00", NULL };
+  double reactions[5];
+  guint n_reactions = 0;
+  double switches_before, switches, calls = NAN, rss, hwm;
+  char target[96];
+  pid_t pid;
+  int status;
+
+  heading ("(f) the daemon: 10 example campaigns, --now 2027-01-08T18:00, no notification server");
+  g_mkdir_with_parents (campaigns, 0700);
+  if (!g_file_get_contents ("config/campaigns/example.conf", &example, NULL, NULL))
+    g_error ("bench: run from the source tree (config/campaigns/example.conf)");
+  for (guint i = 1; i <= 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/c%02u.conf", campaigns, i);
+
+      g_file_set_contents (name, example, -1, NULL);
+    }
+  {
+    g_autofree char *text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s/prospectd.db\n"
+                                             "feeds = %s/feeds\nnotify =\n[feeds]\nlisten =\n",
+                                             campaigns, dir, dir);
+    g_file_set_contents (config, text, -1, NULL);
+  }
+
+  pid = spawn_logged (daemon_argv, log_path);
+  for (guint i = 0; pid > 0 && i < 300 && !file_contains (log_path, "next wake-up at"); i++)
+    g_usleep (100000);
+  if (pid <= 0 || !file_contains (log_path, "next wake-up at"))
+    {
+      printf ("    prospectd did not start (see its log); skipped\n");
+      if (pid > 0)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+        }
+      return;
+    }
+  g_usleep (2 * G_USEC_PER_SEC);
+
+  /* Idle: nothing is due before Monday's reminders. Context switches
+   * first, untraced (ptrace itself switches), then system calls. */
+  switches_before = context_switches (pid);
+  g_usleep ((gulong) idle * G_USEC_PER_SEC);
+  switches = context_switches (pid) - switches_before;
+  if (strace != NULL)
+    {
+      g_autofree char *pid_text = g_strdup_printf ("%d", (int) pid);
+      char *strace_argv[] = { strace, "-c", "-f", "-q", "-o", strace_path, "-p", pid_text, NULL };
+      g_autofree char *strace_log = g_build_filename (dir, "strace.log", NULL);
+      pid_t tracer = spawn_logged (strace_argv, strace_log);
+
+      g_usleep ((gulong) idle * G_USEC_PER_SEC);
+      if (tracer > 0)
+        {
+          kill (tracer, SIGINT);
+          waitpid (tracer, &status, 0);
+          calls = strace_total (strace_path);
+        }
+    }
+  rss = process_kib (pid, "VmRSS:");
+  hwm = process_kib (pid, "VmHWM:");
+
+  /* Reaction: another process logs; the daemon re-exports the feed. */
+  for (guint i = 0; i < G_N_ELEMENTS (reactions); i++)
+    {
+      g_autofree char *contacts = g_strdup_printf ("%u", 10 + i);
+      char *log_argv[] = { (char *) prospectctl, "--config", config, "log", "c01", "--rep", "alice",
+                           "--contacts", contacts, "--date", "2027-01-08", NULL };
+      GStatBuf before, now;
+      double done;
+
+      if (g_stat (feed, &before) != 0)
+        break;
+      run_process (log_argv);
+      done = now_seconds ();
+      for (;;)
+        {
+          if (g_stat (feed, &now) == 0
+              && (now.st_ino != before.st_ino || now.st_mtim.tv_nsec != before.st_mtim.tv_nsec
+                  || now.st_mtim.tv_sec != before.st_mtim.tv_sec))
+            {
+              reactions[n_reactions++] = now_seconds () - done;
+              break;
+            }
+          if (now_seconds () - done > 5)
+            break;
+          g_usleep (500);
+        }
+      g_usleep (300000);
+    }
+  if (g_getenv ("BENCH_KEEP_STRACE") != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (strace_path, &text, NULL, NULL))
+        printf ("%s", text);
+    }
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+
+  printf ("    over %u idle seconds:\n", idle);
+  g_snprintf (target, sizeof target, "target 0: %s", calls == 0 ? "met" : "MISSED");
+  {
+    char count[32];
+
+    g_snprintf (count, sizeof count, isnan (calls) ? "n/a" : "%.0f", calls);
+    printf ("%-44s %14s  %-22s %s\n", "system calls (strace -c -f)", count, "",
+            strace != NULL ? target : "(no strace)");
+  }
+  g_snprintf (target, sizeof target, "target 0: %s", switches == 0 ? "met" : "MISSED");
+  printf ("%-44s %14.0f  %-22s %s\n", "context switches (all threads)", switches, "", target);
+  g_snprintf (target, sizeof target, "target <= 14 MB: %s", rss * 1024 <= 14e6 ? "met" : "MISSED");
+  printf ("%-44s %10.1f MiB  %-22s %s\n", "VmRSS", rss / 1024, "", target);
+  printf ("%-44s %10.1f MiB\n", "VmHWM", hwm / 1024);
+  if (n_reactions > 0)
+    {
+      Stat s = stat_of (reactions, n_reactions);
+
+      g_snprintf (target, sizeof target, "target <= 100 ms: %s (%u of 5)", s.median <= 0.1 ? "met" : "MISSED",
+                  n_reactions);
+      row ("reaction: log commit -> feed rewritten", s, 1e3, "ms", 1, target);
+    }
+  else
+    printf ("%-44s %14s\n", "reaction: log commit -> feed rewritten", "none in 5 s");
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *template = NULL;
+
+  if (argc < 3)
+    {
+      g_printerr ("usage: %s PROSPECTCTL EMPTY_MAIN [PROSPECTD]\n", argv[0]);
+      return 2;
+    }
+  if (g_getenv ("BENCH_RUNS") != NULL)
+    runs = MAX (1, (guint) atoi (g_getenv ("BENCH_RUNS")));
+  if (g_getenv ("BENCH_REPS") != NULL)
+    n_reps = CLAMP ((guint) atoi (g_getenv ("BENCH_REPS")), 1, 9999);
+  if (g_getenv ("BENCH_ONLY") != NULL)
+    only = g_getenv ("BENCH_ONLY");
+
+  template = g_build_filename (g_get_tmp_dir (), "prospectd-bench-XXXXXX", NULL);
+  work_dir = g_mkdtemp (template);
+  if (work_dir == NULL)
+    g_error ("bench: mkdtemp: %s", g_strerror (errno));
+  campaign_text = organisation_new ();
+
+  printf ("prospectd bench: %u reps, 2027-01-04..2027-12-31, 6 checkpoints, holidays = fr, "
+          "2 call windows; median of %u runs (min–max)\nwork directory: %s (removed at the end)\n",
+          n_reps, runs, work_dir);
+  if (strchr (only, 'a'))
+    section_plan ();
+  if (strchr (only, 'b'))
+    section_export ();
+  if (strchr (only, 'c'))
+    section_status ();
+  if (strchr (only, 'd'))
+    section_processes (argv[1], argv[2]);
+  if (strchr (only, 'e'))
+    section_commit ();
+  if (strchr (only, 'f'))
+    {
+      if (argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE))
+        section_daemon (argv[3], argv[1]);
+      else
+        printf ("\n(f) the daemon: no prospectd given; skipped\n");
+    }
+
+  remove_tree (work_dir);
+  g_free (campaign_text);
+  return 0;
+}
