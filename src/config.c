@@ -1198,7 +1198,7 @@ pd_config_load_daemon (const char *path, GError **error)
   g_auto (GStrv) groups = NULL;
   Reader r = { NULL, keyfile };
   static const char *const daemon_keys[] = { "campaigns", "database", "feeds", "notify", "notifications", NULL };
-  static const char *const feeds_keys[] = { "listen", NULL };
+  static const char *const feeds_keys[] = { "listen", "max_connections", NULL };
 
   config->campaigns_dir = g_build_filename (g_get_user_config_dir (), "prospectd", "campaigns", NULL);
   config->database = g_build_filename (g_get_user_data_dir (), "prospectd", "prospectd.db", NULL);
@@ -1207,6 +1207,7 @@ pd_config_load_daemon (const char *path, GError **error)
   config->notify_reps[0] = g_strdup ("*");
   config->notifications = TRUE;
   config->listen = g_strdup ("");
+  config->max_connections = 32;
 
   if (path == NULL)
     {
@@ -1282,6 +1283,18 @@ pd_config_load_daemon (const char *path, GError **error)
     {
       g_free (config->listen);
       config->listen = g_steal_pointer (&listen);
+    }
+
+  g_autofree char *max_connections = lookup (&r, "feeds", "max_connections");
+  if (max_connections != NULL)
+    {
+      guint64 value = 0;
+      if (!g_ascii_string_to_unsigned (max_connections, 10, 1, 1024, &value, NULL))
+        {
+          reject (&r, "feeds", "max_connections", max_connections, _("write a whole number from 1 to 1024"), error);
+          return NULL;
+        }
+      config->max_connections = (guint) value;
     }
   return g_steal_pointer (&config);
 }

@@ -22,6 +22,7 @@
 #include "prospectd/agenda.h"
 #include "prospectd/catchup.h"
 #include "prospectd/daemon.h"
+#include "prospectd/feed.h"
 #include "prospectd/format.h"
 #include "prospectd/progress.h"
 #include "prospectd/publish.h"
@@ -136,6 +137,7 @@ pd_daemon_free (PdDaemon *daemon)
   for (guint i = 0; i < G_N_ELEMENTS (daemon->signal_sources); i++)
     if (daemon->signal_sources[i] != 0)
       g_source_remove (daemon->signal_sources[i]);
+  pd_server_free (daemon->server);
   clear_monitors (daemon);
   pd_timer_free (daemon->timer);
   g_clear_pointer (&daemon->loop, g_main_loop_unref);
@@ -176,6 +178,12 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
   if (config == NULL)
     {
       g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_CONFIG, "%s", local_error->message);
+      return FALSE;
+    }
+  if (config->listen[0] != '\0' && !pd_server_check_listen (config->listen, &local_error))
+    {
+      g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_CONFIG, "%s: %s",
+                   config->path != NULL ? config->path : "prospectd.conf", local_error->message);
       return FALSE;
     }
   db_path = daemon->db_path != NULL ? daemon->db_path : config->database;
@@ -811,6 +819,75 @@ watch (PdDaemon *daemon)
   daemon->wal_monitor = monitor (wal, FALSE, G_CALLBACK (on_db_changed), daemon);
 }
 
+/* The feed server's question: is (campaign, rep) a feed we serve, where
+ * is its file and what is its token? Names from the URL are only compared
+ * with the loaded campaigns; the path is built from the campaign's own id
+ * and rep name. The token is read from the store at each request, so a
+ * rotation by `prospectctl feed-url --rotate` takes effect at once. */
+static gboolean
+resolve_feed (const char *campaign_id, const char *rep_name, char **ret_path, char **ret_token,
+              gpointer user_data)
+{
+  PdDaemon *daemon = user_data;
+  PdDaemonCampaign *dc = find_campaign (daemon->campaigns, campaign_id);
+  const PdRep *rep = dc != NULL ? pd_campaign_find_rep (dc->campaign, rep_name, NULL) : NULL;
+  g_autoptr (GError) error = NULL;
+  char *token = NULL;
+  char *path;
+
+  if (rep == NULL)
+    return FALSE;
+  if (!pd_store_feed_token (daemon->store, dc->campaign->id, rep->name, FALSE, &token, &error))
+    {
+      g_warning ("feed not served: %s", error->message);
+      return FALSE;
+    }
+  path = pd_feed_path (daemon->config->feeds_dir, dc->campaign->id, rep->name);
+  if (path == NULL)
+    {
+      g_free (token);
+      return FALSE;
+    }
+  *ret_path = path;
+  *ret_token = token;
+  return TRUE;
+}
+
+/* Starts, stops or restarts the feed server to match the configuration.
+ * A server that cannot start leaves the running one (if any) in place.
+ * Returns FALSE with error set when the server the configuration asks for
+ * is not running. */
+static gboolean
+update_server (PdDaemon *daemon, GError **error)
+{
+  const char *listen = daemon->config->listen;
+  guint max_connections = daemon->config->max_connections;
+  PdServer *server;
+
+  if (listen[0] == '\0')
+    {
+      if (daemon->server != NULL)
+        g_message ("feed server stopped: '%s'", pd_server_get_listen (daemon->server));
+      g_clear_pointer (&daemon->server, pd_server_free);
+      return TRUE;
+    }
+  if (daemon->server != NULL && g_str_equal (pd_server_get_listen (daemon->server), listen) &&
+      pd_server_get_max_connections (daemon->server) == max_connections)
+    return TRUE;
+  /* Same address: the old server must let go of the port first. */
+  if (daemon->server != NULL && g_str_equal (pd_server_get_listen (daemon->server), listen))
+    g_clear_pointer (&daemon->server, pd_server_free);
+  server = pd_server_new (listen, max_connections, resolve_feed, daemon, error);
+  if (server == NULL)
+    return FALSE;
+  if (daemon->server != NULL)
+    g_message ("feed server stopped: '%s'", pd_server_get_listen (daemon->server));
+  pd_server_free (daemon->server);
+  daemon->server = server;
+  g_message ("feed server listening: 'http://%s/feeds/' (at most %u connections)", listen, max_connections);
+  return TRUE;
+}
+
 static void
 reload (PdDaemon *daemon, const char *why)
 {
@@ -822,6 +899,9 @@ reload (PdDaemon *daemon, const char *why)
       g_warning ("reload failed, keeping the running configuration: %s", error->message);
       return;
     }
+  if (!update_server (daemon, &error))
+    g_warning ("feed server not restarted: %s", error->message);
+  g_clear_error (&error);
   watch (daemon);
   replan (daemon, FALSE);
 }
@@ -907,6 +987,11 @@ pd_daemon_run (PdDaemon *daemon)
   daemon->signal_sources[0] = g_unix_signal_add (SIGHUP, on_sighup, daemon);
   daemon->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit, daemon);
   daemon->signal_sources[2] = g_unix_signal_add (SIGINT, on_quit, daemon);
+  if (!update_server (daemon, &error))
+    {
+      g_critical ("%s", error->message);
+      return 1;
+    }
   watch (daemon);
   replan (daemon, FALSE);
   if (daemon->exit_status == 0)

@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "prospectd/store.h"
+#include "prospectd/token.h"
 
 static char *root_dir; /* the tests' temporary root, removed at the end */
 
@@ -296,11 +297,11 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 2);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 3);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
-                                 " 'revisions', 'revision_days')"),
-                    5);
+                                 " 'revisions', 'revision_days', 'feed_tokens')"),
+                    6);
   index = raw_text (db, "SELECT sql FROM sqlite_schema WHERE name = 'activity_by_rep_date'");
   assert_string_equal (index,
                        "CREATE INDEX activity_by_rep_date ON activity (campaign, rep, date, contacts)");
@@ -360,7 +361,7 @@ test_migration_from_v1 (void **state)
   store = pd_store_open (db, &error);
   assert_null (error);
   assert_non_null (store);
-  assert_int_equal (raw_int (db, "PRAGMA user_version"), 2);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
 
@@ -1246,6 +1247,53 @@ test_unwritable_place (void **state)
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
 }
 
+/* ---------------------------------------------------------- feed tokens */
+
+static void
+test_feed_tokens (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = pd_store_open (f->db, &error);
+  g_autoptr (PdStore) other = NULL;
+  g_autofree char *none = NULL, *first = NULL, *again = NULL, *bob = NULL, *rotated = NULL;
+  g_autofree char *seen = NULL;
+  char *untouched = (char *) "untouched";
+
+  assert_non_null (store);
+  /* Unknown campaign: no token to read, none can be made. */
+  assert_true (pd_store_feed_token (store, "q1", "alice", FALSE, &none, &error));
+  assert_null (none);
+  assert_false (pd_store_feed_token (store, "q1", "alice", TRUE, &untouched, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  assert_string_equal (untouched, "untouched");
+  g_clear_error (&error);
+  assert_false (pd_store_feed_token (store, "q1", "", TRUE, &untouched, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+
+  assert_true (pd_store_ensure_campaign (store, "q1", NULL, &error));
+  /* Reading does not create. */
+  assert_true (pd_store_feed_token (store, "q1", "alice", FALSE, &none, &error));
+  assert_null (none);
+  assert_true (pd_store_feed_token (store, "q1", "alice", TRUE, &first, &error));
+  assert_non_null (first);
+  assert_int_equal (strlen (first), PD_TOKEN_LENGTH);
+  assert_true (pd_store_feed_token (store, "q1", "alice", TRUE, &again, &error));
+  assert_string_equal (first, again);
+  assert_true (pd_store_feed_token (store, "q1", "bob", TRUE, &bob, &error));
+  assert_string_not_equal (first, bob);
+
+  /* Another connection (the daemon) sees the rotation at once. */
+  other = pd_store_open (f->db, &error);
+  assert_non_null (other);
+  assert_true (pd_store_rotate_feed_token (store, "q1", "alice", &rotated, &error));
+  assert_string_not_equal (first, rotated);
+  assert_true (pd_store_feed_token (other, "q1", "alice", FALSE, &seen, &error));
+  assert_string_equal (seen, rotated);
+  assert_null (error);
+}
+
 int
 main (void)
 {
@@ -1263,6 +1311,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_notification_claim, setup, teardown),
     cmocka_unit_test_setup_teardown (test_notification_claim_race, setup, teardown),
     cmocka_unit_test_setup_teardown (test_revisions, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_feed_tokens, setup, teardown),
     cmocka_unit_test_setup_teardown (test_data_version, setup, teardown),
     cmocka_unit_test_setup_teardown (test_concurrent_writers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_durability_sigkill, setup, teardown),

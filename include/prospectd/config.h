@@ -133,6 +133,7 @@ typedef struct {
   char **notify_reps;    /* NULL-terminated; "*" for all; empty for none */
   gboolean notifications;
   char *listen;          /* "" = feed server off */
+  guint max_connections; /* the feed server's concurrent connections, >= 1 */
 } PdDaemonConfig;
 
 /* Reads `path`, or when NULL $XDG_CONFIG_HOME/prospectd/prospectd.conf if

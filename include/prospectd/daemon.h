@@ -25,6 +25,7 @@
 #include "prospectd/notify.h"
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
+#include "prospectd/server.h"
 #include "prospectd/store.h"
 #include "prospectd/timer.h"
 
@@ -60,6 +61,7 @@ typedef struct {
   GFileMonitor *campaigns_monitor; /* owned */
   GFileMonitor *db_monitor;        /* owned */
   GFileMonitor *wal_monitor;       /* owned */
+  PdServer *server;         /* owned; the feed server, NULL when [feeds] listen is empty or with --once */
   gint64 data_version;      /* the store's, at the last evaluation */
   char *wake_reason;        /* what the timer is armed for, owned */
   GMainLoop *loop;          /* owned; NULL until pd_daemon_run() */
@@ -78,7 +80,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemon, pd_daemon_free)
  * broken campaign is logged and skipped; on a reload it keeps its previous
  * version. Returns FALSE with error set (nothing changed) when the
  * settings cannot be read (PD_DAEMON_ERROR_CONFIG) or the store cannot be
- * opened (PD_DAEMON_ERROR_RUNTIME). */
+ * opened (PD_DAEMON_ERROR_RUNTIME). An invalid [feeds] listen is a
+ * PD_DAEMON_ERROR_CONFIG. */
 gboolean pd_daemon_load (PdDaemon *daemon, GError **error);
 
 /* Sets the daemon's clock so that it reads `now` (Unix microseconds) at
@@ -102,5 +105,9 @@ gboolean pd_daemon_evaluate (PdDaemon *daemon,
 
 /* Runs the main loop until SIGTERM or SIGINT: an evaluation now, then one
  * at each due instant, clock change, database change by another process
- * and campaign file change; SIGHUP reloads. Returns the exit status. */
+ * and campaign file change; SIGHUP reloads. With [feeds] listen set, the
+ * feed server runs on the same loop (restarted when a reload changes the
+ * address or the connection limit); failing to listen at start is a
+ * runtime failure (1), on a reload the running server is kept. Returns
+ * the exit status. */
 int pd_daemon_run (PdDaemon *daemon);

@@ -38,7 +38,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 2
+#define PD_STORE_SCHEMA_VERSION 3
 
 typedef struct _PdStore PdStore;
 
@@ -270,6 +270,32 @@ gboolean pd_store_load_baseline (PdStore *store,
                                  const char *campaign,
                                  PdRevision **ret_revision,
                                  GError **error);
+
+/* ---------------------------------------------------------- feed tokens */
+
+/* The secret of (campaign, rep)'s feed URL (see token.h). Writes a new
+ * string to ret_token: the stored token; when there is none, a new one
+ * stored first if `create` (the campaign must be known:
+ * PD_STORE_ERROR_NOT_FOUND otherwise), else NULL. With create FALSE this
+ * is the feed server's lookup: one read, nothing written. Errors:
+ * PD_STORE_ERROR_INVALID (empty campaign or rep), a backend error, or
+ * PD_TOKEN_ERROR_RANDOM (the kernel gave no random bytes); ret_token is
+ * then untouched. */
+gboolean pd_store_feed_token (PdStore *store,
+                              const char *campaign,
+                              const char *rep,
+                              gboolean create,
+                              char **ret_token,
+                              GError **error);
+
+/* Replaces (campaign, rep)'s token with a new one, written to ret_token:
+ * the old token stops matching as soon as this returns TRUE. Errors as
+ * pd_store_feed_token() with create TRUE. */
+gboolean pd_store_rotate_feed_token (PdStore *store,
+                                     const char *campaign,
+                                     const char *rep,
+                                     char **ret_token,
+                                     GError **error);
 
 /* ---------------------------------------------------------------- misc */
 

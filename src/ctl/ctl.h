@@ -91,3 +91,7 @@ int pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSch
  * Returns an exit code. */
 int pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
                         gint only_rep, gint64 revision_time);
+
+#include "prospectd/server.h"
+
+extern const PdVerb pd_ctl_verb_feed_url;

@@ -31,6 +31,7 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_activity,
   &pd_ctl_verb_reschedule,
   &pd_ctl_verb_status,
+  &pd_ctl_verb_feed_url,
 };
 
 int
