@@ -316,12 +316,6 @@ format_share (gint64 part, gint64 whole)
   return pd_format_rate (tenths * 1000);
 }
 
-static char *
-date_text (const GDate *date)
-{
-  return pd_format_date (date);
-}
-
 /* ----------------------------------------------------------- the check */
 
 /* "Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%)." */
@@ -332,7 +326,7 @@ behind_line (const PdRepProgress *rp, const GDate *date)
   g_autofree char *actual = pd_format_count (rp->actual);
   g_autofree char *short_by = pd_format_count (rp->planned - rp->actual);
   g_autofree char *share = format_share (rp->planned - rp->actual, rp->planned);
-  g_autofree char *day = date_text (date);
+  g_autofree char *day = pd_format_date (date);
 
   return g_strdup_printf (_("Planned %s contacts by %s, done %s: %s short (%s)."),
                           planned, day, actual, short_by, share);
@@ -356,7 +350,7 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
   const PdCampaign *campaign = dc->campaign;
   const PdRep *rep = g_ptr_array_index (campaign->reps, r);
   const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
-  g_autofree char *day = date_text (date);
+  g_autofree char *day = pd_format_date (date);
   g_autofree char *slot_checkpoint = g_strdup_printf ("checkpoint:%s:%s", campaign->id, rep->name);
   g_autofree char *slot_alert = g_strdup_printf ("alert:%s:%s", campaign->id, rep->name);
 
@@ -369,7 +363,7 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
 
       if (cp->state == PD_CHECKPOINT_UPCOMING)
         continue;
-      cp_day = date_text (&cp->date);
+      cp_day = pd_format_date (&cp->date);
       key = g_strdup_printf ("checkpoint:%s:%s", rep->name, cp_day);
       if (is_recorded (daemon, campaign->id, key))
         continue;
@@ -438,7 +432,7 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
   g_autoptr (PdProgress) progress = NULL;
   g_autoptr (PdCatchup) catchup = NULL;
   g_autoptr (GError) catchup_error = NULL;
-  g_autofree char *day = date_text (date);
+  g_autofree char *day = pd_format_date (date);
   g_autofree char *check_key = g_strdup_printf ("check:%s", day);
   gboolean claimed = FALSE;
   gboolean behind = FALSE;
@@ -557,7 +551,7 @@ note_wakeup (Evaluation *ev, const PdDaemonCampaign *dc, const PdAgenda *agenda)
   g_free (ev->next_reason);
   if (agenda->next_check_at == agenda->next_wakeup)
     {
-      g_autofree char *day = date_text (&agenda->next_check_date);
+      g_autofree char *day = pd_format_date (&agenda->next_check_date);
       ev->next_reason = g_strdup_printf ("the daily check of %s (%s)", day, dc->campaign->id);
     }
   else
@@ -586,7 +580,7 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
 
   if (agenda->has_check)
     {
-      g_autofree char *day = date_text (&agenda->check_date);
+      g_autofree char *day = pd_format_date (&agenda->check_date);
       g_autofree char *check_key = g_strdup_printf ("check:%s", day);
       g_autoptr (GDateTime) local_now = g_date_time_new_from_unix_utc (now);
       g_autoptr (GDateTime) here = local_now != NULL ? g_date_time_to_timezone (local_now, campaign->tz) : NULL;
@@ -692,8 +686,8 @@ pd_daemon_evaluate (PdDaemon *daemon, gint64 now, gboolean activity_changed, gin
       g_autoptr (GDateTime) instant = g_date_time_new_from_unix_utc (now);
       g_autofree char *stamp = g_date_time_format (instant, "%Y-%m-%dT%H:%M:%SZ");
       g_autofree char *key = g_strdup_printf ("summary:%s", stamp);
-      g_autofree char *first = date_text (&ev.first);
-      g_autofree char *last = date_text (&ev.last);
+      g_autofree char *first = pd_format_date (&ev.first);
+      g_autofree char *last = pd_format_date (&ev.last);
       g_autofree char *summary = g_strdup_printf (ngettext ("Missed %u call-block reminder",
                                                             "Missed %u call-block reminders", ev.missed),
                                                   ev.missed);

@@ -11,6 +11,7 @@
  */
 #define G_LOG_DOMAIN "prospectd-ics"
 
+#include "prospectd/format.h"
 #include "prospectd/ics.h"
 
 #include <glib/gi18n.h>
@@ -251,16 +252,13 @@ block_description (const PdCampaign *campaign,
       const PdCheckpoint *checkpoint = &g_array_index (campaign->checkpoints, PdCheckpoint, k);
       gint64 target;
       g_autofree char *target_count = NULL;
-      char date[16];
+      g_autofree char *date = NULL;
 
       if (g_date_compare (&checkpoint->date, &block->date) < 0)
         continue;
       target = pd_schedule_checkpoint_target (campaign, k, rep_contacts);
       target_count = count_text (target);
-      g_snprintf (date, sizeof date, "%04u-%02u-%02u",
-                  (guint) g_date_get_year (&checkpoint->date),
-                  (guint) g_date_get_month (&checkpoint->date),
-                  (guint) g_date_get_day (&checkpoint->date));
+      date = pd_format_date (&checkpoint->date);
       g_string_append_c (text, '\n');
       g_string_append_printf (text, ngettext ("Next checkpoint: %s, %s contact cumulative",
                                               "Next checkpoint: %s, %s contacts cumulative",

@@ -42,6 +42,16 @@ pd_muldiv (gint64 a, gint64 b, gint64 d, PdRounding rounding, gint64 *ret)
   return TRUE;
 }
 
+gint64
+pd_muldiv_saturated (gint64 a, gint64 b, gint64 d, PdRounding rounding)
+{
+  gint64 result;
+
+  if (pd_muldiv (a, b, d, rounding, &result))
+    return result;
+  return ((a < 0) != (b < 0)) ? G_MININT64 : G_MAXINT64;
+}
+
 static gboolean
 step (gint64 a, gint64 b, gint64 d, PdRounding rounding, const char *what,
       gint64 *ret, GError **error)

@@ -29,21 +29,11 @@ add_saturated (gint64 a, gint64 b)
   return a + b;
 }
 
-/* a * b / d rounded as asked, saturated when it does not fit. */
-static gint64
-muldiv_saturated (gint64 a, gint64 b, gint64 d, PdRounding rounding)
-{
-  gint64 result;
-  if (pd_muldiv (a, b, d, rounding, &result))
-    return result;
-  return ((a < 0) != (b < 0)) ? G_MININT64 : G_MAXINT64;
-}
-
 /* ceil (a / d) for a >= 0, d > 0. */
 static gint64
 ceil_div (gint64 a, gint64 d)
 {
-  return muldiv_saturated (a, 1, d, PD_ROUNDING_UP);
+  return pd_muldiv_saturated (a, 1, d, PD_ROUNDING_UP);
 }
 
 static const PdRep *
@@ -205,13 +195,13 @@ judge_pace (PdRepProgress *rep, gint64 behind_threshold)
 {
   rep->gap = add_saturated (rep->actual, -rep->planned);
   if (rep->planned > 0)
-    rep->gap_ppm = muldiv_saturated (rep->gap, PD_MILLI, rep->planned,
+    rep->gap_ppm = pd_muldiv_saturated (rep->gap, PD_MILLI, rep->planned,
                                      rep->gap < 0 ? PD_ROUNDING_UP : PD_ROUNDING_DOWN);
   else
     rep->gap_ppm = 0;
 
   gint64 threshold = CLAMP (behind_threshold, 0, PD_MILLI);
-  gint64 least = muldiv_saturated (rep->planned, PD_MILLI - threshold, PD_MILLI,
+  gint64 least = pd_muldiv_saturated (rep->planned, PD_MILLI - threshold, PD_MILLI,
                                    PD_ROUNDING_UP);
   if (rep->actual < least)
     rep->pace = PD_PACE_BEHIND;
@@ -274,7 +264,7 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_,
 
   gint64 elapsed = count_available_days (campaign, campaign_rep_, &campaign->start, as_of);
   elapsed = MAX (elapsed, 1);
-  gint64 days_needed = muldiv_saturated (remaining, elapsed, rep->actual, PD_ROUNDING_UP);
+  gint64 days_needed = pd_muldiv_saturated (remaining, elapsed, rep->actual, PD_ROUNDING_UP);
   nth_available_day_after (campaign, campaign_rep_, as_of, days_needed,
                            &rep->projected_completion);
 }
@@ -401,7 +391,7 @@ static gint64
 remaining_minutes (gint64 contacts, gint64 done, gint64 minutes_per_contact)
 {
   gint64 left = MAX (add_saturated (contacts, -done), 0);
-  return muldiv_saturated (left, MAX (minutes_per_contact, 0), PD_MILLI, PD_ROUNDING_UP);
+  return pd_muldiv_saturated (left, MAX (minutes_per_contact, 0), PD_MILLI, PD_ROUNDING_UP);
 }
 
 static void

@@ -13,24 +13,14 @@
 
 #include <glib/gi18n.h>
 
+#include "prospectd/format.h"
 #include "prospectd/schedule.h"
 #include "prospectd/workcal.h"
 
-G_DEFINE_QUARK (pd-schedule-error-quark, pd_schedule_error)
-
+/* Largest-remainder products of contacts and weights. */
 __extension__ typedef __int128 wide;
 
-/* a * b / d for a, b >= 0 and d > 0, rounded down or up, saturated at
- * G_MAXINT64 (counts that large fail the capacity check anyway). */
-static gint64
-muldiv (gint64 a, gint64 b, gint64 d, gboolean round_up)
-{
-  wide product = (wide) a * (wide) b;
-  wide quotient = product / d;
-  if (round_up && product % d != 0)
-    quotient += 1;
-  return quotient > G_MAXINT64 ? G_MAXINT64 : (gint64) quotient;
-}
+G_DEFINE_QUARK (pd-schedule-error-quark, pd_schedule_error)
 
 static PdSchedule *
 schedule_new (void)
@@ -54,24 +44,6 @@ pd_schedule_free (PdSchedule *schedule)
 }
 
 /* ------------------------------------------------------------ messages */
-
-static char *
-format_date (const GDate *date)
-{
-  return g_strdup_printf ("%04u-%02u-%02u", (guint) g_date_get_year (date),
-                          (guint) g_date_get_month (date), (guint) g_date_get_day (date));
-}
-
-/* A duration as the campaign file writes it: "2h", "45m", "1h30m". */
-static char *
-format_duration (guint minutes)
-{
-  if (minutes >= 60 && minutes % 60 == 0)
-    return g_strdup_printf ("%uh", minutes / 60);
-  if (minutes >= 60)
-    return g_strdup_printf ("%uh%02um", minutes / 60, minutes % 60);
-  return g_strdup_printf ("%um", minutes);
-}
 
 /* "09:00-12:00, 14:00-17:00"; "none" for a day without a window. */
 static char *
@@ -149,7 +121,7 @@ pd_schedule_checkpoint_target (const PdCampaign *campaign,
     &g_array_index (campaign->checkpoints, PdCheckpoint, checkpoint_index);
   if (rep_contacts <= 0 || checkpoint->share <= 0)
     return 0;
-  return muldiv (rep_contacts, checkpoint->share, PD_MILLI, TRUE);
+  return pd_muldiv_saturated (rep_contacts, checkpoint->share, PD_MILLI, PD_ROUNDING_UP);
 }
 
 /* ------------------------------------------------------------ days */
@@ -159,7 +131,7 @@ day_minutes (const PdCampaign *campaign, gint64 contacts)
 {
   if (contacts <= 0 || campaign->plan.minutes_per_contact <= 0)
     return 0;
-  return muldiv (contacts, campaign->plan.minutes_per_contact, PD_MILLI, TRUE);
+  return pd_muldiv_saturated (contacts, campaign->plan.minutes_per_contact, PD_MILLI, PD_ROUNDING_UP);
 }
 
 /* Appends one PdDay per date of `dates`, `contacts` spread evenly and the
@@ -221,8 +193,8 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
       g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &first, &last);
       if (due > 0 && dates->len == 0)
         {
-          g_autofree char *first_text = format_date (&first);
-          g_autofree char *last_text = format_date (&last);
+          g_autofree char *first_text = pd_format_date (&first);
+          g_autofree char *last_text = pd_format_date (&last);
           g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS,
                        _("rep %s: %lld contacts are due from %s to %s but the rep "
                          "has no available day then. Move the checkpoint, or "
@@ -266,9 +238,9 @@ append_day_blocks (const PdCampaign *campaign, const PdDay *day,
 
   if (day->minutes > capacity)
     {
-      g_autofree char *date_text = format_date (&day->date);
+      g_autofree char *date_text = pd_format_date (&day->date);
       g_autofree char *windows_text = format_windows (windows);
-      g_autofree char *max_daily_text = format_duration (rep->max_daily_minutes);
+      g_autofree char *max_daily_text = pd_format_duration (rep->max_daily_minutes);
       g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE,
                    _("%s: rep %s needs %lld min of calls but the day holds %lld min "
                      "(call windows %s; max_daily_calls %s). Lengthen the call "
@@ -299,7 +271,7 @@ append_day_blocks (const PdCampaign *campaign, const PdDay *day,
             placed >= day->minutes
               ? day->contacts
               : MIN (day->contacts,
-                     muldiv (placed, PD_MILLI, campaign->plan.minutes_per_contact, FALSE));
+                     pd_muldiv_saturated (placed, PD_MILLI, campaign->plan.minutes_per_contact, PD_ROUNDING_DOWN));
 
           PdBlock block = {
             .rep_index = day->rep_index,
@@ -382,7 +354,7 @@ baseline_contacts (const PdSchedule *baseline, guint rep_index, const GDate *dat
 static char *
 format_hours_per_day (gint64 minutes, guint n_days)
 {
-  gint64 tenths = n_days > 0 ? muldiv (minutes, 1, (gint64) n_days * 6, TRUE) : 0;
+  gint64 tenths = n_days > 0 ? pd_muldiv_saturated (minutes, 1, (gint64) n_days * 6, PD_ROUNDING_UP) : 0;
   return g_strdup_printf ("%lld.%lld", (long long) (tenths / 10), (long long) (tenths % 10));
 }
 
@@ -431,8 +403,8 @@ pd_schedule_respread (const PdCampaign *campaign,
       gint64 shortfall = shortfalls != NULL ? MAX (shortfalls[r], 0) : 0;
       if (shortfall > 0 && dates->len == 0)
         {
-          g_autofree char *from_text = format_date (from);
-          g_autofree char *end_text = format_date (&campaign->end);
+          g_autofree char *from_text = pd_format_date (from);
+          g_autofree char *end_text = pd_format_date (&campaign->end);
           g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS,
                        _("rep %s: %lld contacts to catch up but the rep has no "
                          "available day left from %s to the campaign's end (%s)."),
@@ -460,9 +432,9 @@ pd_schedule_respread (const PdCampaign *campaign,
           for (guint i = first_day; i < schedule->days->len; i++)
             minutes += g_array_index (schedule->days, PdDay, i).minutes;
           g_autofree char *hours = format_hours_per_day (minutes, dates->len);
-          g_autofree char *first_text = format_date (&g_array_index (dates, GDate, 0));
+          g_autofree char *first_text = pd_format_date (&g_array_index (dates, GDate, 0));
           g_autofree char *last_text =
-            format_date (&g_array_index (dates, GDate, dates->len - 1));
+            pd_format_date (&g_array_index (dates, GDate, dates->len - 1));
           g_autofree char *catch_up =
             g_strdup_printf (_(" Catching up needs %s h of calls a day from %s to %s."),
                              hours, first_text, last_text);

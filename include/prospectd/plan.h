@@ -48,3 +48,7 @@ GArray *pd_plan_sensitivity (const PdPlanInput *input, GError **error);
 
 /* a * b / d rounded as `rounding` says; FALSE on overflow. d > 0. */
 gboolean pd_muldiv (gint64 a, gint64 b, gint64 d, PdRounding rounding, gint64 *ret);
+
+/* The same, saturated at G_MININT64 / G_MAXINT64 when it does not fit (for
+ * counts so large that a later check rejects them anyway). */
+gint64 pd_muldiv_saturated (gint64 a, gint64 b, gint64 d, PdRounding rounding);
