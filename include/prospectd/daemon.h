@@ -59,8 +59,10 @@ typedef struct {
   PdNotifier *notifier;     /* owned */
   PdTimer *timer;           /* owned; NULL until pd_daemon_run() */
   GFileMonitor *campaigns_monitor; /* owned */
-  GFileMonitor *db_monitor;        /* owned */
-  GFileMonitor *wal_monitor;       /* owned */
+  int db_watch_fd;                 /* inotify on the database's directory, or -1 */
+  guint db_watch_source;           /* its source on the loop, or 0 */
+  guint db_pending_source;         /* a deferred look at the database, or 0 */
+  gint64 db_replanned_at;          /* monotonic time of the last re-plan for a commit */
   PdServer *server;         /* owned; the feed server, NULL when [feeds] listen is empty or with --once */
   gint64 data_version;      /* the store's, at the last evaluation */
   char *wake_reason;        /* what the timer is armed for, owned */

@@ -154,6 +154,23 @@ check_eq "running daemon: woke for the database change" 1 \
   "$(grep -c 'woke for a change in the database by another process' "$T/daemon.log")"
 check_eq "running daemon: within a second" "yes" "$([ $i -le 10 ] && echo yes)"
 
+# A burst: ten commits 20 ms apart (five entries added, then removed
+# again), more often than the daemon re-plans (at most every 100 ms). Its
+# last re-plan must see the last commit: `prospectctl reschedule` then
+# finds the catch-up in force already right and stores no revision.
+for sql in "INSERT INTO activity (campaign, rep, date, contacts, created) VALUES ('example', 'alice', '2027-01-08', 1, 0)" \
+           "DELETE FROM activity WHERE id = (SELECT max(id) FROM activity)"; do
+  for n in 1 2 3 4 5; do
+    sqlite3 "$T/prospectd.db" ".timeout 5000" "$sql"
+    sleep 0.02
+  done
+done
+sleep 1 # the last re-plan: at most 100 ms after the previous one
+revisions=$(sqlite3 "$T/prospectd.db" 'SELECT count(*) FROM revisions')
+$C reschedule example --as-of 2027-01-08 >/dev/null
+check_eq "burst: the daemon's last re-plan saw the last of 10 commits" "$revisions" \
+  "$(sqlite3 "$T/prospectd.db" 'SELECT count(*) FROM revisions')"
+
 # SIGHUP with a broken campaign file: the old campaign keeps running.
 cp "$T/campaigns/example.conf" "$T/example.good"
 echo "[broken" >>"$T/campaigns/example.conf"
