@@ -119,11 +119,17 @@ check_new "later that morning: nothing more" ""
 # --- alice falls behind: the alert at the daily check, with the catch-up
 # just scheduled, and her feed re-exported with SEQUENCE bumps.
 check_eq "no catch-up in the feed yet" 0 "$(grep -c '^SEQUENCE:1' "$FEED")"
+bob_file=$(stat -c '%i %y' "$T/feeds/example/bob.ics")
+alice_file=$(stat -c '%i %y' "$FEED")
 once 2027-01-08T17:30
 check_new "behind: exact alert" \
 "1|alice is behind target ($N)|Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%).\\nCatch-up scheduled: +1 contact/day over 57 working days."
 check_eq "behind: alice's re-spread days get SEQUENCE 1" 57 "$(grep -c '^SEQUENCE:1' "$FEED")"
 check_eq "behind: bob's feed untouched" 0 "$(grep -c '^SEQUENCE:1' "$T/feeds/example/bob.ics")"
+check_eq "behind: bob's feed file not rewritten (same inode and time)" "$bob_file" \
+  "$(stat -c '%i %y' "$T/feeds/example/bob.ics")"
+check_eq "behind: alice's feed file replaced" "yes" \
+  "$([ "$(stat -c '%i %y' "$FEED")" != "$alice_file" ] && echo yes)"
 check_eq "behind: the catch-up is the schedule in force" \
   "2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:34 (17)" \
   "$($C schedule example --rep alice --from 2027-01-11 --to 2027-01-11 | tail -n 1)"
