@@ -28,6 +28,7 @@
 #include "prospectd/daemon.h"
 #include "prospectd/feed.h"
 #include "prospectd/format.h"
+#include "prospectd/ics.h"
 #include "prospectd/progress.h"
 #include "prospectd/publish.h"
 
@@ -1065,6 +1066,34 @@ on_quit (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The feeds' VTIMEZONE, built by a short-lived `prospectd --vtimezone`:
+ * building it makes libical expand the zone's rules with ICU, whose code
+ * and data (about 3 MiB) would otherwise stay resident in this
+ * long-running process. NULL (the renderer then builds it here) when the
+ * child cannot run, e.g. the executable was replaced by an upgrade. */
+static char *
+vtimezone_from_child (const char *name, int first_year, int last_year)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *spec = g_strdup_printf ("%s:%d:%d", name, first_year, last_year);
+  char *argv[] = { self, (char *) "--vtimezone", spec, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (self == NULL)
+    return NULL;
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    {
+      g_warning ("time zone '%s' built in the daemon (%s%s%s)", name, error->message,
+                 err != NULL && *err != '\0' ? ": " : "", err != NULL ? g_strchomp (err) : "");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
 int
 pd_daemon_run (PdDaemon *daemon)
 {
@@ -1077,6 +1106,7 @@ pd_daemon_run (PdDaemon *daemon)
       return 1;
     }
   daemon->loop = g_main_loop_new (NULL, FALSE);
+  pd_ics_set_vtimezone_source (vtimezone_from_child);
   daemon->signal_sources[0] = g_unix_signal_add (SIGHUP, on_sighup, daemon);
   daemon->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit, daemon);
   daemon->signal_sources[2] = g_unix_signal_add (SIGINT, on_quit, daemon);

@@ -107,20 +107,22 @@ utc_midnight_of_january_first (int year)
   return time;
 }
 
-/* PITFALLS 1: a zone of our own whose TZID is the plain IANA name and whose
- * VTIMEZONE covers only the campaign's years. Built from a clone of
- * libical's built-in component, truncated with ms_compatible = 1 (one
- * STANDARD and one DAYLIGHT with an RRULE, which Outlook wants), TZID set,
- * X-LIC-LOCATION dropped. The zone owns the component. */
-static icaltimezone *
-campaign_zone_new (const PdCampaign *campaign, GError **error)
+/* PITFALLS 1: the VTIMEZONE of a zone of our own, whose TZID is the plain
+ * IANA name and which covers only the campaign's years. Built from a
+ * clone of libical's built-in component, truncated with ms_compatible = 1
+ * (one STANDARD and one DAYLIGHT with an RRULE, which Outlook wants), TZID
+ * set, X-LIC-LOCATION dropped. */
+char *
+pd_ics_vtimezone_text (const char *name, int first_year, int last_year, GError **error)
 {
-  const char *name = campaign->timezone;
   icaltimezone *builtin;
   icalcomponent *component;
   icalproperty *tzid;
   g_autoptr (icalcomponent) vtimezone = NULL;
-  g_autoptr (icaltimezone) zone = NULL;
+  char *text;
+  char *copy;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   icalerrno = ICAL_NO_ERROR;
   builtin = name != NULL && *name != '\0' ? icaltimezone_get_builtin_timezone (name) : NULL;
@@ -146,20 +148,51 @@ campaign_zone_new (const PdCampaign *campaign, GError **error)
     }
 
   vtimezone = icalcomponent_new_clone (component);
-  icaltimezone_truncate_vtimezone (vtimezone,
-                                   utc_midnight_of_january_first (g_date_get_year (&campaign->start)),
-                                   utc_midnight_of_january_first (g_date_get_year (&campaign->end) + 1),
-                                   1);
+  icaltimezone_truncate_vtimezone (vtimezone, utc_midnight_of_january_first (first_year),
+                                   utc_midnight_of_january_first (last_year + 1), 1);
   tzid = icalcomponent_get_first_property (vtimezone, ICAL_TZID_PROPERTY);
   if (tzid != NULL)
     icalproperty_set_tzid (tzid, name);
   else
     icalcomponent_add_property (vtimezone, icalproperty_new_tzid (name));
   remove_lic_location (vtimezone);
+  text = icalcomponent_as_ical_string_r (vtimezone);
+  copy = g_strdup (text);
+  icalmemory_free_buffer (text);
+  return copy;
+}
 
-  zone = icaltimezone_new ();
+static PdIcsVtimezoneSource vtimezone_source;
+
+void
+pd_ics_set_vtimezone_source (PdIcsVtimezoneSource source)
+{
+  vtimezone_source = source;
+}
+
+/* The campaign's zone, from its VTIMEZONE text (the zone owns the
+ * component parsed from it). Parsing the text and naming the zone in
+ * DTSTART/DTEND never expand its rules: only building the text does. */
+static icaltimezone *
+campaign_zone_new (const PdCampaign *campaign, char **ret_text, GError **error)
+{
+  const char *name = campaign->timezone != NULL ? campaign->timezone : "";
+  int first_year = g_date_get_year (&campaign->start);
+  int last_year = g_date_get_year (&campaign->end);
+  g_autofree char *text = NULL;
+  g_autoptr (icalcomponent) vtimezone = NULL;
+  g_autoptr (icaltimezone) zone = NULL;
+
+  if (vtimezone_source != NULL)
+    text = vtimezone_source (name, first_year, last_year);
+  if (text == NULL && (text = pd_ics_vtimezone_text (name, first_year, last_year, error)) == NULL)
+    return NULL;
+
   icalerrno = ICAL_NO_ERROR;
-  if (!icaltimezone_set_component (zone, vtimezone))
+  vtimezone = icalparser_parse_string (text);
+  zone = icaltimezone_new ();
+  if (vtimezone == NULL || icalcomponent_isa (vtimezone) != ICAL_VTIMEZONE_COMPONENT
+      || !icaltimezone_set_component (zone, vtimezone))
     {
       g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_ZONE,
                    _("Cannot build the time zone: '%s' (libical: %s)"),
@@ -167,6 +200,7 @@ campaign_zone_new (const PdCampaign *campaign, GError **error)
       return NULL;
     }
   g_steal_pointer (&vtimezone); /* the zone owns it now */
+  *ret_text = g_steal_pointer (&text);
   return g_steal_pointer (&zone);
 }
 
@@ -835,7 +869,7 @@ zone_cache_clear (void)
 {
   g_clear_pointer (&zone_cache.key, g_free);
   g_clear_pointer (&zone_cache.zone, zone_free);
-  g_clear_pointer (&zone_cache.text, icalmemory_free_buffer);
+  g_clear_pointer (&zone_cache.text, g_free);
 }
 
 static icaltimezone *
@@ -845,18 +879,19 @@ campaign_zone (const PdCampaign *campaign, const char **ret_text, GError **error
                                           (int) g_date_get_year (&campaign->start),
                                           (int) g_date_get_year (&campaign->end));
   icaltimezone *zone;
+  char *text = NULL;
 
   if (zone_cache.key == NULL || strcmp (zone_cache.key, key) != 0)
     {
-      zone = campaign_zone_new (campaign, error);
+      zone = campaign_zone_new (campaign, &text, error);
       if (zone == NULL)
         return NULL;
       zone_cache_clear ();
       zone_cache.key = g_steal_pointer (&key);
       zone_cache.zone = zone;
-      zone_cache.text = icalcomponent_as_ical_string_r (icaltimezone_get_component (zone));
+      zone_cache.text = text;
     }
-  *ret_text = zone_cache.text != NULL ? zone_cache.text : "";
+  *ret_text = zone_cache.text;
   return zone_cache.zone;
 }
 

@@ -27,6 +27,7 @@ static char *opt_now;
 static gboolean opt_once;
 static gboolean opt_verbose;
 static gboolean opt_version;
+static char *opt_vtimezone;
 
 static GOptionEntry entries[] = {
   { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config,
@@ -38,6 +39,9 @@ static GOptionEntry entries[] = {
     N_("DATETIME") },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Log details as well as decisions"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Show the version"), NULL },
+  /* The daemon's own helper: see vtimezone_from_child() in daemon.c. */
+  { "vtimezone", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_vtimezone,
+    N_("Print the VTIMEZONE of the feeds of a campaign in ZONE from FIRST to LAST"), N_("ZONE:FIRST:LAST") },
   G_OPTION_ENTRY_NULL
 };
 
@@ -84,6 +88,27 @@ parse_now (const PdDaemon *daemon, const char *text, gint64 *ret_usec)
   return TRUE;
 }
 
+/* --vtimezone ZONE:FIRST:LAST (zone names have no ':'). */
+static int
+print_vtimezone (const char *spec)
+{
+  g_auto (GStrv) parts = g_strsplit (spec, ":", -1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint64 first, last;
+
+  if (g_strv_length (parts) != 3
+      || !g_ascii_string_to_unsigned (parts[1], 10, 1, 9999, &first, NULL)
+      || !g_ascii_string_to_unsigned (parts[2], 10, first, 9999, &last, NULL))
+    return usage_error (_("--vtimezone %s: expected ZONE:FIRST:LAST, e.g. Europe/Paris:2027:2027"), spec);
+  text = pd_ics_vtimezone_text (parts[0], (int) first, (int) last, &error);
+  pd_ics_shutdown ();
+  if (text == NULL)
+    return usage_error ("%s", error->message);
+  fputs (text, stdout);
+  return fflush (stdout) == 0 ? EXIT_OK : EXIT_FAILURE_RUNTIME;
+}
+
 static int
 run (int argc, char **argv)
 {
@@ -105,6 +130,8 @@ run (int argc, char **argv)
       printf ("prospectd %s\n", PD_VERSION);
       return EXIT_OK;
     }
+  if (opt_vtimezone != NULL)
+    return print_vtimezone (opt_vtimezone);
   if (opt_verbose)
     g_log_set_debug_enabled (TRUE);
 

@@ -116,6 +116,20 @@ gboolean pd_ics_render_to (const PdCampaign *campaign,
  * property libical cannot parse. */
 GArray *pd_ics_parse_events (const char *text, GError **error);
 
+/* The VTIMEZONE the feeds of a campaign in zone `name` from first_year to
+ * last_year carry, as text (see PITFALLS 1 in ics.c). Returns a new
+ * string, or NULL with `error` set (PD_ICS_ERROR_ZONE) for a zone libical
+ * does not know. Building it loads libical's built-in zone, whose rules
+ * libical expands with ICU: about 3 MiB of ICU's code and data stay in the
+ * process for its lifetime. */
+char *pd_ics_vtimezone_text (const char *name, int first_year, int last_year, GError **error);
+
+/* Where the renderer takes that text from: a long-running process may
+ * compute it in a short-lived one (prospectd does). Returns a new string,
+ * or NULL to fall back to pd_ics_vtimezone_text() in this process. */
+typedef char *(*PdIcsVtimezoneSource) (const char *name, int first_year, int last_year);
+void pd_ics_set_vtimezone_source (PdIcsVtimezoneSource source);
+
 /* Frees libical's built-in time zones. Call once, at program exit, after
  * the last pd_ics_* call. */
 void pd_ics_shutdown (void);
