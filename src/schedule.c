@@ -350,6 +350,37 @@ baseline_contacts (const PdSchedule *baseline, guint rep_index, const GDate *dat
   return 0;
 }
 
+/* The [first, end) range of rep `rep_index` in a schedule's days or blocks
+ * (PdDay and PdBlock both begin with rep_index, and both arrays are sorted
+ * by it): a binary search, so that per-rep work is not reps x days. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (PdDay, rep_index) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (PdBlock, rep_index) == 0);
+
+static guint
+lower_bound (const GArray *array, guint element_size, guint rep_index)
+{
+  guint low = 0, high = array->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      guint rep = *(const guint *) (gconstpointer) (array->data + (gsize) mid * element_size);
+
+      if (rep < rep_index)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+static void
+rep_range (const GArray *array, guint element_size, guint rep_index, guint *ret_first, guint *ret_end)
+{
+  *ret_first = lower_bound (array, element_size, rep_index);
+  *ret_end = rep_index == G_MAXUINT ? array->len : lower_bound (array, element_size, rep_index + 1);
+}
+
 /* Ceiling of the average minutes per day, in tenths of an hour, as "5.2". */
 static char *
 format_hours_per_day (gint64 minutes, guint n_days)
@@ -382,19 +413,22 @@ pd_schedule_respread (const PdCampaign *campaign,
       gint64 cumulative = 0;
 
       /* Frozen history: the current schedule's days and blocks before `from`. */
-      for (guint i = 0; i < current->days->len; i++)
+      guint first, end;
+      rep_range (current->days, sizeof (PdDay), r, &first, &end);
+      for (guint i = first; i < end; i++)
         {
           const PdDay *day = &g_array_index (current->days, PdDay, i);
-          if (day->rep_index == r && g_date_compare (&day->date, from) < 0)
+          if (g_date_compare (&day->date, from) < 0)
             {
               g_array_append_val (schedule->days, *day);
               cumulative = day->cumulative;
             }
         }
-      for (guint i = 0; i < current->blocks->len; i++)
+      rep_range (current->blocks, sizeof (PdBlock), r, &first, &end);
+      for (guint i = first; i < end; i++)
         {
           const PdBlock *block = &g_array_index (current->blocks, PdBlock, i);
-          if (block->rep_index == r && g_date_compare (&block->date, from) < 0)
+          if (g_date_compare (&block->date, from) < 0)
             g_array_append_val (schedule->blocks, *block);
         }
 
@@ -455,13 +489,40 @@ pd_schedule_planned_to_date (const PdSchedule *schedule,
   g_return_val_if_fail (date != NULL && g_date_valid (date), 0);
 
   gint64 planned = 0;
-  for (guint i = 0; i < schedule->days->len; i++)
+  guint first, end;
+  rep_range (schedule->days, sizeof (PdDay), rep_index, &first, &end);
+  for (guint i = first; i < end; i++)
     {
       const PdDay *day = &g_array_index (schedule->days, PdDay, i);
-      if (day->rep_index == rep_index && g_date_compare (&day->date, date) <= 0)
+      if (g_date_compare (&day->date, date) <= 0)
         planned = day->cumulative;
     }
   return planned;
+}
+
+/* Orders indices into an array of loads by rep, date, then index. */
+static gint
+compare_loads (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const PdDay *days = user_data;
+  guint i = *(const guint *) a, j = *(const guint *) b;
+  const PdDay *x = &days[i], *y = &days[j];
+  int order;
+
+  if (x->rep_index != y->rep_index)
+    return x->rep_index < y->rep_index ? -1 : 1;
+  if ((order = g_date_compare (&x->date, &y->date)) != 0)
+    return order;
+  return i < j ? -1 : i > j;
+}
+
+/* Does `load` come before (rep_index, date) in that order? */
+static gboolean
+load_before (const PdDay *load, guint rep_index, const GDate *date)
+{
+  if (load->rep_index != rep_index)
+    return load->rep_index < rep_index;
+  return g_date_compare (&load->date, date) < 0;
 }
 
 PdSchedule *
@@ -478,28 +539,32 @@ pd_schedule_from_days (const PdCampaign *campaign,
   g_array_append_vals (schedule->rep_contacts, baseline->rep_contacts->data,
                        baseline->rep_contacts->len);
 
-  /* Index the given loads by (rep, julian day). */
-  g_autoptr (GHashTable) loads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  /* The given loads in (rep, date) order, the later of two loads of one
+   * day last; then one walk of them beside the baseline's days. */
+  g_autofree guint *order = g_new (guint, MAX (n_days, 1));
   for (guint i = 0; i < n_days; i++)
-    {
-      gint64 *key = g_new (gint64, 1);
-      *key = ((gint64) days[i].rep_index << 32) | g_date_get_julian (&days[i].date);
-      g_hash_table_insert (loads, key, GINT_TO_POINTER (i + 1));
-    }
+    order[i] = i;
+  g_qsort_with_data (order, (gint) n_days, sizeof *order, compare_loads, (gpointer) days);
 
+  guint next = 0;
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       gint64 cumulative = 0;
       guint first_day = schedule->days->len;
+      guint first, end;
 
-      for (guint i = 0; i < baseline->days->len; i++)
+      rep_range (baseline->days, sizeof (PdDay), r, &first, &end);
+      for (guint i = first; i < end; i++)
         {
           PdDay day = g_array_index (baseline->days, PdDay, i);
-          if (day.rep_index != r)
-            continue;
-          gint64 key = ((gint64) r << 32) | g_date_get_julian (&day.date);
-          guint found = GPOINTER_TO_UINT (g_hash_table_lookup (loads, &key));
-          day.contacts = found > 0 ? MAX (days[found - 1].contacts, 0) : 0;
+          const PdDay *load = NULL;
+
+          while (next < n_days && load_before (&days[order[next]], r, &day.date))
+            next++;
+          while (next < n_days && days[order[next]].rep_index == r
+                 && g_date_compare (&days[order[next]].date, &day.date) == 0)
+            load = &days[order[next++]];
+          day.contacts = load != NULL ? MAX (load->contacts, 0) : 0;
           day.minutes = day_minutes (campaign, day.contacts);
           cumulative += day.contacts;
           day.cumulative = cumulative;
