@@ -523,6 +523,7 @@ pd_campaign_free (PdCampaign *campaign)
   g_free (campaign->currency);
   g_clear_pointer (&campaign->holidays, g_array_unref);
   g_clear_pointer (&campaign->checkpoints, g_array_unref);
+  g_clear_pointer (&campaign->rep_index, g_hash_table_unref);
   g_clear_pointer (&campaign->reps, g_ptr_array_unref);
   g_free (campaign);
 }
@@ -530,17 +531,21 @@ pd_campaign_free (PdCampaign *campaign)
 const PdRep *
 pd_campaign_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index)
 {
-  for (guint i = 0; i < campaign->reps->len; i++)
-    {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, i);
-      if (g_strcmp0 (rep->name, name) == 0)
-        {
-          if (ret_index != NULL)
-            *ret_index = i;
-          return rep;
-        }
-    }
-  return NULL;
+  guint index = 0;
+
+  if (name == NULL)
+    return NULL;
+  if (campaign->rep_index != NULL)
+    index = GPOINTER_TO_UINT (g_hash_table_lookup (campaign->rep_index, name));
+  else /* a campaign built by hand, not parsed */
+    for (guint i = 0; i < campaign->reps->len && index == 0; i++)
+      if (g_str_equal (((const PdRep *) g_ptr_array_index (campaign->reps, i))->name, name))
+        index = i + 1;
+  if (index == 0)
+    return NULL;
+  if (ret_index != NULL)
+    *ret_index = index - 1;
+  return g_ptr_array_index (campaign->reps, index - 1);
 }
 
 /* The time zone database GLib reads: $TZDIR, else the system's. */
@@ -976,6 +981,7 @@ read_reps (const Reader *r, PdCampaign *c, const CalendarDefaults *defaults, GEr
       rep->max_daily_minutes = defaults->max_daily_minutes;
       rep->days_off = g_array_new (FALSE, TRUE, sizeof (PdDateRange));
       g_ptr_array_add (c->reps, rep);
+      g_hash_table_insert (c->rep_index, rep->name, GUINT_TO_POINTER (c->reps->len));
     }
   if (c->reps->len > 100000)
     return reject (r, g, names[0], NULL, _("too many reps (at most 100000)"), error);
@@ -1070,6 +1076,7 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   c->holidays = g_array_new (FALSE, TRUE, sizeof (GDate));
   c->checkpoints = g_array_new (FALSE, TRUE, sizeof (PdCheckpoint));
   c->reps = g_ptr_array_new_with_free_func ((GDestroyNotify) rep_free);
+  c->rep_index = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (!g_key_file_has_group (keyfile, "campaign"))
     {

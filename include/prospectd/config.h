@@ -98,6 +98,7 @@ typedef struct {
 
   GArray *checkpoints; /* PdCheckpoint, strictly increasing, last == end at 100 %, owned */
   GPtrArray *reps;     /* PdRep*, owned, in file order */
+  GHashTable *rep_index; /* rep name (borrowed from reps) -> index + 1, owned */
 
   /* [alerts] */
   gint64 behind_threshold; /* millionths of 1 */
