@@ -52,6 +52,30 @@ local_unix (GTimeZone *tz, const GDate *date, guint minute)
   return instant != NULL ? g_date_time_to_unix (instant) : -1;
 }
 
+/* local_unix(), remembered: a thousand reps' blocks start and end at a few
+ * dozen distinct wall times a day, and resolving one walks the zone's
+ * transitions. Keys are julian day x 1441 + minute (< 2^32 for any date
+ * GDate takes before the year 8000). */
+typedef struct {
+  GTimeZone *tz;
+  GHashTable *instants; /* key -> gint64 *, owned */
+} InstantCache;
+
+static gint64
+cached_local_unix (InstantCache *cache, const GDate *date, guint minute)
+{
+  guint key = g_date_get_julian (date) * 1441u + minute;
+  gint64 *instant = g_hash_table_lookup (cache->instants, GUINT_TO_POINTER (key));
+
+  if (instant == NULL)
+    {
+      instant = g_new (gint64, 1);
+      *instant = local_unix (cache->tz, date, minute);
+      g_hash_table_insert (cache->instants, GUINT_TO_POINTER (key), instant);
+    }
+  return *instant;
+}
+
 static gint
 compare_reminders (gconstpointer a, gconstpointer b)
 {
@@ -64,34 +88,58 @@ compare_reminders (gconstpointer a, gconstpointer b)
   return 0;
 }
 
-GArray *
-pd_agenda_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
-                     const char *const *notify_reps)
+static char *
+reminder_key (const PdCampaign *campaign, const PdBlock *block)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, block->rep_index);
+  char date[16];
+
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", &block->date);
+  return g_strdup_printf ("reminder:%s:%s:%u", rep->name, date, block->index);
+}
+
+/* The reminders whose block ends after `after`, ordered by remind_at then
+ * rep; keys only `with_keys` (the evaluation names only those it keeps). */
+static GArray *
+collect_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
+                   const char *const *notify_reps, gint64 after, gboolean with_keys)
 {
   GArray *reminders = reminder_array_new ();
+  InstantCache cache = { campaign->tz, g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free) };
+  g_autofree gboolean *notified = g_new (gboolean, MAX (campaign->reps->len, 1));
 
+  for (guint r = 0; r < campaign->reps->len; r++)
+    notified[r] = pd_agenda_notifies (notify_reps, ((const PdRep *) g_ptr_array_index (campaign->reps, r))->name);
   for (guint i = 0; i < schedule->blocks->len; i++)
     {
       const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
-      const PdRep *rep = g_ptr_array_index (campaign->reps, block->rep_index);
       PdReminder reminder = { .block = *block };
-      char date[16];
 
-      if (block->contacts == 0 || !pd_agenda_notifies (notify_reps, rep->name))
+      if (block->contacts == 0 || !notified[block->rep_index])
         continue;
-      reminder.start = local_unix (campaign->tz, &block->date, block->start_minute);
-      reminder.end = local_unix (campaign->tz, &block->date, block->end_minute);
-      if (reminder.start < 0 || reminder.end < 0)
+      reminder.end = cached_local_unix (&cache, &block->date, block->end_minute);
+      if (reminder.end < 0 || reminder.end <= after)
+        continue;
+      reminder.start = cached_local_unix (&cache, &block->date, block->start_minute);
+      if (reminder.start < 0)
         continue;
       reminder.remind_at = reminder.start - (gint64) campaign->reminder_minutes * 60;
-      g_date_strftime (date, sizeof date, "%Y-%m-%d", &block->date);
-      reminder.key = g_strdup_printf ("reminder:%s:%s:%u", rep->name, date, block->index);
+      if (with_keys)
+        reminder.key = reminder_key (campaign, block);
       g_array_append_val (reminders, reminder);
     }
+  g_hash_table_unref (cache.instants);
   /* g_array_sort is a stable merge sort in GLib: equal instants keep
    * schedule order. */
   g_array_sort (reminders, compare_reminders);
   return reminders;
+}
+
+GArray *
+pd_agenda_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
+                     const char *const *notify_reps)
+{
+  return collect_reminders (campaign, schedule, notify_reps, G_MININT64, TRUE);
 }
 
 PdReminderState
@@ -126,11 +174,11 @@ pd_agenda_check_instant (const PdCampaign *campaign, const GDate *date)
 
 PdAgenda *
 pd_agenda_evaluate (const PdCampaign *campaign, const PdSchedule *schedule,
-                    const char *const *notify_reps, gint64 now,
+                    const char *const *notify_reps, gint64 now, gint64 handled_until,
                     PdAgendaRecordedFunc recorded, gpointer user_data)
 {
   PdAgenda *agenda = g_new0 (PdAgenda, 1);
-  g_autoptr (GArray) reminders = pd_agenda_reminders (campaign, schedule, notify_reps);
+  g_autoptr (GArray) reminders = collect_reminders (campaign, schedule, notify_reps, handled_until, FALSE);
   GDate date;
 
   agenda->due = reminder_array_new ();
@@ -147,13 +195,16 @@ pd_agenda_evaluate (const PdCampaign *campaign, const PdSchedule *schedule,
           if (agenda->next_reminder == NULL)
             {
               agenda->next_wakeup = reminder->remind_at;
-              agenda->next_reminder = g_strdup (reminder->key);
+              agenda->next_reminder = reminder_key (campaign, &reminder->block);
             }
           continue;
         }
-      if (recorded != NULL && recorded (reminder->key, user_data))
-        continue;
-      copy.key = g_strdup (reminder->key);
+      copy.key = reminder_key (campaign, &reminder->block);
+      if (recorded != NULL && recorded (copy.key, user_data))
+        {
+          g_free (copy.key);
+          continue;
+        }
       g_array_append_val (state == PD_REMINDER_DUE ? agenda->due : agenda->missed, copy);
     }
 

@@ -178,7 +178,7 @@ test_first_morning (void **state)
 {
   Fixture *f = *state;
   g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
-                                                    utc ("2027-01-04T07:50:00Z"), in_set, f->recorded);
+                                                    utc ("2027-01-04T07:50:00Z"), G_MININT64, in_set, f->recorded);
   g_autofree char *next_check = NULL;
 
   assert_int_equal (agenda->due->len, 2);
@@ -212,7 +212,7 @@ test_before_wakeup_is_the_reminder (void **state)
 {
   Fixture *f = *state;
   g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
-                                                    utc ("2027-01-01T12:00:00Z"), NULL, NULL);
+                                                    utc ("2027-01-01T12:00:00Z"), G_MININT64, NULL, NULL);
 
   assert_int_equal (agenda->due->len, 0);
   assert_int_equal (agenda->missed->len, 0);
@@ -235,7 +235,7 @@ test_long_sleep (void **state)
 
   record (f, "reminder:alice:2027-01-04:1");
   record (f, "reminder:bob:2027-01-04:1");
-  agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, in_set, f->recorded);
+  agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, G_MININT64, in_set, f->recorded);
   assert_int_equal (agenda->missed->len, 6);
   assert_string_equal (g_array_index (agenda->missed, PdReminder, 0).key, "reminder:alice:2027-01-05:1");
   assert_string_equal (g_array_index (agenda->missed, PdReminder, 5).key, "reminder:bob:2027-01-07:1");
@@ -253,9 +253,35 @@ test_long_sleep (void **state)
     record (f, g_array_index (agenda->missed, PdReminder, i).key);
   for (guint i = 0; i < agenda->due->len; i++)
     record (f, g_array_index (agenda->due, PdReminder, i).key);
-  again = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, in_set, f->recorded);
+  again = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, G_MININT64, in_set, f->recorded);
   assert_int_equal (again->missed->len, 0);
   assert_int_equal (again->due->len, 0);
+}
+
+/* What an earlier evaluation handled is not looked at again: with nothing
+ * recorded, blocks that ended by `handled_until` are neither missed nor
+ * asked about; later ones are. */
+static void
+test_handled_until (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdAgenda) all = NULL;
+  g_autoptr (PdAgenda) later = NULL;
+  g_autoptr (PdAgenda) none = NULL;
+  gint64 now = utc ("2027-01-08T07:55:00Z");
+
+  all = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, G_MININT64, NULL, NULL);
+  assert_int_equal (all->missed->len, 8);
+  later = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, utc ("2027-01-05T23:00:00Z"), NULL, NULL);
+  assert_int_equal (later->missed->len, 4);
+  assert_string_equal (g_array_index (later->missed, PdReminder, 0).key, "reminder:alice:2027-01-06:1");
+  assert_string_equal (g_array_index (later->missed, PdReminder, 3).key, "reminder:bob:2027-01-07:1");
+  assert_int_equal (later->due->len, 2);
+  none = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, now, NULL, NULL);
+  assert_int_equal (none->missed->len, 0);
+  assert_int_equal (none->due->len, 2);
+  assert_string_equal (g_array_index (none->due, PdReminder, 0).key, "reminder:alice:2027-01-08:1");
+  assert_int_equal (none->next_wakeup, utc ("2027-01-08T16:30:00Z"));
 }
 
 static void
@@ -284,7 +310,7 @@ test_weekend_wakes_on_monday (void **state)
 {
   Fixture *f = *state;
   g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
-                                                    utc ("2027-01-08T17:00:00Z"), NULL, NULL);
+                                                    utc ("2027-01-08T17:00:00Z"), G_MININT64, NULL, NULL);
   g_autofree char *check = date_text (&agenda->check_date);
 
   assert_string_equal (check, "2027-01-08");
@@ -310,7 +336,7 @@ test_after_the_end (void **state)
 {
   Fixture *f = *state;
   g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone,
-                                                    utc ("2027-04-02T00:00:00Z"), NULL, NULL);
+                                                    utc ("2027-04-02T00:00:00Z"), G_MININT64, NULL, NULL);
   g_autofree char *check = date_text (&agenda->check_date);
 
   assert_int_equal (agenda->next_wakeup, 0);
@@ -327,6 +353,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_reminder_instants, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_handled_until, setup, teardown),
     cmocka_unit_test_setup_teardown (test_reminders_keep_local_time_across_dst, setup, teardown),
     cmocka_unit_test_setup_teardown (test_reminder_states, setup, teardown),
     cmocka_unit_test_setup_teardown (test_notify_filter, setup, teardown),

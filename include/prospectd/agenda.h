@@ -85,11 +85,14 @@ gboolean pd_agenda_is_check_day (const PdCampaign *campaign, const GDate *date);
 gint64 pd_agenda_check_instant (const PdCampaign *campaign, const GDate *date);
 
 /* Evaluates the campaign at `now`: due and missed reminders are those not
- * recorded according to `recorded` (NULL: nothing is recorded). Returns a
- * new PdAgenda. */
+ * recorded according to `recorded` (NULL: nothing is recorded). Reminders
+ * whose block ended at or before `handled_until` are not looked at: the
+ * caller says an earlier evaluation at that instant recorded them all
+ * (G_MININT64: look at every one). Returns a new PdAgenda. */
 PdAgenda *pd_agenda_evaluate (const PdCampaign *campaign,
                               const PdSchedule *schedule,
                               const char *const *notify_reps,
                               gint64 now,
+                              gint64 handled_until,
                               PdAgendaRecordedFunc recorded,
                               gpointer user_data);

@@ -43,6 +43,10 @@ typedef struct {
   PdPlan plan;
   PdSchedule *baseline;   /* owned */
   gint64 baseline_time;   /* the campaign file's modification time */
+  gint64 handled_until;   /* every reminder of a block ended by then is recorded
+                           * (the last evaluation that succeeded); G_MININT64 */
+  GBytes *published;      /* SHA-256 of each rep's blocks as last written to its
+                           * feed by this process, 32 bytes a rep; NULL: none */
 } PdDaemonCampaign;
 
 typedef struct {

@@ -138,7 +138,7 @@ check_new "behind: alerted once" ""
 
 # --- a running daemon picks up another process's log within a second and
 # re-exports the feed (the day's catch-up re-run with the new figures).
-$D --now 2027-01-08T18:00 >"$T/daemon.log" 2>&1 &
+$D --verbose --now 2027-01-08T18:00 >"$T/daemon.log" 2>&1 &
 daemon_pid=$!
 wait_for () { # wait_for FILE PATTERN: up to 5 s
   i=0
@@ -191,6 +191,18 @@ revisions=$(sqlite3 "$T/prospectd.db" 'SELECT count(*) FROM revisions')
 $C reschedule example --as-of 2027-01-08 >/dev/null
 check_eq "burst: the daemon's last re-plan saw the last of 10 commits" "$revisions" \
   "$(sqlite3 "$T/prospectd.db" 'SELECT count(*) FROM revisions')"
+
+# Feeds whose blocks did not change are not even rendered again (bob's
+# only at start-up, while alice's catch-up moved at every commit), and a
+# feed file that disappeared is written again at the next change.
+check_eq "running daemon: bob's unchanged feed rendered once, at start-up" 1 \
+  "$(grep -c "feed unchanged: '$T/feeds/example/bob.ics'" "$T/daemon.log")"
+rm "$T/feeds/example/bob.ics"
+id=$($C log example --rep alice --contacts 1 --date 2027-01-08 | sed -n 's/^logged #\([0-9]*\):.*/\1/p')
+$C activity rm "$id" >/dev/null
+i=0
+while [ ! -e "$T/feeds/example/bob.ics" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+check_eq "running daemon: a deleted feed is written again" "yes" "$([ -s "$T/feeds/example/bob.ics" ] && echo yes)"
 
 # SIGHUP with a broken campaign file: the old campaign keeps running.
 cp "$T/campaigns/example.conf" "$T/example.good"
