@@ -56,7 +56,7 @@ extern char **environ;
 
 static guint runs = 5;
 static guint n_reps = 1000;
-static const char *only = "abcdef";
+static const char *only = "abcdefg";
 static char *work_dir;
 static char *campaign_text;
 
@@ -908,6 +908,18 @@ process_kib (pid_t pid, const char *field)
   return g_ascii_strtod (line + strlen (field) + 1, NULL);
 }
 
+static guint
+count_in_file (const char *path, const char *needle)
+{
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    for (const char *at = strstr (text, needle); at != NULL; at = strstr (at + 1, needle))
+      n++;
+  return n;
+}
+
 static gboolean
 file_contains (const char *path, const char *needle)
 {
@@ -1134,6 +1146,96 @@ section_daemon (const char *prospectd)
     printf ("%-44s %14s\n", "reaction: log commit -> feed rewritten", "none in 5 s");
 }
 
+/* (g) The daemon running the benchmark's organisation: the first
+ * evaluation (everyone is behind on the Friday evening: a catch-up for
+ * every rep, every feed written), then the reaction to one rep's log. */
+static void
+section_daemon_large (const char *prospectd)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "daemon-large", NULL);
+  g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
+  g_autofree char *campaign = g_build_filename (campaigns, "bench.conf", NULL);
+  g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "prospectd.log", NULL);
+  g_autofree char *db = g_build_filename (dir, "prospectd.db", NULL);
+  g_autofree char *feed = g_build_filename (dir, "feeds", "bench", "rep0001.ics", NULL);
+  char *daemon_argv[] = { (char *) prospectd, "--config", config, "--now", "2027-01-08T18:00", NULL };
+  double reactions[3];
+  guint n_reactions = 0;
+  double start, started;
+  g_autoptr (GError) error = NULL;
+  PdStore *store;
+  pid_t pid;
+  int status;
+
+  heading ("(g) the daemon running the whole organisation (one campaign), --now 2027-01-08T18:00");
+  g_mkdir_with_parents (campaigns, 0700);
+  g_file_set_contents (campaign, campaign_text, -1, NULL);
+  {
+    g_autofree char *text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s/feeds\n"
+                                             "notify =\n[feeds]\nlisten =\n", campaigns, db, dir);
+    g_file_set_contents (config, text, -1, NULL);
+  }
+  start = now_seconds ();
+  pid = spawn_logged (daemon_argv, log_path);
+  while (pid > 0 && !file_contains (log_path, "next wake-up at") && now_seconds () - start < 900)
+    g_usleep (50000);
+  started = now_seconds () - start;
+  if (pid <= 0 || !file_contains (log_path, "next wake-up at"))
+    {
+      printf ("    prospectd did not finish its first evaluation (see its log); skipped\n");
+      if (pid > 0)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+        }
+      return;
+    }
+  printf ("%-44s %10.1f s                           (no target)\n",
+          "first evaluation (1000 catch-ups, all feeds)", started);
+  printf ("%-44s %10.1f MiB\n", "VmRSS after it", process_kib (pid, "VmRSS:") / 1024);
+  printf ("%-44s %10.1f MiB\n", "VmHWM", process_kib (pid, "VmHWM:") / 1024);
+
+  store = pd_store_open (db, &error);
+  for (guint i = 0; store != NULL && i < G_N_ELEMENTS (reactions); i++)
+    {
+      PdActivity activity = { .campaign = (char *) "bench", .rep = (char *) "rep0001", .contacts = 5 + i };
+      guint wakeups = count_in_file (log_path, "next wake-up at");
+      GStatBuf before, now;
+      double done;
+
+      g_date_clear (&activity.date, 1);
+      g_date_set_dmy (&activity.date, 8, G_DATE_JANUARY, 2027);
+      if (g_stat (feed, &before) != 0)
+        break;
+      if (!pd_store_add_activity (store, &activity, NULL, &error))
+        g_error ("bench: %s", error->message);
+      done = now_seconds ();
+      for (;;)
+        {
+          if (g_stat (feed, &now) == 0
+              && (now.st_ino != before.st_ino || now.st_mtim.tv_nsec != before.st_mtim.tv_nsec
+                  || now.st_mtim.tv_sec != before.st_mtim.tv_sec))
+            {
+              reactions[n_reactions++] = now_seconds () - done;
+              break;
+            }
+          if (now_seconds () - done > 300)
+            break;
+          g_usleep (1000);
+        }
+      /* Let the evaluation finish before the next commit. */
+      for (guint k = 0; k < 6000 && count_in_file (log_path, "next wake-up at") <= wakeups; k++)
+        g_usleep (50000);
+    }
+  pd_store_close (store);
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  if (n_reactions > 0)
+    row ("reaction: one rep's log -> its feed rewritten", stat_of (reactions, n_reactions), 1, "s", 2,
+         "(no target)");
+}
+
 /* ------------------------------------------------------------------ main */
 
 static void
@@ -1197,6 +1299,8 @@ main (int argc, char **argv)
       else
         printf ("\n(f) the daemon: no prospectd given; skipped\n");
     }
+  if (strchr (only, 'g') && argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE))
+    section_daemon_large (argv[3]);
 
   remove_tree (work_dir);
   g_free (campaign_text);
