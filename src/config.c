@@ -22,6 +22,7 @@
 
 #include "prospectd/config.h"
 #include "prospectd/format.h"
+#include "prospectd/workcal.h"
 
 G_DEFINE_QUARK (pd-config-error-quark, pd_config_error)
 
@@ -524,6 +525,7 @@ pd_campaign_free (PdCampaign *campaign)
   g_clear_pointer (&campaign->holidays, g_array_unref);
   g_clear_pointer (&campaign->checkpoints, g_array_unref);
   g_clear_pointer (&campaign->rep_index, g_hash_table_unref);
+  g_clear_pointer (&campaign->offset_change_days, g_array_unref);
   g_clear_pointer (&campaign->reps, g_ptr_array_unref);
   g_free (campaign);
 }
@@ -1102,6 +1104,7 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   g_clear_pointer (&defaults.windows, g_array_unref);
   if (!ok)
     return NULL;
+  c->offset_change_days = pd_workcal_offset_change_days (c->tz, &c->start, &c->end);
   return g_steal_pointer (&c);
 }
 

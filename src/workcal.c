@@ -219,6 +219,41 @@ offset_changes_near (GTimeZone *tz, const GDate *date)
          != offset_at (tz, midnight + SECONDS_PER_DAY + PROBE_SECONDS);
 }
 
+GArray *
+pd_workcal_offset_change_days (GTimeZone *tz, const GDate *from, const GDate *to)
+{
+  GArray *days = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  g_return_val_if_fail (tz != NULL, days);
+  g_return_val_if_fail (g_date_valid (from) && g_date_valid (to), days);
+
+  for (GDate date = *from; g_date_compare (&date, to) <= 0; g_date_add_days (&date, 1))
+    if (offset_changes_near (tz, &date))
+      {
+        guint32 julian = g_date_get_julian (&date);
+        g_array_append_val (days, julian);
+      }
+  return days;
+}
+
+/* Whether `date` is a DST day, from the campaign's list when it covers the
+ * date. */
+static gboolean
+is_offset_change_day (const PdCampaign *campaign, const GDate *date)
+{
+  if (campaign->offset_change_days != NULL && g_date_compare (date, &campaign->start) >= 0
+      && g_date_compare (date, &campaign->end) <= 0)
+    {
+      guint32 julian = g_date_get_julian (date);
+
+      for (guint i = 0; i < campaign->offset_change_days->len; i++)
+        if (g_array_index (campaign->offset_change_days, guint32, i) == julian)
+          return TRUE;
+      return FALSE;
+    }
+  return offset_changes_near (campaign->tz, date);
+}
+
 static void
 append_window (GArray *windows, guint start_minute, guint end_minute)
 {
@@ -239,7 +274,7 @@ pd_workcal_day_windows (const PdCampaign *campaign,
   if (rep->windows == NULL)
     return windows;
 
-  gboolean scan = campaign->tz != NULL && offset_changes_near (campaign->tz, date);
+  gboolean scan = campaign->tz != NULL && is_offset_change_day (campaign, date);
   for (guint i = 0; i < rep->windows->len; i++)
     {
       const PdWindow *window = &g_array_index (rep->windows, PdWindow, i);

@@ -363,11 +363,55 @@ test_day_windows_new_york (void **state)
   assert_string_equal (autumn, "60-240");
 }
 
+/* The DST days a campaign lists once: every day whose span widened by 36 h
+ * on each side holds a change of offset (four days per change), and the
+ * windows they give equal the zone's answer on every day of the year. */
+static void
+test_offset_change_days (void **state)
+{
+  g_autoptr (PdCampaign) campaign = campaign_new ("Europe/Paris", "2027-01-04", "2027-12-31",
+                                                  "call_windows = 01:30-03:30\n", "alice = 1\n");
+  const char *expected[] = { "2027-03-26", "2027-03-27", "2027-03-28", "2027-03-29",
+                             "2027-10-29", "2027-10-30", "2027-10-31", "2027-11-01" };
+  GArray *days = campaign->offset_change_days;
+  GArray *saved;
+
+  (void) state;
+  assert_non_null (days);
+  assert_int_equal (days->len, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < days->len; i++)
+    {
+      GDate date;
+      char text[16];
+
+      g_date_clear (&date, 1);
+      g_date_set_julian (&date, g_array_index (days, guint32, i));
+      g_date_strftime (text, sizeof text, "%Y-%m-%d", &date);
+      assert_string_equal (text, expected[i]);
+    }
+
+  /* Same windows with the list and without it (asking the zone). */
+  saved = g_steal_pointer (&campaign->offset_change_days);
+  for (GDate date = campaign->start; g_date_compare (&date, &campaign->end) <= 0; g_date_add_days (&date, 1))
+    {
+      g_autoptr (GArray) asked = pd_workcal_day_windows (campaign, rep_at (campaign, 0), &date);
+      g_autoptr (GArray) listed = NULL;
+
+      campaign->offset_change_days = saved;
+      listed = pd_workcal_day_windows (campaign, rep_at (campaign, 0), &date);
+      campaign->offset_change_days = NULL;
+      assert_int_equal (asked->len, listed->len);
+      assert_memory_equal (asked->data, listed->data, asked->len * sizeof (PdWindow));
+    }
+  campaign->offset_change_days = saved;
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_easter),
+    cmocka_unit_test (test_offset_change_days),
     cmocka_unit_test (test_holidays_fr),
     cmocka_unit_test (test_is_available),
     cmocka_unit_test (test_available_days),

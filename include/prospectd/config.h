@@ -99,6 +99,9 @@ typedef struct {
   GArray *checkpoints; /* PdCheckpoint, strictly increasing, last == end at 100 %, owned */
   GPtrArray *reps;     /* PdRep*, owned, in file order */
   GHashTable *rep_index; /* rep name (borrowed from reps) -> index + 1, owned */
+  GArray *offset_change_days; /* guint32 julian days from start to end whose UTC offset
+                               * changes (pd_workcal_offset_change_days), owned; NULL:
+                               * ask the zone */
 
   /* [alerts] */
   gint64 behind_threshold; /* millionths of 1 */

@@ -56,3 +56,9 @@ GArray *pd_workcal_day_windows (const PdCampaign *campaign,
  * by the rule above, as a new GDateTime in `tz`. minute == 1440 is
  * midnight of the next day. */
 GDateTime *pd_workcal_local_instant (GTimeZone *tz, const GDate *date, guint minute);
+
+/* The julian days from `from` to `to` whose UTC offset changes near them
+ * (a DST day), sorted: asked of the zone once per campaign, so that
+ * pd_workcal_day_windows() need not ask it for every rep's every day.
+ * Returns a new GArray of guint32. */
+GArray *pd_workcal_offset_change_days (GTimeZone *tz, const GDate *from, const GDate *to);
