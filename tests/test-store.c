@@ -245,6 +245,207 @@ create_v1 (const char *path)
             "INSERT INTO notifications VALUES ('q1', 'behind:alice:2027-01-29', 1700000300);");
 }
 
+/* Steps 2 and 3 as released, fixed text as schema_v1 is. */
+static const char schema_v2_v3[] =
+  "CREATE TABLE revisions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('baseline', 'catchup')),"
+  "  as_of TEXT NOT NULL,"
+  "  created INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX revisions_by_campaign ON revisions (campaign, kind, id);"
+  "CREATE TABLE revision_days ("
+  "  revision INTEGER NOT NULL REFERENCES revisions (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  contacts INTEGER NOT NULL CHECK (contacts >= 0),"
+  "  PRIMARY KEY (revision, rep, date)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX activity_by_rep_date ON activity (campaign, rep, date, contacts);"
+  "CREATE TABLE feed_tokens ("
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  token TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  PRIMARY KEY (campaign, rep)"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 3;";
+
+/* The sums straight from activity, as version 3 computed them: what the
+ * per-day tables of version 4 must reproduce. `rep` and `up_to`
+ * (YYYY-MM-DD) may be NULL. */
+static PdTotals
+brute_totals (const char *path, const char *campaign, const char *rep, const char *up_to)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  PdTotals totals;
+
+  assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_prepare_v2 (db,
+                                        "SELECT count(*), coalesce(sum(contacts), 0),"
+                                        " coalesce(sum(prospects), 0), coalesce(sum(active), 0),"
+                                        " coalesce(sum(latent), 0), coalesce(sum(arid), 0),"
+                                        " coalesce(sum(proposals), 0), coalesce(sum(deals), 0),"
+                                        " coalesce(sum(revenue_cents), 0) FROM activity"
+                                        " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
+                                        " AND (?3 IS NULL OR date <= ?3)",
+                                        -1, &stmt, NULL),
+                    SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, campaign, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, rep, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, up_to, -1, SQLITE_STATIC);
+  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
+  totals = (PdTotals) {
+    .entries = sqlite3_column_int64 (stmt, 0),
+    .contacts = sqlite3_column_int64 (stmt, 1),
+    .prospects = sqlite3_column_int64 (stmt, 2),
+    .active = sqlite3_column_int64 (stmt, 3),
+    .latent = sqlite3_column_int64 (stmt, 4),
+    .arid = sqlite3_column_int64 (stmt, 5),
+    .proposals = sqlite3_column_int64 (stmt, 6),
+    .deals = sqlite3_column_int64 (stmt, 7),
+    .revenue_cents = sqlite3_column_int64 (stmt, 8),
+  };
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return totals;
+}
+
+static void
+assert_totals_equal (const PdTotals *got, const PdTotals *expected)
+{
+  assert_int_equal (got->entries, expected->entries);
+  assert_int_equal (got->contacts, expected->contacts);
+  assert_int_equal (got->prospects, expected->prospects);
+  assert_int_equal (got->active, expected->active);
+  assert_int_equal (got->latent, expected->latent);
+  assert_int_equal (got->arid, expected->arid);
+  assert_int_equal (got->proposals, expected->proposals);
+  assert_int_equal (got->deals, expected->deals);
+  assert_int_equal (got->revenue_cents, expected->revenue_cents);
+}
+
+/* pd_store_daily_contacts() against a GROUP BY over activity. */
+static void
+assert_daily_matches (PdStore *store, const char *path, const char *campaign,
+                      const char *rep, const GDate *up_to)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) days = pd_store_daily_contacts (store, campaign, rep, up_to, &error);
+  char up_to_text[16] = "";
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const char *previous_rep = NULL;
+  gint64 cumulative = 0;
+  guint i = 0;
+
+  assert_null (error);
+  assert_non_null (days);
+  if (up_to != NULL)
+    g_date_strftime (up_to_text, sizeof up_to_text, "%Y-%m-%d", up_to);
+  assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_prepare_v2 (db,
+                                        "SELECT rep, date, sum(contacts) FROM activity"
+                                        " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
+                                        " AND (?3 IS NULL OR date <= ?3)"
+                                        " GROUP BY rep, date ORDER BY rep, date",
+                                        -1, &stmt, NULL),
+                    SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, campaign, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, rep, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, up_to != NULL ? up_to_text : NULL, -1, SQLITE_STATIC);
+  for (; sqlite3_step (stmt) == SQLITE_ROW; i++)
+    {
+      const PdDailyContacts *day;
+      char date[16];
+
+      assert_true (i < days->len);
+      day = &g_array_index (days, PdDailyContacts, i);
+      g_date_strftime (date, sizeof date, "%Y-%m-%d", &day->date);
+      assert_string_equal (day->rep, (const char *) sqlite3_column_text (stmt, 0));
+      assert_string_equal (date, (const char *) sqlite3_column_text (stmt, 1));
+      assert_int_equal (day->contacts, sqlite3_column_int64 (stmt, 2));
+      if (previous_rep == NULL || strcmp (previous_rep, day->rep) != 0)
+        cumulative = 0;
+      cumulative += day->contacts;
+      assert_int_equal (day->cumulative, cumulative);
+      previous_rep = day->rep;
+    }
+  assert_int_equal (days->len, i);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Every read of the status, for each rep and the team, up to each date,
+ * against the brute force. */
+static void
+assert_reads_match (PdStore *store, const char *path, const char *campaign)
+{
+  const char *const reps[] = { NULL, "alice", "bob", "carol", "zo\xc3\xab", "nobody" };
+  const struct {
+    const char *text;
+    unsigned day; /* of January 2027 */
+  } up_to[] = { { NULL, 0 }, { "2027-01-03", 3 }, { "2027-01-04", 4 }, { "2027-01-07", 7 },
+                { "2027-01-15", 15 } };
+
+  for (gsize r = 0; r < G_N_ELEMENTS (reps); r++)
+    for (gsize d = 0; d < G_N_ELEMENTS (up_to); d++)
+      {
+        g_autoptr (GError) error = NULL;
+        PdTotals totals = { .entries = -1 }, expected;
+        GDate date = ymd (2027, 1, up_to[d].day == 0 ? 1 : up_to[d].day);
+        const GDate *date_or_null = up_to[d].text != NULL ? &date : NULL;
+
+        expected = brute_totals (path, campaign, reps[r], up_to[d].text);
+        assert_true (pd_store_totals (store, campaign, reps[r], date_or_null, &totals, &error));
+        assert_null (error);
+        assert_totals_equal (&totals, &expected);
+        assert_daily_matches (store, path, campaign, reps[r], date_or_null);
+      }
+}
+
+#define GROUP_ACTIVITY_BY_DAY \
+  "SELECT campaign, rep, date, count(*), sum(contacts), sum(prospects), sum(active)," \
+  " sum(latent), sum(arid), sum(proposals), sum(deals), sum(revenue_cents)" \
+  " FROM activity GROUP BY campaign, rep, date"
+#define ACTIVITY_DAYS \
+  "SELECT campaign, rep, date, entries, contacts, prospects, active, latent, arid," \
+  " proposals, deals, revenue_cents FROM activity_days"
+#define GROUP_ACTIVITY_BY_TEAM_DAY \
+  "SELECT campaign, date, count(*), sum(contacts), sum(prospects), sum(active)," \
+  " sum(latent), sum(arid), sum(proposals), sum(deals), sum(revenue_cents)" \
+  " FROM activity GROUP BY campaign, date"
+#define ACTIVITY_TEAM_DAYS \
+  "SELECT campaign, date, entries, contacts, prospects, active, latent, arid," \
+  " proposals, deals, revenue_cents FROM activity_team_days"
+
+/* The per-day tables hold exactly the GROUP BY of activity: no row
+ * missing, none extra (a day with no entry left included), none off. */
+static void
+assert_summaries_exact (const char *path)
+{
+  g_autofree char *integrity = NULL;
+
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" GROUP_ACTIVITY_BY_DAY
+                                   " EXCEPT " ACTIVITY_DAYS ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_DAYS
+                                   " EXCEPT " GROUP_ACTIVITY_BY_DAY ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" GROUP_ACTIVITY_BY_TEAM_DAY
+                                   " EXCEPT " ACTIVITY_TEAM_DAYS ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_TEAM_DAYS
+                                   " EXCEPT " GROUP_ACTIVITY_BY_TEAM_DAY ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_days WHERE entries <= 0"), 0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_team_days WHERE entries <= 0"), 0);
+  integrity = raw_text (path, "PRAGMA integrity_check");
+  assert_string_equal (integrity, "ok");
+}
+
 /* ---------------------------------------------------------------- open */
 
 static void
@@ -287,7 +488,6 @@ test_open_wal_and_schema (void **state)
   g_autoptr (GError) error = NULL;
   g_autofree char *db = path_in (f, "sub/dir/store.db");
   g_autofree char *journal = NULL;
-  g_autofree char *index = NULL;
   PdStore *store;
 
   store = pd_store_open (db, &error);
@@ -297,14 +497,19 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 3);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 4);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
-                                 " 'revisions', 'revision_days', 'feed_tokens')"),
-                    6);
-  index = raw_text (db, "SELECT sql FROM sqlite_schema WHERE name = 'activity_by_rep_date'");
-  assert_string_equal (index,
-                       "CREATE INDEX activity_by_rep_date ON activity (campaign, rep, date, contacts)");
+                                 " 'revisions', 'revision_days', 'feed_tokens',"
+                                 " 'activity_days', 'activity_team_days')"),
+                    8);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                 " AND tbl_name = 'activity'"),
+                    3);
+  /* Version 4 dropped the index of version 2 (the sums read activity_days). */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
+                                 " WHERE name = 'activity_by_rep_date'"),
+                    0);
   pd_store_close (store);
 
   /* Opening again is a no-op on the schema. */
@@ -347,10 +552,12 @@ test_migration_from_v1 (void **state)
   g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (PdRevision) revision = NULL;
   g_autoptr (PdRevision) loaded = NULL;
+  g_autoptr (GArray) days = NULL;
   const char *db = f->db;
   g_autofree char *journal = NULL;
   g_autofree char *integrity = NULL;
   const PdActivity *a;
+  PdTotals totals;
   GDate as_of = ymd (2027, 1, 4);
   gboolean sent = FALSE;
   gint64 sent_at = 0, id = 0;
@@ -396,6 +603,26 @@ test_migration_from_v1 (void **state)
                                            &sent, &sent_at, &error));
   assert_true (sent);
   assert_int_equal (sent_at, 1700000300);
+
+  /* The sums of version 4, backfilled from those rows. */
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_null (error);
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 60);
+  assert_int_equal (totals.prospects, 18);
+  assert_int_equal (totals.active, 5);
+  assert_int_equal (totals.latent, 7);
+  assert_int_equal (totals.arid, 6);
+  assert_int_equal (totals.proposals, 2);
+  assert_int_equal (totals.deals, 1);
+  assert_int_equal (totals.revenue_cents, 2000000);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_non_null (days);
+  assert_int_equal (days->len, 2);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "alice");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 40);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 1).rep, "bob");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 1).cumulative, 20);
 
   /* What version 2 added works on the upgraded file. */
   revision = pd_revision_new ("q1", PD_REVISION_BASELINE, &as_of, 1700000400);
@@ -445,9 +672,9 @@ test_migration_race (void **state)
 
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 2);
-  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
-                                 " WHERE name = 'activity_by_rep_date'"),
-                    1);
+  /* Backfilled once, not once per process. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 2);
+  assert_int_equal (raw_int (db, "SELECT sum(entries) FROM activity_team_days"), 2);
 }
 
 static void
@@ -765,6 +992,536 @@ test_daily_contacts (void **state)
   assert_null (error);
   assert_int_equal (bob->len, 2);
   assert_int_equal (g_array_index (bob, PdDailyContacts, 1).cumulative, 10);
+}
+
+/* ------------------------------------------------------ per-day sums */
+
+/* Random adds, removals and raw updates in two campaigns: after each
+ * round, every status read equals the sums over activity, and the per-day
+ * tables hold exactly its GROUP BY. */
+static void
+test_summary_random (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20270104);
+  g_autoptr (GArray) live = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *const campaigns[] = { "q1", "q2" };
+  const char *const reps[] = { "alice", "bob", "carol", "zo\xc3\xab" };
+  guint removed = 0, updated = 0;
+
+  assert_true (pd_store_ensure_campaign (store, "q2", "Other", &error));
+  for (guint round = 0; round < 8; round++)
+    {
+      for (guint op = 0; op < 40; op++)
+        {
+          gint32 choice = g_rand_int_range (rand, 0, 10);
+
+          if (choice < 6 || live->len == 0)
+            {
+              g_autoptr (PdActivity) a =
+                make_activity (campaigns[g_rand_int_range (rand, 0, 2)],
+                               reps[g_rand_int_range (rand, 0, G_N_ELEMENTS (reps))],
+                               ymd (2027, 1, (unsigned) g_rand_int_range (rand, 4, 12)),
+                               g_rand_int_range (rand, 0, 30));
+              gint64 id = 0;
+
+              a->prospects = g_rand_int_range (rand, 0, 8);
+              a->active = g_rand_int_range (rand, 0, 3);
+              a->latent = g_rand_int_range (rand, 0, 3);
+              a->arid = g_rand_int_range (rand, 0, 3);
+              a->proposals = g_rand_int_range (rand, 0, 2);
+              a->deals = g_rand_int_range (rand, 0, 2);
+              a->revenue_cents = a->deals * g_rand_int_range (rand, 100000, 5000000);
+              assert_true (pd_store_add_activity (store, a, &id, &error));
+              assert_null (error);
+              g_array_append_val (live, id);
+            }
+          else if (choice < 9)
+            {
+              guint index = (guint) g_rand_int_range (rand, 0, (gint32) live->len);
+
+              assert_true (pd_store_remove_activity (store, g_array_index (live, gint64, index),
+                                                     &error));
+              assert_null (error);
+              g_array_remove_index_fast (live, index);
+              removed++;
+            }
+          else
+            {
+              /* Another writer (a sqlite3 shell) moves an entry. */
+              g_autofree char *sql =
+                g_strdup_printf ("UPDATE activity SET campaign = '%s', rep = '%s',"
+                                 " date = '2027-01-%02d', contacts = contacts + %d"
+                                 " WHERE id = %" G_GINT64_FORMAT,
+                                 campaigns[g_rand_int_range (rand, 0, 2)],
+                                 reps[g_rand_int_range (rand, 0, G_N_ELEMENTS (reps))],
+                                 g_rand_int_range (rand, 4, 12), g_rand_int_range (rand, 0, 5),
+                                 g_array_index (live, gint64,
+                                                g_rand_int_range (rand, 0, (gint32) live->len)));
+
+              raw_exec (db, sql);
+              updated++;
+            }
+        }
+      assert_summaries_exact (db);
+      for (gsize c = 0; c < G_N_ELEMENTS (campaigns); c++)
+        assert_reads_match (store, db, campaigns[c]);
+    }
+  /* The seed exercised all three. */
+  assert_true (removed > 20);
+  assert_true (updated > 5);
+
+  /* Everything removed: no day left, all sums zero. */
+  for (guint i = 0; i < live->len; i++)
+    assert_true (pd_store_remove_activity (store, g_array_index (live, gint64, i), &error));
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days"), 0);
+  assert_reads_match (store, db, "q1");
+  assert_summaries_exact (db);
+}
+
+/* Removals, by hand: a day stays while it has an entry, with the exact
+ * sums of what is left, and disappears with its last entry. */
+static void
+test_summary_removals (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) a1 = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) a2 = make_activity ("q1", "alice", ymd (2027, 1, 4), 5);
+  g_autoptr (PdActivity) b1 = make_activity ("q1", "bob", ymd (2027, 1, 4), 3);
+  g_autoptr (GArray) days = NULL;
+  gint64 id_a1 = 0, id_a2 = 0, id_b1 = 0;
+  PdTotals totals;
+
+  a1->prospects = 4;
+  a1->revenue_cents = 150000;
+  a2->prospects = 2;
+  a2->deals = 1;
+  a2->revenue_cents = 990000;
+  b1->prospects = 1;
+  assert_true (pd_store_add_activity (store, a1, &id_a1, &error));
+  assert_true (pd_store_add_activity (store, a2, &id_a2, &error));
+  assert_true (pd_store_add_activity (store, b1, &id_b1, &error));
+  assert_null (error);
+
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 15);
+  assert_int_equal (totals.prospects, 6);
+  assert_int_equal (totals.deals, 1);
+  assert_int_equal (totals.revenue_cents, 1140000);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 3);
+  assert_int_equal (totals.contacts, 18);
+  assert_int_equal (totals.prospects, 7);
+
+  /* Alice's first entry out: her day stays, with the second's sums. */
+  assert_true (pd_store_remove_activity (store, id_a1, &error));
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 5);
+  assert_int_equal (totals.prospects, 2);
+  assert_int_equal (totals.deals, 1);
+  assert_int_equal (totals.revenue_cents, 990000);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 2);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "alice");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 5);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 1).contacts, 3);
+  g_clear_pointer (&days, g_array_unref);
+
+  /* Her last: her day goes (a day appears only with an entry); the
+   * team's day stays for Bob. */
+  assert_true (pd_store_remove_activity (store, id_a2, &error));
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 1);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "bob");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).cumulative, 3);
+  g_clear_pointer (&days, g_array_unref);
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_int_equal (totals.revenue_cents, 0);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 3);
+  assert_int_equal (totals.prospects, 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 1);
+  assert_int_equal (raw_int (db, "SELECT entries FROM activity_team_days"), 1);
+
+  /* The last entry of the day: the team's day goes too. */
+  assert_true (pd_store_remove_activity (store, id_b1, &error));
+  assert_null (error);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days"), 0);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 0);
+  assert_summaries_exact (db);
+}
+
+/* prospectd never updates an entry, but another writer may: each change
+ * moves the sums from the old campaign, rep and day to the new ones. */
+static void
+test_summary_update (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) b = make_activity ("q1", "bob", ymd (2027, 1, 5), 7);
+  gint64 id = 0;
+  PdTotals totals;
+  GDate jan4 = ymd (2027, 1, 4);
+
+  assert_true (pd_store_ensure_campaign (store, "q2", NULL, &error));
+  a->prospects = 3;
+  a->revenue_cents = 500;
+  assert_true (pd_store_add_activity (store, a, &id, &error));
+  assert_true (pd_store_add_activity (store, b, NULL, &error));
+  assert_int_equal (id, 1);
+
+  /* Counts. */
+  raw_exec (db, "UPDATE activity SET contacts = 25, prospects = 4, revenue_cents = 800 WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 25);
+  assert_int_equal (totals.prospects, 4);
+  assert_int_equal (totals.revenue_cents, 800);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 32);
+
+  /* Rep: alice's day goes, bob has two. */
+  raw_exec (db, "UPDATE activity SET rep = 'bob' WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_true (pd_store_totals (store, "q1", "bob", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 32);
+
+  /* Date: onto bob's other day, which now has both entries. */
+  raw_exec (db, "UPDATE activity SET date = '2027-01-05' WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", NULL, &jan4, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_int_equal (raw_int (db, "SELECT entries FROM activity_days WHERE rep = 'bob'"), 2);
+  assert_int_equal (raw_int (db, "SELECT contacts FROM activity_team_days"), 32);
+
+  /* Campaign. */
+  raw_exec (db, "UPDATE activity SET campaign = 'q2' WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 7);
+  assert_true (pd_store_totals (store, "q2", "bob", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 25);
+  assert_int_equal (totals.prospects, 4);
+  assert_int_equal (totals.revenue_cents, 800);
+
+  /* A note or the id: sums untouched. */
+  raw_exec (db, "UPDATE activity SET note = 'called back', id = 10 WHERE id = 1");
+  assert_true (pd_store_totals (store, "q2", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 25);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* A sum beyond 64 bits is an error, never a wrapped or rounded number:
+ * within a day the write that would overflow is refused (the day's sums
+ * are stored), across days the read fails as before. */
+static void
+test_summary_overflow (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) big = make_activity ("q1", "alice", ymd (2027, 1, 4), G_MAXINT64);
+  g_autoptr (PdActivity) one = make_activity ("q1", "alice", ymd (2027, 1, 4), 1);
+  g_autoptr (PdActivity) rich = make_activity ("q1", "carol", ymd (2027, 1, 6), 0);
+  g_autoptr (GArray) days = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  gint64 id = -7, next_day = 0;
+  PdTotals totals = { .entries = 77 };
+
+  assert_true (pd_store_add_activity (store, big, NULL, &error));
+  assert_null (error);
+
+  /* The same rep and day. */
+  assert_false (pd_store_add_activity (store, one, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_non_null (strstr (error->message, "day_sums_are_integers"));
+  assert_int_equal (id, -7);
+  g_clear_error (&error);
+
+  /* Another rep, the same day: the team's day would overflow. */
+  g_free (one->rep);
+  one->rep = g_strdup ("bob");
+  assert_false (pd_store_add_activity (store, one, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+  entries = pd_store_list_activity (store, "q1", NULL, &error);
+  assert_int_equal (entries->len, 1); /* nothing of either was written */
+
+  /* The next day: written; the sums over both days fail. */
+  one->date = ymd (2027, 1, 5);
+  g_free (one->rep);
+  one->rep = g_strdup ("alice");
+  assert_true (pd_store_add_activity (store, one, &next_day, &error));
+  assert_null (error);
+  assert_false (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  assert_non_null (strstr (error->message, "integer overflow"));
+  assert_int_equal (totals.entries, 77); /* untouched */
+  g_clear_error (&error);
+  assert_false (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  g_clear_error (&error);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_null (days);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  assert_non_null (strstr (error->message, "out of range"));
+  g_clear_error (&error);
+
+  /* Up to the first day, or after the removal of the second: exact. */
+  {
+    GDate jan4 = ymd (2027, 1, 4);
+
+    assert_true (pd_store_totals (store, "q1", "alice", &jan4, &totals, &error));
+    assert_int_equal (totals.contacts, G_MAXINT64);
+  }
+  assert_true (pd_store_remove_activity (store, next_day, &error));
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, G_MAXINT64);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_non_null (days);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).cumulative, G_MAXINT64);
+
+  /* Every count is guarded, revenue included. */
+  rich->revenue_cents = G_MAXINT64 - 10;
+  assert_true (pd_store_add_activity (store, rich, NULL, &error));
+  rich->revenue_cents = 11;
+  assert_false (pd_store_add_activity (store, rich, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+  rich->revenue_cents = 10;
+  assert_true (pd_store_add_activity (store, rich, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "carol", NULL, &totals, &error));
+  assert_int_equal (totals.revenue_cents, G_MAXINT64);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* Deleting a campaign (the foreign keys' cascade) takes its days along
+ * and leaves the other campaign's. */
+static void
+test_summary_campaign_deleted (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) b = make_activity ("q2", "alice", ymd (2027, 1, 4), 4);
+  PdTotals totals;
+
+  assert_true (pd_store_ensure_campaign (store, "q2", NULL, &error));
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_add_activity (store, b, NULL, &error));
+  raw_exec (db, "PRAGMA foreign_keys = ON; DELETE FROM campaigns WHERE id = 'q1'");
+
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days WHERE campaign = 'q1'"), 0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days WHERE campaign = 'q1'"),
+                    0);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_true (pd_store_totals (store, "q2", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 4);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* The status reads reuse their statements: each call must still end its
+ * read, or the store would keep an old snapshot and block checkpoints. */
+static void
+test_reads_end_their_snapshot (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdStore) other = pd_store_open (db, &error);
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (GArray) days = NULL;
+  g_autofree char *checkpoint = NULL;
+  PdTotals totals;
+  GDate bad;
+
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  days = pd_store_daily_contacts (store, "q1", "alice", NULL, &error);
+  g_clear_pointer (&days, g_array_unref);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  g_clear_pointer (&days, g_array_unref);
+  assert_null (error);
+
+  /* Another process's commit is seen at once, by the same statements. */
+  assert_true (pd_store_add_activity (other, a, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 20);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 20);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 20);
+  g_clear_pointer (&days, g_array_unref);
+
+  /* Failed calls release their statements too: a bad date, an unknown
+   * campaign, a day's sum out of range (the INSERT's trigger fails). */
+  g_date_clear (&bad, 1);
+  assert_false (pd_store_totals (store, "q1", NULL, &bad, &totals, &error));
+  g_clear_error (&error);
+  g_free (a->campaign);
+  a->campaign = g_strdup ("nope");
+  assert_false (pd_store_add_activity (store, a, NULL, &error));
+  g_clear_error (&error);
+  g_free (a->campaign);
+  a->campaign = g_strdup ("q1");
+  a->contacts = G_MAXINT64;
+  assert_false (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+
+  /* No reader left: a truncating checkpoint completes (busy = 0). */
+  checkpoint = raw_text (db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  assert_string_equal (checkpoint, "0");
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 20);
+  a->contacts = 1;
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 21);
+  assert_null (error);
+}
+
+/* A file of version 3 with entries (one of a campaign unknown, as a tool
+ * with foreign_keys off may leave): the upgrade fills the per-day tables
+ * from them, drops the index of version 2, and the sums are exact. */
+static void
+test_migration_from_v3 (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (PdActivity) more = make_activity ("q1", "bob", ymd (2027, 1, 5), 1);
+  g_autoptr (GArray) days = NULL;
+  PdTotals totals;
+  GDate jan5 = ymd (2027, 1, 5);
+
+  raw_exec (db, schema_v1);
+  raw_exec (db, schema_v2_v3);
+  raw_exec (db,
+            "INSERT INTO campaigns VALUES ('q1', 'New customers Q1', 1700000000);"
+            "INSERT INTO activity (campaign, rep, date, contacts, prospects, active, latent,"
+            "  arid, proposals, deals, revenue_cents, note, created) VALUES"
+            "  ('q1', 'alice', '2027-01-04', 40, 12, 3, 5, 4, 1, 0, 0, NULL, 1),"
+            "  ('q1', 'alice', '2027-01-04', 2, 1, 0, 1, 0, 0, 0, 0, NULL, 1),"
+            "  ('q1', 'alice', '2027-01-06', 30, 9, 2, 3, 4, 2, 1, 2500000, NULL, 1),"
+            "  ('q1', 'bob', '2027-01-04', 20, 6, 2, 2, 2, 1, 1, 2000000, NULL, 1),"
+            "  ('q1', 'bob', '2027-01-05', 11, 0, 0, 0, 0, 0, 0, 0, NULL, 1),"
+            "  ('gone', 'alice', '2027-01-04', 5, 0, 0, 0, 0, 0, 0, 0, NULL, 1);");
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 3);
+
+  store = pd_store_open (db, &error);
+  assert_null (error);
+  assert_non_null (store);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 4);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
+                                 " WHERE name = 'activity_by_rep_date'"),
+                    0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 5);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days"), 4);
+  assert_summaries_exact (db);
+
+  /* By hand. */
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_null (error);
+  assert_int_equal (totals.entries, 5);
+  assert_int_equal (totals.contacts, 103);
+  assert_int_equal (totals.prospects, 28);
+  assert_int_equal (totals.active, 7);
+  assert_int_equal (totals.latent, 11);
+  assert_int_equal (totals.arid, 10);
+  assert_int_equal (totals.proposals, 4);
+  assert_int_equal (totals.deals, 2);
+  assert_int_equal (totals.revenue_cents, 4500000);
+  assert_true (pd_store_totals (store, "q1", "alice", &jan5, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 42);
+  assert_int_equal (totals.prospects, 13);
+  assert_true (pd_store_totals (store, "gone", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 5);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 4);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "alice");
+  assert_date (&g_array_index (days, PdDailyContacts, 0).date, 2027, 1, 4);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 42);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 1).cumulative, 72);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 3).rep, "bob");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 3).cumulative, 31);
+  assert_reads_match (store, db, "q1");
+
+  /* And kept from then on. */
+  assert_true (pd_store_add_activity (store, more, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "bob", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 3);
+  assert_int_equal (totals.contacts, 32);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* A version 3 file whose entries of one day already sum beyond 64 bits
+ * (version 3 accepted them, and failed only when summing): the upgrade
+ * fails with an error and leaves the file as it was, never a wrapped
+ * sum. */
+static void
+test_migration_overflow_refused (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  PdStore *store;
+
+  raw_exec (db, schema_v1);
+  raw_exec (db, schema_v2_v3);
+  raw_exec (db,
+            "INSERT INTO campaigns VALUES ('q1', 'New customers Q1', 1700000000);"
+            "INSERT INTO activity (campaign, rep, date, contacts, created) VALUES"
+            "  ('q1', 'alice', '2027-01-04', 9223372036854775807, 1),"
+            "  ('q1', 'alice', '2027-01-04', 1, 1);");
+  store = pd_store_open (db, &error);
+  assert_null (store);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  assert_non_null (strstr (error->message, "Upgrade to schema version 4 failed"));
+  assert_non_null (strstr (error->message, "integer overflow"));
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 3);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
+                                 " WHERE name IN ('activity_days', 'activity_team_days')"),
+                    0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
+                                 " WHERE name = 'activity_by_rep_date'"),
+                    1);
 }
 
 /* ------------------------------------------------------- notifications */
@@ -1302,12 +2059,20 @@ main (void)
     cmocka_unit_test_setup_teardown (test_open_wal_and_schema, setup, teardown),
     cmocka_unit_test_setup_teardown (test_open_memory, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migration_from_v1, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migration_from_v3, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migration_overflow_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migration_race, setup, teardown),
     cmocka_unit_test_setup_teardown (test_newer_schema_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_activity_round_trip, setup, teardown),
     cmocka_unit_test_setup_teardown (test_activity_rejected, setup, teardown),
     cmocka_unit_test_setup_teardown (test_totals, setup, teardown),
     cmocka_unit_test_setup_teardown (test_daily_contacts, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_random, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_removals, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_update, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_overflow, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_campaign_deleted, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reads_end_their_snapshot, setup, teardown),
     cmocka_unit_test_setup_teardown (test_notification_claim, setup, teardown),
     cmocka_unit_test_setup_teardown (test_notification_claim_race, setup, teardown),
     cmocka_unit_test_setup_teardown (test_revisions, setup, teardown),

@@ -38,7 +38,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 3
+#define PD_STORE_SCHEMA_VERSION 4
 
 typedef struct _PdStore PdStore;
 
@@ -119,8 +119,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdActivity, pd_activity_free)
  * (> 0) to ret_id (when not NULL). The caller keeps `activity`. When this
  * returns TRUE the entry is committed: it survives the process being
  * killed. Errors: PD_STORE_ERROR_INVALID (empty rep, invalid date, a
- * negative count), PD_STORE_ERROR_NOT_FOUND (unknown campaign), or a
- * backend error; nothing is written then. */
+ * negative count, or a count that would take the sum of its day, the
+ * rep's or the team's, beyond 64 bits), PD_STORE_ERROR_NOT_FOUND (unknown
+ * campaign), or a backend error; nothing is written then. */
 gboolean pd_store_add_activity (PdStore *store,
                                 const PdActivity *activity,
                                 gint64 *ret_id,
@@ -153,7 +154,8 @@ typedef struct {
 
 /* Sums `campaign`'s entries dated on or before `up_to` (all entries when
  * NULL), for `rep` only or for the whole team when `rep` is NULL. An
- * unknown campaign or rep sums to zeros. Writes ret_totals only on success;
+ * unknown campaign or rep sums to zeros. It reads one stored sum per day
+ * with an entry, not the entries. Writes ret_totals only on success;
  * errors are backend errors (a sum beyond 64 bits included). */
 gboolean pd_store_totals (PdStore *store,
                           const char *campaign,
@@ -164,7 +166,7 @@ gboolean pd_store_totals (PdStore *store,
 
 /* Contacts logged by one rep on one day (a burn-up chart's points). */
 typedef struct {
-  char *rep;            /* owned by the array */
+  char *rep;            /* owned by the array, shared by the rep's days: read only */
   GDate date;
   gint64 contacts;      /* that day's sum */
   gint64 cumulative;    /* the rep's sum up to and including that day */
