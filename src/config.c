@@ -525,7 +525,7 @@ pd_campaign_free (PdCampaign *campaign)
   g_clear_pointer (&campaign->holidays, g_array_unref);
   g_clear_pointer (&campaign->checkpoints, g_array_unref);
   g_clear_pointer (&campaign->rep_index, g_hash_table_unref);
-  g_clear_pointer (&campaign->offset_change_days, g_array_unref);
+  g_clear_pointer (&campaign->wall_gaps, g_array_unref);
   g_clear_pointer (&campaign->reps, g_ptr_array_unref);
   g_free (campaign);
 }
@@ -1104,7 +1104,7 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   g_clear_pointer (&defaults.windows, g_array_unref);
   if (!ok)
     return NULL;
-  c->offset_change_days = pd_workcal_offset_change_days (c->tz, &c->start, &c->end);
+  c->wall_gaps = pd_workcal_wall_gaps (c->tz, &c->start, &c->end);
   return g_steal_pointer (&c);
 }
 

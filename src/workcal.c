@@ -219,46 +219,144 @@ offset_changes_near (GTimeZone *tz, const GDate *date)
          != offset_at (tz, midnight + SECONDS_PER_DAY + PROBE_SECONDS);
 }
 
-GArray *
-pd_workcal_offset_change_days (GTimeZone *tz, const GDate *from, const GDate *to)
-{
-  GArray *days = g_array_new (FALSE, FALSE, sizeof (guint32));
-
-  g_return_val_if_fail (tz != NULL, days);
-  g_return_val_if_fail (g_date_valid (from) && g_date_valid (to), days);
-
-  for (GDate date = *from; g_date_compare (&date, to) <= 0; g_date_add_days (&date, 1))
-    if (offset_changes_near (tz, &date))
-      {
-        guint32 julian = g_date_get_julian (&date);
-        g_array_append_val (days, julian);
-      }
-  return days;
-}
-
-/* Whether `date` is a DST day, from the campaign's list when it covers the
- * date. */
-static gboolean
-is_offset_change_day (const PdCampaign *campaign, const GDate *date)
-{
-  if (campaign->offset_change_days != NULL && g_date_compare (date, &campaign->start) >= 0
-      && g_date_compare (date, &campaign->end) <= 0)
-    {
-      guint32 julian = g_date_get_julian (date);
-
-      for (guint i = 0; i < campaign->offset_change_days->len; i++)
-        if (g_array_index (campaign->offset_change_days, guint32, i) == julian)
-          return TRUE;
-      return FALSE;
-    }
-  return offset_changes_near (campaign->tz, date);
-}
-
 static void
 append_window (GArray *windows, guint start_minute, guint end_minute)
 {
   PdWindow window = { .start_minute = start_minute, .end_minute = end_minute };
   g_array_append_val (windows, window);
+}
+
+/* Whether wall minute `minute` of `date` exists in `tz`. */
+static gboolean
+wall_minute_exists (GTimeZone *tz, const GDate *date, guint minute)
+{
+  gboolean exists;
+
+  resolve_offset (tz, local_seconds (date, minute), &exists);
+  return exists;
+}
+
+/* The first second (UTC) with hi's offset, between lo and hi whose
+ * offsets differ. */
+static gint64
+transition_between (GTimeZone *tz, gint64 lo, gint64 hi)
+{
+  gint32 target = offset_at (tz, hi);
+
+  while (hi - lo > 1)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+
+      if (offset_at (tz, mid) == target)
+        hi = mid;
+      else
+        lo = mid;
+    }
+  return hi;
+}
+
+/* The runs of missing wall minutes of `date`, minute by minute. */
+static void
+scan_gaps (GTimeZone *tz, const GDate *date, GArray *gaps)
+{
+  PdWallGap gap = { .julian = g_date_get_julian (date) };
+  gboolean in_gap = FALSE;
+  guint found = 0;
+
+  for (guint minute = 0; minute <= MINUTES_PER_DAY; minute++)
+    {
+      gboolean exists = minute == MINUTES_PER_DAY || wall_minute_exists (tz, date, minute);
+
+      if (!exists && !in_gap)
+        {
+          in_gap = TRUE;
+          gap.start_minute = minute;
+        }
+      else if (exists && in_gap)
+        {
+          in_gap = FALSE;
+          gap.end_minute = minute;
+          g_array_append_val (gaps, gap);
+          found++;
+        }
+    }
+  if (found == 0)
+    {
+      gap.start_minute = gap.end_minute = 0;
+      g_array_append_val (gaps, gap);
+    }
+}
+
+GArray *
+pd_workcal_wall_gaps (GTimeZone *tz, const GDate *from, const GDate *to)
+{
+  GArray *gaps = g_array_new (FALSE, FALSE, sizeof (PdWallGap));
+
+  g_return_val_if_fail (tz != NULL, gaps);
+  g_return_val_if_fail (g_date_valid (from) && g_date_valid (to), gaps);
+
+  for (GDate date = *from; g_date_compare (&date, to) <= 0; g_date_add_days (&date, 1))
+    {
+      gint64 midnight = local_seconds (&date, 0);
+      gint64 lo = midnight - PROBE_SECONDS;
+      gint64 hi = midnight + SECONDS_PER_DAY + PROBE_SECONDS;
+      gint32 before = offset_at (tz, lo);
+      gint32 after = offset_at (tz, hi);
+      PdWallGap gap = { .julian = g_date_get_julian (&date) };
+
+      if (before == after)
+        continue;
+      if (after > before)
+        {
+          /* A jump forward at T: wall times [T + before, T + after) are
+           * missing. Checked at the run's edges; else minute by minute. */
+          gint64 at = transition_between (tz, lo, hi);
+          gint64 first = (at + before - midnight + 59) / 60;
+          gint64 end = (at + after - midnight + 59) / 60;
+
+          first = CLAMP (first, 0, (gint64) MINUTES_PER_DAY);
+          end = CLAMP (end, 0, (gint64) MINUTES_PER_DAY);
+          if (first < end
+              && (wall_minute_exists (tz, &date, (guint) first) || wall_minute_exists (tz, &date, (guint) end - 1)
+                  || (first > 0 && !wall_minute_exists (tz, &date, (guint) first - 1))
+                  || (end < MINUTES_PER_DAY && !wall_minute_exists (tz, &date, (guint) end))))
+            {
+              scan_gaps (tz, &date, gaps);
+              continue;
+            }
+          if (first < end)
+            {
+              gap.start_minute = (guint) first;
+              gap.end_minute = (guint) end;
+            }
+        }
+      g_array_append_val (gaps, gap);
+    }
+  return gaps;
+}
+
+/* The campaign's gaps of `date` ([*ret_first, *ret_end) in wall_gaps),
+ * when its list covers the date: FALSE when it does not. */
+static gboolean
+listed_gaps (const PdCampaign *campaign, const GDate *date, guint *ret_first, guint *ret_end)
+{
+  guint32 julian;
+
+  if (campaign->wall_gaps == NULL || g_date_compare (date, &campaign->start) < 0
+      || g_date_compare (date, &campaign->end) > 0)
+    return FALSE;
+  julian = g_date_get_julian (date);
+  *ret_first = *ret_end = 0;
+  for (guint i = 0; i < campaign->wall_gaps->len; i++)
+    {
+      guint32 day = g_array_index (campaign->wall_gaps, PdWallGap, i).julian;
+
+      if (day < julian)
+        *ret_first = i + 1;
+      if (day <= julian)
+        *ret_end = i + 1;
+    }
+  return TRUE;
 }
 
 GArray *
@@ -267,6 +365,7 @@ pd_workcal_day_windows (const PdCampaign *campaign,
                         const GDate *date)
 {
   GArray *windows = g_array_new (FALSE, FALSE, sizeof (PdWindow));
+  guint first = 0, end = 0;
 
   g_return_val_if_fail (campaign != NULL && rep != NULL, windows);
   g_return_val_if_fail (g_date_valid (date), windows);
@@ -274,24 +373,42 @@ pd_workcal_day_windows (const PdCampaign *campaign,
   if (rep->windows == NULL)
     return windows;
 
-  gboolean scan = campaign->tz != NULL && is_offset_change_day (campaign, date);
+  gboolean listed = campaign->tz != NULL && listed_gaps (campaign, date, &first, &end);
+  gboolean scan = campaign->tz != NULL && !listed && offset_changes_near (campaign->tz, date);
   for (guint i = 0; i < rep->windows->len; i++)
     {
       const PdWindow *window = &g_array_index (rep->windows, PdWindow, i);
+      if (listed)
+        {
+          /* A DST day: the window less the day's missing minutes. */
+          guint from = window->start_minute;
+          for (guint k = first; k < end; k++)
+            {
+              const PdWallGap *gap = &g_array_index (campaign->wall_gaps, PdWallGap, k);
+              if (gap->end_minute <= from || gap->start_minute >= window->end_minute
+                  || gap->start_minute == gap->end_minute)
+                continue;
+              if (gap->start_minute > from)
+                append_window (windows, from, gap->start_minute);
+              from = MAX (from, gap->end_minute);
+            }
+          if (from < window->end_minute)
+            append_window (windows, from, window->end_minute);
+          continue;
+        }
       if (!scan)
         {
           append_window (windows, window->start_minute, window->end_minute);
           continue;
         }
 
-      /* A DST day: keep the runs of wall minutes that exist. Offsets change
-       * on whole minutes in every zone still in use. */
+      /* A DST day outside the campaign's list: keep the runs of wall
+       * minutes that exist. */
       gboolean in_run = FALSE;
       guint run_start = 0;
       for (guint minute = window->start_minute; minute < window->end_minute; minute++)
         {
-          gboolean exists;
-          resolve_offset (campaign->tz, local_seconds (date, minute), &exists);
+          gboolean exists = wall_minute_exists (campaign->tz, date, minute);
           if (exists && !in_run)
             {
               in_run = TRUE;

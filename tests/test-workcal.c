@@ -364,46 +364,86 @@ test_day_windows_new_york (void **state)
 }
 
 /* The DST days a campaign lists once: every day whose span widened by 36 h
- * on each side holds a change of offset (four days per change), and the
- * windows they give equal the zone's answer on every day of the year. */
+ * on each side holds a change of offset (four days per change), with the
+ * hour missing on the spring day; the windows they give equal the zone's
+ * answer, minute by minute, on every day of the year. */
 static void
-test_offset_change_days (void **state)
+test_wall_gaps (void **state)
 {
   g_autoptr (PdCampaign) campaign = campaign_new ("Europe/Paris", "2027-01-04", "2027-12-31",
                                                   "call_windows = 01:30-03:30\n", "alice = 1\n");
-  const char *expected[] = { "2027-03-26", "2027-03-27", "2027-03-28", "2027-03-29",
-                             "2027-10-29", "2027-10-30", "2027-10-31", "2027-11-01" };
-  GArray *days = campaign->offset_change_days;
+  const char *expected[] = { "2027-03-26 0-0", "2027-03-27 0-0", "2027-03-28 120-180", "2027-03-29 0-0",
+                             "2027-10-29 0-0", "2027-10-30 0-0", "2027-10-31 0-0", "2027-11-01 0-0" };
+  GArray *gaps = campaign->wall_gaps;
   GArray *saved;
 
   (void) state;
-  assert_non_null (days);
-  assert_int_equal (days->len, G_N_ELEMENTS (expected));
-  for (guint i = 0; i < days->len; i++)
+  assert_non_null (gaps);
+  assert_int_equal (gaps->len, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < gaps->len; i++)
     {
+      const PdWallGap *gap = &g_array_index (gaps, PdWallGap, i);
+      g_autofree char *text = NULL;
       GDate date;
-      char text[16];
+      char day[16];
 
       g_date_clear (&date, 1);
-      g_date_set_julian (&date, g_array_index (days, guint32, i));
-      g_date_strftime (text, sizeof text, "%Y-%m-%d", &date);
+      g_date_set_julian (&date, gap->julian);
+      g_date_strftime (day, sizeof day, "%Y-%m-%d", &date);
+      text = g_strdup_printf ("%s %u-%u", day, gap->start_minute, gap->end_minute);
       assert_string_equal (text, expected[i]);
     }
 
   /* Same windows with the list and without it (asking the zone). */
-  saved = g_steal_pointer (&campaign->offset_change_days);
+  saved = g_steal_pointer (&campaign->wall_gaps);
   for (GDate date = campaign->start; g_date_compare (&date, &campaign->end) <= 0; g_date_add_days (&date, 1))
     {
       g_autoptr (GArray) asked = pd_workcal_day_windows (campaign, rep_at (campaign, 0), &date);
       g_autoptr (GArray) listed = NULL;
 
-      campaign->offset_change_days = saved;
+      campaign->wall_gaps = saved;
       listed = pd_workcal_day_windows (campaign, rep_at (campaign, 0), &date);
-      campaign->offset_change_days = NULL;
+      campaign->wall_gaps = NULL;
       assert_int_equal (asked->len, listed->len);
       assert_memory_equal (asked->data, listed->data, asked->len * sizeof (PdWindow));
     }
-  campaign->offset_change_days = saved;
+  campaign->wall_gaps = saved;
+}
+
+/* Zones with every kind of change (southern hemisphere, 30-minute DST,
+ * 45-minute offsets, negative DST, a 2-hour DST, DST abolished, several
+ * changes a year), 2024 to 2029: the day windows from the campaign's list
+ * of gaps equal the zone's answer minute by minute, every day. */
+static void
+test_wall_gaps_many_zones (void **state)
+{
+  const char *zones[] = { "Europe/Paris", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe",
+                          "America/Santiago", "Asia/Tehran", "Africa/Casablanca", "Pacific/Chatham",
+                          "America/St_Johns", "Europe/Dublin", "Antarctica/Troll" };
+  guint dst_days = 0;
+
+  (void) state;
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    {
+      g_autoptr (PdCampaign) campaign = campaign_new (zones[z], "2024-01-01", "2029-12-31",
+                                                      "call_windows = 00:00-23:59\n", "alice = 1\n");
+      GArray *saved = g_steal_pointer (&campaign->wall_gaps);
+
+      dst_days += saved->len;
+      for (GDate date = campaign->start; g_date_compare (&date, &campaign->end) <= 0; g_date_add_days (&date, 1))
+        {
+          g_autoptr (GArray) asked = pd_workcal_day_windows (campaign, rep_at (campaign, 0), &date);
+          g_autoptr (GArray) listed = NULL;
+
+          campaign->wall_gaps = saved;
+          listed = pd_workcal_day_windows (campaign, rep_at (campaign, 0), &date);
+          campaign->wall_gaps = NULL;
+          if (asked->len != listed->len || memcmp (asked->data, listed->data, asked->len * sizeof (PdWindow)) != 0)
+            fail_msg ("%s, julian day %u: windows differ", zones[z], g_date_get_julian (&date));
+        }
+      campaign->wall_gaps = saved;
+    }
+  assert_true (dst_days > 300);
 }
 
 int
@@ -411,7 +451,8 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_easter),
-    cmocka_unit_test (test_offset_change_days),
+    cmocka_unit_test (test_wall_gaps),
+    cmocka_unit_test (test_wall_gaps_many_zones),
     cmocka_unit_test (test_holidays_fr),
     cmocka_unit_test (test_is_available),
     cmocka_unit_test (test_available_days),

@@ -78,6 +78,14 @@ typedef struct {
   GArray *days_off;           /* PdDateRange, owned */
 } PdRep;
 
+/* A day near a change of UTC offset, and the wall minutes [start_minute,
+ * end_minute) that do not exist on it (start == end: none do not). */
+typedef struct {
+  guint32 julian;
+  guint start_minute;
+  guint end_minute;
+} PdWallGap;
+
 typedef struct {
   char *id;            /* file name without .conf */
   char *path;          /* the file it was read from */
@@ -99,9 +107,9 @@ typedef struct {
   GArray *checkpoints; /* PdCheckpoint, strictly increasing, last == end at 100 %, owned */
   GPtrArray *reps;     /* PdRep*, owned, in file order */
   GHashTable *rep_index; /* rep name (borrowed from reps) -> index + 1, owned */
-  GArray *offset_change_days; /* guint32 julian days from start to end whose UTC offset
-                               * changes (pd_workcal_offset_change_days), owned; NULL:
-                               * ask the zone */
+  GArray *wall_gaps;   /* PdWallGap: the days from start to end near a change of UTC
+                        * offset and the wall minutes missing on them
+                        * (pd_workcal_wall_gaps), owned; NULL: ask the zone */
 
   /* [alerts] */
   gint64 behind_threshold; /* millionths of 1 */

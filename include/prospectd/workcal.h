@@ -57,8 +57,10 @@ GArray *pd_workcal_day_windows (const PdCampaign *campaign,
  * midnight of the next day. */
 GDateTime *pd_workcal_local_instant (GTimeZone *tz, const GDate *date, guint minute);
 
-/* The julian days from `from` to `to` whose UTC offset changes near them
- * (a DST day), sorted: asked of the zone once per campaign, so that
- * pd_workcal_day_windows() need not ask it for every rep's every day.
- * Returns a new GArray of guint32. */
-GArray *pd_workcal_offset_change_days (GTimeZone *tz, const GDate *from, const GDate *to);
+/* The days from `from` to `to` near a change of UTC offset (within 36 h),
+ * each with the run of wall minutes missing on it, sorted: asked of the
+ * zone once per campaign, so that pd_workcal_day_windows() need not ask
+ * it minute by minute for every rep's every day. Returns a new GArray of
+ * PdWallGap: one element per run, or one with start == end for a day
+ * with none. */
+GArray *pd_workcal_wall_gaps (GTimeZone *tz, const GDate *from, const GDate *to);
