@@ -1239,6 +1239,15 @@ section_daemon_large (const char *prospectd)
   if (n_reactions > 0)
     row ("reaction: one rep's log -> its feed rewritten", stat_of (reactions, n_reactions), 1, "s", 2,
          "(no target)");
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    GStatBuf db_stat = { 0 }, wal_stat = { 0 };
+
+    g_stat (db, &db_stat);
+    g_stat (wal, &wal_stat);
+    printf ("%-44s %10.1f MiB   (%u catch-up revisions)\n", "database after it (with its WAL)",
+            (double) (db_stat.st_size + wal_stat.st_size) / (1024 * 1024), 1 + n_reactions);
+  }
 }
 
 /* ------------------------------------------------------------------ main */

@@ -10,13 +10,24 @@
 #include "prospectd/catchup.h"
 #include "prospectd/workcal.h"
 
+static gint
+compare_days (gconstpointer a, gconstpointer b)
+{
+  const PdDay *x = a, *y = b;
+
+  if (x->rep_index != y->rep_index)
+    return x->rep_index < y->rep_index ? -1 : 1;
+  return g_date_compare (&x->date, &y->date);
+}
+
 gboolean
 pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
                     gint64 baseline_time, PdSchedule **ret_schedule, gint64 *ret_revision_time,
                     GError **error)
 {
   g_autoptr (PdRevision) revision = NULL;
-  g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDay));
+  g_autoptr (GArray) stored = g_array_new (FALSE, TRUE, sizeof (PdDay));
+  g_autoptr (GArray) days = NULL;
   const PdRevision *source = NULL;
   PdSchedule *schedule;
 
@@ -32,12 +43,27 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
     {
       for (guint i = 0; i < source->days->len; i++)
         {
-          const PdRevisionDay *stored = &g_array_index (source->days, PdRevisionDay, i);
-          PdDay day = { .date = stored->date, .contacts = stored->contacts };
+          const PdRevisionDay *saved = &g_array_index (source->days, PdRevisionDay, i);
+          PdDay day = { .date = saved->date, .contacts = saved->contacts };
 
           /* A rep removed from the campaign file since is dropped. */
-          if (pd_campaign_find_rep (campaign, stored->rep, &day.rep_index) != NULL)
-            g_array_append_val (days, day);
+          if (pd_campaign_find_rep (campaign, saved->rep, &day.rep_index) != NULL)
+            g_array_append_val (stored, day);
+        }
+      g_array_sort (stored, compare_days);
+
+      /* The baseline's days, with the loads the revision gives (a revision
+       * saved before revisions held only changes gives every day). */
+      days = g_array_sized_new (FALSE, FALSE, sizeof (PdDay), baseline->days->len);
+      for (guint i = 0, k = 0; i < baseline->days->len; i++)
+        {
+          PdDay day = g_array_index (baseline->days, PdDay, i);
+
+          while (k < stored->len && compare_days (&g_array_index (stored, PdDay, k), &day) < 0)
+            k++;
+          if (k < stored->len && compare_days (&g_array_index (stored, PdDay, k), &day) == 0)
+            day.contacts = g_array_index (stored, PdDay, k).contacts;
+          g_array_append_val (days, day);
         }
       schedule = pd_schedule_from_days (campaign, baseline, (const PdDay *) days->data, days->len, error);
     }
@@ -50,14 +76,25 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
 
 PdRevision *
 pd_catchup_revision_new (const PdCampaign *campaign, const PdSchedule *schedule,
-                         PdRevisionKind kind, const GDate *as_of, gint64 created)
+                         const PdSchedule *baseline, PdRevisionKind kind, const GDate *as_of,
+                         gint64 created)
 {
   PdRevision *revision = pd_revision_new (campaign->id, kind, as_of, created);
+  guint k = 0;
 
   for (guint i = 0; i < schedule->days->len; i++)
     {
       const PdDay *day = &g_array_index (schedule->days, PdDay, i);
       const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
+
+      if (baseline != NULL)
+        {
+          while (k < baseline->days->len && compare_days (&g_array_index (baseline->days, PdDay, k), day) < 0)
+            k++;
+          if (k < baseline->days->len && compare_days (&g_array_index (baseline->days, PdDay, k), day) == 0
+              && g_array_index (baseline->days, PdDay, k).contacts == day->contacts)
+            continue;
+        }
       pd_revision_add_day (revision, rep->name, &day->date, day->contacts);
     }
   return revision;
@@ -138,12 +175,12 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
     return NULL;
   if (saved_baseline == NULL)
     {
-      g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, PD_REVISION_BASELINE,
+      g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, NULL, PD_REVISION_BASELINE,
                                                           &campaign->start, now);
       if (!pd_store_save_revision (store, b, NULL, error))
         return NULL;
     }
-  revision = pd_catchup_revision_new (campaign, catchup->schedule, PD_REVISION_CATCHUP, &from, now);
+  revision = pd_catchup_revision_new (campaign, catchup->schedule, baseline, PD_REVISION_CATCHUP, &from, now);
   if (!pd_store_save_revision (store, revision, NULL, error))
     return NULL;
   return g_steal_pointer (&catchup);

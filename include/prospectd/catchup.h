@@ -30,9 +30,14 @@ gboolean pd_catchup_current (PdStore *store,
                              gint64 *ret_revision_time,
                              GError **error);
 
-/* A schedule's day loads as a revision to store. */
+/* A schedule's day loads as a revision to store: every day, or with a
+ * `baseline` only the days whose load differs from it (a catch-up moves
+ * a few reps' future days; at 1 000 reps a whole copy is 250 000 rows).
+ * pd_catchup_current() reads a day missing from a revision as the
+ * baseline's. */
 PdRevision *pd_catchup_revision_new (const PdCampaign *campaign,
                                      const PdSchedule *schedule,
+                                     const PdSchedule *baseline,
                                      PdRevisionKind kind,
                                      const GDate *as_of,
                                      gint64 created);

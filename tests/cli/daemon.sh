@@ -133,6 +133,15 @@ check_eq "behind: alice's feed file replaced" "yes" \
 check_eq "behind: the catch-up is the schedule in force" \
   "2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:34 (17)" \
   "$($C schedule example --rep alice --from 2027-01-11 --to 2027-01-11 | tail -n 1)"
+# The catch-up revision holds only the days whose load differs from the
+# baseline: exactly the days of alice's the catch-up moved.
+$C schedule example --rep alice >"$T/in-force.txt"
+$C --db "$T/no-such.db" schedule example --rep alice >"$T/baseline.txt"
+moved=$(awk 'NR == FNR { load[$1] = $3; next } ($1 in load) && load[$1] != $3 { n++ } END { print n + 0 }' \
+  "$T/baseline.txt" "$T/in-force.txt")
+check_eq "behind: the catch-up moves 22 of alice's days" 22 "$moved"
+check_eq "behind: its revision stores those 22 days only" "$moved" \
+  "$(sqlite3 "$T/prospectd.db" "SELECT count(*) FROM revision_days WHERE revision = (SELECT max(id) FROM revisions WHERE kind = 'catchup')")"
 once 2027-01-08T17:30
 check_new "behind: alerted once" ""
 
