@@ -1469,6 +1469,23 @@ pd_store_save_revision (PdStore *store,
   if (!begin_write (store, error))
     goto fail;
   ok = insert_revision (store, revision, &id, error);
+  if (ok && revision->kind == PD_REVISION_CATCHUP)
+    {
+      /* Only the latest catch-up is ever read, and it carries the days
+       * it froze: the ones it replaces go (their days by cascade), so the
+       * file stops growing by a schedule's worth at every catch-up. */
+      g_autoptr (sqlite3_stmt) stmt = prepare (store,
+                                               "DELETE FROM revisions WHERE campaign = ?1"
+                                               " AND kind = 'catchup' AND id < ?2",
+                                               error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          bind_text (stmt, 1, revision->campaign);
+          sqlite3_bind_int64 (stmt, 2, id);
+          ok = step_done (store, stmt, error);
+        }
+    }
   if (!finish (store, ok, error))
     goto fail;
   if (ret_id != NULL)

@@ -1715,6 +1715,24 @@ test_revisions (void **state)
   assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 5);
 
+  /* A new catch-up replaces the earlier one (and its days); the baseline
+   * stays. */
+  {
+    g_autoptr (PdRevision) second = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan6, 1800172800);
+    g_autoptr (PdRevision) latest = NULL;
+    gint64 second_id = 0;
+
+    pd_revision_add_day (second, "bob", &jan6, 9);
+    assert_true (pd_store_save_revision (store, second, &second_id, &error));
+    assert_true (second_id > catchup_id);
+    assert_true (pd_store_load_latest_revision (store, "q1", &latest, &error));
+    assert_int_equal (latest->id, second_id);
+    assert_int_equal (latest->days->len, 1);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions WHERE kind = 'baseline'"), 1);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 4);
+  }
+
   /* Unknown campaign. */
   g_free (duplicate->campaign);
   duplicate->campaign = g_strdup ("nope");

@@ -250,7 +250,9 @@ void pd_revision_free (PdRevision *revision);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdRevision, pd_revision_free)
 
 /* Saves `revision` (its id field is ignored; the caller keeps it) in one
- * transaction and writes its new id to ret_id (when not NULL). Errors:
+ * transaction and writes its new id to ret_id (when not NULL). A catch-up
+ * revision replaces the campaign's earlier catch-ups (the latest is the
+ * only one read); the baseline stays. Errors:
  * PD_STORE_ERROR_NOT_FOUND (unknown campaign), PD_STORE_ERROR_INVALID
  * (invalid date, empty rep, negative contacts, the same rep and day twice);
  * nothing is written then. */
