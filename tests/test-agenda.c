@@ -202,7 +202,7 @@ test_recorded_reminders_are_not_due (void **state)
 
   record (f, "reminder:alice:2027-01-04:1");
   agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone, utc ("2027-01-04T07:55:00Z"),
-                               in_set, f->recorded);
+                               G_MININT64, in_set, f->recorded);
   assert_int_equal (agenda->due->len, 1);
   assert_string_equal (g_array_index (agenda->due, PdReminder, 0).key, "reminder:bob:2027-01-04:1");
 }
