@@ -7,7 +7,10 @@
  * goes to a hidden temporary file in the target's directory (same file
  * system, so rename() is atomic), is flushed with fsync(), made 0644 and
  * renamed over the target; the directory is fsync'ed so the rename itself
- * survives a crash. Every failure removes the temporary file.
+ * survives a crash. Every failure removes the temporary file. A streamed
+ * write can stop before the rename (prepared) and be renamed later, so
+ * that feeds written in parallel are replaced in order, and several
+ * renames in one directory share its fsync.
  */
 #define G_LOG_DOMAIN "prospectd-feed"
 
@@ -152,8 +155,8 @@ write_all (int fd, const char *contents, gsize length)
 
 /* Makes a rename in `directory` durable. File systems that cannot fsync a
  * directory say EINVAL: there is nothing more to do there. */
-static gboolean
-sync_directory (const char *directory, GError **error)
+gboolean
+pd_feed_sync_directory (const char *directory, GError **error)
 {
   int fd = open (directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   int saved_errno;
@@ -202,11 +205,10 @@ open_temp (const char *path, char **ret_directory, char **ret_temp_path, GError 
   return fd;
 }
 
-/* Makes the temporary file `fd` (fully written) the file at `path`:
- * mode, fsync, close, rename, fsync of the directory. Closes fd and, on
- * failure before the rename, removes the temporary file. */
+/* Makes the temporary file `fd` (fully written) durable: mode, fsync,
+ * close. Closes fd and, on failure, removes the temporary file. */
 static gboolean
-commit_temp (int fd, const char *temp_path, const char *path, const char *directory, GError **error)
+sync_temp (int fd, const char *temp_path, const char *path, GError **error)
 {
   int saved_errno;
 
@@ -229,20 +231,40 @@ commit_temp (int fd, const char *temp_path, const char *path, const char *direct
       set_io_error (error, saved_errno, _("Cannot write feed '%s': %s"), path);
       goto fail_closed;
     }
-  if (rename (temp_path, path) != 0)
-    {
-      saved_errno = errno;
-      set_io_error (error, saved_errno, _("Cannot replace feed '%s': %s"), path);
-      goto fail_closed;
-    }
-
-  return sync_directory (directory, error);
+  return TRUE;
 
 fail_open:
   close (fd);
 fail_closed:
   g_unlink (temp_path);
   return FALSE;
+}
+
+/* Makes the synced temporary file the file at `path` (its directory is
+ * to be fsync'ed next). Removes the temporary file when the rename fails. */
+static gboolean
+rename_temp (const char *temp_path, const char *path, GError **error)
+{
+  if (rename (temp_path, path) != 0)
+    {
+      int saved_errno = errno;
+
+      set_io_error (error, saved_errno, _("Cannot replace feed '%s': %s"), path);
+      g_unlink (temp_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Makes the temporary file `fd` (fully written) the file at `path`:
+ * mode, fsync, close, rename, fsync of the directory. Closes fd and, on
+ * failure before the rename, removes the temporary file. */
+static gboolean
+commit_temp (int fd, const char *temp_path, const char *path, const char *directory, GError **error)
+{
+  return sync_temp (fd, temp_path, path, error)
+         && rename_temp (temp_path, path, error)
+         && pd_feed_sync_directory (directory, error);
 }
 
 gboolean
@@ -297,7 +319,9 @@ struct _PdFeedWriter {
   int fd;               /* -1 while everything received matches `current` */
   GString *buffer;      /* bytes for fd not written yet: one write() per WRITE_CHUNK */
   char *directory;
-  char *temp_path;
+  char *temp_path;      /* while the temporary file exists and is not renamed */
+  gboolean prepared;    /* the temporary file (if any) is complete and synced */
+  gboolean changed;     /* when prepared: whether the file is to be replaced */
   gboolean failed;
 };
 
@@ -346,7 +370,7 @@ writer_diverge (PdFeedWriter *writer, GError **error)
 gboolean
 pd_feed_writer_write (PdFeedWriter *writer, const char *data, gsize length, GError **error)
 {
-  g_return_val_if_fail (writer != NULL && !writer->failed, FALSE);
+  g_return_val_if_fail (writer != NULL && !writer->failed && !writer->prepared, FALSE);
 
   if (writer->fd < 0)
     {
@@ -375,30 +399,91 @@ pd_feed_writer_write (PdFeedWriter *writer, const char *data, gsize length, GErr
 }
 
 gboolean
-pd_feed_writer_finish (PdFeedWriter *writer, gboolean *ret_changed, GError **error)
+pd_feed_writer_prepare (PdFeedWriter *writer, gboolean *ret_changed, GError **error)
+{
+  g_return_val_if_fail (writer != NULL && !writer->failed && !writer->prepared, FALSE);
+
+  if (writer->fd < 0 && writer->current != NULL && writer->offset == writer->current_length)
+    writer->changed = FALSE;
+  else
+    {
+      gboolean ok;
+
+      if ((writer->fd < 0 && !writer_diverge (writer, error)) || !writer_flush (writer, error))
+        {
+          writer->failed = TRUE;
+          return FALSE;
+        }
+      ok = sync_temp (writer->fd, writer->temp_path, writer->path, error);
+      writer->fd = -1; /* closed by sync_temp() */
+      if (!ok)
+        {
+          g_clear_pointer (&writer->temp_path, g_free); /* removed by sync_temp() */
+          writer->failed = TRUE;
+          return FALSE;
+        }
+      writer->changed = TRUE;
+    }
+  /* Nothing more is read from `current` nor buffered. */
+  writer->current = NULL;
+  g_string_free (writer->buffer, TRUE);
+  writer->buffer = NULL;
+  writer->prepared = TRUE;
+  if (ret_changed != NULL)
+    *ret_changed = writer->changed;
+  return TRUE;
+}
+
+gboolean
+pd_feed_writer_rename (PdFeedWriter *writer, const char **ret_directory, GError **error)
 {
   gboolean ok;
 
-  g_return_val_if_fail (writer != NULL && !writer->failed, FALSE);
+  g_return_val_if_fail (writer != NULL && !writer->failed && writer->prepared, FALSE);
 
-  if (writer->fd < 0 && writer->current != NULL && writer->offset == writer->current_length)
+  if (!writer->changed || writer->temp_path == NULL)
     {
-      if (ret_changed != NULL)
-        *ret_changed = FALSE;
+      *ret_directory = NULL;
       return TRUE;
     }
-  if ((writer->fd < 0 && !writer_diverge (writer, error)) || !writer_flush (writer, error))
+  ok = rename_temp (writer->temp_path, writer->path, error);
+  /* Renamed, or removed by rename_temp(): nothing left to remove. */
+  g_clear_pointer (&writer->temp_path, g_free);
+  writer->failed = !ok;
+  if (ok)
+    *ret_directory = writer->directory;
+  return ok;
+}
+
+gboolean
+pd_feed_writer_commit (PdFeedWriter *writer, GError **error)
+{
+  const char *directory = NULL;
+
+  g_return_val_if_fail (writer != NULL && !writer->failed && writer->prepared, FALSE);
+
+  if (!pd_feed_writer_rename (writer, &directory, error))
+    return FALSE;
+  if (directory != NULL && !pd_feed_sync_directory (directory, error))
     {
       writer->failed = TRUE;
       return FALSE;
     }
-  ok = commit_temp (writer->fd, writer->temp_path, writer->path, writer->directory, error);
-  writer->fd = -1;
-  g_clear_pointer (&writer->temp_path, g_free);
-  writer->failed = !ok;
-  if (ok && ret_changed != NULL)
-    *ret_changed = TRUE;
-  return ok;
+  return TRUE;
+}
+
+gboolean
+pd_feed_writer_finish (PdFeedWriter *writer, gboolean *ret_changed, GError **error)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (writer != NULL && !writer->failed && !writer->prepared, FALSE);
+
+  if (!pd_feed_writer_prepare (writer, &changed, error) || !pd_feed_writer_commit (writer, error))
+    return FALSE;
+  if (ret_changed != NULL)
+    *ret_changed = changed;
+  return TRUE;
 }
 
 void
@@ -411,7 +496,8 @@ pd_feed_writer_free (PdFeedWriter *writer)
   if (writer->temp_path != NULL)
     g_unlink (writer->temp_path);
   g_free (writer->temp_path);
-  g_string_free (writer->buffer, TRUE);
+  if (writer->buffer != NULL)
+    g_string_free (writer->buffer, TRUE);
   g_free (writer->directory);
   g_free (writer->path);
   g_free (writer);

@@ -3,8 +3,12 @@
  * ics: call blocks to iCalendar text and back, through libical.
  *
  * The feed is never one tree: the VCALENDAR's own properties, the
- * VTIMEZONE and each VEVENT are serialized one component at a time into a
- * GString, so a 500 000-event feed costs one event's tree at a time.
+ * VTIMEZONE and each VEVENT are serialized by libical one component or
+ * property at a time and streamed to the caller, so a 500 000-event feed
+ * costs one event at a time. A PdIcsRenderer keeps libical's text of the
+ * values that repeat from event to event and from feed to feed (times,
+ * summaries, alarms, stamps), so that only what is unique to an event —
+ * its UID and DESCRIPTION — is serialized per event.
  * Reading works the same way: the text is cut at its BEGIN:VEVENT and
  * END:VEVENT lines and each slice goes through icalparser on its own.
  * The libical workarounds are numbered after PITFALLS.md.
@@ -162,6 +166,8 @@ pd_ics_vtimezone_text (const char *name, int first_year, int last_year, GError *
   return copy;
 }
 
+static icalcomponent *parse_string (const char *text);
+
 static PdIcsVtimezoneSource vtimezone_source;
 
 void
@@ -188,8 +194,7 @@ campaign_zone_new (const PdCampaign *campaign, char **ret_text, GError **error)
   if (text == NULL && (text = pd_ics_vtimezone_text (name, first_year, last_year, error)) == NULL)
     return NULL;
 
-  icalerrno = ICAL_NO_ERROR;
-  vtimezone = icalparser_parse_string (text);
+  vtimezone = parse_string (text);
   zone = icaltimezone_new ();
   if (vtimezone == NULL || icalcomponent_isa (vtimezone) != ICAL_VTIMEZONE_COMPONENT
       || !icaltimezone_set_component (zone, vtimezone))
@@ -256,61 +261,106 @@ block_summary (const PdBlock *block)
                           count);
 }
 
+/* The lines of an event's DESCRIPTION (joined with '\n'), each made
+ * apart so that a renderer can keep those that repeat. */
 static char *
-block_description (const PdCampaign *campaign,
-                   const PdBlock *block,
-                   gint64 rep_contacts)
+block_line (gint64 contacts)
 {
-  g_autofree char *block_count = count_text (block->contacts);
-  g_autofree char *day_count = count_text (block->day_contacts);
-  g_autofree char *cumulative = count_text (block->cumulative);
-  GString *text = g_string_new (NULL);
+  g_autofree char *count = count_text (contacts);
 
-  g_string_append_printf (text, ngettext ("This block: %s contact",
-                                          "This block: %s contacts",
-                                          plural_of (block->contacts)),
-                          block_count);
-  g_string_append_c (text, '\n');
-  g_string_append_printf (text, ngettext ("Today: %s contact",
-                                          "Today: %s contacts",
-                                          plural_of (block->day_contacts)),
-                          day_count);
-  g_string_append_c (text, '\n');
-  g_string_append_printf (text, ngettext ("Cumulative target by the end of the day: %s contact",
-                                          "Cumulative target by the end of the day: %s contacts",
-                                          plural_of (block->cumulative)),
-                          cumulative);
-
-  for (guint k = 0; campaign->checkpoints != NULL && k < campaign->checkpoints->len; k++)
-    {
-      const PdCheckpoint *checkpoint = &g_array_index (campaign->checkpoints, PdCheckpoint, k);
-      gint64 target;
-      g_autofree char *target_count = NULL;
-      g_autofree char *date = NULL;
-
-      if (g_date_compare (&checkpoint->date, &block->date) < 0)
-        continue;
-      target = pd_schedule_checkpoint_target (campaign, k, rep_contacts);
-      target_count = count_text (target);
-      date = pd_format_date (&checkpoint->date);
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text, ngettext ("Next checkpoint: %s, %s contact cumulative",
-                                              "Next checkpoint: %s, %s contacts cumulative",
-                                              plural_of (target)),
-                              date, target_count);
-      break;
-    }
-  return g_string_free (text, FALSE);
+  return g_strdup_printf (ngettext ("This block: %s contact",
+                                    "This block: %s contacts",
+                                    plural_of (contacts)),
+                          count);
 }
 
 static char *
-uid_build (const GDate *date, guint index, const char *rep_escaped, const char *id_escaped)
+day_line (gint64 day_contacts)
 {
-  return g_strdup_printf ("%04u%02u%02u-%u-%s@%s." PD_ICS_UID_DOMAIN,
-                          (guint) g_date_get_year (date),
-                          (guint) g_date_get_month (date),
-                          (guint) g_date_get_day (date),
-                          index, rep_escaped, id_escaped);
+  g_autofree char *count = count_text (day_contacts);
+
+  return g_strdup_printf (ngettext ("Today: %s contact",
+                                    "Today: %s contacts",
+                                    plural_of (day_contacts)),
+                          count);
+}
+
+static char *
+cumulative_line (gint64 cumulative)
+{
+  g_autofree char *count = count_text (cumulative);
+
+  return g_strdup_printf (ngettext ("Cumulative target by the end of the day: %s contact",
+                                    "Cumulative target by the end of the day: %s contacts",
+                                    plural_of (cumulative)),
+                          count);
+}
+
+/* The first checkpoint on or after `date` (campaign order), or -1.
+ *
+ * GLib fills in a GDate's other representation (day-month-year or Julian
+ * day) when asked, even through a const pointer: dates shared between
+ * threads (the campaign's, the schedule's) are read from copies. */
+static gint
+next_checkpoint (const PdCampaign *campaign, const GDate *date)
+{
+  for (guint k = 0; campaign->checkpoints != NULL && k < campaign->checkpoints->len; k++)
+    {
+      GDate checkpoint_date = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
+
+      if (g_date_compare (&checkpoint_date, date) >= 0)
+        return (gint) k;
+    }
+  return -1;
+}
+
+static char *
+checkpoint_line (const PdCampaign *campaign, guint checkpoint_index, gint64 rep_contacts)
+{
+  GDate checkpoint_date = g_array_index (campaign->checkpoints, PdCheckpoint, checkpoint_index).date;
+  gint64 target = pd_schedule_checkpoint_target (campaign, checkpoint_index, rep_contacts);
+  g_autofree char *target_count = count_text (target);
+  g_autofree char *date = pd_format_date (&checkpoint_date);
+
+  return g_strdup_printf (ngettext ("Next checkpoint: %s, %s contact cumulative",
+                                    "Next checkpoint: %s, %s contacts cumulative",
+                                    plural_of (target)),
+                          date, target_count);
+}
+
+/* Appends `value` in decimal, zero-padded to `width` digits (%0*u). */
+static void
+append_decimal (GString *out, guint value, guint width)
+{
+  char digits[16];
+  guint n = 0;
+
+  do
+    {
+      digits[n++] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value > 0);
+  while (n < width && n < sizeof digits)
+    digits[n++] = '0';
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* Appends the UID (see ics.h): "%04u%02u%02u-%u-%s@%s.prospectd". */
+static void
+uid_append (GString *out, const GDate *date, guint index, const char *rep_escaped, const char *id_escaped)
+{
+  append_decimal (out, (guint) g_date_get_year (date), 4);
+  append_decimal (out, (guint) g_date_get_month (date), 2);
+  append_decimal (out, (guint) g_date_get_day (date), 2);
+  g_string_append_c (out, '-');
+  append_decimal (out, index, 0);
+  g_string_append_c (out, '-');
+  g_string_append (out, rep_escaped);
+  g_string_append_c (out, '@');
+  g_string_append (out, id_escaped);
+  g_string_append (out, "." PD_ICS_UID_DOMAIN);
 }
 
 static char *
@@ -326,6 +376,7 @@ pd_ics_block_uid (const PdCampaign *campaign, const PdBlock *block)
   const PdRep *rep;
   g_autofree char *rep_escaped = NULL;
   g_autofree char *id_escaped = NULL;
+  GString *uid;
 
   g_return_val_if_fail (campaign != NULL && block != NULL, NULL);
   g_return_val_if_fail (block->rep_index < campaign->reps->len, NULL);
@@ -334,7 +385,9 @@ pd_ics_block_uid (const PdCampaign *campaign, const PdBlock *block)
   rep = g_ptr_array_index (campaign->reps, block->rep_index);
   rep_escaped = uid_escape (rep->name);
   id_escaped = uid_escape (campaign->id);
-  return uid_build (&block->date, block->index, rep_escaped, id_escaped);
+  uid = g_string_new (NULL);
+  uid_append (uid, &block->date, block->index, rep_escaped, id_escaped);
+  return g_string_free (uid, FALSE);
 }
 
 /* What decides whether an event "changed": DTSTART and DTEND (TZID and
@@ -446,6 +499,24 @@ typedef struct {
   gpointer user_data;
 } ParseSlices;
 
+/* icalparser_parse_string(), one thread at a time: it saves, changes and
+ * restores libical's process-wide error state for malformed data
+ * (icalparser.c), which two threads parsing at once could leave changed.
+ * Parsing is the rare path of rendering (changed events only). */
+static GMutex parser_lock;
+
+static icalcomponent *
+parse_string (const char *text)
+{
+  icalcomponent *component;
+
+  g_mutex_lock (&parser_lock);
+  icalerrno = ICAL_NO_ERROR;
+  component = icalparser_parse_string (text);
+  g_mutex_unlock (&parser_lock);
+  return component;
+}
+
 /* A VEVENT's text through icalparser, or NULL when libical cannot read it
  * (unparseable, not a VEVENT, or a property in error). */
 static icalcomponent *
@@ -454,8 +525,7 @@ parse_event_slice (const char *slice, gsize length)
   g_autofree char *copy = g_strndup (slice, length);
   icalcomponent *event;
 
-  icalerrno = ICAL_NO_ERROR;
-  event = icalparser_parse_string (copy);
+  event = parse_string (copy);
   if (event != NULL
       && (icalcomponent_isa (event) != ICAL_VEVENT_COMPONENT || icalcomponent_count_errors (event) > 0))
     g_clear_pointer (&event, icalcomponent_free);
@@ -470,8 +540,7 @@ parse_slice (const char *slice, gsize length, guint line, gpointer user_data, GE
   g_autoptr (icalcomponent) event = NULL;
   int errors;
 
-  icalerrno = ICAL_NO_ERROR;
-  event = icalparser_parse_string (copy);
+  event = parse_string (copy);
   errors = event != NULL ? icalcomponent_count_errors (event) : 0;
 
   if (event == NULL || icalcomponent_isa (event) != ICAL_VEVENT_COMPONENT || errors > 0)
@@ -857,65 +926,104 @@ canonical_sequence (const char *line, gsize length, gint64 *ret_sequence)
 
 /* The campaign's zone, built once per zone and span of years (building it
  * truncates a VTIMEZONE: costly when a thousand feeds are written), with
- * its VTIMEZONE text. Freed by pd_ics_shutdown(). */
-static struct {
-  char *key;
-  icaltimezone *zone;
-  char *text;
-} zone_cache;
+ * its VTIMEZONE text. Entries are only ever added, under the lock, and
+ * live until pd_ics_shutdown(), so that renderers in other threads can
+ * keep using theirs; there is one per zone and span of years the process
+ * has rendered, a few kilobytes each. */
+typedef struct {
+  char *key;           /* "<zone>|<first year>|<last year>" */
+  icaltimezone *zone;  /* owned */
+  char *text;          /* its VTIMEZONE (pd_ics_vtimezone_text), owned */
+} ZoneEntry;
+
+static GMutex zones_lock;
+static GPtrArray *zones; /* ZoneEntry*, owned */
 
 static void
-zone_cache_clear (void)
+zone_entry_free (gpointer data)
 {
-  g_clear_pointer (&zone_cache.key, g_free);
-  g_clear_pointer (&zone_cache.zone, zone_free);
-  g_clear_pointer (&zone_cache.text, g_free);
+  ZoneEntry *entry = data;
+
+  g_free (entry->key);
+  zone_free (entry->zone);
+  g_free (entry->text);
+  g_free (entry);
 }
 
-static icaltimezone *
-campaign_zone (const PdCampaign *campaign, const char **ret_text, GError **error)
+static const ZoneEntry *
+campaign_zone (const PdCampaign *campaign, GError **error)
 {
   g_autofree char *key = g_strdup_printf ("%s|%d|%d", campaign->timezone != NULL ? campaign->timezone : "",
                                           (int) g_date_get_year (&campaign->start),
                                           (int) g_date_get_year (&campaign->end));
+  ZoneEntry *found = NULL;
   icaltimezone *zone;
   char *text = NULL;
 
-  if (zone_cache.key == NULL || strcmp (zone_cache.key, key) != 0)
+  g_mutex_lock (&zones_lock);
+  if (zones == NULL)
+    zones = g_ptr_array_new_with_free_func (zone_entry_free);
+  for (guint i = 0; i < zones->len && found == NULL; i++)
+    if (strcmp (((ZoneEntry *) g_ptr_array_index (zones, i))->key, key) == 0)
+      found = g_ptr_array_index (zones, i);
+  if (found == NULL && (zone = campaign_zone_new (campaign, &text, error)) != NULL)
     {
-      zone = campaign_zone_new (campaign, &text, error);
-      if (zone == NULL)
-        return NULL;
-      zone_cache_clear ();
-      zone_cache.key = g_steal_pointer (&key);
-      zone_cache.zone = zone;
-      zone_cache.text = text;
+      found = g_new0 (ZoneEntry, 1);
+      found->key = g_steal_pointer (&key);
+      found->zone = zone;
+      found->text = text;
+      g_ptr_array_add (zones, found);
     }
-  *ret_text = zone_cache.text;
-  return zone_cache.zone;
+  g_mutex_unlock (&zones_lock);
+  return found;
 }
 
-typedef struct {
-  PdIcsWriteFunc write;
-  gpointer user_data;
-} Sink;
+/* Serialized lines by a number (contacts, a sequence, a time stamp, a
+ * day and minute): libical writes each distinct text once per renderer.
+ * A full cache starts over, so that memory stays bounded whatever the
+ * feeds hold (at most CACHE_LIMIT lines of ~100 bytes each, key and table
+ * included); a text taken from a cache is therefore used before the next
+ * insertion into the same cache (each cache is asked once per event).
+ * The limit holds the year's DTEND lines of the benchmark's organisation
+ * (10 075 distinct end times over 1 000 reps). */
+#define CACHE_LIMIT 16384
 
-/* A serialized property or component, cached by a number (contacts, a
- * sequence, a time stamp): libical still writes each distinct text once. */
+typedef struct {
+  gint64 key;
+  char text[]; /* NUL-terminated */
+} CachedText;
+
+static GHashTable *
+text_cache_new (void)
+{
+  /* The key lives in the value: one allocation per line. */
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+}
+
 static const char *
 cached_text (GHashTable *cache, gint64 key)
 {
-  return g_hash_table_lookup (cache, &key);
+  CachedText *entry = g_hash_table_lookup (cache, &key);
+
+  return entry != NULL ? entry->text : NULL;
 }
 
+/* Keeps a copy of `text` under `key` (which must not be in the cache yet)
+ * and frees `text` with `free_text`. Returns the copy. */
 static const char *
-cache_text (GHashTable *cache, gint64 key, char *text)
+cache_text (GHashTable *cache, gint64 key, char *text, GDestroyNotify free_text)
 {
-  gint64 *stored_key = g_new (gint64, 1);
+  gsize length = text != NULL ? strlen (text) : 0; /* (libical failed: nothing, as always) */
+  CachedText *entry = g_malloc (sizeof (CachedText) + length + 1);
 
-  *stored_key = key;
-  g_hash_table_insert (cache, stored_key, text);
-  return text;
+  if (g_hash_table_size (cache) >= CACHE_LIMIT)
+    g_hash_table_remove_all (cache);
+  entry->key = key;
+  memcpy (entry->text, text != NULL ? text : "", length + 1);
+  if (text != NULL)
+    free_text (text);
+  g_hash_table_insert (cache, &entry->key, entry);
+  return entry->text;
 }
 
 static const char *
@@ -925,7 +1033,8 @@ property_text (icalcomponent *event, icalproperty_kind kind, GHashTable *cache, 
 
   if (text == NULL)
     text = cache_text (cache, key,
-                       icalproperty_as_ical_string_r (icalcomponent_get_first_property (event, kind)));
+                       icalproperty_as_ical_string_r (icalcomponent_get_first_property (event, kind)),
+                       icalmemory_free_buffer);
   return text;
 }
 
@@ -948,6 +1057,431 @@ append_owned (GString *out, icalproperty *property)
   icalproperty_free (property);
 }
 
+struct _PdIcsRenderer {
+  const PdCampaign *campaign;  /* not owned */
+  const PdSchedule *schedule;  /* not owned */
+  const ZoneEntry *zone;       /* the zone cache's */
+  guint *spans;                /* per rep: its first block, one past its last */
+  char *id_escaped;
+  char *constant;              /* CATEGORIES and TRANSP, as libical writes them */
+  icalcomponent *scratch;      /* the event's properties (see render_event) */
+  GHashTable *starts;          /* julian day x 4096 + minute -> DTSTART line */
+  GHashTable *ends;            /* the same for DTEND */
+  GHashTable *summaries;       /* contacts -> SUMMARY line */
+  GHashTable *alarms;          /* contacts -> VALARM text */
+  GHashTable *dtstamps;        /* unix seconds -> DTSTAMP line */
+  GHashTable *sequences;       /* sequence -> SEQUENCE line */
+  GHashTable *block_lines;     /* contacts -> "This block: …" (ours) */
+  GHashTable *day_lines;       /* day contacts -> "Today: …" (ours) */
+  GString *event;              /* the event being written */
+  GString *uid;
+  GString *description;
+};
+
+/* What one feed's events share that changes from rep to rep. */
+typedef struct {
+  guint rep_index;
+  const PdRep *rep;
+  gint64 rep_contacts;
+  char *rep_escaped;
+  SliceIndex index;            /* the previous feed cut into events */
+  GHashTable *parsed;          /* UID -> PreviousEvent*, when parsed whole */
+  gint64 revision_time;
+  gint64 cumulative;           /* of cumulative_text */
+  char *cumulative_text;
+  gint checkpoint;             /* of checkpoint_text, -1 when none yet */
+  char *checkpoint_text;
+} Feed;
+
+static gboolean
+check_rep (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index, GError **error)
+{
+  if (rep_index >= campaign->reps->len
+      || schedule->rep_contacts == NULL || rep_index >= schedule->rep_contacts->len)
+    {
+      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
+                   _("No rep number %u in campaign '%s'"), rep_index,
+                   campaign->id != NULL ? campaign->id : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PdIcsRenderer *
+pd_ics_renderer_new (const PdCampaign *campaign, const PdSchedule *schedule, GError **error)
+{
+  g_autoptr (PdIcsRenderer) renderer = NULL;
+  g_autoptr (GString) constant = g_string_new (NULL);
+  guint n_reps;
+
+  g_return_val_if_fail (campaign != NULL && schedule != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  renderer = g_new0 (PdIcsRenderer, 1);
+  renderer->campaign = campaign;
+  renderer->schedule = schedule;
+  renderer->zone = campaign_zone (campaign, error);
+  if (renderer->zone == NULL)
+    return NULL;
+
+  /* Schedules hold their blocks by rep: each rep's span is then exactly
+   * its blocks, and rendering every rep reads the schedule once instead
+   * of once per rep. Spans of any other order are still right (each
+   * block in a span is checked), only longer. */
+  n_reps = campaign->reps->len;
+  renderer->spans = g_new0 (guint, 2 * (gsize) MAX (n_reps, 1));
+  for (guint i = 0; i < schedule->blocks->len; i++)
+    {
+      guint rep_index = g_array_index (schedule->blocks, PdBlock, i).rep_index;
+
+      if (rep_index >= n_reps)
+        continue;
+      if (renderer->spans[2 * rep_index + 1] == 0)
+        renderer->spans[2 * rep_index] = i;
+      renderer->spans[2 * rep_index + 1] = i + 1;
+    }
+
+  renderer->id_escaped = uid_escape (campaign->id);
+  append_owned (constant, icalproperty_new_categories (PD_ICS_CATEGORY));
+  append_owned (constant, icalproperty_new_transp (ICAL_TRANSP_OPAQUE));
+  renderer->constant = g_string_free (g_steal_pointer (&constant), FALSE);
+  renderer->scratch = icalcomponent_new (ICAL_VEVENT_COMPONENT);
+  renderer->starts = text_cache_new ();
+  renderer->ends = text_cache_new ();
+  renderer->summaries = text_cache_new ();
+  renderer->alarms = text_cache_new ();
+  renderer->dtstamps = text_cache_new ();
+  renderer->sequences = text_cache_new ();
+  renderer->block_lines = text_cache_new ();
+  renderer->day_lines = text_cache_new ();
+  renderer->event = g_string_sized_new (1024);
+  renderer->uid = g_string_sized_new (128);
+  renderer->description = g_string_sized_new (256);
+  return g_steal_pointer (&renderer);
+}
+
+void
+pd_ics_renderer_free (PdIcsRenderer *renderer)
+{
+  if (renderer == NULL)
+    return;
+  g_free (renderer->spans);
+  g_free (renderer->id_escaped);
+  g_free (renderer->constant);
+  g_clear_pointer (&renderer->scratch, icalcomponent_free);
+  g_clear_pointer (&renderer->starts, g_hash_table_destroy);
+  g_clear_pointer (&renderer->ends, g_hash_table_destroy);
+  g_clear_pointer (&renderer->summaries, g_hash_table_destroy);
+  g_clear_pointer (&renderer->alarms, g_hash_table_destroy);
+  g_clear_pointer (&renderer->dtstamps, g_hash_table_destroy);
+  g_clear_pointer (&renderer->sequences, g_hash_table_destroy);
+  g_clear_pointer (&renderer->block_lines, g_hash_table_destroy);
+  g_clear_pointer (&renderer->day_lines, g_hash_table_destroy);
+  if (renderer->event != NULL)
+    g_string_free (renderer->event, TRUE);
+  if (renderer->uid != NULL)
+    g_string_free (renderer->uid, TRUE);
+  if (renderer->description != NULL)
+    g_string_free (renderer->description, TRUE);
+  g_free (renderer);
+}
+
+/* A count line of the DESCRIPTION, made once per distinct count. */
+static const char *
+count_line (GHashTable *cache, gint64 count, char *(*make) (gint64))
+{
+  const char *text = cached_text (cache, count);
+
+  return text != NULL ? text : cache_text (cache, count, make (count), g_free);
+}
+
+/* The DESCRIPTION text, into renderer->description: the same text as the
+ * lines joined one after the other, kept where they repeat. */
+static void
+description_build (PdIcsRenderer *renderer, Feed *feed, const PdBlock *block)
+{
+  GString *text = renderer->description;
+  gint checkpoint;
+
+  g_string_truncate (text, 0);
+  g_string_append (text, count_line (renderer->block_lines, block->contacts, block_line));
+  g_string_append_c (text, '\n');
+  g_string_append (text, count_line (renderer->day_lines, block->day_contacts, day_line));
+  g_string_append_c (text, '\n');
+  if (feed->cumulative_text == NULL || feed->cumulative != block->cumulative)
+    {
+      g_free (feed->cumulative_text);
+      feed->cumulative_text = cumulative_line (block->cumulative);
+      feed->cumulative = block->cumulative;
+    }
+  g_string_append (text, feed->cumulative_text);
+
+  checkpoint = next_checkpoint (renderer->campaign, &block->date);
+  if (checkpoint < 0)
+    return;
+  if (feed->checkpoint_text == NULL || feed->checkpoint != checkpoint)
+    {
+      g_free (feed->checkpoint_text);
+      feed->checkpoint_text = checkpoint_line (renderer->campaign, (guint) checkpoint, feed->rep_contacts);
+      feed->checkpoint = checkpoint;
+    }
+  g_string_append_c (text, '\n');
+  g_string_append (text, feed->checkpoint_text);
+}
+
+/* The DTSTART or DTEND line of a wall time, as libical writes it once per
+ * distinct day and minute (a block ends on its day or the next). */
+static const char *
+time_line (PdIcsRenderer *renderer, icalproperty_kind kind, const GDate *date, guint minute)
+{
+  GHashTable *cache = kind == ICAL_DTSTART_PROPERTY ? renderer->starts : renderer->ends;
+  gint64 key = (gint64) g_date_get_julian (date) * 4096 + minute; /* minute <= 2 x 1440 */
+  const char *text = cached_text (cache, key);
+  struct icaltimetype time;
+
+  if (text != NULL)
+    return text;
+  time = local_time (renderer->zone->zone, date, minute);
+  if (kind == ICAL_DTSTART_PROPERTY)
+    icalcomponent_set_dtstart (renderer->scratch, time);
+  else
+    icalcomponent_set_dtend (renderer->scratch, time);
+  return property_text (renderer->scratch, kind, cache, key);
+}
+
+/* One VEVENT, written as libical writes a VEVENT component: BEGIN, its
+ * properties in the order they were added (UID, DTSTAMP, SEQUENCE,
+ * DTSTART, DTEND, SUMMARY, DESCRIPTION, CATEGORIES, TRANSP), its VALARM,
+ * END. UID and DESCRIPTION differ from one block to the next and are
+ * serialized per event; the other lines once per distinct value.
+ * `scratch` holds the event's properties, set by the same calls as a
+ * fresh event's would be (PITFALLS 2: icalcomponent_set_dt* write the
+ * TZID parameter); it holds DTSTART, DTEND and SUMMARY of this event only
+ * when their line was not cached. */
+static gboolean
+render_event (PdIcsRenderer *renderer, Feed *feed, guint block_number, const PdBlock *scheduled,
+              PdIcsWriteFunc write, gpointer user_data, GError **error)
+{
+  PdBlock copy = *scheduled; /* (see next_checkpoint()) */
+  const PdBlock *block = &copy;
+  const PdCampaign *campaign = renderer->campaign;
+  icalcomponent *scratch = renderer->scratch;
+  GString *event = renderer->event;
+  const char *uid;
+  const char *summary_line;
+  const char *alarm_text;
+  const char *stamp_line;
+  const char *sequence_line;
+  gint64 dtstamp = feed->revision_time;
+  gint64 sequence = 0;
+  gsize head_length;
+  const PreviousSlice *slice = NULL;
+
+  if (!g_date_valid (&block->date) || block->end_minute <= block->start_minute
+      || block->end_minute > 2 * 24 * 60)
+    {
+      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
+                   _("Invalid call block number %u of rep '%s'"), block_number, feed->rep->name);
+      return FALSE;
+    }
+
+  g_string_truncate (renderer->uid, 0);
+  uid_append (renderer->uid, &block->date, block->index, feed->rep_escaped, renderer->id_escaped);
+  uid = renderer->uid->str;
+  description_build (renderer, feed, block);
+  icalcomponent_set_uid (scratch, uid);
+  icalcomponent_set_description (scratch, renderer->description->str);
+
+  summary_line = cached_text (renderer->summaries, block->contacts);
+  alarm_text = cached_text (renderer->alarms, block->contacts);
+  if (summary_line == NULL || alarm_text == NULL)
+    {
+      g_autofree char *summary = block_summary (block);
+      g_autoptr (icalcomponent) alarm = alarm_new (summary, campaign->reminder_minutes);
+
+      icalcomponent_set_summary (scratch, summary);
+      summary_line = cache_text (renderer->summaries, block->contacts,
+                                 icalproperty_as_ical_string_r (
+                                   icalcomponent_get_first_property (scratch, ICAL_SUMMARY_PROPERTY)),
+                                 icalmemory_free_buffer);
+      alarm_text = cache_text (renderer->alarms, block->contacts, icalcomponent_as_ical_string_r (alarm),
+                               icalmemory_free_buffer);
+    }
+
+  /* The event without its DTSTAMP and SEQUENCE lines: head, then body. */
+  g_string_truncate (event, 0);
+  g_string_append (event, "BEGIN:VEVENT\r\n");
+  append_property_text (event, scratch, ICAL_UID_PROPERTY);
+  head_length = event->len;
+  g_string_append (event, time_line (renderer, ICAL_DTSTART_PROPERTY, &block->date, block->start_minute));
+  g_string_append (event, time_line (renderer, ICAL_DTEND_PROPERTY, &block->date, block->end_minute));
+  g_string_append (event, summary_line);
+  append_property_text (event, scratch, ICAL_DESCRIPTION_PROPERTY);
+  g_string_append (event, renderer->constant);
+  g_string_append (event, alarm_text);
+  g_string_append (event, "END:VEVENT\r\n");
+
+  if (feed->parsed == NULL)
+    slice = g_hash_table_lookup (feed->index.slices, uid);
+  if (slice != NULL)
+    {
+      /* Unchanged when the previous text is head, DTSTAMP, SEQUENCE,
+       * body, with those two lines as libical writes them. */
+      const char *p = slice->text;
+      gsize left = slice->length;
+      gsize stamp_length, sequence_length;
+      gint64 previous_stamp, previous_sequence;
+
+      if (left > head_length && memcmp (p, event->str, head_length) == 0
+          && (stamp_length = canonical_line (p + head_length, left - head_length, "DTSTAMP")) != 0
+          && canonical_dtstamp (p + head_length, stamp_length, &previous_stamp)
+          && (sequence_length = canonical_line (p + head_length + stamp_length,
+                                                left - head_length - stamp_length, "SEQUENCE")) != 0
+          && canonical_sequence (p + head_length + stamp_length, sequence_length, &previous_sequence)
+          && left - head_length - stamp_length - sequence_length == event->len - head_length
+          && memcmp (p + head_length + stamp_length + sequence_length, event->str + head_length,
+                     event->len - head_length) == 0)
+        return write (slice->text, slice->length, user_data, error);
+    }
+
+  /* Changed, new, or a previous event to read with libical. */
+  {
+    const PreviousEvent *before = NULL;
+    PreviousEvent from_slice;
+    g_autoptr (icalcomponent) previous_event = NULL;
+
+    if (feed->parsed != NULL)
+      before = g_hash_table_lookup (feed->parsed, uid);
+    else if (slice != NULL && (previous_event = parse_event_slice (slice->text, slice->length)) != NULL)
+      {
+        icalproperty *stamp = icalcomponent_get_first_property (previous_event, ICAL_DTSTAMP_PROPERTY);
+        const char *previous_uid = icalcomponent_get_uid (previous_event);
+
+        if (stamp != NULL && previous_uid != NULL && strcmp (previous_uid, uid) == 0)
+          {
+            from_slice.sequence = icalcomponent_get_sequence (previous_event);
+            from_slice.dtstamp = (gint64) icaltime_as_timet (icalproperty_get_dtstamp (stamp));
+            event_fingerprint (previous_event, from_slice.fingerprint);
+            before = &from_slice;
+          }
+      }
+    if (before != NULL)
+      {
+        guint8 fingerprint[FINGERPRINT_SIZE];
+        g_autofree char *summary = block_summary (block);
+        icaltimezone *zone = renderer->zone->zone;
+
+        /* The fingerprint reads `scratch`: set what the caches skipped. */
+        icalcomponent_set_dtstart (scratch, local_time (zone, &block->date, block->start_minute));
+        icalcomponent_set_dtend (scratch, local_time (zone, &block->date, block->end_minute));
+        icalcomponent_set_summary (scratch, summary);
+        event_fingerprint (scratch, fingerprint);
+        if (memcmp (before->fingerprint, fingerprint, FINGERPRINT_SIZE) == 0)
+          {
+            dtstamp = before->dtstamp;
+            sequence = before->sequence;
+          }
+        else
+          sequence = MIN (before->sequence + 1, (gint64) G_MAXINT);
+      }
+  }
+
+  if (cached_text (renderer->dtstamps, dtstamp) == NULL)
+    icalcomponent_set_dtstamp (scratch, utc_time (dtstamp));
+  if (cached_text (renderer->sequences, sequence) == NULL)
+    icalcomponent_set_sequence (scratch, (int) sequence);
+  stamp_line = property_text (scratch, ICAL_DTSTAMP_PROPERTY, renderer->dtstamps, dtstamp);
+  sequence_line = property_text (scratch, ICAL_SEQUENCE_PROPERTY, renderer->sequences, sequence);
+  return write (event->str, head_length, user_data, error)
+         && write (stamp_line, strlen (stamp_line), user_data, error)
+         && write (sequence_line, strlen (sequence_line), user_data, error)
+         && write (event->str + head_length, event->len - head_length, user_data, error);
+}
+
+gboolean
+pd_ics_renderer_render_to (PdIcsRenderer *renderer,
+                           guint rep_index,
+                           const char *previous_feed,
+                           gint64 revision_time,
+                           PdIcsWriteFunc write,
+                           gpointer user_data,
+                           GError **error)
+{
+  const PdCampaign *campaign;
+  const PdSchedule *schedule;
+  g_autoptr (icalcomponent) calendar = NULL;
+  Feed feed = { 0 };
+  char *header = NULL;
+  const char *tail;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (renderer != NULL && write != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  campaign = renderer->campaign;
+  schedule = renderer->schedule;
+  if (!check_rep (campaign, schedule, rep_index, error))
+    return FALSE;
+  feed.rep_index = rep_index;
+  feed.rep = g_ptr_array_index (campaign->reps, rep_index);
+  feed.rep_contacts = g_array_index (schedule->rep_contacts, gint64, rep_index);
+  feed.rep_escaped = uid_escape (feed.rep->name);
+  feed.revision_time = revision_time;
+  feed.checkpoint = -1;
+
+  feed.index.slices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (previous_feed != NULL && g_str_has_prefix (previous_feed, "BEGIN:VCALENDAR"))
+    {
+      guint unterminated;
+
+      foreach_slice (previous_feed, index_slice, &feed.index, &unterminated, NULL);
+    }
+  if (feed.index.irregular)
+    {
+      /* Parse the whole previous feed, as regeneration always did. */
+      g_hash_table_remove_all (feed.index.slices);
+      feed.parsed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      foreach_event (previous_feed, FALSE, remember_event, feed.parsed, NULL);
+    }
+
+  /* The VCALENDAR without children serializes as its header and
+   * "END:VCALENDAR\r\n": children go in between. */
+  calendar = calendar_new (campaign, feed.rep);
+  header = icalcomponent_as_ical_string_r (calendar);
+  tail = header != NULL ? g_strrstr (header, "END:VCALENDAR") : NULL;
+  if (tail == NULL)
+    {
+      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
+                   _("libical could not write the calendar (libical: %s)"), ical_error_text ());
+      goto out;
+    }
+  g_string_truncate (renderer->event, 0);
+  g_string_append_len (renderer->event, header, tail - header);
+  g_string_append (renderer->event, renderer->zone->text != NULL ? renderer->zone->text : "");
+  if (!write (renderer->event->str, renderer->event->len, user_data, error))
+    goto out;
+
+  for (guint i = renderer->spans[2 * rep_index]; i < renderer->spans[2 * rep_index + 1]; i++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+
+      if (block->rep_index == rep_index
+          && !render_event (renderer, &feed, i, block, write, user_data, error))
+        goto out;
+    }
+
+  ok = write (tail, strlen (tail), user_data, error);
+
+out:
+  icalmemory_free_buffer (header);
+  g_hash_table_destroy (feed.index.slices);
+  g_clear_pointer (&feed.parsed, g_hash_table_destroy);
+  g_free (feed.rep_escaped);
+  g_free (feed.cumulative_text);
+  g_free (feed.checkpoint_text);
+  return ok;
+}
+
 gboolean
 pd_ics_render_to (const PdCampaign *campaign,
                   const PdSchedule *schedule,
@@ -958,238 +1492,18 @@ pd_ics_render_to (const PdCampaign *campaign,
                   gpointer user_data,
                   GError **error)
 {
-  const PdRep *rep;
-  gint64 rep_contacts;
-  icaltimezone *zone;
-  const char *vtimezone_text = NULL;
-  g_autoptr (icalcomponent) calendar = NULL;
-  g_autoptr (icalcomponent) scratch = NULL;
-  g_autoptr (GHashTable) parsed = NULL;
-  g_autoptr (GHashTable) summaries = NULL;
-  g_autoptr (GHashTable) alarms = NULL;
-  g_autoptr (GHashTable) dtstamps = NULL;
-  g_autoptr (GHashTable) sequences = NULL;
-  g_autoptr (GString) constant = g_string_new (NULL);
-  g_autoptr (GString) event = g_string_sized_new (1024);
-  g_autofree char *rep_escaped = NULL;
-  g_autofree char *id_escaped = NULL;
-  SliceIndex index = { NULL, FALSE };
-  char *header;
-  const char *tail;
-  gboolean ok = FALSE;
+  g_autoptr (PdIcsRenderer) renderer = NULL;
 
   g_return_val_if_fail (campaign != NULL && schedule != NULL && write != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (rep_index >= campaign->reps->len
-      || schedule->rep_contacts == NULL || rep_index >= schedule->rep_contacts->len)
-    {
-      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
-                   _("No rep number %u in campaign '%s'"), rep_index,
-                   campaign->id != NULL ? campaign->id : "");
-      return FALSE;
-    }
-  rep = g_ptr_array_index (campaign->reps, rep_index);
-  rep_contacts = g_array_index (schedule->rep_contacts, gint64, rep_index);
-
-  zone = campaign_zone (campaign, &vtimezone_text, error);
-  if (zone == NULL)
+  /* A rep out of range is reported before an unknown zone, as always. */
+  if (!check_rep (campaign, schedule, rep_index, error))
     return FALSE;
-
-  index.slices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (previous_feed != NULL && g_str_has_prefix (previous_feed, "BEGIN:VCALENDAR"))
-    {
-      guint unterminated;
-
-      foreach_slice (previous_feed, index_slice, &index, &unterminated, NULL);
-    }
-  if (index.irregular)
-    {
-      /* Parse the whole previous feed, as regeneration always did. */
-      g_hash_table_remove_all (index.slices);
-      parsed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      foreach_event (previous_feed, FALSE, remember_event, parsed, NULL);
-    }
-
-  summaries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
-  alarms = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
-  dtstamps = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
-  sequences = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, icalmemory_free_buffer);
-
-  rep_escaped = uid_escape (rep->name);
-  id_escaped = uid_escape (campaign->id);
-
-  /* The VCALENDAR without children serializes as its header and
-   * "END:VCALENDAR\r\n": children go in between. */
-  calendar = calendar_new (campaign, rep);
-  header = icalcomponent_as_ical_string_r (calendar);
-  tail = header != NULL ? g_strrstr (header, "END:VCALENDAR") : NULL;
-  if (tail == NULL)
-    {
-      g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
-                   _("libical could not write the calendar (libical: %s)"), ical_error_text ());
-      goto out;
-    }
-  g_string_append_len (event, header, tail - header);
-  g_string_append (event, vtimezone_text);
-  if (!write (event->str, event->len, user_data, error))
-    goto out;
-
-  /* An event is written as libical writes a VEVENT component: BEGIN, its
-   * properties in the order they were added, its VALARM, END. UID,
-   * DTSTART, DTEND and DESCRIPTION differ from one block to the next; the
-   * other lines are written once per distinct value. `scratch` holds the
-   * event's properties, set by the same calls as a fresh event would be
-   * (PITFALLS 2: icalcomponent_set_dt* write the TZID parameter). */
-  append_owned (constant, icalproperty_new_categories (PD_ICS_CATEGORY));
-  append_owned (constant, icalproperty_new_transp (ICAL_TRANSP_OPAQUE));
-  scratch = icalcomponent_new (ICAL_VEVENT_COMPONENT);
-
-  for (guint i = 0; i < schedule->blocks->len; i++)
-    {
-      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
-      g_autofree char *uid = NULL;
-      g_autofree char *description = NULL;
-      const char *summary_line;
-      const char *alarm_text;
-      gint64 dtstamp = revision_time;
-      gint64 sequence = 0;
-      gsize head_length;
-      gsize body_start;
-      const PreviousSlice *slice = NULL;
-
-      if (block->rep_index != rep_index)
-        continue;
-      if (!g_date_valid (&block->date) || block->end_minute <= block->start_minute
-          || block->end_minute > 2 * 24 * 60)
-        {
-          g_set_error (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID,
-                       _("Invalid call block number %u of rep '%s'"), i, rep->name);
-          goto out;
-        }
-
-      uid = uid_build (&block->date, block->index, rep_escaped, id_escaped);
-      description = block_description (campaign, block, rep_contacts);
-
-      icalcomponent_set_uid (scratch, uid);
-      icalcomponent_set_dtstart (scratch, local_time (zone, &block->date, block->start_minute));
-      icalcomponent_set_dtend (scratch, local_time (zone, &block->date, block->end_minute));
-      icalcomponent_set_description (scratch, description);
-      summary_line = cached_text (summaries, block->contacts);
-      alarm_text = cached_text (alarms, block->contacts);
-      if (summary_line == NULL)
-        {
-          g_autofree char *summary = block_summary (block);
-          g_autoptr (icalcomponent) alarm = alarm_new (summary, campaign->reminder_minutes);
-
-          icalcomponent_set_summary (scratch, summary);
-          summary_line = property_text (scratch, ICAL_SUMMARY_PROPERTY, summaries, block->contacts);
-          alarm_text = cache_text (alarms, block->contacts, icalcomponent_as_ical_string_r (alarm));
-        }
-
-      /* The event without its DTSTAMP and SEQUENCE lines: head | body. */
-      g_string_truncate (event, 0);
-      g_string_append (event, "BEGIN:VEVENT\r\n");
-      append_property_text (event, scratch, ICAL_UID_PROPERTY);
-      head_length = event->len;
-      append_property_text (event, scratch, ICAL_DTSTART_PROPERTY);
-      append_property_text (event, scratch, ICAL_DTEND_PROPERTY);
-      g_string_append (event, summary_line);
-      append_property_text (event, scratch, ICAL_DESCRIPTION_PROPERTY);
-      g_string_append_len (event, constant->str, (gssize) constant->len);
-      g_string_append (event, alarm_text);
-      g_string_append (event, "END:VEVENT\r\n");
-      body_start = head_length;
-
-      if (parsed == NULL)
-        slice = g_hash_table_lookup (index.slices, uid);
-      if (slice != NULL)
-        {
-          /* Unchanged when the previous text is head, DTSTAMP, SEQUENCE,
-           * body, with those two lines as libical writes them. */
-          const char *p = slice->text;
-          gsize left = slice->length;
-          gsize stamp_length, sequence_length;
-          gint64 previous_stamp, previous_sequence;
-
-          if (left > head_length && memcmp (p, event->str, head_length) == 0
-              && (stamp_length = canonical_line (p + head_length, left - head_length, "DTSTAMP")) != 0
-              && canonical_dtstamp (p + head_length, stamp_length, &previous_stamp)
-              && (sequence_length = canonical_line (p + head_length + stamp_length,
-                                                    left - head_length - stamp_length, "SEQUENCE")) != 0
-              && canonical_sequence (p + head_length + stamp_length, sequence_length, &previous_sequence)
-              && left - head_length - stamp_length - sequence_length == event->len - body_start
-              && memcmp (p + head_length + stamp_length + sequence_length, event->str + body_start,
-                         event->len - body_start) == 0)
-            {
-              if (!write (slice->text, slice->length, user_data, error))
-                goto out;
-              continue;
-            }
-        }
-
-      /* Changed, new, or a previous event to read with libical. */
-      {
-        const PreviousEvent *before = NULL;
-        PreviousEvent from_slice;
-        g_autoptr (icalcomponent) previous_event = NULL;
-
-        if (parsed != NULL)
-          before = g_hash_table_lookup (parsed, uid);
-        else if (slice != NULL && (previous_event = parse_event_slice (slice->text, slice->length)) != NULL)
-          {
-            icalproperty *stamp = icalcomponent_get_first_property (previous_event, ICAL_DTSTAMP_PROPERTY);
-            const char *previous_uid = icalcomponent_get_uid (previous_event);
-
-            if (stamp != NULL && previous_uid != NULL && strcmp (previous_uid, uid) == 0)
-              {
-                from_slice.sequence = icalcomponent_get_sequence (previous_event);
-                from_slice.dtstamp = (gint64) icaltime_as_timet (icalproperty_get_dtstamp (stamp));
-                event_fingerprint (previous_event, from_slice.fingerprint);
-                before = &from_slice;
-              }
-          }
-        if (before != NULL)
-          {
-            guint8 fingerprint[FINGERPRINT_SIZE];
-            g_autofree char *summary = block_summary (block);
-
-            /* SUMMARY is set on `scratch` only when not cached. */
-            icalcomponent_set_summary (scratch, summary);
-            event_fingerprint (scratch, fingerprint);
-            if (memcmp (before->fingerprint, fingerprint, FINGERPRINT_SIZE) == 0)
-              {
-                dtstamp = before->dtstamp;
-                sequence = before->sequence;
-              }
-            else
-              sequence = MIN (before->sequence + 1, (gint64) G_MAXINT);
-          }
-      }
-
-      if (cached_text (dtstamps, dtstamp) == NULL)
-        icalcomponent_set_dtstamp (scratch, utc_time (dtstamp));
-      if (cached_text (sequences, sequence) == NULL)
-        icalcomponent_set_sequence (scratch, (int) sequence);
-      if (!write (event->str, head_length, user_data, error))
-        goto out;
-      {
-        const char *stamp_line = property_text (scratch, ICAL_DTSTAMP_PROPERTY, dtstamps, dtstamp);
-        const char *sequence_line = property_text (scratch, ICAL_SEQUENCE_PROPERTY, sequences, sequence);
-
-        if (!write (stamp_line, strlen (stamp_line), user_data, error)
-            || !write (sequence_line, strlen (sequence_line), user_data, error)
-            || !write (event->str + body_start, event->len - body_start, user_data, error))
-          goto out;
-      }
-    }
-
-  ok = write (tail, strlen (tail), user_data, error);
-
-out:
-  icalmemory_free_buffer (header);
-  g_hash_table_destroy (index.slices);
-  return ok;
+  renderer = pd_ics_renderer_new (campaign, schedule, error);
+  return renderer != NULL
+         && pd_ics_renderer_render_to (renderer, rep_index, previous_feed, revision_time,
+                                       write, user_data, error);
 }
 
 static gboolean
@@ -1225,6 +1539,8 @@ pd_ics_render (const PdCampaign *campaign,
 void
 pd_ics_shutdown (void)
 {
-  zone_cache_clear ();
+  g_mutex_lock (&zones_lock);
+  g_clear_pointer (&zones, g_ptr_array_unref);
+  g_mutex_unlock (&zones_lock);
   icaltimezone_free_builtin_timezones ();
 }

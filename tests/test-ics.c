@@ -780,6 +780,157 @@ test_errors (void **state)
   fixture_clear (&fixture);
 }
 
+/* ------------------------------------------------------------ renderer */
+
+static gboolean
+append_text (const char *data, gsize length, gpointer user_data, GError **error)
+{
+  (void) error;
+  g_string_append_len (user_data, data, (gssize) length);
+  return TRUE;
+}
+
+static char *
+render_with (PdIcsRenderer *renderer, guint rep, const char *previous, gint64 revision)
+{
+  g_autoptr (GError) error = NULL;
+  GString *text = g_string_new (NULL);
+
+  if (!pd_ics_renderer_render_to (renderer, rep, previous, revision, append_text, text, &error))
+    fail_msg ("renderer: %s", error->message);
+  return g_string_free (text, FALSE);
+}
+
+/* One renderer for every feed of a campaign, again and again, gives what a
+ * fresh render of each gives: the lines it keeps from feed to feed are
+ * those of the feed at hand, and the events it re-reads from a previous
+ * feed (here written with LF line ends) compare as they should. */
+static void
+test_renderer_reused (void **state)
+{
+  Fixture fixture = fixture_example ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdIcsRenderer) renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, &error);
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  g_autofree char *alice_again = NULL;
+  g_autofree char *lf_only = NULL;
+  g_autofree char *from_lf = NULL;
+  g_autofree char *expected_from_lf = NULL;
+  g_autofree char *bob_next_day = NULL;
+  g_autofree char *expected_bob_next_day = NULL;
+
+  (void) state;
+  assert_non_null (renderer);
+  alice = render_with (renderer, 0, NULL, T0);
+  bob = render_with (renderer, 1, NULL, T0);
+  alice_again = render_with (renderer, 0, NULL, T0);
+  {
+    g_autofree char *fresh_alice = render (&fixture, 0, NULL, T0);
+    g_autofree char *fresh_bob = render (&fixture, 1, NULL, T0);
+
+    assert_string_equal (alice, fresh_alice);
+    assert_string_equal (bob, fresh_bob);
+    assert_string_equal (alice_again, fresh_alice);
+  }
+
+  /* Every event re-read with libical: the fingerprints see this event's
+   * times, not the lines kept for others. Nothing changed. */
+  lf_only = replace_all (alice, "\r\n", "\n");
+  from_lf = render_with (renderer, 0, lf_only, T0 + 86400);
+  expected_from_lf = render (&fixture, 0, lf_only, T0 + 86400);
+  assert_string_equal (from_lf, alice);
+  assert_string_equal (from_lf, expected_from_lf);
+
+  /* Changed events: DTSTAMP and SEQUENCE lines of a new value. */
+  {
+    const PdBlock *block = find_block (&fixture, 1, 2027, 1, 4, 1);
+    PdBlock *moved = (PdBlock *) block;
+
+    assert_non_null (block);
+    moved->start_minute += 15;
+    moved->end_minute += 15;
+  }
+  bob_next_day = render_with (renderer, 1, bob, T0 + 86400);
+  expected_bob_next_day = render (&fixture, 1, bob, T0 + 86400);
+  assert_string_equal (bob_next_day, expected_bob_next_day);
+  assert_string_not_equal (bob_next_day, bob);
+  assert_int_equal (count_occurrences (bob_next_day, "\r\nSEQUENCE:1\r\n"), 1);
+  assert_int_equal (count_occurrences (bob_next_day, "\r\nDTSTAMP:20270102T000000Z\r\n"), 1);
+  assert_non_null (strstr (bob_next_day, "\r\nDTSTART;TZID=Europe/Paris:20270104T091500\r\n"));
+
+  /* Its errors are those of pd_ics_render(). */
+  {
+    g_autoptr (GString) text = g_string_new (NULL);
+
+    assert_false (pd_ics_renderer_render_to (renderer, 2, NULL, T0, append_text, text, &error));
+    assert_true (g_error_matches (error, PD_ICS_ERROR, PD_ICS_ERROR_INVALID));
+    assert_string_equal (error->message, "No rep number 2 in campaign 'example'");
+    assert_int_equal (text->len, 0);
+    g_clear_error (&error);
+  }
+  g_clear_pointer (&renderer, pd_ics_renderer_free);
+  g_free (fixture.campaign->timezone);
+  fixture.campaign->timezone = g_strdup ("Mars/Olympus_Mons");
+  assert_null (pd_ics_renderer_new (fixture.campaign, fixture.schedule, &error));
+  assert_true (g_error_matches (error, PD_ICS_ERROR, PD_ICS_ERROR_ZONE));
+  fixture_clear (&fixture);
+}
+
+/* More distinct DTSTART values than a renderer keeps (16 384 lines): one
+ * renderer for every rep starts its caches over on the way, and still
+ * writes each feed as a renderer of its own, which never fills up. */
+static void
+test_renderer_cache_overflow (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (PdIcsRenderer) renderer = NULL;
+  g_autoptr (GHashTable) starts = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree gint64 *keys = NULL;
+  Fixture fixture = { 0 };
+  guint reps = 10;
+
+  (void) state;
+  g_string_printf (text, campaign_template, "Two years", "2027-01-04", "2028-12-29", "Europe/Paris",
+                   "4000000", "20m");
+  g_string_truncate (text, strlen (text->str) - strlen ("alice = 1\nbob = 0.5\n"));
+  for (guint i = 0; i < reps; i++)
+    g_string_append_printf (text, "rep%u = 0.%u\n", i, 99 - 3 * i);
+  /* Windows a minute apart from rep to rep: every rep's blocks start at
+   * times of its own. */
+  for (guint i = 0; i < reps; i++)
+    g_string_append_printf (text, "[rep rep%u]\ncall_windows = 09:%02u-12:00, 14:%02u-17:00\n", i, i, i);
+  fixture.campaign = pd_config_parse_campaign ("/virtual/two-years.conf", text->str, text->len, &error);
+  if (fixture.campaign == NULL)
+    fail_msg ("campaign: %s", error->message);
+  fixture_schedule (&fixture);
+
+  keys = g_new (gint64, fixture.schedule->blocks->len);
+  for (guint i = 0; i < fixture.schedule->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (fixture.schedule->blocks, PdBlock, i);
+      GDate date = block->date;
+
+      keys[i] = (gint64) g_date_get_julian (&date) * 4096 + block->start_minute;
+      g_hash_table_add (starts, &keys[i]);
+    }
+  assert_true (g_hash_table_size (starts) > 16384);
+
+  renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, &error);
+  assert_non_null (renderer);
+  for (guint rep = 0; rep < reps; rep++)
+    {
+      g_autofree char *shared = render_with (renderer, rep, NULL, T0);
+      g_autofree char *own = render (&fixture, rep, NULL, T0);
+
+      assert_string_equal (shared, own);
+      if (rep == reps - 1)
+        g_array_unref (assert_round_trip (&fixture, rep, shared));
+    }
+  fixture_clear (&fixture);
+}
+
 static void
 assert_parse_fails (const char *text, const char *message)
 {
@@ -828,6 +979,8 @@ main (void)
     cmocka_unit_test (test_changed_block_bumps_sequence),
     cmocka_unit_test (test_checker_detects_mismatch),
     cmocka_unit_test (test_utc_zone),
+    cmocka_unit_test (test_renderer_reused),
+    cmocka_unit_test (test_renderer_cache_overflow),
     cmocka_unit_test (test_errors),
     cmocka_unit_test (test_parse_errors),
   };

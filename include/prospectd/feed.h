@@ -50,7 +50,8 @@ gboolean pd_feed_write (const char *path,
 /* The same replacement, streamed: the new text arrives in pieces and is
  * compared, as it arrives, with `current` — the bytes the file at `path`
  * holds now (NULL when it does not exist), which the caller keeps alive
- * until the writer is freed. Nothing is written while the text matches;
+ * until pd_feed_writer_finish() or pd_feed_writer_prepare() returned (or
+ * the writer is freed). Nothing is written while the text matches;
  * at the first difference a temporary file is created (as above) and
  * receives the common prefix, then the rest. pd_feed_writer_finish()
  * leaves the file untouched when the whole text equalled `current`
@@ -69,5 +70,41 @@ gboolean pd_feed_writer_write (PdFeedWriter *writer,
 gboolean pd_feed_writer_finish (PdFeedWriter *writer,
                                 gboolean *ret_changed,
                                 GError **error);
+
+/* pd_feed_writer_finish() in two steps, so that feeds can be written in
+ * parallel and still replaced one after the other, in order:
+ * pd_feed_writer_prepare() does all but the rename — the rest of the text
+ * written, the temporary file's mode set, fsync'ed and closed — and says
+ * whether the file is to change (*ret_changed, written only on success);
+ * pd_feed_writer_commit() then renames the temporary file over the feed
+ * and fsyncs the directory, or does nothing when the file is unchanged.
+ * Errors are those of pd_feed_writer_finish(), and leave no temporary
+ * file behind (but for a failed fsync of the directory, as there).
+ * Freeing a prepared writer that was not committed removes its temporary
+ * file: the feed is then untouched. */
+gboolean pd_feed_writer_prepare (PdFeedWriter *writer,
+                                 gboolean *ret_changed,
+                                 GError **error);
+gboolean pd_feed_writer_commit (PdFeedWriter *writer,
+                                GError **error);
+
+/* pd_feed_writer_commit() but for the fsync of the directory: renames the
+ * temporary file over the feed and writes to *ret_directory the directory
+ * to fsync (owned by the writer), or NULL when nothing was renamed. The
+ * caller calls pd_feed_sync_directory() on it before counting the feed as
+ * written, so that the renames of several feeds of one directory cost one
+ * fsync. A failed rename removes the temporary file. */
+gboolean pd_feed_writer_rename (PdFeedWriter *writer,
+                                const char **ret_directory,
+                                GError **error);
+
+/* fsync() of a directory, which makes the renames done in it durable (a
+ * file system that cannot sync directories is not an error). On failure
+ * returns FALSE with `error` set (PD_FEED_ERROR_IO) naming the directory. */
+gboolean pd_feed_sync_directory (const char *directory,
+                                 GError **error);
+
+/* Frees the writer; removes its temporary file when it was not renamed.
+ * NULL is accepted. */
 void pd_feed_writer_free (PdFeedWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdFeedWriter, pd_feed_writer_free)

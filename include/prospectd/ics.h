@@ -22,8 +22,16 @@
  * SEQUENCE + 1 and DTSTAMP = revision time, a new one SEQUENCE 0 and
  * DTSTAMP = revision time.
  *
- * Pure of file I/O. Not thread-safe: libical's built-in time zones are
- * process-wide; call pd_ics_shutdown() once at exit.
+ * Pure of file I/O. Feeds may be rendered in several threads at once, one
+ * PdIcsRenderer per thread: libical 3.0.16 (built with pthread) keeps its
+ * error and its string buffers per thread, the zones this module builds
+ * are made under a lock and only read afterwards, and the campaign's and
+ * schedule's dates are read from copies (GDate fills in fields when read).
+ * libical's parser changes a process-wide error state while it parses:
+ * this module parses under a lock. The one other shared state libical
+ * writes while rendering is a pair of debug counters in pvl.c (element
+ * and list numbers, never read); helgrind reports them, and nothing else
+ * of libical. Call pd_ics_shutdown() once at exit, when no thread renders.
  */
 #pragma once
 
@@ -108,6 +116,42 @@ gboolean pd_ics_render_to (const PdCampaign *campaign,
                            PdIcsWriteFunc write,
                            gpointer user_data,
                            GError **error);
+
+/* A renderer of one campaign's feeds: what the feeds of its reps share is
+ * made once — the VTIMEZONE, and libical's text of every DTSTART, DTEND,
+ * SUMMARY, VALARM, DTSTAMP and SEQUENCE value that repeats from event to
+ * event and from rep to rep — and the schedule is read once to find each
+ * rep's blocks. pd_ics_render_to() is a renderer used for one feed; a
+ * renderer used for many gives the same bytes, faster.
+ *
+ * `campaign` and `schedule` are not copied: they must outlive the renderer
+ * and not change while it lives. Its caches are bounded (a few thousand
+ * lines each), whatever the number of events. One thread at a time may
+ * use a renderer; renderers of the same campaign in different threads may
+ * render at once.
+ *
+ * Returns a new renderer (pd_ics_renderer_free()), or NULL with `error`
+ * set (PD_ICS_ERROR_ZONE) when the campaign's zone is unknown to libical. */
+typedef struct _PdIcsRenderer PdIcsRenderer;
+
+PdIcsRenderer *pd_ics_renderer_new (const PdCampaign *campaign,
+                                    const PdSchedule *schedule,
+                                    GError **error);
+
+/* pd_ics_render_to() for rep `rep_index` of the renderer's campaign and
+ * schedule: the same bytes, the same errors (INVALID for a rep out of
+ * range), to `write`. */
+gboolean pd_ics_renderer_render_to (PdIcsRenderer *renderer,
+                                    guint rep_index,
+                                    const char *previous_feed,
+                                    gint64 revision_time,
+                                    PdIcsWriteFunc write,
+                                    gpointer user_data,
+                                    GError **error);
+
+/* Frees a renderer; NULL is accepted. */
+void pd_ics_renderer_free (PdIcsRenderer *renderer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdIcsRenderer, pd_ics_renderer_free)
 
 /* Reads the VEVENTs of a feed, one at a time (the feed is never held as one
  * tree). Returns a new GArray of PdIcsEvent, in feed order, that clears its

@@ -18,14 +18,34 @@ typedef struct {
 
 /* Writes the feed of every rep (or only rep `only_rep` when >= 0) under
  * feeds_dir/<campaign>/<rep>.ics. Returns a new GArray of PdPublished (that
- * clears its elements), or NULL with error set at the first feed that could
- * not be written (feeds before it are written). */
+ * clears its elements), in rep order, or NULL with error set at the first
+ * feed (in rep order) that could not be written: the feeds before it are
+ * written, that one and those after it untouched, and no temporary file is
+ * left behind.
+ *
+ * With many feeds (16 or more) the feeds are rendered and written by
+ * worker threads, two per processor (at most 4), which the function joins
+ * before returning, and renamed into place in rep order by the calling
+ * thread; fewer feeds are done in the calling thread alone, without any
+ * thread (the daemon's usual campaigns). The outcome is the same either
+ * way, byte for byte and error for error. */
 GArray *pd_publish_feeds (const PdCampaign *campaign,
                           const PdSchedule *schedule,
                           const char *feeds_dir,
                           gint only_rep,
                           gint64 revision_time,
                           GError **error);
+
+/* pd_publish_feeds() with the number of threads chosen: 0 as
+ * pd_publish_feeds() decides, 1 for the calling thread alone, n > 1 for
+ * min(n, 4, number of feeds) worker threads. */
+GArray *pd_publish_feeds_threaded (const PdCampaign *campaign,
+                                   const PdSchedule *schedule,
+                                   const char *feeds_dir,
+                                   gint only_rep,
+                                   gint64 revision_time,
+                                   guint max_threads,
+                                   GError **error);
 
 /* Renders one rep's feed against the file at `previous_path` (may be NULL
  * or missing). Returns the text (g_free) or NULL with error set. */
