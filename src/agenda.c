@@ -54,18 +54,26 @@ local_unix (GTimeZone *tz, const GDate *date, guint minute)
 
 /* local_unix(), remembered: a thousand reps' blocks start and end at a few
  * dozen distinct wall times a day, and resolving one walks the zone's
- * transitions. Keys are julian day x 1441 + minute (< 2^32 for any date
- * GDate takes before the year 8000). */
+ * transitions. Keys are (days since `first`) x 1441 + minute + 1: a
+ * campaign lasts at most ten years, far below 2^32 / 1441 days; a date
+ * out of that range is resolved without the cache. */
 typedef struct {
   GTimeZone *tz;
+  guint32 first;        /* julian day of the campaign's start */
   GHashTable *instants; /* key -> gint64 *, owned */
 } InstantCache;
 
 static gint64
 cached_local_unix (InstantCache *cache, const GDate *date, guint minute)
 {
-  guint key = g_date_get_julian (date) * 1441u + minute;
-  gint64 *instant = g_hash_table_lookup (cache->instants, GUINT_TO_POINTER (key));
+  guint32 julian = g_date_get_julian (date);
+  guint key;
+  gint64 *instant;
+
+  if (julian < cache->first || julian - cache->first > G_MAXUINT32 / 1441u - 1 || minute > 1440)
+    return local_unix (cache->tz, date, minute);
+  key = (julian - cache->first) * 1441u + minute + 1;
+  instant = g_hash_table_lookup (cache->instants, GUINT_TO_POINTER (key));
 
   if (instant == NULL)
     {
@@ -105,7 +113,8 @@ collect_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
                    const char *const *notify_reps, gint64 after, gboolean with_keys)
 {
   GArray *reminders = reminder_array_new ();
-  InstantCache cache = { campaign->tz, g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free) };
+  InstantCache cache = { campaign->tz, g_date_get_julian (&campaign->start),
+                         g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free) };
   g_autofree gboolean *notified = g_new (gboolean, MAX (campaign->reps->len, 1));
 
   for (guint r = 0; r < campaign->reps->len; r++)

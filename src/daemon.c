@@ -574,10 +574,12 @@ note_wakeup (Evaluation *ev, const PdDaemonCampaign *dc, const PdAgenda *agenda)
  * campaign (a reload makes a new PdDaemonCampaign) is fixed. An unchanged
  * event keeps its SEQUENCE and DTSTAMP, so equal blocks make equal feeds
  * whatever the revision time. */
+#define DIGEST_SIZE 32 /* SHA-256 */
+
 static GBytes *
 blocks_digests (const PdCampaign *campaign, const PdSchedule *schedule)
 {
-  gsize size = 32;
+  gsize size = DIGEST_SIZE;
   g_autofree guint8 *digests = g_new0 (guint8, MAX (campaign->reps->len, 1) * size);
   guint i = 0;
 
@@ -619,7 +621,7 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
       g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
       g_autoptr (GArray) published = NULL;
 
-      if (before != NULL && memcmp (before + r * 32, now + r * 32, 32) == 0 && path != NULL
+      if (before != NULL && memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) == 0 && path != NULL
           && g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
       published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, before != NULL ? (gint) r : -1,
@@ -905,7 +907,7 @@ on_db_pending (gpointer user_data)
 }
 
 /* Did another process commit? Our own commits do not move data_version,
- * and the evaluation reads it after them. */
+ * and the evaluation reads it before it reads anything else. */
 static void
 db_check (PdDaemon *daemon, gboolean on_event)
 {
