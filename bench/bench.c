@@ -18,7 +18,7 @@
  *
  * Usage: bench PROSPECTCTL EMPTY_MAIN [PROSPECTD]; environment BENCH_RUNS
  * (default 5), BENCH_ONLY (letters of the sections to run, e.g. "ab"),
- * BENCH_REPS (default 1000).
+ * BENCH_REPS (default 1000), BENCH_KEEP (set: keep the work directory).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -699,8 +699,10 @@ time_floor (sqlite3 *db, const char *rep)
   return stat_of (samples, n).median;
 }
 
+static double run_process (char **argv);
+
 static void
-section_status (void)
+section_status (const char *prospectctl)
 {
   g_autofree char *path = NULL;
   g_autofree double *rep_real = g_new0 (double, runs);
@@ -747,6 +749,24 @@ section_status (void)
   row ("team, floor (covering index, ANALYZE)", stat_of (team_floor, runs), 1e3, "ms", 1,
        "(floor; 27–41 ms in the issue)");
   row ("team, real / floor", stat_of (team_ratio, runs), 1, "x", 2, "");
+
+  /* What a manager meets: the whole team's status as a process, over the
+   * same store (progress of 1 000 reps, checkpoints, the burn-up chart). */
+  {
+    g_autofree char *dir = g_build_filename (work_dir, "status-campaigns", NULL);
+    g_autofree char *campaign = g_build_filename (dir, "bench.conf", NULL);
+    g_autofree char *config = g_build_filename (work_dir, "status.conf", NULL);
+    g_autofree char *text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s\n", dir, path);
+    g_autofree double *process = g_new0 (double, runs);
+    char *argv[] = { (char *) prospectctl, "--config", config, "status", "bench", "--as-of", "2027-12-31", NULL };
+
+    g_mkdir_with_parents (dir, 0700);
+    g_file_set_contents (campaign, campaign_text, -1, NULL);
+    g_file_set_contents (config, text, -1, NULL);
+    for (guint i = 0; i < runs; i++)
+      process[i] = run_process (argv);
+    row ("prospectctl status, whole team, process", stat_of (process, runs), 1e3, "ms", 0, "(no target)");
+  }
 }
 
 /* --------------------------------------------------- (d) whole processes */
@@ -1307,7 +1327,7 @@ main (int argc, char **argv)
   if (strchr (only, 'b'))
     section_export ();
   if (strchr (only, 'c'))
-    section_status ();
+    section_status (argv[1]);
   if (strchr (only, 'd'))
     section_processes (argv[1], argv[2]);
   if (strchr (only, 'e'))
@@ -1322,7 +1342,10 @@ main (int argc, char **argv)
   if (strchr (only, 'g') && argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE))
     section_daemon_large (argv[3]);
 
-  remove_tree (work_dir);
+  if (g_getenv ("BENCH_KEEP") != NULL)
+    printf ("\nkept: %s\n", work_dir);
+  else
+    remove_tree (work_dir);
   g_free (campaign_text);
   return 0;
 }

@@ -96,19 +96,42 @@ print_rate (const char *label, const char *assumed, gboolean has_observed, const
   printf ("\n");
 }
 
-/* Team cumulative actual contacts at the end of `date`. */
-static gint64
-actual_to (const GArray *daily, const PdCampaign *c, const GDate *date)
+/* Team cumulative actual contacts at the end of each column's date
+ * (dates ascending), in one pass over the daily series: a column holds
+ * the rows dated on or before its date. A rep's days share one rep
+ * string, so a rep is looked up once per run of its days. */
+static void
+actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates, guint n, gint64 *actual)
 {
-  gint64 sum = 0;
+  const char *last_rep = NULL;
+  gboolean known = FALSE;
 
+  memset (actual, 0, n * sizeof *actual);
   for (guint i = 0; i < daily->len; i++)
     {
       const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
-      if (g_date_compare (&d->date, date) <= 0 && pd_campaign_find_rep (c, d->rep, NULL) != NULL)
-        sum += d->contacts;
+      guint low = 0, high = n;
+
+      if (d->rep != last_rep)
+        {
+          last_rep = d->rep;
+          known = pd_campaign_find_rep (c, d->rep, NULL) != NULL;
+        }
+      if (!known)
+        continue;
+      while (low < high) /* the first column whose date is on or after the row's */
+        {
+          guint mid = low + (high - low) / 2;
+          if (g_date_compare (&dates[mid], &d->date) < 0)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      if (low < n)
+        actual[low] += d->contacts;
     }
-  return sum;
+  for (guint col = 1; col < n; col++)
+    actual[col] += actual[col - 1];
 }
 
 /* Planned (shaded) against done (solid), team contacts, one column per
@@ -124,6 +147,7 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
   guint width = MIN (span, CHART_WIDTH);
   gint64 total = 0, planned[CHART_WIDTH], actual[CHART_WIDTH];
   gboolean past[CHART_WIDTH];
+  GDate dates[CHART_WIDTH];
 
   for (guint r = 0; r < baseline->rep_contacts->len; r++)
     total += g_array_index (baseline->rep_contacts, gint64, r);
@@ -132,14 +156,14 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
 
   for (guint col = 0; col < width; col++)
     {
-      GDate date = c->start;
-      g_date_add_days (&date, (guint) (((guint64) (col + 1) * span) / width) - 1);
+      dates[col] = c->start;
+      g_date_add_days (&dates[col], (guint) (((guint64) (col + 1) * span) / width) - 1);
       planned[col] = 0;
       for (guint r = 0; r < c->reps->len; r++)
-        planned[col] += pd_schedule_planned_to_date (baseline, r, &date);
-      past[col] = g_date_compare (&date, as_of) <= 0;
-      actual[col] = past[col] ? actual_to (daily, c, &date) : 0;
+        planned[col] += pd_schedule_planned_to_date (baseline, r, &dates[col]);
+      past[col] = g_date_compare (&dates[col], as_of) <= 0;
     }
+  actual_to_columns (daily, c, dates, width, actual);
 
   g_autofree char *start = pd_format_date (&c->start);
   g_autofree char *end = pd_format_date (&c->end);
