@@ -172,7 +172,7 @@ FUZZ_BUILD    := build-fuzz
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TARGETS  := campaign values
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
-FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/format.o
+FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/format.o $(FUZZ_BUILD)/src/workcal.o
 
 .PHONY: fuzz fuzz-build fuzz-toolchain
 fuzz-toolchain:
