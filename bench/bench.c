@@ -1000,6 +1000,37 @@ strace_total (const char *path)
   return 0; /* no system call at all: strace prints an empty table */
 }
 
+/* Commits what `prospectctl log` commits (contacts on 2027-01-08) through
+ * `store`, and returns the seconds from the commit's return to `feed`
+ * being replaced (polled every poll_usec), or NAN when the feed is missing
+ * or not replaced within `timeout` seconds. */
+static double
+log_and_time (PdStore *store, const char *campaign, const char *rep, gint64 contacts, const char *feed,
+              double timeout, gulong poll_usec)
+{
+  PdActivity activity = { .campaign = (char *) campaign, .rep = (char *) rep, .contacts = contacts };
+  g_autoptr (GError) error = NULL;
+  GStatBuf before, now;
+  double done;
+
+  g_date_clear (&activity.date, 1);
+  g_date_set_dmy (&activity.date, 8, G_DATE_JANUARY, 2027);
+  if (g_stat (feed, &before) != 0)
+    return NAN;
+  if (!pd_store_add_activity (store, &activity, NULL, &error))
+    g_error ("bench: %s", error->message);
+  done = now_seconds ();
+  while (now_seconds () - done <= timeout)
+    {
+      if (g_stat (feed, &now) == 0
+          && (now.st_ino != before.st_ino || now.st_mtim.tv_nsec != before.st_mtim.tv_nsec
+              || now.st_mtim.tv_sec != before.st_mtim.tv_sec))
+        return now_seconds () - done;
+      g_usleep (poll_usec);
+    }
+  return NAN;
+}
+
 static void
 section_daemon (const char *prospectd)
 {
@@ -1112,30 +1143,11 @@ section_daemon (const char *prospectd)
 
     for (guint i = 0; store != NULL && i < G_N_ELEMENTS (reactions); i++)
       {
-        PdActivity activity = { .campaign = (char *) "c01", .rep = (char *) "alice", .contacts = 10 + i };
-        GStatBuf before, now;
-        double done;
+        double seconds = log_and_time (store, "c01", "alice", 10 + i, feed, 5, 500);
 
-        g_date_clear (&activity.date, 1);
-        g_date_set_dmy (&activity.date, 8, G_DATE_JANUARY, 2027);
-        if (g_stat (feed, &before) != 0)
+        if (isnan (seconds))
           break;
-        if (!pd_store_add_activity (store, &activity, NULL, &error))
-          g_error ("bench: %s", error->message);
-        done = now_seconds ();
-        for (;;)
-          {
-            if (g_stat (feed, &now) == 0
-                && (now.st_ino != before.st_ino || now.st_mtim.tv_nsec != before.st_mtim.tv_nsec
-                    || now.st_mtim.tv_sec != before.st_mtim.tv_sec))
-              {
-                reactions[n_reactions++] = now_seconds () - done;
-                break;
-              }
-            if (now_seconds () - done > 5)
-              break;
-            g_usleep (500);
-          }
+        reactions[n_reactions++] = seconds;
         g_usleep (300000);
       }
     pd_store_close (store);
@@ -1230,31 +1242,12 @@ section_daemon_large (const char *prospectd)
   store = pd_store_open (db, &error);
   for (guint i = 0; store != NULL && i < G_N_ELEMENTS (reactions); i++)
     {
-      PdActivity activity = { .campaign = (char *) "bench", .rep = (char *) "rep0001", .contacts = 5 + i };
       guint wakeups = count_in_file (log_path, "next wake-up at");
-      GStatBuf before, now;
-      double done;
+      double seconds = log_and_time (store, "bench", "rep0001", 5 + i, feed, 300, 1000);
 
-      g_date_clear (&activity.date, 1);
-      g_date_set_dmy (&activity.date, 8, G_DATE_JANUARY, 2027);
-      if (g_stat (feed, &before) != 0)
+      if (isnan (seconds))
         break;
-      if (!pd_store_add_activity (store, &activity, NULL, &error))
-        g_error ("bench: %s", error->message);
-      done = now_seconds ();
-      for (;;)
-        {
-          if (g_stat (feed, &now) == 0
-              && (now.st_ino != before.st_ino || now.st_mtim.tv_nsec != before.st_mtim.tv_nsec
-                  || now.st_mtim.tv_sec != before.st_mtim.tv_sec))
-            {
-              reactions[n_reactions++] = now_seconds () - done;
-              break;
-            }
-          if (now_seconds () - done > 300)
-            break;
-          g_usleep (1000);
-        }
+      reactions[n_reactions++] = seconds;
       /* Let the evaluation finish before the next commit. */
       for (guint k = 0; k < 6000 && count_in_file (log_path, "next wake-up at") <= wakeups; k++)
         g_usleep (50000);

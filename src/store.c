@@ -78,6 +78,35 @@ G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
 
 /* ------------------------------------------------------------- schema */
 
+/* The sums of a day (schema 4's activity_days and activity_team_days),
+ * and adding a change to them: written once for both tables. */
+#define DAY_SUM_COLUMNS \
+  "  entries INTEGER NOT NULL CHECK (entries >= 0)," \
+  "  contacts INTEGER NOT NULL CHECK (contacts >= 0)," \
+  "  prospects INTEGER NOT NULL CHECK (prospects >= 0)," \
+  "  active INTEGER NOT NULL CHECK (active >= 0)," \
+  "  latent INTEGER NOT NULL CHECK (latent >= 0)," \
+  "  arid INTEGER NOT NULL CHECK (arid >= 0)," \
+  "  proposals INTEGER NOT NULL CHECK (proposals >= 0)," \
+  "  deals INTEGER NOT NULL CHECK (deals >= 0)," \
+  "  revenue_cents INTEGER NOT NULL CHECK (revenue_cents >= 0)," \
+  "  CONSTRAINT day_sums_are_integers CHECK (" \
+  "    typeof (entries) = 'integer' AND typeof (contacts) = 'integer'" \
+  "    AND typeof (prospects) = 'integer' AND typeof (active) = 'integer'" \
+  "    AND typeof (latent) = 'integer' AND typeof (arid) = 'integer'" \
+  "    AND typeof (proposals) = 'integer' AND typeof (deals) = 'integer'" \
+  "    AND typeof (revenue_cents) = 'integer'),"
+#define DAY_SUMS_ADD_NEW \
+  "      entries = entries + NEW.entries," \
+  "      contacts = contacts + NEW.contacts," \
+  "      prospects = prospects + NEW.prospects," \
+  "      active = active + NEW.active," \
+  "      latent = latent + NEW.latent," \
+  "      arid = arid + NEW.arid," \
+  "      proposals = proposals + NEW.proposals," \
+  "      deals = deals + NEW.deals," \
+  "      revenue_cents = revenue_cents + NEW.revenue_cents"
+
 /* Migration steps: step i brings user_version from i to i + 1 by running
  * its texts in order (several texts only where one would pass the 4 095
  * characters ISO C guarantees for a literal). Append, never edit: a
@@ -170,41 +199,13 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "  campaign TEXT NOT NULL,"
     "  rep TEXT NOT NULL,"
     "  date TEXT NOT NULL,"
-    "  entries INTEGER NOT NULL CHECK (entries >= 0),"
-    "  contacts INTEGER NOT NULL CHECK (contacts >= 0),"
-    "  prospects INTEGER NOT NULL CHECK (prospects >= 0),"
-    "  active INTEGER NOT NULL CHECK (active >= 0),"
-    "  latent INTEGER NOT NULL CHECK (latent >= 0),"
-    "  arid INTEGER NOT NULL CHECK (arid >= 0),"
-    "  proposals INTEGER NOT NULL CHECK (proposals >= 0),"
-    "  deals INTEGER NOT NULL CHECK (deals >= 0),"
-    "  revenue_cents INTEGER NOT NULL CHECK (revenue_cents >= 0),"
-    "  CONSTRAINT day_sums_are_integers CHECK ("
-    "    typeof (entries) = 'integer' AND typeof (contacts) = 'integer'"
-    "    AND typeof (prospects) = 'integer' AND typeof (active) = 'integer'"
-    "    AND typeof (latent) = 'integer' AND typeof (arid) = 'integer'"
-    "    AND typeof (proposals) = 'integer' AND typeof (deals) = 'integer'"
-    "    AND typeof (revenue_cents) = 'integer'),"
+    DAY_SUM_COLUMNS
     "  PRIMARY KEY (campaign, rep, date)"
     ") WITHOUT ROWID;"
     "CREATE TABLE activity_team_days ("
     "  campaign TEXT NOT NULL,"
     "  date TEXT NOT NULL,"
-    "  entries INTEGER NOT NULL CHECK (entries >= 0),"
-    "  contacts INTEGER NOT NULL CHECK (contacts >= 0),"
-    "  prospects INTEGER NOT NULL CHECK (prospects >= 0),"
-    "  active INTEGER NOT NULL CHECK (active >= 0),"
-    "  latent INTEGER NOT NULL CHECK (latent >= 0),"
-    "  arid INTEGER NOT NULL CHECK (arid >= 0),"
-    "  proposals INTEGER NOT NULL CHECK (proposals >= 0),"
-    "  deals INTEGER NOT NULL CHECK (deals >= 0),"
-    "  revenue_cents INTEGER NOT NULL CHECK (revenue_cents >= 0),"
-    "  CONSTRAINT day_sums_are_integers CHECK ("
-    "    typeof (entries) = 'integer' AND typeof (contacts) = 'integer'"
-    "    AND typeof (prospects) = 'integer' AND typeof (active) = 'integer'"
-    "    AND typeof (latent) = 'integer' AND typeof (arid) = 'integer'"
-    "    AND typeof (proposals) = 'integer' AND typeof (deals) = 'integer'"
-    "    AND typeof (revenue_cents) = 'integer'),"
+    DAY_SUM_COLUMNS
     "  PRIMARY KEY (campaign, date)"
     ") WITHOUT ROWID;"
     "INSERT INTO activity_days (campaign, rep, date, entries, contacts, prospects,"
@@ -240,15 +241,7 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "    WHERE NEW.entries > 0"
     "    ON CONFLICT DO NOTHING;"
     "  UPDATE activity_days SET"
-    "      entries = entries + NEW.entries,"
-    "      contacts = contacts + NEW.contacts,"
-    "      prospects = prospects + NEW.prospects,"
-    "      active = active + NEW.active,"
-    "      latent = latent + NEW.latent,"
-    "      arid = arid + NEW.arid,"
-    "      proposals = proposals + NEW.proposals,"
-    "      deals = deals + NEW.deals,"
-    "      revenue_cents = revenue_cents + NEW.revenue_cents"
+    DAY_SUMS_ADD_NEW
     "    WHERE campaign = NEW.campaign AND rep = NEW.rep AND date = NEW.date;"
     "  DELETE FROM activity_days"
     "    WHERE NEW.entries < 0 AND campaign = NEW.campaign AND rep = NEW.rep"
@@ -259,15 +252,7 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "    WHERE NEW.entries > 0"
     "    ON CONFLICT DO NOTHING;"
     "  UPDATE activity_team_days SET"
-    "      entries = entries + NEW.entries,"
-    "      contacts = contacts + NEW.contacts,"
-    "      prospects = prospects + NEW.prospects,"
-    "      active = active + NEW.active,"
-    "      latent = latent + NEW.latent,"
-    "      arid = arid + NEW.arid,"
-    "      proposals = proposals + NEW.proposals,"
-    "      deals = deals + NEW.deals,"
-    "      revenue_cents = revenue_cents + NEW.revenue_cents"
+    DAY_SUMS_ADD_NEW
     "    WHERE campaign = NEW.campaign AND date = NEW.date;"
     "  DELETE FROM activity_team_days"
     "    WHERE NEW.entries < 0 AND campaign = NEW.campaign AND date = NEW.date"
