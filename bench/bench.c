@@ -435,7 +435,7 @@ measure_export (double *values, gpointer data)
   rss = status_kib ("VmRSS:");
   reset_peak ();
   start = now_seconds ();
-  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, -1, REVISION_TIME, &error);
+  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, NULL, REVISION_TIME, &error);
   values[0] = now_seconds () - start;
   if (published == NULL)
     g_error ("bench: %s", error->message);
@@ -450,7 +450,7 @@ measure_export (double *values, gpointer data)
   rss = status_kib ("VmRSS:");
   reset_peak ();
   start = now_seconds ();
-  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, -1, REVISION_TIME + 86400, &error);
+  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, NULL, REVISION_TIME + 86400, &error);
   values[5] = now_seconds () - start;
   if (published == NULL)
     g_error ("bench: %s", error->message);

@@ -614,18 +614,26 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
   g_autoptr (GBytes) digests = blocks_digests (campaign, schedule);
   const guint8 *now = g_bytes_get_data (digests, NULL);
   const guint8 *before = dc->published != NULL ? g_bytes_get_data (dc->published, NULL) : NULL;
+  g_autofree gboolean *reps = NULL;
+  g_autoptr (GArray) published = NULL;
+  gboolean any = before == NULL;
 
-  for (guint r = 0; r < campaign->reps->len; r++)
+  if (before != NULL)
     {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
-      g_autoptr (GArray) published = NULL;
+      reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
+      for (guint r = 0; r < campaign->reps->len; r++)
+        {
+          const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+          g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
 
-      if (before != NULL && memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) == 0 && path != NULL
-          && g_file_test (path, G_FILE_TEST_EXISTS))
-        continue;
-      published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, before != NULL ? (gint) r : -1,
-                                    revision_time, error);
+          reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
+                    || path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS);
+          any = any || reps[r];
+        }
+    }
+  if (any)
+    {
+      published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, reps, revision_time, error);
       if (published == NULL)
         return FALSE;
       for (guint i = 0; i < published->len; i++)
@@ -637,8 +645,6 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
           else
             g_debug ("feed unchanged: '%s'", p->path);
         }
-      if (before == NULL)
-        break; /* the first time, that was every rep at once */
     }
   g_clear_pointer (&dc->published, g_bytes_unref);
   dc->published = g_steal_pointer (&digests);

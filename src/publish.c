@@ -334,7 +334,7 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
 
 GArray *
 pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
-                           gint only_rep, gint64 revision_time, guint max_threads, GError **error)
+                           const gboolean *reps, gint64 revision_time, guint max_threads, GError **error)
 {
   g_autoptr (GArray) published = g_array_new (FALSE, TRUE, sizeof (PdPublished));
   g_autoptr (GArray) jobs = g_array_new (FALSE, TRUE, sizeof (Job));
@@ -354,7 +354,7 @@ pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedul
       const PdRep *rep = g_ptr_array_index (campaign->reps, i);
       Job job = { 0 };
 
-      if (only_rep >= 0 && i != (guint) only_rep)
+      if (reps != NULL && !reps[i])
         continue;
       job.rep_index = i;
       job.path = pd_feed_path (feeds_dir, campaign->id, rep->name);
@@ -392,7 +392,7 @@ pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedul
 
 GArray *
 pd_publish_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
-                  gint only_rep, gint64 revision_time, GError **error)
+                  const gboolean *reps, gint64 revision_time, GError **error)
 {
-  return pd_publish_feeds_threaded (campaign, schedule, feeds_dir, only_rep, revision_time, 0, error);
+  return pd_publish_feeds_threaded (campaign, schedule, feeds_dir, reps, revision_time, 0, error);
 }

@@ -16,7 +16,8 @@ typedef struct {
   gboolean changed;
 } PdPublished;
 
-/* Writes the feed of every rep (or only rep `only_rep` when >= 0) under
+/* Writes the feed of every rep (or of the reps whose entry in `reps`, one
+ * per campaign rep, is TRUE; NULL: every rep) under
  * feeds_dir/<campaign>/<rep>.ics. Returns a new GArray of PdPublished (that
  * clears its elements), in rep order, or NULL with error set at the first
  * feed (in rep order) that could not be written: the feeds before it are
@@ -32,7 +33,7 @@ typedef struct {
 GArray *pd_publish_feeds (const PdCampaign *campaign,
                           const PdSchedule *schedule,
                           const char *feeds_dir,
-                          gint only_rep,
+                          const gboolean *reps,
                           gint64 revision_time,
                           GError **error);
 
@@ -42,7 +43,7 @@ GArray *pd_publish_feeds (const PdCampaign *campaign,
 GArray *pd_publish_feeds_threaded (const PdCampaign *campaign,
                                    const PdSchedule *schedule,
                                    const char *feeds_dir,
-                                   gint only_rep,
+                                   const gboolean *reps,
                                    gint64 revision_time,
                                    guint max_threads,
                                    GError **error);

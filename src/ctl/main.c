@@ -175,8 +175,15 @@ pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, cons
                     gint only_rep, gint64 revision_time)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) published = pd_publish_feeds (campaign, schedule, feeds_dir, only_rep,
-                                                   revision_time, &error);
+  g_autofree gboolean *reps = NULL;
+  g_autoptr (GArray) published = NULL;
+
+  if (only_rep >= 0)
+    {
+      reps = g_new0 (gboolean, campaign->reps->len);
+      reps[only_rep] = TRUE;
+    }
+  published = pd_publish_feeds (campaign, schedule, feeds_dir, reps, revision_time, &error);
 
   if (published == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
