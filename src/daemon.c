@@ -158,6 +158,7 @@ pd_daemon_free (PdDaemon *daemon)
   g_ptr_array_unref (daemon->campaigns);
   pd_daemon_config_free (daemon->config);
   g_free (daemon->wake_reason);
+  g_clear_pointer (&daemon->wake_zone, g_time_zone_unref);
   g_free (daemon->config_path);
   g_free (daemon->db_path);
   g_free (daemon);
@@ -297,12 +298,22 @@ is_recorded (PdDaemon *daemon, const char *campaign_id, const char *key)
   return recorded_in_store (key, &context);
 }
 
-/* Records `key` and, when this call recorded it, shows the notification.
+/* A notification's body on one log line: its line breaks as "\\n". */
+static char *
+one_line (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv ("\\n", lines);
+}
+
+/* Records `key` and, when this call recorded it, shows the notification
+ * and logs it whole (summary and body) at info level.
  * Returns FALSE with error set only when the store failed. */
 static gboolean
 send_once (PdDaemon *daemon, const char *campaign_id, const char *key, gint64 now, const char *slot,
            const char *summary, const char *body, PdUrgency urgency, GError **error)
 {
+  g_autofree char *body_line = NULL;
   gboolean claimed = FALSE;
 
   if (!pd_store_notification_claim (daemon->store, campaign_id, key, now, &claimed, error))
@@ -312,11 +323,12 @@ send_once (PdDaemon *daemon, const char *campaign_id, const char *key, gint64 no
       g_debug ("already sent: '%s'", key);
       return TRUE;
     }
+  body_line = one_line (body);
   if (pd_notifier_show (daemon->notifier, slot, summary, body, urgency))
-    g_message ("sent %s: '%s'", key, summary);
+    g_info ("sent %s: '%s': '%s'", key, summary, body_line);
   else
-    g_message ("recorded, not shown (notifications %s) %s: '%s'",
-               daemon->config->notifications ? _("unavailable") : _("off"), key, summary);
+    g_info ("recorded, not shown (notifications %s) %s: '%s': '%s'",
+            daemon->config->notifications ? _("unavailable") : _("off"), key, summary, body_line);
   return TRUE;
 }
 
@@ -497,6 +509,7 @@ typedef struct {
   GDate first, last;     /* the dates of their blocks */
   gint64 next_wakeup;    /* 0: none */
   char *next_reason;     /* owned */
+  GTimeZone *next_zone;  /* the zone of next_reason's campaign, owned */
 } Evaluation;
 
 /* The reminders of one campaign to send once the evaluation is done. */
@@ -561,6 +574,8 @@ note_wakeup (Evaluation *ev, const PdDaemonCampaign *dc, const PdAgenda *agenda)
     return;
   ev->next_wakeup = agenda->next_wakeup;
   g_free (ev->next_reason);
+  g_clear_pointer (&ev->next_zone, g_time_zone_unref);
+  ev->next_zone = g_time_zone_ref (dc->campaign->tz);
   if (agenda->next_check_at == agenda->next_wakeup)
     {
       g_autofree char *day = pd_format_date (&agenda->next_check_date);
@@ -781,9 +796,17 @@ pd_daemon_evaluate (PdDaemon *daemon, gint64 now, gboolean activity_changed, gin
       g_autofree char *summary = g_strdup_printf (ngettext ("Missed %u call-block reminder",
                                                             "Missed %u call-block reminders", ev.missed),
                                                   ev.missed);
-      g_autofree char *body = g_strdup_printf (_("Call blocks from %s to %s ended while prospectd was not "
-                                                 "running or the computer was asleep."), first, last);
+      g_autofree char *body = NULL;
       g_autoptr (GError) local_error = NULL;
+
+      if (g_date_compare (&ev.first, &ev.last) == 0)
+        body = g_strdup_printf (ngettext ("The call block on %s ended while prospectd was not running or the "
+                                          "computer was asleep.",
+                                          "Call blocks on %s ended while prospectd was not running or the "
+                                          "computer was asleep.", ev.missed), first);
+      else
+        body = g_strdup_printf (_("Call blocks from %s to %s ended while prospectd was not "
+                                  "running or the computer was asleep."), first, last);
 
       if (!send_once (daemon, "", key, now, "summary", summary, body, PD_URGENCY_NORMAL, &local_error))
         {
@@ -815,18 +838,23 @@ pd_daemon_evaluate (PdDaemon *daemon, gint64 now, gboolean activity_changed, gin
   daemon->data_version = version;
   g_free (daemon->wake_reason);
   daemon->wake_reason = g_steal_pointer (&ev.next_reason);
+  g_clear_pointer (&daemon->wake_zone, g_time_zone_unref);
+  daemon->wake_zone = g_steal_pointer (&ev.next_zone);
   *ret_next_wakeup = ev.next_wakeup;
   return ok;
 }
 
 /* ----------------------------------------------------------- the loop */
 
+/* An instant as the campaign it concerns sees it (ISO 8601 with its
+ * offset), not in the machine's zone. */
 static void
-format_instant (gint64 unix_seconds, char *buffer, gsize size)
+format_instant (gint64 unix_seconds, GTimeZone *zone, char *buffer, gsize size)
 {
-  g_autoptr (GDateTime) instant = g_date_time_new_from_unix_local (unix_seconds);
-  g_autofree char *text = instant != NULL ? g_date_time_format_iso8601 (instant) : g_strdup ("?");
-  g_strlcpy (buffer, text, size);
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (unix_seconds);
+  g_autoptr (GDateTime) instant = utc != NULL && zone != NULL ? g_date_time_to_timezone (utc, zone) : NULL;
+  g_autofree char *text = instant != NULL ? g_date_time_format (instant, "%Y-%m-%dT%H:%M:%S%:z") : NULL;
+  g_strlcpy (buffer, text != NULL ? text : "?", size);
 }
 
 /* Evaluates now and re-arms the timer: the one place that decides when
@@ -854,7 +882,7 @@ replan (PdDaemon *daemon, gboolean activity_changed)
       g_main_loop_quit (daemon->loop);
       return;
     }
-  format_instant (next, when, sizeof when);
+  format_instant (next, daemon->wake_zone, when, sizeof when);
   g_message ("next wake-up at %s for %s", when, daemon->wake_reason);
 }
 
@@ -1175,26 +1203,18 @@ vtimezone_from_child (const char *name, int first_year, int last_year)
 }
 
 int
-pd_daemon_run (PdDaemon *daemon)
+pd_daemon_run (PdDaemon *daemon, GError **error)
 {
-  g_autoptr (GError) error = NULL;
-
-  daemon->timer = pd_timer_new (on_timer, daemon, &error);
+  daemon->timer = pd_timer_new (on_timer, daemon, error);
   if (daemon->timer == NULL)
-    {
-      g_critical ("%s", error->message);
-      return 1;
-    }
+    return 1;
   daemon->loop = g_main_loop_new (NULL, FALSE);
   pd_ics_set_vtimezone_source (vtimezone_from_child);
   daemon->signal_sources[0] = g_unix_signal_add (SIGHUP, on_sighup, daemon);
   daemon->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit, daemon);
   daemon->signal_sources[2] = g_unix_signal_add (SIGINT, on_quit, daemon);
-  if (!update_server (daemon, &error))
-    {
-      g_critical ("%s", error->message);
-      return 1;
-    }
+  if (!update_server (daemon, error))
+    return 1;
   watch (daemon);
   replan (daemon, FALSE);
   if (daemon->exit_status == 0)

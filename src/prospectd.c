@@ -88,6 +88,23 @@ parse_now (const PdDaemon *daemon, const char *text, gint64 *ret_usec)
   return TRUE;
 }
 
+/* GLib's default writer drops info messages unless G_MESSAGES_DEBUG names
+ * their domain; the daemon logs each notification at info, as part of its
+ * log, so info goes out like the other levels (to the journal under
+ * systemd, else to stderr). Debug messages still need --verbose. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  if ((level & G_LOG_LEVEL_MASK) == G_LOG_LEVEL_INFO)
+    {
+      if (g_log_writer_is_journald (fileno (stderr))
+          && g_log_writer_journald (level, fields, n_fields, user_data) == G_LOG_WRITER_HANDLED)
+        return G_LOG_WRITER_HANDLED;
+      return g_log_writer_standard_streams (level, fields, n_fields, user_data);
+    }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 /* --vtimezone ZONE:FIRST:LAST (zone names have no ':'). */
 static int
 print_vtimezone (const char *spec)
@@ -115,6 +132,7 @@ run (int argc, char **argv)
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (PdDaemon) daemon = NULL;
   g_autoptr (GError) error = NULL;
+  int status;
 
   g_option_context_set_summary (context, _("Reminds reps of their call blocks, checks progress every day, "
                                            "catches up and keeps the calendar feeds current."));
@@ -160,7 +178,10 @@ run (int argc, char **argv)
         }
       return EXIT_OK;
     }
-  return pd_daemon_run (daemon);
+  status = pd_daemon_run (daemon, &error);
+  if (error != NULL)
+    fprintf (stderr, "prospectd: %s\n", error->message);
+  return status;
 }
 
 int
@@ -169,6 +190,9 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* Every log line on stderr (stdout is for what --dry-run prints). */
+  g_log_writer_default_set_use_stderr (TRUE);
+  g_log_set_writer_func (log_writer, NULL, NULL);
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -70,6 +70,7 @@ typedef struct {
   PdServer *server;         /* owned; the feed server, NULL when [feeds] listen is empty or with --once */
   gint64 data_version;      /* the store's, at the last evaluation */
   char *wake_reason;        /* what the timer is armed for, owned */
+  GTimeZone *wake_zone;     /* the zone of its campaign (times in the log), owned */
   GMainLoop *loop;          /* owned; NULL until pd_daemon_run() */
   guint signal_sources[3];  /* SIGHUP, SIGTERM, SIGINT */
   int exit_status;
@@ -115,5 +116,6 @@ gboolean pd_daemon_evaluate (PdDaemon *daemon,
  * feed server runs on the same loop (restarted when a reload changes the
  * address or the connection limit); failing to listen at start is a
  * runtime failure (1), on a reload the running server is kept. Returns
- * the exit status. */
-int pd_daemon_run (PdDaemon *daemon);
+ * the exit status: 1 with error set when the loop cannot start (the timer
+ * or the feed server), for the caller to report. */
+int pd_daemon_run (PdDaemon *daemon, GError **error);

@@ -14,8 +14,9 @@ fi
 
 mock_pid=""
 daemon_pid=""
+holder_pid=""
 cleanup () {
-  for pid in $daemon_pid $mock_pid; do
+  for pid in $daemon_pid $mock_pid $holder_pid; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
   rm -rf "$T"
@@ -80,6 +81,12 @@ once () {
 
 N="New customers Q1 2027"
 
+# info_lines FILE: the daemon's info-level log lines in FILE, without the
+# level and time GLib puts before them.
+info_lines () {
+  sed -n 's/^prospectd-daemon-INFO: [0-9:.]*: //p' "$1"
+}
+
 # --- the first morning: both reps' reminders, in order, then nothing twice.
 once 2027-01-04T08:50
 check_eq "--once exits 0" 0 $?
@@ -88,6 +95,10 @@ check_new "first morning: both reminders, alice first" \
 1|Call block at 09:00 — 8 contacts ($N)|bob, 09:00–09:16. Target today: 8 contacts."
 check_eq "feeds written on the first run" "yes yes" \
   "$([ -s "$FEED" ] && echo yes) $([ -s "$T/feeds/example/bob.ics" ] && echo yes)"
+check_eq "first morning: each notification shown is logged whole, at info" \
+"sent reminder:alice:2027-01-04:1: 'Call block at 09:00 — 16 contacts ($N)': 'alice, 09:00–09:32. Target today: 16 contacts.'
+sent reminder:bob:2027-01-04:1: 'Call block at 09:00 — 8 contacts ($N)': 'bob, 09:00–09:16. Target today: 8 contacts.'" \
+  "$(info_lines "$T/once.err")"
 once 2027-01-04T08:50
 check_new "a restart at the same instant sends nothing" ""
 once 2027-01-04T09:10
@@ -124,6 +135,9 @@ alice_file=$(stat -c '%i %y' "$FEED")
 once 2027-01-08T17:30
 check_new "behind: exact alert" \
 "1|alice is behind target ($N)|Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%).\\nCatch-up scheduled: +1 contact/day over 57 working days."
+check_eq "behind: the alert is logged whole, its line break as \\n" \
+"sent behind:alice:2027-01-08: 'alice is behind target ($N)': 'Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%).\\nCatch-up scheduled: +1 contact/day over 57 working days.'" \
+  "$(info_lines "$T/once.err")"
 check_eq "behind: alice's re-spread days get SEQUENCE 1" 57 "$(grep -c '^SEQUENCE:1' "$FEED")"
 check_eq "behind: bob's feed untouched" 0 "$(grep -c '^SEQUENCE:1' "$T/feeds/example/bob.ics")"
 check_eq "behind: bob's feed file not rewritten (same inode and time)" "$bob_file" \
@@ -157,8 +171,9 @@ wait_for () { # wait_for FILE PATTERN: up to 5 s
 }
 wait_for "$T/daemon.log" "next wake-up at"
 check_eq "running daemon: plans its next wake-up" 0 $?
-check_eq "running daemon: next wake-up is Monday's reminder" 1 \
-  "$(grep -c 'next wake-up at 2027-01-11T07:50:00Z for reminder:alice:2027-01-11:1 (example)' "$T/daemon.log")"
+# Times in the campaign's zone (Europe/Paris), whatever the machine's (UTC).
+check_eq "running daemon: next wake-up is Monday's reminder, in the campaign's zone" 1 \
+  "$(grep -c 'next wake-up at 2027-01-11T08:50:00+01:00 for reminder:alice:2027-01-11:1 (example)' "$T/daemon.log")"
 before=$(cksum <"$FEED")
 $C log example --rep alice --contacts 10 --date 2027-01-08 >/dev/null
 i=0
@@ -266,8 +281,13 @@ env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY XDG_RUNTIME_DIR="$T/empty-runtime" \
 check_eq "no bus: --once exits 0" 0 $?
 check_eq "no bus: feeds written" "yes" "$([ -s "$T/nobus-feeds/example/alice.ics" ] && echo yes)"
 check_eq "no bus: said once" 1 "$(grep -c 'cannot show notifications' "$T/nobus.err")"
-check_eq "no bus: notifications still recorded" 1 \
-  "$(grep -c "recorded, not shown (notifications unavailable) reminder:alice:2027-01-05:1: 'Call block at 09:00 — 17 contacts ($N)'" "$T/nobus.err")"
+check_eq "no bus: notifications still recorded, and logged whole; one day's summary says 'on DATE'" \
+"recorded, not shown (notifications unavailable) behind:alice:2027-01-04: 'alice is behind target ($N)': 'Planned 16 contacts by 2027-01-04, done 0: 16 short (100%).\\nCatch-up scheduled: +1 contact/day over 61 working days.'
+recorded, not shown (notifications unavailable) behind:bob:2027-01-04: 'bob is behind target ($N)': 'Planned 8 contacts by 2027-01-04, done 0: 8 short (100%).\\nCatch-up scheduled: +1 contact/day over 56 working days.'
+recorded, not shown (notifications unavailable) summary:2027-01-05T07:50:00Z: 'Missed 2 call-block reminders': 'Call blocks on 2027-01-04 ended while prospectd was not running or the computer was asleep.'
+recorded, not shown (notifications unavailable) reminder:alice:2027-01-05:1: 'Call block at 09:00 — 17 contacts ($N)': 'alice, 09:00–09:34. Target today: 17 contacts.'
+recorded, not shown (notifications unavailable) reminder:bob:2027-01-05:1: 'Call block at 09:00 — 9 contacts ($N)': 'bob, 09:00–09:18. Target today: 9 contacts.'" \
+  "$(info_lines "$T/nobus.err")"
 check_new "no bus: nothing reached the server" ""
 rm -rf "$T/nobus-feeds"
 env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY XDG_RUNTIME_DIR="$T/empty-runtime" \
@@ -283,6 +303,33 @@ kill -KILL $daemon_pid 2>/dev/null
 wait $daemon_pid
 check_eq "no bus: SIGTERM exits 0" 0 $?
 daemon_pid=""
+
+# --- one reminder missed, on one day: the summary names that day.
+cat >"$T/one.conf" <<CONF
+[daemon]
+campaigns = $T/campaigns
+database = $T/one.db
+feeds = $T/one-feeds
+notify = alice
+CONF
+$DAEMON --config "$T/one.conf" --once --now 2027-01-04T12:00 >"$T/once.out" 2>"$T/once.err"
+check_eq "one missed reminder: exit 0" 0 $?
+check_new "one missed reminder: 'The call block on DATE'" \
+"1|Missed 1 call-block reminder|The call block on 2027-01-04 ended while prospectd was not running or the computer was asleep."
+
+# --- the feed server's port in use: one line and exit 1, no CRITICAL.
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+/usr/bin/python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); print("ready", flush=True); time.sleep(30)' \
+  "$port" >"$T/holder.out" 2>&1 &
+holder_pid=$!
+wait_for "$T/holder.out" ready
+printf '[feeds]\nlisten = 127.0.0.1:%s\n' "$port" | cat "$T/one.conf" - >"$T/busy.conf"
+$DAEMON --config "$T/busy.conf" --now 2027-01-04T12:00 >"$T/busy.out" 2>"$T/busy.err"
+check_eq "port in use: exit 1" 1 $?
+check_eq "port in use: one error line, no GLib CRITICAL" \
+  "prospectd: Cannot listen on '127.0.0.1:$port': Error binding to address 127.0.0.1:$port: Address already in use" \
+  "$(grep -v -- '-Message: ' "$T/busy.err")"
+kill "$holder_pid" 2>/dev/null && wait "$holder_pid" 2>/dev/null
 
 # --- usage and configuration errors exit 2 with one line.
 $DAEMON --config "$T/prospectd.conf" --once --now tomorrow >/dev/null 2>"$T/err"
