@@ -1309,29 +1309,42 @@ pd_config_load_daemon (const char *path, GError **error)
   return g_steal_pointer (&config);
 }
 
+/* For g_ptr_array_sort(), which passes pointers to the elements. */
+static gint
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
 char *
 pd_config_resolve_campaign (const PdDaemonConfig *config, const char *campaign, GError **error)
 {
   if (campaign == NULL)
     {
       g_autoptr (GDir) dir = g_dir_open (config->campaigns_dir, 0, NULL);
-      g_autofree char *found = NULL;
+      g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
       const char *name;
-      guint count = 0;
 
       while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
         if (g_str_has_suffix (name, ".conf") && name[0] != '.')
-          {
-            count++;
-            g_free (found);
-            found = g_build_filename (config->campaigns_dir, name, NULL);
-          }
-      if (count == 1)
-        return g_steal_pointer (&found);
+          g_ptr_array_add (ids, g_strndup (name, strlen (name) - strlen (".conf")));
+      if (ids->len == 1)
+        {
+          g_autofree char *file = g_strconcat (g_ptr_array_index (ids, 0), ".conf", NULL);
+          return g_build_filename (config->campaigns_dir, file, NULL);
+        }
+      if (ids->len == 0)
+        {
+          g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
+                       _("no campaign in %s; name a campaign file"), config->campaigns_dir);
+          return NULL;
+        }
+      /* The ids to choose from, in a stable order. */
+      g_ptr_array_sort (ids, compare_ids);
+      g_ptr_array_add (ids, NULL);
+      g_autofree char *list = g_strjoinv (", ", (char **) ids->pdata);
       g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
-                   count == 0 ? _("no campaign in %s; name a campaign file")
-                              : _("several campaigns in %s; name one"),
-                   config->campaigns_dir);
+                   _("several campaigns in %s (%s); name one"), config->campaigns_dir, list);
       return NULL;
     }
 

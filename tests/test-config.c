@@ -1116,7 +1116,7 @@ test_resolve_campaign (void **state)
   q2 = write_file (dir, "q2.conf", minimal);
   assert_null (pd_config_resolve_campaign (&config, NULL, &error));
   g_free (expected);
-  expected = g_strdup_printf ("several campaigns in %s; name one", dir);
+  expected = g_strdup_printf ("several campaigns in %s (q1, q2); name one", dir);
   assert_string_equal (error->message, expected);
   g_clear_error (&error);
   resolved = pd_config_resolve_campaign (&config, "q2", &error);

@@ -57,11 +57,12 @@ run (PdCtl *ctl, int argc, char **argv)
     return remove_entry (ctl, argc - 1, argv + 1);
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
-  if (opt_rep != NULL && pd_campaign_find_rep (campaign, opt_rep, NULL) == NULL)
-    return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
-  if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+  if (opt_rep != NULL && (status = pd_ctl_find_rep (campaign, opt_rep, NULL)) != PD_EXIT_OK)
     return status;
-  entries_found = pd_store_list_activity (store, campaign->id, opt_rep, &error);
+  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
+    return status;
+  entries_found = store != NULL ? pd_store_list_activity (store, campaign->id, opt_rep, &error)
+                                : g_ptr_array_new ();
   if (entries_found == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
 

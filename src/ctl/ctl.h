@@ -72,6 +72,18 @@ extern const PdVerb pd_ctl_verb_activity;
  * returns its exit code (1) on failure. */
 int pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store);
 
+/* Opens the database a reading command reads, never creating it: when
+ * the configured database does not exist yet, *ret_store is NULL (nothing
+ * logged); a --db naming no file is an error (exit 2). Returns an exit
+ * code. */
+int pd_ctl_open_store_for_reading (PdCtl *ctl, PdStore **ret_store);
+
+/* Finds the rep `name` of `campaign` (its index in *ret_index, may be
+ * NULL). An unknown name prints "--rep NAME: no such rep…" with the
+ * closest rep's name (case aside, or a few letters off), else the names
+ * there are, and returns 2. Returns an exit code. */
+int pd_ctl_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index);
+
 /* The day given to `option` (e.g. --as-of), or today in the campaign's
  * time zone when `text` is NULL. Returns an exit code. */
 int pd_ctl_day_option (const PdCampaign *campaign, const char *option, const char *text, GDate *ret_date);

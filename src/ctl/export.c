@@ -62,10 +62,16 @@ run (PdCtl *ctl, int argc, char **argv)
     return pd_ctl_error (PD_EXIT_USAGE, _("-o and --dir exclude each other"));
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
-  if (opt_rep != NULL && pd_campaign_find_rep (campaign, opt_rep, &rep_index) == NULL)
-    return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
+  if (opt_rep != NULL && (status = pd_ctl_find_rep (campaign, opt_rep, &rep_index)) != PD_EXIT_OK)
+    return status;
   if (opt_output != NULL && opt_rep == NULL && campaign->reps->len > 1)
     return pd_ctl_error (PD_EXIT_USAGE, _("-o writes one feed: name the rep with --rep"));
+  if (opt_output != NULL && !g_str_equal (opt_output, "-"))
+    {
+      g_autofree char *parent = g_path_get_dirname (opt_output);
+      if (!g_file_test (parent, G_FILE_TEST_IS_DIR))
+        return pd_ctl_error (PD_EXIT_USAGE, _("-o %s: no directory %s to write it in"), opt_output, parent);
+    }
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
       (status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
     return status;

@@ -79,9 +79,9 @@ run (PdCtl *ctl, int argc, char **argv)
     }
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
+  if ((status = pd_ctl_find_rep (campaign, opt_rep, NULL)) != PD_EXIT_OK)
+    return status;
   rep = pd_campaign_find_rep (campaign, opt_rep, NULL);
-  if (rep == NULL)
-    return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
   if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
     return status;
 

@@ -77,8 +77,8 @@ run (PdCtl *ctl, int argc, char **argv)
     return status;
   if (opt_rep == NULL)
     return invalid (_("--rep is required: who made the calls?"));
-  if (pd_campaign_find_rep (campaign, opt_rep, NULL) == NULL)
-    return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
+  if ((status = pd_ctl_find_rep (campaign, opt_rep, NULL)) != PD_EXIT_OK)
+    return status;
   if (opt_contacts == NULL)
     return invalid (_("--contacts is required: how many calls?"));
   if (!parse_count ("contacts", opt_contacts, &activity.contacts) ||
@@ -117,6 +117,10 @@ run (PdCtl *ctl, int argc, char **argv)
       g_autofree char *date = pd_format_date (&activity.date);
       g_autofree char *start = pd_format_date (&campaign->start);
       g_autofree char *end = pd_format_date (&campaign->end);
+      /* Without --date the day is today: do not quote an option not typed. */
+      if (opt_date == NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, _("today (%s) is outside the campaign (%s to %s): name the day with --date"),
+                             date, start, end);
       return pd_ctl_error (PD_EXIT_USAGE, _("--date %s: outside the campaign (%s to %s)"), date, start, end);
     }
 

@@ -138,6 +138,114 @@ pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store)
 }
 
 int
+pd_ctl_open_store_for_reading (PdCtl *ctl, PdStore **ret_store)
+{
+  const char *path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return pd_ctl_open_store (ctl, ret_store);
+  /* A --db that names no file is a typo or a wrong path: reading it as an
+   * empty campaign would show a status of zeros. The configured database
+   * only exists once something was logged. */
+  if (ctl->db_path != NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, _("--db %s: no such database (only log creates one)"), ctl->db_path);
+  *ret_store = NULL;
+  return PD_EXIT_OK;
+}
+
+/* Edit distance between two strings of characters (insertions, deletions
+ * and substitutions of one character each), two rows at a time. */
+static gsize
+edit_distance (const gunichar *a, gsize a_length, const gunichar *b, gsize b_length)
+{
+  g_autofree gsize *previous = g_new (gsize, b_length + 1);
+  g_autofree gsize *current = g_new (gsize, b_length + 1);
+
+  for (gsize j = 0; j <= b_length; j++)
+    previous[j] = j;
+  for (gsize i = 1; i <= a_length; i++)
+    {
+      current[0] = i;
+      for (gsize j = 1; j <= b_length; j++)
+        {
+          gsize substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+          current[j] = MIN (substitution, MIN (previous[j], current[j - 1]) + 1);
+        }
+      memcpy (previous, current, (b_length + 1) * sizeof *current);
+    }
+  return previous[b_length];
+}
+
+/* The name compared: case folded, composed (é typed as e + accent is é). */
+static gunichar *
+comparable_name (const char *name, glong *ret_length)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+  g_autofree char *normal = g_utf8_normalize (folded, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+
+  return g_utf8_to_ucs4_fast (normal != NULL ? normal : folded, -1, ret_length);
+}
+
+/* The rep whose name is closest to `name`: the same but for case, else at
+ * most a third of its letters (at least 2) away; NULL when none is that
+ * close, or when two are equally close. */
+static const PdRep *
+closest_rep (const PdCampaign *campaign, const char *name)
+{
+  glong length = 0;
+  g_autofree gunichar *typed = g_utf8_validate (name, -1, NULL) ? comparable_name (name, &length) : NULL;
+  const PdRep *best = NULL;
+  gsize best_distance = G_MAXSIZE;
+  gboolean tie = FALSE;
+
+  if (typed == NULL)
+    return NULL;
+  for (guint i = 0; i < campaign->reps->len; i++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, i);
+      glong rep_length = 0;
+      g_autofree gunichar *known = comparable_name (rep->name, &rep_length);
+      gsize distance = edit_distance (typed, (gsize) length, known, (gsize) rep_length);
+
+      if (distance < best_distance)
+        {
+          best = rep;
+          best_distance = distance;
+          tie = FALSE;
+        }
+      else if (distance == best_distance)
+        tie = TRUE;
+    }
+  if (best == NULL || tie || best_distance > MAX ((gsize) 2, (gsize) length / 3))
+    return NULL;
+  return best;
+}
+
+int
+pd_ctl_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index)
+{
+  const PdRep *suggestion;
+
+  if (pd_campaign_find_rep (campaign, name, ret_index) != NULL)
+    return PD_EXIT_OK;
+  suggestion = closest_rep (campaign, name);
+  if (suggestion != NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s; did you mean %s?"), name,
+                         campaign->path, suggestion->name);
+
+  /* Nothing close: the names to choose from (a few, for a large team). */
+  g_autoptr (GString) names = g_string_new ("");
+  guint shown = MIN (campaign->reps->len, 8);
+  for (guint i = 0; i < shown; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
+                            ((const PdRep *) g_ptr_array_index (campaign->reps, i))->name);
+  if (shown < campaign->reps->len)
+    g_string_append_printf (names, _(" and %u more"), campaign->reps->len - shown);
+  return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s (reps: %s)"), name, campaign->path,
+                       names->str);
+}
+
+int
 pd_ctl_day_option (const PdCampaign *campaign, const char *option, const char *text, GDate *ret_date)
 {
   if (text != NULL)
@@ -155,7 +263,6 @@ int
 pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *baseline,
                          PdSchedule **ret_schedule, gint64 *ret_revision_time)
 {
-  const char *path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
   g_autoptr (PdStore) store = NULL;
   g_autoptr (GError) error = NULL;
   struct stat st;
@@ -163,7 +270,7 @@ pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedul
   int status;
 
   /* Reading the schedule never creates a database. */
-  if (g_file_test (path, G_FILE_TEST_EXISTS) && (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
     return status;
   if (!pd_catchup_current (store, campaign, baseline, baseline_time, ret_schedule, ret_revision_time, &error))
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
@@ -195,23 +302,50 @@ pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, cons
   return PD_EXIT_OK;
 }
 
+/* "  NAME  TEXT" with NAME padded to `width` characters (printf pads
+ * bytes, and the names may hold "…"). */
+static void
+print_usage_row (const char *name, const char *text, int width)
+{
+  printf ("  %s%*s  %s\n", name, MAX (width - (int) g_utf8_strlen (name, -1), 0), "", text);
+}
+
 static void
 print_usage (void)
 {
+  static const struct {
+    const char *name;
+    const char *text;
+  } options[] = {
+    { "--config FILE", N_("daemon configuration (default: $XDG_CONFIG_HOME/prospectd/prospectd.conf)") },
+    { "--db FILE", N_("database (default: the configuration's, else $XDG_DATA_HOME/prospectd/prospectd.db)") },
+    { "-h, --help", N_("show help (COMMAND --help for a command's options)") },
+    { "--version", N_("show the version") },
+  };
+  char *calls[G_N_ELEMENTS (verbs)];
+  int width = 0;
+
+  /* One column for commands and options: as wide as the widest. */
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    {
+      calls[i] = g_strdup_printf ("%s %s", verbs[i]->name, verbs[i]->parameters);
+      width = MAX (width, (int) g_utf8_strlen (calls[i], -1));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    width = MAX (width, (int) g_utf8_strlen (options[i].name, -1));
+
   printf (_("Usage: prospectctl [OPTION…] COMMAND [ARG…]\n\n"
             "Plan, schedule and track a B2B prospecting campaign.\n\n"
             "Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
     {
-      g_autofree char *call = g_strdup_printf ("%s %s", verbs[i]->name, verbs[i]->parameters);
-      printf ("  %-28s %s\n", call, _(verbs[i]->summary));
+      print_usage_row (calls[i], _(verbs[i]->summary), width);
+      g_free (calls[i]);
     }
-  printf (_("\nGlobal options (before or after the command):\n"
-            "  --config FILE                daemon configuration (default: $XDG_CONFIG_HOME/prospectd/prospectd.conf)\n"
-            "  --db FILE                    database (default: the configuration's, else $XDG_DATA_HOME/prospectd/prospectd.db)\n"
-            "  -h, --help                   show help (COMMAND --help for a command's options)\n"
-            "  --version                    show the version\n\n"
-            "Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error,\n"
+  printf (_("\nGlobal options (before or after the command):\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    print_usage_row (options[i].name, _(options[i].text), width);
+  printf (_("\nExit status: 0 ok, 1 runtime failure, 2 usage or configuration error,\n"
             "3 behind target (status --check).\n\n"
             "See prospectctl(1).\n"));
 }

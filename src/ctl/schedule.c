@@ -208,11 +208,13 @@ run (PdCtl *ctl, int argc, char **argv)
       (status = pd_ctl_parse_date_option ("--to", opt_to, &to)) != PD_EXIT_OK ||
       (status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
+  if (g_date_valid (&from) && g_date_valid (&to) && g_date_compare (&from, &to) > 0)
+    return pd_ctl_error (PD_EXIT_USAGE, _("--from %s is after --to %s: no day to show"), opt_from, opt_to);
   if (opt_rep != NULL)
     {
       guint index;
-      if (pd_campaign_find_rep (campaign, opt_rep, &index) == NULL)
-        return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
+      if ((status = pd_ctl_find_rep (campaign, opt_rep, &index)) != PD_EXIT_OK)
+        return status;
       rep_filter = (gint) index;
     }
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||

@@ -187,6 +187,20 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
 }
 
 static void
+print_checkpoints (const PdCampaign *c, const PdRepProgress *p, const char *whose)
+{
+  printf (_("\ncheckpoints (%s)\n"), whose);
+  for (guint k = 0; k < p->checkpoints->len; k++)
+    {
+      const PdCheckpointProgress *kp = &g_array_index (p->checkpoints, PdCheckpointProgress, k);
+      g_autofree char *date = pd_format_date (&kp->date);
+      g_autofree char *share = pd_format_rate (g_array_index (c->checkpoints, PdCheckpoint, k).share);
+      printf ("  %s %5s  target %6" G_GINT64_FORMAT "  done %6" G_GINT64_FORMAT "  %s\n", date, share,
+              kp->target, kp->actual, pd_checkpoint_state_name (kp->state));
+    }
+}
+
+static void
 print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline, const PdProgress *p,
             const GArray *daily, gint rep_filter)
 {
@@ -205,15 +219,10 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
     }
   print_rep_line (c, p->team, _("team"));
 
-  printf (_("\ncheckpoints (team)\n"));
-  for (guint k = 0; k < p->team->checkpoints->len; k++)
-    {
-      const PdCheckpointProgress *kp = &g_array_index (p->team->checkpoints, PdCheckpointProgress, k);
-      g_autofree char *date = pd_format_date (&kp->date);
-      g_autofree char *share = pd_format_rate (g_array_index (c->checkpoints, PdCheckpoint, k).share);
-      printf ("  %s %5s  target %6" G_GINT64_FORMAT "  done %6" G_GINT64_FORMAT "  %s\n", date, share,
-              kp->target, kp->actual, pd_checkpoint_state_name (kp->state));
-    }
+  if (rep_filter >= 0)
+    print_checkpoints (c, g_ptr_array_index (p->reps, rep_filter),
+                       ((const PdRep *) g_ptr_array_index (c->reps, rep_filter))->name);
+  print_checkpoints (c, p->team, _("team"));
 
   g_autofree char *a_rate = pd_format_rate (in->accessibility_rate);
   g_autofree char *o_rate = pd_format_rate (o->accessibility_rate);
@@ -390,7 +399,6 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autoptr (PdProgress) progress = NULL;
   g_autoptr (GArray) daily = NULL;
   g_autoptr (GError) error = NULL;
-  const char *db = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
   PdTotals totals = { 0 };
   gint rep_filter = -1;
   GDate as_of;
@@ -404,17 +412,17 @@ run (PdCtl *ctl, int argc, char **argv)
   if (opt_rep != NULL)
     {
       guint index;
-      if (pd_campaign_find_rep (campaign, opt_rep, &index) == NULL)
-        return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s"), opt_rep, campaign->path);
+      if ((status = pd_ctl_find_rep (campaign, opt_rep, &index)) != PD_EXIT_OK)
+        return status;
       rep_filter = (gint) index;
     }
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
     return status;
 
-  if (g_file_test (db, G_FILE_TEST_EXISTS))
+  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
+    return status;
+  if (store != NULL)
     {
-      if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
-        return status;
       if (!pd_store_totals (store, campaign->id, NULL, &as_of, &totals, &error) ||
           (daily = pd_store_daily_contacts (store, campaign->id, NULL, &as_of, &error)) == NULL)
         return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);

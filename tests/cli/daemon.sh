@@ -150,7 +150,8 @@ check_eq "behind: the catch-up is the schedule in force" \
 # The catch-up revision holds only the days whose load differs from the
 # baseline: exactly the days of alice's the catch-up moved.
 $C schedule example --rep alice >"$T/in-force.txt"
-$C --db "$T/no-such.db" schedule example --rep alice >"$T/baseline.txt"
+sed "s|^database = .*|database = $T/no-such.db|" "$T/prospectd.conf" >"$T/baseline.conf"
+$CTL --config "$T/baseline.conf" schedule example --rep alice >"$T/baseline.txt"
 moved=$(awk 'NR == FNR { load[$1] = $3; next } ($1 in load) && load[$1] != $3 { n++ } END { print n + 0 }' \
   "$T/baseline.txt" "$T/in-force.txt")
 check_eq "behind: the catch-up moves 22 of alice's days" 22 "$moved"

@@ -109,7 +109,7 @@ expect_usage "unknown id" \
 # Two campaigns: a name is needed.
 cp "$DATA/plan-down.conf" "$T/campaigns/q2.conf"
 expect_usage "several campaigns" \
-  "prospectctl: several campaigns in $T/campaigns; name one" \
+  "prospectctl: several campaigns in $T/campaigns (q1, q2); name one" \
   --config "$T/etc/prospectd.conf" plan
 sed 's/^New customers Q1 2027 (plan-down):/New customers Q1 2027 (q2):/' \
   "$DATA/plan-down.txt" >"$T/q2.txt"

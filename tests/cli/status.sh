@@ -105,10 +105,11 @@ check_eq "status --check --rep bob exits 0 (bob is ahead)" 0 $?
 state=$($C status example --as-of 2027-02-01 --json | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["reps"][0]["checkpoints"][0]["state"], s["reps"][0]["checkpoints"][0]["actual_contacts"], s["checkpoints"][1]["state"])')
 check_eq "checkpoint 2027-01-29 missed by alice" "missed 163 upcoming" "$state"
 
-# Before anything is logged, without a database: nothing is created.
+# A --db naming no file is refused (a typo must not read as zeros), and
+# nothing is created.
 rm -f "$T/none.db"
-$C --db "$T/none.db" status example --as-of 2027-01-04 --json >/dev/null
-check_eq "status without a database exits 0" 0 $?
+$C --db "$T/none.db" status example --as-of 2027-01-04 --json >/dev/null 2>&1
+check_eq "status --db naming no file exits 2" 2 $?
 check_eq "status does not create a database" "no" "$([ -e "$T/none.db" ] && echo yes || echo no)"
 
 # Concurrency: 4 processes log 500 entries each while status runs in a loop.
