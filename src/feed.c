@@ -11,6 +11,14 @@
  * write can stop before the rename (prepared) and be renamed later, so
  * that feeds written in parallel are replaced in order, and several
  * renames in one directory share its fsync.
+ *
+ * Nothing but a regular file is ever read or replaced: the target is
+ * opened without following a symbolic link and without blocking on a
+ * FIFO, checked with fstat(), and a previous feed is read up to a limit.
+ * A replaced file keeps its permission bits; a new one is 0644. The
+ * hidden temporary files of a run that was killed before its rename
+ * (.REP.ics.XXXXXX, at least a minute old) are removed by the next write
+ * of the same feed.
  */
 #define G_LOG_DOMAIN "prospectd-feed"
 
@@ -28,6 +36,9 @@ G_DEFINE_QUARK (pd-feed-error-quark, pd_feed_error)
 
 #define COMPARE_CHUNK (64 * 1024)
 #define WRITE_CHUNK (64 * 1024)
+/* A temporary file older than this belongs to a run that died: a live
+ * one is renamed or removed within the same write. */
+#define STALE_TEMP_SECONDS 60
 
 char *
 pd_feed_default_dir (void)
@@ -61,9 +72,187 @@ pd_feed_path (const char *feeds_dir, const char *campaign_id, const char *rep)
   g_set_error ((error), PD_FEED_ERROR, PD_FEED_ERROR_IO, (format), (path), \
                g_strerror (saved_errno))
 
-/* Whether `path` is a regular file holding exactly `contents`. A missing
- * file is simply "not the same"; any other failure to read it is an
- * error, since renaming over it would likely fail too. */
+const char *
+pd_feed_file_kind (guint mode)
+{
+  switch (mode & S_IFMT)
+    {
+    case S_IFREG:
+      return _("a regular file");
+    case S_IFDIR:
+      return _("a directory");
+    case S_IFLNK:
+      return _("a symbolic link");
+    case S_IFIFO:
+      return _("a FIFO");
+    case S_IFSOCK:
+      return _("a socket");
+    case S_IFCHR:
+      return _("a character device");
+    case S_IFBLK:
+      return _("a block device");
+    default:
+      return _("not a file");
+    }
+}
+
+static void
+set_not_regular (GError **error, const char *path, guint mode)
+{
+  g_set_error (error, PD_FEED_ERROR, PD_FEED_ERROR_NOT_REGULAR,
+               _("Refusing feed '%s': not a regular file but %s"), path, pd_feed_file_kind (mode));
+}
+
+/* Whether `path` may be replaced by a feed: missing, or a regular file
+ * (the last component not followed when it is a symbolic link). */
+static gboolean
+check_target (const char *path, GError **error)
+{
+  struct stat info;
+
+  if (lstat (path, &info) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        return TRUE;
+      set_io_error (error, saved_errno, _("Cannot replace feed '%s': %s"), path);
+      return FALSE;
+    }
+  if (!S_ISREG (info.st_mode))
+    {
+      set_not_regular (error, path, info.st_mode);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opens `path` for reading if it is a regular file: never through a
+ * symbolic link, never blocking on a FIFO (O_NONBLOCK, harmless on a
+ * regular file), never as a controlling terminal. Returns the descriptor
+ * with *ret_info filled, -1 with *ret_missing when there is no file, or -1
+ * with error set. */
+static int
+open_regular (const char *path, struct stat *ret_info, gboolean *ret_missing, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+  int saved_errno;
+
+  *ret_missing = FALSE;
+  if (fd < 0)
+    {
+      struct stat link_info;
+
+      saved_errno = errno;
+      if (saved_errno == ENOENT)
+        {
+          *ret_missing = TRUE;
+          return -1;
+        }
+      /* ELOOP from O_NOFOLLOW: a symbolic link; lstat() tells what else
+       * refused to open (a socket says ENXIO). */
+      if (lstat (path, &link_info) == 0 && !S_ISREG (link_info.st_mode))
+        set_not_regular (error, path, link_info.st_mode);
+      else
+        set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
+      return -1;
+    }
+  if (fstat (fd, ret_info) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
+      return -1;
+    }
+  if (!S_ISREG (ret_info->st_mode))
+    {
+      close (fd);
+      set_not_regular (error, path, ret_info->st_mode);
+      return -1;
+    }
+  return fd;
+}
+
+gboolean
+pd_feed_read (const char *path, char **ret_contents, gsize *ret_length, GError **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat info;
+  gboolean missing = FALSE;
+  gsize length = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && ret_contents != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  fd = open_regular (path, &info, &missing, error);
+  if (fd < 0)
+    {
+      if (!missing)
+        return FALSE;
+      *ret_contents = NULL;
+      if (ret_length != NULL)
+        *ret_length = 0;
+      return TRUE;
+    }
+  if ((guint64) info.st_size > PD_FEED_MAX_PREVIOUS_BYTES)
+    {
+      close (fd);
+      g_set_error (error, PD_FEED_ERROR, PD_FEED_ERROR_TOO_LARGE,
+                   _("Feed '%s' is too large to read (more than %u MiB)"), path,
+                   (guint) (PD_FEED_MAX_PREVIOUS_BYTES / (1024 * 1024)));
+      return FALSE;
+    }
+  /* The size read is a hint: the file may grow or shrink meanwhile, and
+   * no more than the limit is ever read. */
+  contents = g_malloc ((gsize) info.st_size + 1);
+  for (;;)
+    {
+      gsize room = (gsize) info.st_size + 1 - length;
+      gssize got;
+
+      if (room == 0)
+        {
+          if (length >= PD_FEED_MAX_PREVIOUS_BYTES)
+            {
+              close (fd);
+              g_set_error (error, PD_FEED_ERROR, PD_FEED_ERROR_TOO_LARGE,
+                           _("Feed '%s' is too large to read (more than %u MiB)"), path,
+                           (guint) (PD_FEED_MAX_PREVIOUS_BYTES / (1024 * 1024)));
+              return FALSE;
+            }
+          info.st_size = (off_t) MIN ((gsize) PD_FEED_MAX_PREVIOUS_BYTES, length * 2 + COMPARE_CHUNK);
+          contents = g_realloc (contents, (gsize) info.st_size + 1);
+          continue;
+        }
+      got = read (fd, contents + length, room);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
+          return FALSE;
+        }
+      if (got == 0)
+        break;
+      length += (gsize) got;
+    }
+  close (fd);
+  contents = g_realloc (contents, length + 1);
+  contents[length] = '\0';
+  *ret_contents = g_steal_pointer (&contents);
+  if (ret_length != NULL)
+    *ret_length = length;
+  return TRUE;
+}
+
+/* Whether the regular file at `path` holds exactly `contents`. A missing
+ * file is simply "not the same"; anything but a regular file is refused,
+ * and any other failure to read it is an error, since renaming over it
+ * would likely fail too. */
 static gboolean
 file_has_contents (const char *path,
                    const char *contents,
@@ -75,30 +264,18 @@ file_has_contents (const char *path,
   struct stat info;
   gsize offset = 0;
   gboolean same = TRUE;
+  gboolean missing = FALSE;
   int fd;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  fd = open_regular (path, &info, &missing, error);
   if (fd < 0)
     {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT)
-        {
-          *ret_same = FALSE;
-          return TRUE;
-        }
-      set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
-      return FALSE;
+      if (!missing)
+        return FALSE;
+      *ret_same = FALSE;
+      return TRUE;
     }
-  if (fstat (fd, &info) != 0)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
-      return FALSE;
-    }
-  if (!S_ISREG (info.st_mode) || (guint64) info.st_size != (guint64) length)
+  if ((guint64) info.st_size != (guint64) length)
     {
       close (fd);
       *ret_same = FALSE;
@@ -177,6 +354,49 @@ pd_feed_sync_directory (const char *directory, GError **error)
   return FALSE;
 }
 
+/* Whether `name` is one of our temporary names: ".<base>.XXXXXX", or with
+ * `base` NULL ".<anything>.ics.XXXXXX". */
+static gboolean
+is_temp_name (const char *name, const char *base)
+{
+  gsize length = strlen (name);
+  const char *suffix = name + (length > 7 ? length - 7 : 0);
+
+  if (length < 2 + 7 || name[0] != '.' || suffix[0] != '.')
+    return FALSE;
+  for (int i = 1; i < 7; i++)
+    if (!g_ascii_isalnum (suffix[i]))
+      return FALSE;
+  if (base != NULL)
+    return (gsize) (suffix - name) == 1 + strlen (base) && strncmp (name + 1, base, strlen (base)) == 0;
+  return suffix - name >= 1 + 5 && strncmp (suffix - 4, ".ics", 4) == 0;
+}
+
+guint
+pd_feed_remove_stale_temps (const char *directory, const char *base_name)
+{
+  g_autoptr (GDir) dir = g_dir_open (directory, 0, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *name;
+  guint removed = 0;
+
+  if (dir == NULL)
+    return 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      struct stat info;
+
+      if (!is_temp_name (name, base_name))
+        continue;
+      path = g_build_filename (directory, name, NULL);
+      if (lstat (path, &info) == 0 && S_ISREG (info.st_mode)
+          && (gint64) info.st_mtime <= now - STALE_TEMP_SECONDS && g_unlink (path) == 0)
+        removed++;
+    }
+  return removed;
+}
+
 /* Opens a hidden temporary file beside `path` (creating its directory),
  * for commit_temp(). Returns the descriptor, or -1 with error set. */
 static int
@@ -205,6 +425,18 @@ open_temp (const char *path, char **ret_directory, char **ret_temp_path, GError 
   return fd;
 }
 
+/* The permission bits for the new file at `path`: those of the regular
+ * file it replaces, else 0644. */
+static mode_t
+target_mode (const char *path)
+{
+  struct stat info;
+
+  if (lstat (path, &info) == 0 && S_ISREG (info.st_mode))
+    return info.st_mode & 0777;
+  return 0644;
+}
+
 /* Makes the temporary file `fd` (fully written) durable: mode, fsync,
  * close. Closes fd and, on failure, removes the temporary file. */
 static gboolean
@@ -212,8 +444,9 @@ sync_temp (int fd, const char *temp_path, const char *path, GError **error)
 {
   int saved_errno;
 
-  /* Before fsync(), so the mode is as durable as the bytes. */
-  if (fchmod (fd, 0644) != 0)
+  /* Before fsync(), so the mode is as durable as the bytes. A file
+   * replaced keeps its permission bits (a 0600 feed stays private). */
+  if (fchmod (fd, target_mode (path)) != 0)
     {
       saved_errno = errno;
       set_io_error (error, saved_errno, _("Cannot set the mode of feed '%s': %s"), path);
@@ -245,6 +478,13 @@ fail_closed:
 static gboolean
 rename_temp (const char *temp_path, const char *path, GError **error)
 {
+  /* What came to stand at `path` since it was read is not replaced
+   * either (a device node, a FIFO, a link). */
+  if (!check_target (path, error))
+    {
+      g_unlink (temp_path);
+      return FALSE;
+    }
   if (rename (temp_path, path) != 0)
     {
       int saved_errno = errno;
@@ -285,6 +525,12 @@ pd_feed_write (const char *path,
 
   if (!file_has_contents (path, contents != NULL ? contents : "", length, &same, error))
     return FALSE;
+  {
+    g_autofree char *parent = g_path_get_dirname (path);
+    g_autofree char *base_name = g_path_get_basename (path);
+
+    pd_feed_remove_stale_temps (parent, base_name);
+  }
   if (same)
     {
       if (ret_changed != NULL)

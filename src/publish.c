@@ -52,10 +52,17 @@ pd_publish_render (const PdCampaign *campaign, const PdSchedule *schedule, guint
                    const char *previous_path, gint64 revision_time, GError **error)
 {
   g_autofree char *previous = NULL;
+  g_autoptr (GError) read_error = NULL;
 
-  /* A missing or unreadable previous feed only means every event is new. */
-  if (previous_path != NULL)
-    g_file_get_contents (previous_path, &previous, NULL, NULL);
+  /* A missing previous feed only means every event is new, as does one
+   * that cannot be read or is too large to be ours; anything but a
+   * regular file is refused rather than read (a FIFO, a device). */
+  if (previous_path != NULL && !pd_feed_read (previous_path, &previous, NULL, &read_error)
+      && g_error_matches (read_error, PD_FEED_ERROR, PD_FEED_ERROR_NOT_REGULAR))
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return NULL;
+    }
   return pd_ics_render (campaign, schedule, rep_index, previous, revision_time, error);
 }
 
@@ -94,8 +101,9 @@ job_clear (Job *job)
 }
 
 /* Renders the feed straight into a writer on its file and prepares it.
- * A file that exists but cannot be read is not an error here: the commit
- * handles it as writing one feed always has. */
+ * A file that exists but cannot be read (or is no regular file, or too
+ * large to be a feed) is not an error here: the commit handles it as
+ * writing one feed always has (refusing what is no regular file). */
 static void
 job_prepare (Job *job, PdIcsRenderer *renderer, gint64 revision_time)
 {
@@ -104,8 +112,7 @@ job_prepare (Job *job, PdIcsRenderer *renderer, gint64 revision_time)
   g_autoptr (PdFeedWriter) writer = NULL;
   gsize previous_length = 0;
 
-  if (!g_file_get_contents (job->path, &previous, &previous_length, &read_error)
-      && !g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+  if (!pd_feed_read (job->path, &previous, &previous_length, &read_error))
     {
       job->unreadable = TRUE;
       return;
@@ -367,6 +374,12 @@ pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedul
       g_array_append_val (jobs, job);
     }
 
+  if (jobs->len > 0)
+    {
+      g_autofree char *directory = g_path_get_dirname (g_array_index (jobs, Job, 0).path);
+
+      pd_feed_remove_stale_temps (directory, NULL);
+    }
   ok = run_jobs (campaign, schedule, (Job *) (void *) jobs->data, jobs->len, revision_time,
                  max_threads, error);
   if (ok && path_error != NULL)

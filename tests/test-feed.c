@@ -281,8 +281,7 @@ test_parent_is_a_file (void **state)
   assert_file_is (blocker, "not a directory");
 }
 
-/* The target is a directory: rename() fails after the temporary file was
- * written, which must then be removed. */
+/* The target is a directory: refused before anything is written. */
 static void
 test_rename_fails (void **state)
 {
@@ -291,11 +290,17 @@ test_rename_fails (void **state)
   g_autofree char *inside = g_build_filename (path, "keep", NULL);
   g_autoptr (GError) error = NULL;
   g_autofree char *listing = NULL;
+  g_autofree char *expected = NULL;
 
   assert_int_equal (g_mkdir (path, 0700), 0);
   assert_true (g_file_set_contents (inside, "kept", -1, NULL));
   assert_false (pd_feed_write (path, OLD_FEED, strlen (OLD_FEED), NULL, &error));
-  assert_failed_untouched (top, path, error, "alice.ics", "Cannot replace feed");
+  assert_true (g_error_matches (error, PD_FEED_ERROR, PD_FEED_ERROR_NOT_REGULAR));
+  expected = g_strdup_printf ("Refusing feed '%s': not a regular file but a directory", path);
+  assert_string_equal (error->message, expected);
+  listing = list_directory (top);
+  assert_string_equal (listing, "alice.ics"); /* no temporary file */
+  g_clear_pointer (&listing, g_free);
   assert_file_is (inside, "kept");
   listing = list_directory (path);
   assert_string_equal (listing, "keep");
@@ -451,6 +456,32 @@ test_writer_abandoned (void **state)
   assert_true (pd_feed_writer_write (writer, "BEGIN:VCALENDAR\r\nX-NEW:1\r\n", 27, &error));
   pd_feed_writer_free (writer);
   assert_file_is (path, OLD_FEED);
+  listing = list_directory (top);
+  assert_string_equal (listing, "alice.ics");
+}
+
+/* What comes to stand at the feed's path between the preparation and the
+ * commit (a FIFO here, a link or a device node likewise) is not replaced:
+ * the commit refuses, the temporary file goes. */
+static void
+test_writer_refuses_what_came_meanwhile (void **state)
+{
+  const char *top = *state;
+  g_autofree char *path = g_build_filename (top, "alice.ics", NULL);
+  g_autofree char *listing = NULL;
+  g_autofree char *expected = g_strdup_printf ("Refusing feed '%s': not a regular file but a FIFO", path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdFeedWriter) writer = pd_feed_writer_new (path, NULL, 0);
+  struct stat info;
+
+  assert_true (pd_feed_writer_write (writer, "NEW\r\n", 5, &error));
+  assert_true (pd_feed_writer_prepare (writer, NULL, &error));
+  assert_int_equal (mkfifo (path, 0600), 0);
+  assert_false (pd_feed_writer_commit (writer, &error));
+  assert_true (g_error_matches (error, PD_FEED_ERROR, PD_FEED_ERROR_NOT_REGULAR));
+  assert_string_equal (error->message, expected);
+  assert_int_equal (lstat (path, &info), 0);
+  assert_true (S_ISFIFO (info.st_mode));
   listing = list_directory (top);
   assert_string_equal (listing, "alice.ics");
 }
@@ -780,11 +811,13 @@ test_publish_stops_at_failed_feed (void **state)
       g_autofree char *blocker = g_strdup_printf ("%s/team/rep23.ics", feeds);
       g_autofree char *inside = g_build_filename (blocker, "keep", NULL);
       g_autofree char *message = NULL;
-      g_autofree char *expected = g_strdup_printf ("Cannot replace feed '%s': %s", blocker, g_strerror (EISDIR));
+      g_autofree char *expected = g_strdup_printf ("Refusing feed '%s': not a regular file but a directory",
+                                                   blocker);
 
       assert_int_equal (g_mkdir_with_parents (blocker, 0700), 0);
       assert_true (g_file_set_contents (inside, "kept", -1, NULL));
-      message = publish_fails (&team, feeds, threads[t], T0, 23, TRUE, NULL, PD_FEED_ERROR, PD_FEED_ERROR_IO);
+      message = publish_fails (&team, feeds, threads[t], T0, 23, TRUE, NULL, PD_FEED_ERROR,
+                               PD_FEED_ERROR_NOT_REGULAR);
       assert_string_equal (message, expected);
       assert_file_is (inside, "kept");
       for (guint i = 0; i < 23; i++)
@@ -887,6 +920,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_writer, setup_directory, teardown_directory),
     cmocka_unit_test_setup_teardown (test_writer_abandoned, setup_directory, teardown_directory),
     cmocka_unit_test_setup_teardown (test_writer_prepare_commit, setup_directory, teardown_directory),
+    cmocka_unit_test_setup_teardown (test_writer_refuses_what_came_meanwhile, setup_directory, teardown_directory),
     cmocka_unit_test_setup_teardown (test_publish_parallel_is_serial, setup_directory, teardown_directory),
     cmocka_unit_test_setup_teardown (test_publish_stops_at_failed_feed, setup_directory, teardown_directory),
     cmocka_unit_test_setup_teardown (test_publish_stops_at_failed_render, setup_directory, teardown_directory),

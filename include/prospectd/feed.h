@@ -17,9 +17,35 @@
 GQuark pd_feed_error_quark (void);
 
 typedef enum {
-  PD_FEED_ERROR_IO,      /* a system call failed; the message names path and cause */
-  PD_FEED_ERROR_INVALID, /* a name that is not a plain file name */
+  PD_FEED_ERROR_IO,          /* a system call failed; the message names path and cause */
+  PD_FEED_ERROR_INVALID,     /* a name that is not a plain file name */
+  PD_FEED_ERROR_NOT_REGULAR, /* the path holds something else than a regular file */
+  PD_FEED_ERROR_TOO_LARGE,   /* a previous feed above PD_FEED_MAX_PREVIOUS_BYTES */
 } PdFeedError;
+
+/* The largest previous feed read (for SEQUENCE and DTSTAMP): far above a
+ * real feed (a year of 40 blocks a day is about 4 MiB), far below what
+ * would hurt to hold in memory. */
+#define PD_FEED_MAX_PREVIOUS_BYTES (256u * 1024 * 1024)
+
+/* What a st_mode says a path is, in words: "a FIFO", "a character
+ * device", "a symbolic link"... (static, translated). */
+const char *pd_feed_file_kind (guint mode);
+
+/* Reads the previous feed at `path`: a new NUL-terminated string in
+ * *ret_contents and its length in *ret_length (nullable), or NULL and 0
+ * when there is no file. Never follows a symbolic link, never blocks on a
+ * FIFO, never reads more than PD_FEED_MAX_PREVIOUS_BYTES. Errors:
+ * PD_FEED_ERROR_NOT_REGULAR, PD_FEED_ERROR_TOO_LARGE, PD_FEED_ERROR_IO;
+ * the outputs are written only on success. */
+gboolean pd_feed_read (const char *path, char **ret_contents, gsize *ret_length, GError **error);
+
+/* Removes from `directory` the temporary files that a write killed before
+ * its rename left behind: hidden regular files named .<base_name>.XXXXXX
+ * (with base_name NULL, those of every feed: .<rep>.ics.XXXXXX) not
+ * modified for a minute. Returns how many were removed; failures are
+ * ignored (a file that stays is removed next time). */
+guint pd_feed_remove_stale_temps (const char *directory, const char *base_name);
 
 /* $XDG_DATA_HOME/prospectd/feeds (GLib's g_get_user_data_dir()).
  * Returns a new string. */
@@ -35,8 +61,12 @@ char *pd_feed_path (const char *feeds_dir, const char *campaign_id, const char *
  * inode, same mtime) and *ret_changed is FALSE.
  *
  * Missing parent directories are created with mode 0700; an existing one
- * is used as it is (a read-only one is an error). The new file has mode
- * 0644. On failure returns FALSE with `error` set (PD_FEED_ERROR_IO) naming
+ * is used as it is (a read-only one is an error). A new file has mode
+ * 0644, a replaced one keeps its permission bits. Anything but a regular
+ * file at `path` (a symbolic link, a FIFO, a device, a directory) is
+ * refused with PD_FEED_ERROR_NOT_REGULAR and left alone. Stale temporary
+ * files of the same feed are removed (pd_feed_remove_stale_temps()). On
+ * failure returns FALSE with `error` set (PD_FEED_ERROR_IO) naming
  * the path and strerror(errno); the old file is then untouched and no
  * temporary file is left behind, except when the final fsync of the
  * directory fails (the new file is in place but may not survive a crash).

@@ -22,7 +22,8 @@ typedef struct {
  * clears its elements), in rep order, or NULL with error set at the first
  * feed (in rep order) that could not be written: the feeds before it are
  * written, that one and those after it untouched, and no temporary file is
- * left behind.
+ * left behind. The stale temporary files of killed runs in the campaign's
+ * directory are removed first (pd_feed_remove_stale_temps()).
  *
  * With many feeds (16 or more) the feeds are rendered and written by
  * worker threads, two per processor (at most 4), which the function joins
@@ -49,7 +50,10 @@ GArray *pd_publish_feeds_threaded (const PdCampaign *campaign,
                                    GError **error);
 
 /* Renders one rep's feed against the file at `previous_path` (may be NULL
- * or missing). Returns the text (g_free) or NULL with error set. */
+ * or missing; one that cannot be read or is larger than
+ * PD_FEED_MAX_PREVIOUS_BYTES counts as missing). Returns the text
+ * (g_free) or NULL with error set; a previous_path that holds anything
+ * but a regular file is PD_FEED_ERROR_NOT_REGULAR. */
 char *pd_publish_render (const PdCampaign *campaign,
                          const PdSchedule *schedule,
                          guint rep_index,

@@ -3,12 +3,14 @@
  * prospectctl export: writes the iCalendar feeds of a campaign, one per
  * rep, under the configured feed directory (or --dir), or one feed to a
  * file or stdout (-o). A feed is rewritten only when its content changed;
- * the previous feed keeps SEQUENCE and DTSTAMP of unchanged events.
+ * the previous feed keeps SEQUENCE and DTSTAMP of unchanged events. -o
+ * names a regular file or a new path, nothing else (feed.h).
  */
 #define G_LOG_DOMAIN "prospectctl"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 
 #include "ctl.h"
@@ -71,6 +73,15 @@ run (PdCtl *ctl, int argc, char **argv)
       g_autofree char *parent = g_path_get_dirname (opt_output);
       if (!g_file_test (parent, G_FILE_TEST_IS_DIR))
         return pd_ctl_error (PD_EXIT_USAGE, _("-o %s: no directory %s to write it in"), opt_output, parent);
+      /* Only a regular file or a new path: a link is not followed (to a
+       * device or elsewhere), a FIFO or a device is neither read nor
+       * replaced. Any other failure to look is the write's to report. */
+      struct stat info;
+
+      if (lstat (opt_output, &info) == 0 && !S_ISREG (info.st_mode))
+        return pd_ctl_error (PD_EXIT_USAGE,
+                             _("-o %s: not a regular file but %s; name a regular file, a new path, or - for stdout"),
+                             opt_output, pd_feed_file_kind (info.st_mode));
     }
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
       (status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: MIT
+# Odd files at the edges of prospectctl: what export -o, the feed
+# directory and the database refuse (anything but a regular file or a new
+# path), what they keep (a file's mode), what they read with a limit (a
+# previous feed), and what they clean (temporary files of killed runs).
+# Every command that could hang on a FIFO or read a device without end
+# runs under `timeout`, so that a regression fails instead of hanging.
+. tests/cli/lib.sh
+cat >"$T/prospectd.conf" <<CONF
+[daemon]
+database = $T/prospectd.db
+feeds = $T/feeds
+campaigns = $TOP/config/campaigns
+CONF
+C="timeout 20 $CTL --config $T/prospectd.conf"
+FEEDS="$T/feeds/example"
+$C export example --rep alice -o - >"$T/alice.ics"
+
+# -o refuses anything but a regular file or a new path, exit 2, and
+# leaves it as it was.
+mkfifo "$T/fifo"
+$C export example --rep alice -o "$T/fifo" >"$T/out" 2>"$T/err"
+check_eq "export -o FIFO: exit 2, named" "2 prospectctl: -o $T/fifo: not a regular file but a FIFO; name a regular file, a new path, or - for stdout" "$? $(cat "$T/err")"
+check_eq "export -o FIFO: still a FIFO, nothing printed" "fifo " "$(stat -c %F "$T/fifo" | tr -d ' ') $(cat "$T/out")"
+ln -s /dev/zero "$T/zero"
+# (A build that followed the link would read without end: bounded here.)
+( [ "${SANITIZE:-0}" = 1 ] || ulimit -v 2000000; $C export example --rep alice -o "$T/zero" 2>"$T/err" )
+check_eq "export -o link to /dev/zero: exit 2, not followed" "2 prospectctl: -o $T/zero: not a regular file but a symbolic link; name a regular file, a new path, or - for stdout" "$? $(cat "$T/err")"
+check_eq "export -o link: the link is untouched" "/dev/zero" "$(readlink "$T/zero")"
+# (/dev/stdout is such a link; tested on a copy, since a build that
+# replaced the link would replace the system's.)
+ln -s /proc/self/fd/1 "$T/stdout"
+$C export example --rep alice -o "$T/stdout" >"$T/out" 2>"$T/err"
+check_eq "export -o a link like /dev/stdout: exit 2, - is the way" "2 prospectctl: -o $T/stdout: not a regular file but a symbolic link; name a regular file, a new path, or - for stdout" "$? $(cat "$T/err")"
+check_eq "export -o a link like /dev/stdout: untouched" "/proc/self/fd/1" "$(readlink "$T/stdout")"
+mkdir "$T/dir"
+$C export example --rep alice -o "$T/dir" 2>"$T/err"
+check_eq "export -o directory: exit 2" "2 prospectctl: -o $T/dir: not a regular file but a directory; name a regular file, a new path, or - for stdout" "$? $(cat "$T/err")"
+if mknod "$T/null" c 1 3 2>/dev/null; then
+  $C export example --rep alice -o "$T/null" 2>"$T/err"
+  check_eq "export -o device node: exit 2" "2 prospectctl: -o $T/null: not a regular file but a character device; name a regular file, a new path, or - for stdout" "$? $(cat "$T/err")"
+  check_eq "export -o device node: still the device" "character special file" "$(stat -c %F "$T/null")"
+fi
+
+# An existing file keeps its mode; a new one is 0644.
+printf 'old\n' >"$T/private.ics"
+chmod 600 "$T/private.ics"
+$C export example --rep alice -o "$T/private.ics"
+check_eq "export -o over a 0600 file: exit 0, still 0600" "0 600" "$? $(stat -c %a "$T/private.ics")"
+check_file "export -o over a 0600 file: the feed" "$T/alice.ics" "$T/private.ics"
+$C export example --rep alice -o "$T/new.ics"
+check_eq "export -o new path: 0644" "644" "$(stat -c %a "$T/new.ics")"
+
+# A previous feed is read up to 256 MiB: a 300 MiB file (sparse: no disk)
+# is replaced without being read, in little memory.
+truncate -s 300M "$T/huge.ics"
+/usr/bin/time -f %M -o "$T/rss" $C export example --rep alice -o "$T/huge.ics"
+check_eq "export -o over a 300 MiB file: exit 0" 0 $?
+check_file "export -o over a 300 MiB file: the feed" "$T/alice.ics" "$T/huge.ics"
+rss=$(tail -n 1 "$T/rss")
+if [ "$rss" -lt 100000 ]; then pass "export -o over a 300 MiB file: under 100 MB resident"; else
+  fail "export -o over a 300 MiB file: under 100 MB resident (got $rss KB)"; fi
+
+# In the feed directory: a FIFO standing for a feed is refused (exit 1,
+# no hang), the feeds before it written, it and those after untouched.
+mkdir -p "$FEEDS"
+mkfifo "$FEEDS/alice.ics"
+$C export example >"$T/out" 2>"$T/err"
+check_eq "export onto a FIFO feed: exit 1, named" "1 prospectctl: Refusing feed '$FEEDS/alice.ics': not a regular file but a FIFO" "$? $(cat "$T/err")"
+check_eq "export onto a FIFO feed: nothing else written" "alice.ics" "$(ls -A "$FEEDS")"
+rm "$FEEDS/alice.ics"
+
+# Temporary files of killed runs (at least a minute old) are removed at
+# the next write of the same feed; a young one (a run in progress) and
+# other files stay.
+$C export example >/dev/null
+for name in .alice.ics.AbC123 .bob.ics.x9Y8z7 .alice.ics.Young1 .notes.txt.AbC123; do
+  echo partial >"$FEEDS/$name"
+done
+touch -d '2 minutes ago' "$FEEDS/.alice.ics.AbC123" "$FEEDS/.bob.ics.x9Y8z7" "$FEEDS/.notes.txt.AbC123"
+$C export example >"$T/out"
+check_eq "export removes the stale temporary files of its feeds" ".alice.ics.Young1 .notes.txt.AbC123 alice.ics bob.ics" \
+  "$(ls -A "$FEEDS" | tr '\n' ' ' | sed 's/ $//')"
+echo partial >"$T/.private.ics.Q1w2E3"
+touch -d '2 minutes ago' "$T/.private.ics.Q1w2E3"
+$C export example --rep alice -o "$T/private.ics"
+check_eq "export -o removes the stale temporary files of that file" "" "$(ls -A "$T" | grep '^\.private')"
+
+done_testing
