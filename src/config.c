@@ -805,7 +805,7 @@ static gboolean
 read_calendar_group (const Reader *r, PdCampaign *c, CalendarDefaults *defaults, GError **error)
 {
   static const char *const keys[] = {
-    "workdays", "call_windows", "holidays", "max_daily_calls", "max_block", "reminder", NULL
+    "workdays", "call_windows", "holidays", "max_daily_calls", "max_block", "break", "reminder", NULL
   };
   const char *g = "calendar";
   g_autofree char *workdays = NULL, *windows = NULL, *holidays = NULL;
@@ -831,9 +831,24 @@ read_calendar_group (const Reader *r, PdCampaign *c, CalendarDefaults *defaults,
     return FALSE;
 
   /* Without a cap, the windows are the limit. */
-  return read_duration_key (r, g, "max_daily_calls", 24 * 60, FALSE, &defaults->max_daily_minutes, error) &&
-         read_duration_key (r, g, "max_block", 90, FALSE, &c->max_block_minutes, error) &&
-         read_duration_key (r, g, "reminder", 10, TRUE, &c->reminder_minutes, error);
+  if (!read_duration_key (r, g, "max_daily_calls", 24 * 60, FALSE, &defaults->max_daily_minutes, error) ||
+      !read_duration_key (r, g, "max_block", 90, FALSE, &c->max_block_minutes, error) ||
+      !read_duration_key (r, g, "break", 10, TRUE, &c->break_minutes, error) ||
+      !read_duration_key (r, g, "reminder", 10, TRUE, &c->reminder_minutes, error))
+    return FALSE;
+
+  /* A block holds at least one contact: a shorter max_block would make
+   * blocks of no contact ([plan] is read before [calendar]). */
+  if ((gint64) c->max_block_minutes * PD_MILLI < c->plan.minutes_per_contact)
+    {
+      g_autofree char *value = lookup (r, g, "max_block");
+      g_autofree char *per_contact = pd_format_decimal (c->plan.minutes_per_contact);
+      g_autofree char *expected =
+        g_strdup_printf (_("a block must hold at least one contact: write at least "
+                           "minutes_per_contact (%s minutes), e.g. 90m"), per_contact);
+      return reject (r, g, "max_block", value, expected, error);
+    }
+  return TRUE;
 }
 
 static gboolean

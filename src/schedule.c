@@ -213,14 +213,210 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
 
 /* ------------------------------------------------------------ blocks */
 
-/* Rule 3, then rule 4. Blocks fill each of the day's windows in order from
- * the window's start, back to back, each as long as the smallest of
- * max_block, the minutes still to place, the room left in the window and
- * the room left under max_daily_calls. The contacts done by the end of
- * block i are min(day, floor(minutes so far / minutes per contact)), the
- * last block taking the rest: the blocks sum to the day exactly. */
+/* Rule 3, then rule 4, exactly:
+ *
+ *  - A block holds at most K = floor(max_block / minutes per contact)
+ *    contacts (config refuses a max_block below one contact's minutes) and
+ *    lasts its contacts x minutes per contact, rounded up to a whole minute.
+ *  - The day's windows are its call windows less the wall minutes a DST gap
+ *    removes (a window the gap cuts becomes two). A window that begins
+ *    when the previous one ends (windows that touch, or the two parts of a
+ *    window cut by a DST gap, which takes no time) loses its first `break`
+ *    minutes: its first block starts one break after its start. The room
+ *    of a window is its length less that lead.
+ *  - A window's contacts make n = ceil(contacts / K) blocks, the contacts
+ *    spread evenly over them, the remainder one each to the earliest. The
+ *    first block starts at the window's start (after the lead), each next
+ *    one `break` minutes after the previous one ends. A window holds at
+ *    most the largest count whose blocks and the breaks between them fit
+ *    in its room (its capacity).
+ *  - The day's contacts are shared among the windows with a capacity in
+ *    proportion to their room (largest remainder, the earlier window first
+ *    on a tie); a window whose share exceeds its capacity keeps its
+ *    capacity and the rest is shared again the same way among the others.
+ *  - Breaks take window time but are not calls: max_daily_calls caps the
+ *    blocks' minutes only. The day's capacity is the smaller of
+ *    max_daily_calls and the call minutes of every window filled to its
+ *    capacity; a day needing more (or more contacts than the windows hold)
+ *    is the rule 4 error. */
+
+typedef struct {
+  gint64 per_block;     /* K, at least 1 */
+  gint64 per_contact;   /* minutes per contact, millionths */
+  gint64 break_minutes;
+  gint64 capacity[24 * 60 + 1]; /* window_capacity() by room, -1: not known yet */
+} BlockRule;
+
+static void
+block_rule_init (const PdCampaign *campaign, BlockRule *rule)
+{
+  rule->per_contact = campaign->plan.minutes_per_contact;
+  rule->break_minutes = campaign->break_minutes;
+  /* max_block 0 (a campaign built by hand): no limit. */
+  rule->per_block = campaign->max_block_minutes > 0 && rule->per_contact > 0
+                      ? pd_muldiv_saturated (campaign->max_block_minutes, PD_MILLI,
+                                             rule->per_contact, PD_ROUNDING_DOWN)
+                      : G_MAXINT64;
+  for (gsize i = 0; i < G_N_ELEMENTS (rule->capacity); i++)
+    rule->capacity[i] = -1;
+}
+
+static gint64
+block_minutes (const BlockRule *rule, gint64 contacts)
+{
+  return pd_muldiv_saturated (contacts, rule->per_contact, PD_MILLI, PD_ROUNDING_UP);
+}
+
+static gint64
+block_count (const BlockRule *rule, gint64 contacts)
+{
+  return contacts / rule->per_block + (contacts % rule->per_block != 0);
+}
+
+/* The call minutes of `contacts` in one window, and the room they take
+ * with the breaks between their blocks. */
+static gint64
+window_use (const BlockRule *rule, gint64 contacts, gint64 *ret_room)
+{
+  gint64 n = block_count (rule, contacts);
+  gint64 minutes = 0;
+
+  if (n > 0)
+    minutes = (contacts % n) * block_minutes (rule, contacts / n + 1)
+              + (n - contacts % n) * block_minutes (rule, contacts / n);
+  *ret_room = minutes + (n > 0 ? (n - 1) * rule->break_minutes : 0);
+  return minutes;
+}
+
+/* The most contacts whose blocks fit in `room` minutes. */
+static gint64
+window_capacity (BlockRule *rule, gint64 room)
+{
+  if (room >= 0 && room < (gint64) G_N_ELEMENTS (rule->capacity) && rule->capacity[room] >= 0)
+    return rule->capacity[room];
+
+  gint64 low = 0;
+  gint64 high = room > 0 ? pd_muldiv_saturated (room, PD_MILLI, rule->per_contact, PD_ROUNDING_DOWN) : 0;
+
+  while (low < high)
+    {
+      gint64 mid = high - (high - low) / 2;
+      gint64 used;
+
+      window_use (rule, mid, &used);
+      if (used <= room)
+        low = mid;
+      else
+        high = mid - 1;
+    }
+  if (room >= 0 && room < (gint64) G_N_ELEMENTS (rule->capacity))
+    rule->capacity[room] = low;
+  return low;
+}
+
+/* Shares `total` among the windows still open (capacity not reached) in
+ * proportion to their room, largest remainder, the earlier first on a
+ * tie; a share above its window's capacity is capped there and the rest
+ * shared again. FALSE when the windows cannot hold `total`. */
 static gboolean
-append_day_blocks (const PdCampaign *campaign, const PdDay *day,
+share_among_windows (gint64 total, guint n, const gint64 *room, const gint64 *capacity,
+                     gint64 *shares)
+{
+  g_autofree gboolean *closed = g_new0 (gboolean, MAX (n, 1));
+  g_autofree wide *remainders = g_new0 (wide, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      shares[i] = 0;
+      closed[i] = capacity[i] <= 0;
+    }
+  for (;;)
+    {
+      wide weight = 0;
+      gint64 assigned = 0;
+      gboolean capped = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        if (!closed[i])
+          {
+            shares[i] = 0;
+            weight += room[i];
+          }
+      if (total == 0)
+        return TRUE;
+      if (weight <= 0)
+        return FALSE;
+
+      for (guint i = 0; i < n; i++)
+        if (!closed[i])
+          {
+            wide product = (wide) total * room[i];
+            shares[i] = (gint64) (product / weight);
+            remainders[i] = product % weight;
+            assigned += shares[i];
+          }
+      for (gint64 left = total - assigned; left > 0; left--)
+        {
+          guint best = n;
+          for (guint i = 0; i < n; i++)
+            if (!closed[i] && (best == n || remainders[i] > remainders[best]))
+              best = i;
+          shares[best] += 1;
+          remainders[best] = -1; /* at most one extra contact each */
+        }
+
+      for (guint i = 0; i < n; i++)
+        if (!closed[i] && shares[i] > capacity[i])
+          {
+            shares[i] = capacity[i];
+            closed[i] = TRUE;
+            total -= capacity[i];
+            capped = TRUE;
+          }
+      if (!capped)
+        return TRUE;
+    }
+}
+
+/* Whether the day's window `i` begins when window i - 1 ends: they touch,
+ * or both are parts of one of the rep's windows that a DST gap cut. */
+static gboolean
+window_joins_previous (const PdRep *rep, const GArray *windows, guint i)
+{
+  if (i == 0)
+    return FALSE;
+  const PdWindow *previous = &g_array_index (windows, PdWindow, i - 1);
+  const PdWindow *window = &g_array_index (windows, PdWindow, i);
+  if (previous->end_minute == window->start_minute)
+    return TRUE;
+  for (guint k = 0; rep->windows != NULL && k < rep->windows->len; k++)
+    {
+      const PdWindow *whole = &g_array_index (rep->windows, PdWindow, k);
+      if (whole->start_minute <= previous->start_minute && window->end_minute <= whole->end_minute)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+infeasible (const PdRep *rep, const PdDay *day,
+            const GArray *windows, gint64 capacity, GError **error)
+{
+  g_autofree char *date_text = pd_format_date (&day->date);
+  g_autofree char *windows_text = format_windows (windows);
+  g_autofree char *max_daily_text = pd_format_duration (rep->max_daily_minutes);
+
+  g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE,
+               _("%s: rep %s needs %lld min of calls but the day holds %lld min "
+                 "(call windows %s; max_daily_calls %s). Lengthen the call "
+                 "windows, add reps, or raise max_daily_calls."),
+               date_text, rep->name, (long long) day->minutes,
+               (long long) capacity, windows_text, max_daily_text);
+  return FALSE;
+}
+
+static gboolean
+append_day_blocks (const PdCampaign *campaign, BlockRule *rule, const PdDay *day,
                    GArray *blocks, GError **error)
 {
   if (day->contacts <= 0 || day->minutes <= 0)
@@ -228,64 +424,61 @@ append_day_blocks (const PdCampaign *campaign, const PdDay *day,
 
   const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
   g_autoptr (GArray) windows = pd_workcal_day_windows (campaign, rep, &day->date);
+  guint n = windows->len;
+  g_autofree gint64 *room = g_new0 (gint64, MAX (n, 1));
+  g_autofree gint64 *capacity = g_new0 (gint64, MAX (n, 1));
+  g_autofree gint64 *shares = g_new0 (gint64, MAX (n, 1));
+  g_autofree gboolean *lead = g_new0 (gboolean, MAX (n, 1));
   gint64 window_minutes = 0;
-  for (guint i = 0; i < windows->len; i++)
+
+  for (guint i = 0; i < n && rule->per_block > 0; i++)
     {
       const PdWindow *window = &g_array_index (windows, PdWindow, i);
-      window_minutes += window->end_minute - window->start_minute;
-    }
-  gint64 capacity = MIN (window_minutes, (gint64) rep->max_daily_minutes);
+      gint64 used;
 
-  if (day->minutes > capacity)
+      lead[i] = window_joins_previous (rep, windows, i);
+      room[i] = MAX ((gint64) (window->end_minute - window->start_minute)
+                       - (lead[i] ? rule->break_minutes : 0), 0);
+      capacity[i] = window_capacity (rule, room[i]);
+      window_minutes += window_use (rule, capacity[i], &used);
+    }
+  gint64 day_capacity = MIN (window_minutes, (gint64) rep->max_daily_minutes);
+
+  if (day->minutes > day_capacity || rule->per_block <= 0
+      || !share_among_windows (day->contacts, n, room, capacity, shares))
+    return infeasible (rep, day, windows, day_capacity, error);
+
+  gint64 call_minutes = 0;
+  for (guint i = 0; i < n; i++)
     {
-      g_autofree char *date_text = pd_format_date (&day->date);
-      g_autofree char *windows_text = format_windows (windows);
-      g_autofree char *max_daily_text = pd_format_duration (rep->max_daily_minutes);
-      g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE,
-                   _("%s: rep %s needs %lld min of calls but the day holds %lld min "
-                     "(call windows %s; max_daily_calls %s). Lengthen the call "
-                     "windows, add reps, or raise max_daily_calls."),
-                   date_text, rep->name, (long long) day->minutes,
-                   (long long) capacity, windows_text, max_daily_text);
-      return FALSE;
+      gint64 used;
+      call_minutes += window_use (rule, shares[i], &used);
     }
+  if (call_minutes > rep->max_daily_minutes)
+    return infeasible (rep, day, windows, day_capacity, error);
 
-  gint64 max_block = campaign->max_block_minutes > 0
-                       ? (gint64) campaign->max_block_minutes
-                       : G_MAXINT64; /* 0: no limit, never an endless loop */
-  gint64 placed = 0;
-  gint64 contacts_placed = 0;
   guint index = 0;
-  for (guint i = 0; i < windows->len && placed < day->minutes; i++)
+  for (guint i = 0; i < n; i++)
     {
       const PdWindow *window = &g_array_index (windows, PdWindow, i);
-      guint start = window->start_minute;
-      while (start < window->end_minute && placed < day->minutes)
+      gint64 count = block_count (rule, shares[i]);
+      guint start = window->start_minute + (lead[i] ? (guint) rule->break_minutes : 0);
+
+      for (gint64 k = 0; k < count; k++)
         {
-          gint64 length = MIN (max_block, day->minutes - placed);
-          length = MIN (length, (gint64) (window->end_minute - start));
-          length = MIN (length, (gint64) rep->max_daily_minutes - placed);
-
-          placed += length;
-          gint64 contacts_done =
-            placed >= day->minutes
-              ? day->contacts
-              : MIN (day->contacts,
-                     pd_muldiv_saturated (placed, PD_MILLI, campaign->plan.minutes_per_contact, PD_ROUNDING_DOWN));
-
+          gint64 contacts = shares[i] / count + (k < shares[i] % count ? 1 : 0);
           PdBlock block = {
             .rep_index = day->rep_index,
             .date = day->date,
             .index = ++index,
             .start_minute = start,
-            .end_minute = start + (guint) length,
-            .contacts = contacts_done - contacts_placed,
+            .end_minute = start + (guint) block_minutes (rule, contacts),
+            .contacts = contacts,
             .day_contacts = day->contacts,
             .cumulative = day->cumulative,
           };
           g_array_append_val (blocks, block);
-          contacts_placed = contacts_done;
-          start = block.end_minute;
+          start = block.end_minute + (guint) rule->break_minutes;
         }
     }
   return TRUE;
@@ -295,8 +488,11 @@ static gboolean
 append_blocks (const PdCampaign *campaign, const GArray *days, guint first_day,
                GArray *blocks, GError **error)
 {
+  g_autofree BlockRule *rule = g_new (BlockRule, 1);
+
+  block_rule_init (campaign, rule);
   for (guint i = first_day; i < days->len; i++)
-    if (!append_day_blocks (campaign, &g_array_index (days, PdDay, i), blocks, error))
+    if (!append_day_blocks (campaign, rule, &g_array_index (days, PdDay, i), blocks, error))
       return FALSE;
   return TRUE;
 }

@@ -2,9 +2,10 @@
  *
  * Tests of the agenda on the example campaign (config/campaigns/example.conf,
  * read from the top directory; Europe/Paris, reminder 10m, daily check
- * 17:30): alice's first block is 2027-01-04 09:00-09:32 CET (16 contacts),
- * bob's 09:00-09:16 (8). In January 09:00 CET is 08:00Z, so the reminder
- * is due at 07:50Z and the daily check is at 16:30Z; after the switch to
+ * 17:30): alice's first blocks are 2027-01-04 09:00-09:16 and 14:00-14:16
+ * CET (8 contacts each: her two windows share the day), bob's 09:00-09:16
+ * (8). In January 09:00 CET is 08:00Z, so the reminder is due at 07:50Z,
+ * alice's afternoon one at 12:50Z, and the daily check is at 16:30Z; after the switch to
  * summer time (2027-03-28) 09:00 CEST is 07:00Z and 17:30 is 15:30Z.
  * Easter Monday (2027-03-29) is a French holiday: no block, no check.
  */
@@ -105,13 +106,13 @@ test_reminder_instants (void **state)
   const PdReminder *first = &g_array_index (reminders, PdReminder, 0);
   const PdReminder *second = &g_array_index (reminders, PdReminder, 1);
 
-  /* 62 blocks for alice (one a day), bob's on his days. */
+  /* 124 blocks for alice (two a day), bob's on his days. */
   assert_int_equal (reminders->len, f->schedule->blocks->len);
   assert_string_equal (first->key, "reminder:alice:2027-01-04:1");
   assert_int_equal (first->remind_at, utc ("2027-01-04T07:50:00Z"));
   assert_int_equal (first->start, utc ("2027-01-04T08:00:00Z"));
-  assert_int_equal (first->end, utc ("2027-01-04T08:32:00Z"));
-  assert_int_equal (first->block.contacts, 16);
+  assert_int_equal (first->end, utc ("2027-01-04T08:16:00Z"));
+  assert_int_equal (first->block.contacts, 8);
   /* Same instant: schedule (rep) order. */
   assert_string_equal (second->key, "reminder:bob:2027-01-04:1");
   assert_int_equal (second->remind_at, utc ("2027-01-04T07:50:00Z"));
@@ -186,12 +187,13 @@ test_first_morning (void **state)
   assert_string_equal (g_array_index (agenda->due, PdReminder, 1).key, "reminder:bob:2027-01-04:1");
   assert_int_equal (agenda->missed->len, 0);
   assert_false (agenda->has_check);
-  /* Next: the daily check at 17:30 CET, before the next morning's reminders. */
-  assert_int_equal (agenda->next_wakeup, utc ("2027-01-04T16:30:00Z"));
+  /* Next: alice's afternoon block at 14:00 CET, before the daily check
+   * at 17:30 CET. */
+  assert_int_equal (agenda->next_wakeup, utc ("2027-01-04T12:50:00Z"));
   assert_int_equal (agenda->next_check_at, utc ("2027-01-04T16:30:00Z"));
   next_check = date_text (&agenda->next_check_date);
   assert_string_equal (next_check, "2027-01-04");
-  assert_string_equal (agenda->next_reminder, "reminder:alice:2027-01-05:1");
+  assert_string_equal (agenda->next_reminder, "reminder:alice:2027-01-04:2");
 }
 
 static void
@@ -236,16 +238,19 @@ test_long_sleep (void **state)
   record (f, "reminder:alice:2027-01-04:1");
   record (f, "reminder:bob:2027-01-04:1");
   agenda = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, G_MININT64, in_set, f->recorded);
-  assert_int_equal (agenda->missed->len, 6);
-  assert_string_equal (g_array_index (agenda->missed, PdReminder, 0).key, "reminder:alice:2027-01-05:1");
-  assert_string_equal (g_array_index (agenda->missed, PdReminder, 5).key, "reminder:bob:2027-01-07:1");
+  /* alice's Monday afternoon, then two blocks of hers and one of bob's
+   * each day to Thursday. */
+  assert_int_equal (agenda->missed->len, 10);
+  assert_string_equal (g_array_index (agenda->missed, PdReminder, 0).key, "reminder:alice:2027-01-04:2");
+  assert_string_equal (g_array_index (agenda->missed, PdReminder, 8).key, "reminder:bob:2027-01-07:1");
+  assert_string_equal (g_array_index (agenda->missed, PdReminder, 9).key, "reminder:alice:2027-01-07:2");
   assert_int_equal (agenda->due->len, 2);
   assert_string_equal (g_array_index (agenda->due, PdReminder, 0).key, "reminder:alice:2027-01-08:1");
   assert_true (agenda->has_check);
   check = date_text (&agenda->check_date);
   assert_string_equal (check, "2027-01-07");
   assert_int_equal (agenda->check_at, utc ("2027-01-07T16:30:00Z"));
-  assert_int_equal (agenda->next_wakeup, utc ("2027-01-08T16:30:00Z"));
+  assert_int_equal (agenda->next_wakeup, utc ("2027-01-08T12:50:00Z"));
 
   /* Once recorded (the daemon records them with the summary), nothing is
    * missed any more: the summary is sent once. */
@@ -271,17 +276,18 @@ test_handled_until (void **state)
   gint64 now = utc ("2027-01-08T07:55:00Z");
 
   all = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, G_MININT64, NULL, NULL);
-  assert_int_equal (all->missed->len, 8);
+  assert_int_equal (all->missed->len, 12);
   later = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, utc ("2027-01-05T23:00:00Z"), NULL, NULL);
-  assert_int_equal (later->missed->len, 4);
+  assert_int_equal (later->missed->len, 6);
   assert_string_equal (g_array_index (later->missed, PdReminder, 0).key, "reminder:alice:2027-01-06:1");
-  assert_string_equal (g_array_index (later->missed, PdReminder, 3).key, "reminder:bob:2027-01-07:1");
+  assert_string_equal (g_array_index (later->missed, PdReminder, 4).key, "reminder:bob:2027-01-07:1");
+  assert_string_equal (g_array_index (later->missed, PdReminder, 5).key, "reminder:alice:2027-01-07:2");
   assert_int_equal (later->due->len, 2);
   none = pd_agenda_evaluate (f->campaign, f->schedule, everyone, now, now, NULL, NULL);
   assert_int_equal (none->missed->len, 0);
   assert_int_equal (none->due->len, 2);
   assert_string_equal (g_array_index (none->due, PdReminder, 0).key, "reminder:alice:2027-01-08:1");
-  assert_int_equal (none->next_wakeup, utc ("2027-01-08T16:30:00Z"));
+  assert_int_equal (none->next_wakeup, utc ("2027-01-08T12:50:00Z"));
 }
 
 static void

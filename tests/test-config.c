@@ -191,7 +191,7 @@ test_example_campaign (void **state)
  *   zone else UTC, currency = EUR, rounding = up, spontaneous_prospects = 0,
  *   workdays = mon-fri, call_windows = 09:00-12:00, 14:00-17:00,
  *   holidays = none, max_daily_calls = no cap beyond the windows (stored as
- *   24h), max_block = 90m, reminder = 10m, checkpoints = only the end at
+ *   24h), max_block = 90m, break = 10m, reminder = 10m, checkpoints = only the end at
  *   100 %, per rep: the campaign's calendar and no days off,
  *   behind_threshold = 10%, daily_check = 17:30. */
 static void
@@ -213,6 +213,7 @@ test_defaults (void **state)
   assert_false (c->holidays_fr);
   assert_int_equal (c->holidays->len, 0);
   assert_int_equal (c->max_block_minutes, 90);
+  assert_int_equal (c->break_minutes, 10);
   assert_int_equal (c->reminder_minutes, 10);
   assert_int_equal (c->checkpoints->len, 1);
   assert_date (&g_array_index (c->checkpoints, PdCheckpoint, 0).date, 2027, 3, 31);

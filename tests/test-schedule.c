@@ -171,9 +171,11 @@ planned (const PdSchedule *schedule, guint rep, guint year, guint month, guint d
 
 /* Invariants every schedule keeps: days by rep then date, cumulative
  * running, minutes = ceil(contacts x minutes per contact); blocks by rep,
- * date, index, inside the day's windows, back to back or in order, at most
- * max_block, summing to their day; every rep's blocks sum to the rep's
- * last cumulative. */
+ * date, index, inside the day's windows, in order, a break apart within a
+ * window, at most max_block, each holding at least one contact and lasting
+ * ceil(its contacts x minutes per contact), summing to their day (their
+ * minutes to the day's when minutes per contact is whole); every rep's
+ * blocks sum to the rep's last cumulative. */
 static void
 assert_consistent (const PdCampaign *campaign, const PdSchedule *schedule)
 {
@@ -201,7 +203,7 @@ assert_consistent (const PdCampaign *campaign, const PdSchedule *schedule)
 
       g_autoptr (GArray) windows = pd_workcal_day_windows (campaign, rep, &day->date);
       gint64 contacts = 0, minutes = 0;
-      guint index = 0, last_end = 0;
+      guint index = 0, last_end = 0, last_window = G_MAXUINT;
       for (; b < schedule->blocks->len; b++)
         {
           const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, b);
@@ -211,23 +213,32 @@ assert_consistent (const PdCampaign *campaign, const PdSchedule *schedule)
           assert_true (block->start_minute >= last_end);
           assert_true (block->end_minute > block->start_minute);
           assert_true (block->end_minute - block->start_minute <= campaign->max_block_minutes);
-          gboolean inside = FALSE;
+          guint inside = G_MAXUINT;
           for (guint w = 0; w < windows->len; w++)
             {
               const PdWindow *window = &g_array_index (windows, PdWindow, w);
-              inside |= block->start_minute >= window->start_minute
-                        && block->end_minute <= window->end_minute;
+              if (block->start_minute >= window->start_minute
+                  && block->end_minute <= window->end_minute)
+                inside = w;
             }
-          assert_true (inside);
+          assert_true (inside != G_MAXUINT);
+          if (inside == last_window)
+            assert_true (block->start_minute >= last_end + campaign->break_minutes);
+          last_window = inside;
           assert_int_equal (block->day_contacts, day->contacts);
           assert_int_equal (block->cumulative, day->cumulative);
-          assert_true (block->contacts >= 0);
+          assert_true (block->contacts >= 1);
+          assert_int_equal (block->end_minute - block->start_minute,
+                            (block->contacts * campaign->plan.minutes_per_contact + PD_MILLI - 1) / PD_MILLI);
           contacts += block->contacts;
           minutes += block->end_minute - block->start_minute;
           last_end = block->end_minute;
         }
       assert_int_equal (contacts, day->contacts);
-      assert_int_equal (minutes, day->contacts > 0 ? day->minutes : 0);
+      if (campaign->plan.minutes_per_contact % PD_MILLI == 0)
+        assert_int_equal (minutes, day->contacts > 0 ? day->minutes : 0);
+      else
+        assert_true (minutes >= (day->contacts > 0 ? day->minutes : 0));
       assert_true (minutes <= rep->max_daily_minutes);
     }
   assert_int_equal (b, schedule->blocks->len); /* no block outside a day */
@@ -335,7 +346,9 @@ test_example_two_reps (void **state)
   assert_int_equal (schedule->days->len, 62 + 57);
 
   /* alice, segment 1: 312 over 20 days = 15 r 12 -> 16 x 12 days, then 15;
-   * 16 contacts x 2 min = 32 min from 09:00. */
+   * her two 3-hour windows share a day's contacts half and half, the
+   * earlier one taking an odd contact: 16 -> 8 + 8, 2 min each, from
+   * 09:00 and 14:00. */
   g_autofree char *alice_first = blocks_on (schedule, 0, 2027, 1, 4);
   g_autofree char *alice_jan28 = blocks_on (schedule, 0, 2027, 1, 28);
   g_autofree char *alice_jan29 = blocks_on (schedule, 0, 2027, 1, 29);
@@ -344,12 +357,12 @@ test_example_two_reps (void **state)
   /* segment 3: 1245 - 747 = 498 over 22 days = 22 r 14 -> 23 x 14, then 22. */
   g_autofree char *alice_mar1 = blocks_on (schedule, 0, 2027, 3, 1);
   g_autofree char *alice_last = blocks_on (schedule, 0, 2027, 3, 31);
-  assert_string_equal (alice_first, "540-572:16");
-  assert_string_equal (alice_jan28, "540-570:15");
-  assert_string_equal (alice_jan29, "540-570:15");
-  assert_string_equal (alice_feb1, "540-584:22");
-  assert_string_equal (alice_mar1, "540-586:23");
-  assert_string_equal (alice_last, "540-584:22");
+  assert_string_equal (alice_first, "540-556:8,840-856:8");
+  assert_string_equal (alice_jan28, "540-556:8,840-854:7");
+  assert_string_equal (alice_jan29, "540-556:8,840-854:7");
+  assert_string_equal (alice_feb1, "540-562:11,840-862:11");
+  assert_string_equal (alice_mar1, "540-564:12,840-862:11");
+  assert_string_equal (alice_last, "540-562:11,840-862:11");
 
   /* bob, segment 1: 156 over 20 = 7 r 16 -> 8 x 16, then 7. Segment 2:
    * 374 - 156 = 218 over 15 days = 14 r 8 -> 15 first. Segment 3:
@@ -414,12 +427,12 @@ test_example_one_rep (void **state)
   g_autofree char *feb1 = blocks_on (schedule, 0, 2027, 2, 1);
   g_autofree char *mar30 = blocks_on (schedule, 0, 2027, 3, 30);
   g_autofree char *last = blocks_on (schedule, 0, 2027, 3, 31);
-  assert_string_equal (first, "540-588:24");
-  assert_string_equal (jan28, "540-586:23");
-  assert_string_equal (jan29, "540-586:23");
-  assert_string_equal (feb1, "540-606:33");
-  assert_string_equal (mar30, "540-608:34");
-  assert_string_equal (last, "540-606:33");
+  assert_string_equal (first, "540-564:12,840-864:12");
+  assert_string_equal (jan28, "540-564:12,840-862:11");
+  assert_string_equal (jan29, "540-564:12,840-862:11");
+  assert_string_equal (feb1, "540-574:17,840-872:16");
+  assert_string_equal (mar30, "540-574:17,840-874:17");
+  assert_string_equal (last, "540-574:17,840-872:16");
 
   assert_int_equal (day_of (schedule, 0, 2027, 1, 29)->cumulative, 467);
   assert_int_equal (day_of (schedule, 0, 2027, 2, 26)->cumulative, 1121);
@@ -438,17 +451,18 @@ test_example_one_rep_long_calls (void **state)
   g_autoptr (PdSchedule) schedule = build (campaign);
   assert_consistent (campaign, schedule);
 
-  /* 24 x 5 = 120 min: 90 (18 contacts), then 30 (6). */
+  /* A block holds at most 90 / 5 = 18 contacts. 24 -> 12 + 12 in the two
+   * windows, 60 min each. */
   g_autofree char *first = blocks_on (schedule, 0, 2027, 1, 4);
-  /* 23 x 5 = 115: 90 (18), 25 (5). */
+  /* 23 -> 12 + 11: 60 and 55 min. */
   g_autofree char *jan29 = blocks_on (schedule, 0, 2027, 1, 29);
-  /* 33 x 5 = 165: 90 (18), 75 (15). 34 x 5 = 170: 90 (18), 80 (16). */
+  /* 33 -> 17 + 16: 85 and 80 min. 34 -> 17 + 17. */
   g_autofree char *feb1 = blocks_on (schedule, 0, 2027, 2, 1);
   g_autofree char *mar30 = blocks_on (schedule, 0, 2027, 3, 30);
-  assert_string_equal (first, "540-630:18,630-660:6");
-  assert_string_equal (jan29, "540-630:18,630-655:5");
-  assert_string_equal (feb1, "540-630:18,630-705:15");
-  assert_string_equal (mar30, "540-630:18,630-710:16");
+  assert_string_equal (first, "540-600:12,840-900:12");
+  assert_string_equal (jan29, "540-600:12,840-895:11");
+  assert_string_equal (feb1, "540-625:17,840-920:16");
+  assert_string_equal (mar30, "540-625:17,840-925:17");
   assert_int_equal (block_total (schedule, 0), 1868);
 }
 
@@ -494,12 +508,14 @@ test_blocks_fill_windows (void **state)
   assert_null (error);
   assert_consistent (campaign, schedule);
 
-  /* 443 / 5 = 88 r 3: 89 x 3 days, then 88. 89 x 2.5 = 222.5 -> 223 min:
-   * 90 (36), 90 (72 - 36 = 36), then the afternoon 43 (89 - 72 = 17). */
+  /* 443 / 5 = 88 r 3: 89 x 3 days, then 88. A block holds at most
+   * 90 / 2.5 = 36 contacts. 89 -> 45 + 44 (44.5 each, the morning first),
+   * each window two blocks 10 min apart: 23 (57.5 -> 58 min) + 22 (55),
+   * then 22 + 22. 88 -> 44 + 44. */
   g_autofree char *monday = blocks_on (schedule, 0, 2027, 1, 4);
   g_autofree char *thursday = blocks_on (schedule, 0, 2027, 1, 7);
-  assert_string_equal (monday, "540-630:36,630-720:36,840-883:17");
-  assert_string_equal (thursday, "540-630:36,630-720:36,840-880:16");
+  assert_string_equal (monday, "540-598:23,608-663:22,840-895:22,905-960:22");
+  assert_string_equal (thursday, "540-595:22,605-660:22,840-895:22,905-960:22");
   assert_int_equal (day_of (schedule, 0, 2027, 1, 4)->minutes, 223);
   assert_int_equal (block_total (schedule, 0), 443);
 }
@@ -514,14 +530,108 @@ test_blocks_round_down (void **state)
     "minutes_per_contact = 2\n", "minutes_per_contact = 3.5\n",
     "max_daily_calls = 2h\n", "max_daily_calls = 4h\n", NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 200, &error);
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 300, &error);
   assert_null (error);
   assert_consistent (campaign, schedule);
 
-  /* 40 a day, 140 min. 90 min hold 25.7 contacts: 25 done by the end of
-   * the first block, the rest in the second. */
+  /* 60 a day, 210 min. 90 min hold 25.7 contacts: a block holds 25 at
+   * most. 30 + 30 in the two windows, each two blocks of 15 lasting
+   * 52.5 -> 53 min (each block is rounded up on its own). */
   g_autofree char *monday = blocks_on (schedule, 0, 2027, 1, 4);
-  assert_string_equal (monday, "540-630:25,630-680:15");
+  assert_string_equal (monday, "540-593:15,603-656:15,840-893:15,903-956:15");
+  assert_int_equal (day_of (schedule, 0, 2027, 1, 4)->minutes, 210);
+}
+
+/* A week of one rep (alice alone, no checkpoint) with edits of the
+ * calendar: pairs of (text found once, replacement), NULL ended. */
+#define ONE_WEEK "alice = 1\nbob = 0.5\n", "alice = 1\n", BOB_GROUP, "", CHECKPOINTS, "", \
+                 "end = 2027-03-31\n", "end = 2027-01-08\n"
+
+static void
+test_blocks_proportional (void **state)
+{
+  (void) state;
+  /* A 3-hour morning and a 1-hour afternoon share a day's contacts 3 to
+   * 1: 40 -> 30 (60 min) + 10 (20 min), not the whole morning first. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    ONE_WEEK, "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 09:00-12:00, 14:00-15:00\n",
+    NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 200, &error);
+  assert_null (error);
+  assert_consistent (campaign, schedule);
+  g_autofree char *monday = blocks_on (schedule, 0, 2027, 1, 4);
+  assert_string_equal (monday, "540-600:30,840-860:10");
+
+  /* 42 -> 31.5 + 10.5: the tie goes to the earlier window, 32 + 10. */
+  g_autoptr (PdSchedule) tie = build_contacts (campaign, 210, &error);
+  assert_null (error);
+  g_autofree char *tie_monday = blocks_on (tie, 0, 2027, 1, 4);
+  assert_string_equal (tie_monday, "540-604:32,840-860:10");
+}
+
+static void
+test_blocks_one_window_break (void **state)
+{
+  (void) state;
+  /* One window, 60 contacts = 120 min: two blocks of 30, the second one
+   * 10 min (the default break) after the first ends. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    ONE_WEEK, "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 09:00-12:00\n", NULL);
+  assert_int_equal (campaign->break_minutes, 10);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 300, &error);
+  assert_null (error);
+  assert_consistent (campaign, schedule);
+  g_autofree char *monday = blocks_on (schedule, 0, 2027, 1, 4);
+  assert_string_equal (monday, "540-600:30,610-670:30");
+
+  /* break = 25m and break = 0m. */
+  g_autoptr (PdCampaign) long_break = example_variant (
+    ONE_WEEK, "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 09:00-12:00\n",
+    "max_block = 90m\n", "max_block = 90m\nbreak = 25m\n", NULL);
+  g_autoptr (PdSchedule) long_schedule = build_contacts (long_break, 300, &error);
+  assert_null (error);
+  assert_consistent (long_break, long_schedule);
+  g_autofree char *long_monday = blocks_on (long_schedule, 0, 2027, 1, 4);
+  assert_string_equal (long_monday, "540-600:30,625-685:30");
+
+  g_autoptr (PdCampaign) no_break = example_variant (
+    ONE_WEEK, "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 09:00-12:00\n",
+    "max_block = 90m\n", "max_block = 90m\nbreak = 0m\n", NULL);
+  g_autoptr (PdSchedule) no_schedule = build_contacts (no_break, 300, &error);
+  assert_null (error);
+  g_autofree char *no_monday = blocks_on (no_schedule, 0, 2027, 1, 4);
+  assert_string_equal (no_monday, "540-600:30,600-660:30");
+}
+
+static void
+test_blocks_near_capacity (void **state)
+{
+  (void) state;
+  /* 09:00-12:00 holds 90 + 10 (break) + 80 min of calls = 85 contacts,
+   * 14:00-15:00 holds 60 min = 30: 115 contacts, 230 min, a day. Breaks
+   * take window time but are not calls: max_daily_calls = 3h50m is
+   * enough. 115 shared 3 to 1 is 86.25 + 28.75 -> 86 + 29: the morning
+   * holds only 85, so it keeps 85 and the afternoon takes the other 30. */
+  g_autoptr (PdCampaign) campaign = example_variant (
+    ONE_WEEK, "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 09:00-12:00, 14:00-15:00\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 3h50m\n", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) full = build_contacts (campaign, 575, &error);
+  assert_null (error);
+  assert_consistent (campaign, full);
+  g_autofree char *monday = blocks_on (full, 0, 2027, 1, 4);
+  assert_string_equal (monday, "540-626:43,636-720:42,840-900:30");
+
+  /* One contact more a day (116, 232 min) does not fit. */
+  g_autoptr (PdSchedule) none = build_contacts (campaign, 580, &error);
+  assert_null (none);
+  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
+  assert_string_equal (error->message,
+                       "2027-01-04: rep alice needs 232 min of calls but the day holds 230 min "
+                       "(call windows 09:00-12:00, 14:00-15:00; max_daily_calls 3h50m). "
+                       "Lengthen the call windows, add reps, or raise max_daily_calls.");
 }
 
 static void
@@ -538,23 +648,25 @@ test_blocks_dst (void **state)
     "max_daily_calls = 2h\n", "max_daily_calls = 3h\n", NULL);
   g_autoptr (GError) error = NULL;
 
-  /* 120 contacts: 60 a day, 120 min. On 2027-03-28, 02:00-03:00 does not
-   * exist: the blocks go round it. */
-  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 120, &error);
+  /* 110 contacts: 55 a day, 110 min. Saturday: one window, two blocks
+   * (28 + 27) a break apart. On 2027-03-28, 02:00-03:00 does not exist:
+   * the window is two, 01:00-02:00 and 03:00-04:00, back to back in real
+   * time, so the second starts with a break (room 60 and 50): 30 + 25. */
+  g_autoptr (PdSchedule) schedule = build_contacts (campaign, 110, &error);
   assert_null (error);
   assert_consistent (campaign, schedule);
   g_autofree char *saturday = blocks_on (schedule, 0, 2027, 3, 27);
   g_autofree char *sunday = blocks_on (schedule, 0, 2027, 3, 28);
-  assert_string_equal (saturday, "60-150:45,150-180:15");
-  assert_string_equal (sunday, "60-120:30,180-240:30");
+  assert_string_equal (saturday, "60-116:28,126-180:27");
+  assert_string_equal (sunday, "60-120:30,190-240:25");
 
-  /* 122 contacts: 61 a day, 122 min; Sunday holds only 120. */
-  g_autoptr (PdSchedule) none = build_contacts (campaign, 122, &error);
+  /* 112 contacts: 56 a day, 112 min; Sunday holds only 60 + 50. */
+  g_autoptr (PdSchedule) none = build_contacts (campaign, 112, &error);
   assert_null (none);
   assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
   assert_string_equal (error->message,
-                       "2027-03-28: rep alice needs 122 min of calls but the day holds "
-                       "120 min (call windows 01:00-02:00, 03:00-04:00; max_daily_calls "
+                       "2027-03-28: rep alice needs 112 min of calls but the day holds "
+                       "110 min (call windows 01:00-02:00, 03:00-04:00; max_daily_calls "
                        "3h). Lengthen the call windows, add reps, or raise max_daily_calls.");
 }
 
@@ -656,8 +768,9 @@ static void
 test_infeasible_windows (void **state)
 {
   (void) state;
-  /* The windows (6 h) are the limit, not the 8 h cap. With 1864 contacts
-   * in a week, alice's first day: 249 -> 498 min > 360. */
+  /* The windows are the limit, not the 8 h cap: each 3-hour window holds
+   * 90 + 80 min of calls around a 10-minute break, 340 min in all. With
+   * 1864 contacts in a week, alice's first day: 249 -> 498 min > 340. */
   g_autoptr (PdCampaign) campaign = example_variant (
     "rounding = up\n", "rounding = down\n", CHECKPOINTS, "",
     "end = 2027-03-31\n", "end = 2027-01-08\n",
@@ -667,7 +780,7 @@ test_infeasible_windows (void **state)
   g_autoptr (PdSchedule) schedule = pd_schedule_build (campaign, &plan, &error);
   assert_null (schedule);
   assert_string_equal (error->message,
-                       "2027-01-04: rep alice needs 498 min of calls but the day holds 360 min "
+                       "2027-01-04: rep alice needs 498 min of calls but the day holds 340 min "
                        "(call windows 09:00-12:00, 14:00-17:00; max_daily_calls 8h). "
                        "Lengthen the call windows, add reps, or raise max_daily_calls.");
 }
@@ -766,7 +879,8 @@ test_respread (void **state)
     }
 
   /* alice from 1 March: baseline 23 x 14 days then 22, plus 40 over 22
-   * days = 1 r 18 -> +2 on the first 18 days (to 24 March), +1 after. */
+   * days = 1 r 18 -> +2 on the first 18 days (to 24 March), +1 after;
+   * each day shared by the two windows, the odd contact to the morning. */
   g_autofree char *mar1 = blocks_on (caught_up, 0, 2027, 3, 1);
   g_autofree char *mar18 = blocks_on (caught_up, 0, 2027, 3, 18);
   g_autofree char *mar19 = blocks_on (caught_up, 0, 2027, 3, 19);
@@ -775,12 +889,12 @@ test_respread (void **state)
   g_autofree char *mar31 = blocks_on (caught_up, 0, 2027, 3, 31);
   g_autofree char *feb26 = blocks_on (caught_up, 0, 2027, 2, 26);
   g_autofree char *base_feb26 = blocks_on (baseline, 0, 2027, 2, 26);
-  assert_string_equal (mar1, "540-590:25");
-  assert_string_equal (mar18, "540-590:25");
-  assert_string_equal (mar19, "540-588:24");
-  assert_string_equal (mar24, "540-588:24");
-  assert_string_equal (mar25, "540-586:23");
-  assert_string_equal (mar31, "540-586:23");
+  assert_string_equal (mar1, "540-566:13,840-864:12");
+  assert_string_equal (mar18, "540-566:13,840-864:12");
+  assert_string_equal (mar19, "540-564:12,840-864:12");
+  assert_string_equal (mar24, "540-564:12,840-864:12");
+  assert_string_equal (mar25, "540-564:12,840-862:11");
+  assert_string_equal (mar31, "540-564:12,840-862:11");
   assert_string_equal (feb26, base_feb26);
 
   /* The curve: history as before, the end 40 higher. */
@@ -804,11 +918,11 @@ test_respread (void **state)
   g_autofree char *again_mar26 = blocks_on (again, 0, 2027, 3, 26);
   g_autofree char *again_mar30 = blocks_on (again, 0, 2027, 3, 30);
   g_autofree char *again_mar31 = blocks_on (again, 0, 2027, 3, 31);
-  assert_string_equal (again_mar12, "540-590:25"); /* from the first catch-up */
-  assert_string_equal (again_mar15, "540-588:24"); /* 23 + 1 */
-  assert_string_equal (again_mar26, "540-586:23"); /* 22 + 1, the 10th day */
-  assert_string_equal (again_mar30, "540-584:22"); /* 22 */
-  assert_string_equal (again_mar31, "540-584:22");
+  assert_string_equal (again_mar12, "540-566:13,840-864:12"); /* from the first catch-up */
+  assert_string_equal (again_mar15, "540-564:12,840-864:12"); /* 23 + 1 */
+  assert_string_equal (again_mar26, "540-564:12,840-862:11"); /* 22 + 1, the 10th day */
+  assert_string_equal (again_mar30, "540-562:11,840-862:11"); /* 22 */
+  assert_string_equal (again_mar31, "540-562:11,840-862:11");
   /* 747 + 10 x 25 by 12 March, then 4 x 23 + 8 x 22 + 10. */
   assert_int_equal (planned (again, 0, 2027, 3, 12), 997);
   assert_int_equal (planned (again, 0, 2027, 3, 31), 1275);
@@ -862,13 +976,14 @@ test_respread_infeasible (void **state)
   g_clear_error (&error);
 
   /* bob: 09:00-12:00 and 2 h; 1000 behind over his 22 days = 45 r 10:
-   * 12 + 46 = 58 contacts, 116 min, fits; 1100 = 50 r 0: 62, 124 min. */
+   * 12 + 46 = 58 contacts, 116 min, fits: more than a 90-minute block,
+   * so two of 29, 10 min apart; 1100 = 50 r 0: 62, 124 min. */
   g_autoptr (PdSchedule) bob_ok =
     pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 0, 1000 }, &error);
   assert_null (error);
   assert_consistent (campaign, bob_ok);
   g_autofree char *bob_mar1 = blocks_on (bob_ok, 1, 2027, 3, 1);
-  assert_string_equal (bob_mar1, "540-630:45,630-656:13");
+  assert_string_equal (bob_mar1, "540-598:29,608-666:29");
 
   /* bob's baseline in March: 11 r 7 -> 12 x 7 days, 11 x 15; 1100 = 50 x
    * 22: 62 x 7 + 61 x 15 = 1349 contacts, 2698 min, 122.7 min a day. */
@@ -946,6 +1061,9 @@ main (void)
     cmocka_unit_test (test_example_file),
     cmocka_unit_test (test_blocks_fill_windows),
     cmocka_unit_test (test_blocks_round_down),
+    cmocka_unit_test (test_blocks_proportional),
+    cmocka_unit_test (test_blocks_one_window_break),
+    cmocka_unit_test (test_blocks_near_capacity),
     cmocka_unit_test (test_blocks_dst),
     cmocka_unit_test (test_blocks_keep_local_time),
     cmocka_unit_test (test_infeasible),

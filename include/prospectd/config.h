@@ -102,6 +102,7 @@ typedef struct {
   GArray *holidays;    /* GDate, explicit dates, owned */
   gboolean holidays_fr;
   guint max_block_minutes;
+  guint break_minutes;   /* between consecutive blocks; 0 in a campaign built by hand */
   guint reminder_minutes;
 
   GArray *checkpoints; /* PdCheckpoint, strictly increasing, last == end at 100 %, owned */

@@ -8,9 +8,12 @@
  *  2. checkpoints make a piecewise target curve; each segment's contacts are
  *     spread evenly over the rep's available days in it, the remainder one
  *     each to the earliest days;
- *  3. a day's contacts become minutes (rounded up to whole minutes); blocks
- *     fill the day's windows in order from each window's start, each at most
- *     max_block, the day at most max_daily_calls;
+ *  3. a day's contacts become minutes (rounded up to whole minutes); they
+ *     are shared among the day's windows in proportion to the windows'
+ *     room, each window's share cut into blocks of at most max_block (at
+ *     least one contact each) a `break` apart, the day's call minutes at
+ *     most max_daily_calls (the exact rule: src/schedule.c, "blocks", and
+ *     prospectd.conf(5));
  *  4. a day that does not fit is an error naming the day, load, capacity
  *     and the fixes;
  *  5. catch-up re-spreads a shortfall over the remaining available days.
@@ -70,10 +73,8 @@ typedef struct {
   guint index;        /* 1-based within the rep's day */
   guint start_minute;
   guint end_minute;   /* exclusive; end - start <= max_block */
-  gint64 contacts;    /* of this block; the day's blocks sum to the day's contacts.
-                       * Contacts done by the end of block i = min(day, floor(minutes
-                       * so far / minutes per contact)), the last block takes the
-                       * rest; a very short block may hold 0. */
+  gint64 contacts;    /* of this block, at least 1; the day's blocks sum to the day's
+                       * contacts. end - start = ceil(contacts x minutes per contact). */
   gint64 day_contacts;
   gint64 cumulative;  /* the rep's cumulative target at the end of that day */
 } PdBlock;

@@ -91,12 +91,12 @@ info_lines () {
 once 2027-01-04T08:50
 check_eq "--once exits 0" 0 $?
 check_new "first morning: both reminders, alice first" \
-"1|Call block at 09:00 — 16 contacts ($N)|alice, 09:00–09:32. Target today: 16 contacts.
+"1|Call block at 09:00 — 8 contacts ($N)|alice, 09:00–09:16. Target today: 16 contacts.
 1|Call block at 09:00 — 8 contacts ($N)|bob, 09:00–09:16. Target today: 8 contacts."
 check_eq "feeds written on the first run" "yes yes" \
   "$([ -s "$FEED" ] && echo yes) $([ -s "$T/feeds/example/bob.ics" ] && echo yes)"
 check_eq "first morning: each notification shown is logged whole, at info" \
-"sent reminder:alice:2027-01-04:1: 'Call block at 09:00 — 16 contacts ($N)': 'alice, 09:00–09:32. Target today: 16 contacts.'
+"sent reminder:alice:2027-01-04:1: 'Call block at 09:00 — 8 contacts ($N)': 'alice, 09:00–09:16. Target today: 16 contacts.'
 sent reminder:bob:2027-01-04:1: 'Call block at 09:00 — 8 contacts ($N)': 'bob, 09:00–09:16. Target today: 8 contacts.'" \
   "$(info_lines "$T/once.err")"
 once 2027-01-04T08:50
@@ -105,6 +105,10 @@ once 2027-01-04T09:10
 check_new "a block under way already reminded: nothing" ""
 once 2027-01-04T08:49:59+01:00
 check_new "an offset --now before the reminders: nothing" ""
+# alice's two windows share her day: her second block is at 14:00.
+once 2027-01-04T13:50
+check_new "afternoon: alice's second block" \
+"1|Call block at 14:00 — 8 contacts ($N)|alice, 14:00–14:16. Target today: 16 contacts."
 
 # --- the daily check with everyone on plan: no alert.
 $C log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
@@ -114,18 +118,22 @@ check_new "daily check on plan: no notification" ""
 check_eq "daily check logged" "1" "$(grep -c 'daily check of 2027-01-04 for example: everyone on track' "$T/once.err")"
 
 # --- a clock jump from Monday evening to Friday 08:55: one summary of the
-# six reminders missed, then Friday's reminders; not a flood.
+# nine reminders missed (alice's two a day, bob's one), then Friday's
+# reminders; not a flood.
 $C log example --rep alice --contacts 42 --date 2027-01-07 >/dev/null
 $C log example --rep bob --contacts 32 --date 2027-01-07 >/dev/null
 once 2027-01-08T08:55
 check_new "clock jump: one summary, then the day's reminders" \
-"1|Missed 6 call-block reminders|Call blocks from 2027-01-05 to 2027-01-07 ended while prospectd was not running or the computer was asleep.
-1|Call block at 09:00 — 16 contacts ($N)|alice, 09:00–09:32. Target today: 16 contacts.
+"1|Missed 9 call-block reminders|Call blocks from 2027-01-05 to 2027-01-07 ended while prospectd was not running or the computer was asleep.
+1|Call block at 09:00 — 8 contacts ($N)|alice, 09:00–09:16. Target today: 16 contacts.
 1|Call block at 09:00 — 8 contacts ($N)|bob, 09:00–09:16. Target today: 8 contacts."
 once 2027-01-08T08:55
 check_new "the summary is sent once" ""
 once 2027-01-08T12:00
 check_new "later that morning: nothing more" ""
+once 2027-01-08T13:50
+check_new "Friday afternoon: alice's second block" \
+"1|Call block at 14:00 — 8 contacts ($N)|alice, 14:00–14:16. Target today: 16 contacts."
 
 # --- alice falls behind: the alert at the daily check, with the catch-up
 # just scheduled, and her feed re-exported with SEQUENCE bumps.
@@ -138,14 +146,14 @@ check_new "behind: exact alert" \
 check_eq "behind: the alert is logged whole, its line break as \\n" \
 "sent behind:alice:2027-01-08: 'alice is behind target ($N)': 'Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%).\\nCatch-up scheduled: +1 contact/day over 57 working days.'" \
   "$(info_lines "$T/once.err")"
-check_eq "behind: alice's re-spread days get SEQUENCE 1" 57 "$(grep -c '^SEQUENCE:1' "$FEED")"
+check_eq "behind: alice's re-spread days get SEQUENCE 1 (two blocks a day)" 114 "$(grep -c '^SEQUENCE:1' "$FEED")"
 check_eq "behind: bob's feed untouched" 0 "$(grep -c '^SEQUENCE:1' "$T/feeds/example/bob.ics")"
 check_eq "behind: bob's feed file not rewritten (same inode and time)" "$bob_file" \
   "$(stat -c '%i %y' "$T/feeds/example/bob.ics")"
 check_eq "behind: alice's feed file replaced" "yes" \
   "$([ "$(stat -c '%i %y' "$FEED")" != "$alice_file" ] && echo yes)"
 check_eq "behind: the catch-up is the schedule in force" \
-  "2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:34 (17)" \
+  "2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:18 (9), 14:00-14:16 (8)" \
   "$($C schedule example --rep alice --from 2027-01-11 --to 2027-01-11 | tail -n 1)"
 # The catch-up revision holds only the days whose load differs from the
 # baseline: exactly the days of alice's the catch-up moved.
@@ -252,14 +260,14 @@ check_eq "SIGTERM: database intact" ok "$(sqlite3 "$T/prospectd.db" 'PRAGMA inte
 check_new "the running daemon sent nothing (nothing was due)" ""
 
 # --- a checkpoint missed three weeks later: critical alerts, and one
-# summary for the 30 reminders missed meanwhile.
+# summary for the 45 reminders missed meanwhile (15 days, 3 blocks a day).
 once 2027-01-29T17:30
 check_new "checkpoint missed: critical alerts, then one summary" \
 "2|Checkpoint 2027-01-29 missed: alice ($N)|68 of 312 contacts done by 2027-01-29 (21.8%).
 2|alice is behind target ($N)|Planned 312 contacts by 2027-01-29, done 68: 244 short (78.2%).\\nCatch-up scheduled: +6 contacts/day over 42 working days.
 2|Checkpoint 2027-01-29 missed: bob ($N)|40 of 156 contacts done by 2027-01-29 (25.6%).
 2|bob is behind target ($N)|Planned 156 contacts by 2027-01-29, done 40: 116 short (74.4%).\\nCatch-up scheduled: +4 contacts/day over 37 working days.
-1|Missed 30 call-block reminders|Call blocks from 2027-01-11 to 2027-01-29 ended while prospectd was not running or the computer was asleep."
+1|Missed 45 call-block reminders|Call blocks from 2027-01-11 to 2027-01-29 ended while prospectd was not running or the computer was asleep."
 
 # --- the day before the end nothing can be caught up any more.
 once 2027-03-30T17:30
@@ -268,7 +276,7 @@ check_new "catch-up impossible: critical alerts with the hours a day it would ta
 2|Catch-up impossible: alice ($N)|Planned 1 223 contacts by 2027-03-30, done 68: 1 155 short (94.4%).\\n2027-03-31: rep alice needs 2354 min of calls but the day holds 120 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). Lengthen the call windows, add reps, or raise max_daily_calls. Catching up needs 39.3 h of calls a day from 2027-03-31 to 2027-03-31.
 2|Checkpoint 2027-02-26 missed: bob ($N)|40 of 374 contacts done by 2027-02-26 (10.7%).
 2|Catch-up impossible: bob ($N)|Planned 612 contacts by 2027-03-30, done 40: 572 short (93.5%).\\n2027-03-31: rep alice needs 2354 min of calls but the day holds 120 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). Lengthen the call windows, add reps, or raise max_daily_calls. Catching up needs 39.3 h of calls a day from 2027-03-31 to 2027-03-31.
-1|Missed 77 call-block reminders|Call blocks from 2027-02-01 to 2027-03-30 ended while prospectd was not running or the computer was asleep."
+1|Missed 118 call-block reminders|Call blocks from 2027-02-01 to 2027-03-30 ended while prospectd was not running or the computer was asleep."
 
 # --- no session bus at all: exit 0, feeds still written, said once.
 cat >"$T/nobus.conf" <<CONF
@@ -285,8 +293,8 @@ check_eq "no bus: said once" 1 "$(grep -c 'cannot show notifications' "$T/nobus.
 check_eq "no bus: notifications still recorded, and logged whole; one day's summary says 'on DATE'" \
 "recorded, not shown (notifications unavailable) behind:alice:2027-01-04: 'alice is behind target ($N)': 'Planned 16 contacts by 2027-01-04, done 0: 16 short (100%).\\nCatch-up scheduled: +1 contact/day over 61 working days.'
 recorded, not shown (notifications unavailable) behind:bob:2027-01-04: 'bob is behind target ($N)': 'Planned 8 contacts by 2027-01-04, done 0: 8 short (100%).\\nCatch-up scheduled: +1 contact/day over 56 working days.'
-recorded, not shown (notifications unavailable) summary:2027-01-05T07:50:00Z: 'Missed 2 call-block reminders': 'Call blocks on 2027-01-04 ended while prospectd was not running or the computer was asleep.'
-recorded, not shown (notifications unavailable) reminder:alice:2027-01-05:1: 'Call block at 09:00 — 17 contacts ($N)': 'alice, 09:00–09:34. Target today: 17 contacts.'
+recorded, not shown (notifications unavailable) summary:2027-01-05T07:50:00Z: 'Missed 3 call-block reminders': 'Call blocks on 2027-01-04 ended while prospectd was not running or the computer was asleep.'
+recorded, not shown (notifications unavailable) reminder:alice:2027-01-05:1: 'Call block at 09:00 — 9 contacts ($N)': 'alice, 09:00–09:18. Target today: 17 contacts.'
 recorded, not shown (notifications unavailable) reminder:bob:2027-01-05:1: 'Call block at 09:00 — 9 contacts ($N)': 'bob, 09:00–09:18. Target today: 9 contacts.'" \
   "$(info_lines "$T/nobus.err")"
 check_new "no bus: nothing reached the server" ""

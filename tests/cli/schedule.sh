@@ -14,16 +14,16 @@ C="$CTL --config $T/prospectd.conf"
 # Exact blocks on the first day and around the first checkpoint.
 out=$($C schedule example --from 2027-01-28 --to 2027-02-01)
 check_eq "schedule around the 2027-01-29 checkpoint" "date        rep          contacts  cumulative  checkpoint          blocks
-2027-01-28  alice              15         297  312 by 2027-01-29   09:00-09:30 (15)
-2027-01-29  alice              15         312  312 by 2027-01-29   09:00-09:30 (15)
-2027-02-01  alice              22         334  747 by 2027-02-26   09:00-09:44 (22)
+2027-01-28  alice              15         297  312 by 2027-01-29   09:00-09:16 (8), 14:00-14:14 (7)
+2027-01-29  alice              15         312  312 by 2027-01-29   09:00-09:16 (8), 14:00-14:14 (7)
+2027-02-01  alice              22         334  747 by 2027-02-26   09:00-09:22 (11), 14:00-14:22 (11)
 2027-01-28  bob                 7         149  156 by 2027-01-29   09:00-09:14 (7)
 2027-01-29  bob                 7         156  156 by 2027-01-29   09:00-09:14 (7)
 2027-02-01  bob                15         171  374 by 2027-02-26   09:00-09:30 (15)" "$out"
 
 json=$($C schedule $E --rep alice --from 2027-03-29 --to 2027-03-31 --json | tr -d ' \n')
 check_eq "schedule --json: Easter Monday has no day, last day exact" \
-  '{"campaign":"example","timezone":"Europe/Paris","days":[{"rep":"alice","date":"2027-03-30","contacts":22,"minutes":44,"cumulative":1223,"next_checkpoint":{"date":"2027-03-31","target_contacts":1245},"blocks":[{"rep":"alice","date":"2027-03-30","index":1,"start":"2027-03-30T09:00:00+02:00","end":"2027-03-30T09:44:00+02:00","contacts":22,"uid":"20270330-1-alice@example.prospectd"}]},{"rep":"alice","date":"2027-03-31","contacts":22,"minutes":44,"cumulative":1245,"next_checkpoint":{"date":"2027-03-31","target_contacts":1245},"blocks":[{"rep":"alice","date":"2027-03-31","index":1,"start":"2027-03-31T09:00:00+02:00","end":"2027-03-31T09:44:00+02:00","contacts":22,"uid":"20270331-1-alice@example.prospectd"}]}]}' "$json"
+  '{"campaign":"example","timezone":"Europe/Paris","days":[{"rep":"alice","date":"2027-03-30","contacts":22,"minutes":44,"cumulative":1223,"next_checkpoint":{"date":"2027-03-31","target_contacts":1245},"blocks":[{"rep":"alice","date":"2027-03-30","index":1,"start":"2027-03-30T09:00:00+02:00","end":"2027-03-30T09:22:00+02:00","contacts":11,"uid":"20270330-1-alice@example.prospectd"},{"rep":"alice","date":"2027-03-30","index":2,"start":"2027-03-30T14:00:00+02:00","end":"2027-03-30T14:22:00+02:00","contacts":11,"uid":"20270330-2-alice@example.prospectd"}]},{"rep":"alice","date":"2027-03-31","contacts":22,"minutes":44,"cumulative":1245,"next_checkpoint":{"date":"2027-03-31","target_contacts":1245},"blocks":[{"rep":"alice","date":"2027-03-31","index":1,"start":"2027-03-31T09:00:00+02:00","end":"2027-03-31T09:22:00+02:00","contacts":11,"uid":"20270331-1-alice@example.prospectd"},{"rep":"alice","date":"2027-03-31","index":2,"start":"2027-03-31T14:00:00+02:00","end":"2027-03-31T14:22:00+02:00","contacts":11,"uid":"20270331-2-alice@example.prospectd"}]}]}' "$json"
 
 # (segment 3: 1245 - 747 = 498 contacts over 22 March days without Easter
 # Monday: 22 each, the 14 earliest days one more, so the last two get 22.)
@@ -50,7 +50,7 @@ bob: $T/feeds/example/bob.ics unchanged" "$out"
 check_file "regenerated feed is byte-identical" "$T/alice.first" "$T/feeds/example/alice.ics"
 $C export example --rep alice -o - >"$T/stdout.ics"
 check_file "export -o - prints the same feed" "$T/alice.first" "$T/stdout.ics"
-check_eq "alice's feed has one event per block" 62 "$(grep -c '^BEGIN:VEVENT' "$T/feeds/example/alice.ics")"
+check_eq "alice's feed has one event per block (two a day)" 124 "$(grep -c '^BEGIN:VEVENT' "$T/feeds/example/alice.ics")"
 $C export example -o "$T/x.ics" 2>"$T/err"
 check_eq "export -o with two reps needs --rep" "2 prospectctl: -o writes one feed: name the rep with --rep" "$? $(cat "$T/err")"
 
@@ -76,13 +76,13 @@ check_eq "reschedule reports each rep" "alice: 20 contacts behind as of 2027-01-
 bob: on plan as of 2027-01-08, nothing to catch up
 alice: $T/feeds/example/alice.ics written
 bob: $T/feeds/example/bob.ics unchanged" "$out"
-check_eq "past events keep SEQUENCE 0" 5 "$(grep -c '^SEQUENCE:0' "$T/feeds/example/alice.ics")"
-check_eq "changed events get SEQUENCE 1" 57 "$(grep -c '^SEQUENCE:1' "$T/feeds/example/alice.ics")"
+check_eq "past events keep SEQUENCE 0" 10 "$(grep -c '^SEQUENCE:0' "$T/feeds/example/alice.ics")"
+check_eq "changed events get SEQUENCE 1" 114 "$(grep -c '^SEQUENCE:1' "$T/feeds/example/alice.ics")"
 sum=$($C schedule example --rep alice --from 2027-01-11 --json | /usr/bin/python3 -c 'import json,sys; print(sum(x["contacts"] for x in json.load(sys.stdin)["days"]))')
 check_eq "future days carry the baseline's 1165 plus the 20 short" 1185 "$sum"
 out=$($C schedule example --rep alice --from 2027-01-11 --to 2027-01-11)
 check_eq "first re-spread day" "date        rep          contacts  cumulative  checkpoint          blocks
-2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:34 (17)" "$out"
+2027-01-11  alice              17          97  312 by 2027-01-29   09:00-09:18 (9), 14:00-14:16 (8)" "$out"
 check_eq "UIDs stay stable across the catch-up" \
   "$(grep '^UID' "$T/alice.first")" "$(grep '^UID' "$T/feeds/example/alice.ics")"
 
@@ -104,7 +104,7 @@ out=$($C reschedule example --as-of 2027-01-11 | head -n 2)
 check_eq "a rep who made up the shortfall is on plan" "alice: on plan as of 2027-01-11, nothing to catch up
 bob: 8 contacts behind as of 2027-01-11, re-spread over 51 working days" "$out"
 check_eq "alice goes back to the baseline's load" \
-  "2027-01-12  alice              16         113  312 by 2027-01-29   09:00-09:32 (16)" \
+  "2027-01-12  alice              16         113  312 by 2027-01-29   09:00-09:16 (8), 14:00-14:16 (8)" \
   "$($C schedule example --rep alice --from 2027-01-12 --to 2027-01-12 | tail -n 1)"
 
 # A catch-up that cannot fit: nothing logged by 2027-03-26 leaves alice
@@ -114,7 +114,7 @@ check_eq "alice goes back to the baseline's load" \
 $C --db "$T/late.db" reschedule example --as-of 2027-03-26 >"$T/out" 2>"$T/err"
 check_eq "impossible catch-up exits 1" 1 $?
 check_eq "impossible catch-up says the hours a day" "prospectctl: $TOP/config/campaigns/example.conf: 2027-03-30: rep alice needs 1246 min of calls but the day holds 120 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). Lengthen the call windows, add reps, or raise max_daily_calls. Catching up needs 20.8 h of calls a day from 2027-03-30 to 2027-03-31." "$(cat "$T/err")"
-check_eq "impossible catch-up leaves the schedule alone" "2027-03-30  alice              22        1223  1245 by 2027-03-31  09:00-09:44 (22)" \
+check_eq "impossible catch-up leaves the schedule alone" "2027-03-30  alice              22        1223  1245 by 2027-03-31  09:00-09:22 (11), 14:00-14:22 (11)" \
   "$($C --db "$T/late.db" schedule example --rep alice --from 2027-03-30 --to 2027-03-30 | tail -n 1)"
 
 # activity rm
