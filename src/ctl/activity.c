@@ -44,6 +44,86 @@ remove_entry (PdCtl *ctl, int argc, char **argv)
   return PD_EXIT_OK;
 }
 
+/* A note on one line: control characters (a newline, a tab, an escape
+ * sequence) written as \n, \t or \u001B, and bytes that are not UTF-8
+ * replaced, so that no note can break the table or drive the terminal. */
+static char *
+printable_note (const char *note)
+{
+  g_autofree char *valid = g_utf8_make_valid (note, -1);
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+enum { COL_ID, COL_DATE, COL_REP, COL_CONTACTS, COL_PROSPECTS, COL_ACTIVE, COL_LATENT, COL_ARID,
+       COL_PROPOSALS, COL_DEALS, COL_REVENUE, COL_NOTE, N_COLUMNS };
+
+/* The entries as a table whose columns are as wide as their widest cell
+ * (a long rep name or amount shifts the columns, never breaks them);
+ * numbers right-aligned, the note last and unpadded. */
+static void
+print_table (const PdCampaign *campaign, const GPtrArray *found)
+{
+  const char *headers[N_COLUMNS] = {
+    _("id"), _("date"), _("rep"), _("contacts"), _("prospects"), _("active"), _("latent"), _("arid"),
+    _("proposals"), _("deals"), _("revenue"), _("note"),
+  };
+  g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  int widths[N_COLUMNS];
+
+  for (guint col = 0; col < N_COLUMNS; col++)
+    g_ptr_array_add (cells, g_strdup (headers[col]));
+  for (guint i = 0; i < found->len; i++)
+    {
+      const PdActivity *a = g_ptr_array_index (found, i);
+      gint64 counts[] = { a->contacts, a->prospects, a->active, a->latent, a->arid, a->proposals, a->deals };
+
+      g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, a->id));
+      g_ptr_array_add (cells, pd_format_date (&a->date));
+      g_ptr_array_add (cells, printable_note (a->rep));
+      for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
+        g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, counts[k]));
+      g_ptr_array_add (cells, a->revenue_cents > 0 ? pd_format_money (a->revenue_cents, campaign->currency)
+                                                   : g_strdup ("-"));
+      g_ptr_array_add (cells, a->note != NULL ? printable_note (a->note) : g_strdup (""));
+    }
+
+  for (guint col = 0; col < N_COLUMNS; col++)
+    widths[col] = 0;
+  for (guint i = 0; i < cells->len; i++)
+    widths[i % N_COLUMNS] = MAX (widths[i % N_COLUMNS], (int) g_utf8_strlen (g_ptr_array_index (cells, i), -1));
+
+  for (guint i = 0; i < cells->len; i++)
+    {
+      guint col = i % N_COLUMNS;
+      const char *text = g_ptr_array_index (cells, i);
+      int pad = widths[col] - (int) g_utf8_strlen (text, -1);
+
+      if (col == COL_NOTE) /* no trailing blanks */
+        printf ("%s%s\n", text[0] != '\0' ? "  " : "", text);
+      else if (col == COL_DATE || col == COL_REP)
+        printf ("%s%s%*s", col > 0 ? "  " : "", text, pad, "");
+      else
+        printf ("%s%*s%s", col > 0 ? "  " : "", pad, "", text);
+    }
+}
+
 static int
 run (PdCtl *ctl, int argc, char **argv)
 {
@@ -104,19 +184,7 @@ run (PdCtl *ctl, int argc, char **argv)
       return PD_EXIT_OK;
     }
 
-  printf ("%5s  %-10s  %-12s %8s %9s %6s %6s %4s %5s %12s  %s\n", _("id"), _("date"), _("rep"), _("contacts"),
-          _("prospects"), _("active"), _("latent"), _("arid"), _("deals"), _("revenue"), _("note"));
-  for (guint i = 0; i < entries_found->len; i++)
-    {
-      const PdActivity *a = g_ptr_array_index (entries_found, i);
-      g_autofree char *date = pd_format_date (&a->date);
-      g_autofree char *revenue = pd_format_money (a->revenue_cents, campaign->currency);
-
-      printf ("%5" G_GINT64_FORMAT "  %-10s  %-12s %8" G_GINT64_FORMAT " %9" G_GINT64_FORMAT " %6" G_GINT64_FORMAT
-              " %6" G_GINT64_FORMAT " %4" G_GINT64_FORMAT " %5" G_GINT64_FORMAT " %12s  %s\n",
-              a->id, date, a->rep, a->contacts, a->prospects, a->active, a->latent, a->arid, a->deals,
-              a->revenue_cents > 0 ? revenue : "-", a->note != NULL ? a->note : "");
-    }
+  print_table (campaign, entries_found);
   return PD_EXIT_OK;
 }
 

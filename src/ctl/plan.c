@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "prospectctl"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -37,12 +38,49 @@ rounding_note (gint64 a, gint64 b, gint64 d, PdRounding rounding)
                           exact);
 }
 
-static gint64
-rep_minutes (const PdCampaign *campaign, gint64 contacts)
-{
-  gint64 minutes = 0;
+typedef struct {
+  guint rep;
+  gint64 remainder;   /* of contacts x minutes per contact, in millionths of a minute */
+} Remainder;
 
-  pd_muldiv (contacts, campaign->plan.minutes_per_contact, PD_MILLI, PD_ROUNDING_UP, &minutes);
+static gint
+by_remainder (gconstpointer a, gconstpointer b)
+{
+  const Remainder *x = a, *y = b;
+
+  if (x->remainder != y->remainder)
+    return x->remainder > y->remainder ? -1 : 1;
+  return x->rep < y->rep ? -1 : (x->rep > y->rep ? 1 : 0);
+}
+
+/* Each rep's call minutes (gint64, campaign order), adding up to the
+ * plan's call time: every rep gets the whole minutes of their contacts x
+ * minutes per contact, and the minutes the plan's total has beyond those
+ * go one each to the largest fractions (the earlier rep on a tie). Rounding
+ * each rep up on its own would make the parts exceed the total. */
+static GArray *
+rep_minutes (const PdCampaign *campaign, const PdPlan *plan, const GArray *split)
+{
+  gint64 per_contact = campaign->plan.minutes_per_contact;
+  guint n = split->len;
+  GArray *minutes = g_array_sized_new (FALSE, TRUE, sizeof (gint64), n);
+  g_autofree Remainder *remainders = g_new0 (Remainder, MAX (n, 1));
+  gint64 left = plan->call_minutes;
+
+  g_array_set_size (minutes, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 contacts = g_array_index (split, gint64, i);
+      gint64 whole = pd_muldiv_saturated (contacts, per_contact, PD_MILLI, PD_ROUNDING_DOWN);
+
+      g_array_index (minutes, gint64, i) = whole;
+      left -= whole;
+      /* (a x b) mod M from a mod M and b mod M: no overflow below 10^12. */
+      remainders[i] = (Remainder) { i, ((contacts % PD_MILLI) * (per_contact % PD_MILLI)) % PD_MILLI };
+    }
+  qsort (remainders, n, sizeof *remainders, by_remainder);
+  for (guint k = 0; k < n && left > 0; k++, left--)
+    g_array_index (minutes, gint64, remainders[k].rep)++;
   return minutes;
 }
 
@@ -67,8 +105,20 @@ print_step (const char *label, const char *value, const char *arithmetic)
   printf ("   %s\n", arithmetic);
 }
 
+/* A row of the reps' split: name, contacts, call time (right-aligned). */
 static void
-print_text (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensitivity)
+print_split_row (const char *label, const char *contacts, const char *call_time, int time_width)
+{
+  print_padded (label, 22, FALSE);
+  printf (" ");
+  print_padded (contacts, 12, TRUE);
+  printf ("   ");
+  print_padded (call_time, time_width, TRUE);
+  printf ("\n");
+}
+
+static void
+print_text (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *minutes_split, GArray *sensitivity)
 {
   const PdPlanInput *in = &c->plan;
   PdRounding r = in->rounding;
@@ -117,8 +167,16 @@ print_text (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensiti
   if (p->active_after_spontaneous == 0)
     printf (_("\nSpontaneous prospects cover the %s active prospects needed: no calls to make.\n"), active);
 
+  /* The reps' call times right-aligned in a column as wide as the widest. */
+  int time_width = (int) g_utf8_strlen (_("call time"), -1);
+  for (guint i = 0; i < c->reps->len; i++)
+    {
+      g_autofree char *time = pd_format_count (g_array_index (minutes_split, gint64, i));
+      g_autofree char *call_time = g_strdup_printf (_("%s min"), time);
+      time_width = MAX (time_width, (int) g_utf8_strlen (call_time, -1));
+    }
   printf ("\n");
-  print_step (_("rep (weight)"), _("contacts"), _("call time"));
+  print_split_row (_("rep (weight)"), _("contacts"), _("call time"), time_width);
   for (guint i = 0; i < c->reps->len; i++)
     {
       const PdRep *rep = g_ptr_array_index (c->reps, i);
@@ -126,27 +184,35 @@ print_text (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensiti
       g_autofree char *weight = pd_format_decimal (rep->weight);
       g_autofree char *label = g_strdup_printf ("%s (%s)", rep->name, weight);
       g_autofree char *count = pd_format_count (rep_contacts);
-      g_autofree char *time = pd_format_count (rep_minutes (c, rep_contacts));
+      g_autofree char *time = pd_format_count (g_array_index (minutes_split, gint64, i));
       g_autofree char *call_time = g_strdup_printf (_("%s min"), time);
-      print_step (label, count, call_time);
+      print_split_row (label, count, call_time, time_width);
     }
 
-  printf (_("\nsensitivity: call time by accessibility rate (rows) and contacts per prospect (columns)\n"));
-  printf ("%-22s", "");
+  /* Cells as wide as the widest, columns between bars: "1 234 h 56 min"
+   * beside "12 345 h 00 min" must not read as one number. */
+  char *cells[4][3];
+  int cell_width = 0;
   for (guint j = 0; j < 3; j++)
-    {
-      g_autofree char *v = pd_format_decimal (g_array_index (sensitivity, PdSensitivity, j).contacts_per_prospect);
-      printf (" %14s", v);
-    }
-  printf ("\n");
+    cells[0][j] = pd_format_decimal (g_array_index (sensitivity, PdSensitivity, j).contacts_per_prospect);
   for (guint i = 0; i < 3; i++)
+    for (guint j = 0; j < 3; j++)
+      cells[i + 1][j] = pd_format_hours (g_array_index (sensitivity, PdSensitivity, i * 3 + j).plan.call_minutes);
+  for (guint i = 0; i < 4; i++)
+    for (guint j = 0; j < 3; j++)
+      cell_width = MAX (cell_width, (int) g_utf8_strlen (cells[i][j], -1));
+
+  printf (_("\nsensitivity: call time by accessibility rate (rows) and contacts per prospect (columns)\n"));
+  for (guint i = 0; i < 4; i++)
     {
-      g_autofree char *row = pd_format_rate (g_array_index (sensitivity, PdSensitivity, i * 3).accessibility_rate);
-      printf ("%-22s", row);
+      g_autofree char *row = i == 0 ? g_strdup ("")
+        : pd_format_rate (g_array_index (sensitivity, PdSensitivity, (i - 1) * 3).accessibility_rate);
+      print_padded (row, 22, FALSE);
       for (guint j = 0; j < 3; j++)
         {
-          g_autofree char *cell = pd_format_hours (g_array_index (sensitivity, PdSensitivity, i * 3 + j).plan.call_minutes);
-          printf (" %14s", cell);
+          printf (" | ");
+          print_padded (cells[i][j], cell_width, TRUE);
+          g_free (cells[i][j]);
         }
       printf ("\n");
     }
@@ -165,7 +231,7 @@ add_plan (JsonBuilder *b, const PdPlan *p)
 }
 
 static void
-print_json (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensitivity)
+print_json (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *minutes_split, GArray *sensitivity)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -202,7 +268,7 @@ print_json (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *sensiti
       pd_ctl_json_string (b, "rep", rep->name);
       pd_ctl_json_string (b, "weight", weight);
       pd_ctl_json_int (b, "contacts", contacts);
-      pd_ctl_json_int (b, "call_minutes", rep_minutes (c, contacts));
+      pd_ctl_json_int (b, "call_minutes", g_array_index (minutes_split, gint64, i));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -236,6 +302,7 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autoptr (PdCampaign) campaign = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) split = NULL;
+  g_autoptr (GArray) minutes_split = NULL;
   g_autoptr (GArray) sensitivity = NULL;
   PdPlan plan;
   int status = pd_ctl_load_campaign (ctl, argc, argv, &campaign);
@@ -246,11 +313,12 @@ run (PdCtl *ctl, int argc, char **argv)
       (sensitivity = pd_plan_sensitivity (&campaign->plan, &error)) == NULL)
     return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
   split = pd_schedule_split (campaign, plan.contacts);
+  minutes_split = rep_minutes (campaign, &plan, split);
 
   if (opt_json)
-    print_json (campaign, &plan, split, sensitivity);
+    print_json (campaign, &plan, split, minutes_split, sensitivity);
   else
-    print_text (campaign, &plan, split, sensitivity);
+    print_text (campaign, &plan, split, minutes_split, sensitivity);
   return PD_EXIT_OK;
 }
 

@@ -34,16 +34,35 @@ static GOptionEntry entries[] = {
 #define CHART_WIDTH  60
 #define CHART_HEIGHT 8
 
-/* -1666 ppm... as "-16.6%": the gap in percent with one decimal,
- * truncated toward zero like gap_ppm itself. */
+/* -166 666 ppm (20 short of 120) as "-16.7%": the gap in percent with one
+ * decimal, rounded half away from zero. gap_ppm is the exact ratio
+ * truncated toward zero, and the halves sit on whole ppm (500 of 1 000),
+ * so rounding it gives the exact ratio's rounding. */
 static char *
 format_gap_percent (gint64 ppm)
 {
-  gint64 tenths = ppm / 1000;
-  gint64 magnitude = tenths < 0 ? -tenths : tenths;
+  gint64 ppm_magnitude = ppm < 0 ? -ppm : ppm;
+  gint64 magnitude = ppm_magnitude / 1000 + (ppm_magnitude % 1000 >= 500 ? 1 : 0);
 
   return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT "%%",
-                          ppm < 0 ? "-" : (ppm > 0 ? "+" : ""), magnitude / 10, magnitude % 10);
+                          magnitude == 0 ? "" : (ppm < 0 ? "-" : "+"), magnitude / 10, magnitude % 10);
+}
+
+/* The status as people read it ("on track"); JSON keeps pd_pace_name(). */
+static const char *
+pace_text (PdPace pace)
+{
+  switch (pace)
+    {
+    case PD_PACE_AHEAD:
+      return _("ahead");
+    case PD_PACE_ON_TRACK:
+      return _("on track");
+    case PD_PACE_BEHIND:
+      return _("behind");
+    default:
+      g_return_val_if_reached ("?");
+    }
 }
 
 static char *
@@ -77,7 +96,7 @@ print_rep_line (const PdCampaign *c, const PdRepProgress *p, const char *name)
     next = g_strdup (_("none left"));
 
   printf ("%-12s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %-9s %s\n", name, p->planned, p->actual,
-          gap_text, pd_pace_name (p->pace), next);
+          gap_text, pace_text (p->pace), next);
 }
 
 /* Right-aligned in `width` characters (printf counts bytes: € is three). */
@@ -134,11 +153,54 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
     actual[col] += actual[col - 1];
 }
 
-/* Planned (shaded) against done (solid), team contacts, one column per
- * stretch of days from start to end; columns after as_of show the plan
- * only. Unicode blocks when the locale's charset is UTF-8, ASCII else. */
+/* The date axis under the chart: the first and last day under the first
+ * and last columns, the middle column's day in between when there is
+ * room; then a "^" under the column holding the status's day (when it is
+ * in the campaign), said to be today when it is. */
 static void
-print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *daily, const GDate *as_of)
+print_date_axis (const PdCampaign *c, const GDate *dates, guint width, const GDate *as_of, const GDate *today)
+{
+  g_autofree char *start = pd_format_date (&c->start);
+  g_autofree char *end = pd_format_date (&c->end);
+  g_autofree char *line = g_strnfill (width, ' ');
+  guint date_length = (guint) strlen (start);
+
+  if (width >= 3 * date_length + 2)
+    {
+      guint middle = (width - 1) / 2;
+      g_autofree char *middle_date = pd_format_date (&dates[middle]);
+      memcpy (line + middle - date_length / 2, middle_date, date_length);
+    }
+  if (width >= 2 * date_length + 1)
+    memcpy (line + width - date_length, end, date_length);
+  memcpy (line, start, MIN (width, date_length));
+  g_strchomp (line);
+  printf ("%7s  %s\n", "", line);
+
+  if (g_date_compare (as_of, &c->start) < 0 || g_date_compare (as_of, &c->end) > 0)
+    return;
+  guint col = 0;
+  while (col + 1 < width && g_date_compare (&dates[col], as_of) < 0)
+    col++;
+  g_autofree char *day = pd_format_date (as_of);
+  g_autofree char *label = g_date_compare (as_of, today) == 0 ? g_strdup_printf (_("today, %s"), day)
+                                                              : g_strdup_printf (_("as of %s"), day);
+  int label_width = (int) g_utf8_strlen (label, -1);
+  if ((int) col + 2 + label_width <= (int) width || (int) col < label_width + 2)
+    printf ("%7s  %*s^ %s\n", "", (int) col, "", label);
+  else /* near the right edge: the label on the left of the mark */
+    printf ("%7s  %*s%s ^\n", "", (int) col - label_width - 1, "", label);
+}
+
+/* Planned (shaded) against done (solid), team contacts, one column per
+ * stretch of days from start to end. A column shows what was done by its
+ * last day, or by the status's day for the column holding it; columns
+ * after that show the plan only. A cell is filled once the value passes
+ * the bottom of its row, so the first contact shows. Unicode blocks when
+ * the locale's charset is UTF-8, ASCII else. */
+static void
+print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *daily, const GDate *as_of,
+              const GDate *today)
 {
   gboolean utf8 = g_get_charset (NULL);
   const char *done_cell = utf8 ? "█" : "#";
@@ -156,13 +218,21 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
 
   for (guint col = 0; col < width; col++)
     {
+      GDate first = c->start;
+
+      if (col > 0)
+        {
+          first = dates[col - 1];
+          g_date_add_days (&first, 1);
+        }
       dates[col] = c->start;
       g_date_add_days (&dates[col], (guint) (((guint64) (col + 1) * span) / width) - 1);
       planned[col] = 0;
       for (guint r = 0; r < c->reps->len; r++)
         planned[col] += pd_schedule_planned_to_date (baseline, r, &dates[col]);
-      past[col] = g_date_compare (&dates[col], as_of) <= 0;
+      past[col] = g_date_compare (&first, as_of) <= 0;
     }
+  /* The daily series stops at as_of: the column holding it sums to as_of. */
   actual_to_columns (daily, c, dates, width, actual);
 
   g_autofree char *start = pd_format_date (&c->start);
@@ -170,20 +240,21 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
   printf (_("\nburn-up, team contacts (%s done, %s planned), %s to %s\n"), done_cell, plan_cell, start, end);
   for (guint row = CHART_HEIGHT; row > 0; row--)
     {
-      /* A cell is filled when the value reaches the middle of its row. */
-      gint64 threshold = (total * (2 * (gint64) row - 1) + 2 * CHART_HEIGHT - 1) / (2 * CHART_HEIGHT);
+      /* Filled when the value is above the row's bottom, total x (row - 1) / height. */
+      gint64 bottom = pd_muldiv_saturated (total, (gint64) row - 1, CHART_HEIGHT, PD_ROUNDING_DOWN);
       g_autofree char *label = row == CHART_HEIGHT ? pd_format_count (total) : g_strdup ("");
 
       printf ("%7s |", label);
       for (guint col = 0; col < width; col++)
-        printf ("%s", past[col] && actual[col] >= threshold ? done_cell
-                      : planned[col] >= threshold ? plan_cell : " ");
+        printf ("%s", past[col] && actual[col] > bottom ? done_cell
+                      : planned[col] > bottom ? plan_cell : " ");
       printf ("\n");
     }
   printf ("%7s +", "0");
   for (guint col = 0; col < width; col++)
     printf ("-");
   printf ("\n");
+  print_date_axis (c, dates, width, as_of, today);
 }
 
 static void
@@ -202,7 +273,7 @@ print_checkpoints (const PdCampaign *c, const PdRepProgress *p, const char *whos
 
 static void
 print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline, const PdProgress *p,
-            const GArray *daily, gint rep_filter)
+            const GArray *daily, gint rep_filter, const GDate *today)
 {
   g_autofree char *as_of = pd_format_date (&p->as_of);
   const PdRates *o = &p->observed;
@@ -250,7 +321,7 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
   printf (_("call time still needed: %s min at the plan's rates, %s min at the observed rates\n"),
           assumed, observed);
   (void) plan;
-  print_burnup (c, baseline, daily, &p->as_of);
+  print_burnup (c, baseline, daily, &p->as_of, today);
 }
 
 /* ------------------------------------------------------------ JSON */
@@ -401,13 +472,14 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   PdTotals totals = { 0 };
   gint rep_filter = -1;
-  GDate as_of;
+  GDate as_of, today;
   PdPlan plan;
   int status;
 
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
-  if ((status = pd_ctl_day_option (campaign, "--as-of", opt_as_of, &as_of)) != PD_EXIT_OK)
+  if ((status = pd_ctl_day_option (campaign, "--as-of", opt_as_of, &as_of)) != PD_EXIT_OK ||
+      (status = pd_ctl_day_option (campaign, "--as-of", NULL, &today)) != PD_EXIT_OK)
     return status;
   if (opt_rep != NULL)
     {
@@ -434,7 +506,7 @@ run (PdCtl *ctl, int argc, char **argv)
   if (opt_json)
     print_json (campaign, progress, rep_filter);
   else
-    print_text (campaign, &plan, baseline, progress, daily, rep_filter);
+    print_text (campaign, &plan, baseline, progress, daily, rep_filter, &today);
 
   if (opt_check)
     for (guint r = 0; r < progress->reps->len; r++)
