@@ -111,10 +111,126 @@ utc_midnight_of_january_first (int year)
   return time;
 }
 
+/* A recurrence rule as text without its UNTIL, to compare rules. */
+static char *
+rule_text_without_until (struct icalrecurrencetype recur)
+{
+  recur.until = icaltime_null_time ();
+  recur.count = 0;
+  char *text = icalrecurrencetype_as_string_r (&recur);
+  char *copy = g_strdup (text);
+  icalmemory_free_buffer (text);
+  return copy;
+}
+
+/* Whether `original` (libical's full zone) has an observance of the same
+ * kind, offsets and rule as `observance` whose rule has no end: the rule
+ * is still in force, and the UNTIL is only the truncation's. */
+static gboolean
+rule_in_force (icalcomponent *original, icalcomponent *observance, struct icalrecurrencetype recur)
+{
+  g_autofree char *rule = rule_text_without_until (recur);
+  icalcomponent_kind kind = icalcomponent_isa (observance);
+  icalproperty *from = icalcomponent_get_first_property (observance, ICAL_TZOFFSETFROM_PROPERTY);
+  icalproperty *to = icalcomponent_get_first_property (observance, ICAL_TZOFFSETTO_PROPERTY);
+
+  if (from == NULL || to == NULL)
+    return FALSE;
+  for (icalcomponent *candidate = icalcomponent_get_first_component (original, kind);
+       candidate != NULL;
+       candidate = icalcomponent_get_next_component (original, kind))
+    {
+      icalproperty *candidate_rule = icalcomponent_get_first_property (candidate, ICAL_RRULE_PROPERTY);
+      icalproperty *candidate_from = icalcomponent_get_first_property (candidate, ICAL_TZOFFSETFROM_PROPERTY);
+      icalproperty *candidate_to = icalcomponent_get_first_property (candidate, ICAL_TZOFFSETTO_PROPERTY);
+
+      if (candidate_rule == NULL || candidate_from == NULL || candidate_to == NULL
+          || icalproperty_get_tzoffsetfrom (candidate_from) != icalproperty_get_tzoffsetfrom (from)
+          || icalproperty_get_tzoffsetto (candidate_to) != icalproperty_get_tzoffsetto (to))
+        continue;
+      struct icalrecurrencetype candidate_recur = icalproperty_get_rrule (candidate_rule);
+      g_autofree char *candidate_text = rule_text_without_until (candidate_recur);
+      if (icaltime_is_null_time (candidate_recur.until) && candidate_recur.count == 0
+          && g_str_equal (candidate_text, rule))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* PITFALLS 25: readers such as python3-icalendar 4.0.3 (dateutil 2.8)
+ * cannot build a zone from an observance whose RRULE has an UNTIL. A rule
+ * still in force loses the UNTIL the truncation gave it (libical's own
+ * zone data leaves it open-ended); a rule that really ended becomes its
+ * onsets from the year before the campaign's first (the one in force on
+ * its first day) to its end: DTSTART the first, one RDATE each after. */
+static void
+open_or_list_rules (icalcomponent *vtimezone, icalcomponent *original, int first_year)
+{
+  static const icalcomponent_kind kinds[] = { ICAL_XSTANDARD_COMPONENT, ICAL_XDAYLIGHT_COMPONENT };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (icalcomponent *observance = icalcomponent_get_first_component (vtimezone, kinds[k]);
+         observance != NULL;
+         observance = icalcomponent_get_next_component (vtimezone, kinds[k]))
+      {
+        icalproperty *rrule = icalcomponent_get_first_property (observance, ICAL_RRULE_PROPERTY);
+        icalproperty *from = icalcomponent_get_first_property (observance, ICAL_TZOFFSETFROM_PROPERTY);
+        if (rrule == NULL || from == NULL)
+          continue;
+        struct icalrecurrencetype recur = icalproperty_get_rrule (rrule);
+        if (icaltime_is_null_time (recur.until))
+          continue;
+        if (rule_in_force (original, observance, recur))
+          {
+            recur.until = icaltime_null_time ();
+            icalproperty_set_rrule (rrule, recur);
+            continue;
+          }
+
+        /* UNTIL is in UTC, the onsets are wall times at TZOFFSETFROM. */
+        struct icaltimetype dtstart = icalcomponent_get_dtstart (observance);
+        int offset = icalproperty_get_tzoffsetfrom (from);
+        time_t until = icaltime_as_timet_with_zone (recur.until, icaltimezone_get_utc_timezone ());
+        g_autoptr (GArray) onsets = g_array_new (FALSE, FALSE, sizeof (struct icaltimetype));
+        icalrecur_iterator *iterator = icalrecur_iterator_new (recur, dtstart);
+
+        for (struct icaltimetype onset = iterator != NULL ? icalrecur_iterator_next (iterator)
+                                                          : icaltime_null_time ();
+             !icaltime_is_null_time (onset) && onsets->len < 1000;
+             onset = icalrecur_iterator_next (iterator))
+          {
+            struct icaltimetype floating = onset;
+            floating.zone = NULL;
+            if (icaltime_as_timet (floating) - offset > until)
+              break;
+            if (onset.year >= first_year - 1)
+              g_array_append_val (onsets, onset);
+          }
+        if (iterator != NULL)
+          icalrecur_iterator_free (iterator);
+
+        icalcomponent_remove_property (observance, rrule);
+        icalproperty_free (rrule);
+        if (onsets->len == 0)
+          continue; /* ended before the campaign: its DTSTART says when it began */
+        struct icaltimetype first = g_array_index (onsets, struct icaltimetype, 0);
+        first.zone = NULL;
+        icalcomponent_set_dtstart (observance, first);
+        for (guint i = 1; i < onsets->len; i++)
+          {
+            struct icaldatetimeperiodtype rdate = { .time = g_array_index (onsets, struct icaltimetype, i),
+                                                    .period = icalperiodtype_null_period () };
+            rdate.time.zone = NULL;
+            icalcomponent_add_property (observance, icalproperty_new_rdate (rdate));
+          }
+      }
+}
+
 /* PITFALLS 1: the VTIMEZONE of a zone of our own, whose TZID is the plain
  * IANA name and which covers only the campaign's years. Built from a
  * clone of libical's built-in component, truncated with ms_compatible = 1
- * (one STANDARD and one DAYLIGHT with an RRULE, which Outlook wants), TZID
+ * (one STANDARD and one DAYLIGHT with an RRULE, which Outlook wants), the
+ * rules in force left open-ended and ended ones listed (PITFALLS 25), TZID
  * set, X-LIC-LOCATION dropped. */
 char *
 pd_ics_vtimezone_text (const char *name, int first_year, int last_year, GError **error)
@@ -152,8 +268,9 @@ pd_ics_vtimezone_text (const char *name, int first_year, int last_year, GError *
     }
 
   vtimezone = icalcomponent_new_clone (component);
-  icaltimezone_truncate_vtimezone (vtimezone, utc_midnight_of_january_first (first_year),
+  icaltimezone_truncate_vtimezone (vtimezone, utc_midnight_of_january_first (first_year - 1),
                                    utc_midnight_of_january_first (last_year + 1), 1);
+  open_or_list_rules (vtimezone, component, first_year);
   tzid = icalcomponent_get_first_property (vtimezone, ICAL_TZID_PROPERTY);
   if (tzid != NULL)
     icalproperty_set_tzid (tzid, name);

@@ -13,6 +13,10 @@
 #                             "end": "2027-01-04T09:41:00",
 #                             "start_utc": "2027-01-04T08:00:00"}, ...]}
 # "events" may list a subset; every key but "tzid" and "count" is optional.
+# The feed's VTIMEZONE is also turned into a zone of its own with the
+# reader's Timezone.to_tz() (python3-icalendar 4.0.3 refuses a rule with
+# UNTIL there), and each "start_utc"/"end_utc" is checked against it too,
+# so that a VTIMEZONE that disagrees with the zone database is caught.
 # Exits 0 when everything matches, 1 with one line per mismatch otherwise,
 # 2 on usage errors.
 
@@ -60,7 +64,18 @@ def check_text(raw):
             problem(f"line {number}: not UTF-8 (folded inside a character?)")
 
 
-def check_event(event, expected, tzid, alarm_minutes):
+def feed_instant(feed_zone, wall):
+    """The instant (naive UTC) of a naive wall time in the zone built from
+    the feed's VTIMEZONE: the first occurrence of a repeated time, as RFC
+    5545 says."""
+    if hasattr(feed_zone, "localize"):
+        aware = feed_zone.localize(wall, is_dst=True)
+    else:
+        aware = wall.replace(tzinfo=feed_zone)
+    return aware.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def check_event(event, expected, tzid, alarm_minutes, feed_zone):
     uid = str(event.get("UID"))
     for name in ("DTSTART", "DTEND"):
         prop = event.get(name)
@@ -84,6 +99,11 @@ def check_event(event, expected, tzid, alarm_minutes):
             utc = value.astimezone(datetime.timezone.utc).replace(tzinfo=None).isoformat()
             if utc != expected[utc_key]:
                 problem(f"{uid}: {name} instant {utc}Z, expected {expected[utc_key]}Z")
+            if feed_zone is not None:
+                by_vtimezone = feed_instant(feed_zone, value.replace(tzinfo=None)).isoformat()
+                if by_vtimezone != expected[utc_key]:
+                    problem(f"{uid}: {name} instant by the feed's VTIMEZONE {by_vtimezone}Z, "
+                            f"expected {expected[utc_key]}Z")
     for name in ("DTSTAMP", "SEQUENCE", "SUMMARY", "DESCRIPTION"):
         if event.get(name) is None:
             problem(f"{uid}: no {name}")
@@ -132,9 +152,14 @@ def main(argv):
     timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
     if len(timezones) != 1:
         problem(f"{len(timezones)} VTIMEZONE, expected 1")
+    feed_zone = None
     for timezone in timezones:
         if str(timezone.get("TZID")) != tzid:
             problem(f"VTIMEZONE TZID {str(timezone.get('TZID'))!r}, expected {tzid!r}")
+        try:
+            feed_zone = timezone.to_tz()
+        except Exception as exc:  # the reader cannot build the zone: a finding
+            problem(f"VTIMEZONE {str(timezone.get('TZID'))}: to_tz() fails: {exc}")
 
     events = calendar.walk("VEVENT")
     if len(events) != expected["count"]:
@@ -149,7 +174,7 @@ def main(argv):
     alarm_minutes = expected.get("alarm_minutes")
     listed = {item["uid"]: item for item in expected.get("events", [])}
     for uid, event in by_uid.items():
-        check_event(event, listed.get(uid, {}), tzid, alarm_minutes)
+        check_event(event, listed.get(uid, {}), tzid, alarm_minutes, feed_zone)
     for uid in listed:
         if uid not in by_uid:
             problem(f"UID {uid} missing")

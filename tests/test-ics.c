@@ -497,9 +497,16 @@ test_dst_paris (void **state)
   assert_nine_oclock (&fixture, text, "Europe/Paris", 2027, 3, 29);  /* CEST */
   assert_nine_oclock (&fixture, text, "Europe/Paris", 2027, 10, 29); /* CEST */
   assert_nine_oclock (&fixture, text, "Europe/Paris", 2027, 11, 2);  /* CET */
-  /* Both observances, each until the campaign's year is over. */
-  assert_non_null (strstr (text, "\r\nBEGIN:DAYLIGHT\r\nTZNAME:CEST\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"));
-  assert_non_null (strstr (text, "\r\nBEGIN:STANDARD\r\nTZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"));
+  /* Both observances, their rules in force open-ended (PITFALLS 25:
+   * python3-icalendar 4.0.3 cannot build a zone from a rule with UNTIL;
+   * assert_python_reads() below builds it with to_tz()). */
+  assert_non_null (strstr (text, "\r\nBEGIN:DAYLIGHT\r\nTZNAME:CEST\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+                                 "DTSTART:19810329T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
+                                 "END:DAYLIGHT\r\n"));
+  assert_non_null (strstr (text, "\r\nBEGIN:STANDARD\r\nTZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+                                 "DTSTART:19961027T030000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
+                                 "END:STANDARD\r\n"));
+  assert_null (strstr (text, "UNTIL="));
   assert_in_range (vtimezone_lines (text), 10, 40);
   assert_clean_text (text);
   g_array_unref (assert_round_trip (&fixture, 0, text));
@@ -522,6 +529,49 @@ test_dst_new_york (void **state)
   assert_clean_text (text);
   g_array_unref (assert_round_trip (&fixture, 0, text));
   assert_libical_reads (text, "America/New_York", rep_block_count (&fixture, 0));
+  assert_python_reads (&fixture, 0, text);
+  fixture_clear (&fixture);
+}
+
+/* A rule that really ended inside the campaign: Sao Paulo's last summer
+ * time ended on 2019-02-17. No UNTIL anywhere: the ended rule becomes its
+ * onsets (DTSTART and RDATE, from the year before the campaign's), and the
+ * observance in force on the first day (summer time since 2018-11-04) is
+ * there. python3-icalendar builds the zone and finds every block's
+ * instant, before and after the change. */
+static void
+test_vtimezone_ended_rule (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *vtimezone = pd_ics_vtimezone_text ("America/Sao_Paulo", 2019, 2019, &error);
+
+  (void) state;
+  assert_non_null (vtimezone);
+  assert_string_equal (vtimezone,
+                       "BEGIN:VTIMEZONE\r\n"
+                       "TZID:America/Sao_Paulo\r\n"
+                       "TZUNTIL:20200101T000000Z\r\n"
+                       "BEGIN:STANDARD\r\n"
+                       "TZNAME:-03\r\n"
+                       "TZOFFSETFROM:-0200\r\n"
+                       "TZOFFSETTO:-0300\r\n"
+                       "DTSTART:20180218T000000\r\n"
+                       "RDATE:20190217T000000\r\n"
+                       "END:STANDARD\r\n"
+                       "BEGIN:DAYLIGHT\r\n"
+                       "TZNAME:-02\r\n"
+                       "TZOFFSETFROM:-0300\r\n"
+                       "TZOFFSETTO:-0200\r\n"
+                       "DTSTART:20181104T000000\r\n"
+                       "END:DAYLIGHT\r\n"
+                       "END:VTIMEZONE\r\n");
+
+  Fixture fixture = fixture_make ("SP", "2019-02-11", "2019-02-22", "America/Sao_Paulo", "20000", "90m");
+  g_autofree char *text = render (&fixture, 0, NULL, T0);
+  assert_nine_oclock (&fixture, text, "America/Sao_Paulo", 2019, 2, 15); /* -02 */
+  assert_nine_oclock (&fixture, text, "America/Sao_Paulo", 2019, 2, 18); /* -03 */
+  assert_null (strstr (text, "UNTIL="));
+  assert_libical_reads (text, "America/Sao_Paulo", rep_block_count (&fixture, 0));
   assert_python_reads (&fixture, 0, text);
   fixture_clear (&fixture);
 }
@@ -735,6 +785,27 @@ test_checker_detects_mismatch (void **state)
   assert_int_equal (status, 1);
   assert_non_null (messages);
   assert_non_null (strstr (messages, "20270330-1-alice@example.prospectd: DTSTART local"));
+  g_clear_pointer (&messages, g_free);
+
+  /* A VTIMEZONE whose summer time starts a month late: the zone built
+   * from it disagrees with the zone database on 2027-03-30. */
+  g_autoptr (GString) late = g_string_new (text);
+  assert_int_equal (g_string_replace (late, "BYDAY=-1SU;BYMONTH=3", "BYDAY=-1SU;BYMONTH=4", 0), 1);
+  status = run_checker (&fixture, 0, late->str, NULL, &messages);
+  assert_int_equal (status, 1);
+  assert_non_null (strstr (messages, "20270330-1-alice@example.prospectd: DTSTART instant by the feed's "
+                                     "VTIMEZONE 2027-03-30T08:00:00Z, expected 2027-03-30T07:00:00Z"));
+  g_clear_pointer (&messages, g_free);
+
+  /* A rule in force ended with UNTIL, as libical's truncation writes it:
+   * python3-icalendar 4.0.3 cannot build the zone. */
+  g_autoptr (GString) until = g_string_new (text);
+  assert_int_equal (g_string_replace (until, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+                                      "RRULE:FREQ=YEARLY;UNTIL=20270328T010000Z;BYDAY=-1SU;BYMONTH=3", 0), 1);
+  status = run_checker (&fixture, 0, until->str, NULL, &messages);
+  assert_int_equal (status, 1);
+  assert_non_null (strstr (messages, "VTIMEZONE Europe/Paris: to_tz() fails: RRULE UNTIL values must be "
+                                     "specified in UTC when DTSTART is timezone-aware"));
   fixture_clear (&fixture);
 }
 
@@ -972,6 +1043,7 @@ main (void)
     cmocka_unit_test (test_regeneration_reads_other_writers),
     cmocka_unit_test (test_dst_paris),
     cmocka_unit_test (test_dst_new_york),
+    cmocka_unit_test (test_vtimezone_ended_rule),
     cmocka_unit_test (test_many_blocks_a_day),
     cmocka_unit_test (test_calname_escaping),
     cmocka_unit_test (test_uid_format),
