@@ -107,6 +107,30 @@ G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
   "      deals = deals + NEW.deals," \
   "      revenue_cents = revenue_cents + NEW.revenue_cents"
 
+/* The triggers that keep schema 4's day sums (written once: step 4
+ * creates them, step 5 again on the rebuilt activity table). */
+#define ACTIVITY_DAY_TRIGGERS \
+    "CREATE TRIGGER activity_days_insert AFTER INSERT ON activity BEGIN" \
+    "  INSERT INTO activity_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, 1," \
+    "    NEW.contacts, NEW.prospects, NEW.active, NEW.latent, NEW.arid," \
+    "    NEW.proposals, NEW.deals, NEW.revenue_cents);" \
+    "END;" \
+    "CREATE TRIGGER activity_days_delete AFTER DELETE ON activity BEGIN" \
+    "  INSERT INTO activity_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, -1," \
+    "    -OLD.contacts, -OLD.prospects, -OLD.active, -OLD.latent, -OLD.arid," \
+    "    -OLD.proposals, -OLD.deals, -OLD.revenue_cents);" \
+    "END;" \
+    "CREATE TRIGGER activity_days_update AFTER UPDATE OF campaign, rep, date," \
+    "    contacts, prospects, active, latent, arid, proposals, deals, revenue_cents" \
+    "    ON activity BEGIN" \
+    "  INSERT INTO activity_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, -1," \
+    "    -OLD.contacts, -OLD.prospects, -OLD.active, -OLD.latent, -OLD.arid," \
+    "    -OLD.proposals, -OLD.deals, -OLD.revenue_cents);" \
+    "  INSERT INTO activity_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, 1," \
+    "    NEW.contacts, NEW.prospects, NEW.active, NEW.latent, NEW.arid," \
+    "    NEW.proposals, NEW.deals, NEW.revenue_cents);" \
+    "END;"
+
 /* Migration steps: step i brings user_version from i to i + 1 by running
  * its texts in order (several texts only where one would pass the 4 095
  * characters ISO C guarantees for a literal). Append, never edit: a
@@ -264,26 +288,45 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
      * moves the sums and no intermediate sum can overflow. prospectd never
      * writes activity with REPLACE, whose deletions fire no trigger unless
      * recursive_triggers is on. */
-    "CREATE TRIGGER activity_days_insert AFTER INSERT ON activity BEGIN"
-    "  INSERT INTO activity_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, 1,"
-    "    NEW.contacts, NEW.prospects, NEW.active, NEW.latent, NEW.arid,"
-    "    NEW.proposals, NEW.deals, NEW.revenue_cents);"
-    "END;"
-    "CREATE TRIGGER activity_days_delete AFTER DELETE ON activity BEGIN"
-    "  INSERT INTO activity_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, -1,"
-    "    -OLD.contacts, -OLD.prospects, -OLD.active, -OLD.latent, -OLD.arid,"
-    "    -OLD.proposals, -OLD.deals, -OLD.revenue_cents);"
-    "END;"
-    "CREATE TRIGGER activity_days_update AFTER UPDATE OF campaign, rep, date,"
-    "    contacts, prospects, active, latent, arid, proposals, deals, revenue_cents"
-    "    ON activity BEGIN"
-    "  INSERT INTO activity_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, -1,"
-    "    -OLD.contacts, -OLD.prospects, -OLD.active, -OLD.latent, -OLD.arid,"
-    "    -OLD.proposals, -OLD.deals, -OLD.revenue_cents);"
-    "  INSERT INTO activity_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, 1,"
-    "    NEW.contacts, NEW.prospects, NEW.active, NEW.latent, NEW.arid,"
-    "    NEW.proposals, NEW.deals, NEW.revenue_cents);"
-    "END;" },
+    ACTIVITY_DAY_TRIGGERS },
+
+  /* 4 -> 5: entry ids are never reused (AUTOINCREMENT): SQLite would
+   * hand the id of a removed last entry to the next one, and a rep who
+   * removed #12 and logs again must not see a new #12. The table is
+   * rebuilt (SQLite cannot add AUTOINCREMENT in place); the copy seeds
+   * sqlite_sequence with the highest id kept. An id removed before this
+   * upgrade above the highest kept one cannot be known. Dropping the old
+   * table drops its triggers and fires none; the sums stay as they were.
+   * Entries of a campaign never recorded (a file written with foreign
+   * keys off) would fail the copy's foreign key, and foreign keys cannot
+   * be turned off inside the upgrade's transaction: such a campaign is
+   * recorded, named by its id, so that its entries are kept. */
+  { "CREATE TABLE activity_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  contacts INTEGER NOT NULL DEFAULT 0 CHECK (contacts >= 0),"
+    "  prospects INTEGER NOT NULL DEFAULT 0 CHECK (prospects >= 0),"
+    "  active INTEGER NOT NULL DEFAULT 0 CHECK (active >= 0),"
+    "  latent INTEGER NOT NULL DEFAULT 0 CHECK (latent >= 0),"
+    "  arid INTEGER NOT NULL DEFAULT 0 CHECK (arid >= 0),"
+    "  proposals INTEGER NOT NULL DEFAULT 0 CHECK (proposals >= 0),"
+    "  deals INTEGER NOT NULL DEFAULT 0 CHECK (deals >= 0),"
+    "  revenue_cents INTEGER NOT NULL DEFAULT 0 CHECK (revenue_cents >= 0),"
+    "  note TEXT,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "INSERT INTO campaigns (id, name, first_seen)"
+    "  SELECT DISTINCT campaign, campaign, 0 FROM activity"
+    "  WHERE campaign NOT IN (SELECT id FROM campaigns);"
+    "INSERT INTO activity_new (id, campaign, rep, date, contacts, prospects, active,"
+    "    latent, arid, proposals, deals, revenue_cents, note, created)"
+    "  SELECT id, campaign, rep, date, contacts, prospects, active, latent, arid,"
+    "    proposals, deals, revenue_cents, note, created FROM activity;"
+    "DROP TABLE activity;"
+    "ALTER TABLE activity_new RENAME TO activity;",
+    ACTIVITY_DAY_TRIGGERS },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -995,10 +1038,83 @@ fail:
   return NULL;
 }
 
-gboolean
-pd_store_remove_activity (PdStore *store, gint64 id, GError **error)
+/* g_ptr_array_sort() order of PdActivity* by id. */
+static int
+compare_entry_ids (gconstpointer a, gconstpointer b)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 x = (*(const PdActivity *const *) a)->id, y = (*(const PdActivity *const *) b)->id;
+
+  return (x > y) - (x < y);
+}
+
+#define ACTIVITY_COLUMNS \
+  "id, campaign, rep, date, contacts, prospects, active, latent, arid, proposals," \
+  " deals, revenue_cents, note, created"
+
+/* Inside a transaction: the entries that `stmt` returns (ACTIVITY_COLUMNS),
+ * appended to `entries`. */
+static gboolean
+read_entries (PdStore *store, sqlite3_stmt *stmt, GPtrArray *entries, GError **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdActivity *activity = activity_from_row (stmt, error);
+
+      if (activity == NULL)
+        return FALSE;
+      g_ptr_array_add (entries, activity);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs `sql` (one bound id, ACTIVITY_COLUMNS returned) and writes the one
+ * entry it returns to ret_activity; NOT_FOUND when there is none. */
+static gboolean
+one_entry (PdStore *store, const char *sql, gint64 id, PdActivity **ret_activity, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, sql, error);
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_activity_free);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!read_entries (store, stmt, entries, error))
+    return FALSE;
+  if (entries->len == 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No such entry: '%" G_GINT64_FORMAT "'"), id);
+      return FALSE;
+    }
+  if (ret_activity != NULL)
+    *ret_activity = g_ptr_array_steal_index (entries, 0);
+  return TRUE;
+}
+
+gboolean
+pd_store_get_activity (PdStore *store, gint64 id, PdActivity **ret_activity, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (ret_activity != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (one_entry (store, "SELECT " ACTIVITY_COLUMNS " FROM activity WHERE id = ?1", id, ret_activity, error))
+    return TRUE;
+  g_prefix_error (error, _("Cannot read activity: "));
+  return FALSE;
+}
+
+gboolean
+pd_store_take_activity (PdStore *store, gint64 id, PdActivity **ret_removed, GError **error)
+{
+  g_autoptr (PdActivity) removed = NULL;
   gboolean ok;
 
   g_return_val_if_fail (store != NULL, FALSE);
@@ -1006,24 +1122,126 @@ pd_store_remove_activity (PdStore *store, gint64 id, GError **error)
 
   if (!begin_write (store, error))
     goto fail;
-  stmt = prepare (store, "DELETE FROM activity WHERE id = ?1", error);
-  ok = stmt != NULL;
+  ok = one_entry (store, "DELETE FROM activity WHERE id = ?1 RETURNING " ACTIVITY_COLUMNS, id,
+                  &removed, error);
+  if (finish (store, ok, error))
+    {
+      if (ret_removed != NULL)
+        *ret_removed = g_steal_pointer (&removed);
+      return TRUE;
+    }
+fail:
+  g_prefix_error (error, _("Cannot remove activity: "));
+  return FALSE;
+}
+
+gboolean
+pd_store_remove_activity (PdStore *store, gint64 id, GError **error)
+{
+  return pd_store_take_activity (store, id, NULL, error);
+}
+
+gboolean
+pd_store_update_activity (PdStore *store, const PdActivity *activity, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char date[DATE_TEXT_SIZE];
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (activity != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_activity (activity, error) || !begin_write (store, error))
+    goto fail;
+  ok = require_campaign (store, activity->campaign, error);
   if (ok)
     {
-      sqlite3_bind_int64 (stmt, 1, id);
+      stmt = prepare (store,
+                      "UPDATE activity SET campaign = ?2, rep = ?3, date = ?4, contacts = ?5,"
+                      " prospects = ?6, active = ?7, latent = ?8, arid = ?9, proposals = ?10,"
+                      " deals = ?11, revenue_cents = ?12, note = ?13 WHERE id = ?1",
+                      error);
+      ok = stmt != NULL;
+    }
+  if (ok)
+    {
+      format_date (&activity->date, date);
+      sqlite3_bind_int64 (stmt, 1, activity->id);
+      bind_text (stmt, 2, activity->campaign);
+      bind_text (stmt, 3, activity->rep);
+      bind_text (stmt, 4, date);
+      sqlite3_bind_int64 (stmt, 5, activity->contacts);
+      sqlite3_bind_int64 (stmt, 6, activity->prospects);
+      sqlite3_bind_int64 (stmt, 7, activity->active);
+      sqlite3_bind_int64 (stmt, 8, activity->latent);
+      sqlite3_bind_int64 (stmt, 9, activity->arid);
+      sqlite3_bind_int64 (stmt, 10, activity->proposals);
+      sqlite3_bind_int64 (stmt, 11, activity->deals);
+      sqlite3_bind_int64 (stmt, 12, activity->revenue_cents);
+      bind_text (stmt, 13, activity->note);
       ok = step_done (store, stmt, error);
     }
   if (ok && sqlite3_changes (store->db) == 0)
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
-                   _("No such entry: '%" G_GINT64_FORMAT "'"), id);
+                   _("No such entry: '%" G_GINT64_FORMAT "'"), activity->id);
       ok = FALSE;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (finish (store, ok, error))
     return TRUE;
 fail:
-  g_prefix_error (error, _("Cannot remove activity: "));
+  g_prefix_error (error, _("Cannot change activity: "));
+  return FALSE;
+}
+
+gboolean
+pd_store_replace_day (PdStore *store,
+                      const PdActivity *activity,
+                      gint64 *ret_id,
+                      GPtrArray **ret_removed,
+                      GError **error)
+{
+  g_autoptr (GPtrArray) removed = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_activity_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char date[DATE_TEXT_SIZE];
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (activity != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_activity (activity, error) || !begin_write (store, error))
+    goto fail;
+  stmt = prepare (store,
+                  "DELETE FROM activity WHERE campaign = ?1 AND rep = ?2 AND date = ?3"
+                  " RETURNING " ACTIVITY_COLUMNS,
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      format_date (&activity->date, date);
+      bind_text (stmt, 1, activity->campaign);
+      bind_text (stmt, 2, activity->rep);
+      bind_text (stmt, 3, date);
+      ok = read_entries (store, stmt, removed, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  ok = ok && insert_activity (store, activity, &id, error);
+  if (!finish (store, ok, error))
+    goto fail;
+  /* RETURNING gives no order. */
+  g_ptr_array_sort (removed, compare_entry_ids);
+  if (ret_id != NULL)
+    *ret_id = id;
+  if (ret_removed != NULL)
+    *ret_removed = g_steal_pointer (&removed);
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot log activity: "));
   return FALSE;
 }
 
@@ -1097,6 +1315,83 @@ pd_store_totals (PdStore *store,
 fail:
   g_prefix_error (error, _("Cannot sum the activity of '%s': "), campaign);
   return FALSE;
+}
+
+GArray *
+pd_store_day_totals (PdStore *store,
+                     const char *campaign,
+                     const char *rep,
+                     const GDate *from,
+                     const GDate *to,
+                     GError **error)
+{
+  g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDayTotals));
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char from_text[DATE_TEXT_SIZE], to_text[DATE_TEXT_SIZE];
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((from != NULL && !check_date (from, _("start"), error)) ||
+      (to != NULL && !check_date (to, _("end"), error)))
+    goto fail;
+#define DAY_TOTALS_SELECT \
+  "SELECT date, entries, contacts, prospects, active, latent, arid, proposals, deals," \
+  " revenue_cents"
+#define DAY_TOTALS_WHERE \
+  " (?3 IS NULL OR date >= ?3) AND (?4 IS NULL OR date <= ?4) ORDER BY date"
+  stmt = rep != NULL
+    ? prepare (store, DAY_TOTALS_SELECT " FROM activity_days WHERE campaign = ?1 AND rep = ?2 AND"
+               DAY_TOTALS_WHERE, error)
+    : prepare (store, DAY_TOTALS_SELECT " FROM activity_team_days WHERE campaign = ?1 AND ?2 IS NULL AND"
+               DAY_TOTALS_WHERE, error);
+#undef DAY_TOTALS_SELECT
+#undef DAY_TOTALS_WHERE
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  if (from != NULL)
+    {
+      format_date (from, from_text);
+      bind_text (stmt, 3, from_text);
+    }
+  if (to != NULL)
+    {
+      format_date (to, to_text);
+      bind_text (stmt, 4, to_text);
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdDayTotals day = { 0 };
+
+      if (!parse_date (sqlite3_column_text (stmt, 0), &day.date, error))
+        goto fail;
+      day.totals = (PdTotals) {
+        .entries = sqlite3_column_int64 (stmt, 1),
+        .contacts = sqlite3_column_int64 (stmt, 2),
+        .prospects = sqlite3_column_int64 (stmt, 3),
+        .active = sqlite3_column_int64 (stmt, 4),
+        .latent = sqlite3_column_int64 (stmt, 5),
+        .arid = sqlite3_column_int64 (stmt, 6),
+        .proposals = sqlite3_column_int64 (stmt, 7),
+        .deals = sqlite3_column_int64 (stmt, 8),
+        .revenue_cents = sqlite3_column_int64 (stmt, 9),
+      };
+      g_array_append_val (days, day);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      goto fail;
+    }
+  return g_steal_pointer (&days);
+
+fail:
+  g_prefix_error (error, _("Cannot sum the days of '%s': "), campaign);
+  return NULL;
 }
 
 /* The days' rep strings are GRefStrings, one per rep shared by its days:

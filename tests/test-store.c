@@ -497,7 +497,7 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 4);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 5);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
                                  " 'revisions', 'revision_days', 'feed_tokens',"
@@ -1446,10 +1446,20 @@ test_migration_from_v3 (void **state)
   store = pd_store_open (db, &error);
   assert_null (error);
   assert_non_null (store);
-  assert_int_equal (raw_int (db, "PRAGMA user_version"), 4);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 5);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
                                  " WHERE name = 'activity_by_rep_date'"),
                     0);
+  /* Step 5 rebuilt activity with its triggers and seeded the sequence
+   * with the highest id kept. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                 " AND tbl_name = 'activity'"),
+                    3);
+  assert_int_equal (raw_int (db, "SELECT seq FROM sqlite_sequence WHERE name = 'activity'"), 6);
+  /* The entries of a campaign never recorded (a file written with
+   * foreign keys off) are kept: the campaign is recorded by its id. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM campaigns WHERE id = 'gone' AND name = 'gone'"), 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 6);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 5);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days"), 4);
   assert_summaries_exact (db);
@@ -1522,6 +1532,150 @@ test_migration_overflow_refused (void **state)
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
                                  " WHERE name = 'activity_by_rep_date'"),
                     1);
+}
+
+/* Ids are never reused: removing the last entry does not hand its id to
+ * the next one (schema 5's AUTOINCREMENT), across connections too. */
+static void
+test_activity_ids_never_reused (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  PdStore *store = open_with_campaign (f->db, "q1");
+  gint64 id = 0;
+
+  assert_true (pd_store_add_activity (store, a, &id, &error));
+  assert_int_equal (id, 1);
+  assert_true (pd_store_add_activity (store, a, &id, &error));
+  assert_int_equal (id, 2);
+  assert_true (pd_store_remove_activity (store, 2, &error));
+  assert_true (pd_store_add_activity (store, a, &id, &error));
+  assert_int_equal (id, 3);
+  assert_true (pd_store_remove_activity (store, 3, &error));
+  assert_true (pd_store_remove_activity (store, 1, &error));
+  pd_store_close (store);
+
+  store = pd_store_open (f->db, &error);
+  assert_non_null (store);
+  assert_true (pd_store_add_activity (store, a, &id, &error));
+  assert_null (error);
+  assert_int_equal (id, 4);
+  pd_store_close (store);
+  assert_summaries_exact (f->db);
+}
+
+/* take, get, update and replace_day: what they return, the sums after
+ * them, and nothing written when they fail. */
+static void
+test_activity_take_update_replace (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) b = make_activity ("q1", "alice", ymd (2027, 1, 4), 15);
+  g_autoptr (PdActivity) other_day = make_activity ("q1", "alice", ymd (2027, 1, 5), 7);
+  g_autoptr (PdActivity) other_rep = make_activity ("q1", "bob", ymd (2027, 1, 4), 8);
+  g_autoptr (PdActivity) replacement = make_activity ("q1", "alice", ymd (2027, 1, 4), 12);
+  g_autoptr (PdActivity) taken = NULL;
+  g_autoptr (PdActivity) read = NULL;
+  g_autoptr (GPtrArray) removed = NULL;
+  g_autoptr (GArray) days = NULL;
+  PdTotals totals;
+  gint64 id_a, id_b, id_day, id_rep, id_new;
+
+  b->prospects = 4;
+  b->proposals = 2;
+  b->note = g_strdup ("Acme");
+  assert_true (pd_store_add_activity (store, a, &id_a, &error));
+  assert_true (pd_store_add_activity (store, b, &id_b, &error));
+  assert_true (pd_store_add_activity (store, other_day, &id_day, &error));
+  assert_true (pd_store_add_activity (store, other_rep, &id_rep, &error));
+
+  /* get */
+  assert_true (pd_store_get_activity (store, id_b, &read, &error));
+  assert_int_equal (read->id, id_b);
+  assert_int_equal (read->contacts, 15);
+  assert_int_equal (read->proposals, 2);
+  assert_string_equal (read->note, "Acme");
+  assert_false (pd_store_get_activity (store, 99, &taken, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  assert_null (taken);
+  g_clear_error (&error);
+
+  /* day totals: the rep's day sums both entries. */
+  days = pd_store_day_totals (store, "q1", "alice", NULL, NULL, &error);
+  assert_non_null (days);
+  assert_int_equal (days->len, 2);
+  assert_date (&g_array_index (days, PdDayTotals, 0).date, 2027, 1, 4);
+  assert_int_equal (g_array_index (days, PdDayTotals, 0).totals.entries, 2);
+  assert_int_equal (g_array_index (days, PdDayTotals, 0).totals.contacts, 25);
+  assert_int_equal (g_array_index (days, PdDayTotals, 0).totals.proposals, 2);
+  assert_int_equal (g_array_index (days, PdDayTotals, 1).totals.contacts, 7);
+  g_clear_pointer (&days, g_array_unref);
+  {
+    GDate jan4 = ymd (2027, 1, 4);
+    days = pd_store_day_totals (store, "q1", NULL, &jan4, &jan4, &error);
+    assert_int_equal (days->len, 1);
+    assert_int_equal (g_array_index (days, PdDayTotals, 0).totals.contacts, 33);
+    assert_int_equal (g_array_index (days, PdDayTotals, 0).totals.entries, 3);
+    g_clear_pointer (&days, g_array_unref);
+  }
+
+  /* update: moves the entry to another day; the sums follow. */
+  read->date = ymd (2027, 1, 5);
+  read->contacts = 20;
+  assert_true (pd_store_update_activity (store, read, &error));
+  assert_null (error);
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 10 + 20 + 7);
+  assert_summaries_exact (f->db);
+  read->id = 99;
+  assert_false (pd_store_update_activity (store, read, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  read->id = id_b;
+  read->contacts = -1;
+  assert_false (pd_store_update_activity (store, read, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+  g_clear_pointer (&read, pd_activity_free);
+  assert_true (pd_store_get_activity (store, id_b, &read, &error));
+  assert_int_equal (read->contacts, 20);
+
+  /* replace_day: alice's 2027-01-05 (two entries now) only. */
+  replacement->date = ymd (2027, 1, 5);
+  assert_true (pd_store_replace_day (store, replacement, &id_new, &removed, &error));
+  assert_null (error);
+  assert_int_equal (id_new, id_rep + 1);
+  assert_int_equal (removed->len, 2);
+  assert_int_equal (((PdActivity *) g_ptr_array_index (removed, 0))->id, id_b);
+  assert_int_equal (((PdActivity *) g_ptr_array_index (removed, 1))->id, id_day);
+  assert_int_equal (((PdActivity *) g_ptr_array_index (removed, 0))->contacts, 20);
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 10 + 12);
+  assert_true (pd_store_totals (store, "q1", "bob", NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 8);
+  assert_summaries_exact (f->db);
+  g_clear_pointer (&removed, g_ptr_array_unref);
+  /* A day without entries: nothing removed. */
+  replacement->date = ymd (2027, 1, 6);
+  assert_true (pd_store_replace_day (store, replacement, NULL, &removed, &error));
+  assert_int_equal (removed->len, 0);
+
+  /* take: returns what was removed. */
+  assert_true (pd_store_take_activity (store, id_a, &taken, &error));
+  assert_int_equal (taken->id, id_a);
+  assert_string_equal (taken->rep, "alice");
+  assert_date (&taken->date, 2027, 1, 4);
+  assert_int_equal (taken->contacts, 10);
+  g_clear_pointer (&taken, pd_activity_free);
+  assert_false (pd_store_take_activity (store, id_a, &taken, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  assert_null (taken);
+  assert_summaries_exact (f->db);
 }
 
 /* ------------------------------------------------------- notifications */
@@ -2083,6 +2237,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_newer_schema_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_activity_round_trip, setup, teardown),
     cmocka_unit_test_setup_teardown (test_activity_rejected, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_activity_ids_never_reused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_activity_take_update_replace, setup, teardown),
     cmocka_unit_test_setup_teardown (test_totals, setup, teardown),
     cmocka_unit_test_setup_teardown (test_daily_contacts, setup, teardown),
     cmocka_unit_test_setup_teardown (test_summary_random, setup, teardown),

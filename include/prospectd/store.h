@@ -38,7 +38,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 4
+#define PD_STORE_SCHEMA_VERSION 5
 
 typedef struct _PdStore PdStore;
 
@@ -136,8 +136,35 @@ GPtrArray *pd_store_list_activity (PdStore *store,
                                    GError **error);
 
 /* Removes the entry with this id. Errors: PD_STORE_ERROR_NOT_FOUND when
- * there is no such entry, or a backend error. */
+ * there is no such entry, or a backend error. Ids are never reused: an
+ * entry added later gets a higher id than any entry ever stored (schema 5
+ * on). */
 gboolean pd_store_remove_activity (PdStore *store, gint64 id, GError **error);
+
+/* The same, and writes what the entry held to ret_removed (a new
+ * PdActivity, when not NULL) once it is removed. */
+gboolean pd_store_take_activity (PdStore *store, gint64 id, PdActivity **ret_removed, GError **error);
+
+/* Reads the entry with this id into ret_activity (a new PdActivity).
+ * Errors: PD_STORE_ERROR_NOT_FOUND, or a backend error. */
+gboolean pd_store_get_activity (PdStore *store, gint64 id, PdActivity **ret_activity, GError **error);
+
+/* Writes campaign, rep, date, counts and note of `activity` over the
+ * entry activity->id, which keeps its id and created time. Errors as
+ * pd_store_add_activity(), and PD_STORE_ERROR_NOT_FOUND when there is no
+ * such entry; nothing is written then. */
+gboolean pd_store_update_activity (PdStore *store, const PdActivity *activity, GError **error);
+
+/* Replaces a rep's day: removes every entry of (activity->campaign,
+ * activity->rep, activity->date) and adds `activity`, in one transaction.
+ * Writes the new id to ret_id and the removed entries (a new GPtrArray of
+ * PdActivity*, by id; empty when the day had none) to ret_removed, each
+ * when not NULL. Errors as pd_store_add_activity(). */
+gboolean pd_store_replace_day (PdStore *store,
+                               const PdActivity *activity,
+                               gint64 *ret_id,
+                               GPtrArray **ret_removed,
+                               GError **error);
 
 /* Sums of the entries of a campaign. */
 typedef struct {
@@ -163,6 +190,23 @@ gboolean pd_store_totals (PdStore *store,
                           const GDate *up_to,
                           PdTotals *ret_totals,
                           GError **error);
+
+/* The sums of one day. */
+typedef struct {
+  GDate date;
+  PdTotals totals;
+} PdDayTotals;
+
+/* Per day with an entry, the sums of `campaign`'s entries of that day, for
+ * `rep` only or the whole team when NULL, dated from `from` to `to`
+ * (inclusive; either NULL: unbounded). Returns a new GArray of PdDayTotals
+ * by date, or NULL with error set. */
+GArray *pd_store_day_totals (PdStore *store,
+                             const char *campaign,
+                             const char *rep,
+                             const GDate *from,
+                             const GDate *to,
+                             GError **error);
 
 /* Contacts logged by one rep on one day (a burn-up chart's points). */
 typedef struct {
