@@ -255,6 +255,25 @@ pd_parse_date (const char *text, GDate *ret_date, GError **error)
 }
 
 gboolean
+pd_parse_datetime (const char *text, GTimeZone *zone, gint64 *ret_usec, GError **error)
+{
+  g_autofree char *full = NULL;
+  g_autoptr (GDateTime) instant = NULL;
+  gsize length = strlen (text);
+
+  /* GLib wants seconds: "2027-01-04T08:50" (and with an offset after the
+   * minutes) gets ":00". */
+  if (length >= 16 && text[10] == 'T' && text[13] == ':' && text[16] != ':')
+    full = g_strdup_printf ("%.16s:00%s", text, text + 16);
+  instant = g_date_time_new_from_iso8601 (full != NULL ? full : text, zone);
+  if (instant == NULL)
+    return parse_error (error, _("expected an ISO 8601 date and time, e.g. 2027-01-04T08:50 or "
+                                 "2027-01-04T08:50:00+01:00"));
+  *ret_usec = g_date_time_to_unix (instant) * G_USEC_PER_SEC + g_date_time_get_microsecond (instant);
+  return TRUE;
+}
+
+gboolean
 pd_parse_time_of_day (const char *text, guint *ret_minute, GError **error)
 {
   if (strlen (text) != 5 || !g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1]) ||

@@ -520,3 +520,9 @@ pd_checkpoint_state_name (PdCheckpointState state)
       g_return_val_if_reached ("unknown");
     }
 }
+
+void
+pd_progress_observe (const PdTotals *totals, PdRates *ret_rates)
+{
+  observe_rates (totals, ret_rates);
+}

@@ -68,24 +68,12 @@ parse_now (const PdDaemon *daemon, const char *text, gint64 *ret_usec)
 {
   GTimeZone *zone = NULL;
   g_autoptr (GTimeZone) local = NULL;
-  g_autoptr (GDateTime) instant = NULL;
 
   if (daemon->campaigns->len > 0)
     zone = ((PdDaemonCampaign *) g_ptr_array_index (daemon->campaigns, 0))->campaign->tz;
   else
     zone = local = g_time_zone_new_local ();
-  g_autofree char *full = NULL;
-  gsize length = strlen (text);
-
-  /* GLib wants seconds: "2027-01-04T08:50" (and with an offset after the
-   * minutes) gets ":00". */
-  if (length >= 16 && text[10] == 'T' && text[13] == ':' && text[16] != ':')
-    full = g_strdup_printf ("%.16s:00%s", text, text + 16);
-  instant = g_date_time_new_from_iso8601 (full != NULL ? full : text, zone);
-  if (instant == NULL)
-    return FALSE;
-  *ret_usec = g_date_time_to_unix (instant) * G_USEC_PER_SEC + g_date_time_get_microsecond (instant);
-  return TRUE;
+  return pd_parse_datetime (text, zone, ret_usec, NULL);
 }
 
 /* GLib's default writer drops info messages unless G_MESSAGES_DEBUG names

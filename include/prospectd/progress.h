@@ -126,3 +126,7 @@ PdProgress *pd_progress_compute (const PdCampaign *campaign,
  * names used in JSON. */
 const char *pd_pace_name (PdPace pace);
 const char *pd_checkpoint_state_name (PdCheckpointState state);
+
+/* The rates observed in `totals` (any span of days: status --week uses
+ * one week's), by the rules of PdRates. */
+void pd_progress_observe (const PdTotals *totals, PdRates *ret_rates);

@@ -19,6 +19,7 @@ enum {
 typedef struct {
   char *config_path;        /* --config */
   char *db_path;            /* --db */
+  char *now;                /* --now, checked by main(), or NULL: the real clock */
   PdDaemonConfig *config;   /* loaded before the verb runs, owned */
 } PdCtl;
 
@@ -84,9 +85,18 @@ int pd_ctl_open_store_for_reading (PdCtl *ctl, PdStore **ret_store);
  * there are, and returns 2. Returns an exit code. */
 int pd_ctl_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index);
 
-/* The day given to `option` (e.g. --as-of), or today in the campaign's
- * time zone when `text` is NULL. Returns an exit code. */
-int pd_ctl_day_option (const PdCampaign *campaign, const char *option, const char *text, GDate *ret_date);
+/* The clock of every command: the instant given to --now (a wall time
+ * without an offset is read in `tz`), else the real clock; a new
+ * GDateTime in `tz`. */
+GDateTime *pd_ctl_now (const PdCtl *ctl, GTimeZone *tz);
+
+/* Today, by pd_ctl_now(), in the campaign's time zone. */
+void pd_ctl_today (const PdCtl *ctl, const PdCampaign *campaign, GDate *ret_date);
+
+/* The day given to `option` (e.g. --as-of), or today (pd_ctl_today())
+ * when `text` is NULL. Returns an exit code. */
+int pd_ctl_day_option (const PdCtl *ctl, const PdCampaign *campaign, const char *option, const char *text,
+                       GDate *ret_date);
 
 extern const PdVerb pd_ctl_verb_reschedule;
 extern const PdVerb pd_ctl_verb_status;
@@ -107,3 +117,41 @@ int pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, 
 #include "prospectd/server.h"
 
 extern const PdVerb pd_ctl_verb_feed_url;
+
+/* ---------------------------------------------------------------- entry */
+
+/* A whole number from 0 to 999999999 given to --option; NULL text leaves
+ * *ret as it is. Prints the error (exit code 2) and returns FALSE when
+ * the text is not one. */
+gboolean pd_ctl_parse_count (const char *option, const char *text, gint64 *ret);
+
+/* Checks `added` (a new entry, or the new values of an entry) against the
+ * rules of entries and against what `store` holds (NULL: no database yet):
+ * per entry, not after today by pd_ctl_now(), inside the campaign, the
+ * rep's day at most 24 hours of calls, prospects of the day <= its calls
+ * unless `reason` is given, the campaign's deals to date <= its proposals
+ * to date. `removed` is the entry being changed (activity edit) or NULL;
+ * `replace_day` drops the rep's day as stored (log --replace). Prints a
+ * warning when the day's calls exceed its call windows. Writes the rep's
+ * day as it will be to ret_day (when not NULL). Returns an exit code,
+ * the error printed. */
+int pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store, const PdActivity *removed,
+                        gboolean replace_day, const PdActivity *added, const char *reason, PdTotals *ret_day);
+
+/* "alice, 2027-01-04: 16 contacts, 5 prospects (1 active, 1 latent, 3
+ * arid), ..." (counts other than contacts only when not 0). Newly
+ * allocated. */
+char *pd_ctl_describe_entry (const PdActivity *activity, const char *currency);
+
+/* CSV (RFC 4180): a field quoted when it holds a comma, a quote or a line
+ * break (newly allocated); one record of `n` fields printed with CRLF;
+ * an amount of cents as a plain decimal with a point ("20000.00"). */
+char *pd_ctl_csv_field (const char *value);
+void pd_ctl_csv_row (const char *const *fields, guint n);
+char *pd_ctl_csv_amount (gint64 cents);
+
+/* Whether the database the commands use exists (reading commands never
+ * create it). */
+gboolean pd_ctl_store_exists (const PdCtl *ctl);
+
+extern const PdVerb pd_ctl_verb_today;

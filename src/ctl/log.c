@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT
  *
- * prospectctl log: records what a rep did on a day. Everything is checked
- * before the database is opened, so a rejected entry writes nothing.
+ * prospectctl log: records what a rep did on a day, adding to the entries
+ * of that day or (--replace) replacing them. Everything is checked (see
+ * entry.c) before anything is written, and a database is created only
+ * to write an accepted entry.
  */
 #define G_LOG_DOMAIN "prospectctl"
 
@@ -13,7 +15,8 @@
 #include "prospectd/format.h"
 
 static char *opt_rep, *opt_contacts, *opt_prospects, *opt_active, *opt_latent, *opt_arid;
-static char *opt_proposals, *opt_deals, *opt_revenue, *opt_date, *opt_note;
+static char *opt_proposals, *opt_deals, *opt_revenue, *opt_date, *opt_note, *opt_reason;
+static gboolean opt_replace;
 
 static GOptionEntry entries[] = {
   { "rep", 0, 0, G_OPTION_ARG_STRING, &opt_rep, N_("The rep (required)"), N_("REP") },
@@ -27,40 +30,27 @@ static GOptionEntry entries[] = {
   { "revenue", 0, 0, G_OPTION_ARG_STRING, &opt_revenue, N_("Revenue of those deals"), N_("AMOUNT") },
   { "date", 0, 0, G_OPTION_ARG_STRING, &opt_date, N_("Day of the activity (default: today)"), N_("DATE") },
   { "note", 0, 0, G_OPTION_ARG_STRING, &opt_note, N_("Free text"), N_("TEXT") },
+  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason,
+    N_("Why the day's prospects reached exceed its calls (kept in the note)"), N_("TEXT") },
+  { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace the rep's entries of that day"), NULL },
   G_OPTION_ENTRY_NULL
 };
-
-/* A whole number >= 0 given to --option; absent leaves *ret at 0. */
-static gboolean
-parse_count (const char *option, const char *text, gint64 *ret)
-{
-  gint64 value = 0;
-
-  *ret = 0;
-  if (text == NULL)
-    return TRUE;
-  if (text[0] == '\0' || strlen (text) > 9)
-    {
-      pd_ctl_error (PD_EXIT_USAGE, _("--%s %s: write a whole number from 0 to 999999999"), option, text);
-      return FALSE;
-    }
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (!g_ascii_isdigit (*p))
-        {
-          pd_ctl_error (PD_EXIT_USAGE, _("--%s %s: write a whole number from 0 to 999999999"), option, text);
-          return FALSE;
-        }
-      value = value * 10 + (*p - '0');
-    }
-  *ret = value;
-  return TRUE;
-}
 
 static int
 invalid (const char *message)
 {
   return pd_ctl_error (PD_EXIT_USAGE, "%s", message);
+}
+
+/* The note stored: --note, and the --reason prospects exceed calls. */
+static char *
+stored_note (void)
+{
+  if (opt_reason == NULL || opt_reason[0] == '\0')
+    return g_strdup (opt_note);
+  if (opt_note == NULL)
+    return g_strdup_printf (_("prospects over calls: %s"), opt_reason);
+  return g_strdup_printf (_("%s; prospects over calls: %s"), opt_note, opt_reason);
 }
 
 static int
@@ -69,7 +59,10 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autoptr (PdCampaign) campaign = NULL;
   g_autoptr (PdStore) store = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) removed = NULL;
+  g_autofree char *note = NULL;
   PdActivity activity = { 0 };
+  PdTotals day;
   gint64 id;
   int status;
 
@@ -81,36 +74,19 @@ run (PdCtl *ctl, int argc, char **argv)
     return status;
   if (opt_contacts == NULL)
     return invalid (_("--contacts is required: how many calls?"));
-  if (!parse_count ("contacts", opt_contacts, &activity.contacts) ||
-      !parse_count ("prospects", opt_prospects, &activity.prospects) ||
-      !parse_count ("active", opt_active, &activity.active) ||
-      !parse_count ("latent", opt_latent, &activity.latent) ||
-      !parse_count ("arid", opt_arid, &activity.arid) ||
-      !parse_count ("proposals", opt_proposals, &activity.proposals) ||
-      !parse_count ("deals", opt_deals, &activity.deals))
+  if (!pd_ctl_parse_count ("contacts", opt_contacts, &activity.contacts) ||
+      !pd_ctl_parse_count ("prospects", opt_prospects, &activity.prospects) ||
+      !pd_ctl_parse_count ("active", opt_active, &activity.active) ||
+      !pd_ctl_parse_count ("latent", opt_latent, &activity.latent) ||
+      !pd_ctl_parse_count ("arid", opt_arid, &activity.arid) ||
+      !pd_ctl_parse_count ("proposals", opt_proposals, &activity.proposals) ||
+      !pd_ctl_parse_count ("deals", opt_deals, &activity.deals))
     return PD_EXIT_USAGE;
   if (opt_revenue != NULL && !pd_parse_amount (opt_revenue, &activity.revenue_cents, &error))
     return pd_ctl_error (PD_EXIT_USAGE, "--revenue %s: %s", opt_revenue, error->message);
-
-  gint64 qualified = activity.active + activity.latent + activity.arid;
   if (opt_prospects == NULL)
-    activity.prospects = qualified;
-  else if (qualified > activity.prospects)
-    return pd_ctl_error (PD_EXIT_USAGE,
-                         _("--active + --latent + --arid (%" G_GINT64_FORMAT ") exceed --prospects (%" G_GINT64_FORMAT ")"),
-                         qualified, activity.prospects);
-  if (activity.prospects > activity.contacts)
-    return pd_ctl_error (PD_EXIT_USAGE,
-                         _("--prospects (%" G_GINT64_FORMAT ") exceed --contacts (%" G_GINT64_FORMAT "): each prospect reached takes a call"),
-                         activity.prospects, activity.contacts);
-  if (activity.deals > activity.proposals)
-    return pd_ctl_error (PD_EXIT_USAGE,
-                         _("--deals (%" G_GINT64_FORMAT ") exceed --proposals (%" G_GINT64_FORMAT ")"),
-                         activity.deals, activity.proposals);
-  if (activity.revenue_cents > 0 && activity.deals == 0)
-    return invalid (_("--revenue needs --deals: revenue comes from deals won"));
-
-  if ((status = pd_ctl_day_option (campaign, "--date", opt_date, &activity.date)) != PD_EXIT_OK)
+    activity.prospects = activity.active + activity.latent + activity.arid;
+  if ((status = pd_ctl_day_option (ctl, campaign, "--date", opt_date, &activity.date)) != PD_EXIT_OK)
     return status;
   if (g_date_compare (&activity.date, &campaign->start) < 0 || g_date_compare (&activity.date, &campaign->end) > 0)
     {
@@ -124,18 +100,45 @@ run (PdCtl *ctl, int argc, char **argv)
       return pd_ctl_error (PD_EXIT_USAGE, _("--date %s: outside the campaign (%s to %s)"), date, start, end);
     }
 
+  note = stored_note ();
   activity.campaign = campaign->id;
   activity.rep = opt_rep;
-  activity.note = opt_note;
-  if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+  activity.note = note;
+  /* Checked against what is stored; a database is created only to write. */
+  if (pd_ctl_store_exists (ctl) && (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+    return status;
+  if ((status = pd_ctl_check_entry (ctl, campaign, store, NULL, opt_replace, &activity, opt_reason, &day)) != PD_EXIT_OK)
+    return status;
+  if (store == NULL && (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
     return status;
   if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, &error) ||
-      !pd_store_add_activity (store, &activity, &id, &error))
+      !(opt_replace ? pd_store_replace_day (store, &activity, &id, &removed, &error)
+                    : pd_store_add_activity (store, &activity, &id, &error)))
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
 
   g_autofree char *date = pd_format_date (&activity.date);
-  printf (_("logged #%" G_GINT64_FORMAT ": %s, %s, %" G_GINT64_FORMAT " contacts\n"), id, opt_rep, date,
-          activity.contacts);
+  if (removed != NULL && removed->len > 0)
+    {
+      GString *ids = g_string_new (NULL);
+      gint64 contacts = 0;
+
+      for (guint i = 0; i < removed->len; i++)
+        {
+          const PdActivity *r = g_ptr_array_index (removed, i);
+          g_string_append_printf (ids, "%s#%" G_GINT64_FORMAT, i > 0 ? ", " : "", r->id);
+          contacts += r->contacts;
+        }
+      printf (_("logged #%" G_GINT64_FORMAT ": %s, %s, %" G_GINT64_FORMAT " contacts, replacing %s"
+                " (%" G_GINT64_FORMAT " contacts)\n"), id, opt_rep, date, activity.contacts, ids->str, contacts);
+      g_string_free (ids, TRUE);
+    }
+  else if (day.entries > 1)
+    printf (_("logged #%" G_GINT64_FORMAT ": %s, %s: +%" G_GINT64_FORMAT " contacts, %" G_GINT64_FORMAT
+              " that day in %" G_GINT64_FORMAT " entries\n"), id, opt_rep, date, activity.contacts, day.contacts,
+            day.entries);
+  else
+    printf (_("logged #%" G_GINT64_FORMAT ": %s, %s, %" G_GINT64_FORMAT " contacts\n"), id, opt_rep, date,
+            activity.contacts);
   return PD_EXIT_OK;
 }
 

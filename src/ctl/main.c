@@ -31,6 +31,7 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_activity,
   &pd_ctl_verb_reschedule,
   &pd_ctl_verb_status,
+  &pd_ctl_verb_today,
   &pd_ctl_verb_feed_url,
 };
 
@@ -245,18 +246,44 @@ pd_ctl_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index)
                        names->str);
 }
 
-int
-pd_ctl_day_option (const PdCampaign *campaign, const char *option, const char *text, GDate *ret_date)
+GDateTime *
+pd_ctl_now (const PdCtl *ctl, GTimeZone *tz)
 {
-  if (text != NULL)
-    return pd_ctl_parse_date_option (option, text, ret_date);
+  gint64 usec;
 
-  g_autoptr (GDateTime) now = g_date_time_new_now (campaign->tz);
+  /* main() checked the text, so only the zone can change the answer. */
+  if (ctl->now != NULL && pd_parse_datetime (ctl->now, tz, &usec, NULL))
+    {
+      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+      return g_date_time_to_timezone (utc, tz);
+    }
+  return g_date_time_new_now (tz);
+}
+
+void
+pd_ctl_today (const PdCtl *ctl, const PdCampaign *campaign, GDate *ret_date)
+{
+  g_autoptr (GDateTime) now = pd_ctl_now (ctl, campaign->tz);
 
   g_date_clear (ret_date, 1);
   g_date_set_dmy (ret_date, (GDateDay) g_date_time_get_day_of_month (now),
                   (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+}
+
+int
+pd_ctl_day_option (const PdCtl *ctl, const PdCampaign *campaign, const char *option, const char *text,
+                   GDate *ret_date)
+{
+  if (text != NULL)
+    return pd_ctl_parse_date_option (option, text, ret_date);
+  pd_ctl_today (ctl, campaign, ret_date);
   return PD_EXIT_OK;
+}
+
+gboolean
+pd_ctl_store_exists (const PdCtl *ctl)
+{
+  return g_file_test (ctl->db_path != NULL ? ctl->db_path : ctl->config->database, G_FILE_TEST_EXISTS);
 }
 
 int
@@ -319,6 +346,7 @@ print_usage (void)
   } options[] = {
     { "--config FILE", N_("daemon configuration (default: $XDG_CONFIG_HOME/prospectd/prospectd.conf)") },
     { "--db FILE", N_("database (default: the configuration's, else $XDG_DATA_HOME/prospectd/prospectd.db)") },
+    { "--now DATETIME", N_("run as if the clock read DATETIME (ISO 8601; without an offset, in the campaign's zone)") },
     { "-h, --help", N_("show help (COMMAND --help for a command's options)") },
     { "--version", N_("show the version") },
   };
@@ -357,7 +385,7 @@ find_verb (int argc, char **argv)
 {
   for (int i = 1; i < argc; i++)
     {
-      if (g_str_equal (argv[i], "--config") || g_str_equal (argv[i], "--db"))
+      if (g_str_equal (argv[i], "--config") || g_str_equal (argv[i], "--db") || g_str_equal (argv[i], "--now"))
         {
           i++;
           continue;
@@ -410,6 +438,9 @@ main (int argc, char **argv)
   GOptionEntry global_entries[] = {
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &ctl.config_path, N_("Daemon configuration file"), N_("FILE") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &ctl.db_path, N_("Database file"), N_("FILE") },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &ctl.now,
+      N_("Run as if the clock read DATETIME (ISO 8601; without an offset, in the campaign's zone)"),
+      N_("DATETIME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Show the version"), NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -444,6 +475,17 @@ main (int argc, char **argv)
       status = pd_ctl_error (PD_EXIT_USAGE, _("no command given (see prospectctl --help)"));
       goto out;
     }
+  if (ctl.now != NULL)
+    {
+      g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+      gint64 usec;
+
+      if (!pd_parse_datetime (ctl.now, utc, &usec, &error))
+        {
+          status = pd_ctl_error (PD_EXIT_USAGE, "--now %s: %s", ctl.now, error->message);
+          goto out;
+        }
+    }
 
   ctl.config = pd_config_load_daemon (ctl.config_path, &error);
   if (ctl.config == NULL)
@@ -465,6 +507,7 @@ out:
   pd_ics_shutdown ();
   g_free (ctl.config_path);
   g_free (ctl.db_path);
+  g_free (ctl.now);
   pd_daemon_config_free (ctl.config);
   return status;
 }

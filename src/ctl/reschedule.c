@@ -30,14 +30,18 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autoptr (PdStore) store = NULL;
   g_autoptr (PdCatchup) catchup = NULL;
   g_autoptr (GError) error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now;
   GDate as_of;
   PdPlan plan;
   int status;
 
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
-  if ((status = pd_ctl_day_option (campaign, "--as-of", opt_as_of, &as_of)) != PD_EXIT_OK)
+  {
+    g_autoptr (GDateTime) clock = pd_ctl_now (ctl, campaign->tz);
+    now = g_date_time_to_unix (clock);
+  }
+  if ((status = pd_ctl_day_option (ctl, campaign, "--as-of", opt_as_of, &as_of)) != PD_EXIT_OK)
     return status;
   if (g_date_compare (&as_of, &campaign->end) >= 0)
     return pd_ctl_error (PD_EXIT_USAGE, _("--as-of %s: no day left in the campaign to catch up on"),

@@ -22,12 +22,17 @@ static char *opt_rep;
 static char *opt_as_of;
 static gboolean opt_json;
 static gboolean opt_check;
+static gboolean opt_csv;
+static gboolean opt_week;
 
 static GOptionEntry entries[] = {
   { "rep", 0, 0, G_OPTION_ARG_STRING, &opt_rep, N_("Only this rep (the team line stays)"), N_("REP") },
   { "as-of", 0, 0, G_OPTION_ARG_STRING, &opt_as_of, N_("Day of the status, inclusive (default: today)"), N_("DATE") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON"), NULL },
   { "check", 0, 0, G_OPTION_ARG_NONE, &opt_check, N_("Exit 3 when a rep is behind"), NULL },
+  { "csv", 0, 0, G_OPTION_ARG_NONE, &opt_csv, N_("Print CSV (RFC 4180, comma, decimal point)"), NULL },
+  { "week", 0, 0, G_OPTION_ARG_NONE, &opt_week,
+    N_("Last week (Monday to Sunday before the as-of day's week) per rep: planned, done, gap, rates"), NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -461,6 +466,195 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   pd_ctl_print_json (root);
 }
 
+/* ------------------------------------------------------------- CSV */
+
+static char *
+int_text (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+static void
+csv_rep (const PdCampaign *c, const PdRepProgress *p, const char *name)
+{
+  g_autofree char *planned = int_text (p->planned), *actual = int_text (p->actual), *gap = int_text (p->gap);
+  g_autofree char *gap_percent = format_gap_percent (p->gap_ppm);
+  g_autofree char *date = NULL, *target = NULL, *needed = NULL, *days_left = NULL, *per_day = NULL;
+
+  /* A plain number for the spreadsheet: "-20.0", not "-20.0%". */
+  gap_percent[strlen (gap_percent) - 1] = '\0';
+  if (p->next_checkpoint >= 0)
+    {
+      date = pd_format_date (&g_array_index (c->checkpoints, PdCheckpoint, p->next_checkpoint).date);
+      target = int_text (g_array_index (p->checkpoints, PdCheckpointProgress, p->next_checkpoint).target);
+      needed = int_text (p->needed);
+      days_left = int_text (p->days_left);
+      per_day = int_text (p->needed_per_day);
+    }
+  const char *row[] = { name, planned, actual, gap, gap_percent, pd_pace_name (p->pace), date, target, needed,
+                        days_left, per_day };
+  pd_ctl_csv_row (row, G_N_ELEMENTS (row));
+}
+
+static void
+print_csv (const PdCampaign *c, const PdProgress *p, gint rep_filter)
+{
+  const char *header[] = { "rep", "planned", "done", "gap", "gap_percent", "status", "next_checkpoint",
+                           "checkpoint_target", "needed", "days_left", "needed_per_day" };
+
+  pd_ctl_csv_row (header, G_N_ELEMENTS (header));
+  for (guint r = 0; r < p->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (c->reps, r);
+      if (rep_filter < 0 || (guint) rep_filter == r)
+        csv_rep (c, g_ptr_array_index (p->reps, r), rep->name);
+    }
+  csv_rep (c, p->team, "team");
+}
+
+/* ------------------------------------------------------------ week */
+
+/* One rep's (or the team's) last week. */
+typedef struct {
+  const char *name;
+  gint64 planned;   /* baseline contacts planned that week */
+  PdTotals done;    /* logged that week */
+  PdRates rates;    /* observed in that week's entries */
+} WeekLine;
+
+/* The week's sums of `rep` (NULL: the team): to Sunday minus to the
+ * Sunday before. */
+static gboolean
+week_totals (PdStore *store, const PdCampaign *c, const char *rep, const GDate *monday, const GDate *sunday,
+             PdTotals *ret, GError **error)
+{
+  PdTotals to_end = { 0 }, before = { 0 };
+  GDate eve = *monday;
+
+  memset (ret, 0, sizeof *ret);
+  if (store == NULL)
+    return TRUE;
+  g_date_subtract_days (&eve, 1);
+  if (!pd_store_totals (store, c->id, rep, sunday, &to_end, error) ||
+      !pd_store_totals (store, c->id, rep, &eve, &before, error))
+    return FALSE;
+  *ret = (PdTotals) {
+    to_end.entries - before.entries, to_end.contacts - before.contacts, to_end.prospects - before.prospects,
+    to_end.active - before.active, to_end.latent - before.latent, to_end.arid - before.arid,
+    to_end.proposals - before.proposals, to_end.deals - before.deals, to_end.revenue_cents - before.revenue_cents,
+  };
+  return TRUE;
+}
+
+static char *
+week_gap (const WeekLine *w)
+{
+  gint64 gap = w->done.contacts - w->planned;
+  g_autofree char *percent = w->planned > 0 ? format_gap_percent (gap * 1000000 / w->planned) : g_strdup ("-");
+  return g_strdup_printf ("%+" G_GINT64_FORMAT " (%s)", gap, percent);
+}
+
+static void
+print_week_text (const PdCampaign *c, const GDate *monday, const GDate *sunday, const GArray *lines)
+{
+  g_autofree char *from = pd_format_date (monday);
+  g_autofree char *to = pd_format_date (sunday);
+
+  printf (_("%s (%s), last week: %s to %s\n\n"), c->name, c->id, from, to);
+  printf ("%-12s %8s %8s %-16s %13s %18s %15s\n", _("rep"), _("planned"), _("done"), _("gap"),
+          _("accessibility"), _("contacts/prospect"), _("proposals/deal"));
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const WeekLine *w = &g_array_index (lines, WeekLine, i);
+      g_autofree char *gap = week_gap (w);
+      g_autofree char *rate = w->rates.has_accessibility_rate ? pd_format_rate (w->rates.accessibility_rate)
+                                                                : g_strdup ("-");
+      g_autofree char *cpp = w->rates.has_contacts_per_prospect ? pd_format_decimal (w->rates.contacts_per_prospect)
+                                                                  : g_strdup ("-");
+      g_autofree char *ppd = w->rates.has_proposals_per_deal ? pd_format_decimal (w->rates.proposals_per_deal)
+                                                               : g_strdup ("-");
+
+      printf ("%-12s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %13s %18s %15s\n", w->name, w->planned,
+              w->done.contacts, gap, rate, cpp, ppd);
+    }
+}
+
+static void
+print_week_csv (const GDate *monday, const GDate *sunday, const GArray *lines)
+{
+  const char *header[] = { "week_start", "week_end", "rep", "planned", "done", "gap", "prospects", "active",
+                           "proposals", "deals", "accessibility_rate_percent", "contacts_per_prospect",
+                           "proposals_per_deal" };
+  g_autofree char *from = pd_format_date (monday);
+  g_autofree char *to = pd_format_date (sunday);
+
+  pd_ctl_csv_row (header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const WeekLine *w = &g_array_index (lines, WeekLine, i);
+      g_autofree char *planned = int_text (w->planned), *done = int_text (w->done.contacts);
+      g_autofree char *gap = int_text (w->done.contacts - w->planned);
+      g_autofree char *prospects = int_text (w->done.prospects), *active = int_text (w->done.active);
+      g_autofree char *proposals = int_text (w->done.proposals), *deals = int_text (w->done.deals);
+      /* Percent as a plain number: "24", not "24%". */
+      g_autofree char *rate = w->rates.has_accessibility_rate ? pd_format_decimal (w->rates.accessibility_rate * 100)
+                                                                : NULL;
+      g_autofree char *cpp = w->rates.has_contacts_per_prospect ? pd_format_decimal (w->rates.contacts_per_prospect)
+                                                                  : NULL;
+      g_autofree char *ppd = w->rates.has_proposals_per_deal ? pd_format_decimal (w->rates.proposals_per_deal)
+                                                               : NULL;
+      const char *row[] = { from, to, w->name, planned, done, gap, prospects, active, proposals, deals, rate, cpp,
+                            ppd };
+      pd_ctl_csv_row (row, G_N_ELEMENTS (row));
+    }
+}
+
+static int
+run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDate *as_of, gint rep_filter)
+{
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) lines = g_array_new (FALSE, TRUE, sizeof (WeekLine));
+  GDate monday = *as_of, sunday, eve;
+  WeekLine team = { _("team"), 0, { 0 }, { 0 } };
+  int status;
+
+  /* The Monday of the as-of day's week, then the week before it. */
+  g_date_subtract_days (&monday, g_date_get_weekday (&monday) - G_DATE_MONDAY + 7);
+  sunday = monday;
+  g_date_add_days (&sunday, 6);
+  eve = monday;
+  g_date_subtract_days (&eve, 1);
+  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
+    return status;
+  for (guint r = 0; r < c->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (c->reps, r);
+      WeekLine w = { rep->name, 0, { 0 }, { 0 } };
+
+      if (rep_filter >= 0 && (guint) rep_filter != r)
+        continue;
+      w.planned = pd_schedule_planned_to_date (baseline, r, &sunday) - pd_schedule_planned_to_date (baseline, r, &eve);
+      if (!week_totals (store, c, rep->name, &monday, &sunday, &w.done, &error))
+        return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+      pd_progress_observe (&w.done, &w.rates);
+      g_array_append_val (lines, w);
+    }
+  /* The team: every rep, whatever --rep shows. */
+  for (guint r = 0; r < c->reps->len; r++)
+    team.planned += pd_schedule_planned_to_date (baseline, r, &sunday) - pd_schedule_planned_to_date (baseline, r, &eve);
+  if (!week_totals (store, c, NULL, &monday, &sunday, &team.done, &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  pd_progress_observe (&team.done, &team.rates);
+  g_array_append_val (lines, team);
+
+  if (opt_csv)
+    print_week_csv (&monday, &sunday, lines);
+  else
+    print_week_text (c, &monday, &sunday, lines);
+  return PD_EXIT_OK;
+}
+
 static int
 run (PdCtl *ctl, int argc, char **argv)
 {
@@ -478,8 +672,8 @@ run (PdCtl *ctl, int argc, char **argv)
 
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
-  if ((status = pd_ctl_day_option (campaign, "--as-of", opt_as_of, &as_of)) != PD_EXIT_OK ||
-      (status = pd_ctl_day_option (campaign, "--as-of", NULL, &today)) != PD_EXIT_OK)
+  if ((status = pd_ctl_day_option (ctl, campaign, "--as-of", opt_as_of, &as_of)) != PD_EXIT_OK ||
+      (status = pd_ctl_day_option (ctl, campaign, "--as-of", NULL, &today)) != PD_EXIT_OK)
     return status;
   if (opt_rep != NULL)
     {
@@ -490,6 +684,12 @@ run (PdCtl *ctl, int argc, char **argv)
     }
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
     return status;
+  if (opt_week && (opt_json || opt_check))
+    return pd_ctl_error (PD_EXIT_USAGE, _("--week takes neither --json nor --check"));
+  if (opt_csv && opt_json)
+    return pd_ctl_error (PD_EXIT_USAGE, _("--csv and --json: choose one"));
+  if (opt_week)
+    return run_week (ctl, campaign, baseline, &as_of, rep_filter);
 
   if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
     return status;
@@ -505,6 +705,8 @@ run (PdCtl *ctl, int argc, char **argv)
   progress = pd_progress_compute (campaign, &plan, baseline, &as_of, daily, &totals);
   if (opt_json)
     print_json (campaign, progress, rep_filter);
+  else if (opt_csv)
+    print_csv (campaign, progress, rep_filter);
   else
     print_text (campaign, &plan, baseline, progress, daily, rep_filter, &today);
 

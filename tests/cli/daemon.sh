@@ -111,8 +111,8 @@ check_new "afternoon: alice's second block" \
 "1|Call block at 14:00 — 8 contacts ($N)|alice, 14:00–14:16. Target today: 16 contacts."
 
 # --- the daily check with everyone on plan: no alert.
-$C log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
-$C log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
+$C --now 2027-01-04T17:00 log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
+$C --now 2027-01-04T17:00 log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
 once 2027-01-04T17:30
 check_new "daily check on plan: no notification" ""
 check_eq "daily check logged" "1" "$(grep -c 'daily check of 2027-01-04 for example: everyone on track' "$T/once.err")"
@@ -120,8 +120,8 @@ check_eq "daily check logged" "1" "$(grep -c 'daily check of 2027-01-04 for exam
 # --- a clock jump from Monday evening to Friday 08:55: one summary of the
 # nine reminders missed (alice's two a day, bob's one), then Friday's
 # reminders; not a flood.
-$C log example --rep alice --contacts 42 --date 2027-01-07 >/dev/null
-$C log example --rep bob --contacts 32 --date 2027-01-07 >/dev/null
+$C --now 2027-01-07T18:00 log example --rep alice --contacts 42 --date 2027-01-07 >/dev/null
+$C --now 2027-01-07T18:00 log example --rep bob --contacts 32 --date 2027-01-07 >/dev/null
 once 2027-01-08T08:55
 check_new "clock jump: one summary, then the day's reminders" \
 "1|Missed 9 call-block reminders|Call blocks from 2027-01-05 to 2027-01-07 ended while prospectd was not running or the computer was asleep.
@@ -184,7 +184,7 @@ check_eq "running daemon: plans its next wake-up" 0 $?
 check_eq "running daemon: next wake-up is Monday's reminder, in the campaign's zone" 1 \
   "$(grep -c 'next wake-up at 2027-01-11T08:50:00+01:00 for reminder:alice:2027-01-11:1 (example)' "$T/daemon.log")"
 before=$(cksum <"$FEED")
-$C log example --rep alice --contacts 10 --date 2027-01-08 >/dev/null
+$C --now 2027-01-08T18:00 log example --rep alice --contacts 10 --date 2027-01-08 >/dev/null
 i=0
 while [ "$(cksum <"$FEED")" = "$before" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
 check_eq "running daemon: feed rewritten after another process's log" "changed" \
@@ -231,7 +231,7 @@ check_eq "burst: the daemon's last re-plan saw the last of 10 commits" "$revisio
 check_eq "running daemon: bob's unchanged feed rendered once, at start-up" 1 \
   "$(grep -c "feed unchanged: '$T/feeds/example/bob.ics'" "$T/daemon.log")"
 rm "$T/feeds/example/bob.ics"
-id=$($C log example --rep alice --contacts 1 --date 2027-01-08 | sed -n 's/^logged #\([0-9]*\):.*/\1/p')
+id=$($C --now 2027-01-08T18:00 log example --rep alice --contacts 1 --date 2027-01-08 | sed -n 's/^logged #\([0-9]*\):.*/\1/p')
 $C activity rm "$id" >/dev/null
 i=0
 while [ ! -e "$T/feeds/example/bob.ics" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done

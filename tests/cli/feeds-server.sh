@@ -83,8 +83,8 @@ check_eq "the token is in the database" 1 \
   "$(sqlite3 "$T/prospectd.db" "SELECT count(*) FROM feed_tokens WHERE rep = 'alice' AND token = '$TOKEN_A'")"
 
 # Everyone on plan through Thursday: no catch-up yet.
-$C log example --rep alice --contacts 64 --date 2027-01-07 >/dev/null
-$C log example --rep bob --contacts 32 --date 2027-01-07 >/dev/null
+$C --now 2027-01-07T18:00 log example --rep alice --contacts 64 --date 2027-01-07 >/dev/null
+$C --now 2027-01-07T18:00 log example --rep bob --contacts 32 --date 2027-01-07 >/dev/null
 
 # --- the daemon, running (not --once), Friday morning.
 $DAEMON --config "$T/prospectd.conf" --now 2027-01-08T10:00 >"$T/daemon.log" 2>&1 &
@@ -230,7 +230,7 @@ check_eq "--rotate: bob's URL still works" 200 "$(code "$URL_B")"
 check_eq "feed-url after --rotate prints the new URL" "$URL_A2" "$($C feed-url example --rep alice | head -n 1)"
 
 # --- a shortfall and a catch-up change the feed: new ETag, SEQUENCE:1.
-$C log example --rep alice --contacts 5 --date 2027-01-08 >/dev/null
+$C --now 2027-01-08T10:00 log example --rep alice --contacts 5 --date 2027-01-08 >/dev/null
 $C reschedule example --as-of 2027-01-08 >"$T/reschedule.out"
 check_eq "reschedule: alice is behind" 1 "$(grep -c '^alice: 11 contacts behind as of 2027-01-08' "$T/reschedule.out")"
 i=0

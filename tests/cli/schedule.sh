@@ -55,22 +55,22 @@ $C export example -o "$T/x.ics" 2>"$T/err"
 check_eq "export -o with two reps needs --rep" "2 prospectctl: -o writes one feed: name the rep with --rep" "$? $(cat "$T/err")"
 
 # log: bad values exit 2 and write nothing.
-$C log example --rep alice --contacts 60 --date 2027-01-08 >/dev/null
+$C --now 2027-01-11T20:00 log example --rep alice --contacts 60 --date 2027-01-08 >/dev/null
 check_eq "log records an entry" 0 $?
 rows () { $C activity example --json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 for bad in "--rep alice --contacts=-3" "--rep alice --contacts 10 --prospects 5 --active 6" \
            "--rep alice --contacts 10 --deals 2 --proposals 1" "--rep alice --contacts 10 --revenue 5000" \
            "--rep alice --contacts 10 --date 2027-04-01" "--rep carol --contacts 10" \
            "--rep alice --contacts ten" "--rep alice" "--contacts 5" "--rep alice --contacts 5 --date 2027-02-30"; do
-  $C log example $bad >/dev/null 2>&1
+  $C --now 2027-01-11T20:00 log example $bad >/dev/null 2>&1
   check_eq "log $bad exits 2" 2 $?
 done
 check_eq "rejected entries wrote nothing" 1 "$(rows)"
-$C log example --rep alice --contacts 5 --active 7 >/dev/null 2>"$T/err"
-check_eq "prospects default to the qualified ones" "prospectctl: --prospects (7) exceed --contacts (5): each prospect reached takes a call" "$(cat "$T/err")"
+$C --now 2027-01-11T20:00 log example --rep alice --contacts 5 --active 7 >/dev/null 2>"$T/err"
+check_eq "prospects default to the qualified ones, the day is --now's" "prospectctl: --prospects 7: alice's 2027-01-11 would have 7 prospects reached for 5 calls: each prospect reached takes a call, unless --reason says why (e.g. prospects who called back)" "$(cat "$T/err")"
 
 # Catch-up: alice did 60 of 80 by 2027-01-08, bob all 40.
-$C log example --rep bob --contacts 40 --date 2027-01-08 >/dev/null
+$C --now 2027-01-11T20:00 log example --rep bob --contacts 40 --date 2027-01-08 >/dev/null
 out=$($C reschedule example --as-of 2027-01-08)
 check_eq "reschedule reports each rep" "alice: 20 contacts behind as of 2027-01-08, re-spread over 57 working days
 bob: on plan as of 2027-01-08, nothing to catch up
@@ -99,7 +99,7 @@ check_eq "python3-icalendar reads the caught-up feed as scheduled" "0:" "$?:$(ca
 # alice makes up for it: 60 + 52 = 112 done by 2027-01-11 against 96
 # planned. A new catch-up takes her back to the baseline's load (16 on
 # 2027-01-12 instead of the caught-up 17); her feed changes again.
-$C log example --rep alice --contacts 52 --date 2027-01-11 >/dev/null
+$C --now 2027-01-11T20:00 log example --rep alice --contacts 52 --date 2027-01-11 >/dev/null
 out=$($C reschedule example --as-of 2027-01-11 | head -n 2)
 check_eq "a rep who made up the shortfall is on plan" "alice: on plan as of 2027-01-11, nothing to catch up
 bob: 8 contacts behind as of 2027-01-11, re-spread over 51 working days" "$out"
@@ -119,7 +119,7 @@ check_eq "impossible catch-up leaves the schedule alone" "2027-03-30  alice     
 
 # activity rm
 id=$($C activity example --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-check_eq "activity rm removes the entry" "removed #$id" "$($C activity rm "$id")"
+check_eq "activity rm removes the entry and says what it held" "removed #$id: alice, 2027-01-08: 60 contacts" "$($C activity rm "$id")"
 $C activity rm "$id" 2>/dev/null
 check_eq "activity rm of a missing id exits 2" 2 $?
 done_testing

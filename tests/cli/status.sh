@@ -8,7 +8,9 @@ database = $T/prospectd.db
 feeds = $T/feeds
 campaigns = $TOP/config/campaigns
 CONF
-C="$CTL --config $T/prospectd.conf"
+# Logging a day after today is refused: the clock is set to the end of
+# the campaign's first month.
+C="$CTL --config $T/prospectd.conf --now 2027-01-29T20:00"
 
 # Baseline, first segment (312 and 156 contacts over 20 days): alice 16 a
 # day from 2027-01-04 to 01-19 then 15; bob 8 a day to 01-25 then 7.
@@ -114,19 +116,23 @@ $C --db "$T/none.db" status example --as-of 2027-01-04 --json >/dev/null 2>&1
 check_eq "status --db naming no file exits 2" 2 $?
 check_eq "status does not create a database" "no" "$([ -e "$T/none.db" ] && echo yes || echo no)"
 
-# Concurrency: 4 processes log 500 entries each while status runs in a loop.
+# Concurrency: 4 processes log 500 entries each while status runs in a
+# loop. Each writer goes round the 20 working days of 2027-01-04 to
+# 01-29, 25 calls a day: a rep's day stays within what a day holds.
 D="$T/busy.db"
 $C --db "$D" log example --rep alice --contacts 0 --date 2027-01-04 >/dev/null   # creates the file
+DAYS="04 05 06 07 08 11 12 13 14 15 18 19 20 21 22 25 26 27 28 29"
 writer () {
-  i=0; fails=0
-  while [ $i -lt 500 ]; do
-    $C --db "$D" log example --rep "$1" --contacts 1 --date 2027-01-05 >/dev/null 2>>"$T/writer-$2.err" || fails=$((fails + 1))
-    i=$((i + 1))
+  fails=0
+  for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25; do
+    for day in $DAYS; do
+      $C --db "$D" log example --rep "$1" --contacts 1 --date "2027-01-$day" >/dev/null 2>>"$T/writer-$2.err" || fails=$((fails + 1))
+    done
   done
   echo $fails >"$T/writer-$2.fails"
 }
 ( while [ ! -e "$T/stop" ]; do
-    $C --db "$D" status example --as-of 2027-01-05 --json >/dev/null 2>>"$T/status.err" || echo x >>"$T/status.fail"
+    $C --db "$D" status example --as-of 2027-01-29 --json >/dev/null 2>>"$T/status.err" || echo x >>"$T/status.fail"
   done ) &
 reader=$!
 writer alice 1 & w1=$!; writer bob 2 & w2=$!; writer alice 3 & w3=$!; writer bob 4 & w4=$!
@@ -135,7 +141,7 @@ touch "$T/stop"; wait $reader
 check_eq "no writer failed" "0 0 0 0" "$(cat "$T/writer-1.fails" "$T/writer-2.fails" "$T/writer-3.fails" "$T/writer-4.fails" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "no error reached a user" "" "$(cat "$T"/writer-*.err "$T/status.err" 2>/dev/null)"
 check_eq "status never failed" "no" "$([ -e "$T/status.fail" ] && echo yes || echo no)"
-done_contacts=$($C --db "$D" status example --as-of 2027-01-05 --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["team"]["actual_contacts"])')
+done_contacts=$($C --db "$D" status example --as-of 2027-01-29 --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["team"]["actual_contacts"])')
 check_eq "all 2000 entries are there" 2000 "$done_contacts"
 
 # Durability: a writer killed with SIGKILL mid-loop; every entry whose

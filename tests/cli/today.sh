@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: MIT
+# A rep's day and the spreadsheets (issue 11 point 13): prospectctl
+# today, status --csv, activity --csv, status --week.
+. tests/cli/lib.sh
+# The example campaign, alone in its directory: alice's 16 contacts a day
+# make two blocks, one per call window, 09:00-09:16 and 14:00-14:16 (8
+# each); bob's 8, one block 09:00-09:16.
+mkdir -p "$T/campaigns"
+cp "$TOP/config/campaigns/example.conf" "$T/campaigns/example.conf"
+cat >"$T/prospectd.conf" <<CONF
+[daemon]
+database = $T/prospectd.db
+feeds = $T/feeds
+campaigns = $T/campaigns
+CONF
+C="$CTL --config $T/prospectd.conf"
+MONDAY="--now 2027-01-11T09:25"
+
+# --- today, before anything is logged: no database is created.
+out=$($C today --now 2027-01-11T08:00)
+check_eq "today at 08:00: the day ahead" "New customers Q1 2027 (example), 2027-01-11 08:00 Europe/Paris
+
+alice: 16 planned, 0 done, 16 left; next block 09:00-09:16, 8 contacts
+  09:00-09:16    8 contacts  next
+  14:00-14:16    8 contacts
+
+bob: 8 planned, 0 done, 8 left; next block 09:00-09:16, 8 contacts
+  09:00-09:16    8 contacts  next" "$out"
+check_eq "today creates no database" no "$([ -e "$T/prospectd.db" ] && echo yes || echo no)"
+
+# --- the first week (as in status.sh): alice 16 a day with 5 prospects
+# (1 active), bob 8 a day and on Friday 10 with 5 prospects (2 active),
+# 2 proposals, 1 deal.
+for d in 04 05 06 07; do
+  $C $MONDAY log --rep alice --contacts 16 --prospects 5 --active 1 --latent 1 --arid 3 --date 2027-01-$d >/dev/null
+  $C $MONDAY log --rep bob --contacts 8 --date 2027-01-$d >/dev/null
+done
+$C $MONDAY log --rep bob --contacts 10 --active 2 --latent 3 --proposals 2 --deals 1 --revenue 20000 \
+  --date 2027-01-08 --note 'Acme, "call back" in March' >/dev/null
+$C $MONDAY log --rep alice --contacts 10 --date 2027-01-11 >/dev/null
+
+# --- today at 09:25: alice's first block is covered by her 10 calls, the
+# second is next; bob's only block is over and not done.
+out=$($C today $MONDAY)
+check_eq "today at 09:25" "New customers Q1 2027 (example), 2027-01-11 09:25 Europe/Paris
+
+alice: 16 planned, 10 done, 6 left; next block 14:00-14:16, 8 contacts
+  09:00-09:16    8 contacts  done
+  14:00-14:16    8 contacts  next
+
+bob: 8 planned, 0 done, 8 left; no block left today
+  09:00-09:16    8 contacts  missed" "$out"
+out=$($C today --rep alice --now 2027-01-11T14:05 --json | /usr/bin/python3 -c '
+import json, sys
+t = json.load(sys.stdin)
+r = t["reps"][0]
+print(t["date"], t["now"], len(t["reps"]), r["rep"], r["planned_contacts"], r["done_contacts"], r["left_contacts"], r["next_block"],
+      [(b["start"], b["end"], b["contacts"], b["state"]) for b in r["blocks"]])')
+check_eq "today --rep alice --json at 14:05: the block under way" \
+  "2027-01-11 2027-01-11T14:05:00+01:00 1 alice 16 10 6 {'start': '14:00', 'end': '14:16', 'contacts': 8} [('09:00', '09:16', 8, 'done'), ('14:00', '14:16', 8, 'now')]" "$out"
+out=$($C today --rep alice --now 2027-01-11T18:00 | tail -n 2)
+check_eq "today at 18:00: the afternoon block missed" "  09:00-09:16    8 contacts  done
+  14:00-14:16    8 contacts  missed" "$out"
+out=$($C today --rep alice --now 2027-01-09T10:00)
+check_eq "today on a Saturday" "New customers Q1 2027 (example), 2027-01-09 10:00 Europe/Paris
+
+alice: 0 planned, 0 done, 0 left; no block today" "$out"
+
+# --- status --csv: RFC 4180, CRLF, comma, decimal point, a header.
+$C status --as-of 2027-01-08 --csv >"$T/status.csv"
+printf '%s\r\n' "rep,planned,done,gap,gap_percent,status,next_checkpoint,checkpoint_target,needed,days_left,needed_per_day" \
+  "alice,80,64,-16,-20.0,behind,2027-01-29,312,248,15,17" \
+  "bob,40,42,2,+5.0,ahead,2027-01-29,156,114,15,8" \
+  "team,120,106,-14,-11.6,behind,2027-01-29,468,362,15,25" >"$T/expected.csv"
+check_file "status --csv as of 2027-01-08" "$T/expected.csv" "$T/status.csv"
+$C status --as-of 2027-01-08 --csv --json >/dev/null 2>"$T/err"
+check_eq "--csv with --json: exit 2" "2 prospectctl: --csv and --json: choose one" "$? $(cat "$T/err")"
+
+# --- activity --csv: the note with a comma and quotes is quoted, its
+# quotes doubled; Python's csv module (as spreadsheets) reads it back.
+$C activity --rep bob --csv >"$T/activity.csv"
+printf '%s\r\n' "id,date,rep,contacts,prospects,active,latent,arid,proposals,deals,revenue,currency,note" \
+  "2,2027-01-04,bob,8,0,0,0,0,0,0,0.00,EUR," \
+  "4,2027-01-05,bob,8,0,0,0,0,0,0,0.00,EUR," \
+  "6,2027-01-06,bob,8,0,0,0,0,0,0,0.00,EUR," \
+  "8,2027-01-07,bob,8,0,0,0,0,0,0,0.00,EUR," \
+  '9,2027-01-08,bob,10,5,2,3,0,2,1,20000.00,EUR,"Acme, ""call back"" in March"' >"$T/expected.csv"
+check_file "activity --rep bob --csv" "$T/expected.csv" "$T/activity.csv"
+out=$(/usr/bin/python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+print(len(rows), rows[-1][10], rows[-1][12])' "$T/activity.csv")
+check_eq "csv.reader reads the activity back" '6 20000.00 Acme, "call back" in March' "$out"
+
+# --- status --week on Monday: last week, Monday to Sunday. alice 64 of
+# 80 (-20 %), 4 active of 20 prospects = 20 %, 64 / 20 = 3.2 calls per
+# prospect; bob 42 of 40, 2 of 5 = 40 %, 8.4, 2 proposals per deal; the
+# team 106 of 120 (-11.6 %), 6 of 25 = 24 %, 4.24, 2. Monday's 10 calls
+# are this week's.
+$C status $MONDAY --week >"$T/week.txt"
+cat >"$T/expected.txt" <<'TXT'
+New customers Q1 2027 (example), last week: 2027-01-04 to 2027-01-10
+
+rep           planned     done gap              accessibility  contacts/prospect  proposals/deal
+alice              80       64 -16 (-20.0%)               20%                3.2               -
+bob                40       42 +2 (+5.0%)                 40%                8.4               2
+team              120      106 -14 (-11.6%)               24%               4.24               2
+TXT
+check_file "status --week on Monday 2027-01-11" "$T/expected.txt" "$T/week.txt"
+check_eq "status --week on the Sunday after: the week before" "last week: 2027-01-04 to 2027-01-10" \
+  "$($C status --week --as-of 2027-01-17 | head -n 1 | sed 's/.*), //')"
+$C status $MONDAY --week --csv --rep bob >"$T/week.csv"
+printf '%s\r\n' "week_start,week_end,rep,planned,done,gap,prospects,active,proposals,deals,accessibility_rate_percent,contacts_per_prospect,proposals_per_deal" \
+  "2027-01-04,2027-01-10,bob,40,42,2,5,2,2,1,40,8.4,2" \
+  "2027-01-04,2027-01-10,team,120,106,-14,25,6,2,1,24,4.24,2" >"$T/expected.csv"
+check_file "status --week --csv --rep bob" "$T/expected.csv" "$T/week.csv"
+$C status --week --json >/dev/null 2>"$T/err"
+check_eq "--week with --json: exit 2" "2 prospectctl: --week takes neither --json nor --check" "$? $(cat "$T/err")"
+done_testing
