@@ -337,5 +337,5 @@ run (PdCtl *ctl, int argc, char **argv)
 }
 
 const PdVerb pd_ctl_verb_activity = {
-  "activity", "[CAMPAIGN | edit ID | rm ID]", N_("List logged activity, change or remove an entry"), entries, run,
+  "activity", "[CAMPAIGN | edit|rm ID]", N_("List logged activity, change or remove an entry"), entries, run,
 };

@@ -89,8 +89,8 @@ expect_usage "log --date outside the campaign names it" \
   log "$T/past.conf" --rep alice --contacts 3 --date 2001-04-02
 
 # ---------------------------------------------------------------- status --rep
-$C log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
-$C log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
+$C --now 2027-01-04T18:00 log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
+$C --now 2027-01-04T18:00 log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
 $C status example --rep bob --as-of 2027-01-04 >"$T/out"
 sed -n '/^checkpoints/,/^$/p' "$T/out" >"$T/checkpoints"
 cat >"$T/expected" <<'TXT'
@@ -110,12 +110,12 @@ check_file "status --rep bob shows bob's checkpoints, then the team's" "$T/expec
 # ---------------------------------------------------------------- --help
 $CTL --help >"$T/help"
 check_eq "--help: the feed-url line" \
-  "  feed-url [CAMPAIGN] --rep REP  Print a rep's secret feed URL (--rotate: a new one)" \
+  "  feed-url [CAMPAIGN] --rep REP     Print a rep's secret feed URL (--rotate: a new one)" \
   "$(grep '^  feed-url' "$T/help")"
 # The text of every command and global option starts in one column.
 columns=$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep '^  [^ ]' |
           awk '{ match($0, /^  ([^ ]+ )*[^ ]+  +/); print RLENGTH }' | sort -u | tr '\n' ' ')
-check_eq "--help: one column for commands and options" "33 " "$columns"
-check_eq "--help: rows checked" 12 \
+check_eq "--help: one column for commands and options" "36 " "$columns"
+check_eq "--help: rows checked" 14 \
   "$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep -c '^  [^ ]')"
 done_testing
