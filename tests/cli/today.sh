@@ -71,7 +71,7 @@ $C status --as-of 2027-01-08 --csv >"$T/status.csv"
 printf '%s\r\n' "rep,planned,done,gap,gap_percent,status,next_checkpoint,checkpoint_target,needed,days_left,needed_per_day" \
   "alice,80,64,-16,-20.0,behind,2027-01-29,312,248,15,17" \
   "bob,40,42,2,+5.0,ahead,2027-01-29,156,114,15,8" \
-  "team,120,106,-14,-11.6,behind,2027-01-29,468,362,15,25" >"$T/expected.csv"
+  "team,120,106,-14,-11.7,behind,2027-01-29,468,362,15,25" >"$T/expected.csv"
 check_file "status --csv as of 2027-01-08" "$T/expected.csv" "$T/status.csv"
 $C status --as-of 2027-01-08 --csv --json >/dev/null 2>"$T/err"
 check_eq "--csv with --json: exit 2" "2 prospectctl: --csv and --json: choose one" "$? $(cat "$T/err")"
@@ -104,7 +104,7 @@ New customers Q1 2027 (example), last week: 2027-01-04 to 2027-01-10
 rep           planned     done gap              accessibility  contacts/prospect  proposals/deal
 alice              80       64 -16 (-20.0%)               20%                3.2               -
 bob                40       42 +2 (+5.0%)                 40%                8.4               2
-team              120      106 -14 (-11.6%)               24%               4.24               2
+team              120      106 -14 (-11.7%)               24%               4.24               2
 TXT
 check_file "status --week on Monday 2027-01-11" "$T/expected.txt" "$T/week.txt"
 check_eq "status --week on the Sunday after: the week before" "last week: 2027-01-04 to 2027-01-10" \
