@@ -44,10 +44,10 @@ TXT
 check_file "plan: sensitivity columns separated" "$T/expected" "$T/out"
 
 # ---------------------------------------------------------------- activity
-$C log example --rep alice --contacts 16 --prospects 5 --active 1 --proposals 2 --date 2027-01-04 \
+$C --now 2027-01-08T18:00 log example --rep alice --contacts 16 --prospects 5 --active 1 --proposals 2 --date 2027-01-04 \
   --note "$(printf 'called back\nsecond line\twith a tab')" >/dev/null
-$C log example --rep bob --contacts 10 --proposals 1 --deals 1 --revenue 123456789.5 --date 2027-01-05 >/dev/null
-$C log example --rep bob --contacts 8 --date 2027-01-06 --note 'C:\dir' >/dev/null
+$C --now 2027-01-08T18:00 log example --rep bob --contacts 10 --proposals 1 --deals 1 --revenue 123456789.5 --date 2027-01-05 >/dev/null
+$C --now 2027-01-08T18:00 log example --rep bob --contacts 8 --date 2027-01-06 --note 'C:\dir' >/dev/null
 $C activity example >"$T/out"
 cat >"$T/expected" <<'TXT'
 id  date        rep    contacts  prospects  active  latent  arid  proposals  deals           revenue  note
@@ -64,8 +64,8 @@ check_eq "activity --json keeps the note as typed" "$(printf 'called back\nsecon
 # track), the team 100 of 120: -20/120 = -16.67 %, shown -16.7 % (it was
 # truncated to -16.6 %).
 rm -f "$T/prospectd.db"
-$C log example --rep alice --contacts 60 --date 2027-01-08 >/dev/null
-$C log example --rep bob --contacts 40 --date 2027-01-08 >/dev/null
+$C --now 2027-01-08T18:00 log example --rep alice --contacts 60 --date 2027-01-08 >/dev/null
+$C --now 2027-01-08T18:00 log example --rep bob --contacts 40 --date 2027-01-08 >/dev/null
 $C status example --as-of 2027-01-08 | sed -n '3,6p' >"$T/out"
 cat >"$T/expected" <<'TXT'
 rep           planned     done gap              status    next checkpoint: target, needed
@@ -81,8 +81,8 @@ check_eq "status --json: on_track and -16.7% (keys and names unchanged)" "on_tra
 # bottom row of its column (the mark below), one of 1 868. UTF-8 blocks
 # here (status.sh checks the ASCII chart).
 rm -f "$T/prospectd.db"
-$C log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
-$C log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
+$C --now 2027-01-08T18:00 log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
+$C --now 2027-01-08T18:00 log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
 $C status example --as-of 2027-01-04 | sed -n '/^burn-up/,$p' >"$T/out"
 cat >"$T/expected" <<'TXT'
 burn-up, team contacts (█ done, ░ planned), 2027-01-04 to 2027-03-31
