@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "prospectd/catchup.h"
-#include "prospectd/workcal.h"
+#include "prospectd/format.h"
 
 static gint
 compare_days (gconstpointer a, gconstpointer b)
@@ -46,6 +46,12 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
           const PdRevisionDay *saved = &g_array_index (source->days, PdRevisionDay, i);
           PdDay day = { .date = saved->date, .contacts = saved->contacts };
 
+          if (saved->base >= 0)
+            {
+              day.rebased = TRUE;
+              day.cumulative = saved->base + saved->contacts;
+            }
+
           /* A rep removed from the campaign file since is dropped. */
           if (pd_campaign_find_rep (campaign, saved->rep, &day.rep_index) != NULL)
             g_array_append_val (stored, day);
@@ -62,7 +68,12 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
           while (k < stored->len && compare_days (&g_array_index (stored, PdDay, k), &day) < 0)
             k++;
           if (k < stored->len && compare_days (&g_array_index (stored, PdDay, k), &day) == 0)
-            day.contacts = g_array_index (stored, PdDay, k).contacts;
+            {
+              const PdDay *saved = &g_array_index (stored, PdDay, k);
+              day.contacts = saved->contacts;
+              day.rebased = saved->rebased;
+              day.cumulative = saved->cumulative;
+            }
           g_array_append_val (days, day);
         }
       schedule = pd_schedule_from_days (campaign, baseline, (const PdDay *) days->data, days->len, error);
@@ -91,11 +102,16 @@ pd_catchup_revision_new (const PdCampaign *campaign, const PdSchedule *schedule,
         {
           while (k < baseline->days->len && compare_days (&g_array_index (baseline->days, PdDay, k), day) < 0)
             k++;
-          if (k < baseline->days->len && compare_days (&g_array_index (baseline->days, PdDay, k), day) == 0
+          if (!day->rebased && k < baseline->days->len
+              && compare_days (&g_array_index (baseline->days, PdDay, k), day) == 0
               && g_array_index (baseline->days, PdDay, k).contacts == day->contacts)
             continue;
         }
-      pd_revision_add_day (revision, rep->name, &day->date, day->contacts);
+      if (day->rebased)
+        pd_revision_add_rebased_day (revision, rep->name, &day->date, day->contacts,
+                                     day->cumulative - day->contacts);
+      else
+        pd_revision_add_day (revision, rep->name, &day->date, day->contacts);
     }
   return revision;
 }
@@ -105,9 +121,8 @@ pd_catchup_free (PdCatchup *catchup)
 {
   if (catchup == NULL)
     return;
-  g_clear_pointer (&catchup->actual, g_array_unref);
-  g_clear_pointer (&catchup->shortfalls, g_array_unref);
-  g_clear_pointer (&catchup->days_left, g_array_unref);
+  g_clear_pointer (&catchup->reps, g_array_unref);
+  g_clear_pointer (&catchup->load_changed, g_array_unref);
   g_clear_pointer (&catchup->schedule, pd_schedule_free);
   g_free (catchup);
 }
@@ -123,15 +138,12 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
   g_autoptr (GArray) daily = NULL;
   gint64 revision_time;
   guint n_reps = campaign->reps->len;
+  g_autofree gint64 *actual = g_new0 (gint64, MAX (n_reps, 1));
   GDate from = *as_of;
 
   g_date_add_days (&from, 1);
-  catchup->actual = g_array_new (FALSE, TRUE, sizeof (gint64));
-  catchup->shortfalls = g_array_new (FALSE, TRUE, sizeof (gint64));
-  catchup->days_left = g_array_new (FALSE, TRUE, sizeof (guint));
-  g_array_set_size (catchup->actual, n_reps);
-  g_array_set_size (catchup->shortfalls, n_reps);
-  g_array_set_size (catchup->days_left, n_reps);
+  catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->load_changed, n_reps);
 
   if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error) ||
       !pd_catchup_current (store, campaign, baseline, 0, &current, &revision_time, error) ||
@@ -143,30 +155,30 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
       const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
       guint r;
       if (pd_campaign_find_rep (campaign, d->rep, &r) != NULL && g_date_compare (&d->date, as_of) <= 0)
-        g_array_index (catchup->actual, gint64, r) += d->contacts;
-    }
-  for (guint r = 0; r < n_reps; r++)
-    {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      g_autoptr (GArray) left = pd_workcal_available_days (campaign, rep, &from, &campaign->end);
-      gint64 planned = pd_schedule_planned_to_date (baseline, r, as_of);
-      gint64 shortfall = MAX (planned - g_array_index (catchup->actual, gint64, r), 0);
-
-      g_array_index (catchup->shortfalls, gint64, r) = shortfall;
-      g_array_index (catchup->days_left, guint, r) = left->len;
+        actual[r] += d->contacts;
     }
 
-  catchup->schedule = pd_schedule_respread (campaign, baseline, current, &from,
-                                            (const gint64 *) catchup->shortfalls->data, error);
+  catchup->schedule = pd_schedule_respread (campaign, baseline, current, &from, actual, &catchup->reps, error);
   if (catchup->schedule == NULL)
     return NULL;
 
   /* Stored only when it differs from the schedule in force: a rep who has
-   * made up an earlier shortfall goes back to the baseline's load. */
+   * made up an earlier shortfall goes back to the baseline's load, and a
+   * rep whose count restarts elsewhere has new cumulative figures. */
   catchup->changed = catchup->schedule->days->len != current->days->len;
   for (guint i = 0; !catchup->changed && i < current->days->len; i++)
-    catchup->changed = g_array_index (catchup->schedule->days, PdDay, i).contacts !=
-                       g_array_index (current->days, PdDay, i).contacts;
+    {
+      const PdDay *now_day = &g_array_index (catchup->schedule->days, PdDay, i);
+      const PdDay *then = &g_array_index (current->days, PdDay, i);
+      catchup->changed = now_day->contacts != then->contacts || now_day->cumulative != then->cumulative;
+    }
+  for (guint i = 0; i < catchup->schedule->days->len && i < current->days->len; i++)
+    {
+      const PdDay *now_day = &g_array_index (catchup->schedule->days, PdDay, i);
+      const PdDay *then = &g_array_index (current->days, PdDay, i);
+      if (g_date_compare (&now_day->date, &from) >= 0 && now_day->contacts != then->contacts)
+        g_array_index (catchup->load_changed, gboolean, now_day->rep_index) = TRUE;
+    }
   if (!catchup->changed)
     return g_steal_pointer (&catchup);
 
@@ -181,7 +193,46 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
         return NULL;
     }
   revision = pd_catchup_revision_new (campaign, catchup->schedule, baseline, PD_REVISION_CATCHUP, &from, now);
-  if (!pd_store_save_revision (store, revision, NULL, error))
+  if (!pd_store_save_revision (store, revision, &catchup->revision_id, error))
     return NULL;
   return g_steal_pointer (&catchup);
 }
+
+char *
+pd_catchup_describe (const PdCampaign *campaign, const PdRespread *respread)
+{
+  g_return_val_if_fail (campaign != NULL && respread != NULL, NULL);
+
+  if (respread->shortfall <= 0)
+    return NULL;
+
+  g_autofree char *contacts = pd_format_count (respread->contacts);
+  g_autofree char *most = pd_format_count (respread->most);
+  g_autofree char *spread = g_strdup_printf (ngettext ("%s contacts over %u working day, at most %s a day",
+                                                       "%s contacts over %u working days, at most %s a day",
+                                                       respread->days),
+                                             contacts, respread->days, most);
+
+  if (respread->on_time || g_date_valid (&respread->back_on))
+    {
+      g_autofree char *day = pd_format_date (&respread->back_on);
+      g_autofree char *target = pd_format_count (respread->actual + respread->contacts);
+
+      if (respread->on_time)
+        return g_strdup_printf (_("back on target by %s (%s contacts): %s."), day, target, spread);
+
+      if (respread->checkpoint < 0)
+        return g_strdup_printf (_("at full capacity, back on target on %s (%s contacts): %s."), day, target,
+                                spread);
+      GDate checkpoint_date = g_array_index (campaign->checkpoints, PdCheckpoint, respread->checkpoint).date;
+      g_autofree char *checkpoint = pd_format_date (&checkpoint_date);
+      return g_strdup_printf (_("at full capacity, back on target on %s (%s contacts), after the %s "
+                                "checkpoint: %s."),
+                              day, target, checkpoint, spread);
+    }
+
+  g_autofree char *uncovered = pd_format_count (respread->uncovered);
+  return g_strdup_printf (_("at full capacity to the end: %s; %s contacts left uncovered."), spread,
+                          uncovered);
+}
+

@@ -424,29 +424,53 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
         body = g_strdup_printf ("%s\n%s", line, _("The campaign ends today: no day left to catch up."));
       else
         {
-          gint64 shortfall = g_array_index (catchup->shortfalls, gint64, r);
-          guint days_left = g_array_index (catchup->days_left, guint, r);
-          gint64 per_day = days_left > 0 ? (shortfall + days_left - 1) / days_left : shortfall;
-          g_autofree char *per_day_text = pd_format_count (per_day);
-          g_autofree char *plan_text = NULL;
+          const PdRespread *respread = &g_array_index (catchup->reps, PdRespread, r);
+          g_autofree char *description = pd_catchup_describe (campaign, respread);
 
-          g_autofree char *per_day_part = g_strdup_printf (ngettext ("+%s contact/day", "+%s contacts/day",
-                                                                       (gulong) per_day), per_day_text);
-          g_autofree char *days_part = g_strdup_printf (ngettext ("over %u working day", "over %u working days",
-                                                                    days_left), days_left);
-
-          plan_text = g_strdup_printf ("%s %s", per_day_part, days_part);
-          body = g_strdup_printf (_("%s\nCatch-up scheduled: %s."), line, plan_text);
+          body = description != NULL ? g_strdup_printf (_("%s\nCatch-up scheduled: %s"), line, description)
+                                     : g_strdup (line);
         }
     }
   return send_once (daemon, campaign->id, key, now, slot_alert, summary, body, urgency, error);
+}
+
+/* A rep whose loads after `date` changed without a "behind" notice (new
+ * activity after the check, or a shortfall made up) is told, once per
+ * change (the key holds the id of the catch-up revision). */
+static gboolean
+notify_load_change (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const GDate *date,
+                    const PdCatchup *catchup, gint64 now, GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+  const PdRespread *respread = &g_array_index (catchup->reps, PdRespread, r);
+  g_autofree char *day = pd_format_date (date);
+  g_autofree char *slot = g_strdup_printf ("alert:%s:%s", campaign->id, rep->name);
+  g_autofree char *key = g_strdup_printf ("load-changed:%s:%s:%" G_GINT64_FORMAT, rep->name, day,
+                                         catchup->revision_id);
+  g_autofree char *summary = g_strdup_printf (_("Your calls after %s changed: %s (%s)"), day, rep->name,
+                                              campaign->name);
+  g_autofree char *description = pd_catchup_describe (campaign, respread);
+  g_autofree char *actual = pd_format_count (respread->actual);
+  g_autofree char *body = NULL;
+
+  if (description != NULL)
+    {
+      g_autofree char *shortfall = pd_format_count (respread->shortfall);
+      body = g_strdup_printf (_("%s contacts done by %s, %s short. New catch-up: %s"), actual, day, shortfall,
+                              description);
+    }
+  else
+    body = g_strdup_printf (_("%s contacts done by %s: on plan, back to the plan's loads."), actual, day);
+  return send_once (daemon, campaign->id, key, now, slot, summary, body, PD_URGENCY_NORMAL, error);
 }
 
 /* The daily check of `date` (the latest check day <= now): progress as of
  * that day against the baseline, the automatic catch-up when someone is
  * behind, then checkpoint and behind notifications. Recorded as
  * "check:<date>" once done, so it runs once; when `rerun` it only
- * re-spreads (new activity logged after the check). */
+ * re-spreads (new activity logged after the check), and tells the reps
+ * whose loads for the coming days changed. */
 static gboolean
 daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 now, gboolean rerun,
              GError **error)
@@ -475,7 +499,7 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
   if (!rerun)
     g_message ("daily check of %s for %s: %s", day, campaign->id,
                behind ? "someone is behind" : "everyone on track");
-  if (behind && g_date_compare (date, &campaign->end) < 0)
+  if ((behind || rerun) && g_date_compare (date, &campaign->end) < 0)
     {
       catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, date, now, &catchup_error);
       if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
@@ -488,16 +512,23 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
       else if (catchup->changed)
         g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
     }
-  if (rerun)
-    return TRUE;
-
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      if (pd_agenda_notifies ((const char *const *) daemon->config->notify_reps, rep->name) &&
-          !notify_rep (daemon, dc, r, progress, date, catchup, catchup_error, now, error))
+      const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
+      gboolean told = !rerun && rp->pace == PD_PACE_BEHIND;
+
+      if (!pd_agenda_notifies ((const char *const *) daemon->config->notify_reps, rep->name))
+        continue;
+      if (!rerun && !notify_rep (daemon, dc, r, progress, date, catchup, catchup_error, now, error))
+        return FALSE;
+      if (!told && catchup != NULL && catchup->changed &&
+          g_array_index (catchup->load_changed, gboolean, r) &&
+          !notify_load_change (daemon, dc, r, date, catchup, now, error))
         return FALSE;
     }
+  if (rerun)
+    return TRUE;
   return pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error);
 }
 

@@ -524,28 +524,6 @@ pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **erro
 
 /* ------------------------------------------------------------ catch-up */
 
-/* The baseline contacts of (rep, date), 0 when the baseline has no such
- * day; `cursor` walks the baseline's days, sorted by rep then date. */
-static gint64
-baseline_contacts (const PdSchedule *baseline, guint rep_index, const GDate *date,
-                   guint *cursor)
-{
-  for (; *cursor < baseline->days->len; (*cursor)++)
-    {
-      const PdDay *day = &g_array_index (baseline->days, PdDay, *cursor);
-      if (day->rep_index < rep_index)
-        continue;
-      if (day->rep_index > rep_index)
-        return 0;
-      int order = g_date_compare (&day->date, date);
-      if (order == 0)
-        return day->contacts;
-      if (order > 0)
-        return 0;
-    }
-  return 0;
-}
-
 /* The [first, end) range of rep `rep_index` in a schedule's days or blocks
  * (PdDay and PdBlock both begin with rep_index, and both arrays are sorted
  * by it): a binary search, so that per-rep work is not reps x days. */
@@ -577,12 +555,182 @@ rep_range (const GArray *array, guint element_size, guint rep_index, guint *ret_
   *ret_end = rep_index == G_MAXUINT ? array->len : lower_bound (array, element_size, rep_index + 1);
 }
 
-/* Ceiling of the average minutes per day, in tenths of an hour, as "5.2". */
-static char *
-format_hours_per_day (gint64 minutes, guint n_days)
+/* Does a day of `contacts` for the rep fit on `date` (rule 3)? */
+static gboolean
+day_fits (const PdCampaign *campaign, BlockRule *rule, guint rep_index, const GDate *date, gint64 contacts,
+          GArray *scratch)
 {
-  gint64 tenths = n_days > 0 ? pd_muldiv_saturated (minutes, 1, (gint64) n_days * 6, PD_ROUNDING_UP) : 0;
-  return g_strdup_printf ("%lld.%lld", (long long) (tenths / 10), (long long) (tenths % 10));
+  PdDay day = { .rep_index = rep_index, .date = *date, .contacts = contacts };
+
+  day.minutes = day_minutes (campaign, contacts);
+  day.cumulative = contacts;
+  g_array_set_size (scratch, 0);
+  return append_day_blocks (campaign, rule, &day, scratch, NULL);
+}
+
+static gint64
+day_capacity (const PdCampaign *campaign, BlockRule *rule, guint rep_index, const GDate *date,
+              GArray *scratch)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
+  g_autoptr (GArray) windows = pd_workcal_day_windows (campaign, rep, date);
+  gint64 window_minutes = 0;
+
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const PdWindow *window = &g_array_index (windows, PdWindow, i);
+      window_minutes += window->end_minute - window->start_minute;
+    }
+  if (campaign->plan.minutes_per_contact <= 0)
+    return G_MAXINT32; /* calls take no time: any load fits */
+
+  /* The minutes bound the contacts from above; the blocks (whole minutes,
+   * at least one contact each) may hold fewer: the largest that fits. */
+  gint64 high = pd_muldiv_saturated (MIN (window_minutes, (gint64) rep->max_daily_minutes), PD_MILLI,
+                                     campaign->plan.minutes_per_contact, PD_ROUNDING_DOWN);
+  gint64 low = 0;
+
+  if (high <= 0 || day_fits (campaign, rule, rep_index, date, high, scratch))
+    return MAX (high, 0);
+  while (high - low > 1) /* low fits, high does not */
+    {
+      gint64 mid = low + (high - low) / 2;
+
+      if (day_fits (campaign, rule, rep_index, date, mid, scratch))
+        low = mid;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+gint64
+pd_schedule_day_capacity (const PdCampaign *campaign, guint rep_index, const GDate *date)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, 0);
+  g_return_val_if_fail (rep_index < campaign->reps->len, 0);
+  g_return_val_if_fail (date != NULL && g_date_valid (date), 0);
+
+  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  g_autofree BlockRule *rule = g_new (BlockRule, 1);
+
+  block_rule_init (campaign, rule);
+  return day_capacity (campaign, rule, rep_index, date, scratch);
+}
+
+/* `needed` contacts over n days, evenly, the remainder one each to the
+ * earliest; a day whose share passes its capacity keeps its capacity and
+ * the rest is spread again over the others. The capacities must hold
+ * `needed` in all. */
+static void
+spread_within (gint64 needed, const gint64 *capacities, guint n, gint64 *loads)
+{
+  g_autofree gboolean *full = g_new0 (gboolean, MAX (n, 1));
+  guint open = n;
+  gint64 left = needed;
+  gboolean again = TRUE;
+
+  while (again && open > 0)
+    {
+      gint64 each = left / open, remainder = left % open;
+      guint seen = 0;
+
+      again = FALSE;
+      for (guint i = 0; i < n; i++)
+        if (!full[i])
+          loads[i] = each + ((gint64) seen++ < remainder ? 1 : 0);
+      for (guint i = 0; i < n; i++)
+        if (!full[i] && loads[i] > capacities[i])
+          {
+            loads[i] = capacities[i];
+            full[i] = TRUE;
+            open--;
+            left -= capacities[i];
+            again = TRUE;
+          }
+    }
+}
+
+/* One rep's loads from `from` on (rule 5, see schedule.h): `days` are the
+ * baseline's days of the rep from `from` on, n of them; `before` the
+ * baseline's cumulative before them. */
+static void
+respread_rep (const PdCampaign *campaign, guint rep_index, const PdDay *days, guint n,
+              gint64 before, const GDate *from, PdRespread *info, gint64 *loads)
+{
+  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  g_autofree BlockRule *rule = g_new (BlockRule, 1);
+  g_autofree gint64 *capacities = g_new0 (gint64, MAX (n, 1));
+  gint64 actual = info->actual;
+  guint reached = n;
+
+  block_rule_init (campaign, rule);
+  for (guint i = 0; i < n; i++)
+    loads[i] = days[i].contacts;
+  info->checkpoint = -1;
+  for (guint k = 0; campaign->checkpoints != NULL && k < campaign->checkpoints->len; k++)
+    {
+      GDate date = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
+      if (g_date_compare (&date, from) >= 0)
+        {
+          info->checkpoint = (gint) k;
+          break;
+        }
+    }
+  if (info->shortfall <= 0)
+    return;
+
+  /* Back on the curve by the next checkpoint: its days in [from, date]. */
+  guint m = 0;
+  if (info->checkpoint >= 0)
+    {
+      GDate date = g_array_index (campaign->checkpoints, PdCheckpoint, info->checkpoint).date;
+      while (m < n && g_date_compare (&days[m].date, &date) <= 0)
+        m++;
+    }
+  if (m > 0)
+    {
+      gint64 needed = days[m - 1].cumulative - actual, room = 0;
+
+      for (guint i = 0; i < m; i++)
+        {
+          capacities[i] = day_capacity (campaign, rule, rep_index, &days[i].date, scratch);
+          room = MIN (room + capacities[i], G_MAXINT64 / 2);
+        }
+      if (room >= needed)
+        {
+          spread_within (needed, capacities, m, loads);
+          info->on_time = TRUE;
+          reached = m - 1;
+        }
+    }
+
+  /* Else as early as the capacity allows. */
+  if (!info->on_time)
+    {
+      gint64 cumulative = actual;
+
+      for (guint i = 0; i < n && reached == n; i++)
+        {
+          gint64 capacity = day_capacity (campaign, rule, rep_index, &days[i].date, scratch);
+
+          loads[i] = MIN (capacity, days[i].cumulative - cumulative);
+          cumulative += loads[i];
+          if (cumulative >= days[i].cumulative)
+            reached = i;
+        }
+      if (reached == n)
+        info->uncovered = (n > 0 ? days[n - 1].cumulative : before) - cumulative;
+    }
+
+  info->days = reached < n ? reached + 1 : n;
+  if (reached < n)
+    info->back_on = days[reached].date;
+  for (guint i = 0; i < info->days; i++)
+    {
+      info->contacts += loads[i];
+      info->most = MAX (info->most, loads[i]);
+    }
 }
 
 PdSchedule *
@@ -590,7 +738,8 @@ pd_schedule_respread (const PdCampaign *campaign,
                       const PdSchedule *baseline,
                       const PdSchedule *current,
                       const GDate *from,
-                      const gint64 *shortfalls,
+                      const gint64 *actual,
+                      GArray **ret_reps,
                       GError **error)
 {
   g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, NULL);
@@ -599,14 +748,17 @@ pd_schedule_respread (const PdCampaign *campaign,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_autoptr (GArray) reps = g_array_sized_new (FALSE, TRUE, sizeof (PdRespread), campaign->reps->len);
   g_array_append_vals (schedule->rep_contacts, baseline->rep_contacts->data,
                        baseline->rep_contacts->len);
+  g_array_set_size (reps, campaign->reps->len);
 
-  guint baseline_cursor = 0;
   for (guint r = 0; r < campaign->reps->len; r++)
     {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      gint64 cumulative = 0;
+      PdRespread *info = &g_array_index (reps, PdRespread, r);
+      gint64 history = 0;
+
+      g_date_clear (&info->back_on, 1);
 
       /* Frozen history: the current schedule's days and blocks before `from`. */
       guint first, end;
@@ -617,7 +769,7 @@ pd_schedule_respread (const PdCampaign *campaign,
           if (g_date_compare (&day->date, from) < 0)
             {
               g_array_append_val (schedule->days, *day);
-              cumulative = day->cumulative;
+              history = day->cumulative;
             }
         }
       rep_range (current->blocks, sizeof (PdBlock), r, &first, &end);
@@ -628,51 +780,38 @@ pd_schedule_respread (const PdCampaign *campaign,
             g_array_append_val (schedule->blocks, *block);
         }
 
-      /* From `from` on: the baseline's load plus the shortfall, spread. */
-      g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, from, &campaign->end);
-      gint64 shortfall = shortfalls != NULL ? MAX (shortfalls[r], 0) : 0;
-      if (shortfall > 0 && dates->len == 0)
-        {
-          g_autofree char *from_text = pd_format_date (from);
-          g_autofree char *end_text = pd_format_date (&campaign->end);
-          g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS,
-                       _("rep %s: %lld contacts to catch up but the rep has no "
-                         "available day left from %s to the campaign's end (%s)."),
-                       rep->name, (long long) shortfall, from_text, end_text);
-          return NULL;
-        }
+      /* From `from` on: the baseline's days, their loads re-spread. */
+      rep_range (baseline->days, sizeof (PdDay), r, &first, &end);
+      guint ahead = first;
+      while (ahead < end && g_date_compare (&g_array_index (baseline->days, PdDay, ahead).date, from) < 0)
+        ahead++;
+      gint64 before = ahead > first ? g_array_index (baseline->days, PdDay, ahead - 1).cumulative : 0;
+      guint n = end - ahead;
+      const PdDay *days = n > 0 ? &g_array_index (baseline->days, PdDay, ahead) : NULL;
+      g_autofree gint64 *loads = g_new0 (gint64, MAX (n, 1));
 
-      g_autofree gint64 *extra = g_new0 (gint64, MAX (dates->len, 1));
-      for (guint i = 0; i < dates->len; i++)
-        extra[i] = baseline_contacts (baseline, r, &g_array_index (dates, GDate, i),
-                                      &baseline_cursor);
+      info->actual = actual != NULL ? MAX (actual[r], 0) : before;
+      info->shortfall = MAX (before - info->actual, 0);
+      respread_rep (campaign, r, days, n, before, from, info, loads);
 
       guint first_day = schedule->days->len;
-      append_spread (campaign, r, dates, shortfall, extra, &cumulative, schedule->days);
-
-      g_autoptr (GError) local_error = NULL;
-      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, &local_error))
+      gint64 cumulative = info->actual;
+      for (guint i = 0; i < n; i++)
         {
-          if (!g_error_matches (local_error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return NULL;
-            }
-          gint64 minutes = 0;
-          for (guint i = first_day; i < schedule->days->len; i++)
-            minutes += g_array_index (schedule->days, PdDay, i).minutes;
-          g_autofree char *hours = format_hours_per_day (minutes, dates->len);
-          g_autofree char *first_text = pd_format_date (&g_array_index (dates, GDate, 0));
-          g_autofree char *last_text =
-            pd_format_date (&g_array_index (dates, GDate, dates->len - 1));
-          g_autofree char *catch_up =
-            g_strdup_printf (_(" Catching up needs %s h of calls a day from %s to %s."),
-                             hours, first_text, last_text);
-          g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE, "%s%s",
-                       local_error->message, catch_up);
-          return NULL;
+          PdDay day = days[i];
+
+          day.contacts = loads[i];
+          day.minutes = day_minutes (campaign, day.contacts);
+          cumulative += day.contacts;
+          day.cumulative = cumulative;
+          day.rebased = i == 0 && info->actual != history;
+          g_array_append_val (schedule->days, day);
         }
+      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, error))
+        return NULL;
     }
+  if (ret_reps != NULL)
+    *ret_reps = g_steal_pointer (&reps);
   return g_steal_pointer (&schedule);
 }
 
@@ -762,6 +901,9 @@ pd_schedule_from_days (const PdCampaign *campaign,
             load = &days[order[next++]];
           day.contacts = load != NULL ? MAX (load->contacts, 0) : 0;
           day.minutes = day_minutes (campaign, day.contacts);
+          day.rebased = load != NULL && load->rebased;
+          if (day.rebased)
+            cumulative = MAX (load->cumulative, day.contacts) - day.contacts;
           cumulative += day.contacts;
           day.cumulative = cumulative;
           g_array_append_val (schedule->days, day);

@@ -327,6 +327,10 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "DROP TABLE activity;"
     "ALTER TABLE activity_new RENAME TO activity;",
     ACTIVITY_DAY_TRIGGERS },
+
+  /* 5 -> 6: a catch-up restarts a rep's cumulative count at the contacts
+   * logged (issue 11): the day it restarts carries that count. */
+  { "ALTER TABLE revision_days ADD COLUMN base INTEGER CHECK (base IS NULL OR base >= 0);" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -1616,10 +1620,11 @@ pd_revision_new (const char *campaign,
 }
 
 void
-pd_revision_add_day (PdRevision *revision,
-                     const char *rep,
-                     const GDate *date,
-                     gint64 contacts)
+pd_revision_add_rebased_day (PdRevision *revision,
+                             const char *rep,
+                             const GDate *date,
+                             gint64 contacts,
+                             gint64 base)
 {
   PdRevisionDay day = { 0 };
 
@@ -1629,7 +1634,17 @@ pd_revision_add_day (PdRevision *revision,
   day.rep = g_strdup (rep);
   day.date = *date;
   day.contacts = contacts;
+  day.base = base;
   g_array_append_val (revision->days, day);
+}
+
+void
+pd_revision_add_day (PdRevision *revision,
+                     const char *rep,
+                     const GDate *date,
+                     gint64 contacts)
+{
+  pd_revision_add_rebased_day (revision, rep, date, contacts, -1);
 }
 
 void
@@ -1661,10 +1676,11 @@ check_revision (const PdRevision *revision, GError **error)
       if (!check_name (day->rep, _("rep name"), error)
           || !check_date (&day->date, _("schedule"), error))
         return FALSE;
-      if (day->contacts < 0)
+      if (day->contacts < 0 || day->base < -1)
         {
           g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                       _("Negative contacts: '%" G_GINT64_FORMAT "'"), day->contacts);
+                       _("Negative contacts: '%" G_GINT64_FORMAT "'"),
+                       day->contacts < 0 ? day->contacts : day->base);
           return FALSE;
         }
     }
@@ -1698,8 +1714,8 @@ insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   stmt = prepare (store,
-                  "INSERT INTO revision_days (revision, rep, date, contacts)"
-                  " VALUES (?1, ?2, ?3, ?4)",
+                  "INSERT INTO revision_days (revision, rep, date, contacts, base)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -1714,6 +1730,10 @@ insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
       bind_text (stmt, 2, day->rep);
       bind_text (stmt, 3, date);
       sqlite3_bind_int64 (stmt, 4, day->contacts);
+      if (day->base >= 0)
+        sqlite3_bind_int64 (stmt, 5, day->base);
+      else
+        sqlite3_bind_null (stmt, 5);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
         {
@@ -1818,7 +1838,7 @@ load_revision (PdStore *store, const char *campaign, const char *kind,
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   stmt = prepare (store,
-                  "SELECT rep, date, contacts FROM revision_days"
+                  "SELECT rep, date, contacts, base FROM revision_days"
                   " WHERE revision = ?1 ORDER BY rep, date",
                   error);
   if (stmt == NULL)
@@ -1830,8 +1850,10 @@ load_revision (PdStore *store, const char *campaign, const char *kind,
 
       if (!parse_date (sqlite3_column_text (stmt, 1), &date, error))
         return FALSE;
-      pd_revision_add_day (revision, (const char *) sqlite3_column_text (stmt, 0),
-                           &date, sqlite3_column_int64 (stmt, 2));
+      pd_revision_add_rebased_day (revision, (const char *) sqlite3_column_text (stmt, 0),
+                                   &date, sqlite3_column_int64 (stmt, 2),
+                                   sqlite3_column_type (stmt, 3) == SQLITE_NULL
+                                     ? -1 : sqlite3_column_int64 (stmt, 3));
     }
   if (rc != SQLITE_DONE)
     {

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "prospectd/config.h"
+#include "prospectd/format.h"
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
 #include "prospectd/workcal.h"
@@ -190,12 +191,14 @@ assert_consistent (const PdCampaign *campaign, const PdSchedule *schedule)
           assert_true (previous->rep_index < day->rep_index
                        || (previous->rep_index == day->rep_index
                            && g_date_compare (&previous->date, &day->date) < 0));
-          if (previous->rep_index == day->rep_index)
+          if (day->rebased)
+            assert_true (day->cumulative >= day->contacts); /* restarts at a catch-up */
+          else if (previous->rep_index == day->rep_index)
             assert_int_equal (day->cumulative, previous->cumulative + day->contacts);
           else
             assert_int_equal (day->cumulative, day->contacts);
         }
-      else
+      else if (!day->rebased)
         assert_int_equal (day->cumulative, day->contacts);
       assert_true (pd_workcal_is_available (campaign, rep, &day->date));
       assert_int_equal (day->minutes,
@@ -845,31 +848,49 @@ test_no_days (void **state)
 
 /* ------------------------------------------------------------ catch-up */
 
+/* A rep's load and cumulative figure on a day, as "contacts/cumulative". */
+static char *
+load_on (const PdSchedule *schedule, guint rep, guint year, guint month, guint day)
+{
+  const PdDay *found = day_of (schedule, rep, year, month, day);
+  assert_non_null (found);
+  return g_strdup_printf ("%lld/%lld", (long long) found->contacts, (long long) found->cumulative);
+}
+
+static PdSchedule *
+respread (const PdCampaign *campaign, const PdSchedule *baseline, const PdSchedule *current,
+          const GDate *from, const gint64 *actual, GArray **ret_reps)
+{
+  g_autoptr (GError) error = NULL;
+  PdSchedule *schedule = pd_schedule_respread (campaign, baseline, current, from, actual, ret_reps, &error);
+  if (schedule == NULL)
+    fail_msg ("respread failed: %s", error->message);
+  assert_consistent (campaign, schedule);
+  return schedule;
+}
+
 static void
 test_respread (void **state)
 {
   (void) state;
   g_autoptr (PdCampaign) campaign = example_variant (NULL);
   g_autoptr (PdSchedule) baseline = build (campaign);
-  GDate from = make_date (2027, 3, 1);
-  const gint64 shortfalls[] = { 40, 0 };
-  g_autoptr (GError) error = NULL;
+  GDate from = make_date (2027, 1, 18);
+  g_autoptr (GArray) reps = NULL;
 
+  /* Issue 11's case: alice 56 behind on Friday 15 January (planned 10 x
+   * 16 = 160, done 104); bob on plan (8 a day: 80). */
   g_autoptr (PdSchedule) caught_up =
-    pd_schedule_respread (campaign, baseline, baseline, &from, shortfalls, &error);
-  assert_null (error);
-  assert_non_null (caught_up);
-  assert_consistent (campaign, caught_up);
+    respread (campaign, baseline, baseline, &from, (const gint64[]) { 104, 80 }, &reps);
   assert_int_equal (caught_up->days->len, baseline->days->len);
   assert_int_equal (rep_contacts (caught_up, 0), 1245);
   assert_int_equal (rep_contacts (caught_up, 1), 623);
 
-  /* History is untouched. */
+  /* History is untouched, cumulative figures included. */
   for (guint i = 0; i < caught_up->days->len; i++)
     {
       const PdDay *day = &g_array_index (caught_up->days, PdDay, i);
       const PdDay *base = &g_array_index (baseline->days, PdDay, i);
-      assert_int_equal (day->rep_index, base->rep_index);
       assert_int_equal (g_date_compare (&day->date, &base->date), 0);
       if (day->rep_index == 1 || g_date_compare (&day->date, &from) < 0)
         {
@@ -878,54 +899,70 @@ test_respread (void **state)
         }
     }
 
-  /* alice from 1 March: baseline 23 x 14 days then 22, plus 40 over 22
-   * days = 1 r 18 -> +2 on the first 18 days (to 24 March), +1 after;
-   * each day shared by the two windows, the odd contact to the morning. */
-  g_autofree char *mar1 = blocks_on (caught_up, 0, 2027, 3, 1);
-  g_autofree char *mar18 = blocks_on (caught_up, 0, 2027, 3, 18);
-  g_autofree char *mar19 = blocks_on (caught_up, 0, 2027, 3, 19);
-  g_autofree char *mar24 = blocks_on (caught_up, 0, 2027, 3, 24);
-  g_autofree char *mar25 = blocks_on (caught_up, 0, 2027, 3, 25);
-  g_autofree char *mar31 = blocks_on (caught_up, 0, 2027, 3, 31);
-  g_autofree char *feb26 = blocks_on (caught_up, 0, 2027, 2, 26);
-  g_autofree char *base_feb26 = blocks_on (baseline, 0, 2027, 2, 26);
-  assert_string_equal (mar1, "540-566:13,840-864:12");
-  assert_string_equal (mar18, "540-566:13,840-864:12");
-  assert_string_equal (mar19, "540-564:12,840-864:12");
-  assert_string_equal (mar24, "540-564:12,840-864:12");
-  assert_string_equal (mar25, "540-564:12,840-862:11");
-  assert_string_equal (mar31, "540-564:12,840-862:11");
-  assert_string_equal (feb26, base_feb26);
-
-  /* The curve: history as before, the end 40 higher. */
-  assert_int_equal (planned (caught_up, 0, 2027, 2, 26), 747);
-  assert_int_equal (planned (caught_up, 0, 2027, 3, 1), 772);
-  assert_int_equal (planned (caught_up, 0, 2027, 3, 31), 1285);
-  assert_int_equal (planned (caught_up, 1, 2027, 3, 31), 623);
-  assert_int_equal (block_total (caught_up, 0), 1285);
+  /* Back on the curve by the 29 January checkpoint (312): 312 - 104 =
+   * 208 over its 10 days = 20 r 8, 21 on the first 8; the baseline's
+   * loads after it. The cumulative figures run from the 104 done: 125 on
+   * the first day, 312 at the checkpoint, the rep's total at the end (not
+   * 1 245 + 56). */
+  g_autofree char *jan15 = load_on (caught_up, 0, 2027, 1, 15);
+  g_autofree char *jan18 = load_on (caught_up, 0, 2027, 1, 18);
+  g_autofree char *jan27 = load_on (caught_up, 0, 2027, 1, 27);
+  g_autofree char *jan28 = load_on (caught_up, 0, 2027, 1, 28);
+  g_autofree char *jan29 = load_on (caught_up, 0, 2027, 1, 29);
+  g_autofree char *feb1 = load_on (caught_up, 0, 2027, 2, 1);
+  g_autofree char *mar31 = load_on (caught_up, 0, 2027, 3, 31);
+  assert_string_equal (jan15, "16/160");
+  assert_string_equal (jan18, "21/125");
+  assert_string_equal (jan27, "21/272");
+  assert_string_equal (jan28, "20/292");
+  assert_string_equal (jan29, "20/312");
+  assert_string_equal (feb1, "22/334");
+  assert_string_equal (mar31, "22/1245");
+  assert_true (day_of (caught_up, 0, 2027, 1, 18)->rebased);
+  assert_false (day_of (caught_up, 1, 2027, 1, 18)->rebased); /* bob: 80 done, 80 planned */
+  assert_int_equal (block_total (caught_up, 0), 160 + 1245 - 104); /* history planned + ahead */
   assert_int_equal (block_total (caught_up, 1), 623);
 
-  /* A second catch-up on 15 March keeps the first one's history and adds
-   * 10 over the 12 days left: +1 on the first 10. */
-  GDate later = make_date (2027, 3, 15);
-  const gint64 more[] = { 10, 0 };
+  const PdRespread *alice = &g_array_index (reps, PdRespread, 0);
+  const PdRespread *bob = &g_array_index (reps, PdRespread, 1);
+  g_autofree char *back_on = pd_format_date (&alice->back_on);
+  assert_int_equal (alice->actual, 104);
+  assert_int_equal (alice->shortfall, 56);
+  assert_int_equal (alice->checkpoint, 0);
+  assert_true (alice->on_time);
+  assert_string_equal (back_on, "2027-01-29");
+  assert_int_equal (alice->days, 10);
+  assert_int_equal (alice->contacts, 208);
+  assert_int_equal (alice->most, 21);
+  assert_int_equal (alice->uncovered, 0);
+  assert_int_equal (bob->shortfall, 0);
+  assert_false (g_date_valid (&bob->back_on));
+
+  /* Followed exactly to Friday 22 January (104 + 5 x 21 = 209), a second
+   * catch-up keeps the first one's history and gives the same days:
+   * 312 - 209 = 103 over 5 = 21, 21, 21, 20, 20. */
+  GDate later = make_date (2027, 1, 25);
+  g_autoptr (GArray) again_reps = NULL;
   g_autoptr (PdSchedule) again =
-    pd_schedule_respread (campaign, baseline, caught_up, &later, more, &error);
-  assert_null (error);
-  assert_consistent (campaign, again);
-  g_autofree char *again_mar12 = blocks_on (again, 0, 2027, 3, 12);
-  g_autofree char *again_mar15 = blocks_on (again, 0, 2027, 3, 15);
-  g_autofree char *again_mar26 = blocks_on (again, 0, 2027, 3, 26);
-  g_autofree char *again_mar30 = blocks_on (again, 0, 2027, 3, 30);
-  g_autofree char *again_mar31 = blocks_on (again, 0, 2027, 3, 31);
-  assert_string_equal (again_mar12, "540-566:13,840-864:12"); /* from the first catch-up */
-  assert_string_equal (again_mar15, "540-564:12,840-864:12"); /* 23 + 1 */
-  assert_string_equal (again_mar26, "540-564:12,840-862:11"); /* 22 + 1, the 10th day */
-  assert_string_equal (again_mar30, "540-562:11,840-862:11"); /* 22 */
-  assert_string_equal (again_mar31, "540-562:11,840-862:11");
-  /* 747 + 10 x 25 by 12 March, then 4 x 23 + 8 x 22 + 10. */
-  assert_int_equal (planned (again, 0, 2027, 3, 12), 997);
-  assert_int_equal (planned (again, 0, 2027, 3, 31), 1275);
+    respread (campaign, baseline, caught_up, &later, (const gint64[]) { 209, 120 }, &again_reps);
+  g_autofree char *again_jan18 = load_on (again, 0, 2027, 1, 18);
+  g_autofree char *again_jan25 = load_on (again, 0, 2027, 1, 25);
+  g_autofree char *again_jan29 = load_on (again, 0, 2027, 1, 29);
+  assert_string_equal (again_jan18, "21/125");
+  assert_string_equal (again_jan25, "21/230");
+  assert_string_equal (again_jan29, "20/312");
+  assert_false (day_of (again, 0, 2027, 1, 25)->rebased); /* 209 is where the count stands */
+  assert_int_equal (g_array_index (again_reps, PdRespread, 0).shortfall, 237 - 209);
+  assert_int_equal (g_array_index (again_reps, PdRespread, 0).most, 21);
+
+  /* A rep ahead keeps the baseline's loads; the figures run from what
+   * was done. */
+  g_autoptr (PdSchedule) ahead =
+    respread (campaign, baseline, baseline, &from, (const gint64[]) { 170, 80 }, NULL);
+  g_autofree char *ahead_jan18 = load_on (ahead, 0, 2027, 1, 18);
+  g_autofree char *ahead_mar31 = load_on (ahead, 0, 2027, 3, 31);
+  assert_string_equal (ahead_jan18, "16/186");
+  assert_string_equal (ahead_mar31, "22/1255");
 }
 
 static void
@@ -935,66 +972,85 @@ test_respread_nothing_behind (void **state)
   g_autoptr (PdCampaign) campaign = example_variant (NULL);
   g_autoptr (PdSchedule) baseline = build (campaign);
   GDate from = make_date (2027, 2, 10);
-  g_autoptr (GError) error = NULL;
-
-  g_autoptr (PdSchedule) same =
-    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 0, 0 }, &error);
-  assert_null (error);
   g_autofree char *want = all_blocks_text (baseline);
+
+  /* Exactly on the baseline (alice 16 x 20 + 22 x 7 = 466... as it
+   * planned it), or NULL: the baseline itself. */
+  GDate as_of = make_date (2027, 2, 9);
+  gint64 on_plan[] = { planned (baseline, 0, 2027, 2, 9), planned (baseline, 1, 2027, 2, 9) };
+  assert_true (pd_schedule_planned_to_date (baseline, 0, &as_of) == on_plan[0]);
+  g_autoptr (PdSchedule) same = respread (campaign, baseline, baseline, &from, on_plan, NULL);
   g_autofree char *got = all_blocks_text (same);
   assert_string_equal (got, want);
 
-  /* NULL shortfalls: nobody is behind. */
-  g_autoptr (PdSchedule) also_same =
-    pd_schedule_respread (campaign, baseline, baseline, &from, NULL, &error);
-  assert_null (error);
+  g_autoptr (PdSchedule) also_same = respread (campaign, baseline, baseline, &from, NULL, NULL);
   g_autofree char *also = all_blocks_text (also_same);
   assert_string_equal (also, want);
 }
 
+/* max_daily_calls 50m: 25 contacts a day at 2 minutes each. */
+static PdCampaign *
+tight_campaign (void)
+{
+  return example_variant ("max_daily_calls = 2h\n", "max_daily_calls = 50m\n", NULL);
+}
+
 static void
-test_respread_infeasible (void **state)
+test_respread_capacity (void **state)
 {
   (void) state;
-  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdCampaign) campaign = tight_campaign ();
   g_autoptr (PdSchedule) baseline = build (campaign);
-  GDate from = make_date (2027, 3, 1);
-  g_autoptr (GError) error = NULL;
+  GDate from = make_date (2027, 1, 18);
+  GDate jan18 = from;
 
-  /* 2000 behind over 22 days = 90 r 20: 1 March carries 23 + 91 = 114
-   * contacts, 228 min. The 22 days need 14 x 228 + 6 x 226 + 2 x 224 =
-   * 4996 min, 227.1 min a day, 3.79 h: 3.8 rounded up to a tenth. */
-  g_autoptr (PdSchedule) none =
-    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 2000, 0 }, &error);
-  assert_null (none);
-  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
-  assert_string_equal (error->message,
-                       "2027-03-01: rep alice needs 228 min of calls but the day holds 120 min "
-                       "(call windows 09:00-12:00, 14:00-17:00; max_daily_calls 2h). "
-                       "Lengthen the call windows, add reps, or raise max_daily_calls. "
-                       "Catching up needs 3.8 h of calls a day from 2027-03-01 to 2027-03-31.");
-  g_clear_error (&error);
+  assert_int_equal (pd_schedule_day_capacity (campaign, 0, &jan18), 25);
 
-  /* bob: 09:00-12:00 and 2 h; 1000 behind over his 22 days = 45 r 10:
-   * 12 + 46 = 58 contacts, 116 min, fits: more than a 90-minute block,
-   * so two of 29, 10 min apart; 1100 = 50 r 0: 62, 124 min. */
-  g_autoptr (PdSchedule) bob_ok =
-    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 0, 1000 }, &error);
-  assert_null (error);
-  assert_consistent (campaign, bob_ok);
-  g_autofree char *bob_mar1 = blocks_on (bob_ok, 1, 2027, 3, 1);
-  assert_string_equal (bob_mar1, "540-598:29,608-666:29");
+  /* alice did 20 by 15 January, 140 short: 292 due by the 29th will not
+   * go in 10 days of 25. Every day takes 25 until the count meets the
+   * curve: 270 on the 29th (42 short of 312), then 3 a day gained on
+   * February's 22-contact days: 13 of them leave 3 short, and 18
+   * February takes just what meets the curve, 22 + 3 = 25 (620). */
+  g_autoptr (GArray) reps = NULL;
+  g_autoptr (PdSchedule) late =
+    respread (campaign, baseline, baseline, &from, (const gint64[]) { 20, 80 }, &reps);
+  const PdRespread *alice = &g_array_index (reps, PdRespread, 0);
+  g_autofree char *back_on = pd_format_date (&alice->back_on);
+  g_autofree char *jan29 = load_on (late, 0, 2027, 1, 29);
+  g_autofree char *feb18 = load_on (late, 0, 2027, 2, 18);
+  g_autofree char *feb19 = load_on (late, 0, 2027, 2, 19);
+  assert_string_equal (jan29, "25/270");
+  assert_false (alice->on_time);
+  assert_string_equal (back_on, "2027-02-18");
+  assert_string_equal (feb18, "25/620");
+  assert_string_equal (feb19, "22/642");
+  assert_int_equal (planned (baseline, 0, 2027, 2, 18), 620);
+  assert_int_equal (alice->days, 24);
+  assert_int_equal (alice->contacts, 24 * 25);
+  assert_int_equal (alice->most, 25);
+  assert_int_equal (alice->uncovered, 0);
+  assert_int_equal (planned (late, 0, 2027, 3, 31), 1245);
 
-  /* bob's baseline in March: 11 r 7 -> 12 x 7 days, 11 x 15; 1100 = 50 x
-   * 22: 62 x 7 + 61 x 15 = 1349 contacts, 2698 min, 122.7 min a day. */
-  g_autoptr (PdSchedule) bob_none =
-    pd_schedule_respread (campaign, baseline, baseline, &from, (const gint64[]) { 0, 1100 }, &error);
-  assert_null (bob_none);
-  assert_string_equal (error->message,
-                       "2027-03-01: rep bob needs 124 min of calls but the day holds 120 min "
-                       "(call windows 09:00-12:00; max_daily_calls 2h). "
-                       "Lengthen the call windows, add reps, or raise max_daily_calls. "
-                       "Catching up needs 2.1 h of calls a day from 2027-03-01 to 2027-03-31.");
+  /* bob, 30 short, gets his own catch-up whatever alice's: one rep over
+   * capacity does not stop the others'. */
+  g_autoptr (PdSchedule) both =
+    respread (campaign, baseline, baseline, &from, (const gint64[]) { 20, 50 }, &reps);
+  assert_int_equal (g_array_index (reps, PdRespread, 1).shortfall, 30);
+  assert_true (g_array_index (reps, PdRespread, 1).on_time);
+  g_autofree char *bob_jan18 = load_on (both, 1, 2027, 1, 18);
+  assert_string_equal (bob_jan18, "11/61"); /* 156 - 50 = 106 over 10 days */
+
+  /* Nothing done by 12 March: 12 days of 25 left, 300 of the 1 245. */
+  GDate march = make_date (2027, 3, 15);
+  g_autoptr (PdSchedule) short_ =
+    respread (campaign, baseline, baseline, &march, (const gint64[]) { 0, 0 }, &reps);
+  alice = &g_array_index (reps, PdRespread, 0);
+  assert_false (alice->on_time);
+  assert_false (g_date_valid (&alice->back_on));
+  assert_int_equal (alice->days, 12);
+  assert_int_equal (alice->contacts, 300);
+  assert_int_equal (alice->uncovered, 945);
+  assert_int_equal (planned (short_, 0, 2027, 3, 31), 300);
 }
 
 static void
@@ -1004,21 +1060,14 @@ test_respread_no_days_left (void **state)
   g_autoptr (PdCampaign) campaign = example_variant (NULL);
   g_autoptr (PdSchedule) baseline = build (campaign);
   GDate after = make_date (2027, 4, 1);
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) reps = NULL;
 
-  g_autoptr (PdSchedule) none =
-    pd_schedule_respread (campaign, baseline, baseline, &after, (const gint64[]) { 12, 0 }, &error);
-  assert_null (none);
-  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS));
-  assert_string_equal (error->message,
-                       "rep alice: 12 contacts to catch up but the rep has no available day "
-                       "left from 2027-04-01 to the campaign's end (2027-03-31).");
-  g_clear_error (&error);
-
-  /* Nothing behind after the end: everything is history. */
+  /* 12 short after the end: nothing to spread them on, reported. */
   g_autoptr (PdSchedule) history =
-    pd_schedule_respread (campaign, baseline, baseline, &after, (const gint64[]) { 0, 0 }, &error);
-  assert_null (error);
+    respread (campaign, baseline, baseline, &after, (const gint64[]) { 1233, 623 }, &reps);
+  assert_int_equal (g_array_index (reps, PdRespread, 0).shortfall, 12);
+  assert_int_equal (g_array_index (reps, PdRespread, 0).uncovered, 12);
+  assert_int_equal (g_array_index (reps, PdRespread, 0).days, 0);
   g_autofree char *want = all_blocks_text (baseline);
   g_autofree char *got = all_blocks_text (history);
   assert_string_equal (got, want);
@@ -1073,7 +1122,7 @@ main (void)
     cmocka_unit_test (test_no_days),
     cmocka_unit_test (test_respread),
     cmocka_unit_test (test_respread_nothing_behind),
-    cmocka_unit_test (test_respread_infeasible),
+    cmocka_unit_test (test_respread_capacity),
     cmocka_unit_test (test_respread_no_days_left),
     cmocka_unit_test (test_planned_to_date),
   };

@@ -497,7 +497,7 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 5);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 6);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
                                  " 'revisions', 'revision_days', 'feed_tokens',"
@@ -1446,7 +1446,11 @@ test_migration_from_v3 (void **state)
   store = pd_store_open (db, &error);
   assert_null (error);
   assert_non_null (store);
-  assert_int_equal (raw_int (db, "PRAGMA user_version"), 5);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 6);
+  /* Step 6: revision days carry the count a catch-up restarts from. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM pragma_table_info('revision_days')"
+                                 " WHERE name = 'base'"),
+                    1);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
                                  " WHERE name = 'activity_by_rep_date'"),
                     0);
@@ -1817,7 +1821,7 @@ test_revisions (void **state)
   assert_true (baseline_id > 0);
 
   catchup = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan5, 1800086400);
-  pd_revision_add_day (catchup, "alice", &jan5, 20);
+  pd_revision_add_rebased_day (catchup, "alice", &jan5, 20, 9);
   pd_revision_add_day (catchup, "alice", &jan6, 19);
   assert_true (pd_store_save_revision (store, catchup, &catchup_id, &error));
   assert_true (catchup_id > baseline_id);
@@ -1830,10 +1834,14 @@ test_revisions (void **state)
   assert_date (&loaded->as_of, 2027, 1, 5);
   assert_int_equal (loaded->created, 1800086400);
   assert_int_equal (loaded->days->len, 2);
+  day = &g_array_index (loaded->days, PdRevisionDay, 0);
+  assert_int_equal (day->contacts, 20);
+  assert_int_equal (day->base, 9); /* the count restarts at 9 contacts done */
   day = &g_array_index (loaded->days, PdRevisionDay, 1);
   assert_string_equal (day->rep, "alice");
   assert_date (&day->date, 2027, 1, 6);
   assert_int_equal (day->contacts, 19);
+  assert_int_equal (day->base, -1);
 
   assert_true (pd_store_load_baseline (store, "q1", &loaded_baseline, &error));
   assert_non_null (loaded_baseline);

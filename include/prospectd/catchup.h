@@ -7,9 +7,13 @@
  * revisions as full day loads (every rep, every available day). The schedule
  * in force is the latest catch-up revision rebuilt with
  * pd_schedule_from_days(), else the baseline. A catch-up freezes the days
- * up to and including `as_of`, re-spreads each rep's shortfall against the
- * baseline over their remaining available days, and stores the result.
- * Shared by `prospectctl reschedule` and the daemon's daily check.
+ * up to and including `as_of` and re-spreads each rep's shortfall against
+ * the baseline by pd_schedule_respread(): back on the curve by the next
+ * checkpoint when capacity allows, else as early as it allows, each rep
+ * on its own; the cumulative figures from the day after `as_of` are the
+ * contacts logged to `as_of` plus the days ahead. The day a rep's count
+ * restarts is stored with that count (PdRevisionDay.base). Shared by
+ * `prospectctl reschedule` and the daemon's daily check.
  */
 #pragma once
 
@@ -43,25 +47,43 @@ PdRevision *pd_catchup_revision_new (const PdCampaign *campaign,
                                      gint64 created);
 
 typedef struct {
-  GArray *actual;       /* gint64 per rep: contacts logged up to as_of */
-  GArray *shortfalls;   /* gint64 per rep: max(0, baseline planned - actual) */
-  GArray *days_left;    /* guint per rep: available days after as_of */
+  GArray *reps;         /* PdRespread per rep (schedule.h): shortfall, the day back on
+                         * the curve, the contacts and days to it, what is uncovered */
+  GArray *load_changed; /* gboolean per rep: its loads after as_of differ from the
+                         * schedule in force before the catch-up */
   PdSchedule *schedule; /* the new schedule in force, owned */
   gboolean changed;     /* FALSE when the result is the schedule already in force: nothing stored */
+  gint64 revision_id;   /* the stored revision's id when changed, else 0 */
 } PdCatchup;
 
 void pd_catchup_free (PdCatchup *catchup);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCatchup, pd_catchup_free)
 
 /* Runs a catch-up as of `as_of` (< campaign end) and, when the result
- * differs from the schedule in force (someone is short, or has made up an
- * earlier shortfall), stores the new revision (and the baseline, the first time) with
- * creation time `now`. Errors: the store's, or PD_SCHEDULE_ERROR_INFEASIBLE
- * whose message says how many hours a day catching up would take (nothing
- * is stored then). */
+ * differs from the schedule in force (someone is short, has made up an
+ * earlier shortfall, or logged more since), stores the new revision (and
+ * the baseline, the first time) with creation time `now`. A rep the
+ * calendar cannot bring back on the curve gets what fits; the rest is
+ * PdRespread.uncovered, not an error. Errors: the store's, or a
+ * PD_SCHEDULE_ERROR when the schedule in force no longer fits the
+ * campaign (nothing is stored then). */
 PdCatchup *pd_catchup_run (PdStore *store,
                            const PdCampaign *campaign,
                            const PdSchedule *baseline,
                            const GDate *as_of,
                            gint64 now,
                            GError **error);
+
+/* What a rep's catch-up is, in one sentence (translated), the same in
+ * `prospectctl reschedule` and the daemon's notification; NULL when the
+ * rep is not behind. The three forms:
+ *   "back on target by 2027-04-30 (334 contacts): 278 contacts over 10
+ *   working days, at most 28 a day."
+ *   "at full capacity, back on target on 2027-05-12 (400 contacts), after
+ *   the 2027-04-30 checkpoint: 344 contacts over 18 working days, at most
+ *   25 a day."
+ *   "at full capacity to the end: 300 contacts over 30 working days, at
+ *   most 15 a day; 200 contacts left uncovered."
+ * The target is the contacts logged plus those planned to that day. */
+char *pd_catchup_describe (const PdCampaign *campaign,
+                           const PdRespread *respread);

@@ -16,7 +16,9 @@
  *     prospectd.conf(5));
  *  4. a day that does not fit is an error naming the day, load, capacity
  *     and the fixes;
- *  5. catch-up re-spreads a shortfall over the remaining available days.
+ *  5. a catch-up brings a rep who is behind back on the baseline curve by
+ *     the next checkpoint when the days' capacity allows, else as early as
+ *     it allows; what the calendar cannot hold is reported, never an error.
  */
 #pragma once
 
@@ -42,19 +44,12 @@ typedef enum {
  *   the call windows, add reps, or raise max_daily_calls."
  * The windows are that day's (a DST gap shows as two windows; "none" when
  * the day has none); max_daily_calls is written as in the campaign file:
- * "2h", "1h30m", "45m". pd_schedule_respread() appends
- *   " Catching up needs 3.8 h of calls a day from 2027-03-01 to 2027-03-31."
- * the rep's minutes on its days from `from` to the end, divided by the
- * number of those days, in hours rounded up to a tenth (always with a '.'),
- * and the first and last of those days.
+ * "2h", "1h30m", "45m".
  *
  * PD_SCHEDULE_ERROR_NO_DAYS, from pd_schedule_build():
  *   "rep bob: 63 contacts are due from 2027-01-04 to 2027-01-08 but the rep
  *   has no available day then. Move the checkpoint, or shorten the rep's
  *   days off."
- * and from pd_schedule_respread():
- *   "rep alice: 12 contacts to catch up but the rep has no available day
- *   left from 2027-04-01 to the campaign's end (2027-03-31)."
  */
 
 /* One rep's load on one available day. */
@@ -63,7 +58,11 @@ typedef struct {
   GDate date;         /* local date */
   gint64 contacts;    /* contacts planned that day (may be 0) */
   gint64 minutes;     /* call minutes that day */
-  gint64 cumulative;  /* the rep's contacts planned up to and including that day */
+  gint64 cumulative;  /* the rep's cumulative target at the end of that day: the
+                       * days' contacts summed, except after a catch-up */
+  gboolean rebased;   /* a catch-up's first day: `cumulative` restarts here from
+                       * the contacts logged before it (cumulative - contacts),
+                       * not from the days before it */
 } PdDay;
 
 /* One call block. Times are local wall-clock minutes on `date`. */
@@ -110,27 +109,58 @@ PdSchedule *pd_schedule_build (const PdCampaign *campaign,
                                const PdPlan *plan,
                                GError **error);
 
+/* What a catch-up gives one rep (pd_schedule_respread). */
+typedef struct {
+  gint64 actual;      /* contacts logged before `from` */
+  gint64 shortfall;   /* the baseline's cumulative before `from` minus actual, >= 0 */
+  gint checkpoint;    /* the first checkpoint on or after `from` (index), -1 when none */
+  gboolean on_time;   /* back on the curve by that checkpoint */
+  GDate back_on;      /* the day the rep is back on the baseline curve; invalid when
+                       * not behind, or when the calendar cannot hold the shortfall */
+  guint days;         /* available days from `from` to back_on (or to the end) */
+  gint64 contacts;    /* contacts planned on those days */
+  gint64 most;        /* the most contacts on one of those days */
+  gint64 uncovered;   /* contacts the calendar cannot hold before the end */
+} PdRespread;
+
 /* Catch-up (rule 5). Days before `from` are copied from `current` (frozen
- * history). From `from` on, each rep's days carry the baseline's load plus
- * shortfalls[rep] (>= 0) spread evenly over the rep's available days in
- * [from, end], the remainder one each to the earliest days. When a day does
- * not fit, the error (PD_SCHEDULE_ERROR_INFEASIBLE) says how many hours a
- * day the remaining load would need.
+ * history, cumulative figures included). From `from` on, each rep's
+ * cumulative figures are `actual[rep]` (the contacts logged before
+ * `from`) plus the days ahead. A rep whose actual is below the baseline's
+ * cumulative before `from` is behind by the difference, its shortfall:
  *
- * `current` may be `baseline` or an earlier re-spread. `shortfalls` has one
- * entry per rep, judged against the baseline; NULL means nobody is behind,
- * a negative entry counts as 0. The result's rep_contacts are the
- * baseline's (the plan's shares); its cumulative counts run on from the
- * frozen history, so after the end they are the history plus the baseline's
- * remaining load plus the shortfall. A shortfall with no available day left
- * is PD_SCHEDULE_ERROR_NO_DAYS. Returns a new schedule or NULL with error
- * set. */
+ *  - when the rep's available days up to the next checkpoint (the first
+ *    on or after `from`; the end is the last) can hold the contacts still
+ *    due by it, baseline cumulative there minus actual, those contacts are
+ *    spread evenly over those days, the remainder one each to the earliest,
+ *    a day over its capacity keeping only what fits and the rest spread
+ *    over the others the same way; the rep is back on the curve on the
+ *    last of those days, and follows the baseline's loads after it;
+ *  - else every day takes what its capacity holds until the rep's
+ *    cumulative meets the baseline's (that day takes just what meets it),
+ *    and follows the baseline's loads after it; when it never does, the
+ *    contacts still missing at the end are `uncovered`.
+ *
+ * A day's capacity is the most contacts whose blocks fit it (rule 3).
+ * A rep who is not behind keeps the baseline's loads. `actual` NULL
+ * means every rep is exactly on the baseline. `current` may be `baseline`
+ * or an earlier re-spread. The result's rep_contacts are the baseline's.
+ * ret_reps, when not NULL, receives a new GArray of PdRespread, one per
+ * rep. Returns a new schedule, or NULL with error set when a day of the
+ * frozen history or of the baseline no longer fits (the campaign changed). */
 PdSchedule *pd_schedule_respread (const PdCampaign *campaign,
                                   const PdSchedule *baseline,
                                   const PdSchedule *current,
                                   const GDate *from,
-                                  const gint64 *shortfalls,
+                                  const gint64 *actual,
+                                  GArray **ret_reps,
                                   GError **error);
+
+/* The most contacts of `rep_index` that fit on `date` (rule 3: their
+ * blocks fit the day's windows and max_daily_calls). */
+gint64 pd_schedule_day_capacity (const PdCampaign *campaign,
+                                 guint rep_index,
+                                 const GDate *date);
 
 /* The rep's planned cumulative contacts at the end of `date` (0 before the
  * first day, the rep's total after the last): the cumulative of the rep's
@@ -142,7 +172,9 @@ gint64 pd_schedule_planned_to_date (const PdSchedule *schedule,
 /* Rebuilds a schedule from stored day loads (a saved revision): every
  * available day of the baseline gets the load given for (rep_index, date),
  * 0 when none is given; loads for days the baseline does not have are
- * ignored. Minutes, cumulative counts and blocks follow the same rules as
+ * ignored. A load with `rebased` set restarts the rep's cumulative count
+ * there: its day's cumulative is the load's `cumulative`, and the days
+ * after it add to it. Minutes, cumulative counts and blocks follow the same rules as
  * pd_schedule_build, so the same loads give the same blocks. Returns NULL
  * with PD_SCHEDULE_ERROR_INFEASIBLE when a day does not fit. */
 PdSchedule *pd_schedule_from_days (const PdCampaign *campaign,

@@ -38,7 +38,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 5
+#define PD_STORE_SCHEMA_VERSION 6
 
 typedef struct _PdStore PdStore;
 
@@ -265,6 +265,8 @@ typedef struct {
   char *rep;            /* owned by the revision's array */
   GDate date;
   gint64 contacts;      /* >= 0 */
+  gint64 base;          /* -1, or (a catch-up's first day) the rep's cumulative
+                         * count before this day: the contacts logged by then */
 } PdRevisionDay;
 
 /* A saved schedule: the planned contacts per rep and day. */
@@ -283,11 +285,18 @@ PdRevision *pd_revision_new (const char *campaign,
                              const GDate *as_of,
                              gint64 created);
 
-/* Appends a day (copies `rep`). */
+/* Appends a day (copies `rep`), base -1. */
 void pd_revision_add_day (PdRevision *revision,
                           const char *rep,
                           const GDate *date,
                           gint64 contacts);
+
+/* The same with a base (>= 0): the rep's count restarts there. */
+void pd_revision_add_rebased_day (PdRevision *revision,
+                                  const char *rep,
+                                  const GDate *date,
+                                  gint64 contacts,
+                                  gint64 base);
 
 /* Frees the revision and its days. Accepts NULL. */
 void pd_revision_free (PdRevision *revision);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT
  *
  * prospectctl reschedule: catch-up (DESIGN.md rule 5). Days up to and
- * including --as-of are frozen history; each rep's shortfall against the
- * baseline is re-spread over their remaining available days, stored as a
- * new revision, and the feeds are rewritten (changed events get
- * SEQUENCE + 1, past ones stay as they were, UIDs do not move).
+ * including --as-of are frozen history; each rep behind the baseline is
+ * brought back on its curve by the next checkpoint when the calendar
+ * allows, else as early as it allows (what it cannot hold is reported),
+ * stored as a new revision, and the feeds are rewritten (changed events
+ * get SEQUENCE + 1, past ones stay as they were, UIDs do not move).
  */
 #define G_LOG_DOMAIN "prospectctl"
 
@@ -58,13 +59,14 @@ run (PdCtl *ctl, int argc, char **argv)
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      gint64 shortfall = g_array_index (catchup->shortfalls, gint64, r);
+      const PdRespread *respread = &g_array_index (catchup->reps, PdRespread, r);
+      g_autofree char *description = pd_catchup_describe (campaign, respread);
+      g_autofree char *shortfall = pd_format_count (respread->shortfall);
 
-      if (shortfall == 0)
+      if (description == NULL)
         printf (_("%s: on plan as of %s, nothing to catch up\n"), rep->name, as_of_text);
       else
-        printf (_("%s: %" G_GINT64_FORMAT " contacts behind as of %s, re-spread over %u working days\n"),
-                rep->name, shortfall, as_of_text, g_array_index (catchup->days_left, guint, r));
+        printf (_("%s: %s contacts behind as of %s, %s\n"), rep->name, shortfall, as_of_text, description);
     }
   if (!catchup->changed)
     return PD_EXIT_OK;
