@@ -401,6 +401,105 @@ valid_rep_name (const char *name)
   return TRUE;
 }
 
+/* ------------------------------------------------------------ lines */
+
+/* A pre-scan of a configuration file's lines, before GKeyFile parses it:
+ * GKeyFile keeps the last of two equal keys without a word and reports no
+ * line numbers, and it reads "key = value # note" as the value "value #
+ * note". This scan only checks, line by line, what GKeyFile cannot say:
+ * a key set twice in one group (naming both lines), a comment after a
+ * value or a [group] (comments go on their own line), a key before any
+ * group and a line that is none of [group], key = value, # comment or
+ * blank. The parsing itself stays GKeyFile's. */
+static gboolean
+check_lines (const char *path, const char *text, gsize length, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *group = NULL;
+  const char *end = text + length;
+  guint number = 0;
+
+  for (const char *line = text; line < end; )
+    {
+      const char *newline = memchr (line, '\n', (gsize) (end - line));
+      const char *line_end = newline != NULL ? newline : end;
+      g_autofree char *raw = g_strndup (line, (gsize) (line_end - line));
+      char *content;
+
+      number++;
+      line = newline != NULL ? newline + 1 : end;
+      content = g_strstrip (raw);
+      if (content[0] == '\0' || content[0] == '#')
+        continue;
+
+      if (content[0] == '[')
+        {
+          const char *close = strchr (content, ']');
+          const char *after = close != NULL ? close + 1 : NULL;
+
+          while (after != NULL && (*after == ' ' || *after == '\t'))
+            after++;
+          if (after != NULL && *after == '#')
+            {
+              g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
+                           _("%s: line %u: %s: a comment goes on its own line, starting with #"),
+                           path, number, content);
+              return FALSE;
+            }
+          if (after == NULL || *after != '\0')
+            {
+              g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
+                           _("%s: line %u: %s: write a group as [name] alone on its line"),
+                           path, number, content);
+              return FALSE;
+            }
+          g_free (group);
+          group = g_strndup (content + 1, (gsize) (close - content - 1));
+          continue;
+        }
+
+      const char *equals = strchr (content, '=');
+      if (equals == NULL)
+        {
+          g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
+                       _("%s: line %u: %s: expected key = value, a [group] or a # comment"),
+                       path, number, content);
+          return FALSE;
+        }
+      g_autofree char *key = g_strchomp (g_strndup (content, (gsize) (equals - content)));
+      if (group == NULL)
+        {
+          g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
+                       _("%s: line %u: %s: a key before any group; start with a [group] line"),
+                       path, number, content);
+          return FALSE;
+        }
+      for (const char *p = equals + 1; *p != '\0'; p++)
+        if (*p == '#' && (p[-1] == ' ' || p[-1] == '\t'))
+          {
+            g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
+                         _("%s: line %u: [%s] %s: a comment goes on its own line, starting with #; "
+                           "move \"%s\" to the line above"),
+                         path, number, group, content, p);
+            return FALSE;
+          }
+
+      /* The group as GKeyFile names it, then the key: no line holds a
+       * newline, so the pair is unambiguous. */
+      g_autofree char *slot = g_strdup_printf ("%s\n%s", group, key);
+      gpointer first = g_hash_table_lookup (seen, slot);
+      if (first != NULL)
+        {
+          g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
+                       _("%s: line %u: [%s] %s: %s is already set on line %u; keep one of the two lines"),
+                       path, number, group, content, key, GPOINTER_TO_UINT (first));
+          return FALSE;
+        }
+      g_hash_table_insert (seen, g_steal_pointer (&slot), GUINT_TO_POINTER (number));
+    }
+  return TRUE;
+}
+
 /* ------------------------------------------------------------ campaign */
 
 typedef struct {
@@ -1083,6 +1182,8 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
                    path, line);
       return NULL;
     }
+  if (!check_lines (path, text, length, error))
+    return NULL;
   if (!g_key_file_load_from_data (keyfile, text, length, G_KEY_FILE_NONE, &local_error))
     {
       g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX, "%s: %s", path, local_error->message);
@@ -1262,7 +1363,20 @@ pd_config_load_daemon (const char *path, GError **error)
   config->path = g_strdup (path);
   r.path = config->path;
 
-  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      /* The system's words ("No such file or directory"), as for a
+       * campaign file, rather than GLib's longer sentence. */
+      GStatBuf status;
+      const char *reason = g_stat (path, &status) != 0 ? g_strerror (errno) : local_error->message;
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, "%s: %s", path, reason);
+      return NULL;
+    }
+  if (!check_lines (path, contents, length, error))
+    return NULL;
+  if (!g_key_file_load_from_data (keyfile, contents, length, G_KEY_FILE_NONE, &local_error))
     {
       g_set_error (error, PD_CONFIG_ERROR,
                    g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE)
@@ -1380,6 +1494,21 @@ pd_config_resolve_campaign (const PdDaemonConfig *config, const char *campaign, 
       g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
                    _("several campaigns in %s (%s); name one"), config->campaigns_dir, list);
       return NULL;
+    }
+
+  if (strchr (campaign, '/') == NULL && g_str_has_suffix (campaign, ".conf")
+      && !g_file_test (campaign, G_FILE_TEST_EXISTS))
+    {
+      /* A bare file name not found here: the campaigns directory's
+       * (`prospectctl schedule example.conf` after installing). */
+      g_autofree char *path = g_build_filename (config->campaigns_dir, campaign, NULL);
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
+                       _("%s: no such campaign file, here or in %s"), campaign, config->campaigns_dir);
+          return NULL;
+        }
+      return g_steal_pointer (&path);
     }
 
   if (strchr (campaign, '/') != NULL || g_str_has_suffix (campaign, ".conf"))

@@ -145,7 +145,7 @@ expect_usage "no command" "prospectctl: no command given (see prospectctl --help
 expect_usage "missing campaign file" \
   "prospectctl: tests/data/missing.conf: no such campaign file" plan tests/data/missing.conf
 expect_usage "missing campaign file (relative, .conf)" \
-  "prospectctl: missing.conf: no such campaign file" plan missing.conf
+  "prospectctl: missing.conf: no such campaign file, here or in $XDG_CONFIG_HOME/prospectd/campaigns" plan missing.conf
 expect_usage "two campaigns" "prospectctl: unexpected argument 'other'" plan "$EXAMPLE" other
 expect_usage "unknown option" "prospectctl: Unknown option --frob" plan "$EXAMPLE" --frob
 expect_usage "missing daemon configuration" \
