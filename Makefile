@@ -8,10 +8,11 @@ BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 LOCALEDIR  ?= $(DATADIR)/locale
-SYSCONFDIR ?= $(PREFIX)/etc
 DOCDIR     ?= $(DATADIR)/doc/prospectd
 PKG_CONFIG ?= pkg-config
-USERUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemduserunitdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/user)
+# Under the prefix like everything else: systemd --user also looks in
+# /usr/local/lib/systemd/user (`systemd-analyze --user unit-paths`).
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 
 # Libraries the programs link, and what the tests add.
 PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libnotify libsoup-3.0
@@ -55,7 +56,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(WARNFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DG_LOG_USE_STRUCTURED \
              -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 \
              -DGETTEXT_PACKAGE='"prospectd"' -DLOCALEDIR='"$(LOCALEDIR)"' \
-             -DPD_VERSION='"$(VERSION)"' -DPD_SYSCONFDIR='"$(SYSCONFDIR)"' \
+             -DPD_VERSION='"$(VERSION)"' \
              -Iinclude $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
@@ -146,14 +147,15 @@ install: $(BINS)
 	for u in $(UNITS); do \
 	  install -D -m 0644 $$u $(DESTDIR)$(USERUNITDIR)/$${u##*/}; \
 	  sed -i 's|@BINDIR@|$(BINDIR)|g' $(DESTDIR)$(USERUNITDIR)/$${u##*/}; done
-	@# An installed configuration file is never overwritten.
-	[ -e $(DESTDIR)$(SYSCONFDIR)/prospectd/prospectd.conf ] || \
-	  install -D -m 0644 config/prospectd.conf $(DESTDIR)$(SYSCONFDIR)/prospectd/prospectd.conf
+	@# Examples only: prospectd reads ~/.config/prospectd/prospectd.conf
+	@# (or --config), never a system-wide file, so none goes to SYSCONFDIR.
+	install -D -m 0644 config/prospectd.conf $(DESTDIR)$(DOCDIR)/examples/prospectd.conf
 	install -D -m 0644 config/campaigns/example.conf $(DESTDIR)$(DOCDIR)/examples/example.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/prospectd $(DESTDIR)$(BINDIR)/prospectctl \
-	  $(DESTDIR)$(USERUNITDIR)/prospectd.service $(DESTDIR)$(DOCDIR)/examples/example.conf
+	  $(DESTDIR)$(USERUNITDIR)/prospectd.service $(DESTDIR)$(DOCDIR)/examples/example.conf \
+	  $(DESTDIR)$(DOCDIR)/examples/prospectd.conf
 	for m in man/*.[0-9]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 
 clean:
