@@ -609,6 +609,56 @@ print_week_csv (const GDate *monday, const GDate *sunday, const GArray *lines)
     }
 }
 
+static void
+add_week_line (JsonBuilder *b, const WeekLine *w)
+{
+  gint64 gap = w->done.contacts - w->planned;
+  g_autofree char *gap_percent = w->planned > 0 ? format_gap_percent (gap * 1000000 / w->planned) : NULL;
+  g_autofree char *rate = w->rates.has_accessibility_rate ? pd_format_rate (w->rates.accessibility_rate) : NULL;
+  g_autofree char *cpp = w->rates.has_contacts_per_prospect ? pd_format_decimal (w->rates.contacts_per_prospect)
+                                                              : NULL;
+  g_autofree char *ppd = w->rates.has_proposals_per_deal ? pd_format_decimal (w->rates.proposals_per_deal) : NULL;
+
+  json_builder_begin_object (b);
+  pd_ctl_json_string (b, "rep", w->name);
+  pd_ctl_json_int (b, "planned_contacts", w->planned);
+  pd_ctl_json_int (b, "actual_contacts", w->done.contacts);
+  pd_ctl_json_int (b, "gap", gap);
+  pd_ctl_json_string (b, "gap_percent", gap_percent);
+  pd_ctl_json_int (b, "prospects", w->done.prospects);
+  pd_ctl_json_int (b, "active", w->done.active);
+  pd_ctl_json_int (b, "proposals", w->done.proposals);
+  pd_ctl_json_int (b, "deals", w->done.deals);
+  pd_ctl_json_string (b, "accessibility_rate", rate);
+  pd_ctl_json_string (b, "contacts_per_prospect", cpp);
+  pd_ctl_json_string (b, "proposals_per_deal", ppd);
+  json_builder_end_object (b);
+}
+
+static void
+print_week_json (const PdCampaign *c, const GDate *monday, const GDate *sunday, const GArray *lines)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *from = pd_format_date (monday);
+  g_autofree char *to = pd_format_date (sunday);
+
+  json_builder_begin_object (b);
+  pd_ctl_json_string (b, "campaign", c->id);
+  pd_ctl_json_string (b, "week_start", from);
+  pd_ctl_json_string (b, "week_end", to);
+  json_builder_set_member_name (b, "reps");
+  json_builder_begin_array (b);
+  for (guint i = 0; i + 1 < lines->len; i++)
+    add_week_line (b, &g_array_index (lines, WeekLine, i));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "team");
+  add_week_line (b, &g_array_index (lines, WeekLine, lines->len - 1));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  pd_ctl_print_json (root);
+}
+
 static int
 run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDate *as_of, gint rep_filter)
 {
@@ -616,7 +666,7 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) lines = g_array_new (FALSE, TRUE, sizeof (WeekLine));
   GDate monday = *as_of, sunday, eve;
-  WeekLine team = { _("team"), 0, { 0 }, { 0 } };
+  WeekLine team = { opt_json ? "team" : _("team"), 0, { 0 }, { 0 } };
   int status;
 
   /* The Monday of the as-of day's week, then the week before it. */
@@ -650,6 +700,8 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
 
   if (opt_csv)
     print_week_csv (&monday, &sunday, lines);
+  else if (opt_json)
+    print_week_json (c, &monday, &sunday, lines);
   else
     print_week_text (c, &monday, &sunday, lines);
   return PD_EXIT_OK;
@@ -684,8 +736,8 @@ run (PdCtl *ctl, int argc, char **argv)
     }
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
     return status;
-  if (opt_week && (opt_json || opt_check))
-    return pd_ctl_error (PD_EXIT_USAGE, _("--week takes neither --json nor --check"));
+  if (opt_week && opt_check)
+    return pd_ctl_error (PD_EXIT_USAGE, _("--week and --check: --check judges the campaign to date, not a week"));
   if (opt_csv && opt_json)
     return pd_ctl_error (PD_EXIT_USAGE, _("--csv and --json: choose one"));
   if (opt_week)

@@ -128,5 +128,7 @@ check_eq "the next entry after removing the last gets a new id" "logged #13: bob
 # --- status takes its as-of day from --now.
 check_eq "status: as of --now's day" "2027-01-29" \
   "$($C status example --json --now 2027-01-29T18:00 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["as_of"])')"
+check_eq "reschedule: as of --now's day" 2 \
+  "$($C reschedule example --now 2027-01-08T18:00 | grep -c ' as of 2027-01-08')"
 check_eq "prospectctl --help lists --now" 1 "$($C --help | grep -c '^  --now DATETIME ')"
 done_testing

@@ -114,6 +114,17 @@ printf '%s\r\n' "week_start,week_end,rep,planned,done,gap,prospects,active,propo
   "2027-01-04,2027-01-10,bob,40,42,2,5,2,2,1,40,8.4,2" \
   "2027-01-04,2027-01-10,team,120,106,-14,25,6,2,1,24,4.24,2" >"$T/expected.csv"
 check_file "status --week --csv --rep bob" "$T/expected.csv" "$T/week.csv"
-$C status --week --json >/dev/null 2>"$T/err"
-check_eq "--week with --json: exit 2" "2 prospectctl: --week takes neither --json nor --check" "$? $(cat "$T/err")"
+out=$($C status $MONDAY --week --json | /usr/bin/python3 -c '
+import json, sys
+w = json.load(sys.stdin)
+keys = ("rep", "planned_contacts", "actual_contacts", "gap", "gap_percent", "accessibility_rate", "contacts_per_prospect", "proposals_per_deal")
+print(w["campaign"], w["week_start"], w["week_end"])
+for line in w["reps"] + [w["team"]]:
+    print(*(line[k] for k in keys))')
+check_eq "status --week --json" "example 2027-01-04 2027-01-10
+alice 80 64 -16 -20.0% 20% 3.2 None
+bob 40 42 2 +5.0% 40% 8.4 2
+team 120 106 -14 -11.7% 24% 4.24 2" "$out"
+$C status --week --check >/dev/null 2>"$T/err"
+check_eq "--week with --check: exit 2" "2 prospectctl: --week and --check: --check judges the campaign to date, not a week" "$? $(cat "$T/err")"
 done_testing
