@@ -389,16 +389,55 @@ parse_date_range (const char *text, PdDateRange *ret_range, GError **error)
   return TRUE;
 }
 
+/* A campaign id is a file name: ASCII letters, digits, '_', '-', '.'. */
 static gboolean
-valid_rep_name (const char *name)
+valid_campaign_id (const char *name)
 {
-  /* Names end up in file names (one feed per rep): no '/', no "..". */
   if (name[0] == '\0' || name[0] == '.' || strlen (name) > 64 || strstr (name, "..") != NULL)
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
       return FALSE;
   return TRUE;
+}
+
+/* A rep's name as people write it: at most 64 letters (of any alphabet,
+ * accents included), digits, '_', '-' and '.', not '.' first nor two in a
+ * row. Names end up in file names, URLs and UIDs through
+ * pd_rep_file_name(), which never yields '/'. */
+static gboolean
+valid_rep_name (const char *name)
+{
+  if (name[0] == '\0' || name[0] == '.' || strstr (name, "..") != NULL
+      || !g_utf8_validate (name, -1, NULL) || g_utf8_strlen (name, -1) > 64)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      /* Marks: the accents of a name typed decomposed (NFD). */
+      if (!g_unichar_isalnum (c) && !g_unichar_ismark (c) && c != '_' && c != '-' && c != '.')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+pd_rep_normalize (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  return g_utf8_normalize (name, -1, G_NORMALIZE_NFC);
+}
+
+char *
+pd_rep_file_name (const char *name)
+{
+  g_autofree char *nfc = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  nfc = pd_rep_normalize (name);
+  /* Every byte outside A-Z a-z 0-9 - . _ ~ as %XX (uppercase): ASCII
+   * names are unchanged, the others' UTF-8 bytes encoded. */
+  return g_uri_escape_string (nfc != NULL ? nfc : name, NULL, FALSE);
 }
 
 /* ------------------------------------------------------------ lines */
@@ -652,9 +691,19 @@ const PdRep *
 pd_campaign_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index)
 {
   guint index = 0;
+  g_autofree char *nfc = NULL;
 
   if (name == NULL)
     return NULL;
+  /* Names are stored in NFC: "zoë" typed decomposed is the same rep. */
+  for (const char *p = name; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80)
+      {
+        nfc = pd_rep_normalize (name);
+        if (nfc != NULL)
+          name = nfc;
+        break;
+      }
   if (campaign->rep_index != NULL)
     index = GPOINTER_TO_UINT (g_hash_table_lookup (campaign->rep_index, name));
   else /* a campaign built by hand, not parsed */
@@ -1099,9 +1148,15 @@ read_reps (const Reader *r, PdCampaign *c, const CalendarDefaults *defaults, GEr
       PdRep *rep;
       gint64 weight;
 
-      if (!valid_rep_name (names[i]))
+      g_autofree char *name = valid_rep_name (names[i]) ? pd_rep_normalize (names[i]) : NULL;
+      if (name == NULL || !valid_rep_name (name))
         return reject (r, g, names[i], value,
-                       _("a rep's name is at most 64 letters, digits, '_', '-' and '.' (not first, not two in a row)"), error);
+                       _("a rep's name is at most 64 letters (any alphabet), digits, '_', '-' and '.' "
+                         "(not first, not two in a row)"), error);
+      if (pd_campaign_find_rep (c, name, NULL) != NULL)
+        return reject (r, g, names[i], value,
+                       _("the same name as an earlier rep, written with other character codes; "
+                         "list each rep once"), error);
       PARSE_KEY (r, g, names[i], value, pd_parse_decimal, &weight, error);
       if (weight <= 0)
         return reject (r, g, names[i], value, _("a rep's weight must be more than 0, e.g. 1 or 0.5"), error);
@@ -1109,7 +1164,7 @@ read_reps (const Reader *r, PdCampaign *c, const CalendarDefaults *defaults, GEr
         return reject (r, g, names[i], value, _("is too large (at most 10000)"), error);
 
       rep = g_new0 (PdRep, 1);
-      rep->name = g_strdup (names[i]);
+      rep->name = g_steal_pointer (&name);
       rep->weight = weight;
       rep->workdays = defaults->workdays;
       rep->windows = g_array_copy (defaults->windows);
@@ -1415,7 +1470,8 @@ pd_config_load_daemon (const char *path, GError **error)
                       _("write rep names separated by commas, * for all, or nothing for none"), error);
               return NULL;
             }
-          g_ptr_array_add (kept, g_strdup (name));
+          /* Compared with the campaigns' names, which are NFC. */
+          g_ptr_array_add (kept, g_str_equal (name, "*") ? g_strdup (name) : pd_rep_normalize (name));
         }
       g_ptr_array_add (kept, NULL);
       g_strfreev (config->notify_reps);
@@ -1522,7 +1578,7 @@ pd_config_resolve_campaign (const PdDaemonConfig *config, const char *campaign, 
       return g_strdup (campaign);
     }
 
-  if (!valid_rep_name (campaign))
+  if (!valid_campaign_id (campaign))
     {
       g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
                    _("'%s' is not a campaign id or file"), campaign);

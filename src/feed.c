@@ -23,6 +23,7 @@
 #define G_LOG_DOMAIN "prospectd-feed"
 
 #include "prospectd/feed.h"
+#include "prospectd/config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,7 +64,10 @@ pd_feed_path (const char *feeds_dir, const char *campaign_id, const char *rep)
 
   if (!is_plain_name (campaign_id) || !is_plain_name (rep))
     return NULL;
-  file_name = g_strconcat (rep, ".ics", NULL);
+  /* The rep's name encoded (pd_rep_file_name): "hélène" is
+   * h%C3%A9l%C3%A8ne.ics, an ASCII name stays as written. */
+  g_autofree char *encoded = pd_rep_file_name (rep);
+  file_name = g_strconcat (encoded, ".ics", NULL);
   return g_build_filename (feeds_dir, campaign_id, file_name, NULL);
 }
 

@@ -131,8 +131,20 @@ PdCampaign *pd_config_parse_campaign (const char *path,
 void pd_campaign_free (PdCampaign *campaign);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCampaign, pd_campaign_free)
 
-/* The rep called `name`, or NULL; its index in campaign->reps is written
- * to ret_index when not NULL. */
+/* Rep names are written in any alphabet ("hélène", "zoë", "josé") and
+ * kept in Unicode NFC, so that a name typed with combining accents is the
+ * same rep. pd_rep_normalize() returns the NFC form (NULL for invalid
+ * UTF-8). pd_rep_file_name() is the one encoding of a name wherever it
+ * touches a file name, a URL or a UID: the NFC form's UTF-8 bytes outside
+ * A-Z a-z 0-9 - . _ ~ percent-encoded in uppercase hex, so an ASCII name
+ * is unchanged and "hélène" is "h%C3%A9l%C3%A8ne" (feeds/CAMPAIGN/
+ * h%C3%A9l%C3%A8ne.ics, UID 20270104-1-h%C3%A9l%C3%A8ne@...). It never
+ * yields '/', and two names never share an encoding (names have no '%'). */
+char *pd_rep_normalize (const char *name);
+char *pd_rep_file_name (const char *name);
+
+/* The rep called `name` (compared in NFC), or NULL; its index in
+ * campaign->reps is written to ret_index when not NULL. */
 const PdRep *pd_campaign_find_rep (const PdCampaign *campaign,
                                    const char *name,
                                    guint *ret_index);

@@ -51,7 +51,8 @@ guint pd_feed_remove_stale_temps (const char *directory, const char *base_name);
  * Returns a new string. */
 char *pd_feed_default_dir (void);
 
-/* <feeds_dir>/<campaign_id>/<rep>.ics, a new string; or NULL when
+/* <feeds_dir>/<campaign_id>/<rep>.ics, the rep's name encoded by
+ * pd_rep_file_name() (h%C3%A9l%C3%A8ne.ics for hélène), a new string; or NULL when
  * campaign_id or rep is not a plain file name (empty, ".", "..", or
  * containing '/'), so that no name can leave feeds_dir. */
 char *pd_feed_path (const char *feeds_dir, const char *campaign_id, const char *rep);

@@ -32,3 +32,7 @@ char *pd_format_time_of_day (guint minute);
 
 /* A GDate as YYYY-MM-DD. */
 char *pd_format_date (const GDate *date);
+
+/* UTF-8 `text` followed by spaces up to `width` characters (printf's
+ * "%-12s" counts bytes, so "hélène" would come out two short). */
+char *pd_format_pad (const char *text, guint width);

@@ -274,6 +274,7 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autoptr (GPtrArray) entries_found = NULL;
   int status;
 
+  pd_ctl_canonical_rep (&opt_rep);
   if (argc > 0 && g_str_equal (argv[0], "rm"))
     return remove_entry (ctl, argc - 1, argv + 1);
   if (argc > 0 && g_str_equal (argv[0], "edit"))

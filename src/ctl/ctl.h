@@ -85,6 +85,11 @@ int pd_ctl_open_store_for_reading (PdCtl *ctl, PdStore **ret_store);
  * there are, and returns 2. Returns an exit code. */
 int pd_ctl_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index);
 
+/* Replaces a --rep value by its NFC form, the form names are stored in
+ * ("zoë" typed with a combining accent is the same rep); NULL and invalid
+ * UTF-8 are left as they are. */
+void pd_ctl_canonical_rep (char **name);
+
 /* The clock of every command: the instant given to --now (a wall time
  * without an offset is read in `tz`), else the real clock; a new
  * GDateTime in `tz`. */

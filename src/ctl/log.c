@@ -70,6 +70,7 @@ run (PdCtl *ctl, int argc, char **argv)
     return status;
   if (opt_rep == NULL)
     return invalid (_("--rep is required: who made the calls?"));
+  pd_ctl_canonical_rep (&opt_rep);
   if ((status = pd_ctl_find_rep (campaign, opt_rep, NULL)) != PD_EXIT_OK)
     return status;
   if (opt_contacts == NULL)

@@ -222,6 +222,18 @@ closest_rep (const PdCampaign *campaign, const char *name)
   return best;
 }
 
+void
+pd_ctl_canonical_rep (char **name)
+{
+  char *nfc = *name != NULL ? pd_rep_normalize (*name) : NULL;
+
+  if (nfc != NULL)
+    {
+      g_free (*name);
+      *name = nfc;
+    }
+}
+
 int
 pd_ctl_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index)
 {

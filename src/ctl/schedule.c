@@ -98,7 +98,9 @@ print_text (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDa
       g_autofree char *checkpoint_date = pd_format_date (&checkpoint->date);
       g_autofree char *goal = g_strdup_printf ("%" G_GINT64_FORMAT " by %s", target, checkpoint_date);
 
-      printf ("%-10s  %-12s %8" G_GINT64_FORMAT " %11" G_GINT64_FORMAT "  %-19s %s\n", date, rep->name,
+      g_autofree char *name = pd_format_pad (rep->name, 12);
+
+      printf ("%-10s  %s %8" G_GINT64_FORMAT " %11" G_GINT64_FORMAT "  %-19s %s\n", date, name,
               day->contacts, day->cumulative, goal, blocks->len > 0 ? blocks->str : "-");
     }
 }

@@ -100,7 +100,8 @@ print_rep_line (const PdCampaign *c, const PdRepProgress *p, const char *name)
   else
     next = g_strdup (_("none left"));
 
-  printf ("%-12s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %-9s %s\n", name, p->planned, p->actual,
+  g_autofree char *padded = pd_format_pad (name, 12);
+  printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %-9s %s\n", padded, p->planned, p->actual,
           gap_text, pace_text (p->pace), next);
 }
 
@@ -574,7 +575,8 @@ print_week_text (const PdCampaign *c, const GDate *monday, const GDate *sunday, 
       g_autofree char *ppd = w->rates.has_proposals_per_deal ? pd_format_decimal (w->rates.proposals_per_deal)
                                                                : g_strdup ("-");
 
-      printf ("%-12s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %13s %18s %15s\n", w->name, w->planned,
+      g_autofree char *padded = pd_format_pad (w->name, 12);
+      printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %13s %18s %15s\n", padded, w->planned,
               w->done.contacts, gap, rate, cpp, ppd);
     }
 }
