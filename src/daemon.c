@@ -27,6 +27,7 @@
 #include "prospectd/catchup.h"
 #include "prospectd/daemon.h"
 #include "prospectd/feed.h"
+#include "prospectd/feeddir.h"
 #include "prospectd/format.h"
 #include "prospectd/ics.h"
 #include "prospectd/progress.h"
@@ -159,6 +160,9 @@ pd_daemon_free (PdDaemon *daemon)
   pd_daemon_config_free (daemon->config);
   g_free (daemon->wake_reason);
   g_clear_pointer (&daemon->wake_zone, g_time_zone_unref);
+  g_free (daemon->database_id);
+  if (daemon->dry_run != NULL)
+    g_string_free (daemon->dry_run, TRUE);
   g_free (daemon->config_path);
   g_free (daemon->db_path);
   g_free (daemon);
@@ -185,6 +189,8 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
   g_autoptr (GPtrArray) files = NULL;
   g_autoptr (GError) local_error = NULL;
   gboolean first = daemon->config == NULL;
+  g_autofree char *database_id = NULL;
+  gboolean missing = FALSE;
   const char *db_path;
 
   config = pd_config_load_daemon (daemon->config_path, &local_error);
@@ -202,13 +208,33 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
   db_path = daemon->db_path != NULL ? daemon->db_path : config->database;
   if (daemon->store == NULL || !g_str_equal (pd_store_path (daemon->store), db_path))
     {
-      store = pd_store_open (db_path, &local_error);
+      /* A new database could not own a feeds directory that has an
+       * owner: refused before the file is created. */
+      if (!g_file_test (db_path, G_FILE_TEST_EXISTS)
+          && !pd_feeddir_check (config->feeds_dir, NULL, db_path, FALSE, &local_error))
+        {
+          g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME, "%s", local_error->message);
+          return FALSE;
+        }
+      /* A dry run works on a copy of the database in memory. */
+      store = daemon->dry_run != NULL ? pd_store_open_copy (db_path, &missing, &local_error)
+                                      : pd_store_open (db_path, &local_error);
       if (store == NULL)
         {
           g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME, "%s", local_error->message);
           return FALSE;
         }
     }
+  /* The feeds directory must be this database's (or nobody's yet). */
+  database_id = pd_store_database_id (store != NULL ? store : daemon->store, &local_error);
+  if (database_id == NULL
+      || !pd_feeddir_check (config->feeds_dir, database_id, db_path, FALSE, &local_error))
+    {
+      g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME, "%s", local_error->message);
+      return FALSE;
+    }
+  if (missing)
+    g_string_append_printf (daemon->dry_run, _("database '%s' does not exist: as if it were empty\n"), db_path);
 
   files = campaign_files (config->campaigns_dir);
   for (guint i = 0; i < files->len; i++)
@@ -248,7 +274,11 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
       daemon->data_version = 0;
       pd_store_data_version (daemon->store, &daemon->data_version, NULL);
     }
-  if (daemon->notifier == NULL || config->notifications != daemon->config->notifications)
+  g_free (daemon->database_id);
+  daemon->database_id = g_steal_pointer (&database_id);
+  /* A dry run shows nothing: no notifier, not even a look at the bus. */
+  if (daemon->dry_run == NULL
+      && (daemon->notifier == NULL || config->notifications != daemon->config->notifications))
     {
       g_clear_pointer (&daemon->notifier, pd_notifier_free);
       daemon->notifier = pd_notifier_new ("prospectd", config->notifications);
@@ -306,6 +336,25 @@ one_line (const char *text)
   return g_strjoinv ("\\n", lines);
 }
 
+/* A notification a dry run would show: its key, urgency, summary, and
+ * body, one line each, indented. */
+static void
+dry_run_notification (PdDaemon *daemon, const char *key, const char *summary, const char *body,
+                      PdUrgency urgency)
+{
+  g_auto (GStrv) lines = g_strsplit (body, "\n", -1);
+  const char *level = urgency == PD_URGENCY_CRITICAL ? _("critical") : _("normal");
+
+  if (daemon->config->notifications)
+    g_string_append_printf (daemon->dry_run, _("would show %s (%s urgency):\n"), key, level);
+  else
+    g_string_append_printf (daemon->dry_run, _("would record, not show (notifications off) %s (%s urgency):\n"),
+                            key, level);
+  g_string_append_printf (daemon->dry_run, "  %s\n", summary);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_string_append_printf (daemon->dry_run, "  %s\n", lines[i]);
+}
+
 /* Records `key` and, when this call recorded it, shows the notification
  * and logs it whole (summary and body) at info level.
  * Returns FALSE with error set only when the store failed. */
@@ -321,6 +370,11 @@ send_once (PdDaemon *daemon, const char *campaign_id, const char *key, gint64 no
   if (!claimed)
     {
       g_debug ("already sent: '%s'", key);
+      return TRUE;
+    }
+  if (daemon->dry_run != NULL)
+    {
+      dry_run_notification (daemon, key, summary, body, urgency);
       return TRUE;
     }
   body_line = one_line (body);
@@ -499,6 +553,9 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
   if (!rerun)
     g_message ("daily check of %s for %s: %s", day, campaign->id,
                behind ? "someone is behind" : "everyone on track");
+  if (!rerun && daemon->dry_run != NULL)
+    g_string_append_printf (daemon->dry_run, _("would run the daily check of %s for %s: %s\n"), day,
+                            campaign->id, behind ? _("someone is behind") : _("everyone on track"));
   if ((behind || rerun) && g_date_compare (date, &campaign->end) < 0)
     {
       catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, date, now, &catchup_error);
@@ -510,7 +567,12 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
       if (catchup == NULL)
         g_message ("catch-up impossible for %s as of %s: %s", campaign->id, day, catchup_error->message);
       else if (catchup->changed)
-        g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
+        {
+          g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
+          if (daemon->dry_run != NULL)
+            g_string_append_printf (daemon->dry_run, _("would store a catch-up for %s as of %s\n"),
+                                    campaign->id, day);
+        }
     }
   for (guint r = 0; r < campaign->reps->len; r++)
     {
@@ -677,8 +739,42 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
           any = any || reps[r];
         }
     }
-  if (any)
+  if (any && daemon->dry_run != NULL)
     {
+      if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
+                             FALSE, error))
+        return FALSE;
+      for (guint r = 0; r < campaign->reps->len; r++)
+        if (reps == NULL || reps[r])
+          {
+            const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+            g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
+            PdFeedChanges changes;
+
+            if (path == NULL)
+              {
+                g_set_error (error, PD_FEED_ERROR, PD_FEED_ERROR_INVALID,
+                             _("Not a plain file name: campaign '%s', rep '%s'"), campaign->id, rep->name);
+                return FALSE;
+              }
+            if (!pd_publish_preview (campaign, schedule, r, path, revision_time, &changes, error))
+              return FALSE;
+            if (!changes.changed)
+              g_string_append_printf (daemon->dry_run, _("feed unchanged: '%s'\n"), path);
+            else
+              {
+                g_autofree char *modified = g_strdup_printf (ngettext ("%u event changed", "%u events changed",
+                                                                        changes.modified), changes.modified);
+                g_string_append_printf (daemon->dry_run, _("would write feed: '%s' (%s, %u added, %u removed)\n"),
+                                        path, modified, changes.added, changes.removed);
+              }
+          }
+    }
+  else if (any)
+    {
+      if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
+                             TRUE, error))
+        return FALSE;
       published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, reps, revision_time, error);
       if (published == NULL)
         return FALSE;

@@ -25,6 +25,7 @@ static char *opt_config;
 static char *opt_db;
 static char *opt_now;
 static gboolean opt_once;
+static gboolean opt_dry_run;
 static gboolean opt_verbose;
 static gboolean opt_version;
 static char *opt_vtimezone;
@@ -34,6 +35,8 @@ static GOptionEntry entries[] = {
     N_("Daemon configuration (default: $XDG_CONFIG_HOME/prospectd/prospectd.conf)"), N_("FILE") },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, N_("Database (default: the configuration's)"), N_("FILE") },
   { "once", 0, 0, G_OPTION_ARG_NONE, &opt_once, N_("Run one evaluation, then exit"), NULL },
+  { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run,
+    N_("With --once: print what would be shown and written, and change nothing"), NULL },
   { "now", 0, 0, G_OPTION_ARG_STRING, &opt_now,
     N_("Run as if the clock read DATETIME (ISO 8601; without an offset, in the first campaign's zone)"),
     N_("DATETIME") },
@@ -93,6 +96,57 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
+/* The zone times are written in: the first campaign's (as --now reads
+ * them), the machine's when there is no campaign. */
+static GTimeZone *
+first_zone (const PdDaemon *daemon)
+{
+  if (daemon->campaigns->len > 0)
+    return g_time_zone_ref (((PdDaemonCampaign *) g_ptr_array_index (daemon->campaigns, 0))->campaign->tz);
+  return g_time_zone_new_local ();
+}
+
+static char *
+format_instant (gint64 unix_seconds, GTimeZone *zone)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (unix_seconds);
+  g_autoptr (GDateTime) instant = utc != NULL ? g_date_time_to_timezone (utc, zone) : NULL;
+
+  return instant != NULL ? g_date_time_format (instant, "%Y-%m-%dT%H:%M:%S%:z") : g_strdup ("?");
+}
+
+/* --once --dry-run: one evaluation on a copy of the database, and what it
+ * would do on stdout, framed by the instant and what comes next. */
+static int
+dry_run (PdDaemon *daemon, gint64 now)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTimeZone) zone = first_zone (daemon);
+  g_autofree char *when = format_instant (now, zone);
+  gint64 next = 0;
+  gboolean ok;
+
+  ok = pd_daemon_evaluate (daemon, now, FALSE, &next, &error);
+  printf (_("dry run at %s on database '%s': nothing written, nothing shown\n"), when,
+          pd_store_path (daemon->store));
+  fputs (daemon->dry_run->str, stdout);
+  if (ok && next != 0)
+    {
+      g_autofree char *next_text = format_instant (next, daemon->wake_zone != NULL ? daemon->wake_zone : zone);
+      printf (_("next wake-up at %s for %s\n"), next_text, daemon->wake_reason);
+    }
+  else if (ok)
+    printf (_("nothing left to do\n"));
+  if (fflush (stdout) != 0)
+    return EXIT_FAILURE_RUNTIME;
+  if (!ok)
+    {
+      fprintf (stderr, "prospectd: %s\n", error->message);
+      return EXIT_FAILURE_RUNTIME;
+    }
+  return EXIT_OK;
+}
+
 /* --vtimezone ZONE:FIRST:LAST (zone names have no ':'). */
 static int
 print_vtimezone (const char *spec)
@@ -138,10 +192,14 @@ run (int argc, char **argv)
     }
   if (opt_vtimezone != NULL)
     return print_vtimezone (opt_vtimezone);
+  if (opt_dry_run && !opt_once)
+    return usage_error (_("--dry-run needs --once: a dry run is one evaluation"));
   if (opt_verbose)
     g_log_set_debug_enabled (TRUE);
 
   daemon = pd_daemon_new (opt_config, opt_db);
+  if (opt_dry_run)
+    daemon->dry_run = g_string_new (NULL);
   if (!pd_daemon_load (daemon, &error))
     {
       fprintf (stderr, "prospectd: %s\n", error->message);
@@ -156,6 +214,8 @@ run (int argc, char **argv)
       pd_daemon_set_clock (daemon, now);
     }
 
+  if (opt_dry_run)
+    return dry_run (daemon, pd_daemon_now (daemon) / G_USEC_PER_SEC);
   if (opt_once)
     {
       gint64 next = 0;

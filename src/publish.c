@@ -409,3 +409,66 @@ pd_publish_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const 
 {
   return pd_publish_feeds_threaded (campaign, schedule, feeds_dir, reps, revision_time, 0, error);
 }
+
+/* ------------------------------------------------------------ preview */
+
+static gboolean
+same_event (const PdIcsEvent *a, const PdIcsEvent *b)
+{
+  return g_strcmp0 (a->tzid, b->tzid) == 0 && a->utc == b->utc
+         && g_date_compare (&a->start_date, &b->start_date) == 0 && a->start_minute == b->start_minute
+         && g_date_valid (&a->end_date) == g_date_valid (&b->end_date)
+         && (!g_date_valid (&a->end_date) || g_date_compare (&a->end_date, &b->end_date) == 0)
+         && a->end_minute == b->end_minute && a->dtstamp == b->dtstamp && a->sequence == b->sequence
+         && g_strcmp0 (a->summary, b->summary) == 0 && g_strcmp0 (a->description, b->description) == 0
+         && a->has_alarm == b->has_alarm && a->alarm_minutes == b->alarm_minutes;
+}
+
+gboolean
+pd_publish_preview (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index, const char *path,
+                    gint64 revision_time, PdFeedChanges *ret_changes, GError **error)
+{
+  g_autofree char *previous = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GArray) before = NULL;
+  g_autoptr (GArray) after = NULL;
+  g_autoptr (GHashTable) by_uid = g_hash_table_new (g_str_hash, g_str_equal);
+  PdFeedChanges changes = { 0 };
+
+  g_return_val_if_fail (campaign != NULL && schedule != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* As a write would: a missing or unreadable file means every event is new. */
+  if (!g_file_get_contents (path, &previous, NULL, NULL))
+    previous = NULL;
+  text = pd_ics_render (campaign, schedule, rep_index, previous, revision_time, error);
+  if (text == NULL || (after = pd_ics_parse_events (text, error)) == NULL)
+    return FALSE;
+  changes.events = after->len;
+  changes.changed = previous == NULL || strcmp (previous, text) != 0;
+  /* A previous file that is not a readable feed has no event to keep. */
+  if (previous != NULL)
+    before = pd_ics_parse_events (previous, NULL);
+  for (guint i = 0; before != NULL && i < before->len; i++)
+    {
+      PdIcsEvent *event = &g_array_index (before, PdIcsEvent, i);
+      g_hash_table_insert (by_uid, event->uid, event);
+    }
+  for (guint i = 0; i < after->len; i++)
+    {
+      const PdIcsEvent *event = &g_array_index (after, PdIcsEvent, i);
+      const PdIcsEvent *old = g_hash_table_lookup (by_uid, event->uid);
+
+      if (old == NULL)
+        changes.added++;
+      else
+        {
+          if (!same_event (old, event))
+            changes.modified++;
+          g_hash_table_remove (by_uid, event->uid);
+        }
+    }
+  changes.removed = g_hash_table_size (by_uid);
+  *ret_changes = changes;
+  return TRUE;
+}

@@ -331,6 +331,16 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
   /* 5 -> 6: a catch-up restarts a rep's cumulative count at the contacts
    * logged (issue 11): the day it restarts carries that count. */
   { "ALTER TABLE revision_days ADD COLUMN base INTEGER CHECK (base IS NULL OR base >= 0);" },
+
+  /* 6 -> 7: what the database says about itself; first, its id: 128
+   * random bits (SQLite's generator, seeded by the system's), made once,
+   * so that a feeds directory can name the database it belongs to
+   * whatever path the file is opened at (issue 11). */
+  { "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO meta (key, value) VALUES ('database_id', lower (hex (randomblob (16))));" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -783,6 +793,83 @@ pd_store_open (const char *path, GError **error)
   return g_steal_pointer (&store);
 }
 
+/* A dry run's database: the file's content, copied with SQLite's backup
+ * API into a private in-memory database that then takes every write.
+ *
+ * The file is opened read-write but never created and with query_only on:
+ * a read-only connection to a WAL database creates its -wal and -shm files
+ * when they are missing and leaves them behind, while a read-write one, if
+ * it is the last to close, removes them again. Closing does not write to
+ * the file either, unless the -wal of a crashed process still holds
+ * commits (the checkpoint any opening would do: the content stays the
+ * same). The copy is one read transaction: a consistent snapshot, even
+ * with the daemon writing. */
+PdStore *
+pd_store_open_copy (const char *path, gboolean *ret_missing, GError **error)
+{
+  g_autoptr (PdStore) store = g_new0 (PdStore, 1);
+  sqlite3 *source = NULL;
+  gboolean missing;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (path != NULL && *path == '\0')
+    {
+      g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                           _("Cannot open the database: empty path"));
+      return NULL;
+    }
+  store->path = path != NULL ? g_strdup (path) : pd_store_default_path ();
+  missing = !g_file_test (store->path, G_FILE_TEST_EXISTS);
+
+  rc = sqlite3_open_v2 (":memory:", &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, store->db, rc);
+      ok = FALSE;
+    }
+  if (ok && !missing)
+    {
+      rc = sqlite3_open_v2 (store->path, &source, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_extended_result_codes (source, 1);
+          sqlite3_busy_timeout (source, BUSY_TIMEOUT_MS);
+          rc = sqlite3_exec (source, "PRAGMA query_only = ON", NULL, NULL, NULL);
+        }
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_backup *backup = sqlite3_backup_init (store->db, "main", source, "main");
+
+          if (backup == NULL)
+            rc = sqlite3_errcode (store->db);
+          else
+            {
+              rc = sqlite3_backup_step (backup, -1);
+              sqlite3_backup_finish (backup);
+              rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+            }
+        }
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (error, source != NULL ? source : store->db, rc);
+          ok = FALSE;
+        }
+      sqlite3_close_v2 (source);
+    }
+  ok = ok && configure (store, TRUE, error);
+  if (!ok)
+    {
+      g_prefix_error (error, _("Cannot open the database '%s': "), store->path);
+      return NULL;
+    }
+  if (ret_missing != NULL)
+    *ret_missing = missing;
+  return g_steal_pointer (&store);
+}
+
 void
 pd_store_close (PdStore *store)
 {
@@ -809,6 +896,35 @@ pd_store_path (const PdStore *store)
 {
   g_return_val_if_fail (store != NULL, NULL);
   return store->path;
+}
+
+char *
+pd_store_database_id (PdStore *store, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  const unsigned char *id;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = prepare (store, "SELECT value FROM meta WHERE key = 'database_id'", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return NULL;
+    }
+  id = rc == SQLITE_ROW ? sqlite3_column_text (stmt, 0) : NULL;
+  if (id == NULL || *id == '\0')
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT,
+                   _("The database '%s' has no id"), store->path);
+      return NULL;
+    }
+  return g_strdup ((const char *) id);
 }
 
 /* ------------------------------------------------------------ campaigns */

@@ -497,12 +497,12 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 6);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 7);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
                                  " 'revisions', 'revision_days', 'feed_tokens',"
-                                 " 'activity_days', 'activity_team_days')"),
-                    8);
+                                 " 'activity_days', 'activity_team_days', 'meta')"),
+                    9);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
                                  " AND tbl_name = 'activity'"),
                     3);
@@ -521,6 +521,185 @@ test_open_wal_and_schema (void **state)
 
   pd_store_close (NULL);
   pd_store_free (NULL);
+}
+
+/* SHA-256 of a file's bytes, newly allocated. */
+static char *
+file_digest (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static gboolean
+is_database_id (const char *id)
+{
+  if (id == NULL || strlen (id) != 32)
+    return FALSE;
+  for (const char *c = id; *c != '\0'; c++)
+    if (!g_ascii_isxdigit (*c) || g_ascii_isupper (*c))
+      return FALSE;
+  return TRUE;
+}
+
+/* The id: made at creation, stored, the same at every opening and in a
+ * copy of the file, different for another database, made by the upgrade
+ * of an older one. */
+static void
+test_database_id (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *other_db = path_in (f, "other.db");
+  g_autofree char *copy_db = path_in (f, "moved/copy.db");
+  g_autofree char *old_db = path_in (f, "old.db");
+  g_autofree char *id = NULL, *again = NULL, *other = NULL, *copied = NULL, *upgraded = NULL;
+  g_autofree char *stored = NULL, *bytes = NULL;
+  gsize length = 0;
+  PdStore *store;
+
+  store = pd_store_open (f->db, &error);
+  assert_non_null (store);
+  id = pd_store_database_id (store, &error);
+  assert_null (error);
+  assert_true (is_database_id (id));
+  pd_store_close (store);
+  stored = raw_text (f->db, "SELECT value FROM meta WHERE key = 'database_id'");
+  assert_string_equal (stored, id);
+
+  store = pd_store_open (f->db, &error);
+  again = pd_store_database_id (store, &error);
+  assert_string_equal (again, id);
+  pd_store_close (store);
+
+  store = pd_store_open (other_db, &error);
+  other = pd_store_database_id (store, &error);
+  assert_true (is_database_id (other));
+  assert_string_not_equal (other, id);
+  pd_store_close (store);
+
+  {
+    g_autofree char *moved = path_in (f, "moved");
+    assert_int_equal (g_mkdir (moved, 0700), 0);
+  }
+  assert_true (g_file_get_contents (f->db, &bytes, &length, NULL));
+  assert_true (g_file_set_contents (copy_db, bytes, (gssize) length, NULL));
+  store = pd_store_open (copy_db, &error);
+  copied = pd_store_database_id (store, &error);
+  assert_string_equal (copied, id);
+  pd_store_close (store);
+
+  raw_exec (old_db, schema_v1);
+  raw_exec (old_db, schema_v2_v3);
+  store = pd_store_open (old_db, &error);
+  assert_non_null (store);
+  upgraded = pd_store_database_id (store, &error);
+  assert_null (error);
+  assert_true (is_database_id (upgraded));
+  assert_string_not_equal (upgraded, id);
+  pd_store_close (store);
+
+  /* A file without its id (damaged by hand) says so. */
+  raw_exec (old_db, "DELETE FROM meta");
+  store = pd_store_open (old_db, &error);
+  assert_null (pd_store_database_id (store, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT));
+  {
+    g_autofree char *expected = g_strdup_printf ("The database '%s' has no id", old_db);
+    assert_string_equal (error->message, expected);
+  }
+  pd_store_close (store);
+}
+
+/* A dry run's copy: the file's content and id, every write kept in
+ * memory; the file and its directory as they were (bytes, time, no -wal
+ * or -shm left), and a missing file is not created. */
+static void
+test_open_copy (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->db, "-shm", NULL);
+  g_autofree char *missing_db = path_in (f, "nowhere/none.db");
+  g_autofree char *id = NULL, *copy_id = NULL, *digest = NULL, *after = NULL, *fresh_id = NULL;
+  g_autoptr (PdActivity) entry = make_activity ("q1", "alice", ymd (2027, 1, 4), 12);
+  g_autoptr (GPtrArray) listed = NULL;
+  gboolean missing = TRUE;
+  gboolean claimed = FALSE;
+  struct stat before_stat, after_stat;
+  PdStore *store;
+  PdStore *copy;
+
+  store = open_with_campaign (f->db, "q1");
+  assert_true (pd_store_add_activity (store, entry, NULL, &error));
+  id = pd_store_database_id (store, &error);
+  pd_store_close (store);
+  assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  digest = file_digest (f->db);
+  assert_int_equal (g_stat (f->db, &before_stat), 0);
+
+  copy = pd_store_open_copy (f->db, &missing, &error);
+  assert_null (error);
+  assert_non_null (copy);
+  assert_false (missing);
+  assert_string_equal (pd_store_path (copy), f->db);
+  copy_id = pd_store_database_id (copy, &error);
+  assert_string_equal (copy_id, id);
+  listed = pd_store_list_activity (copy, "q1", NULL, &error);
+  assert_int_equal (listed->len, 1);
+  /* Writes land in the copy. */
+  assert_true (pd_store_add_activity (copy, entry, NULL, &error));
+  assert_true (pd_store_notification_claim (copy, "q1", "reminder:alice:2027-01-04:1", 1, &claimed, &error));
+  assert_true (claimed);
+  g_clear_pointer (&listed, g_ptr_array_unref);
+  listed = pd_store_list_activity (copy, "q1", NULL, &error);
+  assert_int_equal (listed->len, 2);
+  assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  pd_store_close (copy);
+
+  after = file_digest (f->db);
+  assert_string_equal (after, digest);
+  assert_int_equal (g_stat (f->db, &after_stat), 0);
+  assert_int_equal (after_stat.st_mtim.tv_sec, before_stat.st_mtim.tv_sec);
+  assert_int_equal (after_stat.st_mtim.tv_nsec, before_stat.st_mtim.tv_nsec);
+  assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM activity"), 1);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM notifications"), 0);
+
+  /* No file: an empty database of its own, nothing created. */
+  copy = pd_store_open_copy (missing_db, &missing, &error);
+  assert_null (error);
+  assert_non_null (copy);
+  assert_true (missing);
+  fresh_id = pd_store_database_id (copy, &error);
+  assert_true (is_database_id (fresh_id));
+  assert_string_not_equal (fresh_id, id);
+  assert_true (pd_store_ensure_campaign (copy, "q1", NULL, &error));
+  pd_store_close (copy);
+  assert_false (g_file_test (missing_db, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *parent = path_in (f, "nowhere");
+    assert_false (g_file_test (parent, G_FILE_TEST_EXISTS));
+  }
+
+  /* Not a database: the error names the file. */
+  {
+    g_autofree char *junk = path_in (f, "junk.db");
+    g_autofree char *expected = NULL;
+
+    assert_true (g_file_set_contents (junk, "not a database, not at all, really not one", -1, NULL));
+    copy = pd_store_open_copy (junk, NULL, &error);
+    assert_null (copy);
+    assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT));
+    expected = g_strdup_printf ("Cannot open the database '%s': ", junk);
+    assert_true (g_str_has_prefix (error->message, expected));
+  }
 }
 
 static void
@@ -1446,7 +1625,7 @@ test_migration_from_v3 (void **state)
   store = pd_store_open (db, &error);
   assert_null (error);
   assert_non_null (store);
-  assert_int_equal (raw_int (db, "PRAGMA user_version"), 6);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
   /* Step 6: revision days carry the count a catch-up restarts from. */
   assert_int_equal (raw_int (db, "SELECT count(*) FROM pragma_table_info('revision_days')"
                                  " WHERE name = 'base'"),
@@ -2260,6 +2439,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_revisions, setup, teardown),
     cmocka_unit_test_setup_teardown (test_feed_tokens, setup, teardown),
     cmocka_unit_test_setup_teardown (test_data_version, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_database_id, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_open_copy, setup, teardown),
     cmocka_unit_test_setup_teardown (test_concurrent_writers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_durability_sigkill, setup, teardown),
     cmocka_unit_test_setup_teardown (test_corrupt_file, setup, teardown),

@@ -54,11 +54,14 @@ typedef struct {
   char *config_path;        /* --config, or NULL for the default */
   char *db_path;            /* --db, or NULL for the configuration's */
   gint64 clock_offset;      /* microseconds added to the real clock (--now) */
+  GString *dry_run;         /* --dry-run: what the evaluation would do, a line each
+                             * (set before pd_daemon_load()); NULL for a real run */
 
   /* Loaded (swapped as a whole on reload). */
   PdDaemonConfig *config;   /* owned */
   GPtrArray *campaigns;     /* PdDaemonCampaign*, by file name, owned */
-  PdStore *store;           /* owned */
+  PdStore *store;           /* owned; with dry_run, a copy in memory */
+  char *database_id;        /* the store's id (the feeds directory's owner), owned */
 
   PdNotifier *notifier;     /* owned */
   PdTimer *timer;           /* owned; NULL until pd_daemon_run() */

@@ -60,3 +60,25 @@ char *pd_publish_render (const PdCampaign *campaign,
                          const char *previous_path,
                          gint64 revision_time,
                          GError **error);
+
+/* What writing one rep's feed would change on disk. */
+typedef struct {
+  gboolean changed; /* the file would be written (new, or other bytes) */
+  guint events;     /* events in the feed that would be written */
+  guint modified;   /* events of the file that would change (SEQUENCE + 1) */
+  guint added;      /* events that would be new */
+  guint removed;    /* events of the file that would be gone */
+} PdFeedChanges;
+
+/* The feed of rep `rep_index` as pd_publish_feeds() would write it to
+ * `path` (the same bytes), compared with the file there, event by event
+ * (by UID), and written nowhere: what a dry run reports. A missing file
+ * has no event; one that is not a readable feed counts as every event
+ * new. Returns FALSE with error set when the feed cannot be rendered. */
+gboolean pd_publish_preview (const PdCampaign *campaign,
+                             const PdSchedule *schedule,
+                             guint rep_index,
+                             const char *path,
+                             gint64 revision_time,
+                             PdFeedChanges *ret_changes,
+                             GError **error);

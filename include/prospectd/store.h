@@ -38,7 +38,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 6
+#define PD_STORE_SCHEMA_VERSION 7
 
 typedef struct _PdStore PdStore;
 
@@ -62,6 +62,23 @@ char *pd_store_default_path (void);
  * opened), PD_STORE_ERROR_CORRUPT (not a database), PD_STORE_ERROR_VERSION
  * (newer schema), PD_STORE_ERROR_BUSY. Messages name the path. */
 PdStore *pd_store_open (const char *path, GError **error);
+
+/* A private copy of the database at `path` (NULL: the default path) for
+ * a dry run: the file's content as it is now, copied into memory, and
+ * upgraded there to PD_STORE_SCHEMA_VERSION when older; every write
+ * afterwards goes to the copy only. The file is only read: it is neither
+ * created nor changed, and no -wal or -shm file is left behind. A file
+ * that does not exist gives a new, empty database (with an id of its
+ * own) and *ret_missing TRUE (ret_missing may be NULL). pd_store_path()
+ * answers `path`. Errors: as pd_store_open(). */
+PdStore *pd_store_open_copy (const char *path, gboolean *ret_missing, GError **error);
+
+/* The database's id: 32 lowercase hexadecimal digits (128 random bits)
+ * made when the database was created (or upgraded to schema 7) and
+ * stored in it, never changed. It names the database whatever path it is
+ * opened at: a moved or copied file keeps it. Returns a new string, or
+ * NULL with error set (PD_STORE_ERROR_CORRUPT when it is missing). */
+char *pd_store_database_id (PdStore *store, GError **error);
 
 /* Closes the store and frees it. Accepts NULL. */
 void pd_store_close (PdStore *store);

@@ -113,10 +113,19 @@ extern const PdVerb pd_ctl_verb_status;
 int pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *baseline,
                              PdSchedule **ret_schedule, gint64 *ret_revision_time);
 
+/* Whether the feeds of `feeds_dir` may be written from the database of
+ * this run (`store` when open, else the --db/configured file, when it
+ * exists; see feeddir.h); with `claim` the directory becomes this
+ * database's when it is nobody's. Prints the refusal and returns 1, else
+ * PD_EXIT_OK. */
+int pd_ctl_check_feeds_dir (PdCtl *ctl, PdStore *store, const char *feeds_dir, gboolean claim);
+
 /* Writes every rep's feed (or only `only_rep` when >= 0) of `schedule` to
- * the feed directory, keeping SEQUENCE/DTSTAMP of unchanged events.
- * Returns an exit code. */
-int pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
+ * the feed directory, keeping SEQUENCE/DTSTAMP of unchanged events. A feed
+ * directory that belongs to another database (see feeddir.h) is refused
+ * (exit 1, nothing written); one that belongs to none is claimed for this
+ * one, when it exists. Returns an exit code. */
+int pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
                         gint only_rep, gint64 revision_time);
 
 #include "prospectd/server.h"

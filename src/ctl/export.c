@@ -95,7 +95,7 @@ run (PdCtl *ctl, int argc, char **argv)
       const char *previous = g_str_equal (opt_output, "-") ? default_path : opt_output;
       return export_to (campaign, schedule, rep_index, opt_output, previous, revision_time);
     }
-  return pd_ctl_write_feeds (campaign, schedule, feeds_dir, opt_rep != NULL ? (gint) rep_index : -1,
+  return pd_ctl_write_feeds (ctl, campaign, schedule, feeds_dir, opt_rep != NULL ? (gint) rep_index : -1,
                              revision_time);
 }
 

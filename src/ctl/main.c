@@ -20,6 +20,7 @@
 
 #include "ctl.h"
 #include "prospectd/catchup.h"
+#include "prospectd/feeddir.h"
 #include "prospectd/ics.h"
 #include "prospectd/publish.h"
 
@@ -317,12 +318,40 @@ pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedul
 }
 
 int
-pd_ctl_write_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
+pd_ctl_check_feeds_dir (PdCtl *ctl, PdStore *store, const char *feeds_dir, gboolean claim)
+{
+  const char *db_path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
+  g_autoptr (PdStore) opened = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *database_id = NULL;
+  int status;
+
+  /* The feeds directory is the database's (claimed at its first write),
+   * or nobody's; without a database, only nobody's. */
+  if (store == NULL && g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      if ((status = pd_ctl_open_store (ctl, &opened)) != PD_EXIT_OK)
+        return status;
+      store = opened;
+    }
+  if (store != NULL && (database_id = pd_store_database_id (store, &error)) == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  if (!pd_feeddir_check (feeds_dir, database_id, db_path, claim, &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  return PD_EXIT_OK;
+}
+
+int
+pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
                     gint only_rep, gint64 revision_time)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gboolean *reps = NULL;
   g_autoptr (GArray) published = NULL;
+  int status;
+
+  if ((status = pd_ctl_check_feeds_dir (ctl, NULL, feeds_dir, TRUE)) != PD_EXIT_OK)
+    return status;
 
   if (only_rep >= 0)
     {

@@ -48,7 +48,8 @@ run (PdCtl *ctl, int argc, char **argv)
     return pd_ctl_error (PD_EXIT_USAGE, _("--as-of %s: no day left in the campaign to catch up on"),
                          opt_as_of != NULL ? opt_as_of : _("today"));
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
-      (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
+      (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK ||
+      (status = pd_ctl_check_feeds_dir (ctl, store, ctl->config->feeds_dir, FALSE)) != PD_EXIT_OK)
     return status;
 
   catchup = pd_catchup_run (store, campaign, baseline, &as_of, now, &error);
@@ -70,7 +71,7 @@ run (PdCtl *ctl, int argc, char **argv)
     }
   if (!catchup->changed)
     return PD_EXIT_OK;
-  return pd_ctl_write_feeds (campaign, catchup->schedule, ctl->config->feeds_dir, -1, now);
+  return pd_ctl_write_feeds (ctl, campaign, catchup->schedule, ctl->config->feeds_dir, -1, now);
 }
 
 const PdVerb pd_ctl_verb_reschedule = {

@@ -170,6 +170,138 @@ check_eq "behind: the first stores the count it restarts from" "alice|2027-01-11
 once 2027-01-08T17:30
 check_new "behind: alerted once" ""
 
+# --- what-ifs never touch real state. The state: every file of the feeds
+# directory (name, size, time, SHA-256), the database's bytes and rows.
+state () {
+  (cd "$T/feeds" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+  ls "$T" | grep '^prospectd\.db'
+  sha256sum <"$T/prospectd.db"
+  for table in campaigns activity notifications revisions revision_days meta; do
+    echo "$table $(sqlite3 "$T/prospectd.db" "SELECT count(*) FROM $table")"
+  done
+}
+state >"$T/state.before"
+# --dry-run on the real database: what Monday morning would bring.
+$D --dry-run --once --now 2027-01-11T08:50 >"$T/dry.out" 2>"$T/dry.err"
+check_eq "--dry-run: exit 0" 0 $?
+check_eq "--dry-run: prints what would be shown and written" \
+"dry run at 2027-01-11T08:50:00+01:00 on database '$T/prospectd.db': nothing written, nothing shown
+feed unchanged: '$T/feeds/example/alice.ics'
+feed unchanged: '$T/feeds/example/bob.ics'
+would show reminder:alice:2027-01-11:1 (normal urgency):
+  Call block at 09:00 — 9 contacts ($N)
+  alice, 09:00–09:18. Target today: 17 contacts.
+would show reminder:bob:2027-01-11:1 (normal urgency):
+  Call block at 09:00 — 8 contacts ($N)
+  bob, 09:00–09:16. Target today: 8 contacts.
+next wake-up at 2027-01-11T13:50:00+01:00 for reminder:alice:2027-01-11:2 (example)" "$(cat "$T/dry.out")"
+state >"$T/state.after"
+check_file "--dry-run: feeds and database untouched (bytes, times, rows)" "$T/state.before" "$T/state.after"
+check_new "--dry-run: no notification reached the server" ""
+check_eq "--dry-run: logs nothing as sent or written" 0 "$(grep -c -e 'sent ' -e 'wrote feed' "$T/dry.err")"
+# A what-if that would change the feeds: Monday evening, nothing logged
+# that day (and the day's reminders missed).
+$D --dry-run --once --now 2027-01-11T17:30 >"$T/dry.out" 2>"$T/dry.err"
+check_eq "--dry-run, catch-up: exit 0" 0 $?
+check_eq "--dry-run, catch-up: the check, the catch-up, the alerts and the feeds it would write" \
+"dry run at 2027-01-11T17:30:00+01:00 on database '$T/prospectd.db': nothing written, nothing shown
+would run the daily check of 2027-01-11 for example: someone is behind
+would store a catch-up for example as of 2027-01-11
+would show behind:alice:2027-01-11 (normal urgency):
+  alice is behind target ($N)
+  Planned 96 contacts by 2027-01-11, done 58: 38 short (39.6%).
+  Catch-up scheduled: back on target by 2027-01-29 (312 contacts): 254 contacts over 14 working days, at most 19 a day.
+would show behind:bob:2027-01-11 (normal urgency):
+  bob is behind target ($N)
+  Planned 48 contacts by 2027-01-11, done 40: 8 short (16.7%).
+  Catch-up scheduled: back on target by 2027-01-29 (156 contacts): 116 contacts over 14 working days, at most 9 a day.
+would write feed: '$T/feeds/example/alice.ics' (28 events changed, 0 added, 0 removed)
+would write feed: '$T/feeds/example/bob.ics' (14 events changed, 0 added, 0 removed)
+would show summary:2027-01-11T16:30:00Z (normal urgency):
+  Missed 3 call-block reminders
+  Call blocks on 2027-01-11 ended while prospectd was not running or the computer was asleep.
+next wake-up at 2027-01-12T08:50:00+01:00 for reminder:alice:2027-01-12:1 (example)" "$(cat "$T/dry.out")"
+state >"$T/state.after"
+check_file "--dry-run, catch-up: feeds and database untouched" "$T/state.before" "$T/state.after"
+check_new "--dry-run, catch-up: no notification reached the server" ""
+# The same run for real, on a copy of the database and the feeds: it
+# changes exactly the events the dry run counted.
+mkdir "$T/real-copy"
+cp "$T/prospectd.db" "$T/real-copy/prospectd.db"
+cp -R "$T/feeds" "$T/real-copy/feeds"
+sed -e "s|^database = .*|database = $T/real-copy/prospectd.db|" -e "s|^feeds = .*|feeds = $T/real-copy/feeds|" \
+  -e '$a notifications = off' "$T/prospectd.conf" >"$T/real-copy.conf"
+$DAEMON --config "$T/real-copy.conf" --once --now 2027-01-11T17:30 >/dev/null 2>&1
+changed_events () { # changed_events BEFORE AFTER: events whose SEQUENCE moved
+  awk '/^UID:/ { uid = $0 } /^SEQUENCE:/ { if (FNR == NR) seq[uid] = $0; else if (seq[uid] != $0) n++ }
+       END { print n + 0 }' "$1" "$2"
+}
+check_eq "--dry-run, catch-up: the real run changes the events counted (alice, bob)" "28 14" \
+  "$(changed_events "$T/feeds/example/alice.ics" "$T/real-copy/feeds/example/alice.ics") $(changed_events "$T/feeds/example/bob.ics" "$T/real-copy/feeds/example/bob.ics")"
+rm -rf "$T/real-copy" "$T/real-copy.conf"
+$D --dry-run --now 2027-01-11T17:30 >"$T/dry.out" 2>"$T/err"
+check_eq "--dry-run without --once: exit 2" "2 prospectd: --dry-run needs --once: a dry run is one evaluation" \
+  "$? $(cat "$T/err")"
+
+# The README's dry run, as typed there (a home with nothing in it yet):
+# its pasted output is what it prints, and it creates nothing.
+mkdir -p "$T/readme-config/prospectd/campaigns"
+cp config/campaigns/example.conf "$T/readme-config/prospectd/campaigns/"
+sed -n '/^\$ prospectd --dry-run/,/^```/p' README.md | sed '1d;$d' >"$T/readme.expected"
+env -u XDG_DATA_HOME HOME="$T/no-home/you" XDG_CONFIG_HOME="$T/readme-config" \
+  $DAEMON --dry-run --once --now 2027-01-04T08:50 2>/dev/null | sed "s|$T/no-home|/home|g" >"$T/readme.actual"
+check_file "README: the dry run's output is real" "$T/readme.expected" "$T/readme.actual"
+check_eq "README: the dry run created nothing" "no" "$([ -e "$T/no-home" ] && echo yes || echo no)"
+
+# --- the feeds directory belongs to the database that first wrote it.
+id=$(sqlite3 "$T/prospectd.db" "SELECT value FROM meta WHERE key = 'database_id'")
+check_eq "marker: names the database's id and path" \
+"# prospectd: the feeds of this directory are written from one database
+# only, the one whose id is below (stored in the database itself; the
+# path is where it was when it first wrote here). Remove this file to
+# hand the directory over to another database.
+
+[feeds]
+database-id=$id
+database=$T/prospectd.db" "$(cat "$T/feeds/.prospectd-database")"
+refused () { # refused DB ID: the refusal's text
+  echo "Feeds directory '$T/feeds' belongs to the database '$T/prospectd.db' (id $id), not to '$1' ($2): its feeds are written from their own database only (remove '$T/feeds/.prospectd-database' to hand the directory over)"
+}
+# The README's old what-if, on a scratch database: refused, nothing written.
+$D --once --now 2027-01-11T17:30 --db "$T/whatif.db" >"$T/once.out" 2>"$T/once.err"
+check_eq "another database: prospectd --once refused, exit 1" \
+  "1 prospectd: $(refused "$T/whatif.db" "no such file")" "$? $(grep -v -- '-Message: ' "$T/once.err")"
+check_eq "another database: not even created" "no" "$([ -e "$T/whatif.db" ] && echo yes || echo no)"
+$C --db "$T/whatif.db" --now 2027-01-11T17:30 log example --rep alice --contacts 1 --date 2027-01-04 >/dev/null
+other=$(sqlite3 "$T/whatif.db" "SELECT value FROM meta WHERE key = 'database_id'")
+$D --once --now 2027-01-11T17:30 --db "$T/whatif.db" >"$T/once.out" 2>"$T/once.err"
+check_eq "another database that exists: prospectd --once refused, exit 1" \
+  "1 prospectd: $(refused "$T/whatif.db" "id $other")" "$? $(grep -v -- '-Message: ' "$T/once.err")"
+$D --now 2027-01-11T17:30 --db "$T/whatif.db" >"$T/once.out" 2>"$T/once.err"
+check_eq "another database: the daemon refuses to start, exit 1" \
+  "1 prospectd: $(refused "$T/whatif.db" "id $other")" "$? $(grep -v -- '-Message: ' "$T/once.err")"
+$C --db "$T/whatif.db" export example >"$T/out" 2>"$T/err"
+check_eq "another database: prospectctl export refused, exit 1, nothing printed" \
+  "1 prospectctl: $(refused "$T/whatif.db" "id $other") " "$? $(cat "$T/err") $(cat "$T/out")"
+sed "s|^database = .*|database = $T/none.db|" "$T/prospectd.conf" >"$T/none.conf"
+$CTL --config "$T/none.conf" export example >"$T/out" 2>"$T/err"
+check_eq "no database (the configured one not created yet): prospectctl export refused, exit 1" \
+  "1 prospectctl: $(refused "$T/none.db" "no such file")" "$? $(cat "$T/err")"
+$C --db "$T/whatif.db" reschedule example --as-of 2027-01-11 >"$T/out" 2>"$T/err"
+check_eq "another database: prospectctl reschedule refused before storing anything" \
+  "1 prospectctl: $(refused "$T/whatif.db" "id $other") 0" \
+  "$? $(cat "$T/err") $(sqlite3 "$T/whatif.db" 'SELECT count(*) FROM revisions')"
+state >"$T/state.after"
+check_file "another database: feeds and real database untouched" "$T/state.before" "$T/state.after"
+check_new "another database: no notification reached the server" ""
+# The id is the database's, not its path's: a moved copy is the same one.
+cp "$T/prospectd.db" "$T/moved.db"
+$C --db "$T/moved.db" export example >"$T/out" 2>"$T/err"
+check_eq "a copy of the database: export allowed" \
+  "0 alice: $T/feeds/example/alice.ics unchanged
+bob: $T/feeds/example/bob.ics unchanged" "$? $(cat "$T/out")"
+rm -f "$T/moved.db"
+
 # --- a running daemon picks up another process's log within a second and
 # re-exports the feed (the day's catch-up re-run with the new figures).
 $D --verbose --now 2027-01-08T18:00 >"$T/daemon.log" 2>&1 &

@@ -135,8 +135,11 @@ check_eq "alice goes back to the baseline's load" "2027-01-12 alice 16 128" \
 # A catch-up the calendar cannot hold: nothing logged by 2027-03-26 leaves
 # alice 1 201 contacts short with two days left (Easter Monday is off),
 # 60 contacts each (2 h at 2 min): 120 planned, 1 125 uncovered; bob the
-# same on his side. Each rep gets what fits; exit 0.
-$C --db "$T/late.db" reschedule example --as-of 2027-03-26 >"$T/out" 2>"$T/err"
+# same on his side. Each rep gets what fits; exit 0. (Another database:
+# its own feeds directory, the first belongs to prospectd.db.)
+sed -e "s|^database = .*|database = $T/late.db|" -e "s|^feeds = .*|feeds = $T/late-feeds|" \
+  "$T/prospectd.conf" >"$T/late.conf"
+$CTL --config "$T/late.conf" reschedule example --as-of 2027-03-26 >"$T/out" 2>"$T/err"
 check_eq "a catch-up over capacity exits 0" 0 $?
 check_eq "a catch-up over capacity reports what is uncovered" "alice: 1 201 contacts behind as of 2027-03-26, at full capacity to the end: 120 contacts over 2 working days, at most 60 a day; 1 125 contacts left uncovered.
 bob: 601 contacts behind as of 2027-03-26, at full capacity to the end: 120 contacts over 2 working days, at most 60 a day; 503 contacts left uncovered." \
