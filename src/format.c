@@ -67,6 +67,42 @@ pd_format_rate (gint64 millionths)
   return g_strconcat (percent, "%", NULL);
 }
 
+/* value (in units of 10^-scale_digits) rounded half away from zero to
+ * `decimals` decimals, written with exactly that many. */
+static char *
+format_fixed (gint64 value, guint scale_digits, guint decimals)
+{
+  guint64 step = 1, scale = 1;
+
+  g_return_val_if_fail (decimals <= scale_digits, g_strdup ("?"));
+  for (guint i = 0; i < scale_digits - decimals; i++)
+    step *= 10;
+  for (guint i = 0; i < decimals; i++)
+    scale *= 10;
+
+  guint64 magnitude = magnitude_of (value);
+  guint64 rounded = magnitude / step + (magnitude % step >= (step + 1) / 2 && step > 1 ? 1 : 0);
+  const char *sign = value < 0 && rounded > 0 ? "-" : "";
+
+  if (decimals == 0)
+    return g_strdup_printf ("%s%" G_GUINT64_FORMAT, sign, rounded);
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT, sign, rounded / scale,
+                          (int) decimals, rounded % scale);
+}
+
+char *
+pd_format_decimal_fixed (gint64 millionths, guint decimals)
+{
+  return format_fixed (millionths, 6, decimals);
+}
+
+char *
+pd_format_rate_fixed (gint64 millionths, guint decimals)
+{
+  g_autofree char *percent = format_fixed (millionths, 4, decimals);
+  return g_strconcat (percent, "%", NULL);
+}
+
 char *
 pd_format_money (gint64 cents, const char *currency)
 {

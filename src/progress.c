@@ -269,9 +269,33 @@ set_needed_per_day (PdRepProgress *rep)
   rep->needed_per_day = rep->days_left > 0 ? ceil_div (rep->needed, rep->days_left) : 0;
 }
 
-/* The projected completion (see progress.h). */
+/* The first day after `after` on which the rep's baseline cumulative
+ * reaches `target`; invalid when it never does (the target is beyond the
+ * rep's total). */
+static GDate
+baseline_day_reaching (const PdSchedule *baseline, guint rep_index, const GDate *after, gint64 target)
+{
+  GDate found;
+
+  g_date_clear (&found, 1);
+  for (guint i = 0; i < baseline->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (baseline->days, PdDay, i);
+      if (day->rep_index == rep_index && g_date_compare (&day->date, after) > 0 && day->cumulative >= target)
+        return day->date;
+    }
+  return found;
+}
+
+/* The projected completion (see progress.h): the rep keeps doing the same
+ * share of the plan's curve as so far (actual / planned), so the contacts
+ * left take the stretch of the curve that holds left x planned / actual
+ * planned contacts. A rep ahead (actual >= planned) needs at most what the
+ * curve still plans and finishes by the end; a rep behind needs more, and
+ * past the end the curve is extended at its average (the rep's total over
+ * the rep's available days). */
 static void
-project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_,
+project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, const PdSchedule *baseline,
                     const GArray *entries, const GDate *as_of, PdRepProgress *rep)
 {
   g_date_clear (&rep->projected_completion, 1);
@@ -285,11 +309,28 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_,
       return;
     }
 
-  gint64 elapsed = count_available_days (campaign, campaign_rep_, &campaign->start, as_of);
-  elapsed = MAX (elapsed, 1);
-  gint64 days_needed = pd_muldiv_saturated (remaining, elapsed, rep->actual, PD_ROUNDING_UP);
-  nth_available_day_after (campaign, campaign_rep_, as_of, days_needed,
-                           &rep->projected_completion);
+  /* Before the curve starts (nothing planned yet), the rep is taken to
+   * keep to the plan: share 1. */
+  gint64 curve_left = rep->planned > 0
+    ? pd_muldiv_saturated (remaining, rep->planned, rep->actual, PD_ROUNDING_UP) : remaining;
+  gint64 target = add_saturated (rep->planned, curve_left);
+  if (target <= rep->total)
+    {
+      rep->projected_completion = baseline_day_reaching (baseline, rep->rep_index, as_of, target);
+      if (g_date_valid (&rep->projected_completion))
+        return;
+    }
+
+  /* Beyond the end: the curve's contacts still to go past it, at the
+   * curve's average per available day, counted from the end (or from
+   * as_of once the campaign is over). */
+  gint64 beyond = add_saturated (target, -MAX (rep->total, rep->planned));
+  gint64 available = count_available_days (campaign, campaign_rep_, &campaign->start, &campaign->end);
+  const GDate *from = g_date_compare (as_of, &campaign->end) > 0 ? as_of : &campaign->end;
+  if (rep->total <= 0 || available <= 0)
+    return;
+  gint64 days_needed = MAX (pd_muldiv_saturated (beyond, available, rep->total, PD_ROUNDING_UP), 1);
+  nth_available_day_after (campaign, campaign_rep_, from, days_needed, &rep->projected_completion);
 }
 
 static PdRepProgress *
@@ -321,7 +362,7 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
     }
   set_needed_per_day (rep);
 
-  project_completion (campaign, campaign_rep_, entries, as_of, rep);
+  project_completion (campaign, campaign_rep_, baseline, entries, as_of, rep);
   return rep;
 }
 
@@ -329,7 +370,7 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
  * projection the latest of the reps' (none when a rep has none). */
 static PdRepProgress *
 compute_team (const PdCampaign *campaign, const GArray *entries,
-              const GDate *as_of, const GPtrArray *reps)
+              const GDate *as_of, const GPtrArray *reps, gint *ret_projection_rep)
 {
   guint n_checkpoints = campaign->checkpoints->len;
   PdRepProgress *team = rep_progress_new (G_MAXUINT, n_checkpoints);
@@ -354,10 +395,16 @@ compute_team (const PdCampaign *campaign, const GArray *entries,
                && (!g_date_valid (&team->projected_completion)
                    || g_date_compare (&rep->projected_completion,
                                       &team->projected_completion) > 0))
-        team->projected_completion = rep->projected_completion;
+        {
+          team->projected_completion = rep->projected_completion;
+          *ret_projection_rep = (gint) i;
+        }
     }
   if (!projectable)
-    g_date_clear (&team->projected_completion, 1);
+    {
+      g_date_clear (&team->projected_completion, 1);
+      *ret_projection_rep = -1;
+    }
 
   judge_pace (team, campaign->behind_threshold);
   judge_checkpoints (campaign, entries, as_of, team);
@@ -370,8 +417,8 @@ compute_team (const PdCampaign *campaign, const GArray *entries,
 /* ------------------------------------------------------------ rates */
 
 /* num / den in millionths (or, for money, cents / count), rounded down.
- * FALSE when there is nothing to divide by, or when the quotient is 0
- * (a rate of 0 cannot drive a funnel) or does not fit. */
+ * FALSE when there is nothing to divide by, or when the quotient does not
+ * fit. */
 static gboolean
 observed_ratio (gint64 numerator, gint64 denominator, gint64 scale, gint64 *ret)
 {
@@ -380,33 +427,96 @@ observed_ratio (gint64 numerator, gint64 denominator, gint64 scale, gint64 *ret)
   return pd_muldiv (numerator, scale, denominator, PD_ROUNDING_DOWN, ret);
 }
 
+/* Per rep, the proposals and deals to date (proposals per deal). */
+typedef struct {
+  gint64 proposals;
+  gint64 deals;
+} RepPipeline;
+
+/* The observed rates from the logged days of the campaign's reps up to
+ * as_of, each over the rep-days (a rep's entries of a day, summed) that
+ * carry the counts it needs (progress.h), so that a rep who logs only
+ * contacts does not dilute contacts per prospect. */
 static void
-observe_rates (const PdTotals *totals, PdRates *rates)
+observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *as_of, PdRates *rates)
 {
+  gint64 qualified_active = 0, qualified_prospects = 0;
+  gint64 reached_contacts = 0, reached_prospects = 0;
+  gint64 won_revenue = 0, won_deals = 0;
+  g_autofree RepPipeline *pipelines = g_new0 (RepPipeline, MAX (campaign->reps->len, 1));
+  const char *last_rep = NULL;
+  guint rep_index = 0;
+  gboolean known = FALSE;
+
   memset (rates, 0, sizeof *rates);
+  for (guint i = 0; daily != NULL && i < daily->len; i++)
+    {
+      const PdDailyContacts *day = &g_array_index (daily, PdDailyContacts, i);
+
+      if (day->rep == NULL || !g_date_valid (&day->date) || g_date_compare (&day->date, as_of) > 0)
+        continue;
+      if (day->rep != last_rep) /* a rep's days share one string */
+        {
+          last_rep = day->rep;
+          known = pd_campaign_find_rep (campaign, day->rep, &rep_index) != NULL;
+        }
+      if (!known)
+        continue;
+      gint64 qualified = add_saturated (add_saturated (day->active, day->latent), day->arid);
+      if (day->prospects > 0 && qualified > 0)
+        {
+          qualified_active = add_saturated (qualified_active, day->active);
+          qualified_prospects = add_saturated (qualified_prospects, day->prospects);
+        }
+      if (day->prospects > 0 && day->contacts > 0)
+        {
+          reached_contacts = add_saturated (reached_contacts, day->contacts);
+          reached_prospects = add_saturated (reached_prospects, day->prospects);
+        }
+      if (day->deals > 0 && day->revenue_cents > 0)
+        {
+          won_revenue = add_saturated (won_revenue, day->revenue_cents);
+          won_deals = add_saturated (won_deals, day->deals);
+        }
+      pipelines[rep_index].proposals = add_saturated (pipelines[rep_index].proposals, day->proposals);
+      pipelines[rep_index].deals = add_saturated (pipelines[rep_index].deals, day->deals);
+    }
+
+  /* A deal is often logged weeks after its proposal, on a day of its own:
+   * proposals per deal reads each rep's running totals, of the reps who
+   * log their proposals. */
+  gint64 proposals = 0, deals = 0;
+  for (guint r = 0; r < campaign->reps->len; r++)
+    if (pipelines[r].proposals > 0)
+      {
+        proposals = add_saturated (proposals, pipelines[r].proposals);
+        deals = add_saturated (deals, pipelines[r].deals);
+      }
+
+  /* A rate of 0 cannot drive a funnel: an accessibility rate or average
+   * deal that comes out as 0 is not observed. */
   rates->has_accessibility_rate =
-    totals->active > 0
-    && observed_ratio (totals->active, totals->prospects, PD_MILLI, &rates->accessibility_rate)
+    observed_ratio (qualified_active, qualified_prospects, PD_MILLI, &rates->accessibility_rate)
     && rates->accessibility_rate > 0;
+  rates->has_contacts_per_prospect =
+    observed_ratio (reached_contacts, reached_prospects, PD_MILLI, &rates->contacts_per_prospect);
+  rates->has_proposals_per_deal =
+    observed_ratio (proposals, deals, PD_MILLI, &rates->proposals_per_deal);
+  rates->has_average_deal =
+    observed_ratio (won_revenue, won_deals, 1, &rates->average_deal_cents)
+    && rates->average_deal_cents > 0;
   if (!rates->has_accessibility_rate)
     rates->accessibility_rate = 0;
-
-  rates->has_contacts_per_prospect =
-    observed_ratio (totals->contacts, totals->prospects, PD_MILLI, &rates->contacts_per_prospect);
   if (!rates->has_contacts_per_prospect)
     rates->contacts_per_prospect = 0;
-
-  rates->has_proposals_per_deal =
-    observed_ratio (totals->proposals, totals->deals, PD_MILLI, &rates->proposals_per_deal);
   if (!rates->has_proposals_per_deal)
     rates->proposals_per_deal = 0;
-
-  rates->has_average_deal =
-    totals->revenue_cents > 0
-    && observed_ratio (totals->revenue_cents, totals->deals, 1, &rates->average_deal_cents)
-    && rates->average_deal_cents > 0;
   if (!rates->has_average_deal)
     rates->average_deal_cents = 0;
+  rates->accessibility_n = qualified_prospects;
+  rates->contacts_per_prospect_n = reached_prospects;
+  rates->proposals_per_deal_n = deals;
+  rates->average_deal_n = won_deals;
 }
 
 /* Contacts left (never below 0) as call minutes, rounded up. */
@@ -443,6 +553,15 @@ reproject (const PdCampaign *campaign, const PdPlan *plan, PdProgress *progress)
     progress->has_reprojection ? reprojected.contacts : plan->contacts;
   progress->remaining_call_minutes =
     remaining_minutes (progress->reprojected_contacts, done, input.minutes_per_contact);
+
+  /* Whatever the rates say, a team behind still owes the gap to the
+   * plan's curve: "0 min left" must not sit beside "behind". */
+  gint64 curve = progress->team->planned;
+  if (progress->team->pace == PD_PACE_BEHIND && progress->reprojected_contacts < curve)
+    {
+      progress->remaining_call_minutes = remaining_minutes (curve, done, input.minutes_per_contact);
+      progress->remaining_at_least_gap = TRUE;
+    }
 }
 
 /* ------------------------------------------------------------ public */
@@ -479,12 +598,13 @@ pd_progress_compute (const PdCampaign *campaign,
   progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
   for (guint i = 0; i < campaign->reps->len; i++)
     g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i));
-  progress->team = compute_team (campaign, entries, as_of, progress->reps);
+  progress->team_projection_rep = -1;
+  progress->team = compute_team (campaign, entries, as_of, progress->reps, &progress->team_projection_rep);
 
   if (totals != NULL)
     progress->totals = *totals;
   progress->revenue_cents = progress->totals.revenue_cents;
-  observe_rates (&progress->totals, &progress->observed);
+  observe_rates (campaign, daily, as_of, &progress->observed);
   reproject (campaign, plan, progress);
   return progress;
 }

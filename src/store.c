@@ -1549,12 +1549,14 @@ pd_store_daily_contacts (PdStore *store,
    * this order already: its primary key. */
   stmt = rep != NULL
     ? prepare_cached (store, CACHED_DAILY_REP,
-                      "SELECT rep, date, contacts FROM activity_days"
+                      "SELECT rep, date, contacts, prospects, active, latent, arid, proposals,"
+                      " deals, revenue_cents FROM activity_days"
                       " WHERE campaign = ?1 AND rep = ?2 AND (?3 IS NULL OR date <= ?3)"
                       " ORDER BY rep, date",
                       error)
     : prepare_cached (store, CACHED_DAILY_TEAM,
-                      "SELECT rep, date, contacts FROM activity_days"
+                      "SELECT rep, date, contacts, prospects, active, latent, arid, proposals,"
+                      " deals, revenue_cents FROM activity_days"
                       " WHERE campaign = ?1 AND ?2 IS NULL AND (?3 IS NULL OR date <= ?3)"
                       " ORDER BY rep, date",
                       error);
@@ -1590,6 +1592,13 @@ pd_store_daily_contacts (PdStore *store,
         }
       cumulative += day.contacts;
       day.cumulative = cumulative;
+      day.prospects = sqlite3_column_int64 (stmt, 3);
+      day.active = sqlite3_column_int64 (stmt, 4);
+      day.latent = sqlite3_column_int64 (stmt, 5);
+      day.arid = sqlite3_column_int64 (stmt, 6);
+      day.proposals = sqlite3_column_int64 (stmt, 7);
+      day.deals = sqlite3_column_int64 (stmt, 8);
+      day.revenue_cents = sqlite3_column_int64 (stmt, 9);
       day.rep = g_ref_string_acquire (current_rep);
       g_array_append_val (days, day);
     }

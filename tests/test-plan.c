@@ -478,6 +478,34 @@ test_format_money (void **state)
   assert_formatted (pd_format_money (G_MININT64, "EUR"), "-92 233 720 368 547 758.08 €");
 }
 
+/* Measured values (status's observed rates): fixed decimals, rounded half
+ * away from zero. 49 / 250 = 19.6 %; 11 / 56 = 196 428 ppm -> 19.6 %;
+ * 196 450 ppm -> 19.6 % (below the half), 196 500 -> 19.7 %. */
+static void
+test_format_fixed (void **state)
+{
+  (void) state;
+  assert_formatted (pd_format_rate_fixed (196000, 1), "19.6%");
+  assert_formatted (pd_format_rate_fixed (196428, 1), "19.6%");
+  assert_formatted (pd_format_rate_fixed (196449, 1), "19.6%");
+  assert_formatted (pd_format_rate_fixed (196500, 1), "19.7%");
+  assert_formatted (pd_format_rate_fixed (240000, 1), "24.0%");
+  assert_formatted (pd_format_rate_fixed (333333, 1), "33.3%");
+  assert_formatted (pd_format_rate_fixed (999999, 1), "100.0%");
+  assert_formatted (pd_format_rate_fixed (0, 1), "0.0%");
+  assert_formatted (pd_format_rate_fixed (123456, 4), "12.3456%");
+  assert_formatted (pd_format_decimal_fixed (2960000, 2), "2.96");
+  assert_formatted (pd_format_decimal_fixed (2000000, 2), "2.00");
+  assert_formatted (pd_format_decimal_fixed (3333333, 2), "3.33");
+  assert_formatted (pd_format_decimal_fixed (2335000, 2), "2.34");
+  assert_formatted (pd_format_decimal_fixed (2334999, 2), "2.33");
+  assert_formatted (pd_format_decimal_fixed (-2335000, 2), "-2.34");
+  assert_formatted (pd_format_decimal_fixed (-1000, 2), "0.00");
+  assert_formatted (pd_format_decimal_fixed (1500000, 0), "2");
+  assert_formatted (pd_format_decimal_fixed (G_MAXINT64, 2), "9223372036854.78");
+  assert_formatted (pd_format_decimal_fixed (G_MININT64, 6), "-9223372036854.775808");
+}
+
 static void
 test_format_rate_and_decimal (void **state)
 {
@@ -580,6 +608,7 @@ main (void)
     cmocka_unit_test (test_format_count),
     cmocka_unit_test (test_format_money),
     cmocka_unit_test (test_format_rate_and_decimal),
+    cmocka_unit_test (test_format_fixed),
     cmocka_unit_test (test_format_duration),
     cmocka_unit_test (test_format_hours),
     cmocka_unit_test (test_format_time_and_date),

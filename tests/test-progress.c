@@ -59,6 +59,25 @@ add_day (Fixture *f, const char *rep, guint year, guint month, guint day, gint64
   g_array_append_val (f->daily, entry);
 }
 
+/* A rep-day with outcomes (revenue in cents). */
+static void
+add_outcomes (Fixture *f, const char *rep, guint month, guint day, gint64 contacts, gint64 prospects,
+              gint64 active, gint64 latent, gint64 arid, gint64 proposals, gint64 deals, gint64 revenue_cents)
+{
+  PdDailyContacts entry = { 0 };
+  entry.rep = g_strdup (rep);
+  entry.date = make_date (2027, month, day);
+  entry.contacts = contacts;
+  entry.prospects = prospects;
+  entry.active = active;
+  entry.latent = latent;
+  entry.arid = arid;
+  entry.proposals = proposals;
+  entry.deals = deals;
+  entry.revenue_cents = revenue_cents;
+  g_array_append_val (f->daily, entry);
+}
+
 /* `contacts` a day on every weekday from `first` to `last` of January. */
 static void
 add_january (Fixture *f, const char *rep, guint first, guint last, gint64 contacts)
@@ -401,12 +420,17 @@ test_checkpoint_needed_never_negative (void **state)
 
 /* ------------------------------------------------------------ projection */
 
-/* As of 2027-02-01 (the entries of the checkpoint test): alice 332 in her
- * 21 days -> 913 left x 21 / 332 = 57.75 -> 58 days after 02-01: 19 in
- * February, 22 in March (03-29 Easter Monday skipped), then 17 in April:
- * 2027-04-23, past the campaign's end. Bob 165 in 21 days -> 458 x 21 / 165
- * = 58.29 -> 59: 14 February days (days off), 22 in March, 22 in April,
- * then 2027-05-03. The team finishes with the last rep. */
+/* The projection follows the plan's curve: a rep keeps doing actual /
+ * planned of it. As of 2027-02-01 (the entries of the checkpoint test):
+ * alice 332 of the 334 planned, 913 left take ceil (913 x 334 / 332) =
+ * ceil (918.49) = 919 of the curve's contacts: 334 + 919 = 1 253, 8 past
+ * her total of 1 245; past the end the curve goes on at 1 245 over her 62
+ * days, ceil (8 x 62 / 1 245) = 1 day: 2027-04-01. Bob 165 of 171: 458 x
+ * 171 / 165 = 474.65 -> 475, 171 + 475 = 646, 23 past his 623, at 623
+ * over his 57 days: ceil (23 x 57 / 623) = ceil (2.10) = 3 days: 04-01,
+ * 04-02, 2027-04-05. (At the pace of January, linear, they were 04-23 and
+ * 05-03: the curve is back-loaded, 25 % by 01-29.) The team finishes with
+ * the last rep, bob. */
 static void
 test_projection_past_end (void **state)
 {
@@ -416,17 +440,21 @@ test_projection_past_end (void **state)
   add_day (f, "bob", 2027, 1, 28, 155);
   add_day (f, "bob", 2027, 2, 1, 10);
   g_autoptr (PdProgress) p = compute (f, 2027, 2, 1, NULL);
-  assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 23);
-  assert_date (&rep_at (p, 1)->projected_completion, 2027, 5, 3);
-  assert_date (&p->team->projected_completion, 2027, 5, 3);
+  assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 1);
+  assert_date (&rep_at (p, 1)->projected_completion, 2027, 4, 5);
+  assert_date (&p->team->projected_completion, 2027, 4, 5);
+  assert_int_equal (p->team_projection_rep, 1);
 }
 
-/* As of the end, 2027-03-31. Alice 700 in 62 days: 545 x 62 / 700 = 48.27
- * -> 49 days: 22 in April; May 3-5 (25), skipping Thursday 05-06
+/* As of the end, 2027-03-31, all of the curve is planned: alice 700 of
+ * 1 245, 545 left x 1 245 / 700 = 969.3 -> 970 of the curve past the end,
+ * at 1 245 over 62 days: 970 x 62 / 1 245 = 48.3 -> 49 days: 22 in April; May 3-5 (25), skipping Thursday 05-06
  * (Ascension), Friday 05-07 (the campaign's holiday), 05-17 (Whit Monday):
  * 10-14 (30), 18-21 (34), 24-28 (39), 31 (40); June 1-4 (44), 7-11: 06-11.
- * Bob 400 in 57 days: 223 x 57 / 400 = 31.78 -> 32: 22 in April, then
- * 3, 4, 5, 10..14, 18, 19: 05-19. */
+ * Bob 400 of 623: 223 x 623 / 400 = 347.3 -> 348, x 57 / 623 = 31.8 ->
+ * 32: 22 in April, then 3, 4, 5, 10..14, 18, 19: 05-19. As of 04-15, after
+ * the end, alice's 49 days count from then: 11 April days (16, 19-23,
+ * 26-30), 18 in May, June 1-4, 7-11, 14-18, 21-25, 28: 2027-06-28. */
 static void
 test_projection_skips_holidays (void **state)
 {
@@ -437,12 +465,17 @@ test_projection_skips_holidays (void **state)
   assert_date (&rep_at (p, 0)->projected_completion, 2027, 6, 11);
   assert_date (&rep_at (p, 1)->projected_completion, 2027, 5, 19);
   assert_date (&p->team->projected_completion, 2027, 6, 11);
+  assert_int_equal (p->team_projection_rep, 0);
+  g_autoptr (PdProgress) later = compute (f, 2027, 4, 15, NULL);
+  assert_date (&rep_at (later, 0)->projected_completion, 2027, 6, 28);
 }
 
-/* As of 2027-01-08: alice 80 in 5 days, 1 165 x 5 / 80 = 72.81 -> 73 days:
- * 2027-04-22. Bob 20 in 5 days, 603 x 5 / 20 = 150.75 -> 151 days, over
- * 14 July: 2027-08-23. Without any contact, bob has no projection and
- * neither has the team. */
+/* As of 2027-01-08: alice 80 of 80, exactly on the curve: she finishes
+ * with it, on its last day, 2027-03-31 (linear, 04-22). Bob 20 of 40,
+ * half the curve: 603 left take 1 206 of the curve, 623 past his total,
+ * at 623 over 57 days: 57 days after 03-31: 22 in April, 18 in May (6,
+ * 7 and 17 skipped), June 1-4, 7-11, 14-18, 21-23: 2027-06-23. Without
+ * any contact, bob has no projection and neither has the team. */
 static void
 test_projection_team_and_none (void **state)
 {
@@ -450,16 +483,40 @@ test_projection_team_and_none (void **state)
   add_january (f, "alice", 4, 8, 16);
   {
     g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
-    assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 22);
+    assert_date (&rep_at (p, 0)->projected_completion, 2027, 3, 31);
     assert_false (g_date_valid (&rep_at (p, 1)->projected_completion));
     assert_false (g_date_valid (&p->team->projected_completion));
+    assert_int_equal (p->team_projection_rep, -1);
   }
   add_january (f, "bob", 4, 8, 4);
   {
     g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
-    assert_date (&rep_at (p, 1)->projected_completion, 2027, 8, 23);
-    assert_date (&p->team->projected_completion, 2027, 8, 23);
+    assert_date (&rep_at (p, 1)->projected_completion, 2027, 6, 23);
+    assert_date (&p->team->projected_completion, 2027, 6, 23);
+    assert_int_equal (p->team_projection_rep, 1);
   }
+}
+
+/* A rep ahead of the curve finishes by the end (issue 11): as of
+ * 2027-01-08, bob 42 of 40 planned: 581 left x 40 / 42 = 553.3 -> 554 of
+ * the curve, 40 + 554 = 594, which his baseline reaches on 2027-03-26
+ * (579 on 03-24, 590 on 03-25, 601 on 03-26); linear, 581 x 5 / 42 = 70
+ * days, he was 2027-04-26. Alice 64 of 80: 1 181 x 80 / 64 = 1 476.25 ->
+ * 1 477, 80 + 1 477 = 1 557, 312 past 1 245: 312 x 62 / 1 245 = 15.5 ->
+ * 16 days after 03-31: 2027-04-22, the team's, alice's. */
+static void
+test_projection_ahead_by_the_end (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 7, 16);
+  add_january (f, "bob", 4, 7, 8);
+  add_day (f, "bob", 2027, 1, 8, 10);
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+  assert_int_equal (rep_at (p, 1)->pace, PD_PACE_AHEAD);
+  assert_date (&rep_at (p, 1)->projected_completion, 2027, 3, 26);
+  assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 22);
+  assert_date (&p->team->projected_completion, 2027, 4, 22);
+  assert_int_equal (p->team_projection_rep, 0);
 }
 
 /* A rep who already reached the total: the completion is the day the
@@ -498,80 +555,101 @@ test_ignores_future_and_strangers (void **state)
   assert_int_equal (rep_at (p, 1)->actual, 20);
   assert_int_equal (p->team->actual, 100);
   assert_int_equal (rep_at (p, 1)->gap_ppm, -500000);
-  assert_date (&rep_at (p, 0)->projected_completion, 2027, 4, 22);
+  assert_date (&rep_at (p, 0)->projected_completion, 2027, 3, 31);
   assert_int_equal (checkpoint_at (p->team, 0)->actual, 100);
 }
 
 /* ------------------------------------------------------------ rates */
 
-/* Totals: 50 prospects, 2 active (4 %), 200 contacts (4 per prospect),
- * 6 proposals for 2 deals (3), 50 000 € won (25 000 € a deal). Funnel at
- * these rates, rounding up: ceil(60 000 / 25 000) = 3 deals, 9 proposals,
- * 36 active, 28 after spontaneous, 28 / 4 % = 700 prospects, 2 800
- * contacts. Team actual 100: (2 800 - 100) x 2 = 5 400 minutes; at the
- * plan's rates (1 868 - 100) x 2 = 3 536. */
+/* Each rate reads the rep-days that carry its counts. Bob 01-08: 200
+ * contacts, 50 prospects (2 active, 10 latent, 38 arid), 6 proposals, 2
+ * deals, 50 000 €. Alice 01-08: 16 contacts, 4 prospects not qualified;
+ * 01-07: a deal without proposal or revenue; other days: calls only.
+ *   accessibility  2 / 50 = 4 % (alice's 4 unqualified prospects left out)
+ *   contacts/prospect  (200 + 16) / (50 + 4) = 4 (calls-only days left out:
+ *                  all contacts over all prospects made 296 / 54 = 5.48)
+ *   proposals/deal  6 / 2 = 3 (alice logs no proposals: her deal left out)
+ *   average deal   50 000 € / 2 = 25 000 € (the deal without revenue left out)
+ * Funnel at these rates, rounding up: ceil(60 000 / 25 000) = 3 deals, 9
+ * proposals, 36 active, 28 after spontaneous, 28 / 4 % = 700 prospects,
+ * 2 800 contacts. Team actual 48 + 16 + 16 (alice) + 16 + 200 (bob) = 296:
+ * (2 800 - 296) x 2 = 5 008 minutes; at the plan's rates (1 868 - 296) x 2
+ * = 3 144. The totals given only fill progress->totals. */
 static void
 test_observed_rates_and_reprojection (void **state)
 {
   Fixture *f = *state;
-  add_january (f, "alice", 4, 8, 16);
-  add_january (f, "bob", 4, 8, 4);
-  PdTotals totals = { .entries = 10, .contacts = 200, .prospects = 50, .active = 2,
-                      .latent = 10, .arid = 38, .proposals = 6, .deals = 2,
+  add_january (f, "alice", 4, 6, 16);
+  add_outcomes (f, "alice", 1, 7, 16, 0, 0, 0, 0, 0, 1, 0);
+  add_outcomes (f, "alice", 1, 8, 16, 4, 0, 0, 0, 0, 0, 0);
+  add_january (f, "bob", 4, 7, 4);
+  add_outcomes (f, "bob", 1, 8, 200, 50, 2, 10, 38, 6, 2, 5000000);
+  PdTotals totals = { .entries = 10, .contacts = 296, .prospects = 54, .active = 2,
+                      .latent = 10, .arid = 38, .proposals = 6, .deals = 3,
                       .revenue_cents = 5000000 };
   g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
 
   assert_true (p->observed.has_accessibility_rate);
   assert_int_equal (p->observed.accessibility_rate, 40000);
+  assert_int_equal (p->observed.accessibility_n, 50);
   assert_true (p->observed.has_contacts_per_prospect);
   assert_int_equal (p->observed.contacts_per_prospect, 4000000);
+  assert_int_equal (p->observed.contacts_per_prospect_n, 54);
   assert_true (p->observed.has_proposals_per_deal);
   assert_int_equal (p->observed.proposals_per_deal, 3000000);
+  assert_int_equal (p->observed.proposals_per_deal_n, 2);
   assert_true (p->observed.has_average_deal);
   assert_int_equal (p->observed.average_deal_cents, 2500000);
+  assert_int_equal (p->observed.average_deal_n, 2);
   assert_int_equal (p->revenue_cents, 5000000);
-  assert_int_equal (p->totals.prospects, 50);
+  assert_int_equal (p->totals.prospects, 54);
   assert_int_equal (p->totals.entries, 10);
 
+  assert_int_equal (p->team->actual, 296);
   assert_true (p->has_reprojection);
   assert_int_equal (p->reprojected_contacts, 2800);
-  assert_int_equal (p->remaining_call_minutes, 5400);
-  assert_int_equal (p->remaining_call_minutes_assumed, 3536);
+  assert_int_equal (p->remaining_call_minutes, 5008);
+  assert_int_equal (p->remaining_call_minutes_assumed, 3144);
+  assert_false (p->remaining_at_least_gap);
 }
 
-/* Rates that do not divide: 1 / 30 = 33 333.33 -> 33 333 ppm; 100 / 30 ->
- * 3 333 333; 7 / 3 -> 2 333 333; 5 000 000 / 3 cents -> 1 666 666. Funnel:
- * ceil(6 000 000 / 1 666 666) = ceil(3.0000012) = 4 deals; ceil(4 x
- * 2.333333) = 10 proposals; 40 active; 32; ceil(32 / 0.033333) =
- * ceil(960.0096) = 961 prospects; ceil(961 x 3.333333) = ceil(3 203.333)
- * = 3 204 contacts. With 1.5 minutes a contact and 101 done: (3 204 - 101)
- * x 1.5 = 4 654.5 -> 4 655; assumed (1 868 - 101) x 1.5 = 2 650.5 -> 2 651. */
+/* Rates that do not divide (bob 01-08: 100 contacts, 30 prospects, 1
+ * active, 7 proposals, 3 deals, 50 000 €): 1 / 30 = 33 333.33 -> 33 333
+ * ppm; 100 / 30 -> 3 333 333; 7 / 3 -> 2 333 333; 5 000 000 / 3 cents ->
+ * 1 666 666. Funnel: ceil(6 000 000 / 1 666 666) = ceil(3.0000012) = 4
+ * deals; ceil(4 x 2.333333) = 10 proposals; 40 active; 32; ceil(32 /
+ * 0.033333) = ceil(960.0096) = 961 prospects; ceil(961 x 3.333333) =
+ * ceil(3 203.333) = 3 204 contacts. With 1.5 minutes a contact and 80 + 16
+ * + 100 + 1 = 197 done: (3 204 - 197) x 1.5 = 4 510.5 -> 4 511; assumed
+ * (1 868 - 197) x 1.5 = 2 506.5 -> 2 507. */
 static void
 test_rates_rounding (void **state)
 {
   Fixture *f = *state;
   f->campaign->plan.minutes_per_contact = 1500000;
   add_january (f, "alice", 4, 8, 16);
-  add_january (f, "bob", 4, 8, 4);
-  add_day (f, "bob", 2027, 1, 8, 1);
-  PdTotals totals = { .contacts = 100, .prospects = 30, .active = 1, .proposals = 7,
-                      .deals = 3, .revenue_cents = 5000000 };
-  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+  add_day (f, "alice", 2027, 1, 8, 1);
+  add_january (f, "bob", 4, 7, 4);
+  add_outcomes (f, "bob", 1, 8, 100, 30, 1, 0, 0, 7, 3, 5000000);
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
 
   assert_int_equal (p->observed.accessibility_rate, 33333);
   assert_int_equal (p->observed.contacts_per_prospect, 3333333);
   assert_int_equal (p->observed.proposals_per_deal, 2333333);
   assert_int_equal (p->observed.average_deal_cents, 1666666);
-  assert_int_equal (p->team->actual, 101);
+  assert_int_equal (p->team->actual, 197);
   assert_int_equal (p->reprojected_contacts, 3204);
-  assert_int_equal (p->remaining_call_minutes, 4655);
-  assert_int_equal (p->remaining_call_minutes_assumed, 2651);
+  assert_int_equal (p->remaining_call_minutes, 4511);
+  assert_int_equal (p->remaining_call_minutes_assumed, 2507);
 }
 
-/* Nothing to divide by: no rate, the plan's funnel stands. Prospects but
- * no active one: contacts per prospect is known (3), accessibility is not
- * (0 % cannot recompute the funnel): 28 / 6 % = 467 prospects x 3 = 1 401
- * contacts. Done beyond the plan: 0 minutes left, never negative. */
+/* Nothing to divide by: no rate, the plan's funnel stands. Prospects
+ * qualified but no active one: contacts per prospect is known (3),
+ * accessibility is not (0 % cannot recompute the funnel); a deal from a
+ * rep who logs no proposals gives no proposals per deal, and no revenue no
+ * average deal: 28 / 6 % = 467 prospects x 3 = 1 401 contacts, (1 401 -
+ * 30) x 2 = 2 742 min. Done beyond the plan: 0 minutes left, never
+ * negative (and the team is ahead). */
 static void
 test_rates_missing (void **state)
 {
@@ -593,33 +671,47 @@ test_rates_missing (void **state)
     assert_int_equal (p->revenue_cents, 0);
     assert_int_equal (p->reprojected_contacts, 1868);
   }
+  add_outcomes (f, "bob", 1, 8, 30, 10, 0, 4, 6, 0, 1, 0);
   {
-    PdTotals totals = { .contacts = 30, .prospects = 10, .active = 0, .deals = 1,
-                        .proposals = 0, .revenue_cents = 0 };
-    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
     assert_false (p->observed.has_accessibility_rate);
+    assert_int_equal (p->observed.accessibility_n, 10);
     assert_true (p->observed.has_contacts_per_prospect);
     assert_int_equal (p->observed.contacts_per_prospect, 3000000);
-    /* 0 proposals for a deal is an observation; no revenue is not. */
-    assert_true (p->observed.has_proposals_per_deal);
-    assert_int_equal (p->observed.proposals_per_deal, 0);
+    assert_false (p->observed.has_proposals_per_deal);
+    assert_int_equal (p->observed.proposals_per_deal_n, 0);
     assert_false (p->observed.has_average_deal);
-    /* 0 proposals per deal: 0 proposals, 0 contacts. */
-    assert_int_equal (p->reprojected_contacts, 0);
-    assert_int_equal (p->remaining_call_minutes, 0);
-  }
-  {
-    PdTotals totals = { .contacts = 30, .prospects = 10 };
-    g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, &totals);
+    assert_int_equal (p->observed.average_deal_n, 0);
     assert_int_equal (p->reprojected_contacts, 1401);
-    assert_int_equal (p->remaining_call_minutes, 2802);
+    assert_int_equal (p->remaining_call_minutes, 2742);
+    assert_false (p->remaining_at_least_gap);
   }
   add_day (f, "alice", 2027, 1, 8, 2000);
   {
     g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
     assert_int_equal (p->remaining_call_minutes, 0);
     assert_int_equal (p->remaining_call_minutes_assumed, 0);
+    assert_false (p->remaining_at_least_gap);
   }
+}
+
+/* A team behind is never told "0 min" at the observed rates (issue 11).
+ * Alice 01-08: 40 contacts, 10 prospects, 5 active, 1 proposal, 1 deal of
+ * 60 000 €: 1 deal, 1 proposal, 4 active, all covered by the 8
+ * spontaneous prospects: 0 contacts at these rates. The team did 40 of the
+ * 120 planned (behind): the observed-rate time is the gap's, (120 - 40) x
+ * 2 = 160 min. */
+static void
+test_remaining_while_behind (void **state)
+{
+  Fixture *f = *state;
+  add_outcomes (f, "alice", 1, 8, 40, 10, 5, 5, 0, 1, 1, 6000000);
+  g_autoptr (PdProgress) p = compute (f, 2027, 1, 8, NULL);
+  assert_int_equal (p->team->pace, PD_PACE_BEHIND);
+  assert_int_equal (p->reprojected_contacts, 0);
+  assert_true (p->remaining_at_least_gap);
+  assert_int_equal (p->remaining_call_minutes, 160);
+  assert_int_equal (p->remaining_call_minutes_assumed, 3656);
 }
 
 static void
@@ -646,11 +738,13 @@ main (void)
     cmocka_unit_test_setup_teardown (test_projection_past_end, setup, teardown),
     cmocka_unit_test_setup_teardown (test_projection_skips_holidays, setup, teardown),
     cmocka_unit_test_setup_teardown (test_projection_team_and_none, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_projection_ahead_by_the_end, setup, teardown),
     cmocka_unit_test_setup_teardown (test_projection_done, setup, teardown),
     cmocka_unit_test_setup_teardown (test_ignores_future_and_strangers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_observed_rates_and_reprojection, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rates_rounding, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rates_missing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_remaining_while_behind, setup, teardown),
     cmocka_unit_test (test_names),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

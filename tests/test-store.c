@@ -1171,6 +1171,33 @@ test_daily_contacts (void **state)
   assert_null (error);
   assert_int_equal (bob->len, 2);
   assert_int_equal (g_array_index (bob, PdDailyContacts, 1).cumulative, 10);
+
+  /* A day's other sums come along (the observed rates read rep-days):
+   * alice's 2027-01-04 gets an entry with outcomes, added to the day. */
+  g_autoptr (PdActivity) outcomes = make_activity ("q1", "alice", ymd (2027, 1, 4), 4);
+  outcomes->prospects = 3;
+  outcomes->active = 1;
+  outcomes->latent = 1;
+  outcomes->arid = 1;
+  outcomes->proposals = 2;
+  outcomes->deals = 1;
+  outcomes->revenue_cents = 150000;
+  assert_true (pd_store_add_activity (store, outcomes, NULL, &error));
+  g_clear_pointer (&days, g_array_unref);
+  days = pd_store_daily_contacts (store, "q1", "alice", &jan6, &error);
+  assert_null (error);
+  d = &g_array_index (days, PdDailyContacts, 0);
+  assert_int_equal (d->contacts, 19);
+  assert_int_equal (d->prospects, 3);
+  assert_int_equal (d->active, 1);
+  assert_int_equal (d->latent, 1);
+  assert_int_equal (d->arid, 1);
+  assert_int_equal (d->proposals, 2);
+  assert_int_equal (d->deals, 1);
+  assert_int_equal (d->revenue_cents, 150000);
+  d = &g_array_index (days, PdDailyContacts, 1);
+  assert_int_equal (d->prospects, 0);
+  assert_int_equal (d->revenue_cents, 0);
 }
 
 /* ------------------------------------------------------ per-day sums */

@@ -16,6 +16,16 @@ char *pd_format_decimal (gint64 millionths);
 /* A rate in millionths of 1 as a percentage: 45000 -> "4.5%". */
 char *pd_format_rate (gint64 millionths);
 
+/* A measured value (millionths) with a fixed number of decimals, rounded
+ * half away from zero: (2960000, 2) -> "2.96", (2000000, 2) -> "2.00".
+ * decimals is at most 6. */
+char *pd_format_decimal_fixed (gint64 millionths, guint decimals);
+
+/* A measured rate (millionths of 1) as a percentage with a fixed number of
+ * decimals, rounded: (196428, 1) -> "19.6%", (240000, 1) -> "24.0%".
+ * decimals is at most 4. */
+char *pd_format_rate_fixed (gint64 millionths, guint decimals);
+
 /* Cents with the currency: (6000000, "EUR") -> "60 000 €",
  * (125050, "USD") -> "1 250.50 USD". */
 char *pd_format_money (gint64 cents, const char *currency);

@@ -56,10 +56,25 @@ typedef struct {
   GArray *checkpoints;   /* PdCheckpointProgress, one per campaign checkpoint, owned */
 } PdRepProgress;
 
-/* Observed funnel rates, each rounded down; has_* is FALSE when the
- * denominator is still 0. The accessibility rate and the average deal are
- * also FALSE when they come out as 0 (no active prospect, no revenue yet,
- * or below one millionth): a 0 rate cannot recompute the funnel. */
+/* Observed funnel rates, each rounded down, from the logged days of the
+ * campaign's reps up to as_of. A rep-day is a rep's entries of one day,
+ * summed. Each rate reads only what carries the counts it needs:
+ *
+ *   accessibility rate     active / prospects, over the rep-days that
+ *                          qualify prospects (prospects > 0 and active +
+ *                          latent + arid > 0); n: those prospects
+ *   contacts per prospect  contacts / prospects, over the rep-days with
+ *                          prospects (> 0) and contacts (> 0); a day of
+ *                          calls alone says nothing of it; n: prospects
+ *   proposals per deal     proposals / deals to date, of the reps who log
+ *                          proposals (a deal is logged weeks after its
+ *                          proposal, on a day of its own); n: deals
+ *   average deal           revenue / deals, over the rep-days with deals
+ *                          and revenue (> 0); n: deals
+ *
+ * has_* is FALSE when n is still 0. The accessibility rate and the average
+ * deal are also FALSE when they come out as 0 (no active prospect, or
+ * below one millionth): a 0 rate cannot recompute the funnel. */
 typedef struct {
   gboolean has_accessibility_rate;
   gint64 accessibility_rate;     /* active / prospects, millionths */
@@ -69,6 +84,10 @@ typedef struct {
   gint64 proposals_per_deal;     /* proposals / deals, millionths */
   gboolean has_average_deal;
   gint64 average_deal_cents;     /* revenue / deals */
+  gint64 accessibility_n;        /* prospects behind the accessibility rate */
+  gint64 contacts_per_prospect_n; /* prospects behind contacts per prospect */
+  gint64 proposals_per_deal_n;   /* deals behind proposals per deal */
+  gint64 average_deal_n;         /* deals behind the average deal */
 } PdRates;
 
 typedef struct {
@@ -85,6 +104,12 @@ typedef struct {
   gint64 remaining_call_minutes_assumed;
   gint64 remaining_call_minutes;
   gint64 reprojected_contacts;   /* the whole campaign's contacts at observed rates */
+  /* TRUE when the team is behind and the observed rates need fewer
+   * contacts than the plan's curve to date: remaining_call_minutes is then
+   * the call time of the gap to that curve, never 0 beside "behind". */
+  gboolean remaining_at_least_gap;
+  /* The rep whose projection is the team's (the last to finish), or -1. */
+  gint team_projection_rep;
   /* FALSE when the funnel at the observed rates does not fit in 64 bits;
    * reprojected_contacts and remaining_call_minutes then repeat the plan's
    * figures. */
@@ -103,18 +128,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdProgress, pd_progress_free)
  *
  * - The team's figures are the sums of the reps'; its days_left is the
  *   most any rep has, its needed the team target minus the team actual.
- * - Projected completion: the rep's pace is actual / elapsed, elapsed being
- *   the rep's available days in [start, as_of] (at least 1, so contacts
- *   logged before the first available day still give a pace). With no
- *   contact yet it is invalid. With contacts left, it is the
- *   ceil (left x elapsed / actual)-th day after as_of that the rep can
- *   call by the campaign's weekday, holiday and day-off rules, counted past
- *   the campaign's end as well (invalid beyond year 9999). When the total
+ * - Projected completion follows the plan's curve (the baseline): the
+ *   rep keeps doing actual / planned of what the curve plans (1 while the
+ *   curve has planned nothing yet). The contacts left then take the
+ *   curve's next ceil (left x planned / actual) planned contacts: it is
+ *   the first baseline day after as_of whose cumulative reaches planned +
+ *   that. A rep on or ahead of the curve thus finishes by the end. Beyond
+ *   the rep's total, the curve goes on past the end (or past as_of when
+ *   the campaign is over) at its average, total / the rep's available days
+ *   of the campaign: the ceil (beyond x days / total)-th day the rep can
+ *   call by the campaign's weekday, holiday and day-off rules (invalid
+ *   beyond year 9999). With no contact yet it is invalid. When the total
  *   is already reached it is the date of the entry that reached it (on or
- *   before as_of). The team's is the latest of the reps', invalid when any
- *   rep's is.
+ *   before as_of). The team's is the latest of the reps' (whose:
+ *   team_projection_rep), invalid when any rep's is.
  * - Remaining call minutes subtract the team's actual (contacts of known
- *   reps to as_of), rounded up to whole minutes, never below 0. */
+ *   reps to as_of), rounded up to whole minutes, never below 0; at the
+ *   observed rates, never below the gap to the curve while the team is
+ *   behind (remaining_at_least_gap).
+ * - `totals` fills progress->totals and revenue_cents only: the observed
+ *   rates read `daily`'s counts (PdRates). */
 PdProgress *pd_progress_compute (const PdCampaign *campaign,
                                  const PdPlan *plan,
                                  const PdSchedule *baseline,

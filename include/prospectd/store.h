@@ -231,10 +231,19 @@ typedef struct {
   GDate date;
   gint64 contacts;      /* that day's sum */
   gint64 cumulative;    /* the rep's sum up to and including that day */
+  /* That day's other sums (the observed rates read them per rep-day). */
+  gint64 prospects;
+  gint64 active;
+  gint64 latent;
+  gint64 arid;
+  gint64 proposals;
+  gint64 deals;
+  gint64 revenue_cents;
 } PdDailyContacts;
 
-/* Per rep and day, the contacts of `campaign` dated on or before `up_to`
- * (all when NULL), for `rep` only or every rep when NULL. Only days with an
+/* Per rep and day, the contacts (and the day's other sums) of `campaign`
+ * dated on or before `up_to` (all when NULL), for `rep` only or every rep
+ * when NULL. Only days with an
  * entry appear. Returns a new GArray of PdDailyContacts ordered by rep
  * (byte order) then date, freeing its rep strings when freed; or NULL with
  * error set. */

@@ -112,13 +112,62 @@ print_right (const char *text, int width)
   printf (" %*s%s", MAX (width - (int) g_utf8_strlen (text, -1), 0), "", text);
 }
 
+/* A rate: assumed, observed, and the n behind the observed one. */
 static void
-print_rate (const char *label, const char *assumed, gboolean has_observed, const char *observed)
+print_rate (const char *label, const char *assumed, gboolean has_observed, const char *observed,
+            const char *n)
 {
   printf ("  %-22s", label);
   print_right (assumed, 12);
   print_right (has_observed ? observed : "-", 12);
-  printf ("\n");
+  printf ("  %s\n", n);
+}
+
+static char *
+count_of (gint64 n, const char *one, const char *many)
+{
+  g_autofree char *count = pd_format_count (n);
+  return g_strdup_printf ("%s %s", count, n == 1 ? one : many);
+}
+
+/* Why a rep has no projected date. */
+static const char *
+no_projection_reason (const PdRepProgress *rep)
+{
+  return rep->actual <= 0 ? _("nothing logged") : _("not before the year 10000");
+}
+
+/* "2027-03-24", or why there is no date yet. */
+static char *
+projection_text (const PdRepProgress *rep)
+{
+  if (g_date_valid (&rep->projected_completion))
+    return pd_format_date (&rep->projected_completion);
+  return g_strdup_printf (_("not yet known (%s)"), no_projection_reason (rep));
+}
+
+/* The team's projection says whose it is: the last rep to finish, or the
+ * first rep who has none yet. */
+static char *
+team_projection_text (const PdCampaign *c, const PdProgress *p)
+{
+  g_autofree char *date = NULL;
+
+  if (p->team_projection_rep >= 0)
+    {
+      const PdRep *rep = g_ptr_array_index (c->reps, p->team_projection_rep);
+      date = pd_format_date (&p->team->projected_completion);
+      return g_strdup_printf (_("%s (%s, the last to finish)"), date, rep->name);
+    }
+  for (guint r = 0; r < p->reps->len; r++)
+    {
+      const PdRepProgress *rep = g_ptr_array_index (p->reps, r);
+      if (!g_date_valid (&rep->projected_completion))
+        return g_strdup_printf (_("not yet known (%s: %s)"),
+                                ((const PdRep *) g_ptr_array_index (c->reps, r))->name,
+                                no_projection_reason (rep));
+    }
+  return g_strdup (_("not yet known (no rep)"));
 }
 
 /* Team cumulative actual contacts at the end of each column's date
@@ -301,31 +350,46 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
                        ((const PdRep *) g_ptr_array_index (c->reps, rep_filter))->name);
   print_checkpoints (c, p->team, _("team"));
 
+  /* Observed values as measures: a percentage to 0.1, ratios to 0.01. */
   g_autofree char *a_rate = pd_format_rate (in->accessibility_rate);
-  g_autofree char *o_rate = pd_format_rate (o->accessibility_rate);
+  g_autofree char *o_rate = pd_format_rate_fixed (o->accessibility_rate, 1);
   g_autofree char *a_cpp = pd_format_decimal (in->contacts_per_prospect);
-  g_autofree char *o_cpp = pd_format_decimal (o->contacts_per_prospect);
+  g_autofree char *o_cpp = pd_format_decimal_fixed (o->contacts_per_prospect, 2);
   g_autofree char *a_ppd = pd_format_decimal (in->proposals_per_deal);
-  g_autofree char *o_ppd = pd_format_decimal (o->proposals_per_deal);
+  g_autofree char *o_ppd = pd_format_decimal_fixed (o->proposals_per_deal, 2);
+  g_autofree char *n_rate = count_of (o->accessibility_n, _("prospect qualified"), _("prospects qualified"));
+  g_autofree char *n_cpp = count_of (o->contacts_per_prospect_n, _("prospect reached"), _("prospects reached"));
+  g_autofree char *n_ppd = count_of (o->proposals_per_deal_n, _("deal"), _("deals"));
+  g_autofree char *n_deal = count_of (o->average_deal_n, _("deal with revenue"), _("deals with revenue"));
   g_autofree char *a_deal = pd_format_money (in->average_deal_cents, c->currency);
   g_autofree char *o_deal = pd_format_money (o->average_deal_cents, c->currency);
   g_autofree char *won = pd_format_money (p->revenue_cents, c->currency);
   g_autofree char *objective = pd_format_money (in->objective_cents, c->currency);
 
-  printf (_("\nrates%*s %12s %12s\n"), 19, "", _("assumed"), _("observed"));
-  print_rate (_("accessibility rate"), a_rate, o->has_accessibility_rate, o_rate);
-  print_rate (_("contacts per prospect"), a_cpp, o->has_contacts_per_prospect, o_cpp);
-  print_rate (_("proposals per deal"), a_ppd, o->has_proposals_per_deal, o_ppd);
-  print_rate (_("average deal"), a_deal, o->has_average_deal, o_deal);
+  printf (_("\nrates%*s %12s %12s  %s\n"), 19, "", _("assumed"), _("observed"), _("observed over"));
+  print_rate (_("accessibility rate"), a_rate, o->has_accessibility_rate, o_rate, n_rate);
+  print_rate (_("contacts per prospect"), a_cpp, o->has_contacts_per_prospect, o_cpp, n_cpp);
+  print_rate (_("proposals per deal"), a_ppd, o->has_proposals_per_deal, o_ppd, n_ppd);
+  print_rate (_("average deal"), a_deal, o->has_average_deal, o_deal, n_deal);
   printf (_("  revenue won: %s of %s\n"), won, objective);
 
-  g_autofree char *projection = format_optional_date (&p->team->projected_completion);
+  g_autofree char *team_projection = team_projection_text (c, p);
   g_autofree char *assumed = pd_format_count (p->remaining_call_minutes_assumed);
   g_autofree char *observed = pd_format_count (p->remaining_call_minutes);
-  printf (_("\nprojected completion at the pace so far: %s\n"),
-          projection != NULL ? projection : _("not yet known (nothing logged)"));
-  printf (_("call time still needed: %s min at the plan's rates, %s min at the observed rates\n"),
-          assumed, observed);
+  printf (_("\nprojected completion, each rep keeping their share of the plan's curve:\n"));
+  if (rep_filter >= 0)
+    {
+      g_autofree char *rep_projection = projection_text (g_ptr_array_index (p->reps, rep_filter));
+      printf ("  %-12s %s\n", ((const PdRep *) g_ptr_array_index (c->reps, rep_filter))->name, rep_projection);
+    }
+  printf ("  %-12s %s\n", _("team"), team_projection);
+  if (p->remaining_at_least_gap)
+    printf (_("call time still needed: %s min at the plan's rates, %s min at the observed rates "
+              "(the gap to the plan's curve: these rates need no more contacts than that)\n"),
+            assumed, observed);
+  else
+    printf (_("call time still needed: %s min at the plan's rates, %s min at the observed rates\n"),
+            assumed, observed);
   (void) plan;
   print_burnup (c, baseline, daily, &p->as_of, today);
 }
@@ -434,6 +498,9 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   json_builder_set_member_name (b, "checkpoints");
   add_checkpoints (b, p->team->checkpoints);
   pd_ctl_json_string (b, "projected_completion", projection);
+  pd_ctl_json_string (b, "projected_completion_rep",
+                      p->team_projection_rep >= 0
+                        ? ((const PdRep *) g_ptr_array_index (c->reps, p->team_projection_rep))->name : NULL);
 
   json_builder_set_member_name (b, "rates");
   json_builder_begin_object (b);
@@ -444,6 +511,26 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   add_rates (b, o->has_accessibility_rate, o->accessibility_rate, o->has_contacts_per_prospect,
              o->contacts_per_prospect, o->has_proposals_per_deal, o->proposals_per_deal, o->has_average_deal,
              o->average_deal_cents);
+  /* The n behind each observed rate, named by its unit. */
+  json_builder_set_member_name (b, "observed_n");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "accessibility_rate");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "prospects_qualified", o->accessibility_n);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "contacts_per_prospect");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "prospects_reached", o->contacts_per_prospect_n);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "proposals_per_deal");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "deals", o->proposals_per_deal_n);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "average_deal_cents");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "deals", o->average_deal_n);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "totals");
@@ -461,6 +548,8 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   pd_ctl_json_int (b, "reprojected_contacts", p->reprojected_contacts);
   pd_ctl_json_int (b, "remaining_call_minutes", p->remaining_call_minutes);
   pd_ctl_json_int (b, "remaining_call_minutes_assumed", p->remaining_call_minutes_assumed);
+  json_builder_set_member_name (b, "remaining_at_least_gap");
+  json_builder_add_boolean_value (b, p->remaining_at_least_gap);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);

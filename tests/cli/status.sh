@@ -23,14 +23,22 @@ $C log example --rep bob --contacts 10 --active 2 --latent 3 --proposals 2 --dea
 $C log example --rep alice --contacts 99 --date 2027-01-11 >/dev/null
 
 # alice 64 of 80: -20 %, behind (64 < 72); bob 42 of 40: ahead; team 106
-# of 120: -11.67 %, shown -11.7 %, behind (106 < 108). Observed: 6 active
-# of 25 prospects = 24 %, 106 / 25 = 4.24 contacts per prospect, 2 proposals per deal,
-# 20 000 € per deal. At those rates: 3 deals, 6 proposals, 24 active, 16
-# after spontaneous, 16 / 24 % = 66.67 -> 67 prospects, x 4.24 = 284.08 ->
-# 285 contacts, 285 - 106 = 179 left = 358 min; at the plan's rates
-# (1868 - 106) x 2 = 3524 min. Projection: alice 1181 left at 64 per 5
-# days = 93 working days after 01-08 = 2027-05-25 (Ascension, 05-07, Whit
-# Monday skipped); bob 581 at 42/5 = 70 days = 2027-04-26; team: the later.
+# of 120: -11.67 %, shown -11.7 %, behind (106 < 108).
+# Observed, each rate over the rep-days that carry its counts (bob's days
+# of calls alone count for none): 6 active of 25 prospects qualified = 24
+# %; (64 + 10) contacts / 25 prospects = 2.96 per prospect (all contacts,
+# 106 / 25 = 4.24, counted bob's calls-only days); 2 proposals per deal, 1
+# deal; 20 000 € per deal. At those rates: 3 deals, 6 proposals, 24
+# active, 16 after spontaneous, 16 / 24 % = 66.67 -> 67 prospects, x 2.96
+# = 198.32 -> 199 contacts, 199 - 106 = 93 left = 186 min; at the plan's
+# rates (1868 - 106) x 2 = 3524 min.
+# Projection along the plan's curve, each rep keeping their share of it:
+# alice 64 of 80, 1181 left x 80 / 64 = 1476.25 -> 1477 of the curve, 80 +
+# 1477 = 1557, 312 past her 1245, at 1245 over her 62 days: 312 x 62 /
+# 1245 = 15.5 -> 16 days after 03-31 = 2027-04-22; bob, ahead, 581 x 40 /
+# 42 = 553.3 -> 554, 40 + 554 = 594, on his curve on 2027-03-26 (at the
+# linear pace he was projected 2027-04-26, after the end); the team's is
+# alice's, the last to finish.
 LC_ALL=C $C status example --as-of 2027-01-08 >"$T/status.txt"
 check_eq "status exits 0" 0 $?
 cat >"$T/expected.txt" <<'TXT'
@@ -46,15 +54,16 @@ checkpoints (team)
   2027-02-26   60%  target   1121  done    106  upcoming
   2027-03-31  100%  target   1868  done    106  upcoming
 
-rates                         assumed     observed
-  accessibility rate               6%          24%
-  contacts per prospect             4         4.24
-  proposals per deal                3            2
-  average deal               20 000 €     20 000 €
+rates                         assumed     observed  observed over
+  accessibility rate               6%        24.0%  25 prospects qualified
+  contacts per prospect             4         2.96  25 prospects reached
+  proposals per deal                3         2.00  1 deal
+  average deal               20 000 €     20 000 €  1 deal with revenue
   revenue won: 20 000 € of 60 000 €
 
-projected completion at the pace so far: 2027-05-25
-call time still needed: 3 524 min at the plan's rates, 358 min at the observed rates
+projected completion, each rep keeping their share of the plan's curve:
+  team         2027-04-22 (alice, the last to finish)
+call time still needed: 3 524 min at the plan's rates, 186 min at the observed rates
 
 burn-up, team contacts (# done, . planned), 2027-01-04 to 2027-03-31
   1 868 |                                                   .........
@@ -83,21 +92,29 @@ out("bob", (b["rep"], b["planned_contacts"], b["actual_contacts"], b["gap"], b["
 t = s["team"]
 out("team", (t["planned_contacts"], t["actual_contacts"], t["gap"], t["status"], t["next_checkpoint"]["needed_per_day"]))
 out("checkpoints", [(c["date"], c["target_contacts"], c["actual_contacts"], c["state"]) for c in s["checkpoints"]])
-out("projected", s["projected_completion"])
+out("projected", (s["projected_completion"], s["projected_completion_rep"]))
 out("rates", (s["rates"]["assumed"], s["rates"]["observed"]))
-out("remaining", (s["remaining_call_minutes"], s["remaining_call_minutes_assumed"], s["reprojected_contacts"]))
+out("observed_n", s["rates"]["observed_n"])
+out("remaining", (s["remaining_call_minutes"], s["remaining_call_minutes_assumed"], s["reprojected_contacts"], s["remaining_at_least_gap"]))
 PY
 cat >"$T/json-expected" <<'TXT'
 as_of=2027-01-08
-alice=('alice', 80, 64, -16, '-20.0%', 'behind', '2027-05-25')
-bob=('bob', 40, 42, 2, 'ahead', '2027-04-26')
+alice=('alice', 80, 64, -16, '-20.0%', 'behind', '2027-04-22')
+bob=('bob', 40, 42, 2, 'ahead', '2027-03-26')
 team=(120, 106, -14, 'behind', 25)
 checkpoints=[('2027-01-29', 468, 106, 'upcoming'), ('2027-02-26', 1121, 106, 'upcoming'), ('2027-03-31', 1868, 106, 'upcoming')]
-projected=2027-05-25
-rates=({'accessibility_rate': '6%', 'contacts_per_prospect': '4', 'proposals_per_deal': '3', 'average_deal_cents': 2000000}, {'accessibility_rate': '24%', 'contacts_per_prospect': '4.24', 'proposals_per_deal': '2', 'average_deal_cents': 2000000})
-remaining=(358, 3524, 285)
+projected=('2027-04-22', 'alice')
+rates=({'accessibility_rate': '6%', 'contacts_per_prospect': '4', 'proposals_per_deal': '3', 'average_deal_cents': 2000000}, {'accessibility_rate': '24%', 'contacts_per_prospect': '2.96', 'proposals_per_deal': '2', 'average_deal_cents': 2000000})
+observed_n={'accessibility_rate': {'prospects_qualified': 25}, 'contacts_per_prospect': {'prospects_reached': 25}, 'proposals_per_deal': {'deals': 1}, 'average_deal_cents': {'deals': 1}}
+remaining=(186, 3524, 199, False)
 TXT
 check_file "status --json as of 2027-01-08" "$T/json-expected" "$T/json-checks"
+
+# --rep: that rep's projection too.
+check_eq "status --rep bob: bob's projection, then the team's" "projected completion, each rep keeping their share of the plan's curve:
+  bob          2027-03-26
+  team         2027-04-22 (alice, the last to finish)" \
+  "$($C status example --as-of 2027-01-08 --rep bob | sed -n '/^projected/,/^  team/p')"
 
 $C status example --as-of 2027-01-08 --check >/dev/null
 check_eq "status --check exits 3 when a rep is behind" 3 $?
@@ -108,6 +125,20 @@ check_eq "status --check --rep bob exits 0 (bob is ahead)" 0 $?
 # 01-29) has 64 + 99 = 163: missed.
 state=$($C status example --as-of 2027-02-01 --json | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["reps"][0]["checkpoints"][0]["state"], s["reps"][0]["checkpoints"][0]["actual_contacts"], s["checkpoints"][1]["state"])')
 check_eq "checkpoint 2027-01-29 missed by alice" "missed 163 upcoming" "$state"
+
+# A team behind is never told 0 min at the observed rates: alice's one
+# deal of 60 000 € from 1 proposal, 5 active of 10 qualified, leaves the
+# 8 spontaneous prospects enough (0 contacts at these rates), but the
+# team did 40 of the 120 planned: (120 - 40) x 2 = 160 min. Bob, with
+# nothing logged, has no projection, and so neither has the team.
+$C --db "$T/behind.db" log example --rep alice --contacts 40 --active 5 --latent 5 --proposals 1 --deals 1 \
+  --revenue 60000 --date 2027-01-08 >/dev/null
+check_eq "status: the gap to the curve, not 0 min, while behind" "projected completion, each rep keeping their share of the plan's curve:
+  team         not yet known (bob: nothing logged)
+call time still needed: 3 656 min at the plan's rates, 160 min at the observed rates (the gap to the plan's curve: these rates need no more contacts than that)" \
+  "$($C --db "$T/behind.db" status example --as-of 2027-01-08 | sed -n '/^projected/,/^call time/p')"
+check_eq "status --json: remaining_at_least_gap" "160 0 True" \
+  "$($C --db "$T/behind.db" status example --as-of 2027-01-08 --json | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["remaining_call_minutes"], s["reprojected_contacts"], s["remaining_at_least_gap"])')"
 
 # A --db naming no file is refused (a typo must not read as zeros), and
 # nothing is created.
