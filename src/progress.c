@@ -433,12 +433,14 @@ typedef struct {
   gint64 deals;
 } RepPipeline;
 
-/* The observed rates from the logged days of the campaign's reps up to
- * as_of, each over the rep-days (a rep's entries of a day, summed) that
+/* The observed rates from the logged days of the campaign's reps dated
+ * from `from` (NULL: the first) to `to`, of `only_rep` alone when not
+ * NULL, each over the rep-days (a rep's entries of a day, summed) that
  * carry the counts it needs (progress.h), so that a rep who logs only
  * contacts does not dilute contacts per prospect. */
 static void
-observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *as_of, PdRates *rates)
+observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *from, const GDate *to,
+               const char *only_rep, PdRates *rates)
 {
   gint64 qualified_active = 0, qualified_prospects = 0;
   gint64 reached_contacts = 0, reached_prospects = 0;
@@ -453,7 +455,9 @@ observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *as_
     {
       const PdDailyContacts *day = &g_array_index (daily, PdDailyContacts, i);
 
-      if (day->rep == NULL || !g_date_valid (&day->date) || g_date_compare (&day->date, as_of) > 0)
+      if (day->rep == NULL || !g_date_valid (&day->date) || g_date_compare (&day->date, to) > 0
+          || (from != NULL && g_date_compare (&day->date, from) < 0)
+          || (only_rep != NULL && strcmp (day->rep, only_rep) != 0))
         continue;
       if (day->rep != last_rep) /* a rep's days share one string */
         {
@@ -604,7 +608,7 @@ pd_progress_compute (const PdCampaign *campaign,
   if (totals != NULL)
     progress->totals = *totals;
   progress->revenue_cents = progress->totals.revenue_cents;
-  observe_rates (campaign, daily, as_of, &progress->observed);
+  observe_rates (campaign, daily, NULL, as_of, NULL, &progress->observed);
   reproject (campaign, plan, progress);
   return progress;
 }
@@ -642,7 +646,9 @@ pd_checkpoint_state_name (PdCheckpointState state)
 }
 
 void
-pd_progress_observe (const PdTotals *totals, PdRates *ret_rates)
+pd_progress_observe (const PdCampaign *campaign, const GArray *daily, const GDate *from, const GDate *to,
+                     const char *rep, PdRates *ret_rates)
 {
-  observe_rates (totals, ret_rates);
+  g_return_if_fail (campaign != NULL && to != NULL && g_date_valid (to) && ret_rates != NULL);
+  observe_rates (campaign, daily, from, to, rep, ret_rates);
 }

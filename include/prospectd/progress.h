@@ -160,6 +160,9 @@ PdProgress *pd_progress_compute (const PdCampaign *campaign,
 const char *pd_pace_name (PdPace pace);
 const char *pd_checkpoint_state_name (PdCheckpointState state);
 
-/* The rates observed in `totals` (any span of days: status --week uses
- * one week's), by the rules of PdRates. */
-void pd_progress_observe (const PdTotals *totals, PdRates *ret_rates);
+/* The rates observed in the rep-days of `daily` (as for
+ * pd_progress_compute()) dated from `from` (NULL: any day) to `to`, of
+ * `rep` only when not NULL, by the rules of PdRates: any span of days
+ * (status --week uses one week's). */
+void pd_progress_observe (const PdCampaign *campaign, const GArray *daily, const GDate *from, const GDate *to,
+                          const char *rep, PdRates *ret_rates);

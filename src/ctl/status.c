@@ -756,6 +756,7 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
   g_autoptr (PdStore) store = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) lines = g_array_new (FALSE, TRUE, sizeof (WeekLine));
+  g_autoptr (GArray) daily = NULL;
   GDate monday = *as_of, sunday, eve;
   WeekLine team = { opt_json ? "team" : _("team"), 0, { 0 }, { 0 } };
   int status;
@@ -768,6 +769,11 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
   g_date_subtract_days (&eve, 1);
   if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
     return status;
+  /* The rates read the rep-days that carry their counts (PdRates). */
+  daily = store != NULL ? pd_store_daily_contacts (store, c->id, NULL, &sunday, &error)
+                        : g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  if (daily == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
   for (guint r = 0; r < c->reps->len; r++)
     {
       const PdRep *rep = g_ptr_array_index (c->reps, r);
@@ -778,7 +784,7 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
       w.planned = pd_schedule_planned_to_date (baseline, r, &sunday) - pd_schedule_planned_to_date (baseline, r, &eve);
       if (!week_totals (store, c, rep->name, &monday, &sunday, &w.done, &error))
         return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-      pd_progress_observe (&w.done, &w.rates);
+      pd_progress_observe (c, daily, &monday, &sunday, rep->name, &w.rates);
       g_array_append_val (lines, w);
     }
   /* The team: every rep, whatever --rep shows. */
@@ -786,7 +792,7 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
     team.planned += pd_schedule_planned_to_date (baseline, r, &sunday) - pd_schedule_planned_to_date (baseline, r, &eve);
   if (!week_totals (store, c, NULL, &monday, &sunday, &team.done, &error))
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-  pd_progress_observe (&team.done, &team.rates);
+  pd_progress_observe (c, daily, &monday, &sunday, NULL, &team.rates);
   g_array_append_val (lines, team);
 
   if (opt_csv)
