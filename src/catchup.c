@@ -236,3 +236,36 @@ pd_catchup_describe (const PdCampaign *campaign, const PdRespread *respread)
                           uncovered);
 }
 
+gboolean
+pd_catchup_rep_starts (PdStore *store, PdCampaign *campaign, const GDate *today, GError **error)
+{
+  guint n = campaign->reps->len;
+  g_autofree const char **names = g_new0 (const char *, MAX (n, 1));
+  g_autofree GDate *starts = g_new0 (GDate, MAX (n, 1));
+  g_autoptr (GError) local_error = NULL;
+
+  for (guint r = 0; r < n; r++)
+    names[r] = ((const PdRep *) g_ptr_array_index (campaign->reps, r))->name;
+  if (!pd_store_rep_starts (store, campaign->id, names, n, today, &campaign->start, starts, &local_error))
+    {
+      if (!g_error_matches (local_error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error) ||
+          !pd_store_rep_starts (store, campaign->id, names, n, today, &campaign->start, starts, error))
+        return FALSE;
+    }
+  for (guint r = 0; r < n; r++)
+    {
+      PdRep *rep = g_ptr_array_index (campaign->reps, r);
+
+      if (rep->start_given || g_date_compare (&starts[r], &campaign->start) <= 0)
+        continue;
+      rep->start = starts[r];
+      (void) g_date_get_julian (&rep->start); /* both forms filled: read-only from here */
+    }
+  return TRUE;
+}
+

@@ -1090,9 +1090,9 @@ static gboolean
 read_rep_group (const Reader *r, PdCampaign *c, const char *group, const char *name,
                 GError **error)
 {
-  static const char *const keys[] = { "days_off", "workdays", "call_windows", "max_daily_calls", NULL };
+  static const char *const keys[] = { "days_off", "workdays", "call_windows", "max_daily_calls", "start", NULL };
   PdRep *rep = (PdRep *) pd_campaign_find_rep (c, name, NULL);
-  g_autofree char *days_off = NULL, *workdays = NULL, *windows = NULL;
+  g_autofree char *days_off = NULL, *workdays = NULL, *windows = NULL, *start = NULL;
 
   if (rep == NULL)
     {
@@ -1113,6 +1113,20 @@ read_rep_group (const Reader *r, PdCampaign *c, const char *group, const char *n
           PARSE_KEY (r, group, "days_off", g_strstrip (parts[i]), parse_date_range, &range, error);
           g_array_append_val (rep->days_off, range);
         }
+    }
+  start = lookup (r, group, "start");
+  if (start != NULL)
+    {
+      PARSE_KEY (r, group, "start", start, pd_parse_date, &rep->start, error);
+      if (g_date_compare (&rep->start, &c->start) < 0 || g_date_compare (&rep->start, &c->end) > 0)
+        {
+          g_autofree char *first = pd_format_date (&c->start);
+          g_autofree char *last = pd_format_date (&c->end);
+          g_autofree char *expected = g_strdup_printf (_("must be a day of the campaign, from %s to %s"), first, last);
+          return reject (r, group, "start", start, expected, error);
+        }
+      (void) g_date_get_julian (&rep->start); /* both forms filled: read-only from here */
+      rep->start_given = TRUE;
     }
   workdays = lookup (r, group, "workdays");
   if (workdays != NULL)

@@ -52,7 +52,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonCampaign, daemon_campaign_free)
 /* A campaign file, its plan and its baseline: a campaign the daemon can
  * run, or NULL with the error that makes it unusable. */
 static PdDaemonCampaign *
-daemon_campaign_load (const char *path, GError **error)
+daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **error)
 {
   g_autoptr (PdDaemonCampaign) dc = g_new0 (PdDaemonCampaign, 1);
   struct stat st;
@@ -62,6 +62,20 @@ daemon_campaign_load (const char *path, GError **error)
   dc->campaign = pd_config_load_campaign (path, error);
   if (dc->campaign == NULL)
     return NULL;
+
+  /* A rep added mid-campaign starts the day the daemon first sees them. */
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr (GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, dc->campaign->tz) : NULL;
+  if (local != NULL)
+    {
+      GDate today;
+
+      g_date_clear (&today, 1);
+      g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (local),
+                      (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
+      if (!pd_catchup_rep_starts (store, dc->campaign, &today, error))
+        return NULL;
+    }
   if (!pd_plan_compute (&dc->campaign->plan, &dc->plan, error))
     {
       g_prefix_error (error, "%s: [plan]: ", path);
@@ -245,7 +259,8 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
       PdDaemonCampaign *previous;
 
       g_clear_error (&local_error);
-      dc = daemon_campaign_load (path, &local_error);
+      dc = daemon_campaign_load (path, store != NULL ? store : daemon->store,
+                                 pd_daemon_now (daemon) / G_USEC_PER_SEC, &local_error);
       if (dc != NULL)
         {
           g_ptr_array_add (campaigns, dc);
@@ -439,7 +454,7 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
       g_autofree char *actual = NULL, *target = NULL, *share = NULL;
       gboolean met = cp->state == PD_CHECKPOINT_MET;
 
-      if (cp->state == PD_CHECKPOINT_UPCOMING)
+      if (cp->state == PD_CHECKPOINT_UPCOMING || cp->target == 0) /* 0: before the rep's start */
         continue;
       cp_day = pd_format_date (&cp->date);
       key = g_strdup_printf ("checkpoint:%s:%s", rep->name, cp_day);

@@ -347,9 +347,14 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
   rep->actual = contacts_to (entries, rep_index, as_of);
   judge_pace (rep, campaign->behind_threshold);
 
+  /* The baseline's cumulative at each checkpoint: the checkpoint's share
+   * of the rep's contacts, 0 before a rep's start. */
   for (guint k = 0; k < n_checkpoints; k++)
-    g_array_index (rep->checkpoints, PdCheckpointProgress, k).target =
-      pd_schedule_checkpoint_target (campaign, k, rep->total);
+    {
+      GDate date = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
+      g_array_index (rep->checkpoints, PdCheckpointProgress, k).target =
+        pd_schedule_planned_to_date (baseline, rep_index, &date);
+    }
   judge_checkpoints (campaign, entries, as_of, rep);
 
   if (rep->next_checkpoint >= 0)

@@ -191,6 +191,15 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
       target = MAX (target, previous_target);
       gint64 due = target - previous_target;
       g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &first, &last);
+      GDate rep_start = rep->start;
+      if (due > 0 && dates->len == 0 && g_date_valid (&rep_start) && g_date_compare (&rep_start, &last) > 0)
+        {
+          /* A rep who joins later owes this segment's contacts from their
+           * start: they go to the next segment. */
+          first = last;
+          g_date_add_days (&first, 1);
+          continue;
+        }
       if (due > 0 && dates->len == 0)
         {
           g_autofree char *first_text = pd_format_date (&first);

@@ -341,6 +341,15 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "  value TEXT NOT NULL"
     ") WITHOUT ROWID;"
     "INSERT INTO meta (key, value) VALUES ('database_id', lower (hex (randomblob (16))));" },
+
+  /* 7 -> 8: the day each rep first appeared in a campaign, the default
+   * start of a rep added mid-campaign (issue 11). */
+  { "CREATE TABLE rep_starts ("
+    "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+    "  rep TEXT NOT NULL,"
+    "  first_seen TEXT NOT NULL,"
+    "  PRIMARY KEY (campaign, rep)"
+    ") WITHOUT ROWID;" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
@@ -963,6 +972,101 @@ pd_store_ensure_campaign (PdStore *store,
     return TRUE;
 fail:
   g_prefix_error (error, _("Cannot record the campaign '%s': "), id);
+  return FALSE;
+}
+
+/* The recorded first days of a campaign's reps, inside a transaction. */
+static gboolean
+read_rep_starts (PdStore *store, const char *campaign, GHashTable *starts, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = prepare (store, "SELECT rep, first_seen FROM rep_starts WHERE campaign = ?1",
+                                           error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, campaign);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GDate date;
+
+      if (!parse_date (sqlite3_column_text (stmt, 1), &date, error))
+        return FALSE;
+      g_hash_table_insert (starts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                           GUINT_TO_POINTER (g_date_get_julian (&date)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, store->db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pd_store_rep_starts (PdStore *store, const char *campaign, const char *const *reps, guint n_reps,
+                     const GDate *today, const GDate *founding, GDate *ret_dates, GError **error)
+{
+  g_autoptr (GHashTable) starts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean ok, missing = FALSE;
+
+  g_return_val_if_fail (store != NULL && campaign != NULL, FALSE);
+  g_return_val_if_fail (today != NULL && founding != NULL && ret_dates != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Read first: once every rep is known (the usual case), nothing is written. */
+  if (!begin_read (store, error))
+    goto fail;
+  ok = read_rep_starts (store, campaign, starts, error);
+  if (!finish (store, ok, error))
+    goto fail;
+  for (guint i = 0; i < n_reps; i++)
+    missing = missing || !g_hash_table_contains (starts, reps[i]);
+
+  if (missing)
+    {
+      g_autoptr (sqlite3_stmt) stmt = NULL;
+      char date[DATE_TEXT_SIZE];
+
+      if (!begin_write (store, error))
+        goto fail;
+      g_hash_table_remove_all (starts);
+      ok = require_campaign (store, campaign, error) && read_rep_starts (store, campaign, starts, error);
+      /* The reps of a campaign seen for the first time are its founding team. */
+      format_date (g_hash_table_size (starts) == 0 ? founding : today, date);
+      if (ok)
+        ok = (stmt = prepare (store, "INSERT INTO rep_starts (campaign, rep, first_seen) VALUES (?1, ?2, ?3)",
+                              error)) != NULL;
+      for (guint i = 0; ok && i < n_reps; i++)
+        {
+          if (g_hash_table_contains (starts, reps[i]))
+            continue;
+          sqlite3_reset (stmt);
+          bind_text (stmt, 1, campaign);
+          bind_text (stmt, 2, reps[i]);
+          bind_text (stmt, 3, date);
+          ok = step_done (store, stmt, error);
+          if (ok)
+            {
+              GDate day;
+              ok = parse_date ((const unsigned char *) date, &day, error);
+              g_hash_table_insert (starts, g_strdup (reps[i]), GUINT_TO_POINTER (g_date_get_julian (&day)));
+            }
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      if (!finish (store, ok, error))
+        goto fail;
+    }
+
+  for (guint i = 0; i < n_reps; i++)
+    {
+      g_date_clear (&ret_dates[i], 1);
+      g_date_set_julian (&ret_dates[i], GPOINTER_TO_UINT (g_hash_table_lookup (starts, reps[i])));
+    }
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot record the reps of '%s': "), campaign);
   return FALSE;
 }
 

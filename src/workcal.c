@@ -119,6 +119,9 @@ pd_workcal_is_available (const PdCampaign *campaign,
   if (g_date_compare (date, &campaign->start) < 0
       || g_date_compare (date, &campaign->end) > 0)
     return FALSE;
+  GDate start = rep->start; /* a copy: comparing may fill in a GDate */
+  if (g_date_valid (&start) && g_date_compare (date, &start) < 0)
+    return FALSE;
   if ((rep->workdays & PD_WEEKDAY_BIT (g_date_get_weekday (date))) == 0)
     return FALSE;
   return !is_campaign_holiday (campaign, date) && !is_day_off (rep, date);

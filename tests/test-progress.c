@@ -714,6 +714,44 @@ test_remaining_while_behind (void **state)
   assert_int_equal (p->remaining_call_minutes_assumed, 3656);
 }
 
+/* bob joins on 1 February ([rep bob] start): nothing is due from him
+ * before, so he is never behind then; the 156 of the 29 January
+ * checkpoint are due with the 374 of 26 February, over his 15 days of
+ * February (days off 15-19): 25 a day, one 24. */
+static void
+test_rep_start (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  PdRep *bob = g_ptr_array_index (f->campaign->reps, 1);
+
+  bob->start = make_date (2027, 2, 1);
+  pd_schedule_free (f->baseline);
+  f->baseline = pd_schedule_build (f->campaign, &f->plan, &error);
+  assert_non_null (f->baseline);
+  add_january (f, "alice", 4, 29, 16);
+
+  g_autoptr (PdProgress) january = compute (f, 2027, 1, 29, NULL);
+  const PdRepProgress *b = rep_at (january, 1);
+  assert_int_equal (b->planned, 0);
+  assert_int_equal (b->actual, 0);
+  assert_string_equal (pd_pace_name (b->pace), "on_track");
+  assert_checkpoint (checkpoint_at (b, 0), 0, 0, PD_CHECKPOINT_MET);
+  assert_checkpoint (checkpoint_at (b, 1), 374, 0, PD_CHECKPOINT_UPCOMING);
+  assert_int_equal (b->next_checkpoint, 1);
+  assert_int_equal (b->days_left, 15);
+  assert_int_equal (b->needed_per_day, 25);
+  /* The team's January checkpoint is alice's alone. */
+  assert_checkpoint (checkpoint_at (january->team, 0), 312, 16 * 20, PD_CHECKPOINT_MET);
+
+  /* Two days in, 30 done of 50 planned: behind. */
+  add_day (f, "bob", 2027, 2, 1, 30);
+  g_autoptr (PdProgress) february = compute (f, 2027, 2, 2, NULL);
+  b = rep_at (february, 1);
+  assert_int_equal (b->planned, 50);
+  assert_string_equal (pd_pace_name (b->pace), "behind");
+}
+
 static void
 test_names (void **state)
 {
@@ -745,6 +783,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_rates_rounding, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rates_missing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_remaining_while_behind, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rep_start, setup, teardown),
     cmocka_unit_test (test_names),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

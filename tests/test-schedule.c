@@ -1073,6 +1073,37 @@ test_respread_no_days_left (void **state)
   assert_string_equal (got, want);
 }
 
+/* ------------------------------------------------------------ rep start */
+
+static void
+test_rep_start (void **state)
+{
+  (void) state;
+  /* bob starts on 1 February: no day before it; the 156 due by 29
+   * January go with the 374 due by 26 February over his 15 days of
+   * February (15-19 off): 374 = 24 r 14, 25 on the first 14. */
+  g_autoptr (PdCampaign) campaign =
+    example_variant (BOB_GROUP, "[rep bob]\nstart = 2027-02-01\n" "days_off = 2027-02-15..2027-02-19\n"
+                                "call_windows = 09:00-12:00\n", NULL);
+  g_autoptr (PdSchedule) schedule = build (campaign);
+  const PdRep *bob = g_ptr_array_index (campaign->reps, 1);
+  GDate jan29 = make_date (2027, 1, 29), feb1 = make_date (2027, 2, 1);
+
+  assert_true (bob->start_given);
+  assert_false (pd_workcal_is_available (campaign, bob, &jan29));
+  assert_true (pd_workcal_is_available (campaign, bob, &feb1));
+  assert_consistent (campaign, schedule);
+  assert_null (day_of (schedule, 1, 2027, 1, 29));
+  assert_int_equal (planned (schedule, 1, 2027, 1, 29), 0);
+  assert_int_equal (day_of (schedule, 1, 2027, 2, 1)->contacts, 25);
+  assert_int_equal (day_of (schedule, 1, 2027, 2, 25)->contacts, 25);
+  assert_int_equal (day_of (schedule, 1, 2027, 2, 26)->contacts, 24);
+  assert_int_equal (planned (schedule, 1, 2027, 2, 26), 374);
+  assert_int_equal (planned (schedule, 1, 2027, 3, 31), 623);
+  /* alice is not affected. */
+  assert_int_equal (planned (schedule, 0, 2027, 1, 29), 312);
+}
+
 /* ------------------------------------------------------------ curve */
 
 static void
@@ -1124,6 +1155,7 @@ main (void)
     cmocka_unit_test (test_respread_nothing_behind),
     cmocka_unit_test (test_respread_capacity),
     cmocka_unit_test (test_respread_no_days_left),
+    cmocka_unit_test (test_rep_start),
     cmocka_unit_test (test_planned_to_date),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

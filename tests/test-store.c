@@ -497,7 +497,7 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 7);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 8);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
                                  " 'revisions', 'revision_days', 'feed_tokens',"
@@ -1653,6 +1653,8 @@ test_migration_from_v3 (void **state)
   assert_null (error);
   assert_non_null (store);
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
+  /* Step 8: the day each rep first appeared. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'rep_starts'"), 1);
   /* Step 6: revision days carry the count a catch-up restarts from. */
   assert_int_equal (raw_int (db, "SELECT count(*) FROM pragma_table_info('revision_days')"
                                  " WHERE name = 'base'"),
@@ -1990,6 +1992,37 @@ test_notification_claim_race (void **state)
   close (fds[0]);
   assert_int_equal (total, 100);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM notifications"), 100);
+}
+
+/* ----------------------------------------------------------- rep starts */
+
+static void
+test_rep_starts (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  const char *const team[] = { "alice", "bob", "carol" };
+  GDate founding = ymd (2027, 1, 4), jan20 = ymd (2027, 1, 20), feb10 = ymd (2027, 2, 10),
+        mar1 = ymd (2027, 3, 1);
+  GDate starts[3];
+
+  /* The first reps recorded are the founding team: the campaign's start. */
+  assert_true (pd_store_rep_starts (store, "q1", team, 2, &jan20, &founding, starts, &error));
+  assert_null (error);
+  assert_date (&starts[0], 2027, 1, 4);
+  assert_date (&starts[1], 2027, 1, 4);
+  /* carol appears on 10 February; the others keep their day. */
+  assert_true (pd_store_rep_starts (store, "q1", team, 3, &feb10, &founding, starts, &error));
+  assert_date (&starts[0], 2027, 1, 4);
+  assert_date (&starts[2], 2027, 2, 10);
+  /* Known reps keep their day, whatever today is. */
+  assert_true (pd_store_rep_starts (store, "q1", team, 3, &mar1, &founding, starts, &error));
+  assert_date (&starts[2], 2027, 2, 10);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM rep_starts"), 3);
+  /* An unknown campaign. */
+  assert_false (pd_store_rep_starts (store, "nope", team, 1, &mar1, &founding, starts, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
 }
 
 /* ----------------------------------------------------------- revisions */
@@ -2463,6 +2496,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_reads_end_their_snapshot, setup, teardown),
     cmocka_unit_test_setup_teardown (test_notification_claim, setup, teardown),
     cmocka_unit_test_setup_teardown (test_notification_claim_race, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rep_starts, setup, teardown),
     cmocka_unit_test_setup_teardown (test_revisions, setup, teardown),
     cmocka_unit_test_setup_teardown (test_feed_tokens, setup, teardown),
     cmocka_unit_test_setup_teardown (test_data_version, setup, teardown),

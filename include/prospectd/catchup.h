@@ -87,3 +87,15 @@ PdCatchup *pd_catchup_run (PdStore *store,
  * The target is the contacts logged plus those planned to that day. */
 char *pd_catchup_describe (const PdCampaign *campaign,
                            const PdRespread *respread);
+
+/* Sets the start of each rep whose campaign file gives none to the day
+ * the rep first appeared in `campaign`, as the store records it (the
+ * campaign's start for the reps of a campaign recorded for the first
+ * time, else the day, `today`, a command or the daemon first loaded the
+ * file with that rep). The campaign is recorded when it is not yet.
+ * Call it before building the baseline. Errors: the store's. */
+gboolean pd_catchup_rep_starts (PdStore *store,
+                                PdCampaign *campaign,
+                                const GDate *today,
+                                GError **error);
+

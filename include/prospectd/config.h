@@ -76,6 +76,10 @@ typedef struct {
   GArray *windows;            /* PdWindow, sorted, non-overlapping, owned */
   guint max_daily_minutes;    /* > 0 */
   GArray *days_off;           /* PdDateRange, owned */
+  GDate start;                /* the rep's first day: [rep NAME] start, else the day the rep
+                               * first appeared (set from the store, catchup.h); invalid:
+                               * the campaign's start. No day before it is available. */
+  gboolean start_given;       /* start comes from the campaign file */
 } PdRep;
 
 /* A day near a change of UTC offset, and the wall minutes [start_minute,

@@ -33,7 +33,9 @@ typedef enum {
 
 typedef struct {
   GDate date;
-  gint64 target;  /* cumulative contacts due by date (team: sum of reps) */
+  gint64 target;  /* cumulative contacts due by date: the baseline's then (the
+                   * checkpoint's share of the rep's contacts; 0 before a rep's
+                   * start); team: sum of reps */
   gint64 actual;  /* cumulative contacts logged by date (or by as_of if upcoming) */
   PdCheckpointState state;
 } PdCheckpointProgress;

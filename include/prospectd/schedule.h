@@ -7,7 +7,8 @@
  *     the earlier rep in the file);
  *  2. checkpoints make a piecewise target curve; each segment's contacts are
  *     spread evenly over the rep's available days in it, the remainder one
- *     each to the earliest days;
+ *     each to the earliest days; a rep who starts after a segment's last
+ *     day owes its contacts in the first segment they work in;
  *  3. a day's contacts become minutes (rounded up to whole minutes); they
  *     are shared among the day's windows in proportion to the windows'
  *     room, each window's share cut into blocks of at most max_block (at

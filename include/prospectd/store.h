@@ -38,7 +38,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 7
+#define PD_STORE_SCHEMA_VERSION 8
 
 typedef struct _PdStore PdStore;
 
@@ -102,6 +102,21 @@ gboolean pd_store_ensure_campaign (PdStore *store,
                                    const char *id,
                                    const char *name,
                                    GError **error);
+
+/* The day each of `reps` (n_reps names) first appeared in the known
+ * campaign `campaign`, written to ret_dates (n_reps GDates). A rep not
+ * recorded yet is recorded, in one transaction: with `founding` (the
+ * campaign's start) when the campaign has no rep recorded yet (its first
+ * team), else with `today`. Nothing is written when every rep is known.
+ * Errors: PD_STORE_ERROR_NOT_FOUND (unknown campaign) or a backend error. */
+gboolean pd_store_rep_starts (PdStore *store,
+                              const char *campaign,
+                              const char *const *reps,
+                              guint n_reps,
+                              const GDate *today,
+                              const GDate *founding,
+                              GDate *ret_dates,
+                              GError **error);
 
 /* ------------------------------------------------------------- activity */
 

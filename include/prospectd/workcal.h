@@ -31,8 +31,9 @@ void pd_workcal_easter (guint year, GDate *ret_date);
  * 11 November, Christmas). */
 gboolean pd_workcal_is_holiday_fr (const GDate *date);
 
-/* Whether `rep` can call on `date`: inside [start, end], a workday, not a
- * campaign holiday, not one of the rep's days off. */
+/* Whether `rep` can call on `date`: inside [start, end], not before the
+ * rep's start, a workday, not a campaign holiday, not one of the rep's
+ * days off. */
 gboolean pd_workcal_is_available (const PdCampaign *campaign,
                                   const PdRep *rep,
                                   const GDate *date);

@@ -94,6 +94,28 @@ pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campai
   campaign = pd_config_load_campaign (path, &error);
   if (campaign == NULL)
     return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+
+  /* The start of a rep added mid-campaign: the day the database first saw
+   * them (an existing database only: reading never creates one). */
+  const char *db = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
+  if (g_file_test (db, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr (PdStore) store = NULL;
+      GDate today;
+      int status = pd_ctl_open_store (ctl, &store);
+
+      if (status != PD_EXIT_OK)
+        {
+          pd_campaign_free (campaign);
+          return status;
+        }
+      pd_ctl_today (ctl, campaign, &today);
+      if (!pd_catchup_rep_starts (store, campaign, &today, &error))
+        {
+          pd_campaign_free (campaign);
+          return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+        }
+    }
   *ret_campaign = campaign;
   return PD_EXIT_OK;
 }

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT
+# A campaign that changes mid-way (issue 11, point 6): a rep added to the
+# campaign file starts the day the database first sees them, or on their
+# [rep NAME] start, and is never behind for the days before.
+. tests/cli/lib.sh
+mkdir -p "$T/campaigns"
+cp config/campaigns/example.conf "$T/campaigns/example.conf"
+cat >"$T/prospectd.conf" <<CONF
+[daemon]
+database = $T/prospectd.db
+feeds = $T/feeds
+campaigns = $T/campaigns
+CONF
+C="$CTL --config $T/prospectd.conf"
+
+# The first week, alice and bob: the founding team, recorded with the
+# campaign's start.
+$C --now 2027-01-08T18:00 log example --rep alice --contacts 80 --date 2027-01-08 >/dev/null
+$C --now 2027-01-08T18:00 status example >/dev/null
+check_eq "the founding reps start with the campaign" "alice|2027-01-04
+bob|2027-01-04" "$(sqlite3 "$T/prospectd.db" 'SELECT rep, first_seen FROM rep_starts ORDER BY rep')"
+
+# carol is added on Monday 18 January (weight 1: 747 of the 1 868
+# contacts). She starts that day: nothing planned for her before, so she
+# is not behind.
+sed -i 's/^bob = 0.5$/bob = 0.5\ncarol = 1/' "$T/campaigns/example.conf"
+check_eq "carol, first seen on the 18th: nothing planned before, not behind" \
+  "carol               0        0 +0 (0.0%)        on track  2027-01-29: 187, 19/day over 10 days" \
+  "$($C --now 2027-01-18T09:00 status example --as-of 2027-01-17 | grep '^carol')"
+check_eq "carol's start is recorded" "carol|2027-01-18" \
+  "$(sqlite3 "$T/prospectd.db" "SELECT rep, first_seen FROM rep_starts WHERE rep = 'carol'")"
+$C --now 2027-01-18T09:00 status example --as-of 2027-01-15 --check >/dev/null
+check_eq "status --check on the week before: carol is not behind (bob is)" 3 $?
+check_eq "no event of carol's before her start" "2027-01-18 carol 19 19" \
+  "$($C --now 2027-01-18T09:00 schedule example --rep carol | awk 'NR == 2 { print $1, $2, $3, $4 }')"
+# The 187 due by the 29th over her 10 days: 18 r 7, 19 on the first 7.
+check_eq "two days in, nothing done: behind by her own days" \
+  "carol              38        0 -38 (-100.0%)    behind    2027-01-29: 187, 24/day over 8 days" \
+  "$($C --now 2027-01-19T18:00 status example --as-of 2027-01-19 | grep '^carol')"
+
+# A start given in the file wins over the recorded day.
+printf '\n[rep carol]\nstart = 2027-02-01\n' >>"$T/campaigns/example.conf"
+check_eq "[rep carol] start: nothing due before it" "carol               0        0 +0 (0.0%)        on track  2027-02-26: 449, 23/day over 20 days" \
+  "$($C --now 2027-01-19T18:00 status example --as-of 2027-01-29 | grep '^carol')"
+done_testing
