@@ -45,6 +45,7 @@ daemon_campaign_free (PdDaemonCampaign *dc)
   pd_campaign_free (dc->campaign);
   pd_schedule_free (dc->baseline);
   g_clear_pointer (&dc->published, g_bytes_unref);
+  g_clear_pointer (&dc->published_files, g_array_unref);
   g_free (dc);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonCampaign, daemon_campaign_free)
@@ -133,6 +134,39 @@ campaign_files (const char *dir)
 
 /* --------------------------------------------------------------- state */
 
+/* pd_store_open(), saying when it made the file private. */
+static PdStore *
+open_store (const char *path, GError **error)
+{
+  PdStore *store = pd_store_open (path, error);
+
+  if (store != NULL && pd_store_tightened_mode (store) != 0)
+    g_warning ("database open to others (mode %04o), now %04o: '%s'", pd_store_tightened_mode (store),
+               pd_store_tightened_mode (store) & 0700, path);
+  return store;
+}
+
+/* Closes the daemon's store; without touching the files at its path when
+ * its file is no longer there (they may be another database's). */
+static void
+close_store (PdStore *store)
+{
+  if (store != NULL && pd_store_file_state (store) != PD_STORE_FILE_SAME)
+    pd_store_abandon (store);
+  else
+    pd_store_close (store);
+}
+
+/* Takes `store` (owned) as the daemon's, closing the one it replaces. */
+static void
+swap_store (PdDaemon *daemon, PdStore *store)
+{
+  close_store (daemon->store);
+  daemon->store = store;
+  daemon->data_version = 0;
+  pd_store_data_version (daemon->store, &daemon->data_version, NULL);
+}
+
 PdDaemon *
 pd_daemon_new (const char *config_path, const char *db_path)
 {
@@ -169,7 +203,7 @@ pd_daemon_free (PdDaemon *daemon)
   pd_timer_free (daemon->timer);
   g_clear_pointer (&daemon->loop, g_main_loop_unref);
   pd_notifier_free (daemon->notifier);
-  pd_store_close (daemon->store);
+  close_store (daemon->store);
   g_ptr_array_unref (daemon->campaigns);
   pd_daemon_config_free (daemon->config);
   g_free (daemon->wake_reason);
@@ -177,6 +211,7 @@ pd_daemon_free (PdDaemon *daemon)
   g_free (daemon->database_id);
   if (daemon->dry_run != NULL)
     g_string_free (daemon->dry_run, TRUE);
+  g_clear_error (&daemon->exit_error);
   g_free (daemon->config_path);
   g_free (daemon->db_path);
   g_free (daemon);
@@ -232,7 +267,7 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
         }
       /* A dry run works on a copy of the database in memory. */
       store = daemon->dry_run != NULL ? pd_store_open_copy (db_path, &missing, &local_error)
-                                      : pd_store_open (db_path, &local_error);
+                                      : open_store (db_path, &local_error);
       if (store == NULL)
         {
           g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME, "%s", local_error->message);
@@ -283,12 +318,7 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
 
   /* Everything is good: swap. */
   if (store != NULL)
-    {
-      pd_store_close (daemon->store);
-      daemon->store = g_steal_pointer (&store);
-      daemon->data_version = 0;
-      pd_store_data_version (daemon->store, &daemon->data_version, NULL);
-    }
+    swap_store (daemon, g_steal_pointer (&store));
   g_free (daemon->database_id);
   daemon->database_id = g_steal_pointer (&database_id);
   /* A dry run shows nothing: no notifier, not even a look at the bus. */
@@ -724,9 +754,35 @@ blocks_digests (const PdCampaign *campaign, const PdSchedule *schedule)
   return g_bytes_new_take (g_steal_pointer (&digests), MAX (campaign->reps->len, 1) * size);
 }
 
+/* A feed file as this process last wrote it or found it unchanged: a
+ * file replaced, rewritten or truncated by anyone else since no longer
+ * matches. All zeros: no file. */
+typedef struct {
+  guint64 device, inode, size;
+  gint64 mtime_ns;
+} FeedFile;
+
+static FeedFile
+feed_file (const char *path)
+{
+  FeedFile file = { 0 };
+  struct stat info;
+
+  if (path != NULL && lstat (path, &info) == 0)
+    {
+      file.device = (guint64) info.st_dev;
+      file.inode = (guint64) info.st_ino;
+      file.size = (guint64) info.st_size;
+      file.mtime_ns = (gint64) info.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + info.st_mtim.tv_nsec;
+    }
+  return file;
+}
+
 /* Writes the feeds whose content may have changed: every rep's the first
  * time, then those whose blocks differ from what this process last wrote
- * and those whose file is gone. Rendering an unchanged feed would give
+ * and those whose file is gone or was changed by someone else (the feed
+ * on disk must be the schedule in force, whoever stored it and whatever
+ * happened to the file since). Rendering an unchanged feed would give
  * the same bytes (and leave the file alone) but takes the renderer's time
  * for every event: about 4 s of CPU for 1 000 reps a year. */
 static gboolean
@@ -749,8 +805,12 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
           const PdRep *rep = g_ptr_array_index (campaign->reps, r);
           g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
 
+          FeedFile file = feed_file (path);
+
           reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
-                    || path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS);
+                    || path == NULL || file.inode == 0
+                    || dc->published_files == NULL
+                    || memcmp (&file, &g_array_index (dc->published_files, FeedFile, r), sizeof file) != 0;
           any = any || reps[r];
         }
     }
@@ -793,10 +853,18 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
       published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, reps, revision_time, error);
       if (published == NULL)
         return FALSE;
-      for (guint i = 0; i < published->len; i++)
+      if (dc->published_files == NULL)
+        {
+          dc->published_files = g_array_sized_new (FALSE, TRUE, sizeof (FeedFile), campaign->reps->len);
+          g_array_set_size (dc->published_files, campaign->reps->len);
+        }
+      for (guint i = 0, r = 0; i < published->len; i++, r++)
         {
           const PdPublished *p = &g_array_index (published, PdPublished, i);
 
+          while (reps != NULL && !reps[r])
+            r++;
+          g_array_index (dc->published_files, FeedFile, r) = feed_file (p->path);
           if (p->changed)
             g_message ("wrote feed: '%s'", p->path);
           else
@@ -999,6 +1067,74 @@ format_instant (gint64 unix_seconds, GTimeZone *zone, char *buffer, gsize size)
   g_strlcpy (buffer, text != NULL ? text : "?", size);
 }
 
+static void
+stop_loop (PdDaemon *daemon, GError *error)
+{
+  daemon->exit_status = 1;
+  g_clear_error (&daemon->exit_error);
+  daemon->exit_error = error;
+  if (daemon->loop != NULL)
+    g_main_loop_quit (daemon->loop);
+}
+
+/* The database file under the running daemon, looked at on every
+ * wake-up: still the one opened; or replaced at its path (restored from a
+ * backup, or created anew by a `prospectctl log` after a removal), which
+ * is opened instead; or removed, which stops the daemon (exit 1) rather
+ * than run on a deleted file that no other process sees, or begin an
+ * empty database that would replay every notification and change every
+ * feed URL. Returns FALSE when the loop is to stop. */
+static gboolean
+follow_database (PdDaemon *daemon)
+{
+  g_autoptr (GError) error = NULL;
+  const char *path = pd_store_path (daemon->store);
+  PdStore *store;
+
+  switch (pd_store_file_state (daemon->store))
+    {
+    case PD_STORE_FILE_SAME:
+      return TRUE;
+    case PD_STORE_FILE_GONE:
+      stop_loop (daemon, g_error_new (PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME,
+                                      _("the database was removed: '%s'; stopping (restore it, or restart "
+                                        "prospectd to begin a new one)"), path));
+      return FALSE;
+    case PD_STORE_FILE_REPLACED:
+    default:
+      break;
+    }
+  /* The old file is closed first: its -wal and -shm, if still at the
+   * path, must be gone before the new file is opened (see
+   * pd_store_abandon()). */
+  g_autofree char *db_path = g_strdup (path);
+
+  pd_store_abandon (g_steal_pointer (&daemon->store));
+  store = open_store (db_path, &error);
+  if (store == NULL)
+    {
+      stop_loop (daemon, g_error_new (PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME,
+                                      _("the database was replaced by one that cannot be opened; stopping: %s"),
+                                      error->message));
+      return FALSE;
+    }
+  g_message ("database replaced, reopened: '%s'", db_path);
+  swap_store (daemon, store);
+  /* A restored backup is the same database (the same id); another one
+   * finds the feeds directory not its own when it publishes. */
+  g_clear_pointer (&daemon->database_id, g_free);
+  daemon->database_id = pd_store_database_id (daemon->store, NULL);
+  for (guint i = 0; i < daemon->campaigns->len; i++)
+    {
+      PdDaemonCampaign *dc = g_ptr_array_index (daemon->campaigns, i);
+
+      g_clear_error (&error);
+      if (!pd_store_ensure_campaign (daemon->store, dc->campaign->id, dc->campaign->name, &error))
+        g_warning ("campaign not recorded in the database: %s: %s", dc->campaign->id, error->message);
+    }
+  return TRUE;
+}
+
 /* Evaluates now and re-arms the timer: the one place that decides when
  * the process wakes next. */
 static void
@@ -1009,6 +1145,8 @@ replan (PdDaemon *daemon, gboolean activity_changed)
   gint64 next = 0;
   char when[64];
 
+  if (daemon->store == NULL || !follow_database (daemon))
+    return;
   pd_daemon_evaluate (daemon, now, activity_changed, &next, &error);
   if (next == 0)
     {
@@ -1091,8 +1229,14 @@ db_check (PdDaemon *daemon, gboolean on_event)
   gint64 version;
   gint64 now;
 
-  if (daemon->db_pending_source != 0)
+  if (daemon->db_pending_source != 0 || daemon->store == NULL)
     return;
+  if (pd_store_file_state (daemon->store) != PD_STORE_FILE_SAME)
+    {
+      /* Removed or replaced: replan() follows it at once. */
+      replan (daemon, TRUE);
+      return;
+    }
   if (!pd_store_data_version (daemon->store, &version, &error))
     {
       g_warning ("cannot read the database's version: %s", error->message);
@@ -1118,13 +1262,14 @@ db_check (PdDaemon *daemon, gboolean on_event)
 }
 
 /* Reads the inotify events of the database's directory; those about the
- * database or its WAL (or a lost queue) send us to db_check(). */
+ * database or its WAL (or a lost queue) send us to db_check(): a commit,
+ * or the file removed, renamed or replaced. */
 static gboolean
 on_db_directory_event (gint fd, GIOCondition condition, gpointer user_data)
 {
   PdDaemon *daemon = user_data;
-  g_autofree char *name = g_path_get_basename (pd_store_path (daemon->store));
-  gsize name_len = strlen (name);
+  g_autofree char *name = NULL;
+  gsize name_len;
   union {
     struct inotify_event event; /* aligns the buffer for it */
     char bytes[4096];
@@ -1133,6 +1278,13 @@ on_db_directory_event (gint fd, GIOCondition condition, gpointer user_data)
   ssize_t n;
 
   (void) condition;
+  if (daemon->store == NULL) /* stopping: the database is gone */
+    {
+      daemon->db_watch_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+  name = g_path_get_basename (pd_store_path (daemon->store));
+  name_len = strlen (name);
   while ((n = read (fd, buffer.bytes, sizeof buffer.bytes)) > 0)
     for (ssize_t at = 0; at < n;)
       {
@@ -1166,7 +1318,8 @@ watch_database (PdDaemon *daemon)
   g_autofree char *dir = g_path_get_dirname (pd_store_path (daemon->store));
   int fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
 
-  if (fd < 0 || inotify_add_watch (fd, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO) < 0)
+  if (fd < 0 || inotify_add_watch (fd, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO
+                                                  | IN_DELETE | IN_MOVED_FROM) < 0)
     {
       int saved = errno;
 
@@ -1198,7 +1351,8 @@ resolve_feed (const char *campaign_id, const char *rep_name, char **ret_path, ch
 {
   PdDaemon *daemon = user_data;
   PdDaemonCampaign *dc = find_campaign (daemon->campaigns, campaign_id);
-  const PdRep *rep = dc != NULL ? pd_campaign_find_rep (dc->campaign, rep_name, NULL) : NULL;
+  const PdRep *rep = dc != NULL && daemon->store != NULL ? pd_campaign_find_rep (dc->campaign, rep_name, NULL)
+                                                         : NULL;
   g_autoptr (GError) error = NULL;
   char *token = NULL;
   char *path;
@@ -1262,6 +1416,9 @@ reload (PdDaemon *daemon, const char *why)
   g_autoptr (GError) error = NULL;
 
   g_message ("woke for %s: reloading", why);
+  /* A database replaced or removed at its path first (see replan()). */
+  if (daemon->store != NULL && !follow_database (daemon))
+    return;
   if (!pd_daemon_load (daemon, &error))
     {
       g_warning ("reload failed, keeping the running configuration: %s", error->message);
@@ -1361,5 +1518,7 @@ pd_daemon_run (PdDaemon *daemon, GError **error)
   replan (daemon, FALSE);
   if (daemon->exit_status == 0)
     g_main_loop_run (daemon->loop);
+  if (daemon->exit_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&daemon->exit_error));
   return daemon->exit_status;
 }

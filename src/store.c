@@ -31,6 +31,7 @@
 
 #include <glib.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 /* A statement of PdStore's cache (prepare_cached()), lent to one call:
@@ -72,7 +73,26 @@ struct _PdStore {
   sqlite3 *db;
   char *path;
   sqlite3_stmt *cached[N_CACHED]; /* owned; NULL until first used */
+  guint tightened_from;            /* the file's mode when open made it 0600, else 0 */
+  guint64 device, inode;           /* the file opened (0, 0 in memory) */
+  guint64 companions[2][2];        /* device and inode of its -wal and -shm once opened */
 };
+
+static const char *const companion_suffixes[] = { "-wal", "-shm" };
+
+/* Device and inode of the file at `path`, or zeros. */
+static void
+file_identity (const char *path, guint64 ret_identity[2])
+{
+  GStatBuf info;
+
+  ret_identity[0] = ret_identity[1] = 0;
+  if (g_stat (path, &info) == 0)
+    {
+      ret_identity[0] = (guint64) info.st_dev;
+      ret_identity[1] = (guint64) info.st_ino;
+    }
+}
 
 G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
 
@@ -737,6 +757,47 @@ configure (PdStore *store, gboolean in_memory, GError **error)
          && migrate (store, error);
 }
 
+/* The existing file at store->path (a symbolic link is followed: a
+ * database kept elsewhere is a choice) must be a regular file; one that
+ * others may read or write is made 0600, its -wal and -shm too, and the
+ * mode it had is kept for pd_store_tightened_mode(). A missing file is
+ * created later, 0600 under umask 077. */
+static gboolean
+check_file (PdStore *store, GError **error)
+{
+  GStatBuf info;
+
+  if (g_stat (store->path, &info) != 0)
+    return TRUE; /* missing: created; anything else: SQLite says it */
+  if (!S_ISREG (info.st_mode))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_IO,
+                   _("Cannot open the database '%s': not a regular file"), store->path);
+      return FALSE;
+    }
+  if ((info.st_mode & 077) == 0)
+    return TRUE;
+  if (g_chmod (store->path, info.st_mode & 0700) != 0)
+    return TRUE; /* not ours to change: used as it is */
+  store->tightened_from = info.st_mode & 0777;
+  for (guint i = 0; i < G_N_ELEMENTS (companion_suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (store->path, companion_suffixes[i], NULL);
+      GStatBuf companion_info;
+
+      if (g_lstat (companion, &companion_info) == 0 && S_ISREG (companion_info.st_mode))
+        g_chmod (companion, companion_info.st_mode & 0700);
+    }
+  return TRUE;
+}
+
+guint
+pd_store_tightened_mode (const PdStore *store)
+{
+  g_return_val_if_fail (store != NULL, 0);
+  return store->tightened_from;
+}
+
 PdStore *
 pd_store_open (const char *path, GError **error)
 {
@@ -777,6 +838,12 @@ pd_store_open (const char *path, GError **error)
         }
     }
 
+  if (!in_memory && !check_file (store, error))
+    {
+      umask (old_umask);
+      return NULL;
+    }
+
   /* NOMUTEX: a PdStore is used from one thread at a time (store.h), so
    * the connection's own mutex only costs: SQLite takes it in every
    * sqlite3_step() and sqlite3_column_*() call, 14 % of the instructions
@@ -798,6 +865,20 @@ pd_store_open (const char *path, GError **error)
     {
       g_prefix_error (error, _("Cannot open the database '%s': "), store->path);
       return NULL;
+    }
+  if (!in_memory)
+    {
+      guint64 identity[2];
+
+      file_identity (store->path, identity);
+      store->device = identity[0];
+      store->inode = identity[1];
+      for (guint i = 0; i < G_N_ELEMENTS (companion_suffixes); i++)
+        {
+          g_autofree char *companion = g_strconcat (store->path, companion_suffixes[i], NULL);
+
+          file_identity (companion, store->companions[i]);
+        }
     }
   return g_steal_pointer (&store);
 }
@@ -892,6 +973,56 @@ pd_store_close (PdStore *store)
   sqlite3_close_v2 (store->db);
   g_free (store->path);
   g_free (store);
+}
+
+PdStoreFile
+pd_store_file_state (const PdStore *store)
+{
+  GStatBuf info;
+
+  g_return_val_if_fail (store != NULL, PD_STORE_FILE_SAME);
+
+  if (store->device == 0 && store->inode == 0)
+    return PD_STORE_FILE_SAME; /* in memory */
+  if (g_stat (store->path, &info) != 0)
+    return errno == ENOENT ? PD_STORE_FILE_GONE : PD_STORE_FILE_SAME;
+  if ((guint64) info.st_dev != store->device || (guint64) info.st_ino != store->inode)
+    return PD_STORE_FILE_REPLACED;
+  return PD_STORE_FILE_SAME;
+}
+
+void
+pd_store_abandon (PdStore *store)
+{
+  g_autofree char *path = NULL;
+  gboolean own[G_N_ELEMENTS (companion_suffixes)];
+
+  if (store == NULL)
+    return;
+  /* SQLite skips the checkpoint on close, and with it the removal of
+   * -wal and -shm, once the file has moved (its path names another file
+   * or none). Those of another database (the path removed with its -wal
+   * and -shm, then a new database created there) must indeed stay; but
+   * this file's own, left at the path, would be read as the new file's
+   * WAL: they are removed here. */
+  for (guint i = 0; i < G_N_ELEMENTS (companion_suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (store->path, companion_suffixes[i], NULL);
+      guint64 identity[2];
+
+      file_identity (companion, identity);
+      own[i] = (identity[0] != 0 || identity[1] != 0)
+               && identity[0] == store->companions[i][0] && identity[1] == store->companions[i][1];
+    }
+  path = g_strdup (store->path);
+  pd_store_close (store);
+  for (guint i = 0; i < G_N_ELEMENTS (companion_suffixes); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, companion_suffixes[i], NULL);
+
+      if (own[i])
+        g_unlink (companion);
+    }
 }
 
 void

@@ -47,6 +47,8 @@ typedef struct {
                            * (the last evaluation that succeeded); G_MININT64 */
   GBytes *published;      /* SHA-256 of each rep's blocks as last written to its
                            * feed by this process, 32 bytes a rep; NULL: none */
+  GArray *published_files; /* each rep's feed file as then (device, inode, size,
+                            * mtime: daemon.c's FeedFile), owned; NULL: none */
 } PdDaemonCampaign;
 
 typedef struct {
@@ -77,6 +79,7 @@ typedef struct {
   GMainLoop *loop;          /* owned; NULL until pd_daemon_run() */
   guint signal_sources[3];  /* SIGHUP, SIGTERM, SIGINT */
   int exit_status;
+  GError *exit_error;       /* why the loop stopped with exit_status 1, or NULL; owned */
 } PdDaemon;
 
 /* A daemon with nothing loaded yet; the strings are copied. */

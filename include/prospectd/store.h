@@ -52,7 +52,10 @@ char *pd_store_default_path (void);
  * too). The schema is upgraded to PD_STORE_SCHEMA_VERSION when older; that
  * upgrade is one transaction, safe when several processes open the same old
  * file at once. ":memory:" opens a private in-memory database (tests); an
- * empty path is PD_STORE_ERROR_INVALID.
+ * empty path is PD_STORE_ERROR_INVALID. An existing path that is not a
+ * regular file (after following a symbolic link) is PD_STORE_ERROR_IO,
+ * and nothing is created; an existing file that others may read or write
+ * is made 0600 (see pd_store_tightened_mode()).
  *
  * The process umask is set to 077 for the duration of the call and then
  * restored: call this before starting threads that create files.
@@ -79,6 +82,30 @@ PdStore *pd_store_open_copy (const char *path, gboolean *ret_missing, GError **e
  * opened at: a moved or copied file keeps it. Returns a new string, or
  * NULL with error set (PD_STORE_ERROR_CORRUPT when it is missing). */
 char *pd_store_database_id (PdStore *store, GError **error);
+
+/* When pd_store_open() found the database file readable or writable by
+ * others (group or world bits): the mode it had (e.g. 0644), which it
+ * changed to the owner's bits only (0600, the -wal and -shm files too).
+ * Else 0. The caller says so to the user. */
+guint pd_store_tightened_mode (const PdStore *store);
+
+typedef enum {
+  PD_STORE_FILE_SAME,     /* the path still names the file opened (or cannot be looked at) */
+  PD_STORE_FILE_REPLACED, /* the path names another file (restored, recreated) */
+  PD_STORE_FILE_GONE,     /* nothing at the path: the file was removed or renamed */
+} PdStoreFile;
+
+/* Whether the database file opened is still the one at the path it was
+ * opened at (device and inode compared; a stat() call). */
+PdStoreFile pd_store_file_state (const PdStore *store);
+
+/* Closes a store whose file was removed or replaced at its path: without
+ * a checkpoint (the file is gone), and with its -wal and -shm removed
+ * when they are still at the path (the same files it opened), so that a
+ * new file put there is not read with the old one's WAL; those of
+ * another database (the path removed with its -wal and -shm, then a new
+ * database created there) are left alone. Accepts NULL. */
+void pd_store_abandon (PdStore *store);
 
 /* Closes the store and frees it. Accepts NULL. */
 void pd_store_close (PdStore *store);

@@ -157,6 +157,9 @@ pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store)
 
   if (store == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  if (pd_store_tightened_mode (store) != 0)
+    pd_ctl_error (PD_EXIT_OK, _("the database '%s' was open to others (mode %04o): now %04o"),
+                  path, pd_store_tightened_mode (store), pd_store_tightened_mode (store) & 0700);
   *ret_store = store;
   return PD_EXIT_OK;
 }

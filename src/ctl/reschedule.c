@@ -5,7 +5,9 @@
  * brought back on its curve by the next checkpoint when the calendar
  * allows, else as early as it allows (what it cannot hold is reported),
  * stored as a new revision, and the feeds are rewritten (changed events
- * get SEQUENCE + 1, past ones stay as they were, UIDs do not move).
+ * get SEQUENCE + 1, past ones stay as they were, UIDs do not move). The
+ * feeds are written even when nothing new was stored, so that a run
+ * whose writing failed is completed by the next.
  */
 #define G_LOG_DOMAIN "prospectctl"
 
@@ -69,9 +71,19 @@ run (PdCtl *ctl, int argc, char **argv)
       else
         printf (_("%s: %s contacts behind as of %s, %s\n"), rep->name, shortfall, as_of_text, description);
     }
-  if (!catchup->changed)
-    return PD_EXIT_OK;
-  return pd_ctl_write_feeds (ctl, campaign, catchup->schedule, ctl->config->feeds_dir, -1, now);
+  if (catchup->changed)
+    return pd_ctl_write_feeds (ctl, campaign, catchup->schedule, ctl->config->feeds_dir, -1, now);
+
+  /* Nothing new stored, but the feeds must still be the schedule in
+   * force: a run whose feeds could not be written (stored, then failed)
+   * is completed by the next one. Unchanged feeds are left alone. */
+  g_autoptr (PdSchedule) in_force = NULL;
+  gint64 revision_time;
+
+  g_clear_pointer (&store, pd_store_close);
+  if ((status = pd_ctl_current_schedule (ctl, campaign, baseline, &in_force, &revision_time)) != PD_EXIT_OK)
+    return status;
+  return pd_ctl_write_feeds (ctl, campaign, in_force, ctl->config->feeds_dir, -1, revision_time);
 }
 
 const PdVerb pd_ctl_verb_reschedule = {

@@ -86,4 +86,36 @@ touch -d '2 minutes ago' "$T/.private.ics.Q1w2E3"
 $C export example --rep alice -o "$T/private.ics"
 check_eq "export -o removes the stale temporary files of that file" "" "$(ls -A "$T" | grep '^\.private')"
 
+# Publishing completes what failed: a reschedule that stored its revision
+# but could not write the feeds (exit 1) writes them at the next run,
+# though that run stores nothing new; then the feeds are the schedule in
+# force, as export prints it.
+cat >"$T/retry.conf" <<CONF
+[daemon]
+database = $T/retry.db
+feeds = $T/retry-feeds
+campaigns = $TOP/config/campaigns
+CONF
+R="timeout 20 $CTL --config $T/retry.conf"
+$R log example --rep alice --contacts 10 --date 2027-01-04 >/dev/null
+mkdir "$T/retry-feeds"
+echo blocker >"$T/retry-feeds/example"
+$R reschedule example --as-of 2027-01-04 >"$T/out" 2>"$T/err"
+check_eq "reschedule with the feeds unwritable: exit 1, revision stored" "1 catchup" \
+  "$? $(sqlite3 "$T/retry.db" "SELECT group_concat(kind) FROM revisions WHERE kind = 'catchup'")"
+rm "$T/retry-feeds/example"
+$R reschedule example --as-of 2027-01-04 >"$T/out" 2>"$T/err"
+check_eq "reschedule again: exit 0, nothing new stored, the feeds written" "0 1
+alice: 6 contacts behind as of 2027-01-04, re-spread over 61 working days
+bob: 8 contacts behind as of 2027-01-04, re-spread over 56 working days
+alice: $T/retry-feeds/example/alice.ics written
+bob: $T/retry-feeds/example/bob.ics written" \
+  "$? $(sqlite3 "$T/retry.db" "SELECT count(*) FROM revisions WHERE kind = 'catchup'")
+$(cat "$T/out" "$T/err")"
+$R export example --rep alice -o - >"$T/in-force.ics"
+check_file "reschedule again: the feed is the schedule in force" "$T/in-force.ics" "$T/retry-feeds/example/alice.ics"
+$R reschedule example --as-of 2027-01-04 >"$T/out"
+check_eq "reschedule a third time: the feeds unchanged" "alice: $T/retry-feeds/example/alice.ics unchanged
+bob: $T/retry-feeds/example/bob.ics unchanged" "$(tail -n 2 "$T/out")"
+
 done_testing
