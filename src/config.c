@@ -14,7 +14,9 @@
 #define G_LOG_DOMAIN "prospectd-config"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -523,6 +525,18 @@ check_lines (const char *path, const char *text, gsize length, GError **error)
             return FALSE;
           }
 
+      /* GKeyFile keeps "key[fr]" aside as a translation, which no reader
+       * here asks for: it would be ignored without a word. */
+      if (strchr (key, '[') != NULL)
+        {
+          g_autofree char *plain = g_strndup (key, (gsize) (strchr (key, '[') - key));
+
+          g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_SYNTAX,
+                       _("%s: line %u: [%s] %s: translated keys (KEY[LANG]) are not read; write %s = VALUE"),
+                       path, number, group, content, g_strchomp (plain));
+          return FALSE;
+        }
+
       /* The group as GKeyFile names it, then the key: no line holds a
        * newline, so the pair is unambiguous. */
       g_autofree char *slot = g_strdup_printf ("%s\n%s", group, key);
@@ -779,6 +793,16 @@ read_campaign_group (const Reader *r, PdCampaign *c, GError **error)
   name = lookup (r, g, "name");
   if (name != NULL && name[0] == '\0')
     return reject (r, g, "name", name, _("write the campaign's name, e.g. New customers Q1 2027"), error);
+  /* The name reaches terminals, tables, notifications and X-WR-CALNAME:
+   * no escape sequence, bell or line break may ride along. */
+  for (const char *p = name; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      {
+        g_autofree char *shown = g_strescape (name, NULL);
+        g_autofree char *expected = g_strdup_printf (_("a control character (U+%04X) in the name; write plain text"),
+                                                     g_utf8_get_char (p));
+        return reject (r, g, "name", shown, expected, error);
+      }
   c->name = name != NULL ? g_steal_pointer (&name) : g_strdup (c->id);
 
   if (!require (r, g, "start", "2027-01-04", &start, error))
@@ -1316,40 +1340,95 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
  * image) from being read whole. */
 #define MAX_CAMPAIGN_FILE_BYTES (1024 * 1024)
 
+typedef enum {
+  READ_OK,
+  READ_ERRNO,       /* *ret_errno says why */
+  READ_NOT_REGULAR,
+  READ_TOO_LARGE,
+} ReadResult;
+
+/* Reads a configuration file: opened once, checked on that descriptor
+ * (a regular file; never blocking on a FIFO) and read from it, at most
+ * `max` bytes, so that what was checked is what is read, whatever
+ * replaces the path meanwhile or whatever size the file claims. */
+static ReadResult
+read_config_file (const char *path, gsize max, char **ret_text, gsize *ret_length, int *ret_errno)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  struct stat info;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+  if (fd < 0)
+    {
+      *ret_errno = errno;
+      return READ_ERRNO;
+    }
+  if (fstat (fd, &info) != 0)
+    {
+      *ret_errno = errno;
+      close (fd);
+      return READ_ERRNO;
+    }
+  if (!S_ISREG (info.st_mode))
+    {
+      close (fd);
+      return READ_NOT_REGULAR;
+    }
+  text = g_malloc (max + 2);
+  for (;;)
+    {
+      gssize got = read (fd, text + length, max + 1 - length);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          *ret_errno = errno;
+          close (fd);
+          return READ_ERRNO;
+        }
+      if (got == 0)
+        break;
+      length += (gsize) got;
+      if (length > max)
+        {
+          close (fd);
+          return READ_TOO_LARGE;
+        }
+    }
+  close (fd);
+  text[length] = '\0';
+  *ret_text = g_steal_pointer (&text);
+  *ret_length = length;
+  return READ_OK;
+}
+
 PdCampaign *
 pd_config_load_campaign (const char *path, GError **error)
 {
   g_autofree char *text = NULL;
   gsize length = 0;
-  g_autoptr (GError) local_error = NULL;
-  GStatBuf status;
+  int saved_errno = 0;
 
-  if (g_stat (path, &status) != 0)
+  switch (read_config_file (path, MAX_CAMPAIGN_FILE_BYTES, &text, &length, &saved_errno))
     {
-      int saved_errno = errno;
+    case READ_OK:
+      return pd_config_parse_campaign (path, text, length, error);
+    case READ_NOT_REGULAR:
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
+                   _("%s: not a regular file; name a campaign file"), path);
+      return NULL;
+    case READ_TOO_LARGE:
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
+                   _("%s: too large for a campaign file (at most 1 MiB)"), path);
+      return NULL;
+    case READ_ERRNO:
+    default:
       g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, _("%s: cannot read: %s"),
                    path, g_strerror (saved_errno));
       return NULL;
     }
-  if (!S_ISREG (status.st_mode))
-    {
-      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
-                   _("%s: not a regular file; name a campaign file"), path);
-      return NULL;
-    }
-  if (status.st_size > MAX_CAMPAIGN_FILE_BYTES)
-    {
-      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
-                   _("%s: too large for a campaign file (at most 1 MiB)"), path);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &text, &length, &local_error))
-    {
-      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, _("%s: cannot read: %s"), path,
-                   local_error->message);
-      return NULL;
-    }
-  return pd_config_parse_campaign (path, text, length, error);
 }
 
 /* ------------------------------------------------------------ daemon config */
@@ -1434,13 +1513,24 @@ pd_config_load_daemon (const char *path, GError **error)
 
   g_autofree char *contents = NULL;
   gsize length = 0;
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  int saved_errno = 0;
+  switch (read_config_file (path, MAX_CAMPAIGN_FILE_BYTES, &contents, &length, &saved_errno))
     {
+    case READ_OK:
+      break;
+    case READ_NOT_REGULAR:
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
+                   _("%s: not a regular file; name a configuration file"), path);
+      return NULL;
+    case READ_TOO_LARGE:
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO,
+                   _("%s: too large for a configuration file (at most 1 MiB)"), path);
+      return NULL;
+    case READ_ERRNO:
+    default:
       /* The system's words ("No such file or directory"), as for a
-       * campaign file, rather than GLib's longer sentence. */
-      GStatBuf status;
-      const char *reason = g_stat (path, &status) != 0 ? g_strerror (errno) : local_error->message;
-      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, "%s: %s", path, reason);
+       * campaign file. */
+      g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
       return NULL;
     }
   if (!check_lines (path, contents, length, error))

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "prospectd"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -238,6 +239,9 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* A write beyond the file-size limit fails with EFBIG and is logged,
+   * instead of killing the daemon without a word. */
+  signal (SIGXFSZ, SIG_IGN);
   /* Every log line on stderr (stdout is for what --dry-run prints). */
   g_log_writer_default_set_use_stderr (TRUE);
   g_log_set_writer_func (log_writer, NULL, NULL);

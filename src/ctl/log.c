@@ -68,6 +68,15 @@ run (PdCtl *ctl, int argc, char **argv)
 
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
+  /* Only into a campaign that plan and schedule accept (its plan
+   * computes, its schedule fits), as the daemon runs only those. */
+  {
+    g_autoptr (PdSchedule) baseline = NULL;
+    PdPlan plan;
+
+    if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
+      return status;
+  }
   if (opt_rep == NULL)
     return invalid (_("--rep is required: who made the calls?"));
   pd_ctl_canonical_rep (&opt_rep);

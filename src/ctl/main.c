@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "prospectctl"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -444,6 +445,40 @@ print_usage (void)
             "See prospectctl(1).\n"));
 }
 
+/* GOption's words for a value that is not text in the locale's encoding
+ * ("Invalid byte sequence in conversion input") name neither the option
+ * nor the value: find them. */
+static int
+report_invalid_text (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      const char *invalid = NULL;
+      g_autofree char *shown = NULL;
+      g_autofree char *option = NULL;
+      const char *equals;
+
+      if (g_utf8_validate (argv[i], -1, &invalid))
+        continue;
+      shown = g_strescape (argv[i], NULL);
+      equals = strchr (argv[i], '=');
+      if (argv[i][0] == '-' && equals != NULL && equals < invalid)
+        {
+          option = g_strndup (argv[i], (gsize) (equals - argv[i]));
+          g_free (shown);
+          shown = g_strescape (equals + 1, NULL);
+        }
+      else if (i > 1 && argv[i - 1][0] == '-' && strchr (argv[i - 1], '=') == NULL)
+        option = g_strdup (argv[i - 1]);
+      if (option != NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, _("%s %s: not valid UTF-8 text (byte 0x%02X); write the value in UTF-8"),
+                             option, shown, (guint) (guchar) *invalid);
+      return pd_ctl_error (PD_EXIT_USAGE, _("argument %s: not valid UTF-8 text (byte 0x%02X); write it in UTF-8"),
+                           shown, (guint) (guchar) *invalid);
+    }
+  return pd_ctl_error (PD_EXIT_USAGE, _("an argument is not text in this locale's encoding"));
+}
+
 /* Index of the verb name in argv, skipping global options and their
  * values; 0 when there is none. */
 static int
@@ -477,6 +512,9 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* A write beyond the file-size limit (ulimit -f) fails with EFBIG and
+   * is reported like any other, instead of killing the process silently. */
+  signal (SIGXFSZ, SIG_IGN);
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
@@ -527,7 +565,9 @@ main (int argc, char **argv)
   args = g_strdupv (argv);
   if (!g_option_context_parse_strv (context, &args, &error))
     {
-      status = pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+      status = g_error_matches (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE)
+               ? report_invalid_text (argc, argv)
+               : pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
       goto out;
     }
   if (version)

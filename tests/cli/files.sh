@@ -97,7 +97,7 @@ feeds = $T/retry-feeds
 campaigns = $TOP/config/campaigns
 CONF
 R="timeout 20 $CTL --config $T/retry.conf"
-$R log example --rep alice --contacts 10 --date 2027-01-04 >/dev/null
+$R --now 2027-01-04T18:00 log example --rep alice --contacts 10 --date 2027-01-04 >/dev/null
 mkdir "$T/retry-feeds"
 echo blocker >"$T/retry-feeds/example"
 $R reschedule example --as-of 2027-01-04 >"$T/out" 2>"$T/err"
@@ -106,8 +106,8 @@ check_eq "reschedule with the feeds unwritable: exit 1, revision stored" "1 catc
 rm "$T/retry-feeds/example"
 $R reschedule example --as-of 2027-01-04 >"$T/out" 2>"$T/err"
 check_eq "reschedule again: exit 0, nothing new stored, the feeds written" "0 1
-alice: 6 contacts behind as of 2027-01-04, re-spread over 61 working days
-bob: 8 contacts behind as of 2027-01-04, re-spread over 56 working days
+alice: 6 contacts behind as of 2027-01-04, back on target by 2027-01-29 (312 contacts): 302 contacts over 19 working days, at most 16 a day.
+bob: 8 contacts behind as of 2027-01-04, back on target by 2027-01-29 (156 contacts): 156 contacts over 19 working days, at most 9 a day.
 alice: $T/retry-feeds/example/alice.ics written
 bob: $T/retry-feeds/example/bob.ics written" \
   "$? $(sqlite3 "$T/retry.db" "SELECT count(*) FROM revisions WHERE kind = 'catchup'")
@@ -117,5 +117,46 @@ check_file "reschedule again: the feed is the schedule in force" "$T/in-force.ic
 $R reschedule example --as-of 2027-01-04 >"$T/out"
 check_eq "reschedule a third time: the feeds unchanged" "alice: $T/retry-feeds/example/alice.ics unchanged
 bob: $T/retry-feeds/example/bob.ics unchanged" "$(tail -n 2 "$T/out")"
+
+# A write beyond the file-size limit is reported (exit 1, the file
+# named), not a silent death by SIGXFSZ; the old file stays.
+printf 'old\n' >"$T/limited.ics"
+( ulimit -f 8; $C export example --rep alice -o "$T/limited.ics" ) 2>"$T/err"
+check_eq "export over the file-size limit: exit 1, said" "1 prospectctl: Cannot write feed '$T/limited.ics': File too large" "$? $(cat "$T/err")"
+check_eq "export over the file-size limit: the old file stays, no temporary file" "old
+limited.ics" "$(cat "$T/limited.ics"; ls -A "$T" | grep limited)"
+
+# A campaign file is read from the descriptor it was checked on, at most
+# 1 MiB whatever its size says: /proc/kallsyms says 0 bytes and holds
+# megabytes.
+if [ -r /proc/kallsyms ] && [ "$(head -c 1100000 /proc/kallsyms | wc -c)" -gt 1048576 ]; then
+  $C plan /proc/kallsyms >"$T/out" 2>"$T/err"
+  check_eq "a file that claims 0 bytes and holds more than 1 MiB: refused" \
+    "2 prospectctl: /proc/kallsyms: too large for a campaign file (at most 1 MiB)" "$? $(cat "$T/err")"
+fi
+# A FIFO as the daemon configuration: refused, not waited on.
+timeout 10 $CTL --config "$T/fifo" plan example >"$T/out" 2>"$T/err"
+check_eq "a FIFO as --config: refused at once" "2 prospectctl: $T/fifo: not a regular file; name a configuration file" \
+  "$? $(cat "$T/err")"
+
+# log accepts only a campaign that plan accepts: an infeasible one (62 h
+# of calls in 5 days, 1 h a day) is refused with plan's message, and no
+# database is created.
+sed -e 's/^end = .*/end = 2027-01-08/' -e 's/^rounding = up/rounding = down/' \
+    -e 's/^max_daily_calls = .*/max_daily_calls = 1h/' -e '/^2027-0[12]-/d' \
+    -e '/^\[rep bob\]/,/^call_windows/d' -e '/^bob = /d' config/campaigns/example.conf >"$T/tight.conf"
+$C --db "$T/tight.db" log "$T/tight.conf" --rep alice --contacts 5 --date 2027-01-04 >"$T/out" 2>"$T/err"
+check_eq "log into a campaign plan refuses: exit 2, plan's message" "2 prospectctl: $T/tight.conf: 2027-01-04: rep alice needs 746 min of calls but the day holds 60 min (call windows 09:00-12:00, 14:00-17:00; max_daily_calls 1h). Lengthen the call windows, add reps, or raise max_daily_calls." \
+  "$? $(cat "$T/err")"
+check_eq "log into a campaign plan refuses: no database" "no" "$([ -e "$T/tight.db" ] && echo yes || echo no)"
+
+# A --note that is not UTF-8: the option and the value are named.
+$C --db "$T/note.db" log example --rep alice --contacts 5 --date 2027-01-04 --note "$(printf 'caf\351')" >"$T/out" 2>"$T/err"
+check_eq "--note not UTF-8: exit 2, the option named" '2 prospectctl: --note caf\351: not valid UTF-8 text (byte 0xE9); write the value in UTF-8' \
+  "$? $(cat "$T/err")"
+$C --db "$T/note.db" log example --rep alice --contacts 5 --date 2027-01-04 "--note=$(printf 'caf\351')" >"$T/out" 2>"$T/err"
+check_eq "--note=VALUE not UTF-8: exit 2, the option named" '2 prospectctl: --note caf\351: not valid UTF-8 text (byte 0xE9); write the value in UTF-8' \
+  "$? $(cat "$T/err")"
+check_eq "--note not UTF-8: no database" "no" "$([ -e "$T/note.db" ] && echo yes || echo no)"
 
 done_testing
