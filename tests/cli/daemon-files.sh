@@ -76,7 +76,7 @@ check_file "a feed edited in place is written again" "$T/alice.good" "$FEED"
 # added since, renamed over the old file) is reopened; a log into it is
 # then seen by the daemon.
 sqlite3 "$DB" ".timeout 5000" ".backup '$T/restored.db'"
-$CTL --config "$T/prospectd.conf" --now 2027-01-08T18:00 --db "$T/restored.db" log example --rep bob --contacts 3 --date 2027-01-08 >/dev/null
+$CTL --config "$T/prospectd.conf" --now 2027-01-08T18:00 --db "$T/restored.db" log example --rep bob --contacts 3 --date 2027-01-08 >/dev/null 2>&1
 mv "$T/restored.db" "$DB"
 wait_for "$T/daemon.log" "database replaced, reopened: '$DB'"
 check_eq "a database replaced at its path is reopened" 0 $?
@@ -106,9 +106,11 @@ check_eq "a database removed: the new one, created by the log, is whole" "ok 7" 
 # A database open to others is made 0600, with a line saying so; the CLI
 # says it too.
 chmod 644 "$DB"
+rm -rf "$T/feeds" # the old database's: the new one may not take them over
 start
 check_eq "daemon: a 0644 database is made 0600" "600" "$(stat -c %a "$DB")"
 check_eq "daemon: and says so" 1 "$(grep -c "database open to others (mode 0644), now 0600: '$DB'" "$T/daemon.log")"
+check_eq "daemon: and runs" yes "$(kill -0 "$daemon_pid" 2>/dev/null && echo yes)"
 kill -TERM "$daemon_pid"
 wait_until sh -c "! kill -0 $daemon_pid 2>/dev/null" || kill -KILL "$daemon_pid"
 wait "$daemon_pid"; daemon_pid=""
