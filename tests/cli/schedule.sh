@@ -112,11 +112,17 @@ check_eq "UIDs stay stable across the catch-up" \
   "$(grep '^UID' "$T/alice.first")" "$(grep '^UID' "$T/feeds/example/alice.ics")"
 
 # The caught-up feed read back by python3-icalendar: every event at the
-# times the new schedule says, TZID plain, alarms present.
+# times the new schedule says (the week after the 2027-03-28 DST change
+# included), each instant also through the zone to_tz() builds from the
+# feed's VTIMEZONE, TZID plain, alarms present.
 $C schedule example --rep alice --json | /usr/bin/python3 -c '
 import json, sys
 days = json.load(sys.stdin)["days"]
-events = [{"uid": b["uid"], "start": b["start"][:19], "end": b["end"][:19]} for d in days for b in d["blocks"]]
+from datetime import datetime, timezone
+def utc(text):
+    return datetime.fromisoformat(text).astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+events = [{"uid": b["uid"], "start": b["start"][:19], "end": b["end"][:19],
+           "start_utc": utc(b["start"]), "end_utc": utc(b["end"])} for d in days for b in d["blocks"]]
 json.dump({"tzid": "Europe/Paris", "count": len(events), "alarm_minutes": 10, "events": events}, sys.stdout)' >"$T/expected-feed.json"
 /usr/bin/python3 tests/ics-check.py "$T/feeds/example/alice.ics" "$T/expected-feed.json" >"$T/ics-check.out" 2>&1
 check_eq "python3-icalendar reads the caught-up feed as scheduled" "0:" "$?:$(cat "$T/ics-check.out")"
