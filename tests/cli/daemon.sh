@@ -254,7 +254,7 @@ check_file "README: the dry run's output is real" "$T/readme.expected" "$T/readm
 check_eq "README: the dry run created nothing" "no" "$([ -e "$T/no-home" ] && echo yes || echo no)"
 
 # --- the feeds directory belongs to the database that first wrote it.
-id=$(sqlite3 "$T/prospectd.db" "SELECT value FROM meta WHERE key = 'database_id'")
+owner_id=$(sqlite3 "$T/prospectd.db" "SELECT value FROM meta WHERE key = 'database_id'")
 check_eq "marker: names the database's id and path" \
 "# prospectd: the feeds of this directory are written from one database
 # only, the one whose id is below (stored in the database itself; the
@@ -262,10 +262,10 @@ check_eq "marker: names the database's id and path" \
 # hand the directory over to another database.
 
 [feeds]
-database-id=$id
+database-id=$owner_id
 database=$T/prospectd.db" "$(cat "$T/feeds/.prospectd-database")"
 refused () { # refused DB ID: the refusal's text
-  echo "Feeds directory '$T/feeds' belongs to the database '$T/prospectd.db' (id $id), not to '$1' ($2): its feeds are written from their own database only (remove '$T/feeds/.prospectd-database' to hand the directory over)"
+  echo "Feeds directory '$T/feeds' belongs to the database '$T/prospectd.db' (id $owner_id), not to '$1' ($2): its feeds are written from their own database only (remove '$T/feeds/.prospectd-database' to hand the directory over)"
 }
 # The README's old what-if, on a scratch database: refused, nothing written.
 $D --once --now 2027-01-11T17:30 --db "$T/whatif.db" >"$T/once.out" 2>"$T/once.err"
@@ -381,6 +381,19 @@ check_eq "SIGHUP: broken campaign logged, previous version kept" "yes" \
   "$(grep -q "campaign not reloaded, keeping the previous version: $T/campaigns/example.conf:" "$T/daemon.log" && echo yes)"
 check_eq "SIGHUP: still running" "yes" "$(kill -0 $daemon_pid 2>/dev/null && echo yes)"
 cp "$T/example.good" "$T/campaigns/example.conf"
+
+# SIGHUP onto another database: refused as at start, the running one kept.
+cp "$T/prospectd.conf" "$T/prospectd.conf.good"
+sed -i "s|^database = .*|database = $T/whatif.db|" "$T/prospectd.conf"
+kill -HUP $daemon_pid
+wait_for "$T/daemon.log" "reload failed, keeping the running configuration: Feeds directory"
+# (the line after the last SIGHUP's: a campaign file's reload may come too)
+check_eq "SIGHUP onto another database: refused, the running configuration kept" \
+  "reload failed, keeping the running configuration: $(refused "$T/whatif.db" "id $other")" \
+  "$(awk '/woke for SIGHUP: reloading$/ { want = 1; next } want && NF { line = $0; want = 0 } END { print line }' \
+       "$T/daemon.log" | sed 's/^.*-WARNING \*\*: [0-9:.]*: //')"
+check_eq "SIGHUP onto another database: still running" "yes" "$(kill -0 $daemon_pid 2>/dev/null && echo yes)"
+cp "$T/prospectd.conf.good" "$T/prospectd.conf"
 
 # SIGTERM: exit 0, database intact.
 kill -TERM $daemon_pid
