@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "prospectd/agenda.h"
@@ -354,6 +355,109 @@ test_after_the_end (void **state)
   pd_agenda_free (NULL);
 }
 
+/* What an evaluation must find, worked out the long way: every reminder
+ * of the campaign (pd_agenda_reminders() resolves each block's instants)
+ * with its state at `now`. */
+static void
+assert_same_as_every_reminder (const PdCampaign *campaign, const PdSchedule *schedule, const GArray *all,
+                               gint64 now, gint64 handled_until)
+{
+  g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (campaign, schedule, everyone, now, handled_until, NULL, NULL);
+  g_autoptr (GString) expected_due = g_string_new (NULL);
+  g_autoptr (GString) expected_missed = g_string_new (NULL);
+  g_autoptr (GString) due = g_string_new (NULL);
+  g_autoptr (GString) missed = g_string_new (NULL);
+  const char *next = NULL;
+  gint64 next_at = 0;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const PdReminder *reminder = &g_array_index (all, PdReminder, i);
+      PdReminderState state = pd_agenda_reminder_state (reminder, now);
+
+      if (state == PD_REMINDER_PENDING && next == NULL)
+        {
+          next = reminder->key;
+          next_at = reminder->remind_at;
+        }
+      if (reminder->end <= handled_until || state == PD_REMINDER_PENDING)
+        continue;
+      g_string_append_printf (state == PD_REMINDER_DUE ? expected_due : expected_missed, "%s ", reminder->key);
+    }
+  for (guint i = 0; i < agenda->due->len; i++)
+    g_string_append_printf (due, "%s ", g_array_index (agenda->due, PdReminder, i).key);
+  for (guint i = 0; i < agenda->missed->len; i++)
+    g_string_append_printf (missed, "%s ", g_array_index (agenda->missed, PdReminder, i).key);
+  assert_string_equal (due->str, expected_due->str);
+  assert_string_equal (missed->str, expected_missed->str);
+  assert_string_equal (agenda->next_reminder != NULL ? agenda->next_reminder : "-", next != NULL ? next : "-");
+  if (next != NULL)
+    assert_true (agenda->next_wakeup != 0 && agenda->next_wakeup <= next_at);
+}
+
+/* An evaluation looks closely only at the days near now; what it finds
+ * is what every reminder of the campaign says, at any instant: every 37
+ * minutes through the campaign (nights, weekends, Easter Monday, the
+ * change to summer time), from the start and after a day handled. */
+static void
+test_evaluation_is_every_reminder (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GArray) all = pd_agenda_reminders (f->campaign, f->schedule, everyone);
+
+  for (gint64 now = utc ("2027-01-01T00:00:00Z"); now < utc ("2027-04-02T00:00:00Z"); now += 37 * 60)
+    {
+      assert_same_as_every_reminder (f->campaign, f->schedule, all, now, G_MININT64);
+      assert_same_as_every_reminder (f->campaign, f->schedule, all, now, now - 86400 - 3600);
+    }
+}
+
+static double
+cpu_seconds (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+  return (double) now.tv_sec + (double) now.tv_nsec / 1e9;
+}
+
+/* Ten years of one-minute blocks (tests/data/ten-years.conf, some
+ * 119 000 of them): a wake-up (an evaluation, every few minutes) costs a
+ * small part of resolving every block's local time, which is what it did
+ * (a third of a second of the daemon's loop per reminder); and finds the
+ * same. */
+static void
+test_ten_years_of_one_minute_blocks (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdCampaign) campaign = pd_config_load_campaign ("tests/data/ten-years.conf", &error);
+  g_autoptr (PdSchedule) schedule = NULL;
+  g_autoptr (GArray) all = NULL;
+  gint64 now = utc ("2031-06-10T07:01:30Z");
+  gint64 handled = now - 600;
+  double start, every_block, evaluations;
+  PdPlan plan;
+
+  (void) state;
+  assert_non_null (campaign);
+  assert_true (pd_plan_compute (&campaign->plan, &plan, &error));
+  schedule = pd_schedule_build (campaign, &plan, &error);
+  assert_non_null (schedule);
+  assert_true (schedule->blocks->len > 110000);
+
+  start = cpu_seconds ();
+  all = pd_agenda_reminders (campaign, schedule, everyone);
+  every_block = cpu_seconds () - start;
+  start = cpu_seconds ();
+  for (int i = 0; i < 10; i++)
+    pd_agenda_free (pd_agenda_evaluate (campaign, schedule, everyone, now, handled, NULL, NULL));
+  evaluations = (cpu_seconds () - start) / 10;
+  if (evaluations * 10 > every_block)
+    fail_msg ("an evaluation took %.1f ms, resolving every block %.1f ms", evaluations * 1000, every_block * 1000);
+  assert_same_as_every_reminder (campaign, schedule, all, now, handled);
+  assert_same_as_every_reminder (campaign, schedule, all, utc ("2036-12-31T16:30:00Z"), G_MININT64);
+}
+
 int
 main (void)
 {
@@ -371,6 +475,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_weekend_wakes_on_monday, setup, teardown),
     cmocka_unit_test_setup_teardown (test_checkpoint_on_a_saturday, setup, teardown),
     cmocka_unit_test_setup_teardown (test_after_the_end, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_evaluation_is_every_reminder, setup, teardown),
+    cmocka_unit_test (test_ten_years_of_one_minute_blocks),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
