@@ -280,7 +280,8 @@ pd_ctl_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index)
     g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
                             ((const PdRep *) g_ptr_array_index (campaign->reps, i))->name);
   if (shown < campaign->reps->len)
-    g_string_append_printf (names, _(" and %u more"), campaign->reps->len - shown);
+    g_string_append_printf (names, ngettext (" and %u more", " and %u more", campaign->reps->len - shown),
+                            campaign->reps->len - shown);
   return pd_ctl_error (PD_EXIT_USAGE, _("--rep %s: no such rep in %s (reps: %s)"), name, campaign->path,
                        names->str);
 }

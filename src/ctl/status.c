@@ -123,11 +123,11 @@ print_rate (const char *label, const char *assumed, gboolean has_observed, const
   printf ("  %s\n", n);
 }
 
-static char *
-count_of (gint64 n, const char *one, const char *many)
+/* ngettext() takes an unsigned long: counts beyond it read as "many". */
+static gulong
+plural_n (gint64 n)
 {
-  g_autofree char *count = pd_format_count (n);
-  return g_strdup_printf ("%s %s", count, n == 1 ? one : many);
+  return n < 0 ? 0 : (guint64) n > G_MAXULONG ? G_MAXULONG : (gulong) n;
 }
 
 /* Why a rep has no projected date. */
@@ -357,10 +357,18 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
   g_autofree char *o_cpp = pd_format_decimal_fixed (o->contacts_per_prospect, 2);
   g_autofree char *a_ppd = pd_format_decimal (in->proposals_per_deal);
   g_autofree char *o_ppd = pd_format_decimal_fixed (o->proposals_per_deal, 2);
-  g_autofree char *n_rate = count_of (o->accessibility_n, _("prospect qualified"), _("prospects qualified"));
-  g_autofree char *n_cpp = count_of (o->contacts_per_prospect_n, _("prospect reached"), _("prospects reached"));
-  g_autofree char *n_ppd = count_of (o->proposals_per_deal_n, _("deal"), _("deals"));
-  g_autofree char *n_deal = count_of (o->average_deal_n, _("deal with revenue"), _("deals with revenue"));
+  g_autofree char *c_rate = pd_format_count (o->accessibility_n);
+  g_autofree char *c_cpp = pd_format_count (o->contacts_per_prospect_n);
+  g_autofree char *c_ppd = pd_format_count (o->proposals_per_deal_n);
+  g_autofree char *c_deal = pd_format_count (o->average_deal_n);
+  g_autofree char *n_rate = g_strdup_printf (ngettext ("%s prospect qualified", "%s prospects qualified",
+                                                       plural_n (o->accessibility_n)), c_rate);
+  g_autofree char *n_cpp = g_strdup_printf (ngettext ("%s prospect reached", "%s prospects reached",
+                                                      plural_n (o->contacts_per_prospect_n)), c_cpp);
+  g_autofree char *n_ppd = g_strdup_printf (ngettext ("%s deal", "%s deals", plural_n (o->proposals_per_deal_n)),
+                                            c_ppd);
+  g_autofree char *n_deal = g_strdup_printf (ngettext ("%s deal with revenue", "%s deals with revenue",
+                                                       plural_n (o->average_deal_n)), c_deal);
   g_autofree char *a_deal = pd_format_money (in->average_deal_cents, c->currency);
   g_autofree char *o_deal = pd_format_money (o->average_deal_cents, c->currency);
   g_autofree char *won = pd_format_money (p->revenue_cents, c->currency);
