@@ -688,6 +688,25 @@ test_open_copy (void **state)
     assert_false (g_file_test (parent, G_FILE_TEST_EXISTS));
   }
 
+  /* An older schema is upgraded in the copy only. */
+  {
+    g_autofree char *old_db = path_in (f, "old.db");
+    g_autofree char *old_digest = NULL, *old_after = NULL, *old_id = NULL;
+
+    raw_exec (old_db, schema_v1);
+    raw_exec (old_db, schema_v2_v3);
+    old_digest = file_digest (old_db);
+    copy = pd_store_open_copy (old_db, &missing, &error);
+    assert_null (error);
+    assert_false (missing);
+    old_id = pd_store_database_id (copy, &error);
+    assert_true (is_database_id (old_id));
+    pd_store_close (copy);
+    old_after = file_digest (old_db);
+    assert_string_equal (old_after, old_digest);
+    assert_int_equal (raw_int (old_db, "PRAGMA user_version"), 3);
+  }
+
   /* Not a database: the error names the file. */
   {
     g_autofree char *junk = path_in (f, "junk.db");
