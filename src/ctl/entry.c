@@ -48,18 +48,26 @@ pd_ctl_parse_count (const char *option, const char *text, gint64 *ret)
   return TRUE;
 }
 
+/* a + b for counts >= 0, at most G_MAXINT64: a database written before
+ * these checks may hold sums no day can, and they must not wrap. */
+static gint64
+add_counts (gint64 a, gint64 b)
+{
+  return a > G_MAXINT64 - b ? G_MAXINT64 : a + b;
+}
+
+/* Adds (sign 1) or takes out (sign -1: t is part of sum) an entry's or a
+ * day's counts. */
 static void
 totals_add (PdTotals *sum, const PdTotals *t, gint64 sign)
 {
-  sum->entries += sign * t->entries;
-  sum->contacts += sign * t->contacts;
-  sum->prospects += sign * t->prospects;
-  sum->active += sign * t->active;
-  sum->latent += sign * t->latent;
-  sum->arid += sign * t->arid;
-  sum->proposals += sign * t->proposals;
-  sum->deals += sign * t->deals;
-  sum->revenue_cents += sign * t->revenue_cents;
+  gint64 *to[] = { &sum->entries, &sum->contacts, &sum->prospects, &sum->active, &sum->latent, &sum->arid,
+                   &sum->proposals, &sum->deals, &sum->revenue_cents };
+  const gint64 from[] = { t->entries, t->contacts, t->prospects, t->active, t->latent, t->arid, t->proposals,
+                          t->deals, t->revenue_cents };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (to); i++)
+    *to[i] = sign > 0 ? add_counts (*to[i], from[i]) : *to[i] - from[i];
 }
 
 static PdTotals
@@ -74,7 +82,11 @@ entry_totals (const PdActivity *a)
 static gint64
 call_minutes (const PdCampaign *campaign, gint64 contacts)
 {
-  return (contacts * campaign->plan.minutes_per_contact + 999999) / 1000000;
+  gint64 per_contact = campaign->plan.minutes_per_contact;
+
+  if (per_contact > 0 && contacts > (G_MAXINT64 - 999999) / per_contact)
+    return G_MAXINT64 / 1000000;
+  return (contacts * per_contact + 999999) / 1000000;
 }
 
 int
@@ -135,7 +147,7 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
     totals_add (&day, &entry, 1);
   }
 
-  if (day.contacts * campaign->plan.minutes_per_contact > (gint64) 24 * 60 * 1000000)
+  if (call_minutes (campaign, day.contacts) > 24 * 60)
     {
       g_autofree char *minutes = pd_format_count (call_minutes (campaign, day.contacts));
       g_autofree char *per_call = pd_format_decimal (campaign->plan.minutes_per_contact);
@@ -177,8 +189,8 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
 
         if (i < n && g_date_compare (&g_array_index (team_days, PdDayTotals, i).date, &current) == 0)
           {
-            proposals += g_array_index (team_days, PdDayTotals, i).totals.proposals;
-            deals += g_array_index (team_days, PdDayTotals, i).totals.deals;
+            proposals = add_counts (proposals, g_array_index (team_days, PdDayTotals, i).totals.proposals);
+            deals = add_counts (deals, g_array_index (team_days, PdDayTotals, i).totals.deals);
             i++;
           }
         if (!done_added && g_date_compare (&added->date, &current) == 0)

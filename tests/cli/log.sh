@@ -125,6 +125,16 @@ check_eq "... revenue included" "removed #10: alice, 2027-01-27: 0 contacts, 1 d
 out=$($C $N log example --rep bob --contacts 3 --date 2027-01-12)
 check_eq "the next entry after removing the last gets a new id" "logged #13: bob, 2027-01-12, 3 contacts" "$out"
 
+# --- a database written before these checks (here by hand) may hold a day
+# no day can: the check neither wraps nor crashes.
+sqlite3 "$DB" "INSERT INTO activity (campaign, rep, date, contacts, created) VALUES ('example', 'alice', '2027-01-13', 9223372036854775000, 0)"
+before=$(rows)
+$C $N log example --rep alice --contacts 999999999 --date 2027-01-13 >/dev/null 2>"$T/err"
+check_eq "a stored day beyond 64 bits of minutes: refused, not wrapped" \
+  "2 prospectctl: --contacts 999999999: alice's 2027-01-13 would hold 9223372036854775807 calls, 9 223 372 036 854 min at 2 min a call (minutes_per_contact): more than 24 hours hold" \
+  "$? $(cat "$T/err")"
+check_eq "... nothing written" "$before" "$(rows)"
+
 # --- status takes its as-of day from --now.
 check_eq "status: as of --now's day" "2027-01-29" \
   "$($C status example --json --now 2027-01-29T18:00 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["as_of"])')"
