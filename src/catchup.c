@@ -25,16 +25,36 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
                     gint64 baseline_time, PdSchedule **ret_schedule, gint64 *ret_revision_time,
                     GError **error)
 {
+  g_autoptr (PdRevision) head = NULL;
   g_autoptr (PdRevision) revision = NULL;
   g_autoptr (GArray) stored = g_array_new (FALSE, TRUE, sizeof (PdDay));
   g_autoptr (GArray) days = NULL;
   const PdRevision *source = NULL;
+  gint64 revision_time = baseline_time;
+  GDate until; /* the catch-up's days apply before it */
   PdSchedule *schedule;
 
-  if (store != NULL && !pd_store_load_latest_revision (store, campaign->id, &revision, error))
+  g_date_clear (&until, 1);
+  if (store != NULL && !pd_store_load_latest_head (store, campaign->id, &head, error))
     return FALSE;
-  if (revision != NULL && revision->kind == PD_REVISION_CATCHUP)
-    source = revision;
+  if (head != NULL && (head->kind == PD_REVISION_CATCHUP || g_date_compare (&head->as_of, &campaign->start) > 0))
+    {
+      /* The latest catch-up; after a change of the campaign file (a later
+       * baseline), only for the days before the change. */
+      if (!pd_store_load_latest_catchup (store, campaign->id, &revision, error))
+        return FALSE;
+      if (head->kind == PD_REVISION_BASELINE)
+        {
+          until = head->as_of;
+          revision_time = head->created;
+        }
+      if (revision != NULL)
+        {
+          source = revision;
+          if (head->kind == PD_REVISION_CATCHUP)
+            revision_time = revision->created;
+        }
+    }
 
   if (source == NULL)
     schedule = pd_schedule_from_days (campaign, baseline, (const PdDay *) baseline->days->data,
@@ -46,12 +66,13 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
           const PdRevisionDay *saved = &g_array_index (source->days, PdRevisionDay, i);
           PdDay day = { .date = saved->date, .contacts = saved->contacts };
 
+          if (g_date_valid (&until) && g_date_compare (&saved->date, &until) >= 0)
+            continue;
           if (saved->base >= 0)
             {
               day.rebased = TRUE;
               day.cumulative = saved->base + saved->contacts;
             }
-
           /* A rep removed from the campaign file since is dropped. */
           if (pd_campaign_find_rep (campaign, saved->rep, &day.rep_index) != NULL)
             g_array_append_val (stored, day);
@@ -81,7 +102,7 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
   if (schedule == NULL)
     return FALSE;
   *ret_schedule = schedule;
-  *ret_revision_time = source != NULL ? source->created : baseline_time;
+  *ret_revision_time = revision_time;
   return TRUE;
 }
 
@@ -237,7 +258,8 @@ pd_catchup_describe (const PdCampaign *campaign, const PdRespread *respread)
 }
 
 gboolean
-pd_catchup_rep_starts (PdStore *store, PdCampaign *campaign, const GDate *today, GError **error)
+pd_catchup_rep_starts (PdStore *store, PdCampaign *campaign, const GDate *today, gboolean record,
+                       GError **error)
 {
   guint n = campaign->reps->len;
   g_autofree const char **names = g_new0 (const char *, MAX (n, 1));
@@ -246,26 +268,112 @@ pd_catchup_rep_starts (PdStore *store, PdCampaign *campaign, const GDate *today,
 
   for (guint r = 0; r < n; r++)
     names[r] = ((const PdRep *) g_ptr_array_index (campaign->reps, r))->name;
-  if (!pd_store_rep_starts (store, campaign->id, names, n, today, &campaign->start, starts, &local_error))
+  if (!pd_store_rep_starts (store, campaign->id, names, n, today, &campaign->start, record, starts,
+                            &local_error))
     {
-      if (!g_error_matches (local_error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
+      if (!record || !g_error_matches (local_error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
       if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error) ||
-          !pd_store_rep_starts (store, campaign->id, names, n, today, &campaign->start, starts, error))
+          !pd_store_rep_starts (store, campaign->id, names, n, today, &campaign->start, TRUE, starts, error))
         return FALSE;
     }
   for (guint r = 0; r < n; r++)
     {
       PdRep *rep = g_ptr_array_index (campaign->reps, r);
 
-      if (rep->start_given || g_date_compare (&starts[r], &campaign->start) <= 0)
+      if (rep->start_given)
+        continue;
+      g_date_clear (&rep->start, 1);
+      if (g_date_compare (&starts[r], &campaign->start) <= 0)
         continue;
       rep->start = starts[r];
       (void) g_date_get_julian (&rep->start); /* both forms filled: read-only from here */
     }
   return TRUE;
+}
+
+gboolean
+pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today, gint64 now, gboolean record,
+                        GError **error)
+{
+  g_autoptr (PdRevision) stored = NULL;
+  g_autoptr (PdSchedule) merged = NULL;
+  g_autoptr (GHashTable) loads = NULL;
+  g_autoptr (GError) ignored = NULL;
+  g_autoptr (GArray) history = g_array_new (FALSE, TRUE, sizeof (PdPlannedDay));
+  gboolean same = TRUE;
+  guint known = 0;
+  PdPlan plan;
+
+  GDate yesterday = *today;
+
+  g_clear_pointer (&campaign->history, g_array_unref);
+  g_date_subtract_days (&yesterday, 1);
+  /* A file whose plan or schedule fails is the command's to report. */
+  if (!pd_plan_compute (&campaign->plan, &plan, &ignored))
+    return TRUE;
+  if (!pd_store_load_baseline (store, campaign->id, &stored, error))
+    return FALSE;
+  if (stored == NULL)
+    {
+      g_autoptr (PdSchedule) file = pd_schedule_build (campaign, &plan, &ignored);
+      g_autoptr (PdRevision) first = NULL;
+
+      if (file == NULL || !record)
+        return TRUE;
+      first = pd_catchup_revision_new (campaign, file, NULL, PD_REVISION_BASELINE, &campaign->start, now);
+      return pd_store_ensure_campaign (store, campaign->id, campaign->name, error)
+             && pd_store_save_revision (store, first, NULL, error);
+    }
+
+  /* The stored baseline's loads: (rep, julian day) -> contacts. */
+  loads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < stored->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (stored->days, PdRevisionDay, i);
+      PdPlannedDay kept = { .date = day->date, .contacts = day->contacts };
+      gint64 *key;
+
+      if (pd_campaign_find_rep (campaign, day->rep, &kept.rep_index) == NULL)
+        continue; /* a rep removed from the file */
+      known++;
+      key = g_new (gint64, 1);
+      *key = (gint64) kept.rep_index << 32 | g_date_get_julian (&kept.date);
+      g_hash_table_insert (loads, key, g_memdup2 (&day->contacts, sizeof day->contacts));
+      if (g_date_compare (&kept.date, &yesterday) <= 0)
+        g_array_append_val (history, kept);
+    }
+
+  campaign->history = g_steal_pointer (&history);
+  campaign->history_through = yesterday;
+  (void) g_date_get_julian (&campaign->history_through); /* both forms filled: read-only from here */
+  merged = pd_schedule_build (campaign, &plan, &ignored);
+  if (merged == NULL)
+    {
+      /* The kept loads no longer fit (the calendar changed): the file alone. */
+      g_clear_pointer (&campaign->history, g_array_unref);
+      return TRUE;
+    }
+
+  same = known == merged->days->len;
+  for (guint i = 0; same && i < merged->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (merged->days, PdDay, i);
+      GDate date = day->date;
+      gint64 key = (gint64) day->rep_index << 32 | g_date_get_julian (&date);
+      const gint64 *load = g_hash_table_lookup (loads, &key);
+
+      same = load != NULL && *load == day->contacts;
+    }
+  if (same || !record)
+    return TRUE;
+
+  /* The file changed: a new baseline, the same as the last one before today. */
+  g_autoptr (PdRevision) revision = pd_catchup_revision_new (campaign, merged, NULL, PD_REVISION_BASELINE,
+                                                             today, now);
+  return pd_store_save_revision (store, revision, NULL, error);
 }
 

@@ -698,6 +698,7 @@ pd_campaign_free (PdCampaign *campaign)
   g_clear_pointer (&campaign->rep_index, g_hash_table_unref);
   g_clear_pointer (&campaign->wall_gaps, g_array_unref);
   g_clear_pointer (&campaign->reps, g_ptr_array_unref);
+  g_clear_pointer (&campaign->history, g_array_unref);
   g_free (campaign);
 }
 

@@ -64,7 +64,8 @@ daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **err
   if (dc->campaign == NULL)
     return NULL;
 
-  /* A rep added mid-campaign starts the day the daemon first sees them. */
+  /* A rep added mid-campaign starts the day the daemon first sees them;
+   * past days keep the loads planned for them when the file changed. */
   g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now);
   g_autoptr (GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, dc->campaign->tz) : NULL;
   if (local != NULL)
@@ -74,7 +75,8 @@ daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **err
       g_date_clear (&today, 1);
       g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (local),
                       (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
-      if (!pd_catchup_rep_starts (store, dc->campaign, &today, error))
+      if (!pd_catchup_rep_starts (store, dc->campaign, &today, TRUE, error) ||
+          !pd_catchup_freeze_past (store, dc->campaign, &today, now, TRUE, error))
         return NULL;
     }
   if (!pd_plan_compute (&dc->campaign->plan, &dc->plan, error))

@@ -161,13 +161,38 @@ append_spread (const PdCampaign *campaign, guint rep_index, const GArray *dates,
  * target_k - target_(k-1). */
 static gboolean
 append_baseline_days (const PdCampaign *campaign, guint rep_index,
-                      gint64 rep_contacts, GArray *days, GError **error)
+                      gint64 rep_contacts, GHashTable *history, GArray *days, GError **error)
 {
   const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
   guint n_checkpoints = campaign->checkpoints ? campaign->checkpoints->len : 0;
   GDate first = campaign->start;
   gint64 previous_target = 0;
   gint64 cumulative = 0;
+
+  /* Past days keep the loads planned for them; the rest of the rep's
+   * contacts are spread from the day after. */
+  if (history != NULL)
+    {
+      GDate through = campaign->history_through;
+      if (g_date_compare (&through, &campaign->end) > 0)
+        through = campaign->end;
+      g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &campaign->start, &through);
+      for (guint i = 0; i < dates->len; i++)
+        {
+          PdDay day = { .rep_index = rep_index, .date = g_array_index (dates, GDate, i) };
+          gint64 key = (gint64) rep_index << 32 | g_date_get_julian (&day.date);
+          gpointer value = g_hash_table_lookup (history, &key);
+
+          day.contacts = value != NULL ? *(const gint64 *) value : 0;
+          day.minutes = day_minutes (campaign, day.contacts);
+          cumulative += day.contacts;
+          day.cumulative = cumulative;
+          g_array_append_val (days, day);
+        }
+      previous_target = cumulative;
+      first = through;
+      g_date_add_days (&first, 1);
+    }
 
   for (guint k = 0; k <= n_checkpoints; k++)
     {
@@ -176,6 +201,8 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
       if (k < n_checkpoints)
         {
           last = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
+          if (g_date_compare (&last, &first) < 0)
+            continue; /* in the kept history */
           target = pd_schedule_checkpoint_target (campaign, k, rep_contacts);
         }
       else if (g_date_compare (&first, &campaign->end) <= 0)
@@ -516,14 +543,31 @@ pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **erro
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_autoptr (GHashTable) history = NULL;
   g_array_unref (schedule->rep_contacts);
   schedule->rep_contacts = pd_schedule_split (campaign, plan->contacts);
+
+  /* (rep, julian day) -> the load kept for it. */
+  if (campaign->history != NULL && g_date_valid (&campaign->history_through)
+      && g_date_compare (&campaign->history_through, &campaign->start) >= 0)
+    {
+      history = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      for (guint i = 0; i < campaign->history->len; i++)
+        {
+          const PdPlannedDay *kept = &g_array_index (campaign->history, PdPlannedDay, i);
+          GDate date = kept->date;
+          gint64 *key = g_new (gint64, 1);
+
+          *key = (gint64) kept->rep_index << 32 | g_date_get_julian (&date);
+          g_hash_table_insert (history, key, (gpointer) &kept->contacts);
+        }
+    }
 
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       guint first_day = schedule->days->len;
       if (!append_baseline_days (campaign, r, g_array_index (schedule->rep_contacts, gint64, r),
-                                 schedule->days, error))
+                                 history, schedule->days, error))
         return NULL;
       if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, error))
         return NULL;

@@ -1136,7 +1136,8 @@ read_rep_starts (PdStore *store, const char *campaign, GHashTable *starts, GErro
 
 gboolean
 pd_store_rep_starts (PdStore *store, const char *campaign, const char *const *reps, guint n_reps,
-                     const GDate *today, const GDate *founding, GDate *ret_dates, GError **error)
+                     const GDate *today, const GDate *founding, gboolean record, GDate *ret_dates,
+                     GError **error)
 {
   g_autoptr (GHashTable) starts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean ok, missing = FALSE;
@@ -1154,6 +1155,15 @@ pd_store_rep_starts (PdStore *store, const char *campaign, const char *const *re
   for (guint i = 0; i < n_reps; i++)
     missing = missing || !g_hash_table_contains (starts, reps[i]);
 
+  if (missing && !record)
+    {
+      /* Not recorded: the day they would be recorded with. */
+      GDate day = g_hash_table_size (starts) == 0 ? *founding : *today;
+      for (guint i = 0; i < n_reps; i++)
+        if (!g_hash_table_contains (starts, reps[i]))
+          g_hash_table_insert (starts, g_strdup (reps[i]), GUINT_TO_POINTER (g_date_get_julian (&day)));
+      missing = FALSE;
+    }
   if (missing)
     {
       g_autoptr (sqlite3_stmt) stmt = NULL;
@@ -2159,7 +2169,7 @@ fail:
 
 /* Inside a read transaction. `kind` NULL: either kind. */
 static gboolean
-load_revision (PdStore *store, const char *campaign, const char *kind,
+load_revision (PdStore *store, const char *campaign, const char *kind, gboolean with_days,
                PdRevision **ret_revision, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
@@ -2196,6 +2206,11 @@ load_revision (PdStore *store, const char *campaign, const char *kind,
                               &as_of, sqlite3_column_int64 (stmt, 3));
   revision->id = sqlite3_column_int64 (stmt, 0);
   g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!with_days)
+    {
+      *ret_revision = g_steal_pointer (&revision);
+      return TRUE;
+    }
 
   stmt = prepare (store,
                   "SELECT rep, date, contacts, base FROM revision_days"
@@ -2225,7 +2240,7 @@ load_revision (PdStore *store, const char *campaign, const char *kind,
 }
 
 static gboolean
-load_revision_snapshot (PdStore *store, const char *campaign, const char *kind,
+load_revision_snapshot (PdStore *store, const char *campaign, const char *kind, gboolean with_days,
                       PdRevision **ret_revision, GError **error)
 {
   PdRevision *revision = NULL;
@@ -2240,7 +2255,7 @@ load_revision_snapshot (PdStore *store, const char *campaign, const char *kind,
    * process cannot mix its days into ours. */
   if (!begin_read (store, error))
     goto fail;
-  ok = load_revision (store, campaign, kind, &revision, error);
+  ok = load_revision (store, campaign, kind, with_days, &revision, error);
   if (!finish (store, ok, error))
     {
       pd_revision_free (revision);
@@ -2260,7 +2275,26 @@ pd_store_load_latest_revision (PdStore *store,
                                PdRevision **ret_revision,
                                GError **error)
 {
-  return load_revision_snapshot (store, campaign, NULL, ret_revision, error);
+  return load_revision_snapshot (store, campaign, NULL, TRUE, ret_revision, error);
+}
+
+gboolean
+pd_store_load_latest_head (PdStore *store,
+                           const char *campaign,
+                           PdRevision **ret_revision,
+                           GError **error)
+{
+  return load_revision_snapshot (store, campaign, NULL, FALSE, ret_revision, error);
+}
+
+gboolean
+pd_store_load_latest_catchup (PdStore *store,
+                              const char *campaign,
+                              PdRevision **ret_revision,
+                              GError **error)
+{
+  return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_CATCHUP), TRUE, ret_revision,
+                                 error);
 }
 
 gboolean
@@ -2269,7 +2303,7 @@ pd_store_load_baseline (PdStore *store,
                         PdRevision **ret_revision,
                         GError **error)
 {
-  return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_BASELINE),
+  return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_BASELINE), TRUE,
                                ret_revision, error);
 }
 

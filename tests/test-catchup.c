@@ -18,6 +18,7 @@
 #include "prospectd/config.h"
 #include "prospectd/format.h"
 #include "prospectd/plan.h"
+#include "prospectd/schedule.h"
 
 static const char example_text[] =
   "[campaign]\n"
@@ -255,12 +256,91 @@ test_catchup_over_capacity (void **state)
   assert_string_equal (mar3, "23/816");
 }
 
+/* The campaign file gains a rep, carol (weight 1), on Monday 18 January:
+ * alice's share falls from 1 245 to 747, bob's from 623 to 374. Past days
+ * keep their loads (alice 160 and bob 80 planned by the 15th, not 97 and
+ * 46); the rest of each rep's new share is spread from the 18th: alice
+ * 187 - 160 = 27 by the 29th over 10 days, 3 on the first 7. */
+static void
+test_campaign_edit (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  GDate jan11 = ymd (2027, 1, 11), jan15 = ymd (2027, 1, 15), jan18 = ymd (2027, 1, 18),
+        jan19 = ymd (2027, 1, 19);
+  PdPlan plan;
+
+  /* The first load records the founding reps and the baseline. */
+  assert_true (pd_catchup_rep_starts (f->store, f->campaign, &jan11, TRUE, &error));
+  assert_true (pd_catchup_freeze_past (f->store, f->campaign, &jan11, 1800000000, TRUE, &error));
+  assert_null (f->campaign->history); /* nothing stored before: the file alone */
+  /* A catch-up on the 15th (alice 104 done), from the 18th. */
+  log_contacts (f, "alice", jan15, 104);
+  g_autoptr (PdCatchup) catchup = pd_catchup_run (f->store, f->campaign, f->baseline, &jan15, 1800000100, &error);
+  assert_true (catchup->changed);
+
+  g_autoptr (GString) edited = g_string_new (example_text);
+  g_string_replace (edited, "bob = 0.5\n", "bob = 0.5\ncarol = 1\n", 1);
+  g_autoptr (PdCampaign) campaign = pd_config_parse_campaign ("example.conf", edited->str, edited->len, &error);
+  assert_non_null (campaign);
+  assert_true (pd_plan_compute (&campaign->plan, &plan, &error));
+
+  /* Read only: the same figures, nothing written. */
+  g_autoptr (PdRevision) head = NULL;
+  assert_true (pd_catchup_rep_starts (f->store, campaign, &jan18, FALSE, &error));
+  assert_true (pd_catchup_freeze_past (f->store, campaign, &jan18, 1800000200, FALSE, &error));
+  assert_true (pd_store_load_latest_head (f->store, campaign->id, &head, &error));
+  assert_int_equal (head->kind, PD_REVISION_CATCHUP);
+  g_clear_pointer (&head, pd_revision_free);
+
+  assert_true (pd_catchup_rep_starts (f->store, campaign, &jan18, TRUE, &error));
+  assert_true (pd_catchup_freeze_past (f->store, campaign, &jan18, 1800000200, TRUE, &error));
+  g_autofree char *carol_start = pd_format_date (&((const PdRep *) g_ptr_array_index (campaign->reps, 2))->start);
+  assert_string_equal (carol_start, "2027-01-18");
+  g_autoptr (PdSchedule) baseline = pd_schedule_build (campaign, &plan, &error);
+  assert_non_null (baseline);
+  assert_int_equal (pd_schedule_planned_to_date (baseline, 0, &jan15), 160);
+  assert_int_equal (pd_schedule_planned_to_date (baseline, 1, &jan15), 80);
+  assert_int_equal (pd_schedule_planned_to_date (baseline, 2, &jan15), 0);
+  g_autofree char *alice18 = day_text (baseline, 0, jan18);
+  g_autofree char *alice29 = day_text (baseline, 0, ymd (2027, 1, 29));
+  g_autofree char *carol18 = day_text (baseline, 2, jan18);
+  g_autofree char *alice_end = day_text (baseline, 0, ymd (2027, 3, 31));
+  assert_string_equal (alice18, "3/163");
+  assert_string_equal (alice29, "2/187");
+  assert_string_equal (carol18, "19/19");
+  assert_int_equal (pd_schedule_planned_to_date (baseline, 0, &f->campaign->end), 747);
+
+  /* Stored as a baseline from the 18th; the catch-up of the 15th no
+   * longer applies from that day. */
+  assert_true (pd_store_load_latest_head (f->store, campaign->id, &head, &error));
+  g_autofree char *head_as_of = pd_format_date (&head->as_of);
+  assert_int_equal (head->kind, PD_REVISION_BASELINE);
+  assert_string_equal (head_as_of, "2027-01-18");
+  g_autoptr (PdSchedule) current = NULL;
+  gint64 revision_time = 0;
+  assert_true (pd_catchup_current (f->store, campaign, baseline, 1, &current, &revision_time, &error));
+  assert_int_equal (revision_time, 1800000200);
+  g_autofree char *current18 = day_text (current, 0, jan18);
+  g_autofree char *current15 = day_text (current, 0, jan15);
+  assert_string_equal (current18, "3/163");
+  assert_string_equal (current15, "16/160");
+
+  /* The next day, the same file: nothing new stored. */
+  gint64 id = head->id;
+  g_clear_pointer (&head, pd_revision_free);
+  assert_true (pd_catchup_freeze_past (f->store, campaign, &jan19, 1800000300, TRUE, &error));
+  assert_true (pd_store_load_latest_head (f->store, campaign->id, &head, &error));
+  assert_int_equal (head->id, id);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_catchup_on_time, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_over_capacity, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_campaign_edit, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

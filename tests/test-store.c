@@ -2027,20 +2027,25 @@ test_rep_starts (void **state)
   GDate starts[3];
 
   /* The first reps recorded are the founding team: the campaign's start. */
-  assert_true (pd_store_rep_starts (store, "q1", team, 2, &jan20, &founding, starts, &error));
+  assert_true (pd_store_rep_starts (store, "q1", team, 2, &jan20, &founding, TRUE, starts, &error));
   assert_null (error);
   assert_date (&starts[0], 2027, 1, 4);
   assert_date (&starts[1], 2027, 1, 4);
   /* carol appears on 10 February; the others keep their day. */
-  assert_true (pd_store_rep_starts (store, "q1", team, 3, &feb10, &founding, starts, &error));
+  assert_true (pd_store_rep_starts (store, "q1", team, 3, &feb10, &founding, TRUE, starts, &error));
   assert_date (&starts[0], 2027, 1, 4);
   assert_date (&starts[2], 2027, 2, 10);
+  /* Not recorded: dave would start today, and is not written. */
+  const char *const later[] = { "alice", "dave" };
+  assert_true (pd_store_rep_starts (store, "q1", later, 2, &mar1, &founding, FALSE, starts, &error));
+  assert_date (&starts[1], 2027, 3, 1);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM rep_starts"), 3);
   /* Known reps keep their day, whatever today is. */
-  assert_true (pd_store_rep_starts (store, "q1", team, 3, &mar1, &founding, starts, &error));
+  assert_true (pd_store_rep_starts (store, "q1", team, 3, &mar1, &founding, TRUE, starts, &error));
   assert_date (&starts[2], 2027, 2, 10);
   assert_int_equal (raw_int (f->db, "SELECT count(*) FROM rep_starts"), 3);
   /* An unknown campaign. */
-  assert_false (pd_store_rep_starts (store, "nope", team, 1, &mar1, &founding, starts, &error));
+  assert_false (pd_store_rep_starts (store, "nope", team, 1, &mar1, &founding, TRUE, starts, &error));
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
 }
 

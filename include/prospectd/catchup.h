@@ -23,7 +23,9 @@
 #include "prospectd/store.h"
 
 /* The schedule in force. `store` may be NULL (no database yet: the
- * baseline). *ret_revision_time is when that revision was made; for the
+ * baseline). The latest catch-up revision applies, but when a baseline
+ * was saved after it (the campaign file changed), only to the days before
+ * that baseline's first day. *ret_revision_time is when that revision was made; for the
  * baseline, `baseline_time` (the caller's choice, e.g. the campaign file's
  * modification time). Writes both outputs only on success. */
 gboolean pd_catchup_current (PdStore *store,
@@ -91,11 +93,31 @@ char *pd_catchup_describe (const PdCampaign *campaign,
 /* Sets the start of each rep whose campaign file gives none to the day
  * the rep first appeared in `campaign`, as the store records it (the
  * campaign's start for the reps of a campaign recorded for the first
- * time, else the day, `today`, a command or the daemon first loaded the
- * file with that rep). The campaign is recorded when it is not yet.
- * Call it before building the baseline. Errors: the store's. */
+ * time, else the day, `today`, the daemon or a command that writes first
+ * loaded the file with that rep). With `record`, a rep not recorded yet is
+ * recorded (and the campaign, when it is not yet); without it nothing is
+ * written and such a rep starts `today`. Call it before building the
+ * baseline. Errors: the store's. */
 gboolean pd_catchup_rep_starts (PdStore *store,
                                 PdCampaign *campaign,
                                 const GDate *today,
+                                gboolean record,
                                 GError **error);
 
+/* Past days keep the schedule that was in force on them: the store keeps
+ * the baseline's loads of every day (a baseline revision, saved the first
+ * time this is called with `record` for the campaign). This gives the
+ * campaign those loads for the days before `today` (campaign->history),
+ * so that pd_schedule_build() re-plans only today and the days after it
+ * from the file. With `record`, when that differs from the stored
+ * baseline (the file changed), it is stored as a new baseline revision
+ * whose as_of is `today`, created `now`; without it nothing is written.
+ * Call it after pd_catchup_rep_starts() and before building the baseline.
+ * A file whose plan or schedule fails is left alone (its command reports
+ * it). Errors: the store's. */
+gboolean pd_catchup_freeze_past (PdStore *store,
+                                 PdCampaign *campaign,
+                                 const GDate *today,
+                                 gint64 now,
+                                 gboolean record,
+                                 GError **error);

@@ -119,7 +119,22 @@ typedef struct {
   /* [alerts] */
   gint64 behind_threshold; /* millionths of 1 */
   guint daily_check_minute;
+
+  /* Not from the file: the planned loads of past days, kept when the file
+   * changes (pd_catchup_freeze_past). pd_schedule_build() gives each rep's
+   * available days up to and including history_through these loads (0 for
+   * a day not listed) and spreads the rest of the rep's contacts along the
+   * checkpoints after it. NULL: the file alone. */
+  GArray *history;         /* PdPlannedDay, owned */
+  GDate history_through;
 } PdCampaign;
+
+/* One rep's planned contacts on one day. */
+typedef struct {
+  guint rep_index;         /* into campaign->reps */
+  GDate date;
+  gint64 contacts;
+} PdPlannedDay;
 
 /* Reads and validates one campaign file. The id is the file's base name
  * without ".conf". Returns a new campaign, or NULL with error set in

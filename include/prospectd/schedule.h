@@ -102,7 +102,9 @@ gint64 pd_schedule_checkpoint_target (const PdCampaign *campaign,
 /* The baseline schedule of a plan (only plan->contacts is read). Segment
  * k of a rep holds the rep's available days in (checkpoint k-1, checkpoint
  * k], the first from the campaign's start, and target_k - target_(k-1)
- * contacts. Reps are done in order, each its days then its blocks; the
+ * contacts. With campaign->history, the rep's days up to history_through
+ * keep their loads, and the segments start the day after from what those
+ * days add up to (a target below it gives its segment nothing). Reps are done in order, each its days then its blocks; the
  * first failure is returned. Returns a new schedule, or NULL with error
  * set (PD_SCHEDULE_ERROR) when a day does not fit or contacts fall in a
  * segment without an available day. */

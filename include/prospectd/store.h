@@ -132,16 +132,19 @@ gboolean pd_store_ensure_campaign (PdStore *store,
 
 /* The day each of `reps` (n_reps names) first appeared in the known
  * campaign `campaign`, written to ret_dates (n_reps GDates). A rep not
- * recorded yet is recorded, in one transaction: with `founding` (the
- * campaign's start) when the campaign has no rep recorded yet (its first
- * team), else with `today`. Nothing is written when every rep is known.
- * Errors: PD_STORE_ERROR_NOT_FOUND (unknown campaign) or a backend error. */
+ * recorded yet gets `founding` (the campaign's start) when the campaign
+ * has no rep recorded yet (its first team), else `today`; with `record`
+ * it is recorded so, in one transaction (nothing is written when every
+ * rep is known), without it nothing is written. Errors:
+ * PD_STORE_ERROR_NOT_FOUND (unknown campaign, when recording) or a
+ * backend error. */
 gboolean pd_store_rep_starts (PdStore *store,
                               const char *campaign,
                               const char *const *reps,
                               guint n_reps,
                               const GDate *today,
                               const GDate *founding,
+                              gboolean record,
                               GDate *ret_dates,
                               GError **error);
 
@@ -390,7 +393,23 @@ gboolean pd_store_load_latest_revision (PdStore *store,
                                         PdRevision **ret_revision,
                                         GError **error);
 
-/* The same, for the most recently saved baseline. */
+/* The same without its days (ret_revision->days empty): its kind, id,
+ * as_of and time. */
+gboolean pd_store_load_latest_head (PdStore *store,
+                                    const char *campaign,
+                                    PdRevision **ret_revision,
+                                    GError **error);
+
+/* The same as pd_store_load_latest_revision(), for the most recently
+ * saved catch-up. */
+gboolean pd_store_load_latest_catchup (PdStore *store,
+                                       const char *campaign,
+                                       PdRevision **ret_revision,
+                                       GError **error);
+
+/* The same, for the most recently saved baseline. A baseline saved after
+ * the first one (the campaign file changed) has as_of the first day it
+ * re-planned; every baseline is kept. */
 gboolean pd_store_load_baseline (PdStore *store,
                                  const char *campaign,
                                  PdRevision **ret_revision,

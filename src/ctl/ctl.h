@@ -73,6 +73,13 @@ extern const PdVerb pd_ctl_verb_activity;
  * returns its exit code (1) on failure. */
 int pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store);
 
+/* Records in `store` what pd_ctl_load_campaign() read without writing:
+ * the start of reps not recorded yet, and the baseline (a new one when the
+ * campaign file changed), as the daemon does at load (catchup.h). For the
+ * commands that write to the store, once their checks passed. Returns an
+ * exit code. */
+int pd_ctl_record_campaign (PdCtl *ctl, PdStore *store, PdCampaign *campaign);
+
 /* Opens the database a reading command reads, never creating it: when
  * the configured database does not exist yet, *ret_store is NULL (nothing
  * logged); a --db naming no file is an error (exit 2). Returns an exit

@@ -121,6 +121,8 @@ run (PdCtl *ctl, int argc, char **argv)
     return status;
   if (store == NULL && (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
     return status;
+  if ((status = pd_ctl_record_campaign (ctl, store, campaign)) != PD_EXIT_OK)
+    return status;
   if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, &error) ||
       !(opt_replace ? pd_store_replace_day (store, &activity, &id, &removed, &error)
                     : pd_store_add_activity (store, &activity, &id, &error)))

@@ -80,6 +80,27 @@ pd_ctl_json_string (void *builder, const char *key, const char *value)
     json_builder_add_null_value (builder);
 }
 
+/* Rep starts and past loads from the store (catchup.h), recorded or not. */
+static int
+campaign_history (PdCtl *ctl, PdStore *store, PdCampaign *campaign, gboolean record)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = pd_ctl_now (ctl, campaign->tz);
+  GDate today;
+
+  pd_ctl_today (ctl, campaign, &today);
+  if (!pd_catchup_rep_starts (store, campaign, &today, record, &error) ||
+      !pd_catchup_freeze_past (store, campaign, &today, g_date_time_to_unix (now), record, &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  return PD_EXIT_OK;
+}
+
+int
+pd_ctl_record_campaign (PdCtl *ctl, PdStore *store, PdCampaign *campaign)
+{
+  return campaign_history (ctl, store, campaign, TRUE);
+}
+
 int
 pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campaign)
 {
@@ -96,25 +117,20 @@ pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campai
   if (campaign == NULL)
     return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
 
-  /* The start of a rep added mid-campaign: the day the database first saw
-   * them (an existing database only: reading never creates one). */
-  const char *db = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
-  if (g_file_test (db, G_FILE_TEST_IS_REGULAR))
+  /* The start of a rep added mid-campaign, and the loads of past days, as
+   * the database has them (an existing database only: reading never
+   * creates one; nothing is written here, see pd_ctl_record_campaign). */
+  if (pd_ctl_store_exists (ctl))
     {
       g_autoptr (PdStore) store = NULL;
-      GDate today;
       int status = pd_ctl_open_store (ctl, &store);
 
+      if (status == PD_EXIT_OK)
+        status = campaign_history (ctl, store, campaign, FALSE);
       if (status != PD_EXIT_OK)
         {
           pd_campaign_free (campaign);
           return status;
-        }
-      pd_ctl_today (ctl, campaign, &today);
-      if (!pd_catchup_rep_starts (store, campaign, &today, &error))
-        {
-          pd_campaign_free (campaign);
-          return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
         }
     }
   *ret_campaign = campaign;

@@ -51,7 +51,8 @@ run (PdCtl *ctl, int argc, char **argv)
                          opt_as_of != NULL ? opt_as_of : _("today"));
   if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
       (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK ||
-      (status = pd_ctl_check_feeds_dir (ctl, store, ctl->config->feeds_dir, FALSE)) != PD_EXIT_OK)
+      (status = pd_ctl_check_feeds_dir (ctl, store, ctl->config->feeds_dir, FALSE)) != PD_EXIT_OK ||
+      (status = pd_ctl_record_campaign (ctl, store, campaign)) != PD_EXIT_OK)
     return status;
 
   catchup = pd_catchup_run (store, campaign, baseline, &as_of, now, &error);

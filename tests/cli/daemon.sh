@@ -287,10 +287,13 @@ sed "s|^database = .*|database = $T/none.db|" "$T/prospectd.conf" >"$T/none.conf
 $CTL --config "$T/none.conf" export example >"$T/out" 2>"$T/err"
 check_eq "no database (the configured one not created yet): prospectctl export refused, exit 1" \
   "1 prospectctl: $(refused "$T/none.db" "no such file")" "$? $(cat "$T/err")"
+# (Its log recorded the baseline: one revision, left alone.)
+revisions=$(sqlite3 "$T/whatif.db" 'SELECT count(*) || max(id) FROM revisions')
 $C --db "$T/whatif.db" reschedule example --as-of 2027-01-11 >"$T/out" 2>"$T/err"
 check_eq "another database: prospectctl reschedule refused before storing anything" \
-  "1 prospectctl: $(refused "$T/whatif.db" "id $other") 0" \
-  "$? $(cat "$T/err") $(sqlite3 "$T/whatif.db" 'SELECT count(*) FROM revisions')"
+  "1 prospectctl: $(refused "$T/whatif.db" "id $other") 11" \
+  "$? $(cat "$T/err") $(sqlite3 "$T/whatif.db" 'SELECT count(*) || max(id) FROM revisions')"
+check_eq "another database: the revisions before it" "11" "$revisions"
 state >"$T/state.after"
 check_file "another database: feeds and real database untouched" "$T/state.before" "$T/state.after"
 check_new "another database: no notification reached the server" ""
