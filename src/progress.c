@@ -276,12 +276,25 @@ static GDate
 baseline_day_reaching (const PdSchedule *baseline, guint rep_index, const GDate *after, gint64 target)
 {
   GDate found;
+  guint low = 0, high = baseline->days->len;
 
+  /* The rep's first day: days are by rep, then date (a team of 1 000
+   * reps has 250 000 of them). */
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      if (g_array_index (baseline->days, PdDay, mid).rep_index < rep_index)
+        low = mid + 1;
+      else
+        high = mid;
+    }
   g_date_clear (&found, 1);
-  for (guint i = 0; i < baseline->days->len; i++)
+  for (guint i = low; i < baseline->days->len; i++)
     {
       const PdDay *day = &g_array_index (baseline->days, PdDay, i);
-      if (day->rep_index == rep_index && g_date_compare (&day->date, after) > 0 && day->cumulative >= target)
+      if (day->rep_index != rep_index)
+        break;
+      if (g_date_compare (&day->date, after) > 0 && day->cumulative >= target)
         return day->date;
     }
   return found;
