@@ -213,7 +213,8 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
  * room; then a "^" under the column holding the status's day (when it is
  * in the campaign), said to be today when it is. */
 static void
-print_date_axis (const PdCampaign *c, const GDate *dates, guint width, const GDate *as_of, const GDate *today)
+print_date_axis (const PdCampaign *c, const GDate *dates, guint width, const GDate *as_of, const GDate *today,
+                 int margin)
 {
   g_autofree char *start = pd_format_date (&c->start);
   g_autofree char *end = pd_format_date (&c->end);
@@ -230,7 +231,7 @@ print_date_axis (const PdCampaign *c, const GDate *dates, guint width, const GDa
     memcpy (line + width - date_length, end, date_length);
   memcpy (line, start, MIN (width, date_length));
   g_strchomp (line);
-  printf ("%7s  %s\n", "", line);
+  printf ("%*s  %s\n", margin, "", line);
 
   if (g_date_compare (as_of, &c->start) < 0 || g_date_compare (as_of, &c->end) > 0)
     return;
@@ -242,9 +243,9 @@ print_date_axis (const PdCampaign *c, const GDate *dates, guint width, const GDa
                                                               : g_strdup_printf (_("as of %s"), day);
   int label_width = (int) g_utf8_strlen (label, -1);
   if ((int) col + 2 + label_width <= (int) width || (int) col < label_width + 2)
-    printf ("%7s  %*s^ %s\n", "", (int) col, "", label);
+    printf ("%*s  %*s^ %s\n", margin, "", (int) col, "", label);
   else /* near the right edge: the label on the left of the mark */
-    printf ("%7s  %*s%s ^\n", "", (int) col - label_width - 1, "", label);
+    printf ("%*s  %*s%s ^\n", margin, "", (int) col - label_width - 1, "", label);
 }
 
 /* Planned (shaded) against done (solid), team contacts, one column per
@@ -293,23 +294,26 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
   g_autofree char *start = pd_format_date (&c->start);
   g_autofree char *end = pd_format_date (&c->end);
   printf (_("\nburn-up, team contacts (%s done, %s planned), %s to %s\n"), done_cell, plan_cell, start, end);
+  /* The scale's margin: 7 characters, or the total's when it is longer
+   * (15 000 000 contacts), so that it never pushes its row aside. */
+  g_autofree char *total_label = pd_format_count (total);
+  int margin = MAX (7, (int) strlen (total_label));
   for (guint row = CHART_HEIGHT; row > 0; row--)
     {
       /* Filled when the value is above the row's bottom, total x (row - 1) / height. */
       gint64 bottom = pd_muldiv_saturated (total, (gint64) row - 1, CHART_HEIGHT, PD_ROUNDING_DOWN);
-      g_autofree char *label = row == CHART_HEIGHT ? pd_format_count (total) : g_strdup ("");
 
-      printf ("%7s |", label);
+      printf ("%*s |", margin, row == CHART_HEIGHT ? total_label : "");
       for (guint col = 0; col < width; col++)
         printf ("%s", past[col] && actual[col] > bottom ? done_cell
                       : planned[col] > bottom ? plan_cell : " ");
       printf ("\n");
     }
-  printf ("%7s +", "0");
+  printf ("%*s +", margin, "0");
   for (guint col = 0; col < width; col++)
     printf ("-");
   printf ("\n");
-  print_date_axis (c, dates, width, as_of, today);
+  print_date_axis (c, dates, width, as_of, today, margin);
 }
 
 static void

@@ -99,6 +99,28 @@ burn-up, team contacts (█ done, ░ planned), 2027-01-04 to 2027-03-31
          ^ as of 2027-01-04
 TXT
 check_file "status: burn-up with the first contact, date axis, as-of mark" "$T/expected" "$T/out"
+# A total of 9 characters widens the scale's margin instead of pushing
+# its row aside (1 000 times the objective, 0.005 min a contact).
+sed -e 's/^objective = 60000$/objective = 60000000/' -e 's/^minutes_per_contact = 2$/minutes_per_contact = 0.005/' \
+    -e 's/^max_daily_calls = .*/max_daily_calls = 6h/' $E >"$T/huge.conf"
+$CTL --db "$T/huge.db" --now 2027-01-08T18:00 log "$T/huge.conf" --rep alice --contacts 20000 --date 2027-01-04 >/dev/null
+$CTL --db "$T/huge.db" status "$T/huge.conf" --as-of 2027-01-04 | sed -n '/^burn-up/,$p' >"$T/out"
+cat >"$T/expected" <<'TXT'
+burn-up, team contacts (█ done, ░ planned), 2027-01-04 to 2027-03-31
+2 399 468 |                                                     ░░░░░░░
+          |                                              ░░░░░░░░░░░░░░
+          |                                       ░░░░░░░░░░░░░░░░░░░░░
+          |                                ░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+          |                         ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+          |                 ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+          |        ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+          |█░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░
+        0 +------------------------------------------------------------
+           2027-01-04              2027-02-15                2027-03-31
+           ^ as of 2027-01-04
+TXT
+check_file "status: a long total keeps the chart's columns" "$T/expected" "$T/out"
+
 # Near the end the label goes on the left of the mark; after the end, none.
 check_eq "status: the mark near the right edge" \
   "                                                   as of 2027-03-30 ^" \
