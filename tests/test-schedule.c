@@ -1033,18 +1033,20 @@ test_respread_capacity (void **state)
 
   /* bob, 30 short, gets his own catch-up whatever alice's: one rep over
    * capacity does not stop the others'. */
+  g_autoptr (GArray) both_reps = NULL;
   g_autoptr (PdSchedule) both =
-    respread (campaign, baseline, baseline, &from, (const gint64[]) { 20, 50 }, &reps);
-  assert_int_equal (g_array_index (reps, PdRespread, 1).shortfall, 30);
-  assert_true (g_array_index (reps, PdRespread, 1).on_time);
+    respread (campaign, baseline, baseline, &from, (const gint64[]) { 20, 50 }, &both_reps);
+  assert_int_equal (g_array_index (both_reps, PdRespread, 1).shortfall, 30);
+  assert_true (g_array_index (both_reps, PdRespread, 1).on_time);
   g_autofree char *bob_jan18 = load_on (both, 1, 2027, 1, 18);
   assert_string_equal (bob_jan18, "11/61"); /* 156 - 50 = 106 over 10 days */
 
   /* Nothing done by 12 March: 12 days of 25 left, 300 of the 1 245. */
   GDate march = make_date (2027, 3, 15);
+  g_autoptr (GArray) short_reps = NULL;
   g_autoptr (PdSchedule) short_ =
-    respread (campaign, baseline, baseline, &march, (const gint64[]) { 0, 0 }, &reps);
-  alice = &g_array_index (reps, PdRespread, 0);
+    respread (campaign, baseline, baseline, &march, (const gint64[]) { 0, 0 }, &short_reps);
+  alice = &g_array_index (short_reps, PdRespread, 0);
   assert_false (alice->on_time);
   assert_false (g_date_valid (&alice->back_on));
   assert_int_equal (alice->days, 12);
