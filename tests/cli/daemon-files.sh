@@ -28,18 +28,18 @@ CONF
 C="$CTL --config $T/prospectd.conf"
 FEED="$T/feeds/example/alice.ics"
 
-# wait_for FILE PATTERN: up to 5 s
+# wait_for FILE PATTERN: up to 30 s (a loaded machine, ASan)
 wait_for () {
   i=0
   while ! grep -q "$2" "$1" 2>/dev/null; do
-    i=$((i + 1)); [ $i -ge 50 ] && return 1; sleep 0.1
+    i=$((i + 1)); [ $i -ge 300 ] && return 1; sleep 0.1
   done
 }
-# wait_until COMMAND...: up to 5 s
+# wait_until COMMAND...: up to 30 s
 wait_until () {
   i=0
   until "$@"; do
-    i=$((i + 1)); [ $i -ge 50 ] && return 1; sleep 0.1
+    i=$((i + 1)); [ $i -ge 300 ] && return 1; sleep 0.1
   done
 }
 same_as () { cmp -s "$1" "$2"; }

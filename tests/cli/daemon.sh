@@ -309,10 +309,10 @@ rm -f "$T/moved.db"
 # re-exports the feed (the day's catch-up re-run with the new figures).
 $D --verbose --now 2027-01-08T18:00 >"$T/daemon.log" 2>&1 &
 daemon_pid=$!
-wait_for () { # wait_for FILE PATTERN: up to 5 s
+wait_for () { # wait_for FILE PATTERN: up to 30 s
   i=0
   while ! grep -q "$2" "$1" 2>/dev/null; do
-    i=$((i + 1)); [ $i -ge 50 ] && return 1; sleep 0.1
+    i=$((i + 1)); [ $i -ge 300 ] && return 1; sleep 0.1
   done
 }
 wait_for "$T/daemon.log" "next wake-up at"
