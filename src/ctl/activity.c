@@ -98,33 +98,6 @@ remove_entry (PdCtl *ctl, int argc, char **argv)
   return PD_EXIT_OK;
 }
 
-/* A note on one line: control characters (a newline, a tab, an escape
- * sequence) written as \n, \t or \u001B, and bytes that are not UTF-8
- * replaced, so that no note can break the table or drive the terminal. */
-static char *
-printable_note (const char *note)
-{
-  g_autofree char *valid = g_utf8_make_valid (note, -1);
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (c == '\\')
-        g_string_append (out, "\\\\");
-      else if (g_unichar_iscntrl (c))
-        g_string_append_printf (out, "\\u%04X", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  return g_string_free (out, FALSE);
-}
-
 enum { COL_ID, COL_DATE, COL_REP, COL_CONTACTS, COL_PROSPECTS, COL_ACTIVE, COL_LATENT, COL_ARID,
        COL_PROPOSALS, COL_DEALS, COL_REVENUE, COL_NOTE, N_COLUMNS };
 
@@ -150,12 +123,12 @@ print_table (const PdCampaign *campaign, const GPtrArray *found)
 
       g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, a->id));
       g_ptr_array_add (cells, pd_format_date (&a->date));
-      g_ptr_array_add (cells, printable_note (a->rep));
+      g_ptr_array_add (cells, pd_ctl_printable_text (a->rep));
       for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
         g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, counts[k]));
       g_ptr_array_add (cells, a->revenue_cents > 0 ? pd_format_money (a->revenue_cents, campaign->currency)
                                                    : g_strdup ("-"));
-      g_ptr_array_add (cells, a->note != NULL ? printable_note (a->note) : g_strdup (""));
+      g_ptr_array_add (cells, a->note != NULL ? pd_ctl_printable_text (a->note) : g_strdup (""));
     }
 
   for (guint col = 0; col < N_COLUMNS; col++)

@@ -164,6 +164,12 @@ int pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *s
  * allocated. */
 char *pd_ctl_describe_entry (const PdActivity *activity, const char *currency);
 
+/* `text` (a note, a name) on one line: control characters (a newline, a
+ * tab, an escape sequence) written as \n, \t or \u001B, a backslash as
+ * \\, bytes that are not UTF-8 replaced, so that no text can break a
+ * table or drive the terminal. Returns a new string. */
+char *pd_ctl_printable_text (const char *text);
+
 /* CSV (RFC 4180): a field quoted when it holds a comma, a quote or a line
  * break (newly allocated); one record of `n` fields printed with CRLF;
  * an amount of cents as a plain decimal with a point ("20000.00"). */

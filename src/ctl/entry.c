@@ -252,6 +252,30 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
 }
 
 char *
+pd_ctl_printable_text (const char *note)
+{
+  g_autofree char *valid = g_utf8_make_valid (note, -1);
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
 pd_ctl_describe_entry (const PdActivity *a, const char *currency)
 {
   GString *text = g_string_new (NULL);
@@ -280,7 +304,10 @@ pd_ctl_describe_entry (const PdActivity *a, const char *currency)
       g_string_append_printf (text, ", %s", money);
     }
   if (a->note != NULL)
-    g_string_append_printf (text, _(", note: %s"), a->note);
+    {
+      g_autofree char *note = pd_ctl_printable_text (a->note);
+      g_string_append_printf (text, _(", note: %s"), note);
+    }
   return g_string_free (text, FALSE);
 }
 

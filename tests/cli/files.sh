@@ -159,4 +159,12 @@ check_eq "--note=VALUE not UTF-8: exit 2, the option named" '2 prospectctl: --no
   "$? $(cat "$T/err")"
 check_eq "--note not UTF-8: no database" "no" "$([ -e "$T/note.db" ] && echo yes || echo no)"
 
+# Control characters in a note reach no terminal raw: escaped where the
+# note is shown (the table, and what activity rm says it removed).
+$C --db "$T/note.db" --now 2027-01-04T18:00 log example --rep alice --contacts 5 --date 2027-01-04 \
+  --note "$(printf 'red \033[31m\007bell\nnext line')" >/dev/null
+out=$($C --db "$T/note.db" activity rm 1)
+check_eq "activity rm: the note's control characters escaped" \
+  'removed #1: alice, 2027-01-04: 5 contacts, note: red \u001B[31m\u0007bell\nnext line' "$out"
+
 done_testing
