@@ -2,15 +2,17 @@
  *
  * feed: feed file paths and atomic, change-only writes.
  *
- * A write compares the bytes already on disk first (size, then content,
- * streamed) and does nothing when they are equal. Otherwise the new text
- * goes to a hidden temporary file in the target's directory (same file
- * system, so rename() is atomic), is flushed with fsync(), made 0644 and
- * renamed over the target; the directory is fsync'ed so the rename itself
- * survives a crash. Every failure removes the temporary file. A streamed
- * write can stop before the rename (prepared) and be renamed later, so
- * that feeds written in parallel are replaced in order, and several
- * renames in one directory share its fsync.
+ * Every feed is written by one path, the streaming writer: the new text
+ * arrives in pieces and is compared, as it arrives, with the bytes on
+ * disk (the previous feed, read once); nothing is written while they
+ * match. From the first difference the text goes to a hidden temporary
+ * file in the target's directory (same file system, so rename() is
+ * atomic), which is flushed with fsync() and renamed over the target; the
+ * directory is fsync'ed so the rename itself survives a crash. Every
+ * failure removes the temporary file. A write can stop before the rename
+ * (prepared) and be renamed later, so that feeds written in parallel are
+ * replaced in order, and several renames in one directory share its
+ * fsync. pd_feed_write() is that writer given the whole text at once.
  *
  * Nothing but a regular file is ever read or replaced: the target is
  * opened without following a symbolic link and without blocking on a
@@ -35,7 +37,8 @@
 
 G_DEFINE_QUARK (pd-feed-error-quark, pd_feed_error)
 
-#define COMPARE_CHUNK (64 * 1024)
+/* How much more a previous feed read grows its buffer by. */
+#define READ_CHUNK (64 * 1024)
 #define WRITE_CHUNK (64 * 1024)
 /* A temporary file older than this belongs to a run that died: a live
  * one is renamed or removed within the same write. */
@@ -225,7 +228,7 @@ pd_feed_read (const char *path, char **ret_contents, gsize *ret_length, GError *
                            (guint) (PD_FEED_MAX_PREVIOUS_BYTES / (1024 * 1024)));
               return FALSE;
             }
-          info.st_size = (off_t) MIN ((gsize) PD_FEED_MAX_PREVIOUS_BYTES, length * 2 + COMPARE_CHUNK);
+          info.st_size = (off_t) MIN ((gsize) PD_FEED_MAX_PREVIOUS_BYTES, length * 2 + READ_CHUNK);
           contents = g_realloc (contents, (gsize) info.st_size + 1);
           continue;
         }
@@ -250,65 +253,6 @@ pd_feed_read (const char *path, char **ret_contents, gsize *ret_length, GError *
   *ret_contents = g_steal_pointer (&contents);
   if (ret_length != NULL)
     *ret_length = length;
-  return TRUE;
-}
-
-/* Whether the regular file at `path` holds exactly `contents`. A missing
- * file is simply "not the same"; anything but a regular file is refused,
- * and any other failure to read it is an error, since renaming over it
- * would likely fail too. */
-static gboolean
-file_has_contents (const char *path,
-                   const char *contents,
-                   gsize length,
-                   gboolean *ret_same,
-                   GError **error)
-{
-  g_autofree char *buffer = NULL;
-  struct stat info;
-  gsize offset = 0;
-  gboolean same = TRUE;
-  gboolean missing = FALSE;
-  int fd;
-
-  fd = open_regular (path, &info, &missing, error);
-  if (fd < 0)
-    {
-      if (!missing)
-        return FALSE;
-      *ret_same = FALSE;
-      return TRUE;
-    }
-  if ((guint64) info.st_size != (guint64) length)
-    {
-      close (fd);
-      *ret_same = FALSE;
-      return TRUE;
-    }
-
-  buffer = g_malloc (COMPARE_CHUNK);
-  while (same && offset < length)
-    {
-      gssize got = read (fd, buffer, MIN ((gsize) COMPARE_CHUNK, length - offset));
-
-      if (got < 0 && errno == EINTR)
-        continue;
-      if (got < 0)
-        {
-          int saved_errno = errno;
-
-          close (fd);
-          set_io_error (error, saved_errno, _("Cannot read feed '%s': %s"), path);
-          return FALSE;
-        }
-      if (got == 0) /* shrank while we read: not the same */
-        same = FALSE;
-      else if (memcmp (buffer, contents + offset, (gsize) got) != 0)
-        same = FALSE;
-      offset += (gsize) got;
-    }
-  close (fd);
-  *ret_same = same;
   return TRUE;
 }
 
@@ -402,7 +346,7 @@ pd_feed_remove_stale_temps (const char *directory, const char *base_name)
 }
 
 /* Opens a hidden temporary file beside `path` (creating its directory),
- * for commit_temp(). Returns the descriptor, or -1 with error set. */
+ * for a writer. Returns the descriptor, or -1 with error set. */
 static int
 open_temp (const char *path, char **ret_directory, char **ret_temp_path, GError **error)
 {
@@ -500,17 +444,8 @@ rename_temp (const char *temp_path, const char *path, GError **error)
   return TRUE;
 }
 
-/* Makes the temporary file `fd` (fully written) the file at `path`:
- * mode, fsync, close, rename, fsync of the directory. Closes fd and, on
- * failure before the rename, removes the temporary file. */
-static gboolean
-commit_temp (int fd, const char *temp_path, const char *path, const char *directory, GError **error)
-{
-  return sync_temp (fd, temp_path, path, error)
-         && rename_temp (temp_path, path, error)
-         && pd_feed_sync_directory (directory, error);
-}
-
+/* The streaming writer, given the whole text at once: the one way a feed
+ * is written. */
 gboolean
 pd_feed_write (const char *path,
                const char *contents,
@@ -518,44 +453,37 @@ pd_feed_write (const char *path,
                gboolean *ret_changed,
                GError **error)
 {
-  g_autofree char *directory = NULL;
-  g_autofree char *temp_path = NULL;
-  gboolean same = FALSE;
-  int fd;
+  g_autofree char *current = NULL;
+  g_autoptr (GError) read_error = NULL;
+  g_autoptr (PdFeedWriter) writer = NULL;
+  gsize current_length = 0;
+  gboolean changed = FALSE;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (contents != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!file_has_contents (path, contents != NULL ? contents : "", length, &same, error))
-    return FALSE;
+  /* A file too large to be a previous feed is not compared: it is
+   * replaced. Anything else that cannot be read (not a regular file, an
+   * error) is refused, since renaming over it would likely fail too. */
+  if (!pd_feed_read (path, &current, &current_length, &read_error)
+      && !g_error_matches (read_error, PD_FEED_ERROR, PD_FEED_ERROR_TOO_LARGE))
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
+    }
   {
     g_autofree char *parent = g_path_get_dirname (path);
     g_autofree char *base_name = g_path_get_basename (path);
 
     pd_feed_remove_stale_temps (parent, base_name);
   }
-  if (same)
-    {
-      if (ret_changed != NULL)
-        *ret_changed = FALSE;
-      return TRUE;
-    }
-
-  fd = open_temp (path, &directory, &temp_path, error);
-  if (fd < 0)
-    return FALSE;
-  if (!write_all (fd, contents, length))
-    {
-      set_io_error (error, errno, _("Cannot write feed '%s': %s"), path);
-      close (fd);
-      g_unlink (temp_path);
-      return FALSE;
-    }
-  if (!commit_temp (fd, temp_path, path, directory, error))
+  writer = pd_feed_writer_new (path, current, current_length);
+  if (!pd_feed_writer_write (writer, contents != NULL ? contents : "", length, error)
+      || !pd_feed_writer_finish (writer, &changed, error))
     return FALSE;
   if (ret_changed != NULL)
-    *ret_changed = TRUE;
+    *ret_changed = changed;
   return TRUE;
 }
 

@@ -7,6 +7,8 @@
  * the first difference on, so memory is the previous file plus one event,
  * whatever the number of events. The previous file is read once and
  * serves both as the SEQUENCE/DTSTAMP reference and as the comparison.
+ * This is the one way a feed file is written: export -o writes its file
+ * as one such job (pd_publish_feed()).
  *
  * Each feed is a job in two steps: prepared (previous file read, feed
  * rendered, temporary file written and fsync'ed, or found unchanged), then
@@ -72,21 +74,12 @@ write_to_feed (const char *data, gsize length, gpointer user_data, GError **erro
   return pd_feed_writer_write (user_data, data, length, error);
 }
 
-static gboolean
-append_to_string (const char *data, gsize length, gpointer user_data, GError **error)
-{
-  (void) error;
-  g_string_append_len (user_data, data, (gssize) length);
-  return TRUE;
-}
-
 /* One rep's feed on its way to disk. */
 typedef struct {
   guint rep_index;
   char *path;            /* owned */
   PdFeedWriter *writer;  /* owned; prepared */
   gboolean changed;
-  gboolean unreadable;   /* the file exists but could not be read: left to the commit */
   GError *error;         /* the preparation's failure, owned */
   gboolean prepared;     /* the fields above are final (under the run's lock in parallel) */
 } Job;
@@ -101,9 +94,9 @@ job_clear (Job *job)
 }
 
 /* Renders the feed straight into a writer on its file and prepares it.
- * A file that exists but cannot be read (or is no regular file, or too
- * large to be a feed) is not an error here: the commit handles it as
- * writing one feed always has (refusing what is no regular file). */
+ * A file too large to be a previous feed is replaced without being read
+ * or compared (every event is then new); one that cannot be read (no
+ * regular file, an error) is the job's error, reported at its commit. */
 static void
 job_prepare (Job *job, PdIcsRenderer *renderer, gint64 revision_time)
 {
@@ -112,9 +105,10 @@ job_prepare (Job *job, PdIcsRenderer *renderer, gint64 revision_time)
   g_autoptr (PdFeedWriter) writer = NULL;
   gsize previous_length = 0;
 
-  if (!pd_feed_read (job->path, &previous, &previous_length, &read_error))
+  if (!pd_feed_read (job->path, &previous, &previous_length, &read_error)
+      && !g_error_matches (read_error, PD_FEED_ERROR, PD_FEED_ERROR_TOO_LARGE))
     {
-      job->unreadable = TRUE;
+      job->error = g_steal_pointer (&read_error);
       return;
     }
   writer = pd_feed_writer_new (job->path, previous, previous_length);
@@ -139,26 +133,13 @@ sync_pending (char **pending_directory, GError **error)
  * *pending_directory (see sync_pending()); it is done first when this job
  * fails, since it belongs to the feeds before. */
 static gboolean
-job_commit (Job *job, PdIcsRenderer *renderer, gint64 revision_time, char **pending_directory,
-            GError **error)
+job_commit (Job *job, char **pending_directory, GError **error)
 {
   g_autoptr (GError) job_error = NULL;
   const char *directory = NULL;
 
   if (job->error != NULL)
     job_error = g_steal_pointer (&job->error);
-  else if (job->unreadable)
-    {
-      /* Not a readable file: render in memory and let pd_feed_write()
-       * report or overcome the problem, as it always has. */
-      g_autoptr (GString) text = g_string_new (NULL);
-
-      if (!sync_pending (pending_directory, error))
-        return FALSE;
-      return pd_ics_renderer_render_to (renderer, job->rep_index, NULL, revision_time,
-                                        append_to_string, text, error)
-             && pd_feed_write (job->path, text->str, text->len, &job->changed, error);
-    }
   else if (pd_feed_writer_rename (job->writer, &directory, &job_error) && directory != NULL)
     {
       if (*pending_directory != NULL && strcmp (*pending_directory, directory) != 0
@@ -267,7 +248,7 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
       for (guint i = 0; i < n_jobs && ok; i++)
         {
           job_prepare (&jobs[i], renderer, revision_time);
-          ok = job_commit (&jobs[i], renderer, revision_time, &pending_directory, error)
+          ok = job_commit (&jobs[i], &pending_directory, error)
                && sync_pending (&pending_directory, error);
         }
       return ok;
@@ -319,7 +300,7 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
         g_cond_wait (&run.changed, &run.lock);
       g_mutex_unlock (&run.lock);
 
-      ok = ok && job_commit (&jobs[i], renderer, revision_time, &pending_directory, error);
+      ok = ok && job_commit (&jobs[i], &pending_directory, error);
       if (ok && i + 1 == n_jobs)
         ok = sync_pending (&pending_directory, error);
 
@@ -401,6 +382,31 @@ pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedul
       g_array_append_val (published, entry);
     }
   return g_steal_pointer (&published);
+}
+
+gboolean
+pd_publish_feed (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index, const char *path,
+                 gint64 revision_time, gboolean *ret_changed, GError **error)
+{
+  Job job = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (campaign != NULL && schedule != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  {
+    g_autofree char *directory = g_path_get_dirname (path);
+    g_autofree char *base_name = g_path_get_basename (path);
+
+    pd_feed_remove_stale_temps (directory, base_name);
+  }
+  job.rep_index = rep_index;
+  job.path = g_strdup (path);
+  ok = run_jobs (campaign, schedule, &job, 1, revision_time, 1, error);
+  if (ok && ret_changed != NULL)
+    *ret_changed = job.changed;
+  job_clear (&job);
+  return ok;
 }
 
 GArray *

@@ -49,6 +49,22 @@ GArray *pd_publish_feeds_threaded (const PdCampaign *campaign,
                                    guint max_threads,
                                    GError **error);
 
+/* Writes the feed of rep `rep_index` to `path` (export -o), as
+ * pd_publish_feeds() writes each of its feeds: rendered straight into the
+ * streaming writer (feed.h) against the file at `path`, which is replaced
+ * only when its content changed (*ret_changed, nullable, written only on
+ * success); the stale temporary files of that file removed first. The
+ * errors are those of pd_publish_feeds(): PD_ICS_ERROR when the feed
+ * cannot be rendered, PD_FEED_ERROR when it cannot be written (a path
+ * that holds anything but a regular file is PD_FEED_ERROR_NOT_REGULAR). */
+gboolean pd_publish_feed (const PdCampaign *campaign,
+                          const PdSchedule *schedule,
+                          guint rep_index,
+                          const char *path,
+                          gint64 revision_time,
+                          gboolean *ret_changed,
+                          GError **error);
+
 /* Renders one rep's feed against the file at `previous_path` (may be NULL
  * or missing; one that cannot be read or is larger than
  * PD_FEED_MAX_PREVIOUS_BYTES counts as missing). Returns the text

@@ -9,12 +9,12 @@
 #define G_LOG_DOMAIN "prospectctl"
 
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <glib/gi18n.h>
 
 #include "ctl.h"
 #include "prospectd/feed.h"
+#include "prospectd/ics.h"
 #include "prospectd/publish.h"
 
 static char *opt_rep;
@@ -28,25 +28,35 @@ static GOptionEntry entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
+/* -o -: the feed on stdout, rendered against the rep's feed in the feeds
+ * directory, printed only once whole (nothing on an error). */
 static int
-export_to (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
-           const char *path, const char *previous_path, gint64 revision_time)
+export_to_stdout (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
+                  const char *previous_path, gint64 revision_time)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
-  gboolean changed = FALSE;
 
   text = pd_publish_render (campaign, schedule, rep_index, previous_path, revision_time, &error);
   if (text == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
-  if (g_str_equal (path, "-"))
-    {
-      fputs (text, stdout);
-      return fflush (stdout) == 0 ? PD_EXIT_OK : pd_ctl_error (PD_EXIT_FAILURE, _("cannot write to stdout"));
-    }
-  if (!pd_feed_write (path, text, strlen (text), &changed, &error))
-    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-  return PD_EXIT_OK;
+  fputs (text, stdout);
+  return fflush (stdout) == 0 ? PD_EXIT_OK : pd_ctl_error (PD_EXIT_FAILURE, _("cannot write to stdout"));
+}
+
+/* -o FILE: written as every feed is (publish.h). */
+static int
+export_to_file (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
+                const char *path, gint64 revision_time)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (pd_publish_feed (campaign, schedule, rep_index, path, revision_time, NULL, &error))
+    return PD_EXIT_OK;
+  /* A feed that cannot be rendered is the campaign's problem. */
+  if (error->domain == PD_ICS_ERROR)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
+  return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
 }
 
 static int
@@ -92,8 +102,10 @@ run (PdCtl *ctl, int argc, char **argv)
     {
       const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
       g_autofree char *default_path = pd_feed_path (feeds_dir, campaign->id, rep->name);
-      const char *previous = g_str_equal (opt_output, "-") ? default_path : opt_output;
-      return export_to (campaign, schedule, rep_index, opt_output, previous, revision_time);
+
+      if (g_str_equal (opt_output, "-"))
+        return export_to_stdout (campaign, schedule, rep_index, default_path, revision_time);
+      return export_to_file (campaign, schedule, rep_index, opt_output, revision_time);
     }
   return pd_ctl_write_feeds (ctl, campaign, schedule, feeds_dir, opt_rep != NULL ? (gint) rep_index : -1,
                              revision_time);
