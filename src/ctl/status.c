@@ -462,6 +462,31 @@ add_rep (JsonBuilder *b, const PdCampaign *c, const PdRepProgress *p, const char
   json_builder_end_object (b);
 }
 
+/* "observed_n": the n behind each observed rate, named by its unit. */
+static void
+add_observed_n (JsonBuilder *b, const PdRates *o)
+{
+  json_builder_set_member_name (b, "observed_n");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "accessibility_rate");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "prospects_qualified", o->accessibility_n);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "contacts_per_prospect");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "prospects_reached", o->contacts_per_prospect_n);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "proposals_per_deal");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "deals", o->proposals_per_deal_n);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "average_deal_cents");
+  json_builder_begin_object (b);
+  pd_ctl_json_int (b, "deals", o->average_deal_n);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
 static void
 add_rates (JsonBuilder *b, gboolean has_rate, gint64 rate, gboolean has_cpp, gint64 cpp,
            gboolean has_ppd, gint64 ppd, gboolean has_deal, gint64 deal)
@@ -523,26 +548,7 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   add_rates (b, o->has_accessibility_rate, o->accessibility_rate, o->has_contacts_per_prospect,
              o->contacts_per_prospect, o->has_proposals_per_deal, o->proposals_per_deal, o->has_average_deal,
              o->average_deal_cents);
-  /* The n behind each observed rate, named by its unit. */
-  json_builder_set_member_name (b, "observed_n");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "accessibility_rate");
-  json_builder_begin_object (b);
-  pd_ctl_json_int (b, "prospects_qualified", o->accessibility_n);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "contacts_per_prospect");
-  json_builder_begin_object (b);
-  pd_ctl_json_int (b, "prospects_reached", o->contacts_per_prospect_n);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "proposals_per_deal");
-  json_builder_begin_object (b);
-  pd_ctl_json_int (b, "deals", o->proposals_per_deal_n);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "average_deal_cents");
-  json_builder_begin_object (b);
-  pd_ctl_json_int (b, "deals", o->average_deal_n);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+  add_observed_n (b, o);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "totals");
@@ -669,12 +675,13 @@ print_week_text (const PdCampaign *c, const GDate *monday, const GDate *sunday, 
     {
       const WeekLine *w = &g_array_index (lines, WeekLine, i);
       g_autofree char *gap = week_gap (w);
-      g_autofree char *rate = w->rates.has_accessibility_rate ? pd_format_rate (w->rates.accessibility_rate)
+      /* Measures, as in status: a percentage to 0.1, ratios to 0.01. */
+      g_autofree char *rate = w->rates.has_accessibility_rate ? pd_format_rate_fixed (w->rates.accessibility_rate, 1)
                                                                 : g_strdup ("-");
-      g_autofree char *cpp = w->rates.has_contacts_per_prospect ? pd_format_decimal (w->rates.contacts_per_prospect)
-                                                                  : g_strdup ("-");
-      g_autofree char *ppd = w->rates.has_proposals_per_deal ? pd_format_decimal (w->rates.proposals_per_deal)
-                                                               : g_strdup ("-");
+      g_autofree char *cpp = w->rates.has_contacts_per_prospect
+                               ? pd_format_decimal_fixed (w->rates.contacts_per_prospect, 2) : g_strdup ("-");
+      g_autofree char *ppd = w->rates.has_proposals_per_deal
+                               ? pd_format_decimal_fixed (w->rates.proposals_per_deal, 2) : g_strdup ("-");
 
       g_autofree char *padded = pd_format_pad (w->name, 12);
       printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %13s %18s %15s\n", padded, w->planned,
@@ -735,6 +742,7 @@ add_week_line (JsonBuilder *b, const WeekLine *w)
   pd_ctl_json_string (b, "accessibility_rate", rate);
   pd_ctl_json_string (b, "contacts_per_prospect", cpp);
   pd_ctl_json_string (b, "proposals_per_deal", ppd);
+  add_observed_n (b, &w->rates);
   json_builder_end_object (b);
 }
 

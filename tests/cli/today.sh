@@ -103,9 +103,9 @@ cat >"$T/expected.txt" <<'TXT'
 New customers Q1 2027 (example), last week: 2027-01-04 to 2027-01-10
 
 rep           planned     done gap              accessibility  contacts/prospect  proposals/deal
-alice              80       64 -16 (-20.0%)               20%                3.2               -
-bob                40       42 +2 (+5.0%)                 40%                  2               2
-team              120      106 -14 (-11.7%)               24%               2.96               2
+alice              80       64 -16 (-20.0%)             20.0%               3.20               -
+bob                40       42 +2 (+5.0%)               40.0%               2.00            2.00
+team              120      106 -14 (-11.7%)             24.0%               2.96            2.00
 TXT
 check_file "status --week on Monday 2027-01-11" "$T/expected.txt" "$T/week.txt"
 check_eq "status --week on the Sunday after: the week before" "last week: 2027-01-04 to 2027-01-10" \
@@ -126,6 +126,11 @@ check_eq "status --week --json" "example 2027-01-04 2027-01-10
 alice 80 64 -16 -20.0% 20% 3.2 None
 bob 40 42 2 +5.0% 40% 2 2
 team 120 106 -14 -11.7% 24% 2.96 2" "$out"
+# The n behind each week's rate, as in status --json: bob's week, 5
+# prospects qualified and reached, 1 deal, with its revenue.
+check_eq "status --week --json: observed_n" \
+  "{'accessibility_rate': {'prospects_qualified': 5}, 'contacts_per_prospect': {'prospects_reached': 5}, 'proposals_per_deal': {'deals': 1}, 'average_deal_cents': {'deals': 1}}" \
+  "$($C status $MONDAY --week --json --rep bob | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["reps"][0]["observed_n"])')"
 $C status --week --check >/dev/null 2>"$T/err"
 check_eq "--week with --check: exit 2" "2 prospectctl: --week and --check: --check judges the campaign to date, not a week" "$? $(cat "$T/err")"
 done_testing
