@@ -39,6 +39,7 @@
 
 #include "prospectd/config.h"
 #include "prospectd/ics.h"
+#include "prospectd/ics-render.h"
 #include "prospectd/plan.h"
 #include "prospectd/publish.h"
 #include "prospectd/schedule.h"
@@ -435,7 +436,7 @@ measure_export (double *values, gpointer data)
   rss = status_kib ("VmRSS:");
   reset_peak ();
   start = now_seconds ();
-  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, NULL, REVISION_TIME, &error);
+  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, NULL, REVISION_TIME, NULL, &error);
   values[0] = now_seconds () - start;
   if (published == NULL)
     g_error ("bench: %s", error->message);
@@ -450,7 +451,7 @@ measure_export (double *values, gpointer data)
   rss = status_kib ("VmRSS:");
   reset_peak ();
   start = now_seconds ();
-  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, NULL, REVISION_TIME + 86400, &error);
+  published = pd_publish_feeds (org.campaign, org.schedule, feeds_dir, NULL, REVISION_TIME + 86400, NULL, &error);
   values[5] = now_seconds () - start;
   if (published == NULL)
     g_error ("bench: %s", error->message);
@@ -469,7 +470,7 @@ measure_export (double *values, gpointer data)
     PdIcsRenderer *renderer;
 
     start = now_seconds ();
-    renderer = pd_ics_renderer_new (org.campaign, org.schedule, &error);
+    renderer = pd_ics_renderer_new (org.campaign, org.schedule, NULL, &error);
     if (renderer == NULL)
       g_error ("bench: %s", error->message);
     for (guint i = 0; i < org.campaign->reps->len; i++)

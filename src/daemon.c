@@ -29,7 +29,7 @@
 #include "prospectd/feed.h"
 #include "prospectd/feeddir.h"
 #include "prospectd/format.h"
-#include "prospectd/ics.h"
+#include "prospectd/ics-zone.h"
 #include "prospectd/progress.h"
 #include "prospectd/publish.h"
 
@@ -834,7 +834,8 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
                              _("Not a plain file name: campaign '%s', rep '%s'"), campaign->id, rep->name);
                 return FALSE;
               }
-            if (!pd_publish_preview (campaign, schedule, r, path, revision_time, &changes, error))
+            if (!pd_publish_preview (campaign, schedule, r, path, revision_time, daemon->vtimezone_source,
+                                     &changes, error))
               return FALSE;
             if (!changes.changed)
               g_string_append_printf (daemon->dry_run, _("feed unchanged: '%s'\n"), path);
@@ -852,7 +853,8 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
       if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
                              TRUE, error))
         return FALSE;
-      published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, reps, revision_time, error);
+      published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, reps, revision_time,
+                                    daemon->vtimezone_source, error);
       if (published == NULL)
         return FALSE;
       if (dc->published_files == NULL)
@@ -1510,7 +1512,7 @@ pd_daemon_run (PdDaemon *daemon, GError **error)
   if (daemon->timer == NULL)
     return 1;
   daemon->loop = g_main_loop_new (NULL, FALSE);
-  pd_ics_set_vtimezone_source (vtimezone_from_child);
+  daemon->vtimezone_source = vtimezone_from_child;
   daemon->signal_sources[0] = g_unix_signal_add (SIGHUP, on_sighup, daemon);
   daemon->signal_sources[1] = g_unix_signal_add (SIGTERM, on_quit, daemon);
   daemon->signal_sources[2] = g_unix_signal_add (SIGINT, on_quit, daemon);

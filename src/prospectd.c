@@ -15,6 +15,7 @@
 
 #include "prospectd/daemon.h"
 #include "prospectd/ics.h"
+#include "prospectd/ics-zone.h"
 
 enum {
   EXIT_OK = 0,

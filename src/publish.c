@@ -27,7 +27,8 @@
 #include <glib/gi18n.h>
 
 #include "prospectd/feed.h"
-#include "prospectd/ics.h"
+#include "prospectd/ics-read.h"
+#include "prospectd/ics-render.h"
 #include "prospectd/publish.h"
 
 /* Below this many feeds, one thread does everything (the daemon's usual
@@ -225,7 +226,7 @@ workers_for (guint n_jobs, guint max_threads)
  * the first job that failed, after which no job is committed. */
 static gboolean
 run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, guint n_jobs,
-          gint64 revision_time, guint max_threads, GError **error)
+          gint64 revision_time, PdIcsVtimezoneSource vtimezone_source, guint max_threads, GError **error)
 {
   g_autoptr (PdIcsRenderer) renderer = NULL;
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
@@ -237,7 +238,7 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
 
   if (n_jobs == 0)
     return TRUE;
-  renderer = pd_ics_renderer_new (campaign, schedule, error);
+  renderer = pd_ics_renderer_new (campaign, schedule, vtimezone_source, error);
   if (renderer == NULL)
     return FALSE;
 
@@ -260,7 +261,7 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
   for (guint w = 0; w < n_workers; w++)
     {
       workers[w].run = &run;
-      workers[w].renderer = pd_ics_renderer_new (campaign, schedule, NULL);
+      workers[w].renderer = pd_ics_renderer_new (campaign, schedule, vtimezone_source, NULL);
     }
   g_mutex_init (&run.lock);
   g_cond_init (&run.changed);
@@ -322,7 +323,8 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
 
 GArray *
 pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
-                           const gboolean *reps, gint64 revision_time, guint max_threads, GError **error)
+                           const gboolean *reps, gint64 revision_time, PdIcsVtimezoneSource vtimezone_source,
+                           guint max_threads, GError **error)
 {
   g_autoptr (GArray) published = g_array_new (FALSE, TRUE, sizeof (PdPublished));
   g_autoptr (GArray) jobs = g_array_new (FALSE, TRUE, sizeof (Job));
@@ -362,7 +364,7 @@ pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedul
       pd_feed_remove_stale_temps (directory, NULL);
     }
   ok = run_jobs (campaign, schedule, (Job *) (void *) jobs->data, jobs->len, revision_time,
-                 max_threads, error);
+                 vtimezone_source, max_threads, error);
   if (ok && path_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&path_error));
@@ -402,7 +404,7 @@ pd_publish_feed (const PdCampaign *campaign, const PdSchedule *schedule, guint r
   }
   job.rep_index = rep_index;
   job.path = g_strdup (path);
-  ok = run_jobs (campaign, schedule, &job, 1, revision_time, 1, error);
+  ok = run_jobs (campaign, schedule, &job, 1, revision_time, NULL, 1, error);
   if (ok && ret_changed != NULL)
     *ret_changed = job.changed;
   job_clear (&job);
@@ -411,12 +413,22 @@ pd_publish_feed (const PdCampaign *campaign, const PdSchedule *schedule, guint r
 
 GArray *
 pd_publish_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
-                  const gboolean *reps, gint64 revision_time, GError **error)
+                  const gboolean *reps, gint64 revision_time, PdIcsVtimezoneSource vtimezone_source,
+                  GError **error)
 {
-  return pd_publish_feeds_threaded (campaign, schedule, feeds_dir, reps, revision_time, 0, error);
+  return pd_publish_feeds_threaded (campaign, schedule, feeds_dir, reps, revision_time, vtimezone_source, 0,
+                                    error);
 }
 
 /* ------------------------------------------------------------ preview */
+
+static gboolean
+append_to_string (const char *data, gsize length, gpointer user_data, GError **error)
+{
+  (void) error;
+  g_string_append_len (user_data, data, (gssize) length);
+  return TRUE;
+}
 
 static gboolean
 same_event (const PdIcsEvent *a, const PdIcsEvent *b)
@@ -432,10 +444,13 @@ same_event (const PdIcsEvent *a, const PdIcsEvent *b)
 
 gboolean
 pd_publish_preview (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index, const char *path,
-                    gint64 revision_time, PdFeedChanges *ret_changes, GError **error)
+                    gint64 revision_time, PdIcsVtimezoneSource vtimezone_source, PdFeedChanges *ret_changes,
+                    GError **error)
 {
   g_autofree char *previous = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr (PdIcsRenderer) renderer = NULL;
+  g_autoptr (GString) rendered = g_string_new (NULL);
+  const char *text = NULL;
   g_autoptr (GArray) before = NULL;
   g_autoptr (GArray) after = NULL;
   g_autoptr (GHashTable) by_uid = g_hash_table_new (g_str_hash, g_str_equal);
@@ -447,8 +462,13 @@ pd_publish_preview (const PdCampaign *campaign, const PdSchedule *schedule, guin
   /* As a write would: a missing or unreadable file means every event is new. */
   if (!g_file_get_contents (path, &previous, NULL, NULL))
     previous = NULL;
-  text = pd_ics_render (campaign, schedule, rep_index, previous, revision_time, error);
-  if (text == NULL || (after = pd_ics_parse_events (text, error)) == NULL)
+  renderer = pd_ics_renderer_new (campaign, schedule, vtimezone_source, error);
+  if (renderer == NULL
+      || !pd_ics_renderer_render_to (renderer, rep_index, previous, revision_time, append_to_string, rendered,
+                                     error))
+    return FALSE;
+  text = rendered->str;
+  if ((after = pd_ics_parse_events (text, error)) == NULL)
     return FALSE;
   changes.events = after->len;
   changes.changed = previous == NULL || strcmp (previous, text) != 0;

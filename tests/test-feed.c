@@ -628,7 +628,7 @@ publish_ok (Team *team, const char *feeds, guint threads, gint64 revision, guint
   g_autoptr (GArray) published = NULL;
   guint threads_before = thread_count ();
 
-  published = pd_publish_feeds_threaded (team->campaign, team->schedule, feeds, NULL, revision, threads, &error);
+  published = pd_publish_feeds_threaded (team->campaign, team->schedule, feeds, NULL, revision, NULL, threads, &error);
   if (published == NULL)
     fail_msg ("publish with %u threads: %s", threads, error->message);
   assert_int_equal (thread_count (), threads_before); /* workers joined */
@@ -769,7 +769,7 @@ publish_fails (Team *team, const char *feeds, guint threads, gint64 revision, gu
   g_autofree char *expected_listing = NULL;
   guint threads_before = thread_count ();
 
-  published = pd_publish_feeds_threaded (team->campaign, team->schedule, feeds, NULL, revision, threads, &error);
+  published = pd_publish_feeds_threaded (team->campaign, team->schedule, feeds, NULL, revision, NULL, threads, &error);
   assert_null (published);
   assert_non_null (error);
   assert_int_equal (thread_count (), threads_before); /* workers joined */
@@ -858,7 +858,7 @@ test_publish_stops_at_failed_render (void **state)
     g_autofree char *copy = g_build_filename (top, "old", NULL);
     g_autoptr (GError) error = NULL;
     g_autoptr (GArray) published = pd_publish_feeds_threaded (team.campaign, team.schedule, copy, NULL,
-                                                              T0, 1, &error);
+                                                              T0, NULL, 1, &error);
 
     assert_non_null (published);
   }

@@ -23,6 +23,9 @@
 
 #include "prospectd/config.h"
 #include "prospectd/ics.h"
+#include "prospectd/ics-read.h"
+#include "prospectd/ics-render.h"
+#include "prospectd/ics-zone.h"
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
 #include "prospectd/workcal.h"
@@ -881,7 +884,7 @@ test_renderer_reused (void **state)
 {
   Fixture fixture = fixture_example ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (PdIcsRenderer) renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, &error);
+  g_autoptr (PdIcsRenderer) renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, NULL, &error);
   g_autofree char *alice = NULL;
   g_autofree char *bob = NULL;
   g_autofree char *alice_again = NULL;
@@ -943,9 +946,83 @@ test_renderer_reused (void **state)
   g_clear_pointer (&renderer, pd_ics_renderer_free);
   g_free (fixture.campaign->timezone);
   fixture.campaign->timezone = g_strdup ("Mars/Olympus_Mons");
-  assert_null (pd_ics_renderer_new (fixture.campaign, fixture.schedule, &error));
+  assert_null (pd_ics_renderer_new (fixture.campaign, fixture.schedule, NULL, &error));
   assert_true (g_error_matches (error, PD_ICS_ERROR, PD_ICS_ERROR_ZONE));
   fixture_clear (&fixture);
+}
+
+/* The VTIMEZONE comes from the caller's source (prospectd's is a
+ * short-lived `prospectd --vtimezone`) the first time the process needs
+ * that zone and span of years: the feed carries the source's text as
+ * given, and later renderers share the zone without asking again. A
+ * source that returns NULL leaves the building to this process. */
+static guint source_calls;
+static char *source_asked;
+
+static char *
+marked_vtimezone (const char *name, int first_year, int last_year)
+{
+  g_autofree char *text = pd_ics_vtimezone_text (name, first_year, last_year, NULL);
+
+  source_calls++;
+  g_free (source_asked);
+  source_asked = g_strdup_printf ("%s:%d:%d", name, first_year, last_year);
+  return replace_all (text, "BEGIN:VTIMEZONE\r\n", "BEGIN:VTIMEZONE\r\nX-PD-SOURCE:the caller\r\n");
+}
+
+static char *
+no_vtimezone (const char *name, int first_year, int last_year)
+{
+  (void) name;
+  (void) first_year;
+  (void) last_year;
+  source_calls++;
+  return NULL;
+}
+
+static void
+test_vtimezone_source (void **state)
+{
+  Fixture tokyo = fixture_make ("Tokyo", "2031-03-03", "2031-03-14", "Asia/Tokyo", "20000", "90m");
+  Fixture seoul = fixture_make ("Seoul", "2032-03-01", "2032-03-12", "Asia/Seoul", "20000", "90m");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdIcsRenderer) first = NULL;
+  g_autoptr (PdIcsRenderer) second = NULL;
+  g_autoptr (PdIcsRenderer) fallback = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *built_here = NULL;
+  g_autofree char *expected = NULL;
+
+  (void) state;
+  source_calls = 0;
+  first = pd_ics_renderer_new (tokyo.campaign, tokyo.schedule, marked_vtimezone, &error);
+  assert_non_null (first);
+  assert_int_equal (source_calls, 1);
+  assert_string_equal (source_asked, "Asia/Tokyo:2031:2031");
+  text = render_with (first, 0, NULL, T0);
+  assert_int_equal (count_occurrences (text, "\r\nBEGIN:VTIMEZONE\r\nX-PD-SOURCE:the caller\r\nTZID:Asia/Tokyo\r\n"), 1);
+  assert_libical_reads (text, "Asia/Tokyo", rep_block_count (&tokyo, 0));
+
+  /* The zone is the process's now: the source is not asked again. */
+  second = pd_ics_renderer_new (tokyo.campaign, tokyo.schedule, no_vtimezone, &error);
+  assert_non_null (second);
+  assert_int_equal (source_calls, 1);
+  again = render_with (second, 0, NULL, T0);
+  assert_string_equal (again, text);
+
+  /* No text from the source: built here, as pd_ics_vtimezone_text(). */
+  fallback = pd_ics_renderer_new (seoul.campaign, seoul.schedule, no_vtimezone, &error);
+  assert_non_null (fallback);
+  assert_int_equal (source_calls, 2);
+  built_here = render_with (fallback, 0, NULL, T0);
+  expected = pd_ics_vtimezone_text ("Asia/Seoul", 2032, 2032, NULL);
+  assert_non_null (strstr (built_here, expected));
+  assert_null (strstr (built_here, "X-PD-SOURCE"));
+
+  g_clear_pointer (&source_asked, g_free);
+  fixture_clear (&tokyo);
+  fixture_clear (&seoul);
 }
 
 /* More distinct DTSTART values than a renderer keeps (16 384 lines): one
@@ -988,7 +1065,7 @@ test_renderer_cache_overflow (void **state)
     }
   assert_true (g_hash_table_size (starts) > 16384);
 
-  renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, &error);
+  renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, NULL, &error);
   assert_non_null (renderer);
   for (guint rep = 0; rep < reps; rep++)
     {
@@ -1044,6 +1121,7 @@ main (void)
     cmocka_unit_test (test_dst_paris),
     cmocka_unit_test (test_dst_new_york),
     cmocka_unit_test (test_vtimezone_ended_rule),
+    cmocka_unit_test (test_vtimezone_source),
     cmocka_unit_test (test_many_blocks_a_day),
     cmocka_unit_test (test_calname_escaping),
     cmocka_unit_test (test_uid_format),

@@ -22,6 +22,7 @@
 
 #include <gio/gio.h>
 #include "prospectd/config.h"
+#include "prospectd/ics-zone.h"
 #include "prospectd/notify.h"
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
@@ -73,6 +74,7 @@ typedef struct {
   guint db_pending_source;         /* a deferred look at the database, or 0 */
   gint64 db_replanned_at;          /* monotonic time of the last re-plan for a commit */
   PdServer *server;         /* owned; the feed server, NULL when [feeds] listen is empty or with --once */
+  PdIcsVtimezoneSource vtimezone_source; /* the feeds' VTIMEZONE: NULL (built here) until pd_daemon_run() */
   gint64 data_version;      /* the store's, at the last evaluation */
   char *wake_reason;        /* what the timer is armed for, owned */
   GTimeZone *wake_zone;     /* the zone of its campaign (times in the log), owned */

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include "prospectd/config.h"
+#include "prospectd/ics-zone.h"
 #include "prospectd/schedule.h"
 
 typedef struct {
@@ -30,12 +31,16 @@ typedef struct {
  * before returning, and renamed into place in rep order by the calling
  * thread; fewer feeds are done in the calling thread alone, without any
  * thread (the daemon's usual campaigns). The outcome is the same either
- * way, byte for byte and error for error. */
+ * way, byte for byte and error for error.
+ *
+ * `vtimezone_source` (nullable: built in this process) is where the
+ * feeds' VTIMEZONE text comes from (ics-zone.h). */
 GArray *pd_publish_feeds (const PdCampaign *campaign,
                           const PdSchedule *schedule,
                           const char *feeds_dir,
                           const gboolean *reps,
                           gint64 revision_time,
+                          PdIcsVtimezoneSource vtimezone_source,
                           GError **error);
 
 /* pd_publish_feeds() with the number of threads chosen: 0 as
@@ -46,6 +51,7 @@ GArray *pd_publish_feeds_threaded (const PdCampaign *campaign,
                                    const char *feeds_dir,
                                    const gboolean *reps,
                                    gint64 revision_time,
+                                   PdIcsVtimezoneSource vtimezone_source,
                                    guint max_threads,
                                    GError **error);
 
@@ -90,11 +96,13 @@ typedef struct {
  * `path` (the same bytes), compared with the file there, event by event
  * (by UID), and written nowhere: what a dry run reports. A missing file
  * has no event; one that is not a readable feed counts as every event
- * new. Returns FALSE with error set when the feed cannot be rendered. */
+ * new. Returns FALSE with error set when the feed cannot be rendered.
+ * `vtimezone_source` as for pd_publish_feeds(). */
 gboolean pd_publish_preview (const PdCampaign *campaign,
                              const PdSchedule *schedule,
                              guint rep_index,
                              const char *path,
                              gint64 revision_time,
+                             PdIcsVtimezoneSource vtimezone_source,
                              PdFeedChanges *ret_changes,
                              GError **error);

@@ -401,7 +401,7 @@ pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *sc
       reps = g_new0 (gboolean, campaign->reps->len);
       reps[only_rep] = TRUE;
     }
-  published = pd_publish_feeds (campaign, schedule, feeds_dir, reps, revision_time, &error);
+  published = pd_publish_feeds (campaign, schedule, feeds_dir, reps, revision_time, NULL, &error);
 
   if (published == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);

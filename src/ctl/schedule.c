@@ -11,7 +11,7 @@
 
 #include "ctl.h"
 #include "prospectd/format.h"
-#include "prospectd/ics.h"
+#include "prospectd/ics-render.h"
 #include "prospectd/workcal.h"
 
 static gboolean opt_json;
