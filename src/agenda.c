@@ -129,8 +129,9 @@ local_julian (GTimeZone *tz, gint64 unix)
 static GArray *
 collect_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
                    const char *const *notify_reps, gint64 after, guint32 first_julian,
-                   guint32 last_julian, gboolean with_keys)
+                   guint32 last_julian, gboolean with_keys, guint *ret_resolved)
 {
+  guint resolved = 0;
   GArray *reminders = reminder_array_new ();
   InstantCache cache = { campaign->tz, g_date_get_julian (&campaign->start),
                          g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free) };
@@ -146,6 +147,7 @@ collect_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
       if (block->contacts == 0 || !notified[block->rep_index]
           || g_date_get_julian (&block->date) < first_julian || g_date_get_julian (&block->date) > last_julian)
         continue;
+      resolved++;
       reminder.end = cached_local_unix (&cache, &block->date, block->end_minute);
       if (reminder.end < 0 || reminder.end <= after)
         continue;
@@ -158,6 +160,8 @@ collect_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
       g_array_append_val (reminders, reminder);
     }
   g_hash_table_unref (cache.instants);
+  if (ret_resolved != NULL)
+    *ret_resolved = resolved;
   /* g_array_sort is a stable merge sort in GLib: equal instants keep
    * schedule order. */
   g_array_sort (reminders, compare_reminders);
@@ -168,7 +172,7 @@ GArray *
 pd_agenda_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
                      const char *const *notify_reps)
 {
-  return collect_reminders (campaign, schedule, notify_reps, G_MININT64, 0, G_MAXUINT32, TRUE);
+  return collect_reminders (campaign, schedule, notify_reps, G_MININT64, 0, G_MAXUINT32, TRUE, NULL);
 }
 
 PdReminderState
@@ -263,7 +267,8 @@ pd_agenda_evaluate (const PdCampaign *campaign, const PdSchedule *schedule,
   guint32 first_julian = handled_julian > 1 ? handled_julian - 1 : 0;
   guint32 last_julian = now_julian == 0 ? G_MAXUINT32 : now_julian + 2 + campaign->reminder_minutes / 1440;
   g_autoptr (GArray) reminders = collect_reminders (campaign, schedule, notify_reps, handled_until,
-                                                    first_julian, last_julian, FALSE);
+                                                    first_julian, last_julian, FALSE,
+                                                    &agenda->blocks_resolved);
   GDate date;
 
   agenda->due = reminder_array_new ();

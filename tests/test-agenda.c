@@ -412,20 +412,11 @@ test_evaluation_is_every_reminder (void **state)
     }
 }
 
-static double
-cpu_seconds (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
-  return (double) now.tv_sec + (double) now.tv_nsec / 1e9;
-}
-
 /* Ten years of one-minute blocks (tests/data/ten-years.conf, some
- * 119 000 of them): a wake-up (an evaluation, every few minutes) costs a
- * small part of resolving every block's local time, which is what it did
- * (a third of a second of the daemon's loop per reminder); and finds the
- * same. */
+ * 119 000 of them): a wake-up (an evaluation, every few minutes) resolves
+ * the local times of the blocks of the days near now only, not every
+ * block's, which is what it did (a third of a second of the daemon's loop
+ * per reminder); and finds the same. Counted, not timed. */
 static void
 test_ten_years_of_one_minute_blocks (void **state)
 {
@@ -435,7 +426,8 @@ test_ten_years_of_one_minute_blocks (void **state)
   g_autoptr (GArray) all = NULL;
   gint64 now = utc ("2031-06-10T07:01:30Z");
   gint64 handled = now - 600;
-  double start, every_block, evaluations;
+  GDate first, last;
+  guint near_now = 0;
   PdPlan plan;
 
   (void) state;
@@ -445,15 +437,24 @@ test_ten_years_of_one_minute_blocks (void **state)
   assert_non_null (schedule);
   assert_true (schedule->blocks->len > 110000);
 
-  start = cpu_seconds ();
   all = pd_agenda_reminders (campaign, schedule, everyone);
-  every_block = cpu_seconds () - start;
-  start = cpu_seconds ();
-  for (int i = 0; i < 10; i++)
-    pd_agenda_free (pd_agenda_evaluate (campaign, schedule, everyone, now, handled, NULL, NULL));
-  evaluations = (cpu_seconds () - start) / 10;
-  if (evaluations * 10 > every_block)
-    fail_msg ("an evaluation took %.1f ms, resolving every block %.1f ms", evaluations * 1000, every_block * 1000);
+  g_date_clear (&first, 1);
+  g_date_clear (&last, 1);
+  g_date_set_dmy (&first, 9, G_DATE_JUNE, 2031);
+  g_date_set_dmy (&last, 12, G_DATE_JUNE, 2031);
+
+  /* The days it looks at: from the day before handled_until's (Monday 9
+   * June) to two days after now's (Thursday 12 June). */
+  for (guint i = 0; i < schedule->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+      if (block->contacts > 0 && g_date_compare (&block->date, &first) >= 0
+          && g_date_compare (&block->date, &last) <= 0)
+        near_now++;
+    }
+  assert_true (near_now > 0 && near_now < schedule->blocks->len / 100);
+  g_autoptr (PdAgenda) agenda = pd_agenda_evaluate (campaign, schedule, everyone, now, handled, NULL, NULL);
+  assert_int_equal (agenda->blocks_resolved, near_now);
   assert_same_as_every_reminder (campaign, schedule, all, now, handled);
   assert_same_as_every_reminder (campaign, schedule, all, utc ("2036-12-31T16:30:00Z"), G_MININT64);
 }

@@ -59,6 +59,8 @@ typedef struct {
   char *next_reminder;  /* the key of the next pending reminder, or NULL; owned */
   GDate next_check_date;/* the next check day after now (valid when there is one) */
   gint64 next_check_at; /* its instant, or 0 */
+  guint blocks_resolved;/* blocks whose local times this evaluation resolved:
+                         * those of the days near now, not the campaign's */
 } PdAgenda;
 
 void pd_agenda_free (PdAgenda *agenda);
