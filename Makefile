@@ -14,8 +14,12 @@ PKG_CONFIG ?= pkg-config
 # /usr/local/lib/systemd/user (`systemd-analyze --user unit-paths`).
 USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 
-# Libraries the programs link, and what the tests add.
+# Libraries the programs link, and what the tests add. The core library
+# links against GLib alone; prospectctl without libnotify and libsoup (it
+# shows no notification and serves no feed).
 PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libnotify libsoup-3.0
+CORE_PKGS := glib-2.0
+CTL_PKGS  := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3
 TEST_PKGS := cmocka
 
 # What `deps` checks, and the Debian package that provides it when missing:
@@ -46,11 +50,16 @@ ifeq ($(WERROR),1)
 WARNFLAGS += -Werror
 endif
 
-# Lazily evaluated: only a build that needs them asks pkg-config.
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
-TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+# Lazily evaluated, once: only a build that needs them asks pkg-config,
+# and then once per variable, not once per object (the first use replaces
+# the variable by its value).
+once = $(eval $(1) := $$(shell $(PKG_CONFIG) $(2)))$($(1))
+PKG_CFLAGS  = $(call once,PKG_CFLAGS,--cflags $(PKGS))
+PKG_LIBS    = $(call once,PKG_LIBS,--libs $(PKGS))
+CORE_LIBS   = $(call once,CORE_LIBS,--libs $(CORE_PKGS))
+CTL_LIBS    = $(call once,CTL_LIBS,--libs $(CTL_PKGS))
+TEST_CFLAGS = $(call once,TEST_CFLAGS,--cflags $(TEST_PKGS))
+TEST_LIBS   = $(call once,TEST_LIBS,--libs $(TEST_PKGS))
 
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(WARNFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DG_LOG_USE_STRUCTURED \
@@ -61,10 +70,23 @@ ALL_CFLAGS = $(WARNFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DG_LOG_USE_STRUCTURED \
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # Modules: every src/*.c but the daemon's main; the CLI is src/ctl/*.c.
+# The core (CORE_MODULES: the campaign model and what computes on it, pure,
+# GLib only) is libprospectd-core.a; every other module, the edges (files,
+# database, calendars, notifications, server), libprospectd.a above it.
+# Programs link the archives, so each takes only the objects it uses.
+CORE_MODULES := campaign plan workcal schedule progress agenda format
+CORE_HEADERS := $(CORE_MODULES) activity
 MODULE_SRCS := $(filter-out src/prospectd.c,$(wildcard src/*.c))
+CORE_SRCS   := $(CORE_MODULES:%=src/%.c)
+EDGE_SRCS   := $(filter-out $(CORE_SRCS),$(MODULE_SRCS))
 CTL_SRCS    := $(wildcard src/ctl/*.c)
 TEST_SRCS   := $(wildcard tests/test-*.c)
 MODULE_OBJS := $(MODULE_SRCS:%.c=$(BUILD)/%.o)
+CORE_OBJS   := $(CORE_SRCS:%.c=$(BUILD)/%.o)
+EDGE_OBJS   := $(EDGE_SRCS:%.c=$(BUILD)/%.o)
+CORE_LIB    := $(BUILD)/libprospectd-core.a
+EDGE_LIB    := $(BUILD)/libprospectd.a
+LIBS_A      := $(EDGE_LIB) $(CORE_LIB)
 CTL_OBJS    := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS   := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BINS        := $(BUILD)/prospectctl $(if $(wildcard src/prospectd.c),$(BUILD)/prospectd)
@@ -103,17 +125,43 @@ $(BUILD)/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/prospectd: $(BUILD)/src/prospectd.o $(MODULE_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+$(CORE_LIB): $(CORE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
-$(BUILD)/prospectctl: $(CTL_OBJS) $(MODULE_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+$(EDGE_LIB): $(EDGE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
+# The core kept honest: every object of the core archive linked, whole,
+# into a program with GLib's libraries alone (a symbol of SQLite, libical,
+# libsoup, libnotify or of an edge module is an undefined reference, and
+# the build stops), and no core source includes a header beyond the core
+# (its .d files list what each included).
+$(BUILD)/core-check: $(CORE_LIB)
+	@printf 'int main (void);\nint main (void) { return 0; }\n' > $@.c
+	$(CC) $(ALL_LDFLAGS) -o $@ $@.c -Wl,--whole-archive $(CORE_LIB) -Wl,--no-whole-archive \
+	  -Wl,--no-undefined $(CORE_LIBS) -lm
+	@bad=$$(for d in $(CORE_OBJS:.o=.d); do \
+	  grep -o 'include/prospectd/[a-z_-]*\.h' $$d | sort -u | while read -r h; do \
+	    n=$${h##*/}; case " $(CORE_HEADERS:%=%.h) " in *" $$n "*) ;; *) echo "$${d#$(BUILD)/}: $$n";; esac; \
+	  done; done); \
+	if [ -n "$$bad" ]; then echo "error: core modules include headers outside the core:" >&2; echo "$$bad" >&2; rm -f $@; exit 1; fi
+
+$(BUILD)/prospectd: $(BUILD)/src/prospectd.o $(LIBS_A) | $(BUILD)/core-check
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_A) $(PKG_LIBS) -lm
+
+# Only the libraries its commands use: no libnotify, no libsoup.
+$(BUILD)/prospectctl: $(CTL_OBJS) $(LIBS_A) | $(BUILD)/core-check
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(LIBS_A) $(CTL_LIBS) -lm
+
+# Test objects are kept between runs: an unchanged test is not rebuilt.
+.PRECIOUS: $(BUILD)/tests/%.o
 $(BUILD)/tests/%.o: tests/%.c | pkgcheck
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/test-%: $(BUILD)/tests/test-%.o $(MODULE_OBJS)
+$(BUILD)/tests/test-%: $(BUILD)/tests/test-%.o $(LIBS_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lm
 
 # ---------------------------------------------------------------- run
@@ -174,7 +222,7 @@ FUZZ_BUILD    := build-fuzz
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TARGETS  := campaign values
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
-FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/format.o $(FUZZ_BUILD)/src/workcal.o
+FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o
 
 .PHONY: fuzz fuzz-build fuzz-toolchain
 fuzz-toolchain:
@@ -236,7 +284,7 @@ _check-valgrind: $(TEST_BINS)
 BENCH_BINS := $(BUILD)/bench/bench $(BUILD)/bench/empty-main
 .PHONY: bench
 .PRECIOUS: $(BUILD)/bench/%.o
-$(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(MODULE_OBJS)
+$(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(LIBS_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 # The floor of a process: linked to the same libraries, even unused.
 $(BUILD)/bench/empty-main: $(BUILD)/bench/empty-main.o

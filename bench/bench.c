@@ -44,6 +44,7 @@
 #include "prospectd/publish.h"
 #include "prospectd/schedule.h"
 #include "prospectd/store.h"
+#include "prospectd/workcal.h"
 
 extern char **environ;
 
@@ -255,6 +256,7 @@ org_load (Org *org)
   org->campaign = pd_config_parse_campaign ("bench.conf", campaign_text, strlen (campaign_text), &error);
   if (org->campaign == NULL || !pd_plan_compute (&org->campaign->plan, &org->plan, &error))
     g_error ("bench: %s", error->message);
+  pd_workcal_prepare (org->campaign);
   org->schedule = pd_schedule_build (org->campaign, &org->plan, &error);
   if (org->schedule == NULL)
     g_error ("bench: %s", error->message);

@@ -24,7 +24,6 @@
 
 #include "prospectd/config.h"
 #include "prospectd/format.h"
-#include "prospectd/workcal.h"
 
 G_DEFINE_QUARK (pd-config-error-quark, pd_config_error)
 
@@ -423,25 +422,6 @@ valid_rep_name (const char *name)
   return TRUE;
 }
 
-char *
-pd_rep_normalize (const char *name)
-{
-  g_return_val_if_fail (name != NULL, NULL);
-  return g_utf8_normalize (name, -1, G_NORMALIZE_NFC);
-}
-
-char *
-pd_rep_file_name (const char *name)
-{
-  g_autofree char *nfc = NULL;
-
-  g_return_val_if_fail (name != NULL, NULL);
-  nfc = pd_rep_normalize (name);
-  /* Every byte outside A-Z a-z 0-9 - . _ ~ as %XX (uppercase): ASCII
-   * names are unchanged, the others' UTF-8 bytes encoded. */
-  return g_uri_escape_string (nfc != NULL ? nfc : name, NULL, FALSE);
-}
-
 /* ------------------------------------------------------------ lines */
 
 /* A pre-scan of a configuration file's lines, before GKeyFile parses it:
@@ -669,67 +649,6 @@ check_keys (const Reader *reader, const char *group, const char *const *allowed,
         return reject (reader, group, keys[i], value, expected, error);
       }
   return TRUE;
-}
-
-static void
-rep_free (PdRep *rep)
-{
-  if (rep == NULL)
-    return;
-  g_free (rep->name);
-  g_clear_pointer (&rep->windows, g_array_unref);
-  g_clear_pointer (&rep->days_off, g_array_unref);
-  g_free (rep);
-}
-
-void
-pd_campaign_free (PdCampaign *campaign)
-{
-  if (campaign == NULL)
-    return;
-  g_free (campaign->id);
-  g_free (campaign->path);
-  g_free (campaign->name);
-  g_free (campaign->timezone);
-  g_clear_pointer (&campaign->tz, g_time_zone_unref);
-  g_free (campaign->currency);
-  g_clear_pointer (&campaign->holidays, g_array_unref);
-  g_clear_pointer (&campaign->checkpoints, g_array_unref);
-  g_clear_pointer (&campaign->rep_index, g_hash_table_unref);
-  g_clear_pointer (&campaign->wall_gaps, g_array_unref);
-  g_clear_pointer (&campaign->reps, g_ptr_array_unref);
-  g_clear_pointer (&campaign->history, g_array_unref);
-  g_free (campaign);
-}
-
-const PdRep *
-pd_campaign_find_rep (const PdCampaign *campaign, const char *name, guint *ret_index)
-{
-  guint index = 0;
-  g_autofree char *nfc = NULL;
-
-  if (name == NULL)
-    return NULL;
-  /* Names are stored in NFC: "zoë" typed decomposed is the same rep. */
-  for (const char *p = name; *p != '\0'; p++)
-    if ((guchar) *p >= 0x80)
-      {
-        nfc = pd_rep_normalize (name);
-        if (nfc != NULL)
-          name = nfc;
-        break;
-      }
-  if (campaign->rep_index != NULL)
-    index = GPOINTER_TO_UINT (g_hash_table_lookup (campaign->rep_index, name));
-  else /* a campaign built by hand, not parsed */
-    for (guint i = 0; i < campaign->reps->len && index == 0; i++)
-      if (g_str_equal (((const PdRep *) g_ptr_array_index (campaign->reps, i))->name, name))
-        index = i + 1;
-  if (index == 0)
-    return NULL;
-  if (ret_index != NULL)
-    *ret_index = index - 1;
-  return g_ptr_array_index (campaign->reps, index - 1);
 }
 
 /* The time zone database GLib reads: $TZDIR, else the system's. */
@@ -1306,7 +1225,7 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   c->path = g_strdup (path);
   c->holidays = g_array_new (FALSE, TRUE, sizeof (GDate));
   c->checkpoints = g_array_new (FALSE, TRUE, sizeof (PdCheckpoint));
-  c->reps = g_ptr_array_new_with_free_func ((GDestroyNotify) rep_free);
+  c->reps = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_rep_free);
   c->rep_index = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (!g_key_file_has_group (keyfile, "campaign"))
@@ -1333,7 +1252,6 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   g_clear_pointer (&defaults.windows, g_array_unref);
   if (!ok)
     return NULL;
-  c->wall_gaps = pd_workcal_wall_gaps (c->tz, &c->start, &c->end);
   return g_steal_pointer (&c);
 }
 

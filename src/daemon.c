@@ -32,6 +32,7 @@
 #include "prospectd/ics-zone.h"
 #include "prospectd/progress.h"
 #include "prospectd/publish.h"
+#include "prospectd/workcal.h"
 
 G_DEFINE_QUARK (pd-daemon-error-quark, pd_daemon_error)
 
@@ -63,6 +64,7 @@ daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **err
   dc->campaign = pd_config_load_campaign (path, error);
   if (dc->campaign == NULL)
     return NULL;
+  pd_workcal_prepare (dc->campaign);
 
   /* A rep added mid-campaign starts the day the daemon first sees them;
    * past days keep the loads planned for them when the file changed. */

@@ -338,6 +338,14 @@ pd_workcal_wall_gaps (GTimeZone *tz, const GDate *from, const GDate *to)
   return gaps;
 }
 
+void
+pd_workcal_prepare (PdCampaign *campaign)
+{
+  g_return_if_fail (campaign != NULL && campaign->tz != NULL);
+  if (campaign->wall_gaps == NULL)
+    campaign->wall_gaps = pd_workcal_wall_gaps (campaign->tz, &campaign->start, &campaign->end);
+}
+
 /* The campaign's gaps of `date` ([*ret_first, *ret_end) in wall_gaps),
  * when its list covers the date: FALSE when it does not. */
 static gboolean

@@ -21,6 +21,7 @@
 #include "prospectd/config.h"
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
+#include "prospectd/workcal.h"
 
 typedef struct {
   PdCampaign *campaign;
@@ -39,6 +40,7 @@ setup (void **state)
 
   f->campaign = pd_config_load_campaign ("config/campaigns/example.conf", &error);
   assert_non_null (f->campaign);
+  pd_workcal_prepare (f->campaign);
   assert_true (pd_plan_compute (&f->campaign->plan, &f->plan, &error));
   f->schedule = pd_schedule_build (f->campaign, &f->plan, &error);
   assert_non_null (f->schedule);
@@ -432,6 +434,7 @@ test_ten_years_of_one_minute_blocks (void **state)
 
   (void) state;
   assert_non_null (campaign);
+  pd_workcal_prepare (campaign);
   assert_true (pd_plan_compute (&campaign->plan, &plan, &error));
   schedule = pd_schedule_build (campaign, &plan, &error);
   assert_non_null (schedule);

@@ -22,6 +22,7 @@
 #include "prospectd/plan.h"
 #include "prospectd/progress.h"
 #include "prospectd/schedule.h"
+#include "prospectd/workcal.h"
 #include "prospectd/store.h"
 
 typedef struct {
@@ -145,6 +146,7 @@ setup (void **state)
   f->campaign = pd_config_load_campaign ("config/campaigns/example.conf", &error);
   if (f->campaign == NULL)
     fail_msg ("example.conf (run from the top directory): %s", error->message);
+  pd_workcal_prepare (f->campaign);
   assert_true (pd_plan_compute (&f->campaign->plan, &f->plan, &error));
   assert_int_equal (f->plan.contacts, 1868);
   f->baseline = pd_schedule_build (f->campaign, &f->plan, &error);

@@ -99,6 +99,7 @@ example_variant (const char *first_old, ...)
   PdCampaign *campaign = pd_config_parse_campaign ("schedule-test.conf", text->str, text->len, &error);
   if (campaign == NULL)
     fail_msg ("campaign rejected: %s", error->message);
+  pd_workcal_prepare (campaign);
   return campaign;
 }
 

@@ -50,6 +50,7 @@ campaign_new (const char *zone, const char *start, const char *end,
   PdCampaign *campaign = pd_config_parse_campaign ("workcal-test.conf", text, strlen (text), &error);
   if (campaign == NULL)
     fail_msg ("campaign rejected: %s", error->message);
+  pd_workcal_prepare (campaign);
   return campaign;
 }
 

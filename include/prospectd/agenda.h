@@ -29,7 +29,7 @@
 #pragma once
 
 #include <glib.h>
-#include "prospectd/config.h"
+#include "prospectd/campaign.h"
 #include "prospectd/schedule.h"
 
 typedef struct {

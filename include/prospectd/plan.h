@@ -9,7 +9,7 @@
 #pragma once
 
 #include <glib.h>
-#include "prospectd/config.h"
+#include "prospectd/campaign.h"
 
 #define PD_PLAN_ERROR (pd_plan_error_quark ())
 GQuark pd_plan_error_quark (void);

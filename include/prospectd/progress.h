@@ -14,10 +14,10 @@
 #pragma once
 
 #include <glib.h>
-#include "prospectd/config.h"
+#include "prospectd/campaign.h"
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
-#include "prospectd/store.h"
+#include "prospectd/activity.h"
 
 typedef enum {
   PD_PACE_AHEAD,

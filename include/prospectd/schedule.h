@@ -24,7 +24,7 @@
 #pragma once
 
 #include <glib.h>
-#include "prospectd/config.h"
+#include "prospectd/campaign.h"
 #include "prospectd/plan.h"
 
 #define PD_SCHEDULE_ERROR (pd_schedule_error_quark ())

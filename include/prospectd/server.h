@@ -17,7 +17,9 @@
  * closed, and any connection is closed after 60 s whatever it does
  * (libsoup also caps a request's headers at 64 KiB). Every request is
  * logged with its method, path (never the query, which holds the token)
- * and status. This is the only file of prospectd that includes libsoup.
+ * and status. server.c is the only file of prospectd that includes
+ * libsoup; pd_server_check_listen() and the error quark live in listen.c,
+ * without it.
  */
 #pragma once
 

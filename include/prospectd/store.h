@@ -23,6 +23,7 @@
 #pragma once
 
 #include <glib.h>
+#include "prospectd/activity.h"
 
 #define PD_STORE_ERROR (pd_store_error_quark ())
 GQuark pd_store_error_quark (void);
@@ -228,19 +229,6 @@ gboolean pd_store_replace_day (PdStore *store,
                                GPtrArray **ret_removed,
                                GError **error);
 
-/* Sums of the entries of a campaign. */
-typedef struct {
-  gint64 entries;       /* how many entries were summed */
-  gint64 contacts;
-  gint64 prospects;
-  gint64 active;
-  gint64 latent;
-  gint64 arid;
-  gint64 proposals;
-  gint64 deals;
-  gint64 revenue_cents;
-} PdTotals;
-
 /* Sums `campaign`'s entries dated on or before `up_to` (all entries when
  * NULL), for `rep` only or for the whole team when `rep` is NULL. An
  * unknown campaign or rep sums to zeros. It reads one stored sum per day
@@ -253,12 +241,6 @@ gboolean pd_store_totals (PdStore *store,
                           PdTotals *ret_totals,
                           GError **error);
 
-/* The sums of one day. */
-typedef struct {
-  GDate date;
-  PdTotals totals;
-} PdDayTotals;
-
 /* Per day with an entry, the sums of `campaign`'s entries of that day, for
  * `rep` only or the whole team when NULL, dated from `from` to `to`
  * (inclusive; either NULL: unbounded). Returns a new GArray of PdDayTotals
@@ -269,22 +251,6 @@ GArray *pd_store_day_totals (PdStore *store,
                              const GDate *from,
                              const GDate *to,
                              GError **error);
-
-/* Contacts logged by one rep on one day (a burn-up chart's points). */
-typedef struct {
-  char *rep;            /* owned by the array, shared by the rep's days: read only */
-  GDate date;
-  gint64 contacts;      /* that day's sum */
-  gint64 cumulative;    /* the rep's sum up to and including that day */
-  /* That day's other sums (the observed rates read them per rep-day). */
-  gint64 prospects;
-  gint64 active;
-  gint64 latent;
-  gint64 arid;
-  gint64 proposals;
-  gint64 deals;
-  gint64 revenue_cents;
-} PdDailyContacts;
 
 /* Per rep and day, the contacts (and the day's other sums) of `campaign`
  * dated on or before `up_to` (all when NULL), for `rep` only or every rep

@@ -21,7 +21,7 @@
 #pragma once
 
 #include <glib.h>
-#include "prospectd/config.h"
+#include "prospectd/campaign.h"
 
 /* Easter Sunday of `year` (Gregorian, 1583..9999). */
 void pd_workcal_easter (guint year, GDate *ret_date);
@@ -65,3 +65,10 @@ GDateTime *pd_workcal_local_instant (GTimeZone *tz, const GDate *date, guint min
  * PdWallGap: one element per run, or one with start == end for a day
  * with none. */
 GArray *pd_workcal_wall_gaps (GTimeZone *tz, const GDate *from, const GDate *to);
+
+/* Prepares `campaign` for the functions above: lists its wall gaps
+ * (pd_workcal_wall_gaps() from its start to its end in its zone) into
+ * campaign->wall_gaps, once (a campaign that has them keeps them). A
+ * campaign without them gives the same answers, asking the zone. Call it
+ * once a campaign is read (config does not: it reads files only). */
+void pd_workcal_prepare (PdCampaign *campaign);

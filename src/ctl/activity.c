@@ -12,6 +12,7 @@
 
 #include "ctl.h"
 #include "prospectd/format.h"
+#include "prospectd/workcal.h"
 
 static char *opt_rep;
 static gboolean opt_json, opt_csv;
@@ -65,7 +66,11 @@ static PdCampaign *
 entry_campaign (PdCtl *ctl, const char *id)
 {
   g_autofree char *path = pd_config_resolve_campaign (ctl->config, id, NULL);
-  return path != NULL ? pd_config_load_campaign (path, NULL) : NULL;
+  PdCampaign *campaign = path != NULL ? pd_config_load_campaign (path, NULL) : NULL;
+
+  if (campaign != NULL)
+    pd_workcal_prepare (campaign);
+  return campaign;
 }
 
 static int

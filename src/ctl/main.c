@@ -24,6 +24,7 @@
 #include "prospectd/feeddir.h"
 #include "prospectd/ics.h"
 #include "prospectd/publish.h"
+#include "prospectd/workcal.h"
 
 static const PdVerb *const verbs[] = {
   &pd_ctl_verb_plan,
@@ -116,6 +117,7 @@ pd_ctl_load_campaign (PdCtl *ctl, int argc, char **argv, PdCampaign **ret_campai
   campaign = pd_config_load_campaign (path, &error);
   if (campaign == NULL)
     return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+  pd_workcal_prepare (campaign);
 
   /* The start of a rep added mid-campaign, and the loads of past days, as
    * the database has them (an existing database only: reading never
