@@ -34,10 +34,11 @@ date_text (const GDate *date)
                           (guint) g_date_get_month (date), (guint) g_date_get_day (date));
 }
 
-/* A campaign in `timezone`, with the calendar lines and rep groups given. */
+/* A campaign in `timezone`, with the calendar lines and rep groups given,
+ * as the campaign file gives it (not prepared by workcal). */
 static PdCampaign *
-campaign_new (const char *zone, const char *start, const char *end,
-              const char *calendar, const char *reps)
+campaign_parse (const char *zone, const char *start, const char *end,
+                const char *calendar, const char *reps)
 {
   g_autofree char *text = g_strdup_printf (
     "[campaign]\nname = Workcal test\nstart = %s\nend = %s\ntimezone = %s\n\n"
@@ -50,6 +51,16 @@ campaign_new (const char *zone, const char *start, const char *end,
   PdCampaign *campaign = pd_config_parse_campaign ("workcal-test.conf", text, strlen (text), &error);
   if (campaign == NULL)
     fail_msg ("campaign rejected: %s", error->message);
+  return campaign;
+}
+
+/* The same, prepared (pd_workcal_prepare), as the programs load it. */
+static PdCampaign *
+campaign_new (const char *zone, const char *start, const char *end,
+              const char *calendar, const char *reps)
+{
+  PdCampaign *campaign = campaign_parse (zone, start, end, calendar, reps);
+
   pd_workcal_prepare (campaign);
   return campaign;
 }
@@ -411,6 +422,25 @@ test_wall_gaps (void **state)
   campaign->wall_gaps = saved;
 }
 
+/* The campaign file is read without workcal: its wall gaps are listed by
+ * pd_workcal_prepare(), once (a second call keeps the list it has). */
+static void
+test_prepare_lists_wall_gaps (void **state)
+{
+  g_autoptr (PdCampaign) campaign = campaign_parse ("Europe/Paris", "2027-01-04", "2027-12-31",
+                                                    "", "alice = 1\n");
+  GArray *first;
+
+  (void) state;
+  assert_null (campaign->wall_gaps);
+  pd_workcal_prepare (campaign);
+  assert_non_null (campaign->wall_gaps);
+  assert_int_equal (campaign->wall_gaps->len, 8);
+  first = campaign->wall_gaps;
+  pd_workcal_prepare (campaign);
+  assert_ptr_equal (campaign->wall_gaps, first);
+}
+
 /* Zones with every kind of change (southern hemisphere, 30-minute DST,
  * 45-minute offsets, negative DST, a 2-hour DST, DST abolished, several
  * changes a year), 2024 to 2029: the day windows from the campaign's list
@@ -453,6 +483,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_easter),
     cmocka_unit_test (test_wall_gaps),
+    cmocka_unit_test (test_prepare_lists_wall_gaps),
     cmocka_unit_test (test_wall_gaps_many_zones),
     cmocka_unit_test (test_holidays_fr),
     cmocka_unit_test (test_is_available),
