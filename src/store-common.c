@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-common: what every backend of include/prospectd/store.h shares,
+ * with no SQL in it: the error domain, the constructors and destructors of
+ * the types the header hands out (PdActivity, PdRevision), and the checks
+ * made on the arguments before anything is written (names not empty,
+ * dates in years 1 to 9999, counts not negative, a known revision kind),
+ * so that every backend refuses the same input with the same message.
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include "prospectd/store.h"
+#include "store-common.h"
+
+#include <glib.h>
+#include <glib/gi18n.h>
+
+G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
+
+/* --------------------------------------------------------------- checks */
+
+gboolean
+store_check_date (const GDate *date, const char *what, GError **error)
+{
+  if (date == NULL || !g_date_valid (date)
+      || g_date_get_year (date) < 1 || g_date_get_year (date) > 9999)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Invalid %s date"), what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+store_now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+gboolean
+store_check_name (const char *value, const char *what, GError **error)
+{
+  if (value == NULL || *value == '\0')
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Empty %s"), what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------- activity */
+
+PdActivity *
+pd_activity_new (void)
+{
+  PdActivity *activity = g_new0 (PdActivity, 1);
+
+  g_date_clear (&activity->date, 1);
+  return activity;
+}
+
+void
+pd_activity_free (PdActivity *activity)
+{
+  if (activity == NULL)
+    return;
+  g_free (activity->campaign);
+  g_free (activity->rep);
+  g_free (activity->note);
+  g_free (activity);
+}
+
+gboolean
+store_check_activity (const PdActivity *activity, GError **error)
+{
+  const struct {
+    const char *name;
+    gint64 value;
+  } counts[] = {
+    { "contacts", activity->contacts },
+    { "prospects", activity->prospects },
+    { "active", activity->active },
+    { "latent", activity->latent },
+    { "arid", activity->arid },
+    { "proposals", activity->proposals },
+    { "deals", activity->deals },
+    { "revenue", activity->revenue_cents },
+  };
+
+  if (!store_check_name (activity->campaign, _("campaign id"), error)
+      || !store_check_name (activity->rep, _("rep name"), error)
+      || !store_check_date (&activity->date, _("activity"), error))
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (counts[i].value < 0)
+      {
+        g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                     _("Negative %s: '%" G_GINT64_FORMAT "'"),
+                     counts[i].name, counts[i].value);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ revisions */
+
+static void
+clear_revision_day (gpointer data)
+{
+  PdRevisionDay *day = data;
+
+  g_clear_pointer (&day->rep, g_free);
+}
+
+PdRevision *
+pd_revision_new (const char *campaign,
+                 PdRevisionKind kind,
+                 const GDate *as_of,
+                 gint64 created)
+{
+  PdRevision *revision = g_new0 (PdRevision, 1);
+
+  revision->campaign = g_strdup (campaign);
+  revision->kind = kind;
+  g_date_clear (&revision->as_of, 1);
+  if (as_of != NULL)
+    revision->as_of = *as_of;
+  revision->created = created;
+  revision->days = g_array_new (FALSE, TRUE, sizeof (PdRevisionDay));
+  g_array_set_clear_func (revision->days, clear_revision_day);
+  return revision;
+}
+
+void
+pd_revision_add_rebased_day (PdRevision *revision,
+                             const char *rep,
+                             const GDate *date,
+                             gint64 contacts,
+                             gint64 base)
+{
+  PdRevisionDay day = { 0 };
+
+  g_return_if_fail (revision != NULL);
+  g_return_if_fail (date != NULL);
+
+  day.rep = g_strdup (rep);
+  day.date = *date;
+  day.contacts = contacts;
+  day.base = base;
+  g_array_append_val (revision->days, day);
+}
+
+void
+pd_revision_add_day (PdRevision *revision,
+                     const char *rep,
+                     const GDate *date,
+                     gint64 contacts)
+{
+  pd_revision_add_rebased_day (revision, rep, date, contacts, -1);
+}
+
+void
+pd_revision_free (PdRevision *revision)
+{
+  if (revision == NULL)
+    return;
+  g_free (revision->campaign);
+  g_clear_pointer (&revision->days, g_array_unref);
+  g_free (revision);
+}
+
+gboolean
+store_check_revision (const PdRevision *revision, GError **error)
+{
+  if (!store_check_name (revision->campaign, _("campaign id"), error)
+      || !store_check_date (&revision->as_of, _("revision"), error))
+    return FALSE;
+  if (revision->kind != PD_REVISION_BASELINE && revision->kind != PD_REVISION_CATCHUP)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Unknown revision kind: '%d'"), (int) revision->kind);
+      return FALSE;
+    }
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+
+      if (!store_check_name (day->rep, _("rep name"), error)
+          || !store_check_date (&day->date, _("schedule"), error))
+        return FALSE;
+      if (day->contacts < 0 || day->base < -1)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("Negative contacts: '%" G_GINT64_FORMAT "'"),
+                       day->contacts < 0 ? day->contacts : day->base);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-private: what the files of the SQLite backend of
+ * include/prospectd/store.h share, and only they include. Owns the
+ * connection (struct _PdStore), the statement cache and its ids, the
+ * plumbing every query goes through (prepare, bind, step, transactions,
+ * the translation of SQLite errors into PD_STORE_ERROR) and the text form
+ * of dates in the schema.
+ *
+ * Which file owns what:
+ *   store.c               the connection: open (pragmas, file modes), the
+ *                         dry run's copy, close, the file watched; plumbing
+ *   store-schema.c        the schema text and its migrations
+ *   store-common.c        what any backend shares (store-common.h)
+ *   store-campaigns.c     campaigns and the first days of their reps
+ *   store-activity.c      activity entries: log, list, edit, remove
+ *   store-totals.c        the sums the status reads (the per-day tables)
+ *   store-revisions.c     schedule revisions: baselines and catch-ups
+ *   store-notifications.c notifications already sent
+ *   store-meta.c          the database's id and the feed tokens
+ *
+ * Functions shared between these files are named store_* (internal to the
+ * backend, not part of the module's API); the static inline helpers keep
+ * their short names.
+ */
+#pragma once
+
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gi18n.h>
+#include <sqlite3.h>
+
+#include "prospectd/store.h"
+#include "store-common.h"
+
+/* A statement of PdStore's cache (store_prepare_cached()), lent to one call:
+ * g_autoptr (CachedStmt) resets it and clears its bindings when the
+ * caller is done, instead of finalizing it. The reset matters: until
+ * then a read keeps its snapshot (and blocks WAL checkpoints past it). */
+typedef sqlite3_stmt CachedStmt;
+
+static inline void
+release_cached (CachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+/* Kept together: the cleanup functions of SQLite types, here since only
+ * the files of the SQLite backend may include sqlite3.h. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, release_cached)
+
+#define BUSY_TIMEOUT_MS 5000
+
+/* The statements of the hot paths (logging an outcome, the status reads),
+ * prepared once per connection. Preparing the INSERT into activity costs
+ * more than running it: it compiles the summary triggers (about 90 us
+ * against 10 without them), and the status reads run the same two
+ * queries over and over in the daemon. */
+typedef enum {
+  CACHED_REQUIRE_CAMPAIGN,
+  CACHED_INSERT_ACTIVITY,
+  CACHED_TOTALS_REP,
+  CACHED_TOTALS_TEAM,
+  CACHED_DAILY_REP,
+  CACHED_DAILY_TEAM,
+  N_CACHED
+} CachedId;
+
+struct _PdStore {
+  sqlite3 *db;
+  char *path;
+  sqlite3_stmt *cached[N_CACHED]; /* owned; NULL until first used */
+  guint tightened_from;            /* the file's mode when open made it 0600, else 0 */
+  guint64 device, inode;           /* the file opened (0, 0 in memory) */
+  guint64 companions[2][2];        /* device and inode of its -wal and -shm once opened */
+};
+
+/* ------------------------------------------------------------ plumbing */
+
+/* Binds a C string, NULL as SQL NULL. SQLITE_TRANSIENT: the caller's
+ * string need not outlive the statement. */
+static inline int
+bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text == NULL)
+    return sqlite3_bind_null (stmt, index);
+  return sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/* The edge where SQLite's errors become GErrors. Callers add what they
+ * were doing with g_prefix_error(). Must run before anything (ROLLBACK)
+ * resets the connection's error message. */
+void store_set_error (GError **error, sqlite3 *db, int rc);
+
+/* A new statement, to be finalized by the caller (g_autoptr (sqlite3_stmt)). */
+sqlite3_stmt *store_prepare (PdStore *store, const char *sql, GError **error);
+
+/* The statement `id`, prepared from `sql` on first use and kept by the
+ * store. Each id has one SQL text, and one user at a time (none of these
+ * nest): hold it in a g_autoptr (CachedStmt). */
+CachedStmt *store_prepare_cached (PdStore *store, CachedId id, const char *sql, GError **error);
+
+/* Steps a statement that returns no row (or whose rows are ignored). */
+gboolean store_step_done (PdStore *store, sqlite3_stmt *stmt, GError **error);
+
+/* Runs constant SQL without parameters (transaction control, DDL). */
+gboolean store_exec (PdStore *store, const char *sql, GError **error);
+
+/* A constant query returning one integer (PRAGMAs). */
+gboolean store_query_int (PdStore *store, const char *sql, gint64 *ret_value, GError **error);
+
+/* Transactions. A write begins with BEGIN IMMEDIATE: a deferred transaction
+ * that reads and then writes gets SQLITE_BUSY at once when another writer
+ * committed in between, whatever the busy timeout; taking the write lock
+ * first waits on the busy handler like any other lock. A read of more than
+ * one statement begins a deferred transaction: one consistent snapshot.
+ * store_finish() commits when `ok`, else rolls back (error is set already),
+ * and returns whether everything was committed. */
+gboolean store_begin_write (PdStore *store, GError **error);
+gboolean store_begin_read (PdStore *store, GError **error);
+gboolean store_finish (PdStore *store, gboolean ok, GError **error);
+
+/* ---------------------------------------------------------- the schema */
+
+/* Brings the schema to PD_STORE_SCHEMA_VERSION (store-schema.c). */
+gboolean store_migrate (PdStore *store, GError **error);
+
+/* Inside a transaction: NOT_FOUND unless campaign `id` is known
+ * (store-campaigns.c). */
+gboolean store_require_campaign (PdStore *store, const char *id, GError **error);
+
+/* ---------------------------------------------------- dates as text
+ *
+ * The schema keeps dates as TEXT YYYY-MM-DD, which sorts in date order for
+ * years 1 to 9999. Inline: parse_date() runs once per row of the status
+ * reads (a million rows in make bench), as it did when all of the backend
+ * was one file. */
+
+#define DATE_TEXT_SIZE sizeof "YYYY-MM-DD"
+
+/* YYYY-MM-DD, which sorts as text in date order for years 1 to 9999. */
+static inline void
+format_date (const GDate *date, char text[DATE_TEXT_SIZE])
+{
+  g_snprintf (text, DATE_TEXT_SIZE, "%04u-%02u-%02u",
+              (unsigned) g_date_get_year (date),
+              (unsigned) g_date_get_month (date),
+              (unsigned) g_date_get_day (date));
+}
+
+/* A date read back from the database; CORRUPT when it is not one. */
+static inline gboolean
+parse_date (const unsigned char *text, GDate *ret_date, GError **error)
+{
+  unsigned year = 0, month = 0, day = 0;
+  const char *s = (const char *) text;
+
+  if (s != NULL && strlen (s) == DATE_TEXT_SIZE - 1
+      && g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1])
+      && g_ascii_isdigit (s[2]) && g_ascii_isdigit (s[3]) && s[4] == '-'
+      && g_ascii_isdigit (s[5]) && g_ascii_isdigit (s[6]) && s[7] == '-'
+      && g_ascii_isdigit (s[8]) && g_ascii_isdigit (s[9]))
+    {
+      year = (unsigned) ((s[0] - '0') * 1000 + (s[1] - '0') * 100
+                         + (s[2] - '0') * 10 + (s[3] - '0'));
+      month = (unsigned) ((s[5] - '0') * 10 + (s[6] - '0'));
+      day = (unsigned) ((s[8] - '0') * 10 + (s[9] - '0'));
+    }
+  if (year < 1 || month < 1 || month > 12
+      || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT,
+                   _("Invalid date in the database: '%s'"), s != NULL ? s : "");
+      return FALSE;
+    }
+  g_date_clear (ret_date, 1);
+  g_date_set_dmy (ret_date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return TRUE;
+}

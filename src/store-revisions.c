@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-revisions: the schedule revisions of a campaign, the baselines and
+ * the catch-ups, each with its days (revision_days). Only the latest
+ * catch-up is kept; every baseline stays (the planned contacts of past
+ * days are never rewritten).
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include "store-private.h"
+
+/* ------------------------------------------------------------ revisions */
+
+static const char *
+kind_to_text (PdRevisionKind kind)
+{
+  return kind == PD_REVISION_BASELINE ? "baseline" : "catchup";
+}
+
+static gboolean
+insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
+                 GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char date[DATE_TEXT_SIZE];
+  gint64 id;
+
+  if (!store_require_campaign (store, revision->campaign, error))
+    return FALSE;
+  stmt = store_prepare (store,
+                  "INSERT INTO revisions (campaign, kind, as_of, created)"
+                  " VALUES (?1, ?2, ?3, ?4)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  format_date (&revision->as_of, date);
+  bind_text (stmt, 1, revision->campaign);
+  bind_text (stmt, 2, kind_to_text (revision->kind));
+  bind_text (stmt, 3, date);
+  sqlite3_bind_int64 (stmt, 4, revision->created);
+  if (!store_step_done (store, stmt, error))
+    return FALSE;
+  id = sqlite3_last_insert_rowid (store->db);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = store_prepare (store,
+                  "INSERT INTO revision_days (revision, rep, date, contacts, base)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+      int rc;
+
+      format_date (&day->date, date);
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text (stmt, 2, day->rep);
+      bind_text (stmt, 3, date);
+      sqlite3_bind_int64 (stmt, 4, day->contacts);
+      if (day->base >= 0)
+        sqlite3_bind_int64 (stmt, 5, day->base);
+      else
+        sqlite3_bind_null (stmt, 5);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("Two schedule entries for %s on %s"), day->rep, date);
+          return FALSE;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          store_set_error (error, store->db, rc);
+          return FALSE;
+        }
+    }
+  *ret_id = id;
+  return TRUE;
+}
+
+gboolean
+pd_store_save_revision (PdStore *store,
+                        const PdRevision *revision,
+                        gint64 *ret_id,
+                        GError **error)
+{
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (revision != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!store_check_revision (revision, error))
+    goto fail;
+  if (!store_begin_write (store, error))
+    goto fail;
+  ok = insert_revision (store, revision, &id, error);
+  if (ok && revision->kind == PD_REVISION_CATCHUP)
+    {
+      /* Only the latest catch-up is ever read, and it carries the days
+       * it froze: the ones it replaces go (their days by cascade), so the
+       * file stops growing by a schedule's worth at every catch-up. */
+      g_autoptr (sqlite3_stmt) stmt = store_prepare (store,
+                                               "DELETE FROM revisions WHERE campaign = ?1"
+                                               " AND kind = 'catchup' AND id < ?2",
+                                               error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          bind_text (stmt, 1, revision->campaign);
+          sqlite3_bind_int64 (stmt, 2, id);
+          ok = store_step_done (store, stmt, error);
+        }
+    }
+  if (!store_finish (store, ok, error))
+    goto fail;
+  if (ret_id != NULL)
+    *ret_id = id;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot save the schedule revision: "));
+  return FALSE;
+}
+
+/* Inside a read transaction. `kind` NULL: either kind. */
+static gboolean
+load_revision (PdStore *store, const char *campaign, const char *kind, gboolean with_days,
+               PdRevision **ret_revision, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (PdRevision) revision = NULL;
+  GDate as_of;
+  int rc;
+
+  stmt = store_prepare (store,
+                  "SELECT id, kind, as_of, created FROM revisions"
+                  " WHERE campaign = ?1 AND (?2 IS NULL OR kind = ?2)"
+                  " ORDER BY id DESC LIMIT 1",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, kind);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      *ret_revision = NULL;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      store_set_error (error, store->db, rc);
+      return FALSE;
+    }
+  if (!parse_date (sqlite3_column_text (stmt, 2), &as_of, error))
+    return FALSE;
+  revision = pd_revision_new (campaign,
+                              g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1),
+                                         "baseline") == 0
+                                ? PD_REVISION_BASELINE : PD_REVISION_CATCHUP,
+                              &as_of, sqlite3_column_int64 (stmt, 3));
+  revision->id = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!with_days)
+    {
+      *ret_revision = g_steal_pointer (&revision);
+      return TRUE;
+    }
+
+  stmt = store_prepare (store,
+                  "SELECT rep, date, contacts, base FROM revision_days"
+                  " WHERE revision = ?1 ORDER BY rep, date",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, revision->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GDate date;
+
+      if (!parse_date (sqlite3_column_text (stmt, 1), &date, error))
+        return FALSE;
+      pd_revision_add_rebased_day (revision, (const char *) sqlite3_column_text (stmt, 0),
+                                   &date, sqlite3_column_int64 (stmt, 2),
+                                   sqlite3_column_type (stmt, 3) == SQLITE_NULL
+                                     ? -1 : sqlite3_column_int64 (stmt, 3));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      return FALSE;
+    }
+  *ret_revision = g_steal_pointer (&revision);
+  return TRUE;
+}
+
+static gboolean
+load_revision_snapshot (PdStore *store, const char *campaign, const char *kind, gboolean with_days,
+                      PdRevision **ret_revision, GError **error)
+{
+  PdRevision *revision = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (ret_revision != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Two statements, one snapshot: a revision saved meanwhile by another
+   * process cannot mix its days into ours. */
+  if (!store_begin_read (store, error))
+    goto fail;
+  ok = load_revision (store, campaign, kind, with_days, &revision, error);
+  if (!store_finish (store, ok, error))
+    {
+      pd_revision_free (revision);
+      goto fail;
+    }
+  *ret_revision = revision;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot load the schedule of '%s': "), campaign);
+  return FALSE;
+}
+
+gboolean
+pd_store_load_latest_revision (PdStore *store,
+                               const char *campaign,
+                               PdRevision **ret_revision,
+                               GError **error)
+{
+  return load_revision_snapshot (store, campaign, NULL, TRUE, ret_revision, error);
+}
+
+gboolean
+pd_store_load_latest_head (PdStore *store,
+                           const char *campaign,
+                           PdRevision **ret_revision,
+                           GError **error)
+{
+  return load_revision_snapshot (store, campaign, NULL, FALSE, ret_revision, error);
+}
+
+gboolean
+pd_store_load_latest_catchup (PdStore *store,
+                              const char *campaign,
+                              PdRevision **ret_revision,
+                              GError **error)
+{
+  return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_CATCHUP), TRUE, ret_revision,
+                                 error);
+}
+
+gboolean
+pd_store_load_baseline (PdStore *store,
+                        const char *campaign,
+                        PdRevision **ret_revision,
+                        GError **error)
+{
+  return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_BASELINE), TRUE,
+                               ret_revision, error);
+}

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-schema: the SQLite schema and its migrations. Owns the SQL text of
+ * every table, index and trigger (the per-day sums that triggers on
+ * activity keep up to date, schema 4) and the one function that brings a
+ * file to PD_STORE_SCHEMA_VERSION. The only SQL text built at run time in
+ * the backend is here: the `PRAGMA user_version = N` of a migration step,
+ * N being a constant of the table below (PRAGMA takes no parameters).
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include "store-private.h"
+
+/* ------------------------------------------------------------- schema */
+
+/* The sums of a day (schema 4's activity_days and activity_team_days),
+ * and adding a change to them: written once for both tables. */
+#define DAY_SUM_COLUMNS \
+  "  entries INTEGER NOT NULL CHECK (entries >= 0)," \
+  "  contacts INTEGER NOT NULL CHECK (contacts >= 0)," \
+  "  prospects INTEGER NOT NULL CHECK (prospects >= 0)," \
+  "  active INTEGER NOT NULL CHECK (active >= 0)," \
+  "  latent INTEGER NOT NULL CHECK (latent >= 0)," \
+  "  arid INTEGER NOT NULL CHECK (arid >= 0)," \
+  "  proposals INTEGER NOT NULL CHECK (proposals >= 0)," \
+  "  deals INTEGER NOT NULL CHECK (deals >= 0)," \
+  "  revenue_cents INTEGER NOT NULL CHECK (revenue_cents >= 0)," \
+  "  CONSTRAINT day_sums_are_integers CHECK (" \
+  "    typeof (entries) = 'integer' AND typeof (contacts) = 'integer'" \
+  "    AND typeof (prospects) = 'integer' AND typeof (active) = 'integer'" \
+  "    AND typeof (latent) = 'integer' AND typeof (arid) = 'integer'" \
+  "    AND typeof (proposals) = 'integer' AND typeof (deals) = 'integer'" \
+  "    AND typeof (revenue_cents) = 'integer'),"
+#define DAY_SUMS_ADD_NEW \
+  "      entries = entries + NEW.entries," \
+  "      contacts = contacts + NEW.contacts," \
+  "      prospects = prospects + NEW.prospects," \
+  "      active = active + NEW.active," \
+  "      latent = latent + NEW.latent," \
+  "      arid = arid + NEW.arid," \
+  "      proposals = proposals + NEW.proposals," \
+  "      deals = deals + NEW.deals," \
+  "      revenue_cents = revenue_cents + NEW.revenue_cents"
+
+/* The triggers that keep schema 4's day sums (written once: step 4
+ * creates them, step 5 again on the rebuilt activity table). */
+#define ACTIVITY_DAY_TRIGGERS \
+    "CREATE TRIGGER activity_days_insert AFTER INSERT ON activity BEGIN" \
+    "  INSERT INTO activity_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, 1," \
+    "    NEW.contacts, NEW.prospects, NEW.active, NEW.latent, NEW.arid," \
+    "    NEW.proposals, NEW.deals, NEW.revenue_cents);" \
+    "END;" \
+    "CREATE TRIGGER activity_days_delete AFTER DELETE ON activity BEGIN" \
+    "  INSERT INTO activity_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, -1," \
+    "    -OLD.contacts, -OLD.prospects, -OLD.active, -OLD.latent, -OLD.arid," \
+    "    -OLD.proposals, -OLD.deals, -OLD.revenue_cents);" \
+    "END;" \
+    "CREATE TRIGGER activity_days_update AFTER UPDATE OF campaign, rep, date," \
+    "    contacts, prospects, active, latent, arid, proposals, deals, revenue_cents" \
+    "    ON activity BEGIN" \
+    "  INSERT INTO activity_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, -1," \
+    "    -OLD.contacts, -OLD.prospects, -OLD.active, -OLD.latent, -OLD.arid," \
+    "    -OLD.proposals, -OLD.deals, -OLD.revenue_cents);" \
+    "  INSERT INTO activity_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, 1," \
+    "    NEW.contacts, NEW.prospects, NEW.active, NEW.latent, NEW.arid," \
+    "    NEW.proposals, NEW.deals, NEW.revenue_cents);" \
+    "END;"
+
+/* Migration steps: step i brings user_version from i to i + 1 by running
+ * its texts in order (several texts only where one would pass the 4 095
+ * characters ISO C guarantees for a literal). Append, never edit: a
+ * released step has run on users' files. */
+#define MIGRATION_TEXTS 4
+static const char *const migrations[][MIGRATION_TEXTS] = {
+  /* 0 -> 1: campaigns, activity, notifications. */
+  { "CREATE TABLE campaigns ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  first_seen INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE activity ("
+  "  id INTEGER PRIMARY KEY,"
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  contacts INTEGER NOT NULL DEFAULT 0 CHECK (contacts >= 0),"
+  "  prospects INTEGER NOT NULL DEFAULT 0 CHECK (prospects >= 0),"
+  "  active INTEGER NOT NULL DEFAULT 0 CHECK (active >= 0),"
+  "  latent INTEGER NOT NULL DEFAULT 0 CHECK (latent >= 0),"
+  "  arid INTEGER NOT NULL DEFAULT 0 CHECK (arid >= 0),"
+  "  proposals INTEGER NOT NULL DEFAULT 0 CHECK (proposals >= 0),"
+  "  deals INTEGER NOT NULL DEFAULT 0 CHECK (deals >= 0),"
+  "  revenue_cents INTEGER NOT NULL DEFAULT 0 CHECK (revenue_cents >= 0),"
+  "  note TEXT,"
+  "  created INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE notifications ("
+  "  campaign TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  sent_at INTEGER NOT NULL,"
+  "  UNIQUE (campaign, key)"
+  ");" },
+
+  /* 1 -> 2: schedule revisions; an index for per-rep sums up to a date
+   * (covering: the totals of contacts never touch the table). */
+  { "CREATE TABLE revisions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('baseline', 'catchup')),"
+  "  as_of TEXT NOT NULL,"
+  "  created INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX revisions_by_campaign ON revisions (campaign, kind, id);"
+  "CREATE TABLE revision_days ("
+  "  revision INTEGER NOT NULL REFERENCES revisions (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  contacts INTEGER NOT NULL CHECK (contacts >= 0),"
+  "  PRIMARY KEY (revision, rep, date)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX activity_by_rep_date ON activity (campaign, rep, date, contacts);" },
+
+  /* 2 -> 3: the secret of each rep's feed URL (the feed server). */
+  { "CREATE TABLE feed_tokens ("
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  token TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  PRIMARY KEY (campaign, rep)"
+  ") WITHOUT ROWID;" },
+
+  /* 3 -> 4: the sums of each rep's day and of the team's day, kept by
+   * triggers on activity, so that the status reads a few hundred rows
+   * instead of every entry (issue 7, BENCHMARKS.md). They are derived
+   * data: a row exists while at least one entry does, so a rep's day
+   * appears in pd_store_daily_contacts() exactly when an entry is logged
+   * for it.
+   *
+   * No foreign key: the sums follow activity and nothing else. Deleting
+   * a campaign cascades to its activity, and the cascade fires the delete
+   * trigger like any DELETE. A foreign key would add nothing to that, but
+   * would make the backfill fail on a file holding entries of an unknown
+   * campaign (written with foreign_keys off).
+   *
+   * Sums stay exact or fail. SQLite's "+" turns an integer overflow into
+   * a REAL, which day_sums_are_integers rejects: a write that would take
+   * a day's sum beyond 64 bits fails instead of storing a rounded number.
+   * Sums over days use sum(), which fails on overflow, as before. The
+   * backfill uses sum() too: a file whose days overflow already stays at
+   * version 3, with an error.
+   *
+   * The index of step 2 served the sums that read these tables now. It
+   * cost every logged outcome a page, and made listing slower: at
+   * 1 000 000 rows, one rep's entries took 209 ms through it against 106
+   * ms by reading the table, the whole team's 4.2 s against 0.7 s. */
+  { "DROP INDEX activity_by_rep_date;"
+    "CREATE TABLE activity_days ("
+    "  campaign TEXT NOT NULL,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    DAY_SUM_COLUMNS
+    "  PRIMARY KEY (campaign, rep, date)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE activity_team_days ("
+    "  campaign TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    DAY_SUM_COLUMNS
+    "  PRIMARY KEY (campaign, date)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO activity_days (campaign, rep, date, entries, contacts, prospects,"
+    "    active, latent, arid, proposals, deals, revenue_cents)"
+    "  SELECT campaign, rep, date, count(*), sum(contacts), sum(prospects),"
+    "    sum(active), sum(latent), sum(arid), sum(proposals), sum(deals),"
+    "    sum(revenue_cents)"
+    "  FROM activity GROUP BY campaign, rep, date;"
+    "INSERT INTO activity_team_days (campaign, date, entries, contacts, prospects,"
+    "    active, latent, arid, proposals, deals, revenue_cents)"
+    "  SELECT campaign, date, sum(entries), sum(contacts), sum(prospects),"
+    "    sum(active), sum(latent), sum(arid), sum(proposals), sum(deals),"
+    "    sum(revenue_cents)"
+    "  FROM activity_days GROUP BY campaign, date;",
+
+    /* The arithmetic, written once: a change (an entry added: entries 1
+     * and its counts; taken out: entries -1 and minus its counts) inserted
+     * into this view, which nothing reads, is added to both tables by the
+     * view's INSTEAD OF trigger. An addition first makes sure the day has
+     * a row (all zeros: an UPSERT cannot take a removal, whose negative
+     * row would fail the CHECKs before any conflict is seen); a removal
+     * deletes the day once its entries fall to 0. The tests of
+     * NEW.entries are evaluated once, before any lookup. */
+    "CREATE VIEW activity_day_changes AS"
+    "  SELECT campaign, rep, date, entries, contacts, prospects, active, latent,"
+    "    arid, proposals, deals, revenue_cents"
+    "  FROM activity_days WHERE 0;"
+    "CREATE TRIGGER activity_day_changes_apply"
+    "  INSTEAD OF INSERT ON activity_day_changes BEGIN"
+    "  INSERT INTO activity_days (campaign, rep, date, entries, contacts, prospects,"
+    "      active, latent, arid, proposals, deals, revenue_cents)"
+    "    SELECT NEW.campaign, NEW.rep, NEW.date, 0, 0, 0, 0, 0, 0, 0, 0, 0"
+    "    WHERE NEW.entries > 0"
+    "    ON CONFLICT DO NOTHING;"
+    "  UPDATE activity_days SET"
+    DAY_SUMS_ADD_NEW
+    "    WHERE campaign = NEW.campaign AND rep = NEW.rep AND date = NEW.date;"
+    "  DELETE FROM activity_days"
+    "    WHERE NEW.entries < 0 AND campaign = NEW.campaign AND rep = NEW.rep"
+    "      AND date = NEW.date AND entries = 0;"
+    "  INSERT INTO activity_team_days (campaign, date, entries, contacts, prospects,"
+    "      active, latent, arid, proposals, deals, revenue_cents)"
+    "    SELECT NEW.campaign, NEW.date, 0, 0, 0, 0, 0, 0, 0, 0, 0"
+    "    WHERE NEW.entries > 0"
+    "    ON CONFLICT DO NOTHING;"
+    "  UPDATE activity_team_days SET"
+    DAY_SUMS_ADD_NEW
+    "    WHERE campaign = NEW.campaign AND date = NEW.date;"
+    "  DELETE FROM activity_team_days"
+    "    WHERE NEW.entries < 0 AND campaign = NEW.campaign AND date = NEW.date"
+    "      AND entries = 0;"
+    "END;",
+
+    /* The changes of activity. An update takes the old values out before
+     * putting the new ones in, so that a change of campaign, rep or date
+     * moves the sums and no intermediate sum can overflow. prospectd never
+     * writes activity with REPLACE, whose deletions fire no trigger unless
+     * recursive_triggers is on. */
+    ACTIVITY_DAY_TRIGGERS },
+
+  /* 4 -> 5: entry ids are never reused (AUTOINCREMENT): SQLite would
+   * hand the id of a removed last entry to the next one, and a rep who
+   * removed #12 and logs again must not see a new #12. The table is
+   * rebuilt (SQLite cannot add AUTOINCREMENT in place); the copy seeds
+   * sqlite_sequence with the highest id kept. An id removed before this
+   * upgrade above the highest kept one cannot be known. Dropping the old
+   * table drops its triggers and fires none; the sums stay as they were.
+   * Entries of a campaign never recorded (a file written with foreign
+   * keys off) would fail the copy's foreign key, and foreign keys cannot
+   * be turned off inside the upgrade's transaction: such a campaign is
+   * recorded, named by its id, so that its entries are kept. */
+  { "CREATE TABLE activity_new ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  contacts INTEGER NOT NULL DEFAULT 0 CHECK (contacts >= 0),"
+    "  prospects INTEGER NOT NULL DEFAULT 0 CHECK (prospects >= 0),"
+    "  active INTEGER NOT NULL DEFAULT 0 CHECK (active >= 0),"
+    "  latent INTEGER NOT NULL DEFAULT 0 CHECK (latent >= 0),"
+    "  arid INTEGER NOT NULL DEFAULT 0 CHECK (arid >= 0),"
+    "  proposals INTEGER NOT NULL DEFAULT 0 CHECK (proposals >= 0),"
+    "  deals INTEGER NOT NULL DEFAULT 0 CHECK (deals >= 0),"
+    "  revenue_cents INTEGER NOT NULL DEFAULT 0 CHECK (revenue_cents >= 0),"
+    "  note TEXT,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "INSERT INTO campaigns (id, name, first_seen)"
+    "  SELECT DISTINCT campaign, campaign, 0 FROM activity"
+    "  WHERE campaign NOT IN (SELECT id FROM campaigns);"
+    "INSERT INTO activity_new (id, campaign, rep, date, contacts, prospects, active,"
+    "    latent, arid, proposals, deals, revenue_cents, note, created)"
+    "  SELECT id, campaign, rep, date, contacts, prospects, active, latent, arid,"
+    "    proposals, deals, revenue_cents, note, created FROM activity;"
+    "DROP TABLE activity;"
+    "ALTER TABLE activity_new RENAME TO activity;",
+    ACTIVITY_DAY_TRIGGERS },
+
+  /* 5 -> 6: a catch-up restarts a rep's cumulative count at the contacts
+   * logged (issue 11): the day it restarts carries that count. */
+  { "ALTER TABLE revision_days ADD COLUMN base INTEGER CHECK (base IS NULL OR base >= 0);" },
+
+  /* 6 -> 7: what the database says about itself; first, its id: 128
+   * random bits (SQLite's generator, seeded by the system's), made once,
+   * so that a feeds directory can name the database it belongs to
+   * whatever path the file is opened at (issue 11). */
+  { "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO meta (key, value) VALUES ('database_id', lower (hex (randomblob (16))));" },
+
+  /* 7 -> 8: the day each rep first appeared in a campaign, the default
+   * start of a rep added mid-campaign (issue 11). */
+  { "CREATE TABLE rep_starts ("
+    "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+    "  rep TEXT NOT NULL,"
+    "  first_seen TEXT NOT NULL,"
+    "  PRIMARY KEY (campaign, rep)"
+    ") WITHOUT ROWID;" },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);
+
+/* ------------------------------------------------------------ migrate */
+
+/* Brings the schema to PD_STORE_SCHEMA_VERSION. The version is re-read
+ * once the write lock is held: another process may have migrated the file
+ * between our first look and the lock. Steps and version bump
+ * commit together, so a crash leaves the old version intact. */
+gboolean
+store_migrate (PdStore *store, GError **error)
+{
+  gint64 version = 0;
+  gboolean ok;
+
+  if (!store_query_int (store, "PRAGMA user_version", &version, error))
+    return FALSE;
+  if (version == PD_STORE_SCHEMA_VERSION)
+    return TRUE;
+  if (version < 0 || version > PD_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_VERSION,
+                   _("Schema version %" G_GINT64_FORMAT
+                     " is not supported (this prospectd knows up to %d)"),
+                   version, PD_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (!store_begin_write (store, error))
+    return FALSE;
+  ok = store_query_int (store, "PRAGMA user_version", &version, error);
+  for (; ok && version < PD_STORE_SCHEMA_VERSION; version++)
+    {
+      /* A constant from this file, not user input (PRAGMA binds nothing). */
+      g_autofree char *bump =
+        g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
+
+      ok = TRUE;
+      for (guint i = 0; ok && i < MIGRATION_TEXTS && migrations[version][i] != NULL; i++)
+        ok = store_exec (store, migrations[version][i], error);
+      ok = ok && store_exec (store, bump, error);
+      if (!ok)
+        g_prefix_error (error, _("Upgrade to schema version %" G_GINT64_FORMAT
+                                 " failed: "), version + 1);
+    }
+  return store_finish (store, ok, error);
+}
