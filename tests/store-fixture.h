@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * What the tests of store share (tests/test-store*.c, one binary per file
+ * of the backend): a temporary directory per test with its database path,
+ * direct SQLite access to look at the files (which only tests may do), the
+ * released schemas of old versions, and the brute-force checks of the
+ * per-day sums. Helpers are static inline: each binary uses some of them.
+ */
+#pragma once
+
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "prospectd/store.h"
+#include "prospectd/token.h"
+
+static char *root_dir; /* the tests' temporary root, removed at the end */
+
+typedef struct {
+  char *dir; /* this test's own directory */
+  char *db;  /* dir/store.db; kept here, reachable from cmocka's state, so
+              * that a forked child exiting under valgrind leaks nothing */
+} Fixture;
+
+/* ------------------------------------------------------------- helpers */
+
+static inline void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+
+  if (dir != NULL)
+    {
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+static inline int
+setup (void **state)
+{
+  static unsigned counter;
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autofree char *name = g_strdup_printf ("t%u", counter++);
+
+  f->dir = g_build_filename (root_dir, name, NULL);
+  f->db = g_build_filename (f->dir, "store.db", NULL);
+  if (g_mkdir (f->dir, 0700) != 0)
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static inline int
+teardown (void **state)
+{
+  Fixture *f = *state;
+
+  remove_tree (f->dir);
+  g_free (f->db);
+  g_free (f->dir);
+  g_free (f);
+  return 0;
+}
+
+static inline char *
+path_in (const Fixture *f, const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static inline GDate
+ymd (unsigned year, unsigned month, unsigned day)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return date;
+}
+
+static inline void
+assert_date (const GDate *date, unsigned year, unsigned month, unsigned day)
+{
+  assert_true (g_date_valid (date));
+  assert_int_equal (g_date_get_year (date), year);
+  assert_int_equal (g_date_get_month (date), month);
+  assert_int_equal (g_date_get_day (date), day);
+}
+
+static inline unsigned
+file_mode (const char *path)
+{
+  struct stat st;
+
+  assert_int_equal (g_stat (path, &st), 0);
+  return (unsigned) (st.st_mode & 07777);
+}
+
+/* Runs `sql` on a direct connection and returns the first column of the
+ * first row as text (newly allocated), or NULL when there is no row. */
+static inline char *
+raw_text (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static inline gint64
+raw_int (const char *path, const char *sql)
+{
+  g_autofree char *text = raw_text (path, sql);
+
+  assert_non_null (text);
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+static inline void
+raw_exec (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  int rc;
+
+  assert_int_equal (sqlite3_open_v2 (path, &db,
+                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+                    SQLITE_OK);
+  rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+  if (rc != SQLITE_OK)
+    fail_msg ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static inline PdActivity *
+make_activity (const char *campaign, const char *rep, GDate date, gint64 contacts)
+{
+  PdActivity *activity = pd_activity_new ();
+
+  activity->campaign = g_strdup (campaign);
+  activity->rep = g_strdup (rep);
+  activity->date = date;
+  activity->contacts = contacts;
+  return activity;
+}
+
+static inline PdStore *
+open_with_campaign (const char *path, const char *campaign)
+{
+  g_autoptr (GError) error = NULL;
+  PdStore *store = pd_store_open (path, &error);
+
+  assert_null (error);
+  assert_non_null (store);
+  assert_true (pd_store_ensure_campaign (store, campaign, "Campaign", &error));
+  assert_null (error);
+  return store;
+}
+
+/* Waits for a child and says whether it exited with status 0. */
+static inline gboolean
+child_succeeded (pid_t pid)
+{
+  int status = 0;
+
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return FALSE;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+}
+
+/* The schema of version 1, as released: a fixed text, on purpose not
+ * taken from src/store-schema.c, so that an edit of the released step shows here. */
+static const char schema_v1[] =
+  "CREATE TABLE campaigns ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  first_seen INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE activity ("
+  "  id INTEGER PRIMARY KEY,"
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  contacts INTEGER NOT NULL DEFAULT 0 CHECK (contacts >= 0),"
+  "  prospects INTEGER NOT NULL DEFAULT 0 CHECK (prospects >= 0),"
+  "  active INTEGER NOT NULL DEFAULT 0 CHECK (active >= 0),"
+  "  latent INTEGER NOT NULL DEFAULT 0 CHECK (latent >= 0),"
+  "  arid INTEGER NOT NULL DEFAULT 0 CHECK (arid >= 0),"
+  "  proposals INTEGER NOT NULL DEFAULT 0 CHECK (proposals >= 0),"
+  "  deals INTEGER NOT NULL DEFAULT 0 CHECK (deals >= 0),"
+  "  revenue_cents INTEGER NOT NULL DEFAULT 0 CHECK (revenue_cents >= 0),"
+  "  note TEXT,"
+  "  created INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE notifications ("
+  "  campaign TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  sent_at INTEGER NOT NULL,"
+  "  UNIQUE (campaign, key)"
+  ");"
+  "PRAGMA user_version = 1;";
+
+static inline void
+create_v1 (const char *path)
+{
+  raw_exec (path, schema_v1);
+  raw_exec (path,
+            "INSERT INTO campaigns VALUES ('q1', 'New customers Q1', 1700000000);"
+            "INSERT INTO activity VALUES (7, 'q1', 'alice', '2027-01-05',"
+            "  40, 12, 3, 5, 4, 1, 0, 0, 'first day', 1700000100);"
+            "INSERT INTO activity VALUES (9, 'q1', 'bob', '2027-01-04',"
+            "  20, 6, 2, 2, 2, 1, 1, 2000000, NULL, 1700000200);"
+            "INSERT INTO notifications VALUES ('q1', 'behind:alice:2027-01-29', 1700000300);");
+}
+
+/* Steps 2 and 3 as released, fixed text as schema_v1 is. */
+static const char schema_v2_v3[] =
+  "CREATE TABLE revisions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('baseline', 'catchup')),"
+  "  as_of TEXT NOT NULL,"
+  "  created INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX revisions_by_campaign ON revisions (campaign, kind, id);"
+  "CREATE TABLE revision_days ("
+  "  revision INTEGER NOT NULL REFERENCES revisions (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  contacts INTEGER NOT NULL CHECK (contacts >= 0),"
+  "  PRIMARY KEY (revision, rep, date)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX activity_by_rep_date ON activity (campaign, rep, date, contacts);"
+  "CREATE TABLE feed_tokens ("
+  "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+  "  rep TEXT NOT NULL,"
+  "  token TEXT NOT NULL,"
+  "  created INTEGER NOT NULL,"
+  "  PRIMARY KEY (campaign, rep)"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 3;";
+
+/* The sums straight from activity, as version 3 computed them: what the
+ * per-day tables of version 4 must reproduce. `rep` and `up_to`
+ * (YYYY-MM-DD) may be NULL. */
+static inline PdTotals
+brute_totals (const char *path, const char *campaign, const char *rep, const char *up_to)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  PdTotals totals;
+
+  assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_prepare_v2 (db,
+                                        "SELECT count(*), coalesce(sum(contacts), 0),"
+                                        " coalesce(sum(prospects), 0), coalesce(sum(active), 0),"
+                                        " coalesce(sum(latent), 0), coalesce(sum(arid), 0),"
+                                        " coalesce(sum(proposals), 0), coalesce(sum(deals), 0),"
+                                        " coalesce(sum(revenue_cents), 0) FROM activity"
+                                        " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
+                                        " AND (?3 IS NULL OR date <= ?3)",
+                                        -1, &stmt, NULL),
+                    SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, campaign, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, rep, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, up_to, -1, SQLITE_STATIC);
+  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
+  totals = (PdTotals) {
+    .entries = sqlite3_column_int64 (stmt, 0),
+    .contacts = sqlite3_column_int64 (stmt, 1),
+    .prospects = sqlite3_column_int64 (stmt, 2),
+    .active = sqlite3_column_int64 (stmt, 3),
+    .latent = sqlite3_column_int64 (stmt, 4),
+    .arid = sqlite3_column_int64 (stmt, 5),
+    .proposals = sqlite3_column_int64 (stmt, 6),
+    .deals = sqlite3_column_int64 (stmt, 7),
+    .revenue_cents = sqlite3_column_int64 (stmt, 8),
+  };
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return totals;
+}
+
+static inline void
+assert_totals_equal (const PdTotals *got, const PdTotals *expected)
+{
+  assert_int_equal (got->entries, expected->entries);
+  assert_int_equal (got->contacts, expected->contacts);
+  assert_int_equal (got->prospects, expected->prospects);
+  assert_int_equal (got->active, expected->active);
+  assert_int_equal (got->latent, expected->latent);
+  assert_int_equal (got->arid, expected->arid);
+  assert_int_equal (got->proposals, expected->proposals);
+  assert_int_equal (got->deals, expected->deals);
+  assert_int_equal (got->revenue_cents, expected->revenue_cents);
+}
+
+/* pd_store_daily_contacts() against a GROUP BY over activity. */
+static inline void
+assert_daily_matches (PdStore *store, const char *path, const char *campaign,
+                      const char *rep, const GDate *up_to)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) days = pd_store_daily_contacts (store, campaign, rep, up_to, &error);
+  char up_to_text[16] = "";
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const char *previous_rep = NULL;
+  gint64 cumulative = 0;
+  guint i = 0;
+
+  assert_null (error);
+  assert_non_null (days);
+  if (up_to != NULL)
+    g_date_strftime (up_to_text, sizeof up_to_text, "%Y-%m-%d", up_to);
+  assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_prepare_v2 (db,
+                                        "SELECT rep, date, sum(contacts) FROM activity"
+                                        " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
+                                        " AND (?3 IS NULL OR date <= ?3)"
+                                        " GROUP BY rep, date ORDER BY rep, date",
+                                        -1, &stmt, NULL),
+                    SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, campaign, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, rep, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, up_to != NULL ? up_to_text : NULL, -1, SQLITE_STATIC);
+  for (; sqlite3_step (stmt) == SQLITE_ROW; i++)
+    {
+      const PdDailyContacts *day;
+      char date[16];
+
+      assert_true (i < days->len);
+      day = &g_array_index (days, PdDailyContacts, i);
+      g_date_strftime (date, sizeof date, "%Y-%m-%d", &day->date);
+      assert_string_equal (day->rep, (const char *) sqlite3_column_text (stmt, 0));
+      assert_string_equal (date, (const char *) sqlite3_column_text (stmt, 1));
+      assert_int_equal (day->contacts, sqlite3_column_int64 (stmt, 2));
+      if (previous_rep == NULL || strcmp (previous_rep, day->rep) != 0)
+        cumulative = 0;
+      cumulative += day->contacts;
+      assert_int_equal (day->cumulative, cumulative);
+      previous_rep = day->rep;
+    }
+  assert_int_equal (days->len, i);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Every read of the status, for each rep and the team, up to each date,
+ * against the brute force. */
+static inline void
+assert_reads_match (PdStore *store, const char *path, const char *campaign)
+{
+  const char *const reps[] = { NULL, "alice", "bob", "carol", "zo\xc3\xab", "nobody" };
+  const struct {
+    const char *text;
+    unsigned day; /* of January 2027 */
+  } up_to[] = { { NULL, 0 }, { "2027-01-03", 3 }, { "2027-01-04", 4 }, { "2027-01-07", 7 },
+                { "2027-01-15", 15 } };
+
+  for (gsize r = 0; r < G_N_ELEMENTS (reps); r++)
+    for (gsize d = 0; d < G_N_ELEMENTS (up_to); d++)
+      {
+        g_autoptr (GError) error = NULL;
+        PdTotals totals = { .entries = -1 }, expected;
+        GDate date = ymd (2027, 1, up_to[d].day == 0 ? 1 : up_to[d].day);
+        const GDate *date_or_null = up_to[d].text != NULL ? &date : NULL;
+
+        expected = brute_totals (path, campaign, reps[r], up_to[d].text);
+        assert_true (pd_store_totals (store, campaign, reps[r], date_or_null, &totals, &error));
+        assert_null (error);
+        assert_totals_equal (&totals, &expected);
+        assert_daily_matches (store, path, campaign, reps[r], date_or_null);
+      }
+}
+
+#define GROUP_ACTIVITY_BY_DAY \
+  "SELECT campaign, rep, date, count(*), sum(contacts), sum(prospects), sum(active)," \
+  " sum(latent), sum(arid), sum(proposals), sum(deals), sum(revenue_cents)" \
+  " FROM activity GROUP BY campaign, rep, date"
+#define ACTIVITY_DAYS \
+  "SELECT campaign, rep, date, entries, contacts, prospects, active, latent, arid," \
+  " proposals, deals, revenue_cents FROM activity_days"
+#define GROUP_ACTIVITY_BY_TEAM_DAY \
+  "SELECT campaign, date, count(*), sum(contacts), sum(prospects), sum(active)," \
+  " sum(latent), sum(arid), sum(proposals), sum(deals), sum(revenue_cents)" \
+  " FROM activity GROUP BY campaign, date"
+#define ACTIVITY_TEAM_DAYS \
+  "SELECT campaign, date, entries, contacts, prospects, active, latent, arid," \
+  " proposals, deals, revenue_cents FROM activity_team_days"
+
+/* The per-day tables hold exactly the GROUP BY of activity: no row
+ * missing, none extra (a day with no entry left included), none off. */
+static inline void
+assert_summaries_exact (const char *path)
+{
+  g_autofree char *integrity = NULL;
+
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" GROUP_ACTIVITY_BY_DAY
+                                   " EXCEPT " ACTIVITY_DAYS ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_DAYS
+                                   " EXCEPT " GROUP_ACTIVITY_BY_DAY ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" GROUP_ACTIVITY_BY_TEAM_DAY
+                                   " EXCEPT " ACTIVITY_TEAM_DAYS ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_TEAM_DAYS
+                                   " EXCEPT " GROUP_ACTIVITY_BY_TEAM_DAY ")"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_days WHERE entries <= 0"), 0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_team_days WHERE entries <= 0"), 0);
+  integrity = raw_text (path, "PRAGMA integrity_check");
+  assert_string_equal (integrity, "ok");
+}
+
+static inline gboolean
+is_database_id (const char *id)
+{
+  if (id == NULL || strlen (id) != 32)
+    return FALSE;
+  for (const char *c = id; *c != '\0'; c++)
+    if (!g_ascii_isxdigit (*c) || g_ascii_isupper (*c))
+      return FALSE;
+  return TRUE;
+}
+
+/* Before and after cmocka_run_group_tests(): the tests' temporary root
+ * (`template` for g_dir_make_tmp()), XDG_DATA_HOME inside it, and its
+ * removal. */
+static inline gboolean
+store_tests_begin (const char *template)
+{
+  g_autofree char *data_dir = NULL;
+
+  root_dir = g_dir_make_tmp (template, NULL);
+  if (root_dir == NULL)
+    return FALSE;
+  /* Before anything asks GLib for it: g_get_user_data_dir() caches. */
+  data_dir = g_build_filename (root_dir, "xdg-data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  return TRUE;
+}
+
+static inline void
+store_tests_end (void)
+{
+  remove_tree (root_dir);
+  g_clear_pointer (&root_dir, g_free);
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of store's schedule revisions (src/store-revisions.c): baselines
+ * and catch-ups saved and loaded back.
+ */
+#define G_LOG_DOMAIN "prospectd-test-store-revisions"
+
+#include "store-fixture.h"
+
+static void
+test_revisions (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdRevision) baseline = NULL;
+  g_autoptr (PdRevision) catchup = NULL;
+  g_autoptr (PdRevision) duplicate = NULL;
+  g_autoptr (PdRevision) loaded = NULL;
+  g_autoptr (PdRevision) loaded_baseline = NULL;
+  g_autoptr (PdRevision) none = NULL;
+  g_autoptr (PdRevision) again = NULL;
+  GDate jan4 = ymd (2027, 1, 4), jan5 = ymd (2027, 1, 5), jan6 = ymd (2027, 1, 6);
+  const PdRevisionDay *day;
+  gint64 baseline_id = 0, catchup_id = 0, id = -1;
+
+  /* None yet: NULL, not an error. */
+  none = (PdRevision *) 0x1;
+  assert_true (pd_store_load_latest_revision (store, "q1", &none, &error));
+  assert_null (error);
+  assert_null (none);
+
+  baseline = pd_revision_new ("q1", PD_REVISION_BASELINE, &jan4, 1800000000);
+  pd_revision_add_day (baseline, "bob", &jan4, 8);
+  pd_revision_add_day (baseline, "alice", &jan5, 16);
+  pd_revision_add_day (baseline, "alice", &jan4, 17);
+  assert_true (pd_store_save_revision (store, baseline, &baseline_id, &error));
+  assert_null (error);
+  assert_true (baseline_id > 0);
+
+  catchup = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan5, 1800086400);
+  pd_revision_add_rebased_day (catchup, "alice", &jan5, 20, 9);
+  pd_revision_add_day (catchup, "alice", &jan6, 19);
+  assert_true (pd_store_save_revision (store, catchup, &catchup_id, &error));
+  assert_true (catchup_id > baseline_id);
+
+  assert_true (pd_store_load_latest_revision (store, "q1", &loaded, &error));
+  assert_non_null (loaded);
+  assert_int_equal (loaded->id, catchup_id);
+  assert_string_equal (loaded->campaign, "q1");
+  assert_int_equal (loaded->kind, PD_REVISION_CATCHUP);
+  assert_date (&loaded->as_of, 2027, 1, 5);
+  assert_int_equal (loaded->created, 1800086400);
+  assert_int_equal (loaded->days->len, 2);
+  day = &g_array_index (loaded->days, PdRevisionDay, 0);
+  assert_int_equal (day->contacts, 20);
+  assert_int_equal (day->base, 9); /* the count restarts at 9 contacts done */
+  day = &g_array_index (loaded->days, PdRevisionDay, 1);
+  assert_string_equal (day->rep, "alice");
+  assert_date (&day->date, 2027, 1, 6);
+  assert_int_equal (day->contacts, 19);
+  assert_int_equal (day->base, -1);
+
+  assert_true (pd_store_load_baseline (store, "q1", &loaded_baseline, &error));
+  assert_non_null (loaded_baseline);
+  assert_int_equal (loaded_baseline->id, baseline_id);
+  assert_int_equal (loaded_baseline->kind, PD_REVISION_BASELINE);
+  assert_date (&loaded_baseline->as_of, 2027, 1, 4);
+  assert_int_equal (loaded_baseline->created, 1800000000);
+  assert_int_equal (loaded_baseline->days->len, 3);
+  /* By rep, then date. */
+  day = &g_array_index (loaded_baseline->days, PdRevisionDay, 0);
+  assert_string_equal (day->rep, "alice");
+  assert_date (&day->date, 2027, 1, 4);
+  assert_int_equal (day->contacts, 17);
+  day = &g_array_index (loaded_baseline->days, PdRevisionDay, 1);
+  assert_string_equal (day->rep, "alice");
+  assert_date (&day->date, 2027, 1, 5);
+  assert_int_equal (day->contacts, 16);
+  day = &g_array_index (loaded_baseline->days, PdRevisionDay, 2);
+  assert_string_equal (day->rep, "bob");
+  assert_date (&day->date, 2027, 1, 4);
+  assert_int_equal (day->contacts, 8);
+
+  /* The same rep and day twice: rejected, and nothing of it is kept. */
+  duplicate = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan6, 1800172800);
+  pd_revision_add_day (duplicate, "bob", &jan6, 1);
+  pd_revision_add_day (duplicate, "bob", &jan6, 2);
+  assert_false (pd_store_save_revision (store, duplicate, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_int_equal (id, -1);
+  g_clear_error (&error);
+  assert_true (pd_store_load_latest_revision (store, "q1", &again, &error));
+  assert_int_equal (again->id, catchup_id);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 5);
+
+  /* A new catch-up replaces the earlier one (and its days); the baseline
+   * stays. */
+  {
+    g_autoptr (PdRevision) second = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan6, 1800172800);
+    g_autoptr (PdRevision) latest = NULL;
+    gint64 second_id = 0;
+
+    pd_revision_add_day (second, "bob", &jan6, 9);
+    assert_true (pd_store_save_revision (store, second, &second_id, &error));
+    assert_true (second_id > catchup_id);
+    assert_true (pd_store_load_latest_revision (store, "q1", &latest, &error));
+    assert_int_equal (latest->id, second_id);
+    assert_int_equal (latest->days->len, 1);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions WHERE kind = 'baseline'"), 1);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 4);
+  }
+
+  /* Unknown campaign. */
+  g_free (duplicate->campaign);
+  duplicate->campaign = g_strdup ("nope");
+  assert_false (pd_store_save_revision (store, duplicate, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_revisions, setup, teardown),
+  };
+  int failed;
+
+  if (!store_tests_begin ("prospectd-test-store-revisions-XXXXXX"))
+    return 1;
+  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  store_tests_end ();
+  return failed;
+}

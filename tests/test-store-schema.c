@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of store's schema and migrations (src/store-schema.c): files of
+ * older versions (their released schemas, fixed text) upgraded with their
+ * data, an upgrade that cannot complete, several processes upgrading one
+ * file at once, a newer schema refused.
+ */
+#define G_LOG_DOMAIN "prospectd-test-store-schema"
+
+#include "store-fixture.h"
+
+static void
+test_migration_from_v1 (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (PdRevision) revision = NULL;
+  g_autoptr (PdRevision) loaded = NULL;
+  g_autoptr (GArray) days = NULL;
+  const char *db = f->db;
+  g_autofree char *journal = NULL;
+  g_autofree char *integrity = NULL;
+  const PdActivity *a;
+  PdTotals totals;
+  GDate as_of = ymd (2027, 1, 4);
+  gboolean sent = FALSE;
+  gint64 sent_at = 0, id = 0;
+
+  create_v1 (db);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 1);
+
+  store = pd_store_open (db, &error);
+  assert_null (error);
+  assert_non_null (store);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
+  journal = raw_text (db, "PRAGMA journal_mode");
+  assert_string_equal (journal, "wal");
+
+  /* The rows of version 1, intact. */
+  entries = pd_store_list_activity (store, "q1", NULL, &error);
+  assert_null (error);
+  assert_int_equal (entries->len, 2);
+  a = g_ptr_array_index (entries, 0);
+  assert_int_equal (a->id, 9);
+  assert_string_equal (a->campaign, "q1");
+  assert_string_equal (a->rep, "bob");
+  assert_date (&a->date, 2027, 1, 4);
+  assert_int_equal (a->contacts, 20);
+  assert_int_equal (a->prospects, 6);
+  assert_int_equal (a->active, 2);
+  assert_int_equal (a->latent, 2);
+  assert_int_equal (a->arid, 2);
+  assert_int_equal (a->proposals, 1);
+  assert_int_equal (a->deals, 1);
+  assert_int_equal (a->revenue_cents, 2000000);
+  assert_null (a->note);
+  assert_int_equal (a->created, 1700000200);
+  a = g_ptr_array_index (entries, 1);
+  assert_int_equal (a->id, 7);
+  assert_string_equal (a->rep, "alice");
+  assert_date (&a->date, 2027, 1, 5);
+  assert_int_equal (a->contacts, 40);
+  assert_string_equal (a->note, "first day");
+  assert_int_equal (a->created, 1700000100);
+
+  assert_true (pd_store_notification_sent (store, "q1", "behind:alice:2027-01-29",
+                                           &sent, &sent_at, &error));
+  assert_true (sent);
+  assert_int_equal (sent_at, 1700000300);
+
+  /* The sums of version 4, backfilled from those rows. */
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_null (error);
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 60);
+  assert_int_equal (totals.prospects, 18);
+  assert_int_equal (totals.active, 5);
+  assert_int_equal (totals.latent, 7);
+  assert_int_equal (totals.arid, 6);
+  assert_int_equal (totals.proposals, 2);
+  assert_int_equal (totals.deals, 1);
+  assert_int_equal (totals.revenue_cents, 2000000);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_non_null (days);
+  assert_int_equal (days->len, 2);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "alice");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 40);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 1).rep, "bob");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 1).cumulative, 20);
+
+  /* What version 2 added works on the upgraded file. */
+  revision = pd_revision_new ("q1", PD_REVISION_BASELINE, &as_of, 1700000400);
+  pd_revision_add_day (revision, "alice", &as_of, 10);
+  assert_true (pd_store_save_revision (store, revision, &id, &error));
+  assert_null (error);
+  assert_true (pd_store_load_baseline (store, "q1", &loaded, &error));
+  assert_non_null (loaded);
+  assert_int_equal (loaded->id, id);
+  assert_int_equal (loaded->days->len, 1);
+
+  integrity = raw_text (db, "PRAGMA integrity_check");
+  assert_string_equal (integrity, "ok");
+}
+
+/* The body of a forked child: frees what it allocates before returning
+ * its exit code, so valgrind finds no leak in the child either. */
+static int
+opener_child (const char *db)
+{
+  g_autoptr (PdStore) store = pd_store_open (db, NULL);
+
+  return store != NULL ? 0 : 1;
+}
+
+/* Several processes open the same old file at once: one migrates, the
+ * others see the new version once they hold the lock and do nothing. */
+static void
+test_migration_race (void **state)
+{
+  Fixture *f = *state;
+  const char *db = f->db;
+  pid_t children[4];
+  guint succeeded = 0;
+
+  create_v1 (db);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      children[i] = fork ();
+      assert_true (children[i] >= 0);
+      if (children[i] == 0)
+        _exit (opener_child (db));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    succeeded += child_succeeded (children[i]) ? 1 : 0; /* reap all, then assert */
+  assert_int_equal (succeeded, G_N_ELEMENTS (children));
+
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 2);
+  /* Backfilled once, not once per process. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 2);
+  assert_int_equal (raw_int (db, "SELECT sum(entries) FROM activity_team_days"), 2);
+}
+
+static void
+test_newer_schema_refused (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  PdStore *store;
+
+  raw_exec (db, "CREATE TABLE t (x); PRAGMA user_version = 99;");
+  store = pd_store_open (db, &error);
+  assert_null (store);
+  assert_non_null (error);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_VERSION));
+  assert_non_null (strstr (error->message, db));
+  assert_non_null (strstr (error->message, "99"));
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 99);
+}
+
+/* A file of version 3 with entries (one of a campaign unknown, as a tool
+ * with foreign_keys off may leave): the upgrade fills the per-day tables
+ * from them, drops the index of version 2, and the sums are exact. */
+static void
+test_migration_from_v3 (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (PdActivity) more = make_activity ("q1", "bob", ymd (2027, 1, 5), 1);
+  g_autoptr (GArray) days = NULL;
+  PdTotals totals;
+  GDate jan5 = ymd (2027, 1, 5);
+
+  raw_exec (db, schema_v1);
+  raw_exec (db, schema_v2_v3);
+  raw_exec (db,
+            "INSERT INTO campaigns VALUES ('q1', 'New customers Q1', 1700000000);"
+            "INSERT INTO activity (campaign, rep, date, contacts, prospects, active, latent,"
+            "  arid, proposals, deals, revenue_cents, note, created) VALUES"
+            "  ('q1', 'alice', '2027-01-04', 40, 12, 3, 5, 4, 1, 0, 0, NULL, 1),"
+            "  ('q1', 'alice', '2027-01-04', 2, 1, 0, 1, 0, 0, 0, 0, NULL, 1),"
+            "  ('q1', 'alice', '2027-01-06', 30, 9, 2, 3, 4, 2, 1, 2500000, NULL, 1),"
+            "  ('q1', 'bob', '2027-01-04', 20, 6, 2, 2, 2, 1, 1, 2000000, NULL, 1),"
+            "  ('q1', 'bob', '2027-01-05', 11, 0, 0, 0, 0, 0, 0, 0, NULL, 1),"
+            "  ('gone', 'alice', '2027-01-04', 5, 0, 0, 0, 0, 0, 0, 0, NULL, 1);");
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 3);
+
+  store = pd_store_open (db, &error);
+  assert_null (error);
+  assert_non_null (store);
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
+  /* Step 8: the day each rep first appeared. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'rep_starts'"), 1);
+  /* Step 6: revision days carry the count a catch-up restarts from. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM pragma_table_info('revision_days')"
+                                 " WHERE name = 'base'"),
+                    1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
+                                 " WHERE name = 'activity_by_rep_date'"),
+                    0);
+  /* Step 5 rebuilt activity with its triggers and seeded the sequence
+   * with the highest id kept. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                 " AND tbl_name = 'activity'"),
+                    3);
+  assert_int_equal (raw_int (db, "SELECT seq FROM sqlite_sequence WHERE name = 'activity'"), 6);
+  /* The entries of a campaign never recorded (a file written with
+   * foreign keys off) are kept: the campaign is recorded by its id. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM campaigns WHERE id = 'gone' AND name = 'gone'"), 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 6);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 5);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days"), 4);
+  assert_summaries_exact (db);
+
+  /* By hand. */
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_null (error);
+  assert_int_equal (totals.entries, 5);
+  assert_int_equal (totals.contacts, 103);
+  assert_int_equal (totals.prospects, 28);
+  assert_int_equal (totals.active, 7);
+  assert_int_equal (totals.latent, 11);
+  assert_int_equal (totals.arid, 10);
+  assert_int_equal (totals.proposals, 4);
+  assert_int_equal (totals.deals, 2);
+  assert_int_equal (totals.revenue_cents, 4500000);
+  assert_true (pd_store_totals (store, "q1", "alice", &jan5, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 42);
+  assert_int_equal (totals.prospects, 13);
+  assert_true (pd_store_totals (store, "gone", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 5);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 4);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "alice");
+  assert_date (&g_array_index (days, PdDailyContacts, 0).date, 2027, 1, 4);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 42);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 1).cumulative, 72);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 3).rep, "bob");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 3).cumulative, 31);
+  assert_reads_match (store, db, "q1");
+
+  /* And kept from then on. */
+  assert_true (pd_store_add_activity (store, more, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "bob", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 3);
+  assert_int_equal (totals.contacts, 32);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* A version 3 file whose entries of one day already sum beyond 64 bits
+ * (version 3 accepted them, and failed only when summing): the upgrade
+ * fails with an error and leaves the file as it was, never a wrapped
+ * sum. */
+static void
+test_migration_overflow_refused (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  PdStore *store;
+
+  raw_exec (db, schema_v1);
+  raw_exec (db, schema_v2_v3);
+  raw_exec (db,
+            "INSERT INTO campaigns VALUES ('q1', 'New customers Q1', 1700000000);"
+            "INSERT INTO activity (campaign, rep, date, contacts, created) VALUES"
+            "  ('q1', 'alice', '2027-01-04', 9223372036854775807, 1),"
+            "  ('q1', 'alice', '2027-01-04', 1, 1);");
+  store = pd_store_open (db, &error);
+  assert_null (store);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  assert_non_null (strstr (error->message, "Upgrade to schema version 4 failed"));
+  assert_non_null (strstr (error->message, "integer overflow"));
+  assert_int_equal (raw_int (db, "PRAGMA user_version"), 3);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
+                                 " WHERE name IN ('activity_days', 'activity_team_days')"),
+                    0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema"
+                                 " WHERE name = 'activity_by_rep_date'"),
+                    1);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_migration_from_v1, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migration_from_v3, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migration_overflow_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migration_race, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_newer_schema_refused, setup, teardown),
+  };
+  int failed;
+
+  if (!store_tests_begin ("prospectd-test-store-schema-XXXXXX"))
+    return 1;
+  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  store_tests_end ();
+  return failed;
+}

@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of store's sums (src/store-totals.c): totals and daily contacts
+ * against the brute force over activity, the per-day tables exact after
+ * random inserts, removals, updates, overflow and a deleted campaign, and
+ * reads that end their snapshot.
+ */
+#define G_LOG_DOMAIN "prospectd-test-store-totals"
+
+#include "store-fixture.h"
+
+static void
+test_totals (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  struct {
+    const char *rep;
+    unsigned day;
+    gint64 contacts, prospects, active, latent, arid, proposals, deals, revenue;
+  } rows[] = {
+    { "alice", 4, 40, 10, 2, 3, 5, 1, 0, 0 },
+    { "alice", 5, 35, 8, 1, 2, 5, 2, 1, 2000000 },
+    { "alice", 8, 50, 12, 3, 4, 5, 0, 0, 0 },
+    { "bob", 4, 20, 5, 1, 1, 3, 1, 0, 0 },
+    { "bob", 6, 22, 6, 2, 2, 2, 1, 1, 1550075 },
+  };
+  PdTotals totals = { .entries = -1 };
+  GDate jan5 = ymd (2027, 1, 5), jan3 = ymd (2027, 1, 3), bad;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr (PdActivity) a = make_activity ("q1", rows[i].rep,
+                                                ymd (2027, 1, rows[i].day),
+                                                rows[i].contacts);
+
+      a->prospects = rows[i].prospects;
+      a->active = rows[i].active;
+      a->latent = rows[i].latent;
+      a->arid = rows[i].arid;
+      a->proposals = rows[i].proposals;
+      a->deals = rows[i].deals;
+      a->revenue_cents = rows[i].revenue;
+      assert_true (pd_store_add_activity (store, a, NULL, &error));
+    }
+  assert_null (error);
+
+  /* The team, everything. */
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_null (error);
+  assert_int_equal (totals.entries, 5);
+  assert_int_equal (totals.contacts, 167);
+  assert_int_equal (totals.prospects, 41);
+  assert_int_equal (totals.active, 9);
+  assert_int_equal (totals.latent, 12);
+  assert_int_equal (totals.arid, 20);
+  assert_int_equal (totals.proposals, 5);
+  assert_int_equal (totals.deals, 2);
+  assert_int_equal (totals.revenue_cents, 3550075);
+
+  /* Alice up to the 5th, inclusive. */
+  assert_true (pd_store_totals (store, "q1", "alice", &jan5, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 75);
+  assert_int_equal (totals.prospects, 18);
+  assert_int_equal (totals.active, 3);
+  assert_int_equal (totals.latent, 5);
+  assert_int_equal (totals.arid, 10);
+  assert_int_equal (totals.proposals, 3);
+  assert_int_equal (totals.deals, 1);
+  assert_int_equal (totals.revenue_cents, 2000000);
+
+  /* The team up to the 5th. */
+  assert_true (pd_store_totals (store, "q1", NULL, &jan5, &totals, &error));
+  assert_int_equal (totals.entries, 3);
+  assert_int_equal (totals.contacts, 95);
+
+  /* Nothing yet; unknown rep; unknown campaign: zeros. */
+  assert_true (pd_store_totals (store, "q1", NULL, &jan3, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_int_equal (totals.contacts, 0);
+  assert_int_equal (totals.revenue_cents, 0);
+  assert_true (pd_store_totals (store, "q1", "carol", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_true (pd_store_totals (store, "zz", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 0);
+  assert_null (error);
+
+  /* A bad date is an error and leaves ret_totals alone. */
+  g_date_clear (&bad, 1);
+  totals.entries = 77;
+  assert_false (pd_store_totals (store, "q1", NULL, &bad, &totals, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_int_equal (totals.entries, 77);
+}
+
+static void
+test_daily_contacts (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (GArray) days = NULL;
+  g_autoptr (GArray) bob = NULL;
+  const struct { const char *rep; unsigned day; gint64 contacts; } rows[] = {
+    { "bob", 5, 7 }, { "alice", 4, 10 }, { "alice", 4, 5 },
+    { "alice", 6, 20 }, { "bob", 4, 3 }, { "alice", 11, 1 },
+  };
+  const PdDailyContacts *d;
+  GDate jan6 = ymd (2027, 1, 6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr (PdActivity) a = make_activity ("q1", rows[i].rep,
+                                                ymd (2027, 1, rows[i].day),
+                                                rows[i].contacts);
+
+      assert_true (pd_store_add_activity (store, a, NULL, &error));
+    }
+
+  days = pd_store_daily_contacts (store, "q1", NULL, &jan6, &error);
+  assert_null (error);
+  assert_int_equal (days->len, 4);
+  d = &g_array_index (days, PdDailyContacts, 0);
+  assert_string_equal (d->rep, "alice");
+  assert_date (&d->date, 2027, 1, 4);
+  assert_int_equal (d->contacts, 15);
+  assert_int_equal (d->cumulative, 15);
+  d = &g_array_index (days, PdDailyContacts, 1);
+  assert_string_equal (d->rep, "alice");
+  assert_date (&d->date, 2027, 1, 6);
+  assert_int_equal (d->contacts, 20);
+  assert_int_equal (d->cumulative, 35);
+  d = &g_array_index (days, PdDailyContacts, 2);
+  assert_string_equal (d->rep, "bob");
+  assert_date (&d->date, 2027, 1, 4);
+  assert_int_equal (d->contacts, 3);
+  assert_int_equal (d->cumulative, 3);
+  d = &g_array_index (days, PdDailyContacts, 3);
+  assert_string_equal (d->rep, "bob");
+  assert_date (&d->date, 2027, 1, 5);
+  assert_int_equal (d->contacts, 7);
+  assert_int_equal (d->cumulative, 10);
+
+  bob = pd_store_daily_contacts (store, "q1", "bob", NULL, &error);
+  assert_null (error);
+  assert_int_equal (bob->len, 2);
+  assert_int_equal (g_array_index (bob, PdDailyContacts, 1).cumulative, 10);
+
+  /* A day's other sums come along (the observed rates read rep-days):
+   * alice's 2027-01-04 gets an entry with outcomes, added to the day. */
+  g_autoptr (PdActivity) outcomes = make_activity ("q1", "alice", ymd (2027, 1, 4), 4);
+  outcomes->prospects = 3;
+  outcomes->active = 1;
+  outcomes->latent = 1;
+  outcomes->arid = 1;
+  outcomes->proposals = 2;
+  outcomes->deals = 1;
+  outcomes->revenue_cents = 150000;
+  assert_true (pd_store_add_activity (store, outcomes, NULL, &error));
+  g_clear_pointer (&days, g_array_unref);
+  days = pd_store_daily_contacts (store, "q1", "alice", &jan6, &error);
+  assert_null (error);
+  d = &g_array_index (days, PdDailyContacts, 0);
+  assert_int_equal (d->contacts, 19);
+  assert_int_equal (d->prospects, 3);
+  assert_int_equal (d->active, 1);
+  assert_int_equal (d->latent, 1);
+  assert_int_equal (d->arid, 1);
+  assert_int_equal (d->proposals, 2);
+  assert_int_equal (d->deals, 1);
+  assert_int_equal (d->revenue_cents, 150000);
+  d = &g_array_index (days, PdDailyContacts, 1);
+  assert_int_equal (d->prospects, 0);
+  assert_int_equal (d->revenue_cents, 0);
+}
+
+/* Random adds, removals and raw updates in two campaigns: after each
+ * round, every status read equals the sums over activity, and the per-day
+ * tables hold exactly its GROUP BY. */
+static void
+test_summary_random (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20270104);
+  g_autoptr (GArray) live = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *const campaigns[] = { "q1", "q2" };
+  const char *const reps[] = { "alice", "bob", "carol", "zo\xc3\xab" };
+  guint removed = 0, updated = 0;
+
+  assert_true (pd_store_ensure_campaign (store, "q2", "Other", &error));
+  for (guint round = 0; round < 8; round++)
+    {
+      for (guint op = 0; op < 40; op++)
+        {
+          gint32 choice = g_rand_int_range (rand, 0, 10);
+
+          if (choice < 6 || live->len == 0)
+            {
+              g_autoptr (PdActivity) a =
+                make_activity (campaigns[g_rand_int_range (rand, 0, 2)],
+                               reps[g_rand_int_range (rand, 0, G_N_ELEMENTS (reps))],
+                               ymd (2027, 1, (unsigned) g_rand_int_range (rand, 4, 12)),
+                               g_rand_int_range (rand, 0, 30));
+              gint64 id = 0;
+
+              a->prospects = g_rand_int_range (rand, 0, 8);
+              a->active = g_rand_int_range (rand, 0, 3);
+              a->latent = g_rand_int_range (rand, 0, 3);
+              a->arid = g_rand_int_range (rand, 0, 3);
+              a->proposals = g_rand_int_range (rand, 0, 2);
+              a->deals = g_rand_int_range (rand, 0, 2);
+              a->revenue_cents = a->deals * g_rand_int_range (rand, 100000, 5000000);
+              assert_true (pd_store_add_activity (store, a, &id, &error));
+              assert_null (error);
+              g_array_append_val (live, id);
+            }
+          else if (choice < 9)
+            {
+              guint index = (guint) g_rand_int_range (rand, 0, (gint32) live->len);
+
+              assert_true (pd_store_remove_activity (store, g_array_index (live, gint64, index),
+                                                     &error));
+              assert_null (error);
+              g_array_remove_index_fast (live, index);
+              removed++;
+            }
+          else
+            {
+              /* Another writer (a sqlite3 shell) moves an entry. */
+              g_autofree char *sql =
+                g_strdup_printf ("UPDATE activity SET campaign = '%s', rep = '%s',"
+                                 " date = '2027-01-%02d', contacts = contacts + %d"
+                                 " WHERE id = %" G_GINT64_FORMAT,
+                                 campaigns[g_rand_int_range (rand, 0, 2)],
+                                 reps[g_rand_int_range (rand, 0, G_N_ELEMENTS (reps))],
+                                 g_rand_int_range (rand, 4, 12), g_rand_int_range (rand, 0, 5),
+                                 g_array_index (live, gint64,
+                                                g_rand_int_range (rand, 0, (gint32) live->len)));
+
+              raw_exec (db, sql);
+              updated++;
+            }
+        }
+      assert_summaries_exact (db);
+      for (gsize c = 0; c < G_N_ELEMENTS (campaigns); c++)
+        assert_reads_match (store, db, campaigns[c]);
+    }
+  /* The seed exercised all three. */
+  assert_true (removed > 20);
+  assert_true (updated > 5);
+
+  /* Everything removed: no day left, all sums zero. */
+  for (guint i = 0; i < live->len; i++)
+    assert_true (pd_store_remove_activity (store, g_array_index (live, gint64, i), &error));
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days"), 0);
+  assert_reads_match (store, db, "q1");
+  assert_summaries_exact (db);
+}
+
+/* Removals, by hand: a day stays while it has an entry, with the exact
+ * sums of what is left, and disappears with its last entry. */
+static void
+test_summary_removals (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) a1 = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) a2 = make_activity ("q1", "alice", ymd (2027, 1, 4), 5);
+  g_autoptr (PdActivity) b1 = make_activity ("q1", "bob", ymd (2027, 1, 4), 3);
+  g_autoptr (GArray) days = NULL;
+  gint64 id_a1 = 0, id_a2 = 0, id_b1 = 0;
+  PdTotals totals;
+
+  a1->prospects = 4;
+  a1->revenue_cents = 150000;
+  a2->prospects = 2;
+  a2->deals = 1;
+  a2->revenue_cents = 990000;
+  b1->prospects = 1;
+  assert_true (pd_store_add_activity (store, a1, &id_a1, &error));
+  assert_true (pd_store_add_activity (store, a2, &id_a2, &error));
+  assert_true (pd_store_add_activity (store, b1, &id_b1, &error));
+  assert_null (error);
+
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 15);
+  assert_int_equal (totals.prospects, 6);
+  assert_int_equal (totals.deals, 1);
+  assert_int_equal (totals.revenue_cents, 1140000);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 3);
+  assert_int_equal (totals.contacts, 18);
+  assert_int_equal (totals.prospects, 7);
+
+  /* Alice's first entry out: her day stays, with the second's sums. */
+  assert_true (pd_store_remove_activity (store, id_a1, &error));
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 5);
+  assert_int_equal (totals.prospects, 2);
+  assert_int_equal (totals.deals, 1);
+  assert_int_equal (totals.revenue_cents, 990000);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 2);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "alice");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 5);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 1).contacts, 3);
+  g_clear_pointer (&days, g_array_unref);
+
+  /* Her last: her day goes (a day appears only with an entry); the
+   * team's day stays for Bob. */
+  assert_true (pd_store_remove_activity (store, id_a2, &error));
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 1);
+  assert_string_equal (g_array_index (days, PdDailyContacts, 0).rep, "bob");
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).cumulative, 3);
+  g_clear_pointer (&days, g_array_unref);
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_int_equal (totals.revenue_cents, 0);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 3);
+  assert_int_equal (totals.prospects, 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 1);
+  assert_int_equal (raw_int (db, "SELECT entries FROM activity_team_days"), 1);
+
+  /* The last entry of the day: the team's day goes too. */
+  assert_true (pd_store_remove_activity (store, id_b1, &error));
+  assert_null (error);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days"), 0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days"), 0);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (days->len, 0);
+  assert_summaries_exact (db);
+}
+
+/* prospectd never updates an entry, but another writer may: each change
+ * moves the sums from the old campaign, rep and day to the new ones. */
+static void
+test_summary_update (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) b = make_activity ("q1", "bob", ymd (2027, 1, 5), 7);
+  gint64 id = 0;
+  PdTotals totals;
+  GDate jan4 = ymd (2027, 1, 4);
+
+  assert_true (pd_store_ensure_campaign (store, "q2", NULL, &error));
+  a->prospects = 3;
+  a->revenue_cents = 500;
+  assert_true (pd_store_add_activity (store, a, &id, &error));
+  assert_true (pd_store_add_activity (store, b, NULL, &error));
+  assert_int_equal (id, 1);
+
+  /* Counts. */
+  raw_exec (db, "UPDATE activity SET contacts = 25, prospects = 4, revenue_cents = 800 WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 25);
+  assert_int_equal (totals.prospects, 4);
+  assert_int_equal (totals.revenue_cents, 800);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 32);
+
+  /* Rep: alice's day goes, bob has two. */
+  raw_exec (db, "UPDATE activity SET rep = 'bob' WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_true (pd_store_totals (store, "q1", "bob", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 32);
+
+  /* Date: onto bob's other day, which now has both entries. */
+  raw_exec (db, "UPDATE activity SET date = '2027-01-05' WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", NULL, &jan4, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_int_equal (raw_int (db, "SELECT entries FROM activity_days WHERE rep = 'bob'"), 2);
+  assert_int_equal (raw_int (db, "SELECT contacts FROM activity_team_days"), 32);
+
+  /* Campaign. */
+  raw_exec (db, "UPDATE activity SET campaign = 'q2' WHERE id = 1");
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 7);
+  assert_true (pd_store_totals (store, "q2", "bob", NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 25);
+  assert_int_equal (totals.prospects, 4);
+  assert_int_equal (totals.revenue_cents, 800);
+
+  /* A note or the id: sums untouched. */
+  raw_exec (db, "UPDATE activity SET note = 'called back', id = 10 WHERE id = 1");
+  assert_true (pd_store_totals (store, "q2", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 25);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* A sum beyond 64 bits is an error, never a wrapped or rounded number:
+ * within a day the write that would overflow is refused (the day's sums
+ * are stored), across days the read fails as before. */
+static void
+test_summary_overflow (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) big = make_activity ("q1", "alice", ymd (2027, 1, 4), G_MAXINT64);
+  g_autoptr (PdActivity) one = make_activity ("q1", "alice", ymd (2027, 1, 4), 1);
+  g_autoptr (PdActivity) rich = make_activity ("q1", "carol", ymd (2027, 1, 6), 0);
+  g_autoptr (GArray) days = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  gint64 id = -7, next_day = 0;
+  PdTotals totals = { .entries = 77 };
+
+  assert_true (pd_store_add_activity (store, big, NULL, &error));
+  assert_null (error);
+
+  /* The same rep and day. */
+  assert_false (pd_store_add_activity (store, one, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_non_null (strstr (error->message, "day_sums_are_integers"));
+  assert_int_equal (id, -7);
+  g_clear_error (&error);
+
+  /* Another rep, the same day: the team's day would overflow. */
+  g_free (one->rep);
+  one->rep = g_strdup ("bob");
+  assert_false (pd_store_add_activity (store, one, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+  entries = pd_store_list_activity (store, "q1", NULL, &error);
+  assert_int_equal (entries->len, 1); /* nothing of either was written */
+
+  /* The next day: written; the sums over both days fail. */
+  one->date = ymd (2027, 1, 5);
+  g_free (one->rep);
+  one->rep = g_strdup ("alice");
+  assert_true (pd_store_add_activity (store, one, &next_day, &error));
+  assert_null (error);
+  assert_false (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  assert_non_null (strstr (error->message, "integer overflow"));
+  assert_int_equal (totals.entries, 77); /* untouched */
+  g_clear_error (&error);
+  assert_false (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  g_clear_error (&error);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_null (days);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
+  assert_non_null (strstr (error->message, "out of range"));
+  g_clear_error (&error);
+
+  /* Up to the first day, or after the removal of the second: exact. */
+  {
+    GDate jan4 = ymd (2027, 1, 4);
+
+    assert_true (pd_store_totals (store, "q1", "alice", &jan4, &totals, &error));
+    assert_int_equal (totals.contacts, G_MAXINT64);
+  }
+  assert_true (pd_store_remove_activity (store, next_day, &error));
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, G_MAXINT64);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_non_null (days);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).cumulative, G_MAXINT64);
+
+  /* Every count is guarded, revenue included. */
+  rich->revenue_cents = G_MAXINT64 - 10;
+  assert_true (pd_store_add_activity (store, rich, NULL, &error));
+  rich->revenue_cents = 11;
+  assert_false (pd_store_add_activity (store, rich, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+  rich->revenue_cents = 10;
+  assert_true (pd_store_add_activity (store, rich, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "carol", NULL, &totals, &error));
+  assert_int_equal (totals.revenue_cents, G_MAXINT64);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* Deleting a campaign (the foreign keys' cascade) takes its days along
+ * and leaves the other campaign's. */
+static void
+test_summary_campaign_deleted (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) b = make_activity ("q2", "alice", ymd (2027, 1, 4), 4);
+  PdTotals totals;
+
+  assert_true (pd_store_ensure_campaign (store, "q2", NULL, &error));
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_add_activity (store, b, NULL, &error));
+  raw_exec (db, "PRAGMA foreign_keys = ON; DELETE FROM campaigns WHERE id = 'q1'");
+
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity"), 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_days WHERE campaign = 'q1'"), 0);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_team_days WHERE campaign = 'q1'"),
+                    0);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 0);
+  assert_true (pd_store_totals (store, "q2", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 1);
+  assert_int_equal (totals.contacts, 4);
+  assert_null (error);
+  assert_summaries_exact (db);
+}
+
+/* The status reads reuse their statements: each call must still end its
+ * read, or the store would keep an old snapshot and block checkpoints. */
+static void
+test_reads_end_their_snapshot (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdStore) other = pd_store_open (db, &error);
+  g_autoptr (PdActivity) a = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (GArray) days = NULL;
+  g_autofree char *checkpoint = NULL;
+  PdTotals totals;
+  GDate bad;
+
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  days = pd_store_daily_contacts (store, "q1", "alice", NULL, &error);
+  g_clear_pointer (&days, g_array_unref);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  g_clear_pointer (&days, g_array_unref);
+  assert_null (error);
+
+  /* Another process's commit is seen at once, by the same statements. */
+  assert_true (pd_store_add_activity (other, a, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 20);
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 20);
+  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
+  assert_int_equal (g_array_index (days, PdDailyContacts, 0).contacts, 20);
+  g_clear_pointer (&days, g_array_unref);
+
+  /* Failed calls release their statements too: a bad date, an unknown
+   * campaign, a day's sum out of range (the INSERT's trigger fails). */
+  g_date_clear (&bad, 1);
+  assert_false (pd_store_totals (store, "q1", NULL, &bad, &totals, &error));
+  g_clear_error (&error);
+  g_free (a->campaign);
+  a->campaign = g_strdup ("nope");
+  assert_false (pd_store_add_activity (store, a, NULL, &error));
+  g_clear_error (&error);
+  g_free (a->campaign);
+  a->campaign = g_strdup ("q1");
+  a->contacts = G_MAXINT64;
+  assert_false (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+
+  /* No reader left: a truncating checkpoint completes (busy = 0). */
+  checkpoint = raw_text (db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  assert_string_equal (checkpoint, "0");
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.entries, 2);
+  assert_int_equal (totals.contacts, 20);
+  a->contacts = 1;
+  assert_true (pd_store_add_activity (store, a, NULL, &error));
+  assert_true (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 21);
+  assert_null (error);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_totals, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_daily_contacts, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_random, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_removals, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_update, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_overflow, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_summary_campaign_deleted, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reads_end_their_snapshot, setup, teardown),
+  };
+  int failed;
+
+  if (!store_tests_begin ("prospectd-test-store-totals-XXXXXX"))
+    return 1;
+  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  store_tests_end ();
+  return failed;
+}
