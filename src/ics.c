@@ -2,8 +2,8 @@
  *
  * ics: what the iCalendar modules share — the error domain, libical's
  * error as text, its parser under a lock, and the exit that frees what
- * libical keeps. The libical workarounds of the ics modules are numbered
- * after PITFALLS.md.
+ * libical keeps. Each workaround of a libical trap in the ics modules
+ * says which it is ("PITFALLS n"), the same number in every file.
  */
 #define G_LOG_DOMAIN "prospectd-ics"
 

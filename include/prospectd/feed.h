@@ -59,7 +59,10 @@ char *pd_feed_path (const char *feeds_dir, const char *campaign_id, const char *
 
 /* Replaces the file at `path` with `length` bytes of `contents`, unless it
  * already holds exactly those bytes: then the file is not touched (same
- * inode, same mtime) and *ret_changed is FALSE.
+ * inode, same mtime) and *ret_changed is FALSE. This is the streaming
+ * writer below given the whole text at once, the file read first as
+ * `current` (pd_feed_read()); a file larger than
+ * PD_FEED_MAX_PREVIOUS_BYTES is replaced without being compared.
  *
  * Missing parent directories are created with mode 0700; an existing one
  * is used as it is (a read-only one is an error). A new file has mode
