@@ -1346,38 +1346,41 @@ watch (PdDaemon *daemon)
   watch_database (daemon);
 }
 
-/* The feed server's question: is (campaign, rep) a feed we serve, where
- * is its file and what is its token? Names from the URL are only compared
- * with the loaded campaigns; the path is built from the campaign's own id
- * and rep name. The token is read from the store at each request, so a
- * rotation by `prospectctl feed-url --rotate` takes effect at once. */
+/* The feed server's question: is `token` the token of the feed of
+ * (campaign, rep), and where is its file? The token is looked up first
+ * (in the store at each request, so a rotation by `prospectctl feed-url
+ * --rotate` takes effect at once); the URL's names are only compared with
+ * the names the token belongs to, then with the loaded campaigns, and the
+ * path is built from the campaign's own id and rep name. */
 static gboolean
-resolve_feed (const char *campaign_id, const char *rep_name, char **ret_path, char **ret_token,
+resolve_feed (const char *token, const char *campaign_id, const char *rep_name, char **ret_path,
               gpointer user_data)
 {
   PdDaemon *daemon = user_data;
-  PdDaemonCampaign *dc = find_campaign (daemon->campaigns, campaign_id);
-  const PdRep *rep = dc != NULL && daemon->store != NULL ? pd_campaign_find_rep (dc->campaign, rep_name, NULL)
-                                                         : NULL;
+  g_autofree char *token_campaign = NULL, *token_rep = NULL;
   g_autoptr (GError) error = NULL;
-  char *token = NULL;
+  PdDaemonCampaign *dc;
+  const PdRep *rep;
   char *path;
 
-  if (rep == NULL)
+  /* No store while a replaced database is being reopened. */
+  if (daemon->store == NULL)
     return FALSE;
-  if (!pd_store_feed_token (daemon->store, dc->campaign->id, rep->name, FALSE, &token, &error))
+  if (!pd_store_find_feed_token (daemon->store, token, &token_campaign, &token_rep, &error))
     {
       g_warning ("feed not served: %s", error->message);
       return FALSE;
     }
+  if (token_campaign == NULL || !g_str_equal (token_campaign, campaign_id) || !g_str_equal (token_rep, rep_name))
+    return FALSE;
+  dc = find_campaign (daemon->campaigns, campaign_id);
+  rep = dc != NULL ? pd_campaign_find_rep (dc->campaign, rep_name, NULL) : NULL;
+  if (rep == NULL)
+    return FALSE;
   path = pd_feed_path (daemon->config->feeds_dir, dc->campaign->id, rep->name);
   if (path == NULL)
-    {
-      g_free (token);
-      return FALSE;
-    }
+    return FALSE;
   *ret_path = path;
-  *ret_token = token;
   return TRUE;
 }
 

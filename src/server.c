@@ -2,16 +2,40 @@
  *
  * server: the HTTP feed server (see the header for what it answers).
  *
- * libsoup does the HTTP; this file decides what to answer. Connections are
- * accepted by our own GSocketService and handed to the SoupServer with
- * soup_server_accept_iostream(), which is what lets us count them: a weak
- * reference on each connection tells us when libsoup has let go of it.
- * When max_connections are open the service stops accepting; further
- * clients wait in the kernel's listen queue (not refused) until one
- * closes. Each accepted socket gets an inactivity timeout (g_socket_set_
- * timeout: libsoup's reads and writes then fail with TIMED_OUT) and a
- * hard deadline after which it is shut down, so slow clients cannot hold
- * the slots for ever.
+ * libsoup does the HTTP; this file decides what to answer, and who gets a
+ * connection and for how long. libsoup 3 has no hook between accept()
+ * and its first read, no deadline for a request's head (its only
+ * timeouts are per read or write, which a client sending a byte every few
+ * seconds never trips), and it allocates for a connection as soon as it
+ * has it. So connections are accepted by our own GSocketService, and
+ * each is handed to the SoupServer (soup_server_accept_iostream()) only
+ * once its whole request head has arrived and passed our checks:
+ *
+ *  - a client address holds at most max_per_client connections: more are
+ *    closed at once;
+ *  - the request head is peeked at (MSG_PEEK, never consumed: libsoup
+ *    reads it whole afterwards) as it arrives, with SO_RCVLOWAT so that
+ *    the socket wakes us only when there is more; it must be complete
+ *    within REQUEST_TIMEOUT_S of the accept and within MAX_REQUEST_HEAD
+ *    bytes, and free of what libsoup 3.2.3 mishandles (check_head());
+ *  - with max_connections open, a new connection takes the place of the
+ *    one that has waited longest for its request head (else the oldest):
+ *    a client that sends its request at once is answered within a few
+ *    turns of the main loop whatever slow clients hold, instead of
+ *    queueing behind them in the kernel's listen queue;
+ *  - in libsoup's hands, a read or write that makes no progress for
+ *    IDLE_TIMEOUT_S fails (g_socket_set_timeout), the request's body must
+ *    be in within REQUEST_TIMEOUT_S of the accept too (and is dropped),
+ *    each connection serves one request (see on_request_started()), and
+ *    none lives beyond LIFETIME_S.
+ *
+ * Until the hand-over a connection costs a GSocketConnection and two
+ * timers, nothing per byte received (the head stays in the kernel's
+ * buffer; one peek buffer serves them all). A connection we end stops
+ * counting at once; libsoup lets go of one it had on its next turn (a
+ * weak reference on the stream tells us), and at most twice
+ * max_connections connections exist at any time, so memory and
+ * descriptors stay bounded whatever clients do.
  */
 #define G_LOG_DOMAIN "prospectd-server"
 
@@ -19,7 +43,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <gio/gio.h>
@@ -28,34 +54,70 @@
 
 #include "prospectd/token.h"
 
+#define REQUEST_TIMEOUT_S 5
+/* A feed request is a few hundred bytes; libsoup would take 64 KiB. */
+#define MAX_REQUEST_HEAD (16 * 1024)
+#define MAX_REQUEST_BODY (64 * 1024)
 #define IDLE_TIMEOUT_S 10
 #define LIFETIME_S 60
 #define LISTEN_BACKLOG 128
-/* A feed is a few hundred KiB at most; anything bigger is not ours. */
-#define MAX_FEED_BYTES (16 * 1024 * 1024)
+/* Longest path shown in the log, in bytes. */
+#define LOG_PATH_MAX 200
 /* Calendar clients poll on their own schedule; this only bounds how long
  * a cached copy may be reused without asking (304s are cheap). */
 #define CACHE_CONTROL "private, max-age=300"
 
 static const char not_found_body[] = "Not Found\n";
 
+/* The connections open from one client address. */
+typedef struct {
+  char *address; /* owned; also the key of PdServer.clients */
+  guint open;    /* connections counted against the limits */
+  gboolean warned;
+} Client;
+
+typedef enum {
+  STATE_PEEKING, /* its request head is arriving */
+  STATE_READY,   /* its request head is in: it waits for libsoup to have room */
+  STATE_HANDED,  /* libsoup has it */
+} ConnectionState;
+
 typedef struct {
   PdServer *server;
-  GSocketConnection *connection; /* not a reference: weakly watched */
-  guint deadline;                /* the LIFETIME_S timeout source */
+  GSocketConnection *stream; /* a reference until handed to libsoup, then
+                              * weakly watched; the key of PdServer.connections */
+  GSocketAddress *remote;    /* a reference: libsoup hands this very object
+                              * back with each message, so it names the
+                              * connection (the key of PdServer.by_remote) */
+  Client *client;            /* NULL once no longer counted */
+  ConnectionState state;
+  GList ready_link;          /* in PdServer.ready while STATE_READY */
+  gint64 accepted;           /* monotonic µs */
+  gsize peeked;              /* bytes of the request head seen so far */
+  GSource *readable;         /* owned, while STATE_PEEKING */
+  guint request_deadline;    /* REQUEST_TIMEOUT_S source, until the request is in */
+  guint lifetime;            /* LIFETIME_S source */
 } Connection;
 
 struct _PdServer {
   char *listen;
   guint max_connections;
+  guint max_per_client;
   PdServerResolve resolve;
   gpointer user_data;
-  SoupServer *soup;             /* owned */
-  GSocketService *service;      /* owned */
-  GHashTable *connections;      /* GSocketConnection* -> Connection*, owned values */
+  SoupServer *soup;        /* owned */
+  GSocketService *service; /* owned; NULL for a server without a listen address */
+  GHashTable *connections; /* GSocketConnection* -> Connection*, owned values */
+  GHashTable *by_remote;   /* GSocketAddress* -> Connection*, not owned */
+  GHashTable *clients;     /* address -> Client*, owned values */
+  guint max_waiting;
+  guint peeking;           /* counted connections in STATE_PEEKING */
+  GQueue *ready;           /* Connection* in STATE_READY, first in first */
+  guint handed;            /* counted connections in STATE_HANDED */
   gboolean accepting;
+  gboolean closing;        /* in pd_server_free() */
+  char head[MAX_REQUEST_HEAD]; /* where request heads are peeked at */
 };
-
 /* ------------------------------------------------------------- parsing */
 
 /* One percent-decoded path segment, or NULL when it is not a plain name. */
@@ -123,6 +185,97 @@ pd_server_etag_matches (const char *if_none_match, const char *etag)
   return FALSE;
 }
 
+
+void
+pd_server_split_target (const char *uri_path, const char *uri_query, char **ret_path, char **ret_query)
+{
+  const char *end;
+
+  if (uri_path == NULL)
+    {
+      *ret_path = NULL;
+      *ret_query = NULL;
+      return;
+    }
+  /* libsoup leaves a request target's query in its path when it builds
+   * the URI itself (HTTP/1.0 without Host:); a fragment has no business
+   * in a request target at all. */
+  end = uri_path + strcspn (uri_path, "?#");
+  *ret_path = g_strndup (uri_path, (gsize) (end - uri_path));
+  if (uri_query != NULL)
+    *ret_query = g_strdup (uri_query);
+  else if (*end == '?')
+    *ret_query = g_strndup (end + 1, strcspn (end + 1, "#"));
+  else
+    *ret_query = NULL;
+}
+
+static gboolean
+well_formed_token (const char *text)
+{
+  if (strlen (text) != PD_TOKEN_LENGTH)
+    return FALSE;
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c) && !(*c >= 'a' && *c <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+pd_server_query_token (const char *query)
+{
+  g_auto (GStrv) params = NULL;
+  g_autofree char *token = NULL;
+  gboolean refused = FALSE;
+
+  if (query == NULL)
+    return NULL;
+  params = g_strsplit (query, "&", -1);
+  for (guint i = 0; params[i] != NULL; i++)
+    {
+      const char *equals = strchr (params[i], '=');
+      g_autofree char *raw_name = g_strndup (params[i], equals != NULL ? (gsize) (equals - params[i])
+                                                                       : strlen (params[i]));
+      /* NULL for a malformed escape or one that decodes to NUL. */
+      g_autofree char *name = g_uri_unescape_string (raw_name, NULL);
+      g_autofree char *value = NULL;
+
+      if (name == NULL || !g_str_equal (name, "token"))
+        continue;
+      value = g_uri_unescape_string (equals != NULL ? equals + 1 : "", NULL);
+      if (token != NULL || value == NULL || !well_formed_token (value))
+        refused = TRUE;
+      else
+        token = g_steal_pointer (&value);
+    }
+  return refused ? NULL : g_steal_pointer (&token);
+}
+
+char *
+pd_server_log_path (const char *path)
+{
+  static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/%";
+  gsize length, shown;
+
+  if (path == NULL)
+    return g_strdup ("-");
+  /* Up to the first character a plain path does not hold, and to an
+   * escaped '?' or '#' (a client that encoded its query into the path):
+   * whatever follows could be a token. */
+  length = strspn (path, plain);
+  for (gsize i = 0; i + 2 < length; i++)
+    if (path[i] == '%' &&
+        (g_ascii_strncasecmp (path + i, "%3f", 3) == 0 || g_ascii_strncasecmp (path + i, "%23", 3) == 0))
+      {
+        length = i;
+        break;
+      }
+  shown = MIN (length, LOG_PATH_MAX);
+  if (shown == strlen (path))
+    return g_strndup (path, shown);
+  return g_strdup_printf ("%.*s… (%" G_GSIZE_FORMAT " bytes)", (int) shown, path, strlen (path));
+}
+
 /* ------------------------------------------------------------ answers */
 
 static void
@@ -145,27 +298,46 @@ answer_status (SoupServerMessage *msg, guint status)
                                     length);
 }
 
+typedef enum {
+  FEED_READ,
+  FEED_MISSING, /* not written yet: an ordinary 404 */
+  FEED_REFUSED, /* there, but not a feed we serve: logged, 500 */
+} FeedOutcome;
+
 /* The whole file at `path` (opened without following a symbolic link) and
- * its status; FALSE when it cannot be read (logged at debug level: a feed
- * not written yet is ordinary). */
-static gboolean
+ * its status. */
+static FeedOutcome
 read_feed (const char *path, GBytes **ret_contents, struct stat *ret_stat)
 {
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   g_autofree char *data = NULL;
   gsize filled = 0;
   struct stat st;
 
   if (fd < 0)
     {
-      g_debug ("feed not readable: '%s': %s", path, g_strerror (errno));
-      return FALSE;
+      int saved = errno;
+
+      if (saved == ENOENT)
+        {
+          g_debug ("feed not written yet: '%s'", path);
+          return FEED_MISSING;
+        }
+      g_warning ("feed not served: '%s': %s", path, g_strerror (saved));
+      return FEED_REFUSED;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_FEED_BYTES)
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_debug ("feed not served: '%s': not a regular file of at most %d bytes", path, MAX_FEED_BYTES);
+      g_warning ("feed not served: '%s' is not a regular file", path);
       close (fd);
-      return FALSE;
+      return FEED_REFUSED;
+    }
+  if (st.st_size > PD_SERVER_MAX_FEED_BYTES)
+    {
+      g_warning ("feed not served: '%s' is %" G_GINT64_FORMAT " bytes, over the serving limit of %d MiB",
+                 path, (gint64) st.st_size, PD_SERVER_MAX_FEED_BYTES / (1024 * 1024));
+      close (fd);
+      return FEED_REFUSED;
     }
   data = g_malloc ((gsize) st.st_size + 1);
   while (filled < (gsize) st.st_size)
@@ -180,12 +352,14 @@ read_feed (const char *path, GBytes **ret_contents, struct stat *ret_stat)
   close (fd);
   if (filled != (gsize) st.st_size)
     {
-      g_debug ("feed not served: '%s': short read", path);
-      return FALSE;
+      /* Replaced while we read it: the next poll gets the new one. */
+      g_warning ("feed not served: '%s': short read (%" G_GSIZE_FORMAT " of %" G_GINT64_FORMAT " bytes)", path,
+                 filled, (gint64) st.st_size);
+      return FEED_REFUSED;
     }
   *ret_contents = g_bytes_new_take (g_steal_pointer (&data), filled);
   *ret_stat = st;
-  return TRUE;
+  return FEED_READ;
 }
 
 static void
@@ -202,9 +376,16 @@ serve_feed (SoupServerMessage *msg, const char *path)
   gsize length;
   gconstpointer data;
 
-  if (!read_feed (path, &contents, &st))
+  switch (read_feed (path, &contents, &st))
     {
+    case FEED_READ:
+      break;
+    case FEED_MISSING:
       answer_not_found (msg);
+      return;
+    case FEED_REFUSED:
+    default:
+      answer_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
       return;
     }
   data = g_bytes_get_data (contents, &length);
@@ -228,6 +409,7 @@ serve_feed (SoupServerMessage *msg, const char *path)
   if (last_modified != NULL)
     soup_message_headers_replace (response, "Last-Modified", last_modified);
   soup_message_headers_replace (response, "Cache-Control", CACHE_CONTROL);
+  soup_message_headers_replace (response, "Accept-Ranges", "none");
   if (not_modified)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
@@ -240,20 +422,30 @@ serve_feed (SoupServerMessage *msg, const char *path)
 }
 
 static void
-handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_path, GHashTable *query,
+handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_path, GHashTable *unused_query,
                 gpointer user_data)
 {
   PdServer *server = user_data;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   GUri *uri = soup_server_message_get_uri (msg);
-  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
-  const char *raw_query = uri != NULL ? g_uri_get_query (uri) : NULL;
-  const char *token = query != NULL ? g_hash_table_lookup (query, "token") : NULL;
-  g_autofree char *campaign = NULL, *rep = NULL, *feed_path = NULL, *expected = NULL;
+  g_autofree char *path = NULL, *query = NULL, *token = NULL;
+  g_autofree char *campaign = NULL, *rep = NULL, *feed_path = NULL;
 
   (void) soup;
   (void) unused_path;
-  if (path == NULL || strlen (path) + (raw_query != NULL ? strlen (raw_query) + 1 : 0) > PD_SERVER_MAX_URI)
+  (void) unused_query;
+  /* A feed is small: the whole of it is the answer. libsoup would build
+   * a multipart answer of every range asked for (20 000 ranges of one
+   * feed: hundreds of MB held for a client that need not read them). */
+  soup_message_headers_remove (request, "Range");
+  soup_message_headers_remove (request, "If-Range");
+
+  /* Our own reading of the target: the token is taken from the query,
+   * wherever libsoup left it, and the rest never looks at the query. */
+  pd_server_split_target (uri != NULL ? g_uri_get_path (uri) : NULL, uri != NULL ? g_uri_get_query (uri) : NULL,
+                          &path, &query);
+  if (path == NULL || strlen (path) + (query != NULL ? strlen (query) + 1 : 0) > PD_SERVER_MAX_URI)
     {
       answer_status (msg, SOUP_STATUS_REQUEST_URI_TOO_LONG);
       return;
@@ -264,11 +456,12 @@ handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_pat
       answer_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
       return;
     }
-  /* The names from the URL are only compared: the owner answers with a
-   * path of its own making for a (campaign, rep) it knows. */
-  if (!pd_server_split_path (path, &campaign, &rep) ||
-      !server->resolve (campaign, rep, &feed_path, &expected, server->user_data) ||
-      expected == NULL || token == NULL || !pd_token_equal (expected, token))
+  /* The token first: the owner finds the feed by its token, and only a
+   * feed found that way is compared with the URL's names, so a miss
+   * costs the same whether the names exist or not. */
+  token = pd_server_query_token (query);
+  if (token == NULL || !pd_server_split_path (path, &campaign, &rep) ||
+      !server->resolve (token, campaign, rep, &feed_path, server->user_data))
     {
       answer_not_found (msg);
       return;
@@ -276,27 +469,490 @@ handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_pat
   serve_feed (msg, feed_path);
 }
 
-/* Method, path (never the query: it holds the token) and status. */
+/* Method, path (after our own parse, cut before anything that could be a
+ * query: never a token) and status. */
 static void
 log_request (SoupServerMessage *msg, const char *outcome)
 {
   GUri *uri = soup_server_message_get_uri (msg);
-  const char *path = uri != NULL ? g_uri_get_path (uri) : "?";
   const char *method = soup_server_message_get_method (msg);
   const char *remote = soup_server_message_get_remote_host (msg);
-  gsize length = strlen (path);
-  /* A client chooses the path: keep the log line short and printable. */
-  g_autofree char *cut = g_strndup (path, MIN (length, 200));
-  g_autofree char *shown = g_strescape (cut, NULL);
+  g_autofree char *path = NULL, *query = NULL, *shown = NULL, *cut_method = NULL, *shown_method = NULL;
 
-  if (length > 200)
-    {
-      g_autofree char *longer = g_strdup_printf ("%s… (%" G_GSIZE_FORMAT " bytes)", shown, length);
-      g_free (shown);
-      shown = g_steal_pointer (&longer);
-    }
-  g_message ("%s %s %s: %u%s", remote != NULL ? remote : "?", method != NULL ? method : "?", shown,
+  pd_server_split_target (uri != NULL ? g_uri_get_path (uri) : NULL, NULL, &path, &query);
+  shown = pd_server_log_path (path);
+  /* libsoup takes anything up to the first space for a method. */
+  cut_method = g_strndup (method != NULL ? method : "?", 16);
+  shown_method = g_strescape (cut_method, NULL);
+  g_message ("%s %s %s: %u%s", remote != NULL ? remote : "?", shown_method, shown,
              soup_server_message_get_status (msg), outcome);
+}
+
+/* -------------------------------------------------------- connections */
+
+static void
+client_free (gpointer data)
+{
+  Client *client = data;
+
+  g_free (client->address);
+  g_free (client);
+}
+
+static void promote (PdServer *server);
+
+/* Accepts while a new connection can be given room: below the cap on
+ * waiting connections, or with one still reading its head to replace. */
+static void
+update_accepting (PdServer *server)
+{
+  gboolean room = server->peeking + server->ready->length < server->max_waiting || server->peeking > 0;
+
+  if (server->service == NULL || server->closing || room == server->accepting)
+    return;
+  server->accepting = room;
+  if (room)
+    g_socket_service_start (server->service);
+  else
+    {
+      g_debug ("%u requests wait for a connection slot: new connections wait", server->ready->length);
+      g_socket_service_stop (server->service);
+    }
+}
+
+/* Stops counting `c` against the limits (it is closing). */
+static void
+connection_uncount (Connection *c)
+{
+  PdServer *server = c->server;
+  Client *client = c->client;
+
+  if (client == NULL)
+    return;
+  c->client = NULL;
+  if (--client->open == 0)
+    g_hash_table_remove (server->clients, client->address);
+  switch (c->state)
+    {
+    case STATE_PEEKING:
+      server->peeking--;
+      break;
+    case STATE_READY:
+      g_queue_unlink (server->ready, &c->ready_link);
+      break;
+    case STATE_HANDED:
+    default:
+      server->handed--;
+      promote (server);
+      break;
+    }
+  update_accepting (server);
+}
+
+static void
+connection_disarm (Connection *c)
+{
+  g_clear_handle_id (&c->request_deadline, g_source_remove);
+  g_clear_handle_id (&c->lifetime, g_source_remove);
+  if (c->readable != NULL)
+    {
+      g_source_destroy (c->readable);
+      g_clear_pointer (&c->readable, g_source_unref);
+    }
+}
+
+/* The value destructor of PdServer.connections. */
+static void
+connection_free (gpointer data)
+{
+  Connection *c = data;
+
+  connection_disarm (c);
+  connection_uncount (c);
+  g_hash_table_remove (c->server->by_remote, c->remote);
+  g_object_unref (c->remote);
+  if (c->state != STATE_HANDED)
+    g_object_unref (c->stream);
+  g_free (c);
+}
+
+static GSocket *
+connection_socket (Connection *c)
+{
+  return g_socket_connection_get_socket (c->stream);
+}
+
+/* Ends `c`. Before libsoup has it, we close it and forget it at once;
+ * after, we shut the socket down under libsoup's feet (its pending read
+ * or write fails and it lets the connection go on its next turn) and
+ * stop counting it. */
+static void
+connection_end (Connection *c)
+{
+  if (c->state != STATE_HANDED)
+    {
+      /* Unread bytes would turn the close into a reset. */
+      if (c->peeked > 0 && recv (g_socket_get_fd (connection_socket (c)), c->server->head, c->peeked, MSG_DONTWAIT) < 0)
+        g_debug ("cannot read a dropped request: %s", g_strerror (errno));
+      g_io_stream_close (G_IO_STREAM (c->stream), NULL, NULL);
+      g_hash_table_remove (c->server->connections, c->stream);
+      return;
+    }
+  connection_disarm (c);
+  connection_uncount (c);
+  g_socket_shutdown (connection_socket (c), TRUE, TRUE, NULL);
+}
+
+/* An answer of our own, for a request libsoup will not see: one send on
+ * a fresh socket (its buffer is empty), then the end. */
+static void
+connection_refuse (Connection *c, guint status, const char *reason)
+{
+  /* libsoup 3.2 knows no 431. */
+  const char *phrase = status == 431 ? "Request Header Fields Too Large" : soup_status_get_phrase (status);
+  g_autofree char *answer = g_strdup_printf ("HTTP/1.1 %u %s\r\nConnection: close\r\n"
+                                             "Content-Type: text/plain; charset=utf-8\r\n"
+                                             "Content-Length: %zu\r\n\r\n%s\n",
+                                             status, phrase, strlen (phrase) + 1, phrase);
+
+  g_message ("%s: %u (%s)", c->client != NULL ? c->client->address : "?", status, reason);
+  g_socket_send_with_blocking (connection_socket (c), answer, strlen (answer), FALSE, NULL, NULL);
+  connection_end (c);
+}
+
+static gboolean
+on_request_deadline (gpointer data)
+{
+  Connection *c = data;
+
+  c->request_deadline = 0;
+  g_debug ("%s: no whole request within %d s: connection closed", c->client != NULL ? c->client->address : "?",
+           REQUEST_TIMEOUT_S);
+  connection_end (c);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_lifetime (gpointer data)
+{
+  Connection *c = data;
+
+  c->lifetime = 0;
+  g_debug ("%s: connection open for %d s: closed", c->client != NULL ? c->client->address : "?", LIFETIME_S);
+  connection_end (c);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_connection_gone (gpointer data, GObject *where_the_object_was)
+{
+  Connection *c = data;
+
+  g_hash_table_remove (c->server->connections, where_the_object_was);
+}
+
+/* What libsoup 3.2.3 must not see: it leaks the request target of a
+ * request whose body encoding it cannot tell (any Transfer-Encoding but
+ * "chunked", a Content-Length that is not one number), and we take no
+ * request body anyway. Returns NULL when the head is acceptable, else
+ * why not, with the status to answer. */
+static const char *
+check_head (const char *head, gsize length, guint *ret_status)
+{
+  g_autofree char *text = g_strndup (head, length);
+  g_auto (GStrv) lines = NULL;
+  guint content_lengths = 0;
+
+  *ret_status = SOUP_STATUS_BAD_REQUEST;
+  if (strlen (text) != length)
+    return "NUL in the request head";
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char *colon = strchr (lines[i], ':');
+      g_autofree char *name = NULL;
+
+      if (colon == NULL)
+        continue;
+      name = g_strstrip (g_strndup (lines[i], (gsize) (colon - lines[i])));
+      if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+        return "a request body with a Transfer-Encoding";
+      if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+        {
+          char *value = g_strstrip (colon + 1);
+          guint64 bytes;
+
+          if (++content_lengths > 1 || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &bytes, NULL))
+            return "an unreadable Content-Length";
+          if (bytes > MAX_REQUEST_BODY)
+            {
+              *ret_status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+              return "a request body over 64 KiB";
+            }
+        }
+    }
+  return NULL;
+}
+
+/* The end of a request head in `data` (just past its empty line), or 0:
+ * where libsoup stops reading headers ("\n\n" or "\n\r\n"). */
+static gsize
+head_end (const char *data, gsize length)
+{
+  for (gsize i = 0; i + 1 < length; i++)
+    {
+      if (data[i] != '\n')
+        continue;
+      if (data[i + 1] == '\n')
+        return i + 2;
+      if (i + 2 < length && data[i + 1] == '\r' && data[i + 2] == '\n')
+        return i + 3;
+    }
+  return 0;
+}
+
+static void
+hand_over (Connection *c)
+{
+  PdServer *server = c->server;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketAddress) local = g_socket_connection_get_local_address (c->stream, NULL);
+  GSocket *socket = connection_socket (c);
+
+  /* libsoup needs an IP address here (a test's socket pair has none). */
+  if (!G_IS_INET_SOCKET_ADDRESS (local))
+    {
+      g_clear_object (&local);
+      local = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+    }
+  g_socket_set_option (socket, SOL_SOCKET, SO_RCVLOWAT, 1, NULL);
+  g_socket_set_timeout (socket, IDLE_TIMEOUT_S);
+  c->state = STATE_HANDED;
+  server->handed++;
+  if (!soup_server_accept_iostream (server->soup, G_IO_STREAM (c->stream), local, c->remote, &error))
+    {
+      g_warning ("cannot serve a connection: %s", error->message);
+      connection_disarm (c);
+      connection_uncount (c);
+      g_io_stream_close (G_IO_STREAM (c->stream), NULL, NULL);
+      c->state = STATE_READY; /* so that freeing it drops our reference */
+      g_hash_table_remove (server->connections, c->stream);
+      return;
+    }
+  /* The body, if any, under the same deadline. */
+  c->request_deadline = g_timeout_add (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
+  /* libsoup holds it now; we watch it go. */
+  g_object_weak_ref (G_OBJECT (c->stream), on_connection_gone, c);
+  g_object_unref (c->stream);
+}
+
+/* Hands the requests that are in to libsoup, first come first served,
+ * while it has fewer than max_connections. */
+static void
+promote (PdServer *server)
+{
+  while (!server->closing && server->handed < server->max_connections && server->ready->length > 0)
+    {
+      GList *link = g_queue_pop_head_link (server->ready);
+
+      hand_over (link->data);
+    }
+}
+
+/* The socket of `c` has news: the request head grew, or the client went
+ * away. The head is only peeked at (MSG_PEEK), so that libsoup reads it
+ * whole; SO_RCVLOWAT makes the next wake-up wait for more than is
+ * there. */
+static gboolean
+on_readable (GSocket *socket, GIOCondition condition, gpointer data)
+{
+  Connection *c = data;
+  PdServer *server = c->server;
+  gssize got;
+  gsize end;
+  guint status;
+  const char *refusal;
+
+  (void) condition;
+  got = recv (g_socket_get_fd (socket), server->head, sizeof server->head, MSG_PEEK | MSG_DONTWAIT);
+  if (got < 0 && (errno == EAGAIN || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  if (got <= 0 || (gsize) got == c->peeked)
+    {
+      struct pollfd hangup = { .fd = g_socket_get_fd (socket), .events = POLLRDHUP };
+
+      /* Nothing new: the client closed its side (a head can no longer
+       * complete), or the socket ignores SO_RCVLOWAT. */
+      if (got > 0 && poll (&hangup, 1, 0) == 1 && (hangup.revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0)
+        return G_SOURCE_CONTINUE;
+      g_debug ("%s: closed before a whole request", c->client != NULL ? c->client->address : "?");
+      connection_end (c);
+      return G_SOURCE_REMOVE;
+    }
+  c->peeked = (gsize) got;
+  end = head_end (server->head, c->peeked);
+  if (end == 0 && c->peeked == sizeof server->head)
+    {
+      connection_refuse (c, 431, "a request head over 16 KiB");
+      return G_SOURCE_REMOVE;
+    }
+  if (end == 0)
+    {
+      g_socket_set_option (socket, SOL_SOCKET, SO_RCVLOWAT, (gint) c->peeked + 1, NULL);
+      return G_SOURCE_CONTINUE;
+    }
+  refusal = check_head (server->head, end, &status);
+  if (refusal != NULL)
+    {
+      connection_refuse (c, status, refusal);
+      return G_SOURCE_REMOVE;
+    }
+  /* In: it waits for a slot (at once, usually). */
+  g_source_destroy (c->readable);
+  g_clear_pointer (&c->readable, g_source_unref);
+  g_clear_handle_id (&c->request_deadline, g_source_remove);
+  server->peeking--;
+  c->state = STATE_READY;
+  g_queue_push_tail_link (server->ready, &c->ready_link);
+  promote (server);
+  update_accepting (server);
+  return G_SOURCE_REMOVE;
+}
+
+/* The connection still reading its head that came first. */
+static Connection *
+oldest_peeking (PdServer *server)
+{
+  GHashTableIter iter;
+  gpointer value;
+  Connection *oldest = NULL;
+
+  g_hash_table_iter_init (&iter, server->connections);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Connection *c = value;
+
+      if (c->client != NULL && c->state == STATE_PEEKING && (oldest == NULL || c->accepted < oldest->accepted))
+        oldest = c;
+    }
+  return oldest;
+}
+
+static char *
+address_text (GSocketAddress *address)
+{
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup ("local");
+}
+
+gboolean
+pd_server_accept (PdServer *server, GSocketConnection *connection, GSocketAddress *remote)
+{
+  g_autofree char *address = address_text (remote);
+  Client *client = g_hash_table_lookup (server->clients, address);
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  Connection *c;
+
+  if (client != NULL && client->open >= server->max_per_client)
+    {
+      /* Once per burst: a client over its limit could fill the log. */
+      if (!client->warned)
+        g_message ("%s: %u connections open, the most for one client: further ones closed at once", address,
+                   client->open);
+      client->warned = TRUE;
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return FALSE;
+    }
+  if (server->peeking + server->ready->length >= server->max_waiting)
+    {
+      Connection *replaced = oldest_peeking (server);
+
+      if (replaced == NULL)
+        {
+          g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+          return FALSE;
+        }
+      g_debug ("%u connections wait for their request: the oldest (from %s) closed for one from %s",
+               server->peeking + server->ready->length, replaced->client->address, address);
+      connection_end (replaced);
+    }
+  if (client == NULL)
+    {
+      client = g_new0 (Client, 1);
+      client->address = g_steal_pointer (&address);
+      g_hash_table_insert (server->clients, client->address, client);
+    }
+  client->open++;
+  server->peeking++;
+  c = g_new0 (Connection, 1);
+  c->server = server;
+  c->stream = g_object_ref (connection);
+  c->remote = g_object_ref (remote);
+  c->client = client;
+  c->state = STATE_PEEKING;
+  c->ready_link.data = c;
+  c->accepted = g_get_monotonic_time ();
+  c->request_deadline = g_timeout_add (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
+  c->lifetime = g_timeout_add_seconds (LIFETIME_S, on_lifetime, c);
+  g_hash_table_insert (server->connections, connection, c);
+  g_hash_table_insert (server->by_remote, remote, c);
+  g_socket_set_blocking (socket, FALSE);
+  c->readable = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (c->readable, G_SOURCE_FUNC (on_readable), c, NULL);
+  g_source_attach (c->readable, g_main_context_get_thread_default ());
+  update_accepting (server);
+  return TRUE;
+}
+
+static gboolean
+on_incoming (GSocketService *service, GSocketConnection *connection, GObject *source, gpointer user_data)
+{
+  PdServer *server = user_data;
+  g_autoptr (GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  (void) service;
+  (void) source;
+  if (remote == NULL)
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL); /* already gone */
+  else
+    pd_server_accept (server, connection, remote);
+  return TRUE;
+}
+
+/* A request's body is read (and dropped: we have no use for one) under
+ * the same deadline as its head. */
+static void
+on_got_headers (SoupServerMessage *msg, gpointer user_data)
+{
+  (void) user_data;
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+}
+
+/* One request per connection, said in every answer: libsoup 3.2.3 never
+ * lets go of a kept-alive connection that its client closes while idle
+ * (a descriptor and its buffers for each), and a calendar client makes
+ * one request per poll anyway. */
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  (void) soup;
+  (void) user_data;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+}
+
+/* The whole request is in: its deadline no longer applies. */
+static void
+on_request_read (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  PdServer *server = user_data;
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  Connection *c = remote != NULL ? g_hash_table_lookup (server->by_remote, remote) : NULL;
+
+  (void) soup;
+  if (c != NULL)
+    g_clear_handle_id (&c->request_deadline, g_source_remove);
 }
 
 static void
@@ -315,117 +971,19 @@ on_request_aborted (SoupServer *soup, SoupServerMessage *msg, gpointer user_data
   log_request (msg, " (aborted)");
 }
 
-/* -------------------------------------------------------- connections */
-
-static void
-update_accepting (PdServer *server)
-{
-  gboolean room = g_hash_table_size (server->connections) < server->max_connections;
-
-  if (server->service == NULL || room == server->accepting)
-    return;
-  server->accepting = room;
-  if (room)
-    g_socket_service_start (server->service);
-  else
-    {
-      g_debug ("%u connections open: new ones wait", server->max_connections);
-      g_socket_service_stop (server->service);
-    }
-}
-
-static void
-connection_free (gpointer data)
-{
-  Connection *c = data;
-
-  if (c->deadline != 0)
-    g_source_remove (c->deadline);
-  g_free (c);
-}
-
-static gboolean
-on_deadline (gpointer data)
-{
-  Connection *c = data;
-
-  c->deadline = 0;
-  g_debug ("connection open for %d s: closing it", LIFETIME_S);
-  /* libsoup sees the end of the stream and lets the connection go. */
-  g_socket_shutdown (g_socket_connection_get_socket (c->connection), TRUE, TRUE, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_connection_gone (gpointer data, GObject *where_the_object_was)
-{
-  Connection *c = data;
-  PdServer *server = c->server;
-
-  g_hash_table_remove (server->connections, where_the_object_was);
-  update_accepting (server);
-}
-
-static gboolean
-on_incoming (GSocketService *service, GSocketConnection *connection, GObject *source, gpointer user_data)
-{
-  PdServer *server = user_data;
-  g_autoptr (GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr (GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr (GError) error = NULL;
-  Connection *c;
-
-  (void) service;
-  (void) source;
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), IDLE_TIMEOUT_S);
-  if (!soup_server_accept_iostream (server->soup, G_IO_STREAM (connection), local, remote, &error))
-    {
-      g_warning ("cannot serve a connection: %s", error->message);
-      return TRUE;
-    }
-  c = g_new0 (Connection, 1);
-  c->server = server;
-  c->connection = connection;
-  c->deadline = g_timeout_add_seconds (LIFETIME_S, on_deadline, c);
-  g_hash_table_insert (server->connections, connection, c);
-  g_object_weak_ref (G_OBJECT (connection), on_connection_gone, c);
-  update_accepting (server);
-  return TRUE;
-}
-
 /* --------------------------------------------------------- lifecycle */
 
-PdServer *
-pd_server_new (const char *listen, guint max_connections, PdServerResolve resolve, gpointer user_data,
-               GError **error)
+static gboolean
+start_listening (PdServer *server, GError **error)
 {
-  g_autoptr (PdServer) server = NULL;
   g_autoptr (GSocketConnectable) connectable = NULL;
   g_autoptr (GSocketAddressEnumerator) enumerator = NULL;
   g_autoptr (GError) local_error = NULL;
   guint bound = 0;
 
-  g_return_val_if_fail (resolve != NULL, NULL);
-  g_return_val_if_fail (max_connections > 0, NULL);
-
-  if (!pd_server_check_listen (listen, error))
-    return NULL;
-  server = g_new0 (PdServer, 1);
-  server->listen = g_strdup (listen);
-  server->max_connections = max_connections;
-  server->resolve = resolve;
-  server->user_data = user_data;
-  server->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, connection_free);
-  /* raw-paths: the handler decodes each path segment itself, so that an
-   * encoded '/' stays inside its segment (and is then refused). */
-  server->soup = soup_server_new ("raw-paths", TRUE, NULL);
-  soup_server_add_handler (server->soup, NULL, handle_request, server, NULL);
-  g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_finished), server);
-  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (on_request_aborted), server);
-
   server->service = g_socket_service_new ();
   g_socket_listener_set_backlog (G_SOCKET_LISTENER (server->service), LISTEN_BACKLOG);
-  connectable = g_network_address_parse (listen, 0, NULL);
+  connectable = g_network_address_parse (server->listen, 0, NULL);
   enumerator = g_socket_connectable_enumerate (connectable);
   for (;;)
     {
@@ -440,13 +998,48 @@ pd_server_new (const char *listen, guint max_connections, PdServerResolve resolv
     }
   if (local_error != NULL || bound == 0)
     {
-      g_set_error (error, PD_SERVER_ERROR, PD_SERVER_ERROR_LISTEN, _("Cannot listen on '%s': %s"), listen,
+      g_set_error (error, PD_SERVER_ERROR, PD_SERVER_ERROR_LISTEN, _("Cannot listen on '%s': %s"), server->listen,
                    local_error != NULL ? local_error->message : _("no address"));
-      return NULL;
+      return FALSE;
     }
   g_signal_connect (server->service, "incoming", G_CALLBACK (on_incoming), server);
   server->accepting = TRUE;
   g_socket_service_start (server->service);
+  return TRUE;
+}
+
+PdServer *
+pd_server_new (const char *listen, guint max_connections, PdServerResolve resolve, gpointer user_data,
+               GError **error)
+{
+  g_autoptr (PdServer) server = NULL;
+
+  g_return_val_if_fail (resolve != NULL, NULL);
+  g_return_val_if_fail (max_connections > 0, NULL);
+
+  if (listen != NULL && !pd_server_check_listen (listen, error))
+    return NULL;
+  server = g_new0 (PdServer, 1);
+  server->listen = g_strdup (listen);
+  server->max_connections = max_connections;
+  server->max_per_client = PD_SERVER_MAX_PER_CLIENT (max_connections);
+  server->max_waiting = PD_SERVER_MAX_WAITING (max_connections);
+  server->ready = g_queue_new ();
+  server->resolve = resolve;
+  server->user_data = user_data;
+  server->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, connection_free);
+  server->by_remote = g_hash_table_new (g_direct_hash, g_direct_equal);
+  server->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, client_free);
+  /* raw-paths: the handler decodes each path segment itself, so that an
+   * encoded '/' stays inside its segment (and is then refused). */
+  server->soup = soup_server_new ("raw-paths", TRUE, NULL);
+  soup_server_add_handler (server->soup, NULL, handle_request, server, NULL);
+  g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), server);
+  g_signal_connect (server->soup, "request-read", G_CALLBACK (on_request_read), server);
+  g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_finished), server);
+  g_signal_connect (server->soup, "request-aborted", G_CALLBACK (on_request_aborted), server);
+  if (listen != NULL && !start_listening (server, error))
+    return NULL;
   return g_steal_pointer (&server);
 }
 
@@ -462,6 +1055,12 @@ pd_server_get_max_connections (const PdServer *server)
   return server->max_connections;
 }
 
+guint
+pd_server_get_open_connections (const PdServer *server)
+{
+  return g_hash_table_size (server->connections);
+}
+
 void
 pd_server_free (PdServer *server)
 {
@@ -470,6 +1069,7 @@ pd_server_free (PdServer *server)
 
   if (server == NULL)
     return;
+  server->closing = TRUE;
   if (server->service != NULL)
     {
       g_socket_service_stop (server->service);
@@ -486,8 +1086,12 @@ pd_server_free (PdServer *server)
   /* Any connection still alive elsewhere must not call back into us. */
   g_hash_table_iter_init (&iter, server->connections);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    g_object_weak_unref (key, on_connection_gone, value);
+    if (((Connection *) value)->state == STATE_HANDED)
+      g_object_weak_unref (key, on_connection_gone, value);
   g_hash_table_unref (server->connections);
+  g_queue_free (server->ready);
+  g_hash_table_unref (server->by_remote);
+  g_hash_table_unref (server->clients);
   g_free (server->listen);
   g_free (server);
 }

@@ -146,6 +146,47 @@ fail:
 }
 
 gboolean
+pd_store_find_feed_token (PdStore *store, const char *token, char **ret_campaign, char **ret_rep, GError **error)
+{
+  /* Every row, no WHERE on the token: an index or a comparison by SQLite
+   * would take a time that depends on the token's first characters. */
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *campaign = NULL, *rep = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (token != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stmt = store_prepare (store, "SELECT campaign, rep, token FROM feed_tokens", error);
+  if (stmt == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *stored = (const char *) sqlite3_column_text (stmt, 2);
+
+      /* No early exit: a match is kept and the scan goes on. */
+      if (pd_token_equal (stored, token) && campaign == NULL)
+        {
+          campaign = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          rep = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  *ret_campaign = g_steal_pointer (&campaign);
+  *ret_rep = g_steal_pointer (&rep);
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot look up a feed token: "));
+  return FALSE;
+}
+
+gboolean
 pd_store_rotate_feed_token (PdStore *store,
                             const char *campaign,
                             const char *rep,

@@ -5,25 +5,35 @@
  * Serves GET and HEAD of /feeds/<campaign>/<rep>.ics?token=<secret>: the
  * feed file as the daemon wrote it, with ETag (a hash of the body),
  * Last-Modified (the file's mtime) and Cache-Control, and 304 answers to
- * If-None-Match / If-Modified-Since. The campaign and rep of the URL are
- * only ever compared with known names: the server asks its owner (the
- * resolve callback) for the file path and the expected token of a
- * (campaign, rep) it knows, so no part of the URL reaches the file system.
- * A wrong or missing token, an unknown campaign or rep and any other path
- * get the same 404; other methods 405; a request line over 2 KiB 414.
+ * If-None-Match / If-Modified-Since. Range is ignored (Accept-Ranges:
+ * none): a feed is small, and the answer is always the whole of it. The
+ * feed is found by its token first (the resolve callback); only then are
+ * the campaign and rep of the URL compared with the feed's, so a miss
+ * takes the same time whether the names exist or not, and no part of the
+ * URL reaches the file system. A wrong, missing or malformed token, an
+ * unknown campaign or rep and any other path get the same 404; other
+ * methods 405; a request target over 2 KiB 414; a feed file the server
+ * will not serve (over PD_SERVER_MAX_FEED_BYTES, not a regular file) 500,
+ * with a warning naming the file.
  *
- * Limits: at most `max_connections` connections at once (more wait in the
- * kernel's accept queue until one closes), a connection idle for 10 s is
- * closed, and any connection is closed after 60 s whatever it does
- * (libsoup also caps a request's headers at 64 KiB). Every request is
- * logged with its method, path (never the query, which holds the token)
- * and status. server.c is the only file of prospectd that includes
- * libsoup; pd_server_check_listen() and the error quark live in listen.c,
- * without it.
+ * Limits: at most `max_connections` connections at once, and
+ * PD_SERVER_MAX_PER_CLIENT of them from one client address (more are
+ * closed at once). A connection serves one request (every answer says
+ * Connection: close), which must arrive whole within 5 s of the accept:
+ * its head within 16 KiB (else 431), without Transfer-Encoding and with
+ * at most one Content-Length (else 400), its body within 64 KiB (else
+ * 413; read and dropped). A read or write that makes no progress for
+ * 10 s fails, and no connection lives beyond 60 s. With every slot
+ * taken, a new connection replaces the one that has waited longest for
+ * its request head. Every request is logged with its
+ * method, path (after the server's own parse, cut before anything that
+ * could hold a query: never the token) and status. server.c is the only
+ * file of prospectd that includes libsoup; pd_server_check_listen() and
+ * the error quark live in listen.c, without it.
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #define PD_SERVER_ERROR (pd_server_error_quark ())
 GQuark pd_server_error_quark (void);
@@ -36,15 +46,28 @@ typedef enum {
 /* Longest request target (path and query) answered; longer gets 414. */
 #define PD_SERVER_MAX_URI 2048
 
-/* What the server asks its owner for each request whose path names a
- * feed: whether (campaign, rep) — the URL's names, percent-decoded — is a
- * feed it serves. When it is, writes the feed file's path and the
- * expected token (both newly allocated; the token may be NULL when none
- * was issued) and returns TRUE. */
-typedef gboolean (*PdServerResolve) (const char *campaign,
+/* Largest feed file served. */
+#define PD_SERVER_MAX_FEED_BYTES (16 * 1024 * 1024)
+
+/* Connections one client address may hold: a quarter of the total, at
+ * least one. */
+#define PD_SERVER_MAX_PER_CLIENT(max_connections) MAX (1u, ((max_connections) + 3u) / 4u)
+
+/* Connections that may wait for their request to arrive, or for a slot:
+ * four times max_connections, at most 512 (they cost a socket each). */
+#define PD_SERVER_MAX_WAITING(max_connections) MIN (512u, 4u * (max_connections))
+
+/* What the server asks its owner for each request that names a feed and
+ * carries a well-formed token: whether `token` is the token of a feed it
+ * serves, and that feed is (campaign, rep), the URL's names,
+ * percent-decoded. The owner must find the feed by its token before it
+ * looks at the names (so that a miss costs the same whatever the names),
+ * compare tokens in constant time, and when all match write the feed
+ * file's path (newly allocated) and return TRUE. */
+typedef gboolean (*PdServerResolve) (const char *token,
+                                     const char *campaign,
                                      const char *rep,
                                      char **ret_path,
-                                     char **ret_token,
                                      gpointer user_data);
 
 typedef struct _PdServer PdServer;
@@ -59,24 +82,54 @@ gboolean pd_server_check_listen (const char *listen, GError **error);
  * ".." name, or a name whose decoding holds '/' or NUL. */
 gboolean pd_server_split_path (const char *path, char **ret_campaign, char **ret_rep);
 
+/* Splits the path and query of a request URI as libsoup parsed it into
+ * the path (up to the first '?' or '#') and the raw query (libsoup leaves
+ * the query in the path of an HTTP/1.0 request without Host:), both newly
+ * allocated, the query NULL when there is none; both NULL for a NULL
+ * path. */
+void pd_server_split_target (const char *uri_path, const char *uri_query, char **ret_path, char **ret_query);
+
+/* The token of a raw (percent-encoded) query string: the value of its
+ * `token` parameter, percent-decoded, newly allocated. NULL when there is
+ * none, when there are several, when an escape in it is malformed or
+ * decodes to NUL, or when it is not a well-formed token (PD_TOKEN_LENGTH
+ * lowercase hex digits). */
+char *pd_server_query_token (const char *query);
+
+/* How a request path is written to the log (newly allocated): cut before
+ * the first character that is not a letter, digit, '-', '.', '_', '~',
+ * '/' or '%', before an escaped '?' or '#' (whatever follows could be a
+ * token), and at 200 bytes, with "… (N bytes)" when cut; "-" for NULL. */
+char *pd_server_log_path (const char *path);
+
 /* Whether an If-None-Match value matches `etag` (weak comparison: W/
  * prefixes ignored; "*" matches). */
 gboolean pd_server_etag_matches (const char *if_none_match, const char *etag);
 
 /* Listens on `listen` (every address a host name resolves to) and serves
- * requests from the thread-default main context. `resolve` is called
- * with `user_data` for each feed request. Returns a new server, or NULL
- * with error set (PD_SERVER_ERROR_INVALID, PD_SERVER_ERROR_LISTEN naming
- * the address). */
+ * requests from the thread-default main context; with `listen` NULL,
+ * listens nowhere and serves only what pd_server_accept_stream() hands
+ * it (tests, the fuzz target). `resolve` is called with `user_data` for
+ * each feed request. Returns a new server, or NULL with error set
+ * (PD_SERVER_ERROR_INVALID, PD_SERVER_ERROR_LISTEN naming the address). */
 PdServer *pd_server_new (const char *listen,
                          guint max_connections,
                          PdServerResolve resolve,
                          gpointer user_data,
                          GError **error);
 
+/* Serves a connection accepted elsewhere, from `remote` (an address
+ * object of its own: libsoup hands it back with each request, so it names
+ * the connection), under the limits above. Returns FALSE when the limits
+ * refused it (it is then closed). */
+gboolean pd_server_accept (PdServer *server, GSocketConnection *connection, GSocketAddress *remote);
+
 /* The listen value and connection limit the server was started with. */
 const char *pd_server_get_listen (const PdServer *server);
 guint pd_server_get_max_connections (const PdServer *server);
+
+/* Connections not yet let go of (counted, or closing). */
+guint pd_server_get_open_connections (const PdServer *server);
 
 /* Stops listening, closes every connection and frees the server. Accepts
  * NULL. */

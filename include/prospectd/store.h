@@ -398,6 +398,17 @@ gboolean pd_store_feed_token (PdStore *store,
                               char **ret_token,
                               GError **error);
 
+/* The feed whose token is `token`: its campaign and rep, newly allocated,
+ * or NULL in both when no feed has it. Every stored token is compared,
+ * each in constant time (see token.h): how long this takes depends on
+ * how many tokens there are, not on `token`. This is the feed server's
+ * lookup: one read, nothing written. */
+gboolean pd_store_find_feed_token (PdStore *store,
+                                   const char *token,
+                                   char **ret_campaign,
+                                   char **ret_rep,
+                                   GError **error);
+
 /* Replaces (campaign, rep)'s token with a new one, written to ret_token:
  * the old token stops matching as soon as this returns TRUE. Errors as
  * pd_store_feed_token() with create TRUE. */
