@@ -212,7 +212,8 @@ clean:
 -include $(shell find build build-san -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- fuzz
-# libFuzzer targets (fuzz/): the campaign parser and the value parsers,
+# libFuzzer targets (fuzz/): the campaign parser, the value parsers and
+# the feed server's request path (fuzz-http: one connection per input),
 # built with clang under ASan + UBSan in $(FUZZ_BUILD). `make fuzz` runs
 # each for FUZZ_SECONDS on one core; crashes land in $(FUZZ_BUILD)/artifacts.
 # Debian's clang needs libclang-rt-14-dev (a recommend) for -fsanitize=fuzzer.
@@ -220,9 +221,10 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_BUILD    := build-fuzz
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_TARGETS  := campaign values
+FUZZ_TARGETS  := campaign values http
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
-FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o
+FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o \
+                 $(FUZZ_BUILD)/src/server.o $(FUZZ_BUILD)/src/listen.o $(FUZZ_BUILD)/src/token.o
 
 .PHONY: fuzz fuzz-build fuzz-toolchain
 fuzz-toolchain:

@@ -653,9 +653,10 @@ on_connection_gone (gpointer data, GObject *where_the_object_was)
 
 /* What libsoup 3.2.3 must not see: it leaks the request target of a
  * request whose body encoding it cannot tell (any Transfer-Encoding but
- * "chunked", a Content-Length that is not one number), and we take no
- * request body anyway. Returns NULL when the head is acceptable, else
- * why not, with the status to answer. */
+ * "chunked", a Content-Length that is not one number, including one that
+ * a folded line continues), and we take no request body anyway. Returns
+ * NULL when the head is acceptable, else why not, with the status to
+ * answer. */
 static const char *
 check_head (const char *head, gsize length, guint *ret_status)
 {
@@ -672,6 +673,9 @@ check_head (const char *head, gsize length, guint *ret_status)
       char *colon = strchr (lines[i], ':');
       g_autofree char *name = NULL;
 
+      /* RFC 9112 5.2: a server may refuse obsolete line folding. */
+      if (lines[i][0] == ' ' || lines[i][0] == '\t')
+        return "a folded header line";
       if (colon == NULL)
         continue;
       name = g_strstrip (g_strndup (lines[i], (gsize) (colon - lines[i])));
@@ -876,6 +880,8 @@ pd_server_accept (PdServer *server, GSocketConnection *connection, GSocketAddres
       g_debug ("%u connections wait for their request: the oldest (from %s) closed for one from %s",
                server->peeking + server->ready->length, replaced->client->address, address);
       connection_end (replaced);
+      /* Maybe that client's last connection: its entry is gone. */
+      client = g_hash_table_lookup (server->clients, address);
     }
   if (client == NULL)
     {

@@ -3,7 +3,9 @@
 # needed) listening on a random free loopback port, fetched with curl and
 # with a bounded python3 load loop. Covers the secret URLs (prospectctl
 # feed-url, rotation), caching (ETag, Last-Modified, 304), HEAD, every
-# refusal (404 with one body, 405, 414), the connection limits (200
+# refusal (404 with one body, 405, 414, 400, 413, 431, 500), request forms
+# (HTTP/1.0 without Host, absolute URI, encoded query, pipelining, ranges)
+# and what the log shows of them, the connection limits (200
 # concurrent requests, memory back to idle, slow clients cut off), a
 # catch-up changing the served feed, SIGHUP moving the server, bad
 # [feeds] values. Every wait is bounded; every process started is killed.
@@ -156,11 +158,96 @@ check_eq "POST: 405" 405 "$(code -X POST -d x "$URL_A")"
 check_eq "405 says what is allowed" "GET, HEAD" "$(get -o /dev/null -D - -X DELETE "$URL_A" | header Allow /dev/stdin)"
 check_eq "PUT: 405" 405 "$(code -X PUT -d x "$URL_A")"
 
+# --- what the server takes from a request, and what it says back.
+# raw REQUEST: the bytes sent on one connection, the answer's status line
+# and what follows (headers and body) in $T/raw.out.
+raw () {
+  /usr/bin/python3 - "$PORT" "$1" "$T/raw.out" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
+answer = b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+except OSError as e:
+    answer += b"<" + e.__class__.__name__.encode() + b">"
+open(sys.argv[3], "wb").write(answer)
+print(answer.split(b"\r\n")[0].decode("latin-1"))
+PY
+}
+FEED_SIZE=$(wc -c <"$FEED")
+Q="/feeds/example/alice.ics?token=$TOKEN_A"
+check_eq "a NUL after the token: 404" 404 "$(code "$URL_A%00")"
+check_eq "a NUL and more after the token: 404" 404 "$(code "$URL_A%00junk")"
+check_eq "the token twice: 404" 404 "$(code "$URL_A&token=$TOKEN_A")"
+check_eq "an upper-case token: 404" 404 "$(code "$BASE/feeds/example/alice.ics?token=$(echo "$TOKEN_A" | tr a-f A-F)")"
+check_eq "the token among other parameters: 200" 200 "$(code "$BASE/feeds/example/alice.ics?x=1&token=$TOKEN_A&y=%00")"
+check_eq "HTTP/1.0 without Host: 200" "HTTP/1.0 200 OK" "$(raw "GET $Q HTTP/1.0\r\n\r\n")"
+check_eq "HTTP/1.0 without Host: the whole feed" "$FEED_SIZE" "$(header Content-Length "$T/raw.out")"
+check_eq "an absolute URI: 200" "HTTP/1.1 200 OK" "$(raw "GET http://elsewhere$Q HTTP/1.1\r\nHost: x\r\n\r\n")"
+check_eq "a fragment after the token: 200" "HTTP/1.0 200 OK" "$(raw "GET $Q#f HTTP/1.0\r\n\r\n")"
+check_eq "the query encoded into the path: 404" "HTTP/1.1 404 Not Found" \
+  "$(raw "GET /feeds/example/alice.ics%3Ftoken%3D$TOKEN_A HTTP/1.1\r\nHost: x\r\n\r\n")"
+check_eq "the token after ';': 404" "HTTP/1.1 404 Not Found" \
+  "$(raw "GET /feeds/example/alice.ics;token=$TOKEN_A HTTP/1.1\r\nHost: x\r\n\r\n")"
+check_eq "no path: 400" "HTTP/1.1 400 Bad Request" "$(raw "GET ?token=$TOKEN_A HTTP/1.1\r\nHost: x\r\n\r\n")"
+check_eq "HTTP/1.1 without Host: 400" "HTTP/1.1 400 Bad Request" "$(raw "GET $Q HTTP/1.1\r\n\r\n")"
+check_eq "a lower-case method: 405" "HTTP/1.1 405 Method Not Allowed" "$(raw "get $Q HTTP/1.1\r\nHost: x\r\n\r\n")"
+check_eq "a control character in the method: 405" "HTTP/1.1 405 Method Not Allowed" \
+  "$(raw "G\x1bT $Q HTTP/1.1\r\nHost: x\r\n\r\n")"
+check_eq "Transfer-Encoding: 400 before libsoup" "HTTP/1.1 400 Bad Request" \
+  "$(raw "GET $Q HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n")"
+check_eq "two Content-Length: 400" "HTTP/1.1 400 Bad Request" \
+  "$(raw "GET $Q HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab")"
+check_eq "a body over 64 KiB announced: 413" "HTTP/1.1 413 Request Entity Too Large" \
+  "$(raw "POST $Q HTTP/1.1\r\nHost: x\r\nContent-Length: 65537\r\n\r\n")"
+check_eq "a request head over 16 KiB: 431" "HTTP/1.1 431 Request Header Fields Too Large" \
+  "$(raw "GET $Q HTTP/1.1\r\nHost: x\r\nX-Pad: $(head -c 17000 /dev/zero | tr '\0' a)\r\n\r\n")"
+# Ranges: ignored, the whole feed in a 200 (a feed is small).
+check_eq "one range: 200, the whole feed" "200 $FEED_SIZE" "$(get -o /dev/null -w '%{http_code} %{size_download}' -r 0-9 "$URL_A")"
+check_eq "5000 ranges: 200, the whole feed" "200 $FEED_SIZE" \
+  "$(get -o /dev/null -w '%{http_code} %{size_download}' -H "Range: bytes=$(yes 0- | head -n 5000 | paste -sd,)" "$URL_A")"
+check_eq "answers say Accept-Ranges: none" "none" "$(get -o /dev/null -D - "$URL_A" | header Accept-Ranges /dev/stdin)"
+# One request per connection, and every answer says so.
+check_eq "answers say Connection: close" "close" "$(get -o /dev/null -D - "$URL_A" | header Connection /dev/stdin)"
+check_eq "a 404 says Connection: close" "close" "$(get -o /dev/null -D - "$BASE/x" | header Connection /dev/stdin)"
+raw "GET $Q HTTP/1.1\r\nHost: x\r\n\r\nGET $Q HTTP/1.1\r\nHost: x\r\n\r\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n" >/dev/null
+check_eq "three pipelined requests: the first answered, then the connection closed" "1 1" \
+  "$(grep -c '^HTTP/1.1 200 OK' "$T/raw.out") $(grep -ac 'HTTP/1' "$T/raw.out")"
+check_eq "curl reuses no connection: two URLs, two connections" "2" \
+  "$(get -o /dev/null -o /dev/null -w '%{num_connects}\n' "$URL_A" "$URL_B" | awk '{ n += $1 } END { print n }')"
+# A feed the server will not serve: logged by name, 500.
+cp "$FEED" "$T/feed.saved"
+truncate -s 17M "$FEED"
+check_eq "a feed over 16 MiB: 500" 500 "$(code "$URL_A")"
+check_eq "a feed over 16 MiB: logged with its size and the limit" 1 \
+  "$(grep -c "feed not served: '$FEED' is 17825792 bytes, over the serving limit of 16 MiB" "$T/daemon.log")"
+rm -f "$FEED"
+mkfifo "$FEED"
+check_eq "a FIFO in place of the feed: 500 at once" 500 "$(code "$URL_A")"
+check_eq "a FIFO in place of the feed: logged" 1 "$(grep -c "feed not served: '$FEED' is not a regular file" "$T/daemon.log")"
+rm -f "$FEED"
+check_eq "a feed not written yet: 404" 404 "$(code "$URL_A")"
+cp "$T/feed.saved" "$FEED"
+check_eq "the feed back: 200" 200 "$(code "$URL_A")"
+
 # --- the log: method, path and status of each request, never a token.
 check_eq "log: a request with its status" "yes" \
   "$(grep -q 'GET /feeds/example/alice.ics: 200$' "$T/daemon.log" && echo yes)"
 check_eq "log: a refusal with its status" "yes" \
   "$(grep -q 'POST /feeds/example/alice.ics: 405$' "$T/daemon.log" && echo yes)"
+check_eq "log: HTTP/1.0 without Host, the path only" "yes" \
+  "$(grep -q 'GET /feeds/example/alice.ics: 200$' "$T/daemon.log" && echo yes)"
+check_eq "log: the query encoded into the path is cut" "yes" \
+  "$(grep -q 'GET /feeds/example/alice.ics… (83 bytes): 404$' "$T/daemon.log" && echo yes)"
+check_eq "log: a control character in the method is escaped" "yes" \
+  "$(grep -q 'G\\033T /feeds/example/alice.ics: 405$' "$T/daemon.log" && echo yes)"
+check_eq "log: a refusal before libsoup" "yes" \
+  "$(grep -q '127.0.0.1: 431 (a request head over 16 KiB)$' "$T/daemon.log" && echo yes)"
 check_eq "log: no token, ever" 0 "$(grep -c -e "$TOKEN_A" -e "$TOKEN_B" "$T/daemon.log")"
 
 # --- 200 concurrent requests from 100 client addresses (2 each: the most
