@@ -683,11 +683,17 @@ check_head (const char *head, gsize length, guint *ret_status)
         return "a request body with a Transfer-Encoding";
       if (g_ascii_strcasecmp (name, "Content-Length") == 0)
         {
-          char *value = g_strstrip (colon + 1);
+          /* Digits between blanks, nothing else: what g_strstrip() would
+           * also take off (a form feed...) libsoup reads as part of the
+           * value. */
+          const char *value = colon + 1 + strspn (colon + 1, " \t");
+          gsize digits = strspn (value, "0123456789");
           guint64 bytes;
 
-          if (++content_lengths > 1 || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &bytes, NULL))
+          if (++content_lengths > 1 || digits == 0 || digits > 18 ||
+              value[digits + strspn (value + digits, " \t\r")] != '\0')
             return "an unreadable Content-Length";
+          bytes = g_ascii_strtoull (value, NULL, 10);
           if (bytes > MAX_REQUEST_BODY)
             {
               *ret_status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;

@@ -203,6 +203,12 @@ check_eq "Transfer-Encoding: 400 before libsoup" "HTTP/1.1 400 Bad Request" \
   "$(raw "GET $Q HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n")"
 check_eq "two Content-Length: 400" "HTTP/1.1 400 Bad Request" \
   "$(raw "GET $Q HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab")"
+check_eq "a folded header line: 400" "HTTP/1.1 400 Bad Request" \
+  "$(raw "GET $Q HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n junk\r\n\r\n")"
+check_eq "a form feed after Content-Length: 400" "HTTP/1.1 400 Bad Request" \
+  "$(raw "POST $Q HTTP/1.1\r\nHost: x\r\nContent-Length: 0\x0c\r\n\r\n")"
+check_eq "a body within 64 KiB: read, dropped, 405" "HTTP/1.1 405 Method Not Allowed" \
+  "$(raw "POST $Q HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")"
 check_eq "a body over 64 KiB announced: 413" "HTTP/1.1 413 Request Entity Too Large" \
   "$(raw "POST $Q HTTP/1.1\r\nHost: x\r\nContent-Length: 65537\r\n\r\n")"
 check_eq "a request head over 16 KiB: 431" "HTTP/1.1 431 Request Header Fields Too Large" \
