@@ -226,6 +226,22 @@ def leaky():
         s.close()
     report("3000 folded Content-Length", ", ".join(sorted(answers)))
 
+# --- one address, 4 connections (its limit is 2), before the rest.
+def per_address():
+    held = [connect("127.0.1.200", timeout=0.3) for i in range(4)]
+    time.sleep(0.3)
+    closed = 0
+    for s in held:
+        try:
+            closed += s.recv(1) == b""
+        except socket.timeout:
+            pass
+        except OSError:
+            closed += 1
+        s.close()
+    report("4 connections from one address", "%d open, %d closed at once" % (4 - closed, closed))
+per_address()
+
 legit_thread = threading.Thread(target=legitimate)
 legit_thread.start()
 time.sleep(0.5)
@@ -303,7 +319,9 @@ check_eq "memory flat (before $before kB, after $after kB)" yes \
   "$([ -n "$before" ] && [ -n "$after" ] && [ "$after" -le $((before + margin)) ] && echo yes)"
 check_eq "the daemon still serves after the attacks" 200 \
   "$(curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' "$URL")"
+check_eq "4 connections from one address: 2 kept, 2 closed at once" "2 open, 2 closed at once" \
+  "$(result "4 connections from one address")"
 check_eq "per-address limit: logged once per burst" 1 \
-  "$(grep -c '127.0.3.1: 2 connections open, the most for one client: further ones closed at once' "$T/daemon.log")"
+  "$(grep -c '127.0.1.200: 2 connections open, the most for one client: further ones closed at once' "$T/daemon.log")"
 check_eq "no token in the log" 0 "$(grep -c "$TOKEN" "$T/daemon.log")"
 done_testing
