@@ -60,7 +60,10 @@
 #define MAX_REQUEST_BODY (64 * 1024)
 #define IDLE_TIMEOUT_S 10
 #define LIFETIME_S 60
-#define LISTEN_BACKLOG 128
+/* The kernel's accept queue (capped by net.core.somaxconn): a burst of
+ * connections waits there instead of having its SYNs dropped, which would
+ * cost each client a retransmission 1 s later. */
+#define LISTEN_BACKLOG 1024
 /* Longest path shown in the log, in bytes. */
 #define LOG_PATH_MAX 200
 /* Calendar clients poll on their own schedule; this only bounds how long

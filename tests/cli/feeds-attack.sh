@@ -47,7 +47,10 @@ URL=$($C feed-url example --rep alice | head -n 1)
 TOKEN=${URL#*token=}
 $C feed-url example --rep bob >/dev/null
 
-$DAEMON --config "$T/prospectd.conf" --now 2027-01-08T10:00 >"$T/daemon.log" 2>&1 &
+# Under ASan, freed memory waits in a quarantine (256 MB by default)
+# before it is reused: a small one keeps VmRSS meaningful.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}quarantine_size_mb=16" \
+  $DAEMON --config "$T/prospectd.conf" --now 2027-01-08T10:00 >"$T/daemon.log" 2>&1 &
 daemon_pid=$!
 i=0
 while ! grep -q "feed server listening" "$T/daemon.log" && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
@@ -265,7 +268,11 @@ print("legitimate fetches: %d, worst %.3f s, median %.4f s; attacks took %.1f s"
       % (len(legit["times"]), worst, statistics.median(legit["times"]), time.monotonic() - started))
 
 # --- the time of a miss: an unknown campaign and rep, and a known rep
-# with a wrong token, 1 500 of each, interleaved.
+# with a wrong token, 1 500 of each, interleaved in the order ABBA (so
+# that neither always comes first). Their medians must differ by less
+# than 5 us, or 3 % of the smaller when a connection takes longer than
+# 170 us (a loaded machine, ASan): the name-dependent work this catches
+# cost 24-36 us on a 190-230 us miss (15 %).
 def miss(path):
     start = time.perf_counter_ns()
     s = connect("127.0.0.1")
@@ -276,15 +283,18 @@ def miss(path):
     return elapsed if answer.startswith(b"HTTP/1.1 404 ") else None
 wrong = ("f" if TOKEN[0] != "f" else "e") * len(TOKEN)
 unknown, known = [], []
-for i in range(1500):
+for i in range(750):
     unknown.append(miss("/feeds/nosuch/nobody.ics?token=" + wrong))
     known.append(miss("/feeds/example/alice.ics?token=" + wrong))
+    known.append(miss("/feeds/example/alice.ics?token=" + wrong))
+    unknown.append(miss("/feeds/nosuch/nobody.ics?token=" + wrong))
 if None in unknown or None in known:
     report("misses", "not all 404")
 else:
     a, b = statistics.median(unknown) / 1000, statistics.median(known) / 1000
     print("median miss: unknown names %.1f us, known rep with a wrong token %.1f us" % (a, b))
-    report("median miss times differ by less than 5 us", "yes" if abs(a - b) < 5 else "no (%.1f us against %.1f us)" % (a, b))
+    tolerance = max(5.0, 0.03 * min(a, b))
+    report("median miss times differ by less than 5 us or 3 %", "yes" if abs(a - b) < tolerance else "no (%.1f us against %.1f us)" % (a, b))
 with open(OUT, "w") as f:
     f.write("\n".join(sorted(results)) + "\n")
 PY
@@ -308,7 +318,7 @@ check_eq "a legitimate client: every fetch 200 with the whole feed" yes \
 check_eq "a legitimate client: every fetch answered in at most 1 s" yes \
   "$(result "legitimate fetches answered in at most 1 s")"
 check_eq "misses take the same time whether the names exist or not" yes \
-  "$(result "median miss times differ by less than 5 us")"
+  "$(result "median miss times differ by less than 5 us or 3 %")"
 
 sleep 1
 after=$(rss_kib)
