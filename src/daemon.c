@@ -1371,11 +1371,13 @@ resolve_feed (const char *token, const char *campaign_id, const char *rep_name, 
       g_warning ("feed not served: %s", error->message);
       return FALSE;
     }
-  if (token_campaign == NULL || !g_str_equal (token_campaign, campaign_id) || !g_str_equal (token_rep, rep_name))
+  if (token_campaign == NULL || !g_str_equal (token_campaign, campaign_id))
     return FALSE;
-  dc = find_campaign (daemon->campaigns, campaign_id);
+  dc = find_campaign (daemon->campaigns, token_campaign);
+  /* The URL's rep, found as everywhere (a name in NFC or not), must be
+   * the token's. */
   rep = dc != NULL ? pd_campaign_find_rep (dc->campaign, rep_name, NULL) : NULL;
-  if (rep == NULL)
+  if (rep == NULL || !g_str_equal (rep->name, token_rep))
     return FALSE;
   path = pd_feed_path (daemon->config->feeds_dir, dc->campaign->id, rep->name);
   if (path == NULL)
