@@ -223,7 +223,8 @@ FUZZ_BUILD    := build-fuzz
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_TARGETS  := campaign values http
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
-FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o \
+FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/config-campaign.o $(FUZZ_BUILD)/src/parse.o \
+                 $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o \
                  $(FUZZ_BUILD)/src/server.o $(FUZZ_BUILD)/src/listen.o $(FUZZ_BUILD)/src/token.o
 
 .PHONY: fuzz fuzz-build fuzz-toolchain

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "prospectd/config.h"
+#include "prospectd/parse.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 

@@ -16,6 +16,7 @@
 #include "prospectd/daemon.h"
 #include "prospectd/ics.h"
 #include "prospectd/ics-zone.h"
+#include "prospectd/parse.h"
 
 enum {
   EXIT_OK = 0,

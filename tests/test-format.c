@@ -12,6 +12,7 @@
 
 #include "prospectd/config.h"
 #include "prospectd/format.h"
+#include "prospectd/parse.h"
 
 static void
 assert_formatted (char *actual, const char *expected)

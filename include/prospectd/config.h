@@ -58,18 +58,3 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonConfig, pd_daemon_config_free)
 char *pd_config_resolve_campaign (const PdDaemonConfig *config,
                                   const char *campaign,
                                   GError **error);
-
-/* The value parsers, exposed for tests and fuzzing. Each returns FALSE
- * with a message saying what was expected (without the file/key prefix). */
-gboolean pd_parse_amount (const char *text, gint64 *ret_cents, GError **error);
-gboolean pd_parse_decimal (const char *text, gint64 *ret_millionths, GError **error);
-gboolean pd_parse_rate (const char *text, gint64 *ret_millionths, GError **error);
-gboolean pd_parse_duration (const char *text, guint *ret_minutes, GError **error);
-gboolean pd_parse_date (const char *text, GDate *ret_date, GError **error);
-/* An instant in ISO 8601, e.g. 2027-01-04T08:50, 2027-01-04T08:50:00+01:00
- * or ...Z; without an offset, a wall time in `zone`. Writes Unix
- * microseconds to ret_usec. */
-gboolean pd_parse_datetime (const char *text, GTimeZone *zone, gint64 *ret_usec, GError **error);
-gboolean pd_parse_time_of_day (const char *text, guint *ret_minute, GError **error);
-gboolean pd_parse_windows (const char *text, GArray **ret_windows, GError **error);
-gboolean pd_parse_weekdays (const char *text, PdWeekdays *ret_weekdays, GError **error);

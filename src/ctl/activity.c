@@ -12,6 +12,7 @@
 
 #include "ctl.h"
 #include "prospectd/format.h"
+#include "prospectd/parse.h"
 #include "prospectd/workcal.h"
 
 static char *opt_rep;

@@ -13,6 +13,7 @@
 
 #include "ctl.h"
 #include "prospectd/format.h"
+#include "prospectd/parse.h"
 
 static char *opt_rep, *opt_contacts, *opt_prospects, *opt_active, *opt_latent, *opt_arid;
 static char *opt_proposals, *opt_deals, *opt_revenue, *opt_date, *opt_note, *opt_reason;

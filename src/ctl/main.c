@@ -23,6 +23,7 @@
 #include "prospectd/catchup.h"
 #include "prospectd/feeddir.h"
 #include "prospectd/ics.h"
+#include "prospectd/parse.h"
 #include "prospectd/publish.h"
 #include "prospectd/workcal.h"
 
