@@ -2,7 +2,7 @@
  *
  * bench: prospectd measured at the scale of a large sales organisation,
  * each figure beside its floor (the cheapest way the same libraries do the
- * same job) and the target of issue 7. Run by `make bench`, never by
+ * same job) and its target. Run by `make bench`, never by
  * `make check`: it prints one table and never fails on a missed target.
  *
  * The organisation is synthetic, from a seeded PRNG (nothing downloaded):

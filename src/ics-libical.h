@@ -14,7 +14,7 @@
 #include "prospectd/ics-zone.h"
 
 /* libical's types, for g_autoptr. A child still attached to its parent is
- * not freed by these (PITFALLS 4): hand children over with
+ * not freed by these (docs/pitfalls.md 4): hand children over with
  * g_steal_pointer() when adding them. */
 static inline void
 pd_ics_timezone_free (icaltimezone *zone)

@@ -33,7 +33,7 @@
 
 /* An X- property with a TEXT value escaped by libical.
  *
- * PITFALLS 6: libical 3.0.16 leaves ',' and ';' unescaped in any value
+ * docs/pitfalls.md 6: libical 3.0.16 leaves ',' and ';' unescaped in any value
  * whose parent is an X- property (icalmemory_strdup_and_quote() in
  * icalvalue.c tests icalproperty_isa (value->parent)), while it does escape
  * '\\' and newlines. Detaching the value's parent pointer makes that test
@@ -49,7 +49,7 @@ x_text_property_new (const char *name, const char *text)
   return property;
 }
 
-/* A wall-clock time on `date` in `zone`, never converted (PITFALLS 3, 8):
+/* A wall-clock time on `date` in `zone`, never converted (docs/pitfalls.md 3, 8):
  * the feed says what the schedule says. minute >= 1440 is the next day. */
 static struct icaltimetype
 local_time (icaltimezone *zone, const GDate *date, guint minute)
@@ -548,7 +548,7 @@ time_line (PdIcsRenderer *renderer, icalproperty_kind kind, const GDate *date, g
  * END. UID and DESCRIPTION differ from one block to the next and are
  * serialized per event; the other lines once per distinct value.
  * `scratch` holds the event's properties, set by the same calls as a
- * fresh event's would be (PITFALLS 2: icalcomponent_set_dt* write the
+ * fresh event's would be (docs/pitfalls.md 2: icalcomponent_set_dt* write the
  * TZID parameter); it holds DTSTART, DTEND and SUMMARY of this event only
  * when their line was not cached. */
 static gboolean

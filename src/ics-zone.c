@@ -94,7 +94,7 @@ rule_in_force (icalcomponent *original, icalcomponent *observance, struct icalre
   return FALSE;
 }
 
-/* PITFALLS 25: readers such as python3-icalendar 4.0.3 (dateutil 2.8)
+/* docs/pitfalls.md 25: readers such as python3-icalendar 4.0.3 (dateutil 2.8)
  * cannot build a zone from an observance whose RRULE has an UNTIL. A rule
  * still in force loses the UNTIL the truncation gave it (libical's own
  * zone data leaves it open-ended); a rule that really ended becomes its
@@ -163,11 +163,11 @@ open_or_list_rules (icalcomponent *vtimezone, icalcomponent *original, int first
       }
 }
 
-/* PITFALLS 1: the VTIMEZONE of a zone of our own, whose TZID is the plain
+/* docs/pitfalls.md 1: the VTIMEZONE of a zone of our own, whose TZID is the plain
  * IANA name and which covers only the campaign's years. Built from a
  * clone of libical's built-in component, truncated with ms_compatible = 1
  * (one STANDARD and one DAYLIGHT with an RRULE, which Outlook wants), the
- * rules in force left open-ended and ended ones listed (PITFALLS 25), TZID
+ * rules in force left open-ended and ended ones listed (docs/pitfalls.md 25), TZID
  * set, X-LIC-LOCATION dropped. */
 char *
 pd_ics_vtimezone_text (const char *name, int first_year, int last_year, GError **error)

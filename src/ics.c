@@ -3,7 +3,7 @@
  * ics: what the iCalendar modules share — the error domain, libical's
  * error as text, its parser under a lock, and the exit that frees what
  * libical keeps. Each workaround of a libical trap in the ics modules
- * says which it is ("PITFALLS n"), the same number in every file.
+ * says which it is ("docs/pitfalls.md n").
  */
 #define G_LOG_DOMAIN "prospectd-ics"
 

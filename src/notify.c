@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
  * notify: libnotify behind a check that the server is there (see the
- * header and PITFALLS.md 9-11).
+ * header and docs/pitfalls.md 9-11).
  */
 #define G_LOG_DOMAIN "prospectd-notify"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  *
- * plan: the prospecting funnel (DESIGN.md, "The method it implements").
+ * plan: the prospecting funnel (docs/method.md).
  *
  * Each step is an exact integer operation on cents and millionths, rounded
  * to a whole count at its own step: a * b / d computed in 128 bits so that

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
  * progress: where a campaign stands on a given day, against its baseline
- * (DESIGN.md "Scheduling rules", rule 5; include/prospectd/progress.h).
+ * (docs/scheduling.md, rule 6; include/prospectd/progress.h).
  *
  * Owns the comparison of logged contacts with the baseline curve (gap,
  * pace, checkpoints met or missed, what the next checkpoint still needs per

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
- * schedule: from a plan to daily call blocks (DESIGN.md, "Scheduling
- * rules"; include/prospectd/schedule.h).
+ * schedule: from a plan to daily call blocks (docs/scheduling.md;
+ * include/prospectd/schedule.h).
  *
  * Owns the split of a plan's contacts across reps, the per-day load of each
  * rep along the checkpoint curve, the call blocks of each day, the capacity

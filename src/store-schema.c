@@ -131,7 +131,7 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
 
   /* 3 -> 4: the sums of each rep's day and of the team's day, kept by
    * triggers on activity, so that the status reads a few hundred rows
-   * instead of every entry (issue 7, BENCHMARKS.md). They are derived
+   * instead of every entry (BENCHMARKS.md). They are derived
    * data: a row exists while at least one entry does, so a rep's day
    * appears in pd_store_daily_contacts() exactly when an entry is logged
    * for it.
@@ -264,13 +264,13 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     ACTIVITY_DAY_TRIGGERS },
 
   /* 5 -> 6: a catch-up restarts a rep's cumulative count at the contacts
-   * logged (issue 11): the day it restarts carries that count. */
+   * logged: the day it restarts carries that count. */
   { "ALTER TABLE revision_days ADD COLUMN base INTEGER CHECK (base IS NULL OR base >= 0);" },
 
   /* 6 -> 7: what the database says about itself; first, its id: 128
    * random bits (SQLite's generator, seeded by the system's), made once,
    * so that a feeds directory can name the database it belongs to
-   * whatever path the file is opened at (issue 11). */
+   * whatever path the file is opened at. */
   { "CREATE TABLE meta ("
     "  key TEXT PRIMARY KEY NOT NULL,"
     "  value TEXT NOT NULL"
@@ -278,7 +278,7 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "INSERT INTO meta (key, value) VALUES ('database_id', lower (hex (randomblob (16))));" },
 
   /* 7 -> 8: the day each rep first appeared in a campaign, the default
-   * start of a rep added mid-campaign (issue 11). */
+   * start of a rep added mid-campaign. */
   { "CREATE TABLE rep_starts ("
     "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
     "  rep TEXT NOT NULL,"

@@ -3,7 +3,7 @@
 #
 # ics-check: reads a prospectd feed back with python3-icalendar, a parser
 # that shares no code with libical, and checks it against what the test
-# expected. Run with /usr/bin/python3 (PITFALLS 22: Debian's packages).
+# expected. Run with /usr/bin/python3 (docs/pitfalls.md 22: Debian's packages).
 #
 #   ics-check.py FEED EXPECTED.json
 #

@@ -28,7 +28,7 @@ test_example_feed (void **state)
   assert_non_null (strstr (text, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"));
   assert_non_null (strstr (text, "\r\nX-PUBLISHED-TTL:PT1H\r\n"));
 
-  /* PITFALLS 1: the plain IANA name, a small VTIMEZONE. */
+  /* docs/pitfalls.md 1: the plain IANA name, a small VTIMEZONE. */
   assert_non_null (strstr (text, "\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n"));
   assert_int_equal (count_occurrences (text, "BEGIN:VTIMEZONE"), 1);
   assert_in_range (vtimezone_lines (text), 10, 40);
@@ -88,7 +88,7 @@ test_many_blocks_a_day (void **state)
   assert_python_reads (&fixture, 0, text);
   fixture_clear (&fixture);
 }
-/* PITFALLS 6: commas and semicolons of the campaign's name are escaped in
+/* docs/pitfalls.md 6: commas and semicolons of the campaign's name are escaped in
  * X-WR-CALNAME (libical 3.0.16 leaves them raw in X- properties), and
  * the name reads back exactly. */
 static void

@@ -33,7 +33,7 @@ test_dst_paris (void **state)
   assert_nine_oclock (&fixture, text, "Europe/Paris", 2027, 3, 29);  /* CEST */
   assert_nine_oclock (&fixture, text, "Europe/Paris", 2027, 10, 29); /* CEST */
   assert_nine_oclock (&fixture, text, "Europe/Paris", 2027, 11, 2);  /* CET */
-  /* Both observances, their rules in force open-ended (PITFALLS 25:
+  /* Both observances, their rules in force open-ended (docs/pitfalls.md 25:
    * python3-icalendar 4.0.3 cannot build a zone from a rule with UNTIL;
    * assert_python_reads() below builds it with to_tz()). */
   assert_non_null (strstr (text, "\r\nBEGIN:DAYLIGHT\r\nTZNAME:CEST\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"

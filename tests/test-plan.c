@@ -3,7 +3,7 @@
  * Tests of plan (the funnel).
  *
  * Every expected number below was computed by hand with exact rational
- * arithmetic, step by step, as DESIGN.md's table does; none was copied from
+ * arithmetic, step by step, as docs/method.md's table does; none was copied from
  * the program's output.
  */
 #include <math.h>
@@ -16,7 +16,7 @@
 
 #include "prospectd/plan.h"
 
-/* The method's worked example (DESIGN.md). */
+/* The method's worked example (docs/method.md). */
 static PdPlanInput
 example_input (PdRounding rounding)
 {
@@ -61,7 +61,7 @@ assert_plan (const PdPlan *plan, gint64 deals, gint64 proposals, gint64 active, 
 
 /* ------------------------------------------------------------ the funnel */
 
-/* DESIGN.md's table, every step: 60 000 ÷ 20 000 = 3 deals; × 3 = 9
+/* docs/method.md's table, every step: 60 000 ÷ 20 000 = 3 deals; × 3 = 9
  * proposals; × 4 = 36 active; − 8 = 28; 28 ÷ 0.06 = 466.67 → 466;
  * × 4 = 1 864 contacts; × 2 = 3 728 minutes. */
 static void
@@ -109,7 +109,7 @@ test_deal_rounding (void **state)
   assert_int_equal (compute_ok (&input).deals, 3);
 }
 
-/* Factors refined from history (DESIGN.md): 2.5 proposals per deal,
+/* Factors refined from history (docs/method.md): 2.5 proposals per deal,
  * compensation 3.5, 4.5 %, 3.2 contacts per prospect, 2.5 minutes; with 5
  * spontaneous prospects so that every step has a remainder somewhere.
  *

@@ -499,7 +499,7 @@ test_projection_team_and_none (void **state)
   }
 }
 
-/* A rep ahead of the curve finishes by the end (issue 11): as of
+/* A rep ahead of the curve finishes by the end: as of
  * 2027-01-08, bob 42 of 40 planned: 581 left x 40 / 42 = 553.3 -> 554 of
  * the curve, 40 + 554 = 594, which his baseline reaches on 2027-03-26
  * (579 on 03-24, 590 on 03-25, 601 on 03-26); linear, 581 x 5 / 42 = 70
@@ -697,7 +697,7 @@ test_rates_missing (void **state)
   }
 }
 
-/* A team behind is never told "0 min" at the observed rates (issue 11).
+/* A team behind is never told "0 min" at the observed rates.
  * Alice 01-08: 40 contacts, 10 prospects, 5 active, 1 proposal, 1 deal of
  * 60 000 €: 1 deal, 1 proposal, 4 active, all covered by the 8
  * spontaneous prospects: 0 contacts at these rates. The team did 40 of the

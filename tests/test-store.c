@@ -242,7 +242,7 @@ test_data_version (void **state)
   assert_true (pd_store_data_version (mine, &v3, &error));
   assert_true (v3 != v2);
 
-  /* Our own commit does not change it (PITFALLS 15). */
+  /* Our own commit does not change it (docs/pitfalls.md 15). */
   assert_true (pd_store_add_activity (mine, activity, NULL, &error));
   assert_true (pd_store_data_version (mine, &v4, &error));
   assert_int_equal (v4, v3);

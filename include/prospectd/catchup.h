@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  *
- * catchup: the schedule in force and the catch-up (DESIGN.md rule 5), over
+ * catchup: the schedule in force and the catch-up (docs/scheduling.md, rule 6), over
  * the store.
  *
  * The baseline is always recomputed from the campaign file; the store keeps

@@ -3,7 +3,7 @@
  * config: campaign files and the daemon's own settings.
  *
  * Owns the translation of user-written GKeyFile text into validated values:
- * every key of DESIGN.md, its default, and the error that names the file,
+ * every key of prospectd.conf(5), its default, and the error that names the file,
  * the group, the key, the value and what was expected. Nothing downstream
  * re-validates what this module accepted. The campaigns it produces are
  * the model of campaign.h.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  *
- * schedule: from a plan to daily call blocks (DESIGN.md "Scheduling rules").
+ * schedule: from a plan to daily call blocks (docs/scheduling.md).
  *
  * Pure and deterministic, so that tests can state exact blocks:
  *  1. contacts are split across reps by weight (largest remainder, ties to

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  *
- * store: the persistent state of prospectd (DESIGN.md "Storage").
+ * store: the persistent state of prospectd (docs/storage.md).
  *
  * Owns everything that outlives a process: the campaigns seen, the activity
  * reps log, the schedule revisions (the baseline and each catch-up) and the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  *
- * prospectctl reschedule: catch-up (DESIGN.md rule 5). Days up to and
+ * prospectctl reschedule: catch-up (docs/scheduling.md, rule 6). Days up to and
  * including --as-of are frozen history; each rep behind the baseline is
  * brought back on its curve by the next checkpoint when the calendar
  * allows, else as early as it allows (what it cannot hold is reported),

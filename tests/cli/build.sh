@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The build keeps the core honest (issue 13): libprospectd-core.a links
+# The build keeps the core honest: libprospectd-core.a links
 # against GLib alone and its modules include only core headers, else the
 # build stops; prospectctl links neither libnotify nor libsoup; pkg-config
 # is asked once per build, not once per object. Scratch builds go under

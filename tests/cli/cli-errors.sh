@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# prospectctl's errors for what users type wrong (issue 11, point 10): each
+# prospectctl's errors for what users type wrong: each
 # is one line on stderr naming the option and its value, exit 2, nothing on
 # stdout and nothing written; and --help's columns line up.
 . tests/cli/lib.sh

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# prospectctl log against reality (issue 11 point 3): the global --now,
+# prospectctl log against reality: the global --now,
 # days after today refused, impossible counts refused, counts beyond the
 # call windows kept with a warning, adding to a day and --replace, the
 # running-total rules, activity edit and rm, ids never reused.

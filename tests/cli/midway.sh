@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# A campaign that changes mid-way (issue 11, point 6): a rep added to the
+# A campaign that changes mid-way: a rep added to the
 # campaign file starts the day the database first sees them, or on their
 # [rep NAME] start, and is never behind for the days before; past days keep
 # the loads planned for them when the file is edited.

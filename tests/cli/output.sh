@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# prospectctl's output polish (issue 11, point 11), exact text: gaps
+# prospectctl's output polish, exact text: gaps
 # rounded, "on track" in words, per-rep call times adding up to the plan's,
 # sensitivity columns apart, activity tables no note or amount can break,
 # the burn-up chart's date axis, day mark and first contact.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # prospectctl plan end to end: the worked example in text and JSON, byte for
 # byte against tests/data/plan-*.{txt,json} (every number checked by hand
-# against DESIGN.md), rounding down, global options on either side of the
+# against docs/method.md), rounding down, global options on either side of the
 # command, help, usage errors, and campaigns found by id.
 . tests/cli/lib.sh
 
@@ -53,7 +53,7 @@ check_eq "example: prospects to contact" \
   "$(grep '^prospects to contact' "$DATA/plan-example.txt")"
 
 # ---------------------------------------------------------------- rounding down
-# DESIGN.md's table exactly: 466 prospects, 1 864 contacts, 3 728 minutes.
+# docs/method.md's table exactly: 466 prospects, 1 864 contacts, 3 728 minutes.
 expect_ok "rounding down text" "$DATA/plan-down.txt" plan "$DATA/plan-down.conf"
 expect_ok "rounding down json" "$DATA/plan-down.json" plan "$DATA/plan-down.conf" --json
 check_eq "rounding down: prospects" \

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# A rep's day and the spreadsheets (issue 11 point 13): prospectctl
+# A rep's day and the spreadsheets: prospectctl
 # today, status --csv, activity --csv, status --week.
 . tests/cli/lib.sh
 # The example campaign, alone in its directory: alice's 16 contacts a day
