@@ -39,6 +39,7 @@
 
 #include "prospectd/config.h"
 #include "prospectd/ics.h"
+#include "prospectd/ics-zone.h"
 #include "prospectd/ics-render.h"
 #include "prospectd/plan.h"
 #include "prospectd/publish.h"
@@ -491,7 +492,7 @@ measure_export (double *values, gpointer data)
   values[10] = status_kib ("VmHWM:");
   values[11] = values[10] - rss;
   org_clear (&org);
-  pd_ics_shutdown ();
+  pd_ics_zone_shutdown ();
   return 14;
 }
 

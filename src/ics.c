@@ -36,9 +36,3 @@ pd_ics_parse_string (const char *text)
   g_mutex_unlock (&parser_lock);
   return component;
 }
-
-void
-pd_ics_shutdown (void)
-{
-  pd_ics_zone_shutdown ();
-}

@@ -164,7 +164,7 @@ print_vtimezone (const char *spec)
       || !g_ascii_string_to_unsigned (parts[2], 10, first, 9999, &last, NULL))
     return usage_error (_("--vtimezone %s: expected ZONE:FIRST:LAST, e.g. Europe/Paris:2027:2027"), spec);
   text = pd_ics_vtimezone_text (parts[0], (int) first, (int) last, &error);
-  pd_ics_shutdown ();
+  pd_ics_zone_shutdown ();
   if (text == NULL)
     return usage_error ("%s", error->message);
   fputs (text, stdout);
@@ -255,6 +255,6 @@ main (int argc, char **argv)
   g_free (opt_config);
   g_free (opt_db);
   g_free (opt_now);
-  pd_ics_shutdown ();
+  pd_ics_zone_shutdown ();
   return status;
 }

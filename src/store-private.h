@@ -9,7 +9,8 @@
  *
  * Which file owns what:
  *   store.c               the connection: open (pragmas, file modes), the
- *                         dry run's copy, close, the file watched; plumbing
+ *                         dry run's copy, close, the file watched
+ *   store-sql.c           the plumbing: errors, statements, transactions
  *   store-schema.c        the schema text and its migrations
  *   store-common.c        what any backend shares (store-common.h)
  *   store-campaigns.c     campaigns and the first days of their reps

@@ -429,6 +429,6 @@ main (void)
   int failed;
 
   failed = cmocka_run_group_tests_name ("ics-render", tests, NULL, NULL);
-  pd_ics_shutdown ();
+  pd_ics_zone_shutdown ();
   return failed;
 }

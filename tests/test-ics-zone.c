@@ -213,6 +213,6 @@ main (void)
   int failed;
 
   failed = cmocka_run_group_tests_name ("ics-zone", tests, NULL, NULL);
-  pd_ics_shutdown ();
+  pd_ics_zone_shutdown ();
   return failed;
 }

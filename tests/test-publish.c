@@ -27,6 +27,7 @@
 #include "prospectd/config.h"
 #include "prospectd/feed.h"
 #include "prospectd/ics.h"
+#include "prospectd/ics-zone.h"
 #include "prospectd/plan.h"
 #include "prospectd/publish.h"
 #include "prospectd/schedule.h"
@@ -475,6 +476,6 @@ main (void)
   g_setenv ("XDG_DATA_HOME", "/nonexistent/prospectd-test-data", TRUE);
   umask (022);
   failed = cmocka_run_group_tests_name ("publish", tests, NULL, NULL);
-  pd_ics_shutdown ();
+  pd_ics_zone_shutdown ();
   return failed;
 }

@@ -32,7 +32,7 @@
  * it is called under a lock (ics.c). The one other shared state libical
  * writes while rendering is a pair of debug counters in pvl.c (element
  * and list numbers, never read); helgrind reports them, and nothing else
- * of libical. Call pd_ics_shutdown() once at exit, when no thread renders.
+ * of libical. Call pd_ics_zone_shutdown() once at exit, when no thread renders.
  */
 #pragma once
 

@@ -33,7 +33,7 @@ typedef struct _PdIcsZone PdIcsZone;
 
 /* The zone of `campaign` (its time zone and years), built once per zone
  * and span of years in the process (its text from `source`) and kept
- * until pd_ics_shutdown(), so that renderers in any thread share it.
+ * until pd_ics_zone_shutdown(), so that renderers in any thread share it.
  * Returns it (not to free), or NULL with `error` set (PD_ICS_ERROR_ZONE)
  * when the zone is unknown to libical or its text cannot be read. */
 const PdIcsZone *pd_ics_zone_get (const PdCampaign *campaign,
@@ -43,5 +43,6 @@ const PdIcsZone *pd_ics_zone_get (const PdCampaign *campaign,
 /* The zone's VTIMEZONE text (owned by the zone). */
 const char *pd_ics_zone_vtimezone (const PdIcsZone *zone);
 
-/* Frees the zones built and libical's built-in ones (pd_ics_shutdown()). */
+/* Frees the zones built for feeds and libical's built-in ones. Call once,
+ * at program exit, after the last pd_ics_* call. */
 void pd_ics_zone_shutdown (void);

@@ -26,7 +26,3 @@ typedef enum {
   PD_ICS_ERROR_INVALID, /* arguments out of range (rep index, dates) */
   PD_ICS_ERROR_PARSE,   /* text that is not a readable iCalendar feed */
 } PdIcsError;
-
-/* Frees libical's built-in time zones and the zones built for feeds
- * (ics-zone.h). Call once, at program exit, after the last pd_ics_* call. */
-void pd_ics_shutdown (void);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
+#include "prospectd/ics-zone.h"
 #include "prospectd/catchup.h"
 #include "prospectd/feeddir.h"
 #include "prospectd/ics.h"
@@ -630,7 +631,7 @@ main (int argc, char **argv)
   }
 
 out:
-  pd_ics_shutdown ();
+  pd_ics_zone_shutdown ();
   g_free (ctl.config_path);
   g_free (ctl.db_path);
   g_free (ctl.now);
