@@ -662,6 +662,19 @@ week_gap (const WeekLine *w)
   return g_strdup_printf ("%+" G_GINT64_FORMAT " (%s)", gap, percent);
 }
 
+/* A week's observed rate and the n behind it: "20.0% (20)", "-" without one. */
+static char *
+week_rate (gboolean has, char *value, gint64 n)
+{
+  g_autofree char *owned = value;
+  g_autofree char *count = NULL;
+
+  if (!has)
+    return g_strdup ("-");
+  count = pd_format_count (n);
+  return g_strdup_printf ("%s (%s)", owned, count);
+}
+
 static void
 print_week_text (const PdCampaign *c, const GDate *monday, const GDate *sunday, const GArray *lines)
 {
@@ -669,22 +682,26 @@ print_week_text (const PdCampaign *c, const GDate *monday, const GDate *sunday, 
   g_autofree char *to = pd_format_date (sunday);
 
   printf (_("%s (%s), last week: %s to %s\n\n"), c->name, c->id, from, to);
-  printf ("%-12s %8s %8s %-16s %13s %18s %15s\n", _("rep"), _("planned"), _("done"), _("gap"),
-          _("accessibility"), _("contacts/prospect"), _("proposals/deal"));
+  printf ("%-12s %8s %8s %-16s %18s %22s %18s\n", _("rep"), _("planned"), _("done"), _("gap"),
+          _("accessibility (n)"), _("contacts/prospect (n)"), _("proposals/deal (n)"));
   for (guint i = 0; i < lines->len; i++)
     {
       const WeekLine *w = &g_array_index (lines, WeekLine, i);
+      const PdRates *o = &w->rates;
       g_autofree char *gap = week_gap (w);
-      /* Measures, as in status: a percentage to 0.1, ratios to 0.01. */
-      g_autofree char *rate = w->rates.has_accessibility_rate ? pd_format_rate_fixed (w->rates.accessibility_rate, 1)
-                                                                : g_strdup ("-");
-      g_autofree char *cpp = w->rates.has_contacts_per_prospect
-                               ? pd_format_decimal_fixed (w->rates.contacts_per_prospect, 2) : g_strdup ("-");
-      g_autofree char *ppd = w->rates.has_proposals_per_deal
-                               ? pd_format_decimal_fixed (w->rates.proposals_per_deal, 2) : g_strdup ("-");
+      /* Measures, as in status: a percentage to 0.1, ratios to 0.01; each
+       * beside the n behind it (prospects qualified, prospects reached,
+       * deals), as status's "observed over". */
+      g_autofree char *rate = week_rate (o->has_accessibility_rate,
+                                         pd_format_rate_fixed (o->accessibility_rate, 1), o->accessibility_n);
+      g_autofree char *cpp = week_rate (o->has_contacts_per_prospect,
+                                        pd_format_decimal_fixed (o->contacts_per_prospect, 2),
+                                        o->contacts_per_prospect_n);
+      g_autofree char *ppd = week_rate (o->has_proposals_per_deal,
+                                        pd_format_decimal_fixed (o->proposals_per_deal, 2), o->proposals_per_deal_n);
 
       g_autofree char *padded = pd_format_pad (w->name, 12);
-      printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %13s %18s %15s\n", padded, w->planned,
+      printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %18s %22s %18s\n", padded, w->planned,
               w->done.contacts, gap, rate, cpp, ppd);
     }
 }
@@ -694,7 +711,8 @@ print_week_csv (const GDate *monday, const GDate *sunday, const GArray *lines)
 {
   const char *header[] = { "week_start", "week_end", "rep", "planned", "done", "gap", "prospects", "active",
                            "proposals", "deals", "accessibility_rate_percent", "contacts_per_prospect",
-                           "proposals_per_deal" };
+                           "proposals_per_deal", "accessibility_n", "contacts_per_prospect_n",
+                           "proposals_per_deal_n" };
   g_autofree char *from = pd_format_date (monday);
   g_autofree char *to = pd_format_date (sunday);
 
@@ -713,8 +731,12 @@ print_week_csv (const GDate *monday, const GDate *sunday, const GArray *lines)
                                                                   : NULL;
       g_autofree char *ppd = w->rates.has_proposals_per_deal ? pd_format_decimal (w->rates.proposals_per_deal)
                                                                : NULL;
+      /* The n behind each rate (the rep-days that carry its counts). */
+      g_autofree char *n_rate = int_text (w->rates.accessibility_n);
+      g_autofree char *n_cpp = int_text (w->rates.contacts_per_prospect_n);
+      g_autofree char *n_ppd = int_text (w->rates.proposals_per_deal_n);
       const char *row[] = { from, to, w->name, planned, done, gap, prospects, active, proposals, deals, rate, cpp,
-                            ppd };
+                            ppd, n_rate, n_cpp, n_ppd };
       pd_ctl_csv_row (row, G_N_ELEMENTS (row));
     }
 }

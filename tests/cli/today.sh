@@ -97,23 +97,24 @@ check_eq "csv.reader reads the activity back" '6 20000.00 Acme, "call back" in M
 # prospect; bob 42 of 40, 2 of 5 = 40 %, 10 / 5 = 2 calls per prospect
 # (his days of calls alone carry no prospects: 42 / 5 = 8.4 diluted it),
 # 2 proposals per deal; the team 106 of 120 (-11.7 %), 6 of 25 = 24 %,
-# (64 + 10) / 25 = 2.96, 2. Monday's 10 calls are this week's.
+# (64 + 10) / 25 = 2.96, 2; each rate beside its n (prospects qualified,
+# prospects reached, deals). Monday's 10 calls are this week's.
 $C status $MONDAY --week >"$T/week.txt"
 cat >"$T/expected.txt" <<'TXT'
 New customers Q1 2027 (example), last week: 2027-01-04 to 2027-01-10
 
-rep           planned     done gap              accessibility  contacts/prospect  proposals/deal
-alice              80       64 -16 (-20.0%)             20.0%               3.20               -
-bob                40       42 +2 (+5.0%)               40.0%               2.00            2.00
-team              120      106 -14 (-11.7%)             24.0%               2.96            2.00
+rep           planned     done gap               accessibility (n)  contacts/prospect (n) proposals/deal (n)
+alice              80       64 -16 (-20.0%)             20.0% (20)              3.20 (20)                  -
+bob                40       42 +2 (+5.0%)                40.0% (5)               2.00 (5)           2.00 (1)
+team              120      106 -14 (-11.7%)             24.0% (25)              2.96 (25)           2.00 (1)
 TXT
 check_file "status --week on Monday 2027-01-11" "$T/expected.txt" "$T/week.txt"
 check_eq "status --week on the Sunday after: the week before" "last week: 2027-01-04 to 2027-01-10" \
   "$($C status --week --as-of 2027-01-17 | head -n 1 | sed 's/.*), //')"
 $C status $MONDAY --week --csv --rep bob >"$T/week.csv"
-printf '%s\r\n' "week_start,week_end,rep,planned,done,gap,prospects,active,proposals,deals,accessibility_rate_percent,contacts_per_prospect,proposals_per_deal" \
-  "2027-01-04,2027-01-10,bob,40,42,2,5,2,2,1,40,2,2" \
-  "2027-01-04,2027-01-10,team,120,106,-14,25,6,2,1,24,2.96,2" >"$T/expected.csv"
+printf '%s\r\n' "week_start,week_end,rep,planned,done,gap,prospects,active,proposals,deals,accessibility_rate_percent,contacts_per_prospect,proposals_per_deal,accessibility_n,contacts_per_prospect_n,proposals_per_deal_n" \
+  "2027-01-04,2027-01-10,bob,40,42,2,5,2,2,1,40,2,2,5,5,1" \
+  "2027-01-04,2027-01-10,team,120,106,-14,25,6,2,1,24,2.96,2,25,25,1" >"$T/expected.csv"
 check_file "status --week --csv --rep bob" "$T/expected.csv" "$T/week.csv"
 out=$($C status $MONDAY --week --json | /usr/bin/python3 -c '
 import json, sys
