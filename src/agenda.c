@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "prospectd-agenda"
 
 #include "prospectd/agenda.h"
+#include "prospectd/alerts.h"
 #include "prospectd/workcal.h"
 
 static void
@@ -100,10 +101,8 @@ static char *
 reminder_key (const PdCampaign *campaign, const PdBlock *block)
 {
   const PdRep *rep = g_ptr_array_index (campaign->reps, block->rep_index);
-  char date[16];
 
-  g_date_strftime (date, sizeof date, "%Y-%m-%d", &block->date);
-  return g_strdup_printf ("reminder:%s:%s:%u", rep->name, date, block->index);
+  return pd_alert_reminder_key (rep->name, &block->date, block->index);
 }
 
 /* The local date (julian) of instant `unix` in `tz`; 0 when out of range. */

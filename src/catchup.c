@@ -5,8 +5,8 @@
  */
 #define G_LOG_DOMAIN "prospectd-catchup"
 
-#include <glib/gi18n.h>
 
+#include "prospectd/alerts.h"
 #include "prospectd/catchup.h"
 #include "prospectd/format.h"
 
@@ -222,39 +222,7 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
 char *
 pd_catchup_describe (const PdCampaign *campaign, const PdRespread *respread)
 {
-  g_return_val_if_fail (campaign != NULL && respread != NULL, NULL);
-
-  if (respread->shortfall <= 0)
-    return NULL;
-
-  g_autofree char *contacts = pd_format_count (respread->contacts);
-  g_autofree char *most = pd_format_count (respread->most);
-  g_autofree char *spread = g_strdup_printf (ngettext ("%s contacts over %u working day, at most %s a day",
-                                                       "%s contacts over %u working days, at most %s a day",
-                                                       respread->days),
-                                             contacts, respread->days, most);
-
-  if (respread->on_time || g_date_valid (&respread->back_on))
-    {
-      g_autofree char *day = pd_format_date (&respread->back_on);
-      g_autofree char *target = pd_format_count (respread->actual + respread->contacts);
-
-      if (respread->on_time)
-        return g_strdup_printf (_("back on target by %s (%s contacts): %s."), day, target, spread);
-
-      if (respread->checkpoint < 0)
-        return g_strdup_printf (_("at full capacity, back on target on %s (%s contacts): %s."), day, target,
-                                spread);
-      GDate checkpoint_date = g_array_index (campaign->checkpoints, PdCheckpoint, respread->checkpoint).date;
-      g_autofree char *checkpoint = pd_format_date (&checkpoint_date);
-      return g_strdup_printf (_("at full capacity, back on target on %s (%s contacts), after the %s "
-                                "checkpoint: %s."),
-                              day, target, checkpoint, spread);
-    }
-
-  g_autofree char *uncovered = pd_format_count (respread->uncovered);
-  return g_strdup_printf (_("at full capacity to the end: %s; %s contacts left uncovered."), spread,
-                          uncovered);
+  return pd_alert_catchup_text (campaign, respread);
 }
 
 gboolean

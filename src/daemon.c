@@ -24,6 +24,7 @@
 #include <glib-unix.h>
 
 #include "prospectd/agenda.h"
+#include "prospectd/alerts.h"
 #include "prospectd/catchup.h"
 #include "prospectd/daemon.h"
 #include "prospectd/feed.h"
@@ -404,168 +405,69 @@ dry_run_notification (PdDaemon *daemon, const char *key, const char *summary, co
     g_string_append_printf (daemon->dry_run, "  %s\n", lines[i]);
 }
 
-/* Records `key` and, when this call recorded it, shows the notification
- * and logs it whole (summary and body) at info level.
+/* Records the alert's key and, when this call recorded it, shows the
+ * notification and logs it whole (summary and body) at info level.
  * Returns FALSE with error set only when the store failed. */
 static gboolean
-send_once (PdDaemon *daemon, const char *campaign_id, const char *key, gint64 now, const char *slot,
-           const char *summary, const char *body, PdUrgency urgency, GError **error)
+send_once (PdDaemon *daemon, const char *campaign_id, const PdAlert *alert, gint64 now, GError **error)
 {
   g_autofree char *body_line = NULL;
   gboolean claimed = FALSE;
 
-  if (!pd_store_notification_claim (daemon->store, campaign_id, key, now, &claimed, error))
+  if (!pd_store_notification_claim (daemon->store, campaign_id, alert->key, now, &claimed, error))
     return FALSE;
   if (!claimed)
     {
-      g_debug ("already sent: '%s'", key);
+      g_debug ("already sent: '%s'", alert->key);
       return TRUE;
     }
   if (daemon->dry_run != NULL)
     {
-      dry_run_notification (daemon, key, summary, body, urgency);
+      dry_run_notification (daemon, alert->key, alert->summary, alert->body, alert->urgency);
       return TRUE;
     }
-  body_line = one_line (body);
-  if (pd_notifier_show (daemon->notifier, slot, summary, body, urgency))
-    g_info ("sent %s: '%s': '%s'", key, summary, body_line);
+  body_line = one_line (alert->body);
+  if (pd_notifier_show (daemon->notifier, alert->slot, alert->summary, alert->body, alert->urgency))
+    g_info ("sent %s: '%s': '%s'", alert->key, alert->summary, body_line);
   else
     g_info ("recorded, not shown (notifications %s) %s: '%s': '%s'",
-            daemon->config->notifications ? _("unavailable") : _("off"), key, summary, body_line);
+            daemon->config->notifications ? _("unavailable") : _("off"), alert->key, alert->summary, body_line);
   return TRUE;
-}
-
-/* A share as a percentage rounded to a tenth: (22, 80) -> "27.5%". */
-static char *
-format_share (gint64 part, gint64 whole)
-{
-  gint64 tenths = whole > 0 ? (part * 1000 + whole / 2) / whole : 0;
-  return pd_format_rate (tenths * 1000);
 }
 
 /* ----------------------------------------------------------- the check */
 
-/* "Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%)." */
-static char *
-behind_line (const PdRepProgress *rp, const GDate *date)
-{
-  g_autofree char *planned = pd_format_count (rp->planned);
-  g_autofree char *actual = pd_format_count (rp->actual);
-  g_autofree char *short_by = pd_format_count (rp->planned - rp->actual);
-  g_autofree char *share = format_share (rp->planned - rp->actual, rp->planned);
-  g_autofree char *day = pd_format_date (date);
-
-  return g_strdup_printf (_("Planned %s contacts by %s, done %s: %s short (%s)."),
-                          planned, day, actual, short_by, share);
-}
-
-static gboolean
-missed_a_checkpoint (const PdRepProgress *rp)
-{
-  for (guint k = 0; k < rp->checkpoints->len; k++)
-    if (g_array_index (rp->checkpoints, PdCheckpointProgress, k).state == PD_CHECKPOINT_MISSED)
-      return TRUE;
-  return FALSE;
-}
-
-/* The notifications of one rep at the daily check of `date`. */
+/* The notifications of one rep at the daily check of `date`: each
+ * checkpoint reached and not told yet, then "behind" (with its catch-up,
+ * or why there is none). */
 static gboolean
 notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgress *progress,
             const GDate *date, const PdCatchup *catchup, const GError *catchup_error, gint64 now,
             GError **error)
 {
   const PdCampaign *campaign = dc->campaign;
-  const PdRep *rep = g_ptr_array_index (campaign->reps, r);
   const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
-  g_autofree char *day = pd_format_date (date);
-  g_autofree char *slot_checkpoint = g_strdup_printf ("checkpoint:%s:%s", campaign->id, rep->name);
-  g_autofree char *slot_alert = g_strdup_printf ("alert:%s:%s", campaign->id, rep->name);
+  g_autoptr (PdAlert) alert = NULL;
 
   for (guint k = 0; k < rp->checkpoints->len; k++)
     {
-      const PdCheckpointProgress *cp = &g_array_index (rp->checkpoints, PdCheckpointProgress, k);
-      g_autofree char *cp_day = NULL, *key = NULL, *summary = NULL, *body = NULL;
-      g_autofree char *actual = NULL, *target = NULL, *share = NULL;
-      gboolean met = cp->state == PD_CHECKPOINT_MET;
+      g_autoptr (PdAlert) reached = pd_alert_checkpoint (campaign, r,
+                                                         &g_array_index (rp->checkpoints, PdCheckpointProgress, k));
 
-      if (cp->state == PD_CHECKPOINT_UPCOMING || cp->target == 0) /* 0: before the rep's start */
+      if (reached == NULL || is_recorded (daemon, campaign->id, reached->key))
         continue;
-      cp_day = pd_format_date (&cp->date);
-      key = g_strdup_printf ("checkpoint:%s:%s", rep->name, cp_day);
-      if (is_recorded (daemon, campaign->id, key))
-        continue;
-      actual = pd_format_count (cp->actual);
-      target = pd_format_count (cp->target);
-      share = format_share (cp->actual, cp->target);
-      summary = g_strdup_printf (met ? _("Checkpoint %s met: %s (%s)") : _("Checkpoint %s missed: %s (%s)"),
-                                 cp_day, rep->name, campaign->name);
-      body = g_strdup_printf (_("%s of %s contacts done by %s (%s)."), actual, target, cp_day, share);
-      if (!send_once (daemon, campaign->id, key, now, slot_checkpoint, summary, body,
-                      met ? PD_URGENCY_NORMAL : PD_URGENCY_CRITICAL, error))
+      if (!send_once (daemon, campaign->id, reached, now, error))
         return FALSE;
     }
 
   if (rp->pace != PD_PACE_BEHIND)
     return TRUE;
-
-  g_autofree char *line = behind_line (rp, date);
-  g_autofree char *key = NULL, *summary = NULL, *body = NULL;
-  PdUrgency urgency = missed_a_checkpoint (rp) ? PD_URGENCY_CRITICAL : PD_URGENCY_NORMAL;
-
   if (catchup_error != NULL)
-    {
-      key = g_strdup_printf ("catchup-impossible:%s:%s", rep->name, day);
-      summary = g_strdup_printf (_("Catch-up impossible: %s (%s)"), rep->name, campaign->name);
-      body = g_strdup_printf ("%s\n%s", line, catchup_error->message);
-      urgency = PD_URGENCY_CRITICAL;
-    }
+    alert = pd_alert_catchup_impossible (campaign, r, rp, date, catchup_error->message);
   else
-    {
-      key = g_strdup_printf ("behind:%s:%s", rep->name, day);
-      summary = g_strdup_printf (_("%s is behind target (%s)"), rep->name, campaign->name);
-      if (catchup == NULL)
-        body = g_strdup_printf ("%s\n%s", line, _("The campaign ends today: no day left to catch up."));
-      else
-        {
-          const PdRespread *respread = &g_array_index (catchup->reps, PdRespread, r);
-          g_autofree char *description = pd_catchup_describe (campaign, respread);
-
-          body = description != NULL ? g_strdup_printf (_("%s\nCatch-up scheduled: %s"), line, description)
-                                     : g_strdup (line);
-        }
-    }
-  return send_once (daemon, campaign->id, key, now, slot_alert, summary, body, urgency, error);
-}
-
-/* A rep whose loads after `date` changed without a "behind" notice (new
- * activity after the check, or a shortfall made up) is told, once per
- * change (the key holds the id of the catch-up revision). */
-static gboolean
-notify_load_change (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const GDate *date,
-                    const PdCatchup *catchup, gint64 now, GError **error)
-{
-  const PdCampaign *campaign = dc->campaign;
-  const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-  const PdRespread *respread = &g_array_index (catchup->reps, PdRespread, r);
-  g_autofree char *day = pd_format_date (date);
-  g_autofree char *slot = g_strdup_printf ("alert:%s:%s", campaign->id, rep->name);
-  g_autofree char *key = g_strdup_printf ("load-changed:%s:%s:%" G_GINT64_FORMAT, rep->name, day,
-                                         catchup->revision_id);
-  g_autofree char *summary = g_strdup_printf (_("Your calls after %s changed: %s (%s)"), day, rep->name,
-                                              campaign->name);
-  g_autofree char *description = pd_catchup_describe (campaign, respread);
-  g_autofree char *actual = pd_format_count (respread->actual);
-  g_autofree char *body = NULL;
-
-  if (description != NULL)
-    {
-      g_autofree char *shortfall = pd_format_count (respread->shortfall);
-      body = g_strdup_printf (_("%s contacts done by %s, %s short. New catch-up: %s"), actual, day, shortfall,
-                              description);
-    }
-  else
-    body = g_strdup_printf (_("%s contacts done by %s: on plan, back to the plan's loads."), actual, day);
-  return send_once (daemon, campaign->id, key, now, slot, summary, body, PD_URGENCY_NORMAL, error);
+    alert = pd_alert_behind (campaign, r, rp, date,
+                             catchup != NULL ? &g_array_index (catchup->reps, PdRespread, r) : NULL);
+  return send_once (daemon, campaign->id, alert, now, error);
 }
 
 /* The daily check of `date` (the latest check day <= now): progress as of
@@ -584,7 +486,7 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
   g_autoptr (PdCatchup) catchup = NULL;
   g_autoptr (GError) catchup_error = NULL;
   g_autofree char *day = pd_format_date (date);
-  g_autofree char *check_key = g_strdup_printf ("check:%s", day);
+  g_autofree char *check_key = pd_alert_check_key (date);
   gboolean claimed = FALSE;
   gboolean behind = FALSE;
   PdTotals totals;
@@ -633,10 +535,15 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
         continue;
       if (!rerun && !notify_rep (daemon, dc, r, progress, date, catchup, catchup_error, now, error))
         return FALSE;
-      if (!told && catchup != NULL && catchup->changed &&
-          g_array_index (catchup->load_changed, gboolean, r) &&
-          !notify_load_change (daemon, dc, r, date, catchup, now, error))
-        return FALSE;
+      if (!told && catchup != NULL && catchup->changed && g_array_index (catchup->load_changed, gboolean, r))
+        {
+          /* Told once per change: the key holds the catch-up's revision id. */
+          g_autoptr (PdAlert) alert = pd_alert_load_changed (campaign, r, date,
+                                                             &g_array_index (catchup->reps, PdRespread, r),
+                                                             catchup->revision_id);
+          if (!send_once (daemon, campaign->id, alert, now, error))
+            return FALSE;
+        }
     }
   if (rerun)
     return TRUE;
@@ -686,23 +593,9 @@ send_reminders (PdDaemon *daemon, const Due *due, gint64 now, GError **error)
 
   for (guint i = 0; i < reminders->len; i++)
     {
-      const PdReminder *reminder = &g_array_index (reminders, PdReminder, i);
-      const PdRep *rep = g_ptr_array_index (campaign->reps, reminder->block.rep_index);
-      g_autofree char *start = pd_format_time_of_day (reminder->block.start_minute);
-      g_autofree char *end = pd_format_time_of_day (reminder->block.end_minute);
-      g_autofree char *contacts = pd_format_count (reminder->block.contacts);
-      g_autofree char *day_contacts = pd_format_count (reminder->block.day_contacts);
-      g_autofree char *slot = g_strdup_printf ("reminder:%s:%s", campaign->id, rep->name);
-      g_autofree char *summary = NULL, *body = NULL;
+      g_autoptr (PdAlert) alert = pd_alert_reminder (campaign, &g_array_index (reminders, PdReminder, i).block);
 
-      summary = g_strdup_printf (ngettext ("Call block at %s — %s contact (%s)",
-                                           "Call block at %s — %s contacts (%s)", (gulong) reminder->block.contacts),
-                                 start, contacts, campaign->name);
-      body = g_strdup_printf (ngettext ("%s, %s–%s. Target today: %s contact.",
-                                        "%s, %s–%s. Target today: %s contacts.", (gulong) reminder->block.day_contacts),
-                              rep->name, start, end, day_contacts);
-      if (!send_once (daemon, campaign->id, reminder->key, now, slot, summary, body, PD_URGENCY_NORMAL,
-                      ok ? error : NULL))
+      if (!send_once (daemon, campaign->id, alert, now, ok ? error : NULL))
         ok = FALSE;
     }
 
@@ -1004,27 +897,10 @@ pd_daemon_evaluate (PdDaemon *daemon, gint64 now, gboolean activity_changed, gin
 
   if (ev.missed > 0)
     {
-      g_autoptr (GDateTime) instant = g_date_time_new_from_unix_utc (now);
-      g_autofree char *stamp = g_date_time_format (instant, "%Y-%m-%dT%H:%M:%SZ");
-      g_autofree char *key = g_strdup_printf ("summary:%s", stamp);
-      g_autofree char *first = pd_format_date (&ev.first);
-      g_autofree char *last = pd_format_date (&ev.last);
-      g_autofree char *summary = g_strdup_printf (ngettext ("Missed %u call-block reminder",
-                                                            "Missed %u call-block reminders", ev.missed),
-                                                  ev.missed);
-      g_autofree char *body = NULL;
+      g_autoptr (PdAlert) alert = pd_alert_missed (ev.missed, &ev.first, &ev.last, now);
       g_autoptr (GError) local_error = NULL;
 
-      if (g_date_compare (&ev.first, &ev.last) == 0)
-        body = g_strdup_printf (ngettext ("The call block on %s ended while prospectd was not running or the "
-                                          "computer was asleep.",
-                                          "Call blocks on %s ended while prospectd was not running or the "
-                                          "computer was asleep.", ev.missed), first);
-      else
-        body = g_strdup_printf (_("Call blocks from %s to %s ended while prospectd was not "
-                                  "running or the computer was asleep."), first, last);
-
-      if (!send_once (daemon, "", key, now, "summary", summary, body, PD_URGENCY_NORMAL, &local_error))
+      if (!send_once (daemon, "", alert, now, &local_error))
         {
           g_warning ("evaluation failed: %s", local_error->message);
           if (ok)
