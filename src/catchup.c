@@ -150,14 +150,11 @@ pd_catchup_free (PdCatchup *catchup)
 
 PdCatchup *
 pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
-                const GDate *as_of, gint64 now, GError **error)
+                const PdSchedule *current, const GArray *daily, const GDate *as_of, gint64 now, GError **error)
 {
   g_autoptr (PdCatchup) catchup = g_new0 (PdCatchup, 1);
-  g_autoptr (PdSchedule) current = NULL;
   g_autoptr (PdRevision) saved_baseline = NULL;
   g_autoptr (PdRevision) revision = NULL;
-  g_autoptr (GArray) daily = NULL;
-  gint64 revision_time;
   guint n_reps = campaign->reps->len;
   g_autofree gint64 *actual = g_new0 (gint64, MAX (n_reps, 1));
   GDate from = *as_of;
@@ -166,9 +163,7 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
   catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
   g_array_set_size (catchup->load_changed, n_reps);
 
-  if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error) ||
-      !pd_catchup_current (store, campaign, baseline, 0, &current, &revision_time, error) ||
-      (daily = pd_store_daily_contacts (store, campaign->id, NULL, as_of, error)) == NULL)
+  if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error))
     return NULL;
 
   for (guint i = 0; i < daily->len; i++)

@@ -475,10 +475,12 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
  * behind, then checkpoint and behind notifications. Recorded as
  * "check:<date>" once done, so it runs once; when `rerun` it only
  * re-spreads (new activity logged after the check), and tells the reps
- * whose loads for the coming days changed. */
+ * whose loads for the coming days changed. `current` is the schedule in
+ * force; when a catch-up changed it, the new one goes to *ret_schedule
+ * (else NULL). */
 static gboolean
 daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 now, gboolean rerun,
-             GError **error)
+             const PdSchedule *current, PdSchedule **ret_schedule, GError **error)
 {
   const PdCampaign *campaign = dc->campaign;
   g_autoptr (GArray) daily = NULL;
@@ -509,7 +511,7 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
                             campaign->id, behind ? _("someone is behind") : _("everyone on track"));
   if ((behind || rerun) && g_date_compare (date, &campaign->end) < 0)
     {
-      catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, date, now, &catchup_error);
+      catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, current, daily, date, now, &catchup_error);
       if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
         {
           g_propagate_error (error, g_steal_pointer (&catchup_error));
@@ -545,6 +547,8 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
             return FALSE;
         }
     }
+  if (catchup != NULL && catchup->changed)
+    *ret_schedule = g_steal_pointer (&catchup->schedule);
   if (rerun)
     return TRUE;
   return pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error);
@@ -786,7 +790,6 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
   g_autoptr (PdAgenda) agenda = NULL;
   gint64 revision_time;
   gboolean ok = TRUE;
-  gboolean ran_check = FALSE;
   GError *local_error = NULL;
 
   if (!pd_catchup_current (daemon->store, campaign, dc->baseline, dc->baseline_time, &schedule,
@@ -807,26 +810,25 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
                        (guint) g_date_time_get_day_of_month (here) == g_date_get_day (&agenda->check_date);
       gboolean done = is_recorded (daemon, campaign->id, check_key);
 
-      if (!done || (activity_changed && today))
+      PdSchedule *caught_up = NULL;
+
+      if ((!done || (activity_changed && today))
+          && !daily_check (daemon, dc, &agenda->check_date, now, done, schedule, &caught_up, &local_error))
         {
-          if (!daily_check (daemon, dc, &agenda->check_date, now, done, &local_error))
-            {
-              g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
-              return FALSE;
-            }
-          ran_check = TRUE;
+          g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
+          return FALSE;
         }
-    }
-  if (ran_check)
-    {
-      /* A catch-up changes the schedule in force: start again from it. */
-      g_clear_pointer (&schedule, pd_schedule_free);
-      g_clear_pointer (&agenda, pd_agenda_free);
-      if (!pd_catchup_current (daemon->store, campaign, dc->baseline, dc->baseline_time, &schedule,
-                               &revision_time, error))
-        return FALSE;
-      agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, dc->handled_until, recorded_in_store,
-                               &context);
+      if (caught_up != NULL)
+        {
+          /* The catch-up stored is the schedule in force now (its
+           * revision time is now): nothing to read again. */
+          g_clear_pointer (&schedule, pd_schedule_free);
+          schedule = caught_up;
+          revision_time = now;
+          g_clear_pointer (&agenda, pd_agenda_free);
+          agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, dc->handled_until, recorded_in_store,
+                                       &context);
+        }
     }
 
   if (!publish (daemon, dc, schedule, revision_time, &local_error))

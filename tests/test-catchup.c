@@ -112,6 +112,24 @@ log_contacts (Fixture *f, const char *rep, GDate date, gint64 contacts)
   assert_true (pd_store_add_activity (f->store, activity, NULL, &error));
 }
 
+/* A catch-up as the daemon and `prospectctl reschedule` run it: the
+ * schedule in force and the day sums read first, then handed over. */
+static PdCatchup *
+catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline, const GDate *as_of,
+             gint64 now, GError **error)
+{
+  g_autoptr (PdSchedule) current = NULL;
+  g_autoptr (GArray) daily = NULL;
+  gint64 revision_time = 0;
+
+  if (!pd_catchup_current (store, campaign, baseline, 0, &current, &revision_time, error))
+    return NULL;
+  daily = pd_store_daily_contacts (store, campaign->id, NULL, as_of, error);
+  if (daily == NULL)
+    return NULL;
+  return pd_catchup_run (store, campaign, baseline, current, daily, as_of, now, error);
+}
+
 /* "contacts/cumulative" of a rep's day. */
 static char *
 day_text (const PdSchedule *schedule, guint rep, GDate date)
@@ -137,7 +155,7 @@ test_catchup_on_time (void **state)
   log_contacts (f, "alice", ymd (2027, 1, 14), 100);
   log_contacts (f, "alice", ymd (2027, 1, 15), 4);
   log_contacts (f, "bob", ymd (2027, 1, 15), 50);
-  g_autoptr (PdCatchup) catchup = pd_catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000100, &error);
+  g_autoptr (PdCatchup) catchup = catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000100, &error);
   assert_null (error);
   assert_non_null (catchup);
   assert_true (catchup->changed);
@@ -187,7 +205,7 @@ test_catchup_on_time (void **state)
     }
 
   /* Nothing new: the same catch-up, nothing stored. */
-  g_autoptr (PdCatchup) again = pd_catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000200, &error);
+  g_autoptr (PdCatchup) again = catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000200, &error);
   assert_non_null (again);
   assert_false (again->changed);
   assert_int_equal (again->revision_id, 0);
@@ -195,7 +213,7 @@ test_catchup_on_time (void **state)
 
   /* A late log for 15 January (alice +10): new loads, and said so. */
   log_contacts (f, "alice", ymd (2027, 1, 15), 10);
-  g_autoptr (PdCatchup) later = pd_catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000300, &error);
+  g_autoptr (PdCatchup) later = catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000300, &error);
   assert_true (later->changed);
   assert_true (g_array_index (later->load_changed, gboolean, 0));
   assert_false (g_array_index (later->load_changed, gboolean, 1));
@@ -214,7 +232,7 @@ test_catchup_over_capacity (void **state)
 
   /* Nothing logged by 26 March, two days left at 60 contacts each: each
    * rep gets those, the rest is uncovered; neither stops the other. */
-  g_autoptr (PdCatchup) catchup = pd_catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000100, &error);
+  g_autoptr (PdCatchup) catchup = catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000100, &error);
   assert_null (error);
   assert_non_null (catchup);
   g_autofree char *alice = pd_catchup_describe (f->campaign, &g_array_index (catchup->reps, PdRespread, 0));
@@ -239,7 +257,7 @@ test_catchup_over_capacity (void **state)
   log_contacts (f, "alice", ymd (2027, 1, 29), 400);
   f->store = kept;
   GDate feb19 = ymd (2027, 2, 19);
-  g_autoptr (PdCatchup) late = pd_catchup_run (other, f->campaign, f->baseline, &feb19, 1800000100, &error);
+  g_autoptr (PdCatchup) late = catchup_run (other, f->campaign, f->baseline, &feb19, 1800000100, &error);
   assert_non_null (late);
   const PdRespread *r = &g_array_index (late->reps, PdRespread, 0);
   g_autofree char *late_text = pd_catchup_describe (f->campaign, r);
@@ -276,7 +294,7 @@ test_campaign_edit (void **state)
   assert_null (f->campaign->history); /* nothing stored before: the file alone */
   /* A catch-up on the 15th (alice 104 done), from the 18th. */
   log_contacts (f, "alice", jan15, 104);
-  g_autoptr (PdCatchup) catchup = pd_catchup_run (f->store, f->campaign, f->baseline, &jan15, 1800000100, &error);
+  g_autoptr (PdCatchup) catchup = catchup_run (f->store, f->campaign, f->baseline, &jan15, 1800000100, &error);
   assert_true (catchup->changed);
 
   g_autoptr (GString) edited = g_string_new (example_text);
@@ -334,6 +352,74 @@ test_campaign_edit (void **state)
   assert_int_equal (head->id, id);
 }
 
+/* pd_catchup_run() reads neither the day sums nor the schedule in force:
+ * it works from those it is given (the store holds no activity here),
+ * ignores sums after as_of, and returns the schedule in force, the one
+ * pd_catchup_current() reads back once it is stored. */
+static void
+test_catchup_from_given_sums (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) daily = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  GDate as_of = ymd (2027, 1, 15);
+  PdDailyContacts sums[] = {
+    { .rep = (char *) "alice", .date = ymd (2027, 1, 14), .contacts = 100 },
+    { .rep = (char *) "alice", .date = ymd (2027, 1, 15), .contacts = 4 },
+    { .rep = (char *) "alice", .date = ymd (2027, 1, 18), .contacts = 500 }, /* after as_of: ignored */
+    { .rep = (char *) "bob", .date = ymd (2027, 1, 15), .contacts = 50 },
+  };
+
+  g_array_append_vals (daily, sums, G_N_ELEMENTS (sums));
+  g_autoptr (PdCatchup) catchup = pd_catchup_run (f->store, f->campaign, f->baseline, f->baseline, daily, &as_of,
+                                                  1800000100, &error);
+  assert_null (error);
+  assert_non_null (catchup);
+  assert_true (catchup->changed);
+  /* The figures of test_catchup_on_time, where the store held them. */
+  g_autofree char *alice_text = pd_catchup_describe (f->campaign, &g_array_index (catchup->reps, PdRespread, 0));
+  g_autofree char *bob_text = pd_catchup_describe (f->campaign, &g_array_index (catchup->reps, PdRespread, 1));
+  assert_string_equal (alice_text,
+                       "back on target by 2027-01-29 (312 contacts): 208 contacts over 10 working days, "
+                       "at most 21 a day.");
+  assert_string_equal (bob_text,
+                       "back on target by 2027-01-29 (156 contacts): 106 contacts over 10 working days, "
+                       "at most 11 a day.");
+
+  g_autoptr (PdSchedule) current = NULL;
+  gint64 revision_time = 0;
+  assert_true (pd_catchup_current (f->store, f->campaign, f->baseline, 1, &current, &revision_time, &error));
+  assert_int_equal (revision_time, 1800000100);
+  assert_int_equal (current->days->len, catchup->schedule->days->len);
+  assert_int_equal (current->blocks->len, catchup->schedule->blocks->len);
+  for (guint i = 0; i < current->days->len; i++)
+    {
+      const PdDay *a = &g_array_index (current->days, PdDay, i);
+      const PdDay *b = &g_array_index (catchup->schedule->days, PdDay, i);
+      assert_int_equal (a->contacts, b->contacts);
+      assert_int_equal (a->cumulative, b->cumulative);
+    }
+  for (guint i = 0; i < current->blocks->len; i++)
+    {
+      const PdBlock *a = &g_array_index (current->blocks, PdBlock, i);
+      const PdBlock *b = &g_array_index (catchup->schedule->blocks, PdBlock, i);
+      assert_int_equal (g_date_compare (&a->date, &b->date), 0);
+      assert_int_equal (a->rep_index, b->rep_index);
+      assert_int_equal (a->start_minute, b->start_minute);
+      assert_int_equal (a->end_minute, b->end_minute);
+      assert_int_equal (a->contacts, b->contacts);
+      assert_int_equal (a->day_contacts, b->day_contacts);
+      assert_int_equal (a->cumulative, b->cumulative);
+    }
+
+  /* No activity in the store: run from it, everyone is short by the
+   * whole plan to date (alice 160, bob 80). */
+  g_autoptr (PdCatchup) from_store = catchup_run (f->store, f->campaign, f->baseline, &as_of, 1800000200, &error);
+  assert_non_null (from_store);
+  assert_int_equal (g_array_index (from_store->reps, PdRespread, 0).shortfall, 160);
+  assert_int_equal (g_array_index (from_store->reps, PdRespread, 1).shortfall, 80);
+}
+
 int
 main (void)
 {
@@ -341,6 +427,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_catchup_on_time, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_over_capacity, setup, teardown),
     cmocka_unit_test_setup_teardown (test_campaign_edit, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_catchup_from_given_sums, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

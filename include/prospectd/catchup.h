@@ -53,7 +53,8 @@ typedef struct {
                          * the curve, the contacts and days to it, what is uncovered */
   GArray *load_changed; /* gboolean per rep: its loads after as_of differ from the
                          * schedule in force before the catch-up */
-  PdSchedule *schedule; /* the new schedule in force, owned */
+  PdSchedule *schedule; /* the schedule the catch-up computed, owned: the one in
+                         * force when changed (nothing re-read) */
   gboolean changed;     /* FALSE when the result is the schedule already in force: nothing stored */
   gint64 revision_id;   /* the stored revision's id when changed, else 0 */
 } PdCatchup;
@@ -61,10 +62,15 @@ typedef struct {
 void pd_catchup_free (PdCatchup *catchup);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCatchup, pd_catchup_free)
 
-/* Runs a catch-up as of `as_of` (< campaign end) and, when the result
- * differs from the schedule in force (someone is short, has made up an
+/* Runs a catch-up as of `as_of` (< campaign end) from what the caller
+ * has read already: `current`, the schedule in force (pd_catchup_current()),
+ * and `daily`, the day sums (PdDailyContacts) of the campaign up to
+ * `as_of` (pd_store_daily_contacts(); later days are ignored). When the
+ * result differs from `current` (someone is short, has made up an
  * earlier shortfall, or logged more since), stores the new revision (and
- * the baseline, the first time) with creation time `now`. A rep the
+ * the baseline, the first time) with creation time `now`; the result's
+ * schedule is then the schedule in force, as pd_catchup_current() would
+ * read it back (its revision time is `now`). A rep the
  * calendar cannot bring back on the curve gets what fits; the rest is
  * PdRespread.uncovered, not an error. Errors: the store's, or a
  * PD_SCHEDULE_ERROR when the schedule in force no longer fits the
@@ -72,6 +78,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCatchup, pd_catchup_free)
 PdCatchup *pd_catchup_run (PdStore *store,
                            const PdCampaign *campaign,
                            const PdSchedule *baseline,
+                           const PdSchedule *current,
+                           const GArray *daily,
                            const GDate *as_of,
                            gint64 now,
                            GError **error);

@@ -12,6 +12,7 @@
 #define G_LOG_DOMAIN "prospectctl"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <glib/gi18n.h>
 
 #include "ctl.h"
@@ -55,8 +56,16 @@ run (PdCtl *ctl, int argc, char **argv)
       (status = pd_ctl_record_campaign (ctl, store, campaign)) != PD_EXIT_OK)
     return status;
 
-  catchup = pd_catchup_run (store, campaign, baseline, &as_of, now, &error);
-  if (catchup == NULL)
+  /* The schedule in force and the day sums, read once. */
+  g_autoptr (PdSchedule) in_force = NULL;
+  g_autoptr (GArray) daily = NULL;
+  struct stat st;
+  gint64 revision_time;
+
+  if (!pd_catchup_current (store, campaign, baseline, stat (campaign->path, &st) == 0 ? (gint64) st.st_mtime : 0,
+                           &in_force, &revision_time, &error)
+      || (daily = pd_store_daily_contacts (store, campaign->id, NULL, &as_of, &error)) == NULL
+      || (catchup = pd_catchup_run (store, campaign, baseline, in_force, daily, &as_of, now, &error)) == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
 
   g_autofree char *as_of_text = pd_format_date (&as_of);
@@ -78,12 +87,7 @@ run (PdCtl *ctl, int argc, char **argv)
   /* Nothing new stored, but the feeds must still be the schedule in
    * force: a run whose feeds could not be written (stored, then failed)
    * is completed by the next one. Unchanged feeds are left alone. */
-  g_autoptr (PdSchedule) in_force = NULL;
-  gint64 revision_time;
-
   g_clear_pointer (&store, pd_store_close);
-  if ((status = pd_ctl_current_schedule (ctl, campaign, baseline, &in_force, &revision_time)) != PD_EXIT_OK)
-    return status;
   return pd_ctl_write_feeds (ctl, campaign, in_force, ctl->config->feeds_dir, -1, revision_time);
 }
 
