@@ -72,12 +72,10 @@ usage_error (const char *format, ...)
 static gboolean
 parse_now (const PdDaemon *daemon, const char *text, gint64 *ret_usec)
 {
-  GTimeZone *zone = NULL;
+  GTimeZone *zone = pd_daemon_first_zone (daemon);
   g_autoptr (GTimeZone) local = NULL;
 
-  if (daemon->campaigns->len > 0)
-    zone = ((PdDaemonCampaign *) g_ptr_array_index (daemon->campaigns, 0))->campaign->tz;
-  else
+  if (zone == NULL)
     zone = local = g_time_zone_new_local ();
   return pd_parse_datetime (text, zone, ret_usec, NULL);
 }
@@ -104,9 +102,9 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
 static GTimeZone *
 first_zone (const PdDaemon *daemon)
 {
-  if (daemon->campaigns->len > 0)
-    return g_time_zone_ref (((PdDaemonCampaign *) g_ptr_array_index (daemon->campaigns, 0))->campaign->tz);
-  return g_time_zone_new_local ();
+  GTimeZone *zone = pd_daemon_first_zone (daemon);
+
+  return zone != NULL ? g_time_zone_ref (zone) : g_time_zone_new_local ();
 }
 
 static char *
@@ -131,12 +129,13 @@ dry_run (PdDaemon *daemon, gint64 now)
 
   ok = pd_daemon_evaluate (daemon, now, FALSE, &next, &error);
   printf (_("dry run at %s on database '%s': nothing written, nothing shown\n"), when,
-          pd_store_path (daemon->store));
-  fputs (daemon->dry_run->str, stdout);
+          pd_daemon_db_path (daemon));
+  fputs (pd_daemon_dry_run_text (daemon), stdout);
   if (ok && next != 0)
     {
-      g_autofree char *next_text = format_instant (next, daemon->wake_zone != NULL ? daemon->wake_zone : zone);
-      printf (_("next wake-up at %s for %s\n"), next_text, daemon->wake_reason);
+      GTimeZone *wake_zone = pd_daemon_wake_zone (daemon);
+      g_autofree char *next_text = format_instant (next, wake_zone != NULL ? wake_zone : zone);
+      printf (_("next wake-up at %s for %s\n"), next_text, pd_daemon_wake_reason (daemon));
     }
   else if (ok)
     printf (_("nothing left to do\n"));
@@ -202,7 +201,7 @@ run (int argc, char **argv)
 
   daemon = pd_daemon_new (opt_config, opt_db);
   if (opt_dry_run)
-    daemon->dry_run = g_string_new (NULL);
+    pd_daemon_set_dry_run (daemon);
   if (!pd_daemon_load (daemon, &error))
     {
       fprintf (stderr, "prospectd: %s\n", error->message);

@@ -4,7 +4,9 @@
  *
  * One PdDaemon holds everything (like mako's state): the daemon settings,
  * the campaigns with their plan and baseline, the store, the notifier, the
- * wall-clock timer and the file monitors. Loading (start, SIGHUP, a
+ * wall-clock timer and the file monitors. Its modules: daemon.c (loading,
+ * the loop and its watches), evaluation.c (what a wake-up does), and
+ * alerts.c (the key and text of each notification, pure). Loading (start, SIGHUP, a
  * campaign file changing) parses into fresh values and swaps them in only
  * when they are good: a broken prospectd.conf keeps the running settings,
  * a broken campaign file keeps that campaign's previous version (or, at
@@ -20,15 +22,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
-#include "prospectd/config.h"
-#include "prospectd/ics-zone.h"
-#include "prospectd/notify.h"
-#include "prospectd/plan.h"
-#include "prospectd/schedule.h"
-#include "prospectd/server.h"
-#include "prospectd/store.h"
-#include "prospectd/timer.h"
+#include <glib.h>
 
 #define PD_DAEMON_ERROR (pd_daemon_error_quark ())
 GQuark pd_daemon_error_quark (void);
@@ -38,54 +32,31 @@ typedef enum {
   PD_DAEMON_ERROR_RUNTIME, /* the store, a feed or the timer failed */
 } PdDaemonError;
 
-/* A campaign as the daemon runs it. */
-typedef struct {
-  PdCampaign *campaign;   /* owned */
-  PdPlan plan;
-  PdSchedule *baseline;   /* owned */
-  gint64 baseline_time;   /* the campaign file's modification time */
-  gint64 handled_until;   /* every reminder of a block ended by then is recorded
-                           * (the last evaluation that succeeded); G_MININT64 */
-  GBytes *published;      /* SHA-256 of each rep's blocks as last written to its
-                           * feed by this process, 32 bytes a rep; NULL: none */
-  GArray *published_files; /* each rep's feed file as then (device, inode, size,
-                            * mtime: daemon.c's FeedFile), owned; NULL: none */
-} PdDaemonCampaign;
-
-typedef struct {
-  /* From the command line. */
-  char *config_path;        /* --config, or NULL for the default */
-  char *db_path;            /* --db, or NULL for the configuration's */
-  gint64 clock_offset;      /* microseconds added to the real clock (--now) */
-  GString *dry_run;         /* --dry-run: what the evaluation would do, a line each
-                             * (set before pd_daemon_load()); NULL for a real run */
-
-  /* Loaded (swapped as a whole on reload). */
-  PdDaemonConfig *config;   /* owned */
-  GPtrArray *campaigns;     /* PdDaemonCampaign*, by file name, owned */
-  PdStore *store;           /* owned; with dry_run, a copy in memory */
-  char *database_id;        /* the store's id (the feeds directory's owner), owned */
-
-  PdNotifier *notifier;     /* owned */
-  PdTimer *timer;           /* owned; NULL until pd_daemon_run() */
-  GFileMonitor *campaigns_monitor; /* owned */
-  int db_watch_fd;                 /* inotify on the database's directory, or -1 */
-  guint db_watch_source;           /* its source on the loop, or 0 */
-  guint db_pending_source;         /* a deferred look at the database, or 0 */
-  gint64 db_replanned_at;          /* monotonic time of the last re-plan for a commit */
-  PdServer *server;         /* owned; the feed server, NULL when [feeds] listen is empty or with --once */
-  PdIcsVtimezoneSource vtimezone_source; /* the feeds' VTIMEZONE: NULL (built here) until pd_daemon_run() */
-  gint64 data_version;      /* the store's, at the last evaluation */
-  char *wake_reason;        /* what the timer is armed for, owned */
-  GTimeZone *wake_zone;     /* the zone of its campaign (times in the log), owned */
-  GMainLoop *loop;          /* owned; NULL until pd_daemon_run() */
-  guint signal_sources[3];  /* SIGHUP, SIGTERM, SIGINT */
-  int exit_status;
-  GError *exit_error;       /* why the loop stopped with exit_status 1, or NULL; owned */
-} PdDaemon;
+/* The daemon's state: opaque, see daemon-state.h in src/. */
+typedef struct _PdDaemon PdDaemon;
 
 /* A daemon with nothing loaded yet; the strings are copied. */
 PdDaemon *pd_daemon_new (const char *config_path, const char *db_path);
+
+/* --dry-run: the evaluation works on a copy of the database in memory,
+ * shows nothing, writes nothing, and says what it would do (a line each,
+ * pd_daemon_dry_run_text()). Call it before pd_daemon_load(). */
+void pd_daemon_set_dry_run (PdDaemon *daemon);
+
+/* What the dry run's evaluations would have done; NULL for a real run. */
+const char *pd_daemon_dry_run_text (const PdDaemon *daemon);
+
+/* The zone of the first campaign (by file name), or NULL when none is
+ * loaded. Owned by the daemon. */
+GTimeZone *pd_daemon_first_zone (const PdDaemon *daemon);
+
+/* The database's path (after pd_daemon_load()). */
+const char *pd_daemon_db_path (const PdDaemon *daemon);
+
+/* What the next wake-up is for, after an evaluation ("reminder:alice:...
+ * (example)"), or NULL; and the zone of its campaign (NULL with it). */
+const char *pd_daemon_wake_reason (const PdDaemon *daemon);
+GTimeZone *pd_daemon_wake_zone (const PdDaemon *daemon);
 
 /* Frees everything. Accepts NULL. */
 void pd_daemon_free (PdDaemon *daemon);

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * daemon-state: the PdDaemon behind the opaque type of daemon.h, shared by
+ * the daemon's own modules only (daemon.c: loading, the loop and its
+ * watches; evaluation.c: what a wake-up does).
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "prospectd/config.h"
+#include "prospectd/ics-zone.h"
+#include "prospectd/daemon.h"
+#include "prospectd/notify.h"
+#include "prospectd/plan.h"
+#include "prospectd/schedule.h"
+#include "prospectd/server.h"
+#include "prospectd/store.h"
+#include "prospectd/timer.h"
+
+/* A campaign as the daemon runs it. */
+typedef struct {
+  PdCampaign *campaign;   /* owned */
+  PdPlan plan;
+  PdSchedule *baseline;   /* owned */
+  gint64 baseline_time;   /* the campaign file's modification time */
+  gint64 handled_until;   /* every reminder of a block ended by then is recorded
+                           * (the last evaluation that succeeded); G_MININT64 */
+  GBytes *published;      /* SHA-256 of each rep's blocks as last written to its
+                           * feed by this process, 32 bytes a rep; NULL: none */
+  GArray *published_files; /* each rep's feed file as then (device, inode, size,
+                            * mtime: evaluation.c's FeedFile), owned; NULL: none */
+} PdDaemonCampaign;
+
+struct _PdDaemon {
+  /* From the command line. */
+  char *config_path;        /* --config, or NULL for the default */
+  char *db_path;            /* --db, or NULL for the configuration's */
+  gint64 clock_offset;      /* microseconds added to the real clock (--now) */
+  GString *dry_run;         /* --dry-run: what the evaluation would do, a line each
+                             * (set before pd_daemon_load()); NULL for a real run */
+
+  /* Loaded (swapped as a whole on reload). */
+  PdDaemonConfig *config;   /* owned */
+  GPtrArray *campaigns;     /* PdDaemonCampaign*, by file name, owned */
+  PdStore *store;           /* owned; with dry_run, a copy in memory */
+  char *database_id;        /* the store's id (the feeds directory's owner), owned */
+
+  PdNotifier *notifier;     /* owned */
+  PdTimer *timer;           /* owned; NULL until pd_daemon_run() */
+  GFileMonitor *campaigns_monitor; /* owned */
+  int db_watch_fd;                 /* inotify on the database's directory, or -1 */
+  guint db_watch_source;           /* its source on the loop, or 0 */
+  guint db_pending_source;         /* a deferred look at the database, or 0 */
+  gint64 db_replanned_at;          /* monotonic time of the last re-plan for a commit */
+  PdServer *server;         /* owned; the feed server, NULL when [feeds] listen is empty or with --once */
+  PdIcsVtimezoneSource vtimezone_source; /* the feeds' VTIMEZONE: NULL (built here) until pd_daemon_run() */
+  gint64 data_version;      /* the store's, at the last evaluation */
+  char *wake_reason;        /* what the timer is armed for, owned */
+  GTimeZone *wake_zone;     /* the zone of its campaign (times in the log), owned */
+  GMainLoop *loop;          /* owned; NULL until pd_daemon_run() */
+  guint signal_sources[3];  /* SIGHUP, SIGTERM, SIGINT */
+  int exit_status;
+  GError *exit_error;       /* why the loop stopped with exit_status 1, or NULL; owned */
+};
+

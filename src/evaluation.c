@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * evaluation: what the daemon does when it wakes (pd_daemon_evaluate(),
+ * see daemon.h; the user-facing rules are in prospectd(8)).
+ *
+ * For each campaign: the schedule in force (read once), the agenda at
+ * "now", the daily check when due (progress, the automatic catch-up from
+ * the day sums read for the check, whose result becomes the schedule in
+ * force without reading it back), the feeds, the reminders due and those
+ * missed. Every notification comes from alerts.c, and is claimed in the
+ * store before it is shown, so that none is ever shown twice.
+ */
+#define G_LOG_DOMAIN "prospectd-daemon"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <glib/gi18n.h>
+
+#include "daemon-state.h"
+#include "prospectd/agenda.h"
+#include "prospectd/alerts.h"
+#include "prospectd/catchup.h"
+#include "prospectd/feed.h"
+#include "prospectd/feeddir.h"
+#include "prospectd/format.h"
+#include "prospectd/progress.h"
+#include "prospectd/publish.h"
+
+/* ---------------------------------------------------------- notifying */
+
+typedef struct {
+  PdStore *store;
+  const char *campaign_id;
+} RecordedContext;
+
+static gboolean
+recorded_in_store (const char *key, gpointer user_data)
+{
+  RecordedContext *context = user_data;
+  gboolean sent = FALSE;
+
+  /* A read error counts as "not recorded": the claim decides. */
+  if (!pd_store_notification_sent (context->store, context->campaign_id, key, &sent, NULL, NULL))
+    return FALSE;
+  return sent;
+}
+
+static gboolean
+is_recorded (PdDaemon *daemon, const char *campaign_id, const char *key)
+{
+  RecordedContext context = { daemon->store, campaign_id };
+  return recorded_in_store (key, &context);
+}
+
+/* A notification's body on one log line: its line breaks as "\\n". */
+static char *
+one_line (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv ("\\n", lines);
+}
+
+/* A notification a dry run would show: its key, urgency, summary, and
+ * body, one line each, indented. */
+static void
+dry_run_notification (PdDaemon *daemon, const char *key, const char *summary, const char *body,
+                      PdUrgency urgency)
+{
+  g_auto (GStrv) lines = g_strsplit (body, "\n", -1);
+  const char *level = urgency == PD_URGENCY_CRITICAL ? _("critical") : _("normal");
+
+  if (daemon->config->notifications)
+    g_string_append_printf (daemon->dry_run, _("would show %s (%s urgency):\n"), key, level);
+  else
+    g_string_append_printf (daemon->dry_run, _("would record, not show (notifications off) %s (%s urgency):\n"),
+                            key, level);
+  g_string_append_printf (daemon->dry_run, "  %s\n", summary);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_string_append_printf (daemon->dry_run, "  %s\n", lines[i]);
+}
+
+/* Records the alert's key and, when this call recorded it, shows the
+ * notification and logs it whole (summary and body) at info level.
+ * Returns FALSE with error set only when the store failed. */
+static gboolean
+send_once (PdDaemon *daemon, const char *campaign_id, const PdAlert *alert, gint64 now, GError **error)
+{
+  g_autofree char *body_line = NULL;
+  gboolean claimed = FALSE;
+
+  if (!pd_store_notification_claim (daemon->store, campaign_id, alert->key, now, &claimed, error))
+    return FALSE;
+  if (!claimed)
+    {
+      g_debug ("already sent: '%s'", alert->key);
+      return TRUE;
+    }
+  if (daemon->dry_run != NULL)
+    {
+      dry_run_notification (daemon, alert->key, alert->summary, alert->body, alert->urgency);
+      return TRUE;
+    }
+  body_line = one_line (alert->body);
+  if (pd_notifier_show (daemon->notifier, alert->slot, alert->summary, alert->body, alert->urgency))
+    g_info ("sent %s: '%s': '%s'", alert->key, alert->summary, body_line);
+  else
+    g_info ("recorded, not shown (notifications %s) %s: '%s': '%s'",
+            daemon->config->notifications ? _("unavailable") : _("off"), alert->key, alert->summary, body_line);
+  return TRUE;
+}
+
+/* ----------------------------------------------------------- the check */
+
+/* The notifications of one rep at the daily check of `date`: each
+ * checkpoint reached and not told yet, then "behind" (with its catch-up,
+ * or why there is none). */
+static gboolean
+notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgress *progress,
+            const GDate *date, const PdCatchup *catchup, const GError *catchup_error, gint64 now,
+            GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
+  g_autoptr (PdAlert) alert = NULL;
+
+  for (guint k = 0; k < rp->checkpoints->len; k++)
+    {
+      g_autoptr (PdAlert) reached = pd_alert_checkpoint (campaign, r,
+                                                         &g_array_index (rp->checkpoints, PdCheckpointProgress, k));
+
+      if (reached == NULL || is_recorded (daemon, campaign->id, reached->key))
+        continue;
+      if (!send_once (daemon, campaign->id, reached, now, error))
+        return FALSE;
+    }
+
+  if (rp->pace != PD_PACE_BEHIND)
+    return TRUE;
+  if (catchup_error != NULL)
+    alert = pd_alert_catchup_impossible (campaign, r, rp, date, catchup_error->message);
+  else
+    alert = pd_alert_behind (campaign, r, rp, date,
+                             catchup != NULL ? &g_array_index (catchup->reps, PdRespread, r) : NULL);
+  return send_once (daemon, campaign->id, alert, now, error);
+}
+
+/* The daily check of `date` (the latest check day <= now): progress as of
+ * that day against the baseline, the automatic catch-up when someone is
+ * behind, then checkpoint and behind notifications. Recorded as
+ * "check:<date>" once done, so it runs once; when `rerun` it only
+ * re-spreads (new activity logged after the check), and tells the reps
+ * whose loads for the coming days changed. `current` is the schedule in
+ * force; when a catch-up changed it, the new one goes to *ret_schedule
+ * (else NULL). */
+static gboolean
+daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 now, gboolean rerun,
+             const PdSchedule *current, PdSchedule **ret_schedule, GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  g_autoptr (GArray) daily = NULL;
+  g_autoptr (PdProgress) progress = NULL;
+  g_autoptr (PdCatchup) catchup = NULL;
+  g_autoptr (GError) catchup_error = NULL;
+  g_autofree char *day = pd_format_date (date);
+  g_autofree char *check_key = pd_alert_check_key (date);
+  gboolean claimed = FALSE;
+  gboolean behind = FALSE;
+  PdTotals totals;
+
+  if ((daily = pd_store_daily_contacts (daemon->store, campaign->id, NULL, date, error)) == NULL ||
+      !pd_store_totals (daemon->store, campaign->id, NULL, date, &totals, error))
+    return FALSE;
+  progress = pd_progress_compute (campaign, &dc->plan, dc->baseline, date, daily, &totals);
+  for (guint r = 0; r < progress->reps->len; r++)
+    {
+      const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
+      behind = behind || rp->pace == PD_PACE_BEHIND;
+    }
+
+  if (!rerun)
+    g_message ("daily check of %s for %s: %s", day, campaign->id,
+               behind ? "someone is behind" : "everyone on track");
+  if (!rerun && daemon->dry_run != NULL)
+    g_string_append_printf (daemon->dry_run, _("would run the daily check of %s for %s: %s\n"), day,
+                            campaign->id, behind ? _("someone is behind") : _("everyone on track"));
+  if ((behind || rerun) && g_date_compare (date, &campaign->end) < 0)
+    {
+      catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, current, daily, date, now, &catchup_error);
+      if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
+        {
+          g_propagate_error (error, g_steal_pointer (&catchup_error));
+          return FALSE;
+        }
+      if (catchup == NULL)
+        g_message ("catch-up impossible for %s as of %s: %s", campaign->id, day, catchup_error->message);
+      else if (catchup->changed)
+        {
+          g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
+          if (daemon->dry_run != NULL)
+            g_string_append_printf (daemon->dry_run, _("would store a catch-up for %s as of %s\n"),
+                                    campaign->id, day);
+        }
+    }
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
+      gboolean told = !rerun && rp->pace == PD_PACE_BEHIND;
+
+      if (!pd_agenda_notifies ((const char *const *) daemon->config->notify_reps, rep->name))
+        continue;
+      if (!rerun && !notify_rep (daemon, dc, r, progress, date, catchup, catchup_error, now, error))
+        return FALSE;
+      if (!told && catchup != NULL && catchup->changed && g_array_index (catchup->load_changed, gboolean, r))
+        {
+          /* Told once per change: the key holds the catch-up's revision id. */
+          g_autoptr (PdAlert) alert = pd_alert_load_changed (campaign, r, date,
+                                                             &g_array_index (catchup->reps, PdRespread, r),
+                                                             catchup->revision_id);
+          if (!send_once (daemon, campaign->id, alert, now, error))
+            return FALSE;
+        }
+    }
+  if (catchup != NULL && catchup->changed)
+    *ret_schedule = g_steal_pointer (&catchup->schedule);
+  if (rerun)
+    return TRUE;
+  return pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error);
+}
+
+/* ---------------------------------------------------------- evaluation */
+
+typedef struct {
+  GPtrArray *due;        /* Due*, owned */
+  guint missed;          /* reminders missed (and now recorded) */
+  GDate first, last;     /* the dates of their blocks */
+  gint64 next_wakeup;    /* 0: none */
+  char *next_reason;     /* owned */
+  GTimeZone *next_zone;  /* the zone of next_reason's campaign, owned */
+} Evaluation;
+
+/* The reminders of one campaign to send once the evaluation is done. */
+typedef struct {
+  const PdDaemonCampaign *dc;
+  GArray *reminders; /* PdReminder, owned */
+} Due;
+
+static Due *
+due_new (const PdDaemonCampaign *dc, GArray *reminders)
+{
+  Due *due = g_new0 (Due, 1);
+  due->dc = dc;
+  due->reminders = reminders;
+  return due;
+}
+
+static void
+due_free (gpointer data)
+{
+  Due *due = data;
+  g_array_unref (due->reminders);
+  g_free (due);
+}
+
+static gboolean
+send_reminders (PdDaemon *daemon, const Due *due, gint64 now, GError **error)
+{
+  const PdCampaign *campaign = due->dc->campaign;
+  const GArray *reminders = due->reminders;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < reminders->len; i++)
+    {
+      g_autoptr (PdAlert) alert = pd_alert_reminder (campaign, &g_array_index (reminders, PdReminder, i).block);
+
+      if (!send_once (daemon, campaign->id, alert, now, ok ? error : NULL))
+        ok = FALSE;
+    }
+
+  return ok;
+}
+
+static void
+note_wakeup (Evaluation *ev, const PdDaemonCampaign *dc, const PdAgenda *agenda)
+{
+  if (agenda->next_wakeup == 0 || (ev->next_wakeup != 0 && ev->next_wakeup <= agenda->next_wakeup))
+    return;
+  ev->next_wakeup = agenda->next_wakeup;
+  g_free (ev->next_reason);
+  g_clear_pointer (&ev->next_zone, g_time_zone_unref);
+  ev->next_zone = g_time_zone_ref (dc->campaign->tz);
+  if (agenda->next_check_at == agenda->next_wakeup)
+    {
+      g_autofree char *day = pd_format_date (&agenda->next_check_date);
+      ev->next_reason = g_strdup_printf ("the daily check of %s (%s)", day, dc->campaign->id);
+    }
+  else
+    ev->next_reason = g_strdup_printf ("%s (%s)", agenda->next_reminder, dc->campaign->id);
+}
+
+/* Fingerprints of each rep's blocks: what its feed is made of, once the
+ * campaign (a reload makes a new PdDaemonCampaign) is fixed. An unchanged
+ * event keeps its SEQUENCE and DTSTAMP, so equal blocks make equal feeds
+ * whatever the revision time. */
+#define DIGEST_SIZE 32 /* SHA-256 */
+
+static GBytes *
+blocks_digests (const PdCampaign *campaign, const PdSchedule *schedule)
+{
+  gsize size = DIGEST_SIZE;
+  g_autofree guint8 *digests = g_new0 (guint8, MAX (campaign->reps->len, 1) * size);
+  guint i = 0;
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      gsize length = size;
+
+      for (; i < schedule->blocks->len && g_array_index (schedule->blocks, PdBlock, i).rep_index == r; i++)
+        {
+          const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+          gint64 fields[] = { g_date_get_julian (&block->date), block->index, block->start_minute,
+                              block->end_minute, block->contacts, block->day_contacts, block->cumulative };
+
+          g_checksum_update (checksum, (const guchar *) fields, sizeof fields);
+        }
+      g_checksum_get_digest (checksum, digests + r * size, &length);
+    }
+  return g_bytes_new_take (g_steal_pointer (&digests), MAX (campaign->reps->len, 1) * size);
+}
+
+/* A feed file as this process last wrote it or found it unchanged: a
+ * file replaced, rewritten or truncated by anyone else since no longer
+ * matches. All zeros: no file. */
+typedef struct {
+  guint64 device, inode, size;
+  gint64 mtime_ns;
+} FeedFile;
+
+static FeedFile
+feed_file (const char *path)
+{
+  FeedFile file = { 0 };
+  struct stat info;
+
+  if (path != NULL && lstat (path, &info) == 0)
+    {
+      file.device = (guint64) info.st_dev;
+      file.inode = (guint64) info.st_ino;
+      file.size = (guint64) info.st_size;
+      file.mtime_ns = (gint64) info.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + info.st_mtim.tv_nsec;
+    }
+  return file;
+}
+
+/* Writes the feeds whose content may have changed: every rep's the first
+ * time, then those whose blocks differ from what this process last wrote
+ * and those whose file is gone or was changed by someone else (the feed
+ * on disk must be the schedule in force, whoever stored it and whatever
+ * happened to the file since). Rendering an unchanged feed would give
+ * the same bytes (and leave the file alone) but takes the renderer's time
+ * for every event: about 4 s of CPU for 1 000 reps a year. */
+static gboolean
+publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gint64 revision_time,
+         GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  g_autoptr (GBytes) digests = blocks_digests (campaign, schedule);
+  const guint8 *now = g_bytes_get_data (digests, NULL);
+  const guint8 *before = dc->published != NULL ? g_bytes_get_data (dc->published, NULL) : NULL;
+  g_autofree gboolean *reps = NULL;
+  g_autoptr (GArray) published = NULL;
+  gboolean any = before == NULL;
+
+  if (before != NULL)
+    {
+      reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
+      for (guint r = 0; r < campaign->reps->len; r++)
+        {
+          const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+          g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
+
+          FeedFile file = feed_file (path);
+
+          reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
+                    || path == NULL || file.inode == 0
+                    || dc->published_files == NULL
+                    || memcmp (&file, &g_array_index (dc->published_files, FeedFile, r), sizeof file) != 0;
+          any = any || reps[r];
+        }
+    }
+  if (any && daemon->dry_run != NULL)
+    {
+      if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
+                             FALSE, error))
+        return FALSE;
+      for (guint r = 0; r < campaign->reps->len; r++)
+        if (reps == NULL || reps[r])
+          {
+            const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+            g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
+            PdFeedChanges changes;
+
+            if (path == NULL)
+              {
+                g_set_error (error, PD_FEED_ERROR, PD_FEED_ERROR_INVALID,
+                             _("Not a plain file name: campaign '%s', rep '%s'"), campaign->id, rep->name);
+                return FALSE;
+              }
+            if (!pd_publish_preview (campaign, schedule, r, path, revision_time, daemon->vtimezone_source,
+                                     &changes, error))
+              return FALSE;
+            if (!changes.changed)
+              g_string_append_printf (daemon->dry_run, _("feed unchanged: '%s'\n"), path);
+            else
+              {
+                g_autofree char *modified = g_strdup_printf (ngettext ("%u event changed", "%u events changed",
+                                                                        changes.modified), changes.modified);
+                g_string_append_printf (daemon->dry_run, _("would write feed: '%s' (%s, %u added, %u removed)\n"),
+                                        path, modified, changes.added, changes.removed);
+              }
+          }
+    }
+  else if (any)
+    {
+      if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
+                             TRUE, error))
+        return FALSE;
+      published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, reps, revision_time,
+                                    daemon->vtimezone_source, error);
+      if (published == NULL)
+        return FALSE;
+      if (dc->published_files == NULL)
+        {
+          dc->published_files = g_array_sized_new (FALSE, TRUE, sizeof (FeedFile), campaign->reps->len);
+          g_array_set_size (dc->published_files, campaign->reps->len);
+        }
+      for (guint i = 0, r = 0; i < published->len; i++, r++)
+        {
+          const PdPublished *p = &g_array_index (published, PdPublished, i);
+
+          while (reps != NULL && !reps[r])
+            r++;
+          g_array_index (dc->published_files, FeedFile, r) = feed_file (p->path);
+          if (p->changed)
+            g_message ("wrote feed: '%s'", p->path);
+          else
+            g_debug ("feed unchanged: '%s'", p->path);
+        }
+    }
+  g_clear_pointer (&dc->published, g_bytes_unref);
+  dc->published = g_steal_pointer (&digests);
+  return TRUE;
+}
+
+static gboolean
+evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean activity_changed,
+                   Evaluation *ev, GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  const char *const *notify_reps = (const char *const *) daemon->config->notify_reps;
+  RecordedContext context = { daemon->store, campaign->id };
+  g_autoptr (PdSchedule) schedule = NULL;
+  g_autoptr (PdAgenda) agenda = NULL;
+  gint64 revision_time;
+  gboolean ok = TRUE;
+  GError *local_error = NULL;
+
+  if (!pd_catchup_current (daemon->store, campaign, dc->baseline, dc->baseline_time, &schedule,
+                           &revision_time, error))
+    return FALSE;
+  agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, dc->handled_until, recorded_in_store,
+                               &context);
+
+  if (agenda->has_check)
+    {
+      g_autofree char *day = pd_format_date (&agenda->check_date);
+      g_autofree char *check_key = g_strdup_printf ("check:%s", day);
+      g_autoptr (GDateTime) local_now = g_date_time_new_from_unix_utc (now);
+      g_autoptr (GDateTime) here = local_now != NULL ? g_date_time_to_timezone (local_now, campaign->tz) : NULL;
+      gboolean today = here != NULL &&
+                       (guint) g_date_time_get_year (here) == g_date_get_year (&agenda->check_date) &&
+                       (guint) g_date_time_get_month (here) == g_date_get_month (&agenda->check_date) &&
+                       (guint) g_date_time_get_day_of_month (here) == g_date_get_day (&agenda->check_date);
+      gboolean done = is_recorded (daemon, campaign->id, check_key);
+
+      PdSchedule *caught_up = NULL;
+
+      if ((!done || (activity_changed && today))
+          && !daily_check (daemon, dc, &agenda->check_date, now, done, schedule, &caught_up, &local_error))
+        {
+          g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
+          return FALSE;
+        }
+      if (caught_up != NULL)
+        {
+          /* The catch-up stored is the schedule in force now (its
+           * revision time is now): nothing to read again. */
+          g_clear_pointer (&schedule, pd_schedule_free);
+          schedule = caught_up;
+          revision_time = now;
+          g_clear_pointer (&agenda, pd_agenda_free);
+          agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, dc->handled_until, recorded_in_store,
+                                       &context);
+        }
+    }
+
+  if (!publish (daemon, dc, schedule, revision_time, &local_error))
+    {
+      g_propagate_error (error, local_error);
+      local_error = NULL;
+      ok = FALSE;
+    }
+
+  /* Due reminders are sent after the summary of missed ones. */
+  g_ptr_array_add (ev->due, due_new (dc, g_steal_pointer (&agenda->due)));
+
+  /* Reminders of blocks that ended unreminded (asleep, stopped): recorded
+   * so that they are never replayed, and counted for one summary. */
+  for (guint i = 0; i < agenda->missed->len; i++)
+    {
+      const PdReminder *reminder = &g_array_index (agenda->missed, PdReminder, i);
+      gboolean claimed = FALSE;
+
+      if (!pd_store_notification_claim (daemon->store, campaign->id, reminder->key, now, &claimed,
+                                        ok ? error : NULL))
+        {
+          ok = FALSE;
+          continue;
+        }
+      if (!claimed)
+        continue;
+      g_message ("missed, not replayed: '%s'", reminder->key);
+      if (ev->missed == 0 || g_date_compare (&reminder->block.date, &ev->first) < 0)
+        ev->first = reminder->block.date;
+      if (ev->missed == 0 || g_date_compare (&reminder->block.date, &ev->last) > 0)
+        ev->last = reminder->block.date;
+      ev->missed++;
+    }
+  note_wakeup (ev, dc, agenda);
+  return ok;
+}
+
+gboolean
+pd_daemon_evaluate (PdDaemon *daemon, gint64 now, gboolean activity_changed, gint64 *ret_next_wakeup,
+                    GError **error)
+{
+  Evaluation ev = { 0 };
+  gboolean ok = TRUE;
+  gint64 version = 0;
+
+  ev.due = g_ptr_array_new_with_free_func (due_free);
+  /* Read before the evaluation reads anything: another process's commit
+   * that lands while it runs moves the version past this one, and the
+   * next look at the database sees it (our own commits do not move it). */
+  pd_store_data_version (daemon->store, &version, NULL);
+
+  g_date_clear (&ev.first, 1);
+  g_date_clear (&ev.last, 1);
+  for (guint i = 0; i < daemon->campaigns->len; i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      if (!evaluate_campaign (daemon, g_ptr_array_index (daemon->campaigns, i), now, activity_changed, &ev,
+                              &local_error))
+        {
+          g_warning ("evaluation failed: %s", local_error->message);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+
+  if (ev.missed > 0)
+    {
+      g_autoptr (PdAlert) alert = pd_alert_missed (ev.missed, &ev.first, &ev.last, now);
+      g_autoptr (GError) local_error = NULL;
+
+      if (!send_once (daemon, "", alert, now, &local_error))
+        {
+          g_warning ("evaluation failed: %s", local_error->message);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+
+  for (guint i = 0; i < ev.due->len; i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      if (!send_reminders (daemon, g_ptr_array_index (ev.due, i), now, &local_error))
+        {
+          g_warning ("evaluation failed: %s", local_error->message);
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          ok = FALSE;
+        }
+    }
+  g_ptr_array_unref (ev.due);
+
+  /* Every reminder of a block ended by now is recorded: the next
+   * evaluation need not ask the store about them again. */
+  for (guint i = 0; ok && i < daemon->campaigns->len; i++)
+    ((PdDaemonCampaign *) g_ptr_array_index (daemon->campaigns, i))->handled_until = now;
+  daemon->data_version = version;
+  g_free (daemon->wake_reason);
+  daemon->wake_reason = g_steal_pointer (&ev.next_reason);
+  g_clear_pointer (&daemon->wake_zone, g_time_zone_unref);
+  daemon->wake_zone = g_steal_pointer (&ev.next_zone);
+  *ret_next_wakeup = ev.next_wakeup;
+  return ok;
+}
