@@ -474,8 +474,7 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
 
   if (agenda->has_check)
     {
-      g_autofree char *day = pd_format_date (&agenda->check_date);
-      g_autofree char *check_key = g_strdup_printf ("check:%s", day);
+      g_autofree char *check_key = pd_alert_check_key (&agenda->check_date);
       g_autoptr (GDateTime) local_now = g_date_time_new_from_unix_utc (now);
       g_autoptr (GDateTime) here = local_now != NULL ? g_date_time_to_timezone (local_now, campaign->tz) : NULL;
       gboolean today = here != NULL &&
@@ -483,8 +482,7 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
                        (guint) g_date_time_get_month (here) == g_date_get_month (&agenda->check_date) &&
                        (guint) g_date_time_get_day_of_month (here) == g_date_get_day (&agenda->check_date);
       gboolean done = is_recorded (daemon, campaign->id, check_key);
-
-      PdSchedule *caught_up = NULL;
+      g_autoptr (PdSchedule) caught_up = NULL;
 
       if ((!done || (activity_changed && today))
           && !daily_check (daemon, dc, &agenda->check_date, now, done, schedule, &caught_up, &local_error))
@@ -497,7 +495,7 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
           /* The catch-up stored is the schedule in force now (its
            * revision time is now): nothing to read again. */
           g_clear_pointer (&schedule, pd_schedule_free);
-          schedule = caught_up;
+          schedule = g_steal_pointer (&caught_up);
           revision_time = now;
           g_clear_pointer (&agenda, pd_agenda_free);
           agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, dc->handled_until, recorded_in_store,
