@@ -3,7 +3,8 @@
  * alerts: every notification prospectd shows, its key and its text.
  *
  * Pure: figures come in (a block, a rep's progress, a catch-up), a
- * notification comes out, translated; no store, no clock, no display.
+ * notification comes out, translated; no store, no clock, no display
+ * (part of the core library).
  * The daemon decides when one is due (the evaluation), claims its key in
  * the store so that it is never shown twice, then shows it. The keys are
  * the store's record of what was shown: they never change.
@@ -21,10 +22,14 @@
 #pragma once
 
 #include <glib.h>
-#include "prospectd/config.h"
-#include "prospectd/notify.h"
+#include "prospectd/campaign.h"
 #include "prospectd/progress.h"
 #include "prospectd/schedule.h"
+
+typedef enum {
+  PD_URGENCY_NORMAL,
+  PD_URGENCY_CRITICAL, /* does not expire: keep for real alerts */
+} PdUrgency;
 
 typedef struct {
   char *key;         /* claimed in the store before it is shown, owned */

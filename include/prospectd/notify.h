@@ -17,11 +17,7 @@
 #pragma once
 
 #include <glib.h>
-
-typedef enum {
-  PD_URGENCY_NORMAL,
-  PD_URGENCY_CRITICAL, /* does not expire: keep for real alerts */
-} PdUrgency;
+#include "prospectd/alerts.h" /* PdUrgency */
 
 typedef struct _PdNotifier PdNotifier;
 
