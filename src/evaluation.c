@@ -221,11 +221,11 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
             return FALSE;
         }
     }
+  if (!rerun && !pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error))
+    return FALSE;
   if (catchup != NULL && catchup->changed)
     *ret_schedule = g_steal_pointer (&catchup->schedule);
-  if (rerun)
-    return TRUE;
-  return pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error);
+  return TRUE;
 }
 
 /* ---------------------------------------------------------- evaluation */
