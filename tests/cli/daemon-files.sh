@@ -44,6 +44,9 @@ wait_until () {
 }
 same_as () { cmp -s "$1" "$2"; }
 start () {
+  # Emptied here, not by the background job's redirection: wait_for must
+  # not find the previous daemon's lines before the new one truncates it.
+  : >"$T/daemon.log"
   $DAEMON --config "$T/prospectd.conf" --now 2027-01-08T18:00 >"$T/daemon.log" 2>&1 &
   daemon_pid=$!
   wait_for "$T/daemon.log" "next wake-up at"
