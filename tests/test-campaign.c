@@ -17,32 +17,7 @@
 #include "prospectd/format.h"
 #include "prospectd/parse.h"
 
-/* The smallest campaign there is: only what has no default. */
-static const char minimal[] =
-  "[campaign]\n"
-  "start = 2027-01-04\n"
-  "end = 2027-03-31\n"
-  "[plan]\n"
-  "objective = 60000\n"
-  "average_deal = 20000\n"
-  "proposals_per_deal = 3\n"
-  "compensation_factor = 4\n"
-  "accessibility_rate = 6%\n"
-  "contacts_per_prospect = 4\n"
-  "minutes_per_contact = 2\n"
-  "[reps]\n"
-  "alice = 1\n";
-
-static PdCampaign *
-parse_ok (const char *path, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  PdCampaign *campaign = pd_config_parse_campaign (path, text, strlen (text), &error);
-
-  if (campaign == NULL)
-    fail_msg ("%s: %s", path, error->message);
-  return campaign;
-}
+#include "config-fixture.h"
 
 /* Rep names as people write them, and their one encoding in file names,
  * URLs and UIDs: NFC, then every byte outside A-Z a-z 0-9 - . _ ~ as %XX. */

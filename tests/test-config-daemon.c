@@ -20,26 +20,12 @@
 #include "prospectd/format.h"
 #include "prospectd/parse.h"
 
+#include "config-fixture.h"
+
 #define EXAMPLE "config/campaigns/example.conf"
 
 /* A temporary home for XDG directories, set before GLib caches them. */
 static char *scratch;
-
-/* The smallest campaign there is: only what has no default. */
-static const char minimal[] =
-  "[campaign]\n"
-  "start = 2027-01-04\n"
-  "end = 2027-03-31\n"
-  "[plan]\n"
-  "objective = 60000\n"
-  "average_deal = 20000\n"
-  "proposals_per_deal = 3\n"
-  "compensation_factor = 4\n"
-  "accessibility_rate = 6%\n"
-  "contacts_per_prospect = 4\n"
-  "minutes_per_contact = 2\n"
-  "[reps]\n"
-  "alice = 1\n";
 
 /* ------------------------------------------------------------ prospectd.conf */
 
@@ -257,23 +243,6 @@ test_resolve_campaign (void **state)
 }
 
 /* ------------------------------------------------------------ main */
-
-static int
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  return g_rmdir (path);
-}
 
 int
 main (void)

@@ -23,39 +23,14 @@
 #include "prospectd/format.h"
 #include "prospectd/parse.h"
 
+#include "config-fixture.h"
+
 #define EXAMPLE "config/campaigns/example.conf"
 #define BAD_DIR "tests/data/bad"
 #define FUZZ_DIR "tests/data/fuzz"
 
 /* A temporary home for XDG directories, set before GLib caches them. */
 static char *scratch;
-
-/* The smallest campaign there is: only what has no default. */
-static const char minimal[] =
-  "[campaign]\n"
-  "start = 2027-01-04\n"
-  "end = 2027-03-31\n"
-  "[plan]\n"
-  "objective = 60000\n"
-  "average_deal = 20000\n"
-  "proposals_per_deal = 3\n"
-  "compensation_factor = 4\n"
-  "accessibility_rate = 6%\n"
-  "contacts_per_prospect = 4\n"
-  "minutes_per_contact = 2\n"
-  "[reps]\n"
-  "alice = 1\n";
-
-static PdCampaign *
-parse_ok (const char *path, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  PdCampaign *campaign = pd_config_parse_campaign (path, text, strlen (text), &error);
-
-  if (campaign == NULL)
-    fail_msg ("%s: %s", path, error->message);
-  return campaign;
-}
 
 /* Parses `text` expecting it refused with exactly `message`. */
 static void
@@ -69,36 +44,6 @@ assert_refused (const char *text, const char *message)
   assert_true (error->domain == PD_CONFIG_ERROR);
   assert_string_equal (error->message, message);
 }
-
-static void
-assert_date (const GDate *date, int year, int month, int day)
-{
-  assert_true (g_date_valid (date));
-  assert_int_equal (g_date_get_year (date), year);
-  assert_int_equal (g_date_get_month (date), month);
-  assert_int_equal (g_date_get_day (date), day);
-}
-
-static void
-assert_windows (GArray *windows, guint count, ...)
-{
-  va_list args;
-
-  assert_non_null (windows);
-  assert_int_equal (windows->len, count);
-  va_start (args, count);
-  for (guint i = 0; i < count; i++)
-    {
-      const PdWindow *w = &g_array_index (windows, PdWindow, i);
-      assert_int_equal (w->start_minute, va_arg (args, guint));
-      assert_int_equal (w->end_minute, va_arg (args, guint));
-    }
-  va_end (args);
-}
-
-#define MON_FRI (PD_WEEKDAY_BIT (G_DATE_MONDAY) | PD_WEEKDAY_BIT (G_DATE_TUESDAY) | \
-                 PD_WEEKDAY_BIT (G_DATE_WEDNESDAY) | PD_WEEKDAY_BIT (G_DATE_THURSDAY) | \
-                 PD_WEEKDAY_BIT (G_DATE_FRIDAY))
 
 /* ------------------------------------------------------------ the example */
 
@@ -559,23 +504,6 @@ test_load_errors (void **state)
 }
 
 /* ------------------------------------------------------------ main */
-
-static int
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  return g_rmdir (path);
-}
 
 int
 main (void)

@@ -16,35 +16,7 @@
 #include "prospectd/format.h"
 #include "prospectd/parse.h"
 
-static void
-assert_date (const GDate *date, int year, int month, int day)
-{
-  assert_true (g_date_valid (date));
-  assert_int_equal (g_date_get_year (date), year);
-  assert_int_equal (g_date_get_month (date), month);
-  assert_int_equal (g_date_get_day (date), day);
-}
-
-static void
-assert_windows (GArray *windows, guint count, ...)
-{
-  va_list args;
-
-  assert_non_null (windows);
-  assert_int_equal (windows->len, count);
-  va_start (args, count);
-  for (guint i = 0; i < count; i++)
-    {
-      const PdWindow *w = &g_array_index (windows, PdWindow, i);
-      assert_int_equal (w->start_minute, va_arg (args, guint));
-      assert_int_equal (w->end_minute, va_arg (args, guint));
-    }
-  va_end (args);
-}
-
-#define MON_FRI (PD_WEEKDAY_BIT (G_DATE_MONDAY) | PD_WEEKDAY_BIT (G_DATE_TUESDAY) | \
-                 PD_WEEKDAY_BIT (G_DATE_WEDNESDAY) | PD_WEEKDAY_BIT (G_DATE_THURSDAY) | \
-                 PD_WEEKDAY_BIT (G_DATE_FRIDAY))
+#include "config-fixture.h"
 
 /* ------------------------------------------------------------ value parsers */
 
