@@ -23,7 +23,9 @@ CTL_PKGS  := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3
 TEST_PKGS := cmocka
 
 # What `deps` checks, and the Debian package that provides it when missing:
-#   pc:MODULE (pkg-config), cmd:PROGRAM (on PATH), py:MODULE (Debian's python3).
+#   pc:MODULE (pkg-config), cmd:PROGRAM (on PATH), py:MODULE (Debian's python3),
+#   file:PATH (an executable file: Debian installs PostgreSQL's server
+#   programs off PATH, in /usr/lib/postgresql/15/bin).
 DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         pc:glib-2.0=libglib2.0-dev pc:gio-unix-2.0=libglib2.0-dev \
         pc:json-glib-1.0=libjson-glib-dev pc:libical=libical-dev \
@@ -33,7 +35,9 @@ DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         cmd:dbus-run-session=dbus-daemon cmd:valgrind=valgrind cmd:groff=groff-base \
         cmd:systemd-analyze=systemd \
         cmd:sqlite3=sqlite3 cmd:pkill=procps \
-        cmd:clang=clang cmd:clang=libclang-rt-14-dev
+        cmd:clang=clang cmd:clang=libclang-rt-14-dev \
+        pc:libpq=libpq-dev file:/usr/lib/postgresql/15/bin/initdb=postgresql-15 \
+        file:/usr/lib/postgresql/15/bin/psql=postgresql-client-15
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)
@@ -105,6 +109,7 @@ deps:
 	    pc:*) $(PKG_CONFIG) --exists $$name 2>/dev/null ;; \
 	    cmd:*) command -v $$name >/dev/null 2>&1 ;; \
 	    py:*) /usr/bin/python3 -c "import $$name" >/dev/null 2>&1 ;; \
+	    file:*) test -x $$name ;; \
 	  esac || case " $$missing " in *" $$package "*) ;; *) missing="$$missing $$package" ;; esac; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -259,6 +264,8 @@ fuzz: $(FUZZ_BINS)
 # Every cmocka binary under memcheck: 0 errors, 0 bytes definitely lost.
 # Forked children (test-store) are checked too: they exit through _exit()
 # after freeing what they allocated. Logs: $(BUILD)/valgrind/<test>.log.
+# The binaries run beside one throwaway PostgreSQL cluster, as under
+# tests/run-all (tests/pg-cluster.sh), stopped at the end.
 VALGRIND ?= valgrind
 VALGRIND_FLAGS := --quiet --leak-check=full --errors-for-leak-kinds=definite \
                   --error-exitcode=1 --num-callers=30 --suppressions=tests/valgrind.supp
@@ -269,6 +276,8 @@ check-valgrind: deps
 _check-valgrind: $(TEST_BINS)
 	@if [ "$(SANITIZE)" = 1 ]; then echo "error: valgrind cannot run ASan binaries; drop SANITIZE=1" >&2; exit 2; fi
 	@mkdir -p $(BUILD)/valgrind; failed=""; \
+	pg_env=$$(tests/pg-cluster.sh start $$$$) || exit 1; eval "$$pg_env"; \
+	trap 'tests/pg-cluster.sh stop "$$PD_TEST_PG_DIR"' EXIT; trap 'exit 130' HUP INT TERM; \
 	for t in $(TEST_BINS); do \
 	  name=$${t##*/}; log=$(BUILD)/valgrind/$$name.log; \
 	  if G_SLICE=always-malloc G_DEBUG=gc-friendly $(VALGRIND) $(VALGRIND_FLAGS) $$t >$$log 2>&1; then \

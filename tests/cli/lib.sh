@@ -31,3 +31,21 @@ check_file () {
 }
 
 done_testing () { exit $_failed; }
+
+# pg_cluster: makes sure a PostgreSQL test cluster is there: the one
+# tests/run-all started (its variables exported), else one of this
+# script's own, stopped once the script has exited (tests/pg-cluster.sh).
+pg_cluster () {
+  [ -n "${PD_TEST_PG_DIR:-}" ] && return 0
+  _pg_env=$("$TOP/tests/pg-cluster.sh" start $$) || {
+    fail "the PostgreSQL test cluster did not start"; exit 1; }
+  eval "$_pg_env"
+}
+
+# pg_newdb NAME: a new, empty database NAME in the test cluster (an older
+# one of that name dropped first); prints its URI. Call pg_cluster first,
+# outside $(...), so that its variables stay in the script.
+pg_newdb () {
+  [ -n "${PD_TEST_PG_DIR:-}" ] || { echo "pg_newdb: call pg_cluster first" >&2; return 1; }
+  "$TOP/tests/pg-cluster.sh" createdb "$1"
+}
