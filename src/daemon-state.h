@@ -13,7 +13,7 @@
 #include "prospectd/notify.h"
 #include "prospectd/plan.h"
 #include "prospectd/schedule.h"
-#include "prospectd/server.h"
+#include "prospectd/serve.h"
 #include "prospectd/store.h"
 #include "prospectd/timer.h"
 
@@ -52,7 +52,7 @@ struct _PdDaemon {
   guint db_watch_source;           /* its source on the loop, or 0 */
   guint db_pending_source;         /* a deferred look at the database, or 0 */
   gint64 db_replanned_at;          /* monotonic time of the last re-plan for a commit */
-  PdServer *server;         /* owned; the feed server, NULL when [feeds] listen is empty or with --once */
+  PdServe *server;          /* owned; the feed server on its thread, NULL when [feeds] listen is empty or with --once */
   PdIcsVtimezoneSource vtimezone_source; /* the feeds' VTIMEZONE: NULL (built here) until pd_daemon_run() */
   gint64 data_version;      /* the store's, at the last evaluation */
   char *wake_reason;        /* what the timer is armed for, owned */

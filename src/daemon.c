@@ -166,6 +166,16 @@ swap_store (PdDaemon *daemon, PdStore *store)
   daemon->store = store;
   daemon->data_version = 0;
   pd_store_data_version (daemon->store, &daemon->data_version, NULL);
+  if (daemon->server != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      PdStore *server_store = open_store (pd_store_path (store), &error);
+
+      /* None: feeds are not served until the next database change. */
+      if (server_store == NULL)
+        g_warning ("feed server without the database: %s", error->message);
+      pd_serve_set_store (daemon->server, server_store);
+    }
 }
 
 PdDaemon *
@@ -199,7 +209,7 @@ pd_daemon_free (PdDaemon *daemon)
   for (guint i = 0; i < G_N_ELEMENTS (daemon->signal_sources); i++)
     if (daemon->signal_sources[i] != 0)
       g_source_remove (daemon->signal_sources[i]);
-  pd_server_free (daemon->server);
+  pd_serve_stop (daemon->server);
   clear_monitors (daemon);
   pd_timer_free (daemon->timer);
   g_clear_pointer (&daemon->loop, g_main_loop_unref);
@@ -673,44 +683,28 @@ watch (PdDaemon *daemon)
   watch_database (daemon);
 }
 
-/* The feed server's question: is `token` the token of the feed of
- * (campaign, rep), and where is its file? The token is looked up first
- * (in the store at each request, so a rotation by `prospectctl feed-url
- * --rotate` takes effect at once); the URL's names are only compared with
- * the names the token belongs to, then with the loaded campaigns, and the
- * path is built from the campaign's own id and rep name. */
-static gboolean
-resolve_feed (const char *token, const char *campaign_id, const char *rep_name, char **ret_path,
-              gpointer user_data)
+/* The feeds the server may serve: every rep of every campaign running,
+ * with the path of its feed file built from the campaign's own id and
+ * rep name (no part of a URL reaches the file system). */
+static PdServeFeeds *
+serve_feeds (PdDaemon *daemon)
 {
-  PdDaemon *daemon = user_data;
-  g_autofree char *token_campaign = NULL, *token_rep = NULL;
-  g_autoptr (GError) error = NULL;
-  PdDaemonCampaign *dc;
-  const PdRep *rep;
-  char *path;
+  PdServeFeeds *feeds = pd_serve_feeds_new ();
 
-  /* No store while a replaced database is being reopened. */
-  if (daemon->store == NULL)
-    return FALSE;
-  if (!pd_store_find_feed_token (daemon->store, token, &token_campaign, &token_rep, &error))
+  for (guint i = 0; i < daemon->campaigns->len; i++)
     {
-      g_warning ("feed not served: %s", error->message);
-      return FALSE;
+      const PdCampaign *campaign = ((const PdDaemonCampaign *) g_ptr_array_index (daemon->campaigns, i))->campaign;
+
+      for (guint r = 0; r < campaign->reps->len; r++)
+        {
+          const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+          g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
+
+          if (path != NULL)
+            pd_serve_feeds_add (feeds, campaign->id, rep->name, path);
+        }
     }
-  if (token_campaign == NULL || !g_str_equal (token_campaign, campaign_id))
-    return FALSE;
-  dc = find_campaign (daemon->campaigns, token_campaign);
-  /* The URL's rep, found as everywhere (a name in NFC or not), must be
-   * the token's. */
-  rep = dc != NULL ? pd_campaign_find_rep (dc->campaign, rep_name, NULL) : NULL;
-  if (rep == NULL || !g_str_equal (rep->name, token_rep))
-    return FALSE;
-  path = pd_feed_path (daemon->config->feeds_dir, dc->campaign->id, rep->name);
-  if (path == NULL)
-    return FALSE;
-  *ret_path = path;
-  return TRUE;
+  return feeds;
 }
 
 /* Starts, stops or restarts the feed server to match the configuration.
@@ -722,27 +716,36 @@ update_server (PdDaemon *daemon, GError **error)
 {
   const char *listen = daemon->config->listen;
   guint max_connections = daemon->config->max_connections;
-  PdServer *server;
+  g_autoptr (PdServeFeeds) feeds = NULL;
+  PdStore *store;
+  PdServe *server;
 
   if (listen[0] == '\0')
     {
       if (daemon->server != NULL)
-        g_message ("feed server stopped: '%s'", pd_server_get_listen (daemon->server));
-      g_clear_pointer (&daemon->server, pd_server_free);
+        g_message ("feed server stopped: '%s'", pd_serve_get_listen (daemon->server));
+      g_clear_pointer (&daemon->server, pd_serve_stop);
       return TRUE;
     }
-  if (daemon->server != NULL && g_str_equal (pd_server_get_listen (daemon->server), listen) &&
-      pd_server_get_max_connections (daemon->server) == max_connections)
+  feeds = serve_feeds (daemon);
+  if (daemon->server != NULL)
+    pd_serve_set_feeds (daemon->server, feeds);
+  if (daemon->server != NULL && g_str_equal (pd_serve_get_listen (daemon->server), listen) &&
+      pd_serve_get_max_connections (daemon->server) == max_connections)
     return TRUE;
   /* Same address: the old server must let go of the port first. */
-  if (daemon->server != NULL && g_str_equal (pd_server_get_listen (daemon->server), listen))
-    g_clear_pointer (&daemon->server, pd_server_free);
-  server = pd_server_new (listen, max_connections, resolve_feed, daemon, error);
+  if (daemon->server != NULL && g_str_equal (pd_serve_get_listen (daemon->server), listen))
+    g_clear_pointer (&daemon->server, pd_serve_stop);
+  /* The server's thread looks tokens up in a connection of its own. */
+  store = open_store (pd_store_path (daemon->store), error);
+  if (store == NULL)
+    return FALSE;
+  server = pd_serve_start (listen, max_connections, store, feeds, error);
   if (server == NULL)
     return FALSE;
   if (daemon->server != NULL)
-    g_message ("feed server stopped: '%s'", pd_server_get_listen (daemon->server));
-  pd_server_free (daemon->server);
+    g_message ("feed server stopped: '%s'", pd_serve_get_listen (daemon->server));
+  pd_serve_stop (daemon->server);
   daemon->server = server;
   g_message ("feed server listening: 'http://%s/feeds/' (at most %u connections)", listen, max_connections);
   return TRUE;

@@ -98,8 +98,8 @@ typedef struct {
   gint64 accepted;           /* monotonic µs */
   gsize peeked;              /* bytes of the request head seen so far */
   GSource *readable;         /* owned, while STATE_PEEKING */
-  guint request_deadline;    /* REQUEST_TIMEOUT_S source, until the request is in */
-  guint lifetime;            /* LIFETIME_S source */
+  GSource *request_deadline; /* REQUEST_TIMEOUT_S source, until the request is in; owned */
+  GSource *lifetime;         /* LIFETIME_S source, owned */
 } Connection;
 
 struct _PdServer {
@@ -113,6 +113,7 @@ struct _PdServer {
   GHashTable *connections; /* GSocketConnection* -> Connection*, owned values */
   GHashTable *by_remote;   /* GSocketAddress* -> Connection*, not owned */
   GHashTable *clients;     /* address -> Client*, owned values */
+  GHashTable *etags;       /* feed path -> EtagEntry*, both owned */
   guint max_waiting;
   guint peeking;           /* counted connections in STATE_PEEKING */
   GQueue *ready;           /* Connection* in STATE_READY, first in first */
@@ -302,19 +303,17 @@ answer_status (SoupServerMessage *msg, guint status)
 }
 
 typedef enum {
-  FEED_READ,
+  FEED_OPEN,
   FEED_MISSING, /* not written yet: an ordinary 404 */
   FEED_REFUSED, /* there, but not a feed we serve: logged, 500 */
 } FeedOutcome;
 
-/* The whole file at `path` (opened without following a symbolic link) and
- * its status. */
+/* The feed file at `path`, opened without following a symbolic link, in
+ * *ret_fd, and its status. */
 static FeedOutcome
-read_feed (const char *path, GBytes **ret_contents, struct stat *ret_stat)
+open_feed (const char *path, int *ret_fd, struct stat *ret_stat)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  g_autofree char *data = NULL;
-  gsize filled = 0;
   struct stat st;
 
   if (fd < 0)
@@ -342,46 +341,91 @@ read_feed (const char *path, GBytes **ret_contents, struct stat *ret_stat)
       close (fd);
       return FEED_REFUSED;
     }
-  data = g_malloc ((gsize) st.st_size + 1);
-  while (filled < (gsize) st.st_size)
+  *ret_fd = fd;
+  *ret_stat = st;
+  return FEED_OPEN;
+}
+
+/* The whole of the open file `fd`, `st` its status, in one buffer read
+ * once (it becomes the response body as it is), or NULL when it was
+ * replaced while read (logged). */
+static GBytes *
+read_feed (const char *path, int fd, const struct stat *st)
+{
+  g_autofree char *data = g_malloc ((gsize) st->st_size + 1);
+  gsize filled = 0;
+
+  while (filled < (gsize) st->st_size)
     {
-      ssize_t got = read (fd, data + filled, (gsize) st.st_size - filled);
+      ssize_t got = read (fd, data + filled, (gsize) st->st_size - filled);
       if (got < 0 && errno == EINTR)
         continue;
       if (got <= 0)
         break;
       filled += (gsize) got;
     }
-  close (fd);
-  if (filled != (gsize) st.st_size)
+  if (filled != (gsize) st->st_size)
     {
-      /* Replaced while we read it: the next poll gets the new one. */
+      /* Changed in place while we read it: the next poll gets the new one. */
       g_warning ("feed not served: '%s': short read (%" G_GSIZE_FORMAT " of %" G_GINT64_FORMAT " bytes)", path,
-                 filled, (gint64) st.st_size);
-      return FEED_REFUSED;
+                 filled, (gint64) st->st_size);
+      return NULL;
     }
-  *ret_contents = g_bytes_new_take (g_steal_pointer (&data), filled);
-  *ret_stat = st;
-  return FEED_READ;
+  return g_bytes_new_take (g_steal_pointer (&data), filled);
+}
+
+/* The ETag of a file's content, kept for as long as the file at that path
+ * is the same: same device and inode (feeds are replaced by a rename, so
+ * a new version is a new inode), size and modification time to the
+ * nanosecond (a file changed in place). A 304 then costs an open() and an
+ * fstat(), not a read and a hash of the whole feed. */
+typedef struct {
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  struct timespec mtime;
+  char etag[40];
+} EtagEntry;
+
+static gboolean
+etag_entry_matches (const EtagEntry *entry, const struct stat *st)
+{
+  return entry->dev == st->st_dev && entry->ino == st->st_ino && entry->size == st->st_size
+         && entry->mtime.tv_sec == st->st_mtim.tv_sec && entry->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The ETag of `contents`: the first 128 bits of its SHA-256, quoted. */
+static void
+etag_entry_set (EtagEntry *entry, const struct stat *st, GBytes *contents)
+{
+  gsize length;
+  gconstpointer data = g_bytes_get_data (contents, &length);
+  g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+
+  entry->dev = st->st_dev;
+  entry->ino = st->st_ino;
+  entry->size = st->st_size;
+  entry->mtime = st->st_mtim;
+  g_snprintf (entry->etag, sizeof entry->etag, "\"%.32s\"", hash);
 }
 
 static void
-serve_feed (SoupServerMessage *msg, const char *path)
+serve_feed (PdServer *server, SoupServerMessage *msg, const char *path)
 {
   g_autoptr (GBytes) contents = NULL;
   g_autoptr (GDateTime) modified = NULL;
-  g_autofree char *hash = NULL, *etag = NULL, *last_modified = NULL;
+  g_autofree char *last_modified = NULL;
   SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
   const char *if_none_match, *if_modified_since;
   gboolean not_modified = FALSE;
+  EtagEntry *entry;
   struct stat st;
-  gsize length;
-  gconstpointer data;
+  int fd = -1;
 
-  switch (read_feed (path, &contents, &st))
+  switch (open_feed (path, &fd, &st))
     {
-    case FEED_READ:
+    case FEED_OPEN:
       break;
     case FEED_MISSING:
       answer_not_found (msg);
@@ -391,9 +435,23 @@ serve_feed (SoupServerMessage *msg, const char *path)
       answer_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
       return;
     }
-  data = g_bytes_get_data (contents, &length);
-  hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
-  etag = g_strdup_printf ("\"%.32s\"", hash);
+  entry = g_hash_table_lookup (server->etags, path);
+  if (entry == NULL || !etag_entry_matches (entry, &st))
+    {
+      contents = read_feed (path, fd, &st);
+      if (contents == NULL)
+        {
+          close (fd);
+          answer_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+          return;
+        }
+      if (entry == NULL)
+        {
+          entry = g_new0 (EtagEntry, 1);
+          g_hash_table_insert (server->etags, g_strdup (path), entry);
+        }
+      etag_entry_set (entry, &st, contents);
+    }
   modified = g_date_time_new_from_unix_utc (st.st_mtime);
   last_modified = modified != NULL ? soup_date_time_to_string (modified, SOUP_DATE_HTTP) : NULL;
 
@@ -401,21 +459,34 @@ serve_feed (SoupServerMessage *msg, const char *path)
   if_none_match = soup_message_headers_get_list (request, "If-None-Match");
   if_modified_since = soup_message_headers_get_one (request, "If-Modified-Since");
   if (if_none_match != NULL)
-    not_modified = pd_server_etag_matches (if_none_match, etag);
+    not_modified = pd_server_etag_matches (if_none_match, entry->etag);
   else if (if_modified_since != NULL)
     {
       g_autoptr (GDateTime) since = soup_date_time_new_from_http_string (if_modified_since);
       not_modified = since != NULL && g_date_time_to_unix (since) >= (gint64) st.st_mtime;
     }
 
-  soup_message_headers_replace (response, "ETag", etag);
+  soup_message_headers_replace (response, "ETag", entry->etag);
   if (last_modified != NULL)
     soup_message_headers_replace (response, "Last-Modified", last_modified);
   soup_message_headers_replace (response, "Cache-Control", CACHE_CONTROL);
   soup_message_headers_replace (response, "Accept-Ranges", "none");
   if (not_modified)
     {
+      close (fd);
       soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+  /* The file read once, from the descriptor whose status gave the ETag. */
+  if (contents == NULL)
+    contents = read_feed (path, fd, &st);
+  close (fd);
+  if (contents == NULL)
+    {
+      soup_message_headers_remove (response, "ETag");
+      soup_message_headers_remove (response, "Last-Modified");
+      soup_message_headers_remove (response, "Cache-Control");
+      answer_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
       return;
     }
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -469,7 +540,7 @@ handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_pat
       answer_not_found (msg);
       return;
     }
-  serve_feed (msg, feed_path);
+  serve_feed (server, msg, feed_path);
 }
 
 /* Method, path (after our own parse, cut before anything that could be a
@@ -492,6 +563,29 @@ log_request (SoupServerMessage *msg, const char *outcome)
 }
 
 /* -------------------------------------------------------- connections */
+
+/* A timeout on the thread-default main context (the server may run on a
+ * thread of its own, where g_timeout_add() would attach it to the
+ * default context that thread never runs). The source is returned with a
+ * reference, to be let go of with clear_source(). */
+static GSource *
+add_timeout (guint msec, GSourceFunc func, gpointer data)
+{
+  GSource *source = g_timeout_source_new (msec);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
 
 static void
 client_free (gpointer data)
@@ -555,8 +649,8 @@ connection_uncount (Connection *c)
 static void
 connection_disarm (Connection *c)
 {
-  g_clear_handle_id (&c->request_deadline, g_source_remove);
-  g_clear_handle_id (&c->lifetime, g_source_remove);
+  clear_source (&c->request_deadline);
+  clear_source (&c->lifetime);
   if (c->readable != NULL)
     {
       g_source_destroy (c->readable);
@@ -628,7 +722,7 @@ on_request_deadline (gpointer data)
 {
   Connection *c = data;
 
-  c->request_deadline = 0;
+  clear_source (&c->request_deadline);
   g_debug ("%s: no whole request within %d s: connection closed", c->client != NULL ? c->client->address : "?",
            REQUEST_TIMEOUT_S);
   connection_end (c);
@@ -640,7 +734,7 @@ on_lifetime (gpointer data)
 {
   Connection *c = data;
 
-  c->lifetime = 0;
+  clear_source (&c->lifetime);
   g_debug ("%s: connection open for %d s: closed", c->client != NULL ? c->client->address : "?", LIFETIME_S);
   connection_end (c);
   return G_SOURCE_REMOVE;
@@ -753,7 +847,7 @@ hand_over (Connection *c)
       return;
     }
   /* The body, if any, under the same deadline. */
-  c->request_deadline = g_timeout_add (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
+  c->request_deadline = add_timeout (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
   /* libsoup holds it now; we watch it go. */
   g_object_weak_ref (G_OBJECT (c->stream), on_connection_gone, c);
   g_object_unref (c->stream);
@@ -823,7 +917,7 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer data)
   /* In: it waits for a slot (at once, usually). */
   g_source_destroy (c->readable);
   g_clear_pointer (&c->readable, g_source_unref);
-  g_clear_handle_id (&c->request_deadline, g_source_remove);
+  clear_source (&c->request_deadline);
   server->peeking--;
   c->state = STATE_READY;
   g_queue_push_tail_link (server->ready, &c->ready_link);
@@ -908,8 +1002,8 @@ pd_server_accept (PdServer *server, GSocketConnection *connection, GSocketAddres
   c->state = STATE_PEEKING;
   c->ready_link.data = c;
   c->accepted = g_get_monotonic_time ();
-  c->request_deadline = g_timeout_add (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
-  c->lifetime = g_timeout_add_seconds (LIFETIME_S, on_lifetime, c);
+  c->request_deadline = add_timeout (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
+  c->lifetime = add_timeout (LIFETIME_S * 1000, on_lifetime, c);
   g_hash_table_insert (server->connections, connection, c);
   g_hash_table_insert (server->by_remote, remote, c);
   g_socket_set_blocking (socket, FALSE);
@@ -967,7 +1061,7 @@ on_request_read (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 
   (void) soup;
   if (c != NULL)
-    g_clear_handle_id (&c->request_deadline, g_source_remove);
+    clear_source (&c->request_deadline);
 }
 
 static void
@@ -1045,6 +1139,7 @@ pd_server_new (const char *listen, guint max_connections, PdServerResolve resolv
   server->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, connection_free);
   server->by_remote = g_hash_table_new (g_direct_hash, g_direct_equal);
   server->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, client_free);
+  server->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* raw-paths: the handler decodes each path segment itself, so that an
    * encoded '/' stays inside its segment (and is then refused). */
   server->soup = soup_server_new ("raw-paths", TRUE, NULL);
@@ -1107,6 +1202,7 @@ pd_server_free (PdServer *server)
   g_queue_free (server->ready);
   g_hash_table_unref (server->by_remote);
   g_hash_table_unref (server->clients);
+  g_hash_table_unref (server->etags);
   g_free (server->listen);
   g_free (server);
 }

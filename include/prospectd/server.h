@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT
  *
- * server: the HTTP feed server (libsoup 3, on the caller's GLib main loop).
+ * server: the HTTP feed server (libsoup 3, on the thread-default main context
+ * of the thread that creates it; the daemon runs it on a thread of its own,
+ * serve.h).
  *
  * Serves GET and HEAD of /feeds/<campaign>/<rep>.ics?token=<secret>: the
- * feed file as the daemon wrote it, with ETag (a hash of the body),
+ * feed file as the daemon wrote it, with ETag (a hash of the body, kept
+ * while the file keeps its device, inode, size and mtime),
  * Last-Modified (the file's mtime) and Cache-Control, and 304 answers to
  * If-None-Match / If-Modified-Since. Range is ignored (Accept-Ranges:
  * none): a feed is small, and the answer is always the whole of it. The

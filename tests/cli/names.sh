@@ -76,7 +76,9 @@ check_eq "the activity is stored under the NFC name" "1" \
 $DAEMON --config "$T/prospectd.conf" --now 2027-01-05T10:00 >"$T/daemon.log" 2>&1 &
 daemon_pid=$!
 i=0
-while ! grep -q "feed server listening" "$T/daemon.log" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+# The server answers as soon as it listens; the feed is the one the first
+# evaluation writes once it has planned.
+while ! grep -q "next wake-up at" "$T/daemon.log" 2>/dev/null && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
 status=$(curl -s --noproxy '*' --max-time 10 -o "$T/body" -w '%{http_code}' "$URL")
 check_eq "the served URL: 200" 200 "$status"
 check_file "the served feed is hélène's file" "$T/feeds/accents/h%C3%A9l%C3%A8ne.ics" "$T/body"
