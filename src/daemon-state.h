@@ -48,7 +48,7 @@ struct _PdDaemon {
   PdNotifier *notifier;     /* owned */
   PdTimer *timer;           /* owned; NULL until pd_daemon_run() */
   GFileMonitor *campaigns_monitor; /* owned */
-  int db_watch_fd;                 /* inotify on the database's directory, or -1 */
+  int db_watch_fd;                 /* inotify on the database file and its -wal, or -1 */
   guint db_watch_source;           /* its source on the loop, or 0 */
   guint db_pending_source;         /* a deferred look at the database, or 0 */
   gint64 db_replanned_at;          /* monotonic time of the last re-plan for a commit */

@@ -5,8 +5,9 @@
  * user-facing rules are in prospectd(8)).
  *
  * The loop sleeps on one wall-clock timer armed at the next due instant
- * (a reminder or a daily check), on an inotify watch of the database's
- * directory (the database or its WAL: another process wrote), on a file
+ * (a reminder or a daily check), on inotify watches of the database file
+ * and its WAL (another process wrote; not their directory, where other
+ * files must not wake it), on a file
  * monitor of the campaigns directory (a campaign changed) and on three
  * signals. Nothing else wakes it: no periodic
  * timeout. Every wake-up runs the same idempotent evaluation, "everything
@@ -190,15 +191,15 @@ pd_daemon_new (const char *config_path, const char *db_path)
   return daemon;
 }
 
+static void clear_db_watch (PdDaemon *daemon);
+static void watch_database (PdDaemon *daemon);
+
 static void
 clear_monitors (PdDaemon *daemon)
 {
   g_clear_object (&daemon->campaigns_monitor);
-  g_clear_handle_id (&daemon->db_watch_source, g_source_remove);
+  clear_db_watch (daemon);
   g_clear_handle_id (&daemon->db_pending_source, g_source_remove);
-  if (daemon->db_watch_fd >= 0)
-    close (daemon->db_watch_fd);
-  daemon->db_watch_fd = -1;
 }
 
 void
@@ -463,6 +464,9 @@ follow_database (PdDaemon *daemon)
     }
   g_message ("database replaced, reopened: '%s'", db_path);
   swap_store (daemon, store);
+  /* The watches were the old file's. */
+  if (daemon->loop != NULL)
+    watch_database (daemon);
   /* A restored backup is the same database (the same id); another one
    * finds the feeds directory not its own when it publishes. */
   g_clear_pointer (&daemon->database_id, g_free);
@@ -604,20 +608,18 @@ db_check (PdDaemon *daemon, gboolean on_event)
   daemon->db_replanned_at = g_get_monotonic_time ();
 }
 
-/* Reads the inotify events of the database's directory; those about the
- * database or its WAL (or a lost queue) send us to db_check(): a commit,
- * or the file removed, renamed or replaced. */
+/* Reads the inotify events of the database's own files: a commit, a
+ * checkpoint, or the file removed, renamed or replaced (a lost queue
+ * too) all send us to db_check(), which tells them apart. */
 static gboolean
-on_db_directory_event (gint fd, GIOCondition condition, gpointer user_data)
+on_db_event (gint fd, GIOCondition condition, gpointer user_data)
 {
   PdDaemon *daemon = user_data;
-  g_autofree char *name = NULL;
-  gsize name_len;
   union {
     struct inotify_event event; /* aligns the buffer for it */
     char bytes[4096];
   } buffer;
-  gboolean ours = FALSE;
+  gboolean any = FALSE;
   ssize_t n;
 
   (void) condition;
@@ -626,18 +628,16 @@ on_db_directory_event (gint fd, GIOCondition condition, gpointer user_data)
       daemon->db_watch_source = 0;
       return G_SOURCE_REMOVE;
     }
-  name = g_path_get_basename (pd_store_path (daemon->store));
-  name_len = strlen (name);
   while ((n = read (fd, buffer.bytes, sizeof buffer.bytes)) > 0)
     for (ssize_t at = 0; at < n;)
       {
         const struct inotify_event *event = (const struct inotify_event *) (gpointer) (buffer.bytes + at);
 
         at += (ssize_t) (sizeof *event + event->len);
-        if ((event->mask & IN_Q_OVERFLOW) != 0
-            || (event->len > 0 && strncmp (event->name, name, name_len) == 0
-                && (event->name[name_len] == '\0' || strcmp (event->name + name_len, "-wal") == 0)))
-          ours = TRUE;
+        /* IN_IGNORED: a watch removed with its file (after the
+         * IN_ATTRIB of its last unlink, already seen). */
+        if ((event->mask & IN_IGNORED) == 0)
+          any = TRUE;
       }
   if (n < 0 && errno != EAGAIN && errno != EINTR)
     {
@@ -645,34 +645,58 @@ on_db_directory_event (gint fd, GIOCondition condition, gpointer user_data)
       daemon->db_watch_source = 0;
       return G_SOURCE_REMOVE;
     }
-  if (ours)
+  if (any)
     db_check (daemon, TRUE);
   return G_SOURCE_CONTINUE;
 }
 
-/* The database and its WAL are watched with inotify on their directory
- * rather than with GFileMonitor: GLib coalesces a file's changes and,
- * once it has coalesced one, reads its inotify descriptor only every
- * 100 ms, so a commit (several writes to the WAL) reached the daemon up to
- * 100 ms late (make bench: median 101.7 ms). */
+static void
+clear_db_watch (PdDaemon *daemon)
+{
+  g_clear_handle_id (&daemon->db_watch_source, g_source_remove);
+  if (daemon->db_watch_fd >= 0)
+    close (daemon->db_watch_fd);
+  daemon->db_watch_fd = -1;
+}
+
+/* The database's own files are watched with inotify, each file rather
+ * than their directory (other files there must not wake the daemon): the
+ * database file for its removal or replacement (the unlink or the rename
+ * over it changes its link count: IN_ATTRIB) and checkpoints, and its
+ * -wal, where other processes' commits land. The -wal exists while the
+ * daemon's connection is open in WAL mode; the watches follow the files
+ * opened, so a replaced database is watched again once reopened
+ * (follow_database()). Raw inotify rather than GFileMonitor: GLib
+ * coalesces a file's changes and, once it has coalesced one, reads its
+ * inotify descriptor only every 100 ms, so a commit (several writes to
+ * the WAL) reached the daemon up to 100 ms late (make bench: median
+ * 101.7 ms). A backend without files (a server's notifications) would
+ * add its own source here. */
 static void
 watch_database (PdDaemon *daemon)
 {
-  g_autofree char *dir = g_path_get_dirname (pd_store_path (daemon->store));
-  int fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+  static const uint32_t file_events = IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF;
+  const char *path = pd_store_path (daemon->store);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  int fd;
 
-  if (fd < 0 || inotify_add_watch (fd, dir, IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO
-                                                  | IN_DELETE | IN_MOVED_FROM) < 0)
+  clear_db_watch (daemon);
+  fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+  if (fd < 0 || inotify_add_watch (fd, path, file_events | IN_DONT_FOLLOW) < 0)
     {
       int saved = errno;
 
-      g_warning ("cannot watch for changes: '%s': %s", dir, g_strerror (saved));
+      g_warning ("cannot watch for changes: '%s': %s", path, g_strerror (saved));
       if (fd >= 0)
         close (fd);
       return;
     }
+  /* Without its -wal (not in WAL mode yet), commits still reach the
+   * database file itself. */
+  if (inotify_add_watch (fd, wal, file_events | IN_DONT_FOLLOW) < 0 && errno != ENOENT)
+    g_warning ("cannot watch for changes: '%s': %s", wal, g_strerror (errno));
   daemon->db_watch_fd = fd;
-  daemon->db_watch_source = g_unix_fd_add (fd, G_IO_IN, on_db_directory_event, daemon);
+  daemon->db_watch_source = g_unix_fd_add (fd, G_IO_IN, on_db_event, daemon);
 }
 
 static void
