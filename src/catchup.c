@@ -282,10 +282,11 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
     return FALSE;
   if (stored == NULL)
     {
-      g_autoptr (PdSchedule) file = pd_schedule_build (campaign, &plan, &ignored);
+      g_autoptr (PdSchedule) file = NULL;
       g_autoptr (PdRevision) first = NULL;
 
-      if (file == NULL || !record)
+      /* Nothing to keep, nothing to record: no schedule to build. */
+      if (!record || (file = pd_schedule_build (campaign, &plan, &ignored)) == NULL)
         return TRUE;
       first = pd_catchup_revision_new (campaign, file, NULL, PD_REVISION_BASELINE, &campaign->start, now);
       return pd_store_ensure_campaign (store, campaign->id, campaign->name, error)

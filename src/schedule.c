@@ -535,23 +535,25 @@ append_blocks (const PdCampaign *campaign, const GArray *days, guint first_day,
 
 /* ------------------------------------------------------------ build */
 
-PdSchedule *
-pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **error)
+struct _PdScheduleBuilder {
+  const PdCampaign *campaign;
+  GArray *rep_contacts;  /* gint64, one per rep: the split of the plan */
+  GHashTable *history;   /* (rep << 32 | julian day) -> the load kept for it; NULL without history */
+};
+
+PdScheduleBuilder *
+pd_schedule_builder_new (const PdCampaign *campaign, const PdPlan *plan)
 {
   g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, NULL);
   g_return_val_if_fail (plan != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_autoptr (PdSchedule) schedule = schedule_new ();
-  g_autoptr (GHashTable) history = NULL;
-  g_array_unref (schedule->rep_contacts);
-  schedule->rep_contacts = pd_schedule_split (campaign, plan->contacts);
-
-  /* (rep, julian day) -> the load kept for it. */
+  PdScheduleBuilder *builder = g_new0 (PdScheduleBuilder, 1);
+  builder->campaign = campaign;
+  builder->rep_contacts = pd_schedule_split (campaign, plan->contacts);
   if (campaign->history != NULL && g_date_valid (&campaign->history_through)
       && g_date_compare (&campaign->history_through, &campaign->start) >= 0)
     {
-      history = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      builder->history = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
       for (guint i = 0; i < campaign->history->len; i++)
         {
           const PdPlannedDay *kept = &g_array_index (campaign->history, PdPlannedDay, i);
@@ -559,19 +561,62 @@ pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **erro
           gint64 *key = g_new (gint64, 1);
 
           *key = (gint64) kept->rep_index << 32 | g_date_get_julian (&date);
-          g_hash_table_insert (history, key, (gpointer) &kept->contacts);
+          g_hash_table_insert (builder->history, key, (gpointer) &kept->contacts);
         }
     }
+  return builder;
+}
 
+void
+pd_schedule_builder_free (PdScheduleBuilder *builder)
+{
+  if (builder == NULL)
+    return;
+  g_clear_pointer (&builder->rep_contacts, g_array_unref);
+  g_clear_pointer (&builder->history, g_hash_table_unref);
+  g_free (builder);
+}
+
+gboolean
+pd_schedule_builder_append (PdScheduleBuilder *builder, guint rep_index, PdSchedule *schedule, GError **error)
+{
+  g_return_val_if_fail (builder != NULL && schedule != NULL, FALSE);
+  g_return_val_if_fail (rep_index < builder->campaign->reps->len, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  guint first_day = schedule->days->len;
+  return append_baseline_days (builder->campaign, rep_index,
+                               g_array_index (builder->rep_contacts, gint64, rep_index),
+                               builder->history, schedule->days, error)
+         && append_blocks (builder->campaign, schedule->days, first_day, schedule->blocks, error);
+}
+
+PdSchedule *
+pd_schedule_builder_rep (PdScheduleBuilder *builder, guint rep_index, GError **error)
+{
+  g_return_val_if_fail (builder != NULL, NULL);
+
+  g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_array_append_vals (schedule->rep_contacts, builder->rep_contacts->data, builder->rep_contacts->len);
+  if (!pd_schedule_builder_append (builder, rep_index, schedule, error))
+    return NULL;
+  return g_steal_pointer (&schedule);
+}
+
+PdSchedule *
+pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autoptr (PdScheduleBuilder) builder = pd_schedule_builder_new (campaign, plan);
+  g_autoptr (PdSchedule) schedule = schedule_new ();
+
+  g_array_append_vals (schedule->rep_contacts, builder->rep_contacts->data, builder->rep_contacts->len);
   for (guint r = 0; r < campaign->reps->len; r++)
-    {
-      guint first_day = schedule->days->len;
-      if (!append_baseline_days (campaign, r, g_array_index (schedule->rep_contacts, gint64, r),
-                                 history, schedule->days, error))
-        return NULL;
-      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, error))
-        return NULL;
-    }
+    if (!pd_schedule_builder_append (builder, r, schedule, error))
+      return NULL;
   return g_steal_pointer (&schedule);
 }
 
@@ -876,16 +921,20 @@ pd_schedule_planned_to_date (const PdSchedule *schedule,
   g_return_val_if_fail (schedule != NULL && schedule->days != NULL, 0);
   g_return_val_if_fail (date != NULL && g_date_valid (date), 0);
 
-  gint64 planned = 0;
-  guint first, end;
+  guint first, end, low, high;
   rep_range (schedule->days, sizeof (PdDay), rep_index, &first, &end);
-  for (guint i = first; i < end; i++)
+  /* A rep's days are by date: the last one on or before `date`. */
+  low = first;
+  high = end;
+  while (low < high)
     {
-      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
-      if (g_date_compare (&day->date, date) <= 0)
-        planned = day->cumulative;
+      guint mid = low + (high - low) / 2;
+      if (g_date_compare (&g_array_index (schedule->days, PdDay, mid).date, date) <= 0)
+        low = mid + 1;
+      else
+        high = mid;
     }
-  return planned;
+  return low > first ? g_array_index (schedule->days, PdDay, low - 1).cumulative : 0;
 }
 
 /* Orders indices into an array of loads by rep, date, then index. */

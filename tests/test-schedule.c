@@ -1132,6 +1132,93 @@ test_planned_to_date (void **state)
   assert_int_equal (planned (schedule, 7, 2027, 4, 1), 0); /* no such rep */
 }
 
+/* ------------------------------------------------------------ one rep */
+
+/* Each rep built alone (pd_schedule_builder_rep) is that rep's slice of
+ * the whole team's schedule, byte for byte. */
+static void
+assert_builder_slices (const PdCampaign *campaign)
+{
+  PdPlan plan = plan_of (campaign);
+  g_autoptr (PdSchedule) team = build (campaign);
+  g_autoptr (PdScheduleBuilder) builder = pd_schedule_builder_new (campaign, &plan);
+  guint day = 0, block = 0;
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (PdSchedule) one = pd_schedule_builder_rep (builder, r, &error);
+      guint first_day = day, first_block = block;
+
+      assert_non_null (one);
+      assert_int_equal (one->rep_contacts->len, team->rep_contacts->len);
+      assert_memory_equal (one->rep_contacts->data, team->rep_contacts->data,
+                           team->rep_contacts->len * sizeof (gint64));
+      while (day < team->days->len && g_array_index (team->days, PdDay, day).rep_index == r)
+        day++;
+      while (block < team->blocks->len && g_array_index (team->blocks, PdBlock, block).rep_index == r)
+        block++;
+      assert_int_equal (one->days->len, day - first_day);
+      assert_int_equal (one->blocks->len, block - first_block);
+      assert_true (one->days->len > 0);
+      assert_memory_equal (one->days->data, &g_array_index (team->days, PdDay, first_day),
+                           one->days->len * sizeof (PdDay));
+      if (one->blocks->len > 0)
+        assert_memory_equal (one->blocks->data, &g_array_index (team->blocks, PdBlock, first_block),
+                             one->blocks->len * sizeof (PdBlock));
+    }
+  assert_int_equal (day, team->days->len);
+  assert_int_equal (block, team->blocks->len);
+}
+
+static void
+test_builder_one_rep (void **state)
+{
+  (void) state;
+  /* Four reps of different weights; bob with days off and his own
+   * windows, carol starting in February with her own workdays, dave with
+   * a lower cap. */
+  g_autoptr (PdCampaign) campaign =
+    example_variant ("bob = 0.5\n", "bob = 0.5\ncarol = 0.8\ndave = 1.3\n",
+                     BOB_GROUP, BOB_GROUP "\n[rep carol]\nstart = 2027-02-01\nworkdays = mon-thu\n"
+                                "days_off = 2027-03-01..2027-03-03\n"
+                                "\n[rep dave]\nmax_daily_calls = 1h30m\ncall_windows = 14:00-17:00\n",
+                     NULL);
+  assert_int_equal (campaign->reps->len, 4);
+  assert_builder_slices (campaign);
+
+  /* With kept history (past days keep their loads). */
+  g_autoptr (PdSchedule) first = build (campaign);
+  g_autoptr (GArray) history = g_array_new (FALSE, TRUE, sizeof (PdPlannedDay));
+  for (guint i = 0; i < first->days->len; i++)
+    {
+      const PdDay *d = &g_array_index (first->days, PdDay, i);
+      PdPlannedDay kept = { .rep_index = d->rep_index, .date = d->date, .contacts = d->contacts + (i % 3) };
+      if (g_date_get_month (&d->date) == G_DATE_JANUARY)
+        g_array_append_val (history, kept);
+    }
+  campaign->history = g_steal_pointer (&history);
+  campaign->history_through = make_date (2027, 1, 31);
+  assert_builder_slices (campaign);
+
+  /* A rep whose days fail fails alone: the others still build. */
+  g_autoptr (PdCampaign) tight =
+    example_variant (BOB_GROUP, "[rep bob]\nmax_daily_calls = 10m\n", NULL);
+  PdPlan plan = plan_of (tight);
+  g_autoptr (PdScheduleBuilder) builder = pd_schedule_builder_new (tight, &plan);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) alice = pd_schedule_builder_rep (builder, 0, &error);
+  g_autoptr (PdSchedule) bob = NULL;
+  assert_non_null (alice);
+  bob = pd_schedule_builder_rep (builder, 1, &error);
+  assert_null (bob);
+  assert_true (g_error_matches (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
+  assert_string_equal (error->message,
+                       "2027-01-04: rep bob needs 16 min of calls but the day holds 10 min (call windows "
+                       "09:00-12:00, 14:00-17:00; max_daily_calls 10m). Lengthen the call windows, add reps, "
+                       "or raise max_daily_calls.");
+}
+
 int
 main (void)
 {
@@ -1160,6 +1247,7 @@ main (void)
     cmocka_unit_test (test_respread_no_days_left),
     cmocka_unit_test (test_rep_start),
     cmocka_unit_test (test_planned_to_date),
+    cmocka_unit_test (test_builder_one_rep),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

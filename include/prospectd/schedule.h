@@ -112,6 +112,33 @@ PdSchedule *pd_schedule_build (const PdCampaign *campaign,
                                const PdPlan *plan,
                                GError **error);
 
+/* Building a schedule a rep at a time: the split across reps and the
+ * campaign's kept history prepared once, then each rep's days and blocks
+ * when asked. A rep's days and blocks depend only on the campaign, the
+ * plan and the rep's share, so they are those pd_schedule_build() gives
+ * that rep, byte for byte: a command that shows one rep builds that rep
+ * only, and a whole team can be written out a rep at a time. The builder
+ * reads `campaign` (kept by the caller) until it is freed. */
+typedef struct _PdScheduleBuilder PdScheduleBuilder;
+
+PdScheduleBuilder *pd_schedule_builder_new (const PdCampaign *campaign, const PdPlan *plan);
+void pd_schedule_builder_free (PdScheduleBuilder *builder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdScheduleBuilder, pd_schedule_builder_free)
+
+/* A new schedule whose rep_contacts are every rep's and whose days and
+ * blocks are rep `rep_index`'s only. NULL with error set when that rep's
+ * days fail (the errors pd_schedule_build() would give for that rep). */
+PdSchedule *pd_schedule_builder_rep (PdScheduleBuilder *builder, guint rep_index, GError **error);
+
+/* Appends rep `rep_index`'s days and blocks to `schedule`, after those
+ * already there (reps appended in increasing order keep a schedule's
+ * order). FALSE with error set as pd_schedule_builder_rep(); the rep's
+ * days may then be partly appended. */
+gboolean pd_schedule_builder_append (PdScheduleBuilder *builder,
+                                     guint rep_index,
+                                     PdSchedule *schedule,
+                                     GError **error);
+
 /* What a catch-up gives one rep (pd_schedule_respread). */
 typedef struct {
   gint64 actual;      /* contacts logged before `from` */

@@ -61,13 +61,20 @@ day_shown (const PdDay *day, gint rep_filter, const GDate *from, const GDate *to
   return TRUE;
 }
 
+/* The table's heading. */
 static void
-print_text (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDate *from, const GDate *to)
+print_text_header (void)
+{
+  printf ("%-10s  %-12s %8s %11s  %-19s %s\n", _("date"), _("rep"), _("contacts"), _("cumulative"),
+          _("checkpoint"), _("blocks"));
+}
+
+/* The table's lines of the days of `s` that are shown. */
+static void
+print_text_days (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDate *from, const GDate *to)
 {
   guint b = 0;
 
-  printf ("%-10s  %-12s %8s %11s  %-19s %s\n", _("date"), _("rep"), _("contacts"), _("cumulative"),
-          _("checkpoint"), _("blocks"));
   for (guint i = 0; i < s->days->len; i++)
     {
       const PdDay *day = &g_array_index (s->days, PdDay, i);
@@ -105,32 +112,79 @@ print_text (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDa
     }
 }
 
-static void
-print_json (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDate *from, const GDate *to)
+/* JSON is written as it goes, one day at a time, so that memory does not
+ * grow with the number of blocks: each day's object is made by json-glib
+ * (its escaping, its pretty printing) and placed where the whole
+ * document, printed by pd_ctl_print_json(), would have it: four spaces in
+ * (root object, "days" array), its members the generator's indentation
+ * further in. Strings are escaped, so an object's text holds no newline
+ * but its own. */
+typedef struct {
+  JsonGenerator *generator; /* pretty, indent 2, as pd_ctl_print_json() */
+  gboolean any;             /* a day was written */
+} JsonDays;
+
+/* A value as json-glib writes it (quoted and escaped). */
+static char *
+json_string_text (JsonGenerator *generator, const char *value)
 {
-  g_autoptr (JsonBuilder) j = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+print_json_header (const PdCampaign *c, JsonDays *out)
+{
+  g_autofree char *id = json_string_text (out->generator, c->id);
+  g_autofree char *timezone = json_string_text (out->generator, c->timezone);
+
+  printf ("{\n  \"campaign\" : %s,\n  \"timezone\" : %s,\n  \"days\" : ", id, timezone);
+}
+
+static void
+print_json_footer (JsonDays *out)
+{
+  printf (out->any ? "\n  ]\n}\n" : "[]\n}\n");
+}
+
+static void
+print_json_object (JsonDays *out, JsonNode *object)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  json_generator_set_root (out->generator, object);
+  text = json_generator_to_data (out->generator, NULL);
+  lines = g_strsplit (text, "\n", -1);
+  fputs (out->any ? ",\n" : "[\n", stdout);
+  out->any = TRUE;
+  for (guint i = 0; lines[i] != NULL; i++)
+    printf ("%s    %s", i > 0 ? "\n" : "", lines[i]);
+}
+
+static void
+print_json_days (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDate *from, const GDate *to,
+                 JsonDays *out)
+{
   guint b = 0;
 
-  json_builder_begin_object (j);
-  json_builder_set_member_name (j, "campaign");
-  json_builder_add_string_value (j, c->id);
-  json_builder_set_member_name (j, "timezone");
-  json_builder_add_string_value (j, c->timezone);
-  json_builder_set_member_name (j, "days");
-  json_builder_begin_array (j);
   for (guint i = 0; i < s->days->len; i++)
     {
       const PdDay *day = &g_array_index (s->days, PdDay, i);
       const PdRep *rep = g_ptr_array_index (c->reps, day->rep_index);
       gboolean shown = day_shown (day, rep_filter, from, to);
       g_autofree char *date = pd_format_date (&day->date);
+      g_autoptr (JsonBuilder) j = NULL;
 
       if (shown)
         {
           guint k = next_checkpoint (c, &day->date);
           g_autofree char *checkpoint_date = pd_format_date (&g_array_index (c->checkpoints, PdCheckpoint, k).date);
 
+          j = json_builder_new ();
           json_builder_begin_object (j);
           json_builder_set_member_name (j, "rep");
           json_builder_add_string_value (j, rep->name);
@@ -184,23 +238,58 @@ print_json (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDa
         }
       if (shown)
         {
+          g_autoptr (JsonNode) object = NULL;
+
           json_builder_end_array (j);
           json_builder_end_object (j);
+          object = json_builder_get_root (j);
+          print_json_object (out, object);
         }
     }
-  json_builder_end_array (j);
-  json_builder_end_object (j);
-  root = json_builder_get_root (j);
-  pd_ctl_print_json (root);
+}
+
+static void
+print_days (const PdCampaign *c, const PdSchedule *s, gint rep_filter, const GDate *from, const GDate *to,
+            JsonDays *out)
+{
+  if (opt_json)
+    print_json_days (c, s, rep_filter, from, to, out);
+  else
+    print_text_days (c, s, rep_filter, from, to);
+}
+
+/* Whether a catch-up revision applies to the campaign (pd_catchup_current
+ * reads one): then the schedule in force is not each rep's baseline. */
+static int
+catchup_applies (PdCtl *ctl, const PdCampaign *campaign, gboolean *ret_applies)
+{
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (PdRevision) head = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  *ret_applies = FALSE;
+  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
+    return status;
+  if (store != NULL && !pd_store_load_latest_head (store, campaign->id, &head, &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
+  *ret_applies = head != NULL
+                 && (head->kind == PD_REVISION_CATCHUP || g_date_compare (&head->as_of, &campaign->start) > 0);
+  return PD_EXIT_OK;
 }
 
 static int
 run (PdCtl *ctl, int argc, char **argv)
 {
   g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdScheduleBuilder) builder = NULL;
   g_autoptr (PdSchedule) baseline = NULL;
   g_autoptr (PdSchedule) schedule = NULL;
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (GError) error = NULL;
+  JsonDays out = { generator, FALSE };
   gint64 revision_time;
+  gboolean applies = FALSE;
   GDate from, to;
   PdPlan plan;
   gint rep_filter = -1;
@@ -219,14 +308,58 @@ run (PdCtl *ctl, int argc, char **argv)
         return status;
       rep_filter = (gint) index;
     }
-  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
-      (status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
+  if (!pd_plan_compute (&campaign->plan, &plan, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  builder = pd_schedule_builder_new (campaign, &plan);
+
+  if (rep_filter >= 0)
+    {
+      /* One rep: its baseline only, and the schedule in force of it. */
+      if ((baseline = pd_schedule_builder_rep (builder, (guint) rep_filter, &error)) == NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+      if ((status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
+        return status;
+    }
+  else if ((status = catchup_applies (ctl, campaign, &applies)) != PD_EXIT_OK)
     return status;
+  else if (applies)
+    {
+      /* A catch-up: the team's schedule in force, as one. */
+      if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
+          (status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
+        return status;
+    }
+  else
+    {
+      /* The baseline is in force: every rep is checked first (the first
+       * failure in rep order, nothing printed), then built again and
+       * printed one at a time. */
+      for (guint r = 0; r < campaign->reps->len; r++)
+        {
+          g_autoptr (PdSchedule) one = pd_schedule_builder_rep (builder, r, &error);
+          if (one == NULL)
+            return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+        }
+    }
 
   if (opt_json)
-    print_json (campaign, schedule, rep_filter, &from, &to);
+    print_json_header (campaign, &out);
   else
-    print_text (campaign, schedule, rep_filter, &from, &to);
+    print_text_header ();
+  if (schedule != NULL)
+    print_days (campaign, schedule, rep_filter, &from, &to, &out);
+  else
+    for (guint r = 0; r < campaign->reps->len; r++)
+      {
+        g_autoptr (PdSchedule) one = pd_schedule_builder_rep (builder, r, &error);
+        if (one == NULL) /* built once already */
+          return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
+        print_days (campaign, one, rep_filter, &from, &to, &out);
+      }
+  if (opt_json)
+    print_json_footer (&out);
   return PD_EXIT_OK;
 }
 

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+# The commands that ask for one rep build that rep alone, and the team's
+# schedule is written a rep at a time: every output must be what the
+# whole team's schedule gives, byte for byte. tests/data/four-reps-*.txt
+# and .json were written by prospectctl when it built the whole team's
+# schedule and printed its JSON as one tree.
+. tests/cli/lib.sh
+F=$T/campaigns/four-reps.conf
+mkdir -p "$T/campaigns"
+cp "$DATA/four-reps.conf" "$F"
+cat >"$T/prospectd.conf" <<CONF
+[daemon]
+database = $T/prospectd.db
+feeds = $T/feeds
+campaigns = $T/campaigns
+CONF
+C="$CTL --config $T/prospectd.conf"
+
+$C schedule four-reps >"$T/team.txt"
+check_file "schedule, the team a rep at a time, as before" "$DATA/four-reps-schedule.txt" "$T/team.txt"
+$C schedule four-reps --from 2027-02-20 --to 2027-03-02 --json >"$T/team-days.json"
+check_file "schedule --json streamed, as the one JSON tree before" "$DATA/four-reps-schedule.json" "$T/team-days.json"
+$C schedule four-reps --from 2027-04-01 --json >"$T/none.json"
+check_eq "schedule --json with no day shown" '{
+  "campaign" : "four-reps",
+  "timezone" : "Europe/Paris",
+  "days" : []
+}' "$(cat "$T/none.json")"
+
+# slices FILE.json REP: the rep's days of a team's schedule, as JSON text.
+slice () {
+  /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["days"]=[x for x in d["days"] if x["rep"]==sys.argv[2]]; print(json.dumps(d, sort_keys=True))' "$1" "$2"
+}
+same_json () {
+  /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$1"
+}
+
+# one_rep_checks LABEL: each rep's schedule is its slice of the team's.
+one_rep_checks () {
+  $C schedule four-reps --json >"$T/team.json"
+  $C schedule four-reps >"$T/team.txt"
+  for rep in alice bob zoë dave; do
+    $C schedule four-reps --rep $rep --json >"$T/$rep.json"
+    check_eq "$1: schedule --rep $rep --json is its slice of the team's" "$(slice "$T/team.json" $rep)" "$(same_json "$T/$rep.json")"
+    check_eq "$1: $rep has days" 1 "$(grep -c -m1 "\"rep\" : \"$rep\"" "$T/$rep.json")"
+    $C schedule four-reps --rep $rep >"$T/$rep.txt"
+    awk -v rep=$rep 'NR == 1 || $2 == rep' "$T/team.txt" >"$T/$rep.slice"
+    check_file "$1: schedule --rep $rep (text) is its lines of the team's" "$T/$rep.slice" "$T/$rep.txt"
+  done
+}
+one_rep_checks "baseline"
+
+# After a catch-up (a revision in force): the same.
+$C --now 2027-02-09T20:00 log four-reps --rep alice --contacts 10 --date 2027-02-08 >/dev/null
+$C --now 2027-02-10T20:00 reschedule four-reps >/dev/null
+check_eq "the catch-up moved alice's days" "2027-02-11  alice              73          83  156 by 2027-02-12   09:00-10:14 (37), 14:00-15:12 (36)" \
+  "$($C schedule four-reps --rep alice --from 2027-02-11 --to 2027-02-11 | tail -n 1)"
+one_rep_checks "catch-up"
+
+# A rep whose days do not fit: the team's schedule prints nothing (every
+# rep is checked before the first is printed); another rep still shows.
+sed -e 's/^max_daily_calls = 2h30m/max_daily_calls = 20m/' "$DATA/four-reps.conf" >"$T/tight.conf"
+$C schedule "$T/tight.conf" --json >"$T/out" 2>"$T/err"
+check_eq "a rep that does not fit: exit 2" 2 $?
+check_eq "a rep that does not fit: nothing on stdout" "" "$(cat "$T/out")"
+check_eq "a rep that does not fit: the error" "prospectctl: $T/tight.conf: 2027-02-01: rep dave needs 42 min of calls but the day holds 20 min (call windows 08:30-12:00, 13:30-17:30; max_daily_calls 20m). Lengthen the call windows, add reps, or raise max_daily_calls." "$(cat "$T/err")"
+done_testing
