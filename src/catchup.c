@@ -106,17 +106,34 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
   return TRUE;
 }
 
-PdRevision *
-pd_catchup_revision_new (const PdCampaign *campaign, const PdSchedule *schedule,
-                         const PdSchedule *baseline, PdRevisionKind kind, const GDate *as_of,
-                         gint64 created)
+/* Appends to `revision` the days of `days` (n of them, by rep then
+ * date) that a revision keeps: with a `baseline`, those whose load differs
+ * from it or whose count restarts; else every one. */
+static void
+revision_add_days (PdRevision *revision, const PdCampaign *campaign, const PdDay *days, guint n,
+                   const PdSchedule *baseline)
 {
-  PdRevision *revision = pd_revision_new (campaign->id, kind, as_of, created);
   guint k = 0;
 
-  for (guint i = 0; i < schedule->days->len; i++)
+  if (baseline != NULL && n > 0)
     {
-      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+      /* Start at the first rep's days of the baseline: a binary search. */
+      guint low = 0, high = baseline->days->len;
+
+      while (low < high)
+        {
+          guint mid = low + (high - low) / 2;
+
+          if (g_array_index (baseline->days, PdDay, mid).rep_index < days[0].rep_index)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      k = low;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      const PdDay *day = &days[i];
       const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
 
       if (baseline != NULL)
@@ -134,6 +151,17 @@ pd_catchup_revision_new (const PdCampaign *campaign, const PdSchedule *schedule,
       else
         pd_revision_add_day (revision, rep->name, &day->date, day->contacts);
     }
+}
+
+PdRevision *
+pd_catchup_revision_new (const PdCampaign *campaign, const PdSchedule *schedule,
+                         const PdSchedule *baseline, PdRevisionKind kind, const GDate *as_of,
+                         gint64 created)
+{
+  PdRevision *revision = pd_revision_new (campaign->id, kind, as_of, created);
+
+  revision_add_days (revision, campaign, (const PdDay *) (gconstpointer) schedule->days->data,
+                     schedule->days->len, baseline);
   return revision;
 }
 
@@ -144,6 +172,7 @@ pd_catchup_free (PdCatchup *catchup)
     return;
   g_clear_pointer (&catchup->reps, g_array_unref);
   g_clear_pointer (&catchup->load_changed, g_array_unref);
+  g_clear_pointer (&catchup->days_changed, g_array_unref);
   g_clear_pointer (&catchup->schedule, pd_schedule_free);
   g_free (catchup);
 }
@@ -162,6 +191,8 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
   g_date_add_days (&from, 1);
   catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
   g_array_set_size (catchup->load_changed, n_reps);
+  catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->days_changed, n_reps);
 
   if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error))
     return NULL;
@@ -194,6 +225,8 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
       const PdDay *then = &g_array_index (current->days, PdDay, i);
       if (g_date_compare (&now_day->date, &from) >= 0 && now_day->contacts != then->contacts)
         g_array_index (catchup->load_changed, gboolean, now_day->rep_index) = TRUE;
+      if (now_day->contacts != then->contacts || now_day->cumulative != then->cumulative)
+        g_array_index (catchup->days_changed, gboolean, now_day->rep_index) = TRUE;
     }
   if (!catchup->changed)
     return g_steal_pointer (&catchup);
@@ -211,6 +244,145 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
   revision = pd_catchup_revision_new (campaign, catchup->schedule, baseline, PD_REVISION_CATCHUP, &from, now);
   if (!pd_store_save_revision (store, revision, &catchup->revision_id, error))
     return NULL;
+  return g_steal_pointer (&catchup);
+}
+
+/* The [first, end) range of a rep's days in a schedule (sorted by rep). */
+static void
+rep_days (const PdSchedule *schedule, guint rep_index, guint *ret_first, guint *ret_end)
+{
+  guint low = 0, high = schedule->days->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_array_index (schedule->days, PdDay, mid).rep_index < rep_index)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  *ret_first = low;
+  while (low < schedule->days->len && g_array_index (schedule->days, PdDay, low).rep_index == rep_index)
+    low++;
+  *ret_end = low;
+}
+
+/* One rep's re-spread days and blocks from `from` on. */
+typedef struct {
+  guint rep_index;
+  GArray *days;   /* PdDay, owned */
+  GArray *blocks; /* PdBlock, owned */
+} RepAhead;
+
+static void
+rep_ahead_clear (gpointer data)
+{
+  RepAhead *ahead = data;
+
+  g_clear_pointer (&ahead->days, g_array_unref);
+  g_clear_pointer (&ahead->blocks, g_array_unref);
+}
+
+PdCatchup *
+pd_catchup_run_reps (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                     PdSchedule *in_force, const gboolean *reps, const gint64 *actual, const GDate *as_of,
+                     gint64 now, GError **error)
+{
+  g_autoptr (PdCatchup) catchup = g_new0 (PdCatchup, 1);
+  g_autoptr (GArray) changed = g_array_new (FALSE, TRUE, sizeof (RepAhead));
+  g_autoptr (PdRevision) revision = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  guint n_reps = campaign->reps->len;
+  GDate from = *as_of;
+
+  g_return_val_if_fail (store != NULL && campaign != NULL && baseline != NULL && in_force != NULL, NULL);
+  g_return_val_if_fail (reps != NULL && actual != NULL && as_of != NULL, NULL);
+
+  g_array_set_clear_func (changed, rep_ahead_clear);
+  g_date_add_days (&from, 1);
+  catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->load_changed, n_reps);
+  catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->days_changed, n_reps);
+  catchup->reps = g_array_new (FALSE, TRUE, sizeof (PdRespread));
+  g_array_set_size (catchup->reps, n_reps);
+  for (guint r = 0; r < n_reps; r++)
+    g_date_clear (&g_array_index (catchup->reps, PdRespread, r).back_on, 1);
+
+  /* Every listed rep re-spread first: a failure changes nothing. */
+  for (guint r = 0; r < n_reps; r++)
+    {
+      RepAhead ahead = { r, NULL, NULL };
+      gboolean differs = FALSE, loads = FALSE;
+      guint first, end, k;
+
+      if (!reps[r])
+        continue;
+      ahead.days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+      ahead.blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+      if (!pd_schedule_respread_rep (campaign, baseline, in_force, &from, r, actual[r], ahead.days, ahead.blocks,
+                                     &g_array_index (catchup->reps, PdRespread, r), error))
+        {
+          rep_ahead_clear (&ahead);
+          return NULL;
+        }
+      /* Compared with the rep's days from `from` on in force. */
+      rep_days (in_force, r, &first, &end);
+      k = first;
+      while (k < end && g_date_compare (&g_array_index (in_force->days, PdDay, k).date, &from) < 0)
+        k++;
+      differs = end - k != ahead.days->len;
+      for (guint i = 0; i < ahead.days->len && k + i < end; i++)
+        {
+          const PdDay *now_day = &g_array_index (ahead.days, PdDay, i);
+          const PdDay *then = &g_array_index (in_force->days, PdDay, k + i);
+
+          loads = loads || now_day->contacts != then->contacts;
+          differs = differs || now_day->contacts != then->contacts || now_day->cumulative != then->cumulative;
+        }
+      if (!differs)
+        {
+          rep_ahead_clear (&ahead);
+          continue;
+        }
+      g_array_index (catchup->load_changed, gboolean, r) = loads;
+      g_array_index (catchup->days_changed, gboolean, r) = TRUE;
+      g_array_append_val (changed, ahead);
+    }
+  catchup->changed = changed->len > 0;
+  if (!catchup->changed)
+    return g_steal_pointer (&catchup);
+
+  /* The changed reps' days as a revision keeps them: their history in
+   * force, then the days re-spread. */
+  revision = pd_revision_new (campaign->id, PD_REVISION_CATCHUP, &from, now);
+  for (guint i = 0; i < changed->len; i++)
+    {
+      const RepAhead *ahead = &g_array_index (changed, RepAhead, i);
+      const PdRep *rep = g_ptr_array_index (campaign->reps, ahead->rep_index);
+      guint first, end, k;
+
+      rep_days (in_force, ahead->rep_index, &first, &end);
+      k = first;
+      while (k < end && g_date_compare (&g_array_index (in_force->days, PdDay, k).date, &from) < 0)
+        k++;
+      revision_add_days (revision, campaign, &g_array_index (in_force->days, PdDay, first), k - first, baseline);
+      revision_add_days (revision, campaign, (const PdDay *) (gconstpointer) ahead->days->data, ahead->days->len,
+                         baseline);
+      g_ptr_array_add (names, rep->name);
+    }
+  if (!pd_store_save_catchup_reps (store, revision, (const char *const *) names->pdata, names->len,
+                                   &catchup->revision_id, error))
+    return NULL;
+
+  /* Stored: the schedule in force becomes it, in place. */
+  for (guint i = 0; i < changed->len; i++)
+    {
+      const RepAhead *ahead = &g_array_index (changed, RepAhead, i);
+
+      pd_schedule_replace_ahead (in_force, ahead->rep_index, &from, ahead->days, ahead->blocks);
+    }
   return g_steal_pointer (&catchup);
 }
 

@@ -29,6 +29,24 @@ typedef struct {
                            * feed by this process, 32 bytes a rep; NULL: none */
   GArray *published_files; /* each rep's feed file as then (device, inode, size,
                             * mtime: evaluation.c's FeedFile), owned; NULL: none */
+
+  /* The schedule in force, kept between wake-ups (evaluation.c): read
+   * from the store once, then patched in place by the catch-ups this
+   * process stores; read again when the store's latest revision is not
+   * the one it came from (another process stored one) or the store was
+   * reopened. */
+  PdSchedule *in_force;   /* owned; NULL: not read yet */
+  gint64 in_force_time;   /* its revision time */
+  gint64 in_force_head;   /* the id of the store's latest revision then (0: none) */
+  guint in_force_store;   /* daemon->store_serial then */
+  GByteArray *digests;    /* SHA-256 of each rep's blocks in force, 32 bytes a rep; NULL: none */
+  GArray *digest_stale;   /* gboolean per rep: its digest is to be computed again */
+  GDate fresh_from;       /* valid when every rep's days from it on are those of
+                           * the catch-up from that day this process stored, each
+                           * rep's activity unchanged since change_mark but those
+                           * the store names (pd_store_activity_changes()) */
+  gint64 change_mark;     /* the store's activity change mark read before that
+                           * catch-up read the day sums */
 } PdDaemonCampaign;
 
 struct _PdDaemon {
@@ -55,6 +73,8 @@ struct _PdDaemon {
   PdServe *server;          /* owned; the feed server on its thread, NULL when [feeds] listen is empty or with --once */
   PdIcsVtimezoneSource vtimezone_source; /* the feeds' VTIMEZONE: NULL (built here) until pd_daemon_run() */
   gint64 data_version;      /* the store's, at the last evaluation */
+  guint store_serial;       /* counts the stores opened: a campaign's schedule in
+                             * force read from another store is read again */
   char *wake_reason;        /* what the timer is armed for, owned */
   GTimeZone *wake_zone;     /* the zone of its campaign (times in the log), owned */
   GMainLoop *loop;          /* owned; NULL until pd_daemon_run() */

@@ -45,6 +45,9 @@ daemon_campaign_free (PdDaemonCampaign *dc)
   pd_schedule_free (dc->baseline);
   g_clear_pointer (&dc->published, g_bytes_unref);
   g_clear_pointer (&dc->published_files, g_array_unref);
+  pd_schedule_free (dc->in_force);
+  g_clear_pointer (&dc->digests, g_byte_array_unref);
+  g_clear_pointer (&dc->digest_stale, g_array_unref);
   g_free (dc);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonCampaign, daemon_campaign_free)
@@ -58,6 +61,7 @@ daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **err
   struct stat st;
 
   dc->handled_until = G_MININT64;
+  g_date_clear (&dc->fresh_from, 1);
 
   dc->campaign = pd_config_load_campaign (path, error);
   if (dc->campaign == NULL)
@@ -165,6 +169,7 @@ swap_store (PdDaemon *daemon, PdStore *store)
 {
   close_store (daemon->store);
   daemon->store = store;
+  daemon->store_serial++;
   daemon->data_version = 0;
   pd_store_data_version (daemon->store, &daemon->data_version, NULL);
   if (daemon->server != NULL)

@@ -144,17 +144,162 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
   return send_once (daemon, campaign->id, alert, now, error);
 }
 
+/* The schedule in force has changed for the reps marked in `days_changed`
+ * (all when NULL): their digests are computed again before publishing. */
+static void
+mark_stale (PdDaemonCampaign *dc, const GArray *days_changed)
+{
+  guint n = dc->campaign->reps->len;
+
+  if (dc->digest_stale == NULL)
+    {
+      dc->digest_stale = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), n);
+      g_array_set_size (dc->digest_stale, n);
+    }
+  for (guint r = 0; r < n; r++)
+    if (days_changed == NULL || g_array_index (days_changed, gboolean, r))
+      g_array_index (dc->digest_stale, gboolean, r) = TRUE;
+}
+
+/* The schedule in force, in dc->in_force: kept from the last evaluation
+ * when the store's latest revision is still the one it came from, else
+ * read (pd_catchup_current()). */
+static gboolean
+schedule_in_force (PdDaemon *daemon, PdDaemonCampaign *dc, GError **error)
+{
+  g_autoptr (PdRevision) head = NULL;
+  PdSchedule *schedule = NULL;
+  gint64 revision_time = 0;
+
+  if (!pd_store_load_latest_head (daemon->store, dc->campaign->id, &head, error))
+    return FALSE;
+  if (dc->in_force != NULL && dc->in_force_store == daemon->store_serial
+      && dc->in_force_head == (head != NULL ? head->id : 0))
+    return TRUE;
+  if (!pd_catchup_current (daemon->store, dc->campaign, dc->baseline, dc->baseline_time, &schedule,
+                           &revision_time, error))
+    return FALSE;
+  pd_schedule_free (dc->in_force);
+  dc->in_force = schedule;
+  dc->in_force_time = revision_time;
+  dc->in_force_head = head != NULL ? head->id : 0;
+  dc->in_force_store = daemon->store_serial;
+  g_date_clear (&dc->fresh_from, 1);
+  mark_stale (dc, NULL);
+  return TRUE;
+}
+
+/* The load-changed notifications of a catch-up re-run after the check:
+ * each rep whose loads for the coming days changed, once per change. */
+static gboolean
+notify_load_changed (PdDaemon *daemon, const PdDaemonCampaign *dc, const GDate *date, const PdCatchup *catchup,
+                     gint64 now, GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+
+      if (!g_array_index (catchup->load_changed, gboolean, r)
+          || !pd_agenda_notifies ((const char *const *) daemon->config->notify_reps, rep->name))
+        continue;
+      /* Told once per change: the key holds the catch-up's revision id. */
+      g_autoptr (PdAlert) alert = pd_alert_load_changed (campaign, r, date,
+                                                         &g_array_index (catchup->reps, PdRespread, r),
+                                                         catchup->revision_id);
+      if (!send_once (daemon, campaign->id, alert, now, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The catch-up re-run after the check of `date` for new activity, at the
+ * cost of the reps whose activity changed: possible when the schedule in
+ * force is the catch-up of that day this process stored (dc->fresh_from),
+ * patched in place. Sets *ret_done to FALSE when it is not possible (the
+ * caller runs the whole catch-up). */
+static gboolean
+rerun_changed_reps (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 now, gboolean *ret_done,
+                    GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  guint n = campaign->reps->len;
+  g_auto (GStrv) changed = NULL;
+  g_autofree gboolean *reps = NULL;
+  g_autofree gint64 *actual = NULL;
+  g_autoptr (PdCatchup) catchup = NULL;
+  g_autoptr (GError) catchup_error = NULL;
+  g_autofree char *day = NULL;
+  GDate from = *date;
+  gint64 mark = 0;
+  guint listed = 0;
+
+  g_date_add_days (&from, 1);
+  *ret_done = FALSE;
+  if (!g_date_valid (&dc->fresh_from) || g_date_compare (&dc->fresh_from, &from) != 0)
+    return TRUE;
+  if (!pd_store_activity_changes (daemon->store, campaign->id, dc->change_mark, &mark, &changed, error))
+    return FALSE;
+  *ret_done = TRUE;
+  reps = g_new0 (gboolean, MAX (n, 1));
+  actual = g_new0 (gint64, MAX (n, 1));
+  for (guint i = 0; changed[i] != NULL; i++)
+    {
+      g_autoptr (GArray) daily = NULL;
+      guint r;
+
+      if (pd_campaign_find_rep (campaign, changed[i], &r) == NULL)
+        continue; /* a rep no longer in the campaign file */
+      if ((daily = pd_store_daily_contacts (daemon->store, campaign->id, changed[i], date, error)) == NULL)
+        return FALSE;
+      for (guint k = 0; k < daily->len; k++)
+        actual[r] += g_array_index (daily, PdDailyContacts, k).contacts;
+      reps[r] = TRUE;
+      listed++;
+    }
+  dc->change_mark = mark;
+  if (listed == 0)
+    return TRUE;
+  g_debug ("re-spread %u of %u reps of %s", listed, n, campaign->id);
+
+  catchup = pd_catchup_run_reps (daemon->store, campaign, dc->baseline, dc->in_force, reps, actual, date, now,
+                                 &catchup_error);
+  day = pd_format_date (date);
+  if (catchup == NULL)
+    {
+      /* The schedule in force is no longer the catch-up of every rep. */
+      g_date_clear (&dc->fresh_from, 1);
+      if (catchup_error->domain != PD_SCHEDULE_ERROR)
+        {
+          g_propagate_error (error, g_steal_pointer (&catchup_error));
+          return FALSE;
+        }
+      g_message ("catch-up impossible for %s as of %s: %s", campaign->id, day, catchup_error->message);
+      return TRUE;
+    }
+  if (!catchup->changed)
+    return TRUE;
+  g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
+  if (daemon->dry_run != NULL)
+    g_string_append_printf (daemon->dry_run, _("would store a catch-up for %s as of %s\n"), campaign->id, day);
+  dc->in_force_time = now;
+  dc->in_force_head = catchup->revision_id;
+  mark_stale (dc, catchup->days_changed);
+  return notify_load_changed (daemon, dc, date, catchup, now, error);
+}
+
 /* The daily check of `date` (the latest check day <= now): progress as of
  * that day against the baseline, the automatic catch-up when someone is
  * behind, then checkpoint and behind notifications. Recorded as
  * "check:<date>" once done, so it runs once; when `rerun` it only
  * re-spreads (new activity logged after the check), and tells the reps
- * whose loads for the coming days changed. `current` is the schedule in
- * force; when a catch-up changed it, the new one goes to *ret_schedule
- * (else NULL). */
+ * whose loads for the coming days changed: the reps whose activity
+ * changed only, when the schedule in force allows it. A catch-up that
+ * changed the schedule in force replaces dc->in_force (or patches it). */
 static gboolean
 daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 now, gboolean rerun,
-             const PdSchedule *current, PdSchedule **ret_schedule, GError **error)
+             GError **error)
 {
   const PdCampaign *campaign = dc->campaign;
   g_autoptr (GArray) daily = NULL;
@@ -165,8 +310,23 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
   g_autofree char *check_key = pd_alert_check_key (date);
   gboolean claimed = FALSE;
   gboolean behind = FALSE;
+  gint64 mark = 0;
   PdTotals totals;
 
+  if (rerun)
+    {
+      gboolean done = FALSE;
+
+      if (!rerun_changed_reps (daemon, dc, date, now, &done, error))
+        return FALSE;
+      if (done)
+        return TRUE;
+    }
+
+  /* The change mark before the day sums: what changes after it is
+   * re-spread by the next re-run. */
+  if (!pd_store_activity_changes (daemon->store, campaign->id, 0, &mark, NULL, error))
+    return FALSE;
   if ((daily = pd_store_daily_contacts (daemon->store, campaign->id, NULL, date, error)) == NULL ||
       !pd_store_totals (daemon->store, campaign->id, NULL, date, &totals, error))
     return FALSE;
@@ -185,7 +345,8 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
                             campaign->id, behind ? _("someone is behind") : _("everyone on track"));
   if ((behind || rerun) && g_date_compare (date, &campaign->end) < 0)
     {
-      catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, current, daily, date, now, &catchup_error);
+      catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, dc->in_force, daily, date, now,
+                                &catchup_error);
       if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
         {
           g_propagate_error (error, g_steal_pointer (&catchup_error));
@@ -224,7 +385,18 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
   if (!rerun && !pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error))
     return FALSE;
   if (catchup != NULL && catchup->changed)
-    *ret_schedule = g_steal_pointer (&catchup->schedule);
+    {
+      /* The catch-up stored is the schedule in force now (its revision
+       * time is now): nothing to read again. */
+      pd_schedule_free (dc->in_force);
+      dc->in_force = g_steal_pointer (&catchup->schedule);
+      dc->in_force_time = now;
+      dc->in_force_head = catchup->revision_id;
+      dc->fresh_from = *date;
+      g_date_add_days (&dc->fresh_from, 1);
+      dc->change_mark = mark;
+      mark_stale (dc, catchup->days_changed);
+    }
   return TRUE;
 }
 
@@ -304,29 +476,53 @@ note_wakeup (Evaluation *ev, const PdDaemonCampaign *dc, const PdAgenda *agenda)
  * whatever the revision time. */
 #define DIGEST_SIZE 32 /* SHA-256 */
 
-static GBytes *
-blocks_digests (const PdCampaign *campaign, const PdSchedule *schedule)
+/* The digests of the schedule in force (dc->digests), computed again for
+ * the reps whose days changed since: one binary search and the rep's
+ * blocks each. */
+static void
+update_digests (PdDaemonCampaign *dc)
 {
-  gsize size = DIGEST_SIZE;
-  g_autofree guint8 *digests = g_new0 (guint8, MAX (campaign->reps->len, 1) * size);
-  guint i = 0;
+  const PdCampaign *campaign = dc->campaign;
+  const GArray *blocks = dc->in_force->blocks;
+  guint n = campaign->reps->len;
 
-  for (guint r = 0; r < campaign->reps->len; r++)
+  if (dc->digests == NULL || dc->digests->len != MAX (n, 1) * DIGEST_SIZE)
     {
-      g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-      gsize length = size;
+      g_clear_pointer (&dc->digests, g_byte_array_unref);
+      dc->digests = g_byte_array_sized_new (MAX (n, 1) * DIGEST_SIZE);
+      g_byte_array_set_size (dc->digests, MAX (n, 1) * DIGEST_SIZE);
+      memset (dc->digests->data, 0, dc->digests->len);
+      mark_stale (dc, NULL);
+    }
+  for (guint r = 0; r < n; r++)
+    {
+      g_autoptr (GChecksum) checksum = NULL;
+      gsize length = DIGEST_SIZE;
+      guint low = 0, high = blocks->len;
 
-      for (; i < schedule->blocks->len && g_array_index (schedule->blocks, PdBlock, i).rep_index == r; i++)
+      if (!g_array_index (dc->digest_stale, gboolean, r))
+        continue;
+      g_array_index (dc->digest_stale, gboolean, r) = FALSE;
+      checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      while (low < high)
         {
-          const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
+          guint mid = low + (high - low) / 2;
+
+          if (g_array_index (blocks, PdBlock, mid).rep_index < r)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      for (guint i = low; i < blocks->len && g_array_index (blocks, PdBlock, i).rep_index == r; i++)
+        {
+          const PdBlock *block = &g_array_index (blocks, PdBlock, i);
           gint64 fields[] = { g_date_get_julian (&block->date), block->index, block->start_minute,
                               block->end_minute, block->contacts, block->day_contacts, block->cumulative };
 
           g_checksum_update (checksum, (const guchar *) fields, sizeof fields);
         }
-      g_checksum_get_digest (checksum, digests + r * size, &length);
+      g_checksum_get_digest (checksum, dc->digests->data + (gsize) r * DIGEST_SIZE, &length);
     }
-  return g_bytes_new_take (g_steal_pointer (&digests), MAX (campaign->reps->len, 1) * size);
 }
 
 /* A feed file as this process last wrote it or found it unchanged: a
@@ -365,13 +561,14 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
          GError **error)
 {
   const PdCampaign *campaign = dc->campaign;
-  g_autoptr (GBytes) digests = blocks_digests (campaign, schedule);
-  const guint8 *now = g_bytes_get_data (digests, NULL);
+  const guint8 *now;
   const guint8 *before = dc->published != NULL ? g_bytes_get_data (dc->published, NULL) : NULL;
   g_autofree gboolean *reps = NULL;
   g_autoptr (GArray) published = NULL;
   gboolean any = before == NULL;
 
+  update_digests (dc);
+  now = dc->digests->data;
   if (before != NULL)
     {
       reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
@@ -449,7 +646,7 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
         }
     }
   g_clear_pointer (&dc->published, g_bytes_unref);
-  dc->published = g_steal_pointer (&digests);
+  dc->published = g_bytes_new (dc->digests->data, dc->digests->len);
   return TRUE;
 }
 
@@ -460,16 +657,13 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
   const PdCampaign *campaign = dc->campaign;
   const char *const *notify_reps = (const char *const *) daemon->config->notify_reps;
   RecordedContext context = { daemon->store, campaign->id };
-  g_autoptr (PdSchedule) schedule = NULL;
   g_autoptr (PdAgenda) agenda = NULL;
-  gint64 revision_time;
   gboolean ok = TRUE;
   GError *local_error = NULL;
 
-  if (!pd_catchup_current (daemon->store, campaign, dc->baseline, dc->baseline_time, &schedule,
-                           &revision_time, error))
+  if (!schedule_in_force (daemon, dc, error))
     return FALSE;
-  agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, dc->handled_until, recorded_in_store,
+  agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until, recorded_in_store,
                                &context);
 
   if (agenda->has_check)
@@ -482,28 +676,24 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
                        (guint) g_date_time_get_month (here) == g_date_get_month (&agenda->check_date) &&
                        (guint) g_date_time_get_day_of_month (here) == g_date_get_day (&agenda->check_date);
       gboolean done = is_recorded (daemon, campaign->id, check_key);
-      g_autoptr (PdSchedule) caught_up = NULL;
+      gint64 before = dc->in_force_head;
 
       if ((!done || (activity_changed && today))
-          && !daily_check (daemon, dc, &agenda->check_date, now, done, schedule, &caught_up, &local_error))
+          && !daily_check (daemon, dc, &agenda->check_date, now, done, &local_error))
         {
           g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
           return FALSE;
         }
-      if (caught_up != NULL)
+      if (dc->in_force_head != before)
         {
-          /* The catch-up stored is the schedule in force now (its
-           * revision time is now): nothing to read again. */
-          g_clear_pointer (&schedule, pd_schedule_free);
-          schedule = g_steal_pointer (&caught_up);
-          revision_time = now;
+          /* A catch-up was stored: the schedule in force now. */
           g_clear_pointer (&agenda, pd_agenda_free);
-          agenda = pd_agenda_evaluate (campaign, schedule, notify_reps, now, dc->handled_until, recorded_in_store,
-                                       &context);
+          agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until,
+                                       recorded_in_store, &context);
         }
     }
 
-  if (!publish (daemon, dc, schedule, revision_time, &local_error))
+  if (!publish (daemon, dc, dc->in_force, dc->in_force_time, &local_error))
     {
       g_propagate_error (error, local_error);
       local_error = NULL;

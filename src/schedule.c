@@ -11,6 +11,7 @@
  */
 #define G_LOG_DOMAIN "prospectd-schedule"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "prospectd/format.h"
@@ -831,6 +832,66 @@ respread_rep (const PdCampaign *campaign, guint rep_index, const PdDay *days, gu
     }
 }
 
+/* One rep's days from `from` on, re-spread (see pd_schedule_respread),
+ * appended to `days` with their blocks to `blocks`. `history` is the
+ * rep's cumulative figure on its last day before `from` in the schedule
+ * in force; `actual` < 0: the rep is on the baseline. */
+static gboolean
+respread_ahead (const PdCampaign *campaign, const PdSchedule *baseline, const GDate *from, guint r,
+                gint64 actual, gint64 history, GArray *days_out, GArray *blocks, PdRespread *info,
+                GError **error)
+{
+  guint first, end;
+
+  memset (info, 0, sizeof *info);
+  g_date_clear (&info->back_on, 1);
+  rep_range (baseline->days, sizeof (PdDay), r, &first, &end);
+  guint ahead = first;
+  while (ahead < end && g_date_compare (&g_array_index (baseline->days, PdDay, ahead).date, from) < 0)
+    ahead++;
+  gint64 before = ahead > first ? g_array_index (baseline->days, PdDay, ahead - 1).cumulative : 0;
+  guint n = end - ahead;
+  const PdDay *days = n > 0 ? &g_array_index (baseline->days, PdDay, ahead) : NULL;
+  g_autofree gint64 *loads = g_new0 (gint64, MAX (n, 1));
+
+  info->actual = actual >= 0 ? actual : before;
+  info->shortfall = MAX (before - info->actual, 0);
+  respread_rep (campaign, r, days, n, before, from, info, loads);
+
+  guint first_day = days_out->len;
+  gint64 cumulative = info->actual;
+  for (guint i = 0; i < n; i++)
+    {
+      PdDay day = days[i];
+
+      day.contacts = loads[i];
+      day.minutes = day_minutes (campaign, day.contacts);
+      cumulative += day.contacts;
+      day.cumulative = cumulative;
+      day.rebased = i == 0 && info->actual != history;
+      g_array_append_val (days_out, day);
+    }
+  return append_blocks (campaign, days_out, first_day, blocks, error);
+}
+
+/* The rep's cumulative figure on its last day before `from` in `current`. */
+static gint64
+history_before (const PdSchedule *current, guint r, const GDate *from)
+{
+  gint64 history = 0;
+  guint first, end;
+
+  rep_range (current->days, sizeof (PdDay), r, &first, &end);
+  for (guint i = first; i < end; i++)
+    {
+      const PdDay *day = &g_array_index (current->days, PdDay, i);
+      if (g_date_compare (&day->date, from) >= 0)
+        break;
+      history = day->cumulative;
+    }
+  return history;
+}
+
 PdSchedule *
 pd_schedule_respread (const PdCampaign *campaign,
                       const PdSchedule *baseline,
@@ -856,8 +917,6 @@ pd_schedule_respread (const PdCampaign *campaign,
       PdRespread *info = &g_array_index (reps, PdRespread, r);
       gint64 history = 0;
 
-      g_date_clear (&info->back_on, 1);
-
       /* Frozen history: the current schedule's days and blocks before `from`. */
       guint first, end;
       rep_range (current->days, sizeof (PdDay), r, &first, &end);
@@ -879,38 +938,72 @@ pd_schedule_respread (const PdCampaign *campaign,
         }
 
       /* From `from` on: the baseline's days, their loads re-spread. */
-      rep_range (baseline->days, sizeof (PdDay), r, &first, &end);
-      guint ahead = first;
-      while (ahead < end && g_date_compare (&g_array_index (baseline->days, PdDay, ahead).date, from) < 0)
-        ahead++;
-      gint64 before = ahead > first ? g_array_index (baseline->days, PdDay, ahead - 1).cumulative : 0;
-      guint n = end - ahead;
-      const PdDay *days = n > 0 ? &g_array_index (baseline->days, PdDay, ahead) : NULL;
-      g_autofree gint64 *loads = g_new0 (gint64, MAX (n, 1));
-
-      info->actual = actual != NULL ? MAX (actual[r], 0) : before;
-      info->shortfall = MAX (before - info->actual, 0);
-      respread_rep (campaign, r, days, n, before, from, info, loads);
-
-      guint first_day = schedule->days->len;
-      gint64 cumulative = info->actual;
-      for (guint i = 0; i < n; i++)
-        {
-          PdDay day = days[i];
-
-          day.contacts = loads[i];
-          day.minutes = day_minutes (campaign, day.contacts);
-          cumulative += day.contacts;
-          day.cumulative = cumulative;
-          day.rebased = i == 0 && info->actual != history;
-          g_array_append_val (schedule->days, day);
-        }
-      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, error))
+      if (!respread_ahead (campaign, baseline, from, r, actual != NULL ? MAX (actual[r], 0) : -1, history,
+                           schedule->days, schedule->blocks, info, error))
         return NULL;
     }
   if (ret_reps != NULL)
     *ret_reps = g_steal_pointer (&reps);
   return g_steal_pointer (&schedule);
+}
+
+gboolean
+pd_schedule_respread_rep (const PdCampaign *campaign,
+                          const PdSchedule *baseline,
+                          const PdSchedule *current,
+                          const GDate *from,
+                          guint rep_index,
+                          gint64 actual,
+                          GArray *days,
+                          GArray *blocks,
+                          PdRespread *ret_respread,
+                          GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, FALSE);
+  g_return_val_if_fail (rep_index < campaign->reps->len, FALSE);
+  g_return_val_if_fail (baseline != NULL && current != NULL, FALSE);
+  g_return_val_if_fail (from != NULL && g_date_valid (from), FALSE);
+  g_return_val_if_fail (days != NULL && blocks != NULL && ret_respread != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return respread_ahead (campaign, baseline, from, rep_index, MAX (actual, 0),
+                         history_before (current, rep_index, from), days, blocks, ret_respread, error);
+}
+
+/* Replaces elements [first, end) of `array` by n elements of `values`,
+ * moving the tail once. */
+static void
+replace_range (GArray *array, guint element_size, guint first, guint end, gconstpointer values, guint n)
+{
+  guint old = end - first, common = MIN (old, n);
+
+  if (common > 0)
+    memcpy (array->data + (gsize) first * element_size, values, (gsize) common * element_size);
+  if (n < old)
+    g_array_remove_range (array, first + n, old - n);
+  else if (n > old)
+    g_array_insert_vals (array, end, (const char *) values + (gsize) common * element_size, n - old);
+}
+
+void
+pd_schedule_replace_ahead (PdSchedule *schedule,
+                           guint rep_index,
+                           const GDate *from,
+                           const GArray *days,
+                           const GArray *blocks)
+{
+  guint first, end;
+
+  g_return_if_fail (schedule != NULL && from != NULL && days != NULL && blocks != NULL);
+
+  rep_range (schedule->days, sizeof (PdDay), rep_index, &first, &end);
+  while (first < end && g_date_compare (&g_array_index (schedule->days, PdDay, first).date, from) < 0)
+    first++;
+  replace_range (schedule->days, sizeof (PdDay), first, end, days->data, days->len);
+  rep_range (schedule->blocks, sizeof (PdBlock), rep_index, &first, &end);
+  while (first < end && g_date_compare (&g_array_index (schedule->blocks, PdBlock, first).date, from) < 0)
+    first++;
+  replace_range (schedule->blocks, sizeof (PdBlock), first, end, blocks->data, blocks->len);
 }
 
 gint64

@@ -355,3 +355,61 @@ fail:
   g_prefix_error (error, _("Cannot log activity: "));
   return FALSE;
 }
+
+/* ---------------------------------------------------------- changes */
+
+gboolean
+pd_store_activity_changes (PdStore *store,
+                           const char *campaign,
+                           gint64 since,
+                           gint64 *ret_mark,
+                           GStrv *ret_reps,
+                           GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) reps = g_ptr_array_new_with_free_func (g_free);
+  gint64 mark = 0;
+  gboolean ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (ret_mark != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* One snapshot: the mark and the reps past `since` agree. */
+  if (!store_begin_read (store, error))
+    goto fail;
+  ok = store_query_int (store, "SELECT coalesce (max (mark), 0) FROM activity_changes", &mark, error);
+  if (ok && ret_reps != NULL)
+    {
+      stmt = store_prepare (store, "SELECT rep FROM activity_changes WHERE mark > ?1 AND campaign = ?2", error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, since);
+          bind_text (stmt, 2, campaign);
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            g_ptr_array_add (reps, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+          if (rc != SQLITE_DONE)
+            {
+              store_set_error (error, store->db, rc);
+              ok = FALSE;
+            }
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  if (!store_finish (store, ok, error))
+    goto fail;
+  *ret_mark = mark;
+  if (ret_reps != NULL)
+    {
+      g_ptr_array_add (reps, NULL);
+      *ret_reps = (GStrv) g_ptr_array_free (g_steal_pointer (&reps), FALSE);
+    }
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot read the changes of activity of '%s': "), campaign);
+  return FALSE;
+}

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
  *
  * store-revisions: the schedule revisions of a campaign, the baselines and
- * the catch-ups, each with its days (revision_days). Only the latest
- * catch-up is kept; every baseline stays (the planned contacts of past
- * days are never rewritten).
+ * the catch-ups. A baseline's days are in revision_days; the latest
+ * catch-up's in catchup_days, by rep, so that a catch-up of a few reps
+ * replaces those reps' rows only. Only the latest catch-up is kept; every
+ * baseline stays (the planned contacts of past days are never rewritten).
  */
 #define G_LOG_DOMAIN "prospectd-store"
 
@@ -17,11 +18,15 @@ kind_to_text (PdRevisionKind kind)
   return kind == PD_REVISION_BASELINE ? "baseline" : "catchup";
 }
 
+/* Inserts the revisions row; for a catch-up, first removes the
+ * catch-up days of the `reps` given (all of the campaign's when n_reps
+ * is G_MAXUINT) and the earlier catch-up rows. Then the days. */
 static gboolean
-insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
-                 GError **error)
+insert_revision (PdStore *store, const PdRevision *revision, const char *const *reps, guint n_reps,
+                 gint64 *ret_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean catchup = revision->kind == PD_REVISION_CATCHUP;
   char date[DATE_TEXT_SIZE];
   gint64 id;
 
@@ -43,9 +48,42 @@ insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
   id = sqlite3_last_insert_rowid (store->db);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
+  if (catchup)
+    {
+      /* Only the latest catch-up is ever read: the rows of the ones it
+       * replaces go, and the days it replaces. */
+      stmt = store_prepare (store, "DELETE FROM revisions WHERE campaign = ?1 AND kind = 'catchup' AND id < ?2",
+                            error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, revision->campaign);
+      sqlite3_bind_int64 (stmt, 2, id);
+      if (!store_step_done (store, stmt, error))
+        return FALSE;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      stmt = store_prepare (store,
+                            n_reps == G_MAXUINT ? "DELETE FROM catchup_days WHERE campaign = ?1"
+                                                : "DELETE FROM catchup_days WHERE campaign = ?1 AND rep = ?2",
+                            error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < (n_reps == G_MAXUINT ? 1 : n_reps); i++)
+        {
+          sqlite3_reset (stmt);
+          bind_text (stmt, 1, revision->campaign);
+          if (n_reps != G_MAXUINT)
+            bind_text (stmt, 2, reps[i]);
+          if (!store_step_done (store, stmt, error))
+            return FALSE;
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+
   stmt = store_prepare (store,
-                  "INSERT INTO revision_days (revision, rep, date, contacts, base)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5)",
+                  catchup ? "INSERT INTO catchup_days (campaign, rep, date, contacts, base)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5)"
+                          : "INSERT INTO revision_days (revision, rep, date, contacts, base)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -56,7 +94,10 @@ insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
 
       format_date (&day->date, date);
       sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, id);
+      if (catchup)
+        bind_text (stmt, 1, revision->campaign);
+      else
+        sqlite3_bind_int64 (stmt, 1, id);
       bind_text (stmt, 2, day->rep);
       bind_text (stmt, 3, date);
       sqlite3_bind_int64 (stmt, 4, day->contacts);
@@ -81,41 +122,21 @@ insert_revision (PdStore *store, const PdRevision *revision, gint64 *ret_id,
   return TRUE;
 }
 
-gboolean
-pd_store_save_revision (PdStore *store,
-                        const PdRevision *revision,
-                        gint64 *ret_id,
-                        GError **error)
+static gboolean
+save_revision (PdStore *store, const PdRevision *revision, const char *const *reps, guint n_reps,
+               gint64 *ret_id, GError **error)
 {
   gint64 id = 0;
   gboolean ok;
 
-  g_return_val_if_fail (store != NULL, FALSE);
-  g_return_val_if_fail (revision != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
   if (!store_check_revision (revision, error))
     goto fail;
+  for (guint i = 0; n_reps != G_MAXUINT && i < n_reps; i++)
+    if (!store_check_name (reps[i], _("rep name"), error))
+      goto fail;
   if (!store_begin_write (store, error))
     goto fail;
-  ok = insert_revision (store, revision, &id, error);
-  if (ok && revision->kind == PD_REVISION_CATCHUP)
-    {
-      /* Only the latest catch-up is ever read, and it carries the days
-       * it froze: the ones it replaces go (their days by cascade), so the
-       * file stops growing by a schedule's worth at every catch-up. */
-      g_autoptr (sqlite3_stmt) stmt = store_prepare (store,
-                                               "DELETE FROM revisions WHERE campaign = ?1"
-                                               " AND kind = 'catchup' AND id < ?2",
-                                               error);
-      ok = stmt != NULL;
-      if (ok)
-        {
-          bind_text (stmt, 1, revision->campaign);
-          sqlite3_bind_int64 (stmt, 2, id);
-          ok = store_step_done (store, stmt, error);
-        }
-    }
+  ok = insert_revision (store, revision, reps, n_reps, &id, error);
   if (!store_finish (store, ok, error))
     goto fail;
   if (ret_id != NULL)
@@ -125,6 +146,51 @@ pd_store_save_revision (PdStore *store,
 fail:
   g_prefix_error (error, _("Cannot save the schedule revision: "));
   return FALSE;
+}
+
+gboolean
+pd_store_save_revision (PdStore *store,
+                        const PdRevision *revision,
+                        gint64 *ret_id,
+                        GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (revision != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return save_revision (store, revision, NULL, G_MAXUINT, ret_id, error);
+}
+
+gboolean
+pd_store_save_catchup_reps (PdStore *store,
+                            const PdRevision *revision,
+                            const char *const *reps,
+                            guint n_reps,
+                            gint64 *ret_id,
+                            GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (revision != NULL && revision->kind == PD_REVISION_CATCHUP, FALSE);
+  g_return_val_if_fail (reps != NULL || n_reps == 0, FALSE);
+  g_return_val_if_fail (n_reps != G_MAXUINT, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+      gboolean listed = FALSE;
+
+      for (guint k = 0; !listed && k < n_reps; k++)
+        listed = g_strcmp0 (reps[k], day->rep) == 0;
+      if (!listed)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("Cannot save the schedule revision: rep '%s' is not among the reps it replaces"),
+                       day->rep);
+          return FALSE;
+        }
+    }
+  return save_revision (store, revision, reps, n_reps, ret_id, error);
 }
 
 /* Inside a read transaction. `kind` NULL: either kind. */
@@ -172,13 +238,26 @@ load_revision (PdStore *store, const char *campaign, const char *kind, gboolean 
       return TRUE;
     }
 
-  stmt = store_prepare (store,
-                  "SELECT rep, date, contacts, base FROM revision_days"
-                  " WHERE revision = ?1 ORDER BY rep, date",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, revision->id);
+  if (revision->kind == PD_REVISION_CATCHUP)
+    {
+      stmt = store_prepare (store,
+                            "SELECT rep, date, contacts, base FROM catchup_days"
+                            " WHERE campaign = ?1 ORDER BY rep, date",
+                            error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, campaign);
+    }
+  else
+    {
+      stmt = store_prepare (store,
+                            "SELECT rep, date, contacts, base FROM revision_days"
+                            " WHERE revision = ?1 ORDER BY rep, date",
+                            error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, revision->id);
+    }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       GDate date;

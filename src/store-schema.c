@@ -285,6 +285,59 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "  first_seen TEXT NOT NULL,"
     "  PRIMARY KEY (campaign, rep)"
     ") WITHOUT ROWID;" },
+
+  /* 8 -> 9: one rep's change costs one rep. The days of the latest
+   * catch-up live in their own table, keyed by rep, so that a catch-up of
+   * a few reps replaces those reps' rows only (a revisions row still
+   * marks each save: its id, as_of and time); the catch-up days of older
+   * files move there, and the catch-ups before the latest (never read)
+   * go. A change mark per rep, moved by triggers on activity (the old
+   * and the new rep of an update), tells the daemon whose entries were
+   * added, changed or removed since it last looked. */
+  { "CREATE TABLE catchup_days ("
+    "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  contacts INTEGER NOT NULL CHECK (contacts >= 0),"
+    "  base INTEGER CHECK (base IS NULL OR base >= 0),"
+    "  PRIMARY KEY (campaign, rep, date)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO catchup_days (campaign, rep, date, contacts, base)"
+    "  SELECT r.campaign, d.rep, d.date, d.contacts, d.base"
+    "  FROM revision_days d JOIN revisions r ON r.id = d.revision"
+    "  WHERE r.kind = 'catchup' AND r.id = (SELECT max (id) FROM revisions"
+    "    WHERE campaign = r.campaign AND kind = 'catchup');"
+    "DELETE FROM revision_days WHERE revision IN"
+    "  (SELECT id FROM revisions WHERE kind = 'catchup');"
+    "DELETE FROM revisions WHERE kind = 'catchup' AND id < (SELECT max (id)"
+    "  FROM revisions AS later WHERE later.campaign = revisions.campaign"
+    "  AND later.kind = 'catchup');"
+    "CREATE TABLE activity_changes ("
+    "  campaign TEXT NOT NULL,"
+    "  rep TEXT NOT NULL,"
+    "  mark INTEGER NOT NULL,"
+    "  PRIMARY KEY (campaign, rep)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX activity_changes_by_mark ON activity_changes (mark);",
+
+    "CREATE TRIGGER activity_changes_insert AFTER INSERT ON activity BEGIN"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (NEW.campaign, NEW.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "END;"
+    "CREATE TRIGGER activity_changes_delete AFTER DELETE ON activity BEGIN"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (OLD.campaign, OLD.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "END;"
+    "CREATE TRIGGER activity_changes_update AFTER UPDATE ON activity BEGIN"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (OLD.campaign, OLD.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (NEW.campaign, NEW.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "END;" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

@@ -94,7 +94,9 @@ test_revisions (void **state)
   assert_true (pd_store_load_latest_revision (store, "q1", &again, &error));
   assert_int_equal (again->id, catchup_id);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
-  assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 5);
+  /* The baseline's days by revision, the catch-up's by rep. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 3);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM catchup_days"), 2);
 
   /* A new catch-up replaces the earlier one (and its days); the baseline
    * stays. */
@@ -111,7 +113,8 @@ test_revisions (void **state)
     assert_int_equal (latest->days->len, 1);
     assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
     assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions WHERE kind = 'baseline'"), 1);
-    assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 4);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 3);
+    assert_int_equal (raw_int (db, "SELECT count(*) FROM catchup_days"), 1);
   }
 
   /* Unknown campaign. */

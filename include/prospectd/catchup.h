@@ -53,8 +53,11 @@ typedef struct {
                          * the curve, the contacts and days to it, what is uncovered */
   GArray *load_changed; /* gboolean per rep: its loads after as_of differ from the
                          * schedule in force before the catch-up */
+  GArray *days_changed; /* gboolean per rep: any of its days (load or cumulative
+                         * figure) differs from the schedule in force before */
   PdSchedule *schedule; /* the schedule the catch-up computed, owned: the one in
-                         * force when changed (nothing re-read) */
+                         * force when changed (nothing re-read); NULL from
+                         * pd_catchup_run_reps(), which patches it in place */
   gboolean changed;     /* FALSE when the result is the schedule already in force: nothing stored */
   gint64 revision_id;   /* the stored revision's id when changed, else 0 */
 } PdCatchup;
@@ -83,6 +86,29 @@ PdCatchup *pd_catchup_run (PdStore *store,
                            const GDate *as_of,
                            gint64 now,
                            GError **error);
+
+/* pd_catchup_run() for the reps whose activity changed, at the cost of
+ * those reps: `in_force` is the schedule in force, in which every rep
+ * not listed in `reps` (a gboolean per rep) already has the days
+ * pd_catchup_run() would give it now (its activity unchanged since the
+ * catch-up as of the same day that gave them, stored by this process as
+ * the latest). Each listed rep is re-spread from `actual[r]`, the
+ * contacts it logged up to `as_of`. When a rep's days change, the changed
+ * reps' days are stored as the latest catch-up (created `now`; the other
+ * reps' stored days kept: pd_store_save_catchup_reps()) and then patched
+ * into `in_force` in place; catchup->schedule is NULL. The result
+ * (changed, revision_id, load_changed, days_changed, and reps for the
+ * listed reps) is what pd_catchup_run() would give. Errors as
+ * pd_catchup_run(); nothing is stored or patched then. */
+PdCatchup *pd_catchup_run_reps (PdStore *store,
+                                const PdCampaign *campaign,
+                                const PdSchedule *baseline,
+                                PdSchedule *in_force,
+                                const gboolean *reps,
+                                const gint64 *actual,
+                                const GDate *as_of,
+                                gint64 now,
+                                GError **error);
 
 /* What a rep's catch-up is, in one sentence (translated), the same in
  * `prospectctl reschedule` and the daemon's notification; NULL when the

@@ -186,6 +186,34 @@ PdSchedule *pd_schedule_respread (const PdCampaign *campaign,
                                   GArray **ret_reps,
                                   GError **error);
 
+/* One rep's part of pd_schedule_respread(), the same figures: the rep's
+ * days from `from` on (its history before `from` being `current`'s) are
+ * appended to `days`, their blocks to `blocks`, and its PdRespread written
+ * to ret_respread. `actual` is the contacts the rep logged before `from`.
+ * A catch-up that re-spreads only the reps whose activity changed calls
+ * it for each of them. Returns FALSE with error set as
+ * pd_schedule_respread() (the arrays may then hold part of the days). */
+gboolean pd_schedule_respread_rep (const PdCampaign *campaign,
+                                   const PdSchedule *baseline,
+                                   const PdSchedule *current,
+                                   const GDate *from,
+                                   guint rep_index,
+                                   gint64 actual,
+                                   GArray *days,
+                                   GArray *blocks,
+                                   PdRespread *ret_respread,
+                                   GError **error);
+
+/* Replaces, in place, the days and blocks of `rep_index` dated `from` or
+ * later by `days` and `blocks` (that rep's, dated `from` or later, in
+ * order, as pd_schedule_respread_rep() gives them); the other reps' spans
+ * only move. */
+void pd_schedule_replace_ahead (PdSchedule *schedule,
+                                guint rep_index,
+                                const GDate *from,
+                                const GArray *days,
+                                const GArray *blocks);
+
 /* The most contacts of `rep_index` that fit on `date` (rule 3: their
  * blocks fit the day's windows and max_daily_calls). */
 gint64 pd_schedule_day_capacity (const PdCampaign *campaign,

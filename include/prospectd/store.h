@@ -39,7 +39,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 8
+#define PD_STORE_SCHEMA_VERSION 9
 
 typedef struct _PdStore PdStore;
 
@@ -290,6 +290,22 @@ gboolean pd_store_notification_sent (PdStore *store,
                                      gint64 *ret_sent_at,
                                      GError **error);
 
+/* Whose activity changed. Every entry added, changed or removed moves
+ * its (campaign, rep)'s change mark past every mark before it (an entry
+ * moved to another rep or campaign moves both). Writes the store's latest
+ * mark (0 when nothing was ever logged) to ret_mark and, when ret_reps is
+ * not NULL, the reps of `campaign` whose mark is past `since` (a new
+ * NULL-terminated array, in no particular order, each rep once). A mark
+ * only grows: a caller that keeps the mark it read and asks again with it
+ * learns what changed in between (read the mark before the activity it
+ * is about). Errors: the backend's; nothing is written then. */
+gboolean pd_store_activity_changes (PdStore *store,
+                                    const char *campaign,
+                                    gint64 since,
+                                    gint64 *ret_mark,
+                                    GStrv *ret_reps,
+                                    GError **error);
+
 /* ------------------------------------------------------------ revisions */
 
 typedef enum {
@@ -350,6 +366,22 @@ gboolean pd_store_save_revision (PdStore *store,
                                  const PdRevision *revision,
                                  gint64 *ret_id,
                                  GError **error);
+
+/* Saves a catch-up of some reps: `revision` (a PD_REVISION_CATCHUP whose
+ * days are all of the listed reps) becomes the campaign's latest
+ * catch-up, as pd_store_save_revision() would save it, except that the
+ * days of the reps not listed are those of the latest catch-up before it,
+ * kept as they were; the listed reps' days are replaced by the
+ * revision's (a listed rep without days has none left). Costs the listed
+ * reps' days, not the campaign's. Errors as pd_store_save_revision(),
+ * and PD_STORE_ERROR_INVALID when a day's rep is not listed; nothing is
+ * written then. */
+gboolean pd_store_save_catchup_reps (PdStore *store,
+                                     const PdRevision *revision,
+                                     const char *const *reps,
+                                     guint n_reps,
+                                     gint64 *ret_id,
+                                     GError **error);
 
 /* The most recently saved revision of `campaign`, of either kind. Writes a
  * new PdRevision to ret_revision, or NULL when the campaign has none; returns

@@ -156,7 +156,8 @@ check_eq "behind: alice's feed file replaced" "yes" \
 check_eq "behind: the catch-up is the schedule in force (58 done + 17)" "2027-01-11 alice 17 75" \
   "$($C schedule example --rep alice --from 2027-01-11 --to 2027-01-11 | awk 'NR == 2 { print $1, $2, $3, $4 }')"
 # The catch-up revision holds only the days whose load differs from the
-# baseline, the first holding the 58 done the count restarts from.
+# baseline (its days by rep, in catchup_days), the first holding the 58
+# done the count restarts from.
 $C schedule example --rep alice >"$T/in-force.txt"
 sed "s|^database = .*|database = $T/no-such.db|" "$T/prospectd.conf" >"$T/baseline.conf"
 $CTL --config "$T/baseline.conf" schedule example --rep alice >"$T/baseline.txt"
@@ -164,9 +165,9 @@ moved=$(awk 'NR == FNR { load[$1] = $3; next } ($1 in load) && load[$1] != $3 { 
   "$T/baseline.txt" "$T/in-force.txt")
 check_eq "behind: the catch-up moves alice's 15 days to the checkpoint" 15 "$moved"
 check_eq "behind: its revision stores those 15 days only" "$moved" \
-  "$(sqlite3 "$T/prospectd.db" "SELECT count(*) FROM revision_days WHERE revision = (SELECT max(id) FROM revisions WHERE kind = 'catchup')")"
+  "$(sqlite3 "$T/prospectd.db" "SELECT count(*) FROM catchup_days WHERE campaign = 'example'")"
 check_eq "behind: the first stores the count it restarts from" "alice|2027-01-11|17|58" \
-  "$(sqlite3 "$T/prospectd.db" "SELECT rep, date, contacts, base FROM revision_days WHERE base IS NOT NULL")"
+  "$(sqlite3 "$T/prospectd.db" "SELECT rep, date, contacts, base FROM catchup_days WHERE base IS NOT NULL")"
 once 2027-01-08T17:30
 check_new "behind: alerted once" ""
 
@@ -176,7 +177,7 @@ state () {
   (cd "$T/feeds" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum)
   ls "$T" | grep '^prospectd\.db'
   sha256sum <"$T/prospectd.db"
-  for table in campaigns activity notifications revisions revision_days meta; do
+  for table in campaigns activity notifications revisions revision_days catchup_days activity_changes meta; do
     echo "$table $(sqlite3 "$T/prospectd.db" "SELECT count(*) FROM $table")"
   done
 }
