@@ -593,12 +593,21 @@ pd_schedule_builder_append (PdScheduleBuilder *builder, guint rep_index, PdSched
 }
 
 PdSchedule *
+pd_schedule_builder_start (PdScheduleBuilder *builder)
+{
+  g_return_val_if_fail (builder != NULL, NULL);
+
+  PdSchedule *schedule = schedule_new ();
+  g_array_append_vals (schedule->rep_contacts, builder->rep_contacts->data, builder->rep_contacts->len);
+  return schedule;
+}
+
+PdSchedule *
 pd_schedule_builder_rep (PdScheduleBuilder *builder, guint rep_index, GError **error)
 {
   g_return_val_if_fail (builder != NULL, NULL);
 
-  g_autoptr (PdSchedule) schedule = schedule_new ();
-  g_array_append_vals (schedule->rep_contacts, builder->rep_contacts->data, builder->rep_contacts->len);
+  g_autoptr (PdSchedule) schedule = pd_schedule_builder_start (builder);
   if (!pd_schedule_builder_append (builder, rep_index, schedule, error))
     return NULL;
   return g_steal_pointer (&schedule);
@@ -612,9 +621,8 @@ pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **erro
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   g_autoptr (PdScheduleBuilder) builder = pd_schedule_builder_new (campaign, plan);
-  g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_autoptr (PdSchedule) schedule = pd_schedule_builder_start (builder);
 
-  g_array_append_vals (schedule->rep_contacts, builder->rep_contacts->data, builder->rep_contacts->len);
   for (guint r = 0; r < campaign->reps->len; r++)
     if (!pd_schedule_builder_append (builder, r, schedule, error))
       return NULL;

@@ -125,6 +125,10 @@ PdScheduleBuilder *pd_schedule_builder_new (const PdCampaign *campaign, const Pd
 void pd_schedule_builder_free (PdScheduleBuilder *builder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdScheduleBuilder, pd_schedule_builder_free)
 
+/* A new schedule with every rep's share (rep_contacts) and no day yet,
+ * to append reps to. */
+PdSchedule *pd_schedule_builder_start (PdScheduleBuilder *builder);
+
 /* A new schedule whose rep_contacts are every rep's and whose days and
  * blocks are rep `rep_index`'s only. NULL with error set when that rep's
  * days fail (the errors pd_schedule_build() would give for that rep). */

@@ -60,6 +60,10 @@ extern const PdVerb pd_ctl_verb_export;
  * prints the error (prefixed by the campaign file) and returns exit code 2:
  * an infeasible schedule is a configuration problem. */
 int pd_ctl_build_schedule (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **ret_schedule);
+/* The same without keeping the blocks (each rep's are built, to check
+ * that its days fit, then dropped): the days and shares that progress and
+ * the status read, a fraction of the memory. */
+int pd_ctl_build_days (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **ret_schedule);
 
 /* Parses a --from/--to style date option; NULL text leaves ret_date invalid. */
 int pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date);

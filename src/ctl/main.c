@@ -157,6 +157,27 @@ pd_ctl_build_schedule (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule 
 }
 
 int
+pd_ctl_build_days (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **ret_schedule)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdScheduleBuilder) builder = NULL;
+  g_autoptr (PdSchedule) schedule = NULL;
+
+  if (!pd_plan_compute (&campaign->plan, ret_plan, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
+  builder = pd_schedule_builder_new (campaign, ret_plan);
+  schedule = pd_schedule_builder_start (builder);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      if (!pd_schedule_builder_append (builder, r, schedule, &error))
+        return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+      g_array_set_size (schedule->blocks, 0);
+    }
+  *ret_schedule = g_steal_pointer (&schedule);
+  return PD_EXIT_OK;
+}
+
+int
 pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date)
 {
   g_autoptr (GError) error = NULL;

@@ -208,6 +208,37 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
     actual[col] += actual[col - 1];
 }
 
+/* Team planned cumulative contacts at the end of each column's date
+ * (dates ascending), in one pass over the baseline's days (by rep, then
+ * date): a rep's planned at a date is the cumulative of its last day on
+ * or before it (pd_schedule_planned_to_date()), so each rep's days are
+ * walked once beside the columns. */
+static void
+planned_to_columns (const PdSchedule *baseline, const GDate *dates, guint n, gint64 *planned)
+{
+  const GArray *days = baseline->days;
+  guint i = 0;
+
+  memset (planned, 0, n * sizeof *planned);
+  while (i < days->len)
+    {
+      guint rep = g_array_index (days, PdDay, i).rep_index;
+      gint64 last = 0;
+      guint col = 0;
+
+      for (; i < days->len && g_array_index (days, PdDay, i).rep_index == rep; i++)
+        {
+          const PdDay *day = &g_array_index (days, PdDay, i);
+
+          for (; col < n && g_date_compare (&dates[col], &day->date) < 0; col++)
+            planned[col] += last;
+          last = day->cumulative;
+        }
+      for (; col < n; col++)
+        planned[col] += last;
+    }
+}
+
 /* The date axis under the chart: the first and last day under the first
  * and last columns, the middle column's day in between when there is
  * room; then a "^" under the column holding the status's day (when it is
@@ -283,11 +314,9 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
         }
       dates[col] = c->start;
       g_date_add_days (&dates[col], (guint) (((guint64) (col + 1) * span) / width) - 1);
-      planned[col] = 0;
-      for (guint r = 0; r < c->reps->len; r++)
-        planned[col] += pd_schedule_planned_to_date (baseline, r, &dates[col]);
       past[col] = g_date_compare (&first, as_of) <= 0;
     }
+  planned_to_columns (baseline, dates, width, planned);
   /* The daily series stops at as_of: the column holding it sums to as_of. */
   actual_to_columns (daily, c, dates, width, actual);
 
@@ -873,7 +902,8 @@ run (PdCtl *ctl, int argc, char **argv)
         return status;
       rep_filter = (gint) index;
     }
-  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
+  /* Progress, the chart and the week read the baseline's days, not its blocks. */
+  if ((status = pd_ctl_build_days (campaign, &plan, &baseline)) != PD_EXIT_OK)
     return status;
   if (opt_week && opt_check)
     return pd_ctl_error (PD_EXIT_USAGE, _("--week and --check: --check judges the campaign to date, not a week"));

@@ -50,6 +50,23 @@ one_rep_checks () {
 }
 one_rep_checks "baseline"
 
+# status --rep: the rep's figures are its line of the team's status, the
+# team's figures the same.
+$C --now 2027-02-16T20:00 log four-reps --rep zoë --contacts 30 --prospects 5 --active 1 --latent 1 --date 2027-02-15 >/dev/null
+$C --now 2027-02-09T20:00 log four-reps --rep dave --contacts 80 --prospects 9 --active 2 --arid 3 --date 2027-02-08 >/dev/null
+$C status four-reps --as-of 2027-02-26 --json >"$T/status.json"
+for rep in alice bob zoë dave; do
+  $C status four-reps --as-of 2027-02-26 --rep $rep --json >"$T/status-$rep.json"
+  check_eq "status --rep $rep: its line and the team's, as in the team's status" \
+    "$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["reps"]=[r for r in d["reps"] if r["rep"]==sys.argv[2]]; print(json.dumps(d, sort_keys=True))' "$T/status.json" $rep)" \
+    "$(same_json "$T/status-$rep.json")"
+done
+check_eq "status: dave's line" '      "rep" : "dave",
+      "total_contacts" : 675,
+      "planned_contacts" : 473,
+      "actual_contacts" : 80,
+      "gap" : -393,' "$(grep -A4 '"rep" : "dave"' "$T/status-dave.json")"
+
 # After a catch-up (a revision in force): the same.
 $C --now 2027-02-09T20:00 log four-reps --rep alice --contacts 10 --date 2027-02-08 >/dev/null
 $C --now 2027-02-10T20:00 reschedule four-reps >/dev/null
