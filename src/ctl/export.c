@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "prospectctl"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <glib/gi18n.h>
 
@@ -59,12 +60,70 @@ export_to_file (const PdCampaign *campaign, const PdSchedule *schedule, guint re
   return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
 }
 
+/* Feeds written per pd_publish_feeds(): a stretch of reps at a time, so
+ * that the schedules in memory are a stretch's, not the team's; enough
+ * feeds for its worker threads (16 or more). */
+#define EXPORT_STRETCH 16
+
+/* Every rep's feed under feeds_dir, a stretch of reps at a time: each
+ * rep's days are checked first (the first failure in rep order, nothing
+ * written), then each stretch's schedule in force is built, its feeds
+ * written and listed. A feed that cannot be written stops the export
+ * there: the feeds before it are written, that one and those after it
+ * untouched. */
+static int
+export_stretches (PdCtl *ctl, const PdCampaign *campaign, PdScheduleBuilder *builder, const char *feeds_dir)
+{
+  g_autoptr (GError) error = NULL;
+  guint n = campaign->reps->len;
+  g_autofree gboolean *reps = g_new0 (gboolean, MAX (n, 1));
+  int status;
+
+  for (guint r = 0; r < n; r++)
+    {
+      g_autoptr (PdSchedule) one = pd_schedule_builder_rep (builder, r, &error);
+      if (one == NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+    }
+  if ((status = pd_ctl_check_feeds_dir (ctl, NULL, feeds_dir, TRUE)) != PD_EXIT_OK)
+    return status;
+  for (guint first = 0; first < n; first += EXPORT_STRETCH)
+    {
+      g_autoptr (PdSchedule) baseline = pd_schedule_builder_start (builder);
+      g_autoptr (PdSchedule) schedule = NULL;
+      g_autoptr (GArray) published = NULL;
+      guint end = MIN (first + EXPORT_STRETCH, n);
+      gint64 revision_time;
+
+      memset (reps, 0, n * sizeof *reps);
+      for (guint r = first; r < end; r++)
+        {
+          if (!pd_schedule_builder_append (builder, r, baseline, &error))
+            return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+          reps[r] = TRUE;
+        }
+      if ((status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
+        return status;
+      published = pd_publish_feeds (campaign, schedule, feeds_dir, reps, revision_time, NULL, &error);
+      if (published == NULL)
+        return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+      for (guint i = 0; i < published->len; i++)
+        {
+          const PdPublished *p = &g_array_index (published, PdPublished, i);
+          printf (p->changed ? _("%s: %s written\n") : _("%s: %s unchanged\n"), p->rep, p->path);
+        }
+    }
+  return PD_EXIT_OK;
+}
+
 static int
 run (PdCtl *ctl, int argc, char **argv)
 {
   g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdScheduleBuilder) builder = NULL;
   g_autoptr (PdSchedule) baseline = NULL;
   g_autoptr (PdSchedule) schedule = NULL;
+  g_autoptr (GError) error = NULL;
   gint64 revision_time;
   PdPlan plan;
   guint rep_index = 0;
@@ -93,11 +152,19 @@ run (PdCtl *ctl, int argc, char **argv)
                              _("-o %s: not a regular file but %s; name a regular file, a new path, or - for stdout"),
                              opt_output, pd_feed_file_kind (info.st_mode));
     }
-  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
-      (status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
-    return status;
+  if (!pd_plan_compute (&campaign->plan, &plan, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
+  builder = pd_schedule_builder_new (campaign, &plan);
 
   const char *feeds_dir = opt_dir != NULL ? opt_dir : ctl->config->feeds_dir;
+  if (opt_output == NULL && opt_rep == NULL)
+    return export_stretches (ctl, campaign, builder, feeds_dir);
+
+  /* One feed: that rep's schedule alone. */
+  if ((baseline = pd_schedule_builder_rep (builder, rep_index, &error)) == NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+  if ((status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
+    return status;
   if (opt_output != NULL)
     {
       const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
@@ -107,8 +174,7 @@ run (PdCtl *ctl, int argc, char **argv)
         return export_to_stdout (campaign, schedule, rep_index, default_path, revision_time);
       return export_to_file (campaign, schedule, rep_index, opt_output, revision_time);
     }
-  return pd_ctl_write_feeds (ctl, campaign, schedule, feeds_dir, opt_rep != NULL ? (gint) rep_index : -1,
-                             revision_time);
+  return pd_ctl_write_feeds (ctl, campaign, schedule, feeds_dir, (gint) rep_index, revision_time);
 }
 
 const PdVerb pd_ctl_verb_export = {

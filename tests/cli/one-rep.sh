@@ -74,11 +74,29 @@ check_eq "the catch-up moved alice's days" "2027-02-11  alice              73   
   "$($C schedule four-reps --rep alice --from 2027-02-11 --to 2027-02-11 | tail -n 1)"
 one_rep_checks "catch-up"
 
+# export: the team's feeds a stretch of reps at a time; one rep's feed
+# (--rep, -o) built from that rep alone is the same file.
+rm -rf "$T/feeds/four-reps" # written by reschedule
+$C --now 2027-02-11T08:00 export four-reps >"$T/export.out"
+check_eq "export lists every feed in rep order" "alice: $T/feeds/four-reps/alice.ics written
+bob: $T/feeds/four-reps/bob.ics written
+zoë: $T/feeds/four-reps/zo%C3%AB.ics written
+dave: $T/feeds/four-reps/dave.ics written" "$(cat "$T/export.out")"
+for rep in alice bob zoë dave; do
+  file=$(sed -n "s|^$rep: \(.*\) written|\1|p" "$T/export.out")
+  $C --now 2027-02-11T08:00 export four-reps --rep $rep -o - >"$T/$rep.ics"
+  check_file "export --rep $rep -o -: the team export's feed" "$file" "$T/$rep.ics"
+done
+check_eq "export --rep: that feed only, unchanged" "dave: $T/feeds/four-reps/dave.ics unchanged" \
+  "$($C --now 2027-02-11T08:00 export four-reps --rep dave)"
+
 # A rep whose days do not fit: the team's schedule prints nothing (every
 # rep is checked before the first is printed); another rep still shows.
 sed -e 's/^max_daily_calls = 2h30m/max_daily_calls = 20m/' "$DATA/four-reps.conf" >"$T/tight.conf"
 $C schedule "$T/tight.conf" --json >"$T/out" 2>"$T/err"
 check_eq "a rep that does not fit: exit 2" 2 $?
 check_eq "a rep that does not fit: nothing on stdout" "" "$(cat "$T/out")"
+$C export "$T/tight.conf" --dir "$T/tight-feeds" >"$T/out" 2>"$T/err"
+check_eq "export, a rep that does not fit: exit 2, nothing written" "2 " "$? $(cat "$T/out")$(ls "$T/tight-feeds" 2>/dev/null)"
 check_eq "a rep that does not fit: the error" "prospectctl: $T/tight.conf: 2027-02-01: rep dave needs 42 min of calls but the day holds 20 min (call windows 08:30-12:00, 13:30-17:30; max_daily_calls 20m). Lengthen the call windows, add reps, or raise max_daily_calls." "$(cat "$T/err")"
 done_testing
