@@ -18,7 +18,8 @@
  *
  * Usage: bench PROSPECTCTL EMPTY_MAIN [PROSPECTD]; environment BENCH_RUNS
  * (default 5), BENCH_ONLY (letters of the sections to run, e.g. "ab"),
- * BENCH_REPS (default 1000), BENCH_KEEP (set: keep the work directory).
+ * BENCH_REPS (default 1000), BENCH_KEEP (set: keep the work directory);
+ * section (h): BENCH_BASELINE_PROSPECTD, BENCH_LOAD_SECONDS (see there).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +37,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "prospectd/config.h"
 #include "prospectd/ics.h"
@@ -59,7 +63,7 @@ extern char **environ;
 
 static guint runs = 5;
 static guint n_reps = 1000;
-static const char *only = "abcdefg";
+static const char *only = "abcdefgh";
 static char *work_dir;
 static char *campaign_text;
 
@@ -1278,6 +1282,475 @@ section_daemon_large (const char *prospectd)
   }
 }
 
+/* ------------------------------------ (h) the feed server beside a re-plan */
+
+/* Section (h) measures the feed server of a daemon running the whole
+ * organisation with [feeds] listen on loopback: how long a feed GET
+ * takes while the daemon re-plans everyone (its first evaluation, then a
+ * reload by SIGHUP) and when idle, then how many 304s and 200s per
+ * second 100 concurrent clients get, beside bench/ref-server.py (Python's
+ * ThreadingHTTPServer reading and hashing the same file per request).
+ * BENCH_BASELINE_PROSPECTD names another prospectd (e.g. one built from
+ * an older commit) measured the same way in the same run; BENCH_LOAD_SECONDS
+ * (default 3) is the length of each load. */
+
+#define SERVE_CLIENTS 100
+#define SERVE_MAX_CONNECTIONS 400 /* a quarter (one address's share) >= SERVE_CLIENTS */
+#define PROBE_PAUSE_USEC 10000
+#define IDLE_PROBES 200
+
+static guint
+free_loopback_port (void)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t length = sizeof address;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  guint port = 0;
+
+  if (fd >= 0 && bind (fd, (struct sockaddr *) &address, sizeof address) == 0
+      && getsockname (fd, (struct sockaddr *) &address, &length) == 0)
+    port = ntohs (address.sin_port);
+  if (fd >= 0)
+    close (fd);
+  return port;
+}
+
+/* One request on a new connection to 127.0.0.1:port, read until the
+ * server closes: its status code; 0 when it could not connect, 1 when no
+ * status came back. When ret_etag is given, the answer's ETag (newly
+ * allocated) is written there. */
+static guint
+http_once (guint port, const char *request, char **ret_etag)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((guint16) port),
+                                  .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct timeval timeout = { .tv_sec = 30 };
+  char buffer[65536];
+  gsize length = strlen (request);
+  gboolean first = TRUE;
+  guint status = 1;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ssize_t got;
+
+  if (fd < 0)
+    return 0;
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    {
+      close (fd);
+      return 0;
+    }
+  for (gsize sent = 0; sent < length;)
+    {
+      ssize_t n = send (fd, request + sent, length - sent, MSG_NOSIGNAL);
+      if (n <= 0)
+        break;
+      sent += (gsize) n;
+    }
+  /* The head is in the first read's bytes (an answer's head is small);
+   * the rest is read to the end and dropped. */
+  while ((got = recv (fd, buffer, sizeof buffer - 1, 0)) > 0)
+    if (first)
+      {
+        first = FALSE;
+        buffer[got] = '\0';
+        if (g_str_has_prefix (buffer, "HTTP/1.") && got > 12)
+          status = (guint) atoi (buffer + 9);
+        if (ret_etag != NULL)
+          {
+            const char *etag = strstr (buffer, "\r\nETag: ");
+            if (etag != NULL)
+              *ret_etag = g_strndup (etag + 8, strcspn (etag + 8, "\r\n"));
+          }
+      }
+  close (fd);
+  return status;
+}
+
+typedef struct {
+  guint port;
+  char *request;
+  gint stop;          /* atomic */
+  GArray *latencies;  /* seconds of each answered request */
+} Probe;
+
+/* One request at a time, a short pause between, until told to stop. */
+static gpointer
+probe_thread (gpointer data)
+{
+  Probe *probe = data;
+
+  while (!g_atomic_int_get (&probe->stop))
+    {
+      double start = now_seconds ();
+      guint status = http_once (probe->port, probe->request, NULL);
+
+      if (status >= 100)
+        {
+          double seconds = now_seconds () - start;
+          g_array_append_val (probe->latencies, seconds);
+        }
+      g_usleep (status == 0 ? 2000 : PROBE_PAUSE_USEC);
+    }
+  return NULL;
+}
+
+/* The p-th percentile (0..100) of `values`, nearest rank. */
+static double
+percentile (GArray *values, double p)
+{
+  g_autofree double *sorted = NULL;
+  guint rank;
+
+  if (values->len == 0)
+    return NAN;
+  sorted = g_memdup2 (values->data, values->len * sizeof (double));
+  qsort (sorted, values->len, sizeof (double), compare_doubles);
+  rank = (guint) ceil (p / 100 * values->len);
+  return sorted[CLAMP (rank, 1u, values->len) - 1];
+}
+
+typedef struct {
+  guint port;
+  const char *request;
+  double until;
+  guint answered; /* with the expected status */
+  guint expected;
+  guint other;
+} Loader;
+
+static gpointer
+load_thread (gpointer data)
+{
+  Loader *loader = data;
+
+  while (now_seconds () < loader->until)
+    {
+      guint status = http_once (loader->port, loader->request, NULL);
+
+      if (status == loader->expected)
+        loader->answered++;
+      else
+        loader->other++;
+    }
+  return NULL;
+}
+
+/* Requests per second answered with `expected` by SERVE_CLIENTS clients
+ * for `seconds`; *ret_other counts the other outcomes. */
+static double
+load_rate (guint port, const char *request, guint expected, double seconds, guint *ret_other)
+{
+  Loader loaders[SERVE_CLIENTS];
+  GThread *threads[SERVE_CLIENTS];
+  double start = now_seconds ();
+  guint answered = 0, other = 0;
+
+  for (guint i = 0; i < SERVE_CLIENTS; i++)
+    {
+      loaders[i] = (Loader) { .port = port, .request = request, .until = start + seconds, .expected = expected };
+      threads[i] = g_thread_new ("load", load_thread, &loaders[i]);
+    }
+  for (guint i = 0; i < SERVE_CLIENTS; i++)
+    {
+      g_thread_join (threads[i]);
+      answered += loaders[i].answered;
+      other += loaders[i].other;
+    }
+  *ret_other = other;
+  return answered / (now_seconds () - start);
+}
+
+typedef struct {
+  gboolean ran;
+  double first_p50, first_p99, reload_p50, reload_p99, idle_p50, idle_p99;
+  guint first_n, reload_n;
+  GArray *rate_304, *rate_200;
+  guint other;
+  char *feed;      /* the feed served, for the reference */
+  char *target;    /* its request target */
+} ServeResult;
+
+static void
+serve_result_clear (ServeResult *r)
+{
+  g_clear_pointer (&r->rate_304, g_array_unref);
+  g_clear_pointer (&r->rate_200, g_array_unref);
+  g_clear_pointer (&r->feed, g_free);
+  g_clear_pointer (&r->target, g_free);
+}
+
+static void
+probe_start (Probe *probe, GThread **ret_thread)
+{
+  g_array_set_size (probe->latencies, 0);
+  g_atomic_int_set (&probe->stop, 0);
+  *ret_thread = g_thread_new ("probe", probe_thread, probe);
+}
+
+static void
+probe_stop (Probe *probe, GThread *thread)
+{
+  g_atomic_int_set (&probe->stop, 1);
+  g_thread_join (thread);
+}
+
+static Stat
+stat_of_array (GArray *values)
+{
+  return stat_of ((const double *) (gpointer) values->data, values->len);
+}
+
+/* Runs `prospectd` on the organisation in `name` under work_dir, and
+ * measures its feed server. */
+static void
+measure_server (const char *prospectd, const char *name, double load_seconds, ServeResult *r)
+{
+  g_autofree char *dir = g_build_filename (work_dir, name, NULL);
+  g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
+  g_autofree char *campaign = g_build_filename (campaigns, "bench.conf", NULL);
+  g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "prospectd.log", NULL);
+  g_autofree char *db = g_build_filename (dir, "prospectd.db", NULL);
+  g_autofree char *token = NULL, *request = NULL, *conditional = NULL, *etag = NULL;
+  char *daemon_argv[] = { (char *) prospectd, "--config", config, "--now", "2027-01-08T18:00", NULL };
+  g_autoptr (GError) error = NULL;
+  Probe probe = { 0 };
+  GThread *thread = NULL;
+  guint port = free_loopback_port ();
+  guint wakeups;
+  double start;
+  PdStore *store;
+  pid_t pid;
+  int status;
+
+  g_mkdir_with_parents (campaigns, 0700);
+  g_file_set_contents (campaign, campaign_text, -1, NULL);
+  {
+    g_autofree char *text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s/feeds\n"
+                                             "notify =\n[feeds]\nlisten = 127.0.0.1:%u\nmax_connections = %u\n",
+                                             campaigns, db, dir, port, SERVE_MAX_CONNECTIONS);
+    g_file_set_contents (config, text, -1, NULL);
+  }
+  /* rep0001's feed URL, made before the daemon starts. */
+  store = pd_store_open (db, &error);
+  if (store == NULL || !pd_store_ensure_campaign (store, "bench", "Benchmark 2027", &error)
+      || !pd_store_feed_token (store, "bench", "rep0001", TRUE, &token, &error))
+    g_error ("bench: %s", error->message);
+  pd_store_close (store);
+  r->target = g_strdup_printf ("/feeds/bench/rep0001.ics?token=%s", token);
+  r->feed = g_build_filename (dir, "feeds", "bench", "rep0001.ics", NULL);
+  request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", r->target);
+
+  /* During the first evaluation (a catch-up for everyone, every feed
+   * written): requests from as soon as the server listens. */
+  probe.port = port;
+  probe.request = request;
+  probe.latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  pid = spawn_logged (daemon_argv, log_path);
+  probe_start (&probe, &thread);
+  start = now_seconds ();
+  while (pid > 0 && !file_contains (log_path, "next wake-up at") && now_seconds () - start < 900)
+    g_usleep (20000);
+  probe_stop (&probe, thread);
+  if (pid <= 0 || !file_contains (log_path, "next wake-up at"))
+    {
+      printf ("    %s did not finish its first evaluation (see its log); skipped\n", prospectd);
+      if (pid > 0)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+        }
+      g_array_unref (probe.latencies);
+      return;
+    }
+  r->ran = TRUE;
+  r->first_n = probe.latencies->len;
+  r->first_p50 = percentile (probe.latencies, 50);
+  r->first_p99 = percentile (probe.latencies, 99);
+
+  /* During a reload (SIGHUP): every campaign loaded again and everyone
+   * re-planned. */
+  wakeups = count_in_file (log_path, "next wake-up at");
+  probe_start (&probe, &thread);
+  g_usleep (50000);
+  kill (pid, SIGHUP);
+  start = now_seconds ();
+  while (count_in_file (log_path, "next wake-up at") <= wakeups && now_seconds () - start < 900)
+    g_usleep (20000);
+  probe_stop (&probe, thread);
+  r->reload_n = probe.latencies->len;
+  r->reload_p50 = percentile (probe.latencies, 50);
+  r->reload_p99 = percentile (probe.latencies, 99);
+
+  /* Idle. */
+  g_array_set_size (probe.latencies, 0);
+  for (guint i = 0; i < IDLE_PROBES; i++)
+    {
+      double begin = now_seconds ();
+
+      if (http_once (port, request, NULL) >= 100)
+        {
+          double seconds = now_seconds () - begin;
+          g_array_append_val (probe.latencies, seconds);
+        }
+    }
+  r->idle_p50 = percentile (probe.latencies, 50);
+  r->idle_p99 = percentile (probe.latencies, 99);
+  g_array_unref (probe.latencies);
+
+  /* Rates: 304s (If-None-Match with the feed's ETag), then 200s. */
+  if (http_once (port, request, &etag) == 200 && etag != NULL)
+    {
+      conditional = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: %s\r\n\r\n", r->target,
+                                     etag);
+      r->rate_304 = g_array_new (FALSE, FALSE, sizeof (double));
+      r->rate_200 = g_array_new (FALSE, FALSE, sizeof (double));
+      for (guint i = 0; i < runs; i++)
+        {
+          guint other = 0;
+          double rate = load_rate (port, conditional, 304, load_seconds, &other);
+
+          g_array_append_val (r->rate_304, rate);
+          r->other += other;
+          rate = load_rate (port, request, 200, load_seconds, &other);
+          g_array_append_val (r->rate_200, rate);
+          r->other += other;
+        }
+    }
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+}
+
+/* bench/ref-server.py serving `feed`: the 304 and 200 rates as above. */
+static gboolean
+measure_reference (const char *feed, double load_seconds, GArray *rate_304, GArray *rate_200, guint *ret_other)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *port_path = g_build_filename (work_dir, "ref-server.port", NULL);
+  g_autofree char *text = NULL, *etag = NULL, *request = NULL, *conditional = NULL;
+  char *argv[] = { (char *) "/usr/bin/python3", (char *) "bench/ref-server.py", (char *) feed, NULL };
+  guint port = 0;
+  pid_t pid;
+  int status;
+
+  if (!g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (argv[1], G_FILE_TEST_EXISTS))
+    return FALSE;
+  pid = spawn_logged (argv, port_path);
+  for (guint i = 0; pid > 0 && i < 200 && port == 0; i++)
+    {
+      g_usleep (50000);
+      g_clear_pointer (&text, g_free);
+      if (g_file_get_contents (port_path, &text, NULL, NULL) && strchr (text, '\n') != NULL)
+        port = (guint) atoi (text);
+    }
+  if (port == 0)
+    {
+      if (pid > 0)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+        }
+      return FALSE;
+    }
+  request = g_strdup ("GET /feed.ics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  if (http_once (port, request, &etag) == 200 && etag != NULL)
+    {
+      conditional = g_strdup_printf ("GET /feed.ics HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: %s\r\n\r\n", etag);
+      for (guint i = 0; i < runs; i++)
+        {
+          guint other = 0;
+          double rate = load_rate (port, conditional, 304, load_seconds, &other);
+
+          g_array_append_val (rate_304, rate);
+          *ret_other += other;
+          rate = load_rate (port, request, 200, load_seconds, &other);
+          g_array_append_val (rate_200, rate);
+          *ret_other += other;
+        }
+    }
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  return rate_200->len > 0;
+}
+
+static void
+print_latencies (const char *label, const ServeResult *r)
+{
+  char what[64];
+
+  g_snprintf (what, sizeof what, "%s: during the first evaluation", label);
+  printf ("%-44s %8.1f / %6.1f ms (%u GETs)  p99 <= 50 ms\n", what, r->first_p50 * 1e3, r->first_p99 * 1e3,
+          r->first_n);
+  g_snprintf (what, sizeof what, "%s: during a reload (SIGHUP)", label);
+  printf ("%-44s %8.1f / %6.1f ms (%u GETs)  p99 <= 50 ms\n", what, r->reload_p50 * 1e3, r->reload_p99 * 1e3,
+          r->reload_n);
+  g_snprintf (what, sizeof what, "%s: idle", label);
+  printf ("%-44s %8.1f / %6.1f ms (%u GETs)\n", what, r->idle_p50 * 1e3, r->idle_p99 * 1e3, IDLE_PROBES);
+}
+
+static void
+section_serve (const char *prospectd)
+{
+  const char *baseline = g_getenv ("BENCH_BASELINE_PROSPECTD");
+  const char *seconds_env = g_getenv ("BENCH_LOAD_SECONDS");
+  double load_seconds = seconds_env != NULL ? MAX (0.5, g_ascii_strtod (seconds_env, NULL)) : 3.0;
+  ServeResult now = { 0 }, before = { 0 };
+  g_autoptr (GArray) ref_304 = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) ref_200 = g_array_new (FALSE, FALSE, sizeof (double));
+  guint ref_other = 0;
+  double today_304;
+  char target[96];
+
+  heading ("(h) the feed server beside a re-plan of the whole organisation (listen on loopback)");
+  measure_server (prospectd, "serve", load_seconds, &now);
+  if (baseline != NULL && g_file_test (baseline, G_FILE_TEST_IS_EXECUTABLE))
+    measure_server (baseline, "serve-baseline", load_seconds, &before);
+  if (!now.ran)
+    {
+      serve_result_clear (&now);
+      serve_result_clear (&before);
+      return;
+    }
+  printf ("feed GET, p50 / p99 (rep0001's feed; a 404 until it is written)\n");
+  print_latencies ("this prospectd", &now);
+  if (before.ran)
+    print_latencies ("baseline", &before);
+  measure_reference (now.feed, load_seconds, ref_304, ref_200, &ref_other);
+
+  printf ("%u concurrent clients, %.1f s each, one request per connection (runs: %u)\n", SERVE_CLIENTS,
+          load_seconds, runs);
+  /* Today's 304 rate: the baseline's, measured above, or the issue's
+   * figure (same machine, before the ETag cache). */
+  today_304 = before.ran && before.rate_304 != NULL ? stat_of_array (before.rate_304).median : 377;
+  if (now.rate_304 != NULL)
+    {
+      g_snprintf (target, sizeof target, ">= %.0f/s (10x %s %.0f/s)", 10 * today_304,
+                  before.ran ? "baseline" : "the issue's", today_304);
+      row ("304s/s, this prospectd", stat_of_array (now.rate_304), 1, "/s", 0, target);
+    }
+  if (before.ran && before.rate_304 != NULL)
+    row ("304s/s, baseline", stat_of_array (before.rate_304), 1, "/s", 0, "");
+  if (ref_304->len > 0)
+    row ("304s/s, Python ThreadingHTTPServer", stat_of_array (ref_304), 1, "/s", 0, "(reference)");
+  if (now.rate_200 != NULL)
+    {
+      if (ref_200->len > 0)
+        g_snprintf (target, sizeof target, ">= %.0f/s (1x Python)", stat_of_array (ref_200).median);
+      else
+        g_strlcpy (target, "(no python3: no reference)", sizeof target);
+      row ("200s/s, this prospectd", stat_of_array (now.rate_200), 1, "/s", 0, target);
+    }
+  if (before.ran && before.rate_200 != NULL)
+    row ("200s/s, baseline", stat_of_array (before.rate_200), 1, "/s", 0, "");
+  if (ref_200->len > 0)
+    row ("200s/s, Python ThreadingHTTPServer", stat_of_array (ref_200), 1, "/s", 0, "(reference)");
+  printf ("%-44s %8u / %u / %u   (this / baseline / Python)\n", "answers of another status or none", now.other,
+          before.other, ref_other);
+  serve_result_clear (&now);
+  serve_result_clear (&before);
+}
+
 /* ------------------------------------------------------------------ main */
 
 static void
@@ -1343,6 +1816,8 @@ main (int argc, char **argv)
     }
   if (strchr (only, 'g') && argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE))
     section_daemon_large (argv[3]);
+  if (strchr (only, 'h') && argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE))
+    section_serve (argv[3]);
 
   if (g_getenv ("BENCH_KEEP") != NULL)
     printf ("\nkept: %s\n", work_dir);
