@@ -385,6 +385,7 @@ typedef struct {
   off_t size;
   struct timespec mtime;
   char etag[40];
+  char last_modified[40]; /* the mtime as an HTTP date, or "" */
 } EtagEntry;
 
 static gboolean
@@ -401,7 +402,10 @@ etag_entry_set (EtagEntry *entry, const struct stat *st, GBytes *contents)
   gsize length;
   gconstpointer data = g_bytes_get_data (contents, &length);
   g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+  g_autoptr (GDateTime) modified = g_date_time_new_from_unix_utc (st->st_mtime);
+  g_autofree char *last_modified = modified != NULL ? soup_date_time_to_string (modified, SOUP_DATE_HTTP) : NULL;
 
+  g_strlcpy (entry->last_modified, last_modified != NULL ? last_modified : "", sizeof entry->last_modified);
   entry->dev = st->st_dev;
   entry->ino = st->st_ino;
   entry->size = st->st_size;
@@ -413,8 +417,6 @@ static void
 serve_feed (PdServer *server, SoupServerMessage *msg, const char *path)
 {
   g_autoptr (GBytes) contents = NULL;
-  g_autoptr (GDateTime) modified = NULL;
-  g_autofree char *last_modified = NULL;
   SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
   const char *if_none_match, *if_modified_since;
@@ -452,9 +454,6 @@ serve_feed (PdServer *server, SoupServerMessage *msg, const char *path)
         }
       etag_entry_set (entry, &st, contents);
     }
-  modified = g_date_time_new_from_unix_utc (st.st_mtime);
-  last_modified = modified != NULL ? soup_date_time_to_string (modified, SOUP_DATE_HTTP) : NULL;
-
   /* RFC 9110 13.2.2: If-None-Match, when present, decides alone. */
   if_none_match = soup_message_headers_get_list (request, "If-None-Match");
   if_modified_since = soup_message_headers_get_one (request, "If-Modified-Since");
@@ -467,8 +466,8 @@ serve_feed (PdServer *server, SoupServerMessage *msg, const char *path)
     }
 
   soup_message_headers_replace (response, "ETag", entry->etag);
-  if (last_modified != NULL)
-    soup_message_headers_replace (response, "Last-Modified", last_modified);
+  if (entry->last_modified[0] != '\0')
+    soup_message_headers_replace (response, "Last-Modified", entry->last_modified);
   soup_message_headers_replace (response, "Cache-Control", CACHE_CONTROL);
   soup_message_headers_replace (response, "Accept-Ranges", "none");
   if (not_modified)

@@ -150,7 +150,7 @@ pd_store_find_feed_token (PdStore *store, const char *token, char **ret_campaign
 {
   /* Every row, no WHERE on the token: an index or a comparison by SQLite
    * would take a time that depends on the token's first characters. */
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   g_autofree char *campaign = NULL, *rep = NULL;
   int rc;
 
@@ -158,7 +158,7 @@ pd_store_find_feed_token (PdStore *store, const char *token, char **ret_campaign
   g_return_val_if_fail (token != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  stmt = store_prepare (store, "SELECT campaign, rep, token FROM feed_tokens", error);
+  stmt = store_prepare_cached (store, CACHED_FIND_FEED_TOKEN, "SELECT campaign, rep, token FROM feed_tokens", error);
   if (stmt == NULL)
     goto fail;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

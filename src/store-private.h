@@ -67,6 +67,7 @@ typedef enum {
   CACHED_TOTALS_TEAM,
   CACHED_DAILY_REP,
   CACHED_DAILY_TEAM,
+  CACHED_FIND_FEED_TOKEN, /* the feed server's lookup, once per request */
   N_CACHED
 } CachedId;
 
