@@ -25,7 +25,9 @@ TEST_PKGS := cmocka
 # What `deps` checks, and the Debian package that provides it when missing:
 #   pc:MODULE (pkg-config), cmd:PROGRAM (on PATH), py:MODULE (Debian's python3),
 #   file:PATH (an executable file: Debian installs PostgreSQL's server
-#   programs off PATH, in /usr/lib/postgresql/15/bin).
+#   programs off PATH, in /usr/lib/postgresql/15/bin),
+#   path:PATH (a file the package installs: fr_FR's locale source, which the
+#   tests compile into a private LOCPATH, see `translations`).
 DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         pc:glib-2.0=libglib2.0-dev pc:gio-unix-2.0=libglib2.0-dev \
         pc:json-glib-1.0=libjson-glib-dev pc:libical=libical-dev \
@@ -37,7 +39,8 @@ DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         cmd:sqlite3=sqlite3 cmd:pkill=procps \
         cmd:clang=clang cmd:clang=libclang-rt-14-dev \
         pc:libpq=libpq-dev file:/usr/lib/postgresql/15/bin/initdb=postgresql-15 \
-        file:/usr/lib/postgresql/15/bin/psql=postgresql-client-15
+        file:/usr/lib/postgresql/15/bin/psql=postgresql-client-15 \
+        cmd:xgettext=gettext path:/usr/share/i18n/locales/fr_FR=locales
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)
@@ -93,10 +96,12 @@ EDGE_LIB    := $(BUILD)/libprospectd.a
 LIBS_A      := $(EDGE_LIB) $(CORE_LIB)
 CTL_OBJS    := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS   := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+LINGUAS     := $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES    := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/prospectd.mo)
 BINS        := $(BUILD)/prospectctl $(if $(wildcard src/prospectd.c),$(BUILD)/prospectd)
 
-.PHONY: all deps run check _check _run install uninstall clean pkgcheck
-all: $(BINS)
+.PHONY: all deps run check _check _run install uninstall clean pkgcheck update-po pot
+all: $(BINS) $(MO_FILES)
 
 # ---------------------------------------------------------------- deps
 # Installs only what is missing; apt-get as root, through sudo otherwise,
@@ -110,6 +115,7 @@ deps:
 	    cmd:*) command -v $$name >/dev/null 2>&1 ;; \
 	    py:*) /usr/bin/python3 -c "import $$name" >/dev/null 2>&1 ;; \
 	    file:*) test -x $$name ;; \
+	    path:*) test -e $$name ;; \
 	  esac || case " $$missing " in *" $$package "*) ;; *) missing="$$missing $$package" ;; esac; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -169,11 +175,49 @@ $(BUILD)/tests/%.o: tests/%.c | pkgcheck
 $(BUILD)/tests/test-%: $(BUILD)/tests/test-%.o $(LIBS_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lm
 
+# ---------------------------------------------------------------- translations
+# po/prospectd.pot is extracted from the sources by `make update-po`, which
+# also merges it into every po/LANG.po (file names without line numbers,
+# sorted: a new string changes only its own lines). `make` compiles each
+# po/LANG.po into $(BUILD)/locale/LANG/LC_MESSAGES/prospectd.mo, where an
+# uninstalled build finds it through $$PROSPECTD_LOCALEDIR (`make run` and
+# the tests set it); `make install` puts it under LOCALEDIR.
+# $(BUILD)/locales holds fr_FR.UTF-8 compiled by localedef for the tests
+# (LOCPATH=$(BUILD)/locales): no root, nothing generated system-wide.
+POT_SRCS   = $(sort $(wildcard src/*.c src/*.h src/ctl/*.c src/ctl/*.h include/prospectd/*.h))
+TEST_LOCALES := $(BUILD)/locales/fr_FR.UTF-8/LC_CTYPE
+XGETTEXT_FLAGS := --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+                  --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --add-comments=TRANSLATORS: \
+                  --add-location=file --sort-output --package-name=prospectd \
+                  --package-version=$(VERSION)
+
+$(BUILD)/locale/%/LC_MESSAGES/prospectd.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt -c -o $@ $<
+
+$(TEST_LOCALES):
+	@mkdir -p $(BUILD)/locales
+	localedef -i fr_FR -f UTF-8 $(BUILD)/locales/fr_FR.UTF-8 || test -e $@
+
+# `make pot POT=FILE` extracts the current sources' messages into FILE
+# (tests/cli/po.sh compares it with po/fr.po).
+POT ?= po/prospectd.pot
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o $(POT) $(POT_SRCS)
+	@# No creation date: the file changes only when a string does.
+	sed -i '/^"POT-Creation-Date: /d' $(POT)
+
+update-po: pot
+	for po in $(wildcard po/*.po); do \
+	  msgmerge --quiet --update --backup=none --sort-output --add-location=file $$po po/prospectd.pot || exit 1; \
+	done
+
 # ---------------------------------------------------------------- run
 RUN_DIR := $(BUILD)/run
 run: deps
 	@$(MAKE) --no-print-directory _run
-_run: $(BINS)
+_run: export PROSPECTD_LOCALEDIR = $(CURDIR)/$(BUILD)/locale
+_run: $(BINS) $(MO_FILES)
 	@mkdir -p $(RUN_DIR)
 	@printf '[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s\n' \
 	  "$(CURDIR)/config/campaigns" "$(CURDIR)/$(RUN_DIR)/prospectd.db" "$(CURDIR)/$(RUN_DIR)/feeds" \
@@ -188,15 +232,20 @@ _run: $(BINS)
 # ---------------------------------------------------------------- check
 check: deps
 	@$(MAKE) --no-print-directory _check
-_check: $(BINS) $(TEST_BINS)
-	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run-all $(TEST_BINS)
+_check: $(BINS) $(TEST_BINS) $(MO_FILES) $(TEST_LOCALES)
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) PROSPECTD_LOCALEDIR=$(CURDIR)/$(BUILD)/locale \
+	  PD_TEST_LOCPATH=$(CURDIR)/$(BUILD)/locales tests/run-all $(TEST_BINS)
 
 # ---------------------------------------------------------------- install
 UNITS := $(wildcard systemd/*.service)
-install: $(BINS)
+install: $(BINS) $(MO_FILES)
 	for b in $(BINS); do install -D -m 0755 $$b $(DESTDIR)$(BINDIR)/$${b##*/}; done
-	for m in man/*.[0-9]; do \
-	  install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+	for m in man/*.[0-9] man/*/*.[0-9]; do [ -f "$$m" ] || continue; \
+	  l=$${m#man/}; l=$${l%/*}; case $$l in *.[0-9]) l="";; *) l="$$l/";; esac; \
+	  install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/$${l}man$${m##*.}/$${m##*/}; done
+	for l in $(LINGUAS); do \
+	  install -D -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/prospectd.mo \
+	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/prospectd.mo; done
 	for u in $(UNITS); do \
 	  install -D -m 0644 $$u $(DESTDIR)$(USERUNITDIR)/$${u##*/}; \
 	  sed -i 's|@BINDIR@|$(BINDIR)|g' $(DESTDIR)$(USERUNITDIR)/$${u##*/}; done
@@ -209,7 +258,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/prospectd $(DESTDIR)$(BINDIR)/prospectctl \
 	  $(DESTDIR)$(USERUNITDIR)/prospectd.service $(DESTDIR)$(DOCDIR)/examples/example.conf \
 	  $(DESTDIR)$(DOCDIR)/examples/prospectd.conf
-	for m in man/*.[0-9]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
+	for m in man/*.[0-9] man/*/*.[0-9]; do [ -f "$$m" ] || continue; \
+	  l=$${m#man/}; l=$${l%/*}; case $$l in *.[0-9]) l="";; *) l="$$l/";; esac; \
+	  rm -f $(DESTDIR)$(MANDIR)/$${l}man$${m##*.}/$${m##*/}; done
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/prospectd.mo; done
 
 clean:
 	rm -rf build build-san build-fuzz
@@ -229,7 +281,7 @@ FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 FUZZ_TARGETS  := campaign values http
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
 FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/config-campaign.o $(FUZZ_BUILD)/src/parse.o \
-                 $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o \
+                 $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o $(FUZZ_BUILD)/src/language.o \
                  $(FUZZ_BUILD)/src/server.o $(FUZZ_BUILD)/src/listen.o $(FUZZ_BUILD)/src/token.o
 
 .PHONY: fuzz fuzz-build fuzz-toolchain
@@ -273,7 +325,9 @@ VALGRIND_FLAGS := --quiet --leak-check=full --errors-for-leak-kinds=definite \
 .PHONY: check-valgrind _check-valgrind
 check-valgrind: deps
 	@$(MAKE) --no-print-directory _check-valgrind
-_check-valgrind: $(TEST_BINS)
+_check-valgrind: export PD_TEST_LOCPATH = $(CURDIR)/$(BUILD)/locales
+_check-valgrind: export PROSPECTD_LOCALEDIR = $(CURDIR)/$(BUILD)/locale
+_check-valgrind: $(TEST_BINS) $(MO_FILES) $(TEST_LOCALES)
 	@if [ "$(SANITIZE)" = 1 ]; then echo "error: valgrind cannot run ASan binaries; drop SANITIZE=1" >&2; exit 2; fi
 	@mkdir -p $(BUILD)/valgrind; failed=""; \
 	pg_env=$$(tests/pg-cluster.sh start $$$$) || exit 1; eval "$$pg_env"; \

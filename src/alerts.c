@@ -38,6 +38,15 @@ rep_name (const PdCampaign *campaign, guint r)
   return ((const PdRep *) g_ptr_array_index (campaign->reps, r))->name;
 }
 
+/* "1 contact", "1 864 contacts": a count of contacts in a sentence. */
+static char *
+contacts_text (gint64 count)
+{
+  g_autofree char *number = pd_format_count (count);
+
+  return g_strdup_printf (ngettext ("%s contact", "%s contacts", (gulong) CLAMP (count, 0, G_MAXINT)), number);
+}
+
 /* A share as a percentage rounded to a tenth: (22, 80) -> "27.5%". */
 static char *
 format_share (gint64 part, gint64 whole)
@@ -93,15 +102,17 @@ pd_alert_checkpoint (const PdCampaign *campaign, guint r, const PdCheckpointProg
     return NULL;
 
   g_autofree char *day = pd_format_date (&checkpoint->date);
+  g_autofree char *day_text = pd_format_date_text (&checkpoint->date);
   g_autofree char *actual = pd_format_count (checkpoint->actual);
-  g_autofree char *target = pd_format_count (checkpoint->target);
+  g_autofree char *target = contacts_text (checkpoint->target);
   g_autofree char *share = format_share (checkpoint->actual, checkpoint->target);
 
   return alert_new (g_strdup_printf ("checkpoint:%s:%s", rep, day),
                     g_strdup_printf ("checkpoint:%s:%s", campaign->id, rep),
                     g_strdup_printf (met ? _("Checkpoint %s met: %s (%s)") : _("Checkpoint %s missed: %s (%s)"),
-                                     day, rep, campaign->name),
-                    g_strdup_printf (_("%s of %s contacts done by %s (%s)."), actual, target, day, share),
+                                     day_text, rep, campaign->name),
+                    /* TRANSLATORS: "58 of 80 contacts done by 2027-01-29 (72.5%)." */
+                    g_strdup_printf (_("%s of %s done by %s (%s)."), actual, target, day_text, share),
                     met ? PD_URGENCY_NORMAL : PD_URGENCY_CRITICAL);
 }
 
@@ -109,13 +120,14 @@ pd_alert_checkpoint (const PdCampaign *campaign, guint r, const PdCheckpointProg
 static char *
 behind_line (const PdRepProgress *rp, const GDate *date)
 {
-  g_autofree char *planned = pd_format_count (rp->planned);
+  g_autofree char *planned = contacts_text (rp->planned);
   g_autofree char *actual = pd_format_count (rp->actual);
   g_autofree char *short_by = pd_format_count (rp->planned - rp->actual);
   g_autofree char *share = format_share (rp->planned - rp->actual, rp->planned);
-  g_autofree char *day = pd_format_date (date);
+  g_autofree char *day = pd_format_date_text (date);
 
-  return g_strdup_printf (_("Planned %s contacts by %s, done %s: %s short (%s)."),
+  /* TRANSLATORS: "Planned 80 contacts by 2027-01-08, done 58: 22 short (27.5%)." */
+  return g_strdup_printf (_("Planned %s by %s, done %s: %s short (%s)."),
                           planned, day, actual, short_by, share);
 }
 
@@ -172,21 +184,23 @@ pd_alert_load_changed (const PdCampaign *campaign, guint r, const GDate *date, c
 {
   const char *rep = rep_name (campaign, r);
   g_autofree char *day = pd_format_date (date);
+  g_autofree char *day_text = pd_format_date_text (date);
   g_autofree char *description = pd_alert_catchup_text (campaign, respread);
-  g_autofree char *actual = pd_format_count (respread->actual);
+  g_autofree char *actual = contacts_text (respread->actual);
   char *body;
 
   if (description != NULL)
     {
       g_autofree char *shortfall = pd_format_count (respread->shortfall);
-      body = g_strdup_printf (_("%s contacts done by %s, %s short. New catch-up: %s"), actual, day, shortfall,
+      /* TRANSLATORS: "58 contacts done by 2027-01-08, 22 short. New catch-up: ..." */
+      body = g_strdup_printf (_("%s done by %s, %s short. New catch-up: %s"), actual, day_text, shortfall,
                               description);
     }
   else
-    body = g_strdup_printf (_("%s contacts done by %s: on plan, back to the plan's loads."), actual, day);
+    body = g_strdup_printf (_("%s done by %s: on plan, back to the plan's loads."), actual, day_text);
   return alert_new (g_strdup_printf ("load-changed:%s:%s:%" G_GINT64_FORMAT, rep, day, revision_id),
                     g_strdup_printf ("alert:%s:%s", campaign->id, rep),
-                    g_strdup_printf (_("Your calls after %s changed: %s (%s)"), day, rep, campaign->name), body,
+                    g_strdup_printf (_("Your calls after %s changed: %s (%s)"), day_text, rep, campaign->name), body,
                     PD_URGENCY_NORMAL);
 }
 
@@ -195,8 +209,8 @@ pd_alert_missed (guint missed, const GDate *first, const GDate *last, gint64 now
 {
   g_autoptr (GDateTime) instant = g_date_time_new_from_unix_utc (now);
   g_autofree char *stamp = instant != NULL ? g_date_time_format (instant, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-  g_autofree char *first_day = pd_format_date (first);
-  g_autofree char *last_day = pd_format_date (last);
+  g_autofree char *first_day = pd_format_date_text (first);
+  g_autofree char *last_day = pd_format_date_text (last);
   char *body;
 
   if (g_date_compare (first, last) == 0)
@@ -221,32 +235,36 @@ pd_alert_catchup_text (const PdCampaign *campaign, const PdRespread *respread)
   if (respread->shortfall <= 0)
     return NULL;
 
-  g_autofree char *contacts = pd_format_count (respread->contacts);
+  g_autofree char *contacts = contacts_text (respread->contacts);
   g_autofree char *most = pd_format_count (respread->most);
-  g_autofree char *spread = g_strdup_printf (ngettext ("%s contacts over %u working day, at most %s a day",
-                                                       "%s contacts over %u working days, at most %s a day",
+  /* TRANSLATORS: "254 contacts over 15 working days, at most 17 a day" */
+  g_autofree char *spread = g_strdup_printf (ngettext ("%s over %u working day, at most %s a day",
+                                                       "%s over %u working days, at most %s a day",
                                                        respread->days),
                                              contacts, respread->days, most);
 
   if (respread->on_time || g_date_valid (&respread->back_on))
     {
-      g_autofree char *day = pd_format_date (&respread->back_on);
-      g_autofree char *target = pd_format_count (respread->actual + respread->contacts);
+      g_autofree char *day = pd_format_date_text (&respread->back_on);
+      g_autofree char *target = contacts_text (respread->actual + respread->contacts);
 
+      /* TRANSLATORS: "back on target by 2027-01-29 (312 contacts): ..." */
       if (respread->on_time)
-        return g_strdup_printf (_("back on target by %s (%s contacts): %s."), day, target, spread);
+        return g_strdup_printf (_("back on target by %s (%s): %s."), day, target, spread);
 
       if (respread->checkpoint < 0)
-        return g_strdup_printf (_("at full capacity, back on target on %s (%s contacts): %s."), day, target,
+        return g_strdup_printf (_("at full capacity, back on target on %s (%s): %s."), day, target,
                                 spread);
       GDate checkpoint_date = g_array_index (campaign->checkpoints, PdCheckpoint, respread->checkpoint).date;
-      g_autofree char *checkpoint = pd_format_date (&checkpoint_date);
-      return g_strdup_printf (_("at full capacity, back on target on %s (%s contacts), after the %s "
+      g_autofree char *checkpoint = pd_format_date_text (&checkpoint_date);
+      return g_strdup_printf (_("at full capacity, back on target on %s (%s), after the %s "
                                 "checkpoint: %s."),
                               day, target, checkpoint, spread);
     }
 
-  g_autofree char *uncovered = pd_format_count (respread->uncovered);
-  return g_strdup_printf (_("at full capacity to the end: %s; %s contacts left uncovered."), spread,
-                          uncovered);
+  g_autofree char *uncovered = contacts_text (respread->uncovered);
+  return g_strdup_printf (ngettext ("at full capacity to the end: %s; %s left uncovered.",
+                                    "at full capacity to the end: %s; %s left uncovered.",
+                                    (gulong) CLAMP (respread->uncovered, 0, G_MAXINT)),
+                          spread, uncovered);
 }

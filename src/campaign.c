@@ -47,6 +47,7 @@ pd_campaign_free (PdCampaign *campaign)
   g_free (campaign->timezone);
   g_clear_pointer (&campaign->tz, g_time_zone_unref);
   g_free (campaign->currency);
+  g_free (campaign->language);
   g_clear_pointer (&campaign->holidays, g_array_unref);
   g_clear_pointer (&campaign->checkpoints, g_array_unref);
   g_clear_pointer (&campaign->rep_index, g_hash_table_unref);

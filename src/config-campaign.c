@@ -20,6 +20,7 @@
 
 #include "config-reader.h"
 #include "prospectd/format.h"
+#include "prospectd/language.h"
 
 /* Limits that keep every later computation inside 64 bits. */
 #define MAX_FACTOR         (G_GINT64_CONSTANT (10000) * PD_MILLI)
@@ -80,9 +81,9 @@ local_zone_name (void)
 static gboolean
 read_campaign_group (const PdConfigReader *r, PdCampaign *c, GError **error)
 {
-  static const char *const keys[] = { "name", "start", "end", "timezone", "currency", NULL };
+  static const char *const keys[] = { "name", "start", "end", "timezone", "currency", "language", NULL };
   const char *g = "campaign";
-  g_autofree char *start = NULL, *end = NULL, *name = NULL, *tz = NULL, *currency = NULL;
+  g_autofree char *start = NULL, *end = NULL, *name = NULL, *tz = NULL, *currency = NULL, *language = NULL;
 
   if (!pd_config_check_keys (r, g, keys, error))
     return FALSE;
@@ -142,6 +143,18 @@ read_campaign_group (const PdConfigReader *r, PdCampaign *c, GError **error)
       !g_ascii_isupper (currency[1]) || !g_ascii_isupper (currency[2]))
     return pd_config_reject (r, g, "currency", currency, _("write a three-letter ISO 4217 code, e.g. EUR"), error);
   c->currency = g_steal_pointer (&currency);
+
+  /* What the team reads (feeds, notifications) whatever the locale of the
+   * process writing it; default: that process's locale. */
+  language = pd_config_lookup (r, g, "language");
+  if (language != NULL)
+    {
+      g_autoptr (GError) language_error = NULL;
+
+      if (!pd_language_check (language, &language_error))
+        return pd_config_reject (r, g, "language", language, language_error->message, error);
+      c->language = g_steal_pointer (&language);
+    }
   return TRUE;
 }
 
@@ -389,6 +402,7 @@ read_checkpoints_group (const PdConfigReader *r, PdCampaign *c, GError **error)
       if (g_date_compare (&checkpoint.date, &c->end) == 0)
         {
           if (checkpoint.share != 100 * 10000)
+            /* xgettext:no-c-format */
             return pd_config_reject (r, g, keys[i], value, _("the end date is a 100% checkpoint"), error);
           end_listed = TRUE;
         }

@@ -174,10 +174,12 @@ pd_config_reject (const PdConfigReader *reader, const char *group, const char *k
                   const char *expected, GError **error)
 {
   if (value != NULL)
-    g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID, "%s: [%s] %s = %s: %s",
+    /* TRANSLATORS: file: [group] key = value: what is expected. */
+    g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID, _("%s: [%s] %s = %s: %s"),
                  reader->path, group, key, value, expected);
   else
-    g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID, "%s: [%s] %s: %s",
+    /* TRANSLATORS: file: [group] key: what is expected. */
+    g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID, _("%s: [%s] %s: %s"),
                  reader->path, group, key, expected);
   return FALSE;
 }

@@ -23,6 +23,7 @@
 #include "prospectd/feed.h"
 #include "prospectd/feeddir.h"
 #include "prospectd/format.h"
+#include "prospectd/language.h"
 #include "prospectd/progress.h"
 #include "prospectd/publish.h"
 
@@ -123,10 +124,16 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
   const PdRepProgress *rp = g_ptr_array_index (progress->reps, r);
   g_autoptr (PdAlert) alert = NULL;
 
+  PdLanguageScope language;
+
   for (guint k = 0; k < rp->checkpoints->len; k++)
     {
-      g_autoptr (PdAlert) reached = pd_alert_checkpoint (campaign, r,
-                                                         &g_array_index (rp->checkpoints, PdCheckpointProgress, k));
+      g_autoptr (PdAlert) reached = NULL;
+
+      /* Every notification speaks the campaign's language. */
+      language = pd_language_enter (campaign->language);
+      reached = pd_alert_checkpoint (campaign, r, &g_array_index (rp->checkpoints, PdCheckpointProgress, k));
+      pd_language_leave (&language);
 
       if (reached == NULL || is_recorded (daemon, campaign->id, reached->key))
         continue;
@@ -136,11 +143,13 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
 
   if (rp->pace != PD_PACE_BEHIND)
     return TRUE;
+  language = pd_language_enter (campaign->language);
   if (catchup_error != NULL)
     alert = pd_alert_catchup_impossible (campaign, r, rp, date, catchup_error->message);
   else
     alert = pd_alert_behind (campaign, r, rp, date,
                              catchup != NULL ? &g_array_index (catchup->reps, PdRespread, r) : NULL);
+  pd_language_leave (&language);
   return send_once (daemon, campaign->id, alert, now, error);
 }
 
@@ -345,8 +354,12 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
                             campaign->id, behind ? _("someone is behind") : _("everyone on track"));
   if ((behind || rerun) && g_date_compare (date, &campaign->end) < 0)
     {
+      /* In the campaign's language: why a catch-up is impossible goes
+       * into a notification. */
+      PdLanguageScope language = pd_language_enter (campaign->language);
       catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, dc->in_force, daily, date, now,
                                 &catchup_error);
+      pd_language_leave (&language);
       if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
         {
           g_propagate_error (error, g_steal_pointer (&catchup_error));
@@ -375,9 +388,11 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
       if (!told && catchup != NULL && catchup->changed && g_array_index (catchup->load_changed, gboolean, r))
         {
           /* Told once per change: the key holds the catch-up's revision id. */
+          PdLanguageScope language = pd_language_enter (campaign->language);
           g_autoptr (PdAlert) alert = pd_alert_load_changed (campaign, r, date,
                                                              &g_array_index (catchup->reps, PdRespread, r),
                                                              catchup->revision_id);
+          pd_language_leave (&language);
           if (!send_once (daemon, campaign->id, alert, now, error))
             return FALSE;
         }
@@ -405,6 +420,8 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
 typedef struct {
   GPtrArray *due;        /* Due*, owned */
   guint missed;          /* reminders missed (and now recorded) */
+  const char *missed_language; /* their campaigns' language, when they share one */
+  gboolean missed_languages;   /* they do not: the process's locale */
   GDate first, last;     /* the dates of their blocks */
   gint64 next_wakeup;    /* 0: none */
   char *next_reason;     /* owned */
@@ -443,7 +460,10 @@ send_reminders (PdDaemon *daemon, const Due *due, gint64 now, GError **error)
 
   for (guint i = 0; i < reminders->len; i++)
     {
+      PdLanguageScope language = pd_language_enter (campaign->language);
       g_autoptr (PdAlert) alert = pd_alert_reminder (campaign, &g_array_index (reminders, PdReminder, i).block);
+
+      pd_language_leave (&language);
 
       if (!send_once (daemon, campaign->id, alert, now, ok ? error : NULL))
         ok = FALSE;
@@ -723,6 +743,10 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
         ev->first = reminder->block.date;
       if (ev->missed == 0 || g_date_compare (&reminder->block.date, &ev->last) > 0)
         ev->last = reminder->block.date;
+      if (ev->missed == 0)
+        ev->missed_language = campaign->language;
+      else if (g_strcmp0 (ev->missed_language, campaign->language) != 0)
+        ev->missed_languages = TRUE;
       ev->missed++;
     }
   note_wakeup (ev, dc, agenda);
@@ -761,7 +785,10 @@ pd_daemon_evaluate (PdDaemon *daemon, gint64 now, gboolean activity_changed, gin
 
   if (ev.missed > 0)
     {
+      PdLanguageScope language = pd_language_enter (ev.missed_languages ? NULL : ev.missed_language);
       g_autoptr (PdAlert) alert = pd_alert_missed (ev.missed, &ev.first, &ev.last, now);
+
+      pd_language_leave (&language);
       g_autoptr (GError) local_error = NULL;
 
       if (!send_once (daemon, "", alert, now, &local_error))

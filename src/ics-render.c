@@ -17,6 +17,7 @@
 #include "ics-libical.h"
 #include "prospectd/format.h"
 #include "prospectd/ics-render.h"
+#include "prospectd/language.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -162,7 +163,7 @@ checkpoint_line (const PdCampaign *campaign, guint checkpoint_index, gint64 rep_
   GDate checkpoint_date = g_array_index (campaign->checkpoints, PdCheckpoint, checkpoint_index).date;
   gint64 target = pd_schedule_checkpoint_target (campaign, checkpoint_index, rep_contacts);
   g_autofree char *target_count = count_text (target);
-  g_autofree char *date = pd_format_date (&checkpoint_date);
+  g_autofree char *date = pd_format_date_text (&checkpoint_date);
 
   return g_strdup_printf (ngettext ("Next checkpoint: %s, %s contact cumulative",
                                     "Next checkpoint: %s, %s contacts cumulative",
@@ -660,14 +661,14 @@ render_event (PdIcsRenderer *renderer, Feed *feed, guint block_number, const PdB
          && write (event->str + head_length, event->len - head_length, user_data, error);
 }
 
-gboolean
-pd_ics_renderer_render_to (PdIcsRenderer *renderer,
-                           guint rep_index,
-                           const char *previous_feed,
-                           gint64 revision_time,
-                           PdIcsWriteFunc write,
-                           gpointer user_data,
-                           GError **error)
+static gboolean
+render_feed (PdIcsRenderer *renderer,
+             guint rep_index,
+             const char *previous_feed,
+             gint64 revision_time,
+             PdIcsWriteFunc write,
+             gpointer user_data,
+             GError **error)
 {
   const PdCampaign *campaign;
   const PdSchedule *schedule;
@@ -727,6 +728,28 @@ out:
   g_free (feed.rep_escaped);
   g_free (feed.cumulative_text);
   g_free (feed.checkpoint_text);
+  return ok;
+}
+
+gboolean
+pd_ics_renderer_render_to (PdIcsRenderer *renderer,
+                           guint rep_index,
+                           const char *previous_feed,
+                           gint64 revision_time,
+                           PdIcsWriteFunc write,
+                           gpointer user_data,
+                           GError **error)
+{
+  PdLanguageScope language;
+  gboolean ok;
+
+  g_return_val_if_fail (renderer != NULL && write != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The team's language ([campaign] language), whatever this thread's. */
+  language = pd_language_enter (renderer->campaign->language);
+  ok = render_feed (renderer, rep_index, previous_feed, revision_time, write, user_data, error);
+  pd_language_leave (&language);
   return ok;
 }
 

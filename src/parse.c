@@ -93,12 +93,54 @@ parse_fixed (const char *text, guint decimals, gint64 *ret)
   return FIXED_OK;
 }
 
+/* "60 000" as French writes it: the integer part's digits in groups of
+ * three separated by a space, U+00A0 or U+202F, which go; anything else
+ * is left as it is (and refused by parse_fixed). */
+static char *
+ungroup (const char *text)
+{
+  static const char *const separators[] = { " ", "\u00a0", "\u202f" };
+  GString *out = g_string_new ("");
+  const char *p = text;
+  guint group = 0;
+  gboolean grouped = FALSE;
+
+  while (*p != '\0')
+    {
+      gsize separator = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (separators) && separator == 0; i++)
+        if (g_str_has_prefix (p, separators[i]))
+          separator = strlen (separators[i]);
+      if (separator == 0)
+        {
+          if (!g_ascii_isdigit (*p))
+            break;
+          g_string_append_c (out, *p++);
+          group++;
+          continue;
+        }
+      /* A separator: after 1 to 3 digits (3 after another separator),
+       * before exactly three digits. */
+      if (group == 0 || group > 3 || (grouped && group != 3)
+          || !g_ascii_isdigit (p[separator]) || !g_ascii_isdigit (p[separator + 1])
+          || !g_ascii_isdigit (p[separator + 2]) || g_ascii_isdigit (p[separator + 3]))
+        return g_string_free (out, TRUE), g_strdup (text);
+      p += separator;
+      group = 0;
+      grouped = TRUE;
+    }
+  g_string_append (out, p);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 pd_parse_amount (const char *text, gint64 *ret_cents, GError **error)
 {
   gint64 cents = 0;
+  g_autofree char *digits = ungroup (text);
 
-  switch (parse_fixed (text, 2, &cents))
+  switch (parse_fixed (digits, 2, &cents))
     {
     case FIXED_OK:
       break;
@@ -151,6 +193,12 @@ pd_parse_rate (const char *text, gint64 *ret_millionths, GError **error)
   if (length == 0 || text[length - 1] != '%')
     return parse_error (error, _("write a percentage, e.g. 6%"));
   number = g_strndup (text, length - 1);
+  /* "6 %" as French writes it: a space, or a no-break one (U+00A0,
+   * U+202F), before the sign. */
+  if (g_str_has_suffix (number, "\u00a0"))
+    number[strlen (number) - strlen ("\u00a0")] = '\0';
+  else if (g_str_has_suffix (number, "\u202f"))
+    number[strlen (number) - strlen ("\u202f")] = '\0';
   g_strchomp (number);
   /* A percentage with 4 decimals is a rate in millionths. */
   switch (parse_fixed (number, 4, &percent))
@@ -310,9 +358,11 @@ static int
 weekday_from_name (const char *name)
 {
   static const char *const names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+  /* French writes lun-ven. */
+  static const char *const french[] = { "lun", "mar", "mer", "jeu", "ven", "sam", "dim" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_ascii_strcasecmp (name, names[i]) == 0)
+    if (g_ascii_strcasecmp (name, names[i]) == 0 || g_ascii_strcasecmp (name, french[i]) == 0)
       return (int) i + G_DATE_MONDAY;
   return 0;
 }

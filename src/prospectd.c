@@ -16,6 +16,7 @@
 #include "prospectd/daemon.h"
 #include "prospectd/ics.h"
 #include "prospectd/ics-zone.h"
+#include "prospectd/language.h"
 #include "prospectd/parse.h"
 
 enum {
@@ -63,7 +64,7 @@ usage_error (const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "prospectd: %s\n", message);
+  fprintf (stderr, _("prospectd: %s\n"), message);
   return EXIT_USAGE;
 }
 
@@ -143,7 +144,7 @@ dry_run (PdDaemon *daemon, gint64 now)
     return EXIT_FAILURE_RUNTIME;
   if (!ok)
     {
-      fprintf (stderr, "prospectd: %s\n", error->message);
+      fprintf (stderr, _("prospectd: %s\n"), error->message);
       return EXIT_FAILURE_RUNTIME;
     }
   return EXIT_OK;
@@ -204,7 +205,7 @@ run (int argc, char **argv)
     pd_daemon_set_dry_run (daemon);
   if (!pd_daemon_load (daemon, &error))
     {
-      fprintf (stderr, "prospectd: %s\n", error->message);
+      fprintf (stderr, _("prospectd: %s\n"), error->message);
       return g_error_matches (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_CONFIG) ? EXIT_USAGE : EXIT_FAILURE_RUNTIME;
     }
   if (opt_now != NULL)
@@ -223,14 +224,14 @@ run (int argc, char **argv)
       gint64 next = 0;
       if (!pd_daemon_evaluate (daemon, pd_daemon_now (daemon) / G_USEC_PER_SEC, FALSE, &next, &error))
         {
-          fprintf (stderr, "prospectd: %s\n", error->message);
+          fprintf (stderr, _("prospectd: %s\n"), error->message);
           return EXIT_FAILURE_RUNTIME;
         }
       return EXIT_OK;
     }
   status = pd_daemon_run (daemon, &error);
   if (error != NULL)
-    fprintf (stderr, "prospectd: %s\n", error->message);
+    fprintf (stderr, _("prospectd: %s\n"), error->message);
   return status;
 }
 
@@ -246,9 +247,7 @@ main (int argc, char **argv)
   /* Every log line on stderr (stdout is for what --dry-run prints). */
   g_log_writer_default_set_use_stderr (TRUE);
   g_log_set_writer_func (log_writer, NULL, NULL);
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  pd_language_bind ();
 
   status = run (argc, argv);
   g_free (opt_config);

@@ -233,9 +233,12 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
           g_autofree char *first_text = pd_format_date (&first);
           g_autofree char *last_text = pd_format_date (&last);
           g_set_error (error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_NO_DAYS,
-                       _("rep %s: %lld contacts are due from %s to %s but the rep "
-                         "has no available day then. Move the checkpoint, or "
-                         "shorten the rep's days off."),
+                       ngettext ("rep %s: %lld contact is due from %s to %s but the rep "
+                                 "has no available day then. Move the checkpoint, or "
+                                 "shorten the rep's days off.",
+                                 "rep %s: %lld contacts are due from %s to %s but the rep "
+                                 "has no available day then. Move the checkpoint, or "
+                                 "shorten the rep's days off.", (gulong) CLAMP (due, 0, G_MAXINT)),
                        rep->name, (long long) due, first_text, last_text);
           return FALSE;
         }

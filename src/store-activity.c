@@ -7,6 +7,8 @@
  */
 #define G_LOG_DOMAIN "prospectd-store"
 
+#include <inttypes.h>
+
 #include "store-private.h"
 
 /* ------------------------------------------------------------- activity */
@@ -201,7 +203,7 @@ one_entry (PdStore *store, const char *sql, gint64 id, PdActivity **ret_activity
   if (entries->len == 0)
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
-                   _("No such entry: '%" G_GINT64_FORMAT "'"), id);
+                   _("No such entry: '%" PRId64 "'"), id);
       return FALSE;
     }
   if (ret_activity != NULL)
@@ -296,7 +298,7 @@ pd_store_update_activity (PdStore *store, const PdActivity *activity, GError **e
   if (ok && sqlite3_changes (store->db) == 0)
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
-                   _("No such entry: '%" G_GINT64_FORMAT "'"), activity->id);
+                   _("No such entry: '%" PRId64 "'"), activity->id);
       ok = FALSE;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);

@@ -12,6 +12,7 @@
 #include "prospectd/store.h"
 #include "store-common.h"
 
+#include <inttypes.h>
 #include <glib.h>
 #include <glib/gi18n.h>
 
@@ -97,7 +98,7 @@ store_check_activity (const PdActivity *activity, GError **error)
     if (counts[i].value < 0)
       {
         g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                     _("Negative %s: '%" G_GINT64_FORMAT "'"),
+                     _("Negative %s: '%" PRId64 "'"),
                      counts[i].name, counts[i].value);
         return FALSE;
       }
@@ -193,7 +194,7 @@ store_check_revision (const PdRevision *revision, GError **error)
       if (day->contacts < 0 || day->base < -1)
         {
           g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
-                       _("Negative contacts: '%" G_GINT64_FORMAT "'"),
+                       _("Negative contacts: '%" PRId64 "'"),
                        day->contacts < 0 ? day->contacts : day->base);
           return FALSE;
         }

@@ -9,6 +9,8 @@
  */
 #define G_LOG_DOMAIN "prospectd-store"
 
+#include <inttypes.h>
+
 #include "store-private.h"
 
 /* ------------------------------------------------------------- schema */
@@ -361,7 +363,7 @@ store_migrate (PdStore *store, GError **error)
   if (version < 0 || version > PD_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_VERSION,
-                   _("Schema version %" G_GINT64_FORMAT
+                   _("Schema version %" PRId64
                      " is not supported (this prospectd knows up to %d)"),
                    version, PD_STORE_SCHEMA_VERSION);
       return FALSE;
@@ -381,7 +383,7 @@ store_migrate (PdStore *store, GError **error)
         ok = store_exec (store, migrations[version][i], error);
       ok = ok && store_exec (store, bump, error);
       if (!ok)
-        g_prefix_error (error, _("Upgrade to schema version %" G_GINT64_FORMAT
+        g_prefix_error (error, _("Upgrade to schema version %" PRId64
                                  " failed: "), version + 1);
     }
   return store_finish (store, ok, error);

@@ -253,7 +253,7 @@ test_load_changed (void **state)
                 "(312 contacts): 198 contacts over 1 working day, at most 198 a day.");
   assert_alert (b, "load-changed:bob:2027-01-15:12", "alert:example:bob", PD_URGENCY_NORMAL,
                 "Your calls after 2027-01-15 changed: bob (New customers Q1 2027)",
-                "1 contacts done by 2027-01-15: on plan, back to the plan's loads.");
+                "1 contact done by 2027-01-15: on plan, back to the plan's loads.");
 }
 
 static void

@@ -24,6 +24,7 @@
 #include "prospectd/parse.h"
 
 #include "config-fixture.h"
+#include "locale-fixture.h"
 
 #define EXAMPLE "config/campaigns/example.conf"
 #define BAD_DIR "tests/data/bad"
@@ -287,6 +288,48 @@ test_accepted_variants (void **state)
   assert_date (&g_array_index (bob->days_off, PdDateRange, 1).last, 2027, 1, 8);
 }
 
+/* The values as a French team writes them (the keys stay English), and
+ * [campaign] language. */
+static void
+test_french_values_and_language (void **state)
+{
+  (void) state;
+  g_autoptr (GString) text = g_string_new (minimal);
+  g_autoptr (PdCampaign) c = NULL;
+  g_autoptr (PdCampaign) plain = parse_ok ("m.conf", minimal);
+
+  g_string_replace (text, "objective = 60000", "objective = 60\u202f000", 1);
+  g_string_replace (text, "average_deal = 20000", "average_deal = 20 000", 1);
+  g_string_replace (text, "proposals_per_deal = 3", "proposals_per_deal = 2,5", 1);
+  g_string_replace (text, "accessibility_rate = 6%", "accessibility_rate = 4,5 %", 1);
+  g_string_replace (text, "[campaign]\n", "[campaign]\nlanguage = fr\n", 1);
+  g_string_append (text, "[calendar]\nworkdays = lun-jeu, sam\n[checkpoints]\n2027-01-29 = 25\u00a0%\n");
+  c = parse_ok ("fr.conf", text->str);
+
+  assert_int_equal (c->plan.objective_cents, 6000000);
+  assert_int_equal (c->plan.average_deal_cents, 2000000);
+  assert_int_equal (c->plan.proposals_per_deal, 2500000);
+  assert_int_equal (c->plan.accessibility_rate, 45000);
+  assert_int_equal (g_array_index (c->checkpoints, PdCheckpoint, 0).share, 250000);
+  assert_int_equal (((const PdRep *) g_ptr_array_index (c->reps, 0))->workdays,
+                    PD_WEEKDAY_BIT (G_DATE_MONDAY) | PD_WEEKDAY_BIT (G_DATE_TUESDAY) |
+                    PD_WEEKDAY_BIT (G_DATE_WEDNESDAY) | PD_WEEKDAY_BIT (G_DATE_THURSDAY) |
+                    PD_WEEKDAY_BIT (G_DATE_SATURDAY));
+  assert_string_equal (c->language, "fr");
+  /* Default: none, the process's locale. */
+  assert_null (plain->language);
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\nlanguage = en\n", 1);
+  g_clear_pointer (&c, pd_campaign_free);
+  c = parse_ok ("en.conf", text->str);
+  assert_string_equal (c->language, "en");
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\nlanguage = français\n", 1);
+  assert_refused (text->str, "t.conf: [campaign] language = français: write one of fr, en");
+}
+
 /* ------------------------------------------------------------ bad campaigns */
 
 /* Refusals that need no fixture file. */
@@ -508,11 +551,13 @@ test_load_errors (void **state)
 int
 main (void)
 {
+  locale_fixture_init ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_example_campaign),
     cmocka_unit_test (test_defaults),
     cmocka_unit_test (test_default_timezone),
     cmocka_unit_test (test_accepted_variants),
+    cmocka_unit_test (test_french_values_and_language),
     cmocka_unit_test (test_refused_inline),
     cmocka_unit_test (test_bad_campaign_files),
     cmocka_unit_test (test_fuzz_regressions),

@@ -13,6 +13,7 @@
 #include "prospectd/config.h"
 #include "prospectd/format.h"
 #include "prospectd/parse.h"
+#include "locale-fixture.h"
 
 static void
 assert_formatted (char *actual, const char *expected)
@@ -171,9 +172,57 @@ test_format_time_and_date (void **state)
   assert_formatted (pd_format_date (&date), "9999-12-31");
 }
 
+/* Under a French locale: its decimal comma and U+202F grouping, the
+ * catalogue's spacing of units, dates as French writes them; back to the
+ * plain forms once left, and in English. */
+static void
+test_format_french (void **state)
+{
+  (void) state;
+  GDate date;
+  PdLanguageScope french = locale_fixture_french ();
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 29, G_DATE_JANUARY, 2027);
+  assert_formatted (pd_format_count (1864), "1\u202f864");
+  assert_formatted (pd_format_count (1234567), "1\u202f234\u202f567");
+  assert_formatted (pd_format_count (-999), "-999");
+  assert_formatted (pd_format_decimal (2500000), "2,5");
+  assert_formatted (pd_format_decimal (3000000), "3");
+  assert_formatted (pd_format_decimal_fixed (2960000, 2), "2,96");
+  assert_formatted (pd_format_rate (60000), "6\u202f%");
+  assert_formatted (pd_format_rate (45000), "4,5\u202f%");
+  assert_formatted (pd_format_rate_fixed (196428, 1), "19,6\u202f%");
+  assert_formatted (pd_format_money (6000000, "EUR"), "60\u202f000\u00a0€");
+  assert_formatted (pd_format_money (125050, "USD"), "1\u202f250,50\u00a0USD");
+  assert_formatted (pd_format_money (-50, "EUR"), "-0,50\u00a0€");
+  assert_formatted (pd_format_hours (3736), "62\u00a0h\u00a016\u00a0min");
+  assert_formatted (pd_format_date_text (&date), "29/01/2027");
+  /* Values stay values. */
+  assert_formatted (pd_format_date (&date), "2027-01-29");
+  assert_formatted (pd_format_duration (90), "1h30m");
+  assert_formatted (pd_format_time_of_day (540), "09:00");
+
+  /* English inside French, then back. */
+  {
+    PdLanguageScope english = pd_language_enter ("en");
+    assert_formatted (pd_format_count (1864), "1 864");
+    assert_formatted (pd_format_rate (45000), "4.5%");
+    assert_formatted (pd_format_money (6000000, "EUR"), "60 000 €");
+    assert_formatted (pd_format_date_text (&date), "2027-01-29");
+    pd_language_leave (&english);
+  }
+  assert_formatted (pd_format_decimal (2500000), "2,5");
+  pd_language_leave (&french);
+  assert_formatted (pd_format_count (1864), "1 864");
+  assert_formatted (pd_format_hours (3736), "62 h 16 min");
+  assert_formatted (pd_format_date_text (&date), "2027-01-29");
+}
+
 int
 main (void)
 {
+  locale_fixture_init ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_format_count),
     cmocka_unit_test (test_format_money),
@@ -182,6 +231,7 @@ main (void)
     cmocka_unit_test (test_format_duration),
     cmocka_unit_test (test_format_hours),
     cmocka_unit_test (test_format_time_and_date),
+    cmocka_unit_test (test_format_french),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

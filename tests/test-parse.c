@@ -80,7 +80,16 @@ test_parse_amount (void **state)
     { "-0", 0, "must not be negative" },
     { "", 0, "write an amount, e.g. 60000 or 1250.50" },
     { "sixty", 0, "write an amount, e.g. 60000 or 1250.50" },
-    { "60 000", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "60 000", 6000000, NULL },                /* grouped as French writes it */
+    { "60\u202f000", 6000000, NULL },
+    { "1\u00a0250,50", 125050, NULL },
+    { "1 000 000", 100000000, NULL },
+    { "60 00", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "6000 000", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "60 0000", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { " 60000", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "60  000", 0, "write an amount, e.g. 60000 or 1250.50" },
+    { "60 000.5 5", 0, "write an amount, e.g. 60000 or 1250.50" },
     { "60000€", 0, "write an amount, e.g. 60000 or 1250.50" },
     { "+60000", 0, "write an amount, e.g. 60000 or 1250.50" },
     { "1e6", 0, "write an amount, e.g. 60000 or 1250.50" },
@@ -130,6 +139,9 @@ test_parse_rate (void **state)
     { "4.5%", 45000, NULL },
     { "4,5%", 45000, NULL },
     { "6 %", 60000, NULL },
+    { "6\u00a0%", 60000, NULL },   /* as French writes it: a no-break space */
+    { "4,5\u202f%", 45000, NULL }, /* or a narrow one, as prospectd prints it */
+    { "6\u00a0\u00a0%", 0, "write a percentage, e.g. 6% or 4.5%" },
     { "100%", PD_MILLI, NULL },
     { "0%", 0, NULL },   /* the parser allows it; [plan] refuses it */
     { "0.0001%", 1, NULL },
@@ -365,7 +377,12 @@ test_parse_weekdays (void **state)
     { "monday-friday", 0, "write days as mon-fri or mon, wed, fri" },
     { "mon-", 0, "write days as mon-fri or mon, wed, fri" },
     { "mon-wed-fri", 0, "write days as mon-fri or mon, wed, fri" },
-    { "lun-ven", 0, "write days as mon-fri or mon, wed, fri" },
+    { "lun-ven", MON_FRI, NULL },
+    { "Lun-Ven", MON_FRI, NULL },
+    { "lun, mer, ven", PD_WEEKDAY_BIT (1) | PD_WEEKDAY_BIT (3) | PD_WEEKDAY_BIT (5), NULL },
+    { "sam-dim", PD_WEEKDAY_BIT (6) | PD_WEEKDAY_BIT (7), NULL },
+    { "lundi-vendredi", 0, "write days as mon-fri or mon, wed, fri" },
+    { "ven-lun", 0, "a day range runs from Monday to Sunday, e.g. mon-fri" },
     { "", 0, "write days as mon-fri or mon, wed, fri" },
     { "mon,", 0, "write days as mon-fri or mon, wed, fri" },
   };

@@ -88,6 +88,8 @@ typedef struct {
   char *timezone;      /* IANA name */
   GTimeZone *tz;       /* owned */
   char *currency;      /* ISO 4217 code, e.g. EUR */
+  char *language;      /* "fr", "en": the language of feeds and notifications;
+                        * NULL: the process's locale */
 
   PdPlanInput plan;
 

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: MIT
  *
  * format: how prospectd writes numbers, money, rates and durations for
- * people (and in JSON where an exact decimal matters). Pure.
+ * people (and in JSON where an exact decimal matters). Pure but for the
+ * calling thread's locale: under the C locale (and for JSON and CSV, which
+ * run under pd_language_enter_plain_numbers()) the forms below; under
+ * another, its decimal mark and grouping (fr_FR: "1 864", "2,5", "6 %",
+ * "60 000 €", "62 h 16 min", with U+202F and U+00A0 spaces). Dates
+ * (pd_format_date), durations the campaign file accepts
+ * (pd_format_duration) and times of day never change: they are values.
  */
 #pragma once
 
@@ -42,6 +48,10 @@ char *pd_format_time_of_day (guint minute);
 
 /* A GDate as YYYY-MM-DD. */
 char *pd_format_date (const GDate *date);
+
+/* A date in a sentence, as the locale's catalogue writes it: YYYY-MM-DD
+ * under the C locale, DD/MM/YYYY in French. */
+char *pd_format_date_text (const GDate *date);
 
 /* UTF-8 `text` followed by spaces up to `width` characters (printf's
  * "%-12s" counts bytes, so "hélène" would come out two short). */

@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "prospectctl"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -100,7 +101,7 @@ remove_entry (PdCtl *ctl, int argc, char **argv)
     return store_error (error);
   campaign = entry_campaign (ctl, removed->campaign);
   text = pd_ctl_describe_entry (removed, campaign != NULL ? campaign->currency : "");
-  printf (_("removed #%" G_GINT64_FORMAT ": %s\n"), id, text);
+  printf (_("removed #%" PRId64 ": %s\n"), id, text);
   return PD_EXIT_OK;
 }
 
@@ -213,7 +214,7 @@ edit_entry (PdCtl *ctl, int argc, char **argv)
     return store_error (error);
   before = pd_ctl_describe_entry (old, campaign->currency);
   after = pd_ctl_describe_entry (changed, campaign->currency);
-  printf (_("changed #%" G_GINT64_FORMAT ": %s\n     was: %s\n"), id, after, before);
+  printf (_("changed #%" PRId64 ": %s\n     was: %s\n"), id, after, before);
   return PD_EXIT_OK;
 }
 

@@ -15,6 +15,7 @@
  */
 #define G_LOG_DOMAIN "prospectctl"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -102,7 +103,7 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
 
   if (added->active + added->latent + added->arid > added->prospects)
     return pd_ctl_error (PD_EXIT_USAGE,
-                         _("--active + --latent + --arid (%" G_GINT64_FORMAT ") exceed --prospects (%" G_GINT64_FORMAT ")"),
+                         _("--active + --latent + --arid (%" PRId64 ") exceed --prospects (%" PRId64 ")"),
                          added->active + added->latent + added->arid, added->prospects);
   if (added->revenue_cents > 0 && added->deals == 0)
     return pd_ctl_error (PD_EXIT_USAGE, "%s", _("--revenue needs --deals: revenue comes from deals won"));
@@ -152,15 +153,15 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
       g_autofree char *minutes = pd_format_count (call_minutes (campaign, day.contacts));
       g_autofree char *per_call = pd_format_decimal (campaign->plan.minutes_per_contact);
       return pd_ctl_error (PD_EXIT_USAGE,
-                           _("--contacts %" G_GINT64_FORMAT ": %s's %s would hold %" G_GINT64_FORMAT
+                           _("--contacts %" PRId64 ": %s's %s would hold %" PRId64
                              " calls, %s min at %s min a call (minutes_per_contact): more than 24 hours hold"),
                            added->contacts, added->rep, date, day.contacts, minutes, per_call);
     }
   /* An excess the day had already was given its reason then. */
   if (day.prospects - day.contacts > excess_before && (reason == NULL || reason[0] == '\0'))
     return pd_ctl_error (PD_EXIT_USAGE,
-                         _("--prospects %" G_GINT64_FORMAT ": %s's %s would have %" G_GINT64_FORMAT
-                           " prospects reached for %" G_GINT64_FORMAT " calls: each prospect reached takes a call,"
+                         _("--prospects %" PRId64 ": %s's %s would have %" PRId64
+                           " prospects reached for %" PRId64 " calls: each prospect reached takes a call,"
                            " unless --reason says why (e.g. prospects who called back)"),
                          added->prospects, added->rep, date, day.prospects, day.contacts);
 
@@ -213,8 +214,8 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
           {
             g_autofree char *when = pd_format_date (&current);
             return pd_ctl_error (PD_EXIT_USAGE,
-                                         _("%s, %s: the campaign's deals won to date (%" G_GINT64_FORMAT
-                                   ") would exceed its proposals sent to date (%" G_GINT64_FORMAT ") on %s:"
+                                         _("%s, %s: the campaign's deals won to date (%" PRId64
+                                   ") would exceed its proposals sent to date (%" PRId64 ") on %s:"
                                    " log the proposals first"),
                                  added->rep, date, deals, proposals, when);
           }
@@ -239,9 +240,9 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
         g_autofree char *capacity = pd_format_count (window_minutes);
         fprintf (stderr,
                  window_minutes > 0
-                   ? _("prospectctl: warning: %s, %s: %" G_GINT64_FORMAT " calls take %s min, more than the"
+                   ? _("prospectctl: warning: %s, %s: %" PRId64 " calls take %s min, more than the"
                        " day's call windows (%s min); kept\n")
-                   : _("prospectctl: warning: %s, %s: %" G_GINT64_FORMAT " calls take %s min, more than the"
+                   : _("prospectctl: warning: %s, %s: %" PRId64 " calls take %s min, more than the"
                        " day's call windows (%s min: not a working day); kept\n"),
                  added->rep, date, day.contacts, minutes, capacity);
       }
@@ -282,21 +283,21 @@ pd_ctl_describe_entry (const PdActivity *a, const char *currency)
   g_autofree char *date = pd_format_date (&a->date);
 
   g_string_append_printf (text, "%s, %s: ", a->rep, date);
-  g_string_append_printf (text, ngettext ("%" G_GINT64_FORMAT " contact", "%" G_GINT64_FORMAT " contacts",
+  g_string_append_printf (text, ngettext ("%" PRId64 " contact", "%" PRId64 " contacts",
                                           (gulong) a->contacts), a->contacts);
   if (a->prospects > 0)
     {
-      g_string_append_printf (text, ngettext (", %" G_GINT64_FORMAT " prospect", ", %" G_GINT64_FORMAT " prospects",
+      g_string_append_printf (text, ngettext (", %" PRId64 " prospect", ", %" PRId64 " prospects",
                                               (gulong) a->prospects), a->prospects);
       if (a->active + a->latent + a->arid > 0)
-        g_string_append_printf (text, _(" (%" G_GINT64_FORMAT " active, %" G_GINT64_FORMAT " latent, %"
-                                        G_GINT64_FORMAT " arid)"), a->active, a->latent, a->arid);
+        g_string_append_printf (text, _(" (%" PRId64 " active, %" PRId64 " latent, %"
+                                        PRId64 " arid)"), a->active, a->latent, a->arid);
     }
   if (a->proposals > 0)
-    g_string_append_printf (text, ngettext (", %" G_GINT64_FORMAT " proposal", ", %" G_GINT64_FORMAT " proposals",
+    g_string_append_printf (text, ngettext (", %" PRId64 " proposal", ", %" PRId64 " proposals",
                                             (gulong) a->proposals), a->proposals);
   if (a->deals > 0)
-    g_string_append_printf (text, ngettext (", %" G_GINT64_FORMAT " deal", ", %" G_GINT64_FORMAT " deals",
+    g_string_append_printf (text, ngettext (", %" PRId64 " deal", ", %" PRId64 " deals",
                                             (gulong) a->deals), a->deals);
   if (a->revenue_cents > 0)
     {

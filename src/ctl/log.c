@@ -7,6 +7,7 @@
  */
 #define G_LOG_DOMAIN "prospectctl"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -141,17 +142,23 @@ run (PdCtl *ctl, int argc, char **argv)
           g_string_append_printf (ids, "%s#%" G_GINT64_FORMAT, i > 0 ? ", " : "", r->id);
           contacts += r->contacts;
         }
-      printf (_("logged #%" G_GINT64_FORMAT ": %s, %s, %" G_GINT64_FORMAT " contacts, replacing %s"
-                " (%" G_GINT64_FORMAT " contacts)\n"), id, opt_rep, date, activity.contacts, ids->str, contacts);
+      printf (ngettext ("logged #%" PRId64 ": %s, %s, %" PRId64 " contact, replacing %s"
+                        " (%" PRId64 " contacts)\n",
+                        "logged #%" PRId64 ": %s, %s, %" PRId64 " contacts, replacing %s"
+                        " (%" PRId64 " contacts)\n", (gulong) CLAMP (activity.contacts, 0, G_MAXINT)),
+              id, opt_rep, date, activity.contacts, ids->str, contacts);
       g_string_free (ids, TRUE);
     }
   else if (day.entries > 1)
-    printf (_("logged #%" G_GINT64_FORMAT ": %s, %s: +%" G_GINT64_FORMAT " contacts, %" G_GINT64_FORMAT
-              " that day in %" G_GINT64_FORMAT " entries\n"), id, opt_rep, date, activity.contacts, day.contacts,
-            day.entries);
+    printf (ngettext ("logged #%" PRId64 ": %s, %s: +%" PRId64 " contact, %" PRId64
+                      " that day in %" PRId64 " entries\n",
+                      "logged #%" PRId64 ": %s, %s: +%" PRId64 " contacts, %" PRId64
+                      " that day in %" PRId64 " entries\n", (gulong) CLAMP (activity.contacts, 0, G_MAXINT)),
+            id, opt_rep, date, activity.contacts, day.contacts, day.entries);
   else
-    printf (_("logged #%" G_GINT64_FORMAT ": %s, %s, %" G_GINT64_FORMAT " contacts\n"), id, opt_rep, date,
-            activity.contacts);
+    printf (ngettext ("logged #%" PRId64 ": %s, %s, %" PRId64 " contact\n",
+                      "logged #%" PRId64 ": %s, %s, %" PRId64 " contacts\n", (gulong) CLAMP (activity.contacts, 0, G_MAXINT)),
+            id, opt_rep, date, activity.contacts);
   return PD_EXIT_OK;
 }
 

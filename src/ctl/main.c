@@ -24,6 +24,7 @@
 #include "prospectd/catchup.h"
 #include "prospectd/feeddir.h"
 #include "prospectd/ics.h"
+#include "prospectd/language.h"
 #include "prospectd/parse.h"
 #include "prospectd/publish.h"
 #include "prospectd/workcal.h"
@@ -49,7 +50,8 @@ pd_ctl_error (int code, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "prospectctl: %s\n", message);
+  /* TRANSLATORS: how every error and warning of prospectctl starts. */
+  fprintf (stderr, _("prospectctl: %s\n"), message);
   return code;
 }
 
@@ -557,9 +559,7 @@ main (int argc, char **argv)
   /* A write beyond the file-size limit (ulimit -f) fails with EFBIG and
    * is reported like any other, instead of killing the process silently. */
   signal (SIGXFSZ, SIG_IGN);
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  pd_language_bind ();
 
   verb_index = find_verb (argc, argv);
   if (verb_index > 0)
@@ -642,13 +642,20 @@ main (int argc, char **argv)
       goto out;
     }
 
-  /* args is now: program, verb, positional arguments. */
+  /* args is now: program, verb, positional arguments. JSON and CSV are
+   * read by programs: their numbers are the C locale's in any language. */
   {
     int count = (int) g_strv_length (args);
     int first = 1;
+    PdLanguageScope numbers = { 0 };
+
+    for (int i = 1; i < argc && numbers.previous == (locale_t) 0; i++)
+      if (g_str_equal (argv[i], "--json") || g_str_equal (argv[i], "--csv"))
+        numbers = pd_language_enter_plain_numbers ();
     while (first < count && !g_str_equal (args[first], verb->name))
       first++;
     status = verb->run (&ctl, count - first - 1, args + first + 1);
+    pd_language_leave (&numbers);
   }
 
 out:

@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "prospectctl"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <glib/gi18n.h>
@@ -32,8 +33,7 @@ rounding_note (gint64 a, gint64 b, gint64 d, PdRounding rounding)
   if (!pd_muldiv (a, b * 1000, d, PD_ROUNDING_DOWN, &thousandths) || thousandths % 1000 == 0)
     return g_strdup ("");
   gint64 hundredths = (thousandths + 5) / 10;
-  g_autofree char *exact = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", hundredths / 100,
-                                            (int) (hundredths % 100));
+  g_autofree char *exact = pd_format_decimal_fixed (hundredths * 10000, 2);
   return g_strdup_printf (rounding == PD_ROUNDING_UP ? _(" = %s, rounded up") : _(" = %s, rounded down"),
                           exact);
 }
@@ -122,7 +122,7 @@ print_text (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *minutes
 {
   const PdPlanInput *in = &c->plan;
   PdRounding r = in->rounding;
-  g_autofree char *start = pd_format_date (&c->start), *end = pd_format_date (&c->end);
+  g_autofree char *start = pd_format_date_text (&c->start), *end = pd_format_date_text (&c->end);
   g_autofree char *objective = pd_format_money (in->objective_cents, c->currency);
   g_autofree char *average = pd_format_money (in->average_deal_cents, c->currency);
   g_autofree char *ppd = pd_format_decimal (in->proposals_per_deal);
@@ -147,7 +147,7 @@ print_text (const PdCampaign *c, const PdPlan *p, GArray *split, GArray *minutes
   g_autofree char *s1 = g_strdup_printf (_("%s ÷ %s average deal%s"), objective, average, n1);
   g_autofree char *s2 = g_strdup_printf (_("%s deals × %s proposals per deal%s"), deals, ppd, n2);
   g_autofree char *s3 = g_strdup_printf (_("%s proposals × %s compensation factor%s"), proposals, comp, n3);
-  g_autofree char *s4 = g_strdup_printf (_("%s − %" G_GINT64_FORMAT " spontaneous prospects%s"), active,
+  g_autofree char *s4 = g_strdup_printf (_("%s − %" PRId64 " spontaneous prospects%s"), active,
                                          in->spontaneous_prospects,
                                          p->active_prospects - in->spontaneous_prospects < 0 ? _(", never below 0") : "");
   g_autofree char *s5 = g_strdup_printf (_("%s ÷ %s accessibility rate%s"), after, rate, n4);

@@ -79,7 +79,9 @@ run (PdCtl *ctl, int argc, char **argv)
       if (description == NULL)
         printf (_("%s: on plan as of %s, nothing to catch up\n"), rep->name, as_of_text);
       else
-        printf (_("%s: %s contacts behind as of %s, %s\n"), rep->name, shortfall, as_of_text, description);
+        printf (ngettext ("%s: %s contact behind as of %s, %s\n", "%s: %s contacts behind as of %s, %s\n",
+                          (gulong) CLAMP (respread->shortfall, 0, G_MAXINT)),
+                rep->name, shortfall, as_of_text, description);
     }
   if (catchup->changed)
     return pd_ctl_write_feeds (ctl, campaign, catchup->schedule, ctl->config->feeds_dir, -1, now);

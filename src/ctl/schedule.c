@@ -5,6 +5,7 @@
  */
 #define G_LOG_DOMAIN "prospectctl"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -65,8 +66,14 @@ day_shown (const PdDay *day, gint rep_filter, const GDate *from, const GDate *to
 static void
 print_text_header (void)
 {
-  printf ("%-10s  %-12s %8s %11s  %-19s %s\n", _("date"), _("rep"), _("contacts"), _("cumulative"),
-          _("checkpoint"), _("blocks"));
+  /* Padded in characters: the words may hold accents. */
+  g_autofree char *h_date = pd_format_pad (_("date"), 10), *h_rep = pd_format_pad (_("rep"), 12);
+  g_autofree char *h_contacts = g_strdup (_("contacts")), *h_cumulative = g_strdup (_("cumulative"));
+  g_autofree char *h_checkpoint = pd_format_pad (_("checkpoint"), 19);
+
+  printf ("%s  %s %*s%s %*s%s  %s %s\n", h_date, h_rep, MAX (8 - (int) g_utf8_strlen (h_contacts, -1), 0), "",
+          h_contacts, MAX (11 - (int) g_utf8_strlen (h_cumulative, -1), 0), "", h_cumulative, h_checkpoint,
+          _("blocks"));
 }
 
 /* The table's lines of the days of `s` that are shown. */
@@ -103,11 +110,13 @@ print_text_days (const PdCampaign *c, const PdSchedule *s, gint rep_filter, cons
       gint64 target = pd_schedule_checkpoint_target (c, k, g_array_index (s->rep_contacts, gint64, day->rep_index));
       g_autofree char *date = pd_format_date (&day->date);
       g_autofree char *checkpoint_date = pd_format_date (&checkpoint->date);
-      g_autofree char *goal = g_strdup_printf ("%" G_GINT64_FORMAT " by %s", target, checkpoint_date);
+      /* TRANSLATORS: the next checkpoint's cumulative target, "312 by 2027-01-29". */
+      g_autofree char *goal_text = g_strdup_printf (_("%" PRId64 " by %s"), target, checkpoint_date);
+      g_autofree char *goal = pd_format_pad (goal_text, 19);
 
       g_autofree char *name = pd_format_pad (rep->name, 12);
 
-      printf ("%-10s  %s %8" G_GINT64_FORMAT " %11" G_GINT64_FORMAT "  %-19s %s\n", date, name,
+      printf ("%-10s  %s %8" G_GINT64_FORMAT " %11" G_GINT64_FORMAT "  %s %s\n", date, name,
               day->contacts, day->cumulative, goal, blocks->len > 0 ? blocks->str : "-");
     }
 }

@@ -9,6 +9,7 @@
  */
 #define G_LOG_DOMAIN "prospectctl"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -48,9 +49,10 @@ format_gap_percent (gint64 ppm)
 {
   gint64 ppm_magnitude = ppm < 0 ? -ppm : ppm;
   gint64 magnitude = ppm_magnitude / 1000 + (ppm_magnitude % 1000 >= 500 ? 1 : 0);
+  /* Tenths of a percent are thousands of millionths; the locale's mark. */
+  g_autofree char *percent = pd_format_rate_fixed (magnitude * 1000, 1);
 
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT "%%",
-                          magnitude == 0 ? "" : (ppm < 0 ? "-" : "+"), magnitude / 10, magnitude % 10);
+  return g_strconcat (magnitude == 0 ? "" : (ppm < 0 ? "-" : "+"), percent, NULL);
 }
 
 /* The status as people read it ("on track"); JSON keeps pd_pace_name(). */
@@ -68,6 +70,18 @@ pace_text (PdPace pace)
     default:
       g_return_val_if_reached ("?");
     }
+}
+
+/* The status column: as wide as its header and its widest word, in
+ * characters. */
+static guint
+pace_width (void)
+{
+  glong width = MAX (9, g_utf8_strlen (_("status"), -1));
+
+  for (PdPace pace = PD_PACE_AHEAD; pace <= PD_PACE_BEHIND; pace++)
+    width = MAX (width, g_utf8_strlen (pace_text (pace), -1));
+  return (guint) width;
 }
 
 static char *
@@ -92,17 +106,21 @@ print_rep_line (const PdCampaign *c, const PdRepProgress *p, const char *name)
       g_autofree char *date = pd_format_date (&k->date);
 
       if (p->needed == 0)
-        next = g_strdup_printf (_("%s: %" G_GINT64_FORMAT ", already met"), date, kp->target);
+        next = g_strdup_printf (_("%s: %" PRId64 ", already met"), date, kp->target);
       else
-        next = g_strdup_printf (_("%s: %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "/day over %" G_GINT64_FORMAT " days"),
+        next = g_strdup_printf (ngettext ("%s: %" PRId64 ", %" PRId64 "/day over %" PRId64 " day",
+                                          "%s: %" PRId64 ", %" PRId64 "/day over %" PRId64 " days",
+                                          (gulong) CLAMP (p->days_left, 0, G_MAXINT)),
                                 date, kp->target, p->needed_per_day, p->days_left);
     }
   else
     next = g_strdup (_("none left"));
 
   g_autofree char *padded = pd_format_pad (name, 12);
-  printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %-16s %-9s %s\n", padded, p->planned, p->actual,
-          gap_text, pace_text (p->pace), next);
+  g_autofree char *gap_padded = pd_format_pad (gap_text, 16);
+  g_autofree char *pace_padded = pd_format_pad (pace_text (p->pace), pace_width ());
+  printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %s %s %s\n", padded, p->planned, p->actual,
+          gap_padded, pace_padded, next);
 }
 
 /* Right-aligned in `width` characters (printf counts bytes: € is three). */
@@ -117,7 +135,9 @@ static void
 print_rate (const char *label, const char *assumed, gboolean has_observed, const char *observed,
             const char *n)
 {
-  printf ("  %-22s", label);
+  g_autofree char *padded = pd_format_pad (label, 22);
+
+  printf ("  %s", padded);
   print_right (assumed, 12);
   print_right (has_observed ? observed : "-", 12);
   printf ("  %s\n", n);
@@ -326,13 +346,15 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
   /* The scale's margin: 7 characters, or the total's when it is longer
    * (15 000 000 contacts), so that it never pushes its row aside. */
   g_autofree char *total_label = pd_format_count (total);
-  int margin = MAX (7, (int) strlen (total_label));
+  int margin = MAX (7, (int) g_utf8_strlen (total_label, -1));
   for (guint row = CHART_HEIGHT; row > 0; row--)
     {
       /* Filled when the value is above the row's bottom, total x (row - 1) / height. */
       gint64 bottom = pd_muldiv_saturated (total, (gint64) row - 1, CHART_HEIGHT, PD_ROUNDING_DOWN);
 
-      printf ("%*s |", margin, row == CHART_HEIGHT ? total_label : "");
+      const char *label = row == CHART_HEIGHT ? total_label : "";
+
+      printf ("%*s%s |", margin - (int) g_utf8_strlen (label, -1), "", label);
       for (guint col = 0; col < width; col++)
         printf ("%s", past[col] && actual[col] > bottom ? done_cell
                       : planned[col] > bottom ? plan_cell : " ");
@@ -354,8 +376,13 @@ print_checkpoints (const PdCampaign *c, const PdRepProgress *p, const char *whos
       const PdCheckpointProgress *kp = &g_array_index (p->checkpoints, PdCheckpointProgress, k);
       g_autofree char *date = pd_format_date (&kp->date);
       g_autofree char *share = pd_format_rate (g_array_index (c->checkpoints, PdCheckpoint, k).share);
-      printf ("  %s %5s  target %6" G_GINT64_FORMAT "  done %6" G_GINT64_FORMAT "  %s\n", date, share,
-              kp->target, kp->actual, pd_checkpoint_state_name (kp->state));
+      const char *state = kp->state == PD_CHECKPOINT_MET ? _("met")
+                          : kp->state == PD_CHECKPOINT_MISSED ? _("missed") : _("upcoming");
+      /* The share right-aligned in characters: "25 %" holds a U+202F in French. */
+      int share_pad = MAX (5 - (int) g_utf8_strlen (share, -1), 0);
+
+      printf (_("  %s %*s%s  target %6" PRId64 "  done %6" PRId64 "  %s\n"), date, share_pad, "", share,
+              kp->target, kp->actual, state);
     }
 }
 
@@ -368,8 +395,17 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
   const PdPlanInput *in = &c->plan;
 
   printf (_("%s (%s), as of %s\n\n"), c->name, c->id, as_of);
-  printf ("%-12s %8s %8s %-16s %-9s %s\n", _("rep"), _("planned"), _("done"), _("gap"), _("status"),
-          _("next checkpoint: target, needed"));
+  {
+    /* Padded in characters: the words may hold accents. */
+    g_autofree char *rep_header = pd_format_pad (_("rep"), 12);
+    g_autofree char *gap_header = pd_format_pad (_("gap"), 16);
+    g_autofree char *status_header = pd_format_pad (_("status"), pace_width ());
+
+    printf ("%s", rep_header);
+    print_right (_("planned"), 8);
+    print_right (_("done"), 8);
+    printf (" %s %s %s\n", gap_header, status_header, _("next checkpoint: target, needed"));
+  }
   for (guint r = 0; r < p->reps->len; r++)
     {
       const PdRep *rep = g_ptr_array_index (c->reps, r);
@@ -407,7 +443,14 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
   g_autofree char *won = pd_format_money (p->revenue_cents, c->currency);
   g_autofree char *objective = pd_format_money (in->objective_cents, c->currency);
 
-  printf (_("\nrates%*s %12s %12s  %s\n"), 19, "", _("assumed"), _("observed"), _("observed over"));
+  {
+    g_autofree char *rates_header = pd_format_pad (_("rates"), 24);
+
+    printf ("\n%s", rates_header);
+    print_right (_("assumed"), 12);
+    print_right (_("observed"), 12);
+    printf ("  %s\n", _("observed over"));
+  }
   print_rate (_("accessibility rate"), a_rate, o->has_accessibility_rate, o_rate, n_rate);
   print_rate (_("contacts per prospect"), a_cpp, o->has_contacts_per_prospect, o_cpp, n_cpp);
   print_rate (_("proposals per deal"), a_ppd, o->has_proposals_per_deal, o_ppd, n_ppd);
@@ -421,9 +464,11 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
   if (rep_filter >= 0)
     {
       g_autofree char *rep_projection = projection_text (g_ptr_array_index (p->reps, rep_filter));
-      printf ("  %-12s %s\n", ((const PdRep *) g_ptr_array_index (c->reps, rep_filter))->name, rep_projection);
+      g_autofree char *rep_name = pd_format_pad (((const PdRep *) g_ptr_array_index (c->reps, rep_filter))->name, 12);
+      printf ("  %s %s\n", rep_name, rep_projection);
     }
-  printf ("  %-12s %s\n", _("team"), team_projection);
+  g_autofree char *team_name = pd_format_pad (_("team"), 12);
+  printf ("  %s %s\n", team_name, team_projection);
   if (p->remaining_at_least_gap)
     printf (_("call time still needed: %s min at the plan's rates, %s min at the observed rates "
               "(the gap to the plan's curve: these rates need no more contacts than that)\n"),

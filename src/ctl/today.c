@@ -9,6 +9,7 @@
  */
 #define G_LOG_DOMAIN "prospectctl"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -124,12 +125,16 @@ print_text (const PdCampaign *c, GDateTime *now, const GArray *days)
       gint64 left = MAX (day->planned - day->done, 0);
 
       printf ("\n");
-      printf (_("%s: %" G_GINT64_FORMAT " planned, %" G_GINT64_FORMAT " done, %" G_GINT64_FORMAT " left"),
+      /* TRANSLATORS: contacts of the day; French avoids the plural
+         agreement with "prévu : 16, fait : 0, reste : 16". */
+      printf (_("%s: %" PRId64 " planned, %" PRId64 " done, %" PRId64 " left"),
               day->rep->name, day->planned, day->done, left);
       if (day->next != NULL)
         {
           g_autofree char *span = block_span (day->next);
-          printf (_("; next block %s, %" G_GINT64_FORMAT " contacts\n"), span, day->next->contacts);
+          printf (ngettext ("; next block %s, %" PRId64 " contact\n", "; next block %s, %" PRId64 " contacts\n",
+                            (gulong) CLAMP (day->next->contacts, 0, G_MAXINT)),
+                  span, day->next->contacts);
         }
       else if (day->blocks->len == 0)
         printf (_("; no block today\n"));

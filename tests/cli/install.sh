@@ -17,6 +17,7 @@ cat >"$T/expected" <<LIST
 ./lib/systemd/user/prospectd.service
 ./share/doc/prospectd/examples/example.conf
 ./share/doc/prospectd/examples/prospectd.conf
+./share/locale/fr/LC_MESSAGES/prospectd.mo
 ./share/man/man1/prospectctl.1
 ./share/man/man5/prospectd.conf.5
 ./share/man/man8/prospectd.8
@@ -25,6 +26,8 @@ check_file "make install: these files, all under the prefix" "$T/expected" "$T/i
 check_eq "the installed unit runs the installed daemon" "ExecStart=$P/bin/prospectd" \
   "$(grep '^ExecStart=' "$P/lib/systemd/user/prospectd.service")"
 check_eq "the installed prospectctl runs" "prospectctl 0.1.0" "$("$P/bin/prospectctl" --version)"
+check_eq "the installed catalogue is the built one" "yes" \
+  "$(cmp -s "$BUILD/locale/fr/LC_MESSAGES/prospectd.mo" "$P/share/locale/fr/LC_MESSAGES/prospectd.mo" && echo yes)"
 
 make --no-print-directory -s uninstall PREFIX="$P" BUILD="$BUILD" SANITIZE="${SANITIZE:-}" >"$T/out" 2>&1
 check_eq "make uninstall: exit 0" "0" "$?"
