@@ -121,6 +121,27 @@ local_julian (GTimeZone *tz, gint64 unix)
   return g_date_get_julian (&date);
 }
 
+/* Blocks are sorted by rep, date and index (schedule.h): the first of
+ * [low, high) whose rep is at least `rep_index` and, within it, whose date
+ * is at least `julian` (a binary search, so that a wake-up costs the days
+ * it looks at per rep, not the whole schedule). */
+static guint
+first_block (const GArray *blocks, guint low, guint high, guint rep_index, guint32 julian)
+{
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      const PdBlock *block = &g_array_index (blocks, PdBlock, mid);
+
+      if (block->rep_index < rep_index
+          || (block->rep_index == rep_index && g_date_get_julian (&block->date) < julian))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
 /* The reminders whose block ends after `after`, on the days from
  * first_julian to last_julian, ordered by remind_at then rep; keys only
  * `with_keys` (the evaluation names only those it keeps). A block outside
@@ -138,13 +159,20 @@ collect_reminders (const PdCampaign *campaign, const PdSchedule *schedule,
 
   for (guint r = 0; r < campaign->reps->len; r++)
     notified[r] = pd_agenda_notifies (notify_reps, ((const PdRep *) g_ptr_array_index (campaign->reps, r))->name);
-  for (guint i = 0; i < schedule->blocks->len; i++)
+  for (guint r = 0, i = 0; r < campaign->reps->len; r++)
+    for (i = first_block (schedule->blocks, i, schedule->blocks->len, r, first_julian);
+         i < schedule->blocks->len && g_array_index (schedule->blocks, PdBlock, i).rep_index == r; i++)
     {
       const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
       PdReminder reminder = { .block = *block };
 
-      if (block->contacts == 0 || !notified[block->rep_index]
-          || g_date_get_julian (&block->date) < first_julian || g_date_get_julian (&block->date) > last_julian)
+      if (g_date_get_julian (&block->date) > last_julian)
+        {
+          /* The rep's next blocks are later still. */
+          i = first_block (schedule->blocks, i, schedule->blocks->len, r + 1, 0) - 1;
+          continue;
+        }
+      if (block->contacts == 0 || !notified[block->rep_index])
         continue;
       resolved++;
       reminder.end = cached_local_unix (&cache, &block->date, block->end_minute);
@@ -216,12 +244,20 @@ next_reminder_after (const PdCampaign *campaign, const PdSchedule *schedule,
   const PdBlock *best = NULL;
   gint64 best_at = 0;
 
-  for (guint i = 0; i < schedule->blocks->len; i++)
+  for (guint r = 0, i = 0; r < campaign->reps->len; r++)
+    for (i = first_block (schedule->blocks, i, schedule->blocks->len, r, last_julian + 1);
+         i < schedule->blocks->len && g_array_index (schedule->blocks, PdBlock, i).rep_index == r; i++)
     {
       const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
       const PdBlock *current = first[block->rep_index];
 
-      if (block->contacts == 0 || g_date_get_julian (&block->date) <= last_julian)
+      if (current != NULL && g_date_compare (&block->date, &current->date) > 0)
+        {
+          /* Past the rep's first day with a block: the rep is done. */
+          i = first_block (schedule->blocks, i, schedule->blocks->len, r + 1, 0) - 1;
+          continue;
+        }
+      if (block->contacts == 0)
         continue;
       if (current == NULL || g_date_compare (&block->date, &current->date) < 0
           || (g_date_compare (&block->date, &current->date) == 0 && block->start_minute < current->start_minute))

@@ -670,6 +670,41 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
   return TRUE;
 }
 
+/* The latest daily check at or before `now`, as pd_agenda_evaluate()
+ * finds it (has_check, check_date), without the reminders: walked back
+ * from the campaign's local date of `now`, a day or two. *ret_today says
+ * whether it is that date. */
+static gboolean
+latest_check (const PdCampaign *campaign, gint64 now, GDate *ret_date, gboolean *ret_today)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr (GDateTime) here = utc != NULL ? g_date_time_to_timezone (utc, campaign->tz) : NULL;
+  GDate local, date;
+
+  if (here == NULL)
+    return FALSE;
+  g_date_clear (&local, 1);
+  g_date_set_dmy (&local, (GDateDay) g_date_time_get_day_of_month (here), (GDateMonth) g_date_time_get_month (here),
+                  (GDateYear) g_date_time_get_year (here));
+  /* A check of a later day is later than `now`. */
+  date = g_date_compare (&local, &campaign->end) < 0 ? local : campaign->end;
+  for (; g_date_compare (&date, &campaign->start) >= 0; g_date_subtract_days (&date, 1))
+    {
+      gint64 at;
+
+      if (pd_agenda_is_check_day (campaign, &date) && (at = pd_agenda_check_instant (campaign, &date)) >= 0
+          && at <= now)
+        {
+          *ret_date = date;
+          *ret_today = g_date_compare (&date, &local) == 0;
+          return TRUE;
+        }
+      if (g_date_get_julian (&date) == 1)
+        break;
+    }
+  return FALSE;
+}
+
 static gboolean
 evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean activity_changed,
                    Evaluation *ev, GError **error)
@@ -679,39 +714,28 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
   RecordedContext context = { daemon->store, campaign->id };
   g_autoptr (PdAgenda) agenda = NULL;
   gboolean ok = TRUE;
+  gboolean today = FALSE;
   GError *local_error = NULL;
+  GDate check_date;
 
   if (!schedule_in_force (daemon, dc, error))
     return FALSE;
-  agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until, recorded_in_store,
-                               &context);
 
-  if (agenda->has_check)
+  if (latest_check (campaign, now, &check_date, &today))
     {
-      g_autofree char *check_key = pd_alert_check_key (&agenda->check_date);
-      g_autoptr (GDateTime) local_now = g_date_time_new_from_unix_utc (now);
-      g_autoptr (GDateTime) here = local_now != NULL ? g_date_time_to_timezone (local_now, campaign->tz) : NULL;
-      gboolean today = here != NULL &&
-                       (guint) g_date_time_get_year (here) == g_date_get_year (&agenda->check_date) &&
-                       (guint) g_date_time_get_month (here) == g_date_get_month (&agenda->check_date) &&
-                       (guint) g_date_time_get_day_of_month (here) == g_date_get_day (&agenda->check_date);
+      g_autofree char *check_key = pd_alert_check_key (&check_date);
       gboolean done = is_recorded (daemon, campaign->id, check_key);
-      gint64 before = dc->in_force_head;
 
       if ((!done || (activity_changed && today))
-          && !daily_check (daemon, dc, &agenda->check_date, now, done, &local_error))
+          && !daily_check (daemon, dc, &check_date, now, done, &local_error))
         {
           g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
           return FALSE;
         }
-      if (dc->in_force_head != before)
-        {
-          /* A catch-up was stored: the schedule in force now. */
-          g_clear_pointer (&agenda, pd_agenda_free);
-          agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until,
-                                       recorded_in_store, &context);
-        }
     }
+  /* After the check: the schedule in force it leaves. */
+  agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until, recorded_in_store,
+                               &context);
 
   if (!publish (daemon, dc, dc->in_force, dc->in_force_time, &local_error))
     {
