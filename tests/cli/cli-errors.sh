@@ -82,7 +82,7 @@ sed -e 's/^start = .*/start = 2001-01-01/' -e 's/^end = .*/end = 2001-03-30/' \
     -e '/^20[0-9][0-9]-0[12]-/d' -e 's/^days_off = .*/days_off = 2001-02-12/' \
     -e 's/^holidays = .*/holidays = fr/' $E >"$T/past.conf"
 expect_usage "log without --date, today outside the campaign" \
-  "prospectctl: today ($(date +%Y-%m-%d)) is outside the campaign (2001-01-01 to 2001-03-30): name the day with --date" \
+  "prospectctl: today ($(TZ=Europe/Paris date +%Y-%m-%d)) is outside the campaign (2001-01-01 to 2001-03-30): name the day with --date" \
   log "$T/past.conf" --rep alice --contacts 3
 expect_usage "log --date outside the campaign names it" \
   "prospectctl: --date 2001-04-02: outside the campaign (2001-01-01 to 2001-03-30)" \
