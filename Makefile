@@ -210,6 +210,7 @@ pot:
 update-po: pot
 	for po in $(wildcard po/*.po); do \
 	  msgmerge --quiet --update --backup=none --sort-output --add-location=file $$po po/prospectd.pot || exit 1; \
+	  msgcat --sort-output -o $$po $$po || exit 1; \
 	done
 
 # ---------------------------------------------------------------- run

@@ -68,6 +68,23 @@ $FR "$CTL" --now 2027-01-08T18:00 --db "$DB" status "$EXAMPLE" >"$T/status.txt" 
 check_eq "status in French: exit 0" "0" "$?"
 check_file "status in French (exact)" "$DATA/status-fr.txt" "$T/status.txt"
 
+# The README's French section: its campaign, written the French way,
+# pasted as is, prints the README's output.
+block_after () {
+  awk -v marker="$1" '
+    index($0, marker) { found = 1; next }
+    found && !inside && /^```/ { inside = 1; next }
+    inside && /^```/ { exit }
+    inside { print }' "$TOP/README.md"
+}
+mkdir -p "$T/readme"
+block_after 'Une première campagne' >"$T/readme/campagne-fr.conf"
+block_after 'prospectctl plan campagne-fr.conf` donne' >"$T/readme/expected"
+check_eq "README (fr): the campaign block is there" "[campaign]" "$(head -n 1 "$T/readme/campagne-fr.conf")"
+(cd "$T/readme" && $FR "$CTL" plan campagne-fr.conf) >"$T/readme/actual" 2>&1
+check_file "README (fr): the French campaign (60 000, 2,5, 6 %, lun-ven) prints the README's plan" \
+  "$T/readme/expected" "$T/readme/actual"
+
 # --- [campaign] language = fr: feeds and notifications in French from a
 # process in the C locale.
 mkdir -p "$T/campaigns"

@@ -18,6 +18,9 @@ cat >"$T/expected" <<LIST
 ./share/doc/prospectd/examples/example.conf
 ./share/doc/prospectd/examples/prospectd.conf
 ./share/locale/fr/LC_MESSAGES/prospectd.mo
+./share/man/fr/man1/prospectctl.1
+./share/man/fr/man5/prospectd.conf.5
+./share/man/fr/man8/prospectd.8
 ./share/man/man1/prospectctl.1
 ./share/man/man5/prospectd.conf.5
 ./share/man/man8/prospectd.8
