@@ -17,9 +17,9 @@ USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 # Libraries the programs link, and what the tests add. The core library
 # links against GLib alone; prospectctl without libnotify and libsoup (it
 # shows no notification and serves no feed).
-PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libnotify libsoup-3.0
+PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq libnotify libsoup-3.0
 CORE_PKGS := glib-2.0
-CTL_PKGS  := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3
+CTL_PKGS  := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq
 TEST_PKGS := cmocka
 
 # What `deps` checks, and the Debian package that provides it when missing:
@@ -31,7 +31,7 @@ TEST_PKGS := cmocka
 DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         pc:glib-2.0=libglib2.0-dev pc:gio-unix-2.0=libglib2.0-dev \
         pc:json-glib-1.0=libjson-glib-dev pc:libical=libical-dev \
-        pc:sqlite3=libsqlite3-dev pc:libnotify=libnotify-dev pc:cmocka=libcmocka-dev \
+        pc:sqlite3=libsqlite3-dev pc:libpq=libpq-dev pc:libnotify=libnotify-dev pc:cmocka=libcmocka-dev \
         pc:libsoup-3.0=libsoup-3.0-dev cmd:curl=curl \
         py:icalendar=python3-icalendar py:dbusmock=python3-dbusmock \
         cmd:dbus-run-session=dbus-daemon cmd:valgrind=valgrind cmd:groff=groff-base \

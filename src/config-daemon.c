@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "config-reader.h"
+#include "prospectd/store.h"
 
 static char *
 expand_home (const char *path)
@@ -51,6 +52,12 @@ read_path (const PdConfigReader *r, const char *key, char **inout, GError **erro
   if (value[0] == '\0')
     return pd_config_reject (r, "daemon", key, value, _("write a path, e.g. ~/.local/share/prospectd"), error);
   g_free (*inout);
+  if (g_str_equal (key, "database") && pd_store_name_is_server (value))
+    {
+      /* A PostgreSQL URI: libpq's to read, not a path. */
+      *inout = g_steal_pointer (&value);
+      return TRUE;
+    }
   *inout = expand_home (value);
   if (!g_path_is_absolute (*inout))
     {

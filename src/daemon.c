@@ -315,7 +315,7 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
     {
       /* A new database could not own a feeds directory that has an
        * owner: refused before the file is created. */
-      if (!g_file_test (db_path, G_FILE_TEST_EXISTS)
+      if (!pd_store_exists (db_path)
           && !pd_feeddir_check (config->feeds_dir, NULL, db_path, FALSE, &local_error))
         {
           g_set_error (error, PD_DAEMON_ERROR, PD_DAEMON_ERROR_RUNTIME, "%s", local_error->message);
@@ -339,7 +339,11 @@ pd_daemon_load (PdDaemon *daemon, GError **error)
       return FALSE;
     }
   if (missing)
-    g_string_append_printf (daemon->dry_run, _("database '%s' does not exist: as if it were empty\n"), db_path);
+    {
+      g_autofree char *shown = pd_store_display_name (db_path);
+
+      g_string_append_printf (daemon->dry_run, _("database '%s' does not exist: as if it were empty\n"), shown);
+    }
 
   files = campaign_files (config->campaigns_dir);
   for (guint i = 0; i < files->len; i++)
@@ -608,7 +612,11 @@ db_check (PdDaemon *daemon, gboolean on_event)
       daemon->db_pending_source = g_timeout_add (wait_ms, on_db_pending, daemon);
       return;
     }
-  g_message ("woke for a change in the database by another process: '%s'", pd_store_path (daemon->store));
+  {
+    g_autofree char *shown = pd_store_display_name (pd_store_path (daemon->store));
+
+    g_message ("woke for a change in the database by another process: '%s'", shown);
+  }
   replan (daemon, TRUE);
   daemon->db_replanned_at = g_get_monotonic_time ();
 }
@@ -684,6 +692,11 @@ watch_database (PdDaemon *daemon)
   const char *path = pd_store_path (daemon->store);
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   int fd;
+
+  /* A PostgreSQL database has no file to watch: its changes are read
+   * when the daemon wakes (pd_store_data_version()). */
+  if (pd_store_name_is_server (path))
+    return;
 
   clear_db_watch (daemon);
   fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);

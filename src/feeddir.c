@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "prospectd-feeddir"
 
 #include "prospectd/feeddir.h"
+#include "prospectd/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,11 +163,15 @@ pd_feeddir_check (const char *feeds_dir,
                   GError **error)
 {
   g_autofree char *marker = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (feeds_dir != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   marker = g_build_filename (feeds_dir, PD_FEEDDIR_MARKER, NULL);
+  /* Shown and written as people may see it: never a password. */
+  shown = pd_store_display_name (database_path);
+  database_path = shown;
   /* Twice at most: a marker written by another process between our read
    * and our claim is read again. */
   for (int attempt = 0; attempt < 2; attempt++)

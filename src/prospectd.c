@@ -18,6 +18,7 @@
 #include "prospectd/ics-zone.h"
 #include "prospectd/language.h"
 #include "prospectd/parse.h"
+#include "prospectd/store.h"
 
 enum {
   EXIT_OK = 0,
@@ -125,12 +126,12 @@ dry_run (PdDaemon *daemon, gint64 now)
   g_autoptr (GError) error = NULL;
   g_autoptr (GTimeZone) zone = first_zone (daemon);
   g_autofree char *when = format_instant (now, zone);
+  g_autofree char *database = pd_store_display_name (pd_daemon_db_path (daemon));
   gint64 next = 0;
   gboolean ok;
 
   ok = pd_daemon_evaluate (daemon, now, FALSE, &next, &error);
-  printf (_("dry run at %s on database '%s': nothing written, nothing shown\n"), when,
-          pd_daemon_db_path (daemon));
+  printf (_("dry run at %s on database '%s': nothing written, nothing shown\n"), when, database);
   fputs (pd_daemon_dry_run_text (daemon), stdout);
   if (ok && next != 0)
     {

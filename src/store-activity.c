@@ -64,6 +64,9 @@ pd_store_add_activity (PdStore *store,
   g_return_val_if_fail (activity != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_add_activity (store->pg, activity, ret_id, error);
+
   if (!store_check_activity (activity, error))
     goto fail;
   if (!store_begin_write (store, error))
@@ -119,6 +122,9 @@ pd_store_list_activity (PdStore *store,
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (campaign != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_list_activity (store->pg, campaign, rep, error);
 
   stmt = store_prepare (store,
                   "SELECT id, campaign, rep, date, contacts, prospects, active,"
@@ -218,6 +224,9 @@ pd_store_get_activity (PdStore *store, gint64 id, PdActivity **ret_activity, GEr
   g_return_val_if_fail (ret_activity != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_get_activity (store->pg, id, ret_activity, error);
+
   if (one_entry (store, "SELECT " ACTIVITY_COLUMNS " FROM activity WHERE id = ?1", id, ret_activity, error))
     return TRUE;
   g_prefix_error (error, _("Cannot read activity: "));
@@ -232,6 +241,9 @@ pd_store_take_activity (PdStore *store, gint64 id, PdActivity **ret_removed, GEr
 
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_take_activity (store->pg, id, ret_removed, error);
 
   if (!store_begin_write (store, error))
     goto fail;
@@ -264,6 +276,9 @@ pd_store_update_activity (PdStore *store, const PdActivity *activity, GError **e
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (activity != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_update_activity (store->pg, activity, error);
 
   if (!store_check_activity (activity, error) || !store_begin_write (store, error))
     goto fail;
@@ -325,6 +340,9 @@ pd_store_replace_day (PdStore *store,
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (activity != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_replace_day (store->pg, activity, ret_id, ret_removed, error);
 
   if (!store_check_activity (activity, error) || !store_begin_write (store, error))
     goto fail;

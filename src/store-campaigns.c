@@ -45,6 +45,9 @@ pd_store_ensure_campaign (PdStore *store,
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_ensure_campaign (store->pg, id, name, error);
+
   if (!store_check_name (id, _("campaign id"), error))
     return FALSE;
   if (!store_begin_write (store, error))
@@ -109,6 +112,9 @@ pd_store_rep_starts (PdStore *store, const char *campaign, const char *const *re
   g_return_val_if_fail (store != NULL && campaign != NULL, FALSE);
   g_return_val_if_fail (today != NULL && founding != NULL && ret_dates != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_rep_starts (store->pg, campaign, reps, n_reps, today, founding, record, ret_dates, error);
 
   /* Read first: once every rep is known (the usual case), nothing is written. */
   if (!store_begin_read (store, error))

@@ -2,7 +2,9 @@
  *
  * store-common: what every backend of include/prospectd/store.h shares,
  * with no SQL in it: the error domain, the constructors and destructors of
- * the types the header hands out (PdActivity, PdRevision), and the checks
+ * the types the header hands out (PdActivity, PdRevision), the names of
+ * databases (a file, or a PostgreSQL server's URI, and the form shown to
+ * people, which never holds a password), and the checks
  * made on the arguments before anything is written (names not empty,
  * dates in years 1 to 9999, counts not negative, a known revision kind),
  * so that every backend refuses the same input with the same message.
@@ -17,6 +19,73 @@
 #include <glib/gi18n.h>
 
 G_DEFINE_QUARK (pd-store-error-quark, pd_store_error)
+
+/* ---------------------------------------------------------------- names */
+
+gboolean
+pd_store_name_is_server (const char *name)
+{
+  return name != NULL
+         && (g_str_has_prefix (name, "postgresql://") || g_str_has_prefix (name, "postgres://"));
+}
+
+gboolean
+pd_store_exists (const char *name)
+{
+  return pd_store_name_is_server (name) || (name != NULL && g_file_test (name, G_FILE_TEST_EXISTS));
+}
+
+/* Appends a URI's query with the value of every `password=` parameter
+ * replaced by the mask. */
+static void
+append_masked_query (GString *out, const char *query)
+{
+  g_auto (GStrv) parameters = g_strsplit (query, "&", -1);
+
+  for (guint i = 0; parameters[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, '&');
+      if (g_str_has_prefix (parameters[i], "password="))
+        g_string_append (out, "password=" STORE_PASSWORD_MASK);
+      else
+        g_string_append (out, parameters[i]);
+    }
+}
+
+char *
+pd_store_display_name (const char *name)
+{
+  const char *authority, *authority_end, *at = NULL, *colon = NULL, *rest, *query;
+  GString *out;
+
+  if (name == NULL)
+    return NULL;
+  if (!pd_store_name_is_server (name))
+    return g_strdup (name);
+  /* postgresql://[user[:password]@][host][:port][,...][/dbname][?param=value&...] */
+  authority = strstr (name, "://") + 3;
+  authority_end = authority + strcspn (authority, "/?#");
+  for (const char *c = authority; c < authority_end; c++)
+    if (*c == '@')
+      at = c;
+  if (at != NULL)
+    colon = memchr (authority, ':', (gsize) (at - authority));
+  /* Kept: everything up to the password's colon (or the authority);
+   * then the mask; then from the '@' on, with the query's passwords masked. */
+  rest = colon != NULL ? at : authority;
+  out = g_string_new_len (name, (colon != NULL ? colon + 1 : authority) - name);
+  if (colon != NULL)
+    g_string_append (out, STORE_PASSWORD_MASK);
+  query = strchr (rest, '?');
+  g_string_append_len (out, rest, (query != NULL ? query : rest + strlen (rest)) - rest);
+  if (query != NULL)
+    {
+      g_string_append_c (out, '?');
+      append_masked_query (out, query + 1);
+    }
+  return g_string_free (out, FALSE);
+}
 
 /* --------------------------------------------------------------- checks */
 

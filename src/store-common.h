@@ -8,7 +8,10 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
+#include <glib/gi18n.h>
 
 #include "prospectd/store.h"
 
@@ -29,3 +32,56 @@ gboolean store_check_revision (const PdRevision *revision, GError **error);
 
 /* Now in Unix seconds: the "created" time of what is written. */
 gint64 store_now_seconds (void);
+
+/* What stands for a password in pd_store_display_name(). */
+#define STORE_PASSWORD_MASK "***"
+
+/* ---------------------------------------------------- dates as text
+ *
+ * Both backends exchange dates as text YYYY-MM-DD (SQLite keeps them so, a
+ * TEXT column that sorts in date order for years 1 to 9999; PostgreSQL's
+ * date type reads and writes that form with DateStyle ISO). Inline:
+ * parse_date() runs once per row of the status reads (a million rows in
+ * make bench). */
+
+#define DATE_TEXT_SIZE sizeof "YYYY-MM-DD"
+
+/* YYYY-MM-DD, which sorts as text in date order for years 1 to 9999. */
+static inline void
+format_date (const GDate *date, char text[DATE_TEXT_SIZE])
+{
+  g_snprintf (text, DATE_TEXT_SIZE, "%04u-%02u-%02u",
+              (unsigned) g_date_get_year (date),
+              (unsigned) g_date_get_month (date),
+              (unsigned) g_date_get_day (date));
+}
+
+/* A date read back from the database; CORRUPT when it is not one. */
+static inline gboolean
+parse_date (const unsigned char *text, GDate *ret_date, GError **error)
+{
+  unsigned year = 0, month = 0, day = 0;
+  const char *s = (const char *) text;
+
+  if (s != NULL && strlen (s) == DATE_TEXT_SIZE - 1
+      && g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1])
+      && g_ascii_isdigit (s[2]) && g_ascii_isdigit (s[3]) && s[4] == '-'
+      && g_ascii_isdigit (s[5]) && g_ascii_isdigit (s[6]) && s[7] == '-'
+      && g_ascii_isdigit (s[8]) && g_ascii_isdigit (s[9]))
+    {
+      year = (unsigned) ((s[0] - '0') * 1000 + (s[1] - '0') * 100
+                         + (s[2] - '0') * 10 + (s[3] - '0'));
+      month = (unsigned) ((s[5] - '0') * 10 + (s[6] - '0'));
+      day = (unsigned) ((s[8] - '0') * 10 + (s[9] - '0'));
+    }
+  if (year < 1 || month < 1 || month > 12
+      || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT,
+                   _("Invalid date in the database: '%s'"), s != NULL ? s : "");
+      return FALSE;
+    }
+  g_date_clear (ret_date, 1);
+  g_date_set_dmy (ret_date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+  return TRUE;
+}

@@ -21,6 +21,9 @@ pd_store_database_id (PdStore *store, GError **error)
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (store->pg != NULL)
+    return store_pg_database_id (store->pg, error);
+
   stmt = store_prepare (store, "SELECT value FROM meta WHERE key = 'database_id'", error);
   if (stmt == NULL)
     return NULL;
@@ -114,6 +117,9 @@ pd_store_feed_token (PdStore *store,
   g_return_val_if_fail (ret_token != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_feed_token (store->pg, campaign, rep, create, ret_token, error);
+
   if (!store_check_name (campaign, _("campaign id"), error) || !store_check_name (rep, _("rep"), error))
     goto fail;
   if (!create)
@@ -158,6 +164,9 @@ pd_store_find_feed_token (PdStore *store, const char *token, char **ret_campaign
   g_return_val_if_fail (token != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_find_feed_token (store->pg, token, ret_campaign, ret_rep, error);
+
   stmt = store_prepare_cached (store, CACHED_FIND_FEED_TOKEN, "SELECT campaign, rep, token FROM feed_tokens", error);
   if (stmt == NULL)
     goto fail;
@@ -199,6 +208,9 @@ pd_store_rotate_feed_token (PdStore *store,
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (ret_token != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_rotate_feed_token (store->pg, campaign, rep, ret_token, error);
 
   if (!store_check_name (campaign, _("campaign id"), error) || !store_check_name (rep, _("rep"), error))
     goto fail;

@@ -27,6 +27,9 @@ pd_store_notification_claim (PdStore *store,
   g_return_val_if_fail (ret_claimed != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_notification_claim (store->pg, campaign, key, sent_at, ret_claimed, error);
+
   if (!store_check_name (key, _("notification key"), error))
     goto fail;
   if (!store_begin_write (store, error))
@@ -74,6 +77,9 @@ pd_store_notification_sent (PdStore *store,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (ret_sent != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_notification_sent (store->pg, campaign, key, ret_sent, ret_sent_at, error);
 
   stmt = store_prepare (store,
                   "SELECT sent_at FROM notifications WHERE campaign = ?1 AND key = ?2",

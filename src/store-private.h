@@ -20,6 +20,10 @@
  *   store-notifications.c notifications already sent
  *   store-meta.c          the database's id and the feed tokens
  *
+ * A PdStore opened on a PostgreSQL URI has no SQLite connection: each
+ * public function hands it to the function of the same name in
+ * src/store-pg.h first thing after its argument checks.
+ *
  * Functions shared between these files are named store_* (internal to the
  * backend, not part of the module's API); the static inline helpers keep
  * their short names.
@@ -34,6 +38,7 @@
 
 #include "prospectd/store.h"
 #include "store-common.h"
+#include "store-pg.h"
 
 /* A statement of PdStore's cache (store_prepare_cached()), lent to one call:
  * g_autoptr (CachedStmt) resets it and clears its bindings when the
@@ -72,7 +77,8 @@ typedef enum {
 } CachedId;
 
 struct _PdStore {
-  sqlite3 *db;
+  sqlite3 *db;                     /* NULL on PostgreSQL */
+  PgStore *pg;                     /* the PostgreSQL backend's, or NULL on SQLite (store-pg.h) */
   char *path;
   sqlite3_stmt *cached[N_CACHED]; /* owned; NULL until first used */
   guint tightened_from;            /* the file's mode when open made it 0600, else 0 */
@@ -133,52 +139,3 @@ gboolean store_migrate (PdStore *store, GError **error);
 /* Inside a transaction: NOT_FOUND unless campaign `id` is known
  * (store-campaigns.c). */
 gboolean store_require_campaign (PdStore *store, const char *id, GError **error);
-
-/* ---------------------------------------------------- dates as text
- *
- * The schema keeps dates as TEXT YYYY-MM-DD, which sorts in date order for
- * years 1 to 9999. Inline: parse_date() runs once per row of the status
- * reads (a million rows in make bench), as it did when all of the backend
- * was one file. */
-
-#define DATE_TEXT_SIZE sizeof "YYYY-MM-DD"
-
-/* YYYY-MM-DD, which sorts as text in date order for years 1 to 9999. */
-static inline void
-format_date (const GDate *date, char text[DATE_TEXT_SIZE])
-{
-  g_snprintf (text, DATE_TEXT_SIZE, "%04u-%02u-%02u",
-              (unsigned) g_date_get_year (date),
-              (unsigned) g_date_get_month (date),
-              (unsigned) g_date_get_day (date));
-}
-
-/* A date read back from the database; CORRUPT when it is not one. */
-static inline gboolean
-parse_date (const unsigned char *text, GDate *ret_date, GError **error)
-{
-  unsigned year = 0, month = 0, day = 0;
-  const char *s = (const char *) text;
-
-  if (s != NULL && strlen (s) == DATE_TEXT_SIZE - 1
-      && g_ascii_isdigit (s[0]) && g_ascii_isdigit (s[1])
-      && g_ascii_isdigit (s[2]) && g_ascii_isdigit (s[3]) && s[4] == '-'
-      && g_ascii_isdigit (s[5]) && g_ascii_isdigit (s[6]) && s[7] == '-'
-      && g_ascii_isdigit (s[8]) && g_ascii_isdigit (s[9]))
-    {
-      year = (unsigned) ((s[0] - '0') * 1000 + (s[1] - '0') * 100
-                         + (s[2] - '0') * 10 + (s[3] - '0'));
-      month = (unsigned) ((s[5] - '0') * 10 + (s[6] - '0'));
-      day = (unsigned) ((s[8] - '0') * 10 + (s[9] - '0'));
-    }
-  if (year < 1 || month < 1 || month > 12
-      || !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
-    {
-      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT,
-                   _("Invalid date in the database: '%s'"), s != NULL ? s : "");
-      return FALSE;
-    }
-  g_date_clear (ret_date, 1);
-  g_date_set_dmy (ret_date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
-  return TRUE;
-}

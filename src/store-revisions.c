@@ -129,6 +129,9 @@ save_revision (PdStore *store, const PdRevision *revision, const char *const *re
   gint64 id = 0;
   gboolean ok;
 
+  if (store->pg != NULL)
+    return store_pg_save_revision (store->pg, revision, reps, n_reps, ret_id, error);
+
   if (!store_check_revision (revision, error))
     goto fail;
   for (guint i = 0; n_reps != G_MAXUINT && i < n_reps; i++)
@@ -289,6 +292,9 @@ load_revision_snapshot (PdStore *store, const char *campaign, const char *kind, 
   g_return_val_if_fail (campaign != NULL, FALSE);
   g_return_val_if_fail (ret_revision != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_load_revision (store->pg, campaign, kind, with_days, ret_revision, error);
 
   /* Two statements, one snapshot: a revision saved meanwhile by another
    * process cannot mix its days into ours. */

@@ -27,6 +27,9 @@ pd_store_totals (PdStore *store,
   g_return_val_if_fail (ret_totals != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_totals (store->pg, campaign, rep, up_to, ret_totals, error);
+
   if (up_to != NULL && !store_check_date (up_to, _("end"), error))
     goto fail;
   /* The per-day sums of migration 4: a few hundred rows, one per day the
@@ -98,6 +101,9 @@ pd_store_day_totals (PdStore *store,
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (campaign != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_day_totals (store->pg, campaign, rep, from, to, error);
 
   if ((from != NULL && !store_check_date (from, _("start"), error)) ||
       (to != NULL && !store_check_date (to, _("end"), error)))
@@ -186,6 +192,9 @@ pd_store_daily_contacts (PdStore *store,
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (campaign != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_daily_contacts (store->pg, campaign, rep, up_to, error);
 
   g_array_set_clear_func (days, clear_daily_contacts);
   if (up_to != NULL && !store_check_date (up_to, _("end"), error))

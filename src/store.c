@@ -8,7 +8,8 @@
  * others tightened to 0600), the connection settings (WAL, synchronous,
  * busy timeout, foreign keys), the dry run's in-memory copy, closing, and
  * whether the file at the path is still the one opened. The plumbing every
- * query goes through is store-sql.c's.
+ * query goes through is store-sql.c's. A PostgreSQL URI opens the other
+ * backend (src/store-pg.c) behind the same PdStore.
  */
 #define G_LOG_DOMAIN "prospectd-store"
 
@@ -149,15 +150,34 @@ pd_store_tightened_mode (const PdStore *store)
   return store->tightened_from;
 }
 
+/* A store on the PostgreSQL database at `uri` (a dry run's copy: one
+ * transaction, rolled back at close). */
+static PdStore *
+open_server (const char *uri, gboolean dry_run, gboolean *ret_missing, GError **error)
+{
+  PgStore *pg = store_pg_open (uri, dry_run, ret_missing, error);
+  PdStore *store;
+
+  if (pg == NULL)
+    return NULL;
+  store = g_new0 (PdStore, 1);
+  store->pg = pg;
+  store->path = g_strdup (uri);
+  return store;
+}
+
 PdStore *
 pd_store_open (const char *path, GError **error)
 {
-  g_autoptr (PdStore) store = g_new0 (PdStore, 1);
+  g_autoptr (PdStore) store = NULL;
   gboolean in_memory = g_strcmp0 (path, ":memory:") == 0;
   mode_t old_umask;
   gboolean ok;
   int rc;
 
+  if (pd_store_name_is_server (path))
+    return open_server (path, FALSE, NULL, error);
+  store = g_new0 (PdStore, 1);
   if (path != NULL && *path == '\0')
     {
       /* SQLite would open a private temporary database: not what anyone meant. */
@@ -248,13 +268,17 @@ pd_store_open (const char *path, GError **error)
 PdStore *
 pd_store_open_copy (const char *path, gboolean *ret_missing, GError **error)
 {
-  g_autoptr (PdStore) store = g_new0 (PdStore, 1);
+  g_autoptr (PdStore) store = NULL;
   sqlite3 *source = NULL;
   gboolean missing;
   gboolean ok = TRUE;
   int rc;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (pd_store_name_is_server (path))
+    return open_server (path, TRUE, ret_missing, error);
+  store = g_new0 (PdStore, 1);
 
   if (path != NULL && *path == '\0')
     {
@@ -316,6 +340,7 @@ pd_store_close (PdStore *store)
 {
   if (store == NULL)
     return;
+  store_pg_close (store->pg);
   for (gsize i = 0; i < G_N_ELEMENTS (store->cached); i++)
     g_clear_pointer (&store->cached[i], sqlite3_finalize);
   /* close_v2: a statement left unfinalized (a bug) delays the close rather
@@ -399,6 +424,8 @@ pd_store_data_version (PdStore *store, gint64 *ret_version, GError **error)
   g_return_val_if_fail (ret_version != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_data_version (store->pg, ret_version, error);
   if (!store_query_int (store, "PRAGMA data_version", &version, error))
     {
       g_prefix_error (error, _("Cannot read the database version: "));

@@ -8,6 +8,12 @@
  * SQLite type appears here, so a second backend (PostgreSQL, for teams) can
  * implement the same functions behind the opaque PdStore.
  *
+ * Two backends sit behind it, chosen by the database's name: a path is an
+ * SQLite file (the embedded default), a libpq URI (postgresql://...,
+ * postgres://...) a PostgreSQL database shared by a team (its schema
+ * `prospectd`; docs/storage.md). Both give the same results for the same
+ * history.
+ *
  * The embedded backend is one SQLite file in WAL mode. Every write is one
  * transaction that takes the write lock up front and waits up to five
  * seconds for it, so concurrent processes (the daemon and several
@@ -47,6 +53,24 @@ typedef struct _PdStore PdStore;
  * allocated. */
 char *pd_store_default_path (void);
 
+/* Whether the database name `name` (--db, [daemon] database) names a
+ * PostgreSQL database: a libpq connection URI, postgresql://... or
+ * postgres://... (host or socket directory, port, sslmode, service, the
+ * password from ~/.pgpass, PG* variables: everything libpq reads). Any
+ * other name is an SQLite file's path. */
+gboolean pd_store_name_is_server (const char *name);
+
+/* The form of the database name `name` to show or log: a path as it is;
+ * a URI with any password (user:PASSWORD@, password=PASSWORD) replaced by
+ * "***". Every message that names a database uses it. Newly allocated;
+ * NULL for NULL. */
+char *pd_store_display_name (const char *name);
+
+/* Whether there is a database to read at `name` without creating one: a
+ * file at the path, or any server URI (a server that is not there, or a
+ * database that does not exist, is then an error of pd_store_open()). */
+gboolean pd_store_exists (const char *name);
+
 /* Opens (creating when missing) the database at `path`, or at
  * pd_store_default_path() when `path` is NULL. A missing parent directory is
  * created with mode 0700, a new file with mode 0600 (its -wal and -shm files
@@ -61,10 +85,19 @@ char *pd_store_default_path (void);
  * The process umask is set to 077 for the duration of the call and then
  * restored: call this before starting threads that create files.
  *
+ * A PostgreSQL URI connects to the server instead (nothing is created on
+ * this machine). The schema `prospectd` is created, or upgraded when
+ * older, in one transaction under an advisory lock: of several processes
+ * opening an old database at once, one upgrades it and the others wait,
+ * then see the new version. A role that may not create it (not the
+ * database's owner) gets PD_STORE_ERROR_IO saying so.
+ *
  * Returns a new store, to be closed with pd_store_close(), or NULL with
  * error set: PD_STORE_ERROR_IO (directory or file cannot be created or
- * opened), PD_STORE_ERROR_CORRUPT (not a database), PD_STORE_ERROR_VERSION
- * (newer schema), PD_STORE_ERROR_BUSY. Messages name the path. */
+ * opened; the server cannot be reached or refuses the login),
+ * PD_STORE_ERROR_CORRUPT (not a database), PD_STORE_ERROR_VERSION (newer
+ * schema), PD_STORE_ERROR_BUSY. Messages name the path (its display form,
+ * pd_store_display_name()). */
 PdStore *pd_store_open (const char *path, GError **error);
 
 /* A private copy of the database at `path` (NULL: the default path) for
@@ -74,7 +107,12 @@ PdStore *pd_store_open (const char *path, GError **error);
  * created nor changed, and no -wal or -shm file is left behind. A file
  * that does not exist gives a new, empty database (with an id of its
  * own) and *ret_missing TRUE (ret_missing may be NULL). pd_store_path()
- * answers `path`. Errors: as pd_store_open(). */
+ * answers `path`. On PostgreSQL the copy is one transaction on the server
+ * that is rolled back at close: every read sees the database as it was
+ * when it was opened, every write stays in that transaction, and nothing
+ * is ever committed; a database without the schema `prospectd` is the
+ * missing one (created in that transaction only). Errors: as
+ * pd_store_open(). */
 PdStore *pd_store_open_copy (const char *path, gboolean *ret_missing, GError **error);
 
 /* The database's id: 32 lowercase hexadecimal digits (128 random bits)
@@ -87,7 +125,8 @@ char *pd_store_database_id (PdStore *store, GError **error);
 /* When pd_store_open() found the database file readable or writable by
  * others (group or world bits): the mode it had (e.g. 0644), which it
  * changed to the owner's bits only (0600, the -wal and -shm files too).
- * Else 0. The caller says so to the user. */
+ * Else 0 (always on PostgreSQL, where the server decides who reads what).
+ * The caller says so to the user. */
 guint pd_store_tightened_mode (const PdStore *store);
 
 typedef enum {
@@ -97,7 +136,8 @@ typedef enum {
 } PdStoreFile;
 
 /* Whether the database file opened is still the one at the path it was
- * opened at (device and inode compared; a stat() call). */
+ * opened at (device and inode compared; a stat() call). Always
+ * PD_STORE_FILE_SAME on PostgreSQL: there is no file. */
 PdStoreFile pd_store_file_state (const PdStore *store);
 
 /* Closes a store whose file was removed or replaced at its path: without
@@ -116,7 +156,8 @@ void pd_store_free (PdStore *store);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStore, pd_store_close)
 
-/* The path the store was opened at (owned by the store). */
+/* The path (or URI) the store was opened at (owned by the store). Shown to
+ * people only through pd_store_display_name(). */
 const char *pd_store_path (const PdStore *store);
 
 /* ------------------------------------------------------------ campaigns */
@@ -455,7 +496,9 @@ gboolean pd_store_rotate_feed_token (PdStore *store,
 /* A number that changes when another connection (another process, or
  * another PdStore) has committed since the last call; this store's own
  * commits do not change it. The daemon compares it to decide whether to
- * re-read progress after a file-change event. */
+ * re-read progress after a file-change event. On PostgreSQL it is a
+ * counter every write transaction increments (prospectd.changes) less
+ * this store's own committed writes. */
 gboolean pd_store_data_version (PdStore *store,
                                 gint64 *ret_version,
                                 GError **error);

@@ -198,12 +198,13 @@ pd_ctl_open_store (PdCtl *ctl, PdStore **ret_store)
   g_autoptr (GError) error = NULL;
   const char *path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
   PdStore *store = pd_store_open (path, &error);
+  g_autofree char *shown = pd_store_display_name (path);
 
   if (store == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
   if (pd_store_tightened_mode (store) != 0)
     pd_ctl_error (PD_EXIT_OK, _("the database '%s' was open to others (mode %04o): now %04o"),
-                  path, pd_store_tightened_mode (store), pd_store_tightened_mode (store) & 0700);
+                  shown, pd_store_tightened_mode (store), pd_store_tightened_mode (store) & 0700);
   *ret_store = store;
   return PD_EXIT_OK;
 }
@@ -213,13 +214,17 @@ pd_ctl_open_store_for_reading (PdCtl *ctl, PdStore **ret_store)
 {
   const char *path = ctl->db_path != NULL ? ctl->db_path : ctl->config->database;
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  if (pd_store_exists (path))
     return pd_ctl_open_store (ctl, ret_store);
   /* A --db that names no file is a typo or a wrong path: reading it as an
    * empty campaign would show a status of zeros. The configured database
    * only exists once something was logged. */
   if (ctl->db_path != NULL)
-    return pd_ctl_error (PD_EXIT_USAGE, _("--db %s: no such database (only log creates one)"), ctl->db_path);
+    {
+      g_autofree char *shown = pd_store_display_name (ctl->db_path);
+
+      return pd_ctl_error (PD_EXIT_USAGE, _("--db %s: no such database (only log creates one)"), shown);
+    }
   *ret_store = NULL;
   return PD_EXIT_OK;
 }
@@ -366,7 +371,7 @@ pd_ctl_day_option (const PdCtl *ctl, const PdCampaign *campaign, const char *opt
 gboolean
 pd_ctl_store_exists (const PdCtl *ctl)
 {
-  return g_file_test (ctl->db_path != NULL ? ctl->db_path : ctl->config->database, G_FILE_TEST_EXISTS);
+  return pd_store_exists (ctl->db_path != NULL ? ctl->db_path : ctl->config->database);
 }
 
 int
@@ -398,7 +403,7 @@ pd_ctl_check_feeds_dir (PdCtl *ctl, PdStore *store, const char *feeds_dir, gbool
 
   /* The feeds directory is the database's (claimed at its first write),
    * or nobody's; without a database, only nobody's. */
-  if (store == NULL && g_file_test (db_path, G_FILE_TEST_EXISTS))
+  if (store == NULL && pd_store_exists (db_path))
     {
       if ((status = pd_ctl_open_store (ctl, &opened)) != PD_EXIT_OK)
         return status;
@@ -583,7 +588,8 @@ main (int argc, char **argv)
 
   GOptionEntry global_entries[] = {
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &ctl.config_path, N_("Daemon configuration file"), N_("FILE") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &ctl.db_path, N_("Database file"), N_("FILE") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &ctl.db_path,
+      N_("Database: an SQLite file, or a PostgreSQL URI (postgresql://…)"), N_("FILE|URI") },
     { "now", 0, 0, G_OPTION_ARG_STRING, &ctl.now,
       N_("Run as if the clock read DATETIME (ISO 8601; without an offset, in the campaign's zone)"),
       N_("DATETIME") },

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-pg-revisions: the schedule revisions of a campaign on PostgreSQL,
+ * the baselines and the catch-ups with their days, as store-revisions.c
+ * does for SQLite. A revision's days go in with one statement (arrays
+ * unnested on the server): a 1 000-rep schedule is one round trip, not
+ * 250 000.
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include "store-pg-private.h"
+
+static const char *
+kind_to_text (PdRevisionKind kind)
+{
+  return kind == PD_REVISION_BASELINE ? "baseline" : "catchup";
+}
+
+/* Appends `text` to an array literal as one quoted element. */
+static void
+append_element (GString *array, const char *text)
+{
+  if (array->len > 1) /* more than the opening brace */
+    g_string_append_c (array, ',');
+  g_string_append_c (array, '"');
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (array, '\\');
+      g_string_append_c (array, *c);
+    }
+  g_string_append_c (array, '"');
+}
+
+typedef struct {
+  const PdRevision *revision;
+  gint64 id;
+} Save;
+
+static gboolean
+save_revision (PgStore *pg, gpointer data, GError **error)
+{
+  Save *s = data;
+  const PdRevision *revision = s->revision;
+  char date[DATE_TEXT_SIZE], created[INT_TEXT_SIZE], id_text[INT_TEXT_SIZE];
+  const char *values[5] = { revision->campaign, kind_to_text (revision->kind), date,
+                            int_text (revision->created, created), NULL };
+  g_autoptr (GString) reps = g_string_new ("{"), dates = g_string_new ("{");
+  g_autoptr (GString) contacts = g_string_new ("{"), bases = g_string_new ("{");
+  g_autoptr (PGresult) inserted = NULL, days = NULL;
+
+  if (!pg_require_campaign (pg, revision->campaign, error))
+    return FALSE;
+  format_date (&revision->as_of, date);
+  inserted = pg_query (pg,
+                       "INSERT INTO revisions (campaign, kind, as_of, created) VALUES ($1, $2, $3, $4)"
+                       " RETURNING id",
+                       4, values, error);
+  if (inserted == NULL)
+    return FALSE;
+  s->id = pg_int (inserted, 0, 0);
+
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+      char day_text[DATE_TEXT_SIZE];
+
+      format_date (&day->date, day_text);
+      append_element (reps, day->rep);
+      append_element (dates, day_text);
+      g_string_append_printf (contacts, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", day->contacts);
+      if (day->base >= 0)
+        g_string_append_printf (bases, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", day->base);
+      else
+        g_string_append (bases, i > 0 ? ",NULL" : "NULL");
+    }
+  g_string_append_c (reps, '}');
+  g_string_append_c (dates, '}');
+  g_string_append_c (contacts, '}');
+  g_string_append_c (bases, '}');
+  {
+    const char *day_values[5] = { int_text (s->id, id_text), reps->str, dates->str, contacts->str, bases->str };
+
+    days = pg_query (pg,
+                     "INSERT INTO revision_days (revision, rep, date, contacts, base)"
+                     " SELECT $1, * FROM unnest ($2::text[], $3::date[], $4::bigint[], $5::bigint[])",
+                     5, day_values, error);
+  }
+  if (days == NULL)
+    return FALSE;
+  if (revision->kind == PD_REVISION_CATCHUP)
+    {
+      /* Only the latest catch-up is ever read: the ones it replaces go
+       * (their days by cascade). */
+      const char *old[2] = { revision->campaign, id_text };
+      g_autoptr (PGresult) deleted =
+        pg_query (pg, "DELETE FROM revisions WHERE campaign = $1 AND kind = 'catchup' AND id < $2", 2, old, error);
+
+      if (deleted == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* INVALID when two days of `revision` are the same rep and date (what
+ * SQLite's primary key says in store-revisions.c, with the same words). */
+static gboolean
+check_unique_days (const PdRevision *revision, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+      char date[DATE_TEXT_SIZE];
+
+      format_date (&day->date, date);
+      if (!g_hash_table_add (seen, g_strconcat (day->rep, "\n", date, NULL)))
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID, _("Two schedule entries for %s on %s"),
+                       day->rep, date);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+store_pg_save_revision (PgStore *pg, const PdRevision *revision, gint64 *ret_id, GError **error)
+{
+  Save s = { revision, 0 };
+
+  if (!store_check_revision (revision, error) || !check_unique_days (revision, error)
+      || !pg_transaction (pg, PG_WRITE, save_revision, &s, error))
+    {
+      g_prefix_error (error, _("Cannot save the schedule revision: "));
+      return FALSE;
+    }
+  if (ret_id != NULL)
+    *ret_id = s.id;
+  return TRUE;
+}
+
+typedef struct {
+  const char *campaign, *kind;
+  gboolean with_days;
+  PdRevision *revision;
+} Load;
+
+static gboolean
+load_revision (PgStore *pg, gpointer data, GError **error)
+{
+  Load *l = data;
+  const char *values[2] = { l->campaign, l->kind };
+  g_autoptr (PGresult) head = NULL, days = NULL;
+  char id_text[INT_TEXT_SIZE];
+  const char *id_value[1];
+  GDate as_of;
+
+  g_clear_pointer (&l->revision, pd_revision_free);
+  head = pg_query (pg,
+                   "SELECT id, kind, as_of, created FROM revisions"
+                   " WHERE campaign = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY id DESC LIMIT 1",
+                   2, values, error);
+  if (head == NULL)
+    return FALSE;
+  if (PQntuples (head) == 0)
+    return TRUE;
+  if (!pg_date (head, 0, 2, &as_of, error))
+    return FALSE;
+  l->revision = pd_revision_new (l->campaign,
+                                 g_str_equal (PQgetvalue (head, 0, 1), "baseline")
+                                   ? PD_REVISION_BASELINE : PD_REVISION_CATCHUP,
+                                 &as_of, pg_int (head, 0, 3));
+  l->revision->id = pg_int (head, 0, 0);
+  if (!l->with_days)
+    return TRUE;
+  id_value[0] = int_text (l->revision->id, id_text);
+  days = pg_query (pg, "SELECT rep, date, contacts, base FROM revision_days WHERE revision = $1 ORDER BY rep, date",
+                   1, id_value, error);
+  if (days == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (days); i++)
+    {
+      GDate date;
+
+      if (!pg_date (days, i, 1, &date, error))
+        return FALSE;
+      pd_revision_add_rebased_day (l->revision, PQgetvalue (days, i, 0), &date, pg_int (days, i, 2),
+                                   PQgetisnull (days, i, 3) ? -1 : pg_int (days, i, 3));
+    }
+  return TRUE;
+}
+
+gboolean
+store_pg_load_revision (PgStore *pg, const char *campaign, const char *kind, gboolean with_days,
+                        PdRevision **ret_revision, GError **error)
+{
+  Load l = { campaign, kind, with_days, NULL };
+
+  /* Two statements, one snapshot. */
+  if (!pg_transaction (pg, PG_READ, load_revision, &l, error))
+    {
+      pd_revision_free (l.revision);
+      g_prefix_error (error, _("Cannot load the schedule of '%s': "), campaign);
+      return FALSE;
+    }
+  *ret_revision = l.revision;
+  return TRUE;
+}

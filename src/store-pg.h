@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-pg: the PostgreSQL backend of include/prospectd/store.h, as the
+ * SQLite backend's public functions call it. A PdStore opened on a libpq
+ * URI holds a PgStore (opaque here: no libpq type leaks out of the
+ * src/store-pg*.c files) and hands every call to the function of the same
+ * name below, after the checks the header's g_return_val_if_fail()s make.
+ * The arguments and results are the header's, word for word; the
+ * validation both backends share is store-common.c's.
+ *
+ * Which file owns what (mirroring the SQLite backend):
+ *   store-pg.c               the connection: open (settings, schema), the
+ *                            dry run's rolled-back transaction, close,
+ *                            the change counter
+ *   store-pg-sql.c           the plumbing: errors, queries, transactions
+ *                            (retried on serialization failure and deadlock)
+ *   store-pg-schema.c        the schema `prospectd` and its migrations
+ *   store-pg-campaigns.c     campaigns and the first days of their reps
+ *   store-pg-activity.c      activity entries
+ *   store-pg-totals.c        the sums the status reads
+ *   store-pg-revisions.c     schedule revisions
+ *   store-pg-notifications.c notifications already sent
+ *   store-pg-meta.c          the database's id and the feed tokens
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "prospectd/store.h"
+
+typedef struct _PgStore PgStore;
+
+PgStore *store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing, GError **error);
+void store_pg_close (PgStore *pg);
+gboolean store_pg_data_version (PgStore *pg, gint64 *ret_version, GError **error);
+char *store_pg_database_id (PgStore *pg, GError **error);
+
+gboolean store_pg_ensure_campaign (PgStore *pg, const char *id, const char *name, GError **error);
+gboolean store_pg_rep_starts (PgStore *pg, const char *campaign, const char *const *reps, guint n_reps,
+                              const GDate *today, const GDate *founding, gboolean record, GDate *ret_dates,
+                              GError **error);
+
+gboolean store_pg_add_activity (PgStore *pg, const PdActivity *activity, gint64 *ret_id, GError **error);
+GPtrArray *store_pg_list_activity (PgStore *pg, const char *campaign, const char *rep, GError **error);
+gboolean store_pg_take_activity (PgStore *pg, gint64 id, PdActivity **ret_removed, GError **error);
+gboolean store_pg_get_activity (PgStore *pg, gint64 id, PdActivity **ret_activity, GError **error);
+gboolean store_pg_update_activity (PgStore *pg, const PdActivity *activity, GError **error);
+gboolean store_pg_replace_day (PgStore *pg, const PdActivity *activity, gint64 *ret_id, GPtrArray **ret_removed,
+                               GError **error);
+
+gboolean store_pg_totals (PgStore *pg, const char *campaign, const char *rep, const GDate *up_to,
+                          PdTotals *ret_totals, GError **error);
+GArray *store_pg_day_totals (PgStore *pg, const char *campaign, const char *rep, const GDate *from,
+                             const GDate *to, GError **error);
+GArray *store_pg_daily_contacts (PgStore *pg, const char *campaign, const char *rep, const GDate *up_to,
+                                 GError **error);
+
+gboolean store_pg_notification_claim (PgStore *pg, const char *campaign, const char *key, gint64 sent_at,
+                                      gboolean *ret_claimed, GError **error);
+gboolean store_pg_notification_sent (PgStore *pg, const char *campaign, const char *key, gboolean *ret_sent,
+                                     gint64 *ret_sent_at, GError **error);
+
+gboolean store_pg_save_revision (PgStore *pg, const PdRevision *revision, gint64 *ret_id, GError **error);
+/* `kind` NULL: either kind; "baseline" or "catchup" otherwise. */
+gboolean store_pg_load_revision (PgStore *pg, const char *campaign, const char *kind, gboolean with_days,
+                                 PdRevision **ret_revision, GError **error);
+
+gboolean store_pg_feed_token (PgStore *pg, const char *campaign, const char *rep, gboolean create,
+                              char **ret_token, GError **error);
+gboolean store_pg_find_feed_token (PgStore *pg, const char *token, char **ret_campaign, char **ret_rep,
+                                   GError **error);
+gboolean store_pg_rotate_feed_token (PgStore *pg, const char *campaign, const char *rep, char **ret_token,
+                                     GError **error);
