@@ -30,6 +30,7 @@ struct _PgStore {
   char *display;       /* the URI as shown: pd_store_display_name() */
   gint64 own_changes;  /* write transactions this connection committed */
   gboolean dry_run;    /* one transaction for the whole life, rolled back at close */
+  gboolean writing;    /* inside a PG_WRITE transaction */
   char sqlstate[6];    /* of the last error, "" when it had none */
 };
 

@@ -32,6 +32,29 @@ append_element (GString *array, const char *text)
   g_string_append_c (array, '"');
 }
 
+/* INVALID when two days of `revision` are the same rep and date (what
+ * SQLite's primary key says in store-revisions.c, with the same words). */
+static gboolean
+check_unique_days (const PdRevision *revision, GError **error)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+      char date[DATE_TEXT_SIZE];
+
+      format_date (&day->date, date);
+      if (!g_hash_table_add (seen, g_strconcat (day->rep, "\n", date, NULL)))
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID, _("Two schedule entries for %s on %s"),
+                       day->rep, date);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 typedef struct {
   const PdRevision *revision;
   gint64 id;
@@ -49,7 +72,7 @@ save_revision (PgStore *pg, gpointer data, GError **error)
   g_autoptr (GString) contacts = g_string_new ("{"), bases = g_string_new ("{");
   g_autoptr (PGresult) inserted = NULL, days = NULL;
 
-  if (!pg_require_campaign (pg, revision->campaign, error))
+  if (!pg_require_campaign (pg, revision->campaign, error) || !check_unique_days (revision, error))
     return FALSE;
   format_date (&revision->as_of, date);
   inserted = pg_query (pg,
@@ -102,35 +125,12 @@ save_revision (PgStore *pg, gpointer data, GError **error)
   return TRUE;
 }
 
-/* INVALID when two days of `revision` are the same rep and date (what
- * SQLite's primary key says in store-revisions.c, with the same words). */
-static gboolean
-check_unique_days (const PdRevision *revision, GError **error)
-{
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < revision->days->len; i++)
-    {
-      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
-      char date[DATE_TEXT_SIZE];
-
-      format_date (&day->date, date);
-      if (!g_hash_table_add (seen, g_strconcat (day->rep, "\n", date, NULL)))
-        {
-          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID, _("Two schedule entries for %s on %s"),
-                       day->rep, date);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 gboolean
 store_pg_save_revision (PgStore *pg, const PdRevision *revision, gint64 *ret_id, GError **error)
 {
   Save s = { revision, 0 };
 
-  if (!store_check_revision (revision, error) || !check_unique_days (revision, error)
+  if (!store_check_revision (revision, error)
       || !pg_transaction (pg, PG_WRITE, save_revision, &s, error))
     {
       g_prefix_error (error, _("Cannot save the schedule revision: "));

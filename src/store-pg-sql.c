@@ -22,10 +22,15 @@
 /* ------------------------------------------------------------- errors */
 
 static PdStoreError
-error_code (const char *state, gboolean connection_ok)
+error_code (const char *state, gboolean connection_ok, gboolean writing)
 {
   if (!connection_ok || state == NULL || *state == '\0')
     return connection_ok ? PD_STORE_ERROR_FAILED : PD_STORE_ERROR_IO;
+  /* A number out of range: a write that would take a sum beyond 64 bits
+   * is refused input, as SQLite's CHECK says; a sum read is a failure of
+   * the read, as SQLite's sum() says. */
+  if (g_str_equal (state, "22003"))
+    return writing ? PD_STORE_ERROR_INVALID : PD_STORE_ERROR_FAILED;
   if (g_str_equal (state, "40001") || g_str_equal (state, "40P01") || g_str_equal (state, "55P03"))
     return PD_STORE_ERROR_BUSY;
   if (g_str_has_prefix (state, "23") || g_str_has_prefix (state, "22"))
@@ -72,7 +77,7 @@ pg_set_error (PgStore *pg, const PGresult *result, GError **error)
   if (!connection_ok && *message == '\0')
     g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_IO, _("the connection to the server was lost"));
   else
-    g_set_error_literal (error, PD_STORE_ERROR, error_code (state, connection_ok), message);
+    g_set_error_literal (error, PD_STORE_ERROR, error_code (state, connection_ok, pg->writing), message);
 }
 
 /* ------------------------------------------------------------ queries */
@@ -109,10 +114,11 @@ pg_exec (PgStore *pg, const char *sql, GError **error)
 static gboolean
 begin (PgStore *pg, PgMode mode, GError **error)
 {
+  /* The dry run's writes are never committed: no change to count, and
+   * the counter's row is not held (every writer would wait for the dry
+   * run to end). */
   if (pg->dry_run)
-    return pg_exec (pg, mode == PG_WRITE ? "SAVEPOINT pd; UPDATE changes SET counter = counter + 1"
-                                         : "SAVEPOINT pd",
-                    error);
+    return pg_exec (pg, "SAVEPOINT pd", error);
   switch (mode)
     {
     case PG_READ:
@@ -146,9 +152,14 @@ pg_transaction (PgStore *pg, PgMode mode, PgBody body, gpointer data, GError **e
     {
       g_autoptr (GError) local_error = NULL;
 
-      if (begin (pg, mode, &local_error) && body (pg, data, &local_error) && commit (pg, &local_error))
+      gboolean ok;
+
+      pg->writing = mode != PG_READ;
+      ok = begin (pg, mode, &local_error) && body (pg, data, &local_error) && commit (pg, &local_error);
+      pg->writing = FALSE;
+      if (ok)
         {
-          if (mode == PG_WRITE)
+          if (mode == PG_WRITE && !pg->dry_run)
             pg->own_changes++;
           return TRUE;
         }

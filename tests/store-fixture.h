@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: MIT
  *
  * What the tests of store share (tests/test-store*.c, one binary per file
- * of the backend): a temporary directory per test with its database path,
- * direct SQLite access to look at the files (which only tests may do), the
- * released schemas of old versions, and the brute-force checks of the
- * per-day sums. Helpers are static inline: each binary uses some of them.
+ * of the backend): a temporary directory per test with its database, direct
+ * access to look at the database behind the store's back (which only tests
+ * may do), the released schemas of old versions, and the brute-force checks
+ * of the per-day sums. Helpers are static inline: each binary uses some of
+ * them.
+ *
+ * One suite, two backends: with PD_TEST_DB=pg each test's database is a
+ * new PostgreSQL database (created in the cluster the PG* variables and
+ * PD_TEST_PG_URI name, tests/pg-cluster.sh) instead of an SQLite file, and
+ * the direct access goes through libpq. Each binary runs its common tests
+ * on either backend, plus those only one backend has (file modes, WAL and
+ * old SQLite schemas; advisory locks and URIs). A cluster that cannot be
+ * reached fails the tests: nothing is skipped.
  */
 #pragma once
 
@@ -23,6 +32,7 @@
 #include <cmocka.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "prospectd/store.h"
@@ -32,9 +42,53 @@ static char *root_dir; /* the tests' temporary root, removed at the end */
 
 typedef struct {
   char *dir; /* this test's own directory */
-  char *db;  /* dir/store.db; kept here, reachable from cmocka's state, so
-              * that a forked child exiting under valgrind leaks nothing */
+  char *db;  /* dir/store.db, or a new PostgreSQL database's URI; kept
+              * here, reachable from cmocka's state, so that a forked
+              * child exiting under valgrind leaks nothing */
 } Fixture;
+
+/* Whether this run is the PostgreSQL one (PD_TEST_DB=pg). */
+static inline gboolean
+store_test_pg (void)
+{
+  return g_strcmp0 (g_getenv ("PD_TEST_DB"), "pg") == 0;
+}
+
+/* What differs between the backends' own words (an error the server
+ * phrases), chosen by the run. */
+static inline const char *
+backend_text (const char *sqlite, const char *pg)
+{
+  return store_test_pg () ? pg : sqlite;
+}
+
+/* A connection to `uri` (the cluster's maintenance database when NULL),
+ * with the schema prospectd first on the search path. */
+static inline PGconn *
+pg_connect (const char *uri)
+{
+  const char *maintenance = g_getenv ("PD_TEST_PG_URI");
+  PGconn *conn = PQconnectdb (uri != NULL ? uri : maintenance != NULL ? maintenance : "postgresql:///postgres");
+  PGresult *result;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    fail_msg ("cannot reach the PostgreSQL test cluster: %s", PQerrorMessage (conn));
+  result = PQexec (conn, "SET search_path = prospectd, pg_catalog; SET client_min_messages = warning");
+  PQclear (result);
+  return conn;
+}
+
+/* Runs SQL on a connection; fails the test when the server refuses it. */
+static inline void
+pg_must (PGconn *conn, const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (result));
+  PQclear (result);
+}
 
 /* ------------------------------------------------------------- helpers */
 
@@ -69,6 +123,20 @@ setup (void **state)
   f->db = g_build_filename (f->dir, "store.db", NULL);
   if (g_mkdir (f->dir, 0700) != 0)
     return -1;
+  if (store_test_pg ())
+    {
+      /* A database of its own, empty: pd_store_open() makes the schema. */
+      g_autofree char *database = g_strdup_printf ("pd_test_%d_%s", (int) getpid (), name);
+      g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", database);
+      g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", database);
+      PGconn *conn = pg_connect (NULL);
+
+      pg_must (conn, drop);
+      pg_must (conn, create);
+      PQfinish (conn);
+      g_free (f->db);
+      f->db = g_strdup_printf ("postgresql:///%s", database);
+    }
   *state = f;
   return 0;
 }
@@ -78,6 +146,15 @@ teardown (void **state)
 {
   Fixture *f = *state;
 
+  if (store_test_pg ())
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)",
+                                               f->db + strlen ("postgresql:///"));
+      PGconn *conn = pg_connect (NULL);
+
+      pg_must (conn, drop);
+      PQfinish (conn);
+    }
   remove_tree (f->dir);
   g_free (f->db);
   g_free (f->dir);
@@ -119,6 +196,60 @@ file_mode (const char *path)
   return (unsigned) (st.st_mode & 07777);
 }
 
+/* Runs `sql` (the same text on both backends: $1, $2... parameters, each
+ * compared before it is tested for NULL so that PostgreSQL infers its type)
+ * with text parameters (NULL: SQL NULL) on a direct connection to the
+ * database at `path` (file or URI). Returns its rows, each a GStrv of its
+ * columns as text ("" for NULL). */
+static inline GPtrArray *
+raw_rows (const char *path, const char *sql, int n_values, const char *const *values)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  if (pd_store_name_is_server (path))
+    {
+      PGconn *conn = pg_connect (path);
+      PGresult *result = PQexecParams (conn, sql, n_values, NULL, values, NULL, NULL, 0);
+
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (result));
+      for (int r = 0; r < PQntuples (result); r++)
+        {
+          char **row = g_new0 (char *, (gsize) PQnfields (result) + 1);
+
+          for (int c = 0; c < PQnfields (result); c++)
+            row[c] = g_strdup (PQgetvalue (result, r, c));
+          g_ptr_array_add (rows, row);
+        }
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+      sqlite3_busy_timeout (db, 5000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        fail_msg ("%s: %s", sql, sqlite3_errmsg (db));
+      for (int i = 0; i < n_values; i++)
+        sqlite3_bind_text (stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          char **row = g_new0 (char *, (gsize) sqlite3_column_count (stmt) + 1);
+
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            row[c] = g_strdup (sqlite3_column_text (stmt, c) != NULL
+                               ? (const char *) sqlite3_column_text (stmt, c) : "");
+          g_ptr_array_add (rows, row);
+        }
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return rows;
+}
+
 /* Runs `sql` on a direct connection and returns the first column of the
  * first row as text (newly allocated), or NULL when there is no row. */
 static inline char *
@@ -128,6 +259,12 @@ raw_text (const char *path, const char *sql)
   sqlite3_stmt *stmt = NULL;
   char *text = NULL;
 
+  if (pd_store_name_is_server (path))
+    {
+      g_autoptr (GPtrArray) rows = raw_rows (path, sql, 0, NULL);
+
+      return rows->len > 0 ? g_strdup (((char **) rows->pdata[0])[0]) : NULL;
+    }
   assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
   assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), SQLITE_OK);
@@ -154,6 +291,14 @@ raw_exec (const char *path, const char *sql)
   char *message = NULL;
   int rc;
 
+  if (pd_store_name_is_server (path))
+    {
+      PGconn *conn = pg_connect (path);
+
+      pg_must (conn, sql);
+      PQfinish (conn);
+      return;
+    }
   assert_int_equal (sqlite3_open_v2 (path, &db,
                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
                     SQLITE_OK);
@@ -278,39 +423,31 @@ static const char schema_v2_v3[] =
 static inline PdTotals
 brute_totals (const char *path, const char *campaign, const char *rep, const char *up_to)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  PdTotals totals;
+  const char *values[3] = { campaign, rep, up_to };
+  g_autoptr (GPtrArray) rows = raw_rows (path,
+                                         "SELECT count(*), coalesce(sum(contacts), 0),"
+                                         " coalesce(sum(prospects), 0), coalesce(sum(active), 0),"
+                                         " coalesce(sum(latent), 0), coalesce(sum(arid), 0),"
+                                         " coalesce(sum(proposals), 0), coalesce(sum(deals), 0),"
+                                         " coalesce(sum(revenue_cents), 0) FROM activity"
+                                         " WHERE campaign = $1 AND (rep = $2 OR $2 IS NULL)"
+                                         " AND (date <= $3 OR $3 IS NULL)",
+                                         3, values);
+  char **row;
 
-  assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_prepare_v2 (db,
-                                        "SELECT count(*), coalesce(sum(contacts), 0),"
-                                        " coalesce(sum(prospects), 0), coalesce(sum(active), 0),"
-                                        " coalesce(sum(latent), 0), coalesce(sum(arid), 0),"
-                                        " coalesce(sum(proposals), 0), coalesce(sum(deals), 0),"
-                                        " coalesce(sum(revenue_cents), 0) FROM activity"
-                                        " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
-                                        " AND (?3 IS NULL OR date <= ?3)",
-                                        -1, &stmt, NULL),
-                    SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, campaign, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, rep, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, up_to, -1, SQLITE_STATIC);
-  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
-  totals = (PdTotals) {
-    .entries = sqlite3_column_int64 (stmt, 0),
-    .contacts = sqlite3_column_int64 (stmt, 1),
-    .prospects = sqlite3_column_int64 (stmt, 2),
-    .active = sqlite3_column_int64 (stmt, 3),
-    .latent = sqlite3_column_int64 (stmt, 4),
-    .arid = sqlite3_column_int64 (stmt, 5),
-    .proposals = sqlite3_column_int64 (stmt, 6),
-    .deals = sqlite3_column_int64 (stmt, 7),
-    .revenue_cents = sqlite3_column_int64 (stmt, 8),
+  assert_int_equal (rows->len, 1);
+  row = rows->pdata[0];
+  return (PdTotals) {
+    .entries = g_ascii_strtoll (row[0], NULL, 10),
+    .contacts = g_ascii_strtoll (row[1], NULL, 10),
+    .prospects = g_ascii_strtoll (row[2], NULL, 10),
+    .active = g_ascii_strtoll (row[3], NULL, 10),
+    .latent = g_ascii_strtoll (row[4], NULL, 10),
+    .arid = g_ascii_strtoll (row[5], NULL, 10),
+    .proposals = g_ascii_strtoll (row[6], NULL, 10),
+    .deals = g_ascii_strtoll (row[7], NULL, 10),
+    .revenue_cents = g_ascii_strtoll (row[8], NULL, 10),
   };
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return totals;
 }
 
 static inline void
@@ -335,8 +472,8 @@ assert_daily_matches (PdStore *store, const char *path, const char *campaign,
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) days = pd_store_daily_contacts (store, campaign, rep, up_to, &error);
   char up_to_text[16] = "";
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  const char *values[3] = { campaign, rep, up_to != NULL ? up_to_text : NULL };
+  g_autoptr (GPtrArray) rows = NULL;
   const char *previous_rep = NULL;
   gint64 cumulative = 0;
   guint i = 0;
@@ -345,28 +482,24 @@ assert_daily_matches (PdStore *store, const char *path, const char *campaign,
   assert_non_null (days);
   if (up_to != NULL)
     g_date_strftime (up_to_text, sizeof up_to_text, "%Y-%m-%d", up_to);
-  assert_int_equal (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_prepare_v2 (db,
-                                        "SELECT rep, date, sum(contacts) FROM activity"
-                                        " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2)"
-                                        " AND (?3 IS NULL OR date <= ?3)"
-                                        " GROUP BY rep, date ORDER BY rep, date",
-                                        -1, &stmt, NULL),
-                    SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, campaign, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, rep, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, up_to != NULL ? up_to_text : NULL, -1, SQLITE_STATIC);
-  for (; sqlite3_step (stmt) == SQLITE_ROW; i++)
+  rows = raw_rows (path,
+                   "SELECT rep, date, sum(contacts) FROM activity"
+                   " WHERE campaign = $1 AND (rep = $2 OR $2 IS NULL)"
+                   " AND (date <= $3 OR $3 IS NULL)"
+                   " GROUP BY rep, date ORDER BY rep, date",
+                   3, values);
+  for (; i < rows->len; i++)
     {
+      char **row = rows->pdata[i];
       const PdDailyContacts *day;
       char date[16];
 
       assert_true (i < days->len);
       day = &g_array_index (days, PdDailyContacts, i);
       g_date_strftime (date, sizeof date, "%Y-%m-%d", &day->date);
-      assert_string_equal (day->rep, (const char *) sqlite3_column_text (stmt, 0));
-      assert_string_equal (date, (const char *) sqlite3_column_text (stmt, 1));
-      assert_int_equal (day->contacts, sqlite3_column_int64 (stmt, 2));
+      assert_string_equal (day->rep, row[0]);
+      assert_string_equal (date, row[1]);
+      assert_int_equal (day->contacts, g_ascii_strtoll (row[2], NULL, 10));
       if (previous_rep == NULL || strcmp (previous_rep, day->rep) != 0)
         cumulative = 0;
       cumulative += day->contacts;
@@ -374,8 +507,6 @@ assert_daily_matches (PdStore *store, const char *path, const char *campaign,
       previous_rep = day->rep;
     }
   assert_int_equal (days->len, i);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
 }
 
 /* Every read of the status, for each rep and the team, up to each date,
@@ -429,19 +560,21 @@ assert_summaries_exact (const char *path)
   g_autofree char *integrity = NULL;
 
   assert_int_equal (raw_int (path, "SELECT count(*) FROM (" GROUP_ACTIVITY_BY_DAY
-                                   " EXCEPT " ACTIVITY_DAYS ")"),
+                                   " EXCEPT " ACTIVITY_DAYS ") AS t"),
                     0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_DAYS
-                                   " EXCEPT " GROUP_ACTIVITY_BY_DAY ")"),
+                                   " EXCEPT " GROUP_ACTIVITY_BY_DAY ") AS t"),
                     0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM (" GROUP_ACTIVITY_BY_TEAM_DAY
-                                   " EXCEPT " ACTIVITY_TEAM_DAYS ")"),
+                                   " EXCEPT " ACTIVITY_TEAM_DAYS ") AS t"),
                     0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_TEAM_DAYS
-                                   " EXCEPT " GROUP_ACTIVITY_BY_TEAM_DAY ")"),
+                                   " EXCEPT " GROUP_ACTIVITY_BY_TEAM_DAY ") AS t"),
                     0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_days WHERE entries <= 0"), 0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_team_days WHERE entries <= 0"), 0);
+  if (pd_store_name_is_server (path))
+    return; /* the server checks its own pages */
   integrity = raw_text (path, "PRAGMA integrity_check");
   assert_string_equal (integrity, "ok");
 }
@@ -472,6 +605,30 @@ store_tests_begin (const char *template)
   data_dir = g_build_filename (root_dir, "xdg-data", NULL);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
   return TRUE;
+}
+
+/* Runs one binary's tests as one group: `common` on the backend of the
+ * run, then those of that backend only (sqlite_only or pg_only; either
+ * may be NULL). Its name says which backend ran. */
+static inline int
+store_tests_run (const char *name,
+                 const struct CMUnitTest *common, gsize n_common,
+                 const struct CMUnitTest *sqlite_only, gsize n_sqlite_only,
+                 const struct CMUnitTest *pg_only, gsize n_pg_only)
+{
+  g_autoptr (GArray) tests = g_array_new (FALSE, FALSE, sizeof (struct CMUnitTest));
+  g_autofree char *group = g_strdup_printf ("%s (%s)", name, store_test_pg () ? "PostgreSQL" : "SQLite");
+
+  g_array_append_vals (tests, common, (guint) n_common);
+  if (store_test_pg ())
+    {
+      if (pg_only != NULL)
+        g_array_append_vals (tests, pg_only, (guint) n_pg_only);
+    }
+  else if (sqlite_only != NULL)
+    g_array_append_vals (tests, sqlite_only, (guint) n_sqlite_only);
+  return _cmocka_run_group_tests (group, (const struct CMUnitTest *) (gpointer) tests->data, tests->len,
+                                  NULL, NULL);
 }
 
 static inline void

@@ -125,13 +125,16 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_feed_tokens, setup, teardown),
+  };
+  const struct CMUnitTest sqlite_only[] = {
     cmocka_unit_test_setup_teardown (test_database_id, setup, teardown),
   };
   int failed;
 
   if (!store_tests_begin ("prospectd-test-store-meta-XXXXXX"))
     return 1;
-  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  failed = store_tests_run ("test-store-meta", tests, G_N_ELEMENTS (tests), sqlite_only,
+                           G_N_ELEMENTS (sqlite_only), NULL, 0);
   store_tests_end ();
   return failed;
 }

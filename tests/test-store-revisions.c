@@ -134,7 +134,7 @@ main (void)
 
   if (!store_tests_begin ("prospectd-test-store-revisions-XXXXXX"))
     return 1;
-  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  failed = store_tests_run ("test-store-revisions", tests, G_N_ELEMENTS (tests), NULL, 0, NULL, 0);
   store_tests_end ();
   return failed;
 }

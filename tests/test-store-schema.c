@@ -3,7 +3,9 @@
  * Tests of store's schema and migrations (src/store-schema.c): files of
  * older versions (their released schemas, fixed text) upgraded with their
  * data, an upgrade that cannot complete, several processes upgrading one
- * file at once, a newer schema refused.
+ * file at once, a newer schema refused; on PostgreSQL, the schema made
+ * under its advisory lock by one of several processes, a newer one
+ * refused, a login that is not the owner refused.
  */
 #define G_LOG_DOMAIN "prospectd-test-store-schema"
 
@@ -291,21 +293,198 @@ test_migration_overflow_refused (void **state)
                     1);
 }
 
+/* ------------------------------------------------------ either backend */
+
+/* A new database gets the current schema, and an id that stays. */
+static void
+test_schema_current (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = pd_store_open (f->db, &error);
+  g_autoptr (PdStore) again = NULL;
+  g_autofree char *id = NULL, *id_again = NULL;
+
+  assert_null (error);
+  assert_non_null (store);
+  assert_int_equal (raw_int (f->db, backend_text ("PRAGMA user_version",
+                                                  "SELECT value FROM meta WHERE key = 'schema_version'")),
+                    PD_STORE_SCHEMA_VERSION);
+  id = pd_store_database_id (store, &error);
+  assert_true (is_database_id (id));
+  again = pd_store_open (f->db, &error);
+  assert_non_null (again);
+  id_again = pd_store_database_id (again, &error);
+  assert_string_equal (id, id_again);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM meta WHERE key = 'database_id'"), 1);
+  assert_null (error);
+}
+
+/* ---------------------------------------------------------- PostgreSQL */
+
+#define SCHEMA_LOCK "8102661221190558580" /* src/store-pg-private.h's PG_SCHEMA_LOCK */
+
+/* Opens `db` and writes the database's id (32 characters) to `fd`. */
+static int
+id_child (const char *db, int fd)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = pd_store_open (db, &error);
+  g_autofree char *id = store != NULL ? pd_store_database_id (store, &error) : NULL;
+
+  if (id == NULL)
+    {
+      g_printerr ("opener: %s\n", error->message);
+      return 1;
+    }
+  return write (fd, id, 32) == 32 ? 0 : 1;
+}
+
+/* Three processes open a database without the schema while another holds
+ * the upgrade's advisory lock: all three wait for it (the server shows
+ * them waiting, the schema still absent); once it is released, one
+ * creates the schema and the two others find it made: every process
+ * reads the same id, stored once. */
+static void
+test_pg_schema_race (void **state)
+{
+  Fixture *f = *state;
+  PGconn *holder = pg_connect (f->db);
+  PGresult *result;
+  pid_t children[3];
+  int fds[2];
+  char ids[G_N_ELEMENTS (children)][33];
+  guint succeeded = 0, waiting = 0;
+
+  pg_must (holder, "BEGIN");
+  pg_must (holder, "SELECT pg_advisory_xact_lock (" SCHEMA_LOCK ")");
+  assert_int_equal (pipe (fds), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      children[i] = fork ();
+      assert_true (children[i] >= 0);
+      if (children[i] == 0)
+        {
+          close (fds[0]);
+          _exit (id_child (f->db, fds[1]));
+        }
+    }
+  close (fds[1]);
+  for (guint tries = 0; tries < 1000 && waiting < G_N_ELEMENTS (children); tries++)
+    {
+      PGconn *observer = pg_connect (NULL);
+
+      result = PQexec (observer, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      waiting = (guint) g_ascii_strtoull (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (observer);
+      if (waiting < G_N_ELEMENTS (children))
+        g_usleep (10 * 1000);
+    }
+  assert_int_equal (waiting, G_N_ELEMENTS (children));
+  result = PQexec (holder, "SELECT to_regclass ('prospectd.meta') IS NULL");
+  assert_string_equal (PQgetvalue (result, 0, 0), "t");
+  PQclear (result);
+  pg_must (holder, "COMMIT");
+  PQfinish (holder);
+
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    succeeded += child_succeeded (children[i]) ? 1 : 0;
+  assert_int_equal (succeeded, G_N_ELEMENTS (children));
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      assert_int_equal (read (fds[0], ids[i], 32), 32);
+      ids[i][32] = '\0';
+      assert_true (is_database_id (ids[i]));
+      assert_string_equal (ids[i], ids[0]);
+    }
+  close (fds[0]);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM meta WHERE key = 'database_id'"), 1);
+  assert_int_equal (raw_int (f->db, "SELECT value FROM meta WHERE key = 'schema_version'"), PD_STORE_SCHEMA_VERSION);
+}
+
+static void
+test_pg_newer_schema_refused (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  PdStore *store = pd_store_open (f->db, &error);
+
+  assert_non_null (store);
+  pd_store_close (store);
+  raw_exec (f->db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+  store = pd_store_open (f->db, &error);
+  assert_null (store);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_VERSION));
+  {
+    g_autofree char *expected =
+      g_strdup_printf ("Cannot open the database '%s': Schema version 99 is not supported (this prospectd knows"
+                       " up to %d)", f->db, PD_STORE_SCHEMA_VERSION);
+
+    assert_string_equal (error->message, expected);
+  }
+  assert_int_equal (raw_int (f->db, "SELECT value FROM meta WHERE key = 'schema_version'"), 99);
+}
+
+/* A login that is not the database's owner (a rep) may not create the
+ * schema: a clear error, and nothing created. */
+static void
+test_pg_not_the_owner (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *role = g_strdup_printf ("pd_test_rep_%d", (int) getpid ());
+  g_autofree char *create = g_strdup_printf ("CREATE ROLE %s LOGIN", role);
+  g_autofree char *drop = g_strdup_printf ("DROP ROLE IF EXISTS %s", role);
+  g_autofree char *uri = g_strdup_printf ("%s?user=%s", f->db, role);
+  g_autofree char *expected =
+    g_strdup_printf ("Cannot open the database '%s': the schema prospectd is at version 0 and this prospectd"
+                     " needs %d; only the database's owner may create or upgrade it (prospectctl team init):"
+                     " Upgrade to schema version 8 failed: permission denied for database %s",
+                     uri, PD_STORE_SCHEMA_VERSION, f->db + strlen ("postgresql:///"));
+  PGconn *admin = pg_connect (NULL);
+  PdStore *store;
+
+  pg_must (admin, drop);
+  pg_must (admin, create);
+  store = pd_store_open (uri, &error);
+  assert_null (store);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_IO));
+  assert_string_equal (error->message, expected);
+  assert_null (raw_text (f->db, "SELECT 1 FROM pg_namespace WHERE nspname = 'prospectd'"));
+  /* The owner's first open creates it. */
+  store = pd_store_open (f->db, NULL);
+  assert_non_null (store);
+  pd_store_close (store);
+  assert_non_null (raw_text (f->db, "SELECT 1 FROM pg_namespace WHERE nspname = 'prospectd'"));
+  pg_must (admin, drop);
+  PQfinish (admin);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_schema_current, setup, teardown),
+  };
+  const struct CMUnitTest sqlite_only[] = {
     cmocka_unit_test_setup_teardown (test_migration_from_v1, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migration_from_v3, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migration_overflow_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migration_race, setup, teardown),
     cmocka_unit_test_setup_teardown (test_newer_schema_refused, setup, teardown),
   };
+  const struct CMUnitTest pg_only[] = {
+    cmocka_unit_test_setup_teardown (test_pg_schema_race, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pg_newer_schema_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pg_not_the_owner, setup, teardown),
+  };
   int failed;
 
   if (!store_tests_begin ("prospectd-test-store-schema-XXXXXX"))
     return 1;
-  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  failed = store_tests_run ("test-store-schema", tests, G_N_ELEMENTS (tests), sqlite_only,
+                           G_N_ELEMENTS (sqlite_only), pg_only, G_N_ELEMENTS (pg_only));
   store_tests_end ();
   return failed;
 }

@@ -423,6 +423,8 @@ test_durability_sigkill (void **state)
   assert_in_range (entries->len, reported->len, reported->len + 1);
   pd_store_close (store);
 
+  if (store_test_pg ())
+    return; /* the server checks its own pages */
   integrity = raw_text (db, "PRAGMA integrity_check");
   assert_string_equal (integrity, "ok");
 }
@@ -502,25 +504,146 @@ test_unwritable_place (void **state)
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
 }
 
+/* The form of a database's name that messages show: never a password. */
+static void
+test_display_name (void **state)
+{
+  const struct {
+    const char *name, *shown;
+  } cases[] = {
+    { "/home/alice/.local/share/prospectd/prospectd.db", "/home/alice/.local/share/prospectd/prospectd.db" },
+    { "postgresql://alice:s3cret@db.example.com:5432/team?sslmode=require",
+      "postgresql://alice:***@db.example.com:5432/team?sslmode=require" },
+    { "postgres://alice@db.example.com/team", "postgres://alice@db.example.com/team" },
+    { "postgresql:///team?host=/run/postgresql&password=s3cret&user=alice",
+      "postgresql:///team?host=/run/postgresql&password=***&user=alice" },
+    { "postgresql://bob:p@ss:w@h1:5432,h2:5433/team", "postgresql://bob:***@h1:5432,h2:5433/team" },
+    { "postgresql://bob:s3cret@h1/team?password=other", "postgresql://bob:***@h1/team?password=***" },
+    { "postgresql://h1/team?application_name=a:b@c", "postgresql://h1/team?application_name=a:b@c" },
+    { "postgresql://", "postgresql://" },
+  };
+
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = pd_store_display_name (cases[i].name);
+
+      assert_string_equal (shown, cases[i].shown);
+    }
+  assert_null (pd_store_display_name (NULL));
+  assert_true (pd_store_name_is_server ("postgresql:///team"));
+  assert_true (pd_store_name_is_server ("postgres://h/team"));
+  assert_false (pd_store_name_is_server ("postgresql:/team"));
+  assert_false (pd_store_name_is_server ("./postgresql://team"));
+  assert_false (pd_store_name_is_server ("PostgreSQL://team"));
+  assert_false (pd_store_name_is_server (NULL));
+}
+
+/* ---------------------------------------------------------- PostgreSQL */
+
+/* A dry run's copy is a transaction that is never committed: it reads the
+ * database as it was, writes only to itself, and leaves nothing behind;
+ * a database without the schema is the missing one, and stays without. */
+static void
+test_pg_open_copy (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (PdActivity) activity = make_activity ("q1", "alice", ymd (2027, 1, 4), 5);
+  g_autoptr (GPtrArray) entries = NULL;
+  PdStore *copy;
+  gboolean missing = TRUE, claimed = FALSE;
+  PdTotals totals;
+
+  copy = pd_store_open_copy (f->db, &missing, &error);
+  assert_non_null (copy);
+  assert_true (missing);
+  assert_true (pd_store_ensure_campaign (copy, "q1", "Campaign", &error));
+  assert_true (pd_store_add_activity (copy, activity, NULL, &error));
+  pd_store_close (copy);
+  assert_null (raw_text (f->db, "SELECT 1 FROM pg_namespace WHERE nspname = 'prospectd'"));
+
+  store = open_with_campaign (f->db, "q1");
+  assert_true (pd_store_add_activity (store, activity, NULL, &error));
+  copy = pd_store_open_copy (f->db, &missing, &error);
+  assert_non_null (copy);
+  assert_false (missing);
+  assert_true (pd_store_add_activity (copy, activity, NULL, &error));
+  assert_true (pd_store_notification_claim (copy, "q1", "behind:alice", 1700000000, &claimed, &error));
+  assert_true (claimed);
+  assert_true (pd_store_totals (copy, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 10);
+  /* Another writer meanwhile (another day: the copy holds the rows it
+   * wrote until it ends): not seen by the copy, which began before. */
+  activity->date = ymd (2027, 1, 5);
+  assert_true (pd_store_add_activity (store, activity, NULL, &error));
+  assert_true (pd_store_totals (copy, "q1", NULL, NULL, &totals, &error));
+  assert_int_equal (totals.contacts, 10);
+  pd_store_close (copy);
+  assert_null (error);
+
+  entries = pd_store_list_activity (store, "q1", NULL, &error);
+  assert_int_equal (entries->len, 2);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM notifications"), 0);
+  assert_int_equal (raw_int (f->db, "SELECT sum(contacts) FROM activity_days"), 10);
+}
+
+/* A server that cannot be reached, a database that does not exist: IO,
+ * the message names the database without its password. */
+static void
+test_pg_unreachable (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  PdStore *store;
+
+  (void) state;
+  store = pd_store_open ("postgresql://alice:s3cret@/team?host=/nonexistent&port=1", &error);
+  assert_null (store);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_IO));
+  assert_true (g_str_has_prefix (error->message, "Cannot open the database"
+                                 " 'postgresql://alice:***@/team?host=/nonexistent&port=1': connection to server on"
+                                 " socket \"/nonexistent/.s.PGSQL.1\" failed: No such file or directory"));
+  assert_null (strstr (error->message, "s3cret"));
+  assert_null (strchr (error->message, '\n'));
+  g_clear_error (&error);
+
+  store = pd_store_open ("postgresql:///pd_no_such_database?password=s3cret", &error);
+  assert_null (store);
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_IO));
+  assert_true (g_str_has_prefix (error->message, "Cannot open the database 'postgresql:///pd_no_such_database"
+                                 "?password=***': connection to server on socket"));
+  assert_true (g_str_has_suffix (error->message, "database \"pd_no_such_database\" does not exist"));
+  assert_null (strstr (error->message, "s3cret"));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_data_version, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_concurrent_writers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_durability_sigkill, setup, teardown),
+    cmocka_unit_test (test_display_name),
+  };
+  const struct CMUnitTest sqlite_only[] = {
     cmocka_unit_test_setup_teardown (test_open_default_path_modes, setup, teardown),
     cmocka_unit_test_setup_teardown (test_open_wal_and_schema, setup, teardown),
     cmocka_unit_test_setup_teardown (test_open_memory, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_data_version, setup, teardown),
     cmocka_unit_test_setup_teardown (test_open_copy, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_concurrent_writers, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_durability_sigkill, setup, teardown),
     cmocka_unit_test_setup_teardown (test_corrupt_file, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unwritable_place, setup, teardown),
+  };
+  const struct CMUnitTest pg_only[] = {
+    cmocka_unit_test_setup_teardown (test_pg_open_copy, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_pg_unreachable, setup, teardown),
   };
   int failed;
 
   if (!store_tests_begin ("prospectd-test-store-XXXXXX"))
     return 1;
-  failed = cmocka_run_group_tests (tests, NULL, NULL);
+  failed = store_tests_run ("test-store", tests, G_N_ELEMENTS (tests), sqlite_only, G_N_ELEMENTS (sqlite_only),
+                           pg_only, G_N_ELEMENTS (pg_only));
   store_tests_end ();
   return failed;
 }
