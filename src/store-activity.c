@@ -397,6 +397,9 @@ pd_store_activity_changes (PdStore *store,
   g_return_val_if_fail (ret_mark != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (store->pg != NULL)
+    return store_pg_activity_changes (store->pg, campaign, since, ret_mark, ret_reps, error);
+
   /* One snapshot: the mark and the reps past `since` agree. */
   if (!store_begin_read (store, error))
     goto fail;

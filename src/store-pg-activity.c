@@ -3,8 +3,8 @@
  * store-pg-activity: the entries reps log, on PostgreSQL (table activity):
  * add, list, read one, edit in place, remove (handing back what was
  * removed), replace a rep's day, as store-activity.c does for SQLite. Ids
- * come from an identity column: never reused. The schema's trigger keeps
- * the per-day sums in step with every change here.
+ * come from an identity column: never reused. The schema's triggers keep
+ * the per-day sums and the change marks in step with every change here.
  */
 #define G_LOG_DOMAIN "prospectd-store"
 
@@ -287,5 +287,59 @@ store_pg_replace_day (PgStore *pg, const PdActivity *activity, gint64 *ret_id, G
     *ret_id = a.id;
   if (ret_removed != NULL)
     *ret_removed = g_steal_pointer (&removed);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------- changes */
+
+typedef struct {
+  const char *campaign;
+  gint64 since, mark;
+  gboolean with_reps;
+  GPtrArray *reps;
+} Changes;
+
+static gboolean
+activity_changes (PgStore *pg, gpointer data, GError **error)
+{
+  Changes *c = data;
+  char since[INT_TEXT_SIZE];
+  const char *values[2] = { int_text (c->since, since), c->campaign };
+  g_autoptr (PGresult) mark = pg_query (pg, "SELECT coalesce (max (mark), 0) FROM activity_changes", 0, NULL, error);
+  g_autoptr (PGresult) reps = NULL;
+
+  g_ptr_array_set_size (c->reps, 0);
+  if (mark == NULL)
+    return FALSE;
+  c->mark = pg_int (mark, 0, 0);
+  if (!c->with_reps)
+    return TRUE;
+  reps = pg_query (pg, "SELECT rep FROM activity_changes WHERE mark > $1 AND campaign = $2", 2, values, error);
+  if (reps == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (reps); i++)
+    g_ptr_array_add (c->reps, g_strdup (PQgetvalue (reps, i, 0)));
+  return TRUE;
+}
+
+gboolean
+store_pg_activity_changes (PgStore *pg, const char *campaign, gint64 since, gint64 *ret_mark, GStrv *ret_reps,
+                           GError **error)
+{
+  g_autoptr (GPtrArray) reps = g_ptr_array_new_with_free_func (g_free);
+  Changes c = { campaign, since, 0, ret_reps != NULL, reps };
+
+  /* One snapshot: the mark and the reps past `since` agree. */
+  if (!pg_transaction (pg, PG_READ, activity_changes, &c, error))
+    {
+      g_prefix_error (error, _("Cannot read the changes of activity of '%s': "), campaign);
+      return FALSE;
+    }
+  *ret_mark = c.mark;
+  if (ret_reps != NULL)
+    {
+      g_ptr_array_add (reps, NULL);
+      *ret_reps = (GStrv) g_ptr_array_free (g_steal_pointer (&reps), FALSE);
+    }
   return TRUE;
 }

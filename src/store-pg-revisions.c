@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT
  *
  * store-pg-revisions: the schedule revisions of a campaign on PostgreSQL,
- * the baselines and the catch-ups with their days, as store-revisions.c
- * does for SQLite. A revision's days go in with one statement (arrays
- * unnested on the server): a 1 000-rep schedule is one round trip, not
- * 250 000.
+ * as store-revisions.c does for SQLite: a baseline's days in
+ * revision_days, the latest catch-up's in catchup_days by rep (a catch-up
+ * of a few reps replaces those reps' rows only). A revision's days go in
+ * with one statement (arrays unnested on the server): a 1 000-rep schedule
+ * is one round trip, not 250 000.
  */
 #define G_LOG_DOMAIN "prospectd-store"
 
@@ -57,6 +58,8 @@ check_unique_days (const PdRevision *revision, GError **error)
 
 typedef struct {
   const PdRevision *revision;
+  const char *const *reps;
+  guint n_reps;         /* G_MAXUINT: all of the campaign's */
   gint64 id;
 } Save;
 
@@ -101,37 +104,56 @@ save_revision (PgStore *pg, gpointer data, GError **error)
   g_string_append_c (dates, '}');
   g_string_append_c (contacts, '}');
   g_string_append_c (bases, '}');
-  {
-    const char *day_values[5] = { int_text (s->id, id_text), reps->str, dates->str, contacts->str, bases->str };
-
-    days = pg_query (pg,
-                     "INSERT INTO revision_days (revision, rep, date, contacts, base)"
-                     " SELECT $1, * FROM unnest ($2::text[], $3::date[], $4::bigint[], $5::bigint[])",
-                     5, day_values, error);
-  }
-  if (days == NULL)
-    return FALSE;
+  int_text (s->id, id_text);
   if (revision->kind == PD_REVISION_CATCHUP)
     {
-      /* Only the latest catch-up is ever read: the ones it replaces go
-       * (their days by cascade). */
+      /* Only the latest catch-up is ever read: the rows of the ones it
+       * replaces go, and the days it replaces (the listed reps', or all). */
       const char *old[2] = { revision->campaign, id_text };
+      g_autoptr (GString) listed = g_string_new ("{");
+      const char *replaced[2] = { revision->campaign, NULL };
       g_autoptr (PGresult) deleted =
         pg_query (pg, "DELETE FROM revisions WHERE campaign = $1 AND kind = 'catchup' AND id < $2", 2, old, error);
+      g_autoptr (PGresult) cleared = NULL;
+      const char *day_values[5] = { revision->campaign, reps->str, dates->str, contacts->str, bases->str };
 
       if (deleted == NULL)
         return FALSE;
+      for (guint i = 0; s->n_reps != G_MAXUINT && i < s->n_reps; i++)
+        append_element (listed, s->reps[i]);
+      g_string_append_c (listed, '}');
+      replaced[1] = s->n_reps == G_MAXUINT ? NULL : listed->str;
+      cleared = pg_query (pg, "DELETE FROM catchup_days WHERE campaign = $1 AND (rep = ANY ($2::text[]) OR $2 IS NULL)",
+                          2, replaced, error);
+      if (cleared == NULL)
+        return FALSE;
+      days = pg_query (pg,
+                       "INSERT INTO catchup_days (campaign, rep, date, contacts, base)"
+                       " SELECT $1, * FROM unnest ($2::text[], $3::date[], $4::bigint[], $5::bigint[])",
+                       5, day_values, error);
     }
-  return TRUE;
+  else
+    {
+      const char *day_values[5] = { id_text, reps->str, dates->str, contacts->str, bases->str };
+
+      days = pg_query (pg,
+                       "INSERT INTO revision_days (revision, rep, date, contacts, base)"
+                       " SELECT $1, * FROM unnest ($2::text[], $3::date[], $4::bigint[], $5::bigint[])",
+                       5, day_values, error);
+    }
+  return days != NULL;
 }
 
 gboolean
-store_pg_save_revision (PgStore *pg, const PdRevision *revision, gint64 *ret_id, GError **error)
+store_pg_save_revision (PgStore *pg, const PdRevision *revision, const char *const *reps, guint n_reps,
+                        gint64 *ret_id, GError **error)
 {
-  Save s = { revision, 0 };
+  Save s = { revision, reps, n_reps, 0 };
+  gboolean ok = store_check_revision (revision, error);
 
-  if (!store_check_revision (revision, error)
-      || !pg_transaction (pg, PG_WRITE, save_revision, &s, error))
+  for (guint i = 0; ok && n_reps != G_MAXUINT && i < n_reps; i++)
+    ok = store_check_name (reps[i], _("rep name"), error);
+  if (!ok || !pg_transaction (pg, PG_WRITE, save_revision, &s, error))
     {
       g_prefix_error (error, _("Cannot save the schedule revision: "));
       return FALSE;
@@ -175,9 +197,19 @@ load_revision (PgStore *pg, gpointer data, GError **error)
   l->revision->id = pg_int (head, 0, 0);
   if (!l->with_days)
     return TRUE;
-  id_value[0] = int_text (l->revision->id, id_text);
-  days = pg_query (pg, "SELECT rep, date, contacts, base FROM revision_days WHERE revision = $1 ORDER BY rep, date",
-                   1, id_value, error);
+  if (l->revision->kind == PD_REVISION_CATCHUP)
+    {
+      id_value[0] = l->campaign;
+      days = pg_query (pg, "SELECT rep, date, contacts, base FROM catchup_days WHERE campaign = $1 ORDER BY rep, date",
+                       1, id_value, error);
+    }
+  else
+    {
+      id_value[0] = int_text (l->revision->id, id_text);
+      days = pg_query (pg,
+                       "SELECT rep, date, contacts, base FROM revision_days WHERE revision = $1 ORDER BY rep, date",
+                       1, id_value, error);
+    }
   if (days == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (days); i++)

@@ -204,6 +204,54 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "CREATE TRIGGER activity_days AFTER INSERT OR DELETE OR UPDATE OF campaign, rep, date,"
     "    contacts, prospects, active, latent, arid, proposals, deals, revenue_cents"
     "  ON prospectd.activity FOR EACH ROW EXECUTE FUNCTION prospectd.activity_days_trigger ();" },
+
+  /* 8 -> 9 (SQLite's step 9): the days of the latest catch-up in their
+   * own table, by rep; the catch-ups before the latest go; a change mark
+   * per rep, moved by a trigger on activity (the old and the new rep of
+   * an update) past every mark before it. */
+  { "CREATE TABLE prospectd.catchup_days ("
+    "  campaign text COLLATE \"C\" NOT NULL REFERENCES prospectd.campaigns (id) ON DELETE CASCADE,"
+    "  rep text COLLATE \"C\" NOT NULL CHECK (rep <> ''),"
+    "  date date NOT NULL,"
+    "  contacts bigint NOT NULL CHECK (contacts >= 0),"
+    "  base bigint CHECK (base IS NULL OR base >= 0),"
+    "  PRIMARY KEY (campaign, rep, date)"
+    ");"
+    "INSERT INTO prospectd.catchup_days (campaign, rep, date, contacts, base)"
+    "  SELECT r.campaign, d.rep, d.date, d.contacts, d.base"
+    "  FROM prospectd.revision_days d JOIN prospectd.revisions r ON r.id = d.revision"
+    "  WHERE r.kind = 'catchup' AND r.id = (SELECT max (id) FROM prospectd.revisions"
+    "    WHERE campaign = r.campaign AND kind = 'catchup');"
+    "DELETE FROM prospectd.revision_days WHERE revision IN"
+    "  (SELECT id FROM prospectd.revisions WHERE kind = 'catchup');"
+    "DELETE FROM prospectd.revisions WHERE kind = 'catchup' AND id < (SELECT max (id)"
+    "  FROM prospectd.revisions AS later WHERE later.campaign = revisions.campaign"
+    "  AND later.kind = 'catchup');"
+    "CREATE TABLE prospectd.activity_changes ("
+    "  campaign text COLLATE \"C\" NOT NULL,"
+    "  rep text COLLATE \"C\" NOT NULL,"
+    "  mark bigint NOT NULL,"
+    "  PRIMARY KEY (campaign, rep)"
+    ");"
+    "CREATE INDEX activity_changes_by_mark ON prospectd.activity_changes (mark);",
+
+    "CREATE FUNCTION prospectd.activity_changes_trigger () RETURNS trigger"
+    "  LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "BEGIN"
+    "  IF TG_OP IN ('DELETE', 'UPDATE') THEN"
+    "    INSERT INTO activity_changes (campaign, rep, mark)"
+    "      VALUES (OLD.campaign, OLD.rep, (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes))"
+    "      ON CONFLICT (campaign, rep) DO UPDATE SET mark = excluded.mark;"
+    "  END IF;"
+    "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+    "    INSERT INTO activity_changes (campaign, rep, mark)"
+    "      VALUES (NEW.campaign, NEW.rep, (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes))"
+    "      ON CONFLICT (campaign, rep) DO UPDATE SET mark = excluded.mark;"
+    "  END IF;"
+    "  RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER activity_changes AFTER INSERT OR DELETE OR UPDATE"
+    "  ON prospectd.activity FOR EACH ROW EXECUTE FUNCTION prospectd.activity_changes_trigger ();" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

@@ -47,6 +47,8 @@ gboolean store_pg_get_activity (PgStore *pg, gint64 id, PdActivity **ret_activit
 gboolean store_pg_update_activity (PgStore *pg, const PdActivity *activity, GError **error);
 gboolean store_pg_replace_day (PgStore *pg, const PdActivity *activity, gint64 *ret_id, GPtrArray **ret_removed,
                                GError **error);
+gboolean store_pg_activity_changes (PgStore *pg, const char *campaign, gint64 since, gint64 *ret_mark,
+                                    GStrv *ret_reps, GError **error);
 
 gboolean store_pg_totals (PgStore *pg, const char *campaign, const char *rep, const GDate *up_to,
                           PdTotals *ret_totals, GError **error);
@@ -60,7 +62,10 @@ gboolean store_pg_notification_claim (PgStore *pg, const char *campaign, const c
 gboolean store_pg_notification_sent (PgStore *pg, const char *campaign, const char *key, gboolean *ret_sent,
                                      gint64 *ret_sent_at, GError **error);
 
-gboolean store_pg_save_revision (PgStore *pg, const PdRevision *revision, gint64 *ret_id, GError **error);
+/* reps, n_reps: the reps a catch-up replaces (pd_store_save_catchup_reps()),
+ * or NULL, G_MAXUINT: all of the campaign's (pd_store_save_revision()). */
+gboolean store_pg_save_revision (PgStore *pg, const PdRevision *revision, const char *const *reps, guint n_reps,
+                                 gint64 *ret_id, GError **error);
 /* `kind` NULL: either kind; "baseline" or "catchup" otherwise. */
 gboolean store_pg_load_revision (PgStore *pg, const char *campaign, const char *kind, gboolean with_days,
                                  PdRevision **ret_revision, GError **error);

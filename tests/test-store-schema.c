@@ -340,16 +340,15 @@ id_child (const char *db, int fd)
   return write (fd, id, 32) == 32 ? 0 : 1;
 }
 
-/* Three processes open a database without the schema while another holds
- * the upgrade's advisory lock: all three wait for it (the server shows
- * them waiting, the schema still absent); once it is released, one
- * creates the schema and the two others find it made: every process
- * reads the same id, stored once. */
+/* Three processes open the database at `db` while another holds the
+ * upgrade's advisory lock: all three wait for it (the server shows them
+ * waiting, the schema still at `version`); once it is released, one
+ * upgrades the schema and the two others find it done: every process
+ * reads the same id, stored once, and the version is the current one. */
 static void
-test_pg_schema_race (void **state)
+open_during_upgrade (const char *db, gint64 version)
 {
-  Fixture *f = *state;
-  PGconn *holder = pg_connect (f->db);
+  PGconn *holder = pg_connect (db);
   PGresult *result;
   pid_t children[3];
   int fds[2];
@@ -366,7 +365,7 @@ test_pg_schema_race (void **state)
       if (children[i] == 0)
         {
           close (fds[0]);
-          _exit (id_child (f->db, fds[1]));
+          _exit (id_child (db, fds[1]));
         }
     }
   close (fds[1]);
@@ -382,8 +381,9 @@ test_pg_schema_race (void **state)
         g_usleep (10 * 1000);
     }
   assert_int_equal (waiting, G_N_ELEMENTS (children));
-  result = PQexec (holder, "SELECT to_regclass ('prospectd.meta') IS NULL");
-  assert_string_equal (PQgetvalue (result, 0, 0), "t");
+  result = PQexec (holder, version == 0 ? "SELECT to_regclass ('prospectd.meta') IS NULL"
+                                        : "SELECT value FROM meta WHERE key = 'schema_version'");
+  assert_string_equal (PQgetvalue (result, 0, 0), version == 0 ? "t" : "8");
   PQclear (result);
   pg_must (holder, "COMMIT");
   PQfinish (holder);
@@ -399,8 +399,56 @@ test_pg_schema_race (void **state)
       assert_string_equal (ids[i], ids[0]);
     }
   close (fds[0]);
-  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM meta WHERE key = 'database_id'"), 1);
-  assert_int_equal (raw_int (f->db, "SELECT value FROM meta WHERE key = 'schema_version'"), PD_STORE_SCHEMA_VERSION);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM meta WHERE key = 'database_id'"), 1);
+  assert_int_equal (raw_int (db, "SELECT value FROM meta WHERE key = 'schema_version'"), PD_STORE_SCHEMA_VERSION);
+}
+
+/* A database without the schema, then one at version 8 (with a catch-up
+ * whose days move to catchup_days): each made current once. */
+static void
+test_pg_schema_race (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (PdRevision) loaded = NULL;
+  g_autofree char *id = NULL;
+
+  open_during_upgrade (f->db, 0);
+
+  /* Back to version 8 as released: the catch-up's days in revision_days,
+   * no change marks. */
+  store = open_with_campaign (f->db, "q1");
+  id = pd_store_database_id (store, &error);
+  g_clear_pointer (&store, pd_store_close);
+  raw_exec (f->db, "DROP TABLE catchup_days; DROP TABLE activity_changes;"
+                   "DROP TRIGGER activity_changes ON activity; DROP FUNCTION activity_changes_trigger ();"
+                   "INSERT INTO revisions (id, campaign, kind, as_of, created)"
+                   "  VALUES (1, 'q1', 'catchup', '2027-01-03', 1700000000),"
+                   "    (2, 'q1', 'catchup', '2027-01-04', 1700000001);"
+                   "INSERT INTO revision_days VALUES (1, 'alice', '2027-01-04', 7, NULL),"
+                   "  (2, 'alice', '2027-01-04', 9, 30), (2, 'bob', '2027-01-05', 4, NULL);"
+                   "UPDATE meta SET value = '8' WHERE key = 'schema_version'");
+  open_during_upgrade (f->db, 8);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM revision_days"), 0);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM revisions"), 1);
+  store = pd_store_open (f->db, &error);
+  assert_true (pd_store_load_latest_catchup (store, "q1", &loaded, &error));
+  assert_non_null (loaded);
+  assert_int_equal (loaded->id, 2);
+  assert_int_equal (loaded->days->len, 2);
+  assert_string_equal (g_array_index (loaded->days, PdRevisionDay, 0).rep, "alice");
+  assert_date (&g_array_index (loaded->days, PdRevisionDay, 0).date, 2027, 1, 4);
+  assert_int_equal (g_array_index (loaded->days, PdRevisionDay, 0).contacts, 9);
+  assert_int_equal (g_array_index (loaded->days, PdRevisionDay, 0).base, 30);
+  assert_string_equal (g_array_index (loaded->days, PdRevisionDay, 1).rep, "bob");
+  assert_int_equal (g_array_index (loaded->days, PdRevisionDay, 1).base, -1);
+  {
+    g_autofree char *after = pd_store_database_id (store, &error);
+
+    assert_string_equal (after, id);
+  }
+  assert_null (error);
 }
 
 static void

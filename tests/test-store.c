@@ -574,9 +574,12 @@ test_pg_open_copy (void **state)
   assert_true (claimed);
   assert_true (pd_store_totals (copy, "q1", NULL, NULL, &totals, &error));
   assert_int_equal (totals.contacts, 10);
-  /* Another writer meanwhile (another day: the copy holds the rows it
-   * wrote until it ends): not seen by the copy, which began before. */
+  /* Another writer meanwhile (another rep and day: the copy holds the
+   * rows it wrote until it ends): not seen by the copy, which began
+   * before. */
   activity->date = ymd (2027, 1, 5);
+  g_free (activity->rep);
+  activity->rep = g_strdup ("bob");
   assert_true (pd_store_add_activity (store, activity, NULL, &error));
   assert_true (pd_store_totals (copy, "q1", NULL, NULL, &totals, &error));
   assert_int_equal (totals.contacts, 10);
