@@ -31,7 +31,7 @@ TEST_PKGS := cmocka
 DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         pc:glib-2.0=libglib2.0-dev pc:gio-unix-2.0=libglib2.0-dev \
         pc:json-glib-1.0=libjson-glib-dev pc:libical=libical-dev \
-        pc:sqlite3=libsqlite3-dev pc:libpq=libpq-dev pc:libnotify=libnotify-dev pc:cmocka=libcmocka-dev \
+        pc:sqlite3=libsqlite3-dev pc:libnotify=libnotify-dev pc:cmocka=libcmocka-dev \
         pc:libsoup-3.0=libsoup-3.0-dev cmd:curl=curl \
         py:icalendar=python3-icalendar py:dbusmock=python3-dbusmock \
         cmd:dbus-run-session=dbus-daemon cmd:valgrind=valgrind cmd:groff=groff-base \

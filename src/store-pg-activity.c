@@ -156,7 +156,7 @@ one_entry (PgStore *pg, const char *sql, gint64 id, PdActivity **ret_activity, G
     return FALSE;
   if (PQntuples (result) == 0)
     {
-      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND, _("No such entry: '%" G_GINT64_FORMAT "'"), id);
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND, _("No such entry: '%" PRId64 "'"), id);
       return FALSE;
     }
   *ret_activity = activity_from_row (result, 0, error);
@@ -227,7 +227,7 @@ update_activity (PgStore *pg, gpointer data, GError **error)
   if (g_str_equal (PQcmdTuples (result), "0"))
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
-                   _("No such entry: '%" G_GINT64_FORMAT "'"), activity->id);
+                   _("No such entry: '%" PRId64 "'"), activity->id);
       return FALSE;
     }
   return TRUE;

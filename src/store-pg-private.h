@@ -15,6 +15,8 @@
  */
 #pragma once
 
+#include <inttypes.h>
+
 #include <glib.h>
 #include <glib/gi18n.h>
 #include <libpq-fe.h>

@@ -338,7 +338,7 @@ upgrade (PgStore *pg, gpointer data, GError **error)
       version = next;
       continue;
 failed:
-      g_prefix_error (error, _("Upgrade to schema version %" G_GINT64_FORMAT " failed: "), next);
+      g_prefix_error (error, _("Upgrade to schema version %" PRId64 " failed: "), next);
       return FALSE;
     }
   return TRUE;
@@ -369,7 +369,7 @@ pg_migrate (PgStore *pg, gboolean *ret_missing, GError **error)
             {
               /* A rep's login: the owner creates and upgrades the schema. */
               g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_IO,
-                           _("the schema prospectd is at version %" G_GINT64_FORMAT
+                           _("the schema prospectd is at version %" PRId64
                              " and this prospectd needs %d; only the database's owner may create or"
                              " upgrade it (prospectctl team init): %s"),
                            version, PD_STORE_SCHEMA_VERSION, local_error->message);
@@ -383,7 +383,7 @@ pg_migrate (PgStore *pg, gboolean *ret_missing, GError **error)
   if (version > PD_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_VERSION,
-                   _("Schema version %" G_GINT64_FORMAT " is not supported (this prospectd knows up to %d)"),
+                   _("Schema version %" PRId64 " is not supported (this prospectd knows up to %d)"),
                    version, PD_STORE_SCHEMA_VERSION);
       return FALSE;
     }

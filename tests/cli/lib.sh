@@ -49,3 +49,36 @@ pg_newdb () {
   [ -n "${PD_TEST_PG_DIR:-}" ] || { echo "pg_newdb: call pg_cluster first" >&2; return 1; }
   "$TOP/tests/pg-cluster.sh" createdb "$1"
 }
+
+# One suite, two backends. A script that says "# backends: sqlite pg" runs
+# twice (tests/run-all): as it is, then with PD_TEST_DB=pg. Its database
+# is then $DB: the file $T/prospectd.db, or on PostgreSQL a new database
+# of the test cluster (its URI), and it looks behind the store's back
+# only through these:
+#   db_sql SQL    prints SQL's rows, columns joined by '|' (the sqlite3
+#                 shell's form; on PostgreSQL in the schema prospectd)
+#   db_written    whether anything was ever written: the file exists
+#                 (SQLite), a campaign is recorded (PostgreSQL, where a
+#                 reading command may create the empty schema)
+#   db_new NAME   prints the name of another new, empty database
+#   db_reset      empties $DB: as if it had never been written
+if [ "${PD_TEST_DB:-}" = pg ]; then
+  pg_cluster
+  db_new () { pg_newdb "pd_cli_$$_$1"; }
+  DB=$(db_new main) || { fail "cannot create the test database"; exit 1; }
+  db_sql () {
+    PGOPTIONS="-c search_path=prospectd -c client_min_messages=warning" \
+      "$PD_TEST_PG_BIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "${2:-$DB}" -c "$1"
+  }
+  db_reset () { db_sql "DROP SCHEMA IF EXISTS prospectd CASCADE"; }
+  db_written () {
+    [ "$(db_sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'prospectd' AND tablename = 'campaigns'")" = 1 ] &&
+      [ "$(db_sql 'SELECT count(*) > 0 FROM campaigns')" = t ]
+  }
+else
+  DB="$T/prospectd.db"
+  db_new () { echo "$T/$1.db"; }
+  db_sql () { sqlite3 "${2:-$DB}" "$1"; }
+  db_reset () { rm -f "$DB"; }
+  db_written () { [ -e "$DB" ]; }
+fi

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# backends: sqlite pg
 # prospectctl log against reality: the global --now,
 # days after today refused, impossible counts refused, counts beyond the
 # call windows kept with a warning, adding to a day and --replace, the
@@ -6,13 +7,12 @@
 . tests/cli/lib.sh
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
-database = $T/prospectd.db
+database = $DB
 feeds = $T/feeds
 campaigns = $TOP/config/campaigns
 CONF
 C="$CTL --config $T/prospectd.conf"
-DB="$T/prospectd.db"
-rows () { if [ -e "$DB" ]; then sqlite3 "$DB" 'SELECT count(*) FROM activity'; else echo none; fi; }
+rows () { if db_written; then db_sql 'SELECT count(*) FROM activity'; else echo none; fi; }
 
 # --- --now: a global option, before or after the verb; checked.
 $C --now 2027-01-04 log example --rep alice --contacts 1 --date 2027-01-04 >/dev/null 2>"$T/err"
@@ -68,7 +68,7 @@ check_eq "adding to a day says so" "logged #6: alice, 2027-01-06: +10 contacts, 
 out=$($C $N log example --rep alice --contacts 16 --date 2027-01-06 --replace)
 check_eq "--replace replaces the rep's day" "logged #7: alice, 2027-01-06, 16 contacts, replacing #5, #6 (25 contacts)" "$out"
 check_eq "--replace left bob's day alone" "bob|100
-alice|16" "$(sqlite3 "$DB" "SELECT rep, sum(contacts) FROM activity WHERE date = '2027-01-06' GROUP BY rep ORDER BY rep DESC")"
+alice|16" "$(db_sql "SELECT rep, sum(contacts) FROM activity WHERE date = '2027-01-06' GROUP BY rep ORDER BY rep DESC")"
 out=$($C $N log example --rep alice --contacts 16 --date 2027-01-07 --replace)
 check_eq "--replace on an empty day is a plain entry" "logged #8: alice, 2027-01-07, 16 contacts" "$out"
 
@@ -96,7 +96,7 @@ check_eq "more prospects than calls without a reason: exit 2" \
 out=$($C $N log example --rep bob --contacts 2 --prospects 4 --date 2027-01-11 --reason "2 called back" --note Acme)
 check_eq "with --reason: kept" "logged #11: bob, 2027-01-11, 2 contacts" "$out"
 check_eq "the reason is in the note" "Acme; prospects over calls: 2 called back" \
-  "$(sqlite3 "$DB" 'SELECT note FROM activity WHERE id = 11')"
+  "$(db_sql 'SELECT note FROM activity WHERE id = 11')"
 out=$($C $N log example --rep bob --contacts 3 --prospects 2 --date 2027-01-12)
 check_eq "prospects within the day's calls need no reason" "logged #12: bob, 2027-01-12, 3 contacts" "$out"
 
@@ -104,7 +104,7 @@ check_eq "prospects within the day's calls need no reason" "logged #12: bob, 202
 out=$($C $N activity edit 12 --contacts 5)
 check_eq "activity edit changes the entry in place" "changed #12: bob, 2027-01-12: 5 contacts, 2 prospects
      was: bob, 2027-01-12: 3 contacts, 2 prospects" "$out"
-check_eq "same id, new values" "12|5|0" "$(sqlite3 "$DB" 'SELECT id, contacts, proposals FROM activity WHERE id = 12')"
+check_eq "same id, new values" "12|5|0" "$(db_sql 'SELECT id, contacts, proposals FROM activity WHERE id = 12')"
 $C $N activity edit 12 --date 2027-02-01 >/dev/null 2>"$T/err"
 check_eq "activity edit to a day after today: exit 2" \
   "2 prospectctl: --date 2027-02-01: after today (2027-01-29): log what was done (--now sets the clock)" "$? $(cat "$T/err")"
@@ -113,7 +113,7 @@ check_eq "taking away the proposal a deal needs: exit 2" \
   "2 prospectctl: alice, 2027-01-08: the campaign's deals won to date (1) would exceed its proposals sent to date (0) on 2027-01-27: log the proposals first" \
   "$? $(cat "$T/err")"
 check_eq "refused edits changed nothing" "12|2027-01-12|5|0 9|1" \
-  "$(sqlite3 "$DB" 'SELECT id, date, contacts, proposals FROM activity WHERE id = 12') $(sqlite3 "$DB" 'SELECT id, proposals FROM activity WHERE id = 9')"
+  "$(db_sql 'SELECT id, date, contacts, proposals FROM activity WHERE id = 12') $(db_sql 'SELECT id, proposals FROM activity WHERE id = 9')"
 $C $N activity edit 99 --contacts 1 >/dev/null 2>"$T/err"
 check_eq "activity edit of a missing id: exit 2" "2 prospectctl: Cannot read activity: No such entry: '99'" "$? $(cat "$T/err")"
 
@@ -127,7 +127,7 @@ check_eq "the next entry after removing the last gets a new id" "logged #13: bob
 
 # --- a database written before these checks (here by hand) may hold a day
 # no day can: the check neither wraps nor crashes.
-sqlite3 "$DB" "INSERT INTO activity (campaign, rep, date, contacts, created) VALUES ('example', 'alice', '2027-01-13', 9223372036854775000, 0)"
+db_sql "INSERT INTO activity (campaign, rep, date, contacts, created) VALUES ('example', 'alice', '2027-01-13', 9223372036854775000, 0)"
 before=$(rows)
 $C $N log example --rep alice --contacts 999999999 --date 2027-01-13 >/dev/null 2>"$T/err"
 check_eq "a stored day beyond 64 bits of minutes: refused, not wrapped" \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# backends: sqlite pg
 # A campaign that changes mid-way: a rep added to the
 # campaign file starts the day the database first sees them, or on their
 # [rep NAME] start, and is never behind for the days before; past days keep
@@ -8,7 +9,7 @@ mkdir -p "$T/campaigns"
 cp config/campaigns/example.conf "$T/campaigns/example.conf"
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
-database = $T/prospectd.db
+database = $DB
 feeds = $T/feeds
 campaigns = $T/campaigns
 CONF
@@ -19,7 +20,7 @@ C="$CTL --config $T/prospectd.conf"
 $C --now 2027-01-08T18:00 log example --rep alice --contacts 80 --date 2027-01-08 >/dev/null
 $C --now 2027-01-08T18:00 status example >/dev/null
 check_eq "the founding reps start with the campaign" "alice|2027-01-04
-bob|2027-01-04" "$(sqlite3 "$T/prospectd.db" 'SELECT rep, first_seen FROM rep_starts ORDER BY rep')"
+bob|2027-01-04" "$(db_sql 'SELECT rep, first_seen FROM rep_starts ORDER BY rep')"
 
 check_eq "before the edit: planned to the 15th" "alice 160
 bob 80
@@ -35,12 +36,12 @@ check_eq "carol, first seen on the 18th: nothing planned before, not behind" \
   "carol               0        0 +0 (0.0%)        on track  2027-01-29: 187, 19/day over 10 days" \
   "$($C --now 2027-01-18T09:00 status example --as-of 2027-01-17 | grep '^carol')"
 check_eq "a reading command records nothing" "" \
-  "$(sqlite3 "$T/prospectd.db" "SELECT rep, first_seen FROM rep_starts WHERE rep = 'carol'")"
+  "$(db_sql "SELECT rep, first_seen FROM rep_starts WHERE rep = 'carol'")"
 $C --now 2027-01-18T09:00 log example --rep alice --contacts 80 --date 2027-01-15 >/dev/null
 check_eq "carol's start is recorded by the first write" "carol|2027-01-18" \
-  "$(sqlite3 "$T/prospectd.db" "SELECT rep, first_seen FROM rep_starts WHERE rep = 'carol'")"
+  "$(db_sql "SELECT rep, first_seen FROM rep_starts WHERE rep = 'carol'")"
 check_eq "the new baseline is stored, from the 18th" "baseline|2027-01-04
-baseline|2027-01-18" "$(sqlite3 "$T/prospectd.db" "SELECT kind, as_of FROM revisions ORDER BY id")"
+baseline|2027-01-18" "$(db_sql "SELECT kind, as_of FROM revisions ORDER BY id")"
 
 # Past days keep the schedule in force on them: alice's and bob's
 # planned-to-date up to the 15th do not move (the new shares would make

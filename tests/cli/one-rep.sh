@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# backends: sqlite pg
 # The commands that ask for one rep build that rep alone, and the team's
 # schedule is written a rep at a time: every output must be what the
 # whole team's schedule gives, byte for byte. tests/data/four-reps-*.txt
@@ -10,7 +11,7 @@ mkdir -p "$T/campaigns"
 cp "$DATA/four-reps.conf" "$F"
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
-database = $T/prospectd.db
+database = $DB
 feeds = $T/feeds
 campaigns = $T/campaigns
 CONF

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# backends: sqlite pg
 # prospectctl's output polish, exact text: gaps
 # rounded, "on track" in words, per-rep call times adding up to the plan's,
 # sensitivity columns apart, activity tables no note or amount can break,
@@ -7,7 +8,7 @@
 E=config/campaigns/example.conf
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
-database = $T/prospectd.db
+database = $DB
 feeds = $T/feeds
 campaigns = $TOP/config/campaigns
 CONF
@@ -63,7 +64,7 @@ check_eq "activity --json keeps the note as typed" "$(printf 'called back\nsecon
 # As of 2027-01-08: alice 60 of 80 (-25.0 %, behind), bob 40 of 40 (on
 # track), the team 100 of 120: -20/120 = -16.67 %, shown -16.7 % (it was
 # truncated to -16.6 %).
-rm -f "$T/prospectd.db"
+db_reset
 $C --now 2027-01-08T18:00 log example --rep alice --contacts 60 --date 2027-01-08 >/dev/null
 $C --now 2027-01-08T18:00 log example --rep bob --contacts 40 --date 2027-01-08 >/dev/null
 $C status example --as-of 2027-01-08 | sed -n '3,6p' >"$T/out"
@@ -80,7 +81,7 @@ check_eq "status --json: on_track and -16.7% (keys and names unchanged)" "on_tra
 # The burn-up chart from the first day: 24 contacts on 2027-01-04 fill the
 # bottom row of its column (the mark below), one of 1 868. UTF-8 blocks
 # here (status.sh checks the ASCII chart).
-rm -f "$T/prospectd.db"
+db_reset
 $C --now 2027-01-08T18:00 log example --rep alice --contacts 16 --date 2027-01-04 >/dev/null
 $C --now 2027-01-08T18:00 log example --rep bob --contacts 8 --date 2027-01-04 >/dev/null
 $C status example --as-of 2027-01-04 | sed -n '/^burn-up/,$p' >"$T/out"
@@ -103,8 +104,9 @@ check_file "status: burn-up with the first contact, date axis, as-of mark" "$T/e
 # its row aside (1 000 times the objective, 0.005 min a contact).
 sed -e 's/^objective = 60000$/objective = 60000000/' -e 's/^minutes_per_contact = 2$/minutes_per_contact = 0.005/' \
     -e 's/^max_daily_calls = .*/max_daily_calls = 6h/' $E >"$T/huge.conf"
-$CTL --db "$T/huge.db" --now 2027-01-08T18:00 log "$T/huge.conf" --rep alice --contacts 20000 --date 2027-01-04 >/dev/null
-$CTL --db "$T/huge.db" status "$T/huge.conf" --as-of 2027-01-04 | sed -n '/^burn-up/,$p' >"$T/out"
+HUGE=$(db_new huge)
+$CTL --db "$HUGE" --now 2027-01-08T18:00 log "$T/huge.conf" --rep alice --contacts 20000 --date 2027-01-04 >/dev/null
+$CTL --db "$HUGE" status "$T/huge.conf" --as-of 2027-01-04 | sed -n '/^burn-up/,$p' >"$T/out"
 cat >"$T/expected" <<'TXT'
 burn-up, team contacts (█ done, ░ planned), 2027-01-04 to 2027-03-31
 2 399 468 |                                                     ░░░░░░░

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# backends: sqlite pg
 # A rep's day and the spreadsheets: prospectctl
 # today, status --csv, activity --csv, status --week.
 . tests/cli/lib.sh
@@ -9,7 +10,7 @@ mkdir -p "$T/campaigns"
 cp "$TOP/config/campaigns/example.conf" "$T/campaigns/example.conf"
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
-database = $T/prospectd.db
+database = $DB
 feeds = $T/feeds
 campaigns = $T/campaigns
 CONF
@@ -26,7 +27,7 @@ alice: 16 planned, 0 done, 16 left; next block 09:00-09:16, 8 contacts
 
 bob: 8 planned, 0 done, 8 left; next block 09:00-09:16, 8 contacts
   09:00-09:16    8 contacts  next" "$out"
-check_eq "today creates no database" no "$([ -e "$T/prospectd.db" ] && echo yes || echo no)"
+check_eq "today creates no database" no "$(db_written && echo yes || echo no)"
 
 # --- the first week (as in status.sh): alice 16 a day with 5 prospects
 # (1 active), bob 8 a day and on Friday 10 with 5 prospects (2 active),
