@@ -34,6 +34,7 @@ struct _PgStore {
   gboolean dry_run;    /* one transaction for the whole life, rolled back at close */
   gboolean writing;    /* inside a PG_WRITE transaction */
   char sqlstate[6];    /* of the last error, "" when it had none */
+  gint64 schema_found; /* the version opening found (0: none) */
 };
 
 /* The advisory lock a schema upgrade holds: 'prospect' in ASCII. */

@@ -353,6 +353,7 @@ pg_migrate (PgStore *pg, gboolean *ret_missing, GError **error)
   if (!read_version (pg, &version, error))
     return FALSE;
   *ret_missing = version == 0;
+  pg->schema_found = version;
   if (version < PD_STORE_SCHEMA_VERSION)
     {
       g_autoptr (GError) local_error = NULL;

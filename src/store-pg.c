@@ -71,6 +71,12 @@ store_pg_close (PgStore *pg)
   g_free (pg);
 }
 
+gint64
+store_pg_schema_found (const PgStore *pg)
+{
+  return pg->schema_found;
+}
+
 gboolean
 store_pg_data_version (PgStore *pg, gint64 *ret_version, GError **error)
 {

@@ -31,6 +31,7 @@
 typedef struct _PgStore PgStore;
 
 PgStore *store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing, GError **error);
+gint64 store_pg_schema_found (const PgStore *pg);
 void store_pg_close (PgStore *pg);
 gboolean store_pg_data_version (PgStore *pg, gint64 *ret_version, GError **error);
 char *store_pg_database_id (PgStore *pg, GError **error);

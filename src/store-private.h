@@ -82,6 +82,7 @@ struct _PdStore {
   char *path;
   sqlite3_stmt *cached[N_CACHED]; /* owned; NULL until first used */
   guint tightened_from;            /* the file's mode when open made it 0600, else 0 */
+  gint64 schema_found;             /* the schema version open found (0: none, created) */
   guint64 device, inode;           /* the file opened (0, 0 in memory) */
   guint64 companions[2][2];        /* device and inode of its -wal and -shm once opened */
 };

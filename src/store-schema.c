@@ -358,6 +358,7 @@ store_migrate (PdStore *store, GError **error)
 
   if (!store_query_int (store, "PRAGMA user_version", &version, error))
     return FALSE;
+  store->schema_found = version;
   if (version == PD_STORE_SCHEMA_VERSION)
     return TRUE;
   if (version < 0 || version > PD_STORE_SCHEMA_VERSION)

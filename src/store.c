@@ -143,6 +143,13 @@ check_file (PdStore *store, GError **error)
   return TRUE;
 }
 
+gint64
+pd_store_schema_found (const PdStore *store)
+{
+  g_return_val_if_fail (store != NULL, 0);
+  return store->pg != NULL ? store_pg_schema_found (store->pg) : store->schema_found;
+}
+
 guint
 pd_store_tightened_mode (const PdStore *store)
 {

@@ -129,6 +129,11 @@ char *pd_store_database_id (PdStore *store, GError **error);
  * The caller says so to the user. */
 guint pd_store_tightened_mode (const PdStore *store);
 
+/* The schema version pd_store_open() found: 0 when there was no schema
+ * (it created one), PD_STORE_SCHEMA_VERSION when it changed nothing, a
+ * lower version when it upgraded it (prospectctl team init says which). */
+gint64 pd_store_schema_found (const PdStore *store);
+
 typedef enum {
   PD_STORE_FILE_SAME,     /* the path still names the file opened (or cannot be looked at) */
   PD_STORE_FILE_REPLACED, /* the path names another file (restored, recreated) */
