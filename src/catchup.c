@@ -178,12 +178,10 @@ pd_catchup_free (PdCatchup *catchup)
 }
 
 PdCatchup *
-pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
-                const PdSchedule *current, const GArray *daily, const GDate *as_of, gint64 now, GError **error)
+pd_catchup_compute (const PdCampaign *campaign, const PdSchedule *baseline, const PdSchedule *current,
+                    const GArray *daily, const GDate *as_of, GError **error)
 {
   g_autoptr (PdCatchup) catchup = g_new0 (PdCatchup, 1);
-  g_autoptr (PdRevision) saved_baseline = NULL;
-  g_autoptr (PdRevision) revision = NULL;
   guint n_reps = campaign->reps->len;
   g_autofree gint64 *actual = g_new0 (gint64, MAX (n_reps, 1));
   GDate from = *as_of;
@@ -193,9 +191,6 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
   g_array_set_size (catchup->load_changed, n_reps);
   catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
   g_array_set_size (catchup->days_changed, n_reps);
-
-  if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error))
-    return NULL;
 
   for (guint i = 0; i < daily->len; i++)
     {
@@ -228,21 +223,45 @@ pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *ba
       if (now_day->contacts != then->contacts || now_day->cumulative != then->cumulative)
         g_array_index (catchup->days_changed, gboolean, now_day->rep_index) = TRUE;
     }
+  return g_steal_pointer (&catchup);
+}
+
+gboolean
+pd_catchup_store (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline, PdCatchup *catchup,
+                  const GDate *as_of, gint64 now, GError **error)
+{
+  g_autoptr (PdRevision) saved_baseline = NULL;
+  g_autoptr (PdRevision) revision = NULL;
+  GDate from = *as_of;
+
+  g_date_add_days (&from, 1);
   if (!catchup->changed)
-    return g_steal_pointer (&catchup);
+    return TRUE;
 
   /* The baseline is recorded once, before the first catch-up. */
   if (!pd_store_load_baseline (store, campaign->id, &saved_baseline, error))
-    return NULL;
+    return FALSE;
   if (saved_baseline == NULL)
     {
       g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, NULL, PD_REVISION_BASELINE,
                                                           &campaign->start, now);
       if (!pd_store_save_revision (store, b, NULL, error))
-        return NULL;
+        return FALSE;
     }
   revision = pd_catchup_revision_new (campaign, catchup->schedule, baseline, PD_REVISION_CATCHUP, &from, now);
-  if (!pd_store_save_revision (store, revision, &catchup->revision_id, error))
+  return pd_store_save_revision (store, revision, &catchup->revision_id, error);
+}
+
+PdCatchup *
+pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                const PdSchedule *current, const GArray *daily, const GDate *as_of, gint64 now, GError **error)
+{
+  g_autoptr (PdCatchup) catchup = NULL;
+
+  if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error))
+    return NULL;
+  catchup = pd_catchup_compute (campaign, baseline, current, daily, as_of, error);
+  if (catchup == NULL || !pd_catchup_store (store, campaign, baseline, catchup, as_of, now, error))
     return NULL;
   return g_steal_pointer (&catchup);
 }

@@ -21,7 +21,7 @@
 typedef struct {
   PdCampaign *campaign;   /* owned */
   PdPlan plan;
-  PdSchedule *baseline;   /* owned */
+  PdSchedule *baseline;   /* owned; its days only (no blocks) */
   gint64 baseline_time;   /* the campaign file's modification time */
   gint64 handled_until;   /* every reminder of a block ended by then is recorded
                            * (the last evaluation that succeeded); G_MININT64 */

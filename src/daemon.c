@@ -52,6 +52,27 @@ daemon_campaign_free (PdDaemonCampaign *dc)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonCampaign, daemon_campaign_free)
 
+/* The baseline as the daemon keeps it: its days only (the catch-ups, the
+ * progress and the schedule in force are made from them), built a rep at
+ * a time so that the whole team's blocks (twice the days' memory) never
+ * exist. Errors as pd_schedule_build(). */
+static PdSchedule *
+baseline_days (const PdCampaign *campaign, const PdPlan *plan, GError **error)
+{
+  g_autoptr (PdScheduleBuilder) builder = pd_schedule_builder_new (campaign, plan);
+  g_autoptr (PdSchedule) baseline = pd_schedule_builder_start (builder);
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      g_autoptr (PdSchedule) rep = pd_schedule_builder_rep (builder, r, error);
+
+      if (rep == NULL)
+        return NULL;
+      g_array_append_vals (baseline->days, rep->days->data, rep->days->len);
+    }
+  return g_steal_pointer (&baseline);
+}
+
 /* A campaign file, its plan and its baseline: a campaign the daemon can
  * run, or NULL with the error that makes it unusable. */
 static PdDaemonCampaign *
@@ -88,7 +109,7 @@ daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **err
       g_prefix_error (error, "%s: [plan]: ", path);
       return NULL;
     }
-  dc->baseline = pd_schedule_build (dc->campaign, &dc->plan, error);
+  dc->baseline = baseline_days (dc->campaign, &dc->plan, error);
   if (dc->baseline == NULL)
     {
       g_prefix_error (error, "%s: ", path);

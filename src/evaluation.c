@@ -357,9 +357,19 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
       /* In the campaign's language: why a catch-up is impossible goes
        * into a notification. */
       PdLanguageScope language = pd_language_enter (campaign->language);
-      catchup = pd_catchup_run (daemon->store, campaign, dc->baseline, dc->in_force, daily, date, now,
-                                &catchup_error);
+      catchup = pd_catchup_compute (campaign, dc->baseline, dc->in_force, daily, date, &catchup_error);
       pd_language_leave (&language);
+      if (catchup != NULL && catchup->changed)
+        {
+          /* The schedule in force is not needed to store the new one:
+           * freed first, so that three schedules' worth (it, the new one
+           * and the revision) never exist at once; read again from the
+           * store should storing fail. */
+          g_clear_pointer (&dc->in_force, pd_schedule_free);
+          if (!pd_store_ensure_campaign (daemon->store, campaign->id, campaign->name, error)
+              || !pd_catchup_store (daemon->store, campaign, dc->baseline, catchup, date, now, error))
+            return FALSE;
+        }
       if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
         {
           g_propagate_error (error, g_steal_pointer (&catchup_error));

@@ -87,6 +87,26 @@ PdCatchup *pd_catchup_run (PdStore *store,
                            gint64 now,
                            GError **error);
 
+/* pd_catchup_run() in two steps, so that a caller can free `current`
+ * between them (at 1 000 reps a schedule takes some 40 MB):
+ * pd_catchup_compute() is everything but the storing (revision_id 0,
+ * nothing written); pd_catchup_store() then stores a changed result
+ * (nothing when unchanged) and sets its revision_id; it reads
+ * catchup->schedule, not `current`. Errors as pd_catchup_run(). */
+PdCatchup *pd_catchup_compute (const PdCampaign *campaign,
+                               const PdSchedule *baseline,
+                               const PdSchedule *current,
+                               const GArray *daily,
+                               const GDate *as_of,
+                               GError **error);
+gboolean pd_catchup_store (PdStore *store,
+                           const PdCampaign *campaign,
+                           const PdSchedule *baseline,
+                           PdCatchup *catchup,
+                           const GDate *as_of,
+                           gint64 now,
+                           GError **error);
+
 /* pd_catchup_run() for the reps whose activity changed, at the cost of
  * those reps: `in_force` is the schedule in force, in which every rep
  * not listed in `reps` (a gboolean per rep) already has the days
