@@ -235,7 +235,8 @@ check: deps
 	@$(MAKE) --no-print-directory _check
 _check: $(BINS) $(TEST_BINS) $(MO_FILES) $(TEST_LOCALES)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) PROSPECTD_LOCALEDIR=$(CURDIR)/$(BUILD)/locale \
-	  PD_TEST_LOCPATH=$(CURDIR)/$(BUILD)/locales tests/run-all $(TEST_BINS)
+	  PD_TEST_LOCPATH=$(CURDIR)/$(BUILD)/locales LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  tests/run-all $(TEST_BINS)
 
 # ---------------------------------------------------------------- install
 UNITS := $(wildcard systemd/*.service)

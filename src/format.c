@@ -152,6 +152,13 @@ pd_format_rate_fixed (gint64 millionths, guint decimals)
 }
 
 char *
+pd_format_percent_tenths (gint64 tenths)
+{
+  g_autofree char *number = format_fixed (tenths, 1, 1);
+  return percent (number);
+}
+
+char *
 pd_format_money (gint64 cents, const char *currency)
 {
   /* The sign goes on the whole amount: -50 cents is "-0.50", not "0.50". */

@@ -76,6 +76,11 @@ test_format_fixed (void **state)
   assert_formatted (pd_format_rate_fixed (999999, 1), "100.0%");
   assert_formatted (pd_format_rate_fixed (0, 1), "0.0%");
   assert_formatted (pd_format_rate_fixed (123456, 4), "12.3456%");
+  /* Tenths of a percent, whatever their size (status's gap). */
+  assert_formatted (pd_format_percent_tenths (167), "16.7%");
+  assert_formatted (pd_format_percent_tenths (0), "0.0%");
+  assert_formatted (pd_format_percent_tenths (G_MAXINT64), "922337203685477580.7%");
+  assert_formatted (pd_format_percent_tenths (G_MININT64), "-922337203685477580.8%");
   assert_formatted (pd_format_decimal_fixed (2960000, 2), "2.96");
   assert_formatted (pd_format_decimal_fixed (2000000, 2), "2.00");
   assert_formatted (pd_format_decimal_fixed (3333333, 2), "3.33");
@@ -193,6 +198,7 @@ test_format_french (void **state)
   assert_formatted (pd_format_rate (60000), "6\u202f%");
   assert_formatted (pd_format_rate (45000), "4,5\u202f%");
   assert_formatted (pd_format_rate_fixed (196428, 1), "19,6\u202f%");
+  assert_formatted (pd_format_percent_tenths (167), "16,7\u202f%");
   assert_formatted (pd_format_money (6000000, "EUR"), "60\u202f000\u00a0€");
   assert_formatted (pd_format_money (125050, "USD"), "1\u202f250,50\u00a0USD");
   assert_formatted (pd_format_money (-50, "EUR"), "-0,50\u00a0€");
@@ -208,6 +214,7 @@ test_format_french (void **state)
     PdLanguageScope english = pd_language_enter ("en");
     assert_formatted (pd_format_count (1864), "1 864");
     assert_formatted (pd_format_rate (45000), "4.5%");
+    assert_formatted (pd_format_percent_tenths (-200), "-20.0%");
     assert_formatted (pd_format_money (6000000, "EUR"), "60 000 €");
     assert_formatted (pd_format_date_text (&date), "2027-01-29");
     pd_language_leave (&english);

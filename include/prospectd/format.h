@@ -32,6 +32,10 @@ char *pd_format_decimal_fixed (gint64 millionths, guint decimals);
  * decimals is at most 4. */
 char *pd_format_rate_fixed (gint64 millionths, guint decimals);
 
+/* Tenths of a percent as a percentage with one decimal, for any gint64:
+ * 167 -> "16.7%", -200 -> "-20.0%" (fr_FR: "16,7 %"). */
+char *pd_format_percent_tenths (gint64 tenths);
+
 /* Cents with the currency: (6000000, "EUR") -> "60 000 €",
  * (125050, "USD") -> "1 250.50 USD". */
 char *pd_format_money (gint64 cents, const char *currency);

@@ -68,7 +68,7 @@ run (PdCtl *ctl, int argc, char **argv)
       || (catchup = pd_catchup_run (store, campaign, baseline, in_force, daily, &as_of, now, &error)) == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
 
-  g_autofree char *as_of_text = pd_format_date (&as_of);
+  g_autofree char *as_of_text = pd_format_date_text (&as_of);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       const PdRep *rep = g_ptr_array_index (campaign->reps, r);

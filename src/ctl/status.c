@@ -49,8 +49,8 @@ format_gap_percent (gint64 ppm)
 {
   gint64 ppm_magnitude = ppm < 0 ? -ppm : ppm;
   gint64 magnitude = ppm_magnitude / 1000 + (ppm_magnitude % 1000 >= 500 ? 1 : 0);
-  /* Tenths of a percent are thousands of millionths; the locale's mark. */
-  g_autofree char *percent = pd_format_rate_fixed (magnitude * 1000, 1);
+  /* In the locale's form ("16,7 %" in French); any magnitude. */
+  g_autofree char *percent = pd_format_percent_tenths (magnitude);
 
   return g_strconcat (magnitude == 0 ? "" : (ppm < 0 ? "-" : "+"), percent, NULL);
 }
