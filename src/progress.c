@@ -234,9 +234,8 @@ judge_pace (PdRepProgress *rep, gint64 behind_threshold)
     rep->pace = PD_PACE_ON_TRACK;
 }
 
-/* Checkpoints (targets already set) and the next one's needs, for a rep or
- * the team: `rep_index` G_MAXUINT sums every rep. days_left is set by the
- * caller. */
+/* A rep's checkpoints (targets already set) and the next one's needs.
+ * days_left is set by the caller. */
 static void
 judge_checkpoints (const PdCampaign *campaign, const GArray *entries,
                    const GDate *as_of, PdRepProgress *rep)
@@ -387,8 +386,7 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
 /* The team: sums of the reps, days_left the most any rep has, the
  * projection the latest of the reps' (none when a rep has none). */
 static PdRepProgress *
-compute_team (const PdCampaign *campaign, const GArray *entries,
-              const GDate *as_of, const GPtrArray *reps, gint *ret_projection_rep)
+compute_team (const PdCampaign *campaign, const GDate *as_of, const GPtrArray *reps, gint *ret_projection_rep)
 {
   guint n_checkpoints = campaign->checkpoints->len;
   PdRepProgress *team = rep_progress_new (G_MAXUINT, n_checkpoints);
@@ -425,7 +423,27 @@ compute_team (const PdCampaign *campaign, const GArray *entries,
     }
 
   judge_pace (team, campaign->behind_threshold);
-  judge_checkpoints (campaign, entries, as_of, team);
+  /* A past checkpoint's team actual is the reps' actuals there summed. */
+  for (guint k = 0; k < n_checkpoints; k++)
+    {
+      PdCheckpointProgress *cp = &g_array_index (team->checkpoints, PdCheckpointProgress, k);
+      cp->date = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
+      if (g_date_compare (&cp->date, as_of) > 0)
+        {
+          cp->actual = team->actual;
+          cp->state = PD_CHECKPOINT_UPCOMING;
+          if (team->next_checkpoint < 0)
+            {
+              team->next_checkpoint = (gint) k;
+              team->needed = MAX (add_saturated (cp->target, -team->actual), 0);
+            }
+          continue;
+        }
+      for (guint i = 0; i < reps->len; i++)
+        cp->actual = add_saturated (cp->actual, g_array_index (((const PdRepProgress *) g_ptr_array_index (reps, i))->checkpoints,
+                                                               PdCheckpointProgress, k).actual);
+      cp->state = cp->actual >= cp->target ? PD_CHECKPOINT_MET : PD_CHECKPOINT_MISSED;
+    }
   if (team->next_checkpoint < 0)
     team->days_left = 0;
   set_needed_per_day (team);
@@ -451,6 +469,82 @@ typedef struct {
   gint64 deals;
 } RepPipeline;
 
+/* The sums behind the observed rates (PdRates), over the rep-days that
+ * carry the counts each needs; proposals and deals of the reps who log
+ * proposals (each rep's running totals, added once the rep is done). */
+typedef struct {
+  gint64 qualified_active, qualified_prospects;
+  gint64 reached_contacts, reached_prospects;
+  gint64 won_revenue, won_deals;
+  gint64 proposals, deals;
+} RateSums;
+
+/* Adds one rep-day; `pipeline` is its rep's running proposals and deals. */
+static void
+rate_sums_add_day (RateSums *sums, RepPipeline *pipeline, const PdDailyContacts *day)
+{
+  gint64 qualified = add_saturated (add_saturated (day->active, day->latent), day->arid);
+  if (day->prospects > 0 && qualified > 0)
+    {
+      sums->qualified_active = add_saturated (sums->qualified_active, day->active);
+      sums->qualified_prospects = add_saturated (sums->qualified_prospects, day->prospects);
+    }
+  if (day->prospects > 0 && day->contacts > 0)
+    {
+      sums->reached_contacts = add_saturated (sums->reached_contacts, day->contacts);
+      sums->reached_prospects = add_saturated (sums->reached_prospects, day->prospects);
+    }
+  if (day->deals > 0 && day->revenue_cents > 0)
+    {
+      sums->won_revenue = add_saturated (sums->won_revenue, day->revenue_cents);
+      sums->won_deals = add_saturated (sums->won_deals, day->deals);
+    }
+  pipeline->proposals = add_saturated (pipeline->proposals, day->proposals);
+  pipeline->deals = add_saturated (pipeline->deals, day->deals);
+}
+
+/* A deal is often logged weeks after its proposal, on a day of its own:
+ * proposals per deal reads each rep's running totals, of the reps who log
+ * their proposals. */
+static void
+rate_sums_add_pipeline (RateSums *sums, const RepPipeline *pipeline)
+{
+  if (pipeline->proposals <= 0)
+    return;
+  sums->proposals = add_saturated (sums->proposals, pipeline->proposals);
+  sums->deals = add_saturated (sums->deals, pipeline->deals);
+}
+
+static void
+rate_sums_finish (const RateSums *sums, PdRates *rates)
+{
+  memset (rates, 0, sizeof *rates);
+  /* A rate of 0 cannot drive a funnel: an accessibility rate or average
+   * deal that comes out as 0 is not observed. */
+  rates->has_accessibility_rate =
+    observed_ratio (sums->qualified_active, sums->qualified_prospects, PD_MILLI, &rates->accessibility_rate)
+    && rates->accessibility_rate > 0;
+  rates->has_contacts_per_prospect =
+    observed_ratio (sums->reached_contacts, sums->reached_prospects, PD_MILLI, &rates->contacts_per_prospect);
+  rates->has_proposals_per_deal =
+    observed_ratio (sums->proposals, sums->deals, PD_MILLI, &rates->proposals_per_deal);
+  rates->has_average_deal =
+    observed_ratio (sums->won_revenue, sums->won_deals, 1, &rates->average_deal_cents)
+    && rates->average_deal_cents > 0;
+  if (!rates->has_accessibility_rate)
+    rates->accessibility_rate = 0;
+  if (!rates->has_contacts_per_prospect)
+    rates->contacts_per_prospect = 0;
+  if (!rates->has_proposals_per_deal)
+    rates->proposals_per_deal = 0;
+  if (!rates->has_average_deal)
+    rates->average_deal_cents = 0;
+  rates->accessibility_n = sums->qualified_prospects;
+  rates->contacts_per_prospect_n = sums->reached_prospects;
+  rates->proposals_per_deal_n = sums->deals;
+  rates->average_deal_n = sums->won_deals;
+}
+
 /* The observed rates from the logged days of the campaign's reps dated
  * from `from` (NULL: the first) to `to`, of `only_rep` alone when not
  * NULL, each over the rep-days (a rep's entries of a day, summed) that
@@ -460,15 +554,12 @@ static void
 observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *from, const GDate *to,
                const char *only_rep, PdRates *rates)
 {
-  gint64 qualified_active = 0, qualified_prospects = 0;
-  gint64 reached_contacts = 0, reached_prospects = 0;
-  gint64 won_revenue = 0, won_deals = 0;
+  RateSums sums = { 0 };
   g_autofree RepPipeline *pipelines = g_new0 (RepPipeline, MAX (campaign->reps->len, 1));
   const char *last_rep = NULL;
   guint rep_index = 0;
   gboolean known = FALSE;
 
-  memset (rates, 0, sizeof *rates);
   for (guint i = 0; daily != NULL && i < daily->len; i++)
     {
       const PdDailyContacts *day = &g_array_index (daily, PdDailyContacts, i);
@@ -482,63 +573,12 @@ observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *fro
           last_rep = day->rep;
           known = pd_campaign_find_rep (campaign, day->rep, &rep_index) != NULL;
         }
-      if (!known)
-        continue;
-      gint64 qualified = add_saturated (add_saturated (day->active, day->latent), day->arid);
-      if (day->prospects > 0 && qualified > 0)
-        {
-          qualified_active = add_saturated (qualified_active, day->active);
-          qualified_prospects = add_saturated (qualified_prospects, day->prospects);
-        }
-      if (day->prospects > 0 && day->contacts > 0)
-        {
-          reached_contacts = add_saturated (reached_contacts, day->contacts);
-          reached_prospects = add_saturated (reached_prospects, day->prospects);
-        }
-      if (day->deals > 0 && day->revenue_cents > 0)
-        {
-          won_revenue = add_saturated (won_revenue, day->revenue_cents);
-          won_deals = add_saturated (won_deals, day->deals);
-        }
-      pipelines[rep_index].proposals = add_saturated (pipelines[rep_index].proposals, day->proposals);
-      pipelines[rep_index].deals = add_saturated (pipelines[rep_index].deals, day->deals);
+      if (known)
+        rate_sums_add_day (&sums, &pipelines[rep_index], day);
     }
-
-  /* A deal is often logged weeks after its proposal, on a day of its own:
-   * proposals per deal reads each rep's running totals, of the reps who
-   * log their proposals. */
-  gint64 proposals = 0, deals = 0;
   for (guint r = 0; r < campaign->reps->len; r++)
-    if (pipelines[r].proposals > 0)
-      {
-        proposals = add_saturated (proposals, pipelines[r].proposals);
-        deals = add_saturated (deals, pipelines[r].deals);
-      }
-
-  /* A rate of 0 cannot drive a funnel: an accessibility rate or average
-   * deal that comes out as 0 is not observed. */
-  rates->has_accessibility_rate =
-    observed_ratio (qualified_active, qualified_prospects, PD_MILLI, &rates->accessibility_rate)
-    && rates->accessibility_rate > 0;
-  rates->has_contacts_per_prospect =
-    observed_ratio (reached_contacts, reached_prospects, PD_MILLI, &rates->contacts_per_prospect);
-  rates->has_proposals_per_deal =
-    observed_ratio (proposals, deals, PD_MILLI, &rates->proposals_per_deal);
-  rates->has_average_deal =
-    observed_ratio (won_revenue, won_deals, 1, &rates->average_deal_cents)
-    && rates->average_deal_cents > 0;
-  if (!rates->has_accessibility_rate)
-    rates->accessibility_rate = 0;
-  if (!rates->has_contacts_per_prospect)
-    rates->contacts_per_prospect = 0;
-  if (!rates->has_proposals_per_deal)
-    rates->proposals_per_deal = 0;
-  if (!rates->has_average_deal)
-    rates->average_deal_cents = 0;
-  rates->accessibility_n = qualified_prospects;
-  rates->contacts_per_prospect_n = reached_prospects;
-  rates->proposals_per_deal_n = deals;
-  rates->average_deal_n = won_deals;
+    rate_sums_add_pipeline (&sums, &pipelines[r]);
+  rate_sums_finish (&sums, rates);
 }
 
 /* Contacts left (never below 0) as call minutes, rounded up. */
@@ -621,7 +661,7 @@ pd_progress_compute (const PdCampaign *campaign,
   for (guint i = 0; i < campaign->reps->len; i++)
     g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i));
   progress->team_projection_rep = -1;
-  progress->team = compute_team (campaign, entries, as_of, progress->reps, &progress->team_projection_rep);
+  progress->team = compute_team (campaign, as_of, progress->reps, &progress->team_projection_rep);
 
   if (totals != NULL)
     progress->totals = *totals;
@@ -669,4 +709,87 @@ pd_progress_observe (const PdCampaign *campaign, const GArray *daily, const GDat
 {
   g_return_if_fail (campaign != NULL && to != NULL && g_date_valid (to) && ret_rates != NULL);
   observe_rates (campaign, daily, from, to, rep, ret_rates);
+}
+
+/* ------------------------------------------------------------ a rep at a time */
+
+struct _PdProgressBuilder {
+  const PdCampaign *campaign;
+  const PdPlan *plan;
+  GDate as_of;
+  PdProgress *progress; /* reps filled as they are added */
+  RateSums sums;
+};
+
+PdProgressBuilder *
+pd_progress_builder_new (const PdCampaign *campaign, const PdPlan *plan, const GDate *as_of)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL && campaign->checkpoints != NULL, NULL);
+  g_return_val_if_fail (plan != NULL, NULL);
+  g_return_val_if_fail (as_of != NULL && g_date_valid (as_of), NULL);
+
+  PdProgressBuilder *builder = g_new0 (PdProgressBuilder, 1);
+  builder->campaign = campaign;
+  builder->plan = plan;
+  builder->as_of = *as_of;
+  builder->progress = g_new0 (PdProgress, 1);
+  builder->progress->as_of = *as_of;
+  builder->progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
+  g_ptr_array_set_size (builder->progress->reps, (gint) campaign->reps->len);
+  return builder;
+}
+
+void
+pd_progress_builder_free (PdProgressBuilder *builder)
+{
+  if (builder == NULL)
+    return;
+  pd_progress_free (builder->progress);
+  g_free (builder);
+}
+
+void
+pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const PdSchedule *baseline,
+                             const GArray *daily)
+{
+  g_return_if_fail (builder != NULL && builder->progress != NULL);
+  g_return_if_fail (rep_index < builder->campaign->reps->len);
+  g_return_if_fail (g_ptr_array_index (builder->progress->reps, rep_index) == NULL);
+  g_return_if_fail (baseline != NULL && baseline->rep_contacts != NULL && baseline->days != NULL);
+
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  RepPipeline pipeline = { 0 };
+
+  for (guint i = 0; daily != NULL && i < daily->len; i++)
+    {
+      const PdDailyContacts *day = &g_array_index (daily, PdDailyContacts, i);
+      Entry entry = { .rep_index = rep_index, .date = day->date, .contacts = day->contacts };
+
+      if (!g_date_valid (&day->date) || g_date_compare (&day->date, &builder->as_of) > 0)
+        continue;
+      g_array_append_val (entries, entry);
+      rate_sums_add_day (&builder->sums, &pipeline, day);
+    }
+  g_array_sort (entries, compare_entries);
+  rate_sums_add_pipeline (&builder->sums, &pipeline);
+  g_ptr_array_index (builder->progress->reps, rep_index) =
+    compute_rep (builder->campaign, baseline, entries, &builder->as_of, rep_index);
+}
+
+PdProgress *
+pd_progress_builder_finish (PdProgressBuilder *builder, const PdTotals *totals)
+{
+  g_return_val_if_fail (builder != NULL && builder->progress != NULL, NULL);
+  for (guint r = 0; r < builder->progress->reps->len; r++)
+    g_return_val_if_fail (g_ptr_array_index (builder->progress->reps, r) != NULL, NULL);
+
+  PdProgress *progress = g_steal_pointer (&builder->progress);
+  progress->team_projection_rep = -1;
+  progress->team = compute_team (builder->campaign, &builder->as_of, progress->reps, &progress->team_projection_rep);
+  if (totals != NULL)
+    progress->totals = *totals;
+  progress->revenue_cents = progress->totals.revenue_cents;
+  rate_sums_finish (&builder->sums, &progress->observed);
+  reproject (builder->campaign, builder->plan, progress);
+  return progress;
 }

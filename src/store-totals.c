@@ -175,28 +175,38 @@ clear_daily_contacts (gpointer data)
   g_clear_pointer (&day->rep, g_ref_string_release);
 }
 
-GArray *
-pd_store_daily_contacts (PdStore *store,
-                         const char *campaign,
-                         const char *rep,
-                         const GDate *up_to,
-                         GError **error)
+gboolean
+pd_store_foreach_daily_contacts (PdStore *store,
+                                 const char *campaign,
+                                 const char *rep,
+                                 const GDate *up_to,
+                                 PdDailyContactsFunc func,
+                                 gpointer user_data,
+                                 GError **error)
 {
-  g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
   g_autoptr (CachedStmt) stmt = NULL;
   char date[DATE_TEXT_SIZE];
   char *current_rep = NULL; /* GRefString, one reference of ours */
   gint64 cumulative = 0;
   int rc;
 
-  g_return_val_if_fail (store != NULL, NULL);
-  g_return_val_if_fail (campaign != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (store->pg != NULL)
-    return store_pg_daily_contacts (store->pg, campaign, rep, up_to, error);
+    {
+      /* The PostgreSQL backend reads the rows at once, then hands them
+       * over one at a time. */
+      g_autoptr (GArray) days = store_pg_daily_contacts (store->pg, campaign, rep, up_to, error);
 
-  g_array_set_clear_func (days, clear_daily_contacts);
+      if (days == NULL)
+        return FALSE;
+      for (guint i = 0; i < days->len; i++)
+        func (&g_array_index (days, PdDailyContacts, i), user_data);
+      return TRUE;
+    }
   if (up_to != NULL && !store_check_date (up_to, _("end"), error))
     goto fail;
   /* One row per rep and day in activity_days (migration 4), which is in
@@ -253,8 +263,8 @@ pd_store_daily_contacts (PdStore *store,
       day.proposals = sqlite3_column_int64 (stmt, 7);
       day.deals = sqlite3_column_int64 (stmt, 8);
       day.revenue_cents = sqlite3_column_int64 (stmt, 9);
-      day.rep = g_ref_string_acquire (current_rep);
-      g_array_append_val (days, day);
+      day.rep = current_rep;
+      func (&day, user_data);
     }
   if (rc != SQLITE_DONE)
     {
@@ -262,10 +272,41 @@ pd_store_daily_contacts (PdStore *store,
       goto fail;
     }
   g_clear_pointer (&current_rep, g_ref_string_release);
-  return g_steal_pointer (&days);
+  return TRUE;
 
 fail:
   g_clear_pointer (&current_rep, g_ref_string_release);
   g_prefix_error (error, _("Cannot sum the daily contacts of '%s': "), campaign);
-  return NULL;
+  return FALSE;
+}
+
+/* The rows kept, each holding a reference to its rep's string. */
+static void
+append_daily_contacts (const PdDailyContacts *day, gpointer user_data)
+{
+  PdDailyContacts copy = *day;
+
+  copy.rep = g_ref_string_acquire (day->rep);
+  g_array_append_val ((GArray *) user_data, copy);
+}
+
+GArray *
+pd_store_daily_contacts (PdStore *store,
+                         const char *campaign,
+                         const char *rep,
+                         const GDate *up_to,
+                         GError **error)
+{
+  g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_daily_contacts (store->pg, campaign, rep, up_to, error);
+  g_array_set_clear_func (days, clear_daily_contacts);
+  if (!pd_store_foreach_daily_contacts (store, campaign, rep, up_to, append_daily_contacts, days, error))
+    return NULL;
+  return g_steal_pointer (&days);
 }

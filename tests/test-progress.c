@@ -764,6 +764,88 @@ test_names (void **state)
   pd_progress_free (NULL);
 }
 
+/* ------------------------------------------------------------ a rep at a time */
+
+static void
+assert_rep_progress_equal (const PdRepProgress *a, const PdRepProgress *b)
+{
+  assert_int_equal (a->rep_index, b->rep_index);
+  assert_int_equal (a->total, b->total);
+  assert_int_equal (a->planned, b->planned);
+  assert_int_equal (a->actual, b->actual);
+  assert_int_equal (a->gap, b->gap);
+  assert_int_equal (a->gap_ppm, b->gap_ppm);
+  assert_int_equal (a->pace, b->pace);
+  assert_int_equal (a->next_checkpoint, b->next_checkpoint);
+  assert_int_equal (a->needed, b->needed);
+  assert_int_equal (a->days_left, b->days_left);
+  assert_int_equal (a->needed_per_day, b->needed_per_day);
+  assert_int_equal (g_date_valid (&a->projected_completion), g_date_valid (&b->projected_completion));
+  if (g_date_valid (&a->projected_completion))
+    assert_int_equal (g_date_get_julian (&a->projected_completion), g_date_get_julian (&b->projected_completion));
+  assert_int_equal (a->checkpoints->len, b->checkpoints->len);
+  for (guint k = 0; k < a->checkpoints->len; k++)
+    {
+      const PdCheckpointProgress *x = checkpoint_at (a, k), *y = checkpoint_at (b, k);
+      assert_int_equal (g_date_get_julian (&x->date), g_date_get_julian (&y->date));
+      assert_int_equal (x->target, y->target);
+      assert_int_equal (x->actual, y->actual);
+      assert_int_equal (x->state, y->state);
+    }
+}
+
+/* Built a rep at a time (each rep's baseline alone, each rep's days
+ * alone) the progress is pd_progress_compute()'s, field for field. */
+static void
+test_builder_same_as_compute (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 20, 16);
+  add_outcomes (f, "alice", 1, 21, 16, 0, 0, 0, 0, 0, 1, 0);
+  add_outcomes (f, "alice", 1, 22, 16, 4, 1, 0, 3, 2, 0, 0);
+  add_outcomes (f, "alice", 2, 3, 500, 9, 2, 2, 2, 0, 0, 0); /* after as_of: ignored */
+  add_january (f, "bob", 4, 27, 30);
+  add_outcomes (f, "bob", 1, 28, 200, 50, 2, 10, 38, 6, 2, 5000000);
+  add_outcomes (f, "carol", 1, 28, 70, 7, 1, 1, 1, 1, 1, 100); /* not in the campaign */
+  PdTotals totals = { .entries = 40, .contacts = 1234, .revenue_cents = 5000000 };
+  GDate as_of = make_date (2027, 1, 29);
+  g_autoptr (PdProgress) whole = pd_progress_compute (f->campaign, &f->plan, f->baseline, &as_of, f->daily, &totals);
+  g_autoptr (PdScheduleBuilder) schedules = pd_schedule_builder_new (f->campaign, &f->plan);
+  g_autoptr (PdProgressBuilder) builder = pd_progress_builder_new (f->campaign, &f->plan, &as_of);
+  g_autoptr (PdProgress) by_rep = NULL;
+
+  for (guint r = f->campaign->reps->len; r-- > 0;) /* any order */
+    {
+      const PdRep *rep = g_ptr_array_index (f->campaign->reps, r);
+      g_autoptr (PdSchedule) baseline = pd_schedule_builder_rep (schedules, r, NULL);
+      g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+
+      for (guint i = 0; i < f->daily->len; i++)
+        if (g_str_equal (g_array_index (f->daily, PdDailyContacts, i).rep, rep->name))
+          g_array_append_val (days, g_array_index (f->daily, PdDailyContacts, i));
+      pd_progress_builder_add_rep (builder, r, baseline, days);
+    }
+  by_rep = pd_progress_builder_finish (builder, &totals);
+  assert_non_null (by_rep);
+
+  assert_int_equal (whole->reps->len, by_rep->reps->len);
+  for (guint r = 0; r < whole->reps->len; r++)
+    assert_rep_progress_equal (rep_at (whole, r), rep_at (by_rep, r));
+  assert_rep_progress_equal (whole->team, by_rep->team);
+  assert_int_equal (whole->team->actual, 16 * 13 + 16 + 16 + 30 * 18 + 200);
+  assert_int_equal (whole->team_projection_rep, by_rep->team_projection_rep);
+  assert_memory_equal (&whole->totals, &by_rep->totals, sizeof whole->totals);
+  assert_memory_equal (&whole->observed, &by_rep->observed, sizeof whole->observed);
+  assert_true (by_rep->observed.has_proposals_per_deal);
+  assert_int_equal (by_rep->observed.proposals_per_deal, 2666666);
+  assert_int_equal (whole->revenue_cents, by_rep->revenue_cents);
+  assert_int_equal (whole->remaining_call_minutes_assumed, by_rep->remaining_call_minutes_assumed);
+  assert_int_equal (whole->remaining_call_minutes, by_rep->remaining_call_minutes);
+  assert_int_equal (whole->reprojected_contacts, by_rep->reprojected_contacts);
+  assert_int_equal (whole->remaining_at_least_gap, by_rep->remaining_at_least_gap);
+  assert_int_equal (whole->has_reprojection, by_rep->has_reprojection);
+}
+
 int
 main (void)
 {
@@ -786,6 +868,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_rates_missing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_remaining_while_behind, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rep_start, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_builder_same_as_compute, setup, teardown),
     cmocka_unit_test (test_names),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -157,6 +157,31 @@ PdProgress *pd_progress_compute (const PdCampaign *campaign,
                                  const GArray *daily,
                                  const PdTotals *totals);
 
+/* The same progress built a rep at a time, so that a caller holds one
+ * rep's baseline days and logged days, not the team's: every rep is
+ * added once, in any order, then finish() gives what pd_progress_compute()
+ * gives for the same days (the team's figures are the reps' summed; the
+ * observed rates sum the rep-days of each rep). The builder reads
+ * `campaign` and `plan` (kept by the caller) until it is freed. */
+typedef struct _PdProgressBuilder PdProgressBuilder;
+
+PdProgressBuilder *pd_progress_builder_new (const PdCampaign *campaign, const PdPlan *plan, const GDate *as_of);
+void pd_progress_builder_free (PdProgressBuilder *builder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdProgressBuilder, pd_progress_builder_free)
+
+/* Adds rep `rep_index`: `baseline` holds (at least) the rep's baseline
+ * days and every rep's share (e.g. pd_schedule_builder_rep()); `daily`
+ * the rep's logged days only (PdDailyContacts, any order; their rep
+ * names are not read; days after as_of are ignored; NULL: none). */
+void pd_progress_builder_add_rep (PdProgressBuilder *builder,
+                                  guint rep_index,
+                                  const PdSchedule *baseline,
+                                  const GArray *daily);
+
+/* The progress, once every rep is added; `totals` as for
+ * pd_progress_compute(). The builder is spent: free it. */
+PdProgress *pd_progress_builder_finish (PdProgressBuilder *builder, const PdTotals *totals);
+
 /* "ahead", "on_track", "behind" / "met", "missed", "upcoming": the stable
  * names used in JSON. */
 const char *pd_pace_name (PdPace pace);

@@ -310,6 +310,21 @@ GArray *pd_store_daily_contacts (PdStore *store,
                                  const GDate *up_to,
                                  GError **error);
 
+/* The same rows, in the same order, handed to `func` one at a time instead
+ * of collected, so that a caller that works a rep at a time holds one
+ * rep's days, not the team's. `day` and its rep string are valid during
+ * the call only; a rep's rows are consecutive. Returns FALSE with error
+ * set on a backend error, after the rows already handed over. */
+typedef void (*PdDailyContactsFunc) (const PdDailyContacts *day, gpointer user_data);
+
+gboolean pd_store_foreach_daily_contacts (PdStore *store,
+                                          const char *campaign,
+                                          const char *rep,
+                                          const GDate *up_to,
+                                          PdDailyContactsFunc func,
+                                          gpointer user_data,
+                                          GError **error);
+
 /* -------------------------------------------------------- notifications */
 
 /* Claims the right to send notification `key` of `campaign` (use "" for

@@ -190,17 +190,17 @@ team_projection_text (const PdCampaign *c, const PdProgress *p)
   return g_strdup (_("not yet known (no rep)"));
 }
 
-/* Team cumulative actual contacts at the end of each column's date
- * (dates ascending), in one pass over the daily series: a column holds
- * the rows dated on or before its date. A rep's days share one rep
- * string, so a rep is looked up once per run of its days. */
+/* Adds the contacts of `daily` (known reps' only) to the column holding
+ * each row's date (dates ascending; the first column whose date is on or
+ * after the row's): summed over the columns so far, the team's cumulative
+ * actual at each column's date. A rep's days share one rep string, so a
+ * rep is looked up once per run of its days. */
 static void
 actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates, guint n, gint64 *actual)
 {
   const char *last_rep = NULL;
   gboolean known = FALSE;
 
-  memset (actual, 0, n * sizeof *actual);
   for (guint i = 0; i < daily->len; i++)
     {
       const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
@@ -224,22 +224,19 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
       if (low < n)
         actual[low] += d->contacts;
     }
-  for (guint col = 1; col < n; col++)
-    actual[col] += actual[col - 1];
 }
 
-/* Team planned cumulative contacts at the end of each column's date
- * (dates ascending), in one pass over the baseline's days (by rep, then
- * date): a rep's planned at a date is the cumulative of its last day on
- * or before it (pd_schedule_planned_to_date()), so each rep's days are
- * walked once beside the columns. */
+/* Adds the planned cumulative contacts of the reps of `baseline` at the
+ * end of each column's date (dates ascending), in one pass over its days
+ * (by rep, then date): a rep's planned at a date is the cumulative of its
+ * last day on or before it (pd_schedule_planned_to_date()), so each rep's
+ * days are walked once beside the columns. */
 static void
 planned_to_columns (const PdSchedule *baseline, const GDate *dates, guint n, gint64 *planned)
 {
   const GArray *days = baseline->days;
   guint i = 0;
 
-  memset (planned, 0, n * sizeof *planned);
   while (i < days->len)
     {
       guint rep = g_array_index (days, PdDay, i).rep_index;
@@ -299,6 +296,50 @@ print_date_axis (const PdCampaign *c, const GDate *dates, guint width, const GDa
     printf ("%*s  %*s%s ^\n", margin, "", (int) col - label_width - 1, "", label);
 }
 
+/* The burn-up's columns: one per stretch of days from start to end, with
+ * the team's planned and done contacts added a rep at a time. */
+typedef struct {
+  guint width;
+  gint64 total;                 /* the team's contacts */
+  GDate dates[CHART_WIDTH];     /* each column's last day */
+  gboolean past[CHART_WIDTH];   /* its first day is on or before as_of */
+  gint64 planned[CHART_WIDTH];  /* cumulative */
+  gint64 actual[CHART_WIDTH];   /* per column, made cumulative by print_burnup() */
+} Chart;
+
+static void
+chart_init (Chart *chart, const PdCampaign *c, const PdSchedule *shares, const GDate *as_of)
+{
+  guint span = (guint) g_date_days_between (&c->start, &c->end) + 1;
+
+  memset (chart, 0, sizeof *chart);
+  chart->width = MIN (span, CHART_WIDTH);
+  for (guint r = 0; r < shares->rep_contacts->len; r++)
+    chart->total += g_array_index (shares->rep_contacts, gint64, r);
+  for (guint col = 0; col < chart->width; col++)
+    {
+      GDate first = c->start;
+
+      if (col > 0)
+        {
+          first = chart->dates[col - 1];
+          g_date_add_days (&first, 1);
+        }
+      chart->dates[col] = c->start;
+      g_date_add_days (&chart->dates[col], (guint) (((guint64) (col + 1) * span) / chart->width) - 1);
+      chart->past[col] = g_date_compare (&first, as_of) <= 0;
+    }
+}
+
+/* Adds the reps of `baseline` and the logged days of `daily` (which stop
+ * at as_of: the column holding it sums to as_of). */
+static void
+chart_add (Chart *chart, const PdCampaign *c, const PdSchedule *baseline, const GArray *daily)
+{
+  planned_to_columns (baseline, chart->dates, chart->width, chart->planned);
+  actual_to_columns (daily, c, chart->dates, chart->width, chart->actual);
+}
+
 /* Planned (shaded) against done (solid), team contacts, one column per
  * stretch of days from start to end. A column shows what was done by its
  * last day, or by the status's day for the column holding it; columns
@@ -306,39 +347,18 @@ print_date_axis (const PdCampaign *c, const GDate *dates, guint width, const GDa
  * the bottom of its row, so the first contact shows. Unicode blocks when
  * the locale's charset is UTF-8, ASCII else. */
 static void
-print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *daily, const GDate *as_of,
-              const GDate *today)
+print_burnup (const PdCampaign *c, Chart *chart, const GDate *as_of, const GDate *today)
 {
   gboolean utf8 = g_get_charset (NULL);
   const char *done_cell = utf8 ? "█" : "#";
   const char *plan_cell = utf8 ? "░" : ".";
-  guint span = (guint) g_date_days_between (&c->start, &c->end) + 1;
-  guint width = MIN (span, CHART_WIDTH);
-  gint64 total = 0, planned[CHART_WIDTH], actual[CHART_WIDTH];
-  gboolean past[CHART_WIDTH];
-  GDate dates[CHART_WIDTH];
+  guint width = chart->width;
+  gint64 total = chart->total;
 
-  for (guint r = 0; r < baseline->rep_contacts->len; r++)
-    total += g_array_index (baseline->rep_contacts, gint64, r);
   if (total == 0)
     return;
-
-  for (guint col = 0; col < width; col++)
-    {
-      GDate first = c->start;
-
-      if (col > 0)
-        {
-          first = dates[col - 1];
-          g_date_add_days (&first, 1);
-        }
-      dates[col] = c->start;
-      g_date_add_days (&dates[col], (guint) (((guint64) (col + 1) * span) / width) - 1);
-      past[col] = g_date_compare (&first, as_of) <= 0;
-    }
-  planned_to_columns (baseline, dates, width, planned);
-  /* The daily series stops at as_of: the column holding it sums to as_of. */
-  actual_to_columns (daily, c, dates, width, actual);
+  for (guint col = 1; col < width; col++)
+    chart->actual[col] += chart->actual[col - 1];
 
   g_autofree char *start = pd_format_date (&c->start);
   g_autofree char *end = pd_format_date (&c->end);
@@ -356,15 +376,15 @@ print_burnup (const PdCampaign *c, const PdSchedule *baseline, const GArray *dai
 
       printf ("%*s%s |", margin - (int) g_utf8_strlen (label, -1), "", label);
       for (guint col = 0; col < width; col++)
-        printf ("%s", past[col] && actual[col] > bottom ? done_cell
-                      : planned[col] > bottom ? plan_cell : " ");
+        printf ("%s", chart->past[col] && chart->actual[col] > bottom ? done_cell
+                      : chart->planned[col] > bottom ? plan_cell : " ");
       printf ("\n");
     }
   printf ("%*s +", margin, "0");
   for (guint col = 0; col < width; col++)
     printf ("-");
   printf ("\n");
-  print_date_axis (c, dates, width, as_of, today, margin);
+  print_date_axis (c, chart->dates, width, as_of, today, margin);
 }
 
 static void
@@ -387,8 +407,8 @@ print_checkpoints (const PdCampaign *c, const PdRepProgress *p, const char *whos
 }
 
 static void
-print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline, const PdProgress *p,
-            const GArray *daily, gint rep_filter, const GDate *today)
+print_text (const PdCampaign *c, const PdPlan *plan, Chart *chart, const PdProgress *p, gint rep_filter,
+            const GDate *today)
 {
   g_autofree char *as_of = pd_format_date (&p->as_of);
   const PdRates *o = &p->observed;
@@ -477,7 +497,7 @@ print_text (const PdCampaign *c, const PdPlan *plan, const PdSchedule *baseline,
     printf (_("call time still needed: %s min at the plan's rates, %s min at the observed rates\n"),
             assumed, observed);
   (void) plan;
-  print_burnup (c, baseline, daily, &p->as_of, today);
+  print_burnup (c, chart, &p->as_of, today);
 }
 
 /* ------------------------------------------------------------ JSON */
@@ -920,18 +940,109 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
   return PD_EXIT_OK;
 }
 
+/* The status a rep at a time: the store's days come by rep, and each rep's
+ * baseline (pd_schedule_builder_rep()) and days go into the progress and
+ * the chart before the next rep's are read, so that memory holds one rep's
+ * days, not the team's. */
+typedef struct {
+  const PdCampaign *campaign;
+  PdScheduleBuilder *schedules;
+  PdProgressBuilder *progress;
+  Chart *chart;
+  gboolean *added;      /* per rep */
+  GArray *rows;         /* the current rep's days (PdDailyContacts) */
+  char *rep_name;       /* the current rep's name, as stored */
+  gint rep_index;       /* the current rep's index, -1 when not in the campaign */
+  gboolean again;       /* a rep's days came in two runs (two spellings of its
+                         * name): done again from the whole team's days */
+  GError *error;        /* a rep whose days do not fit */
+} RepByRep;
+
+static void
+rep_by_rep_flush (RepByRep *run)
+{
+  if (run->rep_index >= 0 && run->error == NULL && !run->again)
+    {
+      g_autoptr (PdSchedule) baseline = pd_schedule_builder_rep (run->schedules, (guint) run->rep_index,
+                                                                 &run->error);
+
+      if (baseline != NULL)
+        {
+          pd_progress_builder_add_rep (run->progress, (guint) run->rep_index, baseline, run->rows);
+          chart_add (run->chart, run->campaign, baseline, run->rows);
+          run->added[run->rep_index] = TRUE;
+        }
+    }
+  g_array_set_size (run->rows, 0);
+  run->rep_index = -1;
+}
+
+static void
+rep_by_rep_row (const PdDailyContacts *day, gpointer user_data)
+{
+  RepByRep *run = user_data;
+  PdDailyContacts copy = *day;
+  guint index;
+
+  if (run->rep_name == NULL || strcmp (run->rep_name, day->rep) != 0)
+    {
+      rep_by_rep_flush (run);
+      g_free (run->rep_name);
+      run->rep_name = g_strdup (day->rep);
+      if (pd_campaign_find_rep (run->campaign, day->rep, &index) != NULL)
+        {
+          run->rep_index = (gint) index;
+          if (run->added[index])
+            run->again = TRUE;
+        }
+    }
+  if (run->rep_index < 0)
+    return;
+  copy.rep = ((PdRep *) g_ptr_array_index (run->campaign->reps, run->rep_index))->name;
+  g_array_append_val (run->rows, copy);
+}
+
+/* The progress and the chart from every rep's days read at once (the
+ * way of --week, and of a store holding two spellings of a rep). */
+static int
+whole_team (PdStore *store, const PdCampaign *campaign, const PdPlan *plan, const GDate *as_of,
+            const PdTotals *totals, Chart *chart, PdProgress **ret_progress)
+{
+  g_autoptr (PdSchedule) baseline = NULL;
+  g_autoptr (GArray) daily = NULL;
+  g_autoptr (GError) error = NULL;
+  PdPlan ignored;
+  int status;
+
+  if ((status = pd_ctl_build_days (campaign, &ignored, &baseline)) != PD_EXIT_OK)
+    return status;
+  daily = store != NULL ? pd_store_daily_contacts (store, campaign->id, NULL, as_of, &error)
+                        : g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  if (daily == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  chart_init (chart, campaign, baseline, as_of);
+  chart_add (chart, campaign, baseline, daily);
+  *ret_progress = pd_progress_compute (campaign, plan, baseline, as_of, daily, totals);
+  return PD_EXIT_OK;
+}
+
 static int
 run (PdCtl *ctl, int argc, char **argv)
 {
   g_autoptr (PdCampaign) campaign = NULL;
-  g_autoptr (PdSchedule) baseline = NULL;
   g_autoptr (PdStore) store = NULL;
   g_autoptr (PdProgress) progress = NULL;
-  g_autoptr (GArray) daily = NULL;
+  g_autoptr (PdScheduleBuilder) schedules = NULL;
+  g_autoptr (PdProgressBuilder) builder = NULL;
+  g_autoptr (PdSchedule) shares = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree gboolean *added = NULL;
+  g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  RepByRep by_rep = { 0 };
   PdTotals totals = { 0 };
   gint rep_filter = -1;
   GDate as_of, today;
+  Chart chart;
   PdPlan plan;
   int status;
 
@@ -947,34 +1058,77 @@ run (PdCtl *ctl, int argc, char **argv)
         return status;
       rep_filter = (gint) index;
     }
-  /* Progress, the chart and the week read the baseline's days, not its blocks. */
-  if ((status = pd_ctl_build_days (campaign, &plan, &baseline)) != PD_EXIT_OK)
-    return status;
-  if (opt_week && opt_check)
-    return pd_ctl_error (PD_EXIT_USAGE, _("--week and --check: --check judges the campaign to date, not a week"));
+  if (opt_week)
+    {
+      g_autoptr (PdSchedule) baseline = NULL;
+
+      /* The week reads the baseline's days, not its blocks. */
+      if ((status = pd_ctl_build_days (campaign, &plan, &baseline)) != PD_EXIT_OK)
+        return status;
+      if (opt_check)
+        return pd_ctl_error (PD_EXIT_USAGE, _("--week and --check: --check judges the campaign to date, not a week"));
+      if (opt_csv && opt_json)
+        return pd_ctl_error (PD_EXIT_USAGE, _("--csv and --json: choose one"));
+      return run_week (ctl, campaign, baseline, &as_of, rep_filter);
+    }
+  if (!pd_plan_compute (&campaign->plan, &plan, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
   if (opt_csv && opt_json)
     return pd_ctl_error (PD_EXIT_USAGE, _("--csv and --json: choose one"));
-  if (opt_week)
-    return run_week (ctl, campaign, baseline, &as_of, rep_filter);
 
   if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
     return status;
-  if (store != NULL)
-    {
-      if (!pd_store_totals (store, campaign->id, NULL, &as_of, &totals, &error) ||
-          (daily = pd_store_daily_contacts (store, campaign->id, NULL, &as_of, &error)) == NULL)
-        return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-    }
-  else
-    daily = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  if (store != NULL && !pd_store_totals (store, campaign->id, NULL, &as_of, &totals, &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
 
-  progress = pd_progress_compute (campaign, &plan, baseline, &as_of, daily, &totals);
+  /* A rep at a time: the reps with days in the store as they come, then
+   * the others. */
+  schedules = pd_schedule_builder_new (campaign, &plan);
+  shares = pd_schedule_builder_start (schedules);
+  builder = pd_progress_builder_new (campaign, &plan, &as_of);
+  added = g_new0 (gboolean, MAX (campaign->reps->len, 1));
+  chart_init (&chart, campaign, shares, &as_of);
+  by_rep = (RepByRep) { campaign, schedules, builder, &chart, added, rows, NULL, -1, FALSE, NULL };
+  if (store != NULL
+      && !pd_store_foreach_daily_contacts (store, campaign->id, NULL, &as_of, rep_by_rep_row, &by_rep, &error))
+    {
+      g_free (by_rep.rep_name);
+      g_clear_error (&by_rep.error);
+      return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+    }
+  rep_by_rep_flush (&by_rep);
+  g_free (by_rep.rep_name);
+  for (guint r = 0; r < campaign->reps->len && by_rep.error == NULL && !by_rep.again; r++)
+    if (!added[r])
+      {
+        by_rep.rep_index = (gint) r;
+        rep_by_rep_flush (&by_rep);
+      }
+  if (by_rep.error != NULL)
+    {
+      /* The first rep, in the campaign's order, whose days do not fit. */
+      g_clear_error (&by_rep.error);
+      for (guint r = 0; r < campaign->reps->len; r++)
+        {
+          g_autoptr (PdSchedule) one = pd_schedule_builder_rep (schedules, r, &error);
+          if (one == NULL)
+            return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+        }
+      return pd_ctl_error (PD_EXIT_FAILURE, "%s", campaign->path);
+    }
+  if (by_rep.again)
+    status = whole_team (store, campaign, &plan, &as_of, &totals, &chart, &progress);
+  else
+    progress = pd_progress_builder_finish (builder, &totals);
+  if (status != PD_EXIT_OK)
+    return status;
+
   if (opt_json)
     print_json (campaign, progress, rep_filter);
   else if (opt_csv)
     print_csv (campaign, progress, rep_filter);
   else
-    print_text (campaign, &plan, baseline, progress, daily, rep_filter, &today);
+    print_text (campaign, &plan, &chart, progress, rep_filter, &today);
 
   if (opt_check)
     for (guint r = 0; r < progress->reps->len; r++)
