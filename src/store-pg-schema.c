@@ -28,6 +28,7 @@
 
 #include "store-pg-private.h"
 #include "prospectd/token.h"
+#include "store-pg-team.h"
 
 #include <string.h>
 
@@ -341,7 +342,8 @@ failed:
       g_prefix_error (error, _("Upgrade to schema version %" PRId64 " failed: "), next);
       return FALSE;
     }
-  return TRUE;
+  /* The team's security over whatever the steps made (store-pg-team.c). */
+  return u->version == PD_STORE_SCHEMA_VERSION || pg_team_secure (pg, error);
 }
 
 gboolean

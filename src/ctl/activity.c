@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ctl.h"
+#include "prospectd/team.h"
 #include "prospectd/format.h"
 #include "prospectd/parse.h"
 #include "prospectd/workcal.h"
@@ -210,6 +211,8 @@ edit_entry (PdCtl *ctl, int argc, char **argv)
     return status;
   if ((status = pd_ctl_check_entry (ctl, campaign, store, old, FALSE, changed, opt_reason, NULL)) != PD_EXIT_OK)
     return status;
+  if (!pd_team_check_rep (store, changed->rep, _("%s may log activity only as %s"), &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
   if (!pd_store_update_activity (store, changed, &error))
     return store_error (error);
   before = pd_ctl_describe_entry (old, campaign->currency);

@@ -187,3 +187,5 @@ char *pd_ctl_csv_amount (gint64 cents);
 gboolean pd_ctl_store_exists (const PdCtl *ctl);
 
 extern const PdVerb pd_ctl_verb_today;
+
+extern const PdVerb pd_ctl_verb_db;

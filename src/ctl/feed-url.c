@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ctl.h"
+#include "prospectd/team.h"
 
 static char *opt_rep;
 static char *opt_base_url;
@@ -85,6 +86,8 @@ run (PdCtl *ctl, int argc, char **argv)
   if ((status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
     return status;
 
+  if (!pd_team_check_rep (store, rep->name, _("%s may read and rotate only %s's feed token"), &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
   ok = pd_store_ensure_campaign (store, campaign->id, campaign->name, &error);
   if (ok)
     ok = opt_rotate ? pd_store_rotate_feed_token (store, campaign->id, rep->name, &token, &error)

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "ctl.h"
+#include "prospectd/team.h"
 #include "prospectd/format.h"
 #include "prospectd/parse.h"
 
@@ -123,6 +124,10 @@ run (PdCtl *ctl, int argc, char **argv)
     return status;
   if (store == NULL && (status = pd_ctl_open_store (ctl, &store)) != PD_EXIT_OK)
     return status;
+  /* A rep's login of a team's database: its own rep only, said before
+   * anything is written (the server would refuse it anyway). */
+  if (!pd_team_check_rep (store, opt_rep, _("%s may log activity only as %s"), &error))
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
   if ((status = pd_ctl_record_campaign (ctl, store, campaign)) != PD_EXIT_OK)
     return status;
   if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, &error) ||

@@ -115,12 +115,12 @@ check_eq "--help: the feed-url line" \
   "  feed-url [CAMPAIGN] --rep REP     Print a rep's secret feed URL (--rotate: a new one)" \
   "$(grep '^  feed-url' "$T/help")"
 check_eq "--help: the team line" \
-  "  team init                         Create or upgrade a team's PostgreSQL database (its owner)" \
+  "  team init|grant|revoke|list       Manage a team's PostgreSQL database: its schema and logins" \
   "$(grep '^  team' "$T/help")"
 # The text of every command and global option starts in one column.
 columns=$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep '^  [^ ]' |
           awk '{ match($0, /^  ([^ ]+ )*[^ ]+  +/); print RLENGTH }' | sort -u | tr '\n' ' ')
 check_eq "--help: one column for commands and options" "36 " "$columns"
-check_eq "--help: rows checked" 15 \
+check_eq "--help: rows checked" 16 \
   "$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep -c '^  [^ ]')"
 done_testing
