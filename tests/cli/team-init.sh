@@ -34,7 +34,7 @@ check_eq "team init on an SQLite file: exit 2" \
   "$? $out"
 check_eq "... no file created" no "$([ -e "$T/solo.db" ] && echo yes || echo no)"
 out=$($CTL --db "$URI" team 2>&1)
-check_eq "team without an action: exit 2" "2 prospectctl: team: say what to do: init" "$? $out"
+check_eq "team without an action: exit 2" "2 prospectctl: team: say what to do: init, grant LOGIN, revoke LOGIN or list" "$? $out"
 
 # A login that is not the database's owner: refused, nothing created.
 OTHER=$(pg_newdb "pd_team_other_$$")
