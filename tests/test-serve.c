@@ -50,6 +50,7 @@ client_thread (gpointer data)
   GString *answer = g_string_new (NULL);
 
   g_socket_client_set_timeout (client, 10);
+  g_socket_client_set_enable_proxy (client, FALSE);
   connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) x->port, NULL, NULL);
   if (connection != NULL)
     {

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: MIT
 # What wakes a running prospectd: its own files only. Files created,
 # written, renamed and removed beside its database wake none of its
-# threads (their context switches are counted: an idle daemon makes
-# none) and log nothing; another process's log into the database still
-# wakes it exactly once and rewrites the rep's feed. Every wait is
-# bounded.
+# threads, the feed server's included (their context switches are
+# counted: an idle daemon makes none) and log nothing; another process's
+# log into the database still wakes it exactly once and rewrites the
+# rep's feed, which the server then serves. Every wait is bounded.
 . tests/cli/lib.sh
 
 daemon_pid=""
@@ -17,12 +17,15 @@ trap cleanup EXIT
 mkdir -p "$T/campaigns" "$T/db"
 cp config/campaigns/example.conf "$T/campaigns/"
 DB="$T/db/prospectd.db"
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
 campaigns = $T/campaigns
 database = $DB
 feeds = $T/feeds
 notifications = off
+[feeds]
+listen = 127.0.0.1:$PORT
 CONF
 C="$CTL --config $T/prospectd.conf"
 FEED="$T/feeds/example/bob.ics"
@@ -52,6 +55,8 @@ $DAEMON --config "$T/prospectd.conf" --now 2027-01-08T18:00 >"$T/daemon.log" 2>&
 daemon_pid=$!
 wait_for "$T/daemon.log" "next wake-up at"
 check_eq "daemon started" 0 $?
+check_eq "with its feed server on a thread of its own" 1 \
+  "$(grep -l '^prospectd-feeds$' /proc/"$daemon_pid"/task/*/comm | wc -l)"
 # Settled: the recheck after its own commits (10 ms) is long done.
 sleep 1
 check_eq "idle: no wake-up" 0 "$(wakes_after 1 true)"
@@ -82,5 +87,8 @@ check_eq "a log by another process: the rep's feed rewritten" "changed" \
 sleep 0.5
 check_eq "a log by another process: woke once for it" 1 \
   "$(grep -c 'woke for a change in the database by another process' "$T/daemon.log")"
+URL=$($C feed-url example --rep bob | head -n 1)
+curl -s --noproxy '*' --max-time 10 -o "$T/body" "$URL"
+check_file "the server serves the new feed" "$FEED" "$T/body"
 
 done_testing
