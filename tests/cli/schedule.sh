@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
+# backends: sqlite pg
 # prospectctl schedule, export, log, activity and reschedule end to end on
 # the example campaign, with a real database and real feed files.
 . tests/cli/lib.sh
 E=config/campaigns/example.conf
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
-database = $T/prospectd.db
+database = $DB
 feeds = $T/feeds
 campaigns = $TOP/config/campaigns
 CONF
@@ -143,8 +144,13 @@ check_eq "alice goes back to the baseline's load" "2027-01-12 alice 16 128" \
 # 60 contacts each (2 h at 2 min): 120 planned, 1 125 uncovered; bob the
 # same on his side. Each rep gets what fits; exit 0. (Another database:
 # its own feeds directory, the first belongs to prospectd.db.)
-sed -e "s|^database = .*|database = $T/late.db|" -e "s|^feeds = .*|feeds = $T/late-feeds|" \
-  "$T/prospectd.conf" >"$T/late.conf"
+LATE=$(db_new late)
+cat >"$T/late.conf" <<CONF
+[daemon]
+database = $LATE
+feeds = $T/late-feeds
+campaigns = $TOP/config/campaigns
+CONF
 $CTL --config "$T/late.conf" reschedule example --as-of 2027-03-26 >"$T/out" 2>"$T/err"
 check_eq "a catch-up over capacity exits 0" 0 $?
 check_eq "a catch-up over capacity reports what is uncovered" "alice: 1 201 contacts behind as of 2027-03-26, at full capacity to the end: 120 contacts over 2 working days, at most 60 a day; 1 125 contacts left uncovered.
@@ -152,7 +158,7 @@ bob: 601 contacts behind as of 2027-03-26, at full capacity to the end: 120 cont
   "$(head -n 2 "$T/out")"
 check_eq "a catch-up over capacity: nothing on stderr" "" "$(cat "$T/err")"
 check_eq "a catch-up over capacity fills the days it can" "2027-03-30 alice 60 60" \
-  "$($C --db "$T/late.db" schedule example --rep alice --from 2027-03-30 --to 2027-03-30 | awk 'NR == 2 { print $1, $2, $3, $4 }')"
+  "$($C --db "$LATE" schedule example --rep alice --from 2027-03-30 --to 2027-03-30 | awk 'NR == 2 { print $1, $2, $3, $4 }')"
 
 # activity rm
 id=$($C activity example --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')

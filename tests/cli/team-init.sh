@@ -10,8 +10,9 @@ export PGOPTIONS="-c client_min_messages=warning"
 PSQL="$PD_TEST_PG_BIN/psql -X -A -t -q -v ON_ERROR_STOP=1"
 sql () { PGOPTIONS="$PGOPTIONS -c search_path=prospectd" $PSQL -d "$URI" -c "$1"; }
 # The same database with a password in the URI (trust ignores it).
-SECRET=$(echo "$URI" | sed 's|^postgresql:///|postgresql://'"$(id -un)"':s3cret@/|')
-SHOWN=$(echo "$URI" | sed 's|^postgresql:///|postgresql://'"$(id -un)"':***@/|')
+LOGIN=${PGUSER:-${PD_TEST_PG_SUPERUSER:-$(id -un)}}
+SECRET=$(echo "$URI" | sed "s|^postgresql:///|postgresql://$LOGIN:s3cret@/|")
+SHOWN=$(echo "$URI" | sed "s|^postgresql:///|postgresql://$LOGIN:***@/|")
 
 out=$($CTL --db "$SECRET" team init 2>&1)
 check_eq "team init on an empty database: created, password masked" \
