@@ -504,7 +504,11 @@ test_pg_not_the_owner (void **state)
   store = pd_store_open (f->db, NULL);
   assert_non_null (store);
   pd_store_close (store);
-  assert_non_null (raw_text (f->db, "SELECT 1 FROM pg_namespace WHERE nspname = 'prospectd'"));
+  {
+    g_autofree char *schema = raw_text (f->db, "SELECT 1 FROM pg_namespace WHERE nspname = 'prospectd'");
+
+    assert_non_null (schema);
+  }
   pg_must (admin, drop);
   PQfinish (admin);
 }
