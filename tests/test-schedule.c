@@ -966,6 +966,51 @@ test_respread (void **state)
   assert_string_equal (ahead_mar31, "22/1255");
 }
 
+/* One rep at a time, patched in place, gives what the whole re-spread
+ * gives: the same days, the same blocks, the same PdRespread. */
+static void
+test_respread_rep_in_place (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign = example_variant (NULL);
+  g_autoptr (PdSchedule) baseline = build (campaign);
+  GDate from = make_date (2027, 1, 18);
+  const gint64 actual[] = { 104, 91 };
+  g_autoptr (GArray) reps = NULL;
+  g_autoptr (PdSchedule) whole = respread (campaign, baseline, baseline, &from, actual, &reps);
+  g_autoptr (PdSchedule) patched = pd_schedule_from_days (campaign, baseline, (const PdDay *) baseline->days->data,
+                                                          baseline->days->len, NULL);
+  g_autofree char *want = all_blocks_text (whole);
+  g_autofree char *before = all_blocks_text (baseline);
+  g_autofree char *got = NULL;
+
+  for (guint r = 0; r < 2; r++)
+    {
+      g_autoptr (GArray) days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+      g_autoptr (GArray) blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+      g_autoptr (GError) error = NULL;
+      PdRespread info;
+
+      assert_true (pd_schedule_respread_rep (campaign, baseline, patched, &from, r, actual[r], days, blocks, &info,
+                                             &error));
+      assert_memory_equal (&info, &g_array_index (reps, PdRespread, r), sizeof info);
+      pd_schedule_replace_ahead (patched, r, &from, days, blocks);
+    }
+  got = all_blocks_text (patched);
+  assert_string_equal (got, want);
+  assert_int_equal (patched->days->len, whole->days->len);
+  for (guint i = 0; i < whole->days->len; i++)
+    {
+      const PdDay *x = &g_array_index (patched->days, PdDay, i), *y = &g_array_index (whole->days, PdDay, i);
+
+      assert_int_equal (x->contacts, y->contacts);
+      assert_int_equal (x->cumulative, y->cumulative);
+      assert_int_equal (x->rebased, y->rebased);
+    }
+  /* The re-spread changed blocks (alice catches up): not a copy. */
+  assert_string_not_equal (got, before);
+}
+
 static void
 test_respread_nothing_behind (void **state)
 {
@@ -1243,6 +1288,7 @@ main (void)
     cmocka_unit_test (test_no_days),
     cmocka_unit_test (test_respread),
     cmocka_unit_test (test_respread_nothing_behind),
+    cmocka_unit_test (test_respread_rep_in_place),
     cmocka_unit_test (test_respread_capacity),
     cmocka_unit_test (test_respread_no_days_left),
     cmocka_unit_test (test_rep_start),

@@ -307,6 +307,65 @@ test_activity_take_update_replace (void **state)
   assert_summaries_exact (f->db);
 }
 
+/* Whose activity changed since a mark: added, updated (the old and the
+ * new rep), removed; each rep once, the mark only growing. */
+static void
+test_activity_changes (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdActivity) alice = make_activity ("q1", "alice", ymd (2027, 1, 4), 10);
+  g_autoptr (PdActivity) bob = make_activity ("q1", "bob", ymd (2027, 1, 4), 5);
+  g_auto (GStrv) reps = NULL;
+  gint64 mark = -1, first = 0, second = 0, alice_id = 0, bob_id = 0;
+
+  /* Nothing logged yet: mark 0, nobody. */
+  assert_true (pd_store_activity_changes (store, "q1", 0, &mark, &reps, &error));
+  assert_int_equal (mark, 0);
+  assert_null (reps[0]);
+  g_clear_pointer (&reps, g_strfreev);
+
+  assert_true (pd_store_add_activity (store, alice, &alice_id, &error));
+  assert_true (pd_store_add_activity (store, bob, &bob_id, &error));
+  assert_true (pd_store_add_activity (store, alice, NULL, &error));
+  assert_true (pd_store_activity_changes (store, "q1", 0, &first, &reps, &error));
+  assert_int_equal (first, 3);
+  assert_int_equal (g_strv_length (reps), 2);
+  assert_true (g_strv_contains ((const char *const *) reps, "alice"));
+  assert_true (g_strv_contains ((const char *const *) reps, "bob"));
+  g_clear_pointer (&reps, g_strfreev);
+
+  /* Nothing since: nobody. */
+  assert_true (pd_store_activity_changes (store, "q1", first, &mark, &reps, &error));
+  assert_int_equal (mark, first);
+  assert_null (reps[0]);
+  g_clear_pointer (&reps, g_strfreev);
+
+  /* An update moving bob's entry to carol names both; then a removal. */
+  bob->id = bob_id;
+  g_free (bob->rep);
+  bob->rep = g_strdup ("carol");
+  assert_true (pd_store_update_activity (store, bob, &error));
+  assert_true (pd_store_activity_changes (store, "q1", first, &second, &reps, &error));
+  assert_int_equal (second, 5);
+  assert_int_equal (g_strv_length (reps), 2);
+  assert_true (g_strv_contains ((const char *const *) reps, "bob"));
+  assert_true (g_strv_contains ((const char *const *) reps, "carol"));
+  g_clear_pointer (&reps, g_strfreev);
+  assert_true (pd_store_remove_activity (store, alice_id, &error));
+  assert_true (pd_store_activity_changes (store, "q1", second, &mark, &reps, &error));
+  assert_int_equal (mark, 6);
+  assert_int_equal (g_strv_length (reps), 1);
+  assert_string_equal (reps[0], "alice");
+  g_clear_pointer (&reps, g_strfreev);
+
+  /* The mark alone. */
+  assert_true (pd_store_activity_changes (store, "other", 0, &mark, NULL, &error));
+  assert_int_equal (mark, 6);
+  assert_null (error);
+}
+
 int
 main (void)
 {
@@ -315,6 +374,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_activity_rejected, setup, teardown),
     cmocka_unit_test_setup_teardown (test_activity_ids_never_reused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_activity_take_update_replace, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_activity_changes, setup, teardown),
   };
   int failed;
 

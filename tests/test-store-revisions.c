@@ -124,11 +124,82 @@ test_revisions (void **state)
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
 }
 
+/* A catch-up of some reps replaces those reps' days and keeps the
+ * others' (pd_store_save_catchup_reps). */
+static void
+test_catchup_reps (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdRevision) whole = NULL;
+  g_autoptr (PdRevision) part = NULL;
+  g_autoptr (PdRevision) stray = NULL;
+  g_autoptr (PdRevision) latest = NULL;
+  GDate jan6 = ymd (2027, 1, 6), jan7 = ymd (2027, 1, 7), jan8 = ymd (2027, 1, 8);
+  const char *bob_and_carol[] = { "bob", "carol" };
+  const char *bob[] = { "bob" };
+  gint64 whole_id = 0, part_id = 0, id = -1;
+
+  whole = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan6, 1800000000);
+  pd_revision_add_rebased_day (whole, "alice", &jan6, 20, 40);
+  pd_revision_add_day (whole, "alice", &jan7, 21);
+  pd_revision_add_day (whole, "bob", &jan6, 9);
+  pd_revision_add_day (whole, "carol", &jan7, 3);
+  assert_true (pd_store_save_revision (store, whole, &whole_id, &error));
+
+  /* bob's days replaced, carol's removed (listed, no day), alice's kept. */
+  part = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan7, 1800003600);
+  pd_revision_add_rebased_day (part, "bob", &jan7, 11, 5);
+  pd_revision_add_day (part, "bob", &jan8, 12);
+  assert_true (pd_store_save_catchup_reps (store, part, bob_and_carol, 2, &part_id, &error));
+  assert_null (error);
+  assert_true (part_id > whole_id);
+  assert_true (pd_store_load_latest_catchup (store, "q1", &latest, &error));
+  assert_int_equal (latest->id, part_id);
+  assert_date (&latest->as_of, 2027, 1, 7);
+  assert_int_equal (latest->created, 1800003600);
+  {
+    GString *days = g_string_new (NULL);
+    g_autofree char *text = NULL;
+
+    for (guint i = 0; i < latest->days->len; i++)
+      {
+        const PdRevisionDay *day = &g_array_index (latest->days, PdRevisionDay, i);
+        g_string_append_printf (days, "%s %u-%02u %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", day->rep,
+                                (guint) g_date_get_month (&day->date), (guint) g_date_get_day (&day->date),
+                                day->contacts, day->base);
+      }
+    text = g_string_free (days, FALSE);
+    assert_string_equal (text, "alice 1-06 20 40\n"
+                               "alice 1-07 21 -1\n"
+                               "bob 1-07 11 5\n"
+                               "bob 1-08 12 -1\n");
+  }
+  /* One catch-up row: the earlier one went. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions WHERE kind = 'catchup'"), 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM catchup_days"), 4);
+
+  /* A day of a rep not listed: refused, nothing written. */
+  stray = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan8, 1800007200);
+  pd_revision_add_day (stray, "alice", &jan8, 1);
+  assert_false (pd_store_save_catchup_reps (store, stray, bob, 1, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_string_equal (error->message,
+                       "Cannot save the schedule revision: rep 'alice' is not among the reps it replaces");
+  assert_int_equal (id, -1);
+  g_clear_error (&error);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions WHERE kind = 'catchup'"), 1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM catchup_days"), 4);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_revisions, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_catchup_reps, setup, teardown),
   };
   int failed;
 

@@ -189,13 +189,40 @@ test_migration_from_v3 (void **state)
             "  ('q1', 'alice', '2027-01-06', 30, 9, 2, 3, 4, 2, 1, 2500000, NULL, 1),"
             "  ('q1', 'bob', '2027-01-04', 20, 6, 2, 2, 2, 1, 1, 2000000, NULL, 1),"
             "  ('q1', 'bob', '2027-01-05', 11, 0, 0, 0, 0, 0, 0, 0, NULL, 1),"
-            "  ('gone', 'alice', '2027-01-04', 5, 0, 0, 0, 0, 0, 0, 0, NULL, 1);");
+            "  ('gone', 'alice', '2027-01-04', 5, 0, 0, 0, 0, 0, 0, 0, NULL, 1);"
+            /* A baseline and two catch-ups, each with its days. */
+            "INSERT INTO revisions VALUES (1, 'q1', 'baseline', '2027-01-04', 10),"
+            "  (2, 'q1', 'catchup', '2027-01-05', 20), (3, 'q1', 'catchup', '2027-01-06', 30);"
+            "INSERT INTO revision_days VALUES (1, 'alice', '2027-01-04', 40),"
+            "  (1, 'bob', '2027-01-04', 20), (2, 'alice', '2027-01-05', 41),"
+            "  (3, 'alice', '2027-01-06', 42), (3, 'bob', '2027-01-06', 22);");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), 3);
 
   store = pd_store_open (db, &error);
   assert_null (error);
   assert_non_null (store);
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
+  /* Step 9: the latest catch-up's days by rep in catchup_days; the
+   * earlier catch-up gone; the baseline's days where they were. */
+  {
+    g_autoptr (PdRevision) latest = NULL;
+
+    assert_true (pd_store_load_latest_catchup (store, "q1", &latest, &error));
+    assert_int_equal (latest->id, 3);
+    assert_date (&latest->as_of, 2027, 1, 6);
+    assert_int_equal (latest->days->len, 2);
+    assert_string_equal (g_array_index (latest->days, PdRevisionDay, 0).rep, "alice");
+    assert_int_equal (g_array_index (latest->days, PdRevisionDay, 0).contacts, 42);
+    assert_int_equal (g_array_index (latest->days, PdRevisionDay, 0).base, -1);
+    assert_string_equal (g_array_index (latest->days, PdRevisionDay, 1).rep, "bob");
+    assert_int_equal (g_array_index (latest->days, PdRevisionDay, 1).contacts, 22);
+  }
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM catchup_days"), 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days WHERE revision = 1"), 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 2);
+  /* Entries logged before the upgrade have no change mark: none changed since. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM activity_changes"), 0);
   /* Step 8: the day each rep first appeared. */
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'rep_starts'"), 1);
   /* Step 6: revision days carry the count a catch-up restarts from. */
