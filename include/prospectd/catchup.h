@@ -4,7 +4,7 @@
  * the store.
  *
  * The baseline is always recomputed from the campaign file; the store keeps
- * revisions as full day loads (every rep, every available day). The schedule
+ * revisions as the day loads that differ from it. The schedule
  * in force is the latest catch-up revision rebuilt with
  * pd_schedule_from_days(), else the baseline. A catch-up freezes the days
  * up to and including `as_of` and re-spreads each rep's shortfall against
