@@ -198,6 +198,24 @@ schedule_in_force (PdDaemon *daemon, PdDaemonCampaign *dc, GError **error)
   return TRUE;
 }
 
+/* Keeps only the blocks dated before `from` (a new array of their size). */
+static void
+drop_blocks_from (PdSchedule *schedule, const GDate *from)
+{
+  GArray *blocks = schedule->blocks;
+  GArray *history;
+  guint kept = 0;
+
+  for (guint i = 0; i < blocks->len; i++)
+    kept += g_date_compare (&g_array_index (blocks, PdBlock, i).date, from) < 0;
+  history = g_array_sized_new (FALSE, FALSE, sizeof (PdBlock), kept);
+  for (guint i = 0; i < blocks->len; i++)
+    if (g_date_compare (&g_array_index (blocks, PdBlock, i).date, from) < 0)
+      g_array_append_val (history, g_array_index (blocks, PdBlock, i));
+  g_array_unref (blocks);
+  schedule->blocks = history;
+}
+
 /* The load-changed notifications of a catch-up re-run after the check:
  * each rep whose loads for the coming days changed, once per change. */
 static gboolean
@@ -357,8 +375,33 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
       /* In the campaign's language: why a catch-up is impossible goes
        * into a notification. */
       PdLanguageScope language = pd_language_enter (campaign->language);
+      GDate from = *date;
+
+      /* A whole catch-up reads the schedule in force's days and its
+       * blocks before `from` only: the others (most of them early in a
+       * campaign) go before the new schedule is made beside it. */
+      g_date_add_days (&from, 1);
+      drop_blocks_from (dc->in_force, &from);
       catchup = pd_catchup_compute (campaign, dc->baseline, dc->in_force, daily, date, &catchup_error);
       pd_language_leave (&language);
+      if (catchup == NULL)
+        {
+          /* Nothing changed: the schedule in force, whole, read again. */
+          g_clear_pointer (&dc->in_force, pd_schedule_free);
+          if (catchup_error->domain != PD_SCHEDULE_ERROR || !schedule_in_force (daemon, dc, error))
+            {
+              if (catchup_error->domain != PD_SCHEDULE_ERROR)
+                g_propagate_error (error, g_steal_pointer (&catchup_error));
+              return FALSE;
+            }
+        }
+      else if (!catchup->changed)
+        {
+          /* The same days, so the same blocks: the new schedule is the
+           * one in force, whole. */
+          pd_schedule_free (dc->in_force);
+          dc->in_force = g_steal_pointer (&catchup->schedule);
+        }
       if (catchup != NULL && catchup->changed)
         {
           /* The schedule in force is not needed to store the new one:
