@@ -177,6 +177,29 @@ pd_catchup_free (PdCatchup *catchup)
   g_free (catchup);
 }
 
+/* The end of a conditional save that another process beat: the
+ * catch-up as computed, marked as not stored here, with the latest
+ * revision's id. Returns FALSE (error set) unless `save_error` is that
+ * conflict. */
+static gboolean
+lost_to_other (PdStore *store, const char *campaign, PdCatchup *catchup, GError *save_error, GError **error)
+{
+  g_autoptr (PdRevision) head = NULL;
+
+  if (!g_error_matches (save_error, PD_STORE_ERROR, PD_STORE_ERROR_CONFLICT))
+    {
+      g_propagate_error (error, save_error);
+      return FALSE;
+    }
+  g_error_free (save_error);
+  if (!pd_store_load_latest_head (store, campaign, &head, error))
+    return FALSE;
+  catchup->by_other = TRUE;
+  catchup->revision_id = head != NULL ? head->id : 0;
+  g_clear_pointer (&catchup->schedule, pd_schedule_free);
+  return TRUE;
+}
+
 PdCatchup *
 pd_catchup_compute (const PdCampaign *campaign, const PdSchedule *baseline, const PdSchedule *current,
                     const GArray *daily, const GDate *as_of, GError **error)
@@ -230,6 +253,14 @@ gboolean
 pd_catchup_store (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline, PdCatchup *catchup,
                   const GDate *as_of, gint64 now, GError **error)
 {
+  return pd_catchup_store_from (store, campaign, baseline, catchup, -1, as_of, now, error);
+}
+
+gboolean
+pd_catchup_store_from (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline, PdCatchup *catchup,
+                       gint64 parent, const GDate *as_of, gint64 now, GError **error)
+{
+  GError *save_error = NULL;
   g_autoptr (PdRevision) saved_baseline = NULL;
   g_autoptr (PdRevision) revision = NULL;
   GDate from = *as_of;
@@ -245,23 +276,35 @@ pd_catchup_store (PdStore *store, const PdCampaign *campaign, const PdSchedule *
     {
       g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, NULL, PD_REVISION_BASELINE,
                                                           &campaign->start, now);
-      if (!pd_store_save_revision (store, b, NULL, error))
-        return FALSE;
+      b->parent = parent;
+      if (!pd_store_save_revision (store, b, parent >= 0 ? &parent : NULL, &save_error))
+        return lost_to_other (store, campaign->id, catchup, save_error, error);
     }
   revision = pd_catchup_revision_new (campaign, catchup->schedule, baseline, PD_REVISION_CATCHUP, &from, now);
-  return pd_store_save_revision (store, revision, &catchup->revision_id, error);
+  revision->parent = parent;
+  if (!pd_store_save_revision (store, revision, &catchup->revision_id, &save_error))
+    return lost_to_other (store, campaign->id, catchup, save_error, error);
+  return TRUE;
 }
 
 PdCatchup *
 pd_catchup_run (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
                 const PdSchedule *current, const GArray *daily, const GDate *as_of, gint64 now, GError **error)
 {
+  return pd_catchup_run_from (store, campaign, baseline, current, -1, daily, as_of, now, error);
+}
+
+PdCatchup *
+pd_catchup_run_from (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                     const PdSchedule *current, gint64 parent, const GArray *daily, const GDate *as_of,
+                     gint64 now, GError **error)
+{
   g_autoptr (PdCatchup) catchup = NULL;
 
   if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error))
     return NULL;
   catchup = pd_catchup_compute (campaign, baseline, current, daily, as_of, error);
-  if (catchup == NULL || !pd_catchup_store (store, campaign, baseline, catchup, as_of, now, error))
+  if (catchup == NULL || !pd_catchup_store_from (store, campaign, baseline, catchup, parent, as_of, now, error))
     return NULL;
   return g_steal_pointer (&catchup);
 }
@@ -308,6 +351,15 @@ pd_catchup_run_reps (PdStore *store, const PdCampaign *campaign, const PdSchedul
                      PdSchedule *in_force, const gboolean *reps, const gint64 *actual, const GDate *as_of,
                      gint64 now, GError **error)
 {
+  return pd_catchup_run_reps_from (store, campaign, baseline, in_force, -1, reps, actual, as_of, now, error);
+}
+
+PdCatchup *
+pd_catchup_run_reps_from (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                          PdSchedule *in_force, gint64 parent, const gboolean *reps, const gint64 *actual,
+                          const GDate *as_of, gint64 now, GError **error)
+{
+  GError *save_error = NULL;
   g_autoptr (PdCatchup) catchup = g_new0 (PdCatchup, 1);
   g_autoptr (GArray) changed = g_array_new (FALSE, TRUE, sizeof (RepAhead));
   g_autoptr (PdRevision) revision = NULL;
@@ -391,9 +443,10 @@ pd_catchup_run_reps (PdStore *store, const PdCampaign *campaign, const PdSchedul
                          baseline);
       g_ptr_array_add (names, rep->name);
     }
+  revision->parent = parent;
   if (!pd_store_save_catchup_reps (store, revision, (const char *const *) names->pdata, names->len,
-                                   &catchup->revision_id, error))
-    return NULL;
+                                   &catchup->revision_id, &save_error))
+    return lost_to_other (store, campaign->id, catchup, save_error, error) ? g_steal_pointer (&catchup) : NULL;
 
   /* Stored: the schedule in force becomes it, in place. */
   for (guint i = 0; i < changed->len; i++)

@@ -62,6 +62,7 @@ struct _PdDaemon {
   GPtrArray *campaigns;     /* PdDaemonCampaign*, by file name, owned */
   PdStore *store;           /* owned; with dry_run, a copy in memory */
   char *database_id;        /* the store's id (the feeds directory's owner), owned */
+  char *desktop_id;         /* this desktop's (notifications are claimed per desktop), owned; NULL: none */
 
   PdNotifier *notifier;     /* owned */
   PdTimer *timer;           /* owned; NULL until pd_daemon_run() */

@@ -30,6 +30,7 @@
 #include "prospectd/feed.h"
 #include "prospectd/feeddir.h"
 #include "prospectd/ics-zone.h"
+#include "prospectd/token.h"
 #include "prospectd/workcal.h"
 
 G_DEFINE_QUARK (pd-daemon-error-quark, pd_daemon_error)
@@ -184,12 +185,60 @@ close_store (PdStore *store)
     pd_store_close (store);
 }
 
+/* This desktop's id: 32 hexadecimal digits kept in
+ * $XDG_STATE_HOME/prospectd/desktop-id, made the first time. Several
+ * daemons share a team's database, one per desktop: each desktop claims
+ * its own notifications (pd_store_set_desktop()), so each shows them
+ * once. Newly allocated; NULL (logged: the claims are then every
+ * desktop's) when the file can be neither read nor made, or without
+ * `create` (a dry run writes nothing) when there is none yet. */
+static char *
+desktop_id (gboolean create)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "prospectd", NULL);
+  g_autofree char *path = g_build_filename (dir, "desktop-id", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    {
+      g_strstrip (text);
+      if (strlen (text) == 32 && strspn (text, "0123456789abcdef") == 32)
+        return g_steal_pointer (&text);
+    }
+  if (!create)
+    return NULL;
+  id = pd_token_new (&error);
+  if (id != NULL)
+    {
+      id[32] = '\0';
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
+      else
+        {
+          g_autofree char *line = g_strconcat (id, "\n", NULL);
+
+          g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+        }
+    }
+  if (error != NULL)
+    {
+      g_warning ("no desktop id, notifications claimed for every desktop: %s", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&id);
+}
+
 /* Takes `store` (owned) as the daemon's, closing the one it replaces. */
 static void
 swap_store (PdDaemon *daemon, PdStore *store)
 {
   close_store (daemon->store);
   daemon->store = store;
+  if (daemon->desktop_id == NULL)
+    daemon->desktop_id = desktop_id (daemon->dry_run == NULL);
+  pd_store_set_desktop (store, daemon->desktop_id);
   daemon->store_serial++;
   daemon->data_version = 0;
   pd_store_data_version (daemon->store, &daemon->data_version, NULL);
@@ -247,6 +296,7 @@ pd_daemon_free (PdDaemon *daemon)
   g_free (daemon->wake_reason);
   g_clear_pointer (&daemon->wake_zone, g_time_zone_unref);
   g_free (daemon->database_id);
+  g_free (daemon->desktop_id);
   if (daemon->dry_run != NULL)
     g_string_free (daemon->dry_run, TRUE);
   g_clear_error (&daemon->exit_error);

@@ -290,8 +290,8 @@ rerun_changed_reps (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, g
     return TRUE;
   g_debug ("re-spread %u of %u reps of %s", listed, n, campaign->id);
 
-  catchup = pd_catchup_run_reps (daemon->store, campaign, dc->baseline, dc->in_force, reps, actual, date, now,
-                                 &catchup_error);
+  catchup = pd_catchup_run_reps_from (daemon->store, campaign, dc->baseline, dc->in_force, dc->in_force_head,
+                                      reps, actual, date, now, &catchup_error);
   day = pd_format_date (date);
   if (catchup == NULL)
     {
@@ -307,6 +307,14 @@ rerun_changed_reps (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, g
     }
   if (!catchup->changed)
     return TRUE;
+  if (catchup->by_other)
+    {
+      /* Another daemon stored it first: its revision is read back. */
+      g_message ("catch-up for %s as of %s stored by another process", campaign->id, day);
+      g_date_clear (&dc->fresh_from, 1);
+      dc->in_force_head = -1;
+      return notify_load_changed (daemon, dc, date, catchup, now, error);
+    }
   g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
   if (daemon->dry_run != NULL)
     g_string_append_printf (daemon->dry_run, _("would store a catch-up for %s as of %s\n"), campaign->id, day);
@@ -410,7 +418,8 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
            * store should storing fail. */
           g_clear_pointer (&dc->in_force, pd_schedule_free);
           if (!pd_store_ensure_campaign (daemon->store, campaign->id, campaign->name, error)
-              || !pd_catchup_store (daemon->store, campaign, dc->baseline, catchup, date, now, error))
+              || !pd_catchup_store_from (daemon->store, campaign, dc->baseline, catchup, dc->in_force_head, date,
+                                         now, error))
             return FALSE;
         }
       if (catchup == NULL && catchup_error->domain != PD_SCHEDULE_ERROR)
@@ -420,6 +429,8 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
         }
       if (catchup == NULL)
         g_message ("catch-up impossible for %s as of %s: %s", campaign->id, day, catchup_error->message);
+      else if (catchup->by_other)
+        g_message ("catch-up for %s as of %s stored by another process", campaign->id, day);
       else if (catchup->changed)
         {
           g_message ("catch-up scheduled for %s as of %s", campaign->id, day);
@@ -452,7 +463,13 @@ daily_check (PdDaemon *daemon, PdDaemonCampaign *dc, const GDate *date, gint64 n
     }
   if (!rerun && !pd_store_notification_claim (daemon->store, campaign->id, check_key, now, &claimed, error))
     return FALSE;
-  if (catchup != NULL && catchup->changed)
+  if (catchup != NULL && catchup->by_other)
+    {
+      /* Stored by another daemon first: read back (schedule_in_force()). */
+      g_date_clear (&dc->fresh_from, 1);
+      dc->in_force_head = -1;
+    }
+  else if (catchup != NULL && catchup->changed)
     {
       /* The catch-up stored is the schedule in force now (its revision
        * time is now): nothing to read again. */
@@ -785,6 +802,9 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
           g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
           return FALSE;
         }
+      /* A catch-up stored by another daemon first: read back. */
+      if (dc->in_force_head == -1 && !schedule_in_force (daemon, dc, error))
+        return FALSE;
     }
   /* After the check: the schedule in force it leaves. */
   agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until, recorded_in_store,

@@ -198,6 +198,7 @@ pd_revision_new (const char *campaign,
   if (as_of != NULL)
     revision->as_of = *as_of;
   revision->created = created;
+  revision->parent = -1;
   revision->days = g_array_new (FALSE, TRUE, sizeof (PdRevisionDay));
   g_array_set_clear_func (revision->days, clear_revision_day);
   return revision;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT
  *
  * store-notifications: the notifications already sent, one row per
- * (campaign, key). Claiming one is atomic: of several processes that try
+ * (campaign, key, desktop); a row of desktop '' (a store without a
+ * desktop, or recorded before schema 10) counts for every desktop.
+ * Claiming one is atomic: of several processes of one desktop that try
  * at once, exactly one gets it.
  */
 #define G_LOG_DOMAIN "prospectd-store"
@@ -37,8 +39,10 @@ pd_store_notification_claim (PdStore *store,
   /* The UNIQUE constraint decides: of concurrent callers, exactly one
    * inserts a row, and only it sees one change. */
   stmt = store_prepare (store,
-                  "INSERT INTO notifications (campaign, key, sent_at)"
-                  " VALUES (?1, ?2, ?3) ON CONFLICT (campaign, key) DO NOTHING",
+                  "INSERT INTO notifications (campaign, key, desktop, sent_at)"
+                  " SELECT ?1, ?2, ?4, ?3 WHERE NOT EXISTS (SELECT 1 FROM notifications"
+                  "   WHERE campaign = ?1 AND key = ?2 AND desktop = '')"
+                  " ON CONFLICT (campaign, key, desktop) DO NOTHING",
                   error);
   ok = stmt != NULL;
   if (ok)
@@ -46,6 +50,7 @@ pd_store_notification_claim (PdStore *store,
       bind_text (stmt, 1, campaign);
       bind_text (stmt, 2, key);
       sqlite3_bind_int64 (stmt, 3, sent_at);
+      bind_text (stmt, 4, store->desktop != NULL ? store->desktop : "");
       ok = store_step_done (store, stmt, error);
       claimed = ok && sqlite3_changes (store->db) == 1;
     }
@@ -82,12 +87,14 @@ pd_store_notification_sent (PdStore *store,
     return store_pg_notification_sent (store->pg, campaign, key, ret_sent, ret_sent_at, error);
 
   stmt = store_prepare (store,
-                  "SELECT sent_at FROM notifications WHERE campaign = ?1 AND key = ?2",
+                  "SELECT sent_at FROM notifications WHERE campaign = ?1 AND key = ?2"
+                  " AND desktop IN ('', ?3) ORDER BY desktop LIMIT 1",
                   error);
   if (stmt == NULL)
     goto fail;
   bind_text (stmt, 1, campaign);
   bind_text (stmt, 2, key);
+  bind_text (stmt, 3, store->desktop != NULL ? store->desktop : "");
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {

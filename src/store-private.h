@@ -85,6 +85,7 @@ struct _PdStore {
   gint64 schema_found;             /* the schema version open found (0: none, created) */
   guint64 device, inode;           /* the file opened (0, 0 in memory) */
   guint64 companions[2][2];        /* device and inode of its -wal and -shm once opened */
+  char *desktop;                   /* whose notifications (pd_store_set_desktop()): "" none */
 };
 
 /* ------------------------------------------------------------ plumbing */

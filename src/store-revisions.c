@@ -30,11 +30,34 @@ insert_revision (PdStore *store, const PdRevision *revision, const char *const *
   char date[DATE_TEXT_SIZE];
   gint64 id;
 
+  int rc;
+
   if (!store_require_campaign (store, revision->campaign, error))
     return FALSE;
+  if (revision->parent >= 0)
+    {
+      /* Conditional: nobody saved a revision of the campaign since the
+       * one it was computed from (the write lock is held). */
+      stmt = store_prepare (store, "SELECT coalesce (max (id), 0) FROM revisions WHERE campaign = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, revision->campaign);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          store_set_error (error, store->db, sqlite3_errcode (store->db));
+          return FALSE;
+        }
+      if (sqlite3_column_int64 (stmt, 0) != revision->parent)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CONFLICT,
+                       _("another process saved a schedule revision of '%s' first"), revision->campaign);
+          return FALSE;
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
   stmt = store_prepare (store,
-                  "INSERT INTO revisions (campaign, kind, as_of, created)"
-                  " VALUES (?1, ?2, ?3, ?4)",
+                  "INSERT INTO revisions (campaign, kind, as_of, created, parent)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -43,8 +66,20 @@ insert_revision (PdStore *store, const PdRevision *revision, const char *const *
   bind_text (stmt, 2, kind_to_text (revision->kind));
   bind_text (stmt, 3, date);
   sqlite3_bind_int64 (stmt, 4, revision->created);
-  if (!store_step_done (store, stmt, error))
-    return FALSE;
+  if (revision->parent >= 0)
+    sqlite3_bind_int64 (stmt, 5, revision->parent);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CONFLICT,
+                   _("another process saved a schedule revision of '%s' first"), revision->campaign);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      return FALSE;
+    }
   id = sqlite3_last_insert_rowid (store->db);
   g_clear_pointer (&stmt, sqlite3_finalize);
 
@@ -90,7 +125,6 @@ insert_revision (PdStore *store, const PdRevision *revision, const char *const *
   for (guint i = 0; i < revision->days->len; i++)
     {
       const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
-      int rc;
 
       format_date (&day->date, date);
       sqlite3_reset (stmt);

@@ -340,6 +340,26 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "    VALUES (NEW.campaign, NEW.rep,"
     "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
     "END;" },
+
+  /* 9 -> 10: several daemons on one database. A notification is claimed
+   * per desktop (the rows of before, desktop '', count for every
+   * desktop); a catch-up records the revision it was computed from, and
+   * one campaign's catch-ups from the same revision and day are unique:
+   * of daemons evaluating the same check at once, one stores it. */
+  { "CREATE TABLE notifications_by_desktop ("
+    "  campaign TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  desktop TEXT NOT NULL DEFAULT '',"
+    "  sent_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (campaign, key, desktop)"
+    ");"
+    "INSERT INTO notifications_by_desktop (campaign, key, desktop, sent_at)"
+    "  SELECT campaign, key, '', sent_at FROM notifications ORDER BY rowid;"
+    "DROP TABLE notifications;"
+    "ALTER TABLE notifications_by_desktop RENAME TO notifications;"
+    "ALTER TABLE revisions ADD COLUMN parent INTEGER;"
+    "CREATE UNIQUE INDEX revisions_catchup_once ON revisions (campaign, as_of, parent)"
+    "  WHERE kind = 'catchup' AND parent IS NOT NULL;" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

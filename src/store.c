@@ -355,6 +355,7 @@ pd_store_close (PdStore *store)
    * the WAL and removes -wal and -shm. */
   sqlite3_close_v2 (store->db);
   g_free (store->path);
+  g_free (store->desktop);
   g_free (store);
 }
 
@@ -418,6 +419,14 @@ pd_store_path (const PdStore *store)
 {
   g_return_val_if_fail (store != NULL, NULL);
   return store->path;
+}
+
+void
+pd_store_set_desktop (PdStore *store, const char *desktop)
+{
+  g_return_if_fail (store != NULL);
+  g_free (store->desktop);
+  store->desktop = desktop != NULL && *desktop != '\0' ? g_strdup (desktop) : NULL;
 }
 
 /* ---------------------------------------------------------------- misc */

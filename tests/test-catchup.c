@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "prospectd/catchup.h"
 #include "prospectd/config.h"
@@ -420,6 +424,145 @@ test_catchup_from_given_sums (void **state)
   assert_int_equal (g_array_index (from_store->reps, PdRespread, 1).shortfall, 80);
 }
 
+/* What one daemon does at the daily check, from `head` (the latest
+ * revision it read): the catch-up, stored only when nobody else stored
+ * one since. */
+static PdCatchup *
+catchup_from (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline, const GDate *as_of,
+              gint64 now, GError **error)
+{
+  g_autoptr (PdSchedule) current = NULL;
+  g_autoptr (GArray) daily = NULL;
+  g_autoptr (PdRevision) head = NULL;
+  gint64 revision_time = 0;
+
+  if (!pd_store_load_latest_head (store, campaign->id, &head, error)
+      || !pd_catchup_current (store, campaign, baseline, 0, &current, &revision_time, error))
+    return NULL;
+  daily = pd_store_daily_contacts (store, campaign->id, NULL, as_of, error);
+  if (daily == NULL)
+    return NULL;
+  return pd_catchup_run_from (store, campaign, baseline, current, head != NULL ? head->id : 0, daily, as_of, now,
+                              error);
+}
+
+/* Three daemons run the same check at once (three processes released
+ * together): the catch-up is stored once (one baseline, one catch-up);
+ * the two others learn that another process stored it, and its id. */
+static void
+test_catchup_stored_once (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("prospectd-test-catchup-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "team.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+  GDate as_of = ymd (2027, 1, 15);
+  PdStore *store = pd_store_open (db, &error);
+  pid_t children[3];
+  int go[2], results[2];
+  gint64 result[2];
+  guint stored = 0, by_other = 0;
+  gint64 ids[3] = { 0 };
+  guint n = 0;
+
+  assert_non_null (store);
+  assert_true (pd_store_ensure_campaign (store, f->campaign->id, f->campaign->name, &error));
+  pd_store_close (f->store);
+  f->store = store;
+  log_contacts (f, "alice", ymd (2027, 1, 14), 100);
+  log_contacts (f, "bob", ymd (2027, 1, 15), 50);
+  pd_store_close (g_steal_pointer (&f->store)); /* no connection across fork() */
+  f->store = pd_store_open (":memory:", &error);
+
+  assert_int_equal (pipe (go), 0);
+  assert_int_equal (pipe (results), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      children[i] = fork ();
+      assert_true (children[i] >= 0);
+      if (children[i] == 0)
+        {
+          PdStore *mine = pd_store_open (db, NULL);
+          g_autoptr (PdCatchup) catchup = NULL;
+          g_autoptr (PdRevision) head = NULL;
+          g_autoptr (PdSchedule) current = NULL;
+          g_autoptr (GArray) daily = NULL;
+          gint64 revision_time = 0;
+          char byte;
+
+          close (go[1]);
+          close (results[0]);
+          /* Everything read before the others store anything. */
+          if (mine == NULL || !pd_store_load_latest_head (mine, f->campaign->id, &head, NULL)
+              || !pd_catchup_current (mine, f->campaign, f->baseline, 0, &current, &revision_time, NULL)
+              || (daily = pd_store_daily_contacts (mine, f->campaign->id, NULL, &as_of, NULL)) == NULL)
+            _exit (1);
+          if (read (go[0], &byte, 1) != 0)
+            _exit (1);
+          catchup = pd_catchup_run_from (mine, f->campaign, f->baseline, current, head != NULL ? head->id : 0,
+                                         daily, &as_of, 1800000100, NULL);
+          if (catchup == NULL || !catchup->changed)
+            _exit (1);
+          result[0] = catchup->by_other;
+          result[1] = catchup->revision_id;
+          if (write (results[1], result, sizeof result) != sizeof result)
+            _exit (1);
+          pd_store_close (mine);
+          _exit (0);
+        }
+    }
+  close (results[1]);
+  close (go[0]);
+  g_usleep (200 * G_TIME_SPAN_MILLISECOND); /* every child has read */
+  close (go[1]);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      int status = 0;
+
+      assert_int_equal (waitpid (children[i], &status, 0), children[i]);
+      assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+  while (read (results[0], result, sizeof result) == sizeof result)
+    {
+      stored += result[0] ? 0 : 1;
+      by_other += result[0] ? 1 : 0;
+      ids[n++] = result[1];
+    }
+  close (results[0]);
+  assert_int_equal (n, 3);
+  assert_int_equal (stored, 1);
+  assert_int_equal (by_other, 2);
+  assert_true (ids[0] > 0);
+  assert_int_equal (ids[1], ids[0]);
+  assert_int_equal (ids[2], ids[0]);
+
+  store = pd_store_open (db, &error);
+  assert_non_null (store);
+  {
+    g_autoptr (PdRevision) head = NULL;
+    g_autoptr (PdRevision) baseline = NULL;
+    g_autoptr (PdCatchup) again = NULL;
+
+    assert_true (pd_store_load_latest_head (store, f->campaign->id, &head, &error));
+    assert_int_equal (head->id, ids[0]);
+    assert_int_equal (head->kind, PD_REVISION_CATCHUP);
+    assert_true (pd_store_load_baseline (store, f->campaign->id, &baseline, &error));
+    assert_int_equal (baseline->id, ids[0] - 1); /* one baseline, saved just before */
+    /* A later check from the winner's revision: nothing new to store. */
+    again = catchup_from (store, f->campaign, f->baseline, &as_of, 1800000200, &error);
+    assert_non_null (again);
+    assert_false (again->changed);
+    assert_false (again->by_other);
+  }
+  pd_store_close (store);
+  g_remove (wal);
+  g_remove (shm);
+  g_remove (db);
+  g_rmdir (dir);
+}
+
 int
 main (void)
 {
@@ -428,6 +571,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_catchup_over_capacity, setup, teardown),
     cmocka_unit_test_setup_teardown (test_campaign_edit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_from_given_sums, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_catchup_stored_once, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -60,6 +60,9 @@ typedef struct {
                          * pd_catchup_run_reps(), which patches it in place */
   gboolean changed;     /* FALSE when the result is the schedule already in force: nothing stored */
   gint64 revision_id;   /* the stored revision's id when changed, else 0 */
+  gboolean by_other;    /* changed, but another process saved a revision since `parent`
+                         * (pd_catchup_run_from()): nothing stored or patched here;
+                         * revision_id is that process's latest, schedule NULL */
 } PdCatchup;
 
 void pd_catchup_free (PdCatchup *catchup);
@@ -129,6 +132,45 @@ PdCatchup *pd_catchup_run_reps (PdStore *store,
                                 const GDate *as_of,
                                 gint64 now,
                                 GError **error);
+
+/* pd_catchup_run(), pd_catchup_store() and pd_catchup_run_reps() when
+ * several daemons share the database: `parent` is the id of the campaign's latest revision
+ * (pd_store_load_latest_head(); 0: none) that `current`/`in_force` came
+ * from. The catch-up (and the baseline, the first time) is stored only if
+ * no revision was saved since; else nothing is stored or patched, and
+ * the result says what this process computed, with by_other TRUE and
+ * revision_id the latest revision's id (the one stored by the process
+ * that won: read it back). A catch-up for one campaign and day is so
+ * stored once however many daemons evaluate the check at once. */
+PdCatchup *pd_catchup_run_from (PdStore *store,
+                                const PdCampaign *campaign,
+                                const PdSchedule *baseline,
+                                const PdSchedule *current,
+                                gint64 parent,
+                                const GArray *daily,
+                                const GDate *as_of,
+                                gint64 now,
+                                GError **error);
+
+gboolean pd_catchup_store_from (PdStore *store,
+                                const PdCampaign *campaign,
+                                const PdSchedule *baseline,
+                                PdCatchup *catchup,
+                                gint64 parent,
+                                const GDate *as_of,
+                                gint64 now,
+                                GError **error);
+
+PdCatchup *pd_catchup_run_reps_from (PdStore *store,
+                                     const PdCampaign *campaign,
+                                     const PdSchedule *baseline,
+                                     PdSchedule *in_force,
+                                     gint64 parent,
+                                     const gboolean *reps,
+                                     const gint64 *actual,
+                                     const GDate *as_of,
+                                     gint64 now,
+                                     GError **error);
 
 /* What a rep's catch-up is, in one sentence (translated), the same in
  * `prospectctl reschedule` and the daemon's notification; NULL when the

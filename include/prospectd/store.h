@@ -42,10 +42,11 @@ typedef enum {
   PD_STORE_ERROR_NOT_FOUND, /* no such campaign or activity */
   PD_STORE_ERROR_INVALID,   /* an argument is rejected (empty name, bad date, negative count, duplicate) */
   PD_STORE_ERROR_FAILED,    /* any other failure of the backend */
+  PD_STORE_ERROR_CONFLICT,  /* another process saved a revision first (PdRevision.parent) */
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 9
+#define PD_STORE_SCHEMA_VERSION 10
 
 typedef struct _PdStore PdStore;
 
@@ -164,6 +165,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStore, pd_store_close)
 /* The path (or URI) the store was opened at (owned by the store). Shown to
  * people only through pd_store_display_name(). */
 const char *pd_store_path (const PdStore *store);
+
+/* Makes the notifications this store claims and looks up those of one
+ * desktop (`desktop`: a non-empty id, copied; NULL or "": none, the
+ * default). Several daemons share one database, one per desktop (and a
+ * server's): a notification is shown once on each desktop, so a key
+ * claimed by one desktop is still unclaimed for another. A key recorded
+ * without a desktop (by a store without one, or before schema 10) is
+ * recorded for every desktop. */
+void pd_store_set_desktop (PdStore *store, const char *desktop);
 
 /* ------------------------------------------------------------ campaigns */
 
@@ -328,9 +338,11 @@ gboolean pd_store_foreach_daily_contacts (PdStore *store,
 /* -------------------------------------------------------- notifications */
 
 /* Claims the right to send notification `key` of `campaign` (use "" for
- * daemon-wide notifications): records it with `sent_at` unless it is
- * recorded already, in one transaction. ret_claimed is TRUE only for the
- * one caller, in any process, that recorded it; FALSE means it was sent (or
+ * daemon-wide notifications) on the store's desktop
+ * (pd_store_set_desktop()): records it with `sent_at` unless it is
+ * recorded already for that desktop (or for every desktop), in one
+ * transaction. ret_claimed is TRUE only for the one caller, in any
+ * process, that recorded it for that desktop; FALSE means it was sent (or
  * is being sent) already and must not be shown again. Record first, then
  * show: a crash between the two loses a notification, never repeats one.
  * Errors: PD_STORE_ERROR_INVALID for an empty key, or a backend error
@@ -342,7 +354,8 @@ gboolean pd_store_notification_claim (PdStore *store,
                                       gboolean *ret_claimed,
                                       GError **error);
 
-/* Whether notification `key` of `campaign` was recorded; when it was and
+/* Whether notification `key` of `campaign` was recorded for the store's
+ * desktop (or for every desktop); when it was and
  * ret_sent_at is not NULL, writes its time there. */
 gboolean pd_store_notification_sent (PdStore *store,
                                      const char *campaign,
@@ -391,9 +404,12 @@ typedef struct {
   GDate as_of;          /* baseline: the campaign start; catch-up: the first re-spread day */
   gint64 created;       /* Unix seconds */
   GArray *days;         /* PdRevisionDay, owned; as loaded: by rep (byte order), then date */
+  gint64 parent;        /* saving: the id of the campaign's latest revision (either kind;
+                         * 0: none) the caller computed it from; -1 (the default):
+                         * none given. Not loaded (-1). */
 } PdRevision;
 
-/* A new revision without days. Copies `campaign` and `as_of`. */
+/* A new revision without days, parent -1. Copies `campaign` and `as_of`. */
 PdRevision *pd_revision_new (const char *campaign,
                              PdRevisionKind kind,
                              const GDate *as_of,
@@ -419,10 +435,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdRevision, pd_revision_free)
 /* Saves `revision` (its id field is ignored; the caller keeps it) in one
  * transaction and writes its new id to ret_id (when not NULL). A catch-up
  * revision replaces the campaign's earlier catch-ups (the latest is the
- * only one read); the baseline stays. Errors:
+ * only one read); the baseline stays. With a parent (>= 0) the save is
+ * conditional: when the campaign's latest revision is no longer
+ * `parent`, another process (a daemon evaluating the same check at the
+ * same time) saved one since, and nothing is written:
+ * PD_STORE_ERROR_CONFLICT; the caller reads the winner
+ * (pd_store_load_latest_head()). A catch-up is so stored once for one
+ * campaign, day and history, however many daemons compute it (a unique
+ * index on (campaign, as_of, parent) of catch-ups backs the check). Errors:
  * PD_STORE_ERROR_NOT_FOUND (unknown campaign), PD_STORE_ERROR_INVALID
- * (invalid date, empty rep, negative contacts, the same rep and day twice);
- * nothing is written then. */
+ * (invalid date, empty rep, negative contacts, the same rep and day twice),
+ * PD_STORE_ERROR_CONFLICT; nothing is written then. */
 gboolean pd_store_save_revision (PdStore *store,
                                  const PdRevision *revision,
                                  gint64 *ret_id,
