@@ -186,7 +186,9 @@ close_store (PdStore *store)
 }
 
 /* This desktop's id: 32 hexadecimal digits kept in
- * $XDG_STATE_HOME/prospectd/desktop-id, made the first time. Several
+ * $XDG_DATA_HOME/prospectd/desktop-id (beside the default database, the
+ * one directory the systemd unit's sandbox lets it write), made the
+ * first time. Several
  * daemons share a team's database, one per desktop: each desktop claims
  * its own notifications (pd_store_set_desktop()), so each shows them
  * once. Newly allocated; NULL (logged: the claims are then every
@@ -195,7 +197,7 @@ close_store (PdStore *store)
 static char *
 desktop_id (gboolean create)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "prospectd", NULL);
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "prospectd", NULL);
   g_autofree char *path = g_build_filename (dir, "desktop-id", NULL);
   g_autofree char *text = NULL;
   g_autofree char *id = NULL;
