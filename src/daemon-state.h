@@ -71,6 +71,8 @@ struct _PdDaemon {
   guint db_watch_source;           /* its source on the loop, or 0 */
   guint db_pending_source;         /* a deferred look at the database, or 0 */
   gint64 db_replanned_at;          /* monotonic time of the last re-plan for a commit */
+  guint reconnect_source;          /* the database server was lost: the next attempt, or 0 */
+  guint reconnect_delay;           /* seconds before that attempt: 1, doubling to 60 */
   PdServe *server;          /* owned; the feed server on its thread, NULL when [feeds] listen is empty or with --once */
   PdIcsVtimezoneSource vtimezone_source; /* the feeds' VTIMEZONE: NULL (built here) until pd_daemon_run() */
   gint64 data_version;      /* the store's, at the last evaluation */

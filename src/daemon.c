@@ -289,6 +289,7 @@ pd_daemon_free (PdDaemon *daemon)
       g_source_remove (daemon->signal_sources[i]);
   pd_serve_stop (daemon->server);
   clear_monitors (daemon);
+  g_clear_handle_id (&daemon->reconnect_source, g_source_remove);
   pd_timer_free (daemon->timer);
   g_clear_pointer (&daemon->loop, g_main_loop_unref);
   pd_notifier_free (daemon->notifier);
@@ -564,6 +565,9 @@ follow_database (PdDaemon *daemon)
   return TRUE;
 }
 
+static void drain_server (PdDaemon *daemon);
+static void watch_server (PdDaemon *daemon);
+
 /* Evaluates now and re-arms the timer: the one place that decides when
  * the process wakes next. */
 static void
@@ -574,9 +578,12 @@ replan (PdDaemon *daemon, gboolean activity_changed)
   gint64 next = 0;
   char when[64];
 
-  if (daemon->store == NULL || !follow_database (daemon))
+  /* Without the database server: nothing to evaluate until reconnected
+   * (on_reconnect() re-plans then). */
+  if (daemon->store == NULL || daemon->reconnect_source != 0 || !follow_database (daemon))
     return;
   pd_daemon_evaluate (daemon, now, activity_changed, &next, &error);
+  drain_server (daemon);
   if (next == 0)
     {
       pd_timer_disarm (daemon->timer);
@@ -766,10 +773,12 @@ watch_database (PdDaemon *daemon)
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   int fd;
 
-  /* A PostgreSQL database has no file to watch: its changes are read
-   * when the daemon wakes (pd_store_data_version()). */
+  /* A PostgreSQL database has no file to watch: the server tells. */
   if (pd_store_name_is_server (path))
-    return;
+    {
+      watch_server (daemon);
+      return;
+    }
 
   clear_db_watch (daemon);
   fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
@@ -788,6 +797,116 @@ watch_database (PdDaemon *daemon)
     g_warning ("cannot watch for changes: '%s': %s", wal, g_strerror (errno));
   daemon->db_watch_fd = fd;
   daemon->db_watch_source = g_unix_fd_add (fd, G_IO_IN, on_db_event, daemon);
+}
+
+/* ------------------------------------------------ a PostgreSQL server
+ *
+ * The daemon's connection listens for the changes the schema's triggers
+ * announce (pd_store_change_fd()), and its socket is watched by the main
+ * loop: another process's commit wakes the daemon at once, and nothing
+ * else does (no polling). A lost server (restarted, stopped, the network
+ * gone) is logged once; the daemon then tries to connect again after 1 s,
+ * then 2, 4 ... up to 60 s between attempts (a timeout on the loop: no
+ * sleep, no spin), and once connected again re-plans, which evaluates
+ * everything due that it missed. A new connection has a new socket,
+ * watched again. */
+
+#define RECONNECT_MAX_SECONDS 60
+
+static void watch_database (PdDaemon *daemon);
+
+static gboolean
+on_reconnect (gpointer user_data)
+{
+  PdDaemon *daemon = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *shown = pd_store_display_name (pd_store_path (daemon->store));
+  PdStore *store;
+
+  daemon->reconnect_source = 0;
+  store = open_store (pd_store_path (daemon->store), &error);
+  if (store == NULL)
+    {
+      daemon->reconnect_delay = MIN (daemon->reconnect_delay * 2, RECONNECT_MAX_SECONDS);
+      g_debug ("still no database server, next attempt in %u s: %s", daemon->reconnect_delay, error->message);
+      daemon->reconnect_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, daemon->reconnect_delay,
+                                                             on_reconnect, daemon, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  g_message ("reconnected to the database: '%s'", shown);
+  daemon->reconnect_delay = 0;
+  swap_store (daemon, store);
+  watch_database (daemon);
+  replan (daemon, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The server went away: said once, then reconnecting with backoff. */
+static void
+server_lost (PdDaemon *daemon, const GError *error)
+{
+  g_clear_handle_id (&daemon->db_watch_source, g_source_remove);
+  g_clear_handle_id (&daemon->db_pending_source, g_source_remove);
+  if (daemon->reconnect_source != 0)
+    return;
+  g_warning ("%s; reconnecting in 1 s, then at most every %d s", error->message, RECONNECT_MAX_SECONDS);
+  daemon->reconnect_delay = 1;
+  daemon->reconnect_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, on_reconnect, daemon, NULL);
+}
+
+/* Reads the server's announcements: another process's commit sends us
+ * to db_check(), a lost connection to server_lost(). */
+static gboolean
+on_server_event (gint fd, GIOCondition condition, gpointer user_data)
+{
+  PdDaemon *daemon = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean changed = FALSE;
+
+  (void) fd;
+  (void) condition;
+  if (!pd_store_read_changes (daemon->store, &changed, &error))
+    {
+      daemon->db_watch_source = 0;
+      server_lost (daemon, error);
+      return G_SOURCE_REMOVE;
+    }
+  if (changed)
+    db_check (daemon, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+/* After an evaluation: announcements libpq took in during its queries
+ * no longer make the socket readable; they are read here. */
+static void
+drain_server (PdDaemon *daemon)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean changed = FALSE;
+
+  if (daemon->db_watch_source == 0 || !pd_store_name_is_server (pd_store_path (daemon->store)))
+    return;
+  if (!pd_store_read_changes (daemon->store, &changed, &error))
+    server_lost (daemon, error);
+  else if (changed && daemon->db_pending_source == 0)
+    daemon->db_pending_source = g_timeout_add (DB_RECHECK_MSEC, on_db_pending, daemon);
+}
+
+/* Watches the server's connection (see above). */
+static void
+watch_server (PdDaemon *daemon)
+{
+  g_autoptr (GError) error = NULL;
+  int fd;
+
+  clear_db_watch (daemon);
+  fd = pd_store_change_fd (daemon->store, &error);
+  if (fd < 0)
+    {
+      server_lost (daemon, error);
+      return;
+    }
+  daemon->db_watch_source = g_unix_fd_add (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_server_event, daemon);
 }
 
 static void

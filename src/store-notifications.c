@@ -30,7 +30,7 @@ pd_store_notification_claim (PdStore *store,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (store->pg != NULL)
-    return store_pg_notification_claim (store->pg, campaign, key, sent_at, ret_claimed, error);
+    return store_pg_notification_claim (store->pg, campaign, key, store->desktop, sent_at, ret_claimed, error);
 
   if (!store_check_name (key, _("notification key"), error))
     goto fail;
@@ -84,7 +84,7 @@ pd_store_notification_sent (PdStore *store,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (store->pg != NULL)
-    return store_pg_notification_sent (store->pg, campaign, key, ret_sent, ret_sent_at, error);
+    return store_pg_notification_sent (store->pg, campaign, key, store->desktop, ret_sent, ret_sent_at, error);
 
   stmt = store_prepare (store,
                   "SELECT sent_at FROM notifications WHERE campaign = ?1 AND key = ?2"

@@ -10,7 +10,7 @@
 #include "store-pg-private.h"
 
 typedef struct {
-  const char *campaign, *key;
+  const char *campaign, *key, *desktop;
   gint64 sent_at;
   gboolean claimed;
 } Claim;
@@ -20,11 +20,14 @@ claim (PgStore *pg, gpointer data, GError **error)
 {
   Claim *c = data;
   char sent_at[INT_TEXT_SIZE];
-  const char *values[3] = { c->campaign, c->key, int_text (c->sent_at, sent_at) };
+  const char *values[4] = { c->campaign, c->key, int_text (c->sent_at, sent_at), c->desktop };
+  /* A row of desktop '' is every desktop's. */
   g_autoptr (PGresult) result = pg_query (pg,
-                                          "INSERT INTO notifications (campaign, key, sent_at)"
-                                          " VALUES ($1, $2, $3) ON CONFLICT (campaign, key) DO NOTHING",
-                                          3, values, error);
+                                          "INSERT INTO notifications (campaign, key, sent_at, desktop)"
+                                          " SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM notifications"
+                                          "   WHERE campaign = $1 AND key = $2 AND desktop = '')"
+                                          " ON CONFLICT (campaign, key, desktop) DO NOTHING",
+                                          4, values, error);
 
   if (result == NULL)
     return FALSE;
@@ -33,10 +36,10 @@ claim (PgStore *pg, gpointer data, GError **error)
 }
 
 gboolean
-store_pg_notification_claim (PgStore *pg, const char *campaign, const char *key, gint64 sent_at,
-                             gboolean *ret_claimed, GError **error)
+store_pg_notification_claim (PgStore *pg, const char *campaign, const char *key, const char *desktop,
+                             gint64 sent_at, gboolean *ret_claimed, GError **error)
 {
-  Claim c = { campaign, key, sent_at, FALSE };
+  Claim c = { campaign, key, desktop != NULL ? desktop : "", sent_at, FALSE };
 
   if (!store_check_name (key, _("notification key"), error) || !pg_transaction (pg, PG_WRITE, claim, &c, error))
     {
@@ -48,12 +51,15 @@ store_pg_notification_claim (PgStore *pg, const char *campaign, const char *key,
 }
 
 gboolean
-store_pg_notification_sent (PgStore *pg, const char *campaign, const char *key, gboolean *ret_sent,
-                            gint64 *ret_sent_at, GError **error)
+store_pg_notification_sent (PgStore *pg, const char *campaign, const char *key, const char *desktop,
+                            gboolean *ret_sent, gint64 *ret_sent_at, GError **error)
 {
-  const char *values[2] = { campaign, key };
+  const char *values[3] = { campaign, key, desktop != NULL ? desktop : "" };
   g_autoptr (PGresult) result =
-    pg_query (pg, "SELECT sent_at FROM notifications WHERE campaign = $1 AND key = $2", 2, values, error);
+    pg_query (pg,
+              "SELECT sent_at FROM notifications WHERE campaign = $1 AND key = $2 AND desktop IN ('', $3)"
+              " ORDER BY desktop LIMIT 1",
+              3, values, error);
 
   if (result == NULL)
     {

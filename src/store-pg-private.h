@@ -35,6 +35,7 @@ struct _PgStore {
   gboolean writing;    /* inside a PG_WRITE transaction */
   char sqlstate[6];    /* of the last error, "" when it had none */
   gint64 schema_found; /* the version opening found (0: none) */
+  gboolean listening;  /* LISTEN prospectd issued (store-pg-listen.c) */
 };
 
 /* The advisory lock a schema upgrade holds: 'prospect' in ASCII. */

@@ -68,9 +68,10 @@ save_revision (PgStore *pg, gpointer data, GError **error)
 {
   Save *s = data;
   const PdRevision *revision = s->revision;
-  char date[DATE_TEXT_SIZE], created[INT_TEXT_SIZE], id_text[INT_TEXT_SIZE];
+  char date[DATE_TEXT_SIZE], created[INT_TEXT_SIZE], id_text[INT_TEXT_SIZE], parent[INT_TEXT_SIZE];
   const char *values[5] = { revision->campaign, kind_to_text (revision->kind), date,
-                            int_text (revision->created, created), NULL };
+                            int_text (revision->created, created),
+                            revision->parent >= 0 ? int_text (revision->parent, parent) : NULL };
   g_autoptr (GString) reps = g_string_new ("{"), dates = g_string_new ("{");
   g_autoptr (GString) contacts = g_string_new ("{"), bases = g_string_new ("{");
   g_autoptr (PGresult) inserted = NULL, days = NULL;
@@ -78,12 +79,37 @@ save_revision (PgStore *pg, gpointer data, GError **error)
   if (!pg_require_campaign (pg, revision->campaign, error) || !check_unique_days (revision, error))
     return FALSE;
   format_date (&revision->as_of, date);
+  if (revision->parent >= 0)
+    {
+      /* Conditional: nobody saved a revision of the campaign since the
+       * one it was computed from. Writers queue on the change counter,
+       * so this read sees every commit before ours. */
+      const char *campaign[1] = { revision->campaign };
+      g_autoptr (PGresult) latest = pg_query (pg, "SELECT coalesce (max (id), 0) FROM revisions WHERE campaign = $1",
+                                              1, campaign, error);
+
+      if (latest == NULL)
+        return FALSE;
+      if (pg_int (latest, 0, 0) != revision->parent)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CONFLICT,
+                       _("another process saved a schedule revision of '%s' first"), revision->campaign);
+          return FALSE;
+        }
+    }
   inserted = pg_query (pg,
-                       "INSERT INTO revisions (campaign, kind, as_of, created) VALUES ($1, $2, $3, $4)"
-                       " RETURNING id",
-                       4, values, error);
+                       "INSERT INTO revisions (campaign, kind, as_of, created, parent) VALUES ($1, $2, $3, $4, $5)"
+                       " ON CONFLICT (campaign, as_of, parent) WHERE kind = 'catchup' AND parent IS NOT NULL"
+                       " DO NOTHING RETURNING id",
+                       5, values, error);
   if (inserted == NULL)
     return FALSE;
+  if (PQntuples (inserted) == 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CONFLICT,
+                   _("another process saved a schedule revision of '%s' first"), revision->campaign);
+      return FALSE;
+    }
   s->id = pg_int (inserted, 0, 0);
 
   for (guint i = 0; i < revision->days->len; i++)

@@ -253,6 +253,41 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "END $$;"
     "CREATE TRIGGER activity_changes AFTER INSERT OR DELETE OR UPDATE"
     "  ON prospectd.activity FOR EACH ROW EXECUTE FUNCTION prospectd.activity_changes_trigger ();" },
+
+  /* 9 -> 10 (SQLite's step 10): several daemons on one database. A
+   * notification is claimed per desktop (the rows of before, desktop '',
+   * count for every desktop); a catch-up records the revision it was
+   * computed from, unique per campaign and day. And the daemons learn of
+   * changes without polling: a NOTIFY on channel prospectd, payload
+   * "TABLE:CAMPAIGN", for what their evaluation reads (activity, the
+   * revisions, the reps' first days), delivered at commit, once per
+   * distinct payload of a transaction. */
+  { "ALTER TABLE prospectd.notifications ADD COLUMN desktop text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "ALTER TABLE prospectd.notifications DROP CONSTRAINT notifications_pkey;"
+    "ALTER TABLE prospectd.notifications ADD PRIMARY KEY (campaign, key, desktop);"
+    "ALTER TABLE prospectd.revisions ADD COLUMN parent bigint;"
+    "CREATE UNIQUE INDEX revisions_catchup_once ON prospectd.revisions (campaign, as_of, parent)"
+    "  WHERE kind = 'catchup' AND parent IS NOT NULL;",
+
+    "CREATE FUNCTION prospectd.notify_change () RETURNS trigger"
+    "  LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "BEGIN"
+    "  IF TG_OP IN ('DELETE', 'UPDATE') THEN"
+    "    PERFORM pg_notify ('prospectd', TG_TABLE_NAME || ':' || OLD.campaign);"
+    "  END IF;"
+    "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+    "    PERFORM pg_notify ('prospectd', TG_TABLE_NAME || ':' || NEW.campaign);"
+    "  END IF;"
+    "  RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE"
+    "  ON prospectd.activity FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();"
+    "CREATE TRIGGER notify_change AFTER INSERT"
+    "  ON prospectd.revisions FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();"
+    "CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE"
+    "  ON prospectd.catchup_days FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();"
+    "CREATE TRIGGER notify_change AFTER INSERT"
+    "  ON prospectd.rep_starts FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

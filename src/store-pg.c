@@ -20,6 +20,17 @@
   "SET datestyle = 'ISO, YMD';" \
   "SET client_min_messages = warning"
 
+/* The server's notices and the errors it sends outside a query (the
+ * "terminating connection" of a shutdown) go to the debug log, not to
+ * stderr as libpq would print them: the failure they cause reaches the
+ * caller as an error, said once by the program. */
+static void
+quiet_notice (void *data, const char *message)
+{
+  (void) data;
+  g_debug ("server: %s", message);
+}
+
 PgStore *
 store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing, GError **error)
 {
@@ -34,6 +45,7 @@ store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing, GError 
 
   pg->display = pd_store_display_name (uri);
   pg->conn = PQconnectdbParams (keywords, values, 1);
+  PQsetNoticeProcessor (pg->conn, quiet_notice, NULL);
   if (PQstatus (pg->conn) != CONNECTION_OK)
     {
       pg_set_error (pg, NULL, error);

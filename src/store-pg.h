@@ -34,6 +34,9 @@ PgStore *store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing
 gint64 store_pg_schema_found (const PgStore *pg);
 void store_pg_close (PgStore *pg);
 gboolean store_pg_data_version (PgStore *pg, gint64 *ret_version, GError **error);
+/* store-pg-listen.c: pd_store_change_fd(), pd_store_read_changes(). */
+int store_pg_change_fd (PgStore *pg, GError **error);
+gboolean store_pg_read_changes (PgStore *pg, gboolean *ret_changed, GError **error);
 char *store_pg_database_id (PgStore *pg, GError **error);
 
 gboolean store_pg_ensure_campaign (PgStore *pg, const char *id, const char *name, GError **error);
@@ -58,9 +61,11 @@ GArray *store_pg_day_totals (PgStore *pg, const char *campaign, const char *rep,
 GArray *store_pg_daily_contacts (PgStore *pg, const char *campaign, const char *rep, const GDate *up_to,
                                  GError **error);
 
-gboolean store_pg_notification_claim (PgStore *pg, const char *campaign, const char *key, gint64 sent_at,
+gboolean store_pg_notification_claim (PgStore *pg, const char *campaign, const char *key, const char *desktop,
+                                      gint64 sent_at,
                                       gboolean *ret_claimed, GError **error);
-gboolean store_pg_notification_sent (PgStore *pg, const char *campaign, const char *key, gboolean *ret_sent,
+gboolean store_pg_notification_sent (PgStore *pg, const char *campaign, const char *key, const char *desktop,
+                                     gboolean *ret_sent,
                                      gint64 *ret_sent_at, GError **error);
 
 /* reps, n_reps: the reps a catch-up replaces (pd_store_save_catchup_reps()),

@@ -431,6 +431,28 @@ pd_store_set_desktop (PdStore *store, const char *desktop)
 
 /* ---------------------------------------------------------------- misc */
 
+int
+pd_store_change_fd (PdStore *store, GError **error)
+{
+  g_return_val_if_fail (store != NULL, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  return store->pg != NULL ? store_pg_change_fd (store->pg, error) : -1;
+}
+
+gboolean
+pd_store_read_changes (PdStore *store, gboolean *ret_changed, GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (ret_changed != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_read_changes (store->pg, ret_changed, error);
+  *ret_changed = FALSE;
+  return TRUE;
+}
+
 gboolean
 pd_store_data_version (PdStore *store, gint64 *ret_version, GError **error)
 {

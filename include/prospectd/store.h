@@ -545,3 +545,20 @@ gboolean pd_store_rotate_feed_token (PdStore *store,
 gboolean pd_store_data_version (PdStore *store,
                                 gint64 *ret_version,
                                 GError **error);
+
+/* What the daemon watches to learn, without polling, that another
+ * process committed a change it reads (activity, revisions, the reps'
+ * first days): on PostgreSQL the connection's socket, listening from now
+ * on (LISTEN) for what the schema's triggers announce (NOTIFY at
+ * commit). A new connection has a new socket: ask again after reopening.
+ * -1 for an SQLite file (watch the file and its -wal instead), with no
+ * error; -1 with error set when the server cannot be told to listen. */
+int pd_store_change_fd (PdStore *store, GError **error);
+
+/* Reads what reached the change fd without waiting (and what libpq took
+ * in meanwhile, during other queries): *ret_changed is TRUE when another
+ * connection committed a change since the last call (this store's own
+ * commits do not count). Returns FALSE with PD_STORE_ERROR_IO when the
+ * connection to the server is lost (the store is then of no more use:
+ * open a new one). An SQLite store never changes anything here. */
+gboolean pd_store_read_changes (PdStore *store, gboolean *ret_changed, GError **error);

@@ -5,11 +5,11 @@
 # shows once on each desktop that notifies its rep, never twice on one;
 # the daily check's catch-up is stored once; a desktop id is made once,
 # private, and a dry run makes none.
+# backends: sqlite pg
 . tests/cli/lib.sh
 
 mkdir -p "$T/campaigns"
 cp config/campaigns/example.conf "$T/campaigns/"
-DB="$T/team.db"
 
 # desktop NAME NOTIFY: a daemon configuration and state directory of its own.
 desktop () {
@@ -59,7 +59,7 @@ check_eq "the desktop id is kept" "$id" "$(cat "$T/alice1/data/prospectd/desktop
 check_eq "each desktop has its own id" "4" \
   "$(cat "$T"/*/data/prospectd/desktop-id | sort -u | wc -l)"
 check_eq "claims per desktop: alice's twice, bob's once" "$(printf '2|reminder:alice:2027-01-04:1\n1|reminder:bob:2027-01-04:1')" \
-  "$(sqlite3 "$DB" "SELECT count(*), key FROM notifications WHERE key LIKE 'reminder:%' GROUP BY key ORDER BY key")"
+  "$(db_sql "SELECT count(*), key FROM notifications WHERE key LIKE 'reminder:%' GROUP BY key ORDER BY key")"
 
 # The daily check of 2027-01-04 (nobody logged: both behind), by every
 # daemon: each desktop is told about its rep, the catch-up stored once.
@@ -70,8 +70,8 @@ check_eq "alice's second desktop: alice is behind" "behind:alice:2027-01-04" \
   "$(run alice2 2027-01-05T07:51 | grep '^behind')"
 run server 2027-01-05T07:51 >/dev/null
 check_eq "one baseline and one catch-up stored" "baseline|2027-01-04
-catchup|2027-01-05" "$(sqlite3 "$DB" "SELECT kind, as_of FROM revisions ORDER BY id")"
+catchup|2027-01-05" "$(db_sql "SELECT kind, as_of FROM revisions ORDER BY id")"
 check_eq "the daily check done once per daemon" "4" \
-  "$(sqlite3 "$DB" "SELECT count(*) FROM notifications WHERE key = 'check:2027-01-04'")"
+  "$(db_sql "SELECT count(*) FROM notifications WHERE key = 'check:2027-01-04'")"
 
 done_testing
