@@ -63,7 +63,7 @@ extern char **environ;
 
 static guint runs = 5;
 static guint n_reps = 1000;
-static const char *only = "abcdefghi";
+static const char *only = "abcdefghij";
 static char *work_dir;
 static char *campaign_text;
 
@@ -2141,6 +2141,248 @@ section_one_rep (const char *prospectctl)
   row ("status, 200-rep year, peak RSS (process)", peak, 1.0 / 1024, "MiB", 1, target);
 }
 
+/* ------------------------------------------- (j) team mode on PostgreSQL */
+
+/* A throwaway PostgreSQL cluster (tests/pg-cluster.sh: a temporary
+ * directory, its Unix socket there, no TCP; stopped by its watchdog when
+ * this process ends) and a new database in it. Returns its URI, or NULL
+ * (said) when the cluster cannot start. */
+static char *
+pg_bench_database (const char *name)
+{
+  static gboolean started;
+  char *start_argv[] = { "tests/pg-cluster.sh", "start", NULL, NULL };
+  char *create_argv[] = { "tests/pg-cluster.sh", "createdb", (char *) name, NULL };
+  g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (!started)
+    {
+      g_auto (GStrv) lines = NULL;
+
+      start_argv[2] = pid;
+      if (!g_spawn_sync (NULL, start_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL)
+          || !g_spawn_check_wait_status (status, NULL))
+        {
+          printf ("    no PostgreSQL cluster (%s); skipped\n", err != NULL ? g_strstrip (err) : "?");
+          return NULL;
+        }
+      lines = g_strsplit (out, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          char *eq = strchr (lines[i], '=');
+          char *end;
+
+          if (eq == NULL)
+            continue;
+          *eq = '\0';
+          eq++;
+          if (*eq == '\'')
+            eq++;
+          end = strpbrk (eq, "';");
+          if (end != NULL)
+            *end = '\0';
+          g_setenv (lines[i], eq, TRUE);
+        }
+      started = TRUE;
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+    }
+  if (!g_spawn_sync (NULL, create_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    {
+      printf ("    cannot create the database %s (%s); skipped\n", name, err != NULL ? g_strstrip (err) : "?");
+      return NULL;
+    }
+  return g_strdup (g_strstrip (out));
+}
+
+/* Median seconds of COMMIT_SAMPLES pd_store_add_activity() into `store`. */
+static double
+time_commits (PdStore *store)
+{
+  double samples[COMMIT_SAMPLES];
+  PdActivity activity = { 0 };
+
+  activity.campaign = "bench";
+  activity.rep = "rep0001";
+  g_date_clear (&activity.date, 1);
+  g_date_set_dmy (&activity.date, 5, G_DATE_JANUARY, 2027);
+  activity.contacts = 16;
+  activity.prospects = 4;
+  activity.created = REVISION_TIME;
+  for (guint i = 0; i < COMMIT_SAMPLES; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      double start = now_seconds ();
+
+      if (!pd_store_add_activity (store, &activity, NULL, &error))
+        g_error ("bench: %s", error->message);
+      samples[i] = now_seconds () - start;
+    }
+  return stat_of (samples, COMMIT_SAMPLES).median;
+}
+
+/* The (f) daemon's reaction on `database`: a log committed by this
+ * process (another connection) until the rep's feed is replaced; up to 5
+ * samples. Returns how many, in `reactions`. */
+static guint
+daemon_reaction (const char *prospectd, const char *name, const char *database, double *reactions)
+{
+  g_autofree char *dir = g_build_filename (work_dir, name, NULL);
+  g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
+  g_autofree char *campaign = g_build_filename (campaigns, "c01.conf", NULL);
+  g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "prospectd.log", NULL);
+  g_autofree char *feed = g_build_filename (dir, "feeds", "c01", "alice.ics", NULL);
+  g_autofree char *example = NULL;
+  g_autofree char *text = NULL;
+  char *daemon_argv[] = { (char *) prospectd, "--config", config, "--now", "2027-01-08T18:00", NULL };
+  g_autoptr (GError) error = NULL;
+  PdStore *store;
+  guint n = 0;
+  pid_t pid;
+  int status;
+
+  g_mkdir_with_parents (campaigns, 0700);
+  if (!g_file_get_contents ("config/campaigns/example.conf", &example, NULL, NULL))
+    g_error ("bench: run from the source tree (config/campaigns/example.conf)");
+  g_file_set_contents (campaign, example, -1, NULL);
+  text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s/feeds\nnotify =\n[feeds]\nlisten =\n",
+                          campaigns, database, dir);
+  g_file_set_contents (config, text, -1, NULL);
+  pid = spawn_logged (daemon_argv, log_path);
+  for (guint i = 0; pid > 0 && i < 300 && !file_contains (log_path, "next wake-up at"); i++)
+    g_usleep (100000);
+  if (pid > 0 && file_contains (log_path, "next wake-up at"))
+    {
+      g_usleep (G_USEC_PER_SEC);
+      store = pd_store_open (database, &error);
+      for (guint i = 0; store != NULL && i < 5; i++)
+        {
+          double seconds = log_and_time (store, "c01", "alice", 10 + i, feed, 5, 500);
+
+          if (isnan (seconds))
+            break;
+          reactions[n++] = seconds;
+          g_usleep (300000);
+        }
+      pd_store_close (store);
+    }
+  if (pid > 0)
+    {
+      kill (pid, SIGTERM);
+      waitpid (pid, &status, 0);
+    }
+  return n;
+}
+
+static void
+section_team (const char *prospectd)
+{
+  g_autofree char *sqlite_path = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree double *pg_commit = g_new0 (double, runs);
+  g_autofree double *lite_commit = g_new0 (double, runs);
+  g_autofree double *pg_rep = g_new0 (double, runs);
+  g_autofree double *lite_rep = g_new0 (double, runs);
+  g_autofree double *pg_team = g_new0 (double, runs);
+  g_autofree double *lite_team = g_new0 (double, runs);
+  g_autoptr (GError) error = NULL;
+  double build_start = now_seconds ();
+  double reactions[5];
+  guint n_reactions;
+  char target[128];
+  PdStore *store;
+  Stat pg_s, lite_s;
+  int status = 0;
+
+  heading ("(j) team mode: PostgreSQL 15 over a Unix socket beside SQLite, same run, same 1 000 000 rows");
+  uri = pg_bench_database ("bench_j");
+  if (uri == NULL)
+    return;
+  sqlite_path = store_build ();
+  store = pd_store_open (uri, &error);
+  if (store == NULL || !pd_store_ensure_campaign (store, "bench", "Benchmark 2027", &error))
+    g_error ("bench: %s", error->message);
+  pd_store_close (store);
+  /* The same rows, copied (the day sums kept by the triggers as they
+   * arrive; the change announcements off during the load). */
+  copy = g_strdup_printf (
+    "sqlite3 -csv '%s' 'SELECT campaign, rep, date, contacts, prospects, active, latent, arid, proposals,"
+    " deals, revenue_cents, created FROM activity' | \"$PD_TEST_PG_BIN/psql\" -X -q -v ON_ERROR_STOP=1 -d '%s'"
+    " -c 'ALTER TABLE prospectd.activity DISABLE TRIGGER notify_change'"
+    " -c '\\copy prospectd.activity (campaign, rep, date, contacts, prospects, active, latent, arid, proposals,"
+    " deals, revenue_cents, created) FROM STDIN CSV'"
+    " -c 'ALTER TABLE prospectd.activity ENABLE TRIGGER notify_change' -c 'ANALYZE'",
+    sqlite_path, uri);
+  {
+    char *sh_argv[] = { "/bin/sh", "-c", copy, NULL };
+
+    if (!g_spawn_sync (NULL, sh_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error)
+        || !g_spawn_check_wait_status (status, &error))
+      g_error ("bench: copying the rows to PostgreSQL: %s", error->message);
+  }
+  printf ("    both stores filled in %.1f s (outside the measurement); PostgreSQL: %s\n",
+          now_seconds () - build_start, "a throwaway cluster of tests/pg-cluster.sh");
+
+  for (guint i = 0; i < runs; i++)
+    {
+      PdStore *pg = pd_store_open (uri, &error);
+      PdStore *lite = pd_store_open (sqlite_path, &error);
+
+      if (pg == NULL || lite == NULL)
+        g_error ("bench: %s", error->message);
+      pg_rep[i] = time_real (pg, "rep0500");
+      lite_rep[i] = time_real (lite, "rep0500");
+      pg_team[i] = time_real (pg, NULL);
+      lite_team[i] = time_real (lite, NULL);
+      pg_commit[i] = time_commits (pg);
+      lite_commit[i] = time_commits (lite);
+      pd_store_close (pg);
+      pd_store_close (lite);
+    }
+  row ("one log commit, SQLite", stat_of (lite_commit, runs), 1e6, "us", 1, "(reference)");
+  row ("one log commit, PostgreSQL", stat_of (pg_commit, runs), 1e6, "us", 1, "(no target)");
+  row ("status reads, one rep, SQLite", stat_of (lite_rep, runs), 1e3, "ms", 2, "(reference)");
+  row ("status reads, one rep, PostgreSQL", stat_of (pg_rep, runs), 1e3, "ms", 2, "(no target)");
+  lite_s = stat_of (lite_team, runs);
+  pg_s = stat_of (pg_team, runs);
+  row ("status reads, team, SQLite", lite_s, 1e3, "ms", 1, "(reference)");
+  g_snprintf (target, sizeof target, "target <= 2x SQLite's (%.1f ms): %s", 2e3 * lite_s.median,
+              pg_s.median <= 2 * lite_s.median ? "met" : "MISSED");
+  row ("status reads, team, PostgreSQL", pg_s, 1e3, "ms", 1, target);
+
+  if (prospectd == NULL)
+    {
+      printf ("    (no prospectd given: no reaction measured)\n");
+      return;
+    }
+  {
+    g_autofree char *daemon_uri = pg_bench_database ("bench_j_daemon");
+    g_autofree char *daemon_db = g_build_filename (work_dir, "team-sqlite.db", NULL);
+
+    n_reactions = daemon_reaction (prospectd, "team-sqlite", daemon_db, reactions);
+    if (n_reactions > 0)
+      row ("reaction: another process's log -> feed, SQLite", stat_of (reactions, n_reactions), 1e3, "ms", 1,
+           "(reference: inotify)");
+    n_reactions = daemon_uri != NULL ? daemon_reaction (prospectd, "team-pg", daemon_uri, reactions) : 0;
+    if (n_reactions > 0)
+      {
+        Stat s = stat_of (reactions, n_reactions);
+
+        g_snprintf (target, sizeof target, "target <= 1 s: %s (%u of 5)", s.median <= 1 ? "met" : "MISSED",
+                    n_reactions);
+        row ("reaction: another process's log -> feed, PostgreSQL", s, 1e3, "ms", 1, target);
+      }
+    else
+      printf ("%-44s %14s\n", "reaction: log -> feed, PostgreSQL", "none in 5 s");
+  }
+}
+
 /* ------------------------------------------------------------------ main */
 
 static void
@@ -2212,6 +2454,8 @@ main (int argc, char **argv)
     section_daemon_large (argv[3]);
   if (strchr (only, 'h') && argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE))
     section_serve (argv[3]);
+  if (strchr (only, 'j'))
+    section_team (argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE) ? argv[3] : NULL);
 
   if (g_getenv ("BENCH_KEEP") != NULL)
     printf ("\nkept: %s\n", work_dir);
