@@ -147,6 +147,11 @@ pd_config_load_daemon (const char *path, GError **error)
       !read_path (&r, "database", &config->database, error) ||
       !read_path (&r, "feeds", &config->feeds_dir, error))
     return NULL;
+  {
+    g_autofree char *feeds = pd_config_lookup (&r, "daemon", "feeds");
+
+    config->feeds_set = feeds != NULL;
+  }
 
   notify = pd_config_lookup (&r, "daemon", "notify");
   if (notify != NULL)

@@ -657,6 +657,10 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
   g_autoptr (GArray) published = NULL;
   gboolean any = before == NULL;
 
+  /* On a team's database, the feeds are the server's: written only by
+   * the daemons whose configuration names a feeds directory. */
+  if (!daemon->config->feeds_set && pd_store_name_is_server (pd_store_path (daemon->store)))
+    return TRUE;
   update_digests (dc);
   now = dc->digests->data;
   if (before != NULL)

@@ -444,10 +444,18 @@ test_pg_schema_race (void **state)
   open_during_upgrade (f->db, 0);
 
   /* Back to version 8 as released: the catch-up's days in revision_days,
-   * no change marks. */
+   * no change marks (step 9); one claim per key, no parent, no
+   * announcements (step 10). */
   store = open_with_campaign (f->db, "q1");
   id = pd_store_database_id (store, &error);
   g_clear_pointer (&store, pd_store_close);
+  raw_exec (f->db, "DROP TRIGGER notify_change ON activity; DROP TRIGGER notify_change ON revisions;"
+                   "DROP TRIGGER notify_change ON rep_starts; DROP TRIGGER notify_change ON catchup_days;"
+                   "DROP FUNCTION notify_change (); DROP INDEX revisions_catchup_once;"
+                   "ALTER TABLE revisions DROP COLUMN parent;"
+                   "ALTER TABLE notifications DROP CONSTRAINT notifications_pkey;"
+                   "ALTER TABLE notifications DROP COLUMN desktop;"
+                   "ALTER TABLE notifications ADD PRIMARY KEY (campaign, key);");
   raw_exec (f->db, "DROP TABLE catchup_days; DROP TABLE activity_changes;"
                    "DROP TRIGGER activity_changes ON activity; DROP FUNCTION activity_changes_trigger ();"
                    "INSERT INTO revisions (id, campaign, kind, as_of, created)"

@@ -39,6 +39,8 @@ typedef struct {
   char *campaigns_dir;
   char *database;
   char *feeds_dir;
+  gboolean feeds_set;    /* `feeds` given in the file: on a team's (PostgreSQL) database, only
+                          * the daemons that set it write feeds (a desktop's does not) */
   char **notify_reps;    /* NULL-terminated; "*" for all; empty for none */
   gboolean notifications;
   char *listen;          /* "" = feed server off */

@@ -4,7 +4,8 @@
 # each with its own XDG data directory (its desktop id). A notification
 # shows once on each desktop that notifies its rep, never twice on one;
 # the daily check's catch-up is stored once; a desktop id is made once,
-# private, and a dry run makes none.
+# private, and a dry run makes none; on a team's database only the
+# daemons with feeds set write feeds.
 # backends: sqlite pg
 . tests/cli/lib.sh
 
@@ -73,5 +74,16 @@ check_eq "one baseline and one catch-up stored" "baseline|2027-01-04
 catchup|2027-01-05" "$(db_sql "SELECT kind, as_of FROM revisions ORDER BY id")"
 check_eq "the daily check done once per daemon" "4" \
   "$(db_sql "SELECT count(*) FROM notifications WHERE key = 'check:2027-01-04'")"
+
+# A desktop whose configuration names no feeds directory: on a team's
+# database it writes no feed (the server's job); alone on its SQLite
+# file, the default directory as always.
+mkdir -p "$T/carol"
+sed '/^feeds = /d' "$T/bob/prospectd.conf" >"$T/carol/prospectd.conf"
+run carol 2027-01-05T08:00 >/dev/null
+if [ "${PD_TEST_DB:-}" = pg ]; then expected=no; else expected=yes; fi
+check_eq "no feeds set: feeds written only on SQLite" "$expected" \
+  "$([ -e "$T/carol/data/prospectd/feeds/example/bob.ics" ] && echo yes || echo no)"
+check_eq "feeds set: written" "yes" "$([ -e "$T/feeds/example/bob.ics" ] && echo yes || echo no)"
 
 done_testing
