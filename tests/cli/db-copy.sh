@@ -32,7 +32,7 @@ $C --db "$SOLO" log example --rep alice --contacts 3 --date 2027-01-05 >/dev/nul
 $C --db "$SOLO" activity rm 3 >/dev/null
 $C --db "$SOLO" feed-url example --rep alice --base-url http://cal.example >"$T/solo.url"
 $C --db "$SOLO" reschedule example >/dev/null
-sqlite3 "$SOLO" "INSERT INTO notifications VALUES ('example', 'checkpoint:2027-01-29', 1800000000)"
+sqlite3 "$SOLO" "INSERT INTO notifications (campaign, key, sent_at) VALUES ('example', 'checkpoint:2027-01-29', 1800000000)"
 
 # Every table of an SQLite file, row by row.
 dump () {
