@@ -82,6 +82,8 @@ cat "$T"/writer?.err >"$T/restart.err"
 check_eq "restart: a failed log says why, one line each" "$failed" \
   "$(grep -c "^prospectctl: .*\(server\|connection\)" "$T/restart.err")"
 check_eq "restart: nothing but those lines" "$failed" "$(wc -l <"$T/restart.err")"
+# (what else was said, if anything)
+grep -v "^prospectctl: .*\(server\|connection\)" "$T/restart.err" | sed 's/^/  other line: /'
 check_eq "restart: rows are the acknowledged ones (and none a failed one claims)" "$ok" \
   "$(comm -12 "$T/acknowledged" "$T/stored" | wc -l)"
 
