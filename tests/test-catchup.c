@@ -446,6 +446,40 @@ catchup_from (PdStore *store, const PdCampaign *campaign, const PdSchedule *base
                               error);
 }
 
+/* One of test_catchup_stored_once's processes: reads everything, waits
+ * for `go` to close, runs the check and writes (by_other, revision id) to
+ * `results`. Returns its exit status; everything it allocated is freed
+ * first (the caller _exit()s, which runs no cleanup). */
+static int
+catchup_child (Fixture *f, const char *db, int go, int results, const GDate *as_of)
+{
+  g_autoptr (PdStore) mine = pd_store_open (db, NULL);
+  g_autoptr (PdCatchup) catchup = NULL;
+  g_autoptr (PdRevision) head = NULL;
+  g_autoptr (PdSchedule) current = NULL;
+  g_autoptr (GArray) daily = NULL;
+  gint64 revision_time = 0;
+  gint64 result[2];
+  char byte;
+
+  /* Everything read before the others store anything. */
+  if (mine == NULL || !pd_store_load_latest_head (mine, f->campaign->id, &head, NULL)
+      || !pd_catchup_current (mine, f->campaign, f->baseline, 0, &current, &revision_time, NULL)
+      || (daily = pd_store_daily_contacts (mine, f->campaign->id, NULL, as_of, NULL)) == NULL)
+    return 1;
+  if (read (go, &byte, 1) != 0)
+    return 1;
+  catchup = pd_catchup_run_from (mine, f->campaign, f->baseline, current, head != NULL ? head->id : 0,
+                                 daily, as_of, 1800000100, NULL);
+  if (catchup == NULL || !catchup->changed)
+    return 1;
+  result[0] = catchup->by_other;
+  result[1] = catchup->revision_id;
+  if (write (results, result, sizeof result) != sizeof result)
+    return 1;
+  return 0;
+}
+
 /* Three daemons run the same check at once (three processes released
  * together): the catch-up is stored once (one baseline, one catch-up);
  * the two others learn that another process stored it, and its id. */
@@ -484,33 +518,9 @@ test_catchup_stored_once (void **state)
       assert_true (children[i] >= 0);
       if (children[i] == 0)
         {
-          PdStore *mine = pd_store_open (db, NULL);
-          g_autoptr (PdCatchup) catchup = NULL;
-          g_autoptr (PdRevision) head = NULL;
-          g_autoptr (PdSchedule) current = NULL;
-          g_autoptr (GArray) daily = NULL;
-          gint64 revision_time = 0;
-          char byte;
-
           close (go[1]);
           close (results[0]);
-          /* Everything read before the others store anything. */
-          if (mine == NULL || !pd_store_load_latest_head (mine, f->campaign->id, &head, NULL)
-              || !pd_catchup_current (mine, f->campaign, f->baseline, 0, &current, &revision_time, NULL)
-              || (daily = pd_store_daily_contacts (mine, f->campaign->id, NULL, &as_of, NULL)) == NULL)
-            _exit (1);
-          if (read (go[0], &byte, 1) != 0)
-            _exit (1);
-          catchup = pd_catchup_run_from (mine, f->campaign, f->baseline, current, head != NULL ? head->id : 0,
-                                         daily, &as_of, 1800000100, NULL);
-          if (catchup == NULL || !catchup->changed)
-            _exit (1);
-          result[0] = catchup->by_other;
-          result[1] = catchup->revision_id;
-          if (write (results[1], result, sizeof result) != sizeof result)
-            _exit (1);
-          pd_store_close (mine);
-          _exit (0);
+          _exit (catchup_child (f, db, go[0], results[1], &as_of));
         }
     }
   close (results[1]);
