@@ -12,6 +12,9 @@
 
 #include "store-pg-private.h"
 
+#include <errno.h>
+#include <poll.h>
+
 /* Pinned on every connection: the names of the schema first found in
  * pg_catalog then prospectd, never in another schema or a temporary
  * table; dates as YYYY-MM-DD; only warnings and errors from the server. */
@@ -31,6 +34,58 @@ quiet_notice (void *data, const char *message)
   g_debug ("server: %s", message);
 }
 
+/* The connection made step by step (PQconnectStartParams, then
+ * PQconnectPoll) rather than by PQconnectdbParams, so that quiet_notice is
+ * in place before the first message is read: a server shutting down may
+ * send its "terminating connection" right behind the ReadyForQuery that
+ * ends the start-up, and libpq hands that to the notice processor of the
+ * moment — its default one, which prints it on stderr (docs/pitfalls.md).
+ * The asynchronous path does not apply connect_timeout itself: each wait
+ * for the server gets at most that long, as libpq's own loop does. */
+static gboolean
+connect_wait (PgStore *pg, GError **error)
+{
+  PGconn *conn = pg->conn;
+  PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+  int timeout_ms = -1;
+  PQconninfoOption *options = PQconninfo (conn);
+
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "connect_timeout") && o->val != NULL)
+      {
+        gint64 seconds = g_ascii_strtoll (o->val, NULL, 10);
+
+        /* libpq's own reading: 0 waits for ever, less than 2 s is 2 s. */
+        if (seconds > 0)
+          timeout_ms = (int) MIN (MAX (seconds, 2), G_MAXINT / 1000) * 1000;
+      }
+  PQconninfoFree (options);
+
+  if (PQstatus (conn) == CONNECTION_BAD)
+    {
+      pg_set_error (pg, NULL, error);
+      return FALSE;
+    }
+  while (state != PGRES_POLLING_OK && state != PGRES_POLLING_FAILED)
+    {
+      struct pollfd fd = { PQsocket (conn), state == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0 };
+      int ready = poll (&fd, 1, timeout_ms);
+
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready == 0)
+        {
+          g_set_error_literal (error, PD_STORE_ERROR, PD_STORE_ERROR_IO, _("timeout expired"));
+          return FALSE;
+        }
+      state = PQconnectPoll (conn);
+    }
+  if (state == PGRES_POLLING_OK)
+    return TRUE;
+  pg_set_error (pg, NULL, error);
+  return FALSE;
+}
+
 PgStore *
 store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing, GError **error)
 {
@@ -44,13 +99,12 @@ store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing, GError 
   gboolean missing = FALSE;
 
   pg->display = pd_store_display_name (uri);
-  pg->conn = PQconnectdbParams (keywords, values, 1);
+  pg->conn = PQconnectStartParams (keywords, values, 1);
+  if (pg->conn == NULL)
+    g_error ("%s: out of memory", G_STRFUNC);
   PQsetNoticeProcessor (pg->conn, quiet_notice, NULL);
-  if (PQstatus (pg->conn) != CONNECTION_OK)
-    {
-      pg_set_error (pg, NULL, error);
-      goto fail;
-    }
+  if (!connect_wait (pg, error))
+    goto fail;
   if (!pg_exec (pg, SESSION_SETTINGS, error))
     goto fail;
   if (dry_run)
