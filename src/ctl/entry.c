@@ -312,16 +312,35 @@ pd_ctl_describe_entry (const PdActivity *a, const char *currency)
   return g_string_free (text, FALSE);
 }
 
+/* A text a spreadsheet would take for a formula: one starting with = + -
+ * @, a tab or a carriage return, unless it is a plain number (a negative
+ * gap, an amount). Such a cell from a note or an imported file could run
+ * =HYPERLINK(...) or worse on the manager's machine (CSV injection). */
+static gboolean
+csv_looks_like_formula (const char *value)
+{
+  char *end = NULL;
+
+  if (strchr ("=+-@\t\r", value[0]) == NULL || value[0] == '\0')
+    return FALSE;
+  g_ascii_strtod (value, &end);
+  return end == value || *end != '\0';
+}
+
 char *
 pd_ctl_csv_field (const char *value)
 {
   GString *field;
+  gboolean formula;
 
   if (value == NULL)
     return g_strdup ("");
-  if (strpbrk (value, ",\"\r\n") == NULL)
+  formula = csv_looks_like_formula (value);
+  if (!formula && strpbrk (value, ",\"\r\n") == NULL)
     return g_strdup (value);
-  field = g_string_new ("\"");
+  /* A formula-like text is quoted and starts with an apostrophe, which
+   * spreadsheets read as "this cell is text" (OWASP's advice). */
+  field = g_string_new (formula ? "\"'" : "\"");
   for (const char *p = value; *p != '\0'; p++)
     {
       if (*p == '"')

@@ -93,6 +93,16 @@ rows = list(csv.reader(open(sys.argv[1], newline="")))
 print(len(rows), rows[-1][10], rows[-1][12])' "$T/activity.csv")
 check_eq "csv.reader reads the activity back" '6 20000.00 Acme, "call back" in March' "$out"
 
+# --- a note a spreadsheet would run as a formula is written as text:
+# quoted, behind an apostrophe; a negative number stays a number.
+$C log --rep bob --contacts 0 --date 2027-01-09 --now 2027-01-09T18:00 \
+  --note '=HYPERLINK("http://evil.example/","Open")' >/dev/null
+$C activity --rep bob --csv | tail -n 1 | sed 's/^[0-9]*,//' >"$T/formula.csv"
+printf '%s\r\n' '2027-01-09,bob,0,0,0,0,0,0,0,0.00,EUR,"'"'"'=HYPERLINK(""http://evil.example/"",""Open"")"' \
+  >"$T/expected.csv"
+check_file "activity --csv: a formula-like note is text" "$T/expected.csv" "$T/formula.csv"
+$C activity rm "$($C activity --rep bob --csv | tail -n 1 | cut -d, -f1)" >/dev/null
+
 # --- status --week on Monday: last week, Monday to Sunday. alice 64 of
 # 80 (-20 %), 4 active of 20 prospects = 20 %, 64 / 20 = 3.2 calls per
 # prospect; bob 42 of 40, 2 of 5 = 40 %, 10 / 5 = 2 calls per prospect
