@@ -707,8 +707,14 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
               {
                 g_autofree char *modified = g_strdup_printf (ngettext ("%u event changed", "%u events changed",
                                                                         changes.modified), changes.modified);
-                g_string_append_printf (daemon->dry_run, _("would write feed: '%s' (%s, %u added, %u removed)\n"),
-                                        path, modified, changes.added, changes.removed);
+                g_autofree char *added = g_strdup_printf (ngettext ("%u added", "%u added", changes.added),
+                                                          changes.added);
+                g_autofree char *removed = g_strdup_printf (ngettext ("%u removed", "%u removed", changes.removed),
+                                                            changes.removed);
+
+                /* TRANSLATORS: the feed's path, then "N events changed, N added, N removed". */
+                g_string_append_printf (daemon->dry_run, _("would write feed: '%s' (%s, %s, %s)\n"), path,
+                                        modified, added, removed);
               }
           }
     }
