@@ -21,6 +21,8 @@ PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq l
 CORE_PKGS := glib-2.0
 CTL_PKGS  := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq
 TEST_PKGS := cmocka
+# libcsv (the prospect files' CSV, src/csv-import.c) has no pkg-config file.
+CSV_LIBS  := -lcsv
 
 # What `deps` checks, and the Debian package that provides it when missing:
 #   pc:MODULE (pkg-config), cmd:PROGRAM (on PATH), py:MODULE (Debian's python3),
@@ -40,7 +42,8 @@ DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         cmd:clang=clang cmd:clang=libclang-rt-14-dev \
         pc:libpq=libpq-dev file:/usr/lib/postgresql/15/bin/initdb=postgresql-15 \
         file:/usr/lib/postgresql/15/bin/psql=postgresql-client-15 \
-        cmd:xgettext=gettext path:/usr/share/i18n/locales/fr_FR=locales
+        cmd:xgettext=gettext path:/usr/share/i18n/locales/fr_FR=locales \
+        path:/usr/include/csv.h=libcsv-dev
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)
@@ -81,7 +84,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 # GLib only) is libprospectd-core.a; every other module, the edges (files,
 # database, calendars, notifications, server), libprospectd.a above it.
 # Programs link the archives, so each takes only the objects it uses.
-CORE_MODULES := campaign plan workcal schedule progress agenda format alerts
+CORE_MODULES := campaign plan workcal schedule progress agenda format alerts prospect
 CORE_HEADERS := $(CORE_MODULES) activity
 MODULE_SRCS := $(filter-out src/prospectd.c,$(wildcard src/*.c))
 CORE_SRCS   := $(CORE_MODULES:%=src/%.c)
@@ -160,11 +163,11 @@ $(BUILD)/core-check: $(CORE_LIB)
 	if [ -n "$$bad" ]; then echo "error: core modules include headers outside the core:" >&2; echo "$$bad" >&2; rm -f $@; exit 1; fi
 
 $(BUILD)/prospectd: $(BUILD)/src/prospectd.o $(LIBS_A) | $(BUILD)/core-check
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_A) $(PKG_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBS_A) $(PKG_LIBS) $(CSV_LIBS) -lm
 
 # Only the libraries its commands use: no libnotify, no libsoup.
 $(BUILD)/prospectctl: $(CTL_OBJS) $(LIBS_A) | $(BUILD)/core-check
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(LIBS_A) $(CTL_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CTL_OBJS) $(LIBS_A) $(CTL_LIBS) $(CSV_LIBS) -lm
 
 # Test objects are kept between runs: an unchanged test is not rebuilt.
 .PRECIOUS: $(BUILD)/tests/%.o
@@ -173,7 +176,7 @@ $(BUILD)/tests/%.o: tests/%.c | pkgcheck
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/test-%: $(BUILD)/tests/test-%.o $(LIBS_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) $(CSV_LIBS) -lm
 
 # ---------------------------------------------------------------- translations
 # po/prospectd.pot is extracted from the sources by `make update-po`, which
@@ -297,7 +300,7 @@ $(FUZZ_BUILD)/%.o: %.c | pkgcheck fuzz-toolchain
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SANFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_BUILD)/fuzz-%: $(FUZZ_BUILD)/fuzz/fuzz-%.o $(FUZZ_OBJS)
-	$(FUZZ_CC) $(FUZZ_SANFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_SANFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) $(CSV_LIBS) -lm
 
 .PRECIOUS: $(FUZZ_BUILD)/%.o
 fuzz-build: $(FUZZ_BINS)
@@ -353,7 +356,7 @@ BENCH_BINS := $(BUILD)/bench/bench $(BUILD)/bench/empty-main
 .PHONY: bench
 .PRECIOUS: $(BUILD)/bench/%.o
 $(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(LIBS_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CSV_LIBS) -lm
 # The floor of a process: linked to the same libraries, even unused.
 $(BUILD)/bench/empty-main: $(BUILD)/bench/empty-main.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -Wl,--no-as-needed $(PKG_LIBS) -lm

@@ -48,6 +48,8 @@ pd_campaign_free (PdCampaign *campaign)
   g_clear_pointer (&campaign->tz, g_time_zone_unref);
   g_free (campaign->currency);
   g_free (campaign->language);
+  g_free (campaign->country);
+  g_clear_pointer (&campaign->priority, g_ptr_array_unref);
   g_clear_pointer (&campaign->holidays, g_array_unref);
   g_clear_pointer (&campaign->checkpoints, g_array_unref);
   g_clear_pointer (&campaign->rep_index, g_hash_table_unref);
@@ -55,6 +57,16 @@ pd_campaign_free (PdCampaign *campaign)
   g_clear_pointer (&campaign->reps, g_ptr_array_unref);
   g_clear_pointer (&campaign->history, g_array_unref);
   g_free (campaign);
+}
+
+void
+pd_priority_free (PdPriority *priority)
+{
+  if (priority == NULL)
+    return;
+  g_free (priority->attribute);
+  g_strfreev (priority->values);
+  g_free (priority);
 }
 
 const PdRep *

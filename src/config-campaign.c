@@ -21,11 +21,14 @@
 #include "config-reader.h"
 #include "prospectd/format.h"
 #include "prospectd/language.h"
+#include "prospectd/prospect.h"
 
 /* Limits that keep every later computation inside 64 bits. */
 #define MAX_FACTOR         (G_GINT64_CONSTANT (10000) * PD_MILLI)
 #define MAX_SPONTANEOUS    G_GINT64_CONSTANT (1000000000)
 #define MAX_CAMPAIGN_DAYS  3660
+#define DEFAULT_MAX_ATTEMPTS 13
+#define MAX_ATTEMPTS       1000
 
 #define DEFAULT_WINDOWS    "09:00-12:00, 14:00-17:00"
 
@@ -81,9 +84,10 @@ local_zone_name (void)
 static gboolean
 read_campaign_group (const PdConfigReader *r, PdCampaign *c, GError **error)
 {
-  static const char *const keys[] = { "name", "start", "end", "timezone", "currency", "language", NULL };
+  static const char *const keys[] = { "name", "start", "end", "timezone", "currency", "language", "country", NULL };
   const char *g = "campaign";
   g_autofree char *start = NULL, *end = NULL, *name = NULL, *tz = NULL, *currency = NULL, *language = NULL;
+  g_autofree char *country = NULL;
 
   if (!pd_config_check_keys (r, g, keys, error))
     return FALSE;
@@ -155,6 +159,22 @@ read_campaign_group (const PdConfigReader *r, PdCampaign *c, GError **error)
         return pd_config_reject (r, g, "language", language, language_error->message, error);
       c->language = g_steal_pointer (&language);
     }
+
+  /* The country phone numbers written without +CC are read in: given,
+   * else the one the time zone names (none for a zone several countries
+   * share: numbers must then carry their code). */
+  country = pd_config_lookup (r, g, "country");
+  if (country != NULL)
+    {
+      if (!pd_phone_country_known (country))
+        return pd_config_reject (r, g, "country", country,
+                                 _("write an ISO 3166 code prospectd reads phone numbers of: FR, BE, CH, LU, MC,"
+                                   " DE, AT, NL, GB, IE, ES, PT, IT, US or CA"), error);
+      c->country = g_steal_pointer (&country);
+      c->country_given = TRUE;
+    }
+  else
+    c->country = g_strdup (pd_country_for_timezone (c->timezone));
   return TRUE;
 }
 
@@ -193,11 +213,11 @@ read_plan_group (const PdConfigReader *r, PdCampaign *c, GError **error)
   static const char *const keys[] = {
     "objective", "average_deal", "proposals_per_deal", "compensation_factor",
     "spontaneous_prospects", "accessibility_rate", "contacts_per_prospect",
-    "minutes_per_contact", "rounding", NULL
+    "minutes_per_contact", "rounding", "max_attempts", NULL
   };
   const char *g = "plan";
   PdPlanInput *plan = &c->plan;
-  g_autofree char *spontaneous = NULL, *rate = NULL, *rounding = NULL;
+  g_autofree char *spontaneous = NULL, *rate = NULL, *rounding = NULL, *attempts = NULL;
 
   if (!g_key_file_has_group (r->keyfile, g))
     return pd_config_reject (r, g, "objective", NULL, _("missing; write e.g. objective = 60000"), error);
@@ -239,6 +259,70 @@ read_plan_group (const PdConfigReader *r, PdCampaign *c, GError **error)
     plan->rounding = PD_ROUNDING_DOWN;
   else
     return pd_config_reject (r, g, "rounding", rounding, _("write up or down"), error);
+
+  /* The method's 1 to 13 contacts to reach a prospect. */
+  attempts = pd_config_lookup (r, g, "max_attempts");
+  c->max_attempts = DEFAULT_MAX_ATTEMPTS;
+  if (attempts != NULL)
+    {
+      gint64 value;
+      PD_CONFIG_PARSE_KEY (r, g, "max_attempts", attempts, pd_parse_decimal, &value, error);
+      if (value % PD_MILLI != 0 || value < PD_MILLI || value > MAX_ATTEMPTS * PD_MILLI)
+        return pd_config_reject (r, g, "max_attempts", attempts,
+                                 _("write a whole number of calls from 1 to 1000, e.g. 13"), error);
+      c->max_attempts = value / PD_MILLI;
+    }
+  return TRUE;
+}
+
+/* [prospects] priority = ATTRIBUTE = VALUE, VALUE...; ATTRIBUTE = ... */
+static gboolean
+read_prospects_group (const PdConfigReader *r, PdCampaign *c, GError **error)
+{
+  static const char *const keys[] = { "priority", NULL };
+  const char *g = "prospects";
+  g_autofree char *priority = NULL;
+  g_auto (GStrv) clauses = NULL;
+
+  c->priority = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_priority_free);
+  if (!g_key_file_has_group (r->keyfile, g))
+    return TRUE;
+  if (!pd_config_check_keys (r, g, keys, error))
+    return FALSE;
+  priority = pd_config_lookup (r, g, "priority");
+  if (priority == NULL)
+    return TRUE;
+  clauses = g_strsplit (priority, ";", -1);
+  for (guint i = 0; clauses[i] != NULL; i++)
+    {
+      g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+      g_auto (GStrv) split = NULL;
+      const char *equals = strchr (clauses[i], '=');
+      PdPriority *clause;
+
+      g_strstrip (clauses[i]);
+      if (clauses[i][0] == '\0' && clauses[i + 1] == NULL && i > 0)
+        break; /* a trailing ; */
+      equals = strchr (clauses[i], '=');
+      if (equals == NULL || equals == clauses[i])
+        return pd_config_reject (r, g, "priority", priority,
+                                 _("write ATTRIBUTE = VALUE, VALUE..., e.g. sector = industrie, services"), error);
+      split = g_strsplit (equals + 1, ",", -1);
+      for (guint v = 0; split[v] != NULL; v++)
+        {
+          g_strstrip (split[v]);
+          if (split[v][0] != '\0')
+            g_ptr_array_add (values, g_strdup (split[v]));
+        }
+      if (values->len == 0)
+        return pd_config_reject (r, g, "priority", priority,
+                                 _("write ATTRIBUTE = VALUE, VALUE..., e.g. sector = industrie, services"), error);
+      g_ptr_array_add (values, NULL);
+      clause = g_new0 (PdPriority, 1);
+      clause->attribute = g_strstrip (g_strndup (clauses[i], (gsize) (equals - clauses[i])));
+      clause->values = (GStrv) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+      g_ptr_array_add (c->priority, clause);
+    }
   return TRUE;
 }
 
@@ -597,7 +681,8 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
   groups = g_key_file_get_groups (keyfile, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
-      static const char *const known[] = { "campaign", "plan", "calendar", "checkpoints", "reps", "alerts", NULL };
+      static const char *const known[] = { "campaign", "plan", "calendar", "checkpoints", "reps", "alerts",
+                                           "prospects", NULL };
       if (!g_strv_contains (known, groups[i]) && !g_str_has_prefix (groups[i], "rep "))
         {
           const char *guess = pd_config_closest_name (groups[i], known);
@@ -607,7 +692,7 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
           else
             g_set_error (error, PD_CONFIG_ERROR, PD_CONFIG_ERROR_INVALID,
                          _("%s: [%s]: unknown group; expected [campaign], [plan], [calendar], "
-                           "[checkpoints], [reps], [rep NAME] or [alerts]"), path, groups[i]);
+                           "[checkpoints], [reps], [rep NAME], [alerts] or [prospects]"), path, groups[i]);
           return NULL;
         }
     }
@@ -639,7 +724,7 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
         g_autofree char *name = g_strstrip (g_strdup (groups[i] + strlen ("rep ")));
         ok = read_rep_group (&r, c, groups[i], name, error);
       }
-  ok = ok && read_alerts_group (&r, c, error);
+  ok = ok && read_alerts_group (&r, c, error) && read_prospects_group (&r, c, error);
   g_clear_pointer (&defaults.windows, g_array_unref);
   if (!ok)
     return NULL;

@@ -271,3 +271,68 @@ store_check_revision (const PdRevision *revision, GError **error)
     }
   return TRUE;
 }
+
+/* ------------------------------------------------------------ prospects */
+
+gboolean
+store_check_prospect (const PdProspect *prospect, GError **error)
+{
+  for (guint i = 0; i < prospect->sources->len; i++)
+    {
+      const PdProspectSource *source = prospect->sources->pdata[i];
+
+      if (!store_check_name (source->source, _("source name"), error))
+        return FALSE;
+      if (source->line < 0)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("Negative line of source '%s': '%" PRId64 "'"), source->source, source->line);
+          return FALSE;
+        }
+    }
+  if (prospect->id > 0)
+    return TRUE;
+  if (!store_check_name (prospect->company, _("company"), error))
+    return FALSE;
+  if (pd_prospect_state_name (prospect->state) == NULL || prospect->attempts < 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Invalid state or attempts of prospect '%s'"), prospect->company);
+      return FALSE;
+    }
+  if (g_date_valid (&prospect->follow_up) && !store_check_date (&prospect->follow_up, _("follow-up"), error))
+    return FALSE;
+  if (prospect->rep != NULL && !store_check_name (prospect->rep, _("rep name"), error))
+    return FALSE;
+  for (guint i = 0; i < prospect->attributes->len; i++)
+    {
+      const PdAttribute *a = prospect->attributes->pdata[i];
+
+      if (a->name == NULL || a->value == NULL)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                       _("An attribute without a name or value in prospect '%s'"), prospect->company);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+store_check_call (const PdCall *call, GError **error)
+{
+  if (!store_check_name (call->campaign, _("campaign id"), error)
+      || !store_check_name (call->rep, _("rep name"), error)
+      || !store_check_date (&call->date, _("call"), error))
+    return FALSE;
+  if (g_date_valid (&call->follow_up) && !store_check_date (&call->follow_up, _("follow-up"), error))
+    return FALSE;
+  if (call->prospect <= 0 || pd_call_outcome_name (call->outcome) == NULL || call->revenue_cents < 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID,
+                   _("Invalid call: prospect %" PRId64 ", outcome %d, revenue %" PRId64),
+                   call->prospect, (int) call->outcome, call->revenue_cents);
+      return FALSE;
+    }
+  return TRUE;
+}

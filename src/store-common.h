@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "prospectd/store.h"
+#include "prospectd/store-prospects.h"
 
 /* INVALID unless `value` is a non-empty string; `what` names it in the
  * message ("campaign id"). */
@@ -29,6 +30,15 @@ gboolean store_check_activity (const PdActivity *activity, GError **error);
 /* A revision's campaign named, its as-of date valid, a known kind, and each
  * day with a rep, a valid date, contacts >= 0 and a base >= -1. */
 gboolean store_check_revision (const PdRevision *revision, GError **error);
+
+/* A prospect to store (schema 11): company named, a known state,
+ * attempts >= 0, every source named with a line >= 0. Known prospects
+ * (id > 0) of an import carry only sources: only those are checked. */
+gboolean store_check_prospect (const PdProspect *prospect, GError **error);
+
+/* A call to record: campaign and rep named, a prospect id > 0, a valid
+ * date, a known outcome, revenue >= 0, a follow-up invalid or valid. */
+gboolean store_check_call (const PdCall *call, GError **error);
 
 /* Now in Unix seconds: the "created" time of what is written. */
 gint64 store_now_seconds (void);

@@ -7,8 +7,10 @@
  *   - prospectd.team: each login of the team, the rep it acts as, or none
  *     for a manager's; the schema's owner is a manager without a row;
  *   - row-level security enabled and forced (the owner included) on every
- *     table: activity and feed_tokens show and take only the rows of the
- *     login's rep, unless it is a manager's; the other tables are shared
+ *     table: activity, feed_tokens, prospects and calls show and take
+ *     only the rows of the login's rep, unless it is a manager's (a
+ *     prospect of no rep: managers only), prospect_attributes and
+ *     prospect_sources those of the prospects the login sees; the other tables are shared
  *     by the team, and their privileges say who writes what;
  *   - privileges, granted to each login by team_apply() from its row: a
  *     rep's login reads every table (its own entries and token only), adds,
@@ -79,6 +81,12 @@ static const char *const security[] = {
   "      AS t (name, privileges) WHERE to_regclass ('prospectd.' || name) IS NOT NULL LOOP"
   "    EXECUTE format ('GRANT %s ON prospectd.%I TO %I', shared.privileges, shared.name, p_login);"
   "  END LOOP;"
+  /* The prospect file (schema 11): every member writes it; the
+   * policies give a rep's login its own rows only. */
+  "  IF to_regclass ('prospectd.prospects') IS NOT NULL THEN"
+  "    EXECUTE format ('GRANT INSERT, UPDATE, DELETE ON prospectd.prospects, prospectd.prospect_attributes,"
+  "                     prospectd.prospect_sources, prospectd.calls TO %I', p_login);"
+  "  END IF;"
   "  IF member_rep IS NULL THEN"
   "    EXECUTE format ('GRANT INSERT, UPDATE, DELETE ON prospectd.campaigns, prospectd.activity,"
   "                     prospectd.feed_tokens, prospectd.notifications, prospectd.rep_starts TO %I', p_login);"
@@ -117,7 +125,12 @@ static const char *const security[] = {
   "    EXECUTE format ('ALTER TABLE prospectd.%I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', t);"
   "    EXECUTE format ('DROP POLICY IF EXISTS team_rows ON prospectd.%I', t);"
   "    EXECUTE format ('DROP POLICY IF EXISTS own_rows ON prospectd.%I', t);"
-  "    IF t IN ('activity', 'feed_tokens') THEN"
+  "    IF t IN ('prospect_attributes', 'prospect_sources') THEN"
+  /* Rows of a prospect the login sees (the prospects' own policy). */
+  "      EXECUTE format ('CREATE POLICY own_rows ON prospectd.%I"
+  "        USING (EXISTS (SELECT 1 FROM prospectd.prospects p WHERE p.id = prospect))"
+  "        WITH CHECK (EXISTS (SELECT 1 FROM prospectd.prospects p WHERE p.id = prospect))', t);"
+  "    ELSIF t IN ('activity', 'feed_tokens', 'prospects', 'calls') THEN"
   "      EXECUTE format ('CREATE POLICY own_rows ON prospectd.%I"
   "        USING ((SELECT prospectd.team_manager ()) OR rep = (SELECT prospectd.team_rep ()))"
   "        WITH CHECK ((SELECT prospectd.team_manager ()) OR rep = (SELECT prospectd.team_rep ()))', t);"

@@ -27,6 +27,7 @@
 #include <glib.h>
 
 #include "prospectd/store.h"
+#include "prospectd/store-prospects.h"
 
 typedef struct _PgStore PgStore;
 
@@ -82,3 +83,15 @@ gboolean store_pg_find_feed_token (PgStore *pg, const char *token, char **ret_ca
                                    GError **error);
 gboolean store_pg_rotate_feed_token (PgStore *pg, const char *campaign, const char *rep, char **ret_token,
                                      GError **error);
+
+/* store-pg-prospects.c (schema 11). list: `id` > 0 lists that prospect only. */
+gboolean store_pg_import_prospects (PgStore *pg, const char *campaign, GPtrArray *prospects, gint64 *ret_added,
+                                    gint64 *ret_sources_added, GError **error);
+GPtrArray *store_pg_list_prospects (PgStore *pg, const char *campaign, const PdProspectFilter *filter, gint64 id,
+                                    GError **error);
+gboolean store_pg_set_prospect_reps (PgStore *pg, const char *campaign, const gint64 *ids, const char *const *reps,
+                                     guint n, GError **error);
+gboolean store_pg_erase_prospect (PgStore *pg, const char *campaign, gint64 id, GError **error);
+gboolean store_pg_record_call (PgStore *pg, const PdCall *call, gint64 *ret_id, GError **error);
+GPtrArray *store_pg_list_calls (PgStore *pg, const char *campaign, const char *rep, gint64 prospect,
+                                const GDate *from, const GDate *to, GError **error);

@@ -360,6 +360,63 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "ALTER TABLE revisions ADD COLUMN parent INTEGER;"
     "CREATE UNIQUE INDEX revisions_catchup_once ON revisions (campaign, as_of, parent)"
     "  WHERE kind = 'catchup' AND parent IS NOT NULL;" },
+
+  /* 10 -> 11: the prospect file (docs/prospects.md). Prospects with the
+   * columns of their file that are no known field (attributes, in
+   * order) and the files they were found in (sources, by line); the
+   * calls made to them, with the state each call found and left. A
+   * call outlives its prospect (erased: prospect NULL, note NULL), so
+   * that the day counts derived from calls keep their numbers. */
+  { "CREATE TABLE prospects ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+    "  rep TEXT CHECK (rep IS NULL OR rep <> ''),"
+    "  company TEXT NOT NULL CHECK (company <> ''),"
+    "  contact TEXT, first_name TEXT, phone TEXT, mobile TEXT, email TEXT, city TEXT,"
+    "  postcode TEXT, sector TEXT, size TEXT, notes TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'attempted', 'arid', 'latent',"
+    "    'active', 'proposal', 'won', 'lost')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+    "  follow_up TEXT,"
+    "  spontaneous INTEGER NOT NULL DEFAULT 0 CHECK (spontaneous IN (0, 1)),"
+    "  prescriber TEXT,"
+    "  recommended_by TEXT,"
+    "  import_order INTEGER NOT NULL,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX prospects_by_order ON prospects (campaign, import_order);"
+    "CREATE INDEX prospects_by_rep ON prospects (campaign, rep, state);"
+    "CREATE TABLE prospect_attributes ("
+    "  prospect INTEGER NOT NULL REFERENCES prospects (id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  PRIMARY KEY (prospect, position)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE prospect_sources ("
+    "  prospect INTEGER NOT NULL REFERENCES prospects (id) ON DELETE CASCADE,"
+    "  source TEXT NOT NULL CHECK (source <> ''),"
+    "  line INTEGER NOT NULL CHECK (line >= 0),"
+    "  PRIMARY KEY (prospect, source, line)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX prospect_sources_by_source ON prospect_sources (source, prospect);"
+    "CREATE TABLE calls ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  campaign TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,"
+    "  prospect INTEGER REFERENCES prospects (id) ON DELETE SET NULL,"
+    "  rep TEXT NOT NULL CHECK (rep <> ''),"
+    "  date TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('no-answer', 'arid', 'latent', 'active',"
+    "    'proposal', 'won', 'lost')),"
+    "  follow_up TEXT,"
+    "  revenue_cents INTEGER NOT NULL DEFAULT 0 CHECK (revenue_cents >= 0),"
+    "  note TEXT,"
+    "  state_before TEXT NOT NULL,"
+    "  state_after TEXT NOT NULL,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX calls_by_rep_date ON calls (campaign, rep, date);"
+    "CREATE INDEX calls_by_prospect ON calls (prospect);" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

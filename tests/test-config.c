@@ -386,6 +386,74 @@ test_refused_inline (void **state)
   assert_refused (text->str, "t.conf: [campaign] name = : write the campaign's name, e.g. New customers Q1 2027");
 }
 
+/* Issue 16's keys: [campaign] country (given, or from the time zone),
+ * [plan] max_attempts, [prospects] priority. */
+static void
+test_prospect_keys (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) c = NULL;
+  g_autoptr (GString) text = g_string_new (minimal);
+  const PdPriority *clause;
+
+  g_string_replace (text, "[campaign]\n", "[campaign]\ntimezone = UTC\n", 1);
+  c = parse_ok ("t.conf", text->str);
+  assert_null (c->country);
+  assert_false (c->country_given);
+  assert_int_equal (c->max_attempts, 13);
+  assert_non_null (c->priority);
+  assert_int_equal (c->priority->len, 0);
+  g_clear_pointer (&c, pd_campaign_free);
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\ntimezone = Europe/Brussels\n", 1);
+  c = parse_ok ("t.conf", text->str);
+  assert_string_equal (c->country, "BE");
+  assert_false (c->country_given);
+  g_clear_pointer (&c, pd_campaign_free);
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\ntimezone = Europe/Paris\ncountry = LU\n", 1);
+  g_string_replace (text, "[plan]\n", "[plan]\nmax_attempts = 5\n", 1);
+  g_string_append (text, "[prospects]\npriority = sector = industrie, services ; Région = Sud\n");
+  c = parse_ok ("t.conf", text->str);
+  assert_string_equal (c->country, "LU");
+  assert_true (c->country_given);
+  assert_int_equal (c->max_attempts, 5);
+  assert_int_equal (c->priority->len, 2);
+  clause = g_ptr_array_index (c->priority, 0);
+  assert_string_equal (clause->attribute, "sector");
+  assert_int_equal (g_strv_length (clause->values), 2);
+  assert_string_equal (clause->values[0], "industrie");
+  assert_string_equal (clause->values[1], "services");
+  clause = g_ptr_array_index (c->priority, 1);
+  assert_string_equal (clause->attribute, "Région");
+  assert_int_equal (g_strv_length (clause->values), 1);
+  assert_string_equal (clause->values[0], "Sud");
+
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[campaign]\n", "[campaign]\ncountry = fr\n", 1);
+  assert_refused (text->str, "t.conf: [campaign] country = fr: write an ISO 3166 code prospectd reads phone numbers"
+                             " of: FR, BE, CH, LU, MC, DE, AT, NL, GB, IE, ES, PT, IT, US or CA");
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[plan]\n", "[plan]\nmax_attempts = 0\n", 1);
+  assert_refused (text->str, "t.conf: [plan] max_attempts = 0: write a whole number of calls from 1 to 1000, e.g. 13");
+  g_string_assign (text, minimal);
+  g_string_replace (text, "[plan]\n", "[plan]\nmax_attempts = 2.5\n", 1);
+  assert_refused (text->str, "t.conf: [plan] max_attempts = 2.5: write a whole number of calls from 1 to 1000, e.g. 13");
+  g_string_assign (text, minimal);
+  g_string_append (text, "[prospects]\npriority = industrie, services\n");
+  assert_refused (text->str, "t.conf: [prospects] priority = industrie, services: write ATTRIBUTE = VALUE, VALUE...,"
+                             " e.g. sector = industrie, services");
+  g_string_assign (text, minimal);
+  g_string_append (text, "[prospects]\npriority = sector = ,\n");
+  assert_refused (text->str, "t.conf: [prospects] priority = sector = ,: write ATTRIBUTE = VALUE, VALUE...,"
+                             " e.g. sector = industrie, services");
+  g_string_assign (text, minimal);
+  g_string_append (text, "[prospects]\norder = sector\n");
+  assert_refused (text->str, "t.conf: [prospects] order = sector: unknown key; expected one of priority");
+}
+
 /* The last line of a .err file without its prefix and newline: what the
  * CLI printed is "prospectctl: " + the GError's message. */
 static char *
@@ -559,6 +627,7 @@ main (void)
     cmocka_unit_test (test_accepted_variants),
     cmocka_unit_test (test_french_values_and_language),
     cmocka_unit_test (test_refused_inline),
+    cmocka_unit_test (test_prospect_keys),
     cmocka_unit_test (test_bad_campaign_files),
     cmocka_unit_test (test_fuzz_regressions),
     cmocka_unit_test (test_load_errors),

@@ -56,6 +56,18 @@ typedef struct {
 typedef guint8 PdWeekdays;
 #define PD_WEEKDAY_BIT(weekday) ((PdWeekdays) (1u << ((weekday) - 1)))
 
+/* One clause of [prospects] priority: new prospects whose `attribute`
+ * (a column of the prospect file: sector, city, size, or any other
+ * column's header) has values[0] come first, then values[1], ..., then
+ * the rest. Values are as written in the campaign file; the call lists
+ * compare them without case or accents. */
+typedef struct {
+  char *attribute;
+  GStrv values;
+} PdPriority;
+
+void pd_priority_free (PdPriority *priority);
+
 /* One rep with their calendar fully resolved (campaign values where the
  * [rep NAME] group says nothing). */
 typedef struct {
@@ -92,6 +104,14 @@ typedef struct {
                         * NULL: the process's locale */
 
   PdPlanInput plan;
+  gint64 max_attempts; /* [plan] max_attempts: calls to a prospect never reached, at most (default 13) */
+
+  /* The prospect file. */
+  char *country;       /* ISO 3166 code phone numbers are read in ([campaign] country, else the
+                        * one the time zone implies, pd_country_for_timezone()); NULL: none */
+  gboolean country_given; /* from [campaign] country, not from the time zone */
+  GPtrArray *priority; /* PdPriority*, owned, [prospects] priority's clauses in order; empty or NULL
+                        * (a campaign built by hand): none */
 
   /* [calendar] */
   GArray *holidays;    /* GDate, explicit dates, owned */

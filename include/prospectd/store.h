@@ -46,7 +46,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 10
+#define PD_STORE_SCHEMA_VERSION 11
 
 typedef struct _PdStore PdStore;
 

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-pg-prospects: the prospect file on PostgreSQL (schema 11), as
+ * store-prospects.c does it on SQLite: imports, listings, reps,
+ * erasure, calls. Row-level security decides what a rep's login sees
+ * and writes (store-pg-team.c): another rep's prospect is simply not
+ * there.
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include "store-pg-private.h"
+
+#define PROSPECT_COLUMNS \
+  "p.id, p.campaign, p.rep, p.company, p.contact, p.first_name, p.phone, p.mobile, p.email," \
+  " p.city, p.postcode, p.sector, p.size, p.notes, p.state, p.attempts, p.follow_up," \
+  " p.spontaneous, p.prescriber, p.recommended_by, p.import_order, p.created"
+
+static PdProspect *
+prospect_from_row (const PGresult *result, int row, GError **error)
+{
+  g_autoptr (PdProspect) p = pd_prospect_new ();
+  char **texts[] = { &p->campaign, &p->rep, &p->company, &p->contact, &p->first_name, &p->phone, &p->mobile,
+                     &p->email, &p->city, &p->postcode, &p->sector, &p->size, &p->notes };
+  const char *state = pg_text (result, row, 14);
+
+  p->id = pg_int (result, row, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    *texts[i] = g_strdup (pg_text (result, row, 1 + (int) i));
+  if (!pd_prospect_state_from_name (state, &p->state))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT, _("Invalid prospect state in the database: '%s'"),
+                   state != NULL ? state : "");
+      return NULL;
+    }
+  p->attempts = pg_int (result, row, 15);
+  if (pg_text (result, row, 16) != NULL && !pg_date (result, row, 16, &p->follow_up, error))
+    return NULL;
+  p->spontaneous = g_str_equal (PQgetvalue (result, row, 17), "t");
+  p->prescriber = g_strdup (pg_text (result, row, 18));
+  p->recommended_by = g_strdup (pg_text (result, row, 19));
+  p->import_order = pg_int (result, row, 20);
+  p->created = pg_int (result, row, 21);
+  return g_steal_pointer (&p);
+}
+
+/* ------------------------------------------------------------- import */
+
+typedef struct {
+  const char *campaign;
+  GPtrArray *prospects;
+  gint64 *ids;
+  gint64 added, sources;
+} Import;
+
+static gboolean
+insert_sources (PgStore *pg, gint64 id, const PdProspect *p, gint64 *added, GError **error)
+{
+  char id_text[INT_TEXT_SIZE], line[INT_TEXT_SIZE];
+
+  for (guint i = 0; i < p->sources->len; i++)
+    {
+      const PdProspectSource *s = p->sources->pdata[i];
+      const char *values[3] = { int_text (id, id_text), s->source, int_text (s->line, line) };
+      g_autoptr (PGresult) result = pg_query (pg, "INSERT INTO prospect_sources (prospect, source, line)"
+                                                  " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                              3, values, error);
+
+      if (result == NULL)
+        return FALSE;
+      *added += g_ascii_strtoll (PQcmdTuples (result), NULL, 10);
+    }
+  return TRUE;
+}
+
+static gboolean
+import_body (PgStore *pg, gpointer data, GError **error)
+{
+  Import *im = data;
+  const char *campaign_value[1] = { im->campaign };
+  g_autoptr (PGresult) order = NULL;
+  gint64 next_order;
+
+  im->added = 0;
+  im->sources = 0;
+  if (!pg_require_campaign (pg, im->campaign, error))
+    return FALSE;
+  /* The campaign's whole import order, whoever's rows: a rep's login
+   * does not see the others' prospects, so the order is asked of a
+   * count the policies do not cut (max over the rows visible would
+   * repeat another rep's numbers; they only order, never identify). */
+  order = pg_query (pg, "SELECT coalesce (max (import_order), 0) + 1 FROM prospects WHERE campaign = $1", 1,
+                    campaign_value, error);
+  if (order == NULL)
+    return FALSE;
+  next_order = pg_int (order, 0, 0);
+  for (guint i = 0; i < im->prospects->len; i++)
+    {
+      const PdProspect *p = im->prospects->pdata[i];
+      gint64 id = p->id;
+      char id_text[INT_TEXT_SIZE];
+
+      if (id > 0)
+        {
+          const char *values[2] = { int_text (id, id_text), im->campaign };
+          g_autoptr (PGresult) known = pg_query (pg, "SELECT 1 FROM prospects WHERE id = $1 AND campaign = $2", 2,
+                                                 values, error);
+
+          if (known == NULL)
+            return FALSE;
+          if (PQntuples (known) == 0)
+            {
+              g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                           _("No prospect %" PRId64 " in campaign '%s'"), id, im->campaign);
+              return FALSE;
+            }
+        }
+      else
+        {
+          char attempts[INT_TEXT_SIZE], order_text[INT_TEXT_SIZE], created[INT_TEXT_SIZE];
+          char follow_up[DATE_TEXT_SIZE];
+          const char *values[21] = {
+            im->campaign, p->rep, p->company, p->contact, p->first_name, p->phone, p->mobile, p->email,
+            p->city, p->postcode, p->sector, p->size, p->notes, pd_prospect_state_name (p->state),
+            int_text (p->attempts, attempts), NULL, p->spontaneous ? "t" : "f", p->prescriber,
+            p->recommended_by, int_text (next_order++, order_text),
+            int_text (p->created != 0 ? p->created : store_now_seconds (), created),
+          };
+          g_autoptr (PGresult) inserted = NULL;
+
+          if (g_date_valid (&p->follow_up))
+            {
+              format_date (&p->follow_up, follow_up);
+              values[15] = follow_up;
+            }
+          inserted = pg_query (pg,
+                               "INSERT INTO prospects (campaign, rep, company, contact, first_name, phone, mobile,"
+                               " email, city, postcode, sector, size, notes, state, attempts, follow_up,"
+                               " spontaneous, prescriber, recommended_by, import_order, created) VALUES ($1, $2,"
+                               " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
+                               " $20, $21) RETURNING id",
+                               21, values, error);
+          if (inserted == NULL)
+            return FALSE;
+          id = pg_int (inserted, 0, 0);
+          im->added++;
+          for (guint a = 0; a < p->attributes->len; a++)
+            {
+              const PdAttribute *attribute = p->attributes->pdata[a];
+              char position[INT_TEXT_SIZE];
+              const char *attribute_values[4] = { int_text (id, id_text), int_text (a, position), attribute->name,
+                                                  attribute->value };
+              g_autoptr (PGresult) written =
+                pg_query (pg, "INSERT INTO prospect_attributes (prospect, position, name, value)"
+                              " VALUES ($1, $2, $3, $4)", 4, attribute_values, error);
+
+              if (written == NULL)
+                return FALSE;
+            }
+        }
+      if (!insert_sources (pg, id, p, &im->sources, error))
+        return FALSE;
+      im->ids[i] = id;
+    }
+  return TRUE;
+}
+
+gboolean
+store_pg_import_prospects (PgStore *pg, const char *campaign, GPtrArray *prospects, gint64 *ret_added,
+                           gint64 *ret_sources_added, GError **error)
+{
+  g_autofree gint64 *ids = g_new0 (gint64, prospects->len + 1);
+  Import im = { campaign, prospects, ids, 0, 0 };
+
+  if (!pg_transaction (pg, PG_WRITE, import_body, &im, error))
+    {
+      g_prefix_error (error, _("Cannot store the prospects: "));
+      return FALSE;
+    }
+  for (guint i = 0; i < prospects->len; i++)
+    ((PdProspect *) prospects->pdata[i])->id = ids[i];
+  if (ret_added != NULL)
+    *ret_added = im.added;
+  if (ret_sources_added != NULL)
+    *ret_sources_added = im.sources;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ listing */
+
+#define FILTER_WHERE \
+  " WHERE p.campaign = $1 AND ($2::text IS NULL OR p.state = $2) AND ($3::text IS NULL OR p.rep = $3)" \
+  " AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM prospect_sources s WHERE s.prospect = p.id AND s.source = $4))" \
+  " AND ($5::date IS NULL OR (p.state = 'latent' AND p.follow_up <= $5))" \
+  " AND ($6::boolean IS NULL OR (p.attempts = 0 AND NOT p.spontaneous))" \
+  " AND ($7::bigint IS NULL OR p.id = $7)"
+
+typedef struct {
+  const char *campaign;
+  const PdProspectFilter *filter;
+  gint64 id;
+  GPtrArray *prospects;
+} List;
+
+static gboolean
+list_body (PgStore *pg, gpointer data, GError **error)
+{
+  List *l = data;
+  const PdProspectFilter *f = l->filter;
+  char due[DATE_TEXT_SIZE], id_text[INT_TEXT_SIZE];
+  const char *values[7] = {
+    l->campaign,
+    f != NULL && f->by_state ? pd_prospect_state_name (f->state) : NULL,
+    f != NULL ? f->rep : NULL,
+    f != NULL ? f->source : NULL,
+    NULL,
+    f != NULL && f->uncalled ? "t" : NULL,
+    l->id > 0 ? int_text (l->id, id_text) : NULL,
+  };
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (PGresult) rows = NULL, attributes = NULL, sources = NULL;
+
+  if (f != NULL && g_date_valid (&f->due))
+    {
+      format_date (&f->due, due);
+      values[4] = due;
+    }
+  g_clear_pointer (&l->prospects, g_ptr_array_unref);
+  l->prospects = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  rows = pg_query (pg, "SELECT " PROSPECT_COLUMNS " FROM prospects p" FILTER_WHERE " ORDER BY p.import_order, p.id",
+                   7, values, error);
+  if (rows == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (rows); i++)
+    {
+      PdProspect *p = prospect_from_row (rows, i, error);
+
+      if (p == NULL)
+        return FALSE;
+      g_ptr_array_add (l->prospects, p);
+      g_hash_table_insert (by_id, &p->id, p);
+    }
+  if (l->prospects->len == 0)
+    return TRUE;
+  attributes = pg_query (pg, "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
+                             " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE
+                             " ORDER BY a.prospect, a.position", 7, values, error);
+  if (attributes == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (attributes); i++)
+    {
+      gint64 owner = pg_int (attributes, i, 0);
+      PdProspect *p = g_hash_table_lookup (by_id, &owner);
+
+      if (p != NULL)
+        pd_prospect_add_attribute (p, PQgetvalue (attributes, i, 1), PQgetvalue (attributes, i, 2));
+    }
+  sources = pg_query (pg, "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
+                          " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE
+                          " ORDER BY s.prospect, s.source, s.line", 7, values, error);
+  if (sources == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (sources); i++)
+    {
+      gint64 owner = pg_int (sources, i, 0);
+      PdProspect *p = g_hash_table_lookup (by_id, &owner);
+
+      if (p != NULL)
+        pd_prospect_add_source (p, PQgetvalue (sources, i, 1), pg_int (sources, i, 2));
+    }
+  return TRUE;
+}
+
+GPtrArray *
+store_pg_list_prospects (PgStore *pg, const char *campaign, const PdProspectFilter *filter, gint64 id,
+                         GError **error)
+{
+  List l = { campaign, filter, id, NULL };
+
+  if (!pg_transaction (pg, PG_READ, list_body, &l, error))
+    {
+      g_clear_pointer (&l.prospects, g_ptr_array_unref);
+      g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+      return NULL;
+    }
+  return l.prospects;
+}
+
+/* --------------------------------------------------------------- reps */
+
+typedef struct {
+  const char *campaign;
+  const gint64 *ids;
+  const char *const *reps;
+  guint n;
+} Reps;
+
+static gboolean
+reps_body (PgStore *pg, gpointer data, GError **error)
+{
+  Reps *r = data;
+
+  for (guint i = 0; i < r->n; i++)
+    {
+      char id_text[INT_TEXT_SIZE];
+      const char *values[3] = { int_text (r->ids[i], id_text), r->campaign, r->reps[i] };
+      g_autoptr (PGresult) result = pg_query (pg, "UPDATE prospects SET rep = $3 WHERE id = $1 AND campaign = $2",
+                                              3, values, error);
+
+      if (result == NULL)
+        return FALSE;
+      if (!g_str_equal (PQcmdTuples (result), "1"))
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                       _("No prospect %" PRId64 " in campaign '%s'"), r->ids[i], r->campaign);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+store_pg_set_prospect_reps (PgStore *pg, const char *campaign, const gint64 *ids, const char *const *reps, guint n,
+                            GError **error)
+{
+  Reps r = { campaign, ids, reps, n };
+
+  return pg_transaction (pg, PG_WRITE, reps_body, &r, error);
+}
+
+/* -------------------------------------------------------------- erase */
+
+typedef struct {
+  const char *campaign;
+  gint64 id;
+} Erase;
+
+static gboolean
+erase_body (PgStore *pg, gpointer data, GError **error)
+{
+  Erase *e = data;
+  char id_text[INT_TEXT_SIZE];
+  const char *values[2] = { int_text (e->id, id_text), e->campaign };
+  g_autoptr (PGresult) calls = pg_query (pg, "UPDATE calls SET prospect = NULL, note = NULL"
+                                             " WHERE prospect = $1 AND campaign = $2", 2, values, error);
+  g_autoptr (PGresult) erased = NULL;
+
+  if (calls == NULL)
+    return FALSE;
+  erased = pg_query (pg, "DELETE FROM prospects WHERE id = $1 AND campaign = $2", 2, values, error);
+  if (erased == NULL)
+    return FALSE;
+  if (!g_str_equal (PQcmdTuples (erased), "1"))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND, _("No prospect %" PRId64 " in campaign '%s'"),
+                   e->id, e->campaign);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+store_pg_erase_prospect (PgStore *pg, const char *campaign, gint64 id, GError **error)
+{
+  Erase e = { campaign, id };
+
+  return pg_transaction (pg, PG_WRITE, erase_body, &e, error);
+}
+
+/* -------------------------------------------------------------- calls */
+
+typedef struct {
+  const PdCall *call;
+  gint64 id;
+} Record;
+
+static gboolean
+record_body (PgStore *pg, gpointer data, GError **error)
+{
+  Record *r = data;
+  const PdCall *call = r->call;
+  List l = { call->campaign, NULL, call->prospect, NULL };
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GError) move_error = NULL;
+  g_autoptr (PGresult) inserted = NULL, updated = NULL;
+  const PdProspect *p;
+  PdProspectState after;
+  gboolean given = g_date_valid (&call->follow_up);
+  char date[DATE_TEXT_SIZE], follow_up[DATE_TEXT_SIZE], prospect[INT_TEXT_SIZE], revenue[INT_TEXT_SIZE];
+  char created[INT_TEXT_SIZE];
+
+  if (!pg_require_campaign (pg, call->campaign, error))
+    return FALSE;
+  /* The prospect's row, locked against a concurrent call. */
+  int_text (call->prospect, prospect);
+  {
+    const char *values[2] = { prospect, call->campaign };
+    g_autoptr (PGresult) locked = pg_query (pg, "SELECT 1 FROM prospects WHERE id = $1 AND campaign = $2 FOR UPDATE",
+                                            2, values, error);
+    if (locked == NULL)
+      return FALSE;
+  }
+  if (!list_body (pg, &l, error))
+    {
+      g_clear_pointer (&l.prospects, g_ptr_array_unref);
+      return FALSE;
+    }
+  found = l.prospects;
+  if (found->len == 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No prospect %" PRId64 " in campaign '%s'"), call->prospect, call->campaign);
+      return FALSE;
+    }
+  p = found->pdata[0];
+  if (!pd_prospect_move (p->state, call->outcome, given, &after, &move_error))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID, "%s", move_error->message);
+      return FALSE;
+    }
+  format_date (&call->date, date);
+  if (given)
+    format_date (&call->follow_up, follow_up);
+  {
+    const char *values[11] = {
+      call->campaign, prospect, call->rep, date, pd_call_outcome_name (call->outcome), given ? follow_up : NULL,
+      int_text (call->revenue_cents, revenue), call->note, pd_prospect_state_name (p->state),
+      pd_prospect_state_name (after), int_text (call->created != 0 ? call->created : store_now_seconds (), created),
+    };
+    inserted = pg_query (pg, "INSERT INTO calls (campaign, prospect, rep, date, outcome, follow_up, revenue_cents,"
+                             " note, state_before, state_after, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+                             " $9, $10, $11) RETURNING id", 11, values, error);
+    if (inserted == NULL)
+      return FALSE;
+  }
+  r->id = pg_int (inserted, 0, 0);
+  {
+    const char *values[4] = { prospect, pd_prospect_state_name (after), given ? follow_up : NULL, call->rep };
+    updated = pg_query (pg, "UPDATE prospects SET state = $2, attempts = attempts + 1,"
+                            " follow_up = CASE WHEN $3::date IS NOT NULL THEN $3::date"
+                            "   WHEN $2 = 'latent' THEN follow_up ELSE NULL END,"
+                            " rep = coalesce (rep, $4) WHERE id = $1", 4, values, error);
+  }
+  return updated != NULL;
+}
+
+gboolean
+store_pg_record_call (PgStore *pg, const PdCall *call, gint64 *ret_id, GError **error)
+{
+  Record r = { call, 0 };
+
+  if (!pg_transaction (pg, PG_WRITE, record_body, &r, error))
+    return FALSE;
+  *ret_id = r.id;
+  return TRUE;
+}
+
+GPtrArray *
+store_pg_list_calls (PgStore *pg, const char *campaign, const char *rep, gint64 prospect, const GDate *from,
+                     const GDate *to, GError **error)
+{
+  g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_call_free);
+  char from_text[DATE_TEXT_SIZE], to_text[DATE_TEXT_SIZE], prospect_text[INT_TEXT_SIZE];
+  const char *values[5] = { campaign, rep, prospect > 0 ? int_text (prospect, prospect_text) : NULL, NULL, NULL };
+  g_autoptr (PGresult) result = NULL;
+
+  if (from != NULL)
+    {
+      format_date (from, from_text);
+      values[3] = from_text;
+    }
+  if (to != NULL)
+    {
+      format_date (to, to_text);
+      values[4] = to_text;
+    }
+  result = pg_query (pg, "SELECT id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note,"
+                         " state_before, state_after, created FROM calls"
+                         " WHERE campaign = $1 AND ($2::text IS NULL OR rep = $2)"
+                         " AND ($3::bigint IS NULL OR prospect = $3)"
+                         " AND ($4::date IS NULL OR date >= $4) AND ($5::date IS NULL OR date <= $5)"
+                         " ORDER BY date, id", 5, values, error);
+  if (result == NULL)
+    return NULL;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      g_autoptr (PdCall) call = pd_call_new ();
+
+      call->id = pg_int (result, i, 0);
+      call->campaign = g_strdup (PQgetvalue (result, i, 1));
+      call->prospect = pg_text (result, i, 2) != NULL ? pg_int (result, i, 2) : 0;
+      call->rep = g_strdup (PQgetvalue (result, i, 3));
+      if (!pg_date (result, i, 4, &call->date, error)
+          || (pg_text (result, i, 6) != NULL && !pg_date (result, i, 6, &call->follow_up, error)))
+        return NULL;
+      if (!pd_call_outcome_from_name (PQgetvalue (result, i, 5), &call->outcome)
+          || !pd_prospect_state_from_name (PQgetvalue (result, i, 9), &call->state_before)
+          || !pd_prospect_state_from_name (PQgetvalue (result, i, 10), &call->state_after))
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT, _("Invalid call %" PRId64 " in the database"),
+                       call->id);
+          return NULL;
+        }
+      call->revenue_cents = pg_int (result, i, 7);
+      call->note = g_strdup (pg_text (result, i, 8));
+      call->created = pg_int (result, i, 11);
+      g_ptr_array_add (calls, g_steal_pointer (&call));
+    }
+  return g_steal_pointer (&calls);
+}

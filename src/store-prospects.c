@@ -1,0 +1,681 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-prospects: the prospect file in an SQLite store (schema 11,
+ * include/prospectd/store-prospects.h): imports, listings, one
+ * prospect, reps, erasure, calls that move a prospect's state. A
+ * PostgreSQL store goes to store-pg-prospects.c after the checks.
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include <inttypes.h>
+
+#include "store-private.h"
+#include "prospectd/store-prospects.h"
+
+#define PROSPECT_COLUMNS \
+  "p.id, p.campaign, p.rep, p.company, p.contact, p.first_name, p.phone, p.mobile, p.email," \
+  " p.city, p.postcode, p.sector, p.size, p.notes, p.state, p.attempts, p.follow_up," \
+  " p.spontaneous, p.prescriber, p.recommended_by, p.import_order, p.created"
+
+static char *
+column_text (sqlite3_stmt *stmt, int column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+static PdProspect *
+prospect_from_row (sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr (PdProspect) p = pd_prospect_new ();
+  const unsigned char *state = sqlite3_column_text (stmt, 14);
+  const unsigned char *follow_up = sqlite3_column_text (stmt, 16);
+
+  p->id = sqlite3_column_int64 (stmt, 0);
+  p->campaign = column_text (stmt, 1);
+  p->rep = column_text (stmt, 2);
+  p->company = column_text (stmt, 3);
+  p->contact = column_text (stmt, 4);
+  p->first_name = column_text (stmt, 5);
+  p->phone = column_text (stmt, 6);
+  p->mobile = column_text (stmt, 7);
+  p->email = column_text (stmt, 8);
+  p->city = column_text (stmt, 9);
+  p->postcode = column_text (stmt, 10);
+  p->sector = column_text (stmt, 11);
+  p->size = column_text (stmt, 12);
+  p->notes = column_text (stmt, 13);
+  if (!pd_prospect_state_from_name ((const char *) state, &p->state))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT, _("Invalid prospect state in the database: '%s'"),
+                   state != NULL ? (const char *) state : "");
+      return NULL;
+    }
+  p->attempts = sqlite3_column_int64 (stmt, 15);
+  if (follow_up != NULL && !parse_date (follow_up, &p->follow_up, error))
+    return NULL;
+  p->spontaneous = sqlite3_column_int64 (stmt, 17) != 0;
+  p->prescriber = column_text (stmt, 18);
+  p->recommended_by = column_text (stmt, 19);
+  p->import_order = sqlite3_column_int64 (stmt, 20);
+  p->created = sqlite3_column_int64 (stmt, 21);
+  return g_steal_pointer (&p);
+}
+
+static gboolean
+step_rows_done (PdStore *store, int rc, GError **error)
+{
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------- import */
+
+static gboolean
+insert_sources (PdStore *store, gint64 id, const PdProspect *p, gint64 *added, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt =
+    store_prepare (store, "INSERT INTO prospect_sources (prospect, source, line) VALUES (?1, ?2, ?3)"
+                          " ON CONFLICT DO NOTHING", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < p->sources->len; i++)
+    {
+      const PdProspectSource *s = p->sources->pdata[i];
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text (stmt, 2, s->source);
+      sqlite3_bind_int64 (stmt, 3, s->line);
+      if (!store_step_done (store, stmt, error))
+        return FALSE;
+      *added += sqlite3_changes (store->db);
+    }
+  return TRUE;
+}
+
+typedef struct {
+  sqlite3_stmt *insert;
+  sqlite3_stmt *attribute;
+  sqlite3_stmt *known;
+  gint64 next_order;
+} ImportStatements;
+
+static gboolean
+insert_prospect (PdStore *store, ImportStatements *st, const char *campaign, const PdProspect *p, gint64 *ret_id,
+                 GError **error)
+{
+  sqlite3_stmt *stmt = st->insert;
+  char follow_up[DATE_TEXT_SIZE];
+  const char *texts[] = { p->rep, p->company, p->contact, p->first_name, p->phone, p->mobile, p->email,
+                          p->city, p->postcode, p->sector, p->size, p->notes };
+  gint64 id;
+
+  sqlite3_reset (stmt);
+  bind_text (stmt, 1, campaign);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    bind_text (stmt, 2 + (int) i, texts[i]);
+  bind_text (stmt, 14, pd_prospect_state_name (p->state));
+  sqlite3_bind_int64 (stmt, 15, p->attempts);
+  if (g_date_valid (&p->follow_up))
+    {
+      format_date (&p->follow_up, follow_up);
+      bind_text (stmt, 16, follow_up);
+    }
+  else
+    sqlite3_bind_null (stmt, 16);
+  sqlite3_bind_int (stmt, 17, p->spontaneous ? 1 : 0);
+  bind_text (stmt, 18, p->prescriber);
+  bind_text (stmt, 19, p->recommended_by);
+  sqlite3_bind_int64 (stmt, 20, st->next_order++);
+  sqlite3_bind_int64 (stmt, 21, p->created != 0 ? p->created : store_now_seconds ());
+  if (!store_step_done (store, stmt, error))
+    return FALSE;
+  id = sqlite3_last_insert_rowid (store->db);
+  for (guint i = 0; i < p->attributes->len; i++)
+    {
+      const PdAttribute *a = p->attributes->pdata[i];
+
+      sqlite3_reset (st->attribute);
+      sqlite3_bind_int64 (st->attribute, 1, id);
+      sqlite3_bind_int (st->attribute, 2, (int) i);
+      bind_text (st->attribute, 3, a->name);
+      bind_text (st->attribute, 4, a->value);
+      if (!store_step_done (store, st->attribute, error))
+        return FALSE;
+    }
+  *ret_id = id;
+  return TRUE;
+}
+
+static gboolean
+import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 *ids, gint64 *ret_added,
+             gint64 *ret_sources, GError **error)
+{
+  ImportStatements st = { 0 };
+  g_autoptr (sqlite3_stmt) insert = NULL, attribute = NULL, known = NULL, order = NULL;
+  gboolean ok = FALSE;
+
+  if (!store_require_campaign (store, campaign, error))
+    return FALSE;
+  insert = store_prepare (store,
+                          "INSERT INTO prospects (campaign, rep, company, contact, first_name, phone, mobile,"
+                          " email, city, postcode, sector, size, notes, state, attempts, follow_up, spontaneous,"
+                          " prescriber, recommended_by, import_order, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                          " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                          error);
+  attribute = insert != NULL ? store_prepare (store, "INSERT INTO prospect_attributes (prospect, position, name,"
+                                                     " value) VALUES (?1, ?2, ?3, ?4)", error) : NULL;
+  known = attribute != NULL ? store_prepare (store, "SELECT 1 FROM prospects WHERE id = ?1 AND campaign = ?2",
+                                             error) : NULL;
+  order = known != NULL ? store_prepare (store, "SELECT coalesce (max (import_order), 0) + 1 FROM prospects"
+                                                " WHERE campaign = ?1", error) : NULL;
+  if (order == NULL)
+    return FALSE;
+  bind_text (order, 1, campaign);
+  if (sqlite3_step (order) != SQLITE_ROW)
+    {
+      store_set_error (error, store->db, sqlite3_errcode (store->db));
+      return FALSE;
+    }
+  st.insert = insert;
+  st.attribute = attribute;
+  st.known = known;
+  st.next_order = sqlite3_column_int64 (order, 0);
+  *ret_added = 0;
+  *ret_sources = 0;
+  for (guint i = 0; i < prospects->len; i++)
+    {
+      const PdProspect *p = prospects->pdata[i];
+      gint64 id = p->id;
+
+      if (id > 0)
+        {
+          int rc;
+
+          sqlite3_reset (known);
+          sqlite3_bind_int64 (known, 1, id);
+          bind_text (known, 2, campaign);
+          rc = sqlite3_step (known);
+          if (rc != SQLITE_ROW)
+            {
+              if (rc == SQLITE_DONE)
+                g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                             _("No prospect %" PRId64 " in campaign '%s'"), id, campaign);
+              else
+                store_set_error (error, store->db, rc);
+              goto done;
+            }
+        }
+      else
+        {
+          if (!insert_prospect (store, &st, campaign, p, &id, error))
+            goto done;
+          ++*ret_added;
+        }
+      if (!insert_sources (store, id, p, ret_sources, error))
+        goto done;
+      ids[i] = id;
+    }
+  ok = TRUE;
+done:
+  return ok;
+}
+
+gboolean
+pd_store_import_prospects (PdStore *store,
+                           const char *campaign,
+                           GPtrArray *prospects,
+                           gint64 *ret_added,
+                           gint64 *ret_sources_added,
+                           GError **error)
+{
+  g_autofree gint64 *ids = NULL;
+  gint64 added = 0, sources = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (prospects != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!store_check_name (campaign, _("campaign id"), error))
+    goto fail;
+  for (guint i = 0; i < prospects->len; i++)
+    if (!store_check_prospect (prospects->pdata[i], error))
+      goto fail;
+  if (store->pg != NULL)
+    return store_pg_import_prospects (store->pg, campaign, prospects, ret_added, ret_sources_added, error);
+
+  ids = g_new0 (gint64, prospects->len + 1);
+  if (!store_begin_write (store, error))
+    goto fail;
+  ok = import_body (store, campaign, prospects, ids, &added, &sources, error);
+  if (!store_finish (store, ok, error))
+    goto fail;
+  for (guint i = 0; i < prospects->len; i++)
+    ((PdProspect *) prospects->pdata[i])->id = ids[i];
+  if (ret_added != NULL)
+    *ret_added = added;
+  if (ret_sources_added != NULL)
+    *ret_sources_added = sources;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot store the prospects: "));
+  return FALSE;
+}
+
+/* ------------------------------------------------------------ listing */
+
+/* The WHERE clause of a listing: ?1 campaign, ?2 state, ?3 rep, ?4
+ * source, ?5 due date, ?6 uncalled, ?7 one id (each NULL: no filter). */
+#define FILTER_WHERE \
+  " WHERE p.campaign = ?1 AND (?2 IS NULL OR p.state = ?2) AND (?3 IS NULL OR p.rep = ?3)" \
+  " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM prospect_sources s WHERE s.prospect = p.id AND s.source = ?4))" \
+  " AND (?5 IS NULL OR (p.state = 'latent' AND p.follow_up <= ?5))" \
+  " AND (?6 IS NULL OR (p.attempts = 0 AND p.spontaneous = 0))" \
+  " AND (?7 IS NULL OR p.id = ?7)"
+
+static void
+bind_filter (sqlite3_stmt *stmt, const char *campaign, const PdProspectFilter *filter, gint64 id,
+             char due[DATE_TEXT_SIZE])
+{
+  bind_text (stmt, 1, campaign);
+  if (filter != NULL && filter->by_state)
+    bind_text (stmt, 2, pd_prospect_state_name (filter->state));
+  if (filter != NULL)
+    {
+      bind_text (stmt, 3, filter->rep);
+      bind_text (stmt, 4, filter->source);
+      if (g_date_valid (&filter->due))
+        {
+          format_date (&filter->due, due);
+          bind_text (stmt, 5, due);
+        }
+      if (filter->uncalled)
+        sqlite3_bind_int (stmt, 6, 1);
+    }
+  if (id > 0)
+    sqlite3_bind_int64 (stmt, 7, id);
+}
+
+static GPtrArray *
+list_body (PdStore *store, const char *campaign, const PdProspectFilter *filter, gint64 id, GError **error)
+{
+  g_autoptr (GPtrArray) prospects = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr (sqlite3_stmt) stmt = NULL, attributes = NULL, sources = NULL;
+  char due[DATE_TEXT_SIZE];
+  int rc;
+
+  stmt = store_prepare (store, "SELECT " PROSPECT_COLUMNS " FROM prospects p" FILTER_WHERE
+                               " ORDER BY p.import_order, p.id", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_filter (stmt, campaign, filter, id, due);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdProspect *p = prospect_from_row (stmt, error);
+
+      if (p == NULL)
+        return NULL;
+      g_ptr_array_add (prospects, p);
+      g_hash_table_insert (by_id, &p->id, p);
+    }
+  if (!step_rows_done (store, rc, error))
+    return NULL;
+  if (prospects->len == 0)
+    return g_steal_pointer (&prospects);
+
+  attributes = store_prepare (store, "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
+                                     " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE
+                                     " ORDER BY a.prospect, a.position", error);
+  if (attributes == NULL)
+    return NULL;
+  bind_filter (attributes, campaign, filter, id, due);
+  while ((rc = sqlite3_step (attributes)) == SQLITE_ROW)
+    {
+      gint64 owner = sqlite3_column_int64 (attributes, 0);
+      PdProspect *p = g_hash_table_lookup (by_id, &owner);
+
+      if (p != NULL)
+        pd_prospect_add_attribute (p, (const char *) sqlite3_column_text (attributes, 1),
+                                   (const char *) sqlite3_column_text (attributes, 2));
+    }
+  if (!step_rows_done (store, rc, error))
+    return NULL;
+
+  sources = store_prepare (store, "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
+                                  " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE
+                                  " ORDER BY s.prospect, s.source, s.line", error);
+  if (sources == NULL)
+    return NULL;
+  bind_filter (sources, campaign, filter, id, due);
+  while ((rc = sqlite3_step (sources)) == SQLITE_ROW)
+    {
+      gint64 owner = sqlite3_column_int64 (sources, 0);
+      PdProspect *p = g_hash_table_lookup (by_id, &owner);
+
+      if (p != NULL)
+        pd_prospect_add_source (p, (const char *) sqlite3_column_text (sources, 1),
+                                sqlite3_column_int64 (sources, 2));
+    }
+  if (!step_rows_done (store, rc, error))
+    return NULL;
+  return g_steal_pointer (&prospects);
+}
+
+GPtrArray *
+pd_store_list_prospects (PdStore *store, const char *campaign, const PdProspectFilter *filter, GError **error)
+{
+  GPtrArray *prospects;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_list_prospects (store->pg, campaign, filter, 0, error);
+  if (!store_begin_read (store, error))
+    goto fail;
+  prospects = list_body (store, campaign, filter, 0, error);
+  if (!store_finish (store, prospects != NULL, error))
+    {
+      g_clear_pointer (&prospects, g_ptr_array_unref);
+      goto fail;
+    }
+  return prospects;
+
+fail:
+  g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+  return NULL;
+}
+
+gboolean
+pd_store_get_prospect (PdStore *store, const char *campaign, gint64 id, PdProspect **ret_prospect, GError **error)
+{
+  g_autoptr (GPtrArray) found = NULL;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (id <= 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No prospect %" PRId64 " in campaign '%s'"), id, campaign);
+      return FALSE;
+    }
+  if (store->pg != NULL)
+    found = store_pg_list_prospects (store->pg, campaign, NULL, id, error);
+  else
+    {
+      if (!store_begin_read (store, error))
+        return FALSE;
+      found = list_body (store, campaign, NULL, id, error);
+      if (!store_finish (store, found != NULL, error))
+        g_clear_pointer (&found, g_ptr_array_unref);
+    }
+  if (found == NULL)
+    return FALSE;
+  if (found->len == 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No prospect %" PRId64 " in campaign '%s'"), id, campaign);
+      return FALSE;
+    }
+  *ret_prospect = g_ptr_array_steal_index (found, 0);
+  return TRUE;
+}
+
+/* --------------------------------------------------------------- reps */
+
+gboolean
+pd_store_set_prospect_reps (PdStore *store, const char *campaign, const gint64 *ids, const char *const *reps,
+                            guint n, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (n == 0 || (ids != NULL && reps != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < n; i++)
+    if (reps[i] != NULL && !store_check_name (reps[i], _("rep name"), error))
+      return FALSE;
+  if (store->pg != NULL)
+    return store_pg_set_prospect_reps (store->pg, campaign, ids, reps, n, error);
+  if (!store_begin_write (store, error))
+    return FALSE;
+  stmt = store_prepare (store, "UPDATE prospects SET rep = ?3 WHERE id = ?1 AND campaign = ?2", error);
+  ok = stmt != NULL;
+  for (guint i = 0; ok && i < n; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      bind_text (stmt, 2, campaign);
+      bind_text (stmt, 3, reps[i]);
+      ok = store_step_done (store, stmt, error);
+      if (ok && sqlite3_changes (store->db) != 1)
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                       _("No prospect %" PRId64 " in campaign '%s'"), ids[i], campaign);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return store_finish (store, ok, error);
+}
+
+/* -------------------------------------------------------------- erase */
+
+gboolean
+pd_store_erase_prospect (PdStore *store, const char *campaign, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) calls = NULL, erase = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_erase_prospect (store->pg, campaign, id, error);
+  if (!store_begin_write (store, error))
+    return FALSE;
+  calls = store_prepare (store, "UPDATE calls SET prospect = NULL, note = NULL"
+                                " WHERE prospect = ?1 AND campaign = ?2", error);
+  erase = calls != NULL ? store_prepare (store, "DELETE FROM prospects WHERE id = ?1 AND campaign = ?2", error)
+                        : NULL;
+  ok = erase != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (calls, 1, id);
+      bind_text (calls, 2, campaign);
+      sqlite3_bind_int64 (erase, 1, id);
+      bind_text (erase, 2, campaign);
+      ok = store_step_done (store, calls, error) && store_step_done (store, erase, error);
+    }
+  if (ok && sqlite3_changes (store->db) != 1)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No prospect %" PRId64 " in campaign '%s'"), id, campaign);
+      ok = FALSE;
+    }
+  g_clear_pointer (&calls, sqlite3_finalize);
+  g_clear_pointer (&erase, sqlite3_finalize);
+  return store_finish (store, ok, error);
+}
+
+/* -------------------------------------------------------------- calls */
+
+static gboolean
+record_body (PdStore *store, const PdCall *call, gint64 *ret_id, GError **error)
+{
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL, update = NULL;
+  g_autoptr (GError) move_error = NULL;
+  const PdProspect *p;
+  PdProspectState after;
+  char date[DATE_TEXT_SIZE], follow_up[DATE_TEXT_SIZE];
+  gboolean given = g_date_valid (&call->follow_up);
+
+  if (!store_require_campaign (store, call->campaign, error))
+    return FALSE;
+  found = list_body (store, call->campaign, NULL, call->prospect, error);
+  if (found == NULL)
+    return FALSE;
+  if (found->len == 0)
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND,
+                   _("No prospect %" PRId64 " in campaign '%s'"), call->prospect, call->campaign);
+      return FALSE;
+    }
+  p = found->pdata[0];
+  if (!pd_prospect_move (p->state, call->outcome, given, &after, &move_error))
+    {
+      g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID, "%s", move_error->message);
+      return FALSE;
+    }
+  format_date (&call->date, date);
+  if (given)
+    format_date (&call->follow_up, follow_up);
+  insert = store_prepare (store, "INSERT INTO calls (campaign, prospect, rep, date, outcome, follow_up,"
+                                 " revenue_cents, note, state_before, state_after, created)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error);
+  if (insert == NULL)
+    return FALSE;
+  bind_text (insert, 1, call->campaign);
+  sqlite3_bind_int64 (insert, 2, call->prospect);
+  bind_text (insert, 3, call->rep);
+  bind_text (insert, 4, date);
+  bind_text (insert, 5, pd_call_outcome_name (call->outcome));
+  bind_text (insert, 6, given ? follow_up : NULL);
+  sqlite3_bind_int64 (insert, 7, call->revenue_cents);
+  bind_text (insert, 8, call->note);
+  bind_text (insert, 9, pd_prospect_state_name (p->state));
+  bind_text (insert, 10, pd_prospect_state_name (after));
+  sqlite3_bind_int64 (insert, 11, call->created != 0 ? call->created : store_now_seconds ());
+  if (!store_step_done (store, insert, error))
+    return FALSE;
+  *ret_id = sqlite3_last_insert_rowid (store->db);
+  /* The follow-up: the call's when given; kept while latent; gone else. */
+  update = store_prepare (store, "UPDATE prospects SET state = ?2, attempts = attempts + 1,"
+                                 " follow_up = CASE WHEN ?3 IS NOT NULL THEN ?3"
+                                 "   WHEN ?2 = 'latent' THEN follow_up ELSE NULL END,"
+                                 " rep = coalesce (rep, ?4) WHERE id = ?1", error);
+  if (update == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (update, 1, call->prospect);
+  bind_text (update, 2, pd_prospect_state_name (after));
+  bind_text (update, 3, given ? follow_up : NULL);
+  bind_text (update, 4, call->rep);
+  return store_step_done (store, update, error);
+}
+
+gboolean
+pd_store_record_call (PdStore *store, const PdCall *call, gint64 *ret_id, PdProspect **ret_prospect,
+                      GError **error)
+{
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (call != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!store_check_call (call, error))
+    return FALSE;
+  if (store->pg != NULL)
+    {
+      if (!store_pg_record_call (store->pg, call, &id, error))
+        return FALSE;
+    }
+  else
+    {
+      if (!store_begin_write (store, error))
+        return FALSE;
+      ok = record_body (store, call, &id, error);
+      if (!store_finish (store, ok, error))
+        return FALSE;
+    }
+  if (ret_prospect != NULL && !pd_store_get_prospect (store, call->campaign, call->prospect, ret_prospect, error))
+    return FALSE;
+  if (ret_id != NULL)
+    *ret_id = id;
+  return TRUE;
+}
+
+GPtrArray *
+pd_store_list_calls (PdStore *store, const char *campaign, const char *rep, gint64 prospect, const GDate *from,
+                     const GDate *to, GError **error)
+{
+  g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_call_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char from_text[DATE_TEXT_SIZE], to_text[DATE_TEXT_SIZE];
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_list_calls (store->pg, campaign, rep, prospect, from, to, error);
+  stmt = store_prepare (store, "SELECT id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note,"
+                               " state_before, state_after, created FROM calls"
+                               " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2) AND (?3 IS NULL OR prospect = ?3)"
+                               " AND (?4 IS NULL OR date >= ?4) AND (?5 IS NULL OR date <= ?5)"
+                               " ORDER BY date, id", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  if (prospect > 0)
+    sqlite3_bind_int64 (stmt, 3, prospect);
+  if (from != NULL)
+    {
+      format_date (from, from_text);
+      bind_text (stmt, 4, from_text);
+    }
+  if (to != NULL)
+    {
+      format_date (to, to_text);
+      bind_text (stmt, 5, to_text);
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (PdCall) call = pd_call_new ();
+      const unsigned char *follow_up = sqlite3_column_text (stmt, 6);
+
+      call->id = sqlite3_column_int64 (stmt, 0);
+      call->campaign = column_text (stmt, 1);
+      call->prospect = sqlite3_column_int64 (stmt, 2);
+      call->rep = column_text (stmt, 3);
+      if (!parse_date (sqlite3_column_text (stmt, 4), &call->date, error)
+          || (follow_up != NULL && !parse_date (follow_up, &call->follow_up, error)))
+        return NULL;
+      if (!pd_call_outcome_from_name ((const char *) sqlite3_column_text (stmt, 5), &call->outcome)
+          || !pd_prospect_state_from_name ((const char *) sqlite3_column_text (stmt, 9), &call->state_before)
+          || !pd_prospect_state_from_name ((const char *) sqlite3_column_text (stmt, 10), &call->state_after))
+        {
+          g_set_error (error, PD_STORE_ERROR, PD_STORE_ERROR_CORRUPT, _("Invalid call %" PRId64 " in the database"),
+                       call->id);
+          return NULL;
+        }
+      call->revenue_cents = sqlite3_column_int64 (stmt, 7);
+      call->note = column_text (stmt, 8);
+      call->created = sqlite3_column_int64 (stmt, 11);
+      g_ptr_array_add (calls, g_steal_pointer (&call));
+    }
+  if (!step_rows_done (store, rc, error))
+    return NULL;
+  return g_steal_pointer (&calls);
+}

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * Tests of the prospect file in the store (src/store-prospects.c,
+ * src/store-pg-prospects.c; schema 11) on both backends: an import round
+ * trip (attributes, sources, import order), the same sources twice adding
+ * nothing, the listing filters, reps, calls moving states (an illegal
+ * move writes nothing), erasure keeping the calls without the person;
+ * on PostgreSQL a rep's login sees and writes its own prospects only.
+ */
+#define G_LOG_DOMAIN "prospectd-test-store-prospects"
+
+#include "store-fixture.h"
+#include "prospectd/store-prospects.h"
+#include "prospectd/team.h"
+
+static PdProspect *
+make_prospect (const char *company, const char *rep, const char *source, gint64 line)
+{
+  PdProspect *p = pd_prospect_new ();
+
+  p->company = g_strdup (company);
+  p->rep = g_strdup (rep);
+  if (source != NULL)
+    pd_prospect_add_source (p, source, line);
+  return p;
+}
+
+static PdProspect *
+prospect_at (GPtrArray *prospects, guint i)
+{
+  return g_ptr_array_index (prospects, i);
+}
+
+/* Three prospects in campaign q1: Acme (alice, salon line 2, two
+ * attributes), Bolt (bob, salon line 3), Cyan (no rep, annuaire 7). */
+static void
+import_three (PdStore *store, gint64 ids[3])
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  PdProspect *acme = make_prospect ("Acme SARL", "alice", "salon", 2);
+  gint64 added = -1, sources = -1;
+
+  acme->contact = g_strdup ("Dupont");
+  acme->first_name = g_strdup ("Jeanne");
+  acme->phone = g_strdup ("+33123456789");
+  acme->email = g_strdup ("jeanne@acme.fr");
+  acme->city = g_strdup ("Lyon");
+  acme->postcode = g_strdup ("69002");
+  acme->sector = g_strdup ("industrie");
+  acme->size = g_strdup ("50");
+  acme->notes = g_strdup ("rappeler « après 10 h »");
+  pd_prospect_add_attribute (acme, "Région", "Sud");
+  pd_prospect_add_attribute (acme, "CA", "1,5 M€");
+  acme->created = 1800000000;
+  g_ptr_array_add (batch, acme);
+  g_ptr_array_add (batch, make_prospect ("Bolt", "bob", "salon", 3));
+  g_ptr_array_add (batch, make_prospect ("Cyan", NULL, "annuaire", 7));
+  assert_true (pd_store_import_prospects (store, "q1", batch, &added, &sources, &error));
+  assert_null (error);
+  assert_int_equal (added, 3);
+  assert_int_equal (sources, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      ids[i] = prospect_at (batch, i)->id;
+      assert_true (ids[i] > 0);
+    }
+  assert_true (ids[0] < ids[1] && ids[1] < ids[2]);
+}
+
+static void
+test_import_round_trip (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (GPtrArray) all = NULL, again = NULL, batch = NULL;
+  g_autoptr (PdProspect) acme = NULL;
+  const PdProspect *p;
+  const PdAttribute *a;
+  gint64 ids[3], added = -1, sources = -1;
+
+  import_three (store, ids);
+  all = pd_store_list_prospects (store, "q1", NULL, &error);
+  assert_null (error);
+  assert_int_equal (all->len, 3);
+  p = prospect_at (all, 0);
+  assert_int_equal (p->id, ids[0]);
+  assert_string_equal (p->campaign, "q1");
+  assert_string_equal (p->rep, "alice");
+  assert_string_equal (p->company, "Acme SARL");
+  assert_string_equal (p->contact, "Dupont");
+  assert_string_equal (p->first_name, "Jeanne");
+  assert_string_equal (p->phone, "+33123456789");
+  assert_null (p->mobile);
+  assert_string_equal (p->email, "jeanne@acme.fr");
+  assert_string_equal (p->city, "Lyon");
+  assert_string_equal (p->postcode, "69002");
+  assert_string_equal (p->sector, "industrie");
+  assert_string_equal (p->size, "50");
+  assert_string_equal (p->notes, "rappeler « après 10 h »");
+  assert_int_equal (p->state, PD_PROSPECT_NEW);
+  assert_int_equal (p->attempts, 0);
+  assert_false (g_date_valid (&p->follow_up));
+  assert_false (p->spontaneous);
+  assert_int_equal (p->import_order, 1);
+  assert_int_equal (p->created, 1800000000);
+  assert_int_equal (p->attributes->len, 2);
+  a = g_ptr_array_index (p->attributes, 0);
+  assert_string_equal (a->name, "Région");
+  assert_string_equal (a->value, "Sud");
+  a = g_ptr_array_index (p->attributes, 1);
+  assert_string_equal (a->name, "CA");
+  assert_string_equal (a->value, "1,5 M€");
+  assert_int_equal (p->sources->len, 1);
+  assert_string_equal (((PdProspectSource *) p->sources->pdata[0])->source, "salon");
+  assert_int_equal (((PdProspectSource *) p->sources->pdata[0])->line, 2);
+  assert_null (prospect_at (all, 2)->rep);
+  assert_int_equal (prospect_at (all, 2)->import_order, 3);
+
+  /* Acme found again in another file: one more source; the same again
+   * adds nothing. */
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  g_ptr_array_add (batch, make_prospect ("ignored", NULL, "achat", 12));
+  prospect_at (batch, 0)->id = ids[0];
+  pd_prospect_add_source (prospect_at (batch, 0), "salon", 2);
+  g_ptr_array_add (batch, make_prospect ("Delta", NULL, "achat", 13));
+  assert_true (pd_store_import_prospects (store, "q1", batch, &added, &sources, &error));
+  assert_int_equal (added, 1);
+  assert_int_equal (sources, 2); /* achat 12 for Acme, achat 13 for Delta */
+  assert_int_equal (prospect_at (batch, 0)->id, ids[0]);
+  assert_true (pd_store_import_prospects (store, "q1", batch, &added, &sources, &error));
+  assert_int_equal (added, 0);
+  assert_int_equal (sources, 0);
+
+  assert_true (pd_store_get_prospect (store, "q1", ids[0], &acme, &error));
+  assert_int_equal (acme->sources->len, 2);
+  assert_string_equal (((PdProspectSource *) acme->sources->pdata[0])->source, "achat");
+  assert_int_equal (((PdProspectSource *) acme->sources->pdata[0])->line, 12);
+  assert_string_equal (((PdProspectSource *) acme->sources->pdata[1])->source, "salon");
+  again = pd_store_list_prospects (store, "q1", NULL, &error);
+  assert_int_equal (again->len, 4);
+  assert_string_equal (prospect_at (again, 3)->company, "Delta");
+  assert_int_equal (prospect_at (again, 3)->import_order, 4);
+}
+
+static void
+test_import_refused (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  g_autoptr (GPtrArray) none = NULL;
+  g_autoptr (PdProspect) missing = NULL;
+
+  g_ptr_array_add (batch, make_prospect ("Acme", NULL, "salon", 2));
+  g_ptr_array_add (batch, make_prospect ("", NULL, "salon", 3));
+  assert_false (pd_store_import_prospects (store, "q1", batch, NULL, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_string_equal (error->message, "Cannot store the prospects: Empty company");
+  g_clear_error (&error);
+  g_ptr_array_remove_index (batch, 1);
+  assert_false (pd_store_import_prospects (store, "nope", batch, NULL, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  /* A known id that is not there: nothing written, Acme neither. */
+  g_ptr_array_add (batch, make_prospect ("x", NULL, "salon", 4));
+  prospect_at (batch, 1)->id = 999;
+  assert_false (pd_store_import_prospects (store, "q1", batch, NULL, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  assert_string_equal (error->message, "Cannot store the prospects: No prospect 999 in campaign 'q1'");
+  g_clear_error (&error);
+  assert_int_equal (prospect_at (batch, 0)->id, 0);
+  none = pd_store_list_prospects (store, "q1", NULL, &error);
+  assert_int_equal (none->len, 0);
+  assert_false (pd_store_get_prospect (store, "q1", 1, &missing, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  assert_string_equal (error->message, "No prospect 1 in campaign 'q1'");
+}
+
+static PdCall *
+make_call (gint64 prospect, const char *rep, GDate date, PdCallOutcome outcome)
+{
+  PdCall *call = pd_call_new ();
+
+  call->campaign = g_strdup ("q1");
+  call->prospect = prospect;
+  call->rep = g_strdup (rep);
+  call->date = date;
+  call->outcome = outcome;
+  return call;
+}
+
+static void
+test_calls_move_states (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdCall) no_answer = NULL, latent = NULL, bad = NULL, active = NULL, won = NULL;
+  g_autoptr (PdProspect) after = NULL, cyan = NULL;
+  g_autoptr (GPtrArray) calls = NULL, alices = NULL;
+  gint64 ids[3], id = 0;
+  const PdCall *c;
+
+  import_three (store, ids);
+  no_answer = make_call (ids[0], "alice", ymd (2027, 1, 4), PD_OUTCOME_NO_ANSWER);
+  assert_true (pd_store_record_call (store, no_answer, &id, &after, &error));
+  assert_null (error);
+  assert_true (id > 0);
+  assert_int_equal (after->state, PD_PROSPECT_ATTEMPTED);
+  assert_int_equal (after->attempts, 1);
+  g_clear_pointer (&after, pd_prospect_free);
+
+  /* Latent without a date: refused, nothing written. */
+  latent = make_call (ids[0], "alice", ymd (2027, 1, 5), PD_OUTCOME_LATENT);
+  assert_false (pd_store_record_call (store, latent, NULL, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_string_equal (error->message, "latent needs a follow-up date (--follow-up DATE)");
+  g_clear_error (&error);
+  latent->follow_up = ymd (2027, 3, 1);
+  latent->note = g_strdup ("budget en mars");
+  assert_true (pd_store_record_call (store, latent, NULL, &after, &error));
+  assert_int_equal (after->state, PD_PROSPECT_LATENT);
+  assert_int_equal (after->attempts, 2);
+  assert_date (&after->follow_up, 2027, 3, 1);
+  g_clear_pointer (&after, pd_prospect_free);
+
+  bad = make_call (ids[0], "alice", ymd (2027, 1, 6), PD_OUTCOME_WON);
+  assert_false (pd_store_record_call (store, bad, NULL, NULL, &error));
+  assert_string_equal (error->message, "won may not follow latent: a deal is won after a proposal");
+  g_clear_error (&error);
+
+  /* Active leaves latent: the follow-up goes. */
+  active = make_call (ids[0], "alice", ymd (2027, 3, 1), PD_OUTCOME_ACTIVE);
+  assert_true (pd_store_record_call (store, active, NULL, &after, &error));
+  assert_int_equal (after->state, PD_PROSPECT_ACTIVE);
+  assert_int_equal (after->attempts, 3);
+  assert_false (g_date_valid (&after->follow_up));
+  g_clear_pointer (&after, pd_prospect_free);
+
+  /* A call of a prospect of nobody makes it the caller's. */
+  won = make_call (ids[2], "carol", ymd (2027, 1, 4), PD_OUTCOME_ACTIVE);
+  assert_true (pd_store_record_call (store, won, NULL, &cyan, &error));
+  assert_string_equal (cyan->rep, "carol");
+
+  calls = pd_store_list_calls (store, "q1", NULL, 0, NULL, NULL, &error);
+  assert_null (error);
+  assert_int_equal (calls->len, 4);
+  c = g_ptr_array_index (calls, 0);
+  assert_int_equal (c->prospect, ids[0]);
+  assert_int_equal (c->outcome, PD_OUTCOME_NO_ANSWER);
+  assert_int_equal (c->state_before, PD_PROSPECT_NEW);
+  assert_int_equal (c->state_after, PD_PROSPECT_ATTEMPTED);
+  c = g_ptr_array_index (calls, 1);
+  assert_string_equal (c->rep, "carol");
+  c = g_ptr_array_index (calls, 2);
+  assert_int_equal (c->outcome, PD_OUTCOME_LATENT);
+  assert_date (&c->follow_up, 2027, 3, 1);
+  assert_string_equal (c->note, "budget en mars");
+  alices = pd_store_list_calls (store, "q1", "alice", 0, NULL, NULL, &error);
+  assert_int_equal (alices->len, 3);
+  {
+    GDate from = ymd (2027, 1, 5), to = ymd (2027, 2, 28);
+    g_autoptr (GPtrArray) window = pd_store_list_calls (store, "q1", "alice", ids[0], &from, &to, &error);
+
+    assert_null (error);
+    assert_int_equal (window->len, 1);
+    assert_int_equal (((PdCall *) window->pdata[0])->outcome, PD_OUTCOME_LATENT);
+  }
+}
+
+static void
+test_filters_and_reps (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdCall) latent = NULL;
+  gint64 ids[3];
+  PdProspectFilter filter = { 0 };
+  const char *reps[2] = { "bob", NULL };
+
+  import_three (store, ids);
+  latent = make_call (ids[1], "bob", ymd (2027, 1, 4), PD_OUTCOME_LATENT);
+  latent->follow_up = ymd (2027, 2, 1);
+  assert_true (pd_store_record_call (store, latent, NULL, NULL, &error));
+
+  filter.rep = "bob";
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (got->len, 1);
+    assert_string_equal (prospect_at (got, 0)->company, "Bolt");
+  }
+  memset (&filter, 0, sizeof filter);
+  filter.source = "salon";
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (got->len, 2);
+  }
+  memset (&filter, 0, sizeof filter);
+  filter.by_state = TRUE;
+  filter.state = PD_PROSPECT_NEW;
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (got->len, 2);
+    assert_string_equal (prospect_at (got, 0)->company, "Acme SARL");
+    assert_string_equal (prospect_at (got, 1)->company, "Cyan");
+  }
+  memset (&filter, 0, sizeof filter);
+  filter.due = ymd (2027, 1, 31);
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (got->len, 0);
+  }
+  filter.due = ymd (2027, 2, 1);
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (got->len, 1);
+    assert_string_equal (prospect_at (got, 0)->company, "Bolt");
+  }
+  memset (&filter, 0, sizeof filter);
+  filter.uncalled = TRUE;
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (got->len, 2);
+  }
+
+  /* Acme to bob, Cyan to nobody. */
+  {
+    const gint64 which[2] = { ids[0], ids[2] };
+    const gint64 bad[1] = { 4242 };
+    g_autoptr (GPtrArray) got = NULL;
+
+    assert_true (pd_store_set_prospect_reps (store, "q1", which, reps, 2, &error));
+    assert_null (error);
+    memset (&filter, 0, sizeof filter);
+    filter.rep = "bob";
+    got = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (got->len, 2);
+    assert_false (pd_store_set_prospect_reps (store, "q1", bad, reps, 1, &error));
+    assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  }
+}
+
+static void
+test_erase (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdCall) call = NULL;
+  g_autoptr (GPtrArray) calls = NULL, left = NULL;
+  g_autoptr (PdProspect) gone = NULL;
+  gint64 ids[3];
+
+  import_three (store, ids);
+  call = make_call (ids[0], "alice", ymd (2027, 1, 4), PD_OUTCOME_ARID);
+  call->note = g_strdup ("Jeanne Dupont: pas intéressée");
+  assert_true (pd_store_record_call (store, call, NULL, NULL, &error));
+  assert_true (pd_store_erase_prospect (store, "q1", ids[0], &error));
+  assert_null (error);
+  assert_false (pd_store_get_prospect (store, "q1", ids[0], &gone, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  calls = pd_store_list_calls (store, "q1", NULL, 0, NULL, NULL, &error);
+  assert_int_equal (calls->len, 1);
+  assert_int_equal (((PdCall *) calls->pdata[0])->prospect, 0);
+  assert_null (((PdCall *) calls->pdata[0])->note);
+  assert_int_equal (((PdCall *) calls->pdata[0])->outcome, PD_OUTCOME_ARID);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM prospect_attributes"), 0);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM prospect_sources"), 2);
+  left = pd_store_list_prospects (store, "q1", NULL, &error);
+  assert_int_equal (left->len, 2);
+  assert_false (pd_store_erase_prospect (store, "q1", ids[0], &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+}
+
+/* A rep's login sees its own prospects only, and may store none for
+ * another rep (row-level security); a manager's login sees all. */
+static void
+test_pg_rep_login (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) owner = open_with_campaign (f->db, "q1");
+  g_autofree char *role = g_strdup_printf ("pd_test_alice_%d", (int) getpid ());
+  g_autofree char *create = g_strdup_printf ("CREATE ROLE %s LOGIN", role);
+  g_autofree char *drop_owned = g_strdup_printf ("DROP OWNED BY %s", role);
+  g_autofree char *drop = g_strdup_printf ("DROP ROLE IF EXISTS %s", role);
+  g_autofree char *uri = g_strdup_printf ("%s?user=%s", f->db, role);
+  g_autoptr (PdStore) alice = NULL;
+  g_autoptr (GPtrArray) seen = NULL, batch = NULL;
+  g_autoptr (PdProspect) bolt = NULL;
+  g_autoptr (PdCall) call = NULL;
+  PGconn *admin = pg_connect (NULL);
+  gint64 ids[3];
+
+  pg_must (admin, drop);
+  pg_must (admin, create);
+  import_three (owner, ids);
+  assert_true (pd_team_grant (owner, role, "alice", &error));
+  alice = pd_store_open (uri, &error);
+  assert_non_null (alice);
+  seen = pd_store_list_prospects (alice, "q1", NULL, &error);
+  assert_null (error);
+  assert_int_equal (seen->len, 1);
+  assert_string_equal (prospect_at (seen, 0)->company, "Acme SARL");
+  assert_false (pd_store_get_prospect (alice, "q1", ids[1], &bolt, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  call = make_call (ids[1], "alice", ymd (2027, 1, 4), PD_OUTCOME_ARID);
+  assert_false (pd_store_record_call (alice, call, NULL, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  g_ptr_array_add (batch, make_prospect ("Echo", "bob", "salon", 9));
+  assert_false (pd_store_import_prospects (alice, "q1", batch, NULL, NULL, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_IO)
+               || g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  g_clear_error (&error);
+  g_free (prospect_at (batch, 0)->rep);
+  prospect_at (batch, 0)->rep = g_strdup ("alice");
+  assert_true (pd_store_import_prospects (alice, "q1", batch, NULL, NULL, &error));
+  assert_null (error);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  seen = pd_store_list_prospects (owner, "q1", NULL, &error);
+  assert_int_equal (seen->len, 4);
+  g_clear_pointer (&alice, pd_store_close);
+  {
+    PGconn *in_db = pg_connect (f->db);
+
+    pg_must (in_db, drop_owned);
+    PQfinish (in_db);
+  }
+  pg_must (admin, drop);
+  PQfinish (admin);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_import_round_trip, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_import_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_calls_move_states, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_filters_and_reps, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_erase, setup, teardown),
+  };
+  const struct CMUnitTest pg_only[] = {
+    cmocka_unit_test_setup_teardown (test_pg_rep_login, setup, teardown),
+  };
+  int failed;
+
+  if (!store_tests_begin ("prospectd-test-store-prospects-XXXXXX"))
+    return 1;
+  failed = store_tests_run ("test-store-prospects", tests, G_N_ELEMENTS (tests), NULL, 0, pg_only,
+                            G_N_ELEMENTS (pg_only));
+  store_tests_end ();
+  return failed;
+}
