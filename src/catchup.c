@@ -269,8 +269,10 @@ pd_catchup_store_from (PdStore *store, const PdCampaign *campaign, const PdSched
   if (!catchup->changed)
     return TRUE;
 
-  /* The baseline is recorded once, before the first catch-up. */
-  if (!pd_store_load_baseline (store, campaign->id, &saved_baseline, error))
+  /* The baseline is recorded once, before the first catch-up: a
+   * campaign with a revision of either kind has one (every catch-up is
+   * stored after it), so only the latest revision's head is read. */
+  if (!pd_store_load_latest_head (store, campaign->id, &saved_baseline, error))
     return FALSE;
   if (saved_baseline == NULL)
     {
@@ -458,6 +460,107 @@ pd_catchup_run_reps_from (PdStore *store, const PdCampaign *campaign, const PdSc
   return g_steal_pointer (&catchup);
 }
 
+PdCatchup *
+pd_catchup_run_in_place_from (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                              PdSchedule *in_force, gint64 parent, const GArray *daily, const GDate *as_of,
+                              gint64 now, GError **error)
+{
+  GError *save_error = NULL;
+  g_autoptr (PdCatchup) catchup = g_new0 (PdCatchup, 1);
+  g_autoptr (PdRevision) revision = NULL;
+  g_autoptr (GArray) ahead_days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+  g_autoptr (GArray) ahead_blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  guint n_reps = campaign->reps->len;
+  g_autofree gint64 *actual = g_new0 (gint64, MAX (n_reps, 1));
+  GDate from = *as_of;
+
+  g_return_val_if_fail (store != NULL && campaign != NULL && baseline != NULL && in_force != NULL, NULL);
+  g_return_val_if_fail (daily != NULL && as_of != NULL, NULL);
+
+  g_date_add_days (&from, 1);
+  catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->load_changed, n_reps);
+  catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->days_changed, n_reps);
+  catchup->reps = g_array_new (FALSE, TRUE, sizeof (PdRespread));
+  g_array_set_size (catchup->reps, n_reps);
+  for (guint i = 0; i < daily->len; i++)
+    {
+      const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
+      guint r;
+
+      if (pd_campaign_find_rep (campaign, d->rep, &r) != NULL && g_date_compare (&d->date, as_of) <= 0)
+        actual[r] += d->contacts;
+    }
+
+  /* The blocks go first: a re-spread reads the days only. */
+  g_array_unref (in_force->blocks);
+  in_force->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  revision = pd_revision_new (campaign->id, PD_REVISION_CATCHUP, &from, now);
+  for (guint r = 0; r < n_reps; r++)
+    {
+      gboolean differs, loads = FALSE;
+      guint first, end, k;
+
+      g_array_set_size (ahead_days, 0);
+      g_array_set_size (ahead_blocks, 0);
+      if (!pd_schedule_respread_rep (campaign, baseline, in_force, &from, r, actual[r], ahead_days, ahead_blocks,
+                                     &g_array_index (catchup->reps, PdRespread, r), error))
+        return NULL;
+      rep_days (in_force, r, &first, &end);
+      k = first;
+      while (k < end && g_date_compare (&g_array_index (in_force->days, PdDay, k).date, &from) < 0)
+        k++;
+      differs = end - k != ahead_days->len;
+      for (guint i = 0; i < ahead_days->len && k + i < end; i++)
+        {
+          const PdDay *now_day = &g_array_index (ahead_days, PdDay, i);
+          const PdDay *then = &g_array_index (in_force->days, PdDay, k + i);
+
+          loads = loads || now_day->contacts != then->contacts;
+          differs = differs || now_day->contacts != then->contacts || now_day->cumulative != then->cumulative;
+        }
+      if (differs)
+        {
+          g_array_index (catchup->load_changed, gboolean, r) = loads;
+          g_array_index (catchup->days_changed, gboolean, r) = TRUE;
+          catchup->changed = TRUE;
+          pd_schedule_replace_days_ahead (in_force, r, &from, ahead_days);
+          rep_days (in_force, r, &first, &end);
+        }
+      /* The revision keeps every rep's days that differ from the
+       * baseline, changed now or by an earlier catch-up. */
+      revision_add_days (revision, campaign, &g_array_index (in_force->days, PdDay, first), end - first, baseline);
+    }
+  g_clear_pointer (&ahead_days, g_array_unref);
+  g_clear_pointer (&ahead_blocks, g_array_unref);
+
+  if (catchup->changed)
+    {
+      g_autoptr (PdRevision) head = NULL;
+
+      if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, error)
+          || !pd_store_load_latest_head (store, campaign->id, &head, error))
+        return NULL;
+      if (head == NULL)
+        {
+          g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, NULL, PD_REVISION_BASELINE,
+                                                              &campaign->start, now);
+          b->parent = parent;
+          if (!pd_store_save_revision (store, b, parent >= 0 ? &parent : NULL, &save_error))
+            return lost_to_other (store, campaign->id, catchup, save_error, error) ? g_steal_pointer (&catchup)
+                                                                                   : NULL;
+        }
+      revision->parent = parent;
+      if (!pd_store_save_revision (store, revision, &catchup->revision_id, &save_error))
+        return lost_to_other (store, campaign->id, catchup, save_error, error) ? g_steal_pointer (&catchup) : NULL;
+    }
+  g_clear_pointer (&revision, pd_revision_free);
+  if (!pd_schedule_make_blocks (campaign, in_force, error))
+    return NULL;
+  return g_steal_pointer (&catchup);
+}
+
 char *
 pd_catchup_describe (const PdCampaign *campaign, const PdRespread *respread)
 {
@@ -526,13 +629,23 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
     return FALSE;
   if (stored == NULL)
     {
-      g_autoptr (PdSchedule) file = NULL;
+      g_autoptr (PdScheduleBuilder) builder = NULL;
       g_autoptr (PdRevision) first = NULL;
 
       /* Nothing to keep, nothing to record: no schedule to build. */
-      if (!record || (file = pd_schedule_build (campaign, &plan, &ignored)) == NULL)
+      if (!record)
         return TRUE;
-      first = pd_catchup_revision_new (campaign, file, NULL, PD_REVISION_BASELINE, &campaign->start, now);
+      /* Built a rep at a time (their blocks never all exist at once). */
+      builder = pd_schedule_builder_new (campaign, &plan);
+      first = pd_revision_new (campaign->id, PD_REVISION_BASELINE, &campaign->start, now);
+      for (guint r = 0; r < campaign->reps->len; r++)
+        {
+          g_autoptr (PdSchedule) rep = pd_schedule_builder_rep (builder, r, &ignored);
+
+          if (rep == NULL)
+            return TRUE;
+          revision_add_days (first, campaign, (const PdDay *) (gconstpointer) rep->days->data, rep->days->len, NULL);
+        }
       return pd_store_ensure_campaign (store, campaign->id, campaign->name, error)
              && pd_store_save_revision (store, first, NULL, error);
     }

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "prospectd"
 
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -242,6 +243,13 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* The daemon lives long and makes and frees arrays of megabytes (a
+   * team's schedule, a revision): each allocation of 128 KiB or more gets
+   * its own mapping, given back to the system when freed (glibc would
+   * otherwise raise that threshold to the largest block freed and keep
+   * later ones in its heap), and the feed workers share two arenas. */
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt (M_ARENA_MAX, 2);
   /* A write beyond the file-size limit fails with EFBIG and is logged,
    * instead of killing the daemon without a word. */
   signal (SIGXFSZ, SIG_IGN);

@@ -638,6 +638,7 @@ pd_schedule_build (const PdCampaign *campaign, const PdPlan *plan, GError **erro
  * (PdDay and PdBlock both begin with rep_index, and both arrays are sorted
  * by it): a binary search, so that per-rep work is not reps x days. */
 G_STATIC_ASSERT (G_STRUCT_OFFSET (PdDay, rep_index) == 0);
+G_STATIC_ASSERT (sizeof (PdDay) == 40);
 G_STATIC_ASSERT (G_STRUCT_OFFSET (PdBlock, rep_index) == 0);
 
 static guint
@@ -1015,6 +1016,56 @@ pd_schedule_replace_ahead (PdSchedule *schedule,
   while (first < end && g_date_compare (&g_array_index (schedule->blocks, PdBlock, first).date, from) < 0)
     first++;
   replace_range (schedule->blocks, sizeof (PdBlock), first, end, blocks->data, blocks->len);
+}
+
+void
+pd_schedule_replace_days_ahead (PdSchedule *schedule,
+                                guint rep_index,
+                                const GDate *from,
+                                const GArray *days)
+{
+  guint first, end;
+
+  g_return_if_fail (schedule != NULL && from != NULL && days != NULL);
+
+  rep_range (schedule->days, sizeof (PdDay), rep_index, &first, &end);
+  while (first < end && g_date_compare (&g_array_index (schedule->days, PdDay, first).date, from) < 0)
+    first++;
+  replace_range (schedule->days, sizeof (PdDay), first, end, days->data, days->len);
+}
+
+gboolean
+pd_schedule_make_blocks (const PdCampaign *campaign,
+                         PdSchedule *schedule,
+                         GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && schedule != NULL && schedule->days != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_autofree BlockRule *rule = g_new (BlockRule, 1);
+  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  gsize total = 0;
+
+  g_clear_pointer (&schedule->blocks, g_array_unref);
+  block_rule_init (campaign, rule);
+  for (guint i = 0; i < schedule->days->len; i++)
+    {
+      g_array_set_size (scratch, 0);
+      if (!append_day_blocks (campaign, rule, &g_array_index (schedule->days, PdDay, i), scratch, error))
+        {
+          schedule->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+          return FALSE;
+        }
+      total += scratch->len;
+    }
+  schedule->blocks = g_array_sized_new (FALSE, FALSE, sizeof (PdBlock), (guint) total);
+  for (guint i = 0; i < schedule->days->len; i++)
+    if (!append_day_blocks (campaign, rule, &g_array_index (schedule->days, PdDay, i), schedule->blocks, error))
+      {
+        g_array_set_size (schedule->blocks, 0);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 gint64

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sys/wait.h>
@@ -424,6 +425,184 @@ test_catchup_from_given_sums (void **state)
   assert_int_equal (g_array_index (from_store->reps, PdRespread, 1).shortfall, 80);
 }
 
+/* Two schedules with the same days and blocks, field by field. */
+static void
+assert_same_schedule (const PdSchedule *a, const PdSchedule *b)
+{
+  assert_int_equal (a->days->len, b->days->len);
+  assert_int_equal (a->blocks->len, b->blocks->len);
+  for (guint i = 0; i < a->days->len; i++)
+    {
+      const PdDay *x = &g_array_index (a->days, PdDay, i);
+      const PdDay *y = &g_array_index (b->days, PdDay, i);
+
+      assert_int_equal (x->rep_index, y->rep_index);
+      assert_int_equal (g_date_compare (&x->date, &y->date), 0);
+      assert_int_equal (x->contacts, y->contacts);
+      assert_int_equal (x->minutes, y->minutes);
+      assert_int_equal (x->cumulative, y->cumulative);
+      assert_int_equal (x->rebased, y->rebased);
+    }
+  for (guint i = 0; i < a->blocks->len; i++)
+    {
+      const PdBlock *x = &g_array_index (a->blocks, PdBlock, i);
+      const PdBlock *y = &g_array_index (b->blocks, PdBlock, i);
+
+      assert_int_equal (x->rep_index, y->rep_index);
+      assert_int_equal (g_date_compare (&x->date, &y->date), 0);
+      assert_int_equal (x->index, y->index);
+      assert_int_equal (x->start_minute, y->start_minute);
+      assert_int_equal (x->end_minute, y->end_minute);
+      assert_int_equal (x->contacts, y->contacts);
+      assert_int_equal (x->day_contacts, y->day_contacts);
+      assert_int_equal (x->cumulative, y->cumulative);
+    }
+}
+
+/* The latest catch-up stored in `store`, a line per day. */
+static char *
+stored_catchup_text (PdStore *store, const char *campaign)
+{
+  g_autoptr (PdRevision) revision = NULL;
+  g_autoptr (GError) error = NULL;
+  GString *text = g_string_new ("");
+
+  assert_true (pd_store_load_latest_catchup (store, campaign, &revision, &error));
+  assert_non_null (revision);
+  for (guint i = 0; i < revision->days->len; i++)
+    {
+      const PdRevisionDay *day = &g_array_index (revision->days, PdRevisionDay, i);
+      g_autofree char *date = pd_format_date (&day->date);
+
+      g_string_append_printf (text, "%s %s %lld %lld\n", day->rep, date, (long long) day->contacts,
+                              (long long) day->base);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The whole catch-up made a rep at a time in the schedule in force (the
+ * daemon's daily check) gives what pd_catchup_run_from() gives beside it:
+ * the same result, the same schedule (days and blocks), the same rows
+ * stored; twice in a row (the second from a schedule in force that is
+ * already a catch-up, kept patched in place as the daemon keeps it); and
+ * nothing stored when nothing changed. */
+static void
+test_catchup_in_place (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) other = pd_store_open (":memory:", &error);
+  g_autoptr (PdSchedule) in_force = NULL;
+  g_autoptr (PdRevision) head = NULL;
+  gint64 revision_time = 0;
+  const GDate checks[] = { ymd (2027, 1, 15), ymd (2027, 1, 22) };
+
+  assert_non_null (other);
+  /* `other` starts empty: the in-place run records the campaign and the
+   * baseline itself. */
+  for (guint k = 0; k < G_N_ELEMENTS (checks); k++)
+    {
+      PdStore *stores[] = { f->store, other };
+      g_autoptr (PdCatchup) whole = NULL;
+      g_autoptr (PdCatchup) in_place = NULL;
+      g_autoptr (GArray) daily = NULL;
+      g_autofree char *whole_rows = NULL;
+      g_autofree char *in_place_rows = NULL;
+      gint64 whole_parent = 0;
+
+      /* alice short each week; bob ahead the first, short the second. */
+      for (guint s = 0; s < G_N_ELEMENTS (stores); s++)
+        {
+          PdStore *saved = f->store;
+
+          f->store = stores[s];
+          if (s == 1 && k == 0)
+            assert_true (pd_store_ensure_campaign (other, f->campaign->id, f->campaign->name, &error));
+          log_contacts (f, "alice", checks[k], 60);
+          log_contacts (f, "bob", checks[k], k == 0 ? 90 : 10);
+          f->store = saved;
+        }
+
+      g_clear_pointer (&head, pd_revision_free);
+      assert_true (pd_store_load_latest_head (f->store, f->campaign->id, &head, &error));
+      whole_parent = head != NULL ? head->id : 0;
+      {
+        g_autoptr (PdSchedule) current = NULL;
+
+        assert_true (pd_catchup_current (f->store, f->campaign, f->baseline, 0, &current, &revision_time, &error));
+        daily = pd_store_daily_contacts (f->store, f->campaign->id, NULL, &checks[k], &error);
+        assert_non_null (daily);
+        whole = pd_catchup_run_from (f->store, f->campaign, f->baseline, current, whole_parent, daily, &checks[k],
+                                     1800000100 + k, &error);
+        assert_non_null (whole);
+      }
+
+      g_clear_pointer (&head, pd_revision_free);
+      assert_true (pd_store_load_latest_head (other, f->campaign->id, &head, &error));
+      if (in_force == NULL)
+        assert_true (pd_catchup_current (other, f->campaign, f->baseline, 0, &in_force, &revision_time, &error));
+      g_clear_pointer (&daily, g_array_unref);
+      daily = pd_store_daily_contacts (other, f->campaign->id, NULL, &checks[k], &error);
+      assert_non_null (daily);
+      in_place = pd_catchup_run_in_place_from (other, f->campaign, f->baseline, in_force, head != NULL ? head->id : 0,
+                                               daily, &checks[k], 1800000100 + k, &error);
+      assert_null (error);
+      assert_non_null (in_place);
+
+      assert_true (whole->changed);
+      assert_true (in_place->changed);
+      assert_false (in_place->by_other);
+      assert_null (in_place->schedule);
+      assert_true (in_place->revision_id > 0);
+      for (guint r = 0; r < f->campaign->reps->len; r++)
+        {
+          const PdRespread *x = &g_array_index (whole->reps, PdRespread, r);
+          const PdRespread *y = &g_array_index (in_place->reps, PdRespread, r);
+          g_autofree char *x_text = pd_catchup_describe (f->campaign, x);
+          g_autofree char *y_text = pd_catchup_describe (f->campaign, y);
+
+          assert_int_equal (x->actual, y->actual);
+          assert_int_equal (x->shortfall, y->shortfall);
+          assert_int_equal (x->uncovered, y->uncovered);
+          assert_string_equal (x_text != NULL ? x_text : "-", y_text != NULL ? y_text : "-");
+          assert_int_equal (g_array_index (whole->load_changed, gboolean, r),
+                            g_array_index (in_place->load_changed, gboolean, r));
+          assert_int_equal (g_array_index (whole->days_changed, gboolean, r),
+                            g_array_index (in_place->days_changed, gboolean, r));
+        }
+      assert_same_schedule (whole->schedule, in_force);
+      whole_rows = stored_catchup_text (f->store, f->campaign->id);
+      in_place_rows = stored_catchup_text (other, f->campaign->id);
+      assert_string_equal (whole_rows, in_place_rows);
+      assert_true (strlen (in_place_rows) > 0);
+    }
+  /* Each check's figures, worked out by test_catchup_on_time's rules:
+   * on 22 January alice has logged 120 of 240 planned. */
+  {
+    g_autofree char *alice_jan25 = day_text (in_force, 0, ymd (2027, 1, 25));
+    g_autoptr (PdSchedule) read_back = NULL;
+    g_autoptr (PdCatchup) again = NULL;
+    g_autoptr (GArray) daily = pd_store_daily_contacts (other, f->campaign->id, NULL, &checks[1], &error);
+    g_autoptr (PdRevision) before = NULL;
+    g_autoptr (PdRevision) after = NULL;
+
+    assert_string_equal (alice_jan25, "39/159");
+    /* What is patched in place is what the store reads back. */
+    assert_true (pd_catchup_current (other, f->campaign, f->baseline, 0, &read_back, &revision_time, &error));
+    assert_same_schedule (read_back, in_force);
+    /* Nothing new: nothing stored, the same schedule. */
+    assert_true (pd_store_load_latest_head (other, f->campaign->id, &before, &error));
+    again = pd_catchup_run_in_place_from (other, f->campaign, f->baseline, in_force, before->id, daily, &checks[1],
+                                          1800000200, &error);
+    assert_non_null (again);
+    assert_false (again->changed);
+    assert_int_equal (again->revision_id, 0);
+    assert_true (pd_store_load_latest_head (other, f->campaign->id, &after, &error));
+    assert_int_equal (after->id, before->id);
+    assert_same_schedule (read_back, in_force);
+  }
+}
+
 /* What one daemon does at the daily check, from `head` (the latest
  * revision it read): the catch-up, stored only when nobody else stored
  * one since. */
@@ -581,6 +760,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_catchup_over_capacity, setup, teardown),
     cmocka_unit_test_setup_teardown (test_campaign_edit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_from_given_sums, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_catchup_in_place, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_stored_once, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

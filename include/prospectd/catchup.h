@@ -172,6 +172,30 @@ PdCatchup *pd_catchup_run_reps_from (PdStore *store,
                                      gint64 now,
                                      GError **error);
 
+/* pd_catchup_run_from() of the whole team at the cost of one rep: the
+ * catch-up is made a rep at a time in `in_force` (the schedule in force,
+ * as pd_catchup_current() gives it), never beside it. Its blocks are
+ * freed first; each rep is re-spread from the contacts it logged up to
+ * `as_of` in `daily` (as pd_catchup_compute() reads them), its days
+ * patched in place and, when they changed, added to the revision; the
+ * revision is stored (and the baseline, the first time) when something
+ * changed; then the blocks are made again from the days, in an array of
+ * their number (pd_schedule_make_blocks()). The result (changed,
+ * revision_id, by_other, reps, load_changed, days_changed) is what
+ * pd_catchup_run_from() would give; catchup->schedule is NULL: `in_force`
+ * is the schedule in force from then on. When it returns NULL, or with
+ * by_other set, `in_force` is no longer the schedule in force of any
+ * revision: the caller reads it again. */
+PdCatchup *pd_catchup_run_in_place_from (PdStore *store,
+                                         const PdCampaign *campaign,
+                                         const PdSchedule *baseline,
+                                         PdSchedule *in_force,
+                                         gint64 parent,
+                                         const GArray *daily,
+                                         const GDate *as_of,
+                                         gint64 now,
+                                         GError **error);
+
 /* What a rep's catch-up is, in one sentence (translated), the same in
  * `prospectctl reschedule` and the daemon's notification; NULL when the
  * rep is not behind. The three forms:

@@ -56,15 +56,15 @@ typedef enum {
 /* One rep's load on one available day. */
 typedef struct {
   guint rep_index;    /* into campaign->reps */
+  gboolean rebased;   /* a catch-up's first day: `cumulative` restarts here from
+                       * the contacts logged before it (cumulative - contacts),
+                       * not from the days before it */
   GDate date;         /* local date */
   gint64 contacts;    /* contacts planned that day (may be 0) */
   gint64 minutes;     /* call minutes that day */
   gint64 cumulative;  /* the rep's cumulative target at the end of that day: the
                        * days' contacts summed, except after a catch-up */
-  gboolean rebased;   /* a catch-up's first day: `cumulative` restarts here from
-                       * the contacts logged before it (cumulative - contacts),
-                       * not from the days before it */
-} PdDay;
+} PdDay;              /* 40 bytes, no padding: a team's year holds 250 000 */
 
 /* One call block. Times are local wall-clock minutes on `date`. */
 typedef struct {
@@ -207,6 +207,24 @@ gboolean pd_schedule_respread_rep (const PdCampaign *campaign,
                                    GArray *blocks,
                                    PdRespread *ret_respread,
                                    GError **error);
+
+/* Replaces, in place, the days of `rep_index` dated `from` or later by
+ * `days` (that rep's, dated `from` or later, in order, as
+ * pd_schedule_respread_rep() gives them), leaving the blocks alone (see
+ * pd_schedule_make_blocks()); the other reps' days only move. */
+void pd_schedule_replace_days_ahead (PdSchedule *schedule,
+                                     guint rep_index,
+                                     const GDate *from,
+                                     const GArray *days);
+
+/* Replaces the schedule's blocks (freed first) by those of its days, as
+ * pd_schedule_from_days() makes them, in an array of exactly their
+ * number (each day's blocks are made twice: counted, then kept). Returns
+ * FALSE with PD_SCHEDULE_ERROR_INFEASIBLE when a day does not fit; the
+ * schedule then has no block. */
+gboolean pd_schedule_make_blocks (const PdCampaign *campaign,
+                                  PdSchedule *schedule,
+                                  GError **error);
 
 /* Replaces, in place, the days and blocks of `rep_index` dated `from` or
  * later by `days` and `blocks` (that rep's, dated `from` or later, in

@@ -389,7 +389,8 @@ typedef enum {
 
 /* One rep's planned contacts on one day. */
 typedef struct {
-  char *rep;            /* owned by the revision's array */
+  char *rep;            /* owned by the revision's array (a GRefString shared by
+                         * consecutive days of one rep): never freed or changed */
   GDate date;
   gint64 contacts;      /* >= 0 */
   gint64 base;          /* -1, or (a catch-up's first day) the rep's cumulative
