@@ -539,6 +539,18 @@ append_blocks (const PdCampaign *campaign, const GArray *days, guint first_day,
 
 /* ------------------------------------------------------------ build */
 
+/* A hash of (rep << 32 | julian day) keys: g_int64_hash() folds the two
+ * halves together (rep ^ day), which puts the keys of a team's year in a
+ * few thousand buckets (a command at 1 000 reps spent seconds comparing
+ * keys); a multiplicative hash spreads them. */
+static guint
+day_key_hash (gconstpointer key)
+{
+  guint64 value = (guint64) *(const gint64 *) key;
+
+  return (guint) ((value * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
+}
+
 struct _PdScheduleBuilder {
   const PdCampaign *campaign;
   GArray *rep_contacts;  /* gint64, one per rep: the split of the plan */
@@ -557,7 +569,7 @@ pd_schedule_builder_new (const PdCampaign *campaign, const PdPlan *plan)
   if (campaign->history != NULL && g_date_valid (&campaign->history_through)
       && g_date_compare (&campaign->history_through, &campaign->start) >= 0)
     {
-      builder->history = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      builder->history = g_hash_table_new_full (day_key_hash, g_int64_equal, g_free, NULL);
       for (guint i = 0; i < campaign->history->len; i++)
         {
           const PdPlannedDay *kept = &g_array_index (campaign->history, PdPlannedDay, i);
