@@ -139,6 +139,29 @@ cumulative_line (gint64 cumulative)
                           count);
 }
 
+/* One call: company — contact — tel:+33123456789 — why. The phone is a
+ * tel: URI (RFC 3966) a phone or softphone dials. */
+static void
+append_call_line (GString *text, const PdCallLine *line)
+{
+  g_string_append (text, line->company != NULL ? line->company : "");
+  if (line->contact != NULL && line->contact[0] != '\0')
+    {
+      g_string_append (text, " — ");
+      g_string_append (text, line->contact);
+    }
+  g_string_append (text, " — ");
+  if (line->phone != NULL && line->phone[0] != '\0')
+    {
+      g_string_append (text, "tel:");
+      g_string_append (text, line->phone);
+    }
+  else
+    g_string_append (text, _("no phone"));
+  g_string_append (text, " — ");
+  g_string_append (text, pd_call_reason_text (line->reason));
+}
+
 /* The first checkpoint on or after `date` (campaign order), or -1.
  *
  * GLib fills in a GDate's other representation (day-month-year or Julian
@@ -352,6 +375,7 @@ append_owned (GString *out, icalproperty *property)
 struct _PdIcsRenderer {
   const PdCampaign *campaign;  /* not owned */
   const PdSchedule *schedule;  /* not owned */
+  const PdFeedCalls *calls;    /* not owned, NULL: no call list */
   const PdIcsZone *zone;       /* the zone cache's */
   icaltimezone *timezone;      /* its libical zone */
   guint *spans;                /* per rep: its first block, one past its last */
@@ -455,6 +479,15 @@ pd_ics_renderer_new (const PdCampaign *campaign, const PdSchedule *schedule,
 }
 
 void
+pd_ics_renderer_set_calls (PdIcsRenderer *renderer, const PdFeedCalls *calls)
+{
+  g_return_if_fail (renderer != NULL);
+  g_return_if_fail (calls == NULL || calls->blocks->len == renderer->schedule->blocks->len);
+
+  renderer->calls = calls;
+}
+
+void
 pd_ics_renderer_free (PdIcsRenderer *renderer)
 {
   if (renderer == NULL)
@@ -492,7 +525,7 @@ count_line (GHashTable *cache, gint64 count, char *(*make) (gint64))
 /* The DESCRIPTION text, into renderer->description: the same text as the
  * lines joined one after the other, kept where they repeat. */
 static void
-description_build (PdIcsRenderer *renderer, Feed *feed, const PdBlock *block)
+description_build (PdIcsRenderer *renderer, Feed *feed, guint block_number, const PdBlock *block)
 {
   GString *text = renderer->description;
   gint checkpoint;
@@ -511,16 +544,35 @@ description_build (PdIcsRenderer *renderer, Feed *feed, const PdBlock *block)
   g_string_append (text, feed->cumulative_text);
 
   checkpoint = next_checkpoint (renderer->campaign, &block->date);
-  if (checkpoint < 0)
-    return;
-  if (feed->checkpoint_text == NULL || feed->checkpoint != checkpoint)
+  if (checkpoint >= 0)
     {
-      g_free (feed->checkpoint_text);
-      feed->checkpoint_text = checkpoint_line (renderer->campaign, (guint) checkpoint, feed->rep_contacts);
-      feed->checkpoint = checkpoint;
+      if (feed->checkpoint_text == NULL || feed->checkpoint != checkpoint)
+        {
+          g_free (feed->checkpoint_text);
+          feed->checkpoint_text = checkpoint_line (renderer->campaign, (guint) checkpoint, feed->rep_contacts);
+          feed->checkpoint = checkpoint;
+        }
+      g_string_append_c (text, '\n');
+      g_string_append (text, feed->checkpoint_text);
     }
-  g_string_append_c (text, '\n');
-  g_string_append (text, feed->checkpoint_text);
+
+  /* The block's call list, one line per call, after a blank line. */
+  if (renderer->calls != NULL && block_number < renderer->calls->blocks->len)
+    {
+      const PdCallBlock *list = &g_array_index (renderer->calls->blocks, PdCallBlock, block_number);
+      g_autofree char *heading = NULL;
+
+      if (!list->has_list)
+        return;
+      heading = pd_call_block_heading (list);
+      g_string_append (text, "\n\n");
+      g_string_append (text, heading);
+      for (guint i = list->first; i < list->first + list->listed && i < renderer->calls->lines->len; i++)
+        {
+          g_string_append_c (text, '\n');
+          append_call_line (text, &g_array_index (renderer->calls->lines, PdCallLine, i));
+        }
+    }
 }
 
 /* The DTSTART or DTEND line of a wall time, as libical writes it once per
@@ -583,7 +635,7 @@ render_event (PdIcsRenderer *renderer, Feed *feed, guint block_number, const PdB
   g_string_truncate (renderer->uid, 0);
   uid_append (renderer->uid, &block->date, block->index, feed->rep_escaped, renderer->id_escaped);
   uid = renderer->uid->str;
-  description_build (renderer, feed, block);
+  description_build (renderer, feed, block_number, block);
   icalcomponent_set_uid (scratch, uid);
   icalcomponent_set_description (scratch, renderer->description->str);
 

@@ -225,8 +225,9 @@ workers_for (guint n_jobs, guint max_threads)
 /* Prepares and commits `jobs` in order; returns FALSE with error set at
  * the first job that failed, after which no job is committed. */
 static gboolean
-run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, guint n_jobs,
-          gint64 revision_time, PdIcsVtimezoneSource vtimezone_source, guint max_threads, GError **error)
+run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls, Job *jobs,
+          guint n_jobs, gint64 revision_time, PdIcsVtimezoneSource vtimezone_source, guint max_threads,
+          GError **error)
 {
   g_autoptr (PdIcsRenderer) renderer = NULL;
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
@@ -241,6 +242,7 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
   renderer = pd_ics_renderer_new (campaign, schedule, vtimezone_source, error);
   if (renderer == NULL)
     return FALSE;
+  pd_ics_renderer_set_calls (renderer, calls);
 
   if (n_workers == 0)
     {
@@ -262,6 +264,8 @@ run_jobs (const PdCampaign *campaign, const PdSchedule *schedule, Job *jobs, gui
     {
       workers[w].run = &run;
       workers[w].renderer = pd_ics_renderer_new (campaign, schedule, vtimezone_source, NULL);
+      if (workers[w].renderer != NULL)
+        pd_ics_renderer_set_calls (workers[w].renderer, calls);
     }
   g_mutex_init (&run.lock);
   g_cond_init (&run.changed);
@@ -326,6 +330,15 @@ pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedul
                            const gboolean *reps, gint64 revision_time, PdIcsVtimezoneSource vtimezone_source,
                            guint max_threads, GError **error)
 {
+  return pd_publish_feeds_with_calls (campaign, schedule, NULL, feeds_dir, reps, revision_time, vtimezone_source,
+                                      max_threads, error);
+}
+
+GArray *
+pd_publish_feeds_with_calls (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls,
+                             const char *feeds_dir, const gboolean *reps, gint64 revision_time,
+                             PdIcsVtimezoneSource vtimezone_source, guint max_threads, GError **error)
+{
   g_autoptr (GArray) published = g_array_new (FALSE, TRUE, sizeof (PdPublished));
   g_autoptr (GArray) jobs = g_array_new (FALSE, TRUE, sizeof (Job));
   g_autoptr (GError) path_error = NULL;
@@ -363,7 +376,7 @@ pd_publish_feeds_threaded (const PdCampaign *campaign, const PdSchedule *schedul
 
       pd_feed_remove_stale_temps (directory, NULL);
     }
-  ok = run_jobs (campaign, schedule, (Job *) (void *) jobs->data, jobs->len, revision_time,
+  ok = run_jobs (campaign, schedule, calls, (Job *) (void *) jobs->data, jobs->len, revision_time,
                  vtimezone_source, max_threads, error);
   if (ok && path_error != NULL)
     {
@@ -404,7 +417,7 @@ pd_publish_feed (const PdCampaign *campaign, const PdSchedule *schedule, guint r
   }
   job.rep_index = rep_index;
   job.path = g_strdup (path);
-  ok = run_jobs (campaign, schedule, &job, 1, revision_time, NULL, 1, error);
+  ok = run_jobs (campaign, schedule, NULL, &job, 1, revision_time, NULL, 1, error);
   if (ok && ret_changed != NULL)
     *ret_changed = job.changed;
   job_clear (&job);

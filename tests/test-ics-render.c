@@ -411,11 +411,217 @@ test_renderer_cache_overflow (void **state)
   fixture_clear (&fixture);
 }
 
+/* ------------------------------------------------------------ call lists */
+
+/* A line of a feed's call list, with copies of its strings. */
+static void
+add_call_line (PdFeedCalls *calls, const char *company, const char *contact, const char *phone,
+               PdCallReason reason)
+{
+  PdCallLine line = { g_strdup (company), g_strdup (contact), g_strdup (phone), reason };
+
+  g_array_append_val (calls->lines, line);
+}
+
+static guint
+block_number (const Fixture *fixture, const PdBlock *block)
+{
+  return (guint) (block - &g_array_index (fixture->schedule->blocks, PdBlock, 0));
+}
+
+/* The DESCRIPTION of `uid` as python3-icalendar reads it (no code shared
+ * with libical: unfolding and unescaping done on its own). */
+static char *
+python_description (const char *text, const char *uid)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *directory = g_dir_make_tmp ("test-ics-XXXXXX", &error);
+  g_autofree char *feed_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *script =
+    "import sys\n"
+    "from icalendar import Calendar\n"
+    "calendar = Calendar.from_ical(open(sys.argv[1], 'rb').read())\n"
+    "for event in calendar.walk('VEVENT'):\n"
+    "    if str(event.get('UID')) == sys.argv[2]:\n"
+    "        sys.stdout.write(str(event.get('DESCRIPTION')))\n";
+  const char *argv[] = { PYTHON, "-c", script, NULL, uid, NULL };
+  int status = -1;
+
+  assert_non_null (directory);
+  feed_path = g_build_filename (directory, "feed.ics", NULL);
+  assert_true (g_file_set_contents (feed_path, text, -1, NULL));
+  argv[3] = feed_path;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error))
+    fail_msg ("%s", error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    fail_msg ("python3 failed: %s", err);
+  g_unlink (feed_path);
+  g_rmdir (directory);
+  return g_steal_pointer (&out);
+}
+
+/* libical's reading of the same DESCRIPTION. */
+static char *
+libical_description (const char *text, const char *uid)
+{
+  icalcomponent *calendar = icalparser_parse_string (text);
+  char *description = NULL;
+
+  assert_non_null (calendar);
+  for (icalcomponent *event = icalcomponent_get_first_component (calendar, ICAL_VEVENT_COMPONENT);
+       event != NULL; event = icalcomponent_get_next_component (calendar, ICAL_VEVENT_COMPONENT))
+    if (strcmp (icalcomponent_get_uid (event), uid) == 0)
+      description = g_strdup (icalcomponent_get_description (event));
+  icalcomponent_free (calendar);
+  assert_non_null (description);
+  return description;
+}
+
+/* Each block's DESCRIPTION ends with its call list: a short block says
+ * how many calls have no prospect, a full one "Whom to call:"; one line
+ * per call with a tel: URI that survives the 75-octet folding of long
+ * lines with multi-byte names, read back identically by libical and
+ * python3-icalendar; blocks without a list are as before. SEQUENCE rises
+ * only on the events whose list changed. */
+static void
+test_call_lists (void **state)
+{
+  Fixture fixture = fixture_example ();
+  const PdBlock *short_block = find_block (&fixture, 0, 2027, 1, 4, 1);
+  const PdBlock *full_block = find_block (&fixture, 0, 2027, 1, 5, 1);
+  const PdBlock *plain_block = find_block (&fixture, 0, 2027, 1, 6, 1);
+  g_autoptr (PdFeedCalls) calls = pd_feed_calls_new (fixture.schedule->blocks->len);
+  g_autoptr (PdIcsRenderer) renderer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *plain = render (&fixture, 0, NULL, T0);
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *changed = NULL;
+  g_autofree char *short_uid = NULL;
+  g_autofree char *full_uid = NULL;
+  g_autofree char *plain_uid = NULL;
+  g_autoptr (GString) expected_short = g_string_new (NULL);
+  g_autoptr (GString) expected_full = g_string_new (NULL);
+  PdCallBlock *list;
+
+  (void) state;
+  assert_non_null (short_block);
+  assert_non_null (full_block);
+  assert_non_null (plain_block);
+  assert_true (short_block->contacts > 3);
+  short_uid = pd_ics_block_uid (fixture.campaign, short_block);
+  full_uid = pd_ics_block_uid (fixture.campaign, full_block);
+  plain_uid = pd_ics_block_uid (fixture.campaign, plain_block);
+
+  /* 2027-01-04 #1: three calls for more contacts. */
+  add_call_line (calls, "Société Générale d'Électricité de l'Île-de-France SARL", "Hélène Dupré-Lefèvre",
+                 "+33123456789", PD_CALL_FOLLOW_UP);
+  add_call_line (calls, "Ångström Ltd", NULL, "+442071234567", PD_CALL_RETRY);
+  add_call_line (calls, "Café Zoë", "Zoë", NULL, PD_CALL_NEW);
+  list = &g_array_index (calls->blocks, PdCallBlock, block_number (&fixture, short_block));
+  list->has_list = TRUE;
+  list->first = 0;
+  list->listed = 3;
+  list->contacts = short_block->contacts;
+  /* 2027-01-05 #1: as many calls as contacts. */
+  list = &g_array_index (calls->blocks, PdCallBlock, block_number (&fixture, full_block));
+  list->has_list = TRUE;
+  list->first = 3;
+  list->listed = (guint) full_block->contacts;
+  list->contacts = full_block->contacts;
+  for (gint64 i = 0; i < full_block->contacts; i++)
+    {
+      g_autofree char *company = g_strdup_printf ("Établissements Lefèvre n°%" G_GINT64_FORMAT, i + 1);
+
+      add_call_line (calls, company, "Jean", "+33612345678", PD_CALL_NEW);
+    }
+
+  renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, NULL, &error);
+  assert_non_null (renderer);
+  pd_ics_renderer_set_calls (renderer, calls);
+  text = render_with (renderer, 0, NULL, T0);
+
+  {
+    g_autofree char *base_short = libical_description (plain, short_uid);
+    g_autofree char *base_full = libical_description (plain, full_uid);
+
+    g_string_append_printf (expected_short,
+                            "%s\n\n%" G_GINT64_FORMAT " calls: 3 listed, %" G_GINT64_FORMAT
+                            " without a prospect — import more\n"
+                            "Société Générale d'Électricité de l'Île-de-France SARL — Hélène Dupré-Lefèvre"
+                            " — tel:+33123456789 — follow-up\n"
+                            "Ångström Ltd — tel:+442071234567 — retry\n"
+                            "Café Zoë — Zoë — no phone — new prospect",
+                            base_short, short_block->contacts, short_block->contacts - 3);
+    g_string_append_printf (expected_full, "%s\n\nWhom to call:", base_full);
+    for (gint64 i = 0; i < full_block->contacts; i++)
+      g_string_append_printf (expected_full,
+                              "\nÉtablissements Lefèvre n°%" G_GINT64_FORMAT " — Jean — tel:+33612345678 — new prospect",
+                              i + 1);
+  }
+  {
+    g_autofree char *by_libical = libical_description (text, short_uid);
+    g_autofree char *by_python = python_description (text, short_uid);
+    g_autofree char *full_by_libical = libical_description (text, full_uid);
+    g_autofree char *full_by_python = python_description (text, full_uid);
+    g_autofree char *plain_by_libical = libical_description (text, plain_uid);
+    g_autofree char *plain_before = libical_description (plain, plain_uid);
+
+    assert_string_equal (by_libical, expected_short->str);
+    assert_string_equal (by_python, expected_short->str);
+    assert_string_equal (full_by_libical, expected_full->str);
+    assert_string_equal (full_by_python, expected_full->str);
+    assert_string_equal (plain_by_libical, plain_before);
+  }
+  /* The raw text: folded at 75 octets, never inside a character (ics-check.py). */
+  assert_clean_text (text);
+  assert_libical_reads (text, "Europe/Paris", rep_block_count (&fixture, 0));
+  assert_python_reads (&fixture, 0, text);
+  g_array_unref (assert_round_trip (&fixture, 0, text));
+
+  /* Same lists: same bytes, SEQUENCE kept. */
+  again = render_with (renderer, 0, text, T0 + 3600);
+  assert_string_equal (again, text);
+
+  /* One line changes: that event only gets SEQUENCE 1. */
+  g_free (g_array_index (calls->lines, PdCallLine, 1).phone);
+  g_array_index (calls->lines, PdCallLine, 1).phone = g_strdup ("+442079999999");
+  changed = render_with (renderer, 0, text, T0 + 7200);
+  {
+    g_autoptr (GArray) events = pd_ics_parse_events (changed, NULL);
+    guint bumped = 0;
+
+    assert_non_null (events);
+    for (guint i = 0; i < events->len; i++)
+      {
+        const PdIcsEvent *event = &g_array_index (events, PdIcsEvent, i);
+
+        if (strcmp (event->uid, short_uid) == 0)
+          {
+            bumped++;
+            assert_int_equal (event->sequence, 1);
+            assert_int_equal (event->dtstamp, T0 + 7200);
+            assert_non_null (strstr (event->description, "\nÅngström Ltd — tel:+442079999999 — retry\n"));
+          }
+        else
+          {
+            assert_int_equal (event->sequence, 0);
+            assert_int_equal (event->dtstamp, T0);
+          }
+      }
+    assert_int_equal (bumped, 1);
+  }
+  fixture_clear (&fixture);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_example_feed),
+    cmocka_unit_test (test_call_lists),
     cmocka_unit_test (test_many_blocks_a_day),
     cmocka_unit_test (test_calname_escaping),
     cmocka_unit_test (test_uid_format),

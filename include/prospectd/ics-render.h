@@ -37,6 +37,7 @@
 #pragma once
 
 #include <glib.h>
+#include "prospectd/calllist.h"
 #include "prospectd/config.h"
 #include "prospectd/ics.h"
 #include "prospectd/ics-zone.h"
@@ -125,6 +126,17 @@ gboolean pd_ics_renderer_render_to (PdIcsRenderer *renderer,
                                     PdIcsWriteFunc write,
                                     gpointer user_data,
                                     GError **error);
+
+/* Gives the renderer's events their call lists: the DESCRIPTION of a
+ * block whose PdCallBlock has a list ends, after a blank line, with a
+ * heading ("Whom to call:", or when the block lists fewer calls than its
+ * contacts "12 calls: 8 listed, 4 without a prospect — import more") and
+ * one line per call in call order: company — contact — tel:+33123456789
+ * — why (follow-up, retry, new prospect), in the campaign's language.
+ * `calls` (one PdCallBlock per block of the renderer's schedule; NULL:
+ * none) is not copied and must outlive the renderer's use. An event
+ * keeps its UID; its SEQUENCE rises when its text changes, as always. */
+void pd_ics_renderer_set_calls (PdIcsRenderer *renderer, const PdFeedCalls *calls);
 
 /* Frees a renderer; NULL is accepted. */
 void pd_ics_renderer_free (PdIcsRenderer *renderer);

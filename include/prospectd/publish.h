@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include "prospectd/calllist.h"
 #include "prospectd/config.h"
 #include "prospectd/ics-zone.h"
 #include "prospectd/schedule.h"
@@ -54,6 +55,19 @@ GArray *pd_publish_feeds_threaded (const PdCampaign *campaign,
                                    PdIcsVtimezoneSource vtimezone_source,
                                    guint max_threads,
                                    GError **error);
+
+/* pd_publish_feeds_threaded() with call lists: each block's DESCRIPTION
+ * ends with its list (pd_ics_renderer_set_calls(); `calls` made for
+ * `schedule`, NULL: none). */
+GArray *pd_publish_feeds_with_calls (const PdCampaign *campaign,
+                                     const PdSchedule *schedule,
+                                     const PdFeedCalls *calls,
+                                     const char *feeds_dir,
+                                     const gboolean *reps,
+                                     gint64 revision_time,
+                                     PdIcsVtimezoneSource vtimezone_source,
+                                     guint max_threads,
+                                     GError **error);
 
 /* Writes the feed of rep `rep_index` to `path` (export -o), as
  * pd_publish_feeds() writes each of its feeds: rendered straight into the
