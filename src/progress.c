@@ -543,6 +543,10 @@ rate_sums_finish (const RateSums *sums, PdRates *rates)
   rates->contacts_per_prospect_n = sums->reached_prospects;
   rates->proposals_per_deal_n = sums->deals;
   rates->average_deal_n = sums->won_deals;
+  rates->accessibility_active = sums->qualified_active;
+  rates->contacts_per_prospect_contacts = sums->reached_contacts;
+  rates->proposals_per_deal_proposals = sums->proposals;
+  rates->average_deal_revenue_cents = sums->won_revenue;
 }
 
 /* The observed rates from the logged days of the campaign's reps dated

@@ -603,6 +603,10 @@ test_observed_rates_and_reprojection (void **state)
   assert_true (p->observed.has_average_deal);
   assert_int_equal (p->observed.average_deal_cents, 2500000);
   assert_int_equal (p->observed.average_deal_n, 2);
+  assert_int_equal (p->observed.accessibility_active, 2);
+  assert_int_equal (p->observed.contacts_per_prospect_contacts, 216);
+  assert_int_equal (p->observed.proposals_per_deal_proposals, 6);
+  assert_int_equal (p->observed.average_deal_revenue_cents, 5000000);
   assert_int_equal (p->revenue_cents, 5000000);
   assert_int_equal (p->totals.prospects, 54);
   assert_int_equal (p->totals.entries, 10);

@@ -90,6 +90,11 @@ typedef struct {
   gint64 contacts_per_prospect_n; /* prospects behind contacts per prospect */
   gint64 proposals_per_deal_n;   /* deals behind proposals per deal */
   gint64 average_deal_n;         /* deals behind the average deal */
+  /* The numerators over those n (for intervals, rates.h): */
+  gint64 accessibility_active;   /* active prospects of accessibility_n */
+  gint64 contacts_per_prospect_contacts; /* contacts of contacts_per_prospect_n */
+  gint64 proposals_per_deal_proposals;   /* proposals of proposals_per_deal_n */
+  gint64 average_deal_revenue_cents;     /* revenue of average_deal_n */
 } PdRates;
 
 typedef struct {
