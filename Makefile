@@ -43,7 +43,8 @@ DEPS := cmd:cc=build-essential cmd:pkg-config=pkg-config cmd:msgfmt=gettext \
         pc:libpq=libpq-dev file:/usr/lib/postgresql/15/bin/initdb=postgresql-15 \
         file:/usr/lib/postgresql/15/bin/psql=postgresql-client-15 \
         cmd:xgettext=gettext path:/usr/share/i18n/locales/fr_FR=locales \
-        path:/usr/include/csv.h=libcsv-dev
+        path:/usr/include/csv.h=libcsv-dev \
+        cmd:chromium=chromium py:lxml=python3-lxml
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)

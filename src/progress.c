@@ -615,8 +615,8 @@ reproject (const PdCampaign *campaign, const PdPlan *plan, PdProgress *progress)
   PdPlan reprojected;
   g_autoptr (GError) error = NULL;
   progress->has_reprojection = pd_plan_compute (&input, &reprojected, &error);
-  progress->reprojected_contacts =
-    progress->has_reprojection ? reprojected.contacts : plan->contacts;
+  progress->reprojected = progress->has_reprojection ? reprojected : *plan;
+  progress->reprojected_contacts = progress->reprojected.contacts;
   progress->remaining_call_minutes =
     remaining_minutes (progress->reprojected_contacts, done, input.minutes_per_contact);
 

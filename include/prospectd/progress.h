@@ -111,6 +111,8 @@ typedef struct {
   gint64 remaining_call_minutes_assumed;
   gint64 remaining_call_minutes;
   gint64 reprojected_contacts;   /* the whole campaign's contacts at observed rates */
+  PdPlan reprojected;            /* the whole funnel at observed rates (the plan's
+                                  * when has_reprojection is FALSE) */
   /* TRUE when the team is behind and the observed rates need fewer
    * contacts than the plan's curve to date: remaining_call_minutes is then
    * the call time of the gap to that curve, never 0 beside "behind". */

@@ -142,6 +142,7 @@ int pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule
 #include "prospectd/server.h"
 
 extern const PdVerb pd_ctl_verb_feed_url;
+extern const PdVerb pd_ctl_verb_report;
 extern const PdVerb pd_ctl_verb_team;
 
 /* ---------------------------------------------------------------- entry */
