@@ -351,6 +351,8 @@ void
 pd_daemon_set_clock (PdDaemon *daemon, gint64 now)
 {
   daemon->clock_offset = now - g_get_real_time ();
+  if (daemon->server != NULL)
+    pd_serve_set_clock_offset (daemon->server, daemon->clock_offset);
 }
 
 gint64
@@ -937,6 +939,7 @@ serve_feeds (PdDaemon *daemon)
           if (path != NULL)
             pd_serve_feeds_add (feeds, campaign->id, rep->name, path);
         }
+      pd_serve_feeds_add_report (feeds, campaign->id, campaign->path);
     }
   return feeds;
 }
@@ -981,6 +984,7 @@ update_server (PdDaemon *daemon, GError **error)
     g_message ("feed server stopped: '%s'", pd_serve_get_listen (daemon->server));
   pd_serve_stop (daemon->server);
   daemon->server = server;
+  pd_serve_set_clock_offset (server, daemon->clock_offset);
   g_message ("feed server listening: 'http://%s/feeds/' (at most %u connections)", listen, max_connections);
   return TRUE;
 }

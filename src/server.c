@@ -108,6 +108,8 @@ struct _PdServer {
   guint max_per_client;
   PdServerResolve resolve;
   gpointer user_data;
+  PdServerReport report;   /* NULL: no report is served */
+  gpointer report_data;
   SoupServer *soup;        /* owned */
   GSocketService *service; /* owned; NULL for a server without a listen address */
   GHashTable *connections; /* GSocketConnection* -> Connection*, owned values */
@@ -166,6 +168,26 @@ pd_server_split_path (const char *path, char **ret_campaign, char **ret_rep)
     return FALSE;
   *ret_campaign = g_steal_pointer (&campaign);
   *ret_rep = g_steal_pointer (&rep);
+  return TRUE;
+}
+
+gboolean
+pd_server_split_report_path (const char *path, char **ret_campaign)
+{
+  static const char prefix[] = "/report/";
+  static const char suffix[] = ".html";
+  const char *start;
+  char *campaign;
+
+  if (path == NULL || !g_str_has_prefix (path, prefix))
+    return FALSE;
+  start = path + strlen (prefix);
+  if (strchr (start, '/') != NULL || !g_str_has_suffix (start, suffix))
+    return FALSE;
+  campaign = decode_name (start, strlen (start) - strlen (suffix));
+  if (campaign == NULL)
+    return FALSE;
+  *ret_campaign = campaign;
   return TRUE;
 }
 
@@ -494,6 +516,35 @@ serve_feed (PdServer *server, SoupServerMessage *msg, const char *path)
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), contents);
 }
 
+/* A report page (PdServerReport): 200 with the page, or 304 when the
+ * client's If-None-Match names its ETag. The page changes with the
+ * campaign's data, not with a file's time: no Last-Modified, and
+ * If-Modified-Since is not read. */
+static void
+serve_report (SoupServerMessage *msg, GBytes *page, const char *etag)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (response, "ETag", etag);
+  soup_message_headers_replace (response, "Cache-Control", "private, no-cache");
+  soup_message_headers_replace (response, "Accept-Ranges", "none");
+  /* The page needs nothing from anywhere: a browser holds it to that. */
+  soup_message_headers_replace (response, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+  soup_message_headers_replace (response, "X-Content-Type-Options", "nosniff");
+  /* The token is in the page's URL: never sent on as a Referer. */
+  soup_message_headers_replace (response, "Referrer-Policy", "no-referrer");
+  if (pd_server_etag_matches (soup_message_headers_get_list (request, "If-None-Match"), etag))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (response, "text/html; charset=utf-8", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), page);
+}
+
 static void
 handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_path, GHashTable *unused_query,
                 gpointer user_data)
@@ -533,6 +584,17 @@ handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_pat
    * feed found that way is compared with the URL's names, so a miss
    * costs the same whether the names exist or not. */
   token = pd_server_query_token (query);
+  if (token != NULL && server->report != NULL && pd_server_split_report_path (path, &campaign))
+    {
+      g_autoptr (GBytes) page = NULL;
+      g_autofree char *etag = NULL;
+
+      if (!server->report (token, campaign, &page, &etag, server->report_data))
+        answer_not_found (msg);
+      else
+        serve_report (msg, page, etag);
+      return;
+    }
   if (token == NULL || !pd_server_split_path (path, &campaign, &rep) ||
       !server->resolve (token, campaign, rep, &feed_path, server->user_data))
     {
@@ -1150,6 +1212,13 @@ pd_server_new (const char *listen, guint max_connections, PdServerResolve resolv
   if (listen != NULL && !start_listening (server, error))
     return NULL;
   return g_steal_pointer (&server);
+}
+
+void
+pd_server_set_report (PdServer *server, PdServerReport report, gpointer user_data)
+{
+  server->report = report;
+  server->report_data = user_data;
 }
 
 const char *

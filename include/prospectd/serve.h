@@ -5,8 +5,9 @@
  * request never waits for an evaluation running on the daemon's main
  * loop.
  *
- * The thread reads only feed files (replaced atomically by a rename, see
- * feed.h) and the feed tokens, through the store connection it is given
+ * The thread reads feed files (replaced atomically by a rename, see
+ * feed.h), the feed and report tokens, and for a report (report.h) the
+ * campaign file and its logged days, through the store connection it is given
  * (one connection per thread: a PdStore is used by one thread at a time).
  * What it needs of the daemon's state, the feeds it may serve, is handed
  * over as a whole under a mutex when the campaigns change, as is a new
@@ -27,6 +28,10 @@ typedef struct _PdServeFeeds PdServeFeeds;
 PdServeFeeds *pd_serve_feeds_new (void);
 /* Adds (campaign, rep)'s feed file `path` (all copied). */
 void pd_serve_feeds_add (PdServeFeeds *feeds, const char *campaign, const char *rep, const char *path);
+/* Serves the report of campaign `campaign` (its id), read from its
+ * campaign file `campaign_path` (all copied), to its report token
+ * (report.h). */
+void pd_serve_feeds_add_report (PdServeFeeds *feeds, const char *campaign, const char *campaign_path);
 PdServeFeeds *pd_serve_feeds_ref (PdServeFeeds *feeds);
 void pd_serve_feeds_unref (PdServeFeeds *feeds);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdServeFeeds, pd_serve_feeds_unref)
@@ -47,6 +52,10 @@ PdServe *pd_serve_start (const char *listen,
  * by the server's thread, abandoned when its file was replaced). */
 void pd_serve_set_feeds (PdServe *serve, PdServeFeeds *feeds);
 void pd_serve_set_store (PdServe *serve, PdStore *store);
+
+/* The daemon's clock (its --now): `offset` µs added to the real time
+ * when a report's day is today. */
+void pd_serve_set_clock_offset (PdServe *serve, gint64 offset);
 
 const char *pd_serve_get_listen (const PdServe *serve);
 guint pd_serve_get_max_connections (const PdServe *serve);

@@ -73,6 +73,21 @@ typedef gboolean (*PdServerResolve) (const char *token,
                                      char **ret_path,
                                      gpointer user_data);
 
+/* The same question for a campaign's report, /report/<campaign>.html?token=
+ * <secret> (`campaign` percent-decoded): whether `token` is that
+ * campaign's report token (found by the token first, compared in
+ * constant time, as for feeds), and then the page, newly referenced in
+ * *ret_page, and its ETag (a quoted string, newly allocated) in
+ * *ret_etag. The server answers 200 or 304 from them, with
+ * Cache-Control: no-cache (a browser asks again each time, and gets a 304
+ * while the page is the same) and a Content-Security-Policy that lets the
+ * page load nothing. */
+typedef gboolean (*PdServerReport) (const char *token,
+                                    const char *campaign,
+                                    GBytes **ret_page,
+                                    char **ret_etag,
+                                    gpointer user_data);
+
 typedef struct _PdServer PdServer;
 
 /* Checks a [feeds] listen value without resolving or binding anything:
@@ -84,6 +99,11 @@ gboolean pd_server_check_listen (const char *listen, GError **error);
  * Returns FALSE (nothing written) for any other path, an empty or "." or
  * ".." name, or a name whose decoding holds '/' or NUL. */
 gboolean pd_server_split_path (const char *path, char **ret_campaign, char **ret_rep);
+
+/* Splits a raw request path of the form /report/<campaign>.html into the
+ * campaign's decoded name, newly allocated; FALSE (nothing written) for
+ * any other path or a name as pd_server_split_path() refuses it. */
+gboolean pd_server_split_report_path (const char *path, char **ret_campaign);
 
 /* Splits the path and query of a request URI as libsoup parsed it into
  * the path (up to the first '?' or '#') and the raw query (libsoup leaves
@@ -120,6 +140,11 @@ PdServer *pd_server_new (const char *listen,
                          PdServerResolve resolve,
                          gpointer user_data,
                          GError **error);
+
+/* Serves reports too: `report` is called with `user_data` for each
+ * request of a report path that carries a well-formed token. Without it
+ * (the default) report paths get the 404 of every miss. */
+void pd_server_set_report (PdServer *server, PdServerReport report, gpointer user_data);
 
 /* Serves a connection accepted elsewhere, from `remote` (an address
  * object of its own: libsoup hands it back with each request, so it names

@@ -143,6 +143,13 @@ int pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule
 
 extern const PdVerb pd_ctl_verb_feed_url;
 extern const PdVerb pd_ctl_verb_report;
+extern const PdVerb pd_ctl_verb_report_url;
+
+/* The address the daemon's server is reached at: `base_url` (--base-url,
+ * an http:// or https:// URL, trailing slashes dropped) or, without it,
+ * http://HOST:PORT of [feeds] listen. Writes a new string to ret_base, or
+ * reports the error (exit 2: the server is off, a bad value). */
+int pd_ctl_base_url (PdCtl *ctl, const char *base_url, char **ret_base);
 extern const PdVerb pd_ctl_verb_team;
 
 /* ---------------------------------------------------------------- entry */

@@ -46,6 +46,31 @@ base_from_listen (const char *listen)
   return g_strdup_printf ("http://%s:%u", host, port);
 }
 
+int
+pd_ctl_base_url (PdCtl *ctl, const char *base_url, char **ret_base)
+{
+  g_autoptr (GError) error = NULL;
+  char *base;
+
+  if (base_url != NULL)
+    {
+      if (!g_str_has_prefix (base_url, "http://") && !g_str_has_prefix (base_url, "https://"))
+        return pd_ctl_error (PD_EXIT_USAGE, _("--base-url %s: expected an http:// or https:// URL"), base_url);
+      base = g_strdup (base_url);
+      while (g_str_has_suffix (base, "/"))
+        base[strlen (base) - 1] = '\0';
+      *ret_base = base;
+      return PD_EXIT_OK;
+    }
+  if (ctl->config->listen[0] == '\0')
+    return pd_ctl_error (PD_EXIT_USAGE, _("the feed server is off: set [feeds] listen in %s (see prospectd.conf(5))"),
+                         ctl->config->path != NULL ? ctl->config->path : "prospectd.conf");
+  if (!pd_server_check_listen (ctl->config->listen, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
+  *ret_base = base_from_listen (ctl->config->listen);
+  return PD_EXIT_OK;
+}
+
 static int
 run (PdCtl *ctl, int argc, char **argv)
 {
@@ -61,23 +86,8 @@ run (PdCtl *ctl, int argc, char **argv)
 
   if (opt_rep == NULL)
     return pd_ctl_error (PD_EXIT_USAGE, _("name the rep with --rep"));
-  if (opt_base_url != NULL)
-    {
-      if (!g_str_has_prefix (opt_base_url, "http://") && !g_str_has_prefix (opt_base_url, "https://"))
-        return pd_ctl_error (PD_EXIT_USAGE, _("--base-url %s: expected an http:// or https:// URL"), opt_base_url);
-      base = g_strdup (opt_base_url);
-      while (g_str_has_suffix (base, "/"))
-        base[strlen (base) - 1] = '\0';
-    }
-  else
-    {
-      if (ctl->config->listen[0] == '\0')
-        return pd_ctl_error (PD_EXIT_USAGE, _("the feed server is off: set [feeds] listen in %s (see prospectd.conf(5))"),
-                             ctl->config->path != NULL ? ctl->config->path : "prospectd.conf");
-      if (!pd_server_check_listen (ctl->config->listen, &error))
-        return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
-      base = base_from_listen (ctl->config->listen);
-    }
+  if ((status = pd_ctl_base_url (ctl, opt_base_url, &base)) != PD_EXIT_OK)
+    return status;
   if ((status = pd_ctl_load_campaign (ctl, argc, argv, &campaign)) != PD_EXIT_OK)
     return status;
   if ((status = pd_ctl_find_rep (campaign, opt_rep, NULL)) != PD_EXIT_OK)

@@ -40,6 +40,7 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_today,
   &pd_ctl_verb_feed_url,
   &pd_ctl_verb_report,
+  &pd_ctl_verb_report_url,
   &pd_ctl_verb_team,
   &pd_ctl_verb_db,
 };
