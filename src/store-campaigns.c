@@ -73,6 +73,53 @@ fail:
   return FALSE;
 }
 
+void
+pd_store_campaign_free (PdStoreCampaign *campaign)
+{
+  if (campaign == NULL)
+    return;
+  g_free (campaign->id);
+  g_free (campaign->name);
+  g_free (campaign);
+}
+
+GPtrArray *
+pd_store_list_campaigns (PdStore *store, GError **error)
+{
+  g_autoptr (GPtrArray) campaigns = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_store_campaign_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_list_campaigns (store->pg, error);
+
+  stmt = store_prepare (store, "SELECT id, name, first_seen FROM campaigns ORDER BY id", error);
+  if (stmt == NULL)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdStoreCampaign *campaign = g_new0 (PdStoreCampaign, 1);
+
+      campaign->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      campaign->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      campaign->first_seen = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (campaigns, campaign);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  return g_steal_pointer (&campaigns);
+
+fail:
+  g_prefix_error (error, _("Cannot list the campaigns: "));
+  return NULL;
+}
+
 /* The recorded first days of a campaign's reps, inside a transaction. */
 static gboolean
 read_rep_starts (PdStore *store, const char *campaign, GHashTable *starts, GError **error)

@@ -55,6 +55,29 @@ store_pg_ensure_campaign (PgStore *pg, const char *id, const char *name, GError 
   return FALSE;
 }
 
+GPtrArray *
+store_pg_list_campaigns (PgStore *pg, GError **error)
+{
+  g_autoptr (GPtrArray) campaigns = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_store_campaign_free);
+  g_autoptr (PGresult) result = pg_query (pg, "SELECT id, name, first_seen FROM campaigns ORDER BY id", 0, NULL, error);
+
+  if (result == NULL)
+    {
+      g_prefix_error (error, _("Cannot list the campaigns: "));
+      return NULL;
+    }
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      PdStoreCampaign *campaign = g_new0 (PdStoreCampaign, 1);
+
+      campaign->id = g_strdup (pg_text (result, i, 0));
+      campaign->name = g_strdup (pg_text (result, i, 1));
+      campaign->first_seen = pg_int (result, i, 2);
+      g_ptr_array_add (campaigns, campaign);
+    }
+  return g_steal_pointer (&campaigns);
+}
+
 typedef struct {
   const char *campaign;
   const char *const *reps;

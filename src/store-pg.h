@@ -41,6 +41,7 @@ gboolean store_pg_read_changes (PgStore *pg, gboolean *ret_changed, GError **err
 char *store_pg_database_id (PgStore *pg, GError **error);
 
 gboolean store_pg_ensure_campaign (PgStore *pg, const char *id, const char *name, GError **error);
+GPtrArray *store_pg_list_campaigns (PgStore *pg, GError **error);
 gboolean store_pg_rep_starts (PgStore *pg, const char *campaign, const char *const *reps, guint n_reps,
                               const GDate *today, const GDate *founding, gboolean record, GDate *ret_dates,
                               GError **error);

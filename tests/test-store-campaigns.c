@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  *
- * Tests of store's campaigns (src/store-campaigns.c): the first days of
- * reps, recorded or only computed.
+ * Tests of store's campaigns (src/store-campaigns.c): the list of
+ * campaigns, the first days of reps, recorded or only computed.
  */
 #define G_LOG_DOMAIN "prospectd-test-store-campaigns"
 
@@ -41,11 +41,51 @@ test_rep_starts (void **state)
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
 }
 
+/* Every campaign the database knows, by id in byte order, with the name
+ * last recorded; none in a new database. */
+static void
+test_list_campaigns (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = pd_store_open (f->db, &error);
+  g_autoptr (GPtrArray) none = NULL;
+  g_autoptr (GPtrArray) campaigns = NULL;
+  const PdStoreCampaign *c;
+
+  assert_non_null (store);
+  none = pd_store_list_campaigns (store, &error);
+  assert_null (error);
+  assert_non_null (none);
+  assert_int_equal (none->len, 0);
+
+  assert_true (pd_store_ensure_campaign (store, "q1", "Q1", &error));
+  assert_true (pd_store_ensure_campaign (store, "a-b", NULL, &error));
+  assert_true (pd_store_ensure_campaign (store, "Zed", "Zed's", &error));
+  assert_true (pd_store_ensure_campaign (store, "q1", "New customers Q1", &error));
+  campaigns = pd_store_list_campaigns (store, &error);
+  assert_null (error);
+  assert_non_null (campaigns);
+  assert_int_equal (campaigns->len, 3);
+  c = g_ptr_array_index (campaigns, 0);
+  assert_string_equal (c->id, "Zed");
+  assert_string_equal (c->name, "Zed's");
+  c = g_ptr_array_index (campaigns, 1);
+  assert_string_equal (c->id, "a-b");
+  assert_string_equal (c->name, "a-b");
+  c = g_ptr_array_index (campaigns, 2);
+  assert_string_equal (c->id, "q1");
+  assert_string_equal (c->name, "New customers Q1");
+  assert_true (c->first_seen > 1700000000);
+  pd_store_campaign_free (NULL);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_rep_starts, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_list_campaigns, setup, teardown),
   };
   int failed;
 

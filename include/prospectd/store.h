@@ -187,6 +187,21 @@ gboolean pd_store_ensure_campaign (PdStore *store,
                                    const char *name,
                                    GError **error);
 
+/* A campaign the database has seen. */
+typedef struct {
+  char *id;             /* the campaign file's name without .conf */
+  char *name;           /* its display name when last recorded */
+  gint64 first_seen;    /* Unix seconds: when it was first recorded */
+} PdStoreCampaign;
+
+void pd_store_campaign_free (PdStoreCampaign *campaign);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdStoreCampaign, pd_store_campaign_free)
+
+/* Every campaign the database knows, by id (byte order). Returns a new
+ * GPtrArray of PdStoreCampaign* (owned, freed with the array; empty when
+ * there is none), or NULL with error set (a backend error). */
+GPtrArray *pd_store_list_campaigns (PdStore *store, GError **error);
+
 /* The day each of `reps` (n_reps names) first appeared in the known
  * campaign `campaign`, written to ret_dates (n_reps GDates). A rep not
  * recorded yet gets `founding` (the campaign's start) when the campaign

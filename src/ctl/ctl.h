@@ -197,3 +197,6 @@ gboolean pd_ctl_store_exists (const PdCtl *ctl);
 extern const PdVerb pd_ctl_verb_today;
 
 extern const PdVerb pd_ctl_verb_db;
+
+extern const PdVerb pd_ctl_verb_calibrate;
+extern const PdVerb pd_ctl_verb_campaigns;

@@ -43,6 +43,8 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_report_url,
   &pd_ctl_verb_team,
   &pd_ctl_verb_db,
+  &pd_ctl_verb_calibrate,
+  &pd_ctl_verb_campaigns,
 };
 
 int
