@@ -169,6 +169,58 @@ calibrate_spontaneous (const PdCalibrationSample *samples, guint n_samples, gint
     }
 }
 
+static gint
+compare_counts (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The calls per prospect reached of every sample that recorded them. */
+static gboolean
+calibrate_distribution (const PdCalibrationSample *samples, guint n_samples, PdContactsDistribution *ret)
+{
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+  PdContactsDistribution d = { 0 };
+  gboolean any = FALSE;
+  double sum = 0;
+
+  for (guint i = 0; i < n_samples; i++)
+    {
+      const GArray *calls = samples[i].calls_to_reach;
+
+      if (calls == NULL)
+        continue;
+      any = TRUE;
+      d.unreached = add_saturated (d.unreached, MAX (samples[i].unreached, 0));
+      for (guint j = 0; j < calls->len; j++)
+        {
+          gint64 k = g_array_index (calls, gint64, j);
+
+          if (k < 1)
+            continue;
+          g_array_append_val (all, k);
+          d.by_calls[MIN (k, PD_CALIBRATE_MAX_CONTACTS + 1) - 1]++;
+          sum += (double) k;
+        }
+    }
+  if (!any)
+    return FALSE;
+  d.reached = all->len;
+  if (all->len > 0)
+    {
+      guint middle = all->len / 2;
+
+      g_array_sort (all, compare_counts);
+      d.mean = sum / (double) all->len;
+      d.median = all->len % 2 == 1 ? (double) g_array_index (all, gint64, middle)
+        : ((double) g_array_index (all, gint64, middle - 1) + (double) g_array_index (all, gint64, middle)) / 2.0;
+    }
+  *ret = d;
+  return TRUE;
+}
+
 /* The funnel of `input` with the accessibility rate `rate`. */
 static gboolean
 effort_at (const PdPlanInput *input, gint64 rate, PdPlan *ret_plan, GError **error)
@@ -232,6 +284,7 @@ pd_calibrate_compute (const PdCalibrationSample *samples, guint n_samples, const
                    &calibration.compensation_factor);
   calibrate_average_deal (revenue, won, base->average_deal_cents, &calibration.average_deal);
   calibrate_spontaneous (samples, n_samples, base->spontaneous_prospects, &calibration.spontaneous_prospects);
+  calibration.has_distribution = calibrate_distribution (samples, n_samples, &calibration.distribution);
 
   calibration.proposed = *base;
   calibration.proposed.accessibility_rate = calibration.accessibility_rate.proposed;

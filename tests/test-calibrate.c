@@ -297,6 +297,59 @@ test_ratio_edges (void **state)
   assert_int_equal (c.average_deal.proposed, 1234600);
 }
 
+/* Calls per prospect reached, pooled over two campaigns that record them
+ * (a third does not): 1, 1, 2, 3, 13, 14 and 20 calls, then 2 and 5: nine
+ * prospects; sorted 1 1 2 2 3 5 13 14 20, the median the fifth, 3; the
+ * mean 61 / 9 = 6.7778; 1 call: 2, 2: 2, 3: 1, 5: 1, 13: 1, beyond: 2;
+ * 4 + 1 still unreached. An even count: 1, 2, 4, 9 -> median (2 + 4) / 2. */
+static void
+test_distribution (void **state)
+{
+  PdCalibrationSample samples[3];
+  const gint64 first[] = { 1, 1, 2, 3, 13, 14, 20 }, second[] = { 2, 5 }, even[] = { 9, 1, 4, 2 };
+  g_autoptr (GArray) a = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) b = g_array_new (FALSE, FALSE, sizeof (gint64));
+  PdPlanInput base = method_input ();
+  g_autoptr (GError) error = NULL;
+  PdCalibration c;
+
+  (void) state;
+  memset (samples, 0, sizeof samples);
+  g_array_append_vals (a, first, G_N_ELEMENTS (first));
+  g_array_append_vals (b, second, G_N_ELEMENTS (second));
+  samples[0].calls_to_reach = a;
+  samples[0].unreached = 4;
+  samples[2].calls_to_reach = b;
+  samples[2].unreached = 1;
+  assert_true (pd_calibrate_compute (samples, 3, &base, &c, &error));
+  assert_true (c.has_distribution);
+  assert_int_equal (c.distribution.reached, 9);
+  assert_int_equal (c.distribution.unreached, 5);
+  assert_close (c.distribution.mean, 61.0 / 9.0);
+  assert_close (c.distribution.median, 3.0);
+  const gint64 expected[PD_CALIBRATE_MAX_CONTACTS + 1] = { 2, 2, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 2 };
+  for (guint k = 0; k <= PD_CALIBRATE_MAX_CONTACTS; k++)
+    assert_int_equal (c.distribution.by_calls[k], expected[k]);
+
+  g_array_set_size (a, 0);
+  g_array_append_vals (a, even, G_N_ELEMENTS (even));
+  assert_true (pd_calibrate_compute (samples, 1, &base, &c, &error));
+  assert_int_equal (c.distribution.reached, 4);
+  assert_close (c.distribution.median, 3.0);
+  assert_close (c.distribution.mean, 4.0);
+
+  /* Calls recorded, none reached yet: a distribution of 0. */
+  g_array_set_size (a, 0);
+  assert_true (pd_calibrate_compute (samples, 1, &base, &c, &error));
+  assert_true (c.has_distribution);
+  assert_int_equal (c.distribution.reached, 0);
+  assert_int_equal (c.distribution.unreached, 4);
+
+  /* No sample records calls per prospect: none. */
+  assert_true (pd_calibrate_compute (&samples[1], 1, &base, &c, &error));
+  assert_false (c.has_distribution);
+}
+
 static void
 test_overflow (void **state)
 {
@@ -331,6 +384,7 @@ main (void)
     cmocka_unit_test (test_too_small),
     cmocka_unit_test (test_zero_active),
     cmocka_unit_test (test_ratio_edges),
+    cmocka_unit_test (test_distribution),
     cmocka_unit_test (test_overflow),
     cmocka_unit_test (test_source_names),
   };

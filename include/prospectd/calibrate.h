@@ -15,6 +15,12 @@
  *   average deal           revenue / deals; n: the deals (no interval)
  *   spontaneous prospects  the mean per campaign, when recorded
  *
+ * and, where calls are recorded per prospect, the distribution of the
+ * calls it took to reach each prospect (1 to 13, beyond), its mean and
+ * median: contacts per prospect itself stays contacts / prospects
+ * reached, which counts the calls to prospects never reached too (the
+ * plan pays for them).
+ *
  * (the ratios' intervals as in rates.h). A rate observed over fewer than
  * PD_RATES_MIN_TRUSTED (30) is too uncertain: the proposal keeps the
  * method's default (6 %, 4 contacts per prospect, 3 proposals per deal, a
@@ -49,13 +55,33 @@ typedef enum {
 #define PD_CALIBRATE_DEFAULT_PROPOSALS_PER_DEAL 3000000     /* 3 */
 #define PD_CALIBRATE_DEFAULT_COMPENSATION_FACTOR 4000000    /* 4 */
 
+/* The distribution of contacts per prospect reached counts 1 to this
+ * many calls one by one (the method's 1-13), and beyond in one. */
+#define PD_CALIBRATE_MAX_CONTACTS 13
+
 /* What one campaign observed. */
 typedef struct {
   PdRates observed;           /* its observed rates and the sums behind them (progress.h) */
   PdTotals totals;            /* its logged totals (active, proposals: the compensation factor) */
   gboolean has_spontaneous;   /* spontaneous prospects are recorded for it */
   gint64 spontaneous;         /* how many came */
+  /* Calls recorded per prospect (NULL: none): for each prospect reached,
+   * the calls it took, the one that reached it included (gint64, >= 1);
+   * and how many prospects were called without being reached yet. */
+  const GArray *calls_to_reach;
+  gint64 unreached;
 } PdCalibrationSample;
+
+/* Contacts per prospect reached, from the calls recorded per prospect. */
+typedef struct {
+  gint64 reached;        /* prospects reached: the n */
+  gint64 unreached;      /* called, not reached yet */
+  double mean;           /* calls per prospect reached */
+  double median;         /* the middle one (the mean of the two middle ones) */
+  /* by_calls[k - 1]: prospects reached at their k-th call, k = 1 to
+   * PD_CALIBRATE_MAX_CONTACTS; by_calls[PD_CALIBRATE_MAX_CONTACTS]: beyond. */
+  gint64 by_calls[PD_CALIBRATE_MAX_CONTACTS + 1];
+} PdContactsDistribution;
 
 typedef enum {
   PD_CALIBRATED_OBSERVED,  /* proposed = observed, rounded */
@@ -89,6 +115,8 @@ typedef struct {
   PdCalibratedRate compensation_factor;
   PdCalibratedRate average_deal;
   PdCalibratedRate spontaneous_prospects;
+  gboolean has_distribution;       /* some sample recorded calls per prospect */
+  PdContactsDistribution distribution;
   PdPlanInput proposed;            /* the base plan with every proposal in */
   PdPlan effort;                   /* its funnel */
   /* The funnel at each end of the accessibility rate's interval (rounded

@@ -196,6 +196,55 @@ print_effort_row (const char *label, gint64 rate, const PdPlan *plan)
   printf ("\n");
 }
 
+/* The calls it took to reach each prospect, where calls are recorded
+ * per prospect: 1 to 13, then beyond, in columns. */
+static void
+print_distribution (const PdContactsDistribution *d)
+{
+  g_autofree char *reached = pd_format_count (d->reached);
+  g_autofree char *unreached = pd_format_count (d->unreached);
+  const char *calls_label = _("calls"), *reached_label = _("reached");
+  int label = MAX ((int) g_utf8_strlen (calls_label, -1), (int) g_utf8_strlen (reached_label, -1)) + 1;
+  int width = 4;
+
+  for (guint k = 0; k <= PD_CALIBRATE_MAX_CONTACTS; k++)
+    {
+      g_autofree char *count = pd_format_count (d->by_calls[k]);
+      width = MAX (width, (int) g_utf8_strlen (count, -1) + 1);
+    }
+  printf ("\n");
+  if (d->reached > 0)
+    {
+      g_autofree char *mean = pd_format_decimal_fixed (pd_rates_millionths (d->mean), 2);
+      g_autofree char *median = pd_format_decimal_fixed (pd_rates_millionths (d->median), 1);
+
+      printf (_("calls to reach a prospect (calls recorded per prospect): mean %s, median %s over %s reached; %s not reached yet\n"),
+              mean, median, reached, unreached);
+    }
+  else
+    printf (_("calls to reach a prospect (calls recorded per prospect): none reached yet; %s not reached yet\n"),
+            unreached);
+  printf ("  ");
+  print_left (calls_label, label);
+  for (guint k = 1; k <= PD_CALIBRATE_MAX_CONTACTS; k++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", k);
+      print_right (number, width);
+    }
+  {
+    g_autofree char *beyond = g_strdup_printf (">%d", PD_CALIBRATE_MAX_CONTACTS);
+    print_right (beyond, width);
+  }
+  printf ("\n  ");
+  print_left (reached_label, label);
+  for (guint k = 0; k <= PD_CALIBRATE_MAX_CONTACTS; k++)
+    {
+      g_autofree char *count = pd_format_count (d->by_calls[k]);
+      print_right (count, width);
+    }
+  printf ("\n");
+}
+
 static void
 print_text (GArray *sources, const PdCalibration *c)
 {
@@ -257,6 +306,8 @@ print_text (GArray *sources, const PdCalibration *c)
     print_row (_("spontaneous prospects"), observed, "-", spontaneous->n, proposed, note);
   }
   printf (_("n: prospects reached, contacts, proposals, active prospects, deals, campaigns\n"));
+  if (c->has_distribution)
+    print_distribution (&c->distribution);
 
   g_autofree char *objective = pd_format_money (c->proposed.objective_cents, base->currency);
   printf ("\n");
@@ -433,6 +484,27 @@ print_json (GArray *sources, const PdCalibration *c)
   pd_ctl_json_int (b, "default", c->spontaneous_prospects.fallback);
   json_builder_end_object (b);
   json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "contacts_distribution");
+  if (!c->has_distribution)
+    json_builder_add_null_value (b);
+  else
+    {
+      const PdContactsDistribution *d = &c->distribution;
+
+      json_builder_begin_object (b);
+      pd_ctl_json_int (b, "n", d->reached);
+      pd_ctl_json_int (b, "unreached", d->unreached);
+      json_double_or_null (b, "mean", d->reached > 0, plain (d->mean));
+      json_double_or_null (b, "median", d->reached > 0, d->median);
+      json_builder_set_member_name (b, "by_calls");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < PD_CALIBRATE_MAX_CONTACTS; k++)
+        json_builder_add_int_value (b, d->by_calls[k]);
+      json_builder_end_array (b);
+      pd_ctl_json_int (b, "beyond", d->by_calls[PD_CALIBRATE_MAX_CONTACTS]);
+      json_builder_end_object (b);
+    }
 
   json_builder_set_member_name (b, "effort");
   json_builder_begin_object (b);

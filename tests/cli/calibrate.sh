@@ -193,6 +193,7 @@ compensation_factor n=9 9/5 too_small 4.0 (default 4.0)
 average_deal n=3 7300000/3 too_small 20000.0 (default 20000.0)
 spontaneous_prospects n=0 none 8 (default 8)
 effort: 433 1681 3362 | 0.0381 735 2852 5704 | 0.1081 260 1009 2018
+contacts_distribution: None
 campaigns: q1 2027-01-04 2027-03-31 ended | q2 2027-04-05 2027-06-30 running; base q2 EUR" \
   "$(python3 -c '
 import json, sys
@@ -205,6 +206,7 @@ print("effort: %d %d %d | %s %d %d %d | %s %d %d %d" % (e["proposed"]["prospects
       e["proposed"]["call_minutes"], round(e["low"]["accessibility_rate"], 6), e["low"]["prospects_to_contact"],
       e["low"]["contacts"], e["low"]["call_minutes"], round(e["high"]["accessibility_rate"], 6),
       e["high"]["prospects_to_contact"], e["high"]["contacts"], e["high"]["call_minutes"]))
+print("contacts_distribution: %s" % d["contacts_distribution"])
 print("campaigns: " + " | ".join("%s %s %s %s" % (c["campaign"], c["start"], c["end"], "ended" if c["ended"] else "running")
       for c in d["campaigns"]) + "; base %s %s" % (d["base"], d["currency"]))' "$T/out.json")"
 
