@@ -260,11 +260,15 @@ print_text (GArray *sources, const PdCalibration *c)
     {
       const Source *s = &g_array_index (sources, Source, i);
       g_autofree char *start = pd_format_date (&s->campaign->start), *end = pd_format_date (&s->campaign->end);
-      g_autofree char *as_of = pd_format_date (&s->as_of);
+      g_autofree char *as_of = pd_format_date_text (&s->as_of);
+      g_autofree char *name = pd_ctl_printable_text (s->campaign->name);
 
-      printf ("  %s (%s): %s – %s, ", s->campaign->id, s->campaign->name, start, end);
+      /* TRANSLATORS: a campaign: its id, name, first and last days. */
+      printf (_("  %s (%s): %s – %s, "), s->campaign->id, name, start, end);
       if (g_date_compare (&s->as_of, &s->campaign->end) > 0)
         printf (_("ended\n"));
+      else if (g_date_compare (&s->as_of, &s->campaign->start) < 0)
+        printf (_("not started, as of %s\n"), as_of);
       else
         printf (_("running, as of %s\n"), as_of);
     }

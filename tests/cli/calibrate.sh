@@ -280,13 +280,13 @@ check_eq "the pasted campaign file: plan gives calibrate's figures" \
 check_eq "... 433 prospects, 1 681 contacts, 3 362 min" "6.47% 3.88 433 1681 3362" \
   "$(python3 -c 'import json,sys; p = json.load(open(sys.argv[1])); print(p["accessibility_rate"], p["contacts_per_prospect"], p["prospects_to_contact"], p["contacts"], p["call_minutes"])' "$T/q3.json")"
 
-# A campaign file as CAMPAIGN; q3 has not started (as of its first day's
-# eve nothing is logged): it adds nothing but is the base.
+# A campaign file as CAMPAIGN; q3 has not started: it adds nothing but is
+# the base.
 LC_ALL=C $C calibrate "$T/campaigns/q1.conf" q3 | sed -n '1,4p' >"$T/out.txt"
 cat >"$T/expected.txt" <<'TXT'
 calibration from 2 campaigns; the next plan from q3's
   q1 (New customers Q1 2027): 2027-01-04 – 2027-03-31, ended
-  q3 (New customers Q3 2027): 2027-07-05 – 2027-09-30, running, as of 2027-05-14
+  q3 (New customers Q3 2027): 2027-07-05 – 2027-09-30, not started, as of 2027-05-14
 
 TXT
 check_file "CAMPAIGN: an id or a file, the last one the base" "$T/expected.txt" "$T/out.txt"
