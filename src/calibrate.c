@@ -221,6 +221,61 @@ calibrate_distribution (const PdCalibrationSample *samples, guint n_samples, PdC
   return TRUE;
 }
 
+GArray *
+pd_calibrate_calls_to_reach (const GPtrArray *prospects, const GPtrArray *calls, PdCalibrationSample *ret_sample)
+{
+  GArray *calls_to_reach = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* prospect id -> its calls so far (> 0), or -1 once reached. */
+  g_autoptr (GHashTable) so_far = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  g_autoptr (GHashTable) spontaneous = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (ret_sample != NULL, calls_to_reach);
+
+  ret_sample->has_spontaneous = prospects != NULL && prospects->len > 0;
+  ret_sample->spontaneous = 0;
+  ret_sample->unreached = 0;
+  for (guint i = 0; prospects != NULL && i < prospects->len; i++)
+    {
+      const PdProspect *prospect = g_ptr_array_index (prospects, i);
+
+      if (prospect->spontaneous)
+        {
+          ret_sample->spontaneous++;
+          g_hash_table_add (spontaneous, (gpointer) &prospect->id);
+        }
+    }
+  for (guint i = 0; calls != NULL && i < calls->len; i++)
+    {
+      const PdCall *call = g_ptr_array_index (calls, i);
+      gint64 *count;
+
+      if (call->prospect <= 0 || g_hash_table_contains (spontaneous, &call->prospect))
+        continue;
+      count = g_hash_table_lookup (so_far, &call->prospect);
+      if (count == NULL)
+        {
+          count = g_new0 (gint64, 1);
+          /* The key lives in the call, which outlives the table. */
+          g_hash_table_insert (so_far, (gpointer) &call->prospect, count);
+        }
+      if (*count < 0)
+        continue;
+      (*count)++;
+      if (pd_call_outcome_reached (call->outcome))
+        {
+          g_array_append_val (calls_to_reach, *count);
+          *count = -1;
+        }
+    }
+  g_hash_table_iter_init (&iter, so_far);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (*(const gint64 *) value > 0)
+      ret_sample->unreached++;
+  return calls_to_reach;
+}
+
 /* The funnel of `input` with the accessibility rate `rate`. */
 static gboolean
 effort_at (const PdPlanInput *input, gint64 rate, PdPlan *ret_plan, GError **error)

@@ -350,6 +350,78 @@ test_distribution (void **state)
   assert_false (c.has_distribution);
 }
 
+static PdProspect *
+prospect (gint64 id, gboolean spontaneous)
+{
+  PdProspect *p = pd_prospect_new ();
+
+  p->id = id;
+  p->spontaneous = spontaneous;
+  return p;
+}
+
+static void
+call (GPtrArray *calls, gint64 prospect_id, PdCallOutcome outcome)
+{
+  PdCall *c = pd_call_new ();
+
+  c->prospect = prospect_id;
+  c->outcome = outcome;
+  g_ptr_array_add (calls, c);
+}
+
+/* The calls of a prospect file, in the order made: prospect 1 reached at
+ * its 3rd call (no answer twice, then arid), 2 at its 1st (active, then a
+ * proposal that does not count again), 3 called twice without an answer,
+ * 4 (spontaneous: it came on its own) called once, 5 never called, an
+ * erased prospect's call (0), 6 reached at its 2nd (latent). Reached, in
+ * the order of the calls that reached them: 2 at its 1st call, 1 at its
+ * 3rd, 6 at its 2nd; unreached: 3 (one prospect); spontaneous: 4 and 7. */
+static void
+test_calls_to_reach (void **state)
+{
+  g_autoptr (GPtrArray) prospects = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_call_free);
+  g_autoptr (GArray) reached = NULL;
+  PdCalibrationSample sample = { 0 };
+  const gint64 expected[] = { 1, 3, 2 };
+
+  (void) state;
+  for (gint64 id = 1; id <= 7; id++)
+    g_ptr_array_add (prospects, prospect (id, id == 4 || id == 7));
+  call (calls, 1, PD_OUTCOME_NO_ANSWER);
+  call (calls, 2, PD_OUTCOME_ACTIVE);
+  call (calls, 3, PD_OUTCOME_NO_ANSWER);
+  call (calls, 1, PD_OUTCOME_NO_ANSWER);
+  call (calls, 4, PD_OUTCOME_PROPOSAL);
+  call (calls, 6, PD_OUTCOME_NO_ANSWER);
+  call (calls, 0, PD_OUTCOME_ARID);
+  call (calls, 1, PD_OUTCOME_ARID);
+  call (calls, 2, PD_OUTCOME_PROPOSAL);
+  call (calls, 3, PD_OUTCOME_NO_ANSWER);
+  call (calls, 6, PD_OUTCOME_LATENT);
+  call (calls, 1, PD_OUTCOME_NO_ANSWER);
+
+  reached = pd_calibrate_calls_to_reach (prospects, calls, &sample);
+  assert_int_equal (reached->len, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    assert_int_equal (g_array_index (reached, gint64, i), expected[i]);
+  assert_int_equal (sample.unreached, 1);
+  assert_true (sample.has_spontaneous);
+  assert_int_equal (sample.spontaneous, 2);
+
+  /* No prospect at all: nothing recorded. */
+  {
+    g_autoptr (GPtrArray) none = g_ptr_array_new ();
+    g_autoptr (GArray) empty = pd_calibrate_calls_to_reach (none, NULL, &sample);
+
+    assert_int_equal (empty->len, 0);
+    assert_false (sample.has_spontaneous);
+    assert_int_equal (sample.spontaneous, 0);
+    assert_int_equal (sample.unreached, 0);
+  }
+}
+
 static void
 test_overflow (void **state)
 {
@@ -385,6 +457,7 @@ main (void)
     cmocka_unit_test (test_zero_active),
     cmocka_unit_test (test_ratio_edges),
     cmocka_unit_test (test_distribution),
+    cmocka_unit_test (test_calls_to_reach),
     cmocka_unit_test (test_overflow),
     cmocka_unit_test (test_source_names),
   };

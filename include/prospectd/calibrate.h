@@ -41,6 +41,7 @@
 #include "prospectd/plan.h"
 #include "prospectd/progress.h"
 #include "prospectd/activity.h"
+#include "prospectd/prospect.h"
 
 #define PD_CALIBRATE_ERROR (pd_calibrate_error_quark ())
 GQuark pd_calibrate_error_quark (void);
@@ -129,6 +130,20 @@ typedef struct {
   gint64 rate_high;
   PdPlan effort_high;
 } PdCalibration;
+
+/* What the prospect file of one campaign tells: `prospects` (PdProspect*,
+ * any order) and the calls made to them, `calls` (PdCall*, in the order
+ * they were made: by date, then id). Writes to ret_sample: has_spontaneous
+ * (TRUE when there is any prospect: the file is kept) and spontaneous (the
+ * prospects marked so); unreached (prospects called, none of whose calls
+ * reached them); and returns, for each other prospect reached, the calls
+ * it took, up to and including the first whose outcome reached someone
+ * (a new GArray of gint64, by the date of that call; the caller sets
+ * ret_sample->calls_to_reach to it and keeps it as long). Spontaneous
+ * prospects came on their own: their calls are not prospecting; calls of
+ * an erased prospect (0) are left out. */
+GArray *pd_calibrate_calls_to_reach (const GPtrArray *prospects, const GPtrArray *calls,
+                                     PdCalibrationSample *ret_sample);
 
 /* Pools `n_samples` samples and proposes the next plan from `base` (its
  * objective, minutes per contact, rounding, and the fallbacks of the

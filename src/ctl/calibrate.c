@@ -24,6 +24,7 @@
 #include "prospectd/language.h"
 #include "prospectd/progress.h"
 #include "prospectd/rates.h"
+#include "prospectd/store-prospects.h"
 
 static gboolean opt_json;
 static gboolean opt_campaign_file;
@@ -39,6 +40,7 @@ static GOptionEntry entries[] = {
 typedef struct {
   PdCampaign *campaign;   /* owned */
   GDate as_of;            /* today in its zone */
+  GArray *calls_to_reach; /* gint64 per prospect reached, or NULL; owned */
 } Source;
 
 static void
@@ -47,12 +49,38 @@ source_clear (gpointer data)
   Source *source = data;
 
   pd_campaign_free (source->campaign);
+  g_clear_pointer (&source->calls_to_reach, g_array_unref);
+}
+
+/* What the prospect file of a campaign adds, when it has one
+ * (pd_calibrate_calls_to_reach()): the calls recorded up to as_of. */
+static int
+observe_prospects (PdStore *store, Source *source, PdCalibrationSample *sample)
+{
+  const PdCampaign *campaign = source->campaign;
+  PdProspectFilter every = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) prospects = NULL;
+  g_autoptr (GPtrArray) calls = NULL;
+
+  prospects = pd_store_list_prospects (store, campaign->id, &every, &error);
+  if (prospects == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  if (prospects->len == 0)
+    return PD_EXIT_OK;
+  calls = pd_store_list_calls (store, campaign->id, NULL, 0, NULL, &source->as_of, &error);
+  if (calls == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  source->calls_to_reach = pd_calibrate_calls_to_reach (prospects, calls, sample);
+  if (calls->len > 0)
+    sample->calls_to_reach = source->calls_to_reach;
+  return PD_EXIT_OK;
 }
 
 /* What `campaign` observed to `as_of`: the rates of its reps' days, and
  * their active prospects and proposals (the compensation factor). */
 static int
-observe (PdStore *store, const Source *source, PdCalibrationSample *ret_sample)
+observe (PdStore *store, Source *source, PdCalibrationSample *ret_sample)
 {
   const PdCampaign *campaign = source->campaign;
   g_autoptr (GArray) daily = NULL;
@@ -74,6 +102,13 @@ observe (PdStore *store, const Source *source, PdCalibrationSample *ret_sample)
         continue;
       sample.totals.active = MIN (sample.totals.active, G_MAXINT64 - day->active) + day->active;
       sample.totals.proposals = MIN (sample.totals.proposals, G_MAXINT64 - day->proposals) + day->proposals;
+    }
+  if (store != NULL)
+    {
+      int status = observe_prospects (store, source, &sample);
+
+      if (status != PD_EXIT_OK)
+        return status;
     }
   *ret_sample = sample;
   return PD_EXIT_OK;
@@ -382,6 +417,7 @@ print_campaign_file (GArray *sources, const PdCalibration *c)
   printf ("accessibility_rate = %s\n", rate);
   printf ("contacts_per_prospect = %s\n", cpp);
   printf ("minutes_per_contact = %s\n", mpc);
+  printf ("max_attempts = %" PRId64 "\n", base->max_attempts > 0 ? base->max_attempts : 13);
   printf ("rounding = %s\n", base->plan.rounding == PD_ROUNDING_UP ? "up" : "down");
 }
 
@@ -543,7 +579,7 @@ run (PdCtl *ctl, int argc, char **argv)
 
   for (int i = 0; i < argc; i++)
     {
-      Source source = { NULL, { 0 } };
+      Source source = { NULL, { 0 }, NULL };
 
       if ((status = pd_ctl_load_campaign (ctl, 1, &argv[i], &source.campaign)) != PD_EXIT_OK)
         return status;

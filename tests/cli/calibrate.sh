@@ -260,6 +260,7 @@ spontaneous_prospects = 8
 accessibility_rate = 6.47%
 contacts_per_prospect = 3.88
 minutes_per_contact = 2
+max_attempts = 13
 rounding = up
 TXT
 check_file "--campaign-file: the [plan] section" "$T/expected.txt" "$T/plan.txt"
@@ -307,6 +308,57 @@ contacts_per_prospect = 3.88" \
 else
   fail "fr_FR.UTF-8 in \$PD_TEST_LOCPATH and the catalogue in \$PROSPECTD_LOCALEDIR (run through make check)"
 fi
+
+# --- calls recorded per prospect (the prospect file, written here as the
+# store keeps it): how many calls it took to reach each prospect. Prospect
+# 1 reached at its 1st call, 2 at its 3rd, 3 at its 14th (beyond 13), 4
+# called twice without an answer (its third call, on 05-20, is after
+# today), 5 spontaneous (came on its own: one call, not prospecting), 6
+# never called. Reached: 1, 3 and 14 calls: mean 6.00, median 3; one not
+# reached yet; spontaneous prospects: 1 in the one campaign that records
+# them, so the next plan says 1.
+campaign direct "Direct calls" 2027-04-05 2027-06-30
+log direct --rep alice --date 2027-04-06 --contacts 0
+if [ "${PD_TEST_DB:-}" = pg ]; then yes=true no=false; else yes=1 no=0; fi
+{
+  echo "INSERT INTO prospects (id, campaign, rep, company, state, attempts, spontaneous, import_order, created) VALUES"
+  echo " (1, 'direct', 'alice', 'One', 'active', 1, $no, 1, 0), (2, 'direct', 'alice', 'Two', 'arid', 3, $no, 2, 0),"
+  echo " (3, 'direct', 'bob', 'Three', 'latent', 14, $no, 3, 0), (4, 'direct', 'bob', 'Four', 'attempted', 2, $no, 4, 0),"
+  echo " (5, 'direct', 'bob', 'Five', 'proposal', 1, $yes, 5, 0), (6, 'direct', 'bob', 'Six', 'new', 0, $no, 6, 0);"
+  echo "INSERT INTO calls (campaign, prospect, rep, date, outcome, state_before, state_after, created) VALUES"
+  echo " ('direct', 1, 'alice', '2027-04-07', 'active', 'new', 'active', 0),"
+  for d in 07 08; do echo " ('direct', 2, 'alice', '2027-04-$d', 'no-answer', 'new', 'attempted', 0),"; done
+  echo " ('direct', 2, 'alice', '2027-04-09', 'arid', 'attempted', 'arid', 0),"
+  for d in 12 13 14 15 16 19 20 21 22 23 26 27 28; do
+    echo " ('direct', 3, 'bob', '2027-04-$d', 'no-answer', 'attempted', 'attempted', 0),"
+  done
+  echo " ('direct', 3, 'bob', '2027-04-29', 'latent', 'attempted', 'latent', 0),"
+  echo " ('direct', 4, 'bob', '2027-05-03', 'no-answer', 'new', 'attempted', 0),"
+  echo " ('direct', 4, 'bob', '2027-05-04', 'no-answer', 'attempted', 'attempted', 0),"
+  echo " ('direct', 4, 'bob', '2027-05-20', 'active', 'attempted', 'active', 0),"
+  echo " ('direct', 5, 'bob', '2027-05-05', 'proposal', 'active', 'proposal', 0);"
+} >"$T/seed.sql"
+db_sql "$(cat "$T/seed.sql")" >/dev/null || fail "seeding the prospect file"
+before=$(rows)
+LC_ALL=C $C calibrate direct >"$T/out.txt"
+sed -n '/^calls to reach/,$p' "$T/out.txt" | sed -n '1,3p' >"$T/dist.txt"
+cat >"$T/expected.txt" <<'TXT'
+calls to reach a prospect (calls recorded per prospect): mean 6.00, median 3.0 over 3 reached; 1 not reached yet
+  calls      1   2   3   4   5   6   7   8   9  10  11  12  13 >13
+  reached    1   0   1   0   0   0   0   0   0   0   0   0   0   1
+TXT
+check_file "calls per prospect: the distribution, 1 to 13 and beyond" "$T/expected.txt" "$T/dist.txt"
+check_eq "calls per prospect: spontaneous prospects from the prospect file" \
+  "spontaneous prospects        1.00   -                      1   1" \
+  "$(grep '^spontaneous prospects' "$T/out.txt")"
+check_eq "calls per prospect: in JSON" \
+  "3 1 6.0 3.0 [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] 1 | observed 1 1" \
+  "$($C calibrate direct --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = d["contacts_distribution"]
+s = d["rates"]["spontaneous_prospects"]
+print(c["n"], c["unreached"], c["mean"], c["median"], c["by_calls"], c["beyond"], "|", s["source"], s["n"], s["proposed"])')"
 
 # --- bad input: one line, exit 2, nothing written.
 $C calibrate >"$T/out" 2>"$T/err"
