@@ -625,5 +625,5 @@ run (PdCtl *ctl, int argc, char **argv)
 }
 
 const PdVerb pd_ctl_verb_calibrate = {
-  "calibrate", "CAMPAIGN…", N_("Propose the next plan's rates from past campaigns' outcomes"), entries, run,
+  "calibrate", "CAMPAIGN...", N_("Propose the next plan's rates from past campaigns' outcomes"), entries, run,
 };
