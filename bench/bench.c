@@ -41,6 +41,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "prospectd/callbook.h"
 #include "prospectd/config.h"
 #include "prospectd/ics.h"
 #include "prospectd/ics-zone.h"
@@ -49,6 +50,7 @@
 #include "prospectd/publish.h"
 #include "prospectd/schedule.h"
 #include "prospectd/store.h"
+#include "prospectd/store-prospects.h"
 #include "prospectd/workcal.h"
 
 extern char **environ;
@@ -63,7 +65,7 @@ extern char **environ;
 
 static guint runs = 5;
 static guint n_reps = 1000;
-static const char *only = "abcdefghij";
+static const char *only = "abcdefghijkl";
 static char *work_dir;
 static char *campaign_text;
 
@@ -557,6 +559,236 @@ section_export (void)
   row ("unchanged re-export (daily re-plan), events/s", stat_of (again, runs), 1e-3, "k/s", 1,
        "(0 feeds rewritten)");
   row ("unchanged re-export, peak RSS above start", stat_of (again_peak, runs), 1.0 / 1024, "MiB", 1, "");
+}
+
+/* ------------------------------------------------------ (l) call lists */
+
+/* The organisation with a prospect file: LIST_PER_REP prospects a rep
+ * (six in ten new, of four sectors; a quarter attempted 1 to 6 times;
+ * one in ten latent, follow-ups from February to March; the rest arid),
+ * new ones of the sector industrie first, then services. The lists are
+ * those of Monday 2027-03-01 and the six days after it. */
+#define LIST_PER_REP 200
+#define LIST_TODAY_DAY 1
+#define LIST_TODAY_MONTH 3
+
+static char *
+lists_campaign_text (void)
+{
+  return g_strconcat (campaign_text, "\n[prospects]\npriority = sector = industrie, services\n", NULL);
+}
+
+static void
+lists_org_load (Org *org)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = lists_campaign_text ();
+
+  org->campaign = pd_config_parse_campaign ("bench.conf", text, strlen (text), &error);
+  if (org->campaign == NULL || !pd_plan_compute (&org->campaign->plan, &org->plan, &error))
+    g_error ("bench: %s", error->message);
+  pd_workcal_prepare (org->campaign);
+  org->schedule = pd_schedule_build (org->campaign, &org->plan, &error);
+  if (org->schedule == NULL)
+    g_error ("bench: %s", error->message);
+}
+
+/* A SQLite store holding the organisation's prospect file. */
+static char *
+lists_store_build (const PdCampaign *campaign)
+{
+  static const char *const sectors[] = { "industrie", "services", "commerce", "santé" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (SEED + 12);
+  char *path = g_build_filename (work_dir, "lists.db", NULL);
+  PdStore *store = pd_store_open (path, &error);
+
+  if (store == NULL || !pd_store_ensure_campaign (store, campaign->id, campaign->name, &error))
+    g_error ("bench: %s", error->message);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+
+      for (guint i = 0; i < LIST_PER_REP; i++)
+        {
+          PdProspect *p = pd_prospect_new ();
+          gint32 kind = g_rand_int_range (rand, 0, 100);
+
+          p->company = g_strdup_printf ("Établissements Lefèvre %04u-%03u SARL", r + 1, i + 1);
+          p->contact = g_strdup ("Dupré-Lefèvre");
+          p->first_name = g_strdup ("Hélène");
+          p->phone = g_strdup_printf ("+331%08u", (r * LIST_PER_REP + i) % 100000000u);
+          p->rep = g_strdup (rep->name);
+          p->sector = g_strdup (sectors[g_rand_int_range (rand, 0, 4)]);
+          if (kind < 60)
+            p->state = PD_PROSPECT_NEW;
+          else if (kind < 85)
+            {
+              p->state = PD_PROSPECT_ATTEMPTED;
+              p->attempts = g_rand_int_range (rand, 1, 7);
+            }
+          else if (kind < 95)
+            {
+              p->state = PD_PROSPECT_LATENT;
+              p->attempts = 2;
+              g_date_set_dmy (&p->follow_up, 15, G_DATE_FEBRUARY, 2027);
+              g_date_add_days (&p->follow_up, (guint) g_rand_int_range (rand, 0, 45));
+            }
+          else
+            {
+              p->state = PD_PROSPECT_ARID;
+              p->attempts = 1;
+            }
+          pd_prospect_add_source (p, "salon", (gint64) i + 2);
+          p->created = REVISION_TIME;
+          g_ptr_array_add (batch, p);
+        }
+      if (!pd_store_import_prospects (store, campaign->id, batch, NULL, NULL, &error))
+        g_error ("bench: %s", error->message);
+    }
+  pd_store_close (store);
+  return path;
+}
+
+static GDate
+lists_today (void)
+{
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, LIST_TODAY_DAY, LIST_TODAY_MONTH, 2027);
+  return today;
+}
+
+/* values: 0 lists (read + order) s, 1 its peak above start KiB, 2 calls
+ * listed, 3 read only s, 4 publish without s, 5 publish with s, 6 the
+ * publishing's peak above start with lists KiB, 7 without, 8 events,
+ * 9 bytes without, 10 bytes with. */
+static guint
+measure_lists (double *values, gpointer data)
+{
+  const char *db_path = data;
+  g_autofree char *plain_dir = g_build_filename (work_dir, "feeds-plain", NULL);
+  g_autofree char *lists_dir = g_build_filename (work_dir, "feeds-lists", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdFeedCalls) calls = NULL;
+  g_autoptr (GArray) published = NULL;
+  PdStore *store;
+  Org org = { 0 };
+  GDate today = lists_today ();
+  double start, rss;
+
+  lists_org_load (&org);
+  store = pd_store_open (db_path, &error);
+  if (store == NULL)
+    g_error ("bench: %s", error->message);
+
+  /* The store's part alone: the campaign's prospects read, nothing ordered. */
+  start = now_seconds ();
+  {
+    g_autoptr (GPtrArray) prospects = pd_store_list_prospects (store, org.campaign->id, NULL, &error);
+
+    if (prospects == NULL)
+      g_error ("bench: %s", error->message);
+  }
+  values[3] = now_seconds () - start;
+
+  /* A day's call lists (and the six after it) of every rep. */
+  rss = status_kib ("VmRSS:");
+  reset_peak ();
+  start = now_seconds ();
+  calls = pd_callbook_feed_calls (store, org.campaign, org.schedule, NULL, &today, &error);
+  values[0] = now_seconds () - start;
+  if (calls == NULL)
+    g_error ("bench: %s", error->message);
+  values[1] = status_kib ("VmHWM:") - rss;
+  values[2] = calls->lines->len;
+  pd_store_close (store);
+
+  /* Publishing the organisation without, then with, the lists. */
+  rss = status_kib ("VmRSS:");
+  reset_peak ();
+  start = now_seconds ();
+  published = pd_publish_feeds_with_calls (org.campaign, org.schedule, NULL, plain_dir, NULL, REVISION_TIME, NULL,
+                                           0, &error);
+  values[4] = now_seconds () - start;
+  if (published == NULL)
+    g_error ("bench: %s", error->message);
+  values[7] = status_kib ("VmHWM:") - rss;
+  g_clear_pointer (&published, g_array_unref);
+  rss = status_kib ("VmRSS:");
+  reset_peak ();
+  start = now_seconds ();
+  published = pd_publish_feeds_with_calls (org.campaign, org.schedule, calls, lists_dir, NULL, REVISION_TIME, NULL,
+                                           0, &error);
+  values[5] = now_seconds () - start;
+  if (published == NULL)
+    g_error ("bench: %s", error->message);
+  values[6] = status_kib ("VmHWM:") - rss;
+  values[8] = org.schedule->blocks->len;
+  values[9] = feed_bytes (plain_dir);
+  values[10] = feed_bytes (lists_dir);
+  remove_feeds (plain_dir);
+  remove_feeds (lists_dir);
+  org_clear (&org);
+  pd_ics_zone_shutdown ();
+  return 11;
+}
+
+static void
+section_lists (void)
+{
+  g_autofree double *lists = g_new0 (double, runs);
+  g_autofree double *lists_peak = g_new0 (double, runs);
+  g_autofree double *read = g_new0 (double, runs);
+  g_autofree double *plain = g_new0 (double, runs);
+  g_autofree double *with = g_new0 (double, runs);
+  g_autofree double *ratio = g_new0 (double, runs);
+  g_autofree double *with_peak = g_new0 (double, runs);
+  g_autofree double *plain_peak = g_new0 (double, runs);
+  g_autofree char *db_path = NULL;
+  double values[16];
+  double build_start = now_seconds ();
+  char target[96];
+  Org org = { 0 };
+  Stat s;
+
+  heading ("(l) call lists: a day's lists of every rep, and publishing the organisation with them");
+  lists_org_load (&org);
+  db_path = lists_store_build (org.campaign);
+  printf ("    %u prospects (%u a rep) imported in %.1f s (outside the measurement); lists of 2027-03-01 + 6 days\n",
+          org.campaign->reps->len * LIST_PER_REP, LIST_PER_REP, now_seconds () - build_start);
+  org_clear (&org);
+  for (guint i = 0; i < runs; i++)
+    {
+      in_child (measure_lists, db_path, values);
+      lists[i] = values[0];
+      lists_peak[i] = values[1];
+      read[i] = values[3];
+      plain[i] = values[4];
+      with[i] = values[5];
+      ratio[i] = values[5] / values[4];
+      with_peak[i] = values[6];
+      plain_peak[i] = values[7];
+    }
+  printf ("    %.0f calls listed; %.0f events a publish, %.1f MiB without lists, %.1f MiB with\n",
+          values[2], values[8], values[9] / 1048576, values[10] / 1048576);
+  row ("reading the prospect file (store only)", stat_of (read, runs), 1, "s", 2, "(floor)");
+  s = stat_of (lists, runs);
+  g_snprintf (target, sizeof target, "target <= 2 s: %s", s.median <= 2 ? "met" : "MISSED");
+  row ("call lists of 1 000 reps (read + order)", s, 1, "s", 2, target);
+  s = stat_of (lists_peak, runs);
+  g_snprintf (target, sizeof target, "target <= 16 MiB: %s", s.median / 1024 <= 16 ? "met" : "MISSED");
+  row ("call lists, peak RSS above start", s, 1.0 / 1024, "MiB", 1, target);
+  row ("publish without lists", stat_of (plain, runs), 1, "s", 2, "(reference, same run)");
+  row ("publish with lists", stat_of (with, runs), 1, "s", 2, "");
+  s = stat_of (ratio, runs);
+  g_snprintf (target, sizeof target, "target <= 1.10x: %s", s.median <= 1.10 ? "met" : "MISSED");
+  row ("publish with / without lists", s, 1, "x", 2, target);
+  row ("publish without, peak RSS above start", stat_of (plain_peak, runs), 1.0 / 1024, "MiB", 1, "(reference)");
+  row ("publish with, peak RSS above start", stat_of (with_peak, runs), 1.0 / 1024, "MiB", 1, "");
+  g_unlink (db_path);
 }
 
 /* ------------------------------------------------------------ (c) status */
@@ -2595,6 +2827,8 @@ main (int argc, char **argv)
     section_daemon_large (argv[3]);
   if (strchr (only, 'h') && argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE))
     section_serve (argv[3]);
+  if (strchr (only, 'l'))
+    section_lists ();
   if (strchr (only, 'j'))
     section_team (argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE) ? argv[3] : NULL);
 

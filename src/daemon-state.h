@@ -27,6 +27,8 @@ typedef struct {
                            * (the last evaluation that succeeded); G_MININT64 */
   GBytes *published;      /* SHA-256 of each rep's blocks as last written to its
                            * feed by this process, 32 bytes a rep; NULL: none */
+  GBytes *published_calls; /* SHA-256 of each rep's call lists as last written, 32 bytes a
+                            * rep; NULL: none */
   GArray *published_files; /* each rep's feed file as then (device, inode, size,
                             * mtime: evaluation.c's FeedFile), owned; NULL: none */
 

@@ -45,6 +45,7 @@ daemon_campaign_free (PdDaemonCampaign *dc)
   pd_campaign_free (dc->campaign);
   pd_schedule_free (dc->baseline);
   g_clear_pointer (&dc->published, g_bytes_unref);
+  g_clear_pointer (&dc->published_calls, g_bytes_unref);
   g_clear_pointer (&dc->published_files, g_array_unref);
   pd_schedule_free (dc->in_force);
   g_clear_pointer (&dc->digests, g_byte_array_unref);

@@ -19,6 +19,7 @@
 #include "daemon-state.h"
 #include "prospectd/agenda.h"
 #include "prospectd/alerts.h"
+#include "prospectd/callbook.h"
 #include "prospectd/catchup.h"
 #include "prospectd/feed.h"
 #include "prospectd/feeddir.h"
@@ -605,16 +606,65 @@ feed_file (const char *path)
  * happened to the file since). Rendering an unchanged feed would give
  * the same bytes (and leave the file alone) but takes the renderer's time
  * for every event: about 4 s of CPU for 1 000 reps a year. */
+/* SHA-256 of each rep's call lists (32 bytes a rep): which blocks have a
+ * list, and its lines. */
+static GBytes *
+calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls)
+{
+  guint n = MAX (campaign->reps->len, 1);
+  g_autofree guint8 *digests = g_new0 (guint8, n * DIGEST_SIZE);
+  g_autoptr (GPtrArray) checksums = g_ptr_array_new_with_free_func ((GDestroyNotify) g_checksum_free);
+
+  for (guint r = 0; r < n; r++)
+    g_ptr_array_add (checksums, g_checksum_new (G_CHECKSUM_SHA256));
+  for (guint b = 0; b < schedule->blocks->len && b < calls->blocks->len; b++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, b);
+      const PdCallBlock *list = &g_array_index (calls->blocks, PdCallBlock, b);
+      GChecksum *checksum;
+      gint64 fields[] = { b, list->listed, list->contacts };
+
+      if (!list->has_list || block->rep_index >= n)
+        continue;
+      checksum = g_ptr_array_index (checksums, block->rep_index);
+      g_checksum_update (checksum, (const guchar *) fields, sizeof fields);
+      for (guint i = list->first; i < list->first + list->listed && i < calls->lines->len; i++)
+        {
+          const PdCallLine *line = &g_array_index (calls->lines, PdCallLine, i);
+          const char *texts[] = { line->company, line->contact, line->phone };
+
+          for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+            g_checksum_update (checksum, (const guchar *) (texts[t] != NULL ? texts[t] : ""),
+                               (gssize) strlen (texts[t] != NULL ? texts[t] : "") + 1);
+          g_checksum_update (checksum, (const guchar *) &line->reason, sizeof line->reason);
+        }
+    }
+  for (guint r = 0; r < n; r++)
+    {
+      gsize length = DIGEST_SIZE;
+
+      g_checksum_get_digest (g_ptr_array_index (checksums, r), digests + r * DIGEST_SIZE, &length);
+    }
+  return g_bytes_new_take (g_steal_pointer (&digests), n * DIGEST_SIZE);
+}
+
 static gboolean
 publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gint64 revision_time,
-         GError **error)
+         gint64 wall_now, GError **error)
 {
   const PdCampaign *campaign = dc->campaign;
   const guint8 *now;
   const guint8 *before = dc->published != NULL ? g_bytes_get_data (dc->published, NULL) : NULL;
+  const guint8 *calls_before = NULL;
+  const guint8 *calls_now;
   g_autofree gboolean *reps = NULL;
   g_autoptr (GArray) published = NULL;
+  g_autoptr (PdFeedCalls) calls = NULL;
+  g_autoptr (GBytes) calls_digest = NULL;
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
   gboolean any = before == NULL;
+  GDate today;
 
   /* On a team's database, the feeds are the server's: written only by
    * the daemons whose configuration names a feeds directory. */
@@ -622,6 +672,22 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
     return TRUE;
   update_digests (dc);
   now = dc->digests->data;
+
+  /* The call lists from today (the campaign's date of `wall_now`): a feed
+   * whose lists changed is written too. */
+  utc = g_date_time_new_from_unix_utc (wall_now);
+  local = g_date_time_to_timezone (utc, campaign->tz);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (local),
+                  (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
+  calls = pd_callbook_feed_calls (daemon->store, campaign, schedule, NULL, &today, error);
+  if (calls == NULL)
+    return FALSE;
+  calls_digest = calls_digests (campaign, schedule, calls);
+  calls_now = g_bytes_get_data (calls_digest, NULL);
+  if (dc->published_calls != NULL && g_bytes_get_size (dc->published_calls) == g_bytes_get_size (calls_digest))
+    calls_before = g_bytes_get_data (dc->published_calls, NULL);
+
   if (before != NULL)
     {
       reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
@@ -633,6 +699,8 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
           FeedFile file = feed_file (path);
 
           reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
+                    || calls_before == NULL
+                    || memcmp (calls_before + r * DIGEST_SIZE, calls_now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
                     || path == NULL || file.inode == 0
                     || dc->published_files == NULL
                     || memcmp (&file, &g_array_index (dc->published_files, FeedFile, r), sizeof file) != 0;
@@ -657,7 +725,7 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
                              _("Not a plain file name: campaign '%s', rep '%s'"), campaign->id, rep->name);
                 return FALSE;
               }
-            if (!pd_publish_preview (campaign, schedule, r, path, revision_time, daemon->vtimezone_source,
+            if (!pd_publish_preview (campaign, schedule, calls, r, path, revision_time, daemon->vtimezone_source,
                                      &changes, error))
               return FALSE;
             if (!changes.changed)
@@ -682,8 +750,8 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
       if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
                              TRUE, error))
         return FALSE;
-      published = pd_publish_feeds (campaign, schedule, daemon->config->feeds_dir, reps, revision_time,
-                                    daemon->vtimezone_source, error);
+      published = pd_publish_feeds_with_calls (campaign, schedule, calls, daemon->config->feeds_dir, reps,
+                                               revision_time, daemon->vtimezone_source, 0, error);
       if (published == NULL)
         return FALSE;
       if (dc->published_files == NULL)
@@ -706,6 +774,8 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
     }
   g_clear_pointer (&dc->published, g_bytes_unref);
   dc->published = g_bytes_new (dc->digests->data, dc->digests->len);
+  g_clear_pointer (&dc->published_calls, g_bytes_unref);
+  dc->published_calls = g_steal_pointer (&calls_digest);
   return TRUE;
 }
 
@@ -779,7 +849,7 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
   agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until, recorded_in_store,
                                &context);
 
-  if (!publish (daemon, dc, dc->in_force, dc->in_force_time, &local_error))
+  if (!publish (daemon, dc, dc->in_force, dc->in_force_time, now, &local_error))
     {
       g_propagate_error (error, local_error);
       local_error = NULL;

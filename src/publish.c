@@ -456,9 +456,9 @@ same_event (const PdIcsEvent *a, const PdIcsEvent *b)
 }
 
 gboolean
-pd_publish_preview (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index, const char *path,
-                    gint64 revision_time, PdIcsVtimezoneSource vtimezone_source, PdFeedChanges *ret_changes,
-                    GError **error)
+pd_publish_preview (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls,
+                    guint rep_index, const char *path, gint64 revision_time,
+                    PdIcsVtimezoneSource vtimezone_source, PdFeedChanges *ret_changes, GError **error)
 {
   g_autofree char *previous = NULL;
   g_autoptr (PdIcsRenderer) renderer = NULL;
@@ -476,6 +476,8 @@ pd_publish_preview (const PdCampaign *campaign, const PdSchedule *schedule, guin
   if (!g_file_get_contents (path, &previous, NULL, NULL))
     previous = NULL;
   renderer = pd_ics_renderer_new (campaign, schedule, vtimezone_source, error);
+  if (renderer != NULL)
+    pd_ics_renderer_set_calls (renderer, calls);
   if (renderer == NULL
       || !pd_ics_renderer_render_to (renderer, rep_index, previous, revision_time, append_to_string, rendered,
                                      error))

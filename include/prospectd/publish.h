@@ -111,9 +111,11 @@ typedef struct {
  * (by UID), and written nowhere: what a dry run reports. A missing file
  * has no event; one that is not a readable feed counts as every event
  * new. Returns FALSE with error set when the feed cannot be rendered.
+ * `calls` (nullable) as for pd_publish_feeds_with_calls(),
  * `vtimezone_source` as for pd_publish_feeds(). */
 gboolean pd_publish_preview (const PdCampaign *campaign,
                              const PdSchedule *schedule,
+                             const PdFeedCalls *calls,
                              guint rep_index,
                              const char *path,
                              gint64 revision_time,

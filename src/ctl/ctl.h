@@ -131,6 +131,14 @@ int pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSch
  * PD_EXIT_OK. */
 int pd_ctl_check_feeds_dir (PdCtl *ctl, PdStore *store, const char *feeds_dir, gboolean claim);
 
+/* The call lists the feeds of `schedule` carry (callbook.h): every rep's,
+ * or the reps' whose entry in `reps` is TRUE, made today (--now) from the
+ * database, when there is one. Prints the error and returns its exit
+ * code (1) on failure. */
+#include "prospectd/calllist.h"
+int pd_ctl_feed_calls (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, const gboolean *reps,
+                       PdFeedCalls **ret_calls);
+
 /* Writes every rep's feed (or only `only_rep` when >= 0) of `schedule` to
  * the feed directory, keeping SEQUENCE/DTSTAMP of unchanged events. A feed
  * directory that belongs to another database (see feeddir.h) is refused
@@ -195,6 +203,7 @@ char *pd_ctl_csv_amount (gint64 cents);
 gboolean pd_ctl_store_exists (const PdCtl *ctl);
 
 extern const PdVerb pd_ctl_verb_today;
+extern const PdVerb pd_ctl_verb_calls;
 
 extern const PdVerb pd_ctl_verb_db;
 

@@ -92,6 +92,7 @@ export_stretches (PdCtl *ctl, const PdCampaign *campaign, PdScheduleBuilder *bui
       g_autoptr (PdSchedule) baseline = pd_schedule_builder_start (builder);
       g_autoptr (PdSchedule) schedule = NULL;
       g_autoptr (GArray) published = NULL;
+      g_autoptr (PdFeedCalls) calls = NULL;
       guint end = MIN (first + EXPORT_STRETCH, n);
       gint64 revision_time;
 
@@ -104,7 +105,10 @@ export_stretches (PdCtl *ctl, const PdCampaign *campaign, PdScheduleBuilder *bui
         }
       if ((status = pd_ctl_current_schedule (ctl, campaign, baseline, &schedule, &revision_time)) != PD_EXIT_OK)
         return status;
-      published = pd_publish_feeds (campaign, schedule, feeds_dir, reps, revision_time, NULL, &error);
+      if ((status = pd_ctl_feed_calls (ctl, campaign, schedule, reps, &calls)) != PD_EXIT_OK)
+        return status;
+      published = pd_publish_feeds_with_calls (campaign, schedule, calls, feeds_dir, reps, revision_time, NULL, 0,
+                                               &error);
       if (published == NULL)
         return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
       for (guint i = 0; i < published->len; i++)

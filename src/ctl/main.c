@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "ctl.h"
+#include "prospectd/callbook.h"
 #include "prospectd/ics-zone.h"
 #include "prospectd/catchup.h"
 #include "prospectd/feeddir.h"
@@ -38,6 +39,7 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_reschedule,
   &pd_ctl_verb_status,
   &pd_ctl_verb_today,
+  &pd_ctl_verb_calls,
   &pd_ctl_verb_feed_url,
   &pd_ctl_verb_report,
   &pd_ctl_verb_report_url,
@@ -423,12 +425,33 @@ pd_ctl_check_feeds_dir (PdCtl *ctl, PdStore *store, const char *feeds_dir, gbool
 }
 
 int
+pd_ctl_feed_calls (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, const gboolean *reps,
+                   PdFeedCalls **ret_calls)
+{
+  g_autoptr (PdStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  PdFeedCalls *calls;
+  GDate today;
+  int status;
+
+  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
+    return status;
+  pd_ctl_today (ctl, campaign, &today);
+  calls = pd_callbook_feed_calls (store, campaign, schedule, reps, &today, &error);
+  if (calls == NULL)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  *ret_calls = calls;
+  return PD_EXIT_OK;
+}
+
+int
 pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, const char *feeds_dir,
                     gint only_rep, gint64 revision_time)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gboolean *reps = NULL;
   g_autoptr (GArray) published = NULL;
+  g_autoptr (PdFeedCalls) calls = NULL;
   int status;
 
   if ((status = pd_ctl_check_feeds_dir (ctl, NULL, feeds_dir, TRUE)) != PD_EXIT_OK)
@@ -439,7 +462,10 @@ pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *sc
       reps = g_new0 (gboolean, campaign->reps->len);
       reps[only_rep] = TRUE;
     }
-  published = pd_publish_feeds (campaign, schedule, feeds_dir, reps, revision_time, NULL, &error);
+  if ((status = pd_ctl_feed_calls (ctl, campaign, schedule, reps, &calls)) != PD_EXIT_OK)
+    return status;
+  published = pd_publish_feeds_with_calls (campaign, schedule, calls, feeds_dir, reps, revision_time, NULL, 0,
+                                           &error);
 
   if (published == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);

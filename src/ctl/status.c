@@ -16,8 +16,16 @@
 #include <json-glib/json-glib.h>
 
 #include "ctl.h"
+#include "prospectd/callbook.h"
 #include "prospectd/format.h"
 #include "prospectd/progress.h"
+
+/* The prospect file against the plan (status reads it when the file
+ * holds someone): its prospects to contact and the plan's. */
+static struct {
+  gint64 prospects;            /* 0: no prospect file (nothing said) */
+  gint64 prospects_to_contact;
+} prospect_file;
 
 static char *opt_rep;
 static char *opt_as_of;
@@ -476,6 +484,27 @@ print_text (const PdCampaign *c, const PdPlan *plan, Chart *chart, const PdProgr
   print_rate (_("proposals per deal"), a_ppd, o->has_proposals_per_deal, o_ppd, n_ppd);
   print_rate (_("average deal"), a_deal, o->has_average_deal, o_deal, n_deal);
   printf (_("  revenue won: %s of %s\n"), won, objective);
+  if (prospect_file.prospects > 0)
+    {
+      g_autofree char *held = pd_format_count (prospect_file.prospects);
+      g_autofree char *wanted = pd_format_count (prospect_file.prospects_to_contact);
+      gint64 missing = prospect_file.prospects_to_contact - prospect_file.prospects;
+
+      if (missing > 0)
+        {
+          g_autofree char *short_count = pd_format_count (missing);
+
+          printf (ngettext ("  prospect file: %s prospect of the plan's %s to contact, %s short — import more\n",
+                            "  prospect file: %s prospects of the plan's %s to contact, %s short — import more\n",
+                            plural_n (prospect_file.prospects)),
+                  held, wanted, short_count);
+        }
+      else
+        printf (ngettext ("  prospect file: %s prospect, the plan's %s to contact covered\n",
+                          "  prospect file: %s prospects, the plan's %s to contact covered\n",
+                          plural_n (prospect_file.prospects)),
+                held, wanted);
+    }
 
   g_autofree char *team_projection = team_projection_text (c, p);
   g_autofree char *assumed = pd_format_count (p->remaining_call_minutes_assumed);
@@ -662,6 +691,15 @@ print_json (const PdCampaign *c, const PdProgress *p, gint rep_filter)
   pd_ctl_json_int (b, "remaining_call_minutes_assumed", p->remaining_call_minutes_assumed);
   json_builder_set_member_name (b, "remaining_at_least_gap");
   json_builder_add_boolean_value (b, p->remaining_at_least_gap);
+  if (prospect_file.prospects > 0)
+    {
+      json_builder_set_member_name (b, "prospect_file");
+      json_builder_begin_object (b);
+      pd_ctl_json_int (b, "prospects", prospect_file.prospects);
+      pd_ctl_json_int (b, "prospects_to_contact", prospect_file.prospects_to_contact);
+      pd_ctl_json_int (b, "short", MAX (prospect_file.prospects_to_contact - prospect_file.prospects, 0));
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -1123,6 +1161,13 @@ run (PdCtl *ctl, int argc, char **argv)
   if (status != PD_EXIT_OK)
     return status;
 
+  if (store != NULL)
+    {
+      prospect_file.prospects = pd_callbook_file_size (store, campaign, &error);
+      if (prospect_file.prospects < 0)
+        return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+      prospect_file.prospects_to_contact = plan.prospects_to_contact;
+    }
   if (opt_json)
     print_json (campaign, progress, rep_filter);
   else if (opt_csv)

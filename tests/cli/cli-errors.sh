@@ -121,6 +121,6 @@ check_eq "--help: the team line" \
 columns=$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep '^  [^ ]' |
           awk '{ match($0, /^  ([^ ]+ )*[^ ]+  +/); print RLENGTH }' | sort -u | tr '\n' ' ')
 check_eq "--help: one column for commands and options" "36 " "$columns"
-check_eq "--help: rows checked" 20 \
+check_eq "--help: rows checked" 21 \
   "$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep -c '^  [^ ]')"
 done_testing
