@@ -85,7 +85,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 # GLib only) is libprospectd-core.a; every other module, the edges (files,
 # database, calendars, notifications, server), libprospectd.a above it.
 # Programs link the archives, so each takes only the objects it uses.
-CORE_MODULES := campaign plan workcal schedule progress agenda format alerts prospect calllist rates calibrate
+CORE_MODULES := campaign plan workcal schedule progress agenda format alerts prospect calllist rates calibrate segment
 CORE_HEADERS := $(CORE_MODULES) activity
 MODULE_SRCS := $(filter-out src/prospectd.c,$(wildcard src/*.c))
 CORE_SRCS   := $(CORE_MODULES:%=src/%.c)

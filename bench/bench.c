@@ -2442,13 +2442,15 @@ pg_bench_database (const char *name)
 
 /* What the three triggers on prospectd.activity would have made of rows
  * loaded with them off into a database without any before: the per-day
- * sums of each rep and of the team (a row per day with entries), and each
+ * sums of each rep and of the team (a row per day with entries; without
+ * calls, each rep's day is its entries' part, log_days), and each
  * rep's change mark (each insert sets its rep's mark past every mark
  * before it, so a rep's mark is the position of its last row in the load,
  * that is in id order), built once by GROUP BY. */
 #define PG_DERIVED_SQL \
   "INSERT INTO prospectd.activity_days (campaign, rep, date, " PG_SUM_COLUMNS ")" \
   " SELECT campaign, rep, date, " PG_SUMS_OF " FROM prospectd.activity GROUP BY campaign, rep, date;" \
+  "INSERT INTO prospectd.log_days SELECT * FROM prospectd.activity_days;" \
   "INSERT INTO prospectd.activity_team_days (campaign, date, " PG_SUM_COLUMNS ")" \
   " SELECT campaign, date, " PG_SUMS_OF " FROM prospectd.activity GROUP BY campaign, date;" \
   "INSERT INTO prospectd.activity_changes (campaign, rep, mark)" \
@@ -2540,7 +2542,7 @@ pg_fill (const char *sqlite_path, const char *uri, const char *check_uri)
     "CREATE TEMP TABLE t_team AS TABLE prospectd.activity_team_days;"
     "CREATE TEMP TABLE t_marks AS TABLE prospectd.activity_changes;"
     "DELETE FROM prospectd.activity_days; DELETE FROM prospectd.activity_team_days;"
-    "DELETE FROM prospectd.activity_changes;" PG_DERIVED_SQL
+    "DELETE FROM prospectd.log_days; DELETE FROM prospectd.activity_changes;" PG_DERIVED_SQL
     "SELECT (SELECT count(*) FROM t_days) || ' ' || (SELECT count(*) FROM t_team) || ' '"
     " || (SELECT count(*) FROM t_marks) || ' ' || (SELECT count(*) FROM ("
     " (TABLE t_days EXCEPT ALL TABLE prospectd.activity_days)"

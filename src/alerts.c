@@ -227,6 +227,41 @@ pd_alert_missed (guint missed, const GDate *first, const GDate *last, gint64 now
                     body, PD_URGENCY_NORMAL);
 }
 
+PdAlert *
+pd_alert_follow_ups (const PdCampaign *campaign, guint r, const GDate *date, const PdFollowUp *follow_ups, guint n)
+{
+  const char *rep = rep_name (campaign, r);
+  g_autofree char *day = pd_format_date (date);
+  GString *body = g_string_new (NULL);
+  guint shown = MIN (n, 10);
+
+  g_return_val_if_fail (n > 0 && follow_ups != NULL, NULL);
+
+  for (guint i = 0; i < shown; i++)
+    {
+      const PdFollowUp *f = &follow_ups[i];
+      g_autofree char *set_for = pd_format_date_text (&f->follow_up);
+
+      if (i > 0)
+        g_string_append_c (body, '\n');
+      g_string_append_printf (body, "#%" G_GINT64_FORMAT " %s", f->id, f->company);
+      if (f->contact != NULL)
+        g_string_append_printf (body, ", %s", f->contact);
+      if (f->phone != NULL)
+        g_string_append_printf (body, ", %s", f->phone);
+      /* TRANSLATORS: the day a latent prospect's follow-up was set for */
+      g_string_append_printf (body, _(" (set for %s)"), set_for);
+    }
+  if (n > shown)
+    g_string_append_printf (body, ngettext ("\n…and %u more (prospectctl prospects list --due)",
+                                            "\n…and %u more (prospectctl prospects list --due)", n - shown),
+                            n - shown);
+  return alert_new (g_strdup_printf ("follow-ups:%s:%s", rep, day), g_strdup_printf ("follow-ups:%s:%s", campaign->id, rep),
+                    g_strdup_printf (ngettext ("%u follow-up due today: %s (%s)", "%u follow-ups due today: %s (%s)", n),
+                                     n, rep, campaign->name),
+                    g_string_free (body, FALSE), PD_URGENCY_NORMAL);
+}
+
 char *
 pd_alert_catchup_text (const PdCampaign *campaign, const PdRespread *respread)
 {

@@ -27,6 +27,7 @@
 #include "prospectd/language.h"
 #include "prospectd/progress.h"
 #include "prospectd/publish.h"
+#include "prospectd/store-prospects.h"
 
 /* ---------------------------------------------------------- notifying */
 
@@ -481,6 +482,57 @@ due_free (gpointer data)
   g_free (due);
 }
 
+/* Oldest follow-up first, then by id. */
+static gint
+compare_follow_ups (gconstpointer a, gconstpointer b)
+{
+  const PdProspect *x = *(PdProspect *const *) a, *y = *(PdProspect *const *) b;
+  gint by_date = g_date_compare (&x->follow_up, &y->follow_up);
+
+  return by_date != 0 ? by_date : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The rep's latent follow-ups due on `date` (on or before it), in one
+ * notification a day, sent with the day's first reminder shown and
+ * claimed like the others: never twice, whatever restarts. Nothing is
+ * sent nor recorded for a rep with none. */
+static gboolean
+send_follow_ups (PdDaemon *daemon, const PdCampaign *campaign, guint r, const GDate *date, gint64 now,
+                 GError **error)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+  g_autofree char *day = pd_format_date (date);
+  g_autofree char *key = g_strdup_printf ("follow-ups:%s:%s", rep->name, day);
+  g_autoptr (GPtrArray) due = NULL;
+  g_autoptr (PdAlert) alert = NULL;
+  g_autofree PdFollowUp *follow_ups = NULL;
+  PdProspectFilter filter = { 0 };
+  PdLanguageScope language;
+
+  if (is_recorded (daemon, campaign->id, key))
+    return TRUE;
+  filter.by_state = TRUE;
+  filter.state = PD_PROSPECT_LATENT;
+  filter.rep = rep->name;
+  filter.due = *date;
+  if ((due = pd_store_list_prospects (daemon->store, campaign->id, &filter, error)) == NULL)
+    return FALSE;
+  if (due->len == 0)
+    return TRUE;
+  g_ptr_array_sort (due, compare_follow_ups);
+  follow_ups = g_new0 (PdFollowUp, due->len);
+  for (guint i = 0; i < due->len; i++)
+    {
+      const PdProspect *p = g_ptr_array_index (due, i);
+      follow_ups[i] = (PdFollowUp) { p->id, p->company, p->contact, p->phone != NULL ? p->phone : p->mobile,
+                                     p->follow_up };
+    }
+  language = pd_language_enter (campaign->language);
+  alert = pd_alert_follow_ups (campaign, r, date, follow_ups, due->len);
+  pd_language_leave (&language);
+  return send_once (daemon, campaign->id, alert, now, error);
+}
+
 static gboolean
 send_reminders (PdDaemon *daemon, const Due *due, gint64 now, GError **error)
 {
@@ -490,6 +542,10 @@ send_reminders (PdDaemon *daemon, const Due *due, gint64 now, GError **error)
 
   for (guint i = 0; i < reminders->len; i++)
     {
+      const PdBlock *block = &g_array_index (reminders, PdReminder, i).block;
+
+      if (!send_follow_ups (daemon, campaign, block->rep_index, &block->date, now, ok ? error : NULL))
+        ok = FALSE;
       PdLanguageScope language = pd_language_enter (campaign->language);
       g_autoptr (PdAlert) alert = pd_alert_reminder (campaign, &g_array_index (reminders, PdReminder, i).block);
 

@@ -57,6 +57,9 @@ static const CopyTable tables[] = {
     "campaign, key, desktop", NULL },
   { "feed_tokens", FALSE, FALSE, "campaign, rep, token, created", "campaign, rep", "created", "campaign, rep, token", NULL },
   { "activity_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date" },
+  /* Their parts (schema 12): the entries' and the calls' sums. */
+  { "log_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date" },
+  { "call_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date" },
   { "activity_team_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign", "date" },
 };
 

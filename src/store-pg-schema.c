@@ -58,6 +58,44 @@
   "      proposals = proposals + p_proposals, deals = deals + p_deals," \
   "      revenue_cents = revenue_cents + p_revenue_cents"
 
+/* The figures one call adds to its rep's day (SQLite's CALL_FIGURES, in
+ * src/store-schema.c, says which), from apply_call()'s parameters. */
+#define CALL_FIGURES \
+  "p_sign, p_sign," \
+  "p_sign * (CASE WHEN p_before IN ('new', 'attempted') AND p_outcome <> 'no-answer' THEN 1 ELSE 0 END)," \
+  "p_sign * (CASE WHEN p_after = 'active' AND p_before <> 'active' THEN 1 ELSE 0 END)," \
+  "p_sign * (CASE WHEN p_after = 'latent' AND p_before <> 'latent' THEN 1 ELSE 0 END)," \
+  "p_sign * (CASE WHEN p_after = 'arid' AND p_before <> 'arid' THEN 1 ELSE 0 END)," \
+  "p_sign * (CASE WHEN p_after = 'proposal' AND p_before <> 'proposal' THEN 1 ELSE 0 END)," \
+  "p_sign * (CASE WHEN p_outcome = 'won' THEN 1 ELSE 0 END)," \
+  "p_sign * (CASE WHEN p_outcome = 'won' THEN p_revenue ELSE 0 END)"
+
+/* A change of one part of a rep's day (table T: log_days or call_days),
+ * then the day recomputed: the body of apply_day_change() and
+ * apply_call_day_change(). */
+#define DAY_PART_CHANGE(T) \
+  "BEGIN" \
+  "  IF p_entries > 0 THEN" \
+  "    INSERT INTO " T " AS s VALUES (p_campaign, p_rep, p_date, p_entries, p_contacts," \
+  "        p_prospects, p_active, p_latent, p_arid, p_proposals, p_deals, p_revenue_cents)" \
+  "      ON CONFLICT (campaign, rep, date) DO UPDATE SET" \
+  DAY_SUMS_ADD ";" \
+  "  ELSE" \
+  "    UPDATE " T " SET" \
+  DAY_SUMS_TAKE \
+  "      WHERE campaign = p_campaign AND rep = p_rep AND date = p_date;" \
+  "    DELETE FROM " T \
+  "      WHERE campaign = p_campaign AND rep = p_rep AND date = p_date AND entries = 0;" \
+  "  END IF;" \
+  "  PERFORM recompute_day (p_campaign, p_rep, p_date);" \
+  "END $$;"
+
+#define DAY_CHANGE_PARAMETERS \
+  "(p_campaign text, p_rep text, p_date date," \
+  "    p_entries bigint, p_contacts bigint, p_prospects bigint, p_active bigint, p_latent bigint," \
+  "    p_arid bigint, p_proposals bigint, p_deals bigint, p_revenue_cents bigint)" \
+  "  RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+
 /* Migration steps: step 0 creates version PG_FIRST_VERSION, step i
  * (i >= 1) brings PG_FIRST_VERSION + i - 1 to PG_FIRST_VERSION + i, each by
  * running its texts in order. Append, never edit. */
@@ -344,6 +382,103 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     ");"
     "CREATE INDEX calls_by_rep_date ON prospectd.calls (campaign, rep, date);"
     "CREATE INDEX calls_by_prospect ON prospectd.calls (prospect);" },
+
+  /* 11 -> 12 (SQLite's step 12): the day counts derived from calls. The
+   * entries' sums move to log_days, the calls' are kept in call_days,
+   * and activity_days (with activity_team_days) holds the day as it
+   * counts: figure by figure the larger of its two parts. */
+  { "CREATE TABLE prospectd.log_days ("
+    "  campaign text COLLATE \"C\" NOT NULL,"
+    "  rep text COLLATE \"C\" NOT NULL,"
+    "  date date NOT NULL,"
+    DAY_SUM_COLUMNS
+    "  PRIMARY KEY (campaign, rep, date)"
+    ");"
+    "CREATE TABLE prospectd.call_days ("
+    "  campaign text COLLATE \"C\" NOT NULL,"
+    "  rep text COLLATE \"C\" NOT NULL,"
+    "  date date NOT NULL,"
+    DAY_SUM_COLUMNS
+    "  PRIMARY KEY (campaign, rep, date)"
+    ");"
+    "INSERT INTO prospectd.log_days SELECT campaign, rep, date, entries, contacts, prospects, active, latent,"
+    "  arid, proposals, deals, revenue_cents FROM prospectd.activity_days;",
+
+    /* The rep's day again from its parts: out of the team's day, back as
+     * the larger of each figure, into the team's day. */
+    "CREATE FUNCTION prospectd.recompute_day (p_campaign text, p_rep text, p_date date)"
+    "  RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "DECLARE"
+    "  was activity_days%ROWTYPE;"
+    "  got activity_days%ROWTYPE;"
+    "BEGIN"
+    "  DELETE FROM activity_days WHERE campaign = p_campaign AND rep = p_rep AND date = p_date"
+    "    RETURNING * INTO was;"
+    "  IF FOUND THEN"
+    "    UPDATE activity_team_days SET entries = entries - was.entries, contacts = contacts - was.contacts,"
+    "        prospects = prospects - was.prospects, active = active - was.active,"
+    "        latent = latent - was.latent, arid = arid - was.arid, proposals = proposals - was.proposals,"
+    "        deals = deals - was.deals, revenue_cents = revenue_cents - was.revenue_cents"
+    "      WHERE campaign = p_campaign AND date = p_date;"
+    "  END IF;"
+    "  INSERT INTO activity_days"
+    "    SELECT p_campaign, p_rep, p_date, sum (entries), max (contacts), max (prospects), max (active),"
+    "      max (latent), max (arid), max (proposals), max (deals), max (revenue_cents)"
+    "    FROM (SELECT entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents"
+    "            FROM log_days WHERE campaign = p_campaign AND rep = p_rep AND date = p_date"
+    "          UNION ALL"
+    "          SELECT entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents"
+    "            FROM call_days WHERE campaign = p_campaign AND rep = p_rep AND date = p_date) parts"
+    "    HAVING count (*) > 0"
+    "    RETURNING * INTO got;"
+    "  IF FOUND THEN"
+    "    INSERT INTO activity_team_days AS s VALUES (p_campaign, p_date, got.entries, got.contacts,"
+    "        got.prospects, got.active, got.latent, got.arid, got.proposals, got.deals, got.revenue_cents)"
+    "      ON CONFLICT (campaign, date) DO UPDATE SET"
+    DAY_SUMS_ADD ";"
+    "  END IF;"
+    "  DELETE FROM activity_team_days WHERE campaign = p_campaign AND date = p_date AND entries = 0;"
+    "END $$;",
+
+    "CREATE OR REPLACE FUNCTION prospectd.apply_day_change " DAY_CHANGE_PARAMETERS
+    DAY_PART_CHANGE ("log_days")
+    "CREATE FUNCTION prospectd.apply_call_day_change " DAY_CHANGE_PARAMETERS
+    DAY_PART_CHANGE ("call_days"),
+
+    /* A call's figures to its part of the day; its rep's change mark and
+     * the daemons' announcement as for an entry (the functions of steps
+     * 9 and 10). Only the columns that make the figures fire it: erasing
+     * a prospect changes no count. */
+    "CREATE FUNCTION prospectd.apply_call (p_sign bigint, p_campaign text, p_rep text, p_date date,"
+    "    p_outcome text, p_before text, p_after text, p_revenue bigint)"
+    "  RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "BEGIN"
+    "  PERFORM apply_call_day_change (p_campaign, p_rep, p_date, " CALL_FIGURES ");"
+    "END $$;"
+    "CREATE FUNCTION prospectd.call_days_trigger () RETURNS trigger"
+    "  LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "BEGIN"
+    "  IF TG_OP IN ('DELETE', 'UPDATE') THEN"
+    "    PERFORM apply_call (-1, OLD.campaign, OLD.rep, OLD.date, OLD.outcome, OLD.state_before,"
+    "      OLD.state_after, OLD.revenue_cents);"
+    "  END IF;"
+    "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+    "    PERFORM apply_call (1, NEW.campaign, NEW.rep, NEW.date, NEW.outcome, NEW.state_before,"
+    "      NEW.state_after, NEW.revenue_cents);"
+    "  END IF;"
+    "  RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER call_days AFTER INSERT OR DELETE OR UPDATE OF campaign, rep, date, outcome,"
+    "    revenue_cents, state_before, state_after"
+    "  ON prospectd.calls FOR EACH ROW EXECUTE FUNCTION prospectd.call_days_trigger ();"
+    "CREATE TRIGGER activity_changes AFTER INSERT OR DELETE OR UPDATE OF campaign, rep, date, outcome,"
+    "    revenue_cents, state_before, state_after"
+    "  ON prospectd.calls FOR EACH ROW EXECUTE FUNCTION prospectd.activity_changes_trigger ();"
+    "CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE"
+    "  ON prospectd.calls FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();"
+    /* Calls recorded before this step (none outside development). */
+    "SELECT prospectd.apply_call (1, campaign, rep, date, outcome, state_before, state_after, revenue_cents)"
+    "  FROM prospectd.calls ORDER BY id;" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

@@ -56,6 +56,8 @@ gboolean store_pg_replace_day (PgStore *pg, const PdActivity *activity, gint64 *
 gboolean store_pg_activity_changes (PgStore *pg, const char *campaign, gint64 since, gint64 *ret_mark,
                                     GStrv *ret_reps, GError **error);
 
+gboolean store_pg_day_parts (PgStore *pg, const char *campaign, const char *rep, const GDate *date,
+                             PdTotals *ret_logged, PdTotals *ret_called, GError **error);
 gboolean store_pg_totals (PgStore *pg, const char *campaign, const char *rep, const GDate *up_to,
                           PdTotals *ret_totals, GError **error);
 GArray *store_pg_day_totals (PgStore *pg, const char *campaign, const char *rep, const GDate *from,

@@ -68,11 +68,64 @@
     "    NEW.proposals, NEW.deals, NEW.revenue_cents);" \
     "END;"
 
+/* The figures one call adds to its rep's day (schema 12; docs/method.md,
+ * "Calls and logged days"), from the call's row R (NEW or OLD) and its
+ * sign S ("" or "-"): an entry and a contact; a prospect reached when the
+ * call reached a prospect new or attempted until then; arid, latent,
+ * active or a proposal when the call moved the prospect into that state
+ * (a latent prospect called again and still latent adds nothing); a deal
+ * and its revenue when won. */
+#define CALL_FIGURES(R, S) \
+  S "1, " S "1," \
+  S "(CASE WHEN " R ".state_before IN ('new', 'attempted') AND " R ".outcome <> 'no-answer' THEN 1 ELSE 0 END)," \
+  S "(CASE WHEN " R ".state_after = 'active' AND " R ".state_before <> 'active' THEN 1 ELSE 0 END)," \
+  S "(CASE WHEN " R ".state_after = 'latent' AND " R ".state_before <> 'latent' THEN 1 ELSE 0 END)," \
+  S "(CASE WHEN " R ".state_after = 'arid' AND " R ".state_before <> 'arid' THEN 1 ELSE 0 END)," \
+  S "(CASE WHEN " R ".state_after = 'proposal' AND " R ".state_before <> 'proposal' THEN 1 ELSE 0 END)," \
+  S "(CASE WHEN " R ".outcome = 'won' THEN 1 ELSE 0 END)," \
+  S "(CASE WHEN " R ".outcome = 'won' THEN " R ".revenue_cents ELSE 0 END)"
+
+/* Adds a change (the view's NEW row) to a table of day sums, T: makes the
+ * day's row first when adding, deletes it once its entries fall to 0. */
+#define DAY_PART_CHANGE(T) \
+  "  INSERT INTO " T " (campaign, rep, date, entries, contacts, prospects, active, latent, arid," \
+  "      proposals, deals, revenue_cents)" \
+  "    SELECT NEW.campaign, NEW.rep, NEW.date, 0, 0, 0, 0, 0, 0, 0, 0, 0" \
+  "    WHERE NEW.entries > 0" \
+  "    ON CONFLICT DO NOTHING;" \
+  "  UPDATE " T " SET" \
+  DAY_SUMS_ADD_NEW \
+  "    WHERE campaign = NEW.campaign AND rep = NEW.rep AND date = NEW.date;" \
+  "  DELETE FROM " T \
+  "    WHERE NEW.entries < 0 AND campaign = NEW.campaign AND rep = NEW.rep" \
+  "      AND date = NEW.date AND entries = 0;" \
+  "  INSERT INTO day_recompute VALUES (NEW.campaign, NEW.rep, NEW.date);"
+
+/* activity_team_days less (S "-") or plus (S "+") the rep's day d. */
+#define TEAM_DAY_MOVE(S) \
+  "  UPDATE activity_team_days SET" \
+  "      entries = activity_team_days.entries " S " d.entries," \
+  "      contacts = activity_team_days.contacts " S " d.contacts," \
+  "      prospects = activity_team_days.prospects " S " d.prospects," \
+  "      active = activity_team_days.active " S " d.active," \
+  "      latent = activity_team_days.latent " S " d.latent," \
+  "      arid = activity_team_days.arid " S " d.arid," \
+  "      proposals = activity_team_days.proposals " S " d.proposals," \
+  "      deals = activity_team_days.deals " S " d.deals," \
+  "      revenue_cents = activity_team_days.revenue_cents " S " d.revenue_cents" \
+  "    FROM activity_days AS d" \
+  "    WHERE d.campaign = NEW.campaign AND d.rep = NEW.rep AND d.date = NEW.date" \
+  "      AND activity_team_days.campaign = NEW.campaign AND activity_team_days.date = NEW.date;"
+
+#define DAY_PART_SELECT(T) \
+  "          SELECT entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents" \
+  "            FROM " T " WHERE campaign = NEW.campaign AND rep = NEW.rep AND date = NEW.date"
+
 /* Migration steps: step i brings user_version from i to i + 1 by running
  * its texts in order (several texts only where one would pass the 4 095
  * characters ISO C guarantees for a literal). Append, never edit: a
  * released step has run on users' files. */
-#define MIGRATION_TEXTS 4
+#define MIGRATION_TEXTS 5
 static const char *const migrations[][MIGRATION_TEXTS] = {
   /* 0 -> 1: campaigns, activity, notifications. */
   { "CREATE TABLE campaigns ("
@@ -417,6 +470,107 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     ");"
     "CREATE INDEX calls_by_rep_date ON calls (campaign, rep, date);"
     "CREATE INDEX calls_by_prospect ON calls (prospect);" },
+
+  /* 11 -> 12: the day counts derived from calls (docs/method.md, "Calls
+   * and logged days"). A rep's day has two parts: the sums of its `log`
+   * entries (log_days, what activity_days held until now) and the sums
+   * of its calls (call_days), each kept by triggers on its table; the
+   * day as every reader sees it (activity_days, and activity_team_days
+   * summing it) is, figure by figure, the larger of the two parts, and
+   * entries counts both (a day is there while it holds an entry or a
+   * call). A change of either part recomputes the rep's day and moves
+   * the team's day by the difference (day_recompute). Calls also move
+   * their rep's change mark, as entries do, so that a daemon reacts to a
+   * call as to a log. Only the columns that make a call's figures fire
+   * the update trigger: erasing a prospect (its calls lose prospect and
+   * note) changes no count. */
+  { "CREATE TABLE log_days ("
+    "  campaign TEXT NOT NULL,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    DAY_SUM_COLUMNS
+    "  PRIMARY KEY (campaign, rep, date)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE call_days ("
+    "  campaign TEXT NOT NULL,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    DAY_SUM_COLUMNS
+    "  PRIMARY KEY (campaign, rep, date)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO log_days (campaign, rep, date, entries, contacts, prospects, active, latent, arid,"
+    "    proposals, deals, revenue_cents)"
+    "  SELECT campaign, rep, date, entries, contacts, prospects, active, latent, arid, proposals,"
+    "    deals, revenue_cents FROM activity_days;"
+    "CREATE VIEW day_recompute AS SELECT campaign, rep, date FROM activity_days WHERE 0;"
+    "CREATE VIEW call_day_changes AS"
+    "  SELECT campaign, rep, date, entries, contacts, prospects, active, latent,"
+    "    arid, proposals, deals, revenue_cents"
+    "  FROM call_days WHERE 0;",
+
+    /* The rep's day again from its two parts: out of the team's day, out
+     * of activity_days, back as the larger of each figure, back into the
+     * team's day (made first if needed, deleted once empty). */
+    "CREATE TRIGGER day_recompute_apply INSTEAD OF INSERT ON day_recompute BEGIN"
+    TEAM_DAY_MOVE ("-")
+    "  DELETE FROM activity_days WHERE campaign = NEW.campaign AND rep = NEW.rep AND date = NEW.date;"
+    "  INSERT INTO activity_days (campaign, rep, date, entries, contacts, prospects, active, latent, arid,"
+    "      proposals, deals, revenue_cents)"
+    "    SELECT NEW.campaign, NEW.rep, NEW.date, sum (entries), max (contacts), max (prospects),"
+    "      max (active), max (latent), max (arid), max (proposals), max (deals), max (revenue_cents)"
+    "    FROM ("
+    DAY_PART_SELECT ("log_days")
+    "          UNION ALL"
+    DAY_PART_SELECT ("call_days")
+    "    ) HAVING count (*) > 0;"
+    "  INSERT INTO activity_team_days (campaign, date, entries, contacts, prospects, active, latent, arid,"
+    "      proposals, deals, revenue_cents)"
+    "    SELECT NEW.campaign, NEW.date, 0, 0, 0, 0, 0, 0, 0, 0, 0"
+    "    WHERE EXISTS (SELECT 1 FROM activity_days"
+    "      WHERE campaign = NEW.campaign AND rep = NEW.rep AND date = NEW.date)"
+    "    ON CONFLICT DO NOTHING;"
+    TEAM_DAY_MOVE ("+")
+    "  DELETE FROM activity_team_days WHERE campaign = NEW.campaign AND date = NEW.date AND entries = 0;"
+    "END;",
+
+    /* The entries' change now goes to their part, then recomputes. */
+    "DROP TRIGGER activity_day_changes_apply;"
+    "CREATE TRIGGER activity_day_changes_apply"
+    "  INSTEAD OF INSERT ON activity_day_changes BEGIN"
+    DAY_PART_CHANGE ("log_days")
+    "END;"
+    "CREATE TRIGGER call_day_changes_apply"
+    "  INSTEAD OF INSERT ON call_day_changes BEGIN"
+    DAY_PART_CHANGE ("call_days")
+    "END;",
+
+    "CREATE TRIGGER call_days_insert AFTER INSERT ON calls BEGIN"
+    "  INSERT INTO call_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, " CALL_FIGURES ("NEW", "") ");"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (NEW.campaign, NEW.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "END;"
+    "CREATE TRIGGER call_days_delete AFTER DELETE ON calls BEGIN"
+    "  INSERT INTO call_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, " CALL_FIGURES ("OLD", "-") ");"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (OLD.campaign, OLD.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "END;",
+
+    "CREATE TRIGGER call_days_update AFTER UPDATE OF campaign, rep, date, outcome, revenue_cents,"
+    "    state_before, state_after ON calls BEGIN"
+    "  INSERT INTO call_day_changes VALUES (OLD.campaign, OLD.rep, OLD.date, " CALL_FIGURES ("OLD", "-") ");"
+    "  INSERT INTO call_day_changes VALUES (NEW.campaign, NEW.rep, NEW.date, " CALL_FIGURES ("NEW", "") ");"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (OLD.campaign, OLD.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "  INSERT OR REPLACE INTO activity_changes (campaign, rep, mark)"
+    "    VALUES (NEW.campaign, NEW.rep,"
+    "      (SELECT coalesce (max (mark), 0) + 1 FROM activity_changes));"
+    "END;"
+    /* Calls recorded before this step (none outside development). */
+    "INSERT INTO call_day_changes"
+    "  SELECT campaign, rep, date, " CALL_FIGURES ("calls", "") " FROM calls;" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

@@ -277,6 +277,44 @@ test_missed (void **state)
                 "computer was asleep.");
 }
 
+/* The follow-ups due: one, several (contact and phone when known), and
+ * more than ten (the first ten, then how many more). */
+static void
+test_follow_ups (void **state)
+{
+  const PdCampaign *campaign = *state;
+  GDate jan11 = ymd (2027, 1, 11);
+  PdFollowUp many[12];
+  const PdFollowUp three[] = {
+    { 12, "Acme", "Jean Dupont", "+33123456789", ymd (2027, 1, 8) },
+    { 3, "Dupont & Fils", NULL, "+33140000000", ymd (2027, 1, 11) },
+    { 40, "Zeta", "Ana", NULL, ymd (2027, 1, 11) },
+  };
+  g_autoptr (PdAlert) one = pd_alert_follow_ups (campaign, 1, &jan11, three, 1);
+  g_autoptr (PdAlert) several = pd_alert_follow_ups (campaign, 0, &jan11, three, 3);
+  g_autoptr (PdAlert) more = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+
+  assert_alert (one, "follow-ups:bob:2027-01-11", "follow-ups:example:bob", PD_URGENCY_NORMAL,
+                "1 follow-up due today: bob (New customers Q1 2027)",
+                "#12 Acme, Jean Dupont, +33123456789 (set for 2027-01-08)");
+  assert_alert (several, "follow-ups:alice:2027-01-11", "follow-ups:example:alice", PD_URGENCY_NORMAL,
+                "3 follow-ups due today: alice (New customers Q1 2027)",
+                "#12 Acme, Jean Dupont, +33123456789 (set for 2027-01-08)\n"
+                "#3 Dupont & Fils, +33140000000 (set for 2027-01-11)\n"
+                "#40 Zeta, Ana (set for 2027-01-11)");
+  for (guint i = 0; i < G_N_ELEMENTS (many); i++)
+    {
+      many[i] = (PdFollowUp) { i + 1, "Co", NULL, NULL, ymd (2027, 1, 4) };
+      if (i < 10)
+        g_string_append_printf (expected, "%s#%u Co (set for 2027-01-04)", i > 0 ? "\n" : "", i + 1);
+    }
+  g_string_append (expected, "\n…and 2 more (prospectctl prospects list --due)");
+  more = pd_alert_follow_ups (campaign, 0, &jan11, many, G_N_ELEMENTS (many));
+  assert_alert (more, "follow-ups:alice:2027-01-11", "follow-ups:example:alice", PD_URGENCY_NORMAL,
+                "12 follow-ups due today: alice (New customers Q1 2027)", expected->str);
+}
+
 /* The three forms of a catch-up, and none for a rep not behind. */
 static void
 test_catchup_text (void **state)
@@ -308,6 +346,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_catchup_impossible, setup, teardown),
     cmocka_unit_test_setup_teardown (test_load_changed, setup, teardown),
     cmocka_unit_test (test_missed),
+    cmocka_unit_test_setup_teardown (test_follow_ups, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_text, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

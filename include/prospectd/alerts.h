@@ -15,6 +15,7 @@
  *   catch-up impossible catchup-impossible:<rep>:<YYYY-MM-DD of the check>
  *   load changed        load-changed:<rep>:<YYYY-MM-DD>:<catch-up revision id>
  *   missed reminders    summary:<instant, UTC, YYYY-MM-DDTHH:MM:SSZ>
+ *   follow-ups due      follow-ups:<rep>:<YYYY-MM-DD>
  *
  * and the daily check, recorded once run (shown to nobody):
  * check:<YYYY-MM-DD>.
@@ -97,6 +98,24 @@ PdAlert *pd_alert_load_changed (const PdCampaign *campaign,
  * `last`, ended unreminded; `now` (Unix seconds) names it. Slot
  * "summary", normal urgency. */
 PdAlert *pd_alert_missed (guint missed, const GDate *first, const GDate *last, gint64 now);
+
+/* A latent prospect whose follow-up is due (pd_alert_follow_ups()). */
+typedef struct {
+  gint64 id;            /* the prospect's id */
+  const char *company;
+  const char *contact;  /* or NULL */
+  const char *phone;    /* E.164, or NULL */
+  GDate follow_up;      /* the day set for it */
+} PdFollowUp;
+
+/* The latent follow-ups due to rep `r` on `date` (`n` > 0, in the order
+ * given: the oldest follow-up first), one line each, at most 10 and then
+ * how many more (slot "follow-ups:<campaign id>:<rep>", normal urgency):
+ *   "3 follow-ups due today: alice (New customers Q1 2027)"
+ *   "#12 Acme, Jean Dupont, +33123456789 (set for 2027-01-11)"
+ * Key "follow-ups:<rep>:<YYYY-MM-DD>": one a day. */
+PdAlert *pd_alert_follow_ups (const PdCampaign *campaign, guint r, const GDate *date, const PdFollowUp *follow_ups,
+                              guint n);
 
 /* A rep's catch-up in one sentence (translated); NULL when the rep is not
  * behind. See pd_catchup_describe(). */

@@ -46,7 +46,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 11
+#define PD_STORE_SCHEMA_VERSION 12
 
 typedef struct _PdStore PdStore;
 
@@ -311,6 +311,20 @@ gboolean pd_store_totals (PdStore *store,
                           const GDate *up_to,
                           PdTotals *ret_totals,
                           GError **error);
+
+/* The two parts of `rep`'s `date` in `campaign` (schema 12): the sums of
+ * its `log` entries into ret_logged and of its calls into ret_called
+ * (entries: how many entries, how many calls; all 0 for a part the day
+ * has not). The day as every sum above counts it is, figure by figure,
+ * the larger of the two (docs/method.md, "Calls and logged days").
+ * Errors are backend errors. */
+gboolean pd_store_day_parts (PdStore *store,
+                             const char *campaign,
+                             const char *rep,
+                             const GDate *date,
+                             PdTotals *ret_logged,
+                             PdTotals *ret_called,
+                             GError **error);
 
 /* Per day with an entry, the sums of `campaign`'s entries of that day, for
  * `rep` only or the whole team when NULL, dated from `from` to `to`

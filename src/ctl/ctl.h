@@ -116,6 +116,13 @@ int pd_ctl_day_option (const PdCtl *ctl, const PdCampaign *campaign, const char 
 
 extern const PdVerb pd_ctl_verb_reschedule;
 extern const PdVerb pd_ctl_verb_status;
+extern const PdVerb pd_ctl_verb_call;
+
+/* status --by: the prospects of `campaign` (only `rep`'s when not NULL)
+ * per segment `by` (source, sector, city or a column of the file), as
+ * text, JSON or CSV (status-by.c). Returns an exit code. */
+int pd_ctl_status_by (PdCtl *ctl, const PdCampaign *campaign, const char *by, const char *rep, gboolean json,
+                      gboolean csv);
 
 /* The schedule in force: the latest catch-up revision stored for the
  * campaign, else the baseline. Does not create a database that does not

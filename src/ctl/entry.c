@@ -78,6 +78,19 @@ entry_totals (const PdActivity *a)
                       a->revenue_cents };
 }
 
+/* The day as it counts: figure by figure the larger of its entries' sums
+ * and its calls' (entries: those of the log). */
+static PdTotals
+counted_day (const PdTotals *logged, const PdTotals *called)
+{
+  return (PdTotals) {
+    logged->entries, MAX (logged->contacts, called->contacts), MAX (logged->prospects, called->prospects),
+    MAX (logged->active, called->active), MAX (logged->latent, called->latent), MAX (logged->arid, called->arid),
+    MAX (logged->proposals, called->proposals), MAX (logged->deals, called->deals),
+    MAX (logged->revenue_cents, called->revenue_cents)
+  };
+}
+
 /* Call minutes of `contacts` at the campaign's minutes per contact
  * (millionths), rounded up. */
 static gint64
@@ -95,10 +108,9 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
                     gboolean replace_day, const PdActivity *added, const char *reason, PdTotals *ret_day)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) rep_days = NULL;
   g_autoptr (GArray) team_days = NULL;
   g_autofree char *date = pd_format_date (&added->date);
-  PdTotals day = { 0 }, replaced = { 0 };
+  PdTotals day = { 0 }, replaced = { 0 }, called = { 0 };
   GDate today;
 
   if (added->active + added->latent + added->arid > added->prospects)
@@ -123,16 +135,13 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
     }
 
   /* The rep's day and the team's days as stored (nothing when there is
-   * no database yet). */
+   * no database yet): the day's entries, and its calls, which count
+   * with them figure by figure the larger of the two (docs/method.md). */
   if (store != NULL)
     {
-      rep_days = pd_store_day_totals (store, campaign->id, added->rep, &added->date, &added->date, &error);
-      if (rep_days != NULL)
-        team_days = pd_store_day_totals (store, campaign->id, NULL, NULL, NULL, &error);
-      if (team_days == NULL)
+      if (!pd_store_day_parts (store, campaign->id, added->rep, &added->date, &day, &called, &error) ||
+          (team_days = pd_store_day_totals (store, campaign->id, NULL, NULL, NULL, &error)) == NULL)
         return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
-      if (rep_days->len > 0)
-        day = g_array_index (rep_days, PdDayTotals, 0).totals;
     }
 
   /* The rep's day once the change is made. */
@@ -141,12 +150,19 @@ pd_ctl_check_entry (const PdCtl *ctl, const PdCampaign *campaign, PdStore *store
   else if (removed != NULL && g_str_equal (removed->rep, added->rep) &&
            g_date_compare (&removed->date, &added->date) == 0)
     replaced = entry_totals (removed);
-  gint64 excess_before = replace_day || removed != NULL ? 0 : MAX (day.prospects - day.contacts, 0);
+  gint64 excess_before = 0;
+  if (!replace_day && removed == NULL)
+    {
+      PdTotals before = counted_day (&day, &called);
+      excess_before = MAX (before.prospects - before.contacts, 0);
+    }
   totals_add (&day, &replaced, -1);
   {
     PdTotals entry = entry_totals (added);
     totals_add (&day, &entry, 1);
   }
+  /* From here on, the day as it will count. */
+  day = counted_day (&day, &called);
 
   if (call_minutes (campaign, day.contacts) > 24 * 60)
     {

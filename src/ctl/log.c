@@ -164,6 +164,20 @@ run (PdCtl *ctl, int argc, char **argv)
     printf (ngettext ("logged #%" PRId64 ": %s, %s, %" PRId64 " contact\n",
                       "logged #%" PRId64 ": %s, %s, %" PRId64 " contacts\n", (gulong) CLAMP (activity.contacts, 0, G_MAXINT)),
             id, opt_rep, date, activity.contacts);
+  /* A day recorded call by call too: say how it counts. */
+  {
+    PdTotals logged, called;
+
+    if (!pd_store_day_parts (store, campaign->id, opt_rep, &activity.date, &logged, &called, &error))
+      return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+    if (called.entries > 0)
+      printf (ngettext ("  the day also holds %" PRId64 " call recorded: each of its figures counts the larger of"
+                        " the log's and the calls' (%" PRId64 " contacts)\n",
+                        "  the day also holds %" PRId64 " calls recorded: each of its figures counts the larger of"
+                        " the log's and the calls' (%" PRId64 " contacts)\n",
+                        (gulong) CLAMP (called.entries, 0, G_MAXINT)),
+              called.entries, MAX (logged.contacts, called.contacts));
+  }
   return PD_EXIT_OK;
 }
 

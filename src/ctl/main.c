@@ -35,6 +35,7 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_schedule,
   &pd_ctl_verb_export,
   &pd_ctl_verb_log,
+  &pd_ctl_verb_call,
   &pd_ctl_verb_activity,
   &pd_ctl_verb_reschedule,
   &pd_ctl_verb_status,

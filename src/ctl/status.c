@@ -33,6 +33,7 @@ static gboolean opt_json;
 static gboolean opt_check;
 static gboolean opt_csv;
 static gboolean opt_week;
+static char *opt_by;
 
 static GOptionEntry entries[] = {
   { "rep", 0, 0, G_OPTION_ARG_STRING, &opt_rep, N_("Only this rep (the team line stays)"), N_("REP") },
@@ -42,6 +43,9 @@ static GOptionEntry entries[] = {
   { "csv", 0, 0, G_OPTION_ARG_NONE, &opt_csv, N_("Print CSV (RFC 4180, comma, decimal point)"), NULL },
   { "week", 0, 0, G_OPTION_ARG_NONE, &opt_week,
     N_("Last week (Monday to Sunday before the as-of day's week) per rep: planned, done, gap, rates"), NULL },
+  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by,
+    N_("The prospects per source, sector, city or column of the file: reached, arid, latent, active, rates"),
+    N_("SEGMENT") },
   G_OPTION_ENTRY_NULL
 };
 
@@ -1095,6 +1099,19 @@ run (PdCtl *ctl, int argc, char **argv)
       if ((status = pd_ctl_find_rep (campaign, opt_rep, &index)) != PD_EXIT_OK)
         return status;
       rep_filter = (gint) index;
+    }
+  if (opt_by != NULL)
+    {
+      /* The prospects as they stand, not a day's figures. */
+      if (opt_week || opt_check || opt_as_of != NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, _("--by and %s: --by reports the prospects as they stand now"),
+                             opt_week ? "--week" : opt_check ? "--check" : "--as-of");
+      if (opt_csv && opt_json)
+        return pd_ctl_error (PD_EXIT_USAGE, _("--csv and --json: choose one"));
+      return pd_ctl_status_by (ctl, campaign, opt_by,
+                               rep_filter >= 0
+                                 ? ((const PdRep *) g_ptr_array_index (campaign->reps, rep_filter))->name : NULL,
+                               opt_json, opt_csv);
     }
   if (opt_week)
     {

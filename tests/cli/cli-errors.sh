@@ -121,6 +121,9 @@ check_eq "--help: the team line" \
 columns=$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep '^  [^ ]' |
           awk '{ match($0, /^  ([^ ]+ )*[^ ]+  +/); print RLENGTH }' | sort -u | tr '\n' ' ')
 check_eq "--help: one column for commands and options" "36 " "$columns"
-check_eq "--help: rows checked" 21 \
+check_eq "--help: the call line" \
+  "  call [CAMPAIGN] PROSPECT          Record a call to a prospect and its outcome" \
+  "$(grep '^  call' "$T/help")"
+check_eq "--help: rows checked" 22 \
   "$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep -c '^  [^ ]')"
 done_testing

@@ -152,8 +152,8 @@ check_eq "row-level security is on and forced on every table" "" \
   "$(su_sql "\\c team_rls" 2>/dev/null; $PSQL -d "postgresql:///team_rls?host=$PGHOST&port=$PGPORT" -c \
      "SELECT relname FROM pg_class WHERE relnamespace = 'prospectd'::regnamespace AND relkind = 'r'
         AND NOT (relrowsecurity AND relforcerowsecurity)")"
-check_eq "SECURITY DEFINER: only the trigger functions (the sums, the change marks, the announcements)" \
-  "activity_changes_trigger,activity_days_trigger,notify_change|t" \
+check_eq "SECURITY DEFINER: only the trigger functions (the sums of entries and calls, the change marks, the announcements)" \
+  "activity_changes_trigger,activity_days_trigger,call_days_trigger,notify_change|t" \
   "$($PSQL -d "postgresql:///team_rls?host=$PGHOST&port=$PGPORT" -c \
      "SELECT string_agg (proname, ',' ORDER BY proname), bool_and (prorettype = 'trigger'::regtype) FROM pg_proc
         WHERE pronamespace = 'prospectd'::regnamespace AND prosecdef")"
