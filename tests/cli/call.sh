@@ -155,8 +155,11 @@ conf "$T/a.conf" "$A"
 conf "$T/b.conf" "$B"
 CA="$CTL --config $T/a.conf --now 2027-01-20T18:00"
 CB="$CTL --config $T/b.conf --now 2027-01-20T18:00"
-for i in 1 2 3 4 5 6; do add_prospect "$A" "Company $i" alice; done
-add_prospect "$A" "Bobco" bob
+# The same prospect file in both (status reports its size).
+for db in "$A" "$B"; do
+  for i in 1 2 3 4 5 6; do add_prospect "$db" "Company $i" alice; done
+  add_prospect "$db" "Bobco" bob
+done
 # Monday: five calls, two unanswered, then one arid, one latent, one
 # active first reach; bob one unanswered call.
 $CA call 1 --outcome no-answer --date 2027-01-11 >/dev/null
@@ -217,9 +220,8 @@ check_eq "a day with both: each figure the larger" "alice|2027-01-11|6|8|3|1|1|2
 check_eq "a day with both: the team's day" "2027-01-11|7|9|3|1|1|2|0|0|0" \
   "$(db_sql "SELECT date, entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents
              FROM activity_team_days WHERE date = '2027-01-11'" "$A")"
-# The same in B, the other way round: the calls after the log. B's
-# prospects are added now; its log of Monday is replaced by 8/2/2.
-for i in 1 2 3 4 5; do add_prospect "$B" "Company $i" alice; done
+# The same in B, the other way round: the calls after the log. Its log
+# of Monday is replaced by 8/2/2.
 $CB log --rep alice --date 2027-01-11 --contacts 8 --prospects 2 --arid 2 --replace >/dev/null
 for i in 1 2; do $CB call $i --outcome no-answer --date 2027-01-11 >/dev/null; done
 $CB call 3 --outcome arid --date 2027-01-11 >/dev/null
