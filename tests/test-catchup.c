@@ -625,12 +625,13 @@ catchup_from (PdStore *store, const PdCampaign *campaign, const PdSchedule *base
                               error);
 }
 
-/* One of test_catchup_stored_once's processes: reads everything, waits
- * for `go` to close, runs the check and writes (by_other, revision id) to
- * `results`. Returns its exit status; everything it allocated is freed
- * first (the caller _exit()s, which runs no cleanup). */
+/* One of test_catchup_stored_once's processes: reads everything, says so
+ * on `ready`, waits for `go` to close, runs the check and writes
+ * (by_other, revision id) to `results`. Returns its exit status;
+ * everything it allocated is freed first (the caller _exit()s, which runs
+ * no cleanup). */
 static int
-catchup_child (Fixture *f, const char *db, int go, int results, const GDate *as_of)
+catchup_child (Fixture *f, const char *db, int ready, int go, int results, const GDate *as_of)
 {
   g_autoptr (PdStore) mine = pd_store_open (db, NULL);
   g_autoptr (PdCatchup) catchup = NULL;
@@ -646,7 +647,7 @@ catchup_child (Fixture *f, const char *db, int go, int results, const GDate *as_
       || !pd_catchup_current (mine, f->campaign, f->baseline, 0, &current, &revision_time, NULL)
       || (daily = pd_store_daily_contacts (mine, f->campaign->id, NULL, as_of, NULL)) == NULL)
     return 1;
-  if (read (go, &byte, 1) != 0)
+  if (write (ready, "r", 1) != 1 || read (go, &byte, 1) != 0)
     return 1;
   catchup = pd_catchup_run_from (mine, f->campaign, f->baseline, current, head != NULL ? head->id : 0,
                                  daily, as_of, 1800000100, NULL);
@@ -674,7 +675,8 @@ test_catchup_stored_once (void **state)
   GDate as_of = ymd (2027, 1, 15);
   PdStore *store = pd_store_open (db, &error);
   pid_t children[3];
-  int go[2], results[2];
+  int ready[2], go[2], results[2];
+  char byte;
   gint64 result[2];
   guint stored = 0, by_other = 0;
   gint64 ids[3] = { 0 };
@@ -689,6 +691,7 @@ test_catchup_stored_once (void **state)
   pd_store_close (g_steal_pointer (&f->store)); /* no connection across fork() */
   f->store = pd_store_open (":memory:", &error);
 
+  assert_int_equal (pipe (ready), 0);
   assert_int_equal (pipe (go), 0);
   assert_int_equal (pipe (results), 0);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
@@ -697,14 +700,29 @@ test_catchup_stored_once (void **state)
       assert_true (children[i] >= 0);
       if (children[i] == 0)
         {
+          int code;
+
+          close (ready[0]);
           close (go[1]);
           close (results[0]);
-          _exit (catchup_child (f, db, go[0], results[1], &as_of));
+          code = catchup_child (f, db, ready[1], go[0], results[1], &as_of);
+          /* This process's copies of the test's strings: _exit() runs no
+           * g_autofree. */
+          g_free (dir);
+          g_free (db);
+          g_free (wal);
+          g_free (shm);
+          _exit (code);
         }
     }
   close (results[1]);
   close (go[0]);
-  g_usleep (200 * G_TIME_SPAN_MILLISECOND); /* every child has read */
+  close (ready[1]);
+  /* Every child has read everything (under valgrind that takes seconds:
+   * a child still reading once another stored would read the new head). */
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    assert_int_equal (read (ready[0], &byte, 1), 1);
+  close (ready[0]);
   close (go[1]);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     {
