@@ -275,8 +275,9 @@ clean:
 -include $(shell find build build-san -name '*.d' 2>/dev/null)
 
 # ---------------------------------------------------------------- fuzz
-# libFuzzer targets (fuzz/): the campaign parser, the value parsers and
-# the feed server's request path (fuzz-http: one connection per input),
+# libFuzzer targets (fuzz/): the campaign parser, the value parsers,
+# the feed server's request path (fuzz-http: one connection per input) and
+# the prospect files' CSV reader (fuzz-csv),
 # built with clang under ASan + UBSan in $(FUZZ_BUILD). `make fuzz` runs
 # each for FUZZ_SECONDS on one core; crashes land in $(FUZZ_BUILD)/artifacts.
 # Debian's clang needs libclang-rt-14-dev (a recommend) for -fsanitize=fuzzer.
@@ -284,11 +285,12 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_BUILD    := build-fuzz
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_TARGETS  := campaign values http
+FUZZ_TARGETS  := campaign values http csv
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
 FUZZ_OBJS     := $(FUZZ_BUILD)/src/config.o $(FUZZ_BUILD)/src/config-campaign.o $(FUZZ_BUILD)/src/parse.o \
                  $(FUZZ_BUILD)/src/campaign.o $(FUZZ_BUILD)/src/format.o $(FUZZ_BUILD)/src/language.o \
-                 $(FUZZ_BUILD)/src/server.o $(FUZZ_BUILD)/src/listen.o $(FUZZ_BUILD)/src/token.o
+                 $(FUZZ_BUILD)/src/server.o $(FUZZ_BUILD)/src/listen.o $(FUZZ_BUILD)/src/token.o \
+                 $(FUZZ_BUILD)/src/csv-import.o $(FUZZ_BUILD)/src/prospect.o
 
 .PHONY: fuzz fuzz-build fuzz-toolchain
 fuzz-toolchain:

@@ -18,7 +18,8 @@
  *
  * Usage: bench PROSPECTCTL EMPTY_MAIN [PROSPECTD]; environment BENCH_RUNS
  * (default 5), BENCH_ONLY (letters of the sections to run, e.g. "ab"),
- * BENCH_REPS (default 1000), BENCH_KEEP (set: keep the work directory);
+ * BENCH_REPS (default 1000), BENCH_KEEP (set: keep the work directory),
+ * BENCH_IMPORT_ROWS (section (k): default 100 000);
  * section (h): BENCH_BASELINE_PROSPECTD, BENCH_LOAD_SECONDS (see there).
  */
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
+#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -940,6 +942,8 @@ time_floor (sqlite3 *db, const char *rep)
 }
 
 static double run_process (char **argv);
+static void run_ctl (const char *prospectctl, const char *dir, const char *const *args, double *ret_seconds,
+                     double *ret_peak_kib);
 static void remove_tree (const char *path);
 
 /* Median seconds of one statement over the real store's per-day sums,
@@ -2221,6 +2225,148 @@ org_dir_new (guint reps, const char *through)
   return dir;
 }
 
+/* ------------------------------------------- (k) importing a prospect file */
+
+/* Section (k): `prospectctl prospects import` of a 100 000-row CSV file as
+ * a French spreadsheet writes it (';', CRLF, a header in French) into a
+ * campaign of the organisation's reps whose store already holds 50 000
+ * prospects from another file; 10 % of the rows are prospects of that
+ * other file written otherwise (the phone as +33 (0)1..., the company
+ * with a legal form), so that they are matched, not added. Each run
+ * imports into a fresh copy of the same store. Beside it, in the same
+ * run, the floor: libcsv alone parsing the same bytes (no callback work),
+ * in this process. */
+
+static guint import_rows = 100000;
+
+/* Row `i` of a prospect file; `other_form`: the same prospect written
+ * as another file would. */
+static void
+prospect_row (GString *out, guint i, gboolean other_form)
+{
+  static const char *const sectors[] = { "industrie", "services", "commerce", "bâtiment", "transport" };
+  static const char *const cities[] = { "Lyon", "Villeurbanne", "Vénissieux", "Bron", "Saint-Priest" };
+  guint number = 10000000u + i;
+
+  if (other_form)
+    g_string_append_printf (out, "Entreprise %u SARL;Nom%u;;+33 (0)1 %02u %02u %02u %02u;;%s;69%03u;%s;%u;Sud\r\n",
+                            i, i, number / 1000000 % 100, number / 10000 % 100, number / 100 % 100, number % 100,
+                            cities[i % 5], i % 1000, sectors[i % 5], 5 + i % 200);
+  else
+    g_string_append_printf (out, "Entreprise %u;Nom%u;Prénom%u;01 %02u %02u %02u %02u;contact%u@exemple.fr;%s;69%03u;"
+                            "%s;%u;\"Note %u; rappeler\"\r\n",
+                            i, i, i, number / 1000000 % 100, number / 10000 % 100, number / 100 % 100, number % 100,
+                            i, cities[i % 5], i % 1000, sectors[i % 5], 5 + i % 200, i);
+}
+
+static void
+count_field (void *field, size_t length, void *data)
+{
+  (void) field;
+  (void) length;
+  ++*(guint64 *) data;
+}
+
+static void
+count_row (int terminator, void *data)
+{
+  (void) terminator;
+  (void) data;
+}
+
+static void
+section_import (const char *prospectctl)
+{
+  g_autofree char *dir = g_build_filename (work_dir, "import", NULL);
+  g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
+  g_autofree char *campaign = g_build_filename (campaigns, "bench.conf", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "prospectd.db", NULL);
+  g_autofree char *base_path = g_build_filename (dir, "base.db", NULL);
+  g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
+  g_autofree char *first = g_build_filename (dir, "annuaire.csv", NULL);
+  g_autofree char *second = g_build_filename (dir, "salon.csv", NULL);
+  g_autofree char *config_text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s/feeds\n",
+                                                  campaigns, db_path, dir);
+  g_autoptr (GString) text = g_string_new ("Société;Nom;Prénom;Téléphone;E-mail;Ville;Code postal;Secteur;"
+                                           "Effectif;Commentaire\r\n");
+  g_autofree double *parse = g_new0 (double, runs);
+  g_autofree double *time = g_new0 (double, runs);
+  g_autofree double *peak = g_new0 (double, runs);
+  g_autofree char *base = NULL;
+  gsize base_length = 0;
+  const char *import_first[] = { "prospects", "import", "bench", first, "--source", "annuaire", NULL };
+  const char *import_second[] = { "prospects", "import", "bench", second, "--source", "salon", NULL };
+  guint n_first = import_rows / 2, duplicates = import_rows / 10;
+  double start = now_seconds (), seconds, kib;
+  Stat t, p;
+  char target[128];
+
+  if (g_getenv ("BENCH_IMPORT_ROWS") != NULL)
+    import_rows = MAX (10, (guint) atoi (g_getenv ("BENCH_IMPORT_ROWS")));
+  n_first = import_rows / 2;
+  duplicates = import_rows / 10;
+  g_mkdir_with_parents (campaigns, 0700);
+  g_file_set_contents (campaign, campaign_text, -1, NULL);
+  g_file_set_contents (config, config_text, -1, NULL);
+  /* The other file: n_first prospects, imported once before the runs. */
+  for (guint i = 0; i < n_first; i++)
+    prospect_row (text, i, FALSE);
+  g_file_set_contents (first, text->str, (gssize) text->len, NULL);
+  g_string_truncate (text, strlen ("Société;Nom;Prénom;Téléphone;E-mail;Ville;Code postal;Secteur;Effectif;"
+                                   "Commentaire\r\n"));
+  /* The measured file: import_rows rows, every tenth one a prospect of
+   * the other file written otherwise. */
+  for (guint i = 0; i < import_rows; i++)
+    {
+      if (i % 10 == 0)
+        prospect_row (text, (i / 10) * (n_first / MAX (duplicates, 1)), TRUE);
+      else
+        prospect_row (text, n_first + i, FALSE);
+    }
+  g_file_set_contents (second, text->str, (gssize) text->len, NULL);
+  run_ctl (prospectctl, dir, import_first, &seconds, &kib);
+  if (!g_file_get_contents (db_path, &base, &base_length, NULL))
+    g_error ("bench: cannot read %s", db_path);
+  g_file_set_contents (base_path, base, (gssize) base_length, NULL);
+
+  heading ("(k) importing a prospect file (prospectctl process; libcsv alone in this process)");
+  printf ("    %u rows (%.1f MiB, ';', CRLF), %u of them prospects of a %u-row file already imported"
+          " (%.1f s, outside the measurement), %u reps\n",
+          import_rows, text->len / 1048576.0, duplicates, n_first, now_seconds () - start, n_reps);
+  for (guint i = 0; i < runs; i++)
+    {
+      struct csv_parser parser;
+      guint64 fields = 0;
+      double parse_start;
+
+      /* A fresh copy of the store holding the other file. */
+      for (const char *suffix = ""; suffix != NULL; suffix = g_str_equal (suffix, "") ? "-wal"
+                                                       : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+        {
+          g_autofree char *path = g_strconcat (db_path, suffix, NULL);
+          g_unlink (path);
+        }
+      g_file_set_contents (db_path, base, (gssize) base_length, NULL);
+      run_ctl (prospectctl, dir, import_second, &time[i], &peak[i]);
+
+      parse_start = now_seconds ();
+      csv_init (&parser, CSV_STRICT | CSV_STRICT_FINI);
+      csv_set_delim (&parser, ';');
+      csv_parse (&parser, text->str, text->len, count_field, count_row, &fields);
+      csv_fini (&parser, count_field, count_row, &fields);
+      csv_free (&parser);
+      parse[i] = now_seconds () - parse_start;
+      if (fields != (guint64) (import_rows + 1) * 10)
+        g_error ("bench: libcsv read %" G_GUINT64_FORMAT " fields", fields);
+    }
+  row ("libcsv alone, parsing the file (floor)", stat_of (parse, runs), 1e3, "ms", 1, "");
+  t = stat_of (time, runs);
+  g_snprintf (target, sizeof target, "target <= 5 s: %s", t.median <= 5 ? "met" : "MISSED");
+  row ("prospects import, time", t, 1, "s", 2, target);
+  p = stat_of (peak, runs);
+  row ("prospects import, peak RSS (process)", p, 1.0 / 1024, "MiB", 1, "(bounded: no target)");
+}
+
 /* `bench --peak COMMAND ARGS...`: runs COMMAND in a child forked from
  * this fresh, small process and writes its peak RSS (KiB, wait4's
  * ru_maxrss) to descriptor 3. A process spawned straight from the bench
@@ -2833,6 +2979,8 @@ main (int argc, char **argv)
     section_lists ();
   if (strchr (only, 'j'))
     section_team (argc > 3 && g_file_test (argv[3], G_FILE_TEST_IS_EXECUTABLE) ? argv[3] : NULL);
+  if (strchr (only, 'k'))
+    section_import (argv[1]);
 
   if (g_getenv ("BENCH_KEEP") != NULL)
     printf ("\nkept: %s\n", work_dir);

@@ -6,10 +6,22 @@
 # written in those files, once for each parser (the first byte picks it,
 # as in fuzz-values.c); $1/http: requests of each form the feed server
 # meets (fuzz-http.c serves /feeds/example/alice.ics with the token below)
-# and the inputs that once found a bug (tests/data/fuzz-http).
+# and the inputs that once found a bug (tests/data/fuzz-http); $1/csv: the
+# prospect files of the tests (tests/data/prospects) behind an options byte
+# (fuzz-csv.c).
 set -eu
 out=$1
-mkdir -p "$out/campaign" "$out/values" "$out/http"
+mkdir -p "$out/campaign" "$out/values" "$out/http" "$out/csv"
+# csv: every prospect file of the tests, behind each options byte that
+# matters (detected delimiter, UTF-8 or guessed, --skip-bad or not).
+n=0
+for f in tests/data/prospects/*.csv; do
+  [ -f "$f" ] || continue
+  for options in 000 001 020; do
+    n=$((n + 1))
+    { printf "\\$options"; cat "$f"; } > "$out/csv/seed-$n"
+  done
+done
 n=0
 for f in config/campaigns/*.conf tests/data/*.conf tests/data/bad/*.conf tests/data/fuzz/*; do
   [ -f "$f" ] || continue

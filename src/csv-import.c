@@ -40,7 +40,7 @@ static const struct {
   { "mobile", "mobile" },         { "portable", "mobile" },
   { "email", "email" },           { "courriel", "email" },
   { "city", "city" },             { "ville", "city" },
-  { "postcode", "postcode" },     { "codepostal", "postcode" },
+  { "postcode", "postcode" },     { "codepostal", "postcode" },  { "cp", "postcode" },
   { "sector", "sector" },         { "secteur", "sector" },
   { "size", "size" },             { "effectif", "size" },
   { "owner", "owner" },           { "commercial", "owner" },

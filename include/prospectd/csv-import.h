@@ -61,7 +61,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCsvImport, pd_csv_import_free)
  * punctuation against the English and French names (company, société,
  * entreprise, raison sociale; contact, nom; first name, prénom; phone,
  * téléphone, tél, tel; mobile, portable; email, e-mail, courriel; city,
- * ville; postcode, code postal; sector, secteur; size, effectif; owner,
+ * ville; postcode, code postal, CP; sector, secteur; size, effectif; owner,
  * commercial; notes, commentaire), or NULL: an attribute. Static. */
 const char *pd_csv_field_for_header (const char *header);
 

@@ -216,3 +216,6 @@ extern const PdVerb pd_ctl_verb_db;
 
 extern const PdVerb pd_ctl_verb_calibrate;
 extern const PdVerb pd_ctl_verb_campaigns;
+/* prospects.c: the prospect file (issue 16), and who brought which. */
+extern const PdVerb pd_ctl_verb_prospects;
+extern const PdVerb pd_ctl_verb_prescribers;

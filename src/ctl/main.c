@@ -48,6 +48,8 @@ static const PdVerb *const verbs[] = {
   &pd_ctl_verb_db,
   &pd_ctl_verb_calibrate,
   &pd_ctl_verb_campaigns,
+  &pd_ctl_verb_prospects,
+  &pd_ctl_verb_prescribers,
 };
 
 int
