@@ -30,6 +30,7 @@ typedef struct {
   const char *ints;     /* summed to verify */
   const char *texts;    /* lengths summed to verify */
   const char *dates;    /* first and last compared */
+  const char *select;   /* what is read for `columns`, when not the same text; NULL: columns */
 } CopyTable;
 
 #define DAY_SUMS "entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents"
@@ -37,35 +38,54 @@ typedef struct {
 /* In the order the foreign keys need. The per-day sums are the target's
  * own triggers' work: verified, not copied. */
 static const CopyTable tables[] = {
-  { "campaigns", FALSE, FALSE, "id, name, first_seen", "id", "first_seen", "id, name", NULL },
-  { "rep_starts", FALSE, FALSE, "campaign, rep, first_seen", "campaign, rep", NULL, "campaign, rep", "first_seen" },
+  { "campaigns", FALSE, FALSE, "id, name, first_seen", "id", "first_seen", "id, name", NULL, NULL },
+  { "rep_starts", FALSE, FALSE, "campaign, rep, first_seen", "campaign, rep", NULL, "campaign, rep", "first_seen", NULL },
   { "activity", TRUE, FALSE,
     "id, campaign, rep, date, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents, note,"
     " created",
     "id", "id, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents, created",
-    "campaign, rep, note", "date" },
+    "campaign, rep, note", "date", NULL },
   { "revisions", TRUE, FALSE, "id, campaign, kind, as_of, created, parent", "id", "id, created", "campaign, kind",
-    "as_of" },
+    "as_of", NULL },
   { "revision_days", FALSE, FALSE, "revision, rep, date, contacts, base", "revision, rep, date",
     "revision, contacts, base", "rep",
-    "date" },
+    "date", NULL },
   { "catchup_days", FALSE, FALSE, "campaign, rep, date, contacts, base", "campaign, rep, date", "contacts, base",
-    "campaign, rep", "date" },
+    "campaign, rep", "date", NULL },
   /* The change marks the daemons compare: as the source has them. */
-  { "activity_changes", FALSE, TRUE, "campaign, rep, mark", "campaign, rep", "mark", "campaign, rep", NULL },
+  { "activity_changes", FALSE, TRUE, "campaign, rep, mark", "campaign, rep", "mark", "campaign, rep", NULL, NULL },
   { "notifications", FALSE, FALSE, "campaign, key, desktop, sent_at", "campaign, key, desktop", "sent_at",
-    "campaign, key, desktop", NULL },
-  { "feed_tokens", FALSE, FALSE, "campaign, rep, token, created", "campaign, rep", "created", "campaign, rep, token", NULL },
-  { "activity_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date" },
+    "campaign, key, desktop", NULL, NULL },
+  { "feed_tokens", FALSE, FALSE, "campaign, rep, token, created", "campaign, rep", "created", "campaign, rep, token", NULL, NULL },
+  /* The prospect file (schema 11). spontaneous is 0 or 1 on SQLite, a
+   * boolean on PostgreSQL: read as 0 or 1 on both, which both take. */
+  { "prospects", TRUE, FALSE,
+    "id, campaign, rep, company, contact, first_name, phone, mobile, email, city, postcode, sector, size, notes,"
+    " state, attempts, follow_up, spontaneous, prescriber, recommended_by, import_order, created",
+    "id", "id, attempts, import_order, created",
+    "campaign, rep, company, contact, first_name, phone, mobile, email, city, postcode, sector, size, notes, state,"
+    " prescriber, recommended_by", "follow_up",
+    "id, campaign, rep, company, contact, first_name, phone, mobile, email, city, postcode, sector, size, notes,"
+    " state, attempts, follow_up, CASE WHEN spontaneous THEN 1 ELSE 0 END, prescriber, recommended_by,"
+    " import_order, created" },
+  { "prospect_attributes", FALSE, FALSE, "prospect, position, name, value", "prospect, position",
+    "prospect, position", "name, value", NULL, NULL },
+  { "prospect_sources", FALSE, FALSE, "prospect, source, line", "prospect, source, line", "prospect, line", "source",
+    NULL, NULL },
+  { "calls", TRUE, FALSE,
+    "id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note, state_before, state_after, created",
+    "id", "id, prospect, revenue_cents, created", "campaign, rep, outcome, note, state_before, state_after",
+    "date", NULL },
+  { "activity_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
   /* Their parts (schema 12): the entries' and the calls' sums. */
-  { "log_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date" },
-  { "call_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date" },
-  { "activity_team_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign", "date" },
+  { "log_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
+  { "call_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
+  { "activity_team_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign", "date", NULL },
 };
 
 /* Indexes into tables[] for the counts reported. */
 enum { T_CAMPAIGNS, T_REP_STARTS, T_ACTIVITY, T_REVISIONS, T_REVISION_DAYS, T_CATCHUP_DAYS, T_ACTIVITY_CHANGES,
-       T_NOTIFICATIONS, T_FEED_TOKENS };
+       T_NOTIFICATIONS, T_FEED_TOKENS, T_PROSPECTS, T_PROSPECT_ATTRIBUTES, T_PROSPECT_SOURCES, T_CALLS };
 
 static guint
 count_columns (const char *list)
@@ -234,7 +254,8 @@ write_row (const char *const *values, guint n, gpointer data, GError **error)
 static gboolean
 copy_table (PdStore *from, PdStore *to, const CopyTable *t, gint64 *ret_rows, GError **error)
 {
-  g_autofree char *select = g_strdup_printf ("SELECT %s FROM %s ORDER BY %s", t->columns, t->name, t->order);
+  g_autofree char *select = g_strdup_printf ("SELECT %s FROM %s ORDER BY %s", t->select != NULL ? t->select : t->columns,
+                                             t->name, t->order);
   Writer w = { to, t, count_columns (t->columns), NULL, NULL, 0 };
   gboolean ok;
 
@@ -433,7 +454,9 @@ copy_body (Copy *c, GError **error)
     if (tables[i].columns != NULL && !copy_table (c->from, c->to, &tables[i], &rows[i], error))
       return FALSE;
   if (!highest_id (c->from, "activity", &id, error) || !set_next_id (c->to, "activity", id, error) ||
-      !highest_id (c->from, "revisions", &id, error) || !set_next_id (c->to, "revisions", id, error))
+      !highest_id (c->from, "revisions", &id, error) || !set_next_id (c->to, "revisions", id, error) ||
+      !highest_id (c->from, "prospects", &id, error) || !set_next_id (c->to, "prospects", id, error) ||
+      !highest_id (c->from, "calls", &id, error) || !set_next_id (c->to, "calls", id, error))
     return FALSE;
   if (c->to->pg != NULL)
     {
@@ -462,7 +485,7 @@ copy_body (Copy *c, GError **error)
       return FALSE;
   c->counts = (PdStoreCopyCounts) {
     rows[T_CAMPAIGNS], rows[T_REP_STARTS], rows[T_ACTIVITY], rows[T_REVISIONS], rows[T_REVISION_DAYS],
-    rows[T_CATCHUP_DAYS], rows[T_NOTIFICATIONS], rows[T_FEED_TOKENS],
+    rows[T_CATCHUP_DAYS], rows[T_NOTIFICATIONS], rows[T_FEED_TOKENS], rows[T_PROSPECTS], rows[T_CALLS],
   };
   return TRUE;
 }

@@ -13,6 +13,7 @@
 
 #include "prospectd/store.h"
 #include "prospectd/store-copy.h"
+#include "prospectd/store-prospects.h"
 
 static GDate
 ymd (unsigned year, unsigned month, unsigned day)
@@ -71,6 +72,51 @@ fill (const char *path)
   assert_true (pd_store_notification_claim (store, "q1", "checkpoint:2027-01-29", 1800000001, &claimed, &error));
   assert_true (claimed);
   assert_null (error);
+
+  /* The prospect file: three prospects (the third erased), attributes,
+   * sources, a spontaneous one, calls. */
+  {
+    g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+    PdProspect *acme = pd_prospect_new (), *bolt = pd_prospect_new (), *gone = pd_prospect_new ();
+    g_autoptr (PdCall) call = pd_call_new ();
+
+    acme->company = g_strdup ("Acme « SARL »");
+    acme->rep = g_strdup ("alice");
+    acme->phone = g_strdup ("+33123456789");
+    acme->created = 1800000002;
+    pd_prospect_add_attribute (acme, "Région", "Sud");
+    pd_prospect_add_source (acme, "salon", 2);
+    pd_prospect_add_source (acme, "annuaire", 7);
+    bolt->company = g_strdup ("Bolt");
+    bolt->rep = g_strdup ("bob");
+    bolt->spontaneous = TRUE;
+    bolt->state = PD_PROSPECT_ACTIVE;
+    bolt->prescriber = g_strdup ("CCI");
+    bolt->created = 1800000003;
+    pd_prospect_add_source (bolt, "added", 0);
+    gone->company = g_strdup ("Gone");
+    gone->created = 1800000004;
+    g_ptr_array_add (batch, acme);
+    g_ptr_array_add (batch, bolt);
+    g_ptr_array_add (batch, gone);
+    assert_true (pd_store_import_prospects (store, "q1", batch, NULL, NULL, &error));
+    call->campaign = g_strdup ("q1");
+    call->prospect = acme->id;
+    call->rep = g_strdup ("alice");
+    call->date = ymd (2027, 1, 5);
+    call->outcome = PD_OUTCOME_LATENT;
+    call->follow_up = ymd (2027, 3, 1);
+    call->note = g_strdup ("budget en mars");
+    call->created = 1800000005;
+    assert_true (pd_store_record_call (store, call, NULL, NULL, &error));
+    call->prospect = bolt->id;
+    call->rep = (g_free (call->rep), g_strdup ("bob"));
+    call->outcome = PD_OUTCOME_PROPOSAL;
+    g_date_clear (&call->follow_up, 1);
+    assert_true (pd_store_record_call (store, call, NULL, NULL, &error));
+    assert_true (pd_store_erase_prospect (store, "q1", gone->id, &error));
+    assert_null (error);
+  }
   return token;
 }
 
@@ -105,6 +151,40 @@ describe (const char *path)
   assert_true (pd_store_feed_token (store, "q1", "alice", FALSE, &token, &error));
   assert_true (pd_store_load_baseline (store, "q1", &baseline, &error));
   assert_true (pd_store_notification_sent (store, "q1", "checkpoint:2027-01-29", &sent, &sent_at, &error));
+  {
+    g_autoptr (GPtrArray) prospects = pd_store_list_prospects (store, "q1", NULL, &error);
+    g_autoptr (GPtrArray) calls = pd_store_list_calls (store, "q1", NULL, 0, NULL, NULL, &error);
+
+    assert_non_null (prospects);
+    assert_non_null (calls);
+    for (guint i = 0; i < prospects->len; i++)
+      {
+        const PdProspect *p = g_ptr_array_index (prospects, i);
+
+        g_string_append_printf (out, "prospect #%" G_GINT64_FORMAT " %s %s %s %d %s %" G_GINT64_FORMAT " %s"
+                                " order %" G_GINT64_FORMAT " created %" G_GINT64_FORMAT,
+                                p->id, p->company, p->rep, pd_prospect_state_name (p->state), p->spontaneous,
+                                p->phone != NULL ? p->phone : "-", p->attempts,
+                                p->prescriber != NULL ? p->prescriber : "-", p->import_order, p->created);
+        for (guint a = 0; a < p->attributes->len; a++)
+          g_string_append_printf (out, " [%s=%s]", ((PdAttribute *) p->attributes->pdata[a])->name,
+                                  ((PdAttribute *) p->attributes->pdata[a])->value);
+        for (guint a = 0; a < p->sources->len; a++)
+          g_string_append_printf (out, " %s:%" G_GINT64_FORMAT, ((PdProspectSource *) p->sources->pdata[a])->source,
+                                  ((PdProspectSource *) p->sources->pdata[a])->line);
+        g_string_append_c (out, '\n');
+      }
+    for (guint i = 0; i < calls->len; i++)
+      {
+        const PdCall *c = g_ptr_array_index (calls, i);
+
+        g_string_append_printf (out, "call #%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s %u-%u %s %s->%s %s %d\n",
+                                c->id, c->prospect, c->rep, g_date_get_month (&c->date), g_date_get_day (&c->date),
+                                pd_call_outcome_name (c->outcome), pd_prospect_state_name (c->state_before),
+                                pd_prospect_state_name (c->state_after), c->note != NULL ? c->note : "-",
+                                g_date_valid (&c->follow_up));
+      }
+  }
   id = pd_store_database_id (store, &error);
   assert_null (error);
   g_string_append_printf (out, "team contacts %" G_GINT64_FORMAT "\ntoken %s\nbaseline days %u\nsent %d %"
@@ -123,6 +203,8 @@ assert_counts (const PdStoreCopyCounts *n)
   assert_int_equal (n->catchup_days, 0);
   assert_int_equal (n->notifications, 1);
   assert_int_equal (n->feed_tokens, 1);
+  assert_int_equal (n->prospects, 2);
+  assert_int_equal (n->calls, 2);
 }
 
 /* The next entry's id in the store at `path`. */
@@ -136,6 +218,22 @@ next_id (const char *path)
   assert_non_null (store);
   add (store, "bob", ymd (2027, 1, 6), 1, NULL, &id);
   return id;
+}
+
+/* The next prospect's id in the store at `path`. */
+static gint64
+next_prospect_id (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = pd_store_open (path, &error);
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  PdProspect *p = pd_prospect_new ();
+
+  assert_non_null (store);
+  p->company = g_strdup ("Next");
+  g_ptr_array_add (batch, p);
+  assert_true (pd_store_import_prospects (store, "q1", batch, NULL, NULL, &error));
+  return p->id;
 }
 
 /* A new, empty database of the test cluster; its URI. */
@@ -183,6 +281,13 @@ test_sqlite_to_sqlite (void **state)
   assert_non_null (strstr (actual, token));
   /* #3 was removed: the copy never hands it out again. */
   assert_int_equal (next_id (to), 4);
+  assert_non_null (strstr (actual, "prospect #1 Acme « SARL » alice latent 0 +33123456789 1 - order 1 created 1800000002"
+                                   " [Région=Sud] annuaire:7 salon:2\n"
+                                   "prospect #2 Bolt bob proposal 1 - 1 CCI order 2 created 1800000003 added:0\n"
+                                   "call #1 1 alice 1-5 latent new->latent budget en mars 1\n"
+                                   "call #2 2 bob 1-5 proposal active->proposal budget en mars 0\n"));
+  /* Prospect #3 was erased: never handed out again either. */
+  assert_int_equal (next_prospect_id (to), 4);
 }
 
 static void
@@ -237,6 +342,8 @@ test_server_and_back (void **state)
   assert_string_equal (on_return, expected);
   assert_int_equal (next_id (server), 4);
   assert_int_equal (next_id (back), 4);
+  assert_int_equal (next_prospect_id (server), 4);
+  assert_int_equal (next_prospect_id (back), 4);
 }
 
 int

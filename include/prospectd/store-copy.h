@@ -6,7 +6,9 @@
  * activity (ids kept, and the highest id ever issued, so that no removed
  * id comes back), schedule revisions, notifications sent, feed tokens
  * (subscribed URLs keep working), the latest catch-up's days, the change
- * marks the daemons compare, and the database's id (a feeds directory
+ * marks the daemons compare, the prospect file (prospects with their
+ * attributes and sources, calls; ids kept as activity's), and the
+ * database's id (a feeds directory
  * written from the source accepts the target). The per-day sums are
  * rebuilt by the target as the entries go in.
  *
@@ -28,6 +30,8 @@ typedef struct {
   gint64 catchup_days;
   gint64 notifications;
   gint64 feed_tokens;
+  gint64 prospects;      /* with their attributes and sources (schema 11) */
+  gint64 calls;
 } PdStoreCopyCounts;
 
 /* Copies the database `from` into `to` (each a path or a PostgreSQL URI,

@@ -39,6 +39,9 @@ run (PdCtl *ctl, int argc, char **argv)
             ", feed tokens %" PRId64 ", rep start days %" PRId64 "; counts and sums verified\n"),
           from, to, n.campaigns, n.entries, n.revisions, n.revision_days, n.catchup_days, n.notifications,
           n.feed_tokens, n.rep_starts);
+  if (n.prospects > 0 || n.calls > 0)
+    printf (_("and the prospect file: prospects %" PRId64 " (with their attributes and sources), calls %" PRId64 "\n"),
+            n.prospects, n.calls);
   return PD_EXIT_OK;
 }
 

@@ -1171,7 +1171,7 @@ run (PdCtl *ctl, int argc, char **argv)
 }
 
 const PdVerb pd_ctl_verb_prospects = {
-  "prospects", "import|sources|assign|add|list|show|erase", N_("The prospect file: import, cross-check, assign, list"),
+  "prospects", "ACTION ...", N_("The prospect file: import, sources, assign, add, list, show, erase"),
   entries, run,
 };
 

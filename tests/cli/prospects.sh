@@ -229,4 +229,16 @@ check_eq "... the called ones kept their rep" "2|bob
 out=$($C prospects assign 2>&1)
 check_eq "assign again: nothing moves" "0 4 prospects never called; 0 moved: alice 1 (+0), bob 3 (+0)" "$? $out"
 
+# --- db copy takes the prospect file along: the erased person stays gone.
+COPY=$(db_new copy)
+out=$($CTL db copy "$DB" "$COPY" 2>&1)
+check_eq "db copy: the prospects and calls copied, counted, verified" \
+  "0 copied $DB to $COPY: campaigns 1, entries 0, revisions 0 (planned days 0, catch-up days 0), notifications sent 0, feed tokens 0, rep start days 0; counts and sums verified
+and the prospect file: prospects 8 (with their attributes and sources), calls 6" "$? $out"
+check_eq "... the same prospects and calls there" \
+  "$(db_sql "SELECT p.id, p.company, p.rep, p.state, s.source, s.line FROM prospects p JOIN prospect_sources s
+             ON s.prospect = p.id ORDER BY 1, 5, 6"; db_sql "SELECT * FROM calls ORDER BY id")" \
+  "$(db_sql "SELECT p.id, p.company, p.rep, p.state, s.source, s.line FROM prospects p JOIN prospect_sources s
+             ON s.prospect = p.id ORDER BY 1, 5, 6" "$COPY"; db_sql "SELECT * FROM calls ORDER BY id" "$COPY")"
+
 done_testing
