@@ -241,6 +241,8 @@ list_body (PgStore *pg, gpointer data, GError **error)
     }
   if (l->prospects->len == 0)
     return TRUE;
+  if (f != NULL && f->keys_only)
+    goto sources;
   attributes = pg_query (pg, "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
                              " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE
                              " ORDER BY a.prospect, a.position", 7, values, error);
@@ -254,6 +256,7 @@ list_body (PgStore *pg, gpointer data, GError **error)
       if (p != NULL)
         pd_prospect_add_attribute (p, PQgetvalue (attributes, i, 1), PQgetvalue (attributes, i, 2));
     }
+sources:
   sources = pg_query (pg, "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
                           " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE
                           " ORDER BY s.prospect, s.source, s.line", 7, values, error);

@@ -77,14 +77,8 @@ step_rows_done (PdStore *store, int rc, GError **error)
 /* ------------------------------------------------------------- import */
 
 static gboolean
-insert_sources (PdStore *store, gint64 id, const PdProspect *p, gint64 *added, GError **error)
+insert_sources (PdStore *store, sqlite3_stmt *stmt, gint64 id, const PdProspect *p, gint64 *added, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt =
-    store_prepare (store, "INSERT INTO prospect_sources (prospect, source, line) VALUES (?1, ?2, ?3)"
-                          " ON CONFLICT DO NOTHING", error);
-
-  if (stmt == NULL)
-    return FALSE;
   for (guint i = 0; i < p->sources->len; i++)
     {
       const PdProspectSource *s = p->sources->pdata[i];
@@ -104,6 +98,7 @@ typedef struct {
   sqlite3_stmt *insert;
   sqlite3_stmt *attribute;
   sqlite3_stmt *known;
+  sqlite3_stmt *source;
   gint64 next_order;
 } ImportStatements;
 
@@ -159,7 +154,7 @@ import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 
              gint64 *ret_sources, GError **error)
 {
   ImportStatements st = { 0 };
-  g_autoptr (sqlite3_stmt) insert = NULL, attribute = NULL, known = NULL, order = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL, attribute = NULL, known = NULL, order = NULL, source = NULL;
   gboolean ok = FALSE;
 
   if (!store_require_campaign (store, campaign, error))
@@ -176,7 +171,9 @@ import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 
                                              error) : NULL;
   order = known != NULL ? store_prepare (store, "SELECT coalesce (max (import_order), 0) + 1 FROM prospects"
                                                 " WHERE campaign = ?1", error) : NULL;
-  if (order == NULL)
+  source = order != NULL ? store_prepare (store, "INSERT INTO prospect_sources (prospect, source, line)"
+                                                 " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", error) : NULL;
+  if (source == NULL)
     return FALSE;
   bind_text (order, 1, campaign);
   if (sqlite3_step (order) != SQLITE_ROW)
@@ -187,6 +184,7 @@ import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 
   st.insert = insert;
   st.attribute = attribute;
   st.known = known;
+  st.source = source;
   st.next_order = sqlite3_column_int64 (order, 0);
   *ret_added = 0;
   *ret_sources = 0;
@@ -219,7 +217,7 @@ import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 
             goto done;
           ++*ret_added;
         }
-      if (!insert_sources (store, id, p, ret_sources, error))
+      if (!insert_sources (store, st.source, id, p, ret_sources, error))
         goto done;
       ids[i] = id;
     }
@@ -332,6 +330,8 @@ list_body (PdStore *store, const char *campaign, const PdProspectFilter *filter,
     return NULL;
   if (prospects->len == 0)
     return g_steal_pointer (&prospects);
+  if (filter != NULL && filter->keys_only)
+    goto sources;
 
   attributes = store_prepare (store, "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
                                      " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE
@@ -351,6 +351,7 @@ list_body (PdStore *store, const char *campaign, const PdProspectFilter *filter,
   if (!step_rows_done (store, rc, error))
     return NULL;
 
+sources:
   sources = store_prepare (store, "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
                                   " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE
                                   " ORDER BY s.prospect, s.source, s.line", error);

@@ -27,6 +27,7 @@ typedef struct {
   const char *source;      /* NULL: any; else found in that source */
   GDate due;               /* valid: latent prospects whose follow-up is on or before it */
   gboolean uncalled;       /* only prospects never called (attempts 0) and not spontaneous */
+  gboolean keys_only;      /* without their attributes: what matching needs (an import of a large file) */
 } PdProspectFilter;
 
 /* Stores an import in one transaction. `prospects` (PdProspect*): those

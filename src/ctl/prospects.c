@@ -31,6 +31,9 @@
 #include "prospectd/store-prospects.h"
 #include "prospectd/team.h"
 
+/* An import names each rep's share up to this many reps, else counts them. */
+#define MAX_REPS_LISTED 10
+
 /* Files bigger than this are not prospect files a spreadsheet wrote. */
 #define MAX_FILE_BYTES (G_GINT64_CONSTANT (1) << 30)
 
@@ -337,7 +340,10 @@ import (PdCtl *ctl, int argc, char **argv)
     }
   if (store != NULL)
     {
-      known = pd_store_list_prospects (store, campaign->id, NULL, &error);
+      PdProspectFilter keys = { 0 };
+
+      keys.keys_only = TRUE;
+      known = pd_store_list_prospects (store, campaign->id, &keys, &error);
       if (known == NULL && g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
         g_clear_error (&error);
       else if (known == NULL)
@@ -463,20 +469,29 @@ import (PdCtl *ctl, int argc, char **argv)
       || !pd_store_import_prospects (store, campaign->id, batch, &added, &sources_added, &error))
     return fail (error);
   {
+    /* Who got them: each rep's count, or how many reps when they are many. */
     g_autoptr (GString) per_rep = g_string_new (NULL);
+    g_autoptr (GHashTable) counts_of = g_hash_table_new (g_str_hash, g_str_equal);
+    guint with_some = 0;
 
-    for (guint r = 0; r < campaign->reps->len; r++)
+    for (guint i = 0; i < batch->len; i++)
       {
-        guint n = 0;
+        const PdProspect *p = batch->pdata[i];
 
-        for (guint i = 0; i < batch->len; i++)
-          {
-            const PdProspect *p = batch->pdata[i];
-            n += p->campaign != NULL && g_strcmp0 (p->rep, names[r]) == 0;
-          }
+        if (p->campaign != NULL && p->rep != NULL)
+          g_hash_table_insert (counts_of, p->rep,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts_of, p->rep)) + 1));
+      }
+    with_some = g_hash_table_size (counts_of);
+    for (guint r = 0; with_some <= MAX_REPS_LISTED && r < campaign->reps->len; r++)
+      {
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts_of, names[r]));
+
         if (n > 0)
           g_string_append_printf (per_rep, "%s%s %u", per_rep->len > 0 ? ", " : "", names[r], n);
       }
+    if (with_some > MAX_REPS_LISTED)
+      g_string_printf (per_rep, ngettext ("to %u rep", "to %u reps", with_some), with_some);
     if (added > 0)
       printf (ngettext ("imported %" PRId64 " new prospect (%s); ", "imported %" PRId64 " new prospects (%s); ",
                         (gulong) CLAMP (added, 0, G_MAXINT)),
