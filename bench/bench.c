@@ -944,6 +944,9 @@ time_floor (sqlite3 *db, const char *rep)
 static double run_process (char **argv);
 static void run_ctl (const char *prospectctl, const char *dir, const char *const *args, double *ret_seconds,
                      double *ret_peak_kib);
+static GPtrArray *ctl_argv (const char *prospectctl, const char *dir, const char *const *args);
+static void ctl_argv_free (GPtrArray *argv);
+static double peak_ctl (const char *prospectctl, const char *dir, const char *const *args);
 static void remove_tree (const char *path);
 
 /* Median seconds of one statement over the real store's per-day sums,
@@ -2274,6 +2277,19 @@ count_row (int terminator, void *data)
   (void) data;
 }
 
+/* The store at db_path made `base` again, without -wal or -shm. */
+static void
+fresh_copy (const char *db_path, const char *base, gsize base_length)
+{
+  for (const char *suffix = ""; suffix != NULL; suffix = g_str_equal (suffix, "") ? "-wal"
+                                                   : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+    {
+      g_autofree char *path = g_strconcat (db_path, suffix, NULL);
+      g_unlink (path);
+    }
+  g_file_set_contents (db_path, base, (gssize) base_length, NULL);
+}
+
 static void
 section_import (const char *prospectctl)
 {
@@ -2291,6 +2307,7 @@ section_import (const char *prospectctl)
                                            "Effectif;Commentaire\r\n");
   g_autofree double *parse = g_new0 (double, runs);
   g_autofree double *time = g_new0 (double, runs);
+  g_autofree double *cpu = g_new0 (double, runs);
   g_autofree double *peak = g_new0 (double, runs);
   g_autofree char *base = NULL;
   gsize base_length = 0;
@@ -2336,18 +2353,25 @@ section_import (const char *prospectctl)
   for (guint i = 0; i < runs; i++)
     {
       struct csv_parser parser;
+      struct rusage before, after;
       guint64 fields = 0;
       double parse_start;
+      GPtrArray *argv = ctl_argv (prospectctl, dir, import_second);
 
-      /* A fresh copy of the store holding the other file. */
-      for (const char *suffix = ""; suffix != NULL; suffix = g_str_equal (suffix, "") ? "-wal"
-                                                       : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
-        {
-          g_autofree char *path = g_strconcat (db_path, suffix, NULL);
-          g_unlink (path);
-        }
-      g_file_set_contents (db_path, base, (gssize) base_length, NULL);
-      run_ctl (prospectctl, dir, import_second, &time[i], &peak[i]);
+      /* Time and CPU (the children's usage around the one run), then the
+       * peak under `bench --peak`, each into a fresh copy of the store
+       * holding the other file. */
+      fresh_copy (db_path, base, base_length);
+      getrusage (RUSAGE_CHILDREN, &before);
+      time[i] = run_process ((char **) argv->pdata + 2);
+      getrusage (RUSAGE_CHILDREN, &after);
+      ctl_argv_free (argv);
+      cpu[i] = (double) (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec
+                         - before.ru_stime.tv_sec)
+               + (double) (after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec
+                           - before.ru_stime.tv_usec) / 1e6;
+      fresh_copy (db_path, base, base_length);
+      peak[i] = peak_ctl (prospectctl, dir, import_second);
 
       parse_start = now_seconds ();
       csv_init (&parser, CSV_STRICT | CSV_STRICT_FINI);
@@ -2363,6 +2387,8 @@ section_import (const char *prospectctl)
   t = stat_of (time, runs);
   g_snprintf (target, sizeof target, "target <= 5 s: %s", t.median <= 5 ? "met" : "MISSED");
   row ("prospects import, time", t, 1, "s", 2, target);
+  row ("prospects import, CPU (user + system)", stat_of (cpu, runs), 1, "s", 2,
+       "(about the time on an idle machine)");
   p = stat_of (peak, runs);
   row ("prospects import, peak RSS (process)", p, 1.0 / 1024, "MiB", 1, "(bounded: no target)");
 }
@@ -2396,6 +2422,67 @@ peak_main (char **argv)
   return WIFEXITED (status) ? WEXITSTATUS (status) : 1;
 }
 
+/* The argv of `bench --peak prospectctl --config DIR/prospectd.conf
+ * ARGS...` (strings borrowed but the two first); run_process() takes it
+ * from its third element on, prospectctl alone. */
+static GPtrArray *
+ctl_argv (const char *prospectctl, const char *dir, const char *const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, g_file_read_link ("/proc/self/exe", NULL));
+  g_ptr_array_add (argv, (gpointer) "--peak");
+  g_ptr_array_add (argv, (gpointer) prospectctl);
+  g_ptr_array_add (argv, (gpointer) "--config");
+  g_ptr_array_add (argv, g_build_filename (dir, "prospectd.conf", NULL));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+static void
+ctl_argv_free (GPtrArray *argv)
+{
+  g_free (argv->pdata[0]);
+  g_free (argv->pdata[4]);
+  g_ptr_array_free (argv, TRUE);
+}
+
+/* Runs prospectctl --config DIR/prospectd.conf ARGS... under `bench
+ * --peak` (stdout and stderr to /dev/null): its peak RSS in KiB (the
+ * whole process). */
+static double
+peak_ctl (const char *prospectctl, const char *dir, const char *const *args)
+{
+  GPtrArray *argv = ctl_argv (prospectctl, dir, args);
+  char text[32] = "";
+  int fds[2];
+  posix_spawn_file_actions_t actions;
+  pid_t pid;
+  int status;
+  gssize got;
+
+  if (pipe (fds) != 0)
+    g_error ("bench: pipe: %s", g_strerror (errno));
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_addopen (&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen (&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2 (&actions, fds[1], 3);
+  if (posix_spawn (&pid, argv->pdata[0], &actions, NULL, (char **) argv->pdata, environ) != 0)
+    g_error ("bench: cannot run %s", (char *) argv->pdata[0]);
+  close (fds[1]);
+  got = read (fds[0], text, sizeof text - 1);
+  text[MAX (got, 0)] = '\0';
+  close (fds[0]);
+  waitpid (pid, &status, 0);
+  posix_spawn_file_actions_destroy (&actions);
+  if (!WIFEXITED (status) || (WEXITSTATUS (status) != 0 && WEXITSTATUS (status) != 3))
+    g_error ("bench: prospectctl %s exited with %d", args[0], WEXITSTATUS (status));
+  ctl_argv_free (argv);
+  return g_ascii_strtod (text, NULL);
+}
+
 /* Runs prospectctl --config DIR/prospectd.conf ARGS... (stdout and stderr
  * to /dev/null): its wall time in seconds, then again under `bench
  * --peak` for its peak RSS in KiB (the whole process). */
@@ -2403,46 +2490,11 @@ static void
 run_ctl (const char *prospectctl, const char *dir, const char *const *args, double *ret_seconds,
          double *ret_peak_kib)
 {
-  g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  char text[32] = "";
-  int fds[2];
+  GPtrArray *argv = ctl_argv (prospectctl, dir, args);
 
-  g_ptr_array_add (argv, self);
-  g_ptr_array_add (argv, (gpointer) "--peak");
-  g_ptr_array_add (argv, (gpointer) prospectctl);
-  g_ptr_array_add (argv, (gpointer) "--config");
-  g_ptr_array_add (argv, config);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
   *ret_seconds = run_process ((char **) argv->pdata + 2);
-
-  if (pipe (fds) != 0)
-    g_error ("bench: pipe: %s", g_strerror (errno));
-  {
-    posix_spawn_file_actions_t actions;
-    pid_t pid;
-    int status;
-    gssize got;
-
-    posix_spawn_file_actions_init (&actions);
-    posix_spawn_file_actions_addopen (&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen (&actions, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2 (&actions, fds[1], 3);
-    if (posix_spawn (&pid, self, &actions, NULL, (char **) argv->pdata, environ) != 0)
-      g_error ("bench: cannot run %s", self);
-    close (fds[1]);
-    got = read (fds[0], text, sizeof text - 1);
-    text[MAX (got, 0)] = '\0';
-    close (fds[0]);
-    waitpid (pid, &status, 0);
-    posix_spawn_file_actions_destroy (&actions);
-    if (!WIFEXITED (status) || (WEXITSTATUS (status) != 0 && WEXITSTATUS (status) != 3))
-      g_error ("bench: prospectctl %s exited with %d", args[0], WEXITSTATUS (status));
-  }
-  *ret_peak_kib = g_ascii_strtod (text, NULL);
+  ctl_argv_free (argv);
+  *ret_peak_kib = peak_ctl (prospectctl, dir, args);
 }
 
 /* BENCH_RUNS runs of one command: median time and peak. */
