@@ -124,6 +124,6 @@ check_eq "--help: one column for commands and options" "36 " "$columns"
 check_eq "--help: the call line" \
   "  call [CAMPAIGN] PROSPECT          Record a call to a prospect and its outcome" \
   "$(grep '^  call ' "$T/help")"
-check_eq "--help: rows checked" 22 \
+check_eq "--help: rows checked" 24 \
   "$(sed -n '/^Commands:/,/^Exit status/p' "$T/help" | grep -c '^  [^ ]')"
 done_testing
