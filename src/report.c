@@ -17,7 +17,9 @@
 
 #include "prospectd/format.h"
 #include "prospectd/language.h"
+#include "prospectd/prospect.h"
 #include "prospectd/rates.h"
+#include "prospectd/store-prospects.h"
 
 /* The charts' drawing box (SVG user units) and the margins that hold the
  * axes' labels. */
@@ -728,6 +730,127 @@ rates_table (GString *out, const PdReportInput *in)
   g_string_append (out, "</p></section>");
 }
 
+/* ------------------------------------------------------------ prospects */
+
+/* One line of a prospect table: the prospects of a source, a sector or
+ * a prescriber, and how far they went. */
+typedef struct {
+  const char *name;   /* borrowed from the prospects, or ours */
+  gint64 prospects;
+  gint64 reached;     /* someone answered: arid, latent, active or beyond */
+  gint64 active;      /* active, proposal, won or lost (lost follows active or a proposal) */
+  gint64 won;
+} ProspectGroup;
+
+static void
+group_add (GHashTable *groups, const char *name, const PdProspect *p)
+{
+  ProspectGroup *group = g_hash_table_lookup (groups, name);
+
+  if (group == NULL)
+    {
+      group = g_new0 (ProspectGroup, 1);
+      group->name = name;
+      g_hash_table_insert (groups, (gpointer) name, group);
+    }
+  group->prospects++;
+  if (p->state != PD_PROSPECT_NEW && p->state != PD_PROSPECT_ATTEMPTED)
+    group->reached++;
+  if (p->state == PD_PROSPECT_ACTIVE || p->state == PD_PROSPECT_PROPOSAL || p->state == PD_PROSPECT_WON ||
+      p->state == PD_PROSPECT_LOST)
+    group->active++;
+  if (p->state == PD_PROSPECT_WON)
+    group->won++;
+}
+
+/* The most prospects first, then by name. */
+static gint
+group_compare (gconstpointer a, gconstpointer b)
+{
+  const ProspectGroup *x = *(ProspectGroup *const *) a, *y = *(ProspectGroup *const *) b;
+
+  if (x->prospects != y->prospects)
+    return x->prospects > y->prospects ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+static void
+groups_table (GString *out, const char *id, const char *title, const char *what, GHashTable *groups)
+{
+  const char *names[] = { what, _("prospects"), _("reached"), _("active"), _("accessibility rate"),
+                          /* xgettext:no-c-format */
+                          _("90% interval"), _("won") };
+  g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sorted, value);
+  g_ptr_array_sort (sorted, group_compare);
+  section_start (out, id, title);
+  g_string_append_printf (out, "<div class=\"table\"><table id=\"%s-table\">", id);
+  header_cells (out, names, G_N_ELEMENTS (names));
+  g_string_append (out, "<tbody>");
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const ProspectGroup *group = g_ptr_array_index (sorted, i);
+      PdProportion rate;
+
+      pd_rates_proportion (group->active, group->reached, &rate);
+      g_string_append (out, "<tr>");
+      cell (out, group->name);
+      cell_take (out, pd_format_count (group->prospects));
+      cell_take (out, pd_format_count (group->reached));
+      cell_take (out, pd_format_count (group->active));
+      cell_take (out, rate.valid ? pd_format_rate_fixed (pd_rates_millionths (rate.estimate), 1) : g_strdup ("–"));
+      cell_take (out, rate.valid ? interval_percent (&rate) : g_strdup ("–"));
+      cell_take (out, pd_format_count (group->won));
+      g_string_append (out, "</tr>");
+    }
+  g_string_append (out, "</tbody></table></div></section>");
+}
+
+/* Which file pays, which sector, which prescriber: the prospect file's
+ * tables, once the campaign has prospects. A prospect met in several
+ * sources counts in each (once per source). */
+static void
+prospect_tables (GString *out, const PdReportInput *in)
+{
+  g_autoptr (GHashTable) sources = NULL, sectors = NULL, prescribers = NULL;
+  const char *no_sector = _("no sector");
+
+  if (in->prospects == NULL || in->prospects->len == 0)
+    return;
+  sources = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  sectors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  prescribers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; i < in->prospects->len; i++)
+    {
+      const PdProspect *p = g_ptr_array_index (in->prospects, i);
+
+      for (guint s = 0; s < p->sources->len; s++)
+        {
+          const char *source = ((const PdProspectSource *) g_ptr_array_index (p->sources, s))->source;
+          gboolean seen = FALSE;
+
+          /* Sources come by source then line: one source twice is adjacent. */
+          if (s > 0)
+            seen = g_str_equal (source, ((const PdProspectSource *) g_ptr_array_index (p->sources, s - 1))->source);
+          if (!seen)
+            group_add (sources, source, p);
+        }
+      group_add (sectors, p->sector != NULL && p->sector[0] != '\0' ? p->sector : no_sector, p);
+      if (p->prescriber != NULL && p->prescriber[0] != '\0')
+        group_add (prescribers, p->prescriber, p);
+    }
+  if (g_hash_table_size (sources) > 0)
+    groups_table (out, "sources", _("Sources"), _("source"), sources);
+  groups_table (out, "segments", _("Segments"), _("sector"), sectors);
+  if (g_hash_table_size (prescribers) > 0)
+    groups_table (out, "prescribers", _("Prescribers"), _("prescriber"), prescribers);
+}
+
 char *
 pd_report_render (const PdReportInput *in)
 {
@@ -761,6 +884,7 @@ pd_report_render (const PdReportInput *in)
   reps_table (out, in);
   funnel_table (out, in);
   rates_table (out, in);
+  prospect_tables (out, in);
 
   g_string_append (out, "<footer class=\"note\"><p>");
   take (out, g_markup_printf_escaped (_("Written by prospectd %s from the figures of prospectctl status."),
@@ -779,6 +903,7 @@ pd_report_build (PdStore *store, const PdCampaign *campaign, const GDate *as_of,
   g_autoptr (PdSchedule) baseline = NULL;
   g_autoptr (GArray) daily = NULL;
   g_autoptr (PdProgress) progress = NULL;
+  g_autoptr (GPtrArray) prospects = NULL;
   PdTotals totals = { 0 };
   PdPlan plan;
 
@@ -798,10 +923,13 @@ pd_report_build (PdStore *store, const PdCampaign *campaign, const GDate *as_of,
       daily = pd_store_daily_contacts (store, campaign->id, NULL, as_of, error);
       if (daily == NULL || !pd_store_totals (store, campaign->id, NULL, as_of, &totals, error))
         return FALSE;
+      prospects = pd_store_list_prospects (store, campaign->id, NULL, error);
+      if (prospects == NULL)
+        return FALSE;
     }
   else
     daily = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
   progress = pd_progress_compute (campaign, &plan, baseline, as_of, daily, &totals);
-  *ret_html = pd_report_render (&(PdReportInput) { campaign, &plan, baseline, daily, progress });
+  *ret_html = pd_report_render (&(PdReportInput) { campaign, &plan, baseline, daily, progress, prospects });
   return TRUE;
 }

@@ -5,7 +5,10 @@
  * the burn-up of the team and of each rep against the plan's curve with
  * its checkpoints (inline SVG), the checkpoints met or missed, the
  * per-rep table, the funnel planned, done and at the observed rates, and
- * each observed rate with its 90 % interval (rates.h).
+ * each observed rate with its 90 % interval (rates.h); and, once the
+ * campaign has prospects (its prospect file), its sources, segments
+ * (sectors) and prescribers, each with its prospects, those reached, the
+ * active ones and its accessibility rate with its 90 % interval.
  *
  * The page needs nothing else: no script, no style sheet, font or image
  * fetched from anywhere (its CSS is inline, its charts inline SVG), and no
@@ -37,6 +40,7 @@ typedef struct {
   const PdSchedule *baseline;
   const GArray *daily;
   const PdProgress *progress;
+  const GPtrArray *prospects; /* PdProspect* of the campaign (store-prospects.h), NULL: none */
 } PdReportInput;
 
 /* The page, UTF-8, newly allocated. Never fails. */
@@ -44,7 +48,7 @@ char *pd_report_render (const PdReportInput *input);
 
 /* The page of `campaign` as of `as_of`, from the days logged in `store`
  * (NULL: no database yet, nothing logged), with the figures `status`
- * gives for that day. Writes a new string to ret_html; FALSE with error
+ * gives for that day, and its prospects as they stand now. Writes a new string to ret_html; FALSE with error
  * set when the plan or the baseline cannot be computed (PD_PLAN_ERROR,
  * PD_SCHEDULE_ERROR) or the store cannot be read (ret_html untouched). */
 gboolean pd_report_build (PdStore *store,
