@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "prospectd/progress.h"
 #include "prospectd/workcal.h"
 
@@ -688,6 +690,22 @@ pd_pace_name (PdPace pace)
       return "behind";
     default:
       g_return_val_if_reached ("unknown");
+    }
+}
+
+const char *
+pd_pace_text (PdPace pace)
+{
+  switch (pace)
+    {
+    case PD_PACE_AHEAD:
+      return _("ahead");
+    case PD_PACE_ON_TRACK:
+      return _("on track");
+    case PD_PACE_BEHIND:
+      return _("behind");
+    default:
+      g_return_val_if_reached ("?");
     }
 }
 

@@ -113,22 +113,6 @@ header_cells (GString *out, const char *const *names, guint n)
 }
 
 static const char *
-pace_text (PdPace pace)
-{
-  switch (pace)
-    {
-    case PD_PACE_AHEAD:
-      return _("ahead");
-    case PD_PACE_ON_TRACK:
-      return _("on track");
-    case PD_PACE_BEHIND:
-      return _("behind");
-    default:
-      g_return_val_if_reached ("?");
-    }
-}
-
-static const char *
 checkpoint_text (PdCheckpointState state)
 {
   switch (state)
@@ -521,7 +505,7 @@ rep_row (GString *out, const PdCampaign *c, const PdRepProgress *p, const char *
   cell_take (out, pd_format_count (p->actual));
   cell_take (out, gap_text (p));
   g_string_append_printf (out, "<td class=\"%s\">", pd_pace_name (p->pace));
-  escape (out, pace_text (p->pace));
+  escape (out, pd_pace_text (p->pace));
   g_string_append (out, "</td>");
   cell_take (out, catch_up_text (c, p));
   g_string_append (out, "</tr>");
@@ -874,7 +858,7 @@ pd_report_render (const PdReportInput *in)
     g_autofree char *won = pd_format_money (p->revenue_cents, c->currency);
     g_autofree char *objective = pd_format_money (c->plan.objective_cents, c->currency);
     g_autofree char *line = g_strdup_printf (_("Campaign %s, %s to %s; as of %s. Revenue won: %s of %s. Team: %s."),
-                                             c->id, start, end, as_of, won, objective, pace_text (p->team->pace));
+                                             c->id, start, end, as_of, won, objective, pd_pace_text (p->team->pace));
     escape (out, line);
   }
   g_string_append (out, "</p></header>");

@@ -194,6 +194,10 @@ PdProgress *pd_progress_builder_finish (PdProgressBuilder *builder, const PdTota
 const char *pd_pace_name (PdPace pace);
 const char *pd_checkpoint_state_name (PdCheckpointState state);
 
+/* The status as people read it ("on track", translated), for text and
+ * the HTML report; JSON keeps pd_pace_name(). */
+const char *pd_pace_text (PdPace pace);
+
 /* The rates observed in the rep-days of `daily` (as for
  * pd_progress_compute()) dated from `from` (NULL: any day) to `to`, of
  * `rep` only when not NULL, by the rules of PdRates: any span of days

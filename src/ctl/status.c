@@ -67,23 +67,6 @@ format_gap_percent (gint64 ppm)
   return g_strconcat (magnitude == 0 ? "" : (ppm < 0 ? "-" : "+"), percent, NULL);
 }
 
-/* The status as people read it ("on track"); JSON keeps pd_pace_name(). */
-static const char *
-pace_text (PdPace pace)
-{
-  switch (pace)
-    {
-    case PD_PACE_AHEAD:
-      return _("ahead");
-    case PD_PACE_ON_TRACK:
-      return _("on track");
-    case PD_PACE_BEHIND:
-      return _("behind");
-    default:
-      g_return_val_if_reached ("?");
-    }
-}
-
 /* The status column: as wide as its header and its widest word, in
  * characters. */
 static guint
@@ -92,7 +75,7 @@ pace_width (void)
   glong width = MAX (9, g_utf8_strlen (_("status"), -1));
 
   for (PdPace pace = PD_PACE_AHEAD; pace <= PD_PACE_BEHIND; pace++)
-    width = MAX (width, g_utf8_strlen (pace_text (pace), -1));
+    width = MAX (width, g_utf8_strlen (pd_pace_text (pace), -1));
   return (guint) width;
 }
 
@@ -130,7 +113,7 @@ print_rep_line (const PdCampaign *c, const PdRepProgress *p, const char *name)
 
   g_autofree char *padded = pd_format_pad (name, 12);
   g_autofree char *gap_padded = pd_format_pad (gap_text, 16);
-  g_autofree char *pace_padded = pd_format_pad (pace_text (p->pace), pace_width ());
+  g_autofree char *pace_padded = pd_format_pad (pd_pace_text (p->pace), pace_width ());
   printf ("%s %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %s %s %s\n", padded, p->planned, p->actual,
           gap_padded, pace_padded, next);
 }
