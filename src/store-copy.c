@@ -52,8 +52,6 @@ static const CopyTable tables[] = {
     "date", NULL },
   { "catchup_days", FALSE, FALSE, "campaign, rep, date, contacts, base", "campaign, rep, date", "contacts, base",
     "campaign, rep", "date", NULL },
-  /* The change marks the daemons compare: as the source has them. */
-  { "activity_changes", FALSE, TRUE, "campaign, rep, mark", "campaign, rep", "mark", "campaign, rep", NULL, NULL },
   { "notifications", FALSE, FALSE, "campaign, key, desktop, sent_at", "campaign, key, desktop", "sent_at",
     "campaign, key, desktop", NULL, NULL },
   { "feed_tokens", FALSE, FALSE, "campaign, rep, token, created", "campaign, rep", "created", "campaign, rep, token", NULL, NULL },
@@ -76,6 +74,10 @@ static const CopyTable tables[] = {
     "id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note, state_before, state_after, created",
     "id", "id, prospect, revenue_cents, created", "campaign, rep, outcome, note, state_before, state_after",
     "date", NULL },
+  /* The change marks the daemons compare: as the source has them, after
+   * every table whose triggers move them (activity, and calls since
+   * schema 12). */
+  { "activity_changes", FALSE, TRUE, "campaign, rep, mark", "campaign, rep", "mark", "campaign, rep", NULL, NULL },
   { "activity_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
   /* Their parts (schema 12): the entries' and the calls' sums. */
   { "log_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
@@ -84,8 +86,8 @@ static const CopyTable tables[] = {
 };
 
 /* Indexes into tables[] for the counts reported. */
-enum { T_CAMPAIGNS, T_REP_STARTS, T_ACTIVITY, T_REVISIONS, T_REVISION_DAYS, T_CATCHUP_DAYS, T_ACTIVITY_CHANGES,
-       T_NOTIFICATIONS, T_FEED_TOKENS, T_PROSPECTS, T_PROSPECT_ATTRIBUTES, T_PROSPECT_SOURCES, T_CALLS };
+enum { T_CAMPAIGNS, T_REP_STARTS, T_ACTIVITY, T_REVISIONS, T_REVISION_DAYS, T_CATCHUP_DAYS, T_NOTIFICATIONS,
+       T_FEED_TOKENS, T_PROSPECTS, T_PROSPECT_ATTRIBUTES, T_PROSPECT_SOURCES, T_CALLS, T_ACTIVITY_CHANGES };
 
 static guint
 count_columns (const char *list)
