@@ -200,28 +200,44 @@ lost_to_other (PdStore *store, const char *campaign, PdCatchup *catchup, GError 
   return TRUE;
 }
 
+/* A catch-up's per-rep flags, all FALSE, for `n_reps` reps. */
+static void
+catchup_init_flags (PdCatchup *catchup, guint n_reps)
+{
+  catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->load_changed, n_reps);
+  catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (catchup->days_changed, n_reps);
+}
+
+/* Each rep's contacts done up to `as_of` (the campaign's reps' order). */
+static gint64 *
+contacts_done (const PdCampaign *campaign, const GArray *daily, const GDate *as_of)
+{
+  gint64 *actual = g_new0 (gint64, MAX (campaign->reps->len, 1));
+
+  for (guint i = 0; i < daily->len; i++)
+    {
+      const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
+      guint r;
+
+      if (pd_campaign_find_rep (campaign, d->rep, &r) != NULL && g_date_compare (&d->date, as_of) <= 0)
+        actual[r] += d->contacts;
+    }
+  return actual;
+}
+
 PdCatchup *
 pd_catchup_compute (const PdCampaign *campaign, const PdSchedule *baseline, const PdSchedule *current,
                     const GArray *daily, const GDate *as_of, GError **error)
 {
   g_autoptr (PdCatchup) catchup = g_new0 (PdCatchup, 1);
   guint n_reps = campaign->reps->len;
-  g_autofree gint64 *actual = g_new0 (gint64, MAX (n_reps, 1));
+  g_autofree gint64 *actual = contacts_done (campaign, daily, as_of);
   GDate from = *as_of;
 
   g_date_add_days (&from, 1);
-  catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_size (catchup->load_changed, n_reps);
-  catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_size (catchup->days_changed, n_reps);
-
-  for (guint i = 0; i < daily->len; i++)
-    {
-      const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
-      guint r;
-      if (pd_campaign_find_rep (campaign, d->rep, &r) != NULL && g_date_compare (&d->date, as_of) <= 0)
-        actual[r] += d->contacts;
-    }
+  catchup_init_flags (catchup, n_reps);
 
   catchup->schedule = pd_schedule_respread (campaign, baseline, current, &from, actual, &catchup->reps, error);
   if (catchup->schedule == NULL)
@@ -374,10 +390,7 @@ pd_catchup_run_reps_from (PdStore *store, const PdCampaign *campaign, const PdSc
 
   g_array_set_clear_func (changed, rep_ahead_clear);
   g_date_add_days (&from, 1);
-  catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_size (catchup->load_changed, n_reps);
-  catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_size (catchup->days_changed, n_reps);
+  catchup_init_flags (catchup, n_reps);
   catchup->reps = g_array_new (FALSE, TRUE, sizeof (PdRespread));
   g_array_set_size (catchup->reps, n_reps);
   for (guint r = 0; r < n_reps; r++)
@@ -471,27 +484,17 @@ pd_catchup_run_in_place_from (PdStore *store, const PdCampaign *campaign, const 
   g_autoptr (GArray) ahead_days = g_array_new (FALSE, FALSE, sizeof (PdDay));
   g_autoptr (GArray) ahead_blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
   guint n_reps = campaign->reps->len;
-  g_autofree gint64 *actual = g_new0 (gint64, MAX (n_reps, 1));
+  g_autofree gint64 *actual = NULL;
   GDate from = *as_of;
 
   g_return_val_if_fail (store != NULL && campaign != NULL && baseline != NULL && in_force != NULL, NULL);
   g_return_val_if_fail (daily != NULL && as_of != NULL, NULL);
 
+  actual = contacts_done (campaign, daily, as_of);
   g_date_add_days (&from, 1);
-  catchup->load_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_size (catchup->load_changed, n_reps);
-  catchup->days_changed = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_size (catchup->days_changed, n_reps);
+  catchup_init_flags (catchup, n_reps);
   catchup->reps = g_array_new (FALSE, TRUE, sizeof (PdRespread));
   g_array_set_size (catchup->reps, n_reps);
-  for (guint i = 0; i < daily->len; i++)
-    {
-      const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
-      guint r;
-
-      if (pd_campaign_find_rep (campaign, d->rep, &r) != NULL && g_date_compare (&d->date, as_of) <= 0)
-        actual[r] += d->contacts;
-    }
 
   /* The blocks go first: a re-spread reads the days only. */
   g_array_unref (in_force->blocks);
