@@ -18,11 +18,15 @@
  *    the socket wakes us only when there is more; it must be complete
  *    within REQUEST_TIMEOUT_S of the accept and within MAX_REQUEST_HEAD
  *    bytes, and free of what libsoup 3.2.3 mishandles (check_head());
- *  - with max_connections open, a new connection takes the place of the
- *    one that has waited longest for its request head (else the oldest):
- *    a client that sends its request at once is answered within a few
- *    turns of the main loop whatever slow clients hold, instead of
- *    queueing behind them in the kernel's listen queue;
+ *  - with every waiting place taken, a new connection takes the place of
+ *    one still reading its head, from the network (an IPv4 address's
+ *    /24, an IPv6 address's /64) that holds the most of them, the
+ *    newcomer counted with its own: there, one that has sent nothing
+ *    first, then the oldest. A client that sends its request at once is
+ *    answered within a few turns of the main loop whatever slow clients
+ *    hold, instead of queueing behind them in the kernel's listen queue,
+ *    and a flood from one network (one per-address limit per address)
+ *    cannot push out another network's clients (see pick_replaced());
  *  - in libsoup's hands, a read or write that makes no progress for
  *    IDLE_TIMEOUT_S fails (g_socket_set_timeout), the request's body must
  *    be in within REQUEST_TIMEOUT_S of the accept too (and is dropped),
@@ -72,10 +76,20 @@
 
 static const char not_found_body[] = "Not Found\n";
 
+/* The client addresses of one network (see network_text()), for sharing
+ * the waiting places between networks. */
+typedef struct {
+  char *text;    /* owned; also the key of PdServer.networks */
+  guint clients; /* Client entries pointing here */
+  guint peeking; /* their connections in STATE_PEEKING */
+} Network;
+
 /* The connections open from one client address. */
 typedef struct {
-  char *address; /* owned; also the key of PdServer.clients */
-  guint open;    /* connections counted against the limits */
+  PdServer *server;
+  char *address;    /* owned; also the key of PdServer.clients */
+  Network *network; /* a reference (Network.clients) */
+  guint open;       /* connections counted against the limits */
   gboolean warned;
 } Client;
 
@@ -95,6 +109,7 @@ typedef struct {
   Client *client;            /* NULL once no longer counted */
   ConnectionState state;
   GList ready_link;          /* in PdServer.ready while STATE_READY */
+  GList peeking_link;        /* in PdServer.peeking_order while counted in STATE_PEEKING */
   gint64 accepted;           /* monotonic µs */
   gsize peeked;              /* bytes of the request head seen so far */
   GSource *readable;         /* owned, while STATE_PEEKING */
@@ -115,9 +130,11 @@ struct _PdServer {
   GHashTable *connections; /* GSocketConnection* -> Connection*, owned values */
   GHashTable *by_remote;   /* GSocketAddress* -> Connection*, not owned */
   GHashTable *clients;     /* address -> Client*, owned values */
+  GHashTable *networks;    /* network text -> Network*, owned values */
   GHashTable *etags;       /* feed path -> EtagEntry*, both owned */
   guint max_waiting;
   guint peeking;           /* counted connections in STATE_PEEKING */
+  GQueue *peeking_order;   /* the same, oldest first */
   GQueue *ready;           /* Connection* in STATE_READY, first in first */
   guint handed;            /* counted connections in STATE_HANDED */
   gboolean accepting;
@@ -649,15 +666,36 @@ clear_source (GSource **source)
 }
 
 static void
+network_free (gpointer data)
+{
+  Network *network = data;
+
+  g_free (network->text);
+  g_free (network);
+}
+
+static void
 client_free (gpointer data)
 {
   Client *client = data;
+  Network *network = client->network;
 
+  if (--network->clients == 0)
+    g_hash_table_remove (client->server->networks, network->text);
   g_free (client->address);
   g_free (client);
 }
 
 static void promote (PdServer *server);
+
+/* `c` no longer waits for its request head (it is in, or `c` is gone). */
+static void
+leave_peeking (Connection *c)
+{
+  c->server->peeking--;
+  c->client->network->peeking--;
+  g_queue_unlink (c->server->peeking_order, &c->peeking_link);
+}
 
 /* Accepts while a new connection can be given room: below the cap on
  * waiting connections, or with one still reading its head to replace. */
@@ -687,13 +725,10 @@ connection_uncount (Connection *c)
 
   if (client == NULL)
     return;
-  c->client = NULL;
-  if (--client->open == 0)
-    g_hash_table_remove (server->clients, client->address);
   switch (c->state)
     {
     case STATE_PEEKING:
-      server->peeking--;
+      leave_peeking (c);
       break;
     case STATE_READY:
       g_queue_unlink (server->ready, &c->ready_link);
@@ -701,9 +736,13 @@ connection_uncount (Connection *c)
     case STATE_HANDED:
     default:
       server->handed--;
-      promote (server);
       break;
     }
+  c->client = NULL;
+  if (--client->open == 0)
+    g_hash_table_remove (server->clients, client->address);
+  if (c->state == STATE_HANDED)
+    promote (server);
   update_accepting (server);
 }
 
@@ -979,7 +1018,7 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer data)
   g_source_destroy (c->readable);
   g_clear_pointer (&c->readable, g_source_unref);
   clear_source (&c->request_deadline);
-  server->peeking--;
+  leave_peeking (c);
   c->state = STATE_READY;
   g_queue_push_tail_link (server->ready, &c->ready_link);
   promote (server);
@@ -987,20 +1026,51 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The connection still reading its head that came first. */
+/* Whether `c`, still reading its head, has sent nothing at all: nothing
+ * peeked at, nothing waiting in its socket (a request may be there that
+ * the main loop has not looked at yet). */
+static gboolean
+connection_silent (Connection *c)
+{
+  return c->peeked == 0 && (g_socket_condition_check (connection_socket (c), G_IO_IN) & G_IO_IN) == 0;
+}
+
+/* The connection still reading its head whose place a new connection
+ * from `newcomer` (NULL: a network holding none) takes, or NULL when
+ * none reads its head. It comes from the network holding the most
+ * connections reading their heads, the newcomer counted with its own
+ * network (among networks holding as many, from any of them): one that
+ * has sent nothing first, then the oldest. A network holds at most one
+ * per-client limit per address, so a flood from many addresses of one
+ * network takes the places of its own connections, not of another
+ * network's clients, and a network can take a place from another only
+ * while holding fewer. */
 static Connection *
-oldest_peeking (PdServer *server)
+pick_replaced (PdServer *server, const Network *newcomer)
 {
   GHashTableIter iter;
   gpointer value;
+  guint most = 0;
   Connection *oldest = NULL;
 
-  g_hash_table_iter_init (&iter, server->connections);
+  g_hash_table_iter_init (&iter, server->networks);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Connection *c = value;
+      const Network *network = value;
 
-      if (c->client != NULL && c->state == STATE_PEEKING && (oldest == NULL || c->accepted < oldest->accepted))
+      most = MAX (most, network->peeking + (network == newcomer ? 1 : 0));
+    }
+  /* Oldest first: the first silent one of those networks, else the first. */
+  for (GList *link = server->peeking_order->head; link != NULL; link = link->next)
+    {
+      Connection *c = link->data;
+      const Network *network = c->client->network;
+
+      if (network->peeking + (network == newcomer ? 1 : 0) != most)
+        continue;
+      if (connection_silent (c))
+        return c;
+      if (oldest == NULL)
         oldest = c;
     }
   return oldest;
@@ -1012,6 +1082,27 @@ address_text (GSocketAddress *address)
   if (G_IS_INET_SOCKET_ADDRESS (address))
     return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
   return g_strdup ("local");
+}
+
+/* The network of a client address, as the waiting places are shared: an
+ * IPv4 address's /24 (an IPv4-mapped IPv6 address's too), an IPv6
+ * address's /64 (a site's smallest subnet), "local" for anything else. */
+static char *
+network_text (GSocketAddress *address)
+{
+  GInetAddress *inet;
+  const guint8 *bytes;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("local");
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  bytes = g_inet_address_to_bytes (inet);
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+    return g_strdup_printf ("%u.%u.%u.0/24", bytes[0], bytes[1], bytes[2]);
+  if (memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
+    return g_strdup_printf ("%u.%u.%u.0/24", bytes[12], bytes[13], bytes[14]);
+  return g_strdup_printf ("%x:%x:%x:%x::/64", bytes[0] << 8 | bytes[1], bytes[2] << 8 | bytes[3],
+                          bytes[4] << 8 | bytes[5], bytes[6] << 8 | bytes[7]);
 }
 
 gboolean
@@ -1034,26 +1125,41 @@ pd_server_accept (PdServer *server, GSocketConnection *connection, GSocketAddres
     }
   if (server->peeking + server->ready->length >= server->max_waiting)
     {
-      Connection *replaced = oldest_peeking (server);
+      g_autofree char *network_key = network_text (remote);
+      Connection *replaced = pick_replaced (server, g_hash_table_lookup (server->networks, network_key));
 
       if (replaced == NULL)
         {
           g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
           return FALSE;
         }
-      g_debug ("%u connections wait for their request: the oldest (from %s) closed for one from %s",
-               server->peeking + server->ready->length, replaced->client->address, address);
+      g_debug ("%u connections wait for their request: one from %s (%s, %u of them) closed for one from %s",
+               server->peeking + server->ready->length, replaced->client->address,
+               replaced->client->network->text, replaced->client->network->peeking, address);
       connection_end (replaced);
       /* Maybe that client's last connection: its entry is gone. */
       client = g_hash_table_lookup (server->clients, address);
     }
   if (client == NULL)
     {
+      g_autofree char *network_key = network_text (remote);
+      Network *network = g_hash_table_lookup (server->networks, network_key);
+
+      if (network == NULL)
+        {
+          network = g_new0 (Network, 1);
+          network->text = g_steal_pointer (&network_key);
+          g_hash_table_insert (server->networks, network->text, network);
+        }
+      network->clients++;
       client = g_new0 (Client, 1);
+      client->server = server;
       client->address = g_steal_pointer (&address);
+      client->network = network;
       g_hash_table_insert (server->clients, client->address, client);
     }
   client->open++;
+  client->network->peeking++;
   server->peeking++;
   c = g_new0 (Connection, 1);
   c->server = server;
@@ -1062,6 +1168,8 @@ pd_server_accept (PdServer *server, GSocketConnection *connection, GSocketAddres
   c->client = client;
   c->state = STATE_PEEKING;
   c->ready_link.data = c;
+  c->peeking_link.data = c;
+  g_queue_push_tail_link (server->peeking_order, &c->peeking_link);
   c->accepted = g_get_monotonic_time ();
   c->request_deadline = add_timeout (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
   c->lifetime = add_timeout (LIFETIME_S * 1000, on_lifetime, c);
@@ -1200,6 +1308,8 @@ pd_server_new (const char *listen, guint max_connections, PdServerResolve resolv
   server->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, connection_free);
   server->by_remote = g_hash_table_new (g_direct_hash, g_direct_equal);
   server->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, client_free);
+  server->networks = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, network_free);
+  server->peeking_order = g_queue_new ();
   server->etags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* raw-paths: the handler decodes each path segment itself, so that an
    * encoded '/' stays inside its segment (and is then refused). */
@@ -1270,6 +1380,8 @@ pd_server_free (PdServer *server)
   g_queue_free (server->ready);
   g_hash_table_unref (server->by_remote);
   g_hash_table_unref (server->clients);
+  g_hash_table_unref (server->networks);
+  g_queue_free (server->peeking_order);
   g_hash_table_unref (server->etags);
   g_free (server->listen);
   g_free (server);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -290,6 +291,121 @@ test_connection_limits (void **state)
     }
 }
 
+/* With every waiting place taken, the place a newcomer takes comes from
+ * the network (IPv4 /24, IPv6 /64) holding the most connections still
+ * reading their heads, the newcomer counted with its own: there, one
+ * that has sent nothing first, then the oldest. */
+static void
+test_waiting_places_shared (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  /* max_connections 5: 2 per client address, 20 waiting. */
+  g_autoptr (PdServer) server = pd_server_new (NULL, 5, resolve_nothing, NULL, &error);
+  int peers[40];
+  guint n = 0;
+
+  (void) state;
+  assert_non_null (server);
+  /* The oldest, from 192.0.2.1; then 19 from 198.51.100.1 to .10, none
+   * sending anything but peers[3], whose request head is in its socket
+   * (the server's loop has not run: it has not seen it yet). */
+  assert_true (accept_from (server, "192.0.2.1", &peers[n++]));
+  for (guint i = 0; i < 19; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("198.51.100.%u", 1 + i / 2);
+      assert_true (accept_from (server, address, &peers[n++]));
+    }
+  assert_int_equal (send (peers[3], "GET / HTTP/1.1\r\n", 16, 0), 16);
+  assert_int_equal (pd_server_get_open_connections (server), 20);
+  /* A newcomer from 198.51.100.0/24 (19 + 1 against 1): that network's
+   * oldest goes, not 192.0.2.1's older one. */
+  assert_true (accept_from (server, "198.51.100.50", &peers[n++]));
+  assert_true (peer_closed (peers[1]));
+  assert_false (peer_closed (peers[0]));
+  /* One from 192.0.2.0/24 (1 + 1 against 19): still 198.51.100.0/24's
+   * oldest silent one (peers[2]), and then peers[4], not peers[3] which
+   * has sent its request. */
+  assert_true (accept_from (server, "192.0.2.2", &peers[n++]));
+  assert_true (peer_closed (peers[2]));
+  assert_true (accept_from (server, "::ffff:192.0.2.3", &peers[n++]));
+  assert_true (peer_closed (peers[4]));
+  assert_false (peer_closed (peers[3]));
+  assert_false (peer_closed (peers[0]));
+  assert_int_equal (pd_server_get_open_connections (server), 20);
+  /* 192.0.2.0/24 holds 3, 198.51.100.0/24 17: seven more from
+   * 192.0.2.0/24 take 198.51.100.0/24's places, its silent ones oldest
+   * first (peers[5] to peers[11]), until both hold 10. */
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", 10 + i);
+      assert_true (accept_from (server, address, &peers[n++]));
+    }
+  for (guint i = 5; i <= 11; i++)
+    assert_true (peer_closed (peers[i]));
+  assert_false (peer_closed (peers[12]));
+  assert_false (peer_closed (peers[0]));
+  /* The next from 192.0.2.0/24 (10 + 1 against 10) gives up one of its
+   * own network's places: its oldest, peers[0], the oldest of all. */
+  assert_true (accept_from (server, "192.0.2.20", &peers[n++]));
+  assert_true (peer_closed (peers[0]));
+  assert_false (peer_closed (peers[12]));
+  /* One from a third network (1 against 10 and 10): the oldest silent
+   * one of both, peers[12] (198.51.100.6); then (2 against 10 and 9)
+   * 192.0.2.0/24's oldest, peers[21] (192.0.2.2). */
+  assert_true (accept_from (server, "203.0.113.1", &peers[n++]));
+  assert_true (peer_closed (peers[12]));
+  assert_false (peer_closed (peers[21]));
+  assert_true (accept_from (server, "203.0.113.2", &peers[n++]));
+  assert_true (peer_closed (peers[21]));
+  assert_false (peer_closed (peers[13]));
+  assert_false (peer_closed (peers[3]));
+  assert_int_equal (pd_server_get_open_connections (server), 20);
+  g_clear_pointer (&server, pd_server_free);
+  for (guint i = 0; i < n; i++)
+    {
+      char byte;
+
+      /* peers[3]'s bytes were never read: its end was closed with them
+       * unread, which resets the connection. */
+      if (i == 3)
+        assert_true (recv (peers[i], &byte, 1, MSG_DONTWAIT) < 0 && errno == ECONNRESET);
+      else
+        assert_true (peer_closed (peers[i]));
+      close (peers[i]);
+    }
+
+  /* IPv6: a /64 is one network. max_connections 1: 1 per address, 4
+   * waiting. */
+  server = pd_server_new (NULL, 1, resolve_nothing, NULL, &error);
+  assert_non_null (server);
+  n = 0;
+  assert_true (accept_from (server, "2001:db8:0:1::1", &peers[n++]));
+  assert_true (accept_from (server, "2001:db8::1", &peers[n++]));
+  assert_true (accept_from (server, "2001:db8::2", &peers[n++]));
+  assert_true (accept_from (server, "2001:db8::ffff:3", &peers[n++]));
+  /* 2001:db8::/64 holds 3 + 1: its oldest goes. */
+  assert_true (accept_from (server, "2001:db8::4", &peers[n++]));
+  assert_true (peer_closed (peers[1]));
+  assert_false (peer_closed (peers[0]));
+  /* 2001:db8:0:1::/64 holds 1 + 1 against 3: 2001:db8::/64's oldest. */
+  assert_true (accept_from (server, "2001:db8:0:1::2", &peers[n++]));
+  assert_true (peer_closed (peers[2]));
+  assert_false (peer_closed (peers[0]));
+  /* 2 + 1 against 2: the newcomer's own network's oldest. */
+  assert_true (accept_from (server, "2001:db8:0:1::3", &peers[n++]));
+  assert_true (peer_closed (peers[0]));
+  assert_false (peer_closed (peers[3]));
+  assert_false (peer_closed (peers[4]));
+  assert_false (peer_closed (peers[5]));
+  assert_int_equal (pd_server_get_open_connections (server), 4);
+  g_clear_pointer (&server, pd_server_free);
+  for (guint i = 0; i < n; i++)
+    {
+      assert_true (peer_closed (peers[i]));
+      close (peers[i]);
+    }
+}
+
 int
 main (void)
 {
@@ -301,6 +417,7 @@ main (void)
     cmocka_unit_test (test_log_path),
     cmocka_unit_test (test_etag_matches),
     cmocka_unit_test (test_connection_limits),
+    cmocka_unit_test (test_waiting_places_shared),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -26,9 +26,12 @@
  * its head within 16 KiB (else 431), without Transfer-Encoding and with
  * at most one Content-Length (else 400), its body within 64 KiB (else
  * 413; read and dropped). A read or write that makes no progress for
- * 10 s fails, and no connection lives beyond 60 s. With every slot
- * taken, a new connection replaces the one that has waited longest for
- * its request head. Every request is logged with its
+ * 10 s fails, and no connection lives beyond 60 s. With every waiting
+ * place taken (PD_SERVER_MAX_WAITING), a new connection replaces one
+ * still waiting for its request head, from the network (IPv4 /24, IPv6
+ * /64) holding the most of them, the newcomer counted with its own:
+ * there, one that has sent nothing first, then the one that has waited
+ * longest. Every request is logged with its
  * method, path (after the server's own parse, cut before anything that
  * could hold a query: never the token) and status. server.c is the only
  * file of prospectd that includes libsoup; pd_server_check_listen() and
