@@ -93,19 +93,27 @@ pd_csv_import_free (PdCsvImport *import)
   g_free (import);
 }
 
-typedef struct {
+struct _PdCsvReader {
   const PdCsvOptions *options;
+  char *owned_text;        /* the text when converted (else NULL: text is the caller's) */
   const char *text;        /* the whole file as UTF-8 */
   PdCsvImport *import;
   GPtrArray *fields;       /* char*, owned: the row being read */
   guint line;              /* the physical line being fed (1: the first) */
   guint row_line;          /* where the row being read began */
   gsize row_offset;        /* its first byte in text */
+  gsize offset;            /* the next byte to feed */
   gboolean header_done;
   GPtrArray *headers;      /* char*, owned: the header's names */
   GPtrArray *fields_of;    /* const char* (static) or NULL per column: what each is read as */
   GError *error;           /* a problem that stops everything (the header) */
-} Reader;
+  struct csv_parser parser;
+  gboolean parser_ready;
+  gboolean finished;       /* the end was reached (and its checks made) */
+  GQueue ready;            /* PdProspect*, owned: rows read, not given yet (a line with lone CRs holds several) */
+};
+
+typedef PdCsvReader Reader;
 
 /* Line and column (in characters, 1-based) of byte `offset` of text. */
 static void
@@ -352,7 +360,7 @@ read_row (Reader *r)
         }
     }
   pd_prospect_add_source (p, r->options->source, r->row_line);
-  g_ptr_array_add (r->import->rows, g_steal_pointer (&p));
+  g_queue_push_tail (&r->ready, g_steal_pointer (&p));
 }
 
 static void
@@ -414,9 +422,12 @@ detect_delimiter (const char *text)
   return best;
 }
 
-/* The text as UTF-8, newly allocated (without its byte-order mark). */
-static char *
-to_utf8 (const char *data, gsize length, const PdCsvOptions *options, PdCsvImport *import, GError **error)
+/* The text as UTF-8 (without its byte-order mark): `data` itself past
+ * the mark when it is UTF-8 and *ret_owned is NULL, else newly allocated
+ * into *ret_owned. `data` is followed by a NUL byte. */
+static const char *
+to_utf8 (const char *data, gsize length, const PdCsvOptions *options, PdCsvImport *import, char **ret_owned,
+         GError **error)
 {
   const char *invalid = NULL;
   const char *nul;
@@ -447,7 +458,8 @@ to_utf8 (const char *data, gsize length, const PdCsvOptions *options, PdCsvImpor
       if (g_utf8_validate (data, (gssize) length, &invalid))
         {
           import->encoding = g_strdup ("UTF-8");
-          return g_strndup (data, length);
+          *ret_owned = NULL;
+          return data;
         }
       if (options->encoding != NULL)
         {
@@ -485,6 +497,7 @@ to_utf8 (const char *data, gsize length, const PdCsvOptions *options, PdCsvImpor
       return NULL;
     }
   import->converted = TRUE;
+  *ret_owned = converted;
   return converted;
 }
 
@@ -517,119 +530,105 @@ syntax_message (Reader *r, gsize offset)
                           r->options->path, line, column, r->text[offset], r->import->delimiter);
 }
 
-PdCsvImport *
-pd_csv_import_read (const char *data, gsize length, const PdCsvOptions *options, GError **error)
+void
+pd_csv_reader_free (PdCsvReader *r)
 {
-  g_autoptr (PdCsvImport) import = g_new0 (PdCsvImport, 1);
-  g_autofree char *text = NULL;
-  g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) headers = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) fields_of = g_ptr_array_new ();
-  struct csv_parser parser;
-  Reader r = { 0 };
-  gsize offset = 0;
-  gboolean parser_ready = FALSE;
+  if (r == NULL)
+    return;
+  if (r->parser_ready)
+    csv_free (&r->parser);
+  g_queue_clear_full (&r->ready, (GDestroyNotify) pd_prospect_free);
+  g_clear_error (&r->error);
+  g_clear_pointer (&r->fields, g_ptr_array_unref);
+  g_clear_pointer (&r->headers, g_ptr_array_unref);
+  g_clear_pointer (&r->fields_of, g_ptr_array_unref);
+  pd_csv_import_free (r->import);
+  g_free (r->owned_text);
+  g_free (r);
+}
+
+PdCsvReader *
+pd_csv_reader_new (const char *data, gsize length, const PdCsvOptions *options, GError **error)
+{
+  g_autoptr (PdCsvReader) r = g_new0 (PdCsvReader, 1);
+  PdCsvImport *import;
 
   g_return_val_if_fail (options != NULL && options->path != NULL && options->source != NULL, NULL);
+  g_return_val_if_fail (data != NULL && data[length] == '\0', NULL);
 
-  import->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  r->import = import = g_new0 (PdCsvImport, 1);
   import->bad = g_ptr_array_new_with_free_func (g_free);
   import->columns = g_ptr_array_new_with_free_func (g_free);
-  text = to_utf8 (data, length, options, import, error);
-  if (text == NULL)
+  r->text = to_utf8 (data, length, options, import, &r->owned_text, error);
+  if (r->text == NULL)
     return NULL;
-  import->delimiter = options->delimiter != 0 ? options->delimiter : detect_delimiter (text);
+  import->delimiter = options->delimiter != 0 ? options->delimiter : detect_delimiter (r->text);
   import->delimiter_detected = options->delimiter == 0;
+  r->options = options;
+  r->fields = g_ptr_array_new_with_free_func (g_free);
+  r->headers = g_ptr_array_new_with_free_func (g_free);
+  r->fields_of = g_ptr_array_new ();
+  r->line = 1;
+  return g_steal_pointer (&r);
+}
 
-  r.options = options;
-  r.text = text;
-  r.import = import;
-  r.fields = fields;
-  r.headers = headers;
-  r.fields_of = fields_of;
-  r.line = 1;
+const PdCsvImport *
+pd_csv_reader_import (const PdCsvReader *r)
+{
+  return r->import;
+}
 
-  while (text[offset] != '\0' && r.error == NULL)
+/* The checks at the end of the text: a field never closed, no header, bad
+ * rows without skip_bad. */
+static gboolean
+finish (Reader *r, GError **error)
+{
+  const PdCsvOptions *options = r->options;
+  PdCsvImport *import = r->import;
+
+  r->finished = TRUE;
+  if (r->parser_ready)
     {
-      const char *end = strchr (text + offset, '\n');
-      gsize line_length = end != NULL ? (gsize) (end - (text + offset)) + 1 : strlen (text + offset);
-      size_t taken;
-
-      if (!parser_ready)
-        {
-          if (csv_init (&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
-            g_error ("csv_init: out of memory");
-          csv_set_delim (&parser, (unsigned char) import->delimiter);
-          csv_set_space_func (&parser, is_space);
-          parser_ready = TRUE;
-        }
-      if (parser.pstate == CSV_ROW_NOT_BEGUN && fields->len == 0)
-        {
-          r.row_line = r.line;
-          r.row_offset = offset;
-        }
-      taken = csv_parse (&parser, text + offset, line_length, on_field, on_row, &r);
-      if (taken < line_length && csv_error (&parser) == CSV_EPARSE)
-        {
-          g_autofree char *message = syntax_message (&r, offset + taken);
-
-          if (!options->skip_bad)
-            {
-              csv_free (&parser);
-              g_set_error (error, PD_CSV_ERROR, PD_CSV_ERROR_SYNTAX, "%s", message);
-              return NULL;
-            }
-          /* Skip the row: read on from the next line, parser anew. */
-          g_ptr_array_add (import->bad, g_steal_pointer (&message));
-          if (r.header_done)
-            import->n_rows++;
-          csv_free (&parser);
-          parser_ready = FALSE;
-          g_ptr_array_set_size (fields, 0);
-        }
-      else if (taken < line_length)
-        g_error ("csv_parse: %s", csv_strerror (csv_error (&parser)));
-      offset += line_length;
-      r.line++;
-    }
-  if (parser_ready)
-    {
-      if (r.error == NULL && csv_fini (&parser, on_field, on_row, &r) != 0)
+      if (r->error == NULL && csv_fini (&r->parser, on_field, on_row, r) != 0)
         {
           g_autoptr (GArray) starts = NULL;
           gsize open_quote = G_MAXSIZE;
           guint line, column;
           g_autofree char *message = NULL;
 
-          starts = field_starts (text, r.row_offset, import->delimiter, &open_quote);
-          position (text, open_quote != G_MAXSIZE ? open_quote : r.row_offset, &line, &column);
+          starts = field_starts (r->text, r->row_offset, import->delimiter, &open_quote);
+          position (r->text, open_quote != G_MAXSIZE ? open_quote : r->row_offset, &line, &column);
           message = g_strdup_printf (_("%s:%u:%u: a quoted field never closed; expected a closing quote (\")"
                                        " before the end of the file"),
                                      options->path, line, column);
-          csv_free (&parser);
+          csv_free (&r->parser);
+          r->parser_ready = FALSE;
           if (!options->skip_bad)
             {
               g_set_error (error, PD_CSV_ERROR, PD_CSV_ERROR_SYNTAX, "%s", message);
-              return NULL;
+              return FALSE;
             }
           g_ptr_array_add (import->bad, g_steal_pointer (&message));
-          if (r.header_done)
+          if (r->header_done)
             import->n_rows++;
         }
       else
-        csv_free (&parser);
+        {
+          csv_free (&r->parser);
+          r->parser_ready = FALSE;
+        }
     }
-  if (r.error != NULL)
+  if (r->error != NULL)
     {
-      g_propagate_error (error, r.error);
-      return NULL;
+      g_propagate_error (error, g_steal_pointer (&r->error));
+      return FALSE;
     }
-  if (!r.header_done)
+  if (!r->header_done)
     {
       g_set_error (error, PD_CSV_ERROR, PD_CSV_ERROR_HEADER,
                    _("%s: empty; expected a header line naming the columns (company, contact, phone...)"),
                    options->path);
-      return NULL;
+      return FALSE;
     }
   if (import->bad->len > 0 && !options->skip_bad)
     {
@@ -643,7 +642,100 @@ pd_csv_import_read (const char *data, gsize length, const PdCsvOptions *options,
                                         import->bad->len),
                               options->path, import->bad->len);
       g_set_error (error, PD_CSV_ERROR, PD_CSV_ERROR_ROWS, "%s", message->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PdProspect *
+pd_csv_reader_next (PdCsvReader *r, GError **error)
+{
+  const PdCsvOptions *options = r->options;
+  PdCsvImport *import = r->import;
+  const char *text = r->text;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  while (g_queue_is_empty (&r->ready) && !r->finished)
+    {
+      const char *end;
+      gsize line_length;
+      size_t taken;
+
+      if (text[r->offset] == '\0' || r->error != NULL)
+        {
+          if (!finish (r, error))
+            return NULL;
+          continue;
+        }
+      end = strchr (text + r->offset, '\n');
+      line_length = end != NULL ? (gsize) (end - (text + r->offset)) + 1 : strlen (text + r->offset);
+      if (!r->parser_ready)
+        {
+          if (csv_init (&r->parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
+            g_error ("csv_init: out of memory");
+          csv_set_delim (&r->parser, (unsigned char) import->delimiter);
+          csv_set_space_func (&r->parser, is_space);
+          r->parser_ready = TRUE;
+        }
+      if (r->parser.pstate == CSV_ROW_NOT_BEGUN && r->fields->len == 0)
+        {
+          r->row_line = r->line;
+          r->row_offset = r->offset;
+        }
+      taken = csv_parse (&r->parser, text + r->offset, line_length, on_field, on_row, r);
+      if (taken < line_length && csv_error (&r->parser) == CSV_EPARSE)
+        {
+          g_autofree char *message = syntax_message (r, r->offset + taken);
+
+          csv_free (&r->parser);
+          r->parser_ready = FALSE;
+          if (!options->skip_bad)
+            {
+              r->finished = TRUE;
+              g_set_error (error, PD_CSV_ERROR, PD_CSV_ERROR_SYNTAX, "%s", message);
+              return NULL;
+            }
+          /* Skip the row: read on from the next line, parser anew. */
+          g_ptr_array_add (import->bad, g_steal_pointer (&message));
+          if (r->header_done)
+            import->n_rows++;
+          g_ptr_array_set_size (r->fields, 0);
+        }
+      else if (taken < line_length)
+        g_error ("csv_parse: %s", csv_strerror (csv_error (&r->parser)));
+      r->offset += line_length;
+      r->line++;
+    }
+  return g_queue_pop_head (&r->ready);
+}
+
+PdCsvImport *
+pd_csv_import_read (const char *data, gsize length, const PdCsvOptions *options, GError **error)
+{
+  g_autofree char *copy = g_strndup (data, length);   /* followed by a NUL, as the reader wants it */
+  g_autoptr (PdCsvReader) r = NULL;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  g_autoptr (GError) local_error = NULL;
+  PdCsvImport *import;
+  PdProspect *p;
+
+  g_return_val_if_fail (options != NULL && options->path != NULL && options->source != NULL, NULL);
+
+  /* A NUL byte inside is reported by the reader: keep the length. */
+  if (length > 0 && memchr (data, '\0', length) != NULL)
+    memcpy (copy, data, length);
+  r = pd_csv_reader_new (copy, length, options, error);
+  if (r == NULL)
+    return NULL;
+  while ((p = pd_csv_reader_next (r, &local_error)) != NULL)
+    g_ptr_array_add (rows, p);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return g_steal_pointer (&import);
+  import = g_steal_pointer (&r->import);
+  import->rows = g_steal_pointer (&rows);
+  return import;
 }

@@ -561,10 +561,11 @@ pd_email_key (const char *email, GError **error)
 /* ---------------------------------------------------------- matching */
 
 struct _PdProspectIndex {
-  GHashTable *phones;    /* E.164 (owned) -> id */
-  GHashTable *emails;    /* e-mail key (owned) -> id */
-  GHashTable *companies; /* company key \x1f postcode (owned) -> id */
-  GHashTable *company_of; /* id -> company key (owned) */
+  GStringChunk *text;    /* the keys of pd_prospect_index_add() */
+  GHashTable *phones;    /* E.164 (borrowed) -> id */
+  GHashTable *emails;    /* e-mail key (borrowed) -> id */
+  GHashTable *companies; /* company key \x1f postcode (borrowed) -> id */
+  GHashTable *company_of; /* id -> company key (borrowed) */
 };
 
 PdProspectIndex *
@@ -572,10 +573,12 @@ pd_prospect_index_new (void)
 {
   PdProspectIndex *index = g_new0 (PdProspectIndex, 1);
 
-  index->phones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  index->emails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  index->companies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  index->company_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  index->text = g_string_chunk_new (4096);
+  index->phones = g_hash_table_new (g_str_hash, g_str_equal);
+  index->emails = g_hash_table_new (g_str_hash, g_str_equal);
+  index->companies = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Ids as pointers, as the other tables hold them. */
+  index->company_of = g_hash_table_new (g_direct_hash, g_direct_equal);
   return index;
 }
 
@@ -588,6 +591,7 @@ pd_prospect_index_free (PdProspectIndex *index)
   g_hash_table_unref (index->emails);
   g_hash_table_unref (index->companies);
   g_hash_table_unref (index->company_of);
+  g_string_chunk_free (index->text);
   g_free (index);
 }
 
@@ -600,31 +604,47 @@ company_postcode_key (const char *company_key, const char *postcode)
   return g_strconcat (company_key, "\x1f", code, NULL);
 }
 
+void
+pd_match_keys_of (const PdProspect *prospect, GStringChunk *chunk, PdMatchKeys *ret_keys)
+{
+  g_autofree char *company = pd_company_key (prospect->company != NULL ? prospect->company : "");
+  g_autofree char *email = prospect->email != NULL ? pd_email_key (prospect->email, NULL) : NULL;
+  g_autofree char *both = company[0] != '\0' ? company_postcode_key (company, prospect->postcode) : NULL;
+
+  ret_keys->phone = prospect->phone != NULL ? g_string_chunk_insert (chunk, prospect->phone) : NULL;
+  ret_keys->mobile = prospect->mobile != NULL ? g_string_chunk_insert (chunk, prospect->mobile) : NULL;
+  ret_keys->email = email != NULL ? g_string_chunk_insert (chunk, email) : NULL;
+  ret_keys->company = g_string_chunk_insert (chunk, company);
+  ret_keys->company_postcode = both != NULL ? g_string_chunk_insert (chunk, both) : NULL;
+}
+
 static void
 put (GHashTable *table, const char *key, gint64 id)
 {
   if (key != NULL && key[0] != '\0' && !g_hash_table_contains (table, key))
-    g_hash_table_insert (table, g_strdup (key), GSIZE_TO_POINTER ((gsize) id));
+    g_hash_table_insert (table, (gpointer) key, GSIZE_TO_POINTER ((gsize) id));
+}
+
+void
+pd_prospect_index_add_keys (PdProspectIndex *index, gint64 id, const PdMatchKeys *keys)
+{
+  g_return_if_fail (id > 0);
+  put (index->phones, keys->phone, id);
+  put (index->phones, keys->mobile, id);
+  put (index->emails, keys->email, id);
+  put (index->companies, keys->company_postcode, id);
+  g_hash_table_insert (index->company_of, GSIZE_TO_POINTER ((gsize) id),
+                       (gpointer) (keys->company != NULL ? keys->company : ""));
 }
 
 void
 pd_prospect_index_add (PdProspectIndex *index, gint64 id, const PdProspect *prospect)
 {
-  g_autofree char *company = pd_company_key (prospect->company != NULL ? prospect->company : "");
-  g_autofree char *email = prospect->email != NULL ? pd_email_key (prospect->email, NULL) : NULL;
-  gint64 *key = g_new (gint64, 1);
+  PdMatchKeys keys;
 
   g_return_if_fail (id > 0);
-  *key = id;
-  put (index->phones, prospect->phone, id);
-  put (index->phones, prospect->mobile, id);
-  put (index->emails, email, id);
-  if (company[0] != '\0')
-    {
-      g_autofree char *both = company_postcode_key (company, prospect->postcode);
-      put (index->companies, both, id);
-    }
-  g_hash_table_replace (index->company_of, key, g_steal_pointer (&company));
+  pd_match_keys_of (prospect, index->text, &keys);
+  pd_prospect_index_add_keys (index, id, &keys);
 }
 
 static gint64
@@ -638,23 +658,21 @@ lookup (GHashTable *table, const char *key)
 }
 
 PdMatch
-pd_prospect_index_match (const PdProspectIndex *index,
-                         const PdProspect *row,
-                         gint64 *ret_id,
-                         gint64 *ret_other,
-                         const char **ret_key)
+pd_prospect_index_match_keys (const PdProspectIndex *index,
+                              const PdMatchKeys *keys,
+                              gint64 *ret_id,
+                              gint64 *ret_other,
+                              const char **ret_key)
 {
-  g_autofree char *company = pd_company_key (row->company != NULL ? row->company : "");
-  g_autofree char *email = row->email != NULL ? pd_email_key (row->email, NULL) : NULL;
-  g_autofree char *both = company[0] != '\0' ? company_postcode_key (company, row->postcode) : NULL;
+  const char *company = keys->company != NULL ? keys->company : "";
   const struct {
     const char *name;
     gint64 id;
   } found[] = {
-    { "phone", lookup (index->phones, row->phone) },
-    { "mobile", lookup (index->phones, row->mobile) },
-    { "email", lookup (index->emails, email) },
-    { "company", both != NULL ? lookup (index->companies, both) : 0 },
+    { "phone", lookup (index->phones, keys->phone) },
+    { "mobile", lookup (index->phones, keys->mobile) },
+    { "email", lookup (index->emails, keys->email) },
+    { "company", keys->company_postcode != NULL ? lookup (index->companies, keys->company_postcode) : 0 },
   };
   gint64 id = 0;
   const char *key = NULL;
@@ -676,7 +694,7 @@ pd_prospect_index_match (const PdProspectIndex *index,
           *ret_key = found[i].name;
           return PD_MATCH_CONFLICT;
         }
-      known_company = g_hash_table_lookup (index->company_of, &found[i].id);
+      known_company = g_hash_table_lookup (index->company_of, GSIZE_TO_POINTER ((gsize) found[i].id));
       if (known_company != NULL && known_company[0] != '\0' && company[0] != '\0'
           && !g_str_equal (known_company, company))
         {
@@ -696,6 +714,20 @@ pd_prospect_index_match (const PdProspectIndex *index,
   *ret_id = id;
   *ret_key = key;
   return PD_MATCH_KNOWN;
+}
+
+PdMatch
+pd_prospect_index_match (const PdProspectIndex *index,
+                         const PdProspect *row,
+                         gint64 *ret_id,
+                         gint64 *ret_other,
+                         const char **ret_key)
+{
+  g_autoptr (GStringChunk) chunk = g_string_chunk_new (256);
+  PdMatchKeys keys;
+
+  pd_match_keys_of (row, chunk, &keys);
+  return pd_prospect_index_match_keys (index, &keys, ret_id, ret_other, ret_key);
 }
 
 /* -------------------------------------------------------- assignment */

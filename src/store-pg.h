@@ -88,8 +88,9 @@ gboolean store_pg_rotate_feed_token (PgStore *pg, const char *campaign, const ch
                                      GError **error);
 
 /* store-pg-prospects.c (schema 11). list: `id` > 0 lists that prospect only. */
-gboolean store_pg_import_prospects (PgStore *pg, const char *campaign, GPtrArray *prospects, gint64 *ret_added,
-                                    gint64 *ret_sources_added, GError **error);
+/* import: `ids` (may be NULL) gets each fed prospect's id, in order. */
+gboolean store_pg_import_prospects (PgStore *pg, const char *campaign, PdProspectFeed feed, gpointer data,
+                                    GArray *ids, gint64 *ret_added, gint64 *ret_sources_added, GError **error);
 GPtrArray *store_pg_list_prospects (PgStore *pg, const char *campaign, const PdProspectFilter *filter, gint64 id,
                                     GError **error);
 gboolean store_pg_set_prospect_reps (PgStore *pg, const char *campaign, const gint64 *ids, const char *const *reps,

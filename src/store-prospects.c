@@ -150,12 +150,13 @@ insert_prospect (PdStore *store, ImportStatements *st, const char *campaign, con
 }
 
 static gboolean
-import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 *ids, gint64 *ret_added,
-             gint64 *ret_sources, GError **error)
+import_body (PdStore *store, const char *campaign, PdProspectFeed feed, gpointer data, GArray *ids,
+             gint64 *ret_added, gint64 *ret_sources, GError **error)
 {
   ImportStatements st = { 0 };
   g_autoptr (sqlite3_stmt) insert = NULL, attribute = NULL, known = NULL, order = NULL, source = NULL;
-  gboolean ok = FALSE;
+  PdProspect *p;
+  GError *feed_error = NULL;
 
   if (!store_require_campaign (store, campaign, error))
     return FALSE;
@@ -188,11 +189,12 @@ import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 
   st.next_order = sqlite3_column_int64 (order, 0);
   *ret_added = 0;
   *ret_sources = 0;
-  for (guint i = 0; i < prospects->len; i++)
+  for (gboolean first = TRUE; (p = feed (data, first, &feed_error)) != NULL; first = FALSE)
     {
-      const PdProspect *p = prospects->pdata[i];
       gint64 id = p->id;
 
+      if (!store_check_prospect (p, error))
+        return FALSE;
       if (id > 0)
         {
           int rc;
@@ -208,22 +210,106 @@ import_body (PdStore *store, const char *campaign, GPtrArray *prospects, gint64 
                              _("No prospect %" PRId64 " in campaign '%s'"), id, campaign);
               else
                 store_set_error (error, store->db, rc);
-              goto done;
+              return FALSE;
             }
         }
       else
         {
           if (!insert_prospect (store, &st, campaign, p, &id, error))
-            goto done;
+            return FALSE;
           ++*ret_added;
         }
       if (!insert_sources (store, st.source, id, p, ret_sources, error))
-        goto done;
-      ids[i] = id;
+        return FALSE;
+      if (ids != NULL)
+        g_array_append_val (ids, id);
     }
-  ok = TRUE;
-done:
-  return ok;
+  if (feed_error != NULL)
+    {
+      g_propagate_error (error, feed_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* SQLite's page cache during an import, in KiB. */
+#define IMPORT_CACHE_KIB 8192
+
+/* The prospects of an array, fed one by one. */
+typedef struct {
+  GPtrArray *prospects;
+  guint next;
+} ArrayFeed;
+
+static PdProspect *
+array_feed (gpointer data, gboolean restart, GError **error)
+{
+  ArrayFeed *f = data;
+
+  (void) error;
+  if (restart)
+    f->next = 0;
+  return f->next < f->prospects->len ? f->prospects->pdata[f->next++] : NULL;
+}
+
+static gboolean
+import_feed (PdStore *store, const char *campaign, PdProspectFeed feed, gpointer data, GArray *ids,
+             gint64 *ret_added, gint64 *ret_sources_added, GError **error)
+{
+  gint64 added = 0, sources = 0, cache_size = 0;
+  gboolean ok;
+
+  if (!store_check_name (campaign, _("campaign id"), error))
+    goto fail;
+  if (store->pg != NULL)
+    return store_pg_import_prospects (store->pg, campaign, feed, data, ids, ret_added, ret_sources_added, error);
+  /* A large import touches the pages of the index by rep all over: a
+   * page cache that holds them keeps SQLite from writing them out to the
+   * WAL and reading them back again and again (SQLite's default is 2 MiB;
+   * this one is still a bound, whatever the file's size). */
+  if (!store_query_int (store, "PRAGMA cache_size", &cache_size, error)
+      || !store_exec (store, "PRAGMA cache_size = " G_STRINGIFY (-IMPORT_CACHE_KIB), error))
+    goto fail;
+  ok = store_begin_write (store, error);
+  if (ok)
+    {
+      ok = import_body (store, campaign, feed, data, ids, &added, &sources, error);
+      ok = store_finish (store, ok, error);
+    }
+  {
+    /* A constant from this file and the value read above (PRAGMA binds nothing). */
+    g_autofree char *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+
+    if (!store_exec (store, restore, ok ? error : NULL))
+      ok = FALSE;
+  }
+  if (!ok)
+    goto fail;
+  if (ret_added != NULL)
+    *ret_added = added;
+  if (ret_sources_added != NULL)
+    *ret_sources_added = sources;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot store the prospects: "));
+  return FALSE;
+}
+
+gboolean
+pd_store_import_feed (PdStore *store,
+                      const char *campaign,
+                      PdProspectFeed feed,
+                      gpointer data,
+                      gint64 *ret_added,
+                      gint64 *ret_sources_added,
+                      GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (feed != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return import_feed (store, campaign, feed, data, NULL, ret_added, ret_sources_added, error);
 }
 
 gboolean
@@ -234,39 +320,32 @@ pd_store_import_prospects (PdStore *store,
                            gint64 *ret_sources_added,
                            GError **error)
 {
-  g_autofree gint64 *ids = NULL;
-  gint64 added = 0, sources = 0;
-  gboolean ok;
+  g_autoptr (GArray) ids = NULL;
+  ArrayFeed f = { prospects, 0 };
 
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (prospects != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* The campaign and every prospect checked before anything is written. */
   if (!store_check_name (campaign, _("campaign id"), error))
-    goto fail;
+    {
+      g_prefix_error (error, _("Cannot store the prospects: "));
+      return FALSE;
+    }
   for (guint i = 0; i < prospects->len; i++)
     if (!store_check_prospect (prospects->pdata[i], error))
-      goto fail;
-  if (store->pg != NULL)
-    return store_pg_import_prospects (store->pg, campaign, prospects, ret_added, ret_sources_added, error);
-
-  ids = g_new0 (gint64, prospects->len + 1);
-  if (!store_begin_write (store, error))
-    goto fail;
-  ok = import_body (store, campaign, prospects, ids, &added, &sources, error);
-  if (!store_finish (store, ok, error))
-    goto fail;
+      {
+        g_prefix_error (error, _("Cannot store the prospects: "));
+        return FALSE;
+      }
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), prospects->len);
+  if (!import_feed (store, campaign, array_feed, &f, ids, ret_added, ret_sources_added, error))
+    return FALSE;
+  g_assert (ids->len == prospects->len);
   for (guint i = 0; i < prospects->len; i++)
-    ((PdProspect *) prospects->pdata[i])->id = ids[i];
-  if (ret_added != NULL)
-    *ret_added = added;
-  if (ret_sources_added != NULL)
-    *ret_sources_added = sources;
+    ((PdProspect *) prospects->pdata[i])->id = g_array_index (ids, gint64, i);
   return TRUE;
-
-fail:
-  g_prefix_error (error, _("Cannot store the prospects: "));
-  return FALSE;
 }
 
 /* ------------------------------------------------------------ listing */
@@ -396,6 +475,81 @@ pd_store_list_prospects (PdStore *store, const char *campaign, const PdProspectF
 fail:
   g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
   return NULL;
+}
+
+static gboolean
+foreach_body (PdStore *store, const char *campaign, PdProspectFunc func, gpointer data, GError **error)
+{
+  g_autoptr (sqlite3_stmt) rows = NULL, sources = NULL;
+  int rc, source_rc = SQLITE_DONE;
+
+  rows = store_prepare (store, "SELECT " PROSPECT_COLUMNS " FROM prospects p WHERE p.campaign = ?1"
+                               " ORDER BY p.import_order, p.id", error);
+  sources = rows != NULL ? store_prepare (store, "SELECT s.prospect, s.source, s.line FROM prospects p"
+                                                 " JOIN prospect_sources s ON s.prospect = p.id"
+                                                 " WHERE p.campaign = ?1"
+                                                 " ORDER BY p.import_order, p.id, s.source, s.line", error)
+                         : NULL;
+  if (sources == NULL)
+    return FALSE;
+  bind_text (rows, 1, campaign);
+  bind_text (sources, 1, campaign);
+  /* Both in the same order: each prospect's sources follow it. */
+  source_rc = sqlite3_step (sources);
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      g_autoptr (PdProspect) p = prospect_from_row (rows, error);
+
+      if (p == NULL)
+        return FALSE;
+      while (source_rc == SQLITE_ROW && sqlite3_column_int64 (sources, 0) == p->id)
+        {
+          pd_prospect_add_source (p, (const char *) sqlite3_column_text (sources, 1),
+                                  sqlite3_column_int64 (sources, 2));
+          source_rc = sqlite3_step (sources);
+        }
+      func (p, data);
+    }
+  if (!step_rows_done (store, rc, error))
+    return FALSE;
+  if (source_rc != SQLITE_DONE && source_rc != SQLITE_ROW)
+    return step_rows_done (store, source_rc, error);
+  return TRUE;
+}
+
+gboolean
+pd_store_foreach_prospect (PdStore *store, const char *campaign, PdProspectFunc func, gpointer data, GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    {
+      PdProspectFilter keys = { 0 };
+      g_autoptr (GPtrArray) prospects = NULL;
+
+      keys.keys_only = TRUE;
+      prospects = store_pg_list_prospects (store->pg, campaign, &keys, 0, error);
+      if (prospects == NULL)
+        return FALSE;
+      for (guint i = 0; i < prospects->len; i++)
+        func (prospects->pdata[i], data);
+      return TRUE;
+    }
+  if (!store_begin_read (store, error))
+    goto fail;
+  ok = foreach_body (store, campaign, func, data, error);
+  if (!store_finish (store, ok, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+  return FALSE;
 }
 
 gboolean

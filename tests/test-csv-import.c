@@ -243,6 +243,64 @@ test_bad_rows (void **state)
                   "f.csv: 2 bad rows; nothing imported (--skip-bad imports the others)");
 }
 
+/* The reader gives one row at a time: rows ended by lone CRs (old Mac
+ * files: several rows in one line fed to libcsv) each in turn, the bad
+ * rows listed once the end is reached, the end said by NULL without an
+ * error; without skip_bad, NULL with PD_CSV_ERROR_ROWS at the end, after
+ * the good rows. */
+static void
+test_reader (void **state)
+{
+  static const char lone_cr[] = "Société,Tél\rAcme,01 23 45 67 89\rBolt,01 23 45 67 88\r\rCyan,\r";
+  static const char bad[] = "Société;Téléphone\nAcme;0123456789\nBolt;012\nCyan;\n";
+  PdCsvOptions options = { "f.csv", "salon", 0, NULL, "FR", reps, FALSE };
+  const char *const companies[] = { "Acme", "Bolt", "Cyan" };
+  const char *const phones[] = { "+33123456789", "+33123456788", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdCsvReader) reader = NULL;
+  g_autoptr (PdCsvReader) refused = NULL;
+
+  (void) state;
+  reader = pd_csv_reader_new (lone_cr, sizeof lone_cr - 1, &options, &error);
+  assert_non_null (reader);
+  for (guint i = 0; i < G_N_ELEMENTS (companies); i++)
+    {
+      g_autoptr (PdProspect) p = pd_csv_reader_next (reader, &error);
+
+      assert_non_null (p);
+      assert_string_equal (p->company, companies[i]);
+      if (phones[i] != NULL)
+        assert_string_equal (p->phone, phones[i]);
+      else
+        assert_null (p->phone);
+      assert_string_equal (((PdProspectSource *) p->sources->pdata[0])->source, "salon");
+    }
+  assert_null (pd_csv_reader_next (reader, &error));
+  assert_null (error);
+  assert_null (pd_csv_reader_next (reader, &error));
+  assert_null (error);
+  assert_int_equal (pd_csv_reader_import (reader)->n_rows, 3);
+  assert_int_equal (pd_csv_reader_import (reader)->delimiter, ',');
+  assert_null (pd_csv_reader_import (reader)->rows);
+
+  refused = pd_csv_reader_new (bad, sizeof bad - 1, &options, &error);
+  assert_non_null (refused);
+  {
+    g_autoptr (PdProspect) acme = pd_csv_reader_next (refused, &error);
+    g_autoptr (PdProspect) cyan = pd_csv_reader_next (refused, &error);
+
+    assert_string_equal (acme->company, "Acme");
+    assert_string_equal (cyan->company, "Cyan");
+  }
+  assert_null (error);
+  assert_null (pd_csv_reader_next (refused, &error));
+  assert_true (g_error_matches (error, PD_CSV_ERROR, PD_CSV_ERROR_ROWS));
+  assert_string_equal (error->message,
+                       "f.csv:3:6: Téléphone: '012': a number of +33 has 9 digits after the country code, not 2\n"
+                       "f.csv: 1 bad row; nothing imported (--skip-bad imports the others)");
+  assert_int_equal (pd_csv_reader_import (refused)->bad->len, 1);
+}
+
 int
 main (void)
 {
@@ -254,6 +312,7 @@ main (void)
     cmocka_unit_test (test_delimiter_option),
     cmocka_unit_test (test_syntax_errors),
     cmocka_unit_test (test_bad_rows),
+    cmocka_unit_test (test_reader),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -326,6 +326,51 @@ test_matching (void **state)
   assert_match (index, mobile_as_phone, PD_MATCH_KNOWN, 2, 0, "phone");
 }
 
+/* The keys alone: what an import keeps of each row and known prospect,
+ * their text in the caller's chunk (the index borrows it). */
+static void
+test_match_keys (void **state)
+{
+  g_autoptr (GStringChunk) text = g_string_chunk_new (64);
+  g_autoptr (PdProspectIndex) index = pd_prospect_index_new ();
+  g_autoptr (PdProspect) acme = row ("Dupont & Fils S.A.R.L.", " 75001 ", "+33123456789", "+33612345678",
+                                     " Contact@ACME.fr ");
+  g_autoptr (PdProspect) nameless = row (NULL, NULL, NULL, NULL, "pas une adresse");
+  g_autoptr (PdProspect) same_company = row ("DUPONT-FILS", "75001", NULL, NULL, NULL);
+  g_autoptr (PdProspect) by_mobile = row ("Zeta", NULL, "+33612345678", NULL, NULL);
+  PdMatchKeys keys, none, other;
+  gint64 id = -1, second = -1;
+  const char *key = NULL;
+
+  (void) state;
+  pd_match_keys_of (acme, text, &keys);
+  assert_string_equal (keys.phone, "+33123456789");
+  assert_string_equal (keys.mobile, "+33612345678");
+  assert_string_equal (keys.email, "contact@acme.fr");
+  assert_string_equal (keys.company, "dupontfils");
+  assert_string_equal (keys.company_postcode, "dupontfils\x1f" "75001");
+  pd_match_keys_of (nameless, text, &none);
+  assert_null (none.phone);
+  assert_null (none.mobile);
+  assert_null (none.email);
+  assert_string_equal (none.company, "");
+  assert_null (none.company_postcode);
+
+  pd_prospect_index_add_keys (index, 7, &keys);
+  pd_match_keys_of (same_company, text, &other);
+  assert_int_equal (pd_prospect_index_match_keys (index, &other, &id, &second, &key), PD_MATCH_KNOWN);
+  assert_int_equal (id, 7);
+  assert_int_equal (second, 0);
+  assert_string_equal (key, "company");
+  pd_match_keys_of (by_mobile, text, &other);
+  assert_int_equal (pd_prospect_index_match_keys (index, &other, &id, &second, &key), PD_MATCH_CONFLICT);
+  assert_int_equal (id, 7);
+  assert_string_equal (key, "phone");
+  assert_int_equal (pd_prospect_index_match_keys (index, &none, &id, &second, &key), PD_MATCH_NEW);
+  assert_int_equal (id, 0);
+  assert_null (key);
+}
+
 /* -------------------------------------------------------- assignment */
 
 static void
@@ -434,6 +479,7 @@ main (void)
     cmocka_unit_test (test_share),
     cmocka_unit_test (test_assign_interleaved),
     cmocka_unit_test (test_rebalance),
+    cmocka_unit_test (test_match_keys),
     cmocka_unit_test (test_record),
   };
 

@@ -31,6 +31,28 @@ prospect_at (GPtrArray *prospects, guint i)
   return g_ptr_array_index (prospects, i);
 }
 
+/* "id company phone [source:line ...]": what matching reads of one. */
+static char *
+prospect_text (const PdProspect *p)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_printf (text, "%" G_GINT64_FORMAT " %s %s [", p->id, p->company, p->phone != NULL ? p->phone : "-");
+  for (guint s = 0; s < p->sources->len; s++)
+    {
+      const PdProspectSource *source = p->sources->pdata[s];
+      g_string_append_printf (text, " %s:%" G_GINT64_FORMAT, source->source, source->line);
+    }
+  g_string_append (text, " ]");
+  return g_string_free (text, FALSE);
+}
+
+static void
+foreach_text (const PdProspect *p, gpointer data)
+{
+  g_ptr_array_add (data, prospect_text (p));
+}
+
 /* Three prospects in campaign q1: Acme (alice, salon line 2, two
  * attributes), Bolt (bob, salon line 3), Cyan (no rep, annuaire 7). */
 static void
@@ -177,6 +199,172 @@ test_import_refused (void **state)
   assert_false (pd_store_get_prospect (store, "q1", 1, &missing, &error));
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
   assert_string_equal (error->message, "No prospect 1 in campaign 'q1'");
+}
+
+/* A feed of `n` prospects made on the fly (each borrowed until the next
+ * call), as an import of a large file gives them: prospect i is
+ * "Société i" of alice, bob or nobody, found in `source` at line i + 2;
+ * every seventh has an attribute whose text needs quoting in an array
+ * literal; every fifth, once `known` is set, is known prospect known[i]
+ * instead (its id, one source line). After `fail_after` prospects
+ * (0: never) the feed fails. */
+typedef struct {
+  guint n, next, fail_after, restarts;
+  const char *source;
+  const gint64 *known;
+  PdProspect *given;
+} TestFeed;
+
+static PdProspect *
+test_feed (gpointer data, gboolean restart, GError **error)
+{
+  TestFeed *t = data;
+  static const char *const reps[] = { "alice", "bob", NULL };
+  g_autofree char *company = NULL;
+  PdProspect *p;
+  guint i;
+
+  g_clear_pointer (&t->given, pd_prospect_free);
+  if (restart)
+    {
+      t->next = 0;
+      t->restarts++;
+    }
+  if (t->fail_after > 0 && t->next == t->fail_after)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "the feed broke at %u", t->next);
+      return NULL;
+    }
+  if (t->next >= t->n)
+    return NULL;
+  i = t->next++;
+  company = g_strdup_printf ("Société %u", i);
+  p = make_prospect (company, reps[i % 3], t->source, i + 2);
+  if (t->known != NULL && i % 5 == 0)
+    p->id = t->known[i];
+  if (i % 7 == 0)
+    pd_prospect_add_attribute (p, "Note", "a \"quoted\", {braced} \\ NULL");
+  if (i == 1)
+    pd_prospect_add_source (p, t->source, 100000);
+  p->phone = i % 2 == 0 ? g_strdup_printf ("+3312%07u", i) : NULL;
+  t->given = p;
+  return p;
+}
+
+/* pd_store_import_feed() in batches: 2 500 prospects (PostgreSQL's
+ * batches of 1 000 crossed), then the same file's rows again with every
+ * fifth one known, then a feed that fails half-way: nothing written.
+ * pd_store_foreach_prospect() gives them back in import order with their
+ * sources. */
+static void
+test_import_feed (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (GPtrArray) all = NULL, after = NULL;
+  g_autofree gint64 *ids = g_new0 (gint64, 2500);
+  TestFeed t = { 2500, 0, 0, 0, "salon", NULL, NULL };
+  gint64 added = -1, sources = -1;
+  guint n_sources = 0;
+
+  assert_true (pd_store_import_feed (store, "q1", test_feed, &t, &added, &sources, &error));
+  assert_null (error);
+  assert_null (t.given);
+  assert_int_equal (t.restarts, 1);
+  assert_int_equal (added, 2500);
+  assert_int_equal (sources, 2501);
+  all = pd_store_list_prospects (store, "q1", NULL, &error);
+  assert_non_null (all);
+  assert_int_equal (all->len, 2500);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const PdProspect *p = prospect_at (all, i);
+      g_autofree char *company = g_strdup_printf ("Société %u", i);
+      const PdProspectSource *s = p->sources->pdata[0];
+
+      ids[i] = p->id;
+      assert_string_equal (p->company, company);
+      assert_string_equal (p->rep != NULL ? p->rep : "-", i % 3 == 0 ? "alice" : i % 3 == 1 ? "bob" : "-");
+      assert_int_equal (p->import_order, i + 1);
+      assert_int_equal (p->attributes->len, i % 7 == 0 ? 1 : 0);
+      if (i % 7 == 0)
+        assert_string_equal (((PdAttribute *) p->attributes->pdata[0])->value, "a \"quoted\", {braced} \\ NULL");
+      assert_int_equal (p->sources->len, i == 1 ? 2 : 1);
+      assert_string_equal (s->source, "salon");
+      assert_int_equal (s->line, i + 2);
+      if (i % 2 == 0)
+        {
+          g_autofree char *phone = g_strdup_printf ("+3312%07u", i);
+          assert_string_equal (p->phone, phone);
+        }
+      else
+        assert_null (p->phone);
+      assert_true (i == 0 || p->id > ids[i - 1]);
+    }
+  assert_int_equal (((PdProspectSource *) prospect_at (all, 1)->sources->pdata[1])->line, 100000);
+
+  /* The rows of another file: every fifth a prospect known (one more
+   * source line), the others new. */
+  t = (TestFeed) { 2500, 0, 0, 0, "achat", ids, NULL };
+  assert_true (pd_store_import_feed (store, "q1", test_feed, &t, &added, &sources, &error));
+  assert_null (error);
+  assert_int_equal (added, 2000);
+  assert_int_equal (sources, 2501);
+  /* The same again: nothing new for the known ones, the others again. */
+  t = (TestFeed) { 2500, 0, 0, 0, "achat", ids, NULL };
+  assert_true (pd_store_import_feed (store, "q1", test_feed, &t, &added, &sources, &error));
+  assert_int_equal (added, 2000);
+  assert_int_equal (sources, 2001);
+
+  /* A feed that breaks: nothing of it written; a known id that is not
+   * there neither. */
+  t = (TestFeed) { 2500, 0, 1500, 0, "panne", NULL, NULL };
+  assert_false (pd_store_import_feed (store, "q1", test_feed, &t, &added, &sources, &error));
+  assert_string_equal (error->message, "Cannot store the prospects: the feed broke at 1500");
+  g_clear_error (&error);
+  {
+    gint64 missing[2500] = { 0 };
+
+    missing[1000] = 987654321;
+    t = (TestFeed) { 2500, 0, 0, 0, "panne", missing, NULL };
+    assert_false (pd_store_import_feed (store, "q1", test_feed, &t, &added, &sources, &error));
+    assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+    assert_string_equal (error->message, "Cannot store the prospects: No prospect 987654321 in campaign 'q1'");
+    g_clear_error (&error);
+  }
+  g_clear_pointer (&t.given, pd_prospect_free);
+  after = pd_store_list_prospects (store, "q1", NULL, &error);
+  assert_int_equal (after->len, 6500);
+  for (guint i = 0; i < after->len; i++)
+    {
+      const PdProspect *p = prospect_at (after, i);
+
+      for (guint s = 0; s < p->sources->len; s++)
+        {
+          assert_string_not_equal (((PdProspectSource *) p->sources->pdata[s])->source, "panne");
+          n_sources++;
+        }
+    }
+  assert_int_equal (n_sources, 2501 + 2501 + 2001);
+
+  /* Given one at a time: the same prospects, sources and order. */
+  {
+    GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
+
+    assert_true (pd_store_foreach_prospect (store, "q1", foreach_text, seen, &error));
+    assert_null (error);
+    assert_int_equal (seen->len, after->len);
+    for (guint i = 0; i < after->len; i++)
+      {
+        g_autofree char *expected = prospect_text (prospect_at (after, i));
+        assert_string_equal (seen->pdata[i], expected);
+      }
+    g_ptr_array_set_size (seen, 0);
+    assert_true (pd_store_foreach_prospect (store, "nope", foreach_text, seen, &error));
+    assert_int_equal (seen->len, 0);
+    g_ptr_array_unref (seen);
+  }
 }
 
 static PdCall *
@@ -444,6 +632,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_import_round_trip, setup, teardown),
     cmocka_unit_test_setup_teardown (test_import_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_import_feed, setup, teardown),
     cmocka_unit_test_setup_teardown (test_calls_move_states, setup, teardown),
     cmocka_unit_test_setup_teardown (test_filters_and_reps, setup, teardown),
     cmocka_unit_test_setup_teardown (test_erase, setup, teardown),

@@ -72,3 +72,22 @@ const char *pd_csv_field_for_header (const char *header);
  * PD_CSV_ERROR_ROWS (bad rows without skip_bad: the message lists
  * every one, a line each). */
 PdCsvImport *pd_csv_import_read (const char *data, gsize length, const PdCsvOptions *options, GError **error);
+
+/* The same, one row at a time, so that a large file is never held as
+ * prospects: pd_csv_reader_new() decodes the text (PD_CSV_ERROR_ENCODING,
+ * PD_CSV_ERROR_OPTION) and detects the delimiter; each
+ * pd_csv_reader_next() gives the next good row (a new PdProspect, as
+ * pd_csv_import_read() would hold it), and NULL at the end, or NULL with
+ * error set: the errors of pd_csv_import_read(), PD_CSV_ERROR_ROWS (bad
+ * rows without skip_bad) only once the whole text is read. The bad rows,
+ * counts and what the file was read as are in pd_csv_reader_import()
+ * (its `rows` NULL); they are complete once next() gave NULL. `data`
+ * must be followed by a NUL byte (as g_file_get_contents() gives it) and
+ * outlive the reader, which reads it in place when it is UTF-8. */
+typedef struct _PdCsvReader PdCsvReader;
+
+PdCsvReader *pd_csv_reader_new (const char *data, gsize length, const PdCsvOptions *options, GError **error);
+PdProspect *pd_csv_reader_next (PdCsvReader *reader, GError **error);
+const PdCsvImport *pd_csv_reader_import (const PdCsvReader *reader);
+void pd_csv_reader_free (PdCsvReader *reader);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdCsvReader, pd_csv_reader_free)

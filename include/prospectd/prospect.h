@@ -212,6 +212,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdProspectIndex, pd_prospect_index_free)
  * that id. */
 void pd_prospect_index_add (PdProspectIndex *index, gint64 id, const PdProspect *prospect);
 
+/* What matching needs of a prospect, and nothing else: its numbers in
+ * E.164 (or NULL), its e-mail key (pd_email_key(), or NULL), its
+ * company key (pd_company_key(), "" for none) and that key with its
+ * trimmed postcode (NULL when the company key is ""). */
+typedef struct {
+  const char *phone, *mobile, *email, *company, *company_postcode;
+} PdMatchKeys;
+
+/* The keys of `prospect`, their text stored in `chunk`. */
+void pd_match_keys_of (const PdProspect *prospect, GStringChunk *chunk, PdMatchKeys *ret_keys);
+
+/* pd_prospect_index_add() of keys already made; the index borrows their
+ * text, which must outlive it (e.g. a GStringChunk of the caller's). */
+void pd_prospect_index_add_keys (PdProspectIndex *index, gint64 id, const PdMatchKeys *keys);
+
 typedef enum {
   PD_MATCH_NEW,      /* no key of the row is known */
   PD_MATCH_KNOWN,    /* every key that matched names one prospect, of the same company */
@@ -229,6 +244,12 @@ PdMatch pd_prospect_index_match (const PdProspectIndex *index,
                                  gint64 *ret_id,
                                  gint64 *ret_other,
                                  const char **ret_key);
+/* The same, of keys already made. */
+PdMatch pd_prospect_index_match_keys (const PdProspectIndex *index,
+                                      const PdMatchKeys *keys,
+                                      gint64 *ret_id,
+                                      gint64 *ret_other,
+                                      const char **ret_key);
 
 /* ------------------------------------------------------- assignment */
 

@@ -51,12 +51,44 @@ gboolean pd_store_import_prospects (PdStore *store,
                                     gint64 *ret_sources_added,
                                     GError **error);
 
+/* The prospects of an import one at a time, for a file too large to be
+ * held as prospects: the next one (borrowed until the next call), or NULL
+ * at the end, or NULL with error set (the import fails, nothing is
+ * written). `restart`: from the first one again (the first call of each
+ * attempt: a transaction that lost a race is run again). */
+typedef PdProspect *(*PdProspectFeed) (gpointer data, gboolean restart, GError **error);
+
+/* pd_store_import_prospects() of the prospects `feed` gives, in one
+ * transaction, without writing their ids back; the same checks and
+ * errors, and the feed's own. PostgreSQL receives them in batches of
+ * statements over arrays, not row by row. */
+gboolean pd_store_import_feed (PdStore *store,
+                               const char *campaign,
+                               PdProspectFeed feed,
+                               gpointer data,
+                               gint64 *ret_added,
+                               gint64 *ret_sources_added,
+                               GError **error);
+
 /* The prospects of `campaign` that `filter` (NULL: all) lets through, in
  * import order, each with its attributes and sources. Returns a new
  * GPtrArray of PdProspect* (owned), or NULL with error set. */
 GPtrArray *pd_store_list_prospects (PdStore *store,
                                     const char *campaign,
                                     const PdProspectFilter *filter,
+                                    GError **error);
+
+/* Each prospect of `campaign` the login sees, in import order, with its
+ * sources but not its attributes (what an import matches against), given
+ * to `func` one at a time (borrowed for the call) rather than held all at
+ * once. PostgreSQL's rows come in one result (and a retried read gives
+ * them again). An unknown campaign has none. FALSE with error set on a
+ * store error. */
+typedef void (*PdProspectFunc) (const PdProspect *prospect, gpointer data);
+gboolean pd_store_foreach_prospect (PdStore *store,
+                                    const char *campaign,
+                                    PdProspectFunc func,
+                                    gpointer data,
                                     GError **error);
 
 /* Prospect `id` of `campaign` into ret_prospect (a new PdProspect).

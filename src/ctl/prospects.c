@@ -194,25 +194,184 @@ known_from_text (GHashTable *known_from)
   return g_string_free (text, FALSE);
 }
 
+/* A large file is never held as prospects. The file is read twice:
+ * first each good row is checked and reduced to what matching needs
+ * (its keys, line, company and owner: a Row), then the rows are matched
+ * against the prospects known (their keys only) and each other, and the
+ * file is read again to feed the store the rows that are new or known,
+ * one at a time. */
+
+typedef enum { ROW_NEW, ROW_KNOWN, ROW_TWICE, ROW_CONFLICT } RowKind;
+
+typedef struct {
+  PdMatchKeys keys;
+  const char *company;  /* as written */
+  const char *rep;      /* the owner column's, then the rep it goes to (interned), or NULL */
+  gint64 line;
+  gint64 id;            /* KNOWN: the prospect; TWICE: the temp id of its mate */
+  RowKind kind;
+} Row;
+
+/* A conflict, described once the prospects it names are read again. */
+typedef struct {
+  guint row;
+  gint64 id, other;
+  const char *key;      /* static */
+} Conflict;
+
+typedef struct {
+  GStringChunk *text;     /* the rows' keys, companies, reps */
+  GArray *rows;           /* Row */
+  PdProspectIndex *index;
+  gint64 next_temp;
+} Import;
+
+static void
+known_to_index (const PdProspect *p, gpointer data)
+{
+  Import *im = data;
+  PdMatchKeys keys;
+
+  pd_match_keys_of (p, im->text, &keys);
+  pd_prospect_index_add_keys (im->index, p->id, &keys);
+  im->next_temp = MAX (im->next_temp, p->id + 1);
+}
+
+/* What the second reading of the known prospects collects: for each one
+ * a row matched (KNOWN) or a conflict names, how it reads. */
+typedef struct {
+  const char *source;
+  GHashTable *wanted;      /* id (as pointer) -> GArray of guint (the rows matched to it), or NULL (named only) */
+  GHashTable *described;   /* id (as pointer) -> "#12 Acme (annuaire:2, salon:5)" (owned) */
+  GHashTable *known_from;  /* source (owned) -> count */
+  guint64 repeated;
+  GArray *rows;
+} Known;
+
+static void
+known_read_again (const PdProspect *them, gpointer data)
+{
+  Known *k = data;
+  gpointer key = GSIZE_TO_POINTER ((gsize) them->id);
+  GArray *matched;
+
+  if (!g_hash_table_contains (k->wanted, key))
+    return;
+  {
+    g_autofree char *where = sources_text (them, TRUE);
+    g_hash_table_insert (k->described, key,
+                         g_strdup_printf ("#%" G_GINT64_FORMAT " %s (%s)", them->id, them->company, where));
+  }
+  matched = g_hash_table_lookup (k->wanted, key);
+  for (guint m = 0; matched != NULL && m < matched->len; m++)
+    {
+      const Row *row = &g_array_index (k->rows, Row, g_array_index (matched, guint, m));
+      gboolean repeated = FALSE;
+
+      for (guint s = 0; s < them->sources->len; s++)
+        {
+          const PdProspectSource *theirs = them->sources->pdata[s];
+
+          repeated = repeated || (g_str_equal (theirs->source, k->source) && theirs->line == row->line);
+          if (s == 0 || !g_str_equal (theirs->source, ((PdProspectSource *) them->sources->pdata[s - 1])->source))
+            {
+              gpointer count = g_hash_table_lookup (k->known_from, theirs->source);
+
+              g_hash_table_insert (k->known_from, g_strdup (theirs->source),
+                                   GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+            }
+        }
+      k->repeated += repeated;
+    }
+}
+
 /* "#12 Acme (annuaire:2, salon:5)" for a known prospect, "line 7's
  * Acme" for a new row of this file (temp ids from first_temp). */
 static char *
-describe_match (gint64 id, gint64 first_temp, GHashTable *by_id, GPtrArray *new_rows)
+describe_match (gint64 id, gint64 first_temp, GHashTable *described, GArray *rows, GArray *new_rows)
 {
   if (id < first_temp)
-    {
-      const PdProspect *them = g_hash_table_lookup (by_id, &id);
-      g_autofree char *where = sources_text (them, TRUE);
-
-      return g_strdup_printf ("#%" G_GINT64_FORMAT " %s (%s)", id, them->company, where);
-    }
+    return g_strdup (g_hash_table_lookup (described, GSIZE_TO_POINTER ((gsize) id)));
   else
     {
-      const PdProspect *mate = new_rows->pdata[id - first_temp];
+      const Row *mate = &g_array_index (rows, Row, g_array_index (new_rows, guint, id - first_temp));
 
-      return g_strdup_printf (_("line %" PRId64 "'s %s"),
-                              ((PdProspectSource *) mate->sources->pdata[0])->line, mate->company);
+      return g_strdup_printf (_("line %" PRId64 "'s %s"), mate->line, mate->company);
     }
+}
+
+/* The second reading of the file, fed to the store. */
+typedef struct {
+  const char *data;
+  gsize length;
+  const PdCsvOptions *options;
+  PdCsvReader *reader;
+  PdProspect *given;      /* the last prospect given (owned) */
+  GArray *rows;
+  guint next_row;
+  const char *campaign;
+  GHashTable *twice;      /* temp id (as pointer) -> GArray of gint64: the lines of its other rows */
+  gint64 first_temp;
+  GArray *temp_of_row;    /* per row, the temp id of a NEW row (else 0) */
+} Feed;
+
+static PdProspect *
+feed_rows (gpointer data, gboolean restart, GError **error)
+{
+  Feed *f = data;
+
+  g_clear_pointer (&f->given, pd_prospect_free);
+  if (restart)
+    {
+      g_clear_pointer (&f->reader, pd_csv_reader_free);
+      f->reader = pd_csv_reader_new (f->data, f->length, f->options, error);
+      if (f->reader == NULL)
+        return NULL;
+      f->next_row = 0;
+    }
+  for (;;)
+    {
+      g_autoptr (PdProspect) p = pd_csv_reader_next (f->reader, error);
+      const Row *row;
+
+      /* The same bytes read the same way: the same good rows. */
+      if (p == NULL)
+        return NULL;
+      g_assert (f->next_row < f->rows->len);
+      row = &g_array_index (f->rows, Row, f->next_row);
+      f->next_row++;
+      if (row->kind == ROW_KNOWN)
+        {
+          PdProspect *link = pd_prospect_new ();
+
+          link->id = row->id;
+          pd_prospect_add_source (link, ((PdProspectSource *) p->sources->pdata[0])->source, row->line);
+          f->given = link;
+          return link;
+        }
+      if (row->kind == ROW_NEW)
+        {
+          GArray *lines = g_hash_table_lookup (f->twice,
+                                               GSIZE_TO_POINTER ((gsize) g_array_index (f->temp_of_row, gint64,
+                                                                                        f->next_row - 1)));
+          const char *source = ((PdProspectSource *) p->sources->pdata[0])->source;
+
+          for (guint i = 0; lines != NULL && i < lines->len; i++)
+            pd_prospect_add_source (p, source, g_array_index (lines, gint64, i));
+          g_free (p->rep);
+          p->rep = g_strdup (row->rep);
+          p->campaign = g_strdup (f->campaign);
+          f->given = g_steal_pointer (&p);
+          return f->given;
+        }
+    }
+}
+
+static void
+lines_free (gpointer lines)
+{
+  if (lines != NULL)
+    g_array_unref (lines);
 }
 
 static int
@@ -221,19 +380,30 @@ import (PdCtl *ctl, int argc, char **argv)
   g_autoptr (PdCampaign) campaign = NULL;
   g_autoptr (PdStore) store = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (PdCsvImport) csv = NULL;
-  g_autoptr (GPtrArray) known = NULL, batch = NULL, unassigned = NULL, new_rows = NULL;
+  g_autoptr (PdCsvReader) reader = NULL;
+  g_autoptr (GStringChunk) text = g_string_chunk_new (1024 * 1024);   /* the keys: outlives the index */
   g_autoptr (PdProspectIndex) index = pd_prospect_index_new ();
-  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr (GHashTable) known_from = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  g_autoptr (GArray) new_rows = g_array_new (FALSE, FALSE, sizeof (guint));   /* row of temp id first_temp + i */
+  g_autoptr (GArray) unassigned = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) conflicts = g_array_new (FALSE, FALSE, sizeof (Conflict));
+  g_autoptr (GArray) temp_of_row = NULL;
+  g_autoptr (GHashTable) twice = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, lines_free);
+  g_autoptr (GHashTable) wanted = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, lines_free);
+  g_autoptr (GHashTable) described = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  g_autoptr (GHashTable) known_from = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *data = NULL, *self = NULL, *country_note = NULL, *encoding_note = NULL;
   g_autofree const char **names = NULL;
   g_autofree gint64 *weights = NULL;
+  const PdCsvImport *csv;
   const char *path = NULL;
   PdCsvOptions options = { 0 };
   Counts counts = { 0 };
+  Import im = { 0 };
+  Known k = { 0 };
+  PdProspect *good;
   gsize length = 0;
-  gint64 next_temp = 1, first_temp, added = 0, sources_added = 0;
+  gint64 first_temp, added = 0, sources_added = 0;
   guint new_count = 0;
   int status;
 
@@ -271,8 +441,21 @@ import (PdCtl *ctl, int argc, char **argv)
   options.country = campaign->country;
   options.reps = names;
   options.skip_bad = opt_skip_bad;
-  csv = pd_csv_import_read (data, length, &options, &error);
-  if (csv == NULL)
+
+  /* First reading: every row checked, and kept as its keys only. */
+  reader = pd_csv_reader_new (data, length, &options, &error);
+  while (reader != NULL && (good = pd_csv_reader_next (reader, &error)) != NULL)
+    {
+      Row row = { 0 };
+
+      pd_match_keys_of (good, text, &row.keys);
+      row.company = g_string_chunk_insert (text, good->company);
+      row.rep = good->rep != NULL ? g_string_chunk_insert_const (text, good->rep) : NULL;
+      row.line = ((PdProspectSource *) good->sources->pdata[0])->line;
+      g_array_append_val (rows, row);
+      pd_prospect_free (good);
+    }
+  if (error != NULL)
     {
       if (g_error_matches (error, PD_CSV_ERROR, PD_CSV_ERROR_ROWS))
         {
@@ -284,7 +467,7 @@ import (PdCtl *ctl, int argc, char **argv)
         }
       return pd_ctl_error (PD_EXIT_USAGE, "%s", error->message);
     }
-  g_clear_pointer (&data, g_free);
+  csv = pd_csv_reader_import (reader);
 
   /* Say how the file was read: what a wrong guess would explain. */
   if (csv->converted)
@@ -328,9 +511,9 @@ import (PdCtl *ctl, int argc, char **argv)
       /* A rep's login: its own prospects only. */
       const char *other = opt_rep != NULL && !g_str_equal (opt_rep, self) ? opt_rep : NULL;
 
-      for (guint i = 0; other == NULL && i < csv->rows->len; i++)
+      for (guint i = 0; other == NULL && i < rows->len; i++)
         {
-          const PdProspect *row = csv->rows->pdata[i];
+          const Row *row = &g_array_index (rows, Row, i);
           if (row->rep != NULL && !g_str_equal (row->rep, self))
             other = row->rep;
         }
@@ -338,99 +521,112 @@ import (PdCtl *ctl, int argc, char **argv)
         return pd_ctl_error (PD_EXIT_FAILURE, _("%s's login may import prospects only for %s, not for %s;"
                                                 " nothing imported"), self, self, other);
     }
-  if (store != NULL)
-    {
-      PdProspectFilter keys = { 0 };
-
-      keys.keys_only = TRUE;
-      known = pd_store_list_prospects (store, campaign->id, &keys, &error);
-      if (known == NULL && g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
-        g_clear_error (&error);
-      else if (known == NULL)
-        return fail (error);
-    }
-  for (guint i = 0; known != NULL && i < known->len; i++)
-    {
-      PdProspect *p = known->pdata[i];
-
-      pd_prospect_index_add (index, p->id, p);
-      g_hash_table_insert (by_id, &p->id, p);
-      next_temp = MAX (next_temp, p->id + 1);
-    }
-  first_temp = next_temp;
+  im.index = index;
+  im.text = text;
+  im.next_temp = 1;
+  if (store != NULL && !pd_store_foreach_prospect (store, campaign->id, known_to_index, &im, &error))
+    return fail (error);
+  first_temp = im.next_temp;
 
   /* Each row: new, known (one more source), a duplicate in the file, or a
    * conflict. New rows get numbers after the known ids in the index. */
-  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
-  new_rows = g_ptr_array_new ();   /* borrowed from batch: the new row of temp id first_temp + i */
-  unassigned = g_ptr_array_new ();
-  for (guint i = 0; i < csv->rows->len; i++)
+  temp_of_row = g_array_sized_new (FALSE, TRUE, sizeof (gint64), rows->len);
+  g_array_set_size (temp_of_row, rows->len);
+  for (guint i = 0; i < rows->len; i++)
     {
-      PdProspect *row = csv->rows->pdata[i];
-      const PdProspectSource *here = row->sources->pdata[0];
+      Row *row = &g_array_index (rows, Row, i);
       gint64 id = 0, other = 0;
       const char *key = NULL;
-      PdMatch match = pd_prospect_index_match (index, row, &id, &other, &key);
+      PdMatch match = pd_prospect_index_match_keys (index, &row->keys, &id, &other, &key);
 
       if (match == PD_MATCH_CONFLICT)
         {
-          g_autofree char *first = describe_match (id, first_temp, by_id, new_rows);
-          g_autofree char *second = other != 0 ? describe_match (other, first_temp, by_id, new_rows) : NULL;
+          Conflict c = { i, id, other, key };
 
+          row->kind = ROW_CONFLICT;
+          g_array_append_val (conflicts, c);
+          for (guint e = 0; e < 2; e++)
+            {
+              gint64 named = e == 0 ? id : other;
+
+              if (named != 0 && named < first_temp
+                  && !g_hash_table_contains (wanted, GSIZE_TO_POINTER ((gsize) named)))
+                g_hash_table_insert (wanted, GSIZE_TO_POINTER ((gsize) named), NULL);
+            }
           counts.conflicts++;
-          if (second != NULL)
-            printf (_("%s:%" PRId64 ": conflict, not imported: it matches two prospects, %s and, by its"
-                      " %s, %s\n"),
-                    path, here->line, first, key, second);
-          else
-            printf (_("%s:%" PRId64 ": conflict, not imported: its %s is that of %s, and this row says"
-                      " %s\n"),
-                    path, here->line, key, first, row->company);
           continue;
         }
       if (match == PD_MATCH_KNOWN && id >= first_temp)
         {
           /* Twice in this file: one prospect, both lines. */
-          PdProspect *mate = new_rows->pdata[id - first_temp];
+          GArray *lines = g_hash_table_lookup (twice, GSIZE_TO_POINTER ((gsize) id));
 
-          pd_prospect_add_source (mate, here->source, here->line);
+          if (lines == NULL)
+            {
+              lines = g_array_new (FALSE, FALSE, sizeof (gint64));
+              g_hash_table_insert (twice, GSIZE_TO_POINTER ((gsize) id), lines);
+            }
+          g_array_append_val (lines, row->line);
+          row->kind = ROW_TWICE;
+          row->id = id;
           counts.duplicates++;
           continue;
         }
       if (match == PD_MATCH_KNOWN)
         {
-          const PdProspect *them = g_hash_table_lookup (by_id, &id);
-          PdProspect *link = pd_prospect_new ();
-          gboolean repeated = FALSE;
+          GArray *matched = g_hash_table_lookup (wanted, GSIZE_TO_POINTER ((gsize) id));
 
-          for (guint s = 0; s < them->sources->len; s++)
+          if (matched == NULL)
             {
-              const PdProspectSource *theirs = them->sources->pdata[s];
-
-              repeated = repeated || (g_str_equal (theirs->source, here->source) && theirs->line == here->line);
-              if (s == 0 || !g_str_equal (theirs->source, ((PdProspectSource *) them->sources->pdata[s - 1])->source))
-                g_hash_table_insert (known_from, theirs->source,
-                                     GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (known_from,
-                                                                                              theirs->source)) + 1));
+              matched = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_hash_table_replace (wanted, GSIZE_TO_POINTER ((gsize) id), matched);
             }
+          g_array_append_val (matched, i);
+          row->kind = ROW_KNOWN;
+          row->id = id;
           counts.known++;
-          counts.repeated += repeated;
-          link->id = id;
-          pd_prospect_add_source (link, here->source, here->line);
-          g_ptr_array_add (batch, link);
           continue;
         }
-      pd_prospect_index_add (index, first_temp + new_count, row);
+      pd_prospect_index_add_keys (index, first_temp + new_count, &row->keys);
+      g_array_index (temp_of_row, gint64, i) = first_temp + new_count;
+      g_array_append_val (new_rows, i);
       new_count++;
+      row->kind = ROW_NEW;
       if (row->rep == NULL && opt_rep != NULL)
-        row->rep = g_strdup (opt_rep);
+        row->rep = g_string_chunk_insert_const (text, opt_rep);
       else if (row->rep == NULL && self != NULL)
-        row->rep = g_strdup (self);
+        row->rep = g_string_chunk_insert_const (text, self);
       if (row->rep == NULL)
-        g_ptr_array_add (unassigned, row);
-      row->campaign = g_strdup (campaign->id);
-      g_ptr_array_add (new_rows, row);
-      g_ptr_array_add (batch, g_steal_pointer (&csv->rows->pdata[i]));
+        g_array_append_val (unassigned, i);
+    }
+
+  /* The prospects known that rows matched or conflicts name, read again. */
+  k.source = opt_source;
+  k.wanted = wanted;
+  k.described = described;
+  k.known_from = known_from;
+  k.rows = rows;
+  if (store != NULL && g_hash_table_size (wanted) > 0
+      && !pd_store_foreach_prospect (store, campaign->id, known_read_again, &k, &error))
+    return fail (error);
+  counts.repeated = k.repeated;
+  for (guint c = 0; c < conflicts->len; c++)
+    {
+      const Conflict *conflict = &g_array_index (conflicts, Conflict, c);
+      const Row *row = &g_array_index (rows, Row, conflict->row);
+      g_autofree char *first = describe_match (conflict->id, first_temp, described, rows, new_rows);
+      g_autofree char *second = conflict->other != 0
+                                  ? describe_match (conflict->other, first_temp, described, rows, new_rows)
+                                  : NULL;
+
+      if (second != NULL)
+        printf (_("%s:%" PRId64 ": conflict, not imported: it matches two prospects, %s and, by its"
+                  " %s, %s\n"),
+                path, row->line, first, conflict->key, second);
+      else
+        printf (_("%s:%" PRId64 ": conflict, not imported: its %s is that of %s, and this row says"
+                  " %s\n"),
+                path, row->line, conflict->key, first, row->company);
     }
 
   /* The new prospects of nobody, to the reps by weight. */
@@ -441,7 +637,7 @@ import (PdCtl *ctl, int argc, char **argv)
       pd_prospect_assign (unassigned->len, weights, campaign->reps->len, who);
       for (guint i = 0; i < unassigned->len; i++)
         if (who[i] != G_MAXUINT)
-          ((PdProspect *) unassigned->pdata[i])->rep = g_strdup (names[who[i]]);
+          g_array_index (rows, Row, g_array_index (unassigned, guint, i)).rep = names[who[i]];
     }
 
   {
@@ -464,23 +660,32 @@ import (PdCtl *ctl, int argc, char **argv)
       printf (_("dry run: nothing written\n"));
       return PD_EXIT_OK;
     }
-  /* The known rows sit in batch among the new ones: the store takes both. */
-  if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, &error)
-      || !pd_store_import_prospects (store, campaign->id, batch, &added, &sources_added, &error))
+  /* Second reading: the new rows and the known ones, to the store. */
+  g_clear_pointer (&reader, pd_csv_reader_free);
+  if (!pd_store_ensure_campaign (store, campaign->id, campaign->name, &error))
     return fail (error);
+  {
+    Feed f = { data, length, &options, NULL, NULL, rows, 0, campaign->id, twice, first_temp, temp_of_row };
+    gboolean ok = pd_store_import_feed (store, campaign->id, feed_rows, &f, &added, &sources_added, &error);
+
+    g_clear_pointer (&f.given, pd_prospect_free);
+    g_clear_pointer (&f.reader, pd_csv_reader_free);
+    if (!ok)
+      return fail (error);
+  }
   {
     /* Who got them: each rep's count, or how many reps when they are many. */
     g_autoptr (GString) per_rep = g_string_new (NULL);
     g_autoptr (GHashTable) counts_of = g_hash_table_new (g_str_hash, g_str_equal);
     guint with_some = 0;
 
-    for (guint i = 0; i < batch->len; i++)
+    for (guint i = 0; i < new_rows->len; i++)
       {
-        const PdProspect *p = batch->pdata[i];
+        const Row *row = &g_array_index (rows, Row, g_array_index (new_rows, guint, i));
 
-        if (p->campaign != NULL && p->rep != NULL)
-          g_hash_table_insert (counts_of, p->rep,
-                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts_of, p->rep)) + 1));
+        if (row->rep != NULL)
+          g_hash_table_insert (counts_of, (gpointer) row->rep,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts_of, row->rep)) + 1));
       }
     with_some = g_hash_table_size (counts_of);
     for (guint r = 0; with_some <= MAX_REPS_LISTED && r < campaign->reps->len; r++)
