@@ -2290,6 +2290,37 @@ fresh_copy (const char *db_path, const char *base, gsize base_length)
   g_file_set_contents (db_path, base, (gssize) base_length, NULL);
 }
 
+static char *pg_bench_database (const char *name);
+
+/* The measured file: a header and `n` rows, every tenth one a prospect of
+ * the other file (of `n_first` rows) written otherwise. */
+static void
+measured_file (const char *path, guint n, guint n_first)
+{
+  g_autoptr (GString) text = g_string_new ("Société;Nom;Prénom;Téléphone;E-mail;Ville;Code postal;Secteur;"
+                                           "Effectif;Commentaire\r\n");
+  guint duplicates = n / 10;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i % 10 == 0)
+        prospect_row (text, (i / 10) * (n_first / MAX (duplicates, 1)) % n_first, TRUE);
+      else
+        prospect_row (text, n_first + i, FALSE);
+    }
+  g_file_set_contents (path, text->str, (gssize) text->len, NULL);
+}
+
+/* CPU time (user + system) of the children between two getrusage(). */
+static double
+children_cpu (const struct rusage *before, const struct rusage *after)
+{
+  return (double) (after->ru_utime.tv_sec - before->ru_utime.tv_sec + after->ru_stime.tv_sec
+                   - before->ru_stime.tv_sec)
+         + (double) (after->ru_utime.tv_usec - before->ru_utime.tv_usec + after->ru_stime.tv_usec
+                     - before->ru_stime.tv_usec) / 1e6;
+}
+
 static void
 section_import (const char *prospectctl)
 {
@@ -2301,6 +2332,11 @@ section_import (const char *prospectctl)
   g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
   g_autofree char *first = g_build_filename (dir, "annuaire.csv", NULL);
   g_autofree char *second = g_build_filename (dir, "salon.csv", NULL);
+  g_autofree char *twice_as_long = g_build_filename (dir, "salon-double.csv", NULL);
+  g_autofree char *pg_dir = g_build_filename (work_dir, "import-pg", NULL);
+  g_autofree char *pg_campaigns = g_build_filename (pg_dir, "campaigns", NULL);
+  g_autofree char *pg_campaign = g_build_filename (pg_campaigns, "bench.conf", NULL);
+  g_autofree char *pg_config = g_build_filename (pg_dir, "prospectd.conf", NULL);
   g_autofree char *config_text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s/feeds\n",
                                                   campaigns, db_path, dir);
   g_autoptr (GString) text = g_string_new ("Société;Nom;Prénom;Téléphone;E-mail;Ville;Code postal;Secteur;"
@@ -2309,14 +2345,18 @@ section_import (const char *prospectctl)
   g_autofree double *time = g_new0 (double, runs);
   g_autofree double *cpu = g_new0 (double, runs);
   g_autofree double *peak = g_new0 (double, runs);
+  g_autofree double *pg_time = g_new0 (double, runs);
+  g_autofree double *pg_cpu = g_new0 (double, runs);
   g_autofree char *base = NULL;
-  gsize base_length = 0;
+  g_autofree char *measured = NULL;
+  gsize base_length = 0, measured_length = 0;
   const char *import_first[] = { "prospects", "import", "bench", first, "--source", "annuaire", NULL };
   const char *import_second[] = { "prospects", "import", "bench", second, "--source", "salon", NULL };
-  guint n_first = import_rows / 2, duplicates = import_rows / 10;
-  double start = now_seconds (), seconds, kib;
-  Stat t, p;
-  char target[128];
+  const char *import_double[] = { "prospects", "import", "bench", twice_as_long, "--source", "salon", NULL };
+  guint n_first = import_rows / 2, duplicates = import_rows / 10, pg_runs = 0;
+  double start = now_seconds (), seconds, kib, peak_double;
+  Stat t, p, pg;
+  char target[160];
 
   if (g_getenv ("BENCH_IMPORT_ROWS") != NULL)
     import_rows = MAX (10, (guint) atoi (g_getenv ("BENCH_IMPORT_ROWS")));
@@ -2329,18 +2369,11 @@ section_import (const char *prospectctl)
   for (guint i = 0; i < n_first; i++)
     prospect_row (text, i, FALSE);
   g_file_set_contents (first, text->str, (gssize) text->len, NULL);
-  g_string_truncate (text, strlen ("Société;Nom;Prénom;Téléphone;E-mail;Ville;Code postal;Secteur;Effectif;"
-                                   "Commentaire\r\n"));
-  /* The measured file: import_rows rows, every tenth one a prospect of
-   * the other file written otherwise. */
-  for (guint i = 0; i < import_rows; i++)
-    {
-      if (i % 10 == 0)
-        prospect_row (text, (i / 10) * (n_first / MAX (duplicates, 1)), TRUE);
-      else
-        prospect_row (text, n_first + i, FALSE);
-    }
-  g_file_set_contents (second, text->str, (gssize) text->len, NULL);
+  /* The measured file, and one twice as long for the memory's slope. */
+  measured_file (second, import_rows, n_first);
+  measured_file (twice_as_long, 2 * import_rows, n_first);
+  if (!g_file_get_contents (second, &measured, &measured_length, NULL))
+    g_error ("bench: cannot read %s", second);
   run_ctl (prospectctl, dir, import_first, &seconds, &kib);
   if (!g_file_get_contents (db_path, &base, &base_length, NULL))
     g_error ("bench: cannot read %s", db_path);
@@ -2349,7 +2382,7 @@ section_import (const char *prospectctl)
   heading ("(k) importing a prospect file (prospectctl process; libcsv alone in this process)");
   printf ("    %u rows (%.1f MiB, ';', CRLF), %u of them prospects of a %u-row file already imported"
           " (%.1f s, outside the measurement), %u reps\n",
-          import_rows, text->len / 1048576.0, duplicates, n_first, now_seconds () - start, n_reps);
+          import_rows, measured_length / 1048576.0, duplicates, n_first, now_seconds () - start, n_reps);
   for (guint i = 0; i < runs; i++)
     {
       struct csv_parser parser;
@@ -2366,23 +2399,24 @@ section_import (const char *prospectctl)
       time[i] = run_process ((char **) argv->pdata + 2);
       getrusage (RUSAGE_CHILDREN, &after);
       ctl_argv_free (argv);
-      cpu[i] = (double) (after.ru_utime.tv_sec - before.ru_utime.tv_sec + after.ru_stime.tv_sec
-                         - before.ru_stime.tv_sec)
-               + (double) (after.ru_utime.tv_usec - before.ru_utime.tv_usec + after.ru_stime.tv_usec
-                           - before.ru_stime.tv_usec) / 1e6;
+      cpu[i] = children_cpu (&before, &after);
       fresh_copy (db_path, base, base_length);
       peak[i] = peak_ctl (prospectctl, dir, import_second);
 
       parse_start = now_seconds ();
       csv_init (&parser, CSV_STRICT | CSV_STRICT_FINI);
       csv_set_delim (&parser, ';');
-      csv_parse (&parser, text->str, text->len, count_field, count_row, &fields);
+      csv_parse (&parser, measured, measured_length, count_field, count_row, &fields);
       csv_fini (&parser, count_field, count_row, &fields);
       csv_free (&parser);
       parse[i] = now_seconds () - parse_start;
       if (fields != (guint64) (import_rows + 1) * 10)
         g_error ("bench: libcsv read %" G_GUINT64_FORMAT " fields", fields);
     }
+  /* The peak of the file twice as long, into the same store. */
+  fresh_copy (db_path, base, base_length);
+  peak_double = peak_ctl (prospectctl, dir, import_double);
+
   row ("libcsv alone, parsing the file (floor)", stat_of (parse, runs), 1e3, "ms", 1, "");
   t = stat_of (time, runs);
   g_snprintf (target, sizeof target, "target <= 5 s: %s", t.median <= 5 ? "met" : "MISSED");
@@ -2390,7 +2424,56 @@ section_import (const char *prospectctl)
   row ("prospects import, CPU (user + system)", stat_of (cpu, runs), 1, "s", 2,
        "(about the time on an idle machine)");
   p = stat_of (peak, runs);
-  row ("prospects import, peak RSS (process)", p, 1.0 / 1024, "MiB", 1, "(bounded: no target)");
+  row ("prospects import, peak RSS (process)", p, 1.0 / 1024, "MiB", 1, "");
+  {
+    /* What one row more costs at the peak: the slope between the file
+     * and the file twice as long (the store and the known prospects the
+     * same). */
+    double per_row = (peak_double - p.median) * 1024.0 / import_rows;
+    Stat one = { per_row, per_row, per_row };
+
+    printf ("    the same import of %u rows: peak RSS %.1f MiB\n", 2 * import_rows, peak_double / 1024);
+    g_snprintf (target, sizeof target, "target <= 512 B (the rows' keys, not the rows): %s",
+                per_row <= 512 ? "met" : "MISSED");
+    row ("prospects import, peak RSS per row more", one, 1, "B", 0, target);
+  }
+
+  /* PostgreSQL: the same import into a database holding the same other
+   * file, a new database per run. */
+  g_mkdir_with_parents (pg_campaigns, 0700);
+  g_file_set_contents (pg_campaign, campaign_text, -1, NULL);
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bench_k_%u", i);
+      g_autofree char *uri = pg_bench_database (name);
+      g_autofree char *pg_text = NULL;
+      struct rusage before, after;
+      GPtrArray *argv;
+
+      if (uri == NULL)
+        break;
+      pg_text = g_strdup_printf ("[daemon]\ncampaigns = %s\ndatabase = %s\nfeeds = %s/feeds\n", pg_campaigns, uri,
+                                 pg_dir);
+      g_file_set_contents (pg_config, pg_text, -1, NULL);
+      run_process ((char **) (const char *[]) { prospectctl, "--config", pg_config, "prospects", "import", "bench",
+                                                first, "--source", "annuaire", NULL });
+      argv = ctl_argv (prospectctl, pg_dir, import_second);
+      getrusage (RUSAGE_CHILDREN, &before);
+      pg_time[i] = run_process ((char **) argv->pdata + 2);
+      getrusage (RUSAGE_CHILDREN, &after);
+      ctl_argv_free (argv);
+      pg_cpu[i] = children_cpu (&before, &after);
+      pg_runs++;
+    }
+  if (pg_runs > 0)
+    {
+      pg = stat_of (pg_time, pg_runs);
+      g_snprintf (target, sizeof target, "target <= 2x SQLite's (%.2f s): %s", 2 * t.median,
+                  pg.median <= 2 * t.median ? "met" : "MISSED");
+      row ("prospects import, PostgreSQL, time", pg, 1, "s", 2, target);
+      row ("prospects import, PostgreSQL, CPU (client)", stat_of (pg_cpu, pg_runs), 1, "s", 2,
+           "(prospectctl only: the server's is not counted)");
+    }
 }
 
 /* `bench --peak COMMAND ARGS...`: runs COMMAND in a child forked from

@@ -505,6 +505,92 @@ store_pg_list_prospects (PgStore *pg, const char *campaign, const PdProspectFilt
   return l.prospects;
 }
 
+/* ------------------------------------------------------------ one by one */
+
+/* The prospects and their sources through two cursors in the same order,
+ * FETCH_ROWS rows at a time: a campaign of any size is never one result. */
+#define FETCH_ROWS "1000"
+
+typedef struct {
+  const char *campaign;
+  PdProspectFunc func;
+  gpointer data;
+} Foreach;
+
+static gboolean
+foreach_body (PgStore *pg, gpointer data, GError **error)
+{
+  Foreach *fe = data;
+  const char *values[1] = { fe->campaign };
+  g_autoptr (PGresult) declared = NULL, declared_sources = NULL, sources = NULL;
+  int source_row = 0;
+
+  declared = pg_query (pg, "DECLARE prospects_one_by_one NO SCROLL CURSOR FOR SELECT " PROSPECT_COLUMNS
+                           " FROM prospects p WHERE p.campaign = $1 ORDER BY p.import_order, p.id",
+                       1, values, error);
+  if (declared == NULL)
+    return FALSE;
+  declared_sources = pg_query (pg, "DECLARE sources_one_by_one NO SCROLL CURSOR FOR SELECT s.prospect, s.source,"
+                                   " s.line FROM prospects p JOIN prospect_sources s ON s.prospect = p.id"
+                                   " WHERE p.campaign = $1 ORDER BY p.import_order, p.id, s.source, s.line",
+                               1, values, error);
+  if (declared_sources == NULL)
+    return FALSE;
+  for (;;)
+    {
+      g_autoptr (PGresult) rows = pg_query (pg, "FETCH " FETCH_ROWS " FROM prospects_one_by_one", 0, NULL, error);
+
+      if (rows == NULL)
+        return FALSE;
+      if (PQntuples (rows) == 0)
+        break;
+      for (int i = 0; i < PQntuples (rows); i++)
+        {
+          g_autoptr (PdProspect) p = prospect_from_row (rows, i, error);
+
+          if (p == NULL)
+            return FALSE;
+          /* Its sources follow it in the other cursor. */
+          for (;;)
+            {
+              if (sources == NULL || source_row >= PQntuples (sources))
+                {
+                  if (sources != NULL && PQntuples (sources) == 0)
+                    break;
+                  g_clear_pointer (&sources, PQclear);
+                  sources = pg_query (pg, "FETCH " FETCH_ROWS " FROM sources_one_by_one", 0, NULL, error);
+                  if (sources == NULL)
+                    return FALSE;
+                  source_row = 0;
+                  if (PQntuples (sources) == 0)
+                    break;
+                }
+              if (pg_int (sources, source_row, 0) != p->id)
+                break;
+              pd_prospect_add_source (p, PQgetvalue (sources, source_row, 1), pg_int (sources, source_row, 2));
+              source_row++;
+            }
+          fe->func (p, fe->data);
+        }
+    }
+  /* Closed here, not only at the end of the transaction: a dry run's is
+   * a savepoint of a longer one. */
+  return pg_exec (pg, "CLOSE prospects_one_by_one; CLOSE sources_one_by_one", error);
+}
+
+gboolean
+store_pg_foreach_prospect (PgStore *pg, const char *campaign, PdProspectFunc func, gpointer data, GError **error)
+{
+  Foreach fe = { campaign, func, data };
+
+  if (!pg_transaction (pg, PG_READ, foreach_body, &fe, error))
+    {
+      g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* --------------------------------------------------------------- reps */
 
 typedef struct {

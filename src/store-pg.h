@@ -93,6 +93,8 @@ gboolean store_pg_import_prospects (PgStore *pg, const char *campaign, PdProspec
                                     GArray *ids, gint64 *ret_added, gint64 *ret_sources_added, GError **error);
 GPtrArray *store_pg_list_prospects (PgStore *pg, const char *campaign, const PdProspectFilter *filter, gint64 id,
                                     GError **error);
+gboolean store_pg_foreach_prospect (PgStore *pg, const char *campaign, PdProspectFunc func, gpointer data,
+                                    GError **error);
 gboolean store_pg_set_prospect_reps (PgStore *pg, const char *campaign, const gint64 *ids, const char *const *reps,
                                      guint n, GError **error);
 gboolean store_pg_erase_prospect (PgStore *pg, const char *campaign, gint64 id, GError **error);

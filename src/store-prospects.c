@@ -528,18 +528,7 @@ pd_store_foreach_prospect (PdStore *store, const char *campaign, PdProspectFunc 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (store->pg != NULL)
-    {
-      PdProspectFilter keys = { 0 };
-      g_autoptr (GPtrArray) prospects = NULL;
-
-      keys.keys_only = TRUE;
-      prospects = store_pg_list_prospects (store->pg, campaign, &keys, 0, error);
-      if (prospects == NULL)
-        return FALSE;
-      for (guint i = 0; i < prospects->len; i++)
-        func (prospects->pdata[i], data);
-      return TRUE;
-    }
+    return store_pg_foreach_prospect (store->pg, campaign, func, data, error);
   if (!store_begin_read (store, error))
     goto fail;
   ok = foreach_body (store, campaign, func, data, error);

@@ -81,8 +81,8 @@ GPtrArray *pd_store_list_prospects (PdStore *store,
 /* Each prospect of `campaign` the login sees, in import order, with its
  * sources but not its attributes (what an import matches against), given
  * to `func` one at a time (borrowed for the call) rather than held all at
- * once. PostgreSQL's rows come in one result (and a retried read gives
- * them again). An unknown campaign has none. FALSE with error set on a
+ * once (PostgreSQL's through cursors, a thousand rows at a time). An
+ * unknown campaign has none. FALSE with error set on a
  * store error. */
 typedef void (*PdProspectFunc) (const PdProspect *prospect, gpointer data);
 gboolean pd_store_foreach_prospect (PdStore *store,
