@@ -2238,7 +2238,10 @@ org_dir_new (guint reps, const char *through)
  * with a legal form), so that they are matched, not added. Each run
  * imports into a fresh copy of the same store. Beside it, in the same
  * run, the floor: libcsv alone parsing the same bytes (no callback work),
- * in this process. */
+ * in this process; the peak of a file twice as long (what a row more
+ * costs: the memory must grow by the rows' keys, not by the rows); and
+ * the same import on PostgreSQL (a throwaway cluster of
+ * tests/pg-cluster.sh, a new database holding the other file per run). */
 
 static guint import_rows = 100000;
 
