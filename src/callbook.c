@@ -51,35 +51,135 @@ fold (const char *text)
   return g_utf8_casefold (g_strstrip (bare->str), -1);
 }
 
-guint
-pd_callbook_priority_rank (const PdCampaign *campaign, const PdProspect *prospect)
+/* The most values a clause remembers the position of: an attribute of
+ * a few values (sectors, sizes) is folded once a value; one of as many
+ * values as prospects (cities, companies) is folded once a prospect
+ * past this many, without holding them all. */
+#define RANK_CACHE_MAX 1024
+
+/* One clause of [prospects] priority, its values folded once. */
+typedef struct {
+  const PdPriority *clause;
+  guint n_values;
+  char **folded;         /* the clause's values, folded, owned */
+  GHashTable *positions; /* a prospect's value as stored -> its position + 1, owned */
+  guint null_position;   /* a prospect without the attribute: position + 1, 0 until known */
+} RankClause;
+
+/* The ranks of a campaign's prospects in its [prospects] priority. */
+typedef struct {
+  GArray *clauses;           /* RankClause */
+  gboolean needs_attributes; /* a clause names an attribute that is no column */
+  gboolean needs_sources;    /* a clause names the source */
+} Ranker;
+
+/* Whether pd_prospect_field() reads `name` from a column of the
+ * prospects' table. */
+static gboolean
+is_column (const char *name)
+{
+  static const char *const columns[] = { "company", "contact", "city", "postcode", "sector", "size" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_str_equal (name, columns[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+rank_clause_clear (gpointer data)
+{
+  RankClause *clause = data;
+
+  g_strfreev (clause->folded);
+  g_hash_table_unref (clause->positions);
+}
+
+static Ranker *
+ranker_new (const PdCampaign *campaign)
+{
+  Ranker *ranker = g_new0 (Ranker, 1);
+
+  ranker->clauses = g_array_new (FALSE, TRUE, sizeof (RankClause));
+  g_array_set_clear_func (ranker->clauses, rank_clause_clear);
+  for (guint k = 0; campaign->priority != NULL && k < campaign->priority->len; k++)
+    {
+      RankClause clause = { 0 };
+
+      clause.clause = g_ptr_array_index (campaign->priority, k);
+      clause.n_values = clause.clause->values != NULL ? g_strv_length (clause.clause->values) : 0;
+      clause.folded = g_new0 (char *, clause.n_values + 1);
+      for (guint v = 0; v < clause.n_values; v++)
+        clause.folded[v] = fold (clause.clause->values[v]);
+      clause.positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if (g_str_equal (clause.clause->attribute, "source"))
+        ranker->needs_sources = TRUE;
+      else if (!is_column (clause.clause->attribute))
+        ranker->needs_attributes = TRUE;
+      g_array_append_val (ranker->clauses, clause);
+    }
+  return ranker;
+}
+
+static void
+ranker_free (Ranker *ranker)
+{
+  if (ranker == NULL)
+    return;
+  g_array_unref (ranker->clauses);
+  g_free (ranker);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ranker, ranker_free)
+
+/* The position of `value` among the clause's values (n_values: none). */
+static guint
+clause_position (RankClause *clause, const char *value)
+{
+  gpointer known = value != NULL ? g_hash_table_lookup (clause->positions, value)
+                                 : GUINT_TO_POINTER (clause->null_position);
+  g_autofree char *folded = NULL;
+  guint position = clause->n_values;
+
+  if (known != NULL)
+    return GPOINTER_TO_UINT (known) - 1;
+  folded = fold (value);
+  for (guint v = 0; v < clause->n_values; v++)
+    if (strcmp (clause->folded[v], folded) == 0)
+      {
+        position = v;
+        break;
+      }
+  if (value == NULL)
+    clause->null_position = position + 1;
+  else if (g_hash_table_size (clause->positions) < RANK_CACHE_MAX)
+    g_hash_table_insert (clause->positions, g_strdup (value), GUINT_TO_POINTER (position + 1));
+  return position;
+}
+
+static guint
+ranker_rank (Ranker *ranker, const PdProspect *prospect)
 {
   guint64 rank = 0;
 
-  if (campaign->priority == NULL)
-    return 0;
-  for (guint k = 0; k < campaign->priority->len; k++)
+  for (guint k = 0; k < ranker->clauses->len; k++)
     {
-      const PdPriority *clause = g_ptr_array_index (campaign->priority, k);
-      guint n_values = clause->values != NULL ? g_strv_length (clause->values) : 0;
-      g_autofree char *value = fold (pd_prospect_field (prospect, clause->attribute));
-      guint position = n_values;
+      RankClause *clause = &g_array_index (ranker->clauses, RankClause, k);
+      guint position = clause_position (clause, pd_prospect_field (prospect, clause->clause->attribute));
 
-      for (guint v = 0; v < n_values; v++)
-        {
-          g_autofree char *wanted = fold (clause->values[v]);
-
-          if (strcmp (wanted, value) == 0)
-            {
-              position = v;
-              break;
-            }
-        }
-      rank = rank * (n_values + 1) + position;
+      rank = rank * (clause->n_values + 1) + position;
       if (rank >= G_MAXUINT - 1)
         return G_MAXUINT - 1;
     }
   return (guint) rank;
+}
+
+guint
+pd_callbook_priority_rank (const PdCampaign *campaign, const PdProspect *prospect)
+{
+  g_autoptr (Ranker) ranker = ranker_new (campaign);
+
+  return ranker_rank (ranker, prospect);
 }
 
 static PdCandidateKind
@@ -104,30 +204,26 @@ max_attempts_of (const PdCampaign *campaign)
   return campaign->max_attempts > 0 ? (guint) MIN (campaign->max_attempts, (gint64) 1000) : 13;
 }
 
-/* The set of prospect ids (gint64*) called on or after `today`. */
+/* The set of the rep's prospect ids (gint64*) called on or after
+ * `today`, by whomever. */
 static GHashTable *
 called_since (PdStore *store, const PdCampaign *campaign, const char *rep, const GDate *today, GError **error)
 {
-  g_autoptr (GPtrArray) calls = pd_store_list_calls (store, campaign->id, rep, 0, today, NULL, error);
+  g_autoptr (GArray) ids = pd_store_list_called (store, campaign->id, rep, today, error);
   GHashTable *called;
 
-  if (calls == NULL)
+  if (ids == NULL)
     return NULL;
   called = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  for (guint i = 0; i < calls->len; i++)
-    {
-      const PdCall *call = g_ptr_array_index (calls, i);
-
-      if (call->prospect > 0)
-        g_hash_table_add (called, g_memdup2 (&call->prospect, sizeof call->prospect));
-    }
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (called, g_memdup2 (&g_array_index (ids, gint64, i), sizeof (gint64)));
   return called;
 }
 
 /* The lists of one rep from its prospects (taken). */
 static PdRepCalls *
-rep_calls_make (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index, GPtrArray *prospects,
-                GHashTable *called, const GDate *today, guint horizon_days)
+rep_calls_make (const PdCampaign *campaign, Ranker *ranker, const PdSchedule *schedule, guint rep_index,
+                GPtrArray *prospects, GHashTable *called, const GDate *today, guint horizon_days)
 {
   PdRepCalls *calls = g_new0 (PdRepCalls, 1);
   g_autofree PdCallCandidate *candidates = g_new0 (PdCallCandidate, MAX (prospects->len, 1));
@@ -175,7 +271,7 @@ rep_calls_make (const PdCampaign *campaign, const PdSchedule *schedule, guint re
       g_date_clear (&candidate->last_call, 1);
       if (called != NULL && g_hash_table_contains (called, &prospect->id))
         candidate->last_call = *today;
-      candidate->priority = pd_callbook_priority_rank (campaign, prospect);
+      candidate->priority = ranker_rank (ranker, prospect);
       candidate->import_order = prospect->import_order;
     }
 
@@ -196,6 +292,7 @@ pd_callbook_rep (PdStore *store, const PdCampaign *campaign, const PdSchedule *s
   const PdRep *rep;
   g_autoptr (GPtrArray) prospects = NULL;
   g_autoptr (GHashTable) called = NULL;
+  g_autoptr (Ranker) ranker = NULL;
   PdProspectFilter filter = { 0 };
 
   g_return_val_if_fail (campaign != NULL && schedule != NULL && today != NULL, NULL);
@@ -214,42 +311,46 @@ pd_callbook_rep (PdStore *store, const PdCampaign *campaign, const PdSchedule *s
       if (called == NULL)
         return NULL;
     }
-  return rep_calls_make (campaign, schedule, rep_index, g_steal_pointer (&prospects), called, today, horizon_days);
+  ranker = ranker_new (campaign);
+  return rep_calls_make (campaign, ranker, schedule, rep_index, g_steal_pointer (&prospects), called, today,
+                         horizon_days);
 }
 
+/* The feed's lines of one rep's lists: each listed prospect's text
+ * stored once, its lines pointing to it. */
 static void
 add_lines (PdFeedCalls *feed, const PdRepCalls *calls)
 {
+  g_autofree guint *texts = g_new (guint, MAX (calls->prospects->len, 1));
+
+  for (guint i = 0; i < calls->prospects->len; i++)
+    texts[i] = G_MAXUINT;
   for (guint b = 0; b < calls->blocks->len; b++)
     {
       const PdCallBlock *list = &g_array_index (calls->lists->blocks, PdCallBlock, b);
-      PdCallBlock *out = &g_array_index (feed->blocks, PdCallBlock, calls->block_numbers[b]);
 
-      *out = *list;
-      out->first = feed->lines->len;
+      if (!list->has_list)
+        continue;
+      pd_feed_calls_add_block (feed, calls->block_numbers[b], list->contacts);
       for (guint i = list->first; i < list->first + list->listed; i++)
         {
           const PdListedCall *call = &g_array_index (calls->lists->calls, PdListedCall, i);
-          const PdProspect *prospect = g_ptr_array_index (calls->prospects, call->candidate);
-          PdCallLine line = { 0 };
 
-          line.company = g_strdup (prospect->company);
-          if (prospect->first_name != NULL && prospect->contact != NULL)
-            line.contact = g_strdup_printf ("%s %s", prospect->first_name, prospect->contact);
-          else
-            line.contact = g_strdup (prospect->contact != NULL ? prospect->contact : prospect->first_name);
-          line.phone = g_strdup (prospect->phone != NULL ? prospect->phone : prospect->mobile);
-          line.reason = call->reason;
-          g_array_append_val (feed->lines, line);
+          if (texts[call->candidate] == G_MAXUINT)
+            {
+              const PdProspect *prospect = g_ptr_array_index (calls->prospects, call->candidate);
+              g_autofree char *contact = NULL;
+
+              if (prospect->first_name != NULL && prospect->contact != NULL)
+                contact = g_strdup_printf ("%s %s", prospect->first_name, prospect->contact);
+              texts[call->candidate] = pd_feed_calls_add_text (
+                feed, prospect->company,
+                contact != NULL ? contact : prospect->contact != NULL ? prospect->contact : prospect->first_name,
+                prospect->phone != NULL ? prospect->phone : prospect->mobile);
+            }
+          pd_feed_calls_add_line (feed, texts[call->candidate], call->reason);
         }
     }
-}
-
-static void
-prospects_unref (gpointer prospects)
-{
-  if (prospects != NULL)
-    g_ptr_array_unref (prospects);
 }
 
 PdFeedCalls *
@@ -257,52 +358,59 @@ pd_callbook_feed_calls (PdStore *store, const PdCampaign *campaign, const PdSche
                         const gboolean *reps, const GDate *today, GError **error)
 {
   g_autoptr (PdFeedCalls) feed = NULL;
-  g_autoptr (GPtrArray) prospects = NULL;
-  g_autoptr (GHashTable) called = NULL;
-  g_autoptr (GPtrArray) by_rep = NULL;
+  g_autoptr (Ranker) ranker = NULL;
+  guint64 read = 0;
 
   g_return_val_if_fail (campaign != NULL && schedule != NULL && today != NULL, NULL);
 
   feed = pd_feed_calls_new (schedule->blocks != NULL ? schedule->blocks->len : 0);
   if (store == NULL)
     return g_steal_pointer (&feed);
-  /* The campaign's file in one read (a read by rep scans the campaign's
-   * prospects each time), shared out by rep. */
-  prospects = pd_store_list_prospects (store, campaign->id, NULL, error);
-  if (prospects == NULL)
-    return NULL;
-  if (prospects->len == 0)
-    return g_steal_pointer (&feed); /* no prospect file: feeds as without lists */
-  called = called_since (store, campaign, NULL, today, error);
-  if (called == NULL)
-    return NULL;
 
-  by_rep = g_ptr_array_new_with_free_func (prospects_unref);
-  for (guint r = 0; r < campaign->reps->len; r++)
-    g_ptr_array_add (by_rep, g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free));
-  for (guint i = 0; i < prospects->len; i++)
-    {
-      PdProspect *prospect = g_ptr_array_index (prospects, i);
-      guint rep_index;
-
-      if (prospect->rep == NULL || pd_campaign_find_rep (campaign, prospect->rep, &rep_index) == NULL
-          || (reps != NULL && !reps[rep_index]))
-        continue;
-      g_ptr_array_add (g_ptr_array_index (by_rep, rep_index), g_steal_pointer (&prospects->pdata[i]));
-    }
-  g_clear_pointer (&prospects, g_ptr_array_unref); /* the others' */
-
+  /* A rep at a time, each read by its index and freed once listed: the
+   * memory is one rep's prospects and the lists' lines. The feeds'
+   * lines need neither attributes nor sources, unless the priority
+   * names them. */
+  ranker = ranker_new (campaign);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
-      GPtrArray *rep_prospects;
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      PdProspectFilter filter = { 0 };
+      g_autoptr (GPtrArray) rep_prospects = NULL;
+      g_autoptr (GHashTable) called = NULL;
       g_autoptr (PdRepCalls) calls = NULL;
 
       if (reps != NULL && !reps[r])
         continue;
-      /* Each rep's prospects go to its lists, freed with them. */
-      rep_prospects = g_steal_pointer (&by_rep->pdata[r]);
-      calls = rep_calls_make (campaign, schedule, r, rep_prospects, called, today, PD_CALL_HORIZON_DAYS);
+      filter.rep = rep->name;
+      filter.keys_only = !ranker->needs_attributes;
+      filter.without_sources = !ranker->needs_sources;
+      rep_prospects = pd_store_list_prospects (store, campaign->id, &filter, error);
+      if (rep_prospects == NULL)
+        return NULL;
+      read += rep_prospects->len;
+      called = called_since (store, campaign, rep->name, today, error);
+      if (called == NULL)
+        return NULL;
+      calls = rep_calls_make (campaign, ranker, schedule, r, g_steal_pointer (&rep_prospects), called, today,
+                              PD_CALL_HORIZON_DAYS);
       add_lines (feed, calls);
+    }
+
+  /* No prospect at all in the file (none of another rep, none without
+   * a rep): the feeds are those of a campaign followed by day counts
+   * (`log`) alone, without lists. */
+  if (read == 0)
+    {
+      gint64 prospects = 0;
+
+      if (!pd_store_count_prospects (store, campaign->id, &prospects, NULL, error))
+        return NULL;
+      if (prospects == 0)
+        {
+          g_clear_pointer (&feed, pd_feed_calls_free);
+          feed = pd_feed_calls_new (schedule->blocks != NULL ? schedule->blocks->len : 0);
+        }
     }
   return g_steal_pointer (&feed);
 }
@@ -310,15 +418,11 @@ pd_callbook_feed_calls (PdStore *store, const PdCampaign *campaign, const PdSche
 gint64
 pd_callbook_file_size (PdStore *store, const PdCampaign *campaign, GError **error)
 {
-  g_autoptr (GPtrArray) prospects = NULL;
-  gint64 size = 0;
+  gint64 prospects = 0, spontaneous = 0;
 
   if (store == NULL)
     return 0;
-  prospects = pd_store_list_prospects (store, campaign->id, NULL, error);
-  if (prospects == NULL)
+  if (!pd_store_count_prospects (store, campaign->id, &prospects, &spontaneous, error))
     return -1;
-  for (guint i = 0; i < prospects->len; i++)
-    size += !((const PdProspect *) g_ptr_array_index (prospects, i))->spontaneous;
-  return size;
+  return prospects - spontaneous;
 }

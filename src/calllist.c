@@ -386,25 +386,32 @@ pd_call_lists_build (const PdCallCandidate *candidates,
   return g_steal_pointer (&lists);
 }
 
-static void
-call_line_clear (gpointer data)
-{
-  PdCallLine *line = data;
+/* A line is one guint32: its prospect's text handle, then its reason
+ * in the low two bits. */
+#define LINE_REASON_BITS 2
+#define LINE_MAX_TEXTS (G_MAXUINT32 >> LINE_REASON_BITS)
+G_STATIC_ASSERT (PD_CALL_NEW < (1 << LINE_REASON_BITS));
 
-  g_free (line->company);
-  g_free (line->contact);
-  g_free (line->phone);
-}
+struct _PdFeedCalls {
+  guint n_blocks;
+  GArray *numbers;      /* guint, the block numbers with a list, increasing */
+  GArray *blocks;       /* PdCallBlock, one per element of numbers */
+  GArray *lines;        /* guint32, see LINE_REASON_BITS */
+  GStringChunk *chunk;  /* the texts' bytes: never moved, never copied as they grow */
+  GPtrArray *texts;     /* per handle: company, contact, phone, each ended by NUL ("": none), in chunk */
+};
 
 PdFeedCalls *
 pd_feed_calls_new (guint n_blocks)
 {
   PdFeedCalls *calls = g_new0 (PdFeedCalls, 1);
 
-  calls->blocks = g_array_sized_new (FALSE, TRUE, sizeof (PdCallBlock), n_blocks);
-  g_array_set_size (calls->blocks, n_blocks);
-  calls->lines = g_array_new (FALSE, FALSE, sizeof (PdCallLine));
-  g_array_set_clear_func (calls->lines, call_line_clear);
+  calls->n_blocks = n_blocks;
+  calls->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  calls->blocks = g_array_new (FALSE, FALSE, sizeof (PdCallBlock));
+  calls->lines = g_array_new (FALSE, FALSE, sizeof (guint32));
+  calls->chunk = g_string_chunk_new (64 * 1024);
+  calls->texts = g_ptr_array_new ();
   return calls;
 }
 
@@ -413,9 +420,161 @@ pd_feed_calls_free (PdFeedCalls *calls)
 {
   if (calls == NULL)
     return;
-  if (calls->blocks != NULL)
-    g_array_unref (calls->blocks);
-  if (calls->lines != NULL)
-    g_array_unref (calls->lines);
+  g_array_unref (calls->numbers);
+  g_array_unref (calls->blocks);
+  g_array_unref (calls->lines);
+  g_string_chunk_free (calls->chunk);
+  g_ptr_array_unref (calls->texts);
   g_free (calls);
+}
+
+guint
+pd_feed_calls_add_text (PdFeedCalls *calls, const char *company, const char *contact, const char *phone)
+{
+  const char *texts[] = { company, contact, phone };
+  gsize lengths[G_N_ELEMENTS (texts)];
+  gsize total = 0;
+  g_autofree char *joined = NULL;
+  char *next;
+
+  g_return_val_if_fail (calls != NULL, 0);
+  g_return_val_if_fail (calls->texts->len < LINE_MAX_TEXTS, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      lengths[i] = texts[i] != NULL ? strlen (texts[i]) : 0;
+      total += lengths[i] + 1;
+    }
+  next = joined = g_malloc (total);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      if (lengths[i] > 0)
+        memcpy (next, texts[i], lengths[i]);
+      next[lengths[i]] = '\0';
+      next += lengths[i] + 1;
+    }
+  g_ptr_array_add (calls->texts, g_string_chunk_insert_len (calls->chunk, joined, (gssize) total));
+  return calls->texts->len - 1;
+}
+
+void
+pd_feed_calls_add_block (PdFeedCalls *calls, guint block_number, gint64 contacts)
+{
+  PdCallBlock list = { 0 };
+
+  g_return_if_fail (calls != NULL);
+  g_return_if_fail (block_number < calls->n_blocks);
+  g_return_if_fail (calls->numbers->len == 0
+                    || block_number > g_array_index (calls->numbers, guint, calls->numbers->len - 1));
+
+  list.has_list = TRUE;
+  list.first = calls->lines->len;
+  list.contacts = contacts;
+  g_array_append_val (calls->numbers, block_number);
+  g_array_append_val (calls->blocks, list);
+}
+
+void
+pd_feed_calls_add_line (PdFeedCalls *calls, guint text, PdCallReason reason)
+{
+  guint32 line;
+
+  g_return_if_fail (calls != NULL && calls->blocks->len > 0);
+  g_return_if_fail (text < calls->texts->len);
+  g_return_if_fail ((guint) reason < (1 << LINE_REASON_BITS));
+
+  line = (guint32) text << LINE_REASON_BITS | (guint32) reason;
+  g_array_append_val (calls->lines, line);
+  g_array_index (calls->blocks, PdCallBlock, calls->blocks->len - 1).listed++;
+}
+
+guint
+pd_feed_calls_n_blocks (const PdFeedCalls *calls)
+{
+  g_return_val_if_fail (calls != NULL, 0);
+  return calls->n_blocks;
+}
+
+/* The first list at or after `low` whose block number is at least
+ * `block_number` (numbers->len: none). */
+static guint
+lower_bound (const PdFeedCalls *calls, guint low, guint block_number)
+{
+  guint high = calls->numbers->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_array_index (calls->numbers, guint, mid) < block_number)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+const PdCallBlock *
+pd_feed_calls_block_from (const PdFeedCalls *calls, guint block_number, guint *cursor)
+{
+  guint at;
+
+  g_return_val_if_fail (calls != NULL && cursor != NULL, NULL);
+
+  at = MIN (*cursor, calls->numbers->len);
+  if (at < calls->numbers->len && g_array_index (calls->numbers, guint, at) < block_number)
+    at = lower_bound (calls, at, block_number);
+  else if (at > 0 && g_array_index (calls->numbers, guint, at - 1) >= block_number)
+    at = lower_bound (calls, 0, block_number); /* asked out of order */
+  *cursor = at;
+  if (at < calls->numbers->len && g_array_index (calls->numbers, guint, at) == block_number)
+    return &g_array_index (calls->blocks, PdCallBlock, at);
+  return NULL;
+}
+
+const PdCallBlock *
+pd_feed_calls_block (const PdFeedCalls *calls, guint block_number)
+{
+  guint cursor = 0;
+
+  g_return_val_if_fail (calls != NULL, NULL);
+  return pd_feed_calls_block_from (calls, block_number, &cursor);
+}
+
+guint
+pd_feed_calls_n_lines (const PdFeedCalls *calls)
+{
+  g_return_val_if_fail (calls != NULL, 0);
+  return calls->lines->len;
+}
+
+/* The text at `*next`, NULL for an empty one; moves `*next` past it. */
+static const char *
+text_at (const char **next)
+{
+  const char *text = *next;
+  gsize length = strlen (text);
+
+  *next += length + 1;
+  return length > 0 ? text : NULL;
+}
+
+PdCallLine
+pd_feed_calls_line (const PdFeedCalls *calls, guint index)
+{
+  PdCallLine line = { "", NULL, NULL, PD_CALL_NEW };
+  guint32 stored;
+  const char *next;
+
+  g_return_val_if_fail (calls != NULL && index < calls->lines->len, line);
+
+  stored = g_array_index (calls->lines, guint32, index);
+  next = g_ptr_array_index (calls->texts, stored >> LINE_REASON_BITS);
+  line.company = text_at (&next);
+  if (line.company == NULL)
+    line.company = "";
+  line.contact = text_at (&next);
+  line.phone = text_at (&next);
+  line.reason = (PdCallReason) (stored & ((1u << LINE_REASON_BITS) - 1));
+  return line;
 }

@@ -673,26 +673,29 @@ calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdF
 
   for (guint r = 0; r < n; r++)
     g_ptr_array_add (checksums, g_checksum_new (G_CHECKSUM_SHA256));
-  for (guint b = 0; b < schedule->blocks->len && b < calls->blocks->len; b++)
+  for (guint b = 0; b < schedule->blocks->len && b < pd_feed_calls_n_blocks (calls); b++)
     {
       const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, b);
-      const PdCallBlock *list = &g_array_index (calls->blocks, PdCallBlock, b);
+      const PdCallBlock *list = pd_feed_calls_block (calls, b);
       GChecksum *checksum;
-      gint64 fields[] = { b, list->listed, list->contacts };
+      gint64 fields[3];
 
-      if (!list->has_list || block->rep_index >= n)
+      if (list == NULL || block->rep_index >= n)
         continue;
+      fields[0] = b;
+      fields[1] = list->listed;
+      fields[2] = list->contacts;
       checksum = g_ptr_array_index (checksums, block->rep_index);
       g_checksum_update (checksum, (const guchar *) fields, sizeof fields);
-      for (guint i = list->first; i < list->first + list->listed && i < calls->lines->len; i++)
+      for (guint i = list->first; i < list->first + list->listed; i++)
         {
-          const PdCallLine *line = &g_array_index (calls->lines, PdCallLine, i);
-          const char *texts[] = { line->company, line->contact, line->phone };
+          PdCallLine line = pd_feed_calls_line (calls, i);
+          const char *texts[] = { line.company, line.contact, line.phone };
 
           for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
             g_checksum_update (checksum, (const guchar *) (texts[t] != NULL ? texts[t] : ""),
                                (gssize) strlen (texts[t] != NULL ? texts[t] : "") + 1);
-          g_checksum_update (checksum, (const guchar *) &line->reason, sizeof line->reason);
+          g_checksum_update (checksum, (const guchar *) &line.reason, sizeof line.reason);
         }
     }
   for (guint r = 0; r < n; r++)

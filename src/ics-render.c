@@ -139,10 +139,24 @@ cumulative_line (gint64 cumulative)
                           count);
 }
 
+/* The translated words of a list's lines, looked up once a list. */
+typedef struct {
+  const char *no_phone;
+  const char *reasons[PD_CALL_NEW + 1];
+} CallWords;
+
+static void
+call_words_init (CallWords *words)
+{
+  words->no_phone = _("no phone");
+  for (guint r = 0; r < G_N_ELEMENTS (words->reasons); r++)
+    words->reasons[r] = pd_call_reason_text ((PdCallReason) r);
+}
+
 /* One call: company — contact — tel:+33123456789 — why. The phone is a
  * tel: URI (RFC 3966) a phone or softphone dials. */
 static void
-append_call_line (GString *text, const PdCallLine *line)
+append_call_line (GString *text, const PdCallLine *line, const CallWords *words)
 {
   g_string_append (text, line->company != NULL ? line->company : "");
   if (line->contact != NULL && line->contact[0] != '\0')
@@ -157,9 +171,10 @@ append_call_line (GString *text, const PdCallLine *line)
       g_string_append (text, line->phone);
     }
   else
-    g_string_append (text, _("no phone"));
+    g_string_append (text, words->no_phone);
   g_string_append (text, " — ");
-  g_string_append (text, pd_call_reason_text (line->reason));
+  g_string_append (text, (guint) line->reason < G_N_ELEMENTS (words->reasons) ? words->reasons[line->reason]
+                                                                               : pd_call_reason_text (line->reason));
 }
 
 /* The first checkpoint on or after `date` (campaign order), or -1.
@@ -407,6 +422,7 @@ typedef struct {
   char *cumulative_text;
   gint checkpoint;             /* of checkpoint_text, -1 when none yet */
   char *checkpoint_text;
+  guint calls_cursor;          /* where the last call list was found (pd_feed_calls_block_from()) */
 } Feed;
 
 static gboolean
@@ -482,7 +498,7 @@ void
 pd_ics_renderer_set_calls (PdIcsRenderer *renderer, const PdFeedCalls *calls)
 {
   g_return_if_fail (renderer != NULL);
-  g_return_if_fail (calls == NULL || calls->blocks->len == renderer->schedule->blocks->len);
+  g_return_if_fail (calls == NULL || pd_feed_calls_n_blocks (calls) == renderer->schedule->blocks->len);
 
   renderer->calls = calls;
 }
@@ -528,6 +544,7 @@ static void
 description_build (PdIcsRenderer *renderer, Feed *feed, guint block_number, const PdBlock *block)
 {
   GString *text = renderer->description;
+  const PdCallBlock *list;
   gint checkpoint;
 
   g_string_truncate (text, 0);
@@ -557,20 +574,22 @@ description_build (PdIcsRenderer *renderer, Feed *feed, guint block_number, cons
     }
 
   /* The block's call list, one line per call, after a blank line. */
-  if (renderer->calls != NULL && block_number < renderer->calls->blocks->len)
+  list = renderer->calls != NULL ? pd_feed_calls_block_from (renderer->calls, block_number, &feed->calls_cursor)
+                                  : NULL;
+  if (list != NULL)
     {
-      const PdCallBlock *list = &g_array_index (renderer->calls->blocks, PdCallBlock, block_number);
-      g_autofree char *heading = NULL;
+      g_autofree char *heading = pd_call_block_heading (list);
+      CallWords words;
 
-      if (!list->has_list)
-        return;
-      heading = pd_call_block_heading (list);
+      call_words_init (&words);
       g_string_append (text, "\n\n");
       g_string_append (text, heading);
-      for (guint i = list->first; i < list->first + list->listed && i < renderer->calls->lines->len; i++)
+      for (guint i = list->first; i < list->first + list->listed; i++)
         {
+          PdCallLine line = pd_feed_calls_line (renderer->calls, i);
+
           g_string_append_c (text, '\n');
-          append_call_line (text, &g_array_index (renderer->calls->lines, PdCallLine, i));
+          append_call_line (text, &line, &words);
         }
     }
 }

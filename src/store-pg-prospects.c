@@ -404,12 +404,19 @@ store_pg_import_prospects (PgStore *pg, const char *campaign, PdProspectFeed fee
 
 /* ------------------------------------------------------------ listing */
 
-#define FILTER_WHERE \
-  " WHERE p.campaign = $1 AND ($2::text IS NULL OR p.state = $2) AND ($3::text IS NULL OR p.rep = $3)" \
+/* The WHERE clause of a listing, of every rep's prospects or of one
+ * rep's: the second tests the rep by plain equality, so that its plan
+ * is the index on (campaign, rep) whatever the planner makes of
+ * `$3 IS NULL OR ...` (a rep's read must not scan the campaign). */
+#define FILTER_WHERE_AFTER_REP \
   " AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM prospect_sources s WHERE s.prospect = p.id AND s.source = $4))" \
   " AND ($5::date IS NULL OR (p.state = 'latent' AND p.follow_up <= $5))" \
   " AND ($6::boolean IS NULL OR (p.attempts = 0 AND NOT p.spontaneous))" \
   " AND ($7::bigint IS NULL OR p.id = $7)"
+#define FILTER_WHERE \
+  " WHERE p.campaign = $1 AND ($2::text IS NULL OR p.state = $2) AND $3::text IS NULL" FILTER_WHERE_AFTER_REP
+#define FILTER_WHERE_REP \
+  " WHERE p.campaign = $1 AND p.rep = $3::text AND ($2::text IS NULL OR p.state = $2)" FILTER_WHERE_AFTER_REP
 
 typedef struct {
   const char *campaign;
@@ -435,6 +442,7 @@ list_body (PgStore *pg, gpointer data, GError **error)
   };
   g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr (PGresult) rows = NULL, attributes = NULL, sources = NULL;
+  gboolean by_rep = values[2] != NULL;
 
   if (f != NULL && g_date_valid (&f->due))
     {
@@ -443,7 +451,10 @@ list_body (PgStore *pg, gpointer data, GError **error)
     }
   g_clear_pointer (&l->prospects, g_ptr_array_unref);
   l->prospects = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
-  rows = pg_query (pg, "SELECT " PROSPECT_COLUMNS " FROM prospects p" FILTER_WHERE " ORDER BY p.import_order, p.id",
+  rows = pg_query (pg, by_rep ? "SELECT " PROSPECT_COLUMNS " FROM prospects p" FILTER_WHERE_REP
+                              " ORDER BY p.import_order, p.id"
+                            : "SELECT " PROSPECT_COLUMNS " FROM prospects p" FILTER_WHERE
+                              " ORDER BY p.import_order, p.id",
                    7, values, error);
   if (rows == NULL)
     return FALSE;
@@ -460,9 +471,13 @@ list_body (PgStore *pg, gpointer data, GError **error)
     return TRUE;
   if (f != NULL && f->keys_only)
     goto sources;
-  attributes = pg_query (pg, "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
-                             " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE
-                             " ORDER BY a.prospect, a.position", 7, values, error);
+  attributes = pg_query (pg, by_rep ? "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
+                                      " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE_REP
+                                      " ORDER BY a.prospect, a.position"
+                                    : "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
+                                      " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE
+                                      " ORDER BY a.prospect, a.position",
+                         7, values, error);
   if (attributes == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (attributes); i++)
@@ -474,9 +489,15 @@ list_body (PgStore *pg, gpointer data, GError **error)
         pd_prospect_add_attribute (p, PQgetvalue (attributes, i, 1), PQgetvalue (attributes, i, 2));
     }
 sources:
-  sources = pg_query (pg, "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
-                          " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE
-                          " ORDER BY s.prospect, s.source, s.line", 7, values, error);
+  if (f != NULL && f->without_sources)
+    return TRUE;
+  sources = pg_query (pg, by_rep ? "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
+                                   " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE_REP
+                                   " ORDER BY s.prospect, s.source, s.line"
+                                 : "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
+                                   " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE
+                                   " ORDER BY s.prospect, s.source, s.line",
+                      7, values, error);
   if (sources == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (sources); i++)
@@ -589,6 +610,54 @@ store_pg_foreach_prospect (PgStore *pg, const char *campaign, PdProspectFunc fun
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+store_pg_count_prospects (PgStore *pg, const char *campaign, gint64 *ret_prospects, gint64 *ret_spontaneous,
+                          GError **error)
+{
+  const char *values[1] = { campaign };
+  g_autoptr (PGresult) result = pg_query (pg, "SELECT count(*), count(*) FILTER (WHERE spontaneous)"
+                                              " FROM prospects WHERE campaign = $1", 1, values, error);
+
+  if (result == NULL)
+    {
+      g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+      return FALSE;
+    }
+  /* An aggregate without GROUP BY: one row. */
+  if (ret_prospects != NULL)
+    *ret_prospects = PQntuples (result) == 1 ? pg_int (result, 0, 0) : 0;
+  if (ret_spontaneous != NULL)
+    *ret_spontaneous = PQntuples (result) == 1 ? pg_int (result, 0, 1) : 0;
+  return TRUE;
+}
+
+GArray *
+store_pg_list_called (PgStore *pg, const char *campaign, const char *rep, const GDate *from, GError **error)
+{
+  char from_text[DATE_TEXT_SIZE];
+  const char *values[3] = { campaign, rep, from_text };
+  g_autoptr (PGresult) result = NULL;
+  GArray *ids;
+
+  format_date (from, from_text);
+  result = pg_query (pg, "SELECT p.id FROM prospects p WHERE p.campaign = $1 AND p.rep = $2"
+                         " AND EXISTS (SELECT 1 FROM calls c WHERE c.prospect = p.id AND c.date >= $3::date)"
+                         " ORDER BY p.id", 3, values, error);
+  if (result == NULL)
+    {
+      g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+      return NULL;
+    }
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) PQntuples (result));
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 id = pg_int (result, i, 0);
+
+      g_array_append_val (ids, id);
+    }
+  return ids;
 }
 
 /* --------------------------------------------------------------- reps */
@@ -760,6 +829,11 @@ store_pg_record_call (PgStore *pg, const PdCall *call, gint64 *ret_id, GError **
   return TRUE;
 }
 
+#define LIST_CALLS(REP) \
+  "SELECT id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note, state_before, state_after," \
+  " created FROM calls WHERE campaign = $1" REP " AND ($3::bigint IS NULL OR prospect = $3)" \
+  " AND ($4::date IS NULL OR date >= $4) AND ($5::date IS NULL OR date <= $5) ORDER BY date, id"
+
 GPtrArray *
 store_pg_list_calls (PgStore *pg, const char *campaign, const char *rep, gint64 prospect, const GDate *from,
                      const GDate *to, GError **error)
@@ -779,12 +853,9 @@ store_pg_list_calls (PgStore *pg, const char *campaign, const char *rep, gint64 
       format_date (to, to_text);
       values[4] = to_text;
     }
-  result = pg_query (pg, "SELECT id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note,"
-                         " state_before, state_after, created FROM calls"
-                         " WHERE campaign = $1 AND ($2::text IS NULL OR rep = $2)"
-                         " AND ($3::bigint IS NULL OR prospect = $3)"
-                         " AND ($4::date IS NULL OR date >= $4) AND ($5::date IS NULL OR date <= $5)"
-                         " ORDER BY date, id", 5, values, error);
+  /* One rep's calls by plain equality, as a rep's prospects (FILTER_WHERE_REP). */
+  result = pg_query (pg, rep != NULL ? LIST_CALLS (" AND rep = $2::text") : LIST_CALLS (" AND $2::text IS NULL"),
+                     5, values, error);
   if (result == NULL)
     return NULL;
   for (int i = 0; i < PQntuples (result); i++)

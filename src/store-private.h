@@ -73,6 +73,11 @@ typedef enum {
   CACHED_DAILY_REP,
   CACHED_DAILY_TEAM,
   CACHED_FIND_FEED_TOKEN, /* the feed server's lookup, once per request */
+  CACHED_PROSPECTS_OF_REP, /* the call lists read the prospect file rep after rep */
+  CACHED_ATTRIBUTES_OF_REP,
+  CACHED_SOURCES_OF_REP,
+  CACHED_CALLS_OF_REP,
+  CACHED_CALLED_OF_REP,
   N_CACHED
 } CachedId;
 

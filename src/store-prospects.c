@@ -351,13 +351,34 @@ pd_store_import_prospects (PdStore *store,
 /* ------------------------------------------------------------ listing */
 
 /* The WHERE clause of a listing: ?1 campaign, ?2 state, ?3 rep, ?4
- * source, ?5 due date, ?6 uncalled, ?7 one id (each NULL: no filter). */
-#define FILTER_WHERE \
-  " WHERE p.campaign = ?1 AND (?2 IS NULL OR p.state = ?2) AND (?3 IS NULL OR p.rep = ?3)" \
+ * source, ?5 due date, ?6 uncalled, ?7 one id (each NULL: no filter).
+ * A listing of one rep's prospects has its own statements, whose rep
+ * test is a plain equality: `(?3 IS NULL OR p.rep = ?3)` keeps SQLite
+ * from using the index on (campaign, rep), so that each rep's read
+ * would scan the whole campaign. */
+#define FILTER_WHERE_AFTER_REP \
   " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM prospect_sources s WHERE s.prospect = p.id AND s.source = ?4))" \
   " AND (?5 IS NULL OR (p.state = 'latent' AND p.follow_up <= ?5))" \
   " AND (?6 IS NULL OR (p.attempts = 0 AND p.spontaneous = 0))" \
   " AND (?7 IS NULL OR p.id = ?7)"
+#define FILTER_WHERE \
+  " WHERE p.campaign = ?1 AND (?2 IS NULL OR p.state = ?2)" FILTER_WHERE_AFTER_REP
+#define FILTER_WHERE_REP \
+  " WHERE p.campaign = ?1 AND p.rep = ?3 AND (?2 IS NULL OR p.state = ?2)" FILTER_WHERE_AFTER_REP
+
+/* The statements of a listing: FROM is the prospects' table, WHERE its
+ * filter. A rep's names the index on (campaign, rep): without
+ * statistics, SQLite prefers the index on (campaign, import_order),
+ * which gives the rows in order but scans the whole campaign. */
+#define FROM_ANY " prospects p"
+#define FROM_REP " prospects p INDEXED BY prospects_by_rep"
+#define LIST_PROSPECTS(FROM, WHERE) "SELECT " PROSPECT_COLUMNS " FROM" FROM WHERE " ORDER BY p.import_order, p.id"
+#define LIST_ATTRIBUTES(FROM, WHERE) \
+  "SELECT a.prospect, a.name, a.value FROM prospect_attributes a JOIN" FROM " ON p.id = a.prospect" WHERE \
+  " ORDER BY a.prospect, a.position"
+#define LIST_SOURCES(FROM, WHERE) \
+  "SELECT s.prospect, s.source, s.line FROM prospect_sources s JOIN" FROM " ON p.id = s.prospect" WHERE \
+  " ORDER BY s.prospect, s.source, s.line"
 
 static void
 bind_filter (sqlite3_stmt *stmt, const char *campaign, const PdProspectFilter *filter, gint64 id,
@@ -368,7 +389,8 @@ bind_filter (sqlite3_stmt *stmt, const char *campaign, const PdProspectFilter *f
     bind_text (stmt, 2, pd_prospect_state_name (filter->state));
   if (filter != NULL)
     {
-      bind_text (stmt, 3, filter->rep);
+      if (filter->rep != NULL)
+        bind_text (stmt, 3, filter->rep);
       bind_text (stmt, 4, filter->source);
       if (g_date_valid (&filter->due))
         {
@@ -382,23 +404,64 @@ bind_filter (sqlite3_stmt *stmt, const char *campaign, const PdProspectFilter *f
     sqlite3_bind_int64 (stmt, 7, id);
 }
 
+/* One of a listing's three statements, bound: a rep's (prepared once a
+ * store, the daemon and the call lists read rep after rep) or any
+ * other. Returns NULL with error set. The caller releases it with
+ * statement_release(). */
+static sqlite3_stmt *
+statement_bound (PdStore *store, CachedId cached, const char *rep_sql, const char *sql, const char *campaign,
+                 const PdProspectFilter *filter, gint64 id, char due[DATE_TEXT_SIZE], GError **error)
+{
+  sqlite3_stmt *stmt = filter != NULL && filter->rep != NULL ? store_prepare_cached (store, cached, rep_sql, error)
+                                                              : store_prepare (store, sql, error);
+
+  if (stmt != NULL)
+    bind_filter (stmt, campaign, filter, id, due);
+  return stmt;
+}
+
+static void
+statement_release (const PdProspectFilter *filter, sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  if (filter != NULL && filter->rep != NULL)
+    release_cached (stmt);
+  else
+    sqlite3_finalize (stmt);
+}
+
+typedef struct {
+  const PdProspectFilter *filter;
+  sqlite3_stmt *stmt;
+} Statement;
+
+static void
+statement_clear (Statement *statement)
+{
+  statement_release (statement->filter, g_steal_pointer (&statement->stmt));
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statement, statement_clear)
+
 static GPtrArray *
 list_body (PdStore *store, const char *campaign, const PdProspectFilter *filter, gint64 id, GError **error)
 {
   g_autoptr (GPtrArray) prospects = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
   g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr (sqlite3_stmt) stmt = NULL, attributes = NULL, sources = NULL;
+  g_auto (Statement) stmt = { filter, NULL };
+  g_auto (Statement) attributes = { filter, NULL };
+  g_auto (Statement) sources = { filter, NULL };
   char due[DATE_TEXT_SIZE];
   int rc;
 
-  stmt = store_prepare (store, "SELECT " PROSPECT_COLUMNS " FROM prospects p" FILTER_WHERE
-                               " ORDER BY p.import_order, p.id", error);
-  if (stmt == NULL)
+  stmt.stmt = statement_bound (store, CACHED_PROSPECTS_OF_REP, LIST_PROSPECTS (FROM_REP, FILTER_WHERE_REP),
+                               LIST_PROSPECTS (FROM_ANY, FILTER_WHERE), campaign, filter, id, due, error);
+  if (stmt.stmt == NULL)
     return NULL;
-  bind_filter (stmt, campaign, filter, id, due);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt.stmt)) == SQLITE_ROW)
     {
-      PdProspect *p = prospect_from_row (stmt, error);
+      PdProspect *p = prospect_from_row (stmt.stmt, error);
 
       if (p == NULL)
         return NULL;
@@ -412,39 +475,37 @@ list_body (PdStore *store, const char *campaign, const PdProspectFilter *filter,
   if (filter != NULL && filter->keys_only)
     goto sources;
 
-  attributes = store_prepare (store, "SELECT a.prospect, a.name, a.value FROM prospect_attributes a"
-                                     " JOIN prospects p ON p.id = a.prospect" FILTER_WHERE
-                                     " ORDER BY a.prospect, a.position", error);
-  if (attributes == NULL)
+  attributes.stmt = statement_bound (store, CACHED_ATTRIBUTES_OF_REP, LIST_ATTRIBUTES (FROM_REP, FILTER_WHERE_REP),
+                                     LIST_ATTRIBUTES (FROM_ANY, FILTER_WHERE), campaign, filter, id, due, error);
+  if (attributes.stmt == NULL)
     return NULL;
-  bind_filter (attributes, campaign, filter, id, due);
-  while ((rc = sqlite3_step (attributes)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (attributes.stmt)) == SQLITE_ROW)
     {
-      gint64 owner = sqlite3_column_int64 (attributes, 0);
+      gint64 owner = sqlite3_column_int64 (attributes.stmt, 0);
       PdProspect *p = g_hash_table_lookup (by_id, &owner);
 
       if (p != NULL)
-        pd_prospect_add_attribute (p, (const char *) sqlite3_column_text (attributes, 1),
-                                   (const char *) sqlite3_column_text (attributes, 2));
+        pd_prospect_add_attribute (p, (const char *) sqlite3_column_text (attributes.stmt, 1),
+                                   (const char *) sqlite3_column_text (attributes.stmt, 2));
     }
   if (!step_rows_done (store, rc, error))
     return NULL;
 
 sources:
-  sources = store_prepare (store, "SELECT s.prospect, s.source, s.line FROM prospect_sources s"
-                                  " JOIN prospects p ON p.id = s.prospect" FILTER_WHERE
-                                  " ORDER BY s.prospect, s.source, s.line", error);
-  if (sources == NULL)
+  if (filter != NULL && filter->without_sources)
+    return g_steal_pointer (&prospects);
+  sources.stmt = statement_bound (store, CACHED_SOURCES_OF_REP, LIST_SOURCES (FROM_REP, FILTER_WHERE_REP),
+                                  LIST_SOURCES (FROM_ANY, FILTER_WHERE), campaign, filter, id, due, error);
+  if (sources.stmt == NULL)
     return NULL;
-  bind_filter (sources, campaign, filter, id, due);
-  while ((rc = sqlite3_step (sources)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (sources.stmt)) == SQLITE_ROW)
     {
-      gint64 owner = sqlite3_column_int64 (sources, 0);
+      gint64 owner = sqlite3_column_int64 (sources.stmt, 0);
       PdProspect *p = g_hash_table_lookup (by_id, &owner);
 
       if (p != NULL)
-        pd_prospect_add_source (p, (const char *) sqlite3_column_text (sources, 1),
-                                sqlite3_column_int64 (sources, 2));
+        pd_prospect_add_source (p, (const char *) sqlite3_column_text (sources.stmt, 1),
+                                sqlite3_column_int64 (sources.stmt, 2));
     }
   if (!step_rows_done (store, rc, error))
     return NULL;
@@ -539,6 +600,81 @@ pd_store_foreach_prospect (PdStore *store, const char *campaign, PdProspectFunc 
 fail:
   g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
   return FALSE;
+}
+
+gboolean
+pd_store_count_prospects (PdStore *store, const char *campaign, gint64 *ret_prospects, gint64 *ret_spontaneous,
+                          GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_count_prospects (store->pg, campaign, ret_prospects, ret_spontaneous, error);
+  stmt = store_prepare (store, "SELECT count(*), coalesce (sum (spontaneous), 0) FROM prospects WHERE campaign = ?1",
+                        error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  if (ret_prospects != NULL)
+    *ret_prospects = sqlite3_column_int64 (stmt, 0);
+  if (ret_spontaneous != NULL)
+    *ret_spontaneous = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+  return FALSE;
+}
+
+GArray *
+pd_store_list_called (PdStore *store, const char *campaign, const char *rep, const GDate *from, GError **error)
+{
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
+  char from_text[DATE_TEXT_SIZE];
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL && rep != NULL && from != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_list_called (store->pg, campaign, rep, from, error);
+  /* The rep's prospects by their index, then each one's calls by theirs. */
+  stmt = store_prepare_cached (store, CACHED_CALLED_OF_REP,
+                               "SELECT p.id FROM" FROM_REP " WHERE p.campaign = ?1 AND p.rep = ?2"
+                               " AND EXISTS (SELECT 1 FROM calls c WHERE c.prospect = p.id AND c.date >= ?3)"
+                               " ORDER BY p.id", error);
+  if (stmt == NULL)
+    goto fail;
+  format_date (from, from_text);
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  bind_text (stmt, 3, from_text);
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (step_rows_done (store, rc, error))
+    return g_steal_pointer (&ids);
+
+fail:
+  g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+  return NULL;
 }
 
 gboolean
@@ -758,42 +894,17 @@ pd_store_record_call (PdStore *store, const PdCall *call, gint64 *ret_id, PdPros
   return TRUE;
 }
 
-GPtrArray *
-pd_store_list_calls (PdStore *store, const char *campaign, const char *rep, gint64 prospect, const GDate *from,
-                     const GDate *to, GError **error)
+#define LIST_CALLS(REP) \
+  "SELECT id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note, state_before, state_after," \
+  " created FROM calls WHERE campaign = ?1" REP " AND (?3 IS NULL OR prospect = ?3)" \
+  " AND (?4 IS NULL OR date >= ?4) AND (?5 IS NULL OR date <= ?5) ORDER BY date, id"
+
+static GPtrArray *
+list_calls_body (PdStore *store, sqlite3_stmt *stmt, GError **error)
 {
   g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_call_free);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  char from_text[DATE_TEXT_SIZE], to_text[DATE_TEXT_SIZE];
   int rc;
 
-  g_return_val_if_fail (store != NULL, NULL);
-  g_return_val_if_fail (campaign != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (store->pg != NULL)
-    return store_pg_list_calls (store->pg, campaign, rep, prospect, from, to, error);
-  stmt = store_prepare (store, "SELECT id, campaign, prospect, rep, date, outcome, follow_up, revenue_cents, note,"
-                               " state_before, state_after, created FROM calls"
-                               " WHERE campaign = ?1 AND (?2 IS NULL OR rep = ?2) AND (?3 IS NULL OR prospect = ?3)"
-                               " AND (?4 IS NULL OR date >= ?4) AND (?5 IS NULL OR date <= ?5)"
-                               " ORDER BY date, id", error);
-  if (stmt == NULL)
-    return NULL;
-  bind_text (stmt, 1, campaign);
-  bind_text (stmt, 2, rep);
-  if (prospect > 0)
-    sqlite3_bind_int64 (stmt, 3, prospect);
-  if (from != NULL)
-    {
-      format_date (from, from_text);
-      bind_text (stmt, 4, from_text);
-    }
-  if (to != NULL)
-    {
-      format_date (to, to_text);
-      bind_text (stmt, 5, to_text);
-    }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_autoptr (PdCall) call = pd_call_new ();
@@ -822,4 +933,59 @@ pd_store_list_calls (PdStore *store, const char *campaign, const char *rep, gint
   if (!step_rows_done (store, rc, error))
     return NULL;
   return g_steal_pointer (&calls);
+}
+
+static void
+bind_calls (sqlite3_stmt *stmt, const char *campaign, const char *rep, gint64 prospect, const GDate *from,
+            const GDate *to, char from_text[DATE_TEXT_SIZE], char to_text[DATE_TEXT_SIZE])
+{
+  bind_text (stmt, 1, campaign);
+  if (rep != NULL)
+    bind_text (stmt, 2, rep);
+  if (prospect > 0)
+    sqlite3_bind_int64 (stmt, 3, prospect);
+  if (from != NULL)
+    {
+      format_date (from, from_text);
+      bind_text (stmt, 4, from_text);
+    }
+  if (to != NULL)
+    {
+      format_date (to, to_text);
+      bind_text (stmt, 5, to_text);
+    }
+}
+
+GPtrArray *
+pd_store_list_calls (PdStore *store, const char *campaign, const char *rep, gint64 prospect, const GDate *from,
+                     const GDate *to, GError **error)
+{
+  char from_text[DATE_TEXT_SIZE], to_text[DATE_TEXT_SIZE];
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_list_calls (store->pg, campaign, rep, prospect, from, to, error);
+  /* One rep's calls have their own statement (see FILTER_WHERE_REP). */
+  if (rep != NULL)
+    {
+      g_autoptr (CachedStmt) stmt = store_prepare_cached (store, CACHED_CALLS_OF_REP,
+                                                          LIST_CALLS (" AND rep = ?2"), error);
+
+      if (stmt == NULL)
+        return NULL;
+      bind_calls (stmt, campaign, rep, prospect, from, to, from_text, to_text);
+      return list_calls_body (store, stmt, error);
+    }
+  else
+    {
+      g_autoptr (sqlite3_stmt) stmt = store_prepare (store, LIST_CALLS (""), error);
+
+      if (stmt == NULL)
+        return NULL;
+      bind_calls (stmt, campaign, rep, prospect, from, to, from_text, to_text);
+      return list_calls_body (store, stmt, error);
+    }
 }

@@ -255,33 +255,38 @@ test_feed_calls (void **state)
   feed = pd_callbook_feed_calls (store, plan.campaign, plan.schedule, NULL, &today, &error);
   assert_null (error);
   assert_non_null (feed);
-  assert_int_equal (feed->blocks->len, plan.schedule->blocks->len);
+  assert_int_equal (pd_feed_calls_n_blocks (feed), plan.schedule->blocks->len);
   for (guint b = 0; b < plan.schedule->blocks->len; b++)
     {
       const PdBlock *block = &g_array_index (plan.schedule->blocks, PdBlock, b);
-      const PdCallBlock *list = &g_array_index (feed->blocks, PdCallBlock, b);
+      const PdCallBlock *list = pd_feed_calls_block (feed, b);
       GDate last = date_of (2027, 1, 10);
 
       /* Today and the six days after it: 01-04 to 01-10. */
-      assert_int_equal (list->has_list, g_date_compare (&block->date, &last) <= 0);
-      with_list += list->has_list;
+      assert_int_equal (list != NULL, g_date_compare (&block->date, &last) <= 0);
+      if (list == NULL)
+        continue;
+      with_list++;
+      assert_true (list->has_list);
+      assert_int_equal (list->contacts, block->contacts);
       if (block->rep_index == 0 && block->index == 1 && g_date_compare (&block->date, &today) == 0)
         {
-          const PdCallLine *golf = &g_array_index (feed->lines, PdCallLine, list->first);
-          const PdCallLine *alpha = &g_array_index (feed->lines, PdCallLine, list->first + 5);
+          PdCallLine golf = pd_feed_calls_line (feed, list->first);
 
           first_seen = TRUE;
           assert_int_equal (list->listed, MIN (6, block->contacts));
-          assert_string_equal (golf->company, "Golf");
-          assert_null (golf->contact);
-          assert_string_equal (golf->phone, "+33612345678");
-          assert_int_equal (golf->reason, PD_CALL_FOLLOW_UP);
+          assert_string_equal (golf.company, "Golf");
+          assert_null (golf.contact);
+          assert_string_equal (golf.phone, "+33612345678");
+          assert_int_equal (golf.reason, PD_CALL_FOLLOW_UP);
           if (list->listed == 6)
             {
-              assert_string_equal (alpha->company, "Alpha");
-              assert_string_equal (alpha->contact, "Hélène Martin");
-              assert_string_equal (alpha->phone, "+33123456789");
-              assert_int_equal (alpha->reason, PD_CALL_NEW);
+              PdCallLine alpha = pd_feed_calls_line (feed, list->first + 5);
+
+              assert_string_equal (alpha.company, "Alpha");
+              assert_string_equal (alpha.contact, "Hélène Martin");
+              assert_string_equal (alpha.phone, "+33123456789");
+              assert_int_equal (alpha.reason, PD_CALL_NEW);
             }
         }
     }
@@ -311,13 +316,14 @@ test_feed_without_file (void **state)
   reps[0] = TRUE;
   none = pd_callbook_feed_calls (store, plan.campaign, plan.schedule, NULL, &today, &error);
   assert_non_null (none);
-  for (guint b = 0; b < none->blocks->len; b++)
-    assert_false (g_array_index (none->blocks, PdCallBlock, b).has_list);
+  assert_int_equal (pd_feed_calls_n_blocks (none), plan.schedule->blocks->len);
+  for (guint b = 0; b < plan.schedule->blocks->len; b++)
+    assert_null (pd_feed_calls_block (none, b));
   g_clear_pointer (&none, pd_feed_calls_free);
   none = pd_callbook_feed_calls (store, plan.campaign, plan.schedule, reps, &today, &error);
   assert_non_null (none);
-  for (guint b = 0; b < none->blocks->len; b++)
-    assert_false (g_array_index (none->blocks, PdCallBlock, b).has_list);
+  for (guint b = 0; b < plan.schedule->blocks->len; b++)
+    assert_null (pd_feed_calls_block (none, b));
 
   add (batch, "Lima", "bob", PD_PROSPECT_NEW, 0, NULL);
   assert_true (pd_store_import_prospects (store, "lists", batch, NULL, NULL, &error));
@@ -325,32 +331,139 @@ test_feed_without_file (void **state)
   alice_only = pd_callbook_feed_calls (store, plan.campaign, plan.schedule, reps, &today, &error);
   assert_non_null (some);
   assert_non_null (alice_only);
-  for (guint b = 0; b < some->blocks->len; b++)
+  for (guint b = 0; b < plan.schedule->blocks->len; b++)
     {
       const PdBlock *block = &g_array_index (plan.schedule->blocks, PdBlock, b);
-      const PdCallBlock *list = &g_array_index (some->blocks, PdCallBlock, b);
-      const PdCallBlock *alice = &g_array_index (alice_only->blocks, PdCallBlock, b);
+      const PdCallBlock *list = pd_feed_calls_block (some, b);
+      const PdCallBlock *alice = pd_feed_calls_block (alice_only, b);
 
-      with_list += list->has_list;
-      listed += list->listed;
+      with_list += list != NULL;
+      listed += list != NULL ? list->listed : 0;
       if (block->rep_index == 0)
         {
-          assert_int_equal (alice->has_list, list->has_list);
-          assert_int_equal (alice->listed, 0);
+          assert_int_equal (alice != NULL, list != NULL);
+          if (alice != NULL)
+            assert_int_equal (alice->listed, 0);
         }
       else
-        assert_false (alice->has_list);
+        assert_null (alice);
     }
   assert_true (with_list > 0);
   /* Lima on three days: new, then twice a retry (3 attempts: the plan's 4
    * contacts per prospect capped at max_attempts). */
   assert_int_equal (listed, 3);
-  assert_int_equal (some->lines->len, 3);
+  assert_int_equal (pd_feed_calls_n_lines (some), 3);
   for (guint i = 0; i < 3; i++)
     {
-      assert_string_equal (g_array_index (some->lines, PdCallLine, i).company, "Lima");
-      assert_int_equal (g_array_index (some->lines, PdCallLine, i).reason, i == 0 ? PD_CALL_NEW : PD_CALL_RETRY);
+      assert_string_equal (pd_feed_calls_line (some, i).company, "Lima");
+      assert_int_equal (pd_feed_calls_line (some, i).reason, i == 0 ? PD_CALL_NEW : PD_CALL_RETRY);
     }
+  plan_clear (&plan);
+}
+
+/* The feed's lines of rep `rep_index` on `date`, as day_text() writes them. */
+static char *
+feed_day_text (const PdFeedCalls *feed, const PdSchedule *schedule, guint rep_index, const GDate *date)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint b = 0; b < schedule->blocks->len; b++)
+    {
+      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, b);
+      const PdCallBlock *list = pd_feed_calls_block (feed, b);
+
+      if (block->rep_index != rep_index || g_date_compare (&block->date, date) != 0 || list == NULL)
+        continue;
+      for (guint i = list->first; i < list->first + list->listed; i++)
+        {
+          PdCallLine line = pd_feed_calls_line (feed, i);
+
+          g_string_append_printf (text, "%s%c:%s", text->len > 0 ? " " : "",
+                                  line.reason == PD_CALL_FOLLOW_UP ? 'F' : line.reason == PD_CALL_RETRY ? 'R' : 'N',
+                                  line.company);
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The campaign's priority replaced by one clause. */
+static void
+set_priority (PdCampaign *campaign, const char *attribute, const char *const *values)
+{
+  PdPriority *clause = g_new0 (PdPriority, 1);
+
+  clause->attribute = g_strdup (attribute);
+  clause->values = g_strdupv ((char **) values);
+  g_ptr_array_set_size (campaign->priority, 0);
+  g_ptr_array_add (campaign->priority, clause);
+}
+
+/* The feeds read the prospects without attributes or sources unless the
+ * priority names one: an attribute (compared without case or accents),
+ * the source; a priority over more values than a clause remembers the
+ * rank of (1 100 cities) ranks each one still. The feed's order is the
+ * `calls` command's. */
+static void
+test_feed_priority_reads (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "lists");
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  const char *const regions[] = { "Île-de-France", "Bretagne", NULL };
+  const char *const sources[] = { "annuaire", NULL };
+  const char *const cities[] = { "ville 1050", "VILLE 0007", NULL };
+  Plan plan = plan_load ();
+  GDate today = date_of (2027, 1, 4);
+  PdProspect *p;
+
+  p = add (batch, "Oscar", "alice", PD_PROSPECT_NEW, 0, NULL);
+  pd_prospect_add_attribute (p, "region", "Bretagne");
+  g_ptr_array_set_size (p->sources, 0);
+  pd_prospect_add_source (p, "annuaire", 3);
+  p = add (batch, "Papa", "alice", PD_PROSPECT_NEW, 0, NULL);
+  pd_prospect_add_attribute (p, "region", "ile-de-FRANCE");
+  add (batch, "Quebec", "alice", PD_PROSPECT_NEW, 0, NULL);
+  p = add (batch, "Romeo", "alice", PD_PROSPECT_NEW, 0, NULL);
+  pd_prospect_add_attribute (p, "region", "bretagne");
+  for (guint i = 1; i <= 1100; i++)
+    {
+      g_autofree char *company = g_strdup_printf ("B%04u", i);
+
+      p = add (batch, company, "bob", PD_PROSPECT_NEW, 0, NULL);
+      p->city = g_strdup_printf ("Ville %04u", i);
+    }
+  assert_true (pd_store_import_prospects (store, "lists", batch, NULL, NULL, &error));
+  assert_null (error);
+
+  set_priority (plan.campaign, "region", regions);
+  {
+    g_autoptr (PdFeedCalls) feed = pd_callbook_feed_calls (store, plan.campaign, plan.schedule, NULL, &today, &error);
+    g_autoptr (PdRepCalls) calls = pd_callbook_rep (store, plan.campaign, plan.schedule, 0, &today, 1, &error);
+    g_autofree char *text = feed_day_text (feed, plan.schedule, 0, &today);
+    g_autofree char *command = NULL;
+    gint64 contacts;
+    guint listed;
+
+    assert_non_null (feed);
+    command = day_text (calls, &today, &contacts, &listed);
+    assert_string_equal (text, "N:Papa N:Oscar N:Romeo N:Quebec");
+    assert_string_equal (command, text);
+  }
+  set_priority (plan.campaign, "source", sources);
+  {
+    g_autoptr (PdFeedCalls) feed = pd_callbook_feed_calls (store, plan.campaign, plan.schedule, NULL, &today, &error);
+    g_autofree char *text = feed_day_text (feed, plan.schedule, 0, &today);
+
+    assert_string_equal (text, "N:Oscar N:Papa N:Quebec N:Romeo");
+  }
+  set_priority (plan.campaign, "city", cities);
+  {
+    g_autoptr (PdFeedCalls) feed = pd_callbook_feed_calls (store, plan.campaign, plan.schedule, NULL, &today, &error);
+    g_autofree char *text = feed_day_text (feed, plan.schedule, 1, &today);
+
+    assert_true (g_str_has_prefix (text, "N:B1050 N:B0007 N:B0001 N:B0002 N:B0003 "));
+  }
   plan_clear (&plan);
 }
 
@@ -384,6 +497,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_rep_lists, setup, teardown),
     cmocka_unit_test_setup_teardown (test_feed_calls, setup, teardown),
     cmocka_unit_test_setup_teardown (test_feed_without_file, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_feed_priority_reads, setup, teardown),
     cmocka_unit_test (test_no_store),
   };
   int failed;

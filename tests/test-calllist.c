@@ -306,6 +306,76 @@ test_pool_invariants (void **state)
 }
 
 /* The words of a list, in English and in French ([campaign] language). */
+/* The feeds' lists held compactly: the blocks with a list only, found
+ * by number (in order through a cursor, or out of order), each
+ * prospect's text stored once for all its lines, "" read back as none. */
+static void
+test_feed_calls (void **state)
+{
+  g_autoptr (PdFeedCalls) calls = pd_feed_calls_new (100);
+  guint acme, bolt, cursor = 0;
+  PdCallLine line;
+  const PdCallBlock *list;
+
+  (void) state;
+  assert_int_equal (pd_feed_calls_n_blocks (calls), 100);
+  assert_int_equal (pd_feed_calls_n_lines (calls), 0);
+  assert_null (pd_feed_calls_block (calls, 0));
+
+  acme = pd_feed_calls_add_text (calls, "Acme", "Jeanne Dupont", "+33123456789");
+  bolt = pd_feed_calls_add_text (calls, "Bolt", "", NULL);
+  pd_feed_calls_add_block (calls, 7, 3);
+  pd_feed_calls_add_line (calls, acme, PD_CALL_FOLLOW_UP);
+  pd_feed_calls_add_line (calls, bolt, PD_CALL_NEW);
+  pd_feed_calls_add_block (calls, 8, 2); /* a list without a line */
+  pd_feed_calls_add_block (calls, 42, 1);
+  pd_feed_calls_add_line (calls, acme, PD_CALL_RETRY);
+  assert_int_equal (pd_feed_calls_n_lines (calls), 3);
+
+  list = pd_feed_calls_block (calls, 7);
+  assert_non_null (list);
+  assert_true (list->has_list);
+  assert_int_equal (list->first, 0);
+  assert_int_equal (list->listed, 2);
+  assert_int_equal (list->contacts, 3);
+  list = pd_feed_calls_block (calls, 8);
+  assert_int_equal (list->first, 2);
+  assert_int_equal (list->listed, 0);
+  assert_int_equal (list->contacts, 2);
+  list = pd_feed_calls_block (calls, 42);
+  assert_int_equal (list->first, 2);
+  assert_int_equal (list->listed, 1);
+  assert_null (pd_feed_calls_block (calls, 6));
+  assert_null (pd_feed_calls_block (calls, 9));
+  assert_null (pd_feed_calls_block (calls, 99));
+
+  /* A feed's walk: every block in order, then one asked again. */
+  for (guint b = 0; b < 100; b++)
+    {
+      const PdCallBlock *found = pd_feed_calls_block_from (calls, b, &cursor);
+
+      assert_int_equal (found != NULL, b == 7 || b == 8 || b == 42);
+      if (found != NULL)
+        assert_ptr_equal (found, pd_feed_calls_block (calls, b));
+    }
+  assert_int_equal (pd_feed_calls_block_from (calls, 7, &cursor)->listed, 2);
+  assert_int_equal (pd_feed_calls_block_from (calls, 42, &cursor)->listed, 1);
+
+  line = pd_feed_calls_line (calls, 0);
+  assert_string_equal (line.company, "Acme");
+  assert_string_equal (line.contact, "Jeanne Dupont");
+  assert_string_equal (line.phone, "+33123456789");
+  assert_int_equal (line.reason, PD_CALL_FOLLOW_UP);
+  line = pd_feed_calls_line (calls, 1);
+  assert_string_equal (line.company, "Bolt");
+  assert_null (line.contact);
+  assert_null (line.phone);
+  assert_int_equal (line.reason, PD_CALL_NEW);
+  line = pd_feed_calls_line (calls, 2);
+  assert_ptr_equal (line.company, pd_feed_calls_line (calls, 0).company); /* stored once */
+  assert_int_equal (line.reason, PD_CALL_RETRY);
+}
+
 static void
 test_wording (void **state)
 {
@@ -350,6 +420,7 @@ main (void)
     cmocka_unit_test (test_max_attempts),
     cmocka_unit_test (test_projected_attempts),
     cmocka_unit_test (test_pool_invariants),
+    cmocka_unit_test (test_feed_calls),
     cmocka_unit_test (test_wording),
   };
 

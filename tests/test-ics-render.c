@@ -413,20 +413,44 @@ test_renderer_cache_overflow (void **state)
 
 /* ------------------------------------------------------------ call lists */
 
-/* A line of a feed's call list, with copies of its strings. */
-static void
-add_call_line (PdFeedCalls *calls, const char *company, const char *contact, const char *phone,
-               PdCallReason reason)
-{
-  PdCallLine line = { g_strdup (company), g_strdup (contact), g_strdup (phone), reason };
-
-  g_array_append_val (calls->lines, line);
-}
-
 static guint
 block_number (const Fixture *fixture, const PdBlock *block)
 {
   return (guint) (block - &g_array_index (fixture->schedule->blocks, PdBlock, 0));
+}
+
+/* A line of a feed's call list (of the last block given), its prospect's
+ * text stored with it. */
+static void
+add_call_line (PdFeedCalls *calls, const char *company, const char *contact, const char *phone,
+               PdCallReason reason)
+{
+  pd_feed_calls_add_line (calls, pd_feed_calls_add_text (calls, company, contact, phone), reason);
+}
+
+/* The lists of test_call_lists: the short block's three calls (the
+ * second's phone `retry_phone`), then the full block's. */
+static PdFeedCalls *
+example_calls (const Fixture *fixture, const PdBlock *short_block, const PdBlock *full_block,
+               const char *retry_phone)
+{
+  PdFeedCalls *calls = pd_feed_calls_new (fixture->schedule->blocks->len);
+
+  /* 2027-01-04 #1: three calls for more contacts. */
+  pd_feed_calls_add_block (calls, block_number (fixture, short_block), short_block->contacts);
+  add_call_line (calls, "Société Générale d'Électricité de l'Île-de-France SARL", "Hélène Dupré-Lefèvre",
+                 "+33123456789", PD_CALL_FOLLOW_UP);
+  add_call_line (calls, "Ångström Ltd", NULL, retry_phone, PD_CALL_RETRY);
+  add_call_line (calls, "Café Zoë", "Zoë", NULL, PD_CALL_NEW);
+  /* 2027-01-05 #1: as many calls as contacts. */
+  pd_feed_calls_add_block (calls, block_number (fixture, full_block), full_block->contacts);
+  for (gint64 i = 0; i < full_block->contacts; i++)
+    {
+      g_autofree char *company = g_strdup_printf ("Établissements Lefèvre n°%" G_GINT64_FORMAT, i + 1);
+
+      add_call_line (calls, company, "Jean", "+33612345678", PD_CALL_NEW);
+    }
+  return calls;
 }
 
 /* The DESCRIPTION of `uid` as python3-icalendar reads it (no code shared
@@ -492,7 +516,8 @@ test_call_lists (void **state)
   const PdBlock *short_block = find_block (&fixture, 0, 2027, 1, 4, 1);
   const PdBlock *full_block = find_block (&fixture, 0, 2027, 1, 5, 1);
   const PdBlock *plain_block = find_block (&fixture, 0, 2027, 1, 6, 1);
-  g_autoptr (PdFeedCalls) calls = pd_feed_calls_new (fixture.schedule->blocks->len);
+  g_autoptr (PdFeedCalls) calls = NULL;
+  g_autoptr (PdFeedCalls) changed_calls = NULL;
   g_autoptr (PdIcsRenderer) renderer = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *plain = render (&fixture, 0, NULL, T0);
@@ -504,7 +529,6 @@ test_call_lists (void **state)
   g_autofree char *plain_uid = NULL;
   g_autoptr (GString) expected_short = g_string_new (NULL);
   g_autoptr (GString) expected_full = g_string_new (NULL);
-  PdCallBlock *list;
 
   (void) state;
   assert_non_null (short_block);
@@ -515,29 +539,7 @@ test_call_lists (void **state)
   full_uid = pd_ics_block_uid (fixture.campaign, full_block);
   plain_uid = pd_ics_block_uid (fixture.campaign, plain_block);
 
-  /* 2027-01-04 #1: three calls for more contacts. */
-  add_call_line (calls, "Société Générale d'Électricité de l'Île-de-France SARL", "Hélène Dupré-Lefèvre",
-                 "+33123456789", PD_CALL_FOLLOW_UP);
-  add_call_line (calls, "Ångström Ltd", NULL, "+442071234567", PD_CALL_RETRY);
-  add_call_line (calls, "Café Zoë", "Zoë", NULL, PD_CALL_NEW);
-  list = &g_array_index (calls->blocks, PdCallBlock, block_number (&fixture, short_block));
-  list->has_list = TRUE;
-  list->first = 0;
-  list->listed = 3;
-  list->contacts = short_block->contacts;
-  /* 2027-01-05 #1: as many calls as contacts. */
-  list = &g_array_index (calls->blocks, PdCallBlock, block_number (&fixture, full_block));
-  list->has_list = TRUE;
-  list->first = 3;
-  list->listed = (guint) full_block->contacts;
-  list->contacts = full_block->contacts;
-  for (gint64 i = 0; i < full_block->contacts; i++)
-    {
-      g_autofree char *company = g_strdup_printf ("Établissements Lefèvre n°%" G_GINT64_FORMAT, i + 1);
-
-      add_call_line (calls, company, "Jean", "+33612345678", PD_CALL_NEW);
-    }
-
+  calls = example_calls (&fixture, short_block, full_block, "+442071234567");
   renderer = pd_ics_renderer_new (fixture.campaign, fixture.schedule, NULL, &error);
   assert_non_null (renderer);
   pd_ics_renderer_set_calls (renderer, calls);
@@ -586,8 +588,8 @@ test_call_lists (void **state)
   assert_string_equal (again, text);
 
   /* One line changes: that event only gets SEQUENCE 1. */
-  g_free (g_array_index (calls->lines, PdCallLine, 1).phone);
-  g_array_index (calls->lines, PdCallLine, 1).phone = g_strdup ("+442079999999");
+  changed_calls = example_calls (&fixture, short_block, full_block, "+442079999999");
+  pd_ics_renderer_set_calls (renderer, changed_calls);
   changed = render_with (renderer, 0, text, T0 + 7200);
   {
     g_autoptr (GArray) events = pd_ics_parse_events (changed, NULL);

@@ -532,6 +532,123 @@ test_filters_and_reps (void **state)
   }
 }
 
+/* A rep's listing (its own statements, by the index on (campaign, rep))
+ * with the other filters; the feeds' lean listing (no attributes, no
+ * sources); the counts; the rep's prospects called since a date, by
+ * whomever: Acme is alice's but called by bob after a reassignment. */
+static void
+test_rep_reads (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+  g_autoptr (PdCall) on_acme = NULL;
+  g_autoptr (PdCall) by_bob = NULL;
+  g_autoptr (PdCall) early = NULL;
+  PdProspectFilter filter = { 0 };
+  GDate from = ymd (2027, 1, 5);
+  gint64 ids[3], prospects = -1, spontaneous = -1;
+  PdProspect *spont;
+
+  assert_true (pd_store_count_prospects (store, "q1", &prospects, &spontaneous, &error));
+  assert_int_equal (prospects, 0);
+  assert_int_equal (spontaneous, 0);
+  import_three (store, ids);
+  spont = make_prospect ("Dune", "alice", "salon", 9);
+  spont->spontaneous = TRUE;
+  spont->state = PD_PROSPECT_ACTIVE;
+  g_ptr_array_add (batch, spont);
+  g_ptr_array_add (batch, make_prospect ("Echo", "alice", NULL, 0));
+  assert_true (pd_store_import_prospects (store, "q1", batch, NULL, NULL, &error));
+  assert_true (pd_store_count_prospects (store, "q1", &prospects, &spontaneous, &error));
+  assert_int_equal (prospects, 5);
+  assert_int_equal (spontaneous, 1);
+  assert_true (pd_store_count_prospects (store, "q2", &prospects, NULL, &error));
+  assert_int_equal (prospects, 0);
+
+  /* alice's, in import order, with the other filters. */
+  filter.rep = "alice";
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+
+    assert_non_null (got);
+    assert_int_equal (got->len, 3);
+    assert_string_equal (prospect_at (got, 0)->company, "Acme SARL");
+    assert_int_equal (prospect_at (got, 0)->attributes->len, 2);
+    assert_int_equal (prospect_at (got, 0)->sources->len, 1);
+    assert_string_equal (prospect_at (got, 1)->company, "Dune");
+    assert_string_equal (prospect_at (got, 2)->company, "Echo");
+  }
+  filter.uncalled = TRUE;
+  filter.source = "salon";
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+
+    assert_int_equal (got->len, 1);
+    assert_string_equal (prospect_at (got, 0)->company, "Acme SARL");
+  }
+  memset (&filter, 0, sizeof filter);
+  filter.rep = "alice";
+  filter.keys_only = TRUE;
+  filter.without_sources = TRUE;
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+
+    assert_int_equal (got->len, 3);
+    assert_string_equal (prospect_at (got, 0)->phone, "+33123456789");
+    assert_string_equal (prospect_at (got, 0)->sector, "industrie");
+    assert_int_equal (prospect_at (got, 0)->attributes->len, 0);
+    assert_int_equal (prospect_at (got, 0)->sources->len, 0);
+  }
+  filter.rep = "carol";
+  {
+    g_autoptr (GPtrArray) got = pd_store_list_prospects (store, "q1", &filter, &error);
+
+    assert_int_equal (got->len, 0);
+  }
+
+  /* Calls: Bolt by bob on 01-05, Acme by bob on 01-06 (alice's), Echo by
+   * alice on 01-04 (before `from`). */
+  by_bob = make_call (ids[1], "bob", ymd (2027, 1, 5), PD_OUTCOME_NO_ANSWER);
+  assert_true (pd_store_record_call (store, by_bob, NULL, NULL, &error));
+  on_acme = make_call (ids[0], "bob", ymd (2027, 1, 6), PD_OUTCOME_NO_ANSWER);
+  assert_true (pd_store_record_call (store, on_acme, NULL, NULL, &error));
+  early = make_call (prospect_at (batch, 1)->id, "alice", ymd (2027, 1, 4), PD_OUTCOME_NO_ANSWER);
+  assert_true (pd_store_record_call (store, early, NULL, NULL, &error));
+  assert_null (error);
+  {
+    g_autoptr (GArray) alice = pd_store_list_called (store, "q1", "alice", &from, &error);
+    g_autoptr (GArray) bob = pd_store_list_called (store, "q1", "bob", &from, &error);
+    g_autoptr (GArray) carol = pd_store_list_called (store, "q1", "carol", &from, &error);
+
+    assert_non_null (alice);
+    assert_int_equal (alice->len, 1);
+    assert_int_equal (g_array_index (alice, gint64, 0), ids[0]);
+    assert_int_equal (bob->len, 1);
+    assert_int_equal (g_array_index (bob, gint64, 0), ids[1]);
+    assert_int_equal (carol->len, 0);
+  }
+  from = ymd (2027, 1, 4);
+  {
+    g_autoptr (GArray) alice = pd_store_list_called (store, "q1", "alice", &from, &error);
+
+    assert_int_equal (alice->len, 2);
+    assert_int_equal (g_array_index (alice, gint64, 0), ids[0]);
+    assert_int_equal (g_array_index (alice, gint64, 1), prospect_at (batch, 1)->id);
+  }
+  /* One rep's calls (their own statement) and every rep's. */
+  {
+    g_autoptr (GPtrArray) bob = pd_store_list_calls (store, "q1", "bob", 0, &from, NULL, &error);
+    g_autoptr (GPtrArray) all = pd_store_list_calls (store, "q1", NULL, 0, &from, NULL, &error);
+
+    assert_int_equal (bob->len, 2);
+    assert_int_equal (((PdCall *) g_ptr_array_index (bob, 0))->prospect, ids[1]);
+    assert_int_equal (((PdCall *) g_ptr_array_index (bob, 1))->prospect, ids[0]);
+    assert_int_equal (all->len, 3);
+  }
+}
+
 static void
 test_erase (void **state)
 {
@@ -635,6 +752,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_import_feed, setup, teardown),
     cmocka_unit_test_setup_teardown (test_calls_move_states, setup, teardown),
     cmocka_unit_test_setup_teardown (test_filters_and_reps, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rep_reads, setup, teardown),
     cmocka_unit_test_setup_teardown (test_erase, setup, teardown),
   };
   const struct CMUnitTest pg_only[] = {

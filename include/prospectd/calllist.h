@@ -118,23 +118,56 @@ const char *pd_call_reason_text (PdCallReason reason);
  * calls: 8 listed, 4 without a prospect — import more". A new string. */
 char *pd_call_block_heading (const PdCallBlock *list);
 
-/* What a feed's event shows of one call. */
+/* What a feed's event shows of one call: a view into a PdFeedCalls,
+ * whose strings it points to. */
 typedef struct {
-  char *company;         /* owned */
-  char *contact;         /* owned, NULL: none */
-  char *phone;           /* E.164 ("+33123456789"), owned, NULL: none */
+  const char *company;   /* never NULL */
+  const char *contact;   /* NULL: none */
+  const char *phone;     /* E.164 ("+33123456789"), NULL: none */
   PdCallReason reason;
 } PdCallLine;
 
-/* The call lists of a campaign's feeds: one PdCallBlock per block of the
- * schedule they were made for (same index as schedule->blocks), whose
- * [first, first + listed) index `lines`. */
-typedef struct {
-  GArray *blocks; /* PdCallBlock, owned */
-  GArray *lines;  /* PdCallLine, owned (cleared with their strings) */
-} PdFeedCalls;
+/* The call lists of a campaign's feeds, for the blocks of the schedule
+ * they were made for (block numbers: indices in schedule->blocks). Held
+ * compactly, for every rep at once: the blocks with a list only, each
+ * line as the index of its prospect's text and its reason, each listed
+ * prospect's text once however many lines name it (about 90 bytes a
+ * prospect and 8 a line). */
+typedef struct _PdFeedCalls PdFeedCalls;
 
-/* A new PdFeedCalls of `n_blocks` blocks without a list and no line. */
+/* New lists for a schedule of `n_blocks` blocks: no block with a list,
+ * no line. */
 PdFeedCalls *pd_feed_calls_new (guint n_blocks);
 void pd_feed_calls_free (PdFeedCalls *calls);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdFeedCalls, pd_feed_calls_free)
+
+/* Stores one prospect's text (contact, phone: NULL or "" for none) and
+ * returns its handle for pd_feed_calls_add_line(). */
+guint pd_feed_calls_add_text (PdFeedCalls *calls, const char *company, const char *contact, const char *phone);
+
+/* Gives block `block_number` (< n_blocks, greater than the block given
+ * before) a list for `contacts` calls; the lines added after it, up to
+ * the next block, are its list. */
+void pd_feed_calls_add_block (PdFeedCalls *calls, guint block_number, gint64 contacts);
+
+/* Appends a line to the last block given: the prospect of `text` (a
+ * handle of pd_feed_calls_add_text()), called for `reason`. */
+void pd_feed_calls_add_line (PdFeedCalls *calls, guint text, PdCallReason reason);
+
+/* The number of blocks of the schedule the lists were made for. */
+guint pd_feed_calls_n_blocks (const PdFeedCalls *calls);
+
+/* The list of block `block_number`, or NULL when it has none; its lines
+ * are [first, first + listed). Valid until the next change. */
+const PdCallBlock *pd_feed_calls_block (const PdFeedCalls *calls, guint block_number);
+
+/* The same, for blocks asked in increasing order (a feed's): `*cursor`
+ * (0 before the first lookup) keeps where the last one ended, so that
+ * the blocks without a list between two lists cost a comparison. */
+const PdCallBlock *pd_feed_calls_block_from (const PdFeedCalls *calls, guint block_number, guint *cursor);
+
+/* The number of lines, every block's. */
+guint pd_feed_calls_n_lines (const PdFeedCalls *calls);
+
+/* Line `index` (< pd_feed_calls_n_lines()). */
+PdCallLine pd_feed_calls_line (const PdFeedCalls *calls, guint index);

@@ -28,6 +28,7 @@ typedef struct {
   GDate due;               /* valid: latent prospects whose follow-up is on or before it */
   gboolean uncalled;       /* only prospects never called (attempts 0) and not spontaneous */
   gboolean keys_only;      /* without their attributes: what matching needs (an import of a large file) */
+  gboolean without_sources; /* without their sources (sources left empty): what call lists need */
 } PdProspectFilter;
 
 /* Stores an import in one transaction. `prospects` (PdProspect*): those
@@ -90,6 +91,24 @@ gboolean pd_store_foreach_prospect (PdStore *store,
                                     PdProspectFunc func,
                                     gpointer data,
                                     GError **error);
+
+/* How many prospects `campaign` holds (those the login sees), and how
+ * many of them are spontaneous, into ret_prospects and ret_spontaneous
+ * (each may be NULL). Reads no prospect. */
+gboolean pd_store_count_prospects (PdStore *store,
+                                   const char *campaign,
+                                   gint64 *ret_prospects,
+                                   gint64 *ret_spontaneous,
+                                   GError **error);
+
+/* The ids (gint64) of rep `rep`'s prospects in `campaign` with a call
+ * dated on or after `from`, whoever made it, each once, in increasing
+ * order. A new GArray, or NULL with error set. */
+GArray *pd_store_list_called (PdStore *store,
+                              const char *campaign,
+                              const char *rep,
+                              const GDate *from,
+                              GError **error);
 
 /* Prospect `id` of `campaign` into ret_prospect (a new PdProspect).
  * Errors: PD_STORE_ERROR_NOT_FOUND (none the login sees), or a backend
