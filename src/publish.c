@@ -50,12 +50,24 @@ published_clear (gpointer data)
   g_free (published->path);
 }
 
+/* A PdIcsWriteFunc into a GString. */
+static gboolean
+append_to_string (const char *data, gsize length, gpointer user_data, GError **error)
+{
+  (void) error;
+  g_string_append_len (user_data, data, (gssize) length);
+  return TRUE;
+}
+
 char *
-pd_publish_render (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
-                   const char *previous_path, gint64 revision_time, GError **error)
+pd_publish_render (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls,
+                   guint rep_index, const char *previous_path, gint64 revision_time,
+                   PdIcsVtimezoneSource vtimezone_source, GError **error)
 {
   g_autofree char *previous = NULL;
   g_autoptr (GError) read_error = NULL;
+  g_autoptr (PdIcsRenderer) renderer = NULL;
+  g_autoptr (GString) text = NULL;
 
   /* A missing previous feed only means every event is new, as does one
    * that cannot be read or is too large to be ours; anything but a
@@ -66,7 +78,14 @@ pd_publish_render (const PdCampaign *campaign, const PdSchedule *schedule, guint
       g_propagate_error (error, g_steal_pointer (&read_error));
       return NULL;
     }
-  return pd_ics_render (campaign, schedule, rep_index, previous, revision_time, error);
+  renderer = pd_ics_renderer_new (campaign, schedule, vtimezone_source, error);
+  if (renderer == NULL)
+    return NULL;
+  pd_ics_renderer_set_calls (renderer, calls);
+  text = g_string_new (NULL);
+  if (!pd_ics_renderer_render_to (renderer, rep_index, previous, revision_time, append_to_string, text, error))
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static gboolean
@@ -400,8 +419,9 @@ pd_publish_feeds_with_calls (const PdCampaign *campaign, const PdSchedule *sched
 }
 
 gboolean
-pd_publish_feed (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index, const char *path,
-                 gint64 revision_time, gboolean *ret_changed, GError **error)
+pd_publish_feed (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls,
+                 guint rep_index, const char *path, gint64 revision_time, PdIcsVtimezoneSource vtimezone_source,
+                 gboolean *ret_changed, GError **error)
 {
   Job job = { 0 };
   gboolean ok;
@@ -417,7 +437,7 @@ pd_publish_feed (const PdCampaign *campaign, const PdSchedule *schedule, guint r
   }
   job.rep_index = rep_index;
   job.path = g_strdup (path);
-  ok = run_jobs (campaign, schedule, NULL, &job, 1, revision_time, NULL, 1, error);
+  ok = run_jobs (campaign, schedule, calls, &job, 1, revision_time, vtimezone_source, 1, error);
   if (ok && ret_changed != NULL)
     *ret_changed = job.changed;
   job_clear (&job);
@@ -434,14 +454,6 @@ pd_publish_feeds (const PdCampaign *campaign, const PdSchedule *schedule, const 
 }
 
 /* ------------------------------------------------------------ preview */
-
-static gboolean
-append_to_string (const char *data, gsize length, gpointer user_data, GError **error)
-{
-  (void) error;
-  g_string_append_len (user_data, data, (gssize) length);
-  return TRUE;
-}
 
 static gboolean
 same_event (const PdIcsEvent *a, const PdIcsEvent *b)

@@ -306,7 +306,7 @@ test_publish_stops_at_failed_feed (void **state)
         {
           g_autofree char *path = g_strdup_printf ("%s/team/rep%02u.ics", feeds, i);
           g_autofree char *contents = NULL;
-          g_autofree char *expected_text = pd_publish_render (team.campaign, team.schedule, i, NULL, T0, NULL);
+          g_autofree char *expected_text = pd_publish_render (team.campaign, team.schedule, NULL, i, NULL, T0, NULL, NULL);
 
           assert_true (g_file_get_contents (path, &contents, NULL, NULL));
           assert_string_equal (contents, expected_text);
@@ -375,8 +375,8 @@ test_publish_stops_at_failed_render (void **state)
           g_autofree char *old_path = g_strdup_printf ("%s/rep%02u.ics", old, i);
           g_autofree char *contents = NULL;
           g_autofree char *old_contents = NULL;
-          g_autofree char *expected_text = pd_publish_render (team.campaign, team.schedule, i, old_path,
-                                                               T0 + 86400, NULL);
+          g_autofree char *expected_text = pd_publish_render (team.campaign, team.schedule, NULL, i, old_path,
+                                                               T0 + 86400, NULL, NULL);
 
           assert_true (g_file_get_contents (path, &contents, NULL, NULL));
           assert_string_equal (contents, expected_text);

@@ -133,8 +133,8 @@ gboolean pd_ics_renderer_render_to (PdIcsRenderer *renderer,
  * contacts "12 calls: 8 listed, 4 without a prospect — import more") and
  * one line per call in call order: company — contact — tel:+33123456789
  * — why (follow-up, retry, new prospect), in the campaign's language.
- * `calls` (one PdCallBlock per block of the renderer's schedule; NULL:
- * none) is not copied and must outlive the renderer's use. An event
+ * `calls` (made for the renderer's schedule: pd_feed_calls_n_blocks() is
+ * its number of blocks; NULL: none) is not copied and must outlive the renderer's use. An event
  * keeps its UID; its SEQUENCE rises when its text changes, as always. */
 void pd_ics_renderer_set_calls (PdIcsRenderer *renderer, const PdFeedCalls *calls);
 

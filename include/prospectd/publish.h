@@ -70,7 +70,8 @@ GArray *pd_publish_feeds_with_calls (const PdCampaign *campaign,
                                      GError **error);
 
 /* Writes the feed of rep `rep_index` to `path` (export -o), as
- * pd_publish_feeds() writes each of its feeds: rendered straight into the
+ * pd_publish_feeds_with_calls() writes each of its feeds, with `calls`
+ * (nullable) and `vtimezone_source` as there: rendered straight into the
  * streaming writer (feed.h) against the file at `path`, which is replaced
  * only when its content changed (*ret_changed, nullable, written only on
  * success); the stale temporary files of that file removed first. The
@@ -79,22 +80,28 @@ GArray *pd_publish_feeds_with_calls (const PdCampaign *campaign,
  * that holds anything but a regular file is PD_FEED_ERROR_NOT_REGULAR). */
 gboolean pd_publish_feed (const PdCampaign *campaign,
                           const PdSchedule *schedule,
+                          const PdFeedCalls *calls,
                           guint rep_index,
                           const char *path,
                           gint64 revision_time,
+                          PdIcsVtimezoneSource vtimezone_source,
                           gboolean *ret_changed,
                           GError **error);
 
 /* Renders one rep's feed against the file at `previous_path` (may be NULL
  * or missing; one that cannot be read or is larger than
- * PD_FEED_MAX_PREVIOUS_BYTES counts as missing). Returns the text
- * (g_free) or NULL with error set; a previous_path that holds anything
- * but a regular file is PD_FEED_ERROR_NOT_REGULAR. */
+ * PD_FEED_MAX_PREVIOUS_BYTES counts as missing), with `calls` (nullable)
+ * and `vtimezone_source` as pd_publish_feeds_with_calls(): the bytes it
+ * would write over that file. Returns the text (g_free) or NULL with
+ * error set; a previous_path that holds anything but a regular file is
+ * PD_FEED_ERROR_NOT_REGULAR. */
 char *pd_publish_render (const PdCampaign *campaign,
                          const PdSchedule *schedule,
+                         const PdFeedCalls *calls,
                          guint rep_index,
                          const char *previous_path,
                          gint64 revision_time,
+                         PdIcsVtimezoneSource vtimezone_source,
                          GError **error);
 
 /* What writing one rep's feed would change on disk. */

@@ -29,30 +29,51 @@ static GOptionEntry entries[] = {
   G_OPTION_ENTRY_NULL
 };
 
-/* -o -: the feed on stdout, rendered against the rep's feed in the feeds
- * directory, printed only once whole (nothing on an error). */
+/* The call lists of rep `rep_index`'s feed, as the feeds directory's
+ * (pd_ctl_feed_calls()). */
 static int
-export_to_stdout (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
+export_calls (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
+              PdFeedCalls **ret_calls)
+{
+  g_autofree gboolean *reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
+
+  reps[rep_index] = TRUE;
+  return pd_ctl_feed_calls (ctl, campaign, schedule, reps, ret_calls);
+}
+
+/* -o -: the feed on stdout, rendered against the rep's feed in the feeds
+ * directory, with its call lists as there, printed only once whole
+ * (nothing on an error). */
+static int
+export_to_stdout (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
                   const char *previous_path, gint64 revision_time)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (PdFeedCalls) calls = NULL;
   g_autofree char *text = NULL;
+  int status;
 
-  text = pd_publish_render (campaign, schedule, rep_index, previous_path, revision_time, &error);
+  if ((status = export_calls (ctl, campaign, schedule, rep_index, &calls)) != PD_EXIT_OK)
+    return status;
+  text = pd_publish_render (campaign, schedule, calls, rep_index, previous_path, revision_time, NULL, &error);
   if (text == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s: %s", campaign->path, error->message);
   fputs (text, stdout);
   return fflush (stdout) == 0 ? PD_EXIT_OK : pd_ctl_error (PD_EXIT_FAILURE, _("cannot write to stdout"));
 }
 
-/* -o FILE: written as every feed is (publish.h). */
+/* -o FILE: written as every feed is (publish.h), call lists included. */
 static int
-export_to_file (const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
+export_to_file (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *schedule, guint rep_index,
                 const char *path, gint64 revision_time)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (PdFeedCalls) calls = NULL;
+  int status;
 
-  if (pd_publish_feed (campaign, schedule, rep_index, path, revision_time, NULL, &error))
+  if ((status = export_calls (ctl, campaign, schedule, rep_index, &calls)) != PD_EXIT_OK)
+    return status;
+  if (pd_publish_feed (campaign, schedule, calls, rep_index, path, revision_time, NULL, NULL, &error))
     return PD_EXIT_OK;
   /* A feed that cannot be rendered is the campaign's problem. */
   if (error->domain == PD_ICS_ERROR)
@@ -175,8 +196,8 @@ run (PdCtl *ctl, int argc, char **argv)
       g_autofree char *default_path = pd_feed_path (feeds_dir, campaign->id, rep->name);
 
       if (g_str_equal (opt_output, "-"))
-        return export_to_stdout (campaign, schedule, rep_index, default_path, revision_time);
-      return export_to_file (campaign, schedule, rep_index, opt_output, revision_time);
+        return export_to_stdout (ctl, campaign, schedule, rep_index, default_path, revision_time);
+      return export_to_file (ctl, campaign, schedule, rep_index, opt_output, revision_time);
     }
   return pd_ctl_write_feeds (ctl, campaign, schedule, feeds_dir, (gint) rep_index, revision_time);
 }

@@ -182,6 +182,14 @@ SEQUENCE 0" "$(feed_text 20270118-1-alice@example.prospectd)"
 check_eq "feed: no list before today" "(no list)
 SEQUENCE 0" "$(feed_text 20270108-1-alice@example.prospectd)"
 
+# export -o FILE and -o - carry the same lists: byte for byte the feeds
+# directory's file (a new FILE; stdout rendered against the directory's).
+$C export --rep alice -o "$T/alice-o.ics" $NOW >"$T/out" 2>&1
+check_eq "export -o FILE: exit 0, nothing said" "0:" "$?:$(cat "$T/out")"
+check_file "export -o FILE: the feeds directory's file, lists included" "$T/feeds/example/alice.ics" "$T/alice-o.ics"
+$C export --rep alice -o - $NOW >"$T/alice-stdout.ics"
+check_file "export -o -: the feeds directory's file, lists included" "$T/feeds/example/alice.ics" "$T/alice-stdout.ics"
+
 # The same lists: nothing rewritten. Golf reached (arid): today's first
 # block changes (SEQUENCE 1), its second block and the other days' stay.
 out=$($C export $NOW)
@@ -198,6 +206,13 @@ Alpha SA — Hélène Martin — tel:+33123456789 — new prospect
 SEQUENCE 1" "$(feed_text 20270111-1-alice@example.prospectd)"
 check_eq "feed: the unchanged block keeps SEQUENCE 0" "8 calls: 0 listed, 8 without a prospect — import more
 SEQUENCE 0" "$(feed_text 20270111-2-alice@example.prospectd)"
+# -o FILE against its own previous (the lists before Golf's call), -o -
+# against the directory's: the same SEQUENCE rule, the same bytes.
+$C export --rep alice -o "$T/alice-o.ics" $NOW >/dev/null
+check_file "export -o FILE after the change: the directory's file (SEQUENCE 1 on the same event)" \
+  "$T/feeds/example/alice.ics" "$T/alice-o.ics"
+$C export --rep alice -o - $NOW >"$T/alice-stdout.ics"
+check_file "export -o - after the change: the directory's file" "$T/feeds/example/alice.ics" "$T/alice-stdout.ics"
 
 # The daemon writes the same lists (its first evaluation, feeds gone).
 rm -rf "$T/feeds"
