@@ -93,6 +93,18 @@ server_present (char **ret_reason)
   return TRUE;
 }
 
+/* Whether the server reads markup in bodies: it announces the
+ * "body-markup" capability (Desktop Notifications Specification). */
+static gboolean
+server_reads_markup (void)
+{
+  GList *caps = notify_get_server_caps ();
+  gboolean markup = g_list_find_custom (caps, "body-markup", (GCompareFunc) g_strcmp0) != NULL;
+
+  g_list_free_full (caps, g_free);
+  return markup;
+}
+
 static void
 report (PdNotifier *notifier, gboolean ok, const char *reason)
 {
@@ -108,6 +120,7 @@ pd_notifier_show (PdNotifier *notifier, const char *slot, const char *summary, c
                   PdUrgency urgency)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *escaped = NULL;
   g_autoptr (GError) error = NULL;
   NotifyNotification *notification;
 
@@ -118,6 +131,13 @@ pd_notifier_show (PdNotifier *notifier, const char *slot, const char *summary, c
       report (notifier, FALSE, reason);
       return FALSE;
     }
+
+  /* A server that reads markup in bodies would take "Dupont & Fils" or a
+   * company named "<b>" for markup (shown cut, or not at all): the body
+   * is plain text, escaped for such a server. The summary is never
+   * markup. */
+  if (body != NULL && server_reads_markup ())
+    body = escaped = g_markup_escape_text (body, -1);
 
   notification = g_hash_table_lookup (notifier->slots, slot);
   if (notification == NULL)

@@ -26,7 +26,9 @@ typedef struct _PdNotifier PdNotifier;
 PdNotifier *pd_notifier_new (const char *app_name, gboolean enabled);
 
 /* Shows a notification in `slot` (replacing that slot's previous one).
- * Returns TRUE when the server accepted it, FALSE when it could not be
+ * `summary` and `body` are plain text: the body is markup-escaped for a
+ * server that announces the "body-markup" capability (it would read
+ * "Dupont & Fils" as markup), sent as it is to any other. Returns TRUE when the server accepted it, FALSE when it could not be
  * shown (disabled, no bus, no server, refused); the reason is logged the
  * first time only. */
 gboolean pd_notifier_show (PdNotifier *notifier,

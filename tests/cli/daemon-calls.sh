@@ -5,7 +5,9 @@
 # day's first reminder (the oldest follow-up first), recorded and never
 # sent again (a restart at the same instant, a later block, the same day
 # again); a rep without one gets none; the next day lists those still due;
-# in the campaign's language (French); and a running daemon rewrites a
+# in the campaign's language (French); bodies markup-escaped for a server
+# that announces "body-markup" (the mock's default: "Dupont &amp; Fils"),
+# sent as they are to one that does not; and a running daemon rewrites a
 # rep's feed after another process's `prospectctl call` as after a `log`.
 # Every wait is bounded.
 if [ -z "${PD_DAEMON_TEST_SESSION:-}" ]; then
@@ -114,7 +116,7 @@ check_new "Monday morning: the follow-ups due with the first reminder, oldest fi
 "1|alice is behind target ($N)|Planned 80 contacts by 2027-01-08, done 4: 76 short (95%).\\nCatch-up scheduled: back on target by 2027-01-29 (312 contacts): 308 contacts over 15 working days, at most 21 a day.
 1|bob is behind target ($N)|Planned 40 contacts by 2027-01-08, done 1: 39 short (97.5%).\\nCatch-up scheduled: back on target by 2027-01-29 (156 contacts): 155 contacts over 15 working days, at most 11 a day.
 1|Missed 15 call-block reminders|Call blocks from 2027-01-04 to 2027-01-08 ended while prospectd was not running or the computer was asleep.
-1|2 follow-ups due today: alice ($N)|#2 Dupont & Fils, Marie Curie, +33140000000 (set for 2027-01-08)\\n#1 Acme, Jean Dupont, +33123456789 (set for 2027-01-11)
+1|2 follow-ups due today: alice ($N)|#2 Dupont &amp; Fils, Marie Curie, +33140000000 (set for 2027-01-08)\\n#1 Acme, Jean Dupont, +33123456789 (set for 2027-01-11)
 1|Call block at 09:00 — 11 contacts ($N)|alice, 09:00–09:22. Target today: 21 contacts.
 1|1 follow-up due today: bob ($N)|#5 Bobco, Léa, +33170000000 (set for 2027-01-11)
 1|Call block at 09:00 — 11 contacts ($N)|bob, 09:00–09:22. Target today: 11 contacts."
@@ -148,9 +150,9 @@ check_eq "nothing recorded for a rep without follow-ups" "" \
 sed -i 's/^currency = EUR$/&\nlanguage = fr/' "$T/campaigns/example.conf"
 once 2027-01-18T08:50
 check_new "in French when the campaign is (after the week's check, and the week's reminders missed)" \
-"1|alice est en retard sur l'objectif ($N)|Prévu : 160 contacts au 15/01/2027, fait : 6, soit 154 de retard (96,3${NNBSP}%).\\nRattrapage planifié : retour à l'objectif d'ici le 29/01/2027 (312 contacts) : 306 contacts sur 10 jours ouvrés, au plus 31 par jour.
-1|bob est en retard sur l'objectif ($N)|Prévu : 80 contacts au 15/01/2027, fait : 1, soit 79 de retard (98,8${NNBSP}%).\\nRattrapage planifié : retour à l'objectif d'ici le 29/01/2027 (156 contacts) : 155 contacts sur 10 jours ouvrés, au plus 16 par jour.
-1|10 rappels de blocs d'appels manqués|Des blocs d'appels du 12/01/2027 au 15/01/2027 se sont terminés pendant que prospectd ne tournait pas ou que l'ordinateur était en veille.
+"1|alice est en retard sur l'objectif ($N)|Prévu : 160 contacts au 15/01/2027, fait : 6, soit 154 de retard (96,3${NNBSP}%).\\nRattrapage planifié : retour à l&apos;objectif d&apos;ici le 29/01/2027 (312 contacts) : 306 contacts sur 10 jours ouvrés, au plus 31 par jour.
+1|bob est en retard sur l'objectif ($N)|Prévu : 80 contacts au 15/01/2027, fait : 1, soit 79 de retard (98,8${NNBSP}%).\\nRattrapage planifié : retour à l&apos;objectif d&apos;ici le 29/01/2027 (156 contacts) : 155 contacts sur 10 jours ouvrés, au plus 16 par jour.
+1|10 rappels de blocs d'appels manqués|Des blocs d&apos;appels du 12/01/2027 au 15/01/2027 se sont terminés pendant que prospectd ne tournait pas ou que l&apos;ordinateur était en veille.
 1|1 relance due aujourd'hui : alice ($N)|#1 Acme, Jean Dupont, +33123456789 (prévue le 18/01/2027)
 1|Bloc d'appels à 09:00 — 16 contacts ($N)|alice, 09:00–09:32. Objectif du jour : 31 contacts.
 1|1 relance due aujourd'hui : bob ($N)|#5 Bobco, Léa, +33170000000 (prévue le 11/01/2027)
@@ -177,4 +179,32 @@ check_eq "running daemon: alice's feed rewritten after another process's call" "
 check_eq "running daemon: woke for the database change" 1 \
   "$(grep -c 'woke for a change in the database by another process' "$T/daemon.log")"
 
+# --- a server without "body-markup": the body as it is. A company
+# named with markup, alice's follow-up on Tuesday the 19th (with Acme's,
+# due since the 18th); the daemon stopped first, the mock restarted with
+# the capabilities "body" and "actions" only.
+kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+daemon_pid=""
+kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null
+i=0
+while has_server && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+/usr/bin/python3 -m dbusmock --template notification_daemon -p '{"capabilities": "body actions"}' \
+  -l "$T/plain.log" >"$T/plain.out" 2>&1 &
+mock_pid=$!
+i=0
+until has_server; do
+  i=$((i + 1))
+  if [ $i -ge 50 ]; then fail "the plain mock notification server starts"; done_testing; fi
+  sleep 0.1
+done
+add "<b>Gras</b> & Cie" "Éve" "+33180000000" alice
+$C --now 2027-01-18T18:00 call 6 --outcome latent --follow-up 2027-01-19 --date 2027-01-18 >/dev/null
+once 2027-01-19T08:50
+cp "$T/plain.log" "$T/mock.log"
+seen=0
+check_new "a server without body-markup: the body as it is" \
+"1|2 follow-ups due today: alice ($N)|#1 Acme, Jean Dupont, +33123456789 (set for 2027-01-18)\\n#6 <b>Gras</b> & Cie, Éve, +33180000000 (set for 2027-01-19)
+1|Call block at 09:00 — 17 contacts ($N)|alice, 09:00–09:34. Target today: 34 contacts.
+1|1 follow-up due today: bob ($N)|#5 Bobco, Léa, +33170000000 (set for 2027-01-11)
+1|Call block at 09:00 — 18 contacts ($N)|bob, 09:00–09:36. Target today: 18 contacts."
 done_testing

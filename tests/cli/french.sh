@@ -172,8 +172,8 @@ $C_LOCALE "$DAEMON" --config "$T/prospectd.conf" --once --now 2027-01-08T17:30 >
 check_eq "the daily check in the C locale: exit 0" "0" "$?"
 i=0
 while [ "$(notifications | wc -l)" -lt 4 ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
-check_eq "the behind alert and the missed reminders in French" \
-"alice est en retard sur l'objectif ($N)|Prévu : 80 contacts au 08/01/2027, fait : 58, soit 22 de retard (27,5${NNBSP}%).\\nRattrapage planifié : retour à l'objectif d'ici le 29/01/2027 (312 contacts) : 254 contacts sur 15 jours ouvrés, au plus 17 par jour.
-13 rappels de blocs d'appels manqués|Des blocs d'appels du 04/01/2027 au 08/01/2027 se sont terminés pendant que prospectd ne tournait pas ou que l'ordinateur était en veille." \
+check_eq "the behind alert and the missed reminders in French (bodies markup-escaped: the mock announces body-markup)" \
+"alice est en retard sur l'objectif ($N)|Prévu : 80 contacts au 08/01/2027, fait : 58, soit 22 de retard (27,5${NNBSP}%).\\nRattrapage planifié : retour à l&apos;objectif d&apos;ici le 29/01/2027 (312 contacts) : 254 contacts sur 15 jours ouvrés, au plus 17 par jour.
+13 rappels de blocs d'appels manqués|Des blocs d&apos;appels du 04/01/2027 au 08/01/2027 se sont terminés pendant que prospectd ne tournait pas ou que l&apos;ordinateur était en veille." \
   "$(notifications | tail -n +3)"
 done_testing
