@@ -180,13 +180,14 @@ check_eq "contacts per prospect's interval: 4 reached in 6 contacts" "$(inverse 
 check_eq "the prescriber's name escaped in the file" 1 "$(grep -c '<td>Cabinet Martin &amp; Fils</td>' "$T/report.html")"
 check_eq "nothing fetched from elsewhere" "none" "$($CHECK external "$T/report.html" 2>&1)"
 
-# --- the live report: a running daemon serves the same page at
-# /report/example.html (today is the 8th: prospectctl report's page).
+# --- the live report: a running daemon (its start awaited up to 30 s)
+# serves the same page at /report/example.html (today is the 8th:
+# prospectctl report's page).
 URL=$($C report-url example)
 $DAEMON --config "$T/prospectd.conf" --now 2027-01-08T18:00 >"$T/daemon.log" 2>&1 &
 daemon_pid=$!
 i=0
-while ! grep -q "next wake-up at" "$T/daemon.log" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+while ! grep -q "next wake-up at" "$T/daemon.log" 2>/dev/null && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
 check_eq "daemon: starts" yes "$(grep -q 'next wake-up at' "$T/daemon.log" && echo yes)"
 $C report example -o "$T/today.html"
 check_eq "GET /report/example.html: 200" 200 "$(get -o "$T/live.html" -w '%{http_code}' "$URL")"
