@@ -16,10 +16,14 @@ USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 
 # Libraries the programs link, and what the tests add. The core library
 # links against GLib alone; prospectctl without libnotify and libsoup (it
-# shows no notification and serves no feed).
-PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq libnotify libsoup-3.0
+# shows no notification and serves no feed). libpq is compiled against but
+# not linked: src/store-pg-lib.c loads it when a PostgreSQL database is
+# opened (it and its libraries are some 5 MiB of every process); the
+# tests link it (test-store-copy calls it).
+PKGS      := glib-2.0 gio-2.0 gio-unix-2.0 gmodule-2.0 json-glib-1.0 libical sqlite3 libnotify libsoup-3.0
 CORE_PKGS := glib-2.0
-CTL_PKGS  := glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq
+CTL_PKGS  := glib-2.0 gio-2.0 gio-unix-2.0 gmodule-2.0 json-glib-1.0 libical sqlite3
+PQ_PKGS   := libpq
 TEST_PKGS := cmocka
 # libcsv (the prospect files' CSV, src/csv-import.c) has no pkg-config file.
 CSV_LIBS  := -lcsv
@@ -65,7 +69,8 @@ endif
 # and then once per variable, not once per object (the first use replaces
 # the variable by its value).
 once = $(eval $(1) := $$(shell $(PKG_CONFIG) $(2)))$($(1))
-PKG_CFLAGS  = $(call once,PKG_CFLAGS,--cflags $(PKGS))
+PKG_CFLAGS  = $(call once,PKG_CFLAGS,--cflags $(PKGS) $(PQ_PKGS))
+PQ_LIBS     = $(call once,PQ_LIBS,--libs $(PQ_PKGS))
 PKG_LIBS    = $(call once,PKG_LIBS,--libs $(PKGS))
 CORE_LIBS   = $(call once,CORE_LIBS,--libs $(CORE_PKGS))
 CTL_LIBS    = $(call once,CTL_LIBS,--libs $(CTL_PKGS))
@@ -132,7 +137,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing
 
 pkgcheck:
-	@$(PKG_CONFIG) --exists --print-errors $(PKGS) || \
+	@$(PKG_CONFIG) --exists --print-errors $(PKGS) $(PQ_PKGS) || \
 	  { echo "error: missing libraries; run 'make deps'" >&2; exit 1; }
 
 # ---------------------------------------------------------------- build
@@ -177,7 +182,7 @@ $(BUILD)/tests/%.o: tests/%.c | pkgcheck
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/test-%: $(BUILD)/tests/test-%.o $(LIBS_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS) $(CSV_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(PQ_LIBS) $(TEST_LIBS) $(CSV_LIBS) -lm
 
 # ---------------------------------------------------------------- translations
 # po/prospectd.pot is extracted from the sources by `make update-po`, which

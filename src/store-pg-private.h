@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * store-pg-private: what the files of the PostgreSQL backend share, and
- * only they include (libpq-fe.h stays inside src/store-pg*.c). Owns the
+ * only they include (libpq-fe.h stays inside src/store-pg*.c; its
+ * functions are called through store-pg-lib.h's table). Owns the
  * connection (struct _PgStore) and the plumbing every query goes through:
  * parameterised queries, the translation of server errors into
  * PD_STORE_ERROR, transactions retried on serialization failure and
@@ -20,6 +21,8 @@
 #include <glib.h>
 #include <glib/gi18n.h>
 #include <libpq-fe.h>
+
+#include "store-pg-lib.h"
 
 #include "prospectd/store.h"
 #include "store-common.h"

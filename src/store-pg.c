@@ -95,9 +95,17 @@ store_pg_open (const char *uri, gboolean dry_run, gboolean *ret_missing, GError 
                                     "fallback_application_name", NULL };
   const char *const values[] = { "10", uri, "UTF8", g_get_prgname () != NULL ? g_get_prgname () : "prospectd",
                                  NULL };
-  PgStore *pg = g_new0 (PgStore, 1);
+  PgStore *pg = NULL;
   gboolean missing = FALSE;
 
+  if (!store_pg_lib_load (error))
+    {
+      g_autofree char *display = pd_store_display_name (uri);
+
+      g_prefix_error (error, _("Cannot open the database '%s': "), display);
+      return NULL;
+    }
+  pg = g_new0 (PgStore, 1);
   pg->display = pd_store_display_name (uri);
   pg->conn = PQconnectStartParams (keywords, values, 1);
   if (pg->conn == NULL)

@@ -131,6 +131,13 @@ int pd_ctl_status_by (PdCtl *ctl, const PdCampaign *campaign, const char *by, co
 int pd_ctl_current_schedule (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *baseline,
                              PdSchedule **ret_schedule, gint64 *ret_revision_time);
 
+/* The VTIMEZONE text of a campaign's feeds (a PdIcsVtimezoneSource), made
+ * by the `prospectd --vtimezone` installed beside prospectctl: building it
+ * in this process makes libical expand the zone's rules with ICU, which
+ * would stay resident (some 3 MiB of an export). NULL (it is then built
+ * here, the same text) when there is no such prospectd or it fails. */
+char *pd_ctl_vtimezone_text (const char *name, int first_year, int last_year);
+
 /* Whether the feeds of `feeds_dir` may be written from the database of
  * this run (`store` when open, else the --db/configured file, when it
  * exists; see feeddir.h); with `claim` the directory becomes this

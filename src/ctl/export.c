@@ -128,8 +128,8 @@ export_stretches (PdCtl *ctl, const PdCampaign *campaign, PdScheduleBuilder *bui
         return status;
       if ((status = pd_ctl_feed_calls (ctl, campaign, schedule, reps, &calls)) != PD_EXIT_OK)
         return status;
-      published = pd_publish_feeds_with_calls (campaign, schedule, calls, feeds_dir, reps, revision_time, NULL, 0,
-                                               &error);
+      published = pd_publish_feeds_with_calls (campaign, schedule, calls, feeds_dir, reps, revision_time,
+                                               pd_ctl_vtimezone_text, 0, &error);
       if (published == NULL)
         return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
       for (guint i = 0; i < published->len; i++)

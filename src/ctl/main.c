@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "prospectctl"
 
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,6 +116,24 @@ int
 pd_ctl_record_campaign (PdCtl *ctl, PdStore *store, PdCampaign *campaign)
 {
   return campaign_history (ctl, store, campaign, TRUE);
+}
+
+char *
+pd_ctl_vtimezone_text (const char *name, int first_year, int last_year)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self != NULL ? g_path_get_dirname (self) : NULL;
+  g_autofree char *daemon = dir != NULL ? g_build_filename (dir, "prospectd", NULL) : NULL;
+  g_autofree char *spec = g_strdup_printf ("%s:%d:%d", name, first_year, last_year);
+  char *argv[] = { daemon, (char *) "--vtimezone", spec, NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  if (daemon == NULL || !g_file_test (daemon, G_FILE_TEST_IS_EXECUTABLE)
+      || !g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL) || out == NULL || *out == '\0')
+    return NULL;
+  return g_steal_pointer (&out);
 }
 
 int
@@ -467,8 +486,8 @@ pd_ctl_write_feeds (PdCtl *ctl, const PdCampaign *campaign, const PdSchedule *sc
     }
   if ((status = pd_ctl_feed_calls (ctl, campaign, schedule, reps, &calls)) != PD_EXIT_OK)
     return status;
-  published = pd_publish_feeds_with_calls (campaign, schedule, calls, feeds_dir, reps, revision_time, NULL, 0,
-                                           &error);
+  published = pd_publish_feeds_with_calls (campaign, schedule, calls, feeds_dir, reps, revision_time,
+                                           pd_ctl_vtimezone_text, 0, &error);
 
   if (published == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
@@ -596,6 +615,11 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* A command makes and frees arrays of megabytes (a team's schedule, a
+   * revision): each allocation of 128 KiB or more gets its own mapping,
+   * given back when freed, rather than glibc raising that threshold to
+   * the largest block freed and keeping the next ones in its heap. */
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
   /* A write beyond the file-size limit (ulimit -f) fails with EFBIG and
    * is reported like any other, instead of killing the process silently. */
   signal (SIGXFSZ, SIG_IGN);
