@@ -24,8 +24,8 @@ check_eq "make -n compiles every object" "$(ls src/*.c src/ctl/*.c | wc -l)" \
 check_eq "pkg-config asked once for the compiler flags" "1" "$(grep -c -- '--cflags' "$T/asked")"
 check_eq "pkg-config asked once for each set of libraries (core, prospectctl, prospectd)" \
   "--libs glib-2.0
---libs glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq
---libs glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libical sqlite3 libpq libnotify libsoup-3.0" \
+--libs glib-2.0 gio-2.0 gio-unix-2.0 gmodule-2.0 json-glib-1.0 libical sqlite3
+--libs glib-2.0 gio-2.0 gio-unix-2.0 gmodule-2.0 json-glib-1.0 libical sqlite3 libnotify libsoup-3.0" \
   "$(grep -- '--libs' "$T/asked" | sort)"
 
 # prospectctl: no libnotify, no libsoup; the daemon has both.
