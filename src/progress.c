@@ -44,10 +44,24 @@ campaign_rep (const PdCampaign *campaign, guint rep_index)
   return g_ptr_array_index (campaign->reps, rep_index);
 }
 
+/* `counts`, when not NULL, keeps the counts by pd_workcal_days_key(). */
 static guint
 count_available_days (const PdCampaign *campaign, const PdRep *rep,
-                      const GDate *from, const GDate *to)
+                      const GDate *from, const GDate *to, GHashTable *counts)
 {
+  if (counts != NULL && g_date_compare (from, to) <= 0)
+    {
+      g_autofree char *key = pd_workcal_days_key (rep, from, to);
+      gpointer known = g_hash_table_lookup (counts, key);
+      guint count;
+
+      if (known != NULL)
+        return GPOINTER_TO_UINT (known) - 1;
+      count = count_available_days (campaign, rep, from, to, NULL);
+      g_hash_table_insert (counts, g_steal_pointer (&key), GUINT_TO_POINTER (count + 1));
+      return count;
+    }
+
   if (g_date_compare (from, to) > 0)
     return 0;
   g_autoptr (GArray) days = pd_workcal_available_days (campaign, rep, from, to);
@@ -310,7 +324,7 @@ baseline_day_reaching (const PdSchedule *baseline, guint rep_index, const GDate 
  * the rep's available days). */
 static void
 project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, const PdSchedule *baseline,
-                    const GArray *entries, const GDate *as_of, PdRepProgress *rep)
+                    const GArray *entries, const GDate *as_of, GHashTable *counts, PdRepProgress *rep)
 {
   g_date_clear (&rep->projected_completion, 1);
   if (rep->actual <= 0)
@@ -339,7 +353,7 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
    * curve's average per available day, counted from the end (or from
    * as_of once the campaign is over). */
   gint64 beyond = add_saturated (target, -MAX (rep->total, rep->planned));
-  gint64 available = count_available_days (campaign, campaign_rep_, &campaign->start, &campaign->end);
+  gint64 available = count_available_days (campaign, campaign_rep_, &campaign->start, &campaign->end, counts);
   const GDate *from = g_date_compare (as_of, &campaign->end) > 0 ? as_of : &campaign->end;
   if (rep->total <= 0 || available <= 0)
     return;
@@ -349,7 +363,7 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
 
 static PdRepProgress *
 compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
-             const GArray *entries, const GDate *as_of, guint rep_index)
+             const GArray *entries, const GDate *as_of, guint rep_index, GHashTable *counts)
 {
   const PdRep *campaign_rep_ = campaign_rep (campaign, rep_index);
   guint n_checkpoints = campaign->checkpoints->len;
@@ -377,11 +391,11 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
       g_date_add_days (&from, 1);
       const GDate *to = &g_array_index (campaign->checkpoints, PdCheckpoint,
                                         rep->next_checkpoint).date;
-      rep->days_left = count_available_days (campaign, campaign_rep_, &from, to);
+      rep->days_left = count_available_days (campaign, campaign_rep_, &from, to, counts);
     }
   set_needed_per_day (rep);
 
-  project_completion (campaign, campaign_rep_, baseline, entries, as_of, rep);
+  project_completion (campaign, campaign_rep_, baseline, entries, as_of, counts, rep);
   return rep;
 }
 
@@ -665,7 +679,7 @@ pd_progress_compute (const PdCampaign *campaign,
   progress->as_of = *as_of;
   progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
   for (guint i = 0; i < campaign->reps->len; i++)
-    g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i));
+    g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i, NULL));
   progress->team_projection_rep = -1;
   progress->team = compute_team (campaign, as_of, progress->reps, &progress->team_projection_rep);
 
@@ -741,6 +755,7 @@ struct _PdProgressBuilder {
   GDate as_of;
   PdProgress *progress; /* reps filled as they are added */
   RateSums sums;
+  GHashTable *counts;   /* count_available_days()'s, shared by the reps */
 };
 
 PdProgressBuilder *
@@ -754,6 +769,7 @@ pd_progress_builder_new (const PdCampaign *campaign, const PdPlan *plan, const G
   builder->campaign = campaign;
   builder->plan = plan;
   builder->as_of = *as_of;
+  builder->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   builder->progress = g_new0 (PdProgress, 1);
   builder->progress->as_of = *as_of;
   builder->progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
@@ -767,6 +783,7 @@ pd_progress_builder_free (PdProgressBuilder *builder)
   if (builder == NULL)
     return;
   pd_progress_free (builder->progress);
+  g_clear_pointer (&builder->counts, g_hash_table_unref);
   g_free (builder);
 }
 
@@ -795,7 +812,7 @@ pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const 
   g_array_sort (entries, compare_entries);
   rate_sums_add_pipeline (&builder->sums, &pipeline);
   g_ptr_array_index (builder->progress->reps, rep_index) =
-    compute_rep (builder->campaign, baseline, entries, &builder->as_of, rep_index);
+    compute_rep (builder->campaign, baseline, entries, &builder->as_of, rep_index, builder->counts);
 }
 
 PdProgress *

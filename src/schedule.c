@@ -156,13 +156,37 @@ append_spread (const PdCampaign *campaign, guint rep_index, const GArray *dates,
     }
 }
 
+/* The rep's available days from `from` to `to` (pd_workcal_available_days()),
+ * kept in `calendars` (when not NULL) by what decides them: the span, the
+ * rep's start, workdays and days off (the campaign's rules are the same
+ * for every rep). Reps of a team mostly share one calendar. */
+static GArray *
+rep_available_days (const PdCampaign *campaign, const PdRep *rep, const GDate *from, const GDate *to,
+                    GHashTable *calendars)
+{
+  g_autofree char *key = NULL;
+  GArray *days;
+
+  if (calendars == NULL)
+    return pd_workcal_available_days (campaign, rep, from, to);
+  key = pd_workcal_days_key (rep, from, to);
+  days = g_hash_table_lookup (calendars, key);
+  if (days == NULL)
+    {
+      days = pd_workcal_available_days (campaign, rep, from, to);
+      g_hash_table_insert (calendars, g_steal_pointer (&key), days);
+    }
+  return g_array_ref (days);
+}
+
 /* Rule 2: the rep's baseline days, segment by segment along the
  * checkpoints. Segment k holds the available days in (checkpoint k-1,
  * checkpoint k], the first from the campaign's start, and the contacts
  * target_k - target_(k-1). */
 static gboolean
 append_baseline_days (const PdCampaign *campaign, guint rep_index,
-                      gint64 rep_contacts, GHashTable *history, GArray *days, GError **error)
+                      gint64 rep_contacts, GHashTable *history, GHashTable *calendars, GArray *days,
+                      GError **error)
 {
   const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
   guint n_checkpoints = campaign->checkpoints ? campaign->checkpoints->len : 0;
@@ -177,7 +201,7 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
       GDate through = campaign->history_through;
       if (g_date_compare (&through, &campaign->end) > 0)
         through = campaign->end;
-      g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &campaign->start, &through);
+      g_autoptr (GArray) dates = rep_available_days (campaign, rep, &campaign->start, &through, calendars);
       for (guint i = 0; i < dates->len; i++)
         {
           PdDay day = { .rep_index = rep_index, .date = g_array_index (dates, GDate, i) };
@@ -218,7 +242,7 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
 
       target = MAX (target, previous_target);
       gint64 due = target - previous_target;
-      g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &first, &last);
+      g_autoptr (GArray) dates = rep_available_days (campaign, rep, &first, &last, calendars);
       GDate rep_start = rep->start;
       if (due > 0 && dates->len == 0 && g_date_valid (&rep_start) && g_date_compare (&rep_start, &last) > 0)
         {
@@ -555,6 +579,11 @@ struct _PdScheduleBuilder {
   const PdCampaign *campaign;
   GArray *rep_contacts;  /* gint64, one per rep: the split of the plan */
   GHashTable *history;   /* (rep << 32 | julian day) -> the load kept for it; NULL without history */
+  /* pd_schedule_builder_rep_days(): the block rule, and whether a day
+   * fits by what decides it (FitKey -> GINT_TO_POINTER (fits + 1)). */
+  BlockRule *rule;
+  GHashTable *fits;
+  GHashTable *calendars; /* rep_available_days()'s */
 };
 
 PdScheduleBuilder *
@@ -590,6 +619,9 @@ pd_schedule_builder_free (PdScheduleBuilder *builder)
     return;
   g_clear_pointer (&builder->rep_contacts, g_array_unref);
   g_clear_pointer (&builder->history, g_hash_table_unref);
+  g_clear_pointer (&builder->fits, g_hash_table_unref);
+  g_clear_pointer (&builder->calendars, g_hash_table_unref);
+  g_free (builder->rule);
   g_free (builder);
 }
 
@@ -603,7 +635,7 @@ pd_schedule_builder_append (PdScheduleBuilder *builder, guint rep_index, PdSched
   guint first_day = schedule->days->len;
   return append_baseline_days (builder->campaign, rep_index,
                                g_array_index (builder->rep_contacts, gint64, rep_index),
-                               builder->history, schedule->days, error)
+                               builder->history, NULL, schedule->days, error)
          && append_blocks (builder->campaign, schedule->days, first_day, schedule->blocks, error);
 }
 
@@ -625,6 +657,121 @@ pd_schedule_builder_rep (PdScheduleBuilder *builder, guint rep_index, GError **e
   g_autoptr (PdSchedule) schedule = pd_schedule_builder_start (builder);
   if (!pd_schedule_builder_append (builder, rep_index, schedule, error))
     return NULL;
+  return g_steal_pointer (&schedule);
+}
+
+/* What decides whether a day's blocks fit (append_day_blocks()): its
+ * contacts (its minutes follow from them), the rep's max_daily_calls and,
+ * per window of the day, its room and capacity; the block rule is the
+ * campaign's. Days with more windows than this are checked each time. */
+#define FIT_WINDOWS 8
+typedef struct {
+  gint64 contacts;
+  gint64 max_daily_minutes;
+  gint64 n;
+  gint64 room[FIT_WINDOWS];
+  gint64 capacity[FIT_WINDOWS];
+} FitKey;
+
+static guint
+fit_key_hash (gconstpointer data)
+{
+  const FitKey *key = data;
+  guint64 hash = (guint64) key->contacts;
+
+  /* The words in use, each mixed in by a multiplication (the unused
+   * windows are zeros). */
+  hash = (hash ^ (guint64) key->max_daily_minutes) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  hash = (hash ^ (guint64) key->n) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  for (gint64 i = 0; i < key->n; i++)
+    {
+      hash = (hash ^ (guint64) key->room[i]) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+      hash = (hash ^ (guint64) key->capacity[i]) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+    }
+  return (guint) (hash >> 32);
+}
+
+static gboolean
+fit_key_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (FitKey)) == 0;
+}
+
+/* Whether `day` fits, as append_day_blocks() decides it, remembered in
+ * the builder by FitKey: a team's reps share their windows, so each kind
+ * of day is worked out once. */
+static gboolean
+day_fits_remembered (PdScheduleBuilder *builder, const PdDay *day, GArray *scratch)
+{
+  const PdCampaign *campaign = builder->campaign;
+  BlockRule *rule = builder->rule;
+  const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
+  g_autoptr (GArray) windows = NULL;
+  FitKey key;
+  gpointer known;
+  gboolean fits;
+
+  if (day->contacts <= 0 || day->minutes <= 0)
+    return TRUE;
+  windows = pd_workcal_day_windows (campaign, rep, &day->date);
+  if (windows->len > FIT_WINDOWS || rule->per_block <= 0)
+    {
+      g_array_set_size (scratch, 0);
+      return append_day_blocks (campaign, rule, day, scratch, NULL);
+    }
+  memset (&key, 0, sizeof key);
+  key.contacts = day->contacts;
+  key.max_daily_minutes = rep->max_daily_minutes;
+  key.n = windows->len;
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const PdWindow *window = &g_array_index (windows, PdWindow, i);
+
+      key.room[i] = MAX ((gint64) (window->end_minute - window->start_minute)
+                           - (window_joins_previous (rep, windows, i) ? rule->break_minutes : 0), 0);
+      key.capacity[i] = window_capacity (rule, key.room[i]);
+    }
+  known = g_hash_table_lookup (builder->fits, &key);
+  if (known != NULL)
+    return GPOINTER_TO_INT (known) - 1;
+  g_array_set_size (scratch, 0);
+  fits = append_day_blocks (campaign, rule, day, scratch, NULL);
+  g_hash_table_insert (builder->fits, g_memdup2 (&key, sizeof key), GINT_TO_POINTER (fits + 1));
+  return fits;
+}
+
+PdSchedule *
+pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GError **error)
+{
+  g_return_val_if_fail (builder != NULL, NULL);
+  g_return_val_if_fail (rep_index < builder->campaign->reps->len, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_autoptr (PdSchedule) schedule = pd_schedule_builder_start (builder);
+  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+
+  if (builder->rule == NULL)
+    {
+      builder->rule = g_new (BlockRule, 1);
+      block_rule_init (builder->campaign, builder->rule);
+      builder->fits = g_hash_table_new_full (fit_key_hash, fit_key_equal, g_free, NULL);
+      builder->calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+    }
+  if (!append_baseline_days (builder->campaign, rep_index, g_array_index (builder->rep_contacts, gint64, rep_index),
+                             builder->history, builder->calendars, schedule->days, error))
+    return NULL;
+  for (guint i = 0; i < schedule->days->len; i++)
+    {
+      const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+
+      /* A day that does not fit: its error as the blocks give it. */
+      if (!day_fits_remembered (builder, day, scratch))
+        {
+          g_array_set_size (scratch, 0);
+          if (!append_day_blocks (builder->campaign, builder->rule, day, scratch, error))
+            return NULL;
+        }
+    }
   return g_steal_pointer (&schedule);
 }
 

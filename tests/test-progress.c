@@ -850,10 +850,87 @@ test_builder_same_as_compute (void **state)
   assert_int_equal (whole->has_reprojection, by_rep->has_reprojection);
 }
 
+/* The builder as status uses it (pd_schedule_builder_rep_days(), the
+ * counts of available days shared by reps of one calendar) against
+ * pd_progress_compute() over the whole team's schedule, field for field:
+ * four reps, three of them on one calendar (one with a start of her own),
+ * behind the curve so that their projections pass the end. */
+static void
+test_builder_shared_calendars (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *text = NULL;
+  g_autoptr (GString) edited = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdSchedule) baseline = NULL;
+  g_autoptr (PdScheduleBuilder) schedules = NULL;
+  g_autoptr (PdProgressBuilder) builder = NULL;
+  g_autoptr (PdProgress) whole = NULL;
+  g_autoptr (PdProgress) by_rep = NULL;
+  GDate as_of = make_date (2027, 3, 10);
+  PdPlan plan;
+
+  assert_true (g_file_get_contents ("config/campaigns/example.conf", &text, NULL, NULL));
+  edited = g_string_new (text);
+  assert_int_equal (g_string_replace (edited, "alice = 1\nbob = 0.5\n",
+                                      "alice = 1\nbob = 0.5\ncarol = 0.7\ndave = 1.2\n"
+                                      "\n[rep dave]\nstart = 2027-01-18\n", 0), 1);
+  campaign = pd_config_parse_campaign ("progress-test.conf", edited->str, edited->len, &error);
+  assert_non_null (campaign);
+  pd_workcal_prepare (campaign);
+  assert_int_equal (campaign->reps->len, 4);
+  assert_true (pd_plan_compute (&campaign->plan, &plan, &error));
+  baseline = pd_schedule_build (campaign, &plan, &error);
+  assert_non_null (baseline);
+
+  add_january (f, "alice", 4, 29, 9);
+  add_january (f, "bob", 4, 29, 3);
+  add_january (f, "carol", 4, 29, 5);
+  add_january (f, "carol", 4, 8, 5);
+  add_january (f, "dave", 18, 29, 7);
+  add_outcomes (f, "dave", 3, 1, 40, 12, 3, 2, 7, 2, 1, 150000);
+  add_outcomes (f, "alice", 3, 10, 30, 8, 2, 1, 5, 1, 0, 0);
+  whole = pd_progress_compute (campaign, &plan, baseline, &as_of, f->daily, NULL);
+
+  schedules = pd_schedule_builder_new (campaign, &plan);
+  builder = pd_progress_builder_new (campaign, &plan, &as_of);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      g_autoptr (PdSchedule) days = pd_schedule_builder_rep_days (schedules, r, &error);
+      g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+
+      assert_non_null (days);
+      for (guint i = 0; i < f->daily->len; i++)
+        if (g_str_equal (g_array_index (f->daily, PdDailyContacts, i).rep, rep->name))
+          g_array_append_val (rows, g_array_index (f->daily, PdDailyContacts, i));
+      pd_progress_builder_add_rep (builder, r, days, rows);
+    }
+  by_rep = pd_progress_builder_finish (builder, NULL);
+  assert_non_null (by_rep);
+
+  assert_int_equal (whole->reps->len, 4);
+  assert_int_equal (by_rep->reps->len, 4);
+  for (guint r = 0; r < whole->reps->len; r++)
+    {
+      assert_rep_progress_equal (g_ptr_array_index (whole->reps, r), ((const PdRepProgress *) g_ptr_array_index (by_rep->reps, r)));
+      /* Every rep is behind: each projection is past the end. */
+      assert_true (g_date_valid (&((const PdRepProgress *) g_ptr_array_index (by_rep->reps, r))->projected_completion));
+      assert_true (g_date_compare (&((const PdRepProgress *) g_ptr_array_index (by_rep->reps, r))->projected_completion, &campaign->end) > 0);
+    }
+  assert_rep_progress_equal (whole->team, by_rep->team);
+  assert_int_equal (whole->team_projection_rep, by_rep->team_projection_rep);
+  assert_memory_equal (&whole->observed, &by_rep->observed, sizeof whole->observed);
+  assert_int_equal (whole->remaining_call_minutes, by_rep->remaining_call_minutes);
+  assert_int_equal (whole->team->days_left, by_rep->team->days_left);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_builder_shared_calendars, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_on_plan_and_half, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_ahead, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_threshold_boundary, setup, teardown),

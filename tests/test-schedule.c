@@ -1264,6 +1264,109 @@ test_builder_one_rep (void **state)
                        "or raise max_daily_calls.");
 }
 
+/* pd_schedule_builder_rep_days() gives every rep the days
+ * pd_schedule_builder_rep() gives it, byte for byte, without blocks, and
+ * the same error for a day that does not fit, whether the day's check is
+ * worked out or remembered from an earlier rep (both are asked for every
+ * rep twice, in one builder each). */
+static guint
+assert_rep_days_same (const PdCampaign *campaign, gint64 contacts)
+{
+  guint failed = 0;
+  PdPlan plan = { .contacts = contacts };
+  g_autoptr (PdScheduleBuilder) whole = pd_schedule_builder_new (campaign, &plan);
+  g_autoptr (PdScheduleBuilder) days_only = pd_schedule_builder_new (campaign, &plan);
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint r = 0; r < campaign->reps->len; r++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GError) days_error = NULL;
+        g_autoptr (PdSchedule) one = pd_schedule_builder_rep (whole, r, &error);
+        g_autoptr (PdSchedule) days = pd_schedule_builder_rep_days (days_only, r, &days_error);
+
+        if (one == NULL)
+          {
+            assert_null (days);
+            assert_non_null (days_error);
+            assert_int_equal (days_error->domain, error->domain);
+            assert_int_equal (days_error->code, error->code);
+            assert_string_equal (days_error->message, error->message);
+            failed++;
+            continue;
+          }
+        assert_non_null (days);
+        assert_null (days_error);
+        assert_int_equal (days->blocks->len, 0);
+        assert_int_equal (days->rep_contacts->len, one->rep_contacts->len);
+        assert_memory_equal (days->rep_contacts->data, one->rep_contacts->data,
+                             one->rep_contacts->len * sizeof (gint64));
+        assert_int_equal (days->days->len, one->days->len);
+        assert_true (days->days->len > 0);
+        assert_memory_equal (days->days->data, one->days->data, one->days->len * sizeof (PdDay));
+      }
+  return failed;
+}
+
+static void
+test_builder_rep_days (void **state)
+{
+  (void) state;
+  /* The reps of test_builder_one_rep: their own windows, days off,
+   * workdays, start and cap. */
+  g_autoptr (PdCampaign) campaign =
+    example_variant ("bob = 0.5\n", "bob = 0.5\ncarol = 0.8\ndave = 1.3\nerin = 1\n",
+                     BOB_GROUP, BOB_GROUP "\n[rep carol]\nstart = 2027-02-01\nworkdays = mon-thu\n"
+                                "days_off = 2027-03-01..2027-03-03\n"
+                                "\n[rep dave]\nmax_daily_calls = 1h30m\ncall_windows = 14:00-17:00\n",
+                     NULL);
+  PdPlan plan = plan_of (campaign);
+
+  assert_int_equal (campaign->reps->len, 5);
+  assert_int_equal (assert_rep_days_same (campaign, plan.contacts), 0);
+  /* Twelve times the contacts: four reps' days no longer fit (twice
+   * each); the first day that does not is named, as the blocks name it. */
+  assert_int_equal (assert_rep_days_same (campaign, plan.contacts * 12), 8);
+
+  /* With kept history (past days keep their loads). */
+  g_autoptr (PdSchedule) first = build (campaign);
+  g_autoptr (GArray) history = g_array_new (FALSE, TRUE, sizeof (PdPlannedDay));
+  for (guint i = 0; i < first->days->len; i++)
+    {
+      const PdDay *d = &g_array_index (first->days, PdDay, i);
+      PdPlannedDay kept = { .rep_index = d->rep_index, .date = d->date, .contacts = d->contacts + (i % 3) };
+      if (g_date_get_month (&d->date) == G_DATE_JANUARY)
+        g_array_append_val (history, kept);
+    }
+  campaign->history = g_steal_pointer (&history);
+  campaign->history_through = make_date (2027, 1, 31);
+  assert_int_equal (assert_rep_days_same (campaign, plan.contacts), 0);
+
+  /* Around the spring change: 2027-03-28 has two windows, 01:00-02:00 and
+   * 03:00-04:00, which hold 55 contacts a day but not 56. */
+  g_autoptr (PdCampaign) dst = example_variant (
+    "alice = 1\nbob = 0.5\n", "alice = 1\ncarol = 1\n", BOB_GROUP, "", CHECKPOINTS, "",
+    "start = 2027-01-04\n", "start = 2027-03-27\n",
+    "end = 2027-03-31\n", "end = 2027-03-28\n",
+    "workdays = mon-fri\n", "workdays = mon-sun\n",
+    "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 01:00-04:00\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 3h\n", NULL);
+  assert_int_equal (assert_rep_days_same (dst, 220), 0);
+  {
+    PdPlan tight = { .contacts = 224 };
+    g_autoptr (PdScheduleBuilder) builder = pd_schedule_builder_new (dst, &tight);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (PdSchedule) alice = pd_schedule_builder_rep_days (builder, 0, &error);
+
+    assert_null (alice);
+    assert_string_equal (error->message,
+                         "2027-03-28: rep alice needs 112 min of calls but the day holds "
+                         "110 min (call windows 01:00-02:00, 03:00-04:00; max_daily_calls "
+                         "3h). Lengthen the call windows, add reps, or raise max_daily_calls.");
+  }
+  assert_int_equal (assert_rep_days_same (dst, 224), 4); /* alice and carol, twice */
+}
+
 int
 main (void)
 {
@@ -1294,6 +1397,7 @@ main (void)
     cmocka_unit_test (test_rep_start),
     cmocka_unit_test (test_planned_to_date),
     cmocka_unit_test (test_builder_one_rep),
+    cmocka_unit_test (test_builder_rep_days),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -134,6 +134,15 @@ PdSchedule *pd_schedule_builder_start (PdScheduleBuilder *builder);
  * days fail (the errors pd_schedule_build() would give for that rep). */
 PdSchedule *pd_schedule_builder_rep (PdScheduleBuilder *builder, guint rep_index, GError **error);
 
+/* Rep `rep_index`'s days only (no blocks), checked as
+ * pd_schedule_builder_rep() checks them: NULL with the same error when a
+ * day's blocks would not fit. Whether a day fits is remembered by what
+ * decides it (its contacts, the rep's max_daily_calls, the room of each of
+ * its windows), so that reps sharing windows work each kind of day out
+ * once: for commands that read the days only (status). One thread at a
+ * time per builder. */
+PdSchedule *pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GError **error);
+
 /* Appends rep `rep_index`'s days and blocks to `schedule`, after those
  * already there (reps appended in increasing order keep a schedule's
  * order). FALSE with error set as pd_schedule_builder_rep(); the rep's

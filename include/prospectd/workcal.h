@@ -38,6 +38,12 @@ gboolean pd_workcal_is_available (const PdCampaign *campaign,
                                   const PdRep *rep,
                                   const GDate *date);
 
+/* What decides the rep's available days besides the campaign (its
+ * start, workdays and days off) as text, `from` and `to` first: two reps
+ * with the same key have the same available days in [from, to], so that
+ * a team's reps can share them. Free with g_free(). */
+char *pd_workcal_days_key (const PdRep *rep, const GDate *from, const GDate *to);
+
 /* The rep's available days in [from, to] (inclusive, clamped to the
  * campaign), as a new GArray of GDate in increasing order. */
 GArray *pd_workcal_available_days (const PdCampaign *campaign,

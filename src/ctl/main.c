@@ -201,9 +201,11 @@ pd_ctl_build_days (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **re
   schedule = pd_schedule_builder_start (builder);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
-      if (!pd_schedule_builder_append (builder, r, schedule, &error))
+      g_autoptr (PdSchedule) one = pd_schedule_builder_rep_days (builder, r, &error);
+
+      if (one == NULL)
         return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
-      g_array_set_size (schedule->blocks, 0);
+      g_array_append_vals (schedule->days, one->days->data, one->days->len);
     }
   *ret_schedule = g_steal_pointer (&schedule);
   return PD_EXIT_OK;

@@ -966,7 +966,7 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
 }
 
 /* The status a rep at a time: the store's days come by rep, and each rep's
- * baseline (pd_schedule_builder_rep()) and days go into the progress and
+ * baseline (pd_schedule_builder_rep_days()) and days go into the progress and
  * the chart before the next rep's are read, so that memory holds one rep's
  * days, not the team's. */
 typedef struct {
@@ -988,8 +988,8 @@ rep_by_rep_flush (RepByRep *run)
 {
   if (run->rep_index >= 0 && run->error == NULL && !run->again)
     {
-      g_autoptr (PdSchedule) baseline = pd_schedule_builder_rep (run->schedules, (guint) run->rep_index,
-                                                                 &run->error);
+      g_autoptr (PdSchedule) baseline = pd_schedule_builder_rep_days (run->schedules, (guint) run->rep_index,
+                                                                      &run->error);
 
       if (baseline != NULL)
         {
@@ -1148,7 +1148,7 @@ run (PdCtl *ctl, int argc, char **argv)
       g_clear_error (&by_rep.error);
       for (guint r = 0; r < campaign->reps->len; r++)
         {
-          g_autoptr (PdSchedule) one = pd_schedule_builder_rep (schedules, r, &error);
+          g_autoptr (PdSchedule) one = pd_schedule_builder_rep_days (schedules, r, &error);
           if (one == NULL)
             return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
         }
