@@ -43,6 +43,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <poll.h>
 
 #include "prospectd/callbook.h"
 #include "prospectd/config.h"
@@ -1688,7 +1689,8 @@ section_daemon_large (const char *prospectd)
  * takes while the daemon re-plans everyone (its first evaluation, then a
  * reload by SIGHUP) and when idle, then how many 304s and 200s per
  * second 100 concurrent clients get, beside bench/ref-server.py (Python's
- * ThreadingHTTPServer reading and hashing the same file per request).
+ * ThreadingHTTPServer reading and hashing the same file per request) and
+ * beside their floor (a minimal C server answering a fixed 304).
  * BENCH_BASELINE_PROSPECTD names another prospectd (e.g. one built from
  * an older commit) measured the same way in the same run; BENCH_LOAD_SECONDS
  * (default 3) is the length of each load. */
@@ -2103,6 +2105,101 @@ measure_reference (const char *feed, double load_seconds, GArray *rate_304, GArr
   return rate_200->len > 0;
 }
 
+/* The floor of a 304 on these sockets: a minimal server on a thread of
+ * its own (as the feed server is), one poll() loop: accept, read the
+ * request head, send a fixed 304 head the size of the feed server's,
+ * close. No parsing, no lookup, no log line: what any server answering
+ * one request per connection pays at least. */
+typedef struct {
+  int listener;
+  gint stop; /* atomic */
+} FloorServer;
+
+#define FLOOR_ANSWER                                                                                         \
+  "HTTP/1.1 304 Not Modified\r\nConnection: close\r\nDate: Mon, 30 Nov 2026 05:01:45 GMT\r\n"              \
+  "ETag: \"7692bf1e749d83e91ab8c07f40c83d50\"\r\nLast-Modified: Mon, 30 Nov 2026 05:01:44 GMT\r\n"            \
+  "Cache-Control: private, max-age=300\r\nAccept-Ranges: none\r\n\r\n"
+
+static gpointer
+floor_thread (gpointer data)
+{
+  FloorServer *floor_server = data;
+  GArray *fds = g_array_new (FALSE, FALSE, sizeof (struct pollfd));
+  struct pollfd listening = { .fd = floor_server->listener, .events = POLLIN };
+  char buffer[16384];
+
+  g_array_append_val (fds, listening);
+  while (!g_atomic_int_get (&floor_server->stop))
+    {
+      struct pollfd *polled;
+
+      if (poll ((struct pollfd *) (gpointer) fds->data, fds->len, 100) <= 0)
+        continue;
+      polled = (struct pollfd *) (gpointer) fds->data;
+      for (guint i = fds->len; i-- > 1;)
+        {
+          ssize_t got;
+
+          if (polled[i].revents == 0)
+            continue;
+          got = recv (polled[i].fd, buffer, sizeof buffer, MSG_DONTWAIT);
+          if (got < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+          if (got > 0 && g_strstr_len (buffer, got, "\r\n\r\n") == NULL)
+            continue; /* a head in several reads: not from our clients */
+          if (got > 0)
+            send (polled[i].fd, FLOOR_ANSWER, strlen (FLOOR_ANSWER), MSG_NOSIGNAL);
+          close (polled[i].fd);
+          g_array_remove_index_fast (fds, i);
+          polled = (struct pollfd *) (gpointer) fds->data;
+        }
+      if (polled[0].revents & POLLIN)
+        for (int fd; (fd = accept4 (floor_server->listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0;)
+          {
+            struct pollfd client = { .fd = fd, .events = POLLIN };
+            g_array_append_val (fds, client);
+          }
+    }
+  for (guint i = 1; i < fds->len; i++)
+    close (g_array_index (fds, struct pollfd, i).fd);
+  g_array_unref (fds);
+  return NULL;
+}
+
+/* The floor's 304 rate, measured as the feed server's. */
+static gboolean
+measure_floor (double load_seconds, GArray *rate_304, guint *ret_other)
+{
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t length = sizeof address;
+  FloorServer floor_server = { .listener = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) };
+  g_autofree char *request = NULL;
+  GThread *thread;
+
+  if (floor_server.listener < 0 || bind (floor_server.listener, (struct sockaddr *) &address, sizeof address) != 0
+      || listen (floor_server.listener, 1024) != 0
+      || getsockname (floor_server.listener, (struct sockaddr *) &address, &length) != 0)
+    {
+      if (floor_server.listener >= 0)
+        close (floor_server.listener);
+      return FALSE;
+    }
+  thread = g_thread_new ("floor", floor_thread, &floor_server);
+  request = g_strdup ("GET /feed.ics HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: \"7692bf1e749d83e91ab8c07f40c83d50\"\r\n\r\n");
+  for (guint i = 0; i < runs; i++)
+    {
+      guint other = 0;
+      double rate = load_rate (ntohs (address.sin_port), request, 304, load_seconds, &other);
+
+      g_array_append_val (rate_304, rate);
+      *ret_other += other;
+    }
+  g_atomic_int_set (&floor_server.stop, 1);
+  g_thread_join (thread);
+  close (floor_server.listener);
+  return TRUE;
+}
+
 static void
 print_latencies (const char *label, const ServeResult *r)
 {
@@ -2127,7 +2224,8 @@ section_serve (const char *prospectd)
   ServeResult now = { 0 }, before = { 0 };
   g_autoptr (GArray) ref_304 = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) ref_200 = g_array_new (FALSE, FALSE, sizeof (double));
-  guint ref_other = 0;
+  g_autoptr (GArray) floor_304 = g_array_new (FALSE, FALSE, sizeof (double));
+  guint ref_other = 0, floor_other = 0;
   double today_304;
   char target[96];
 
@@ -2146,6 +2244,7 @@ section_serve (const char *prospectd)
   if (before.ran)
     print_latencies ("baseline", &before);
   measure_reference (now.feed, load_seconds, ref_304, ref_200, &ref_other);
+  measure_floor (load_seconds, floor_304, &floor_other);
 
   printf ("%u concurrent clients, %.1f s each, one request per connection (runs: %u)\n", SERVE_CLIENTS,
           load_seconds, runs);
@@ -2162,6 +2261,15 @@ section_serve (const char *prospectd)
     row ("304s/s, baseline", stat_of_array (before.rate_304), 1, "/s", 0, "");
   if (ref_304->len > 0)
     row ("304s/s, Python ThreadingHTTPServer", stat_of_array (ref_304), 1, "/s", 0, "(reference)");
+  if (floor_304->len > 0)
+    {
+      g_snprintf (target, sizeof target, "(floor: accept, read, a fixed 304, close%s)",
+                  floor_other > 0 ? "; some answers lost" : "");
+      row ("304s/s, a minimal C server", stat_of_array (floor_304), 1, "/s", 0, target);
+      if (now.rate_304 != NULL)
+        printf ("%-44s %10.2f\n", "this prospectd's 304s / the floor's",
+                stat_of_array (now.rate_304).median / stat_of_array (floor_304).median);
+    }
   if (now.rate_200 != NULL)
     {
       if (ref_200->len > 0)

@@ -27,14 +27,19 @@
  *    hold, instead of queueing behind them in the kernel's listen queue,
  *    and a flood from one network (one per-address limit per address)
  *    cannot push out another network's clients (see pick_replaced());
+ *  - a conditional GET or HEAD of a feed that has not changed is answered
+ *    304 here, as soon as its head is in (answer_not_modified()): a
+ *    calendar client's poll, the commonest request, costs no libsoup
+ *    connection, message or stream;
  *  - in libsoup's hands, a read or write that makes no progress for
  *    IDLE_TIMEOUT_S fails (g_socket_set_timeout), the request's body must
  *    be in within REQUEST_TIMEOUT_S of the accept too (and is dropped),
  *    each connection serves one request (see on_request_started()), and
  *    none lives beyond LIFETIME_S.
  *
- * Until the hand-over a connection costs a GSocketConnection and two
- * timers, nothing per byte received (the head stays in the kernel's
+ * Until the hand-over a connection costs a GSocketConnection and, when
+ * its head is not in at the accept, two timers and a socket source;
+ * nothing per byte received (the head stays in the kernel's
  * buffer; one peek buffer serves them all). A connection we end stops
  * counting at once; libsoup lets go of one it had on its next turn (a
  * weak reference on the stream tells us), and at most twice
@@ -139,6 +144,8 @@ struct _PdServer {
   guint handed;            /* counted connections in STATE_HANDED */
   gboolean accepting;
   gboolean closing;        /* in pd_server_free() */
+  gint64 date_second;      /* of `date`, in s since the epoch */
+  char date[40];           /* the Date of our own answers (date_now()) */
   char head[MAX_REQUEST_HEAD]; /* where request heads are peeked at */
 };
 /* ------------------------------------------------------------- parsing */
@@ -452,14 +459,32 @@ etag_entry_set (EtagEntry *entry, const struct stat *st, GBytes *contents)
   g_snprintf (entry->etag, sizeof entry->etag, "\"%.32s\"", hash);
 }
 
+/* Whether the request's validators say the client's copy of the feed
+ * whose current ETag entry and status are `entry` and `st` is current.
+ * RFC 9110 13.2.2: If-None-Match, when present, decides alone. */
+static gboolean
+feed_not_modified (SoupMessageHeaders *request, const EtagEntry *entry, const struct stat *st)
+{
+  const char *if_none_match = soup_message_headers_get_list (request, "If-None-Match");
+  const char *if_modified_since = soup_message_headers_get_one (request, "If-Modified-Since");
+
+  if (if_none_match != NULL)
+    return pd_server_etag_matches (if_none_match, entry->etag);
+  if (if_modified_since != NULL)
+    {
+      g_autoptr (GDateTime) since = soup_date_time_new_from_http_string (if_modified_since);
+      return since != NULL && g_date_time_to_unix (since) >= (gint64) st->st_mtime;
+    }
+  return FALSE;
+}
+
 static void
 serve_feed (PdServer *server, SoupServerMessage *msg, const char *path)
 {
   g_autoptr (GBytes) contents = NULL;
   SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
-  const char *if_none_match, *if_modified_since;
-  gboolean not_modified = FALSE;
+  gboolean not_modified;
   EtagEntry *entry;
   struct stat st;
   int fd = -1;
@@ -493,17 +518,7 @@ serve_feed (PdServer *server, SoupServerMessage *msg, const char *path)
         }
       etag_entry_set (entry, &st, contents);
     }
-  /* RFC 9110 13.2.2: If-None-Match, when present, decides alone. */
-  if_none_match = soup_message_headers_get_list (request, "If-None-Match");
-  if_modified_since = soup_message_headers_get_one (request, "If-Modified-Since");
-  if (if_none_match != NULL)
-    not_modified = pd_server_etag_matches (if_none_match, entry->etag);
-  else if (if_modified_since != NULL)
-    {
-      g_autoptr (GDateTime) since = soup_date_time_new_from_http_string (if_modified_since);
-      not_modified = since != NULL && g_date_time_to_unix (since) >= (gint64) st.st_mtime;
-    }
-
+  not_modified = feed_not_modified (request, entry, &st);
   soup_message_headers_replace (response, "ETag", entry->etag);
   if (entry->last_modified[0] != '\0')
     soup_message_headers_replace (response, "Last-Modified", entry->last_modified);
@@ -624,20 +639,25 @@ handle_request (SoupServer *soup, SoupServerMessage *msg, const char *unused_pat
 /* Method, path (after our own parse, cut before anything that could be a
  * query: never a token) and status. */
 static void
+log_answer (const char *remote, const char *method, const char *path, guint status, const char *outcome)
+{
+  g_autofree char *shown = pd_server_log_path (path);
+  /* libsoup takes anything up to the first space for a method. */
+  g_autofree char *cut_method = g_strndup (method != NULL ? method : "?", 16);
+  g_autofree char *shown_method = g_strescape (cut_method, NULL);
+
+  g_message ("%s %s %s: %u%s", remote != NULL ? remote : "?", shown_method, shown, status, outcome);
+}
+
+static void
 log_request (SoupServerMessage *msg, const char *outcome)
 {
   GUri *uri = soup_server_message_get_uri (msg);
-  const char *method = soup_server_message_get_method (msg);
-  const char *remote = soup_server_message_get_remote_host (msg);
-  g_autofree char *path = NULL, *query = NULL, *shown = NULL, *cut_method = NULL, *shown_method = NULL;
+  g_autofree char *path = NULL, *query = NULL;
 
   pd_server_split_target (uri != NULL ? g_uri_get_path (uri) : NULL, NULL, &path, &query);
-  shown = pd_server_log_path (path);
-  /* libsoup takes anything up to the first space for a method. */
-  cut_method = g_strndup (method != NULL ? method : "?", 16);
-  shown_method = g_strescape (cut_method, NULL);
-  g_message ("%s %s %s: %u%s", remote != NULL ? remote : "?", shown_method, shown,
-             soup_server_message_get_status (msg), outcome);
+  log_answer (soup_server_message_get_remote_host (msg), soup_server_message_get_method (msg), path,
+              soup_server_message_get_status (msg), outcome);
 }
 
 /* -------------------------------------------------------- connections */
@@ -840,6 +860,16 @@ on_lifetime (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Ends `c` LIFETIME_S after its accept (once: a connection that stays). */
+static void
+arm_lifetime (Connection *c)
+{
+  gint64 left_ms = LIFETIME_S * 1000 - (g_get_monotonic_time () - c->accepted) / 1000;
+
+  if (c->lifetime == NULL)
+    c->lifetime = add_timeout ((guint) CLAMP (left_ms, 0, LIFETIME_S * 1000), on_lifetime, c);
+}
+
 static void
 on_connection_gone (gpointer data, GObject *where_the_object_was)
 {
@@ -966,24 +996,107 @@ promote (PdServer *server)
     }
 }
 
-/* The socket of `c` has news: the request head grew, or the client went
- * away. The head is only peeked at (MSG_PEEK), so that libsoup reads it
- * whole; SO_RCVLOWAT makes the next wake-up wait for more than is
- * there. */
-static gboolean
-on_readable (GSocket *socket, GIOCondition condition, gpointer data)
+/* The Date of an answer of our own: libsoup's format, made once a second. */
+static const char *
+date_now (PdServer *server)
 {
-  Connection *c = data;
+  gint64 second = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (second != server->date_second)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_from_unix_utc (second);
+      g_autofree char *text = now != NULL ? soup_date_time_to_string (now, SOUP_DATE_HTTP) : NULL;
+
+      g_strlcpy (server->date, text != NULL ? text : "", sizeof server->date);
+      server->date_second = second;
+    }
+  return server->date;
+}
+
+/* What a request target may hold for its answer to be ours: the target's
+ * path and query read the same way by GUri (libsoup) and by
+ * pd_server_split_target(). */
+static const char plain_target[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/%?=&";
+
+/* A calendar client polling a feed it has: a conditional GET or HEAD
+ * whose validators match the feed's current version, and nothing after
+ * its head (no body, no second request). `c`'s whole head, `end` bytes,
+ * is in server->head. Answered here, 304 with the headers libsoup's 304
+ * would have (but no Content-Length: RFC 9110 8.6), logged the same way,
+ * and `c` ended: the commonest request of all costs no libsoup
+ * connection, message or stream. Returns FALSE, having done nothing, for
+ * anything else, which libsoup answers. The decision is the same as
+ * handle_request()'s and serve_feed()'s: the token first, then the
+ * names, then the file's status and its cached ETag entry (a feed not
+ * cached yet is left to serve_feed(), which reads it). */
+static gboolean
+answer_not_modified (Connection *c, gsize end)
+{
   PdServer *server = c->server;
+  g_autoptr (SoupMessageHeaders) request = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autofree char *method = NULL, *target = NULL, *path = NULL, *query = NULL, *token = NULL;
+  g_autofree char *campaign = NULL, *rep = NULL, *feed_path = NULL, *answer = NULL;
+  const EtagEntry *entry;
+  SoupHTTPVersion version;
+  struct stat st;
+
+  if (c->peeked != end || server->closing
+      || soup_headers_parse_request (server->head, (int) end, request, &method, &target, &version) != SOUP_STATUS_OK)
+    return FALSE;
+  if ((!g_str_equal (method, "GET") && !g_str_equal (method, "HEAD")) || target[0] != '/'
+      || strlen (target) > PD_SERVER_MAX_URI || target[strspn (target, plain_target)] != '\0'
+      || soup_message_headers_get_one (request, "Content-Length") != NULL
+      || (soup_message_headers_get_list (request, "If-None-Match") == NULL
+          && soup_message_headers_get_one (request, "If-Modified-Since") == NULL))
+    return FALSE;
+  pd_server_split_target (target, NULL, &path, &query);
+  token = pd_server_query_token (query);
+  if (token == NULL || !pd_server_split_path (path, &campaign, &rep)
+      || !server->resolve (token, campaign, rep, &feed_path, server->user_data))
+    return FALSE;
+  /* lstat(): a symbolic link is no regular file, as for open_feed(). */
+  entry = g_hash_table_lookup (server->etags, feed_path);
+  if (entry == NULL || lstat (feed_path, &st) != 0 || !S_ISREG (st.st_mode) || !etag_entry_matches (entry, &st)
+      || !feed_not_modified (request, entry, &st))
+    return FALSE;
+  answer = g_strdup_printf ("HTTP/1.%d 304 Not Modified\r\nConnection: close\r\nDate: %s\r\nETag: %s\r\n"
+                            "%s%s%sCache-Control: " CACHE_CONTROL "\r\nAccept-Ranges: none\r\n\r\n",
+                            version == SOUP_HTTP_1_0 ? 0 : 1, date_now (server), entry->etag,
+                            entry->last_modified[0] != '\0' ? "Last-Modified: " : "", entry->last_modified,
+                            entry->last_modified[0] != '\0' ? "\r\n" : "");
+  /* A fresh socket: its send buffer takes the whole answer, unless the
+   * client is gone already. */
+  if (g_socket_send_with_blocking (connection_socket (c), answer, strlen (answer), FALSE, NULL, NULL)
+      == (gssize) strlen (answer))
+    log_answer (c->client->address, method, path, SOUP_STATUS_NOT_MODIFIED, "");
+  else
+    g_debug ("%s: gone before its 304", c->client->address);
+  connection_end (c);
+  return TRUE;
+}
+
+typedef enum {
+  HEAD_WAITING, /* more of the head is to come: `c` still peeks */
+  HEAD_IN,      /* the head is in: `c` waits for a slot or libsoup has it */
+  HEAD_ENDED,   /* answered here, refused or gone: `c` is freed */
+} HeadOutcome;
+
+/* Looks at what `c`'s socket holds of its request head (peeked at, never
+ * consumed, MSG_PEEK: libsoup reads it whole; SO_RCVLOWAT makes the next
+ * wake-up wait for more than is there). */
+static HeadOutcome
+examine_head (Connection *c)
+{
+  PdServer *server = c->server;
+  GSocket *socket = connection_socket (c);
   gssize got;
   gsize end;
   guint status;
   const char *refusal;
 
-  (void) condition;
   got = recv (g_socket_get_fd (socket), server->head, sizeof server->head, MSG_PEEK | MSG_DONTWAIT);
   if (got < 0 && (errno == EAGAIN || errno == EINTR))
-    return G_SOURCE_CONTINUE;
+    return HEAD_WAITING;
   if (got <= 0 || (gsize) got == c->peeked)
     {
       struct pollfd hangup = { .fd = g_socket_get_fd (socket), .events = POLLRDHUP };
@@ -991,39 +1104,55 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer data)
       /* Nothing new: the client closed its side (a head can no longer
        * complete), or the socket ignores SO_RCVLOWAT. */
       if (got > 0 && poll (&hangup, 1, 0) == 1 && (hangup.revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0)
-        return G_SOURCE_CONTINUE;
+        return HEAD_WAITING;
       g_debug ("%s: closed before a whole request", c->client != NULL ? c->client->address : "?");
       connection_end (c);
-      return G_SOURCE_REMOVE;
+      return HEAD_ENDED;
     }
   c->peeked = (gsize) got;
   end = head_end (server->head, c->peeked);
   if (end == 0 && c->peeked == sizeof server->head)
     {
       connection_refuse (c, 431, "a request head over 16 KiB");
-      return G_SOURCE_REMOVE;
+      return HEAD_ENDED;
     }
   if (end == 0)
     {
       g_socket_set_option (socket, SOL_SOCKET, SO_RCVLOWAT, (gint) c->peeked + 1, NULL);
-      return G_SOURCE_CONTINUE;
+      return HEAD_WAITING;
     }
   refusal = check_head (server->head, end, &status);
   if (refusal != NULL)
     {
       connection_refuse (c, status, refusal);
-      return G_SOURCE_REMOVE;
+      return HEAD_ENDED;
     }
+  if (answer_not_modified (c, end))
+    return HEAD_ENDED;
   /* In: it waits for a slot (at once, usually). */
-  g_source_destroy (c->readable);
-  g_clear_pointer (&c->readable, g_source_unref);
+  if (c->readable != NULL)
+    {
+      g_source_destroy (c->readable);
+      g_clear_pointer (&c->readable, g_source_unref);
+    }
   clear_source (&c->request_deadline);
+  arm_lifetime (c);
   leave_peeking (c);
   c->state = STATE_READY;
   g_queue_push_tail_link (server->ready, &c->ready_link);
   promote (server);
   update_accepting (server);
-  return G_SOURCE_REMOVE;
+  return HEAD_IN;
+}
+
+/* The socket of `c` has news: the request head grew, or the client went
+ * away. */
+static gboolean
+on_readable (GSocket *socket, GIOCondition condition, gpointer data)
+{
+  (void) socket;
+  (void) condition;
+  return examine_head (data) == HEAD_WAITING ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 /* Whether `c`, still reading its head, has sent nothing at all: nothing
@@ -1171,11 +1300,15 @@ pd_server_accept (PdServer *server, GSocketConnection *connection, GSocketAddres
   c->peeking_link.data = c;
   g_queue_push_tail_link (server->peeking_order, &c->peeking_link);
   c->accepted = g_get_monotonic_time ();
-  c->request_deadline = add_timeout (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
-  c->lifetime = add_timeout (LIFETIME_S * 1000, on_lifetime, c);
   g_hash_table_insert (server->connections, connection, c);
   g_hash_table_insert (server->by_remote, remote, c);
   g_socket_set_blocking (socket, FALSE);
+  /* Its request is often in already: looked at now, without waiting for
+   * the main loop to say so. */
+  if (examine_head (c) != HEAD_WAITING)
+    return TRUE;
+  c->request_deadline = add_timeout (REQUEST_TIMEOUT_S * 1000, on_request_deadline, c);
+  arm_lifetime (c);
   c->readable = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (c->readable, G_SOURCE_FUNC (on_readable), c, NULL);
   g_source_attach (c->readable, g_main_context_get_thread_default ());

@@ -8,7 +8,10 @@
  * feed file as the daemon wrote it, with ETag (a hash of the body, kept
  * while the file keeps its device, inode, size and mtime),
  * Last-Modified (the file's mtime) and Cache-Control, and 304 answers to
- * If-None-Match / If-Modified-Since. Range is ignored (Accept-Ranges:
+ * If-None-Match / If-Modified-Since (a conditional request for a feed
+ * whose ETag is known and current is answered as soon as its head is in,
+ * before libsoup: a calendar client's poll costs no libsoup connection;
+ * that 304 carries no Content-Length). Range is ignored (Accept-Ranges:
  * none): a feed is small, and the answer is always the whole of it. The
  * feed is found by its token first (the resolve callback); only then are
  * the campaign and rep of the URL compared with the feed's, so a miss

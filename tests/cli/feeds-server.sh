@@ -124,6 +124,21 @@ check_eq "If-None-Match with another ETag: 200" 200 "$(code -H 'If-None-Match: "
 check_eq "If-Modified-Since the Last-Modified: 304" 304 "$(code -H "If-Modified-Since: $LAST_MODIFIED" "$URL_A")"
 check_eq "If-Modified-Since long ago: 200" 200 \
   "$(code -H 'If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT' "$URL_A")"
+# A 304 is answered before libsoup sees the request: the whole answer, its
+# Date aside (real time), and no Content-Length (RFC 9110 8.6: it would
+# have to be the feed's size).
+dates='s/^Date: [A-Z][a-z][a-z], [0-9][0-9] [A-Z][a-z][a-z] 20[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] GMT\r$/Date: (now)\r/'
+printf 'HTTP/1.1 304 Not Modified\r\nConnection: close\r\nDate: (now)\r\nETag: %s\r\nLast-Modified: %s\r\nCache-Control: private, max-age=300\r\nAccept-Ranges: none\r\n\r\n' \
+  "$ETAG" "$LAST_MODIFIED" >"$T/304.expected"
+get -o /dev/null -D - -H "If-None-Match: $ETAG" "$URL_A" | sed "$dates" >"$T/304.actual"
+check_file "304: the whole answer" "$T/304.expected" "$T/304.actual"
+get -o /dev/null -D - -H "If-Modified-Since: $LAST_MODIFIED" "$URL_A" | sed "$dates" >"$T/304.actual"
+check_file "304 for If-Modified-Since: the same answer" "$T/304.expected" "$T/304.actual"
+sed 's|^HTTP/1.1 |HTTP/1.0 |' "$T/304.expected" >"$T/304.expected-1.0"
+get --http1.0 -I -o /dev/null -D - -H "If-None-Match: W/$ETAG" "$URL_A" | sed "$dates" >"$T/304.actual"
+check_file "304 to an HTTP/1.0 HEAD: the same answer, HTTP/1.0" "$T/304.expected-1.0" "$T/304.actual"
+check_eq "304s logged as every request is (method, path, status)" 8 \
+  "$(grep -c '127.0.0.1 \(GET\|HEAD\) /feeds/example/alice.ics: 304$' "$T/daemon.log")"
 check_eq "HEAD: 200, no body" "200 0" "$(get -I -o /dev/null -w '%{http_code} %{size_download}' "$URL_A")"
 check_eq "HEAD: Content-Length is the file's size" "$(wc -c <"$FEED")" \
   "$(get -I "$URL_A" | header Content-Length /dev/stdin)"
