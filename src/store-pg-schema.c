@@ -479,6 +479,10 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     /* Calls recorded before this step (none outside development). */
     "SELECT prospectd.apply_call (1, campaign, rep, date, outcome, state_before, state_after, revenue_cents)"
     "  FROM prospectd.calls ORDER BY id;" },
+
+  /* 12 -> 13 (SQLite's step 13): the feed tokens' index on their
+   * selector, their first 16 hex digits. */
+  { "CREATE INDEX feed_tokens_by_selector ON prospectd.feed_tokens (substr (token, 1, 16));" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

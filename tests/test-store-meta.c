@@ -120,11 +120,125 @@ test_feed_tokens (void **state)
   assert_null (error);
 }
 
+/* The feed server's lookup: found through the index on the token's
+ * selector (its first 16 hex digits), then the whole token compared, so
+ * a token that shares only its selector with a stored one finds
+ * nothing. */
+#define LOOKUP_SQLITE \
+  "SELECT campaign, rep, token FROM feed_tokens WHERE substr (token, 1, 16) = substr (?1, 1, 16)"
+#define SELECTOR "0123456789abcdef"
+#define TAIL_A "00000000000000000000000000000000"
+#define TAIL_B "0000000000000000000000000000000b"
+static void
+test_find_feed_token (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = pd_store_open (f->db, &error);
+  g_autofree char *alice = NULL, *rep40 = NULL;
+  static const char *const misses[] = {
+    SELECTOR TAIL_B,                                       /* only the selector stored */
+    SELECTOR "0000000000000000000000000000000",            /* one digit short */
+    "1123456789abcdef" TAIL_A,                             /* only the tail stored */
+    "f" SELECTOR "000000000000000000000000000000",         /* not stored at all */
+  };
+
+  assert_non_null (store);
+  assert_true (pd_store_ensure_campaign (store, "q1", NULL, &error));
+  assert_true (pd_store_ensure_campaign (store, "q2", NULL, &error));
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *rep = g_strdup_printf ("rep%02u", i);
+      g_autofree char *token = NULL;
+
+      assert_true (pd_store_feed_token (store, "q1", rep, TRUE, &token, &error));
+      if (i == 40)
+        rep40 = g_steal_pointer (&token);
+    }
+  assert_true (pd_store_feed_token (store, "q2", "alice", TRUE, &alice, &error));
+  raw_exec (f->db, "INSERT INTO feed_tokens (campaign, rep, token, created)"
+                   " VALUES ('q2', 'bob', '" SELECTOR TAIL_A "', 0)");
+
+  {
+    g_autofree char *campaign = NULL, *rep = NULL;
+    assert_true (pd_store_find_feed_token (store, rep40, &campaign, &rep, &error));
+    assert_string_equal (campaign, "q1");
+    assert_string_equal (rep, "rep40");
+  }
+  {
+    g_autofree char *campaign = NULL, *rep = NULL;
+    assert_true (pd_store_find_feed_token (store, alice, &campaign, &rep, &error));
+    assert_string_equal (campaign, "q2");
+    assert_string_equal (rep, "alice");
+  }
+  {
+    g_autofree char *campaign = NULL, *rep = NULL;
+    assert_true (pd_store_find_feed_token (store, SELECTOR TAIL_A, &campaign, &rep, &error));
+    assert_string_equal (campaign, "q2");
+    assert_string_equal (rep, "bob");
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (misses); i++)
+    {
+      char *campaign = (char *) "untouched", *rep = (char *) "untouched";
+      assert_true (pd_store_find_feed_token (store, misses[i], &campaign, &rep, &error));
+      assert_null (campaign);
+      assert_null (rep);
+    }
+  /* Two tokens sharing a selector: each finds its own row. */
+  raw_exec (f->db, "INSERT INTO feed_tokens (campaign, rep, token, created)"
+                   " VALUES ('q2', 'carol', '" SELECTOR TAIL_B "', 0)");
+  {
+    g_autofree char *campaign = NULL, *rep = NULL;
+    assert_true (pd_store_find_feed_token (store, SELECTOR TAIL_B, &campaign, &rep, &error));
+    assert_string_equal (rep, "carol");
+  }
+  {
+    g_autofree char *campaign = NULL, *rep = NULL;
+    assert_true (pd_store_find_feed_token (store, SELECTOR TAIL_A, &campaign, &rep, &error));
+    assert_string_equal (rep, "bob");
+  }
+  assert_null (error);
+
+  /* The lookup goes through the index, not through every row. */
+  if (store_test_pg ())
+    {
+      PGconn *conn = pg_connect (f->db);
+      const char *values[] = { SELECTOR TAIL_A };
+      PGresult *result;
+
+      pg_must (conn, "SET enable_seqscan = off");
+      result = PQexecParams (conn,
+                             "EXPLAIN (COSTS OFF) SELECT campaign, rep, token FROM feed_tokens"
+                             " WHERE substr (token, 1, 16) = substr ($1, 1, 16)",
+                             1, NULL, values, NULL, NULL, 0);
+      assert_int_equal (PQresultStatus (result), PGRES_TUPLES_OK);
+      assert_string_equal (PQgetvalue (result, 0, 0), "Bitmap Heap Scan on feed_tokens");
+      assert_string_equal (PQgetvalue (result, 2, 0), "  ->  Bitmap Index Scan on feed_tokens_by_selector");
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      assert_int_equal (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+      assert_int_equal (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN " LOOKUP_SQLITE, -1, &stmt, NULL), SQLITE_OK);
+      assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
+      assert_string_equal ((const char *) sqlite3_column_text (stmt, 3),
+                           "SEARCH feed_tokens USING INDEX feed_tokens_by_selector (<expr>=?)");
+      assert_int_equal (sqlite3_step (stmt), SQLITE_DONE);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_feed_tokens, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_find_feed_token, setup, teardown),
   };
   const struct CMUnitTest sqlite_only[] = {
     cmocka_unit_test_setup_teardown (test_database_id, setup, teardown),
