@@ -1870,15 +1870,53 @@ typedef struct {
   guint other;
   char *feed;      /* the feed served, for the reference */
   char *target;    /* its request target */
+  pid_t pid;       /* the daemon, left running for the rates */
+  guint port;
+  char *request, *conditional;
 } ServeResult;
+
+/* Stops the daemon `r` measured, if still running. */
+static void
+serve_result_stop (ServeResult *r)
+{
+  int status;
+
+  if (r->pid > 0)
+    {
+      kill (r->pid, SIGTERM);
+      waitpid (r->pid, &status, 0);
+      r->pid = 0;
+    }
+}
 
 static void
 serve_result_clear (ServeResult *r)
 {
+  serve_result_stop (r);
   g_clear_pointer (&r->rate_304, g_array_unref);
   g_clear_pointer (&r->rate_200, g_array_unref);
   g_clear_pointer (&r->feed, g_free);
   g_clear_pointer (&r->target, g_free);
+  g_clear_pointer (&r->request, g_free);
+  g_clear_pointer (&r->conditional, g_free);
+}
+
+/* One run of the rates of the daemon `r` left running: 304s
+ * (If-None-Match with the feed's ETag), then 200s. */
+static void
+measure_rates (ServeResult *r, double load_seconds)
+{
+  guint other = 0;
+  double rate;
+
+  if (r->conditional == NULL)
+    return;
+  rate = load_rate (r->port, r->conditional, 304, load_seconds, &other);
+  g_array_append_val (r->rate_304, rate);
+  r->other += other;
+  rate = load_rate (r->port, r->request, 200, load_seconds, &other);
+  g_array_append_val (r->rate_200, rate);
+  r->other += other;
 }
 
 static void
@@ -1933,9 +1971,10 @@ make_token (const char *prospectd, const char *config)
 }
 
 /* Runs `prospectd` on the organisation in `name` under work_dir, and
- * measures its feed server. */
+ * measures its feed server's latencies; the daemon is left running for
+ * measure_rates() (serve_result_stop() ends it). */
 static void
-measure_server (const char *prospectd, const char *name, double load_seconds, ServeResult *r)
+measure_server (const char *prospectd, const char *name, ServeResult *r)
 {
   g_autofree char *dir = g_build_filename (work_dir, name, NULL);
   g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
@@ -1943,7 +1982,8 @@ measure_server (const char *prospectd, const char *name, double load_seconds, Se
   g_autofree char *config = g_build_filename (dir, "prospectd.conf", NULL);
   g_autofree char *log_path = g_build_filename (dir, "prospectd.log", NULL);
   g_autofree char *db = g_build_filename (dir, "prospectd.db", NULL);
-  g_autofree char *token = NULL, *request = NULL, *conditional = NULL, *etag = NULL;
+  g_autofree char *token = NULL, *etag = NULL;
+  char *request;
   char *daemon_argv[] = { (char *) prospectd, "--config", config, "--now", "2027-01-08T18:00", NULL };
   Probe probe = { 0 };
   GThread *thread = NULL;
@@ -1970,7 +2010,8 @@ measure_server (const char *prospectd, const char *name, double load_seconds, Se
     }
   r->target = g_strdup_printf ("/feeds/bench/rep0001.ics?token=%s", token);
   r->feed = g_build_filename (dir, "feeds", "bench", "rep0001.ics", NULL);
-  request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", r->target);
+  request = r->request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", r->target);
+  r->port = port;
 
   /* During the first evaluation (a catch-up for everyone, every feed
    * written): requests from as soon as the server listens. */
@@ -2030,27 +2071,15 @@ measure_server (const char *prospectd, const char *name, double load_seconds, Se
   r->idle_p99 = percentile (probe.latencies, 99);
   g_array_unref (probe.latencies);
 
-  /* Rates: 304s (If-None-Match with the feed's ETag), then 200s. */
+  /* For the rates (measure_rates()): the feed's ETag. */
   if (http_once (port, request, &etag) == 200 && etag != NULL)
     {
-      conditional = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: %s\r\n\r\n", r->target,
-                                     etag);
+      r->conditional = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: %s\r\n\r\n",
+                                        r->target, etag);
       r->rate_304 = g_array_new (FALSE, FALSE, sizeof (double));
       r->rate_200 = g_array_new (FALSE, FALSE, sizeof (double));
-      for (guint i = 0; i < runs; i++)
-        {
-          guint other = 0;
-          double rate = load_rate (port, conditional, 304, load_seconds, &other);
-
-          g_array_append_val (r->rate_304, rate);
-          r->other += other;
-          rate = load_rate (port, request, 200, load_seconds, &other);
-          g_array_append_val (r->rate_200, rate);
-          r->other += other;
-        }
     }
-  kill (pid, SIGTERM);
-  waitpid (pid, &status, 0);
+  r->pid = pid;
 }
 
 /* bench/ref-server.py serving `feed`: the 304 and 200 rates as above. */
@@ -2166,7 +2195,7 @@ floor_thread (gpointer data)
   return NULL;
 }
 
-/* The floor's 304 rate, measured as the feed server's. */
+/* One run of the floor's 304 rate, measured as the feed server's. */
 static gboolean
 measure_floor (double load_seconds, GArray *rate_304, guint *ret_other)
 {
@@ -2186,14 +2215,13 @@ measure_floor (double load_seconds, GArray *rate_304, guint *ret_other)
     }
   thread = g_thread_new ("floor", floor_thread, &floor_server);
   request = g_strdup ("GET /feed.ics HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: \"7692bf1e749d83e91ab8c07f40c83d50\"\r\n\r\n");
-  for (guint i = 0; i < runs; i++)
-    {
-      guint other = 0;
-      double rate = load_rate (ntohs (address.sin_port), request, 304, load_seconds, &other);
+  {
+    guint other = 0;
+    double rate = load_rate (ntohs (address.sin_port), request, 304, load_seconds, &other);
 
-      g_array_append_val (rate_304, rate);
-      *ret_other += other;
-    }
+    g_array_append_val (rate_304, rate);
+    *ret_other += other;
+  }
   g_atomic_int_set (&floor_server.stop, 1);
   g_thread_join (thread);
   close (floor_server.listener);
@@ -2230,21 +2258,33 @@ section_serve (const char *prospectd)
   char target[96];
 
   heading ("(h) the feed server beside a re-plan of the whole organisation (listen on loopback)");
-  measure_server (prospectd, "serve", load_seconds, &now);
+  /* Left running, idle (its next wake-up is hours away), while the
+   * baseline is measured. */
+  measure_server (prospectd, "serve", &now);
   if (baseline != NULL && g_file_test (baseline, G_FILE_TEST_IS_EXECUTABLE))
-    measure_server (baseline, "serve-baseline", load_seconds, &before);
+    measure_server (baseline, "serve-baseline", &before);
   if (!now.ran)
     {
       serve_result_clear (&now);
       serve_result_clear (&before);
       return;
     }
+  /* The rates: this prospectd, the baseline and the floor in turn, run
+   * after run, so that the machine's load weighs on each alike. */
+  for (guint i = 0; i < runs; i++)
+    {
+      measure_rates (&now, load_seconds);
+      if (before.ran)
+        measure_rates (&before, load_seconds);
+      measure_floor (load_seconds, floor_304, &floor_other);
+    }
+  serve_result_stop (&now);
+  serve_result_stop (&before);
   printf ("feed GET, p50 / p99 (rep0001's feed; a 404 until it is written)\n");
   print_latencies ("this prospectd", &now);
   if (before.ran)
     print_latencies ("baseline", &before);
   measure_reference (now.feed, load_seconds, ref_304, ref_200, &ref_other);
-  measure_floor (load_seconds, floor_304, &floor_other);
 
   printf ("%u concurrent clients, %.1f s each, one request per connection (runs: %u)\n", SERVE_CLIENTS,
           load_seconds, runs);
