@@ -285,12 +285,10 @@ next_reminder_after (const PdCampaign *campaign, const PdSchedule *schedule,
     }
 }
 
-PdAgenda *
-pd_agenda_evaluate (const PdCampaign *campaign, const PdSchedule *schedule,
-                    const char *const *notify_reps, gint64 now, gint64 handled_until,
-                    PdAgendaRecordedFunc recorded, gpointer user_data)
+void
+pd_agenda_window (const PdCampaign *campaign, gint64 now, gint64 handled_until, guint32 *ret_first_julian,
+                  guint32 *ret_last_julian)
 {
-  PdAgenda *agenda = g_new0 (PdAgenda, 1);
   /* Only the days that can hold a reminder due or missed now are looked
    * at closely: from the day before `handled_until`'s (a block of an
    * earlier day ended before it) to the days whose reminders may already
@@ -299,12 +297,24 @@ pd_agenda_evaluate (const PdCampaign *campaign, const PdSchedule *schedule,
    * local time at every wake-up took a third of a second of the loop. */
   guint32 now_julian = local_julian (campaign->tz, now);
   guint32 handled_julian = handled_until == G_MININT64 ? 0 : local_julian (campaign->tz, handled_until);
-  guint32 first_julian = handled_julian > 1 ? handled_julian - 1 : 0;
-  guint32 last_julian = now_julian == 0 ? G_MAXUINT32 : now_julian + 2 + campaign->reminder_minutes / 1440;
-  g_autoptr (GArray) reminders = collect_reminders (campaign, schedule, notify_reps, handled_until,
-                                                    first_julian, last_julian, FALSE,
-                                                    &agenda->blocks_resolved);
+
+  *ret_first_julian = handled_julian > 1 ? handled_julian - 1 : 0;
+  *ret_last_julian = now_julian == 0 ? G_MAXUINT32 : now_julian + 2 + campaign->reminder_minutes / 1440;
+}
+
+PdAgenda *
+pd_agenda_evaluate (const PdCampaign *campaign, const PdSchedule *schedule,
+                    const char *const *notify_reps, gint64 now, gint64 handled_until,
+                    PdAgendaRecordedFunc recorded, gpointer user_data)
+{
+  PdAgenda *agenda = g_new0 (PdAgenda, 1);
+  guint32 first_julian, last_julian;
+  g_autoptr (GArray) reminders = NULL;
   GDate date;
+
+  pd_agenda_window (campaign, now, handled_until, &first_julian, &last_julian);
+  reminders = collect_reminders (campaign, schedule, notify_reps, handled_until, first_julian, last_julian, FALSE,
+                                 &agenda->blocks_resolved);
 
   agenda->due = reminder_array_new ();
   agenda->missed = reminder_array_new ();

@@ -20,11 +20,13 @@ compare_days (gconstpointer a, gconstpointer b)
   return g_date_compare (&x->date, &y->date);
 }
 
-gboolean
-pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
-                    gint64 baseline_time, PdSchedule **ret_schedule, gint64 *ret_revision_time,
-                    GError **error)
+/* pd_catchup_current(), or with days_only pd_catchup_current_days(). */
+static gboolean
+current (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline, gint64 baseline_time,
+         gboolean days_only, PdSchedule **ret_schedule, gint64 *ret_revision_time, GError **error)
 {
+  PdSchedule *(*from_days) (const PdCampaign *, const PdSchedule *, const PdDay *, guint, GError **)
+    = days_only ? pd_schedule_from_days_only : pd_schedule_from_days;
   g_autoptr (PdRevision) head = NULL;
   g_autoptr (PdRevision) revision = NULL;
   g_autoptr (GArray) stored = g_array_new (FALSE, TRUE, sizeof (PdDay));
@@ -57,8 +59,7 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
     }
 
   if (source == NULL)
-    schedule = pd_schedule_from_days (campaign, baseline, (const PdDay *) baseline->days->data,
-                                      baseline->days->len, error);
+    schedule = from_days (campaign, baseline, (const PdDay *) baseline->days->data, baseline->days->len, error);
   else
     {
       for (guint i = 0; i < source->days->len; i++)
@@ -97,13 +98,31 @@ pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule
             }
           g_array_append_val (days, day);
         }
-      schedule = pd_schedule_from_days (campaign, baseline, (const PdDay *) days->data, days->len, error);
+      g_clear_pointer (&stored, g_array_unref);
+      g_clear_pointer (&revision, pd_revision_free);
+      schedule = from_days (campaign, baseline, (const PdDay *) days->data, days->len, error);
     }
   if (schedule == NULL)
     return FALSE;
   *ret_schedule = schedule;
   *ret_revision_time = revision_time;
   return TRUE;
+}
+
+gboolean
+pd_catchup_current (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                    gint64 baseline_time, PdSchedule **ret_schedule, gint64 *ret_revision_time,
+                    GError **error)
+{
+  return current (store, campaign, baseline, baseline_time, FALSE, ret_schedule, ret_revision_time, error);
+}
+
+gboolean
+pd_catchup_current_days (PdStore *store, const PdCampaign *campaign, const PdSchedule *baseline,
+                         gint64 baseline_time, PdSchedule **ret_schedule, gint64 *ret_revision_time,
+                         GError **error)
+{
+  return current (store, campaign, baseline, baseline_time, TRUE, ret_schedule, ret_revision_time, error);
 }
 
 /* Appends to `revision` the days of `days` (n of them, by rep then
@@ -486,6 +505,7 @@ pd_catchup_run_in_place_from (PdStore *store, const PdCampaign *campaign, const 
   guint n_reps = campaign->reps->len;
   g_autofree gint64 *actual = NULL;
   GDate from = *as_of;
+  gboolean days_only;
 
   g_return_val_if_fail (store != NULL && campaign != NULL && baseline != NULL && in_force != NULL, NULL);
   g_return_val_if_fail (daily != NULL && as_of != NULL, NULL);
@@ -496,9 +516,12 @@ pd_catchup_run_in_place_from (PdStore *store, const PdCampaign *campaign, const 
   catchup->reps = g_array_new (FALSE, TRUE, sizeof (PdRespread));
   g_array_set_size (catchup->reps, n_reps);
 
-  /* The blocks go first: a re-spread reads the days only. */
-  g_array_unref (in_force->blocks);
-  in_force->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  /* The blocks go first: a re-spread reads the days only. A schedule of
+   * days only stays one. */
+  days_only = in_force->blocks == NULL;
+  g_clear_pointer (&in_force->blocks, g_array_unref);
+  if (!days_only)
+    in_force->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
   revision = pd_revision_new (campaign->id, PD_REVISION_CATCHUP, &from, now);
   for (guint r = 0; r < n_reps; r++)
     {
@@ -559,7 +582,7 @@ pd_catchup_run_in_place_from (PdStore *store, const PdCampaign *campaign, const 
         return lost_to_other (store, campaign->id, catchup, save_error, error) ? g_steal_pointer (&catchup) : NULL;
     }
   g_clear_pointer (&revision, pd_revision_free);
-  if (!pd_schedule_make_blocks (campaign, in_force, error))
+  if (!days_only && !pd_schedule_make_blocks (campaign, in_force, error))
     return NULL;
   return g_steal_pointer (&catchup);
 }

@@ -37,7 +37,8 @@ typedef struct {
    * process stores; read again when the store's latest revision is not
    * the one it came from (another process stored one) or the store was
    * reopened. */
-  PdSchedule *in_force;   /* owned; NULL: not read yet */
+  PdSchedule *in_force;   /* owned, its days only (blocks NULL: evaluation.c makes
+                           * the blocks a wake-up reads from them); NULL: not read yet */
   gint64 in_force_time;   /* its revision time */
   gint64 in_force_head;   /* the id of the store's latest revision then (0: none) */
   guint in_force_store;   /* daemon->store_serial then */

@@ -187,8 +187,10 @@ schedule_in_force (PdDaemon *daemon, PdDaemonCampaign *dc, GError **error)
   if (dc->in_force != NULL && dc->in_force_store == daemon->store_serial
       && dc->in_force_head == (head != NULL ? head->id : 0))
     return TRUE;
-  if (!pd_catchup_current (daemon->store, dc->campaign, dc->baseline, dc->baseline_time, &schedule,
-                           &revision_time, error))
+  /* Its days only: the blocks are made when needed (near_blocks(),
+   * write_feeds()). */
+  if (!pd_catchup_current_days (daemon->store, dc->campaign, dc->baseline, dc->baseline_time, &schedule,
+                                &revision_time, error))
     return FALSE;
   pd_schedule_free (dc->in_force);
   dc->in_force = schedule;
@@ -579,17 +581,46 @@ note_wakeup (Evaluation *ev, const PdDaemonCampaign *dc, const PdAgenda *agenda)
 /* Fingerprints of each rep's blocks: what its feed is made of, once the
  * campaign (a reload makes a new PdDaemonCampaign) is fixed. An unchanged
  * event keeps its SEQUENCE and DTSTAMP, so equal blocks make equal feeds
- * whatever the revision time. */
+ * whatever the revision time. A day's blocks are made from the rep, the
+ * date, the day's contacts, minutes and cumulative figure alone
+ * (pd_schedule_append_blocks(), the campaign fixed), so those of the days
+ * that have blocks (contacts and minutes above 0) stand for the blocks,
+ * which the schedule in force does not hold. */
 #define DIGEST_SIZE 32 /* SHA-256 */
+
+/* [first, end) of rep r's days in `days` (by rep, then date). */
+static void
+rep_days_range (const GArray *days, guint r, guint *ret_first, guint *ret_end)
+{
+  guint bounds[2];
+
+  for (guint k = 0; k < 2; k++)
+    {
+      guint low = 0, high = days->len;
+
+      while (low < high)
+        {
+          guint mid = low + (high - low) / 2;
+
+          if (g_array_index (days, PdDay, mid).rep_index < r + k)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      bounds[k] = low;
+    }
+  *ret_first = bounds[0];
+  *ret_end = bounds[1];
+}
 
 /* The digests of the schedule in force (dc->digests), computed again for
  * the reps whose days changed since: one binary search and the rep's
- * blocks each. */
+ * days each. */
 static void
 update_digests (PdDaemonCampaign *dc)
 {
   const PdCampaign *campaign = dc->campaign;
-  const GArray *blocks = dc->in_force->blocks;
+  const GArray *days = dc->in_force->days;
   guint n = campaign->reps->len;
 
   if (dc->digests == NULL || dc->digests->len != MAX (n, 1) * DIGEST_SIZE)
@@ -604,27 +635,20 @@ update_digests (PdDaemonCampaign *dc)
     {
       g_autoptr (GChecksum) checksum = NULL;
       gsize length = DIGEST_SIZE;
-      guint low = 0, high = blocks->len;
+      guint first, end;
 
       if (!g_array_index (dc->digest_stale, gboolean, r))
         continue;
       g_array_index (dc->digest_stale, gboolean, r) = FALSE;
       checksum = g_checksum_new (G_CHECKSUM_SHA256);
-      while (low < high)
+      rep_days_range (days, r, &first, &end);
+      for (guint i = first; i < end; i++)
         {
-          guint mid = low + (high - low) / 2;
+          const PdDay *day = &g_array_index (days, PdDay, i);
+          gint64 fields[] = { g_date_get_julian (&day->date), day->contacts, day->minutes, day->cumulative };
 
-          if (g_array_index (blocks, PdBlock, mid).rep_index < r)
-            low = mid + 1;
-          else
-            high = mid;
-        }
-      for (guint i = low; i < blocks->len && g_array_index (blocks, PdBlock, i).rep_index == r; i++)
-        {
-          const PdBlock *block = &g_array_index (blocks, PdBlock, i);
-          gint64 fields[] = { g_date_get_julian (&block->date), block->index, block->start_minute,
-                              block->end_minute, block->contacts, block->day_contacts, block->cumulative };
-
+          if (day->contacts <= 0 || day->minutes <= 0)
+            continue; /* no block */
           g_checksum_update (checksum, (const guchar *) fields, sizeof fields);
         }
       g_checksum_get_digest (checksum, dc->digests->data + (gsize) r * DIGEST_SIZE, &length);
@@ -655,13 +679,124 @@ feed_file (const char *path)
   return file;
 }
 
-/* Writes the feeds whose content may have changed: every rep's the first
- * time, then those whose blocks differ from what this process last wrote
- * and those whose file is gone or was changed by someone else (the feed
- * on disk must be the schedule in force, whoever stored it and whatever
- * happened to the file since). Rendering an unchanged feed would give
- * the same bytes (and leave the file alone) but takes the renderer's time
- * for every event: about 4 s of CPU for 1 000 reps a year. */
+/* ------------------------------------------------ blocks made on demand */
+
+/* The schedule in force keeps its days only (pd_catchup_current_days()):
+ * the blocks a wake-up reads are made from them when needed, those of the
+ * days near now for the agenda and the call lists (near_blocks()), a few
+ * reps' whole year for the feeds being written (write_feeds()), the same
+ * blocks as pd_schedule_make_blocks() makes (at 1 000 reps a year's
+ * blocks take 25 MiB, twice the days). */
+
+/* A schedule of blocks made on demand: every rep's share, no day. */
+static PdSchedule *
+blocks_schedule_new (const PdSchedule *in_force)
+{
+  PdSchedule *schedule = g_new0 (PdSchedule, 1);
+
+  schedule->rep_contacts = g_array_ref (in_force->rep_contacts);
+  schedule->days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+  schedule->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  return schedule;
+}
+
+/* The blocks of the days near now: each rep's from day first_julian to
+ * day last_julian (julian numbers, both included), then those of its
+ * first day after them that has any. With the days the agenda reads
+ * (pd_agenda_window()) and those of the call lists, it serves both. */
+static PdSchedule *
+near_blocks (const PdDaemonCampaign *dc, guint32 first_julian, guint32 last_julian, GError **error)
+{
+  const GArray *days = dc->in_force->days;
+  g_autoptr (PdSchedule) near = blocks_schedule_new (dc->in_force);
+  g_autoptr (GArray) picked = g_array_new (FALSE, FALSE, sizeof (PdDay));
+
+  for (guint r = 0; r < dc->campaign->reps->len; r++)
+    {
+      guint first, end, low, high, i;
+
+      rep_days_range (days, r, &first, &end);
+      /* A rep's days are by date: the first on or after first_julian. */
+      low = first;
+      high = end;
+      while (low < high)
+        {
+          guint mid = low + (high - low) / 2;
+
+          if (g_date_get_julian (&g_array_index (days, PdDay, mid).date) < first_julian)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      for (i = low; i < end && g_date_get_julian (&g_array_index (days, PdDay, i).date) <= last_julian; i++)
+        g_array_append_val (picked, g_array_index (days, PdDay, i));
+      for (; i < end; i++)
+        if (g_array_index (days, PdDay, i).contacts > 0)
+          {
+            g_array_append_val (picked, g_array_index (days, PdDay, i));
+            break;
+          }
+    }
+  if (!pd_schedule_append_blocks (dc->campaign, (const PdDay *) (gconstpointer) picked->data, picked->len,
+                                  near->blocks, error))
+    return NULL;
+  return g_steal_pointer (&near);
+}
+
+/* Whether block a comes before block b in a schedule's order (rep, date,
+ * index), and whether they are the same block. */
+static gint
+compare_blocks (const PdBlock *a, const PdBlock *b)
+{
+  if (a->rep_index != b->rep_index)
+    return a->rep_index < b->rep_index ? -1 : 1;
+  if (g_date_compare (&a->date, &b->date) != 0)
+    return g_date_compare (&a->date, &b->date);
+  return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Whether any block of `calls` has a list (a campaign without a prospect
+ * file has none: its feeds are made without). */
+static gboolean
+any_list (const PdFeedCalls *calls)
+{
+  for (guint b = 0; b < pd_feed_calls_n_blocks (calls); b++)
+    if (pd_feed_calls_block (calls, b) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The call lists `calls` made for the blocks of `near`, for the blocks of
+ * `part` (both by rep, date and index): each block of `part` that is one
+ * of `near` gets its list, lines copied. */
+static PdFeedCalls *
+part_calls_new (const PdSchedule *near, const PdFeedCalls *calls, const PdSchedule *part)
+{
+  PdFeedCalls *out = pd_feed_calls_new (part->blocks->len);
+  guint k = 0;
+
+  for (guint b = 0; b < part->blocks->len; b++)
+    {
+      const PdBlock *block = &g_array_index (part->blocks, PdBlock, b);
+      const PdCallBlock *list;
+
+      while (k < near->blocks->len && compare_blocks (&g_array_index (near->blocks, PdBlock, k), block) < 0)
+        k++;
+      if (k == near->blocks->len || compare_blocks (&g_array_index (near->blocks, PdBlock, k), block) != 0
+          || k >= pd_feed_calls_n_blocks (calls) || (list = pd_feed_calls_block (calls, k)) == NULL)
+        continue;
+      pd_feed_calls_add_block (out, b, list->contacts);
+      for (guint i = list->first; i < list->first + list->listed && i < pd_feed_calls_n_lines (calls); i++)
+        {
+          PdCallLine line = pd_feed_calls_line (calls, i);
+
+          pd_feed_calls_add_line (out, pd_feed_calls_add_text (out, line.company, line.contact, line.phone),
+                                  line.reason);
+        }
+    }
+  return out;
+}
+
 /* SHA-256 of each rep's call lists (32 bytes a rep): which blocks have a
  * list, and its lines. */
 static GBytes *
@@ -678,13 +813,16 @@ calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdF
       const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, b);
       const PdCallBlock *list = pd_feed_calls_block (calls, b);
       GChecksum *checksum;
-      gint64 fields[3];
+      /* The block by its date and index (not its place in the schedule
+       * given, which moves with the other reps' blocks). */
+      gint64 fields[4];
 
       if (list == NULL || block->rep_index >= n)
         continue;
-      fields[0] = b;
-      fields[1] = list->listed;
-      fields[2] = list->contacts;
+      fields[0] = g_date_get_julian (&block->date);
+      fields[1] = block->index;
+      fields[2] = list->listed;
+      fields[3] = list->contacts;
       checksum = g_ptr_array_index (checksums, block->rep_index);
       g_checksum_update (checksum, (const guchar *) fields, sizeof fields);
       for (guint i = list->first; i < list->first + list->listed; i++)
@@ -707,9 +845,126 @@ calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdF
   return g_bytes_new_take (g_steal_pointer (&digests), n * DIGEST_SIZE);
 }
 
+/* The feeds are written (or, in a dry run, compared) this many reps at a
+ * time, each part's blocks made from the days in force, then freed: 64
+ * reps' year is some 1.6 MiB of blocks at the bench's load, against
+ * 25 MiB for 1 000 reps. */
+#define FEEDS_PER_PART 64
+
+/* Writes the feeds of the reps marked in `reps` (in rep order), a part at
+ * a time (FEEDS_PER_PART), as pd_publish_feeds_with_calls() writes them
+ * from the whole schedule: the same bytes, the same first failure (the
+ * feeds before it written). `calls` are the lists made for `near`. */
 static gboolean
-publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gint64 revision_time,
-         gint64 wall_now, GError **error)
+write_feeds (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const PdFeedCalls *calls,
+             const gboolean *reps, gint64 revision_time, GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  const GArray *days = dc->in_force->days;
+  guint n = campaign->reps->len;
+  g_autofree gboolean *in_part = g_new0 (gboolean, MAX (n, 1));
+  g_autoptr (GArray) members = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean with_calls = any_list (calls);
+
+  for (guint r = 0; r < n;)
+    {
+      g_autoptr (PdSchedule) part = blocks_schedule_new (dc->in_force);
+      g_autoptr (PdFeedCalls) part_calls = NULL;
+      g_autoptr (GArray) published = NULL;
+
+      memset (in_part, 0, sizeof (gboolean) * MAX (n, 1));
+      g_array_set_size (members, 0);
+      for (; r < n && members->len < FEEDS_PER_PART; r++)
+        {
+          guint first, end;
+
+          if (!reps[r])
+            continue;
+          rep_days_range (days, r, &first, &end);
+          if (!pd_schedule_append_blocks (campaign, &g_array_index (days, PdDay, first), end - first, part->blocks,
+                                          error))
+            return FALSE;
+          in_part[r] = TRUE;
+          g_array_append_val (members, r);
+        }
+      if (members->len == 0)
+        break;
+      if (with_calls)
+        part_calls = part_calls_new (near, calls, part);
+
+      if (daemon->dry_run != NULL)
+        {
+          for (guint i = 0; i < members->len; i++)
+            {
+              guint m = g_array_index (members, guint, i);
+              const PdRep *rep = g_ptr_array_index (campaign->reps, m);
+              g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
+              PdFeedChanges changes;
+
+              if (path == NULL)
+                {
+                  g_set_error (error, PD_FEED_ERROR, PD_FEED_ERROR_INVALID,
+                               _("Not a plain file name: campaign '%s', rep '%s'"), campaign->id, rep->name);
+                  return FALSE;
+                }
+              if (!pd_publish_preview (campaign, part, part_calls, m, path, revision_time,
+                                       daemon->vtimezone_source, &changes, error))
+                return FALSE;
+              if (!changes.changed)
+                g_string_append_printf (daemon->dry_run, _("feed unchanged: '%s'\n"), path);
+              else
+                {
+                  g_autofree char *modified = g_strdup_printf (ngettext ("%u event changed", "%u events changed",
+                                                                          changes.modified), changes.modified);
+                  g_autofree char *added = g_strdup_printf (ngettext ("%u added", "%u added", changes.added),
+                                                            changes.added);
+                  g_autofree char *removed = g_strdup_printf (ngettext ("%u removed", "%u removed",
+                                                                        changes.removed), changes.removed);
+
+                  /* TRANSLATORS: the feed's path, then "N events changed, N added, N removed". */
+                  g_string_append_printf (daemon->dry_run, _("would write feed: '%s' (%s, %s, %s)\n"), path,
+                                          modified, added, removed);
+                }
+            }
+          continue;
+        }
+
+      published = pd_publish_feeds_with_calls (campaign, part, part_calls, daemon->config->feeds_dir, in_part,
+                                               revision_time, daemon->vtimezone_source, 0, error);
+      if (published == NULL)
+        return FALSE;
+      if (dc->published_files == NULL)
+        {
+          dc->published_files = g_array_sized_new (FALSE, TRUE, sizeof (FeedFile), n);
+          g_array_set_size (dc->published_files, n);
+        }
+      /* One entry per member, in rep order. */
+      for (guint i = 0; i < published->len && i < members->len; i++)
+        {
+          const PdPublished *p = &g_array_index (published, PdPublished, i);
+
+          g_array_index (dc->published_files, FeedFile, g_array_index (members, guint, i)) = feed_file (p->path);
+          if (p->changed)
+            g_message ("wrote feed: '%s'", p->path);
+          else
+            g_debug ("feed unchanged: '%s'", p->path);
+        }
+    }
+  return TRUE;
+}
+
+/* Writes the feeds whose content may have changed: every rep's the first
+ * time, then those whose blocks differ from what this process last wrote
+ * and those whose file is gone or was changed by someone else (the feed
+ * on disk must be the schedule in force, whoever stored it and whatever
+ * happened to the file since). Rendering an unchanged feed would give
+ * the same bytes (and leave the file alone) but takes the renderer's time
+ * for every event: about 4 s of CPU for 1 000 reps a year. `near` holds
+ * the blocks of the days near `wall_now` (near_blocks()), those of the
+ * call lists among them. */
+static gboolean
+publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const GDate *today,
+         gint64 revision_time, GError **error)
 {
   const PdCampaign *campaign = dc->campaign;
   const guint8 *now;
@@ -717,13 +972,9 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
   const guint8 *calls_before = NULL;
   const guint8 *calls_now;
   g_autofree gboolean *reps = NULL;
-  g_autoptr (GArray) published = NULL;
   g_autoptr (PdFeedCalls) calls = NULL;
   g_autoptr (GBytes) calls_digest = NULL;
-  g_autoptr (GDateTime) utc = NULL;
-  g_autoptr (GDateTime) local = NULL;
   gboolean any = before == NULL;
-  GDate today;
 
   /* On a team's database, the feeds are the server's: written only by
    * the daemons whose configuration names a feeds directory. */
@@ -732,109 +983,64 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *schedule, gin
   update_digests (dc);
   now = dc->digests->data;
 
-  /* The call lists from today (the campaign's date of `wall_now`): a feed
-   * whose lists changed is written too. */
-  utc = g_date_time_new_from_unix_utc (wall_now);
-  local = g_date_time_to_timezone (utc, campaign->tz);
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (local),
-                  (GDateMonth) g_date_time_get_month (local), (GDateYear) g_date_time_get_year (local));
-  calls = pd_callbook_feed_calls (daemon->store, campaign, schedule, NULL, &today, error);
+  /* The call lists from today: a feed whose lists changed is written too. */
+  calls = pd_callbook_feed_calls (daemon->store, campaign, near, NULL, today, error);
   if (calls == NULL)
     return FALSE;
-  calls_digest = calls_digests (campaign, schedule, calls);
+  calls_digest = calls_digests (campaign, near, calls);
   calls_now = g_bytes_get_data (calls_digest, NULL);
   if (dc->published_calls != NULL && g_bytes_get_size (dc->published_calls) == g_bytes_get_size (calls_digest))
     calls_before = g_bytes_get_data (dc->published_calls, NULL);
 
-  if (before != NULL)
+  reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
+  for (guint r = 0; r < campaign->reps->len; r++)
     {
-      reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
-      for (guint r = 0; r < campaign->reps->len; r++)
+      const PdRep *rep;
+      g_autofree char *path = NULL;
+      FeedFile file;
+
+      if (before == NULL)
         {
-          const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-          g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
-
-          FeedFile file = feed_file (path);
-
-          reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
-                    || calls_before == NULL
-                    || memcmp (calls_before + r * DIGEST_SIZE, calls_now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
-                    || path == NULL || file.inode == 0
-                    || dc->published_files == NULL
-                    || memcmp (&file, &g_array_index (dc->published_files, FeedFile, r), sizeof file) != 0;
-          any = any || reps[r];
+          reps[r] = TRUE;
+          continue;
         }
+      rep = g_ptr_array_index (campaign->reps, r);
+      path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
+      file = feed_file (path);
+      reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
+                || calls_before == NULL
+                || memcmp (calls_before + r * DIGEST_SIZE, calls_now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
+                || path == NULL || file.inode == 0
+                || dc->published_files == NULL
+                || memcmp (&file, &g_array_index (dc->published_files, FeedFile, r), sizeof file) != 0;
+      any = any || reps[r];
     }
-  if (any && daemon->dry_run != NULL)
+  if (any)
     {
       if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
-                             FALSE, error))
+                             daemon->dry_run == NULL, error)
+          || !write_feeds (daemon, dc, near, calls, reps, revision_time, error))
         return FALSE;
-      for (guint r = 0; r < campaign->reps->len; r++)
-        if (reps == NULL || reps[r])
-          {
-            const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-            g_autofree char *path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
-            PdFeedChanges changes;
-
-            if (path == NULL)
-              {
-                g_set_error (error, PD_FEED_ERROR, PD_FEED_ERROR_INVALID,
-                             _("Not a plain file name: campaign '%s', rep '%s'"), campaign->id, rep->name);
-                return FALSE;
-              }
-            if (!pd_publish_preview (campaign, schedule, calls, r, path, revision_time, daemon->vtimezone_source,
-                                     &changes, error))
-              return FALSE;
-            if (!changes.changed)
-              g_string_append_printf (daemon->dry_run, _("feed unchanged: '%s'\n"), path);
-            else
-              {
-                g_autofree char *modified = g_strdup_printf (ngettext ("%u event changed", "%u events changed",
-                                                                        changes.modified), changes.modified);
-                g_autofree char *added = g_strdup_printf (ngettext ("%u added", "%u added", changes.added),
-                                                          changes.added);
-                g_autofree char *removed = g_strdup_printf (ngettext ("%u removed", "%u removed", changes.removed),
-                                                            changes.removed);
-
-                /* TRANSLATORS: the feed's path, then "N events changed, N added, N removed". */
-                g_string_append_printf (daemon->dry_run, _("would write feed: '%s' (%s, %s, %s)\n"), path,
-                                        modified, added, removed);
-              }
-          }
-    }
-  else if (any)
-    {
-      if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
-                             TRUE, error))
-        return FALSE;
-      published = pd_publish_feeds_with_calls (campaign, schedule, calls, daemon->config->feeds_dir, reps,
-                                               revision_time, daemon->vtimezone_source, 0, error);
-      if (published == NULL)
-        return FALSE;
-      if (dc->published_files == NULL)
-        {
-          dc->published_files = g_array_sized_new (FALSE, TRUE, sizeof (FeedFile), campaign->reps->len);
-          g_array_set_size (dc->published_files, campaign->reps->len);
-        }
-      for (guint i = 0, r = 0; i < published->len; i++, r++)
-        {
-          const PdPublished *p = &g_array_index (published, PdPublished, i);
-
-          while (reps != NULL && !reps[r])
-            r++;
-          g_array_index (dc->published_files, FeedFile, r) = feed_file (p->path);
-          if (p->changed)
-            g_message ("wrote feed: '%s'", p->path);
-          else
-            g_debug ("feed unchanged: '%s'", p->path);
-        }
     }
   g_clear_pointer (&dc->published, g_bytes_unref);
   dc->published = g_bytes_new (dc->digests->data, dc->digests->len);
   g_clear_pointer (&dc->published_calls, g_bytes_unref);
   dc->published_calls = g_steal_pointer (&calls_digest);
+  return TRUE;
+}
+
+/* The campaign's local date of `now`; FALSE when it has none. */
+static gboolean
+local_date (const PdCampaign *campaign, gint64 now, GDate *ret_date)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr (GDateTime) local = utc != NULL ? g_date_time_to_timezone (utc, campaign->tz) : NULL;
+
+  if (local == NULL)
+    return FALSE;
+  g_date_clear (ret_date, 1);
+  g_date_set_dmy (ret_date, (GDateDay) g_date_time_get_day_of_month (local), (GDateMonth) g_date_time_get_month (local),
+                  (GDateYear) g_date_time_get_year (local));
   return TRUE;
 }
 
@@ -881,13 +1087,19 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
   const char *const *notify_reps = (const char *const *) daemon->config->notify_reps;
   RecordedContext context = { daemon->store, campaign->id };
   g_autoptr (PdAgenda) agenda = NULL;
+  g_autoptr (PdSchedule) near = NULL;
   gboolean ok = TRUE;
   gboolean today = FALSE;
   GError *local_error = NULL;
-  GDate check_date;
+  GDate check_date, today_date;
+  guint32 first_julian, last_julian, today_julian;
 
   if (!schedule_in_force (daemon, dc, error))
     return FALSE;
+  /* (An instant without a local date is out of GDateTime's range, which
+   * no clock gives: the campaign's start then.) */
+  if (!local_date (campaign, now, &today_date))
+    today_date = campaign->start;
 
   if (latest_check (campaign, now, &check_date, &today))
     {
@@ -904,11 +1116,22 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
       if (dc->in_force_head == -1 && !schedule_in_force (daemon, dc, error))
         return FALSE;
     }
-  /* After the check: the schedule in force it leaves. */
-  agenda = pd_agenda_evaluate (campaign, dc->in_force, notify_reps, now, dc->handled_until, recorded_in_store,
-                               &context);
+  /* After the check: the schedule in force it leaves, the blocks of the
+   * days near now made from its days for the agenda and the call lists. */
+  pd_agenda_window (campaign, now, dc->handled_until, &first_julian, &last_julian);
+  today_julian = g_date_get_julian (&today_date);
+  first_julian = MIN (first_julian, today_julian);
+  if (last_julian != G_MAXUINT32)
+    last_julian = MAX (last_julian, today_julian + PD_CALL_HORIZON_DAYS - 1);
+  near = near_blocks (dc, first_julian, last_julian, &local_error);
+  if (near == NULL)
+    {
+      g_propagate_prefixed_error (error, local_error, "%s: ", campaign->id);
+      return FALSE;
+    }
+  agenda = pd_agenda_evaluate (campaign, near, notify_reps, now, dc->handled_until, recorded_in_store, &context);
 
-  if (!publish (daemon, dc, dc->in_force, dc->in_force_time, now, &local_error))
+  if (!publish (daemon, dc, near, &today_date, dc->in_force_time, &local_error))
     {
       g_propagate_error (error, local_error);
       local_error = NULL;

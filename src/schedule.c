@@ -561,6 +561,29 @@ append_blocks (const PdCampaign *campaign, const GArray *days, guint first_day,
   return TRUE;
 }
 
+gboolean
+pd_schedule_append_blocks (const PdCampaign *campaign,
+                           const PdDay *days,
+                           guint n_days,
+                           GArray *blocks,
+                           GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && campaign->reps != NULL, FALSE);
+  g_return_val_if_fail ((days != NULL || n_days == 0) && blocks != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_autofree BlockRule *rule = NULL;
+
+  if (n_days == 0)
+    return TRUE;
+  rule = g_new (BlockRule, 1);
+  block_rule_init (campaign, rule);
+  for (guint i = 0; i < n_days; i++)
+    if (!append_day_blocks (campaign, rule, &days[i], blocks, error))
+      return FALSE;
+  return TRUE;
+}
+
 /* ------------------------------------------------------------ build */
 
 /* A hash of (rep << 32 | julian day) keys: g_int64_hash() folds the two
@@ -1089,7 +1112,7 @@ pd_schedule_respread (const PdCampaign *campaign,
       gint64 history = 0;
 
       /* Frozen history: the current schedule's days and blocks before `from`. */
-      guint first, end;
+      guint first, end, first_history = schedule->days->len;
       rep_range (current->days, sizeof (PdDay), r, &first, &end);
       for (guint i = first; i < end; i++)
         {
@@ -1100,12 +1123,25 @@ pd_schedule_respread (const PdCampaign *campaign,
               history = day->cumulative;
             }
         }
-      rep_range (current->blocks, sizeof (PdBlock), r, &first, &end);
-      for (guint i = first; i < end; i++)
+      if (current->blocks == NULL)
         {
-          const PdBlock *block = &g_array_index (current->blocks, PdBlock, i);
-          if (g_date_compare (&block->date, from) < 0)
-            g_array_append_val (schedule->blocks, *block);
+          /* A schedule of days only: the history's blocks made from them. */
+          guint kept = schedule->days->len - first_history;
+
+          if (kept > 0
+              && !pd_schedule_append_blocks (campaign, &g_array_index (schedule->days, PdDay, first_history), kept,
+                                             schedule->blocks, error))
+            return NULL;
+        }
+      else
+        {
+          rep_range (current->blocks, sizeof (PdBlock), r, &first, &end);
+          for (guint i = first; i < end; i++)
+            {
+              const PdBlock *block = &g_array_index (current->blocks, PdBlock, i);
+              if (g_date_compare (&block->date, from) < 0)
+                g_array_append_val (schedule->blocks, *block);
+            }
         }
 
       /* From `from` on: the baseline's days, their loads re-spread. */
@@ -1171,6 +1207,8 @@ pd_schedule_replace_ahead (PdSchedule *schedule,
   while (first < end && g_date_compare (&g_array_index (schedule->days, PdDay, first).date, from) < 0)
     first++;
   replace_range (schedule->days, sizeof (PdDay), first, end, days->data, days->len);
+  if (schedule->blocks == NULL)
+    return; /* a schedule of days only */
   rep_range (schedule->blocks, sizeof (PdBlock), rep_index, &first, &end);
   while (first < end && g_date_compare (&g_array_index (schedule->blocks, PdBlock, first).date, from) < 0)
     first++;
@@ -1276,17 +1314,15 @@ load_before (const PdDay *load, guint rep_index, const GDate *date)
   return g_date_compare (&load->date, date) < 0;
 }
 
-PdSchedule *
-pd_schedule_from_days (const PdCampaign *campaign,
-                       const PdSchedule *baseline,
-                       const PdDay *days,
-                       guint n_days,
-                       GError **error)
+/* pd_schedule_from_days(), its blocks kept or (keep_blocks FALSE) only
+ * made, a rep at a time, to check that every day fits. */
+static PdSchedule *
+from_days (const PdCampaign *campaign, const PdSchedule *baseline, const PdDay *days, guint n_days,
+           gboolean keep_blocks, GError **error)
 {
-  g_return_val_if_fail (campaign != NULL && baseline != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
   g_autoptr (PdSchedule) schedule = schedule_new ();
+  g_autoptr (GArray) scratch = keep_blocks ? NULL : g_array_new (FALSE, FALSE, sizeof (PdBlock));
+
   g_array_append_vals (schedule->rep_contacts, baseline->rep_contacts->data,
                        baseline->rep_contacts->len);
 
@@ -1324,8 +1360,38 @@ pd_schedule_from_days (const PdCampaign *campaign,
           day.cumulative = cumulative;
           g_array_append_val (schedule->days, day);
         }
-      if (!append_blocks (campaign, schedule->days, first_day, schedule->blocks, error))
+      if (scratch != NULL)
+        g_array_set_size (scratch, 0);
+      if (!append_blocks (campaign, schedule->days, first_day, scratch != NULL ? scratch : schedule->blocks, error))
         return NULL;
     }
+  if (!keep_blocks)
+    g_clear_pointer (&schedule->blocks, g_array_unref);
   return g_steal_pointer (&schedule);
+}
+
+PdSchedule *
+pd_schedule_from_days (const PdCampaign *campaign,
+                       const PdSchedule *baseline,
+                       const PdDay *days,
+                       guint n_days,
+                       GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && baseline != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return from_days (campaign, baseline, days, n_days, TRUE, error);
+}
+
+PdSchedule *
+pd_schedule_from_days_only (const PdCampaign *campaign,
+                            const PdSchedule *baseline,
+                            const PdDay *days,
+                            guint n_days,
+                            GError **error)
+{
+  g_return_val_if_fail (campaign != NULL && baseline != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return from_days (campaign, baseline, days, n_days, FALSE, error);
 }

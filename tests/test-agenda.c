@@ -357,6 +357,45 @@ test_after_the_end (void **state)
   pd_agenda_free (NULL);
 }
 
+/* The blocks pd_agenda_window() names (the daemon's schedule in force
+ * keeps its days only and makes those): each rep's days in the window,
+ * then its first day after it with contacts, made from `schedule`'s days. */
+static PdSchedule *
+window_schedule (const PdCampaign *campaign, const PdSchedule *schedule, gint64 now, gint64 handled_until)
+{
+  PdSchedule *window = g_new0 (PdSchedule, 1);
+  g_autoptr (GArray) picked = g_array_new (FALSE, FALSE, sizeof (PdDay));
+  g_autoptr (GError) error = NULL;
+  guint32 first_julian, last_julian;
+
+  pd_agenda_window (campaign, now, handled_until, &first_julian, &last_julian);
+  window->rep_contacts = g_array_ref (schedule->rep_contacts);
+  window->days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+  window->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      gboolean after = FALSE;
+
+      for (guint i = 0; i < schedule->days->len && !after; i++)
+        {
+          const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+          guint32 julian = g_date_get_julian (&day->date);
+
+          if (day->rep_index != r || julian < first_julian)
+            continue;
+          if (julian > last_julian && day->contacts == 0)
+            continue;
+          after = julian > last_julian;
+          g_array_append_val (picked, *day);
+        }
+    }
+  assert_true (pd_schedule_append_blocks (campaign, (const PdDay *) picked->data, picked->len, window->blocks,
+                                          &error));
+  if (handled_until != G_MININT64)
+    assert_true (window->blocks->len < schedule->blocks->len); /* a few days' */
+  return window;
+}
+
 /* What an evaluation must find, worked out the long way: every reminder
  * of the campaign (pd_agenda_reminders() resolves each block's instants)
  * with its state at `now`. */
@@ -395,6 +434,26 @@ assert_same_as_every_reminder (const PdCampaign *campaign, const PdSchedule *sch
   assert_string_equal (agenda->next_reminder != NULL ? agenda->next_reminder : "-", next != NULL ? next : "-");
   if (next != NULL)
     assert_true (agenda->next_wakeup != 0 && agenda->next_wakeup <= next_at);
+
+  /* The same from the blocks of the window alone. */
+  {
+    g_autoptr (PdSchedule) window = window_schedule (campaign, schedule, now, handled_until);
+    g_autoptr (PdAgenda) near = pd_agenda_evaluate (campaign, window, everyone, now, handled_until, NULL, NULL);
+    g_autoptr (GString) near_due = g_string_new (NULL);
+    g_autoptr (GString) near_missed = g_string_new (NULL);
+
+    for (guint i = 0; i < near->due->len; i++)
+      g_string_append_printf (near_due, "%s ", g_array_index (near->due, PdReminder, i).key);
+    for (guint i = 0; i < near->missed->len; i++)
+      g_string_append_printf (near_missed, "%s ", g_array_index (near->missed, PdReminder, i).key);
+    assert_string_equal (near_due->str, due->str);
+    assert_string_equal (near_missed->str, missed->str);
+    assert_string_equal (near->next_reminder != NULL ? near->next_reminder : "-",
+                         agenda->next_reminder != NULL ? agenda->next_reminder : "-");
+    assert_int_equal (near->next_wakeup, agenda->next_wakeup);
+    assert_int_equal (near->has_check, agenda->has_check);
+    assert_int_equal (near->check_at, agenda->check_at);
+  }
 }
 
 /* An evaluation looks closely only at the days near now; what it finds

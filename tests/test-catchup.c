@@ -480,14 +480,39 @@ stored_catchup_text (PdStore *store, const char *campaign)
   return g_string_free (text, FALSE);
 }
 
+/* `want` and `in_force` have the same days and blocks; a schedule of
+ * days only (no blocks held) has those its days make. */
+static void
+assert_same_in_force (const PdCampaign *campaign, const PdSchedule *want, const PdSchedule *in_force)
+{
+  g_autoptr (PdSchedule) made = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (in_force->blocks != NULL)
+    {
+      assert_same_schedule (want, in_force);
+      return;
+    }
+  made = g_new0 (PdSchedule, 1);
+  made->rep_contacts = g_array_ref (in_force->rep_contacts);
+  made->days = g_array_ref (in_force->days);
+  made->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  assert_true (pd_schedule_append_blocks (campaign, (const PdDay *) in_force->days->data, in_force->days->len,
+                                          made->blocks, &error));
+  assert_true (made->blocks->len > 0);
+  assert_same_schedule (want, made);
+}
+
 /* The whole catch-up made a rep at a time in the schedule in force (the
  * daemon's daily check) gives what pd_catchup_run_from() gives beside it:
  * the same result, the same schedule (days and blocks), the same rows
  * stored; twice in a row (the second from a schedule in force that is
  * already a catch-up, kept patched in place as the daemon keeps it); and
- * nothing stored when nothing changed. */
+ * nothing stored when nothing changed. With `days_only`, the schedule in
+ * force is the daemon's, of days only (pd_catchup_current_days()): it
+ * stays one, and the blocks its days make are the whole run's. */
 static void
-test_catchup_in_place (void **state)
+check_in_place (void **state, gboolean days_only)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
@@ -540,7 +565,9 @@ test_catchup_in_place (void **state)
       g_clear_pointer (&head, pd_revision_free);
       assert_true (pd_store_load_latest_head (other, f->campaign->id, &head, &error));
       if (in_force == NULL)
-        assert_true (pd_catchup_current (other, f->campaign, f->baseline, 0, &in_force, &revision_time, &error));
+        assert_true ((days_only ? pd_catchup_current_days : pd_catchup_current) (other, f->campaign, f->baseline, 0,
+                                                                                  &in_force, &revision_time, &error));
+      assert_true (days_only == (in_force->blocks == NULL));
       g_clear_pointer (&daily, g_array_unref);
       daily = pd_store_daily_contacts (other, f->campaign->id, NULL, &checks[k], &error);
       assert_non_null (daily);
@@ -570,7 +597,8 @@ test_catchup_in_place (void **state)
           assert_int_equal (g_array_index (whole->days_changed, gboolean, r),
                             g_array_index (in_place->days_changed, gboolean, r));
         }
-      assert_same_schedule (whole->schedule, in_force);
+      assert_true (days_only == (in_force->blocks == NULL));
+      assert_same_in_force (f->campaign, whole->schedule, in_force);
       whole_rows = stored_catchup_text (f->store, f->campaign->id);
       in_place_rows = stored_catchup_text (other, f->campaign->id);
       assert_string_equal (whole_rows, in_place_rows);
@@ -589,7 +617,17 @@ test_catchup_in_place (void **state)
     assert_string_equal (alice_jan25, "39/159");
     /* What is patched in place is what the store reads back. */
     assert_true (pd_catchup_current (other, f->campaign, f->baseline, 0, &read_back, &revision_time, &error));
-    assert_same_schedule (read_back, in_force);
+    assert_same_in_force (f->campaign, read_back, in_force);
+    if (days_only)
+      {
+        g_autoptr (PdSchedule) days_back = NULL;
+
+        assert_true (pd_catchup_current_days (other, f->campaign, f->baseline, 0, &days_back, &revision_time,
+                                              &error));
+        assert_null (days_back->blocks);
+        assert_int_equal (days_back->days->len, read_back->days->len);
+        assert_memory_equal (days_back->days->data, read_back->days->data, read_back->days->len * sizeof (PdDay));
+      }
     /* Nothing new: nothing stored, the same schedule. */
     assert_true (pd_store_load_latest_head (other, f->campaign->id, &before, &error));
     again = pd_catchup_run_in_place_from (other, f->campaign, f->baseline, in_force, before->id, daily, &checks[1],
@@ -599,8 +637,21 @@ test_catchup_in_place (void **state)
     assert_int_equal (again->revision_id, 0);
     assert_true (pd_store_load_latest_head (other, f->campaign->id, &after, &error));
     assert_int_equal (after->id, before->id);
-    assert_same_schedule (read_back, in_force);
+    assert_same_in_force (f->campaign, read_back, in_force);
+    assert_true (days_only == (in_force->blocks == NULL));
   }
+}
+
+static void
+test_catchup_in_place (void **state)
+{
+  check_in_place (state, FALSE);
+}
+
+static void
+test_catchup_in_place_days_only (void **state)
+{
+  check_in_place (state, TRUE);
 }
 
 /* What one daemon does at the daily check, from `head` (the latest
@@ -779,6 +830,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_campaign_edit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_from_given_sums, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_in_place, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_catchup_in_place_days_only, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_stored_once, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

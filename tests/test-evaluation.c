@@ -17,7 +17,12 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "prospectd/catchup.h"
+#include "prospectd/config.h"
 #include "prospectd/daemon.h"
+#include "prospectd/plan.h"
+#include "prospectd/publish.h"
+#include "prospectd/schedule.h"
 #include "prospectd/store.h"
 #include "dir-fixture.h"
 
@@ -266,6 +271,53 @@ remove_both (Side *a, Side *b, gint64 id)
   assert_true (pd_store_remove_activity (b->store, id, &error));
 }
 
+/* Each feed the daemon wrote is the one rendered from the whole schedule
+ * in force, blocks and all, as a command reads it from the store
+ * (pd_catchup_current()): the daemon keeps the days only and makes a
+ * rep's blocks when its feed is written, the same blocks. Rendered
+ * against the file itself, an event of the same block keeps its SEQUENCE
+ * and DTSTAMP: the same blocks give the same bytes. */
+static void
+assert_feeds_from_whole (const Side *side, gint64 now)
+{
+  g_autofree char *path = g_build_filename (side->dir, "campaigns", "inc.conf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdCampaign) campaign = pd_config_load_campaign (path, &error);
+  g_autoptr (PdSchedule) baseline = NULL;
+  g_autoptr (PdSchedule) in_force = NULL;
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, tz);
+  gint64 revision_time = 0;
+  PdPlan plan;
+  GDate today;
+
+  assert_non_null (campaign);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (local), (GDateMonth) g_date_time_get_month (local),
+                  (GDateYear) g_date_time_get_year (local));
+  assert_true (pd_catchup_rep_starts (side->store, campaign, &today, FALSE, &error));
+  assert_true (pd_catchup_freeze_past (side->store, campaign, &today, now, FALSE, &error));
+  assert_true (pd_plan_compute (&campaign->plan, &plan, &error));
+  baseline = pd_schedule_build (campaign, &plan, &error);
+  assert_non_null (baseline);
+  assert_true (pd_catchup_current (side->store, campaign, baseline, 0, &in_force, &revision_time, &error));
+  assert_non_null (in_force->blocks);
+  assert_true (in_force->blocks->len > 100);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      g_autofree char *name = g_strconcat (rep->name, ".ics", NULL);
+      g_autofree char *feed = g_build_filename (side->feeds, "inc", name, NULL);
+      g_autofree char *written = feed_bytes (side, rep->name);
+      g_autofree char *rendered = pd_publish_render (campaign, in_force, NULL, r, feed, revision_time, NULL, &error);
+
+      assert_null (error);
+      assert_non_null (rendered);
+      assert_string_equal (rendered, written);
+    }
+}
+
 /* One reaction: the running daemon re-spreads what changed; a daemon
  * started afresh on the other side evaluates everything. `expected` is
  * what the running one says it re-spread (empty: nothing incremental). */
@@ -279,6 +331,7 @@ react (PdDaemon *running, Side *a, Side *b, gint64 now, gboolean activity_change
   assert_string_equal (respread_log->str, expected);
   evaluate (fresh, now, activity_changed);
   assert_same (a, b);
+  assert_feeds_from_whole (a, now);
 }
 
 static void

@@ -1367,6 +1367,174 @@ test_builder_rep_days (void **state)
   assert_int_equal (assert_rep_days_same (dst, 224), 4); /* alice and carol, twice */
 }
 
+/* ------------------------------------------------------------ days only */
+
+/* The blocks of rep r in `team` (by rep, date, index) dated from `first`
+ * to `last` (NULL: no bound), copied. */
+static GArray *
+team_blocks (const PdSchedule *team, guint r, const GDate *first, const GDate *last)
+{
+  GArray *blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+
+  for (guint i = 0; i < team->blocks->len; i++)
+    {
+      const PdBlock *block = &g_array_index (team->blocks, PdBlock, i);
+
+      if (block->rep_index == r && (first == NULL || g_date_compare (&block->date, first) >= 0)
+          && (last == NULL || g_date_compare (&block->date, last) <= 0))
+        g_array_append_val (blocks, *block);
+    }
+  return blocks;
+}
+
+/* A schedule of days only (the daemon's schedule in force) has the days
+ * of pd_schedule_from_days() and no blocks; pd_schedule_append_blocks()
+ * gives any rep's blocks, or those of some of its days, field by field
+ * those of the whole schedule; a re-spread and a patch read and keep it
+ * as days only; a day that does not fit is the same error. */
+static void
+test_days_only (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign =
+    example_variant ("bob = 0.5\n", "bob = 0.5\ncarol = 0.8\ndave = 1.3\n",
+                     BOB_GROUP, BOB_GROUP "\n[rep carol]\nstart = 2027-02-01\nworkdays = mon-thu\n"
+                                "days_off = 2027-03-01..2027-03-03\n"
+                                "\n[rep dave]\nmax_daily_calls = 1h30m\ncall_windows = 14:00-17:00\n",
+                     NULL);
+  g_autoptr (PdSchedule) team = build (campaign);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdSchedule) full = pd_schedule_from_days (campaign, team, (const PdDay *) team->days->data,
+                                                       team->days->len, &error);
+  g_autoptr (PdSchedule) only = pd_schedule_from_days_only (campaign, team, (const PdDay *) team->days->data,
+                                                            team->days->len, &error);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  GDate feb1 = make_date (2027, 2, 1), feb28 = make_date (2027, 2, 28);
+
+  assert_int_equal (campaign->reps->len, 4);
+  assert_non_null (full);
+  assert_non_null (only);
+  assert_null (only->blocks);
+  assert_int_equal (only->days->len, full->days->len);
+  assert_memory_equal (only->days->data, full->days->data, full->days->len * sizeof (PdDay));
+  assert_int_equal (only->rep_contacts->len, 4);
+  assert_memory_equal (only->rep_contacts->data, full->rep_contacts->data, 4 * sizeof (gint64));
+  assert_int_equal (full->blocks->len, team->blocks->len);
+  assert_true (team->blocks->len > 200);
+
+  /* Each rep's blocks, then its February's, made from its days alone. */
+  for (guint r = 0; r < 4; r++)
+    {
+      g_autoptr (GArray) want = team_blocks (team, r, NULL, NULL);
+      g_autoptr (GArray) want_feb = team_blocks (team, r, &feb1, &feb28);
+      g_autoptr (GArray) got = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+      g_autoptr (GArray) got_feb = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+      g_autoptr (GArray) feb_days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+
+      for (guint i = 0; i < only->days->len; i++)
+        {
+          const PdDay *day = &g_array_index (only->days, PdDay, i);
+
+          if (day->rep_index == r && g_date_compare (&day->date, &feb1) >= 0
+              && g_date_compare (&day->date, &feb28) <= 0)
+            g_array_append_val (feb_days, *day);
+        }
+      assert_true (want->len > 0);
+      assert_true (want_feb->len > 0 && want_feb->len < want->len);
+      assert_true (pd_schedule_append_blocks (campaign, (const PdDay *) feb_days->data, feb_days->len, got_feb,
+                                              &error));
+      assert_int_equal (got_feb->len, want_feb->len);
+      assert_memory_equal (got_feb->data, want_feb->data, want_feb->len * sizeof (PdBlock));
+      for (guint i = 0; i < only->days->len; i++)
+        if (g_array_index (only->days, PdDay, i).rep_index == r)
+          assert_true (pd_schedule_append_blocks (campaign, &g_array_index (only->days, PdDay, i), 1, got, &error));
+      assert_int_equal (got->len, want->len);
+      assert_memory_equal (got->data, want->data, want->len * sizeof (PdBlock));
+    }
+  /* Every rep's in one call: the whole schedule's. */
+  assert_true (pd_schedule_append_blocks (campaign, (const PdDay *) only->days->data, only->days->len, all, &error));
+  assert_int_equal (all->len, team->blocks->len);
+  assert_memory_equal (all->data, team->blocks->data, team->blocks->len * sizeof (PdBlock));
+  assert_true (pd_schedule_append_blocks (campaign, NULL, 0, all, &error));
+  assert_int_equal (all->len, team->blocks->len);
+
+  /* A re-spread from a schedule of days only is the one from the whole
+   * schedule (the history's blocks made from its days). */
+  {
+    GDate from = make_date (2027, 1, 18);
+    const gint64 actual[] = { 104, 91, 0, 120 };
+    g_autoptr (GArray) reps_full = NULL;
+    g_autoptr (GArray) reps_only = NULL;
+    g_autoptr (PdSchedule) from_full = respread (campaign, team, full, &from, actual, &reps_full);
+    g_autoptr (PdSchedule) from_only = respread (campaign, team, only, &from, actual, &reps_only);
+    g_autofree char *want = all_blocks_text (from_full);
+    g_autofree char *got = all_blocks_text (from_only);
+
+    assert_string_equal (got, want);
+    assert_int_equal (from_only->days->len, from_full->days->len);
+    assert_memory_equal (from_only->days->data, from_full->days->data, from_full->days->len * sizeof (PdDay));
+    assert_memory_equal (reps_only->data, reps_full->data, 4 * sizeof (PdRespread));
+
+    /* Patched in place, rep by rep: the days of the re-spread, still
+     * without blocks; those made from them are the re-spread's. */
+    for (guint r = 0; r < 4; r++)
+      {
+        g_autoptr (GArray) days = g_array_new (FALSE, FALSE, sizeof (PdDay));
+        g_autoptr (GArray) blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+        PdRespread info;
+
+        assert_true (pd_schedule_respread_rep (campaign, team, only, &from, r, actual[r], days, blocks, &info,
+                                               &error));
+        pd_schedule_replace_ahead (only, r, &from, days, blocks);
+        assert_null (only->blocks);
+      }
+    assert_int_equal (only->days->len, from_full->days->len);
+    assert_memory_equal (only->days->data, from_full->days->data, from_full->days->len * sizeof (PdDay));
+    g_array_set_size (all, 0);
+    assert_true (pd_schedule_append_blocks (campaign, (const PdDay *) only->days->data, only->days->len, all,
+                                            &error));
+    assert_int_equal (all->len, from_full->blocks->len);
+    assert_memory_equal (all->data, from_full->blocks->data, all->len * sizeof (PdBlock));
+    {
+      g_autofree char *before = all_blocks_text (team);
+
+      assert_string_not_equal (want, before); /* (alice and dave catch up) */
+    }
+  }
+
+  /* A day that does not fit: the same error as with the blocks kept. */
+  {
+    g_autoptr (PdCampaign) tight = example_variant (BOB_GROUP, "[rep bob]\nmax_daily_calls = 10m\n", NULL);
+    g_autoptr (PdCampaign) roomy = example_variant (NULL);
+    g_autoptr (PdSchedule) loads = build (roomy);
+    g_autoptr (GError) kept_error = NULL;
+    g_autoptr (GError) only_error = NULL;
+    g_autoptr (GError) append_error = NULL;
+    g_autoptr (GArray) blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+    const char *want = "2027-01-04: rep bob needs 16 min of calls but the day holds 10 min (call windows "
+                       "09:00-12:00, 14:00-17:00; max_daily_calls 10m). Lengthen the call windows, add reps, "
+                       "or raise max_daily_calls.";
+
+    assert_null (pd_schedule_from_days (tight, loads, (const PdDay *) loads->days->data, loads->days->len,
+                                        &kept_error));
+    assert_null (pd_schedule_from_days_only (tight, loads, (const PdDay *) loads->days->data, loads->days->len,
+                                             &only_error));
+    assert_true (g_error_matches (only_error, PD_SCHEDULE_ERROR, PD_SCHEDULE_ERROR_INFEASIBLE));
+    assert_string_equal (kept_error->message, want);
+    assert_string_equal (only_error->message, want);
+    /* Alice's days fit; bob's first does not: alice's blocks appended. */
+    assert_false (pd_schedule_append_blocks (tight, (const PdDay *) loads->days->data, loads->days->len, blocks,
+                                             &append_error));
+    assert_string_equal (append_error->message, want);
+    {
+      g_autoptr (GArray) alice = team_blocks (loads, 0, NULL, NULL);
+
+      assert_int_equal (blocks->len, alice->len);
+      assert_memory_equal (blocks->data, alice->data, alice->len * sizeof (PdBlock));
+    }
+  }
+}
+
 int
 main (void)
 {
@@ -1398,6 +1566,7 @@ main (void)
     cmocka_unit_test (test_planned_to_date),
     cmocka_unit_test (test_builder_one_rep),
     cmocka_unit_test (test_builder_rep_days),
+    cmocka_unit_test (test_days_only),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -86,6 +86,18 @@ gboolean pd_agenda_is_check_day (const PdCampaign *campaign, const GDate *date);
 /* The instant of the daily check on `date` (Unix seconds). */
 gint64 pd_agenda_check_instant (const PdCampaign *campaign, const GDate *date);
 
+/* The blocks pd_agenda_evaluate() reads at `now` (the same `handled_until`):
+ * those of the days from *ret_first_julian to *ret_last_julian (julian day
+ * numbers, both included; G_MAXUINT32 when `now` has no local date: every
+ * day) and, for each rep, its blocks of the first day after them that has
+ * any. A schedule holding just those blocks (schedule.h, a schedule of
+ * days only) gives the same agenda as the whole schedule. */
+void pd_agenda_window (const PdCampaign *campaign,
+                       gint64 now,
+                       gint64 handled_until,
+                       guint32 *ret_first_julian,
+                       guint32 *ret_last_julian);
+
 /* Evaluates the campaign at `now`: due and missed reminders are those not
  * recorded according to `recorded` (NULL: nothing is recorded). Reminders
  * whose block ended at or before `handled_until` are not looked at: the

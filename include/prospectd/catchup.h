@@ -36,6 +36,17 @@ gboolean pd_catchup_current (PdStore *store,
                              gint64 *ret_revision_time,
                              GError **error);
 
+/* pd_catchup_current() as a schedule of days only (schedule.h: blocks
+ * NULL, pd_schedule_from_days_only()): the same days, the same errors
+ * (each day is checked to fit), without holding the blocks. */
+gboolean pd_catchup_current_days (PdStore *store,
+                                  const PdCampaign *campaign,
+                                  const PdSchedule *baseline,
+                                  gint64 baseline_time,
+                                  PdSchedule **ret_schedule,
+                                  gint64 *ret_revision_time,
+                                  GError **error);
+
 /* A schedule's day loads as a revision to store: every day, or with a
  * `baseline` only the days whose load differs from it (a catch-up moves
  * a few reps' future days; at 1 000 reps a whole copy is 250 000 rows).
@@ -180,7 +191,8 @@ PdCatchup *pd_catchup_run_reps_from (PdStore *store,
  * patched in place and, when they changed, added to the revision; the
  * revision is stored (and the baseline, the first time) when something
  * changed; then the blocks are made again from the days, in an array of
- * their number (pd_schedule_make_blocks()). The result (changed,
+ * their number (pd_schedule_make_blocks()), unless `in_force` is a
+ * schedule of days only (blocks NULL), which stays one. The result (changed,
  * revision_id, by_other, reps, load_changed, days_changed) is what
  * pd_catchup_run_from() would give; catchup->schedule is NULL: `in_force`
  * is the schedule in force from then on. When it returns NULL, or with

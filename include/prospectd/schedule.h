@@ -82,7 +82,9 @@ typedef struct {
 typedef struct {
   GArray *rep_contacts; /* gint64, one per rep: the rep's share of the plan, owned */
   GArray *days;         /* PdDay, by rep, then date: every available day, owned */
-  GArray *blocks;       /* PdBlock, by rep, date, index; none on a 0-contact day, owned */
+  GArray *blocks;       /* PdBlock, by rep, date, index; none on a 0-contact day, owned;
+                         * NULL in a schedule of days only (pd_schedule_from_days_only(),
+                         * whose blocks pd_schedule_append_blocks() makes when needed) */
 } PdSchedule;
 
 /* Frees a schedule and its arrays; NULL is accepted. */
@@ -187,7 +189,8 @@ typedef struct {
  * A day's capacity is the most contacts whose blocks fit it (rule 3).
  * A rep who is not behind keeps the baseline's loads. `actual` NULL
  * means every rep is exactly on the baseline. `current` may be `baseline`
- * or an earlier re-spread. The result's rep_contacts are the baseline's.
+ * or an earlier re-spread, or a schedule of days only (the history's
+ * blocks are then made from its days). The result's rep_contacts are the baseline's.
  * ret_reps, when not NULL, receives a new GArray of PdRespread, one per
  * rep. Returns a new schedule, or NULL with error set when a day of the
  * frozen history or of the baseline no longer fits (the campaign changed). */
@@ -238,7 +241,7 @@ gboolean pd_schedule_make_blocks (const PdCampaign *campaign,
 /* Replaces, in place, the days and blocks of `rep_index` dated `from` or
  * later by `days` and `blocks` (that rep's, dated `from` or later, in
  * order, as pd_schedule_respread_rep() gives them); the other reps' spans
- * only move. */
+ * only move. A schedule of days only gets the days (`blocks` unused). */
 void pd_schedule_replace_ahead (PdSchedule *schedule,
                                 guint rep_index,
                                 const GDate *from,
@@ -271,3 +274,27 @@ PdSchedule *pd_schedule_from_days (const PdCampaign *campaign,
                                    const PdDay *days,
                                    guint n_days,
                                    GError **error);
+
+/* pd_schedule_from_days() without its blocks: a schedule of days only
+ * (blocks NULL), the same days. Every day's blocks are still made, a rep
+ * at a time, to check that the day fits (the same error); only a rep's
+ * are held at once (at 1 000 reps a year's blocks take 25 MiB, twice
+ * the days). */
+PdSchedule *pd_schedule_from_days_only (const PdCampaign *campaign,
+                                        const PdSchedule *baseline,
+                                        const PdDay *days,
+                                        guint n_days,
+                                        GError **error);
+
+/* Appends to `blocks` the blocks of `days` (n_days of them, any reps, by
+ * rep then date), as pd_schedule_make_blocks() and
+ * pd_schedule_from_days() make them from those days: a schedule of days
+ * only gives the blocks of some of its reps or days when asked, the same
+ * blocks, field by field. FALSE with PD_SCHEDULE_ERROR_INFEASIBLE at the
+ * first day that does not fit (its blocks not appended; those of the days
+ * before it are). */
+gboolean pd_schedule_append_blocks (const PdCampaign *campaign,
+                                    const PdDay *days,
+                                    guint n_days,
+                                    GArray *blocks,
+                                    GError **error);
