@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "prospectd-catchup"
 
 
+#include <stdlib.h>
+
 #include "prospectd/alerts.h"
 #include "prospectd/catchup.h"
 #include "prospectd/format.h"
@@ -631,16 +633,18 @@ pd_catchup_rep_starts (PdStore *store, PdCampaign *campaign, const GDate *today,
   return TRUE;
 }
 
-/* A hash of (rep << 32 | julian day) keys: g_int64_hash() folds the two
- * halves together (rep ^ day), which puts the keys of a team's year in a
- * few thousand buckets (a command at 1 000 reps spent seconds comparing
- * keys); a multiplicative hash spreads them. */
-static guint
-day_key_hash (gconstpointer key)
-{
-  guint64 value = (guint64) *(const gint64 *) key;
+/* A stored load by (rep << 32 | julian day). */
+typedef struct {
+  gint64 key;
+  gint64 contacts;
+} DayLoad;
 
-  return (guint) ((value * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
+static gint
+compare_day_loads (gconstpointer a, gconstpointer b)
+{
+  gint64 x = ((const DayLoad *) a)->key, y = ((const DayLoad *) b)->key;
+
+  return (x > y) - (x < y);
 }
 
 gboolean
@@ -648,12 +652,12 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
                         GError **error)
 {
   g_autoptr (PdRevision) stored = NULL;
-  g_autoptr (PdSchedule) merged = NULL;
-  g_autoptr (GHashTable) loads = NULL;
+  g_autoptr (PdScheduleBuilder) builder = NULL;
+  g_autoptr (GArray) loads = NULL;
   g_autoptr (GError) ignored = NULL;
   g_autoptr (GArray) history = g_array_new (FALSE, TRUE, sizeof (PdPlannedDay));
   gboolean same = TRUE;
-  guint known = 0;
+  guint built = 0;
   PdPlan plan;
 
   GDate yesterday = *today;
@@ -667,7 +671,6 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
     return FALSE;
   if (stored == NULL)
     {
-      g_autoptr (PdScheduleBuilder) builder = NULL;
       g_autoptr (PdRevision) first = NULL;
 
       /* Nothing to keep, nothing to record: no schedule to build. */
@@ -688,51 +691,70 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
              && pd_store_save_revision (store, first, NULL, error);
     }
 
-  /* The stored baseline's loads: (rep, julian day) -> contacts. */
-  loads = g_hash_table_new_full (day_key_hash, g_int64_equal, g_free, g_free);
+  /* The stored baseline's loads, by (rep, julian day): a sorted array
+   * (at 1 000 reps a year is 250 000 of them; a hash table of them took
+   * some 14 MiB). */
+  loads = g_array_sized_new (FALSE, FALSE, sizeof (DayLoad), stored->days->len);
   for (guint i = 0; i < stored->days->len; i++)
     {
       const PdRevisionDay *day = &g_array_index (stored->days, PdRevisionDay, i);
       PdPlannedDay kept = { .date = day->date, .contacts = day->contacts };
-      gint64 *key;
+      DayLoad load;
 
       if (pd_campaign_find_rep (campaign, day->rep, &kept.rep_index) == NULL)
         continue; /* a rep removed from the file */
-      known++;
-      key = g_new (gint64, 1);
-      *key = (gint64) kept.rep_index << 32 | g_date_get_julian (&kept.date);
-      g_hash_table_insert (loads, key, g_memdup2 (&day->contacts, sizeof day->contacts));
+      load.key = (gint64) kept.rep_index << 32 | g_date_get_julian (&kept.date);
+      load.contacts = day->contacts;
+      g_array_append_val (loads, load);
       if (g_date_compare (&kept.date, &yesterday) <= 0)
         g_array_append_val (history, kept);
     }
+  g_clear_pointer (&stored, pd_revision_free);
+  g_array_sort (loads, compare_day_loads);
 
   campaign->history = g_steal_pointer (&history);
   campaign->history_through = yesterday;
   (void) g_date_get_julian (&campaign->history_through); /* both forms filled: read-only from here */
-  merged = pd_schedule_build (campaign, &plan, &ignored);
-  if (merged == NULL)
-    {
-      /* The kept loads no longer fit (the calendar changed): the file alone. */
-      g_clear_pointer (&campaign->history, g_array_unref);
-      return TRUE;
-    }
 
-  same = known == merged->days->len;
-  for (guint i = 0; same && i < merged->days->len; i++)
+  /* The file's schedule with those loads kept, a rep at a time (the
+   * whole team's blocks never exist at once), compared with them. */
+  builder = pd_schedule_builder_new (campaign, &plan);
+  for (guint r = 0; r < campaign->reps->len; r++)
     {
-      const PdDay *day = &g_array_index (merged->days, PdDay, i);
-      GDate date = day->date;
-      gint64 key = (gint64) day->rep_index << 32 | g_date_get_julian (&date);
-      const gint64 *load = g_hash_table_lookup (loads, &key);
+      g_autoptr (PdSchedule) rep = pd_schedule_builder_rep (builder, r, &ignored);
 
-      same = load != NULL && *load == day->contacts;
+      if (rep == NULL)
+        {
+          /* The kept loads no longer fit (the calendar changed): the file alone. */
+          g_clear_pointer (&campaign->history, g_array_unref);
+          return TRUE;
+        }
+      for (guint i = 0; same && i < rep->days->len; i++)
+        {
+          const PdDay *day = &g_array_index (rep->days, PdDay, i);
+          GDate date = day->date;
+          DayLoad key = { (gint64) day->rep_index << 32 | g_date_get_julian (&date), 0 };
+          const DayLoad *load = bsearch (&key, loads->data, loads->len, sizeof (DayLoad), compare_day_loads);
+
+          same = load != NULL && load->contacts == day->contacts;
+        }
+      built += rep->days->len;
     }
+  same = same && built == loads->len;
   if (same || !record)
     return TRUE;
 
-  /* The file changed: a new baseline, the same as the last one before today. */
-  g_autoptr (PdRevision) revision = pd_catchup_revision_new (campaign, merged, NULL, PD_REVISION_BASELINE,
-                                                             today, now);
+  /* The file changed: a new baseline, the same as the last one before
+   * today, its days made again a rep at a time. */
+  g_autoptr (PdRevision) revision = pd_revision_new (campaign->id, PD_REVISION_BASELINE, today, now);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      g_autoptr (PdSchedule) rep = pd_schedule_builder_rep (builder, r, &ignored);
+
+      if (rep == NULL)
+        return TRUE; /* (it did fit above) */
+      revision_add_days (revision, campaign, (const PdDay *) (gconstpointer) rep->days->data, rep->days->len, NULL);
+    }
   return pd_store_save_revision (store, revision, NULL, error);
 }
 

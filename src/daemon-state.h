@@ -20,6 +20,8 @@
 /* A campaign as the daemon runs it. */
 typedef struct {
   PdCampaign *campaign;   /* owned */
+  char *file_digest;      /* SHA-256 of the campaign file as read (hex), owned; NULL:
+                           * it changed while being read */
   PdPlan plan;
   PdSchedule *baseline;   /* owned; its days only (no blocks) */
   gint64 baseline_time;   /* the campaign file's modification time */

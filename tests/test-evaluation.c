@@ -63,8 +63,10 @@ static const char campaign_text[] =
   "behind_threshold = 10%\n"
   "daily_check = 17:30\n";
 
-/* The debug lines of the daemon that say what a reaction re-spread. */
+/* The debug lines of the daemon that say what a reaction re-spread, and
+ * with feeds_logged which feeds it rendered (written, or unchanged). */
 static GString *respread_log;
+static gboolean feeds_logged;
 
 static GLogWriterOutput
 writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
@@ -80,8 +82,19 @@ writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer 
         message = fields[i].value;
     }
   if (respread_log != NULL && g_strcmp0 (domain, "prospectd-daemon") == 0 && message != NULL
-      && g_str_has_prefix (message, "re-spread "))
-    g_string_append_printf (respread_log, "%s\n", message);
+      && (g_str_has_prefix (message, "re-spread ")
+          || (feeds_logged && (g_str_has_prefix (message, "wrote feed: ")
+                               || g_str_has_prefix (message, "feed unchanged: ")))))
+    {
+      /* A feed by its file name alone (the directory is a temporary one). */
+      const char *slash = strrchr (message, '/');
+
+      if (g_str_has_prefix (message, "re-spread ") || slash == NULL)
+        g_string_append_printf (respread_log, "%s\n", message);
+      else
+        g_string_append_printf (respread_log, "%.*s%s\n", (int) (strchr (message, '\'') - message + 1), message,
+                                slash + 1);
+    }
   if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
     return g_log_writer_standard_streams (level, fields, n_fields, user_data);
   return G_LOG_WRITER_HANDLED;
@@ -411,6 +424,90 @@ test_incremental_equals_full (void **state)
   side_clear (&b);
 }
 
+/* A reload (SIGHUP, a campaign file touched) of a file byte for byte the
+ * one running keeps what the running version knew: no feed is rendered
+ * again, and a log right after is still re-spread alone; a file changed
+ * in any byte (a comment) renders every feed again, which finds them
+ * unchanged; a file changed for the feeds rewrites them. */
+static void
+test_reload_keeps_unchanged (void **state)
+{
+  const char *root = *state;
+  g_autoptr (PdDaemon) daemon = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+  Side a = { 0 };
+
+  side_init (&a, root, "reload");
+  path = g_build_filename (a.dir, "campaigns", "inc.conf", NULL);
+  respread_log = g_string_new (NULL);
+  feeds_logged = TRUE;
+
+  daemon = daemon_at (&a, paris (2027, 1, 8, 18, 0));
+  evaluate (daemon, paris (2027, 1, 8, 18, 0), FALSE);
+  assert_string_equal (respread_log->str, "wrote feed: 'alice.ics'\nwrote feed: 'bob.ics'\nwrote feed: 'carol.ics'\n");
+  before = feed_bytes (&a, "alice");
+
+  /* The same file: nothing rendered; a log is re-spread alone. */
+  g_string_truncate (respread_log, 0);
+  assert_true (pd_daemon_load (daemon, &error));
+  evaluate (daemon, paris (2027, 1, 8, 18, 5), FALSE);
+  assert_string_equal (respread_log->str, "");
+  {
+    g_autoptr (PdActivity) activity = pd_activity_new ();
+    gint64 id = 0;
+
+    activity->campaign = g_strdup ("inc");
+    activity->rep = g_strdup ("alice");
+    g_date_clear (&activity->date, 1);
+    g_date_set_dmy (&activity->date, 8, G_DATE_JANUARY, 2027);
+    activity->contacts = 40;
+    activity->created = 1800000000;
+    assert_true (pd_store_add_activity (a.store, activity, &id, &error));
+  }
+  evaluate (daemon, paris (2027, 1, 8, 18, 10), TRUE);
+  assert_string_equal (respread_log->str, "re-spread 1 of 3 reps of inc\nwrote feed: 'alice.ics'\n");
+  assert_feeds_from_whole (&a, paris (2027, 1, 8, 18, 10));
+  after = feed_bytes (&a, "alice");
+  assert_string_not_equal (after, before);
+
+  /* A comment added: every feed rendered, none changed. */
+  g_string_truncate (respread_log, 0);
+  assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  {
+    g_autofree char *commented = g_strconcat (text, "# a comment\n", NULL);
+
+    assert_true (g_file_set_contents (path, commented, -1, NULL));
+  }
+  assert_true (pd_daemon_load (daemon, &error));
+  evaluate (daemon, paris (2027, 1, 8, 18, 15), FALSE);
+  assert_string_equal (respread_log->str, "feed unchanged: 'alice.ics'\nfeed unchanged: 'bob.ics'\n"
+                                          "feed unchanged: 'carol.ics'\n");
+
+  /* Reminders 15 minutes ahead instead of 10: every feed rewritten. */
+  g_string_truncate (respread_log, 0);
+  {
+    g_autofree char *longer = NULL;
+    g_auto (GStrv) parts = g_strsplit (text, "reminder = 10m", 2);
+
+    assert_non_null (parts[1]);
+    longer = g_strjoinv ("reminder = 15m", parts);
+    assert_true (g_file_set_contents (path, longer, -1, NULL));
+  }
+  assert_true (pd_daemon_load (daemon, &error));
+  evaluate (daemon, paris (2027, 1, 8, 18, 20), FALSE);
+  assert_string_equal (respread_log->str, "wrote feed: 'alice.ics'\nwrote feed: 'bob.ics'\nwrote feed: 'carol.ics'\n");
+  assert_feeds_from_whole (&a, paris (2027, 1, 8, 18, 20));
+
+  feeds_logged = FALSE;
+  g_string_free (respread_log, TRUE);
+  respread_log = NULL;
+  side_clear (&a);
+}
+
 static int
 setup (void **state)
 {
@@ -431,6 +528,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_incremental_equals_full, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reload_keeps_unchanged, setup, teardown),
   };
 
   g_log_set_writer_func (writer, NULL, NULL);
