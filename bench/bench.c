@@ -1292,6 +1292,25 @@ process_kib (pid_t pid, const char *field)
   return g_ascii_strtod (line + strlen (field) + 1, NULL);
 }
 
+/* The CPU seconds (user and system, every thread) process `pid` used so
+ * far: fields 14 and 15 of /proc/PID/stat, after the command's ")". */
+static double
+process_cpu_seconds (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *rest;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (rest = strrchr (text, ')')) == NULL)
+    return NAN;
+  fields = g_strsplit (rest + 2, " ", -1);
+  /* rest + 2 starts at field 3 (the state). */
+  if (g_strv_length (fields) < 13)
+    return NAN;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / (double) sysconf (_SC_CLK_TCK);
+}
+
 static guint
 count_in_file (const char *path, const char *needle)
 {
@@ -1545,8 +1564,8 @@ section_daemon (const char *prospectd)
 /* (g) The daemon running the benchmark's organisation: the first
  * evaluation (everyone is behind on the Friday evening: a catch-up for
  * every rep, every feed written), then the reaction to one rep's log, ten
- * times; the same for an organisation of 5 reps, measured the same way,
- * for the ratio. */
+ * times, then a reload (SIGHUP) with every file unchanged; the same for
+ * an organisation of 5 reps, measured the same way, for the ratio. */
 #define LARGE_LOGS 10
 
 typedef struct {
@@ -1554,6 +1573,8 @@ typedef struct {
   double first;                 /* seconds */
   double rss, hwm_first;        /* KiB, after the first evaluation */
   double hwm_logs;              /* KiB, after the logs */
+  double reload, reload_cpu;    /* seconds: a SIGHUP with every file unchanged, wall and CPU */
+  double hwm_reload;            /* KiB, after it */
   double reactions[LARGE_LOGS]; /* seconds */
   guint n_reactions;
   double db_mib;
@@ -1619,6 +1640,20 @@ daemon_org_run (const char *prospectd, const char *name, const char *text)
     }
   pd_store_close (store);
   org.hwm_logs = process_kib (pid, "VmHWM:");
+  /* A reload (SIGHUP) with every file as it was: until its evaluation
+   * is done. */
+  {
+    guint wakeups = count_in_file (log_path, "next wake-up at");
+    double cpu = process_cpu_seconds (pid);
+
+    start = now_seconds ();
+    kill (pid, SIGHUP);
+    while (count_in_file (log_path, "next wake-up at") <= wakeups && now_seconds () - start < 300)
+      g_usleep (5000);
+    org.reload = now_seconds () - start;
+    org.reload_cpu = process_cpu_seconds (pid) - cpu;
+    org.hwm_reload = process_kib (pid, "VmHWM:");
+  }
   kill (pid, SIGTERM);
   waitpid (pid, &status, 0);
   {
@@ -1678,6 +1713,10 @@ section_daemon_large (const char *prospectd)
   g_snprintf (target, sizeof target, "target <= 64 MiB: %s", large.hwm_logs <= 64 * 1024 ? "met" : "MISSED");
   g_autofree char *after = g_strdup_printf ("VmHWM after the %u logs", large.n_reactions);
   printf ("%-44s %10.1f MiB                         %s\n", after, large.hwm_logs / 1024, target);
+  printf ("%-44s %10.2f s    %.2f s of CPU          (no target)\n", "reload (SIGHUP), the same files", large.reload,
+          large.reload_cpu);
+  g_snprintf (target, sizeof target, "target <= 64 MiB: %s", large.hwm_reload <= 64 * 1024 ? "met" : "MISSED");
+  printf ("%-44s %10.1f MiB                         %s\n", "VmHWM after it", large.hwm_reload / 1024, target);
   printf ("%-44s %10.1f MiB   (%u catch-up revisions)\n", "database after it (with its WAL)", large.db_mib,
           1 + large.n_reactions);
 }
