@@ -100,6 +100,15 @@ writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer 
   return G_LOG_WRITER_HANDLED;
 }
 
+static gint64
+paris (int year, int month, int day, int hour, int minute)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Paris");
+  g_autoptr (GDateTime) t = g_date_time_new (tz, year, month, day, hour, minute, 0);
+
+  return g_date_time_to_unix (t);
+}
+
 typedef struct {
   char *dir;
   char *config;
@@ -131,6 +140,20 @@ side_init (Side *side, const char *root, const char *name)
   side->store = pd_store_open (side->db, &error);
   assert_non_null (side->store);
   assert_true (pd_store_ensure_campaign (side->store, "inc", "Incremental", &error));
+  /* The baseline recorded as the daemon's first load records it, at a
+   * fixed instant: a load records it at the daemon's clock, which runs
+   * on from the instant set (a load taking over a second, under valgrind,
+   * gave the two sides different creation times). */
+  {
+    g_autoptr (PdCampaign) loaded = pd_config_load_campaign (campaign, &error);
+    GDate today;
+
+    assert_non_null (loaded);
+    g_date_clear (&today, 1);
+    g_date_set_dmy (&today, 8, G_DATE_JANUARY, 2027);
+    assert_true (pd_catchup_rep_starts (side->store, loaded, &today, TRUE, &error));
+    assert_true (pd_catchup_freeze_past (side->store, loaded, &today, paris (2027, 1, 8, 18, 0), TRUE, &error));
+  }
 }
 
 static void
@@ -143,14 +166,6 @@ side_clear (Side *side)
   g_free (side->feeds);
 }
 
-static gint64
-paris (int year, int month, int day, int hour, int minute)
-{
-  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/Paris");
-  g_autoptr (GDateTime) t = g_date_time_new (tz, year, month, day, hour, minute, 0);
-
-  return g_date_time_to_unix (t);
-}
 
 static PdDaemon *
 daemon_at (const Side *side, gint64 now)
