@@ -1295,7 +1295,7 @@ process_kib (pid_t pid, const char *field)
 /* The CPU seconds (user and system, every thread) process `pid` used so
  * far: fields 14 and 15 of /proc/PID/stat, after the command's ")". */
 static double
-process_cpu_seconds (pid_t pid)
+pid_cpu_seconds (pid_t pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
   g_autofree char *text = NULL;
@@ -1644,14 +1644,14 @@ daemon_org_run (const char *prospectd, const char *name, const char *text)
    * is done. */
   {
     guint wakeups = count_in_file (log_path, "next wake-up at");
-    double cpu = process_cpu_seconds (pid);
+    double cpu = pid_cpu_seconds (pid);
 
     start = now_seconds ();
     kill (pid, SIGHUP);
     while (count_in_file (log_path, "next wake-up at") <= wakeups && now_seconds () - start < 300)
       g_usleep (5000);
     org.reload = now_seconds () - start;
-    org.reload_cpu = process_cpu_seconds (pid) - cpu;
+    org.reload_cpu = pid_cpu_seconds (pid) - cpu;
     org.hwm_reload = process_kib (pid, "VmHWM:");
   }
   kill (pid, SIGTERM);
