@@ -151,14 +151,16 @@ test_report_prospect_tables (void **state)
 {
   g_autoptr (PdCampaign) campaign = parse_ok ("hostile.conf", hostile);
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("test-report-XXXXXX", NULL);
-  g_autofree char *db = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("test-report-XXXXXX", &error);
+  g_autofree char *db = NULL;
   g_autoptr (GPtrArray) prospects = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
   g_autofree char *html = NULL, *without = NULL;
   PdStore *store;
   GDate as_of;
 
   (void) state;
+  assert_non_null (dir);
+  db = g_build_filename (dir, "store.db", NULL);
   pd_workcal_prepare (campaign);
   g_date_clear (&as_of, 1);
   g_date_set_dmy (&as_of, 8, G_DATE_JANUARY, 2027);
