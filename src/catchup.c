@@ -311,16 +311,19 @@ pd_catchup_store_from (PdStore *store, const PdCampaign *campaign, const PdSched
    * stored after it), so only the latest revision's head is read. */
   if (!pd_store_load_latest_head (store, campaign->id, &saved_baseline, error))
     return FALSE;
+  revision = pd_catchup_revision_new (campaign, catchup->schedule, baseline, PD_REVISION_CATCHUP, &from, now);
+  revision->parent = parent;
   if (saved_baseline == NULL)
     {
+      /* Both in one transaction: a process losing the race reads the
+       * catch-up as the latest revision, never the baseline alone. */
       g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, NULL, PD_REVISION_BASELINE,
                                                           &campaign->start, now);
       b->parent = parent;
-      if (!pd_store_save_revision (store, b, parent >= 0 ? &parent : NULL, &save_error))
+      if (!pd_store_save_first_catchup (store, b, revision, &catchup->revision_id, &save_error))
         return lost_to_other (store, campaign->id, catchup, save_error, error);
+      return TRUE;
     }
-  revision = pd_catchup_revision_new (campaign, catchup->schedule, baseline, PD_REVISION_CATCHUP, &from, now);
-  revision->parent = parent;
   if (!pd_store_save_revision (store, revision, &catchup->revision_id, &save_error))
     return lost_to_other (store, campaign->id, catchup, save_error, error);
   return TRUE;

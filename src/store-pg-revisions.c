@@ -57,17 +57,17 @@ check_unique_days (const PdRevision *revision, GError **error)
 }
 
 typedef struct {
+  const PdRevision *first; /* NULL, or a baseline saved before `revision` */
   const PdRevision *revision;
   const char *const *reps;
   guint n_reps;         /* G_MAXUINT: all of the campaign's */
   gint64 id;
 } Save;
 
+/* Inside the transaction: `revision` and its days; its id to s->id. */
 static gboolean
-save_revision (PgStore *pg, gpointer data, GError **error)
+save_one (PgStore *pg, Save *s, const PdRevision *revision, GError **error)
 {
-  Save *s = data;
-  const PdRevision *revision = s->revision;
   char date[DATE_TEXT_SIZE], created[INT_TEXT_SIZE], id_text[INT_TEXT_SIZE], parent[INT_TEXT_SIZE];
   const char *values[5] = { revision->campaign, kind_to_text (revision->kind), date,
                             int_text (revision->created, created),
@@ -170,12 +170,27 @@ save_revision (PgStore *pg, gpointer data, GError **error)
   return days != NULL;
 }
 
-gboolean
-store_pg_save_revision (PgStore *pg, const PdRevision *revision, const char *const *reps, guint n_reps,
-                        gint64 *ret_id, GError **error)
+static gboolean
+save_revision (PgStore *pg, gpointer data, GError **error)
 {
-  Save s = { revision, reps, n_reps, 0 };
-  gboolean ok = store_check_revision (revision, error);
+  Save *s = data;
+  PdRevision after;
+
+  if (s->first == NULL)
+    return save_one (pg, s, s->revision, error);
+  if (!save_one (pg, s, s->first, error))
+    return FALSE;
+  after = *s->revision;
+  after.parent = s->id;
+  return save_one (pg, s, &after, error);
+}
+
+gboolean
+store_pg_save_revision (PgStore *pg, const PdRevision *first, const PdRevision *revision, const char *const *reps,
+                        guint n_reps, gint64 *ret_id, GError **error)
+{
+  Save s = { first, revision, reps, n_reps, 0 };
+  gboolean ok = (first == NULL || store_check_revision (first, error)) && store_check_revision (revision, error);
 
   for (guint i = 0; ok && n_reps != G_MAXUINT && i < n_reps; i++)
     ok = store_check_name (reps[i], _("rep name"), error);

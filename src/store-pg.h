@@ -73,9 +73,12 @@ gboolean store_pg_notification_sent (PgStore *pg, const char *campaign, const ch
                                      gint64 *ret_sent_at, GError **error);
 
 /* reps, n_reps: the reps a catch-up replaces (pd_store_save_catchup_reps()),
- * or NULL, G_MAXUINT: all of the campaign's (pd_store_save_revision()). */
-gboolean store_pg_save_revision (PgStore *pg, const PdRevision *revision, const char *const *reps, guint n_reps,
-                                 gint64 *ret_id, GError **error);
+ * or NULL, G_MAXUINT: all of the campaign's (pd_store_save_revision()).
+ * `first`: NULL, or a baseline saved before `revision` in the same
+ * transaction, `revision`'s parent then being its id
+ * (pd_store_save_first_catchup()). */
+gboolean store_pg_save_revision (PgStore *pg, const PdRevision *first, const PdRevision *revision,
+                                 const char *const *reps, guint n_reps, gint64 *ret_id, GError **error);
 /* `kind` NULL: either kind; "baseline" or "catchup" otherwise. */
 gboolean store_pg_load_revision (PgStore *pg, const char *campaign, const char *kind, gboolean with_days,
                                  PdRevision **ret_revision, GError **error);

@@ -156,24 +156,29 @@ insert_revision (PdStore *store, const PdRevision *revision, const char *const *
   return TRUE;
 }
 
+/* `first`: NULL, or a baseline saved before `revision` in the same
+ * transaction, `revision`'s parent then being its id. */
 static gboolean
-save_revision (PdStore *store, const PdRevision *revision, const char *const *reps, guint n_reps,
-               gint64 *ret_id, GError **error)
+save_revision (PdStore *store, const PdRevision *first, const PdRevision *revision, const char *const *reps,
+               guint n_reps, gint64 *ret_id, GError **error)
 {
   gint64 id = 0;
   gboolean ok;
+  PdRevision after;
 
   if (store->pg != NULL)
-    return store_pg_save_revision (store->pg, revision, reps, n_reps, ret_id, error);
+    return store_pg_save_revision (store->pg, first, revision, reps, n_reps, ret_id, error);
 
-  if (!store_check_revision (revision, error))
+  if ((first != NULL && !store_check_revision (first, error)) || !store_check_revision (revision, error))
     goto fail;
   for (guint i = 0; n_reps != G_MAXUINT && i < n_reps; i++)
     if (!store_check_name (reps[i], _("rep name"), error))
       goto fail;
   if (!store_begin_write (store, error))
     goto fail;
-  ok = insert_revision (store, revision, reps, n_reps, &id, error);
+  after = *revision;
+  ok = (first == NULL || insert_revision (store, first, NULL, G_MAXUINT, &after.parent, error))
+       && insert_revision (store, &after, reps, n_reps, &id, error);
   if (!store_finish (store, ok, error))
     goto fail;
   if (ret_id != NULL)
@@ -195,7 +200,22 @@ pd_store_save_revision (PdStore *store,
   g_return_val_if_fail (revision != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return save_revision (store, revision, NULL, G_MAXUINT, ret_id, error);
+  return save_revision (store, NULL, revision, NULL, G_MAXUINT, ret_id, error);
+}
+
+gboolean
+pd_store_save_first_catchup (PdStore *store,
+                             const PdRevision *baseline,
+                             const PdRevision *catchup,
+                             gint64 *ret_id,
+                             GError **error)
+{
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (baseline != NULL && baseline->kind == PD_REVISION_BASELINE, FALSE);
+  g_return_val_if_fail (catchup != NULL && catchup->kind == PD_REVISION_CATCHUP, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return save_revision (store, baseline, catchup, NULL, G_MAXUINT, ret_id, error);
 }
 
 gboolean
@@ -227,7 +247,7 @@ pd_store_save_catchup_reps (PdStore *store,
           return FALSE;
         }
     }
-  return save_revision (store, revision, reps, n_reps, ret_id, error);
+  return save_revision (store, NULL, revision, reps, n_reps, ret_id, error);
 }
 
 /* Inside a read transaction. `kind` NULL: either kind. */

@@ -194,12 +194,63 @@ test_catchup_reps (void **state)
   assert_int_equal (raw_int (db, "SELECT count(*) FROM catchup_days"), 4);
 }
 
+/* A campaign's first catch-up and its baseline saved in one transaction
+ * (pd_store_save_first_catchup): the catch-up's parent is the new
+ * baseline; a conditional save whose parent is no longer the latest
+ * writes neither. */
+static void
+test_first_catchup (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const char *db = f->db;
+  g_autoptr (PdStore) store = open_with_campaign (db, "q1");
+  g_autoptr (PdRevision) baseline = NULL;
+  g_autoptr (PdRevision) catchup = NULL;
+  g_autoptr (PdRevision) latest = NULL;
+  g_autoptr (PdRevision) loaded_baseline = NULL;
+  GDate jan4 = ymd (2027, 1, 4), jan5 = ymd (2027, 1, 5);
+  gint64 id = -1, again = -1;
+
+  baseline = pd_revision_new ("q1", PD_REVISION_BASELINE, &jan4, 1800000000);
+  pd_revision_add_day (baseline, "alice", &jan4, 17);
+  pd_revision_add_day (baseline, "alice", &jan5, 16);
+  baseline->parent = 0; /* computed from no revision */
+  catchup = pd_revision_new ("q1", PD_REVISION_CATCHUP, &jan5, 1800000000);
+  pd_revision_add_rebased_day (catchup, "alice", &jan5, 20, 9);
+  catchup->parent = 12345; /* ignored: the baseline's id is used */
+  assert_true (pd_store_save_first_catchup (store, baseline, catchup, &id, &error));
+  assert_null (error);
+
+  assert_true (pd_store_load_latest_head (store, "q1", &latest, &error));
+  assert_int_equal (latest->id, id);
+  assert_int_equal (latest->kind, PD_REVISION_CATCHUP);
+  assert_true (pd_store_load_baseline (store, "q1", &loaded_baseline, &error));
+  assert_int_equal (loaded_baseline->days->len, 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions WHERE kind = 'catchup' AND parent = "
+                                 "(SELECT id FROM revisions WHERE kind = 'baseline')"),
+                    1);
+  assert_int_equal (loaded_baseline->id, id - 1);
+
+  /* A second process computed the same from no revision: it lost. */
+  assert_false (pd_store_save_first_catchup (store, baseline, catchup, &again, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_CONFLICT));
+  assert_string_equal (error->message,
+                       "Cannot save the schedule revision: another process saved a schedule revision of 'q1' first");
+  assert_int_equal (again, -1);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revisions"), 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM revision_days"), 2);
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM catchup_days"), 1);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_revisions, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_reps, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_first_catchup, setup, teardown),
   };
   int failed;
 

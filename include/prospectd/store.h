@@ -481,6 +481,21 @@ gboolean pd_store_save_revision (PdStore *store,
                                  gint64 *ret_id,
                                  GError **error);
 
+/* Saves a campaign's first catch-up and the baseline it is computed
+ * from, in one transaction: `baseline` (a PD_REVISION_BASELINE, saved as
+ * pd_store_save_revision() would, conditional when its parent is given),
+ * then `catchup` (a PD_REVISION_CATCHUP) whose parent is the baseline's
+ * new id (catchup->parent is ignored). No reader ever sees the baseline
+ * without its catch-up, so a process that lost the race to store them
+ * reads the catch-up as the campaign's latest revision. Writes the
+ * catch-up's id to ret_id (when not NULL). Errors as
+ * pd_store_save_revision(); nothing is written then. */
+gboolean pd_store_save_first_catchup (PdStore *store,
+                                      const PdRevision *baseline,
+                                      const PdRevision *catchup,
+                                      gint64 *ret_id,
+                                      GError **error);
+
 /* Saves a catch-up of some reps: `revision` (a PD_REVISION_CATCHUP whose
  * days are all of the listed reps) becomes the campaign's latest
  * catch-up, as pd_store_save_revision() would save it, except that the
