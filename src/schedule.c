@@ -607,6 +607,17 @@ struct _PdScheduleBuilder {
   BlockRule *rule;
   GHashTable *fits;
   GHashTable *calendars; /* rep_available_days()'s */
+  /* Each campaign day's shape (DayShape: its windows' rooms and
+   * capacities) for the reps whose windows are `shape_windows`, as an
+   * index into `shapes` (SHAPE_UNKNOWN until worked out, SHAPE_NONE when
+   * it has more than FIT_WINDOWS windows): a team's reps mostly share
+   * their windows, so a day's windows are worked out once, not once per
+   * rep. */
+  GArray *shape_windows; /* PdWindow; NULL: not worked out for any rep yet */
+  gboolean shape_no_windows; /* the reps of the shapes have no windows */
+  GArray *shapes;        /* DayShape, each once */
+  gint *shape_of_day;    /* by day of the campaign */
+  guint n_campaign_days;
 };
 
 PdScheduleBuilder *
@@ -644,6 +655,9 @@ pd_schedule_builder_free (PdScheduleBuilder *builder)
   g_clear_pointer (&builder->history, g_hash_table_unref);
   g_clear_pointer (&builder->fits, g_hash_table_unref);
   g_clear_pointer (&builder->calendars, g_hash_table_unref);
+  g_clear_pointer (&builder->shape_windows, g_array_unref);
+  g_clear_pointer (&builder->shapes, g_array_unref);
+  g_free (builder->shape_of_day);
   g_free (builder->rule);
   g_free (builder);
 }
@@ -720,48 +734,164 @@ fit_key_equal (gconstpointer a, gconstpointer b)
   return memcmp (a, b, sizeof (FitKey)) == 0;
 }
 
-/* Whether `day` fits, as append_day_blocks() decides it, remembered in
- * the builder by FitKey: a team's reps share their windows, so each kind
- * of day is worked out once. */
-static gboolean
-day_fits_remembered (PdScheduleBuilder *builder, const PdDay *day, GArray *scratch)
-{
-  const PdCampaign *campaign = builder->campaign;
-  BlockRule *rule = builder->rule;
-  const PdRep *rep = g_ptr_array_index (campaign->reps, day->rep_index);
-  g_autoptr (GArray) windows = NULL;
-  FitKey key;
-  gpointer known;
-  gboolean fits;
+/* A day's windows as FitKey holds them: how many, and each one's room
+ * and capacity (all words set, so that two shapes compare with memcmp). */
+typedef struct {
+  gint64 n;
+  gint64 room[FIT_WINDOWS];
+  gint64 capacity[FIT_WINDOWS];
+} DayShape;
 
-  if (day->contacts <= 0 || day->minutes <= 0)
-    return TRUE;
-  windows = pd_workcal_day_windows (campaign, rep, &day->date);
-  if (windows->len > FIT_WINDOWS || rule->per_block <= 0)
-    {
-      g_array_set_size (scratch, 0);
-      return append_day_blocks (campaign, rule, day, scratch, NULL);
-    }
-  memset (&key, 0, sizeof key);
-  key.contacts = day->contacts;
-  key.max_daily_minutes = rep->max_daily_minutes;
-  key.n = windows->len;
+#define SHAPE_UNKNOWN (-2) /* not worked out yet */
+#define SHAPE_NONE    (-1) /* more than FIT_WINDOWS windows, or not a campaign day */
+
+/* The shape of `rep`'s day `date`; FALSE when it has more than FIT_WINDOWS
+ * windows. */
+static gboolean
+day_shape (const PdCampaign *campaign, BlockRule *rule, const PdRep *rep, const GDate *date,
+           DayShape *ret_shape)
+{
+  g_autoptr (GArray) windows = pd_workcal_day_windows (campaign, rep, date);
+
+  memset (ret_shape, 0, sizeof *ret_shape);
+  if (windows->len > FIT_WINDOWS)
+    return FALSE;
+  ret_shape->n = windows->len;
   for (guint i = 0; i < windows->len; i++)
     {
       const PdWindow *window = &g_array_index (windows, PdWindow, i);
 
-      key.room[i] = MAX ((gint64) (window->end_minute - window->start_minute)
-                           - (window_joins_previous (rep, windows, i) ? rule->break_minutes : 0), 0);
-      key.capacity[i] = window_capacity (rule, key.room[i]);
+      ret_shape->room[i] = MAX ((gint64) (window->end_minute - window->start_minute)
+                                  - (window_joins_previous (rep, windows, i) ? rule->break_minutes : 0), 0);
+      ret_shape->capacity[i] = window_capacity (rule, ret_shape->room[i]);
     }
+  return TRUE;
+}
+
+/* Whether `day` (of a shape of at most FIT_WINDOWS windows) fits, as
+ * append_day_blocks() decides it, remembered in the builder by FitKey: a
+ * team's reps share their windows, so each kind of day is worked out
+ * once. */
+static gboolean
+shaped_day_fits (PdScheduleBuilder *builder, const PdDay *day, const DayShape *shape, GArray *scratch)
+{
+  const PdRep *rep = g_ptr_array_index (builder->campaign->reps, day->rep_index);
+  FitKey key;
+  gpointer known;
+  gboolean fits;
+
+  memset (&key, 0, sizeof key);
+  key.contacts = day->contacts;
+  key.max_daily_minutes = rep->max_daily_minutes;
+  key.n = shape->n;
+  memcpy (key.room, shape->room, sizeof key.room);
+  memcpy (key.capacity, shape->capacity, sizeof key.capacity);
   known = g_hash_table_lookup (builder->fits, &key);
   if (known != NULL)
     return GPOINTER_TO_INT (known) - 1;
   g_array_set_size (scratch, 0);
-  fits = append_day_blocks (campaign, rule, day, scratch, NULL);
+  fits = append_day_blocks (builder->campaign, builder->rule, day, scratch, NULL);
   g_hash_table_insert (builder->fits, g_memdup2 (&key, sizeof key), GINT_TO_POINTER (fits + 1));
   return fits;
 }
+
+static gboolean
+same_windows (const GArray *a, const GArray *b)
+{
+  guint n = a != NULL ? a->len : 0;
+
+  if (n != (b != NULL ? b->len : 0))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      const PdWindow *x = &g_array_index (a, PdWindow, i);
+      const PdWindow *y = &g_array_index (b, PdWindow, i);
+
+      if (x->start_minute != y->start_minute || x->end_minute != y->end_minute)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Makes the builder's day shapes those of `rep`'s windows: kept when the
+ * previous rep's were the same, forgotten else. A day's windows depend
+ * on the rep's windows alone (and the campaign's time zone). */
+static void
+shapes_for_rep (PdScheduleBuilder *builder, const PdRep *rep)
+{
+  const PdCampaign *campaign = builder->campaign;
+
+  if (builder->shape_of_day != NULL && same_windows (builder->shape_windows, rep->windows))
+    return;
+  if (builder->shape_of_day == NULL)
+    {
+      builder->n_campaign_days = g_date_compare (&campaign->start, &campaign->end) <= 0
+        ? (guint) g_date_days_between (&campaign->start, &campaign->end) + 1 : 0;
+      builder->shape_of_day = g_new (gint, MAX (builder->n_campaign_days, 1));
+      builder->shapes = g_array_new (FALSE, FALSE, sizeof (DayShape));
+    }
+  for (guint i = 0; i < builder->n_campaign_days; i++)
+    builder->shape_of_day[i] = SHAPE_UNKNOWN;
+  g_clear_pointer (&builder->shape_windows, g_array_unref);
+  builder->shape_windows = g_array_new (FALSE, FALSE, sizeof (PdWindow));
+  if (rep->windows != NULL)
+    g_array_append_vals (builder->shape_windows, rep->windows->data, rep->windows->len);
+}
+
+/* The index in builder->shapes of `rep`'s day `date` (shapes_for_rep()
+ * called for the rep), or SHAPE_NONE. */
+static gint
+day_shape_index (PdScheduleBuilder *builder, const PdRep *rep, const GDate *date)
+{
+  const PdCampaign *campaign = builder->campaign;
+  gint64 offset = (gint64) g_date_get_julian (date) - (gint64) g_date_get_julian (&campaign->start);
+  gint *slot;
+  DayShape shape;
+
+  if (offset < 0 || offset >= (gint64) builder->n_campaign_days)
+    return SHAPE_NONE;
+  slot = &builder->shape_of_day[offset];
+  if (*slot != SHAPE_UNKNOWN)
+    return *slot;
+  *slot = SHAPE_NONE;
+  if (day_shape (campaign, builder->rule, rep, date, &shape))
+    {
+      guint i;
+
+      for (i = 0; i < builder->shapes->len; i++)
+        if (memcmp (&g_array_index (builder->shapes, DayShape, i), &shape, sizeof shape) == 0)
+          break;
+      if (i == builder->shapes->len)
+        g_array_append_val (builder->shapes, shape);
+      *slot = (gint) i;
+    }
+  return *slot;
+}
+
+/* Whether `day` fits, as append_day_blocks() decides it. */
+static gboolean
+day_fits_uncached (PdScheduleBuilder *builder, const PdDay *day, GArray *scratch)
+{
+  const PdRep *rep = g_ptr_array_index (builder->campaign->reps, day->rep_index);
+  DayShape shape;
+
+  if (!day_shape (builder->campaign, builder->rule, rep, &day->date, &shape) || builder->rule->per_block <= 0)
+    {
+      g_array_set_size (scratch, 0);
+      return append_day_blocks (builder->campaign, builder->rule, day, scratch, NULL);
+    }
+  return shaped_day_fits (builder, day, &shape, scratch);
+}
+
+/* The last answers for one rep's days, by shape and contacts: a rep's
+ * days take two loads per segment and a few shapes, so a handful of
+ * them answer nearly every day without hashing a FitKey. */
+#define FIT_MEMO 8
+typedef struct {
+  gint shape;
+  gint64 contacts;
+  gboolean fits;
+} FitMemo;
 
 PdSchedule *
 pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GError **error)
@@ -772,6 +902,9 @@ pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GErro
 
   g_autoptr (PdSchedule) schedule = pd_schedule_builder_start (builder);
   g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  const PdRep *rep = g_ptr_array_index (builder->campaign->reps, rep_index);
+  FitMemo memo[FIT_MEMO];
+  guint n_memo = 0, next_memo = 0;
 
   if (builder->rule == NULL)
     {
@@ -783,12 +916,34 @@ pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GErro
   if (!append_baseline_days (builder->campaign, rep_index, g_array_index (builder->rep_contacts, gint64, rep_index),
                              builder->history, builder->calendars, schedule->days, error))
     return NULL;
+  shapes_for_rep (builder, rep);
   for (guint i = 0; i < schedule->days->len; i++)
     {
       const PdDay *day = &g_array_index (schedule->days, PdDay, i);
+      gboolean fits = TRUE;
 
+      if (day->contacts > 0 && day->minutes > 0)
+        {
+          gint shape = builder->rule->per_block > 0 ? day_shape_index (builder, rep, &day->date) : SHAPE_NONE;
+          guint m;
+
+          for (m = 0; shape != SHAPE_NONE && m < n_memo; m++)
+            if (memo[m].shape == shape && memo[m].contacts == day->contacts)
+              break;
+          if (shape == SHAPE_NONE)
+            fits = day_fits_uncached (builder, day, scratch);
+          else if (m < n_memo)
+            fits = memo[m].fits;
+          else
+            {
+              fits = shaped_day_fits (builder, day, &g_array_index (builder->shapes, DayShape, shape), scratch);
+              memo[next_memo] = (FitMemo) { shape, day->contacts, fits };
+              next_memo = (next_memo + 1) % FIT_MEMO;
+              n_memo = MIN (n_memo + 1, FIT_MEMO);
+            }
+        }
       /* A day that does not fit: its error as the blocks give it. */
-      if (!day_fits_remembered (builder, day, scratch))
+      if (!fits)
         {
           g_array_set_size (scratch, 0);
           if (!append_day_blocks (builder->campaign, builder->rule, day, scratch, error))

@@ -1365,6 +1365,17 @@ test_builder_rep_days (void **state)
                          "3h). Lengthen the call windows, add reps, or raise max_daily_calls.");
   }
   assert_int_equal (assert_rep_days_same (dst, 224), 4); /* alice and carol, twice */
+
+  /* A day's windows are remembered for the reps that share them only:
+   * bob's one hour between alice's and carol's two windows holds fewer
+   * contacts than theirs, and his days (the same loads as theirs) fail
+   * where theirs fit, whichever rep's days were worked out before. */
+  g_autoptr (PdCampaign) windows =
+    example_variant ("bob = 0.5\n", "bob = 1\ncarol = 1\n", BOB_GROUP, "[rep bob]\ncall_windows = 09:00-10:00\n",
+                     NULL);
+  PdPlan windows_plan = plan_of (windows);
+  assert_int_equal (assert_rep_days_same (windows, windows_plan.contacts), 0);
+  assert_int_equal (assert_rep_days_same (windows, windows_plan.contacts * 3), 2); /* bob, twice */
 }
 
 /* ------------------------------------------------------------ days only */
