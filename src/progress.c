@@ -68,16 +68,36 @@ count_available_days (const PdCampaign *campaign, const PdRep *rep,
   return days->len;
 }
 
+/* The first available days after a date, kept by
+ * pd_workcal_days_key (rep, after, after) (see nth_available_day_after()):
+ * a team's reps mostly share a calendar, and each rep behind is projected
+ * past the end, so the days after it are walked once, not once per rep. */
+#define AFTER_DAYS_KEPT 4096
+typedef struct {
+  GArray *dates;     /* GDate, ascending, at most AFTER_DAYS_KEPT */
+  gboolean complete; /* every available day up to 9999-12-31 is in dates */
+} AfterDays;
+
+static void
+after_days_free (gpointer data)
+{
+  AfterDays *after = data;
+
+  g_array_unref (after->dates);
+  g_free (after);
+}
+
 /* The n-th (n >= 1) day after `after` on which `rep` can call, by the
  * campaign's weekday, holiday and day-off rules but without its end date:
  * a slow rep finishes after the campaign, and the date says by how much.
  * The rules are applied by pd_workcal_is_available() itself, on a shallow
  * copy of the campaign whose end is the last date GDate knows, so that
  * there is one definition of an available day. Leaves `ret_date` invalid
- * when the n-th day would fall after 9999-12-31. */
+ * when the n-th day would fall after 9999-12-31. `kept`, when not NULL,
+ * keeps the first days found (AfterDays by calendar). */
 static void
 nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
-                         const GDate *after, gint64 n, GDate *ret_date)
+                         const GDate *after, gint64 n, GDate *ret_date, GHashTable *kept)
 {
   PdCampaign unbounded = *campaign;
   g_date_clear (&unbounded.end, 1);
@@ -93,6 +113,43 @@ nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
 
   GDate date = *after;
   gint64 found = 0;
+  if (kept != NULL)
+    {
+      g_autofree char *key = pd_workcal_days_key (rep, after, after);
+      AfterDays *days = g_hash_table_lookup (kept, key);
+
+      if (days == NULL)
+        {
+          days = g_new0 (AfterDays, 1);
+          days->dates = g_array_new (FALSE, FALSE, sizeof (GDate));
+          g_hash_table_insert (kept, g_steal_pointer (&key), days);
+        }
+      /* Walked on from the last day kept, up to the n-th or as many as
+       * are kept. */
+      if (days->dates->len > 0)
+        date = g_array_index (days->dates, GDate, days->dates->len - 1);
+      while (!days->complete && (gint64) days->dates->len < MIN (n, AFTER_DAYS_KEPT))
+        {
+          if (g_date_compare (&date, &unbounded.end) >= 0)
+            {
+              days->complete = TRUE;
+              break;
+            }
+          g_date_add_days (&date, 1);
+          if (pd_workcal_is_available (&unbounded, rep, &date))
+            g_array_append_val (days->dates, date);
+        }
+      if (n <= (gint64) days->dates->len)
+        {
+          *ret_date = g_array_index (days->dates, GDate, n - 1);
+          return;
+        }
+      if (days->complete)
+        return;
+      /* Beyond the days kept: on from the last of them. */
+      date = g_array_index (days->dates, GDate, days->dates->len - 1);
+      found = days->dates->len;
+    }
   while (g_date_compare (&date, &unbounded.end) < 0)
     {
       g_date_add_days (&date, 1);
@@ -177,6 +234,8 @@ contacts_to (const GArray *entries, guint rep_index, const GDate *date)
         break;
       if (g_date_compare (&entry->date, date) <= 0)
         sum = add_saturated (sum, entry->contacts);
+      else if (rep_index != G_MAXUINT)
+        break; /* a rep's entries are by date: the rest are later */
     }
   return sum;
 }
@@ -324,7 +383,8 @@ baseline_day_reaching (const PdSchedule *baseline, guint rep_index, const GDate 
  * the rep's available days). */
 static void
 project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, const PdSchedule *baseline,
-                    const GArray *entries, const GDate *as_of, GHashTable *counts, PdRepProgress *rep)
+                    const GArray *entries, const GDate *as_of, GHashTable *counts, GHashTable *after,
+                    PdRepProgress *rep)
 {
   g_date_clear (&rep->projected_completion, 1);
   if (rep->actual <= 0)
@@ -358,12 +418,12 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
   if (rep->total <= 0 || available <= 0)
     return;
   gint64 days_needed = MAX (pd_muldiv_saturated (beyond, available, rep->total, PD_ROUNDING_UP), 1);
-  nth_available_day_after (campaign, campaign_rep_, from, days_needed, &rep->projected_completion);
+  nth_available_day_after (campaign, campaign_rep_, from, days_needed, &rep->projected_completion, after);
 }
 
 static PdRepProgress *
 compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
-             const GArray *entries, const GDate *as_of, guint rep_index, GHashTable *counts)
+             const GArray *entries, const GDate *as_of, guint rep_index, GHashTable *counts, GHashTable *after)
 {
   const PdRep *campaign_rep_ = campaign_rep (campaign, rep_index);
   guint n_checkpoints = campaign->checkpoints->len;
@@ -395,7 +455,7 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
     }
   set_needed_per_day (rep);
 
-  project_completion (campaign, campaign_rep_, baseline, entries, as_of, counts, rep);
+  project_completion (campaign, campaign_rep_, baseline, entries, as_of, counts, after, rep);
   return rep;
 }
 
@@ -679,7 +739,7 @@ pd_progress_compute (const PdCampaign *campaign,
   progress->as_of = *as_of;
   progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
   for (guint i = 0; i < campaign->reps->len; i++)
-    g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i, NULL));
+    g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i, NULL, NULL));
   progress->team_projection_rep = -1;
   progress->team = compute_team (campaign, as_of, progress->reps, &progress->team_projection_rep);
 
@@ -756,6 +816,7 @@ struct _PdProgressBuilder {
   PdProgress *progress; /* reps filled as they are added */
   RateSums sums;
   GHashTable *counts;   /* count_available_days()'s, shared by the reps */
+  GHashTable *after;    /* nth_available_day_after()'s, shared by the reps */
 };
 
 PdProgressBuilder *
@@ -770,6 +831,7 @@ pd_progress_builder_new (const PdCampaign *campaign, const PdPlan *plan, const G
   builder->plan = plan;
   builder->as_of = *as_of;
   builder->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  builder->after = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, after_days_free);
   builder->progress = g_new0 (PdProgress, 1);
   builder->progress->as_of = *as_of;
   builder->progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
@@ -784,6 +846,7 @@ pd_progress_builder_free (PdProgressBuilder *builder)
     return;
   pd_progress_free (builder->progress);
   g_clear_pointer (&builder->counts, g_hash_table_unref);
+  g_clear_pointer (&builder->after, g_hash_table_unref);
   g_free (builder);
 }
 
@@ -796,8 +859,9 @@ pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const 
   g_return_if_fail (g_ptr_array_index (builder->progress->reps, rep_index) == NULL);
   g_return_if_fail (baseline != NULL && baseline->rep_contacts != NULL && baseline->days != NULL);
 
-  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  g_autoptr (GArray) entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), daily != NULL ? daily->len : 0);
   RepPipeline pipeline = { 0 };
+  gboolean sorted = TRUE;
 
   for (guint i = 0; daily != NULL && i < daily->len; i++)
     {
@@ -806,13 +870,19 @@ pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const 
 
       if (!g_date_valid (&day->date) || g_date_compare (&day->date, &builder->as_of) > 0)
         continue;
+      /* The store hands a rep's days in date order: no sort needed then. */
+      if (sorted && entries->len > 0
+          && g_date_compare (&g_array_index (entries, Entry, entries->len - 1).date, &entry.date) > 0)
+        sorted = FALSE;
       g_array_append_val (entries, entry);
       rate_sums_add_day (&builder->sums, &pipeline, day);
     }
-  g_array_sort (entries, compare_entries);
+  if (!sorted)
+    g_array_sort (entries, compare_entries);
   rate_sums_add_pipeline (&builder->sums, &pipeline);
   g_ptr_array_index (builder->progress->reps, rep_index) =
-    compute_rep (builder->campaign, baseline, entries, &builder->as_of, rep_index, builder->counts);
+    compute_rep (builder->campaign, baseline, entries, &builder->as_of, rep_index, builder->counts,
+                 builder->after);
 }
 
 PdProgress *

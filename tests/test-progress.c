@@ -855,21 +855,55 @@ test_builder_same_as_compute (void **state)
  * pd_progress_compute() over the whole team's schedule, field for field:
  * four reps, three of them on one calendar (one with a start of her own),
  * behind the curve so that their projections pass the end. */
-static void
-test_builder_shared_calendars (void **state)
+/* The progress built a rep at a time (pd_schedule_builder_rep_days() and
+ * each rep's own rows) equals pd_progress_compute() over the whole team,
+ * field for field. */
+static PdProgress *
+assert_builder_same (const PdCampaign *campaign, const PdPlan *plan, const PdSchedule *baseline,
+                     const GArray *daily, const GDate *as_of)
 {
-  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdScheduleBuilder) schedules = pd_schedule_builder_new (campaign, plan);
+  g_autoptr (PdProgressBuilder) builder = pd_progress_builder_new (campaign, plan, as_of);
+  g_autoptr (PdProgress) whole = pd_progress_compute (campaign, plan, baseline, as_of, daily, NULL);
+  g_autoptr (PdProgress) by_rep = NULL;
+
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+      g_autoptr (PdSchedule) days = pd_schedule_builder_rep_days (schedules, r, &error);
+      g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+
+      assert_non_null (days);
+      for (guint i = 0; i < daily->len; i++)
+        if (g_str_equal (g_array_index (daily, PdDailyContacts, i).rep, rep->name))
+          g_array_append_val (rows, g_array_index (daily, PdDailyContacts, i));
+      pd_progress_builder_add_rep (builder, r, days, rows);
+    }
+  by_rep = pd_progress_builder_finish (builder, NULL);
+  assert_non_null (by_rep);
+
+  assert_int_equal (whole->reps->len, campaign->reps->len);
+  assert_int_equal (by_rep->reps->len, campaign->reps->len);
+  for (guint r = 0; r < whole->reps->len; r++)
+    assert_rep_progress_equal (g_ptr_array_index (whole->reps, r), ((const PdRepProgress *) g_ptr_array_index (by_rep->reps, r)));
+  assert_rep_progress_equal (whole->team, by_rep->team);
+  assert_int_equal (whole->team_projection_rep, by_rep->team_projection_rep);
+  assert_memory_equal (&whole->observed, &by_rep->observed, sizeof whole->observed);
+  assert_int_equal (whole->remaining_call_minutes, by_rep->remaining_call_minutes);
+  assert_int_equal (whole->team->days_left, by_rep->team->days_left);
+  return g_steal_pointer (&by_rep);
+}
+
+/* The example campaign with four reps, three of them on one calendar
+ * (one with a start of her own). */
+static PdCampaign *
+four_reps (PdPlan *ret_plan, PdSchedule **ret_baseline)
+{
   g_autofree char *text = NULL;
   g_autoptr (GString) edited = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (PdCampaign) campaign = NULL;
-  g_autoptr (PdSchedule) baseline = NULL;
-  g_autoptr (PdScheduleBuilder) schedules = NULL;
-  g_autoptr (PdProgressBuilder) builder = NULL;
-  g_autoptr (PdProgress) whole = NULL;
-  g_autoptr (PdProgress) by_rep = NULL;
-  GDate as_of = make_date (2027, 3, 10);
-  PdPlan plan;
+  PdCampaign *campaign;
 
   assert_true (g_file_get_contents ("config/campaigns/example.conf", &text, NULL, NULL));
   edited = g_string_new (text);
@@ -880,9 +914,27 @@ test_builder_shared_calendars (void **state)
   assert_non_null (campaign);
   pd_workcal_prepare (campaign);
   assert_int_equal (campaign->reps->len, 4);
-  assert_true (pd_plan_compute (&campaign->plan, &plan, &error));
-  baseline = pd_schedule_build (campaign, &plan, &error);
-  assert_non_null (baseline);
+  assert_true (pd_plan_compute (&campaign->plan, ret_plan, &error));
+  *ret_baseline = pd_schedule_build (campaign, ret_plan, &error);
+  assert_non_null (*ret_baseline);
+  return campaign;
+}
+
+/* pd_progress_builder_add_rep() and _finish() (baselines without blocks,
+ * counts of available days shared by reps of one calendar) against
+ * pd_progress_compute() over the whole team's schedule, field for field:
+ * four reps, three of them on one calendar (one with a start of her own),
+ * behind the curve so that their projections pass the end; carol's rows
+ * come out of date order. */
+static void
+test_builder_shared_calendars (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdSchedule) baseline = NULL;
+  g_autoptr (PdProgress) by_rep = NULL;
+  GDate as_of = make_date (2027, 3, 10);
+  PdPlan plan;
+  g_autoptr (PdCampaign) campaign = four_reps (&plan, &baseline);
 
   add_january (f, "alice", 4, 29, 9);
   add_january (f, "bob", 4, 29, 3);
@@ -891,39 +943,57 @@ test_builder_shared_calendars (void **state)
   add_january (f, "dave", 18, 29, 7);
   add_outcomes (f, "dave", 3, 1, 40, 12, 3, 2, 7, 2, 1, 150000);
   add_outcomes (f, "alice", 3, 10, 30, 8, 2, 1, 5, 1, 0, 0);
-  whole = pd_progress_compute (campaign, &plan, baseline, &as_of, f->daily, NULL);
-
-  schedules = pd_schedule_builder_new (campaign, &plan);
-  builder = pd_progress_builder_new (campaign, &plan, &as_of);
-  for (guint r = 0; r < campaign->reps->len; r++)
+  by_rep = assert_builder_same (campaign, &plan, baseline, f->daily, &as_of);
+  for (guint r = 0; r < by_rep->reps->len; r++)
     {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      g_autoptr (PdSchedule) days = pd_schedule_builder_rep_days (schedules, r, &error);
-      g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
-
-      assert_non_null (days);
-      for (guint i = 0; i < f->daily->len; i++)
-        if (g_str_equal (g_array_index (f->daily, PdDailyContacts, i).rep, rep->name))
-          g_array_append_val (rows, g_array_index (f->daily, PdDailyContacts, i));
-      pd_progress_builder_add_rep (builder, r, days, rows);
-    }
-  by_rep = pd_progress_builder_finish (builder, NULL);
-  assert_non_null (by_rep);
-
-  assert_int_equal (whole->reps->len, 4);
-  assert_int_equal (by_rep->reps->len, 4);
-  for (guint r = 0; r < whole->reps->len; r++)
-    {
-      assert_rep_progress_equal (g_ptr_array_index (whole->reps, r), ((const PdRepProgress *) g_ptr_array_index (by_rep->reps, r)));
       /* Every rep is behind: each projection is past the end. */
       assert_true (g_date_valid (&((const PdRepProgress *) g_ptr_array_index (by_rep->reps, r))->projected_completion));
       assert_true (g_date_compare (&((const PdRepProgress *) g_ptr_array_index (by_rep->reps, r))->projected_completion, &campaign->end) > 0);
     }
-  assert_rep_progress_equal (whole->team, by_rep->team);
-  assert_int_equal (whole->team_projection_rep, by_rep->team_projection_rep);
-  assert_memory_equal (&whole->observed, &by_rep->observed, sizeof whole->observed);
-  assert_int_equal (whole->remaining_call_minutes, by_rep->remaining_call_minutes);
-  assert_int_equal (whole->team->days_left, by_rep->team->days_left);
+}
+
+/* The days after the end are walked once per calendar and kept (the
+ * first 4 096 of them): projections far past them, and ones that run
+ * into the year 10000, still equal pd_progress_compute()'s, which walks
+ * them for every rep. Alice and carol share a calendar and log one
+ * contact each (their projections are centuries away); bob and dave
+ * log more. As of 9999-11-15 (the campaign long over), no rep has a
+ * date: bob's 38 or so days needed are fewer than the 46 days left in
+ * the calendar but more than its working days, found by walking them. */
+static void
+test_builder_far_projections (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (PdSchedule) baseline = NULL;
+  PdPlan plan;
+  g_autoptr (PdCampaign) campaign = four_reps (&plan, &baseline);
+  const GDate dates[] = { make_date (2027, 3, 10), make_date (2027, 3, 31), make_date (9999, 11, 15) };
+  guint far = 0, none = 0;
+
+  add_day (f, "alice", 2027, 1, 4, 1);
+  add_day (f, "carol", 2027, 1, 5, 1);
+  add_january (f, "bob", 4, 29, 3);
+  add_day (f, "bob", 2027, 3, 1, 105); /* 165 of his 275: some 38 days to go */
+  add_january (f, "dave", 18, 29, 7);
+  for (guint d = 0; d < G_N_ELEMENTS (dates); d++)
+    {
+      g_autoptr (PdProgress) by_rep = assert_builder_same (campaign, &plan, baseline, f->daily, &dates[d]);
+
+      for (guint r = 0; r < by_rep->reps->len; r++)
+        {
+          const PdRepProgress *p = g_ptr_array_index (by_rep->reps, r);
+
+          if (!g_date_valid (&p->projected_completion))
+            none++;
+          /* 4 096 available days are more than 15 years. */
+          else if (g_date_get_year (&p->projected_completion) > 2045)
+            far++;
+        }
+    }
+  /* alice and carol, at each of the first two dates. */
+  assert_int_equal (far, 4);
+  /* As of 9999-11-15: every rep (each is short of its total). */
+  assert_int_equal (none, 4);
 }
 
 int
@@ -931,6 +1001,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_builder_shared_calendars, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_builder_far_projections, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_on_plan_and_half, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_ahead, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_threshold_boundary, setup, teardown),

@@ -195,11 +195,17 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
 {
   const char *last_rep = NULL;
   gboolean known = FALSE;
+  guint32 columns[CHART_WIDTH];
+  guint32 last_day = 0;
+  guint col = 0;
 
+  g_return_if_fail (n <= CHART_WIDTH);
+  for (guint k = 0; k < n; k++)
+    columns[k] = g_date_get_julian (&dates[k]);
   for (guint i = 0; i < daily->len; i++)
     {
       const PdDailyContacts *d = &g_array_index (daily, PdDailyContacts, i);
-      guint low = 0, high = n;
+      guint32 day;
 
       if (d->rep != last_rep)
         {
@@ -208,16 +214,17 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
         }
       if (!known)
         continue;
-      while (low < high) /* the first column whose date is on or after the row's */
-        {
-          guint mid = low + (high - low) / 2;
-          if (g_date_compare (&dates[mid], &d->date) < 0)
-            low = mid + 1;
-          else
-            high = mid;
-        }
-      if (low < n)
-        actual[low] += d->contacts;
+      /* The first column whose date is on or after the row's: walked on
+       * from the previous row's while the rows' dates ascend (a rep's
+       * days), from the first column when they go back. */
+      day = g_date_get_julian (&d->date);
+      if (day < last_day)
+        col = 0;
+      last_day = day;
+      while (col < n && columns[col] < day)
+        col++;
+      if (col < n)
+        actual[col] += d->contacts;
     }
 }
 
