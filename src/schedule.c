@@ -144,15 +144,22 @@ append_spread (const PdCampaign *campaign, guint rep_index, const GArray *dates,
 {
   gint64 each = dates->len > 0 ? contacts / dates->len : 0;
   gint64 remainder = dates->len > 0 ? contacts % dates->len : 0;
+  guint first = days->len;
 
+  /* Grown once, zeroed (padding included: days are compared as bytes),
+   * then filled in place (a team's 250 000 days). */
+  g_array_set_size (days, first + dates->len);
+  memset (&g_array_index (days, PdDay, first), 0, (gsize) dates->len * sizeof (PdDay));
   for (guint i = 0; i < dates->len; i++)
     {
-      PdDay day = { .rep_index = rep_index, .date = g_array_index (dates, GDate, i) };
-      day.contacts = each + ((gint64) i < remainder ? 1 : 0) + (extra ? extra[i] : 0);
-      day.minutes = day_minutes (campaign, day.contacts);
-      *cumulative += day.contacts;
-      day.cumulative = *cumulative;
-      g_array_append_val (days, day);
+      PdDay *day = &g_array_index (days, PdDay, first + i);
+
+      day->rep_index = rep_index;
+      day->date = g_array_index (dates, GDate, i);
+      day->contacts = each + ((gint64) i < remainder ? 1 : 0) + (extra ? extra[i] : 0);
+      day->minutes = day_minutes (campaign, day->contacts);
+      *cumulative += day->contacts;
+      day->cumulative = *cumulative;
     }
 }
 

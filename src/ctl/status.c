@@ -237,8 +237,12 @@ static void
 planned_to_columns (const PdSchedule *baseline, const GDate *dates, guint n, gint64 *planned)
 {
   const GArray *days = baseline->days;
+  guint32 columns[CHART_WIDTH];
   guint i = 0;
 
+  g_return_if_fail (n <= CHART_WIDTH);
+  for (guint k = 0; k < n; k++)
+    columns[k] = g_date_get_julian (&dates[k]);
   while (i < days->len)
     {
       guint rep = g_array_index (days, PdDay, i).rep_index;
@@ -248,8 +252,9 @@ planned_to_columns (const PdSchedule *baseline, const GDate *dates, guint n, gin
       for (; i < days->len && g_array_index (days, PdDay, i).rep_index == rep; i++)
         {
           const PdDay *day = &g_array_index (days, PdDay, i);
+          guint32 julian = g_date_get_julian (&day->date);
 
-          for (; col < n && g_date_compare (&dates[col], &day->date) < 0; col++)
+          for (; col < n && columns[col] < julian; col++)
             planned[col] += last;
           last = day->cumulative;
         }
