@@ -1278,34 +1278,46 @@ parse_id (const char *text, gint64 *ret_id)
   return TRUE;
 }
 
+/* The start of `prospects show` and `prospects erase` (`verb`): the
+ * campaign, the store, the prospect named by the argument and its calls. */
+static int
+find_prospect (PdCtl *ctl, const char *verb, int argc, char **argv, PdCampaign **ret_campaign,
+               PdStore **ret_store, PdProspect **ret_prospect, GPtrArray **ret_calls)
+{
+  g_autoptr (GError) error = NULL;
+  const char *arg = NULL;
+  gint64 id = 0;
+  int status;
+
+  if ((status = load (ctl, verb, argc, argv, "PROSPECT", ret_campaign, &arg)) != PD_EXIT_OK)
+    return status;
+  if (!parse_id (arg, &id))
+    return pd_ctl_error (PD_EXIT_USAGE, _("prospects %s %s: expected a prospect's number, e.g. 12"), verb, arg);
+  if ((status = pd_ctl_open_store_for_reading (ctl, ret_store)) != PD_EXIT_OK)
+    return status;
+  if (*ret_store == NULL || !pd_store_get_prospect (*ret_store, (*ret_campaign)->id, id, ret_prospect, &error))
+    {
+      if (*ret_store == NULL || g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
+        return pd_ctl_error (PD_EXIT_USAGE, _("prospects %s %s: no such prospect in %s"), verb, arg,
+                             (*ret_campaign)->id);
+      return fail (error);
+    }
+  *ret_calls = pd_store_list_calls (*ret_store, (*ret_campaign)->id, NULL, id, NULL, NULL, &error);
+  return *ret_calls != NULL ? PD_EXIT_OK : fail (error);
+}
+
 static int
 show (PdCtl *ctl, int argc, char **argv)
 {
   g_autoptr (PdCampaign) campaign = NULL;
   g_autoptr (PdStore) store = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (PdProspect) p = NULL;
   g_autoptr (GPtrArray) calls = NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  const char *arg = NULL;
-  gint64 id = 0;
   int status;
 
-  if ((status = load (ctl, "show", argc, argv, "PROSPECT", &campaign, &arg)) != PD_EXIT_OK)
+  if ((status = find_prospect (ctl, "show", argc, argv, &campaign, &store, &p, &calls)) != PD_EXIT_OK)
     return status;
-  if (!parse_id (arg, &id))
-    return pd_ctl_error (PD_EXIT_USAGE, _("prospects show %s: expected a prospect's number, e.g. 12"), arg);
-  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
-    return status;
-  if (store == NULL || !pd_store_get_prospect (store, campaign->id, id, &p, &error))
-    {
-      if (store == NULL || g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
-        return pd_ctl_error (PD_EXIT_USAGE, _("prospects show %s: no such prospect in %s"), arg, campaign->id);
-      return fail (error);
-    }
-  calls = pd_store_list_calls (store, campaign->id, NULL, id, NULL, NULL, &error);
-  if (calls == NULL)
-    return fail (error);
   /* Everything held about one person, in one document (--json or not). */
   json_prospect (b, p, TRUE);
   json_builder_set_member_name (b, "calls");
@@ -1342,30 +1354,17 @@ erase (PdCtl *ctl, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (PdProspect) p = NULL;
   g_autoptr (GPtrArray) calls = NULL;
-  const char *arg = NULL;
-  gint64 id = 0;
   int status;
 
-  if ((status = load (ctl, "erase", argc, argv, "PROSPECT", &campaign, &arg)) != PD_EXIT_OK)
+  if ((status = find_prospect (ctl, "erase", argc, argv, &campaign, &store, &p, &calls)) != PD_EXIT_OK)
     return status;
-  if (!parse_id (arg, &id))
-    return pd_ctl_error (PD_EXIT_USAGE, _("prospects erase %s: expected a prospect's number, e.g. 12"), arg);
-  if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
-    return status;
-  if (store == NULL || !pd_store_get_prospect (store, campaign->id, id, &p, &error))
-    {
-      if (store == NULL || g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND))
-        return pd_ctl_error (PD_EXIT_USAGE, _("prospects erase %s: no such prospect in %s"), arg, campaign->id);
-      return fail (error);
-    }
-  calls = pd_store_list_calls (store, campaign->id, NULL, id, NULL, NULL, &error);
-  if (calls == NULL || !pd_store_erase_prospect (store, campaign->id, id, &error))
+  if (!pd_store_erase_prospect (store, campaign->id, p->id, &error))
     return fail (error);
   printf (ngettext ("erased #%" PRId64 " %s: its details, attributes and sources, and the notes of its %u call"
                     " (the call stays counted)\n",
                     "erased #%" PRId64 " %s: its details, attributes and sources, and the notes of its %u calls"
                     " (the calls stay counted)\n", calls->len),
-          id, p->company, calls->len);
+          p->id, p->company, calls->len);
   return PD_EXIT_OK;
 }
 

@@ -181,6 +181,8 @@ check_eq "show --json: details, attributes, source lines, calls" \
 }' "$? $out"
 out=$($C prospects show 99 --json 2>&1)
 check_eq "show of no prospect: exit 2" "2 prospectctl: prospects show 99: no such prospect in example" "$? $out"
+out=$($C prospects show acme 2>&1)
+check_eq "show of a name: exit 2" "2 prospectctl: prospects show acme: expected a prospect's number, e.g. 12" "$? $out"
 
 # --- sources: sizes, overlaps, accessibility (active / reached).
 out=$($C prospects sources 2>&1)
@@ -209,6 +211,14 @@ check_eq "... no text of it anywhere in the prospect tables" 0 \
   "$(db_sql "SELECT count(*) FROM prospects WHERE company LIKE '%Acme%' OR contact = 'Dupont'")"
 out=$($C prospects erase 1 2>&1)
 check_eq "erase again: exit 2" "2 prospectctl: prospects erase 1: no such prospect in example" "$? $out"
+if [ -e "${PD_TEST_LOCPATH:-/nonexistent}/fr_FR.UTF-8/LC_CTYPE" ] && [ -n "${PROSPECTD_LOCALEDIR:-}" ]; then
+  out=$(env LOCPATH="$PD_TEST_LOCPATH" LC_ALL=fr_FR.UTF-8 $C prospects erase 1 2>&1)
+  check_eq "... in French" "2 prospectctl : prospects erase 1 : pas de tel prospect dans example" "$? $out"
+else
+  fail "fr_FR.UTF-8 in \$PD_TEST_LOCPATH and the catalogue in \$PROSPECTD_LOCALEDIR (run through make check)"
+fi
+out=$($C prospects erase 0 2>&1)
+check_eq "erase of no number: exit 2" "2 prospectctl: prospects erase 0: expected a prospect's number, e.g. 12" "$? $out"
 
 # --- assign: bob's weight 2 against alice's 1; only the prospects never
 # called move (#3, #5 and #9 of alice's, #7 of bob's): of 4, alice's share
