@@ -359,12 +359,19 @@ pd_callbook_feed_calls (PdStore *store, const PdCampaign *campaign, const PdSche
 {
   g_autoptr (PdFeedCalls) feed = NULL;
   g_autoptr (Ranker) ranker = NULL;
-  guint64 read = 0;
+  gboolean any = FALSE;
 
   g_return_val_if_fail (campaign != NULL && schedule != NULL && today != NULL, NULL);
 
   feed = pd_feed_calls_new (schedule->blocks != NULL ? schedule->blocks->len : 0);
   if (store == NULL)
+    return g_steal_pointer (&feed);
+  /* No prospect at all in the file (none of any rep, none without a
+   * rep): the feeds are those of a campaign followed by day counts
+   * (`log`) alone, without lists, known without reading each rep's. */
+  if (!pd_store_any_prospect (store, campaign->id, &any, error))
+    return NULL;
+  if (!any)
     return g_steal_pointer (&feed);
 
   /* A rep at a time, each read by its index and freed once listed: the
@@ -388,7 +395,6 @@ pd_callbook_feed_calls (PdStore *store, const PdCampaign *campaign, const PdSche
       rep_prospects = pd_store_list_prospects (store, campaign->id, &filter, error);
       if (rep_prospects == NULL)
         return NULL;
-      read += rep_prospects->len;
       called = called_since (store, campaign, rep->name, today, error);
       if (called == NULL)
         return NULL;
@@ -397,21 +403,6 @@ pd_callbook_feed_calls (PdStore *store, const PdCampaign *campaign, const PdSche
       add_lines (feed, calls);
     }
 
-  /* No prospect at all in the file (none of another rep, none without
-   * a rep): the feeds are those of a campaign followed by day counts
-   * (`log`) alone, without lists. */
-  if (read == 0)
-    {
-      gint64 prospects = 0;
-
-      if (!pd_store_count_prospects (store, campaign->id, &prospects, NULL, error))
-        return NULL;
-      if (prospects == 0)
-        {
-          g_clear_pointer (&feed, pd_feed_calls_free);
-          feed = pd_feed_calls_new (schedule->blocks != NULL ? schedule->blocks->len : 0);
-        }
-    }
   return g_steal_pointer (&feed);
 }
 

@@ -52,6 +52,19 @@ typedef struct {
                            * the store names (pd_store_activity_changes()) */
   gint64 change_mark;     /* the store's activity change mark read before that
                            * catch-up read the day sums */
+
+  /* The blocks of the days near now (evaluation.c's near_blocks()), kept
+   * between wake-ups: a rep's are made again when its days in force
+   * changed (near_stale, marked with digest_stale), all of them when the
+   * window of days moves (a new local day) or the schedule in force is
+   * read again. */
+  PdSchedule *near;       /* owned, blocks only; NULL: none yet */
+  guint32 near_first, near_last; /* its window: julian days, both included */
+  GArray *near_starts;    /* guint per rep, and one more: rep r's blocks are
+                           * near->blocks[near_starts[r], near_starts[r + 1]) */
+  GArray *near_stale;     /* gboolean per rep: its near blocks are to be made again */
+  GPtrArray *feed_paths;  /* char* per rep: its feed's path (NULL: none), owned; NULL: not made yet */
+  char *feed_paths_dir;   /* the feeds directory they are in, owned */
 } PdDaemonCampaign;
 
 struct _PdDaemon {

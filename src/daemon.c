@@ -51,6 +51,11 @@ daemon_campaign_free (PdDaemonCampaign *dc)
   pd_schedule_free (dc->in_force);
   g_clear_pointer (&dc->digests, g_byte_array_unref);
   g_clear_pointer (&dc->digest_stale, g_array_unref);
+  pd_schedule_free (dc->near);
+  g_clear_pointer (&dc->near_starts, g_array_unref);
+  g_clear_pointer (&dc->near_stale, g_array_unref);
+  g_clear_pointer (&dc->feed_paths, g_ptr_array_unref);
+  g_free (dc->feed_paths_dir);
   g_free (dc);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonCampaign, daemon_campaign_free)

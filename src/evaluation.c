@@ -155,21 +155,35 @@ notify_rep (PdDaemon *daemon, const PdDaemonCampaign *dc, guint r, const PdProgr
   return send_once (daemon, campaign->id, alert, now, error);
 }
 
+/* A gboolean per rep, all FALSE, in *flags when it is NULL. */
+static void
+ensure_flags (GArray **flags, guint n)
+{
+  if (*flags != NULL)
+    {
+      g_array_set_size (*flags, n);
+      return;
+    }
+  *flags = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), n);
+  g_array_set_size (*flags, n);
+}
+
 /* The schedule in force has changed for the reps marked in `days_changed`
- * (all when NULL): their digests are computed again before publishing. */
+ * (all when NULL): their digests and their blocks near now are computed
+ * again before they are read. */
 static void
 mark_stale (PdDaemonCampaign *dc, const GArray *days_changed)
 {
   guint n = dc->campaign->reps->len;
 
-  if (dc->digest_stale == NULL)
-    {
-      dc->digest_stale = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), n);
-      g_array_set_size (dc->digest_stale, n);
-    }
+  ensure_flags (&dc->digest_stale, n);
+  ensure_flags (&dc->near_stale, n);
   for (guint r = 0; r < n; r++)
     if (days_changed == NULL || g_array_index (days_changed, gboolean, r))
-      g_array_index (dc->digest_stale, gboolean, r) = TRUE;
+      {
+        g_array_index (dc->digest_stale, gboolean, r) = TRUE;
+        g_array_index (dc->near_stale, gboolean, r) = TRUE;
+      }
 }
 
 /* The schedule in force, in dc->in_force: kept from the last evaluation
@@ -629,7 +643,9 @@ update_digests (PdDaemonCampaign *dc)
       dc->digests = g_byte_array_sized_new (MAX (n, 1) * DIGEST_SIZE);
       g_byte_array_set_size (dc->digests, MAX (n, 1) * DIGEST_SIZE);
       memset (dc->digests->data, 0, dc->digests->len);
-      mark_stale (dc, NULL);
+      ensure_flags (&dc->digest_stale, n);
+      for (guint r = 0; r < n; r++)
+        g_array_index (dc->digest_stale, gboolean, r) = TRUE;
     }
   for (guint r = 0; r < n; r++)
     {
@@ -700,47 +716,126 @@ blocks_schedule_new (const PdSchedule *in_force)
   return schedule;
 }
 
-/* The blocks of the days near now: each rep's from day first_julian to
- * day last_julian (julian numbers, both included), then those of its
- * first day after them that has any. With the days the agenda reads
- * (pd_agenda_window()) and those of the call lists, it serves both. */
-static PdSchedule *
-near_blocks (const PdDaemonCampaign *dc, guint32 first_julian, guint32 last_julian, GError **error)
+/* Appends to `picked` rep r's days near now: those from day first_julian
+ * to day last_julian (julian numbers, both included), then its first day
+ * after them that has any contact. */
+static void
+pick_near_days (const GArray *days, guint r, guint32 first_julian, guint32 last_julian, GArray *picked)
+{
+  guint first, end, low, high, i;
+
+  rep_days_range (days, r, &first, &end);
+  /* A rep's days are by date: the first on or after first_julian. */
+  low = first;
+  high = end;
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_date_get_julian (&g_array_index (days, PdDay, mid).date) < first_julian)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  for (i = low; i < end && g_date_get_julian (&g_array_index (days, PdDay, i).date) <= last_julian; i++)
+    g_array_append_val (picked, g_array_index (days, PdDay, i));
+  for (; i < end; i++)
+    if (g_array_index (days, PdDay, i).contacts > 0)
+      {
+        g_array_append_val (picked, g_array_index (days, PdDay, i));
+        break;
+      }
+}
+
+/* Where each rep's blocks start in `blocks` (by rep), and where the last
+ * one's end: n + 1 entries. */
+static GArray *
+rep_starts (const GArray *blocks, guint n)
+{
+  GArray *starts = g_array_sized_new (FALSE, FALSE, sizeof (guint), n + 1);
+  guint b = 0;
+
+  for (guint r = 0; r <= n; r++)
+    {
+      while (b < blocks->len && g_array_index (blocks, PdBlock, b).rep_index < r)
+        b++;
+      g_array_append_val (starts, b);
+    }
+  return starts;
+}
+
+/* The blocks of the days near now (dc->near, owned by dc): each rep's from
+ * day first_julian to day last_julian (julian numbers, both included),
+ * then those of its first day after them that has any. With the days the
+ * agenda reads (pd_agenda_window()) and those of the call lists, it serves
+ * both. Kept between wake-ups: the same window makes only the blocks of
+ * the reps whose days in force changed since (dc->near_stale) again, the
+ * others copied, so that one rep's log costs one rep; another window (a
+ * new day), or no blocks kept, makes every rep's. The blocks are those a
+ * whole build makes (pd_schedule_append_blocks() over the picked days),
+ * the same first error. */
+static const PdSchedule *
+near_blocks (PdDaemonCampaign *dc, guint32 first_julian, guint32 last_julian, GError **error)
 {
   const GArray *days = dc->in_force->days;
-  g_autoptr (PdSchedule) near = blocks_schedule_new (dc->in_force);
+  guint n = dc->campaign->reps->len;
+  /* Nothing is kept until made again: a failure leaves none. */
+  g_autoptr (PdSchedule) kept = g_steal_pointer (&dc->near);
+  g_autoptr (GArray) starts = g_steal_pointer (&dc->near_starts);
+  g_autoptr (PdSchedule) near = NULL;
   g_autoptr (GArray) picked = g_array_new (FALSE, FALSE, sizeof (PdDay));
+  gboolean whole = kept == NULL || starts == NULL || starts->len != n + 1 || dc->near_stale == NULL
+                   || dc->near_stale->len != n || dc->near_first != first_julian || dc->near_last != last_julian;
 
-  for (guint r = 0; r < dc->campaign->reps->len; r++)
+  if (!whole)
     {
-      guint first, end, low, high, i;
+      gboolean any = FALSE;
 
-      rep_days_range (days, r, &first, &end);
-      /* A rep's days are by date: the first on or after first_julian. */
-      low = first;
-      high = end;
-      while (low < high)
+      for (guint r = 0; r < n && !any; r++)
+        any = g_array_index (dc->near_stale, gboolean, r);
+      if (!any && kept->rep_contacts == dc->in_force->rep_contacts)
         {
-          guint mid = low + (high - low) / 2;
-
-          if (g_date_get_julian (&g_array_index (days, PdDay, mid).date) < first_julian)
-            low = mid + 1;
-          else
-            high = mid;
+          dc->near_starts = g_steal_pointer (&starts);
+          dc->near = g_steal_pointer (&kept);
+          return dc->near;
         }
-      for (i = low; i < end && g_date_get_julian (&g_array_index (days, PdDay, i).date) <= last_julian; i++)
-        g_array_append_val (picked, g_array_index (days, PdDay, i));
-      for (; i < end; i++)
-        if (g_array_index (days, PdDay, i).contacts > 0)
-          {
-            g_array_append_val (picked, g_array_index (days, PdDay, i));
-            break;
-          }
     }
-  if (!pd_schedule_append_blocks (dc->campaign, (const PdDay *) (gconstpointer) picked->data, picked->len,
-                                  near->blocks, error))
-    return NULL;
-  return g_steal_pointer (&near);
+  near = blocks_schedule_new (dc->in_force);
+  if (whole)
+    {
+      for (guint r = 0; r < n; r++)
+        pick_near_days (days, r, first_julian, last_julian, picked);
+      if (!pd_schedule_append_blocks (dc->campaign, (const PdDay *) (gconstpointer) picked->data, picked->len,
+                                      near->blocks, error))
+        return NULL;
+    }
+  else
+    {
+      g_array_set_size (near->blocks, 0);
+      for (guint r = 0; r < n; r++)
+        {
+          guint from = g_array_index (starts, guint, r), to = g_array_index (starts, guint, r + 1);
+
+          if (!g_array_index (dc->near_stale, gboolean, r))
+            {
+              if (to > from)
+                g_array_append_vals (near->blocks, &g_array_index (kept->blocks, PdBlock, from), to - from);
+              continue;
+            }
+          g_array_set_size (picked, 0);
+          pick_near_days (days, r, first_julian, last_julian, picked);
+          if (!pd_schedule_append_blocks (dc->campaign, (const PdDay *) (gconstpointer) picked->data,
+                                          picked->len, near->blocks, error))
+            return NULL;
+        }
+    }
+  ensure_flags (&dc->near_stale, n);
+  memset (dc->near_stale->data, 0, sizeof (gboolean) * n);
+  dc->near_first = first_julian;
+  dc->near_last = last_julian;
+  dc->near_starts = rep_starts (near->blocks, n);
+  dc->near = g_steal_pointer (&near);
+  return dc->near;
 }
 
 /* Whether block a comes before block b in a schedule's order (rep, date,
@@ -798,32 +893,49 @@ part_calls_new (const PdSchedule *near, const PdFeedCalls *calls, const PdSchedu
 }
 
 /* SHA-256 of each rep's call lists (32 bytes a rep): which blocks have a
- * list, and its lines. */
+ * list, and its lines. `schedule` holds its blocks by rep: a rep without
+ * a list has the digest of nothing, computed once. */
 static GBytes *
 calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls)
 {
   guint n = MAX (campaign->reps->len, 1);
   g_autofree guint8 *digests = g_new0 (guint8, n * DIGEST_SIZE);
-  g_autoptr (GPtrArray) checksums = g_ptr_array_new_with_free_func ((GDestroyNotify) g_checksum_free);
+  g_autoptr (GChecksum) checksum = NULL;
+  guint8 empty[DIGEST_SIZE];
+  gsize length = DIGEST_SIZE;
+  guint current = G_MAXUINT;
 
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_get_digest (checksum, empty, &length);
   for (guint r = 0; r < n; r++)
-    g_ptr_array_add (checksums, g_checksum_new (G_CHECKSUM_SHA256));
-  for (guint b = 0; b < schedule->blocks->len && b < pd_feed_calls_n_blocks (calls); b++)
+    memcpy (digests + r * DIGEST_SIZE, empty, DIGEST_SIZE);
+  for (guint b = 0; b <= schedule->blocks->len; b++)
     {
-      const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, b);
-      const PdCallBlock *list = pd_feed_calls_block (calls, b);
-      GChecksum *checksum;
+      const PdBlock *block = b < schedule->blocks->len ? &g_array_index (schedule->blocks, PdBlock, b) : NULL;
+      const PdCallBlock *list = block != NULL && b < pd_feed_calls_n_blocks (calls)
+                                  ? pd_feed_calls_block (calls, b) : NULL;
       /* The block by its date and index (not its place in the schedule
        * given, which moves with the other reps' blocks). */
       gint64 fields[4];
 
+      if (current != G_MAXUINT && (block == NULL || block->rep_index != current))
+        {
+          /* The end of rep `current`'s blocks. */
+          length = DIGEST_SIZE;
+          g_checksum_get_digest (checksum, digests + (gsize) current * DIGEST_SIZE, &length);
+          current = G_MAXUINT;
+        }
       if (list == NULL || block->rep_index >= n)
         continue;
+      if (current == G_MAXUINT)
+        {
+          g_checksum_reset (checksum);
+          current = block->rep_index;
+        }
       fields[0] = g_date_get_julian (&block->date);
       fields[1] = block->index;
       fields[2] = list->listed;
       fields[3] = list->contacts;
-      checksum = g_ptr_array_index (checksums, block->rep_index);
       g_checksum_update (checksum, (const guchar *) fields, sizeof fields);
       for (guint i = list->first; i < list->first + list->listed; i++)
         {
@@ -835,12 +947,6 @@ calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdF
                                (gssize) strlen (texts[t] != NULL ? texts[t] : "") + 1);
           g_checksum_update (checksum, (const guchar *) &line.reason, sizeof line.reason);
         }
-    }
-  for (guint r = 0; r < n; r++)
-    {
-      gsize length = DIGEST_SIZE;
-
-      g_checksum_get_digest (g_ptr_array_index (checksums, r), digests + r * DIGEST_SIZE, &length);
     }
   return g_bytes_new_take (g_steal_pointer (&digests), n * DIGEST_SIZE);
 }
@@ -953,6 +1059,28 @@ write_feeds (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, con
   return TRUE;
 }
 
+/* Each rep's feed path in `feeds_dir` (NULL: its name is no plain file
+ * name), made once for the campaign and kept (dc->feed_paths). */
+static const GPtrArray *
+feed_paths (PdDaemonCampaign *dc, const char *feeds_dir)
+{
+  const PdCampaign *campaign = dc->campaign;
+
+  if (dc->feed_paths != NULL && g_strcmp0 (dc->feed_paths_dir, feeds_dir) == 0)
+    return dc->feed_paths;
+  g_clear_pointer (&dc->feed_paths, g_ptr_array_unref);
+  g_free (dc->feed_paths_dir);
+  dc->feed_paths_dir = g_strdup (feeds_dir);
+  dc->feed_paths = g_ptr_array_new_full (campaign->reps->len, g_free);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+
+      g_ptr_array_add (dc->feed_paths, pd_feed_path (feeds_dir, campaign->id, rep->name));
+    }
+  return dc->feed_paths;
+}
+
 /* Writes the feeds whose content may have changed: every rep's the first
  * time, then those whose blocks differ from what this process last wrote
  * and those whose file is gone or was changed by someone else (the feed
@@ -974,6 +1102,7 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
   g_autofree gboolean *reps = NULL;
   g_autoptr (PdFeedCalls) calls = NULL;
   g_autoptr (GBytes) calls_digest = NULL;
+  const GPtrArray *paths;
   gboolean any = before == NULL;
 
   /* On a team's database, the feeds are the server's: written only by
@@ -993,10 +1122,10 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
     calls_before = g_bytes_get_data (dc->published_calls, NULL);
 
   reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
+  paths = feed_paths (dc, daemon->config->feeds_dir);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
-      const PdRep *rep;
-      g_autofree char *path = NULL;
+      const char *path;
       FeedFile file;
 
       if (before == NULL)
@@ -1004,8 +1133,7 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
           reps[r] = TRUE;
           continue;
         }
-      rep = g_ptr_array_index (campaign->reps, r);
-      path = pd_feed_path (daemon->config->feeds_dir, campaign->id, rep->name);
+      path = g_ptr_array_index (paths, r);
       file = feed_file (path);
       reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
                 || calls_before == NULL
@@ -1087,7 +1215,7 @@ evaluate_campaign (PdDaemon *daemon, PdDaemonCampaign *dc, gint64 now, gboolean 
   const char *const *notify_reps = (const char *const *) daemon->config->notify_reps;
   RecordedContext context = { daemon->store, campaign->id };
   g_autoptr (PdAgenda) agenda = NULL;
-  g_autoptr (PdSchedule) near = NULL;
+  const PdSchedule *near;
   gboolean ok = TRUE;
   gboolean today = FALSE;
   GError *local_error = NULL;

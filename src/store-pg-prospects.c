@@ -633,6 +633,22 @@ store_pg_count_prospects (PgStore *pg, const char *campaign, gint64 *ret_prospec
   return TRUE;
 }
 
+gboolean
+store_pg_any_prospect (PgStore *pg, const char *campaign, gboolean *ret_any, GError **error)
+{
+  const char *values[1] = { campaign };
+  g_autoptr (PGresult) result = pg_query (pg, "SELECT EXISTS (SELECT 1 FROM prospects WHERE campaign = $1)", 1,
+                                          values, error);
+
+  if (result == NULL)
+    {
+      g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+      return FALSE;
+    }
+  *ret_any = PQntuples (result) == 1 && g_strcmp0 (PQgetvalue (result, 0, 0), "t") == 0;
+  return TRUE;
+}
+
 GArray *
 store_pg_list_called (PgStore *pg, const char *campaign, const char *rep, const GDate *from, GError **error)
 {

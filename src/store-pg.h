@@ -98,6 +98,7 @@ GPtrArray *store_pg_list_prospects (PgStore *pg, const char *campaign, const PdP
                                     GError **error);
 gboolean store_pg_foreach_prospect (PgStore *pg, const char *campaign, PdProspectFunc func, gpointer data,
                                     GError **error);
+gboolean store_pg_any_prospect (PgStore *pg, const char *campaign, gboolean *ret_any, GError **error);
 gboolean store_pg_count_prospects (PgStore *pg, const char *campaign, gint64 *ret_prospects,
                                    gint64 *ret_spontaneous, GError **error);
 GArray *store_pg_list_called (PgStore *pg, const char *campaign, const char *rep, const GDate *from,

@@ -637,6 +637,36 @@ fail:
   return FALSE;
 }
 
+gboolean
+pd_store_any_prospect (PdStore *store, const char *campaign, gboolean *ret_any, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL && ret_any != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_any_prospect (store->pg, campaign, ret_any, error);
+  stmt = store_prepare (store, "SELECT EXISTS (SELECT 1 FROM prospects WHERE campaign = ?1)", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  *ret_any = sqlite3_column_int64 (stmt, 0) != 0;
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
+  return FALSE;
+}
+
 GArray *
 pd_store_list_called (PdStore *store, const char *campaign, const char *rep, const GDate *from, GError **error)
 {

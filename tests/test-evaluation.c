@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <utime.h>
 
 #include <cmocka.h>
 #include <glib.h>
@@ -22,6 +23,7 @@
 #include "prospectd/daemon.h"
 #include "prospectd/plan.h"
 #include "prospectd/publish.h"
+#include "prospectd/store-prospects.h"
 #include "prospectd/schedule.h"
 #include "prospectd/store.h"
 #include "dir-fixture.h"
@@ -523,6 +525,271 @@ test_reload_keeps_unchanged (void **state)
   side_clear (&a);
 }
 
+/* ------------------------------------- the blocks near now, kept */
+
+/* The same prospects on both sides (the same ids): for each rep, `count`
+ * new prospects "<rep> 01".. (phone +3310000<rep index><n>). */
+static void
+import_both (Side *a, Side *b, guint count)
+{
+  static const char *const reps[] = { "alice", "bob", "carol" };
+  Side *sides[] = { a, b };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+    {
+      g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+      g_autoptr (GError) error = NULL;
+
+      for (guint r = 0; r < G_N_ELEMENTS (reps); r++)
+        for (guint i = 1; i <= count; i++)
+          {
+            PdProspect *p = pd_prospect_new ();
+
+            p->company = g_strdup_printf ("%s %02u", reps[r], i);
+            p->rep = g_strdup (reps[r]);
+            p->phone = g_strdup_printf ("+3310000%u%02u", r, i);
+            p->state = PD_PROSPECT_NEW;
+            pd_prospect_add_source (p, "file", (gint64) batch->len + 2);
+            g_ptr_array_add (batch, p);
+          }
+      assert_true (pd_store_import_prospects (sides[s]->store, "inc", batch, NULL, NULL, &error));
+      assert_null (error);
+    }
+}
+
+/* A call to the prospect of `company` on both sides, on `date`. */
+static void
+call_both (Side *a, Side *b, const char *company, const char *rep, int year, int month, int day)
+{
+  Side *sides[] = { a, b };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) all = pd_store_list_prospects (sides[s]->store, "inc", NULL, &error);
+      g_autoptr (PdCall) call = pd_call_new ();
+
+      assert_non_null (all);
+      for (guint i = 0; i < all->len; i++)
+        if (g_str_equal (((PdProspect *) g_ptr_array_index (all, i))->company, company))
+          call->prospect = ((PdProspect *) g_ptr_array_index (all, i))->id;
+      assert_true (call->prospect > 0);
+      call->campaign = g_strdup ("inc");
+      call->rep = g_strdup (rep);
+      g_date_clear (&call->date, 1);
+      g_date_set_dmy (&call->date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+      call->outcome = PD_OUTCOME_NO_ANSWER;
+      g_date_clear (&call->follow_up, 1);
+      assert_true (pd_store_record_call (sides[s]->store, call, NULL, NULL, &error));
+      assert_null (error);
+    }
+}
+
+/* How many times `text` is in a feed, its lines unfolded. */
+static guint
+lines_with (const char *feed, const char *text)
+{
+  g_auto (GStrv) folds = g_strsplit (feed, "\r\n ", -1);
+  g_autofree char *unfolded = g_strjoinv ("", folds);
+  guint n = 0;
+
+  for (const char *at = strstr (unfolded, text); at != NULL; at = strstr (at + 1, text))
+    n++;
+  return n;
+}
+
+/* How many calls the list of a feed's event starting at `start` (local
+ * time, as in DTSTART) holds: its "tel:" lines; 0 without the event. */
+static guint
+event_calls (const char *feed, const char *start)
+{
+  g_autofree char *dtstart = g_strconcat ("DTSTART;TZID=Europe/Paris:", start, NULL);
+  g_auto (GStrv) events = g_strsplit (feed, "BEGIN:VEVENT", -1);
+
+  for (guint i = 1; events[i] != NULL; i++)
+    if (strstr (events[i], dtstart) != NULL)
+      return lines_with (events[i], "tel:");
+  return 0;
+}
+
+/* One reaction of the daemon that keeps the blocks near now between
+ * wake-ups (`running`) against a daemon started afresh on the other side,
+ * which makes them all: the same re-spread, the same feeds (their call
+ * lists come from the blocks near now), the same notifications and the
+ * same next wake-up, at `next` (the reminder of the next block). */
+static void
+react_near (PdDaemon *running, Side *a, Side *b, gint64 now, gboolean activity_changed, const char *expected,
+            gint64 next)
+{
+  g_autoptr (PdDaemon) fresh = daemon_at (b, now);
+  g_autoptr (GError) error = NULL;
+  gint64 next_running = 0, next_fresh = 0;
+
+  g_string_truncate (respread_log, 0);
+  pd_daemon_set_clock (running, now * G_USEC_PER_SEC);
+  assert_true (pd_daemon_evaluate (running, now, activity_changed, &next_running, &error));
+  assert_null (error);
+  assert_string_equal (respread_log->str, expected);
+  pd_daemon_set_clock (fresh, now * G_USEC_PER_SEC);
+  assert_true (pd_daemon_evaluate (fresh, now, activity_changed, &next_fresh, &error));
+  assert_null (error);
+  assert_same (a, b);
+  assert_int_equal (next_running, next_fresh);
+  if (next != 0)
+    assert_int_equal (next_running, next);
+}
+
+/* The daemon keeps the blocks of the days near now between wake-ups and
+ * makes again only those of the reps whose days changed (a log, a call),
+ * all of them on a new day or after a reload: what it writes and tells is
+ * what a daemon making them all writes and tells, call lists included,
+ * over logs, calls, a day change, a reload and the week of the change to
+ * summer time (2027-03-28). */
+static void
+test_near_blocks_kept (void **state)
+{
+  const char *root = *state;
+  g_autoptr (PdDaemon) running = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  Side a = { 0 }, b = { 0 };
+
+  side_init (&a, root, "kept");
+  side_init (&b, root, "made");
+  import_both (&a, &b, 40);
+  respread_log = g_string_new (NULL);
+
+  /* Friday 2027-01-08 after the check: the next reminder is Monday's,
+   * 10 minutes before 09:00. */
+  running = daemon_at (&a, paris (2027, 1, 8, 18, 0));
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 0), FALSE, "", paris (2027, 1, 11, 8, 50));
+  alice = feed_bytes (&a, "alice");
+  /* The lists of the blocks of Monday 11 to Thursday 14 (today + 6 days,
+   * workdays): alice's first prospects, by import order. */
+  assert_true (strstr (alice, "alice 01") != NULL);
+  /* alice 01 listed as new on the 8th, then retried on the 11th, 12th
+   * and 13th (4 contacts a prospect). */
+  assert_int_equal (lines_with (alice, "alice 01 "), 4);
+  assert_int_equal (lines_with (alice, "alice 01 — tel:+3310000001 — new prospect"), 1);
+
+  /* A log: alice's days change, her lists with them. */
+  log_both (&a, &b, "alice", 2027, 1, 8, 40);
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 5), TRUE, "re-spread 1 of 3 reps of inc\n",
+              paris (2027, 1, 11, 8, 50));
+  g_free (alice);
+  alice = feed_bytes (&a, "alice");
+
+  /* A call to one of bob's prospects today: bob re-spread, his lists
+   * without it today. */
+  bob = feed_bytes (&a, "bob");
+  call_both (&a, &b, "bob 01", "bob", 2027, 1, 8);
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 10), TRUE, "re-spread 1 of 3 reps of inc\n",
+              paris (2027, 1, 11, 8, 50));
+  {
+    g_autofree char *bob_now = feed_bytes (&a, "bob");
+
+    /* Listed four times (new, then retried), three once called today. */
+    assert_int_equal (lines_with (bob, "bob 01 "), 4);
+    assert_int_equal (lines_with (bob_now, "bob 01 "), 3);
+  }
+  {
+    g_autofree char *alice_now = feed_bytes (&a, "alice");
+
+    assert_string_equal (alice_now, alice);
+  }
+
+  /* Saturday: no check, but the days near now move on (Friday 15 is
+   * within six days now). */
+  react_near (running, &a, &b, paris (2027, 1, 9, 12, 0), FALSE, "", paris (2027, 1, 11, 8, 50));
+
+  /* A new day: Monday's check, then a log and a call that day. */
+  react_near (running, &a, &b, paris (2027, 1, 11, 17, 45), FALSE, "", paris (2027, 1, 12, 8, 50));
+  log_both (&a, &b, "carol", 2027, 1, 11, 70);
+  call_both (&a, &b, "alice 02", "alice", 2027, 1, 11);
+  react_near (running, &a, &b, paris (2027, 1, 11, 18, 0), TRUE, "re-spread 2 of 3 reps of inc\n",
+              paris (2027, 1, 12, 8, 50));
+
+  /* A reload of the same file: the blocks are made again, the same. */
+  assert_true (pd_daemon_load (running, &error));
+  assert_null (error);
+  react_near (running, &a, &b, paris (2027, 1, 11, 18, 5), FALSE, "", paris (2027, 1, 12, 8, 50));
+  log_both (&a, &b, "bob", 2027, 1, 11, 33);
+  react_near (running, &a, &b, paris (2027, 1, 11, 18, 10), TRUE, "re-spread 1 of 3 reps of inc\n",
+              paris (2027, 1, 12, 8, 50));
+
+  /* The week of the change to summer time (Sunday 28, Easter): Friday's
+   * check, a log, Easter Monday (a holiday, the first day at UTC+2), then
+   * Tuesday 30. */
+  react_near (running, &a, &b, paris (2027, 3, 26, 17, 45), FALSE, "", paris (2027, 3, 30, 8, 50));
+  log_both (&a, &b, "bob", 2027, 3, 26, 60);
+  react_near (running, &a, &b, paris (2027, 3, 26, 18, 0), TRUE, "re-spread 1 of 3 reps of inc\n",
+              paris (2027, 3, 30, 8, 50));
+  react_near (running, &a, &b, paris (2027, 3, 29, 12, 0), FALSE, "", 0);
+  log_both (&a, &b, "carol", 2027, 3, 26, 20);
+  react_near (running, &a, &b, paris (2027, 3, 29, 12, 5), TRUE, "", 0);
+  react_near (running, &a, &b, paris (2027, 3, 30, 8, 55), FALSE, "", 0);
+  log_both (&a, &b, "alice", 2027, 3, 30, 15);
+  call_both (&a, &b, "carol 03", "carol", 2027, 3, 30);
+  react_near (running, &a, &b, paris (2027, 3, 30, 9, 5), TRUE, "", 0);
+  react_near (running, &a, &b, paris (2027, 3, 30, 17, 45), FALSE, "", 0);
+  log_both (&a, &b, "bob", 2027, 3, 30, 25);
+  react_near (running, &a, &b, paris (2027, 3, 30, 18, 0), TRUE, "re-spread 1 of 3 reps of inc\n", 0);
+
+  g_string_free (respread_log, TRUE);
+  respread_log = NULL;
+  side_clear (&a);
+  side_clear (&b);
+}
+
+/* The days near now move on without a catch-up (everyone ahead, no
+ * re-spread): from Friday evening to Tuesday noon, the blocks kept are
+ * made again for the new days (Monday 18 joins the call lists). */
+static void
+test_near_blocks_move (void **state)
+{
+  const char *root = *state;
+  g_autoptr (PdDaemon) running = NULL;
+  Side a = { 0 }, b = { 0 };
+
+  side_init (&a, root, "kept");
+  side_init (&b, root, "made");
+  import_both (&a, &b, 40);
+  respread_log = g_string_new (NULL);
+  /* No catch-up: the feeds' DTSTAMP is the baseline's time, the campaign
+   * file's modification time, the same on both sides. */
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autofree char *path = g_build_filename (s == 0 ? a.dir : b.dir, "campaigns", "inc.conf", NULL);
+      struct utimbuf times = { 1767225600, 1767225600 }; /* 2026-01-01T00:00:00Z */
+
+      assert_int_equal (g_utime (path, &times), 0);
+    }
+  log_both (&a, &b, "alice", 2027, 1, 8, 300);
+  log_both (&a, &b, "bob", 2027, 1, 8, 300);
+  log_both (&a, &b, "carol", 2027, 1, 8, 300);
+
+  running = daemon_at (&a, paris (2027, 1, 8, 18, 0));
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 0), FALSE, "", paris (2027, 1, 11, 8, 50));
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 5), FALSE, "", paris (2027, 1, 11, 8, 50));
+  react_near (running, &a, &b, paris (2027, 1, 12, 12, 0), FALSE, "", paris (2027, 1, 12, 13, 50));
+  {
+    g_autofree char *kinds = rows (a.db, "SELECT kind FROM revisions ORDER BY id");
+    g_autofree char *alice = feed_bytes (&a, "alice");
+
+    /* No catch-up stored: no re-spread marked any rep's days. */
+    assert_string_equal (kinds, "baseline\n");
+    /* Monday 18's blocks have their lists: 5 and 4 calls. */
+    assert_int_equal (event_calls (alice, "20270118T090000"), 5);
+    assert_int_equal (event_calls (alice, "20270118T140000"), 4);
+  }
+
+  g_string_free (respread_log, TRUE);
+  respread_log = NULL;
+  side_clear (&a);
+  side_clear (&b);
+}
+
 static int
 setup (void **state)
 {
@@ -544,6 +811,8 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_incremental_equals_full, setup, teardown),
     cmocka_unit_test_setup_teardown (test_reload_keeps_unchanged, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_near_blocks_kept, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_near_blocks_move, setup, teardown),
   };
 
   g_log_set_writer_func (writer, NULL, NULL);

@@ -101,6 +101,13 @@ gboolean pd_store_count_prospects (PdStore *store,
                                    gint64 *ret_spontaneous,
                                    GError **error);
 
+/* Whether `campaign` holds any prospect (that the login sees), into
+ * *ret_any: one look at the index, whatever their number. */
+gboolean pd_store_any_prospect (PdStore *store,
+                                const char *campaign,
+                                gboolean *ret_any,
+                                GError **error);
+
 /* The ids (gint64) of rep `rep`'s prospects in `campaign` with a call
  * dated on or after `from`, whoever made it, each once, in increasing
  * order. A new GArray, or NULL with error set. */
