@@ -534,7 +534,7 @@ test_filters_and_reps (void **state)
 
 /* A rep's listing (its own statements, by the index on (campaign, rep))
  * with the other filters; the feeds' lean listing (no attributes, no
- * sources); the counts; the rep's prospects called since a date, by
+ * sources); the counts and whether there is any; the rep's prospects called since a date, by
  * whomever: Acme is alice's but called by bob after a reassignment. */
 static void
 test_rep_reads (void **state)
@@ -551,9 +551,13 @@ test_rep_reads (void **state)
   gint64 ids[3], prospects = -1, spontaneous = -1;
   PdProspect *spont;
 
+  gboolean any = TRUE;
+
   assert_true (pd_store_count_prospects (store, "q1", &prospects, &spontaneous, &error));
   assert_int_equal (prospects, 0);
   assert_int_equal (spontaneous, 0);
+  assert_true (pd_store_any_prospect (store, "q1", &any, &error));
+  assert_false (any);
   import_three (store, ids);
   spont = make_prospect ("Dune", "alice", "salon", 9);
   spont->spontaneous = TRUE;
@@ -566,6 +570,11 @@ test_rep_reads (void **state)
   assert_int_equal (spontaneous, 1);
   assert_true (pd_store_count_prospects (store, "q2", &prospects, NULL, &error));
   assert_int_equal (prospects, 0);
+  assert_true (pd_store_any_prospect (store, "q1", &any, &error));
+  assert_true (any);
+  any = TRUE;
+  assert_true (pd_store_any_prospect (store, "q2", &any, &error));
+  assert_false (any);
 
   /* alice's, in import order, with the other filters. */
   filter.rep = "alice";
