@@ -1017,6 +1017,62 @@ time_statement (sqlite3 *db, const char *sql)
   return stat_of (samples, n).median;
 }
 
+/* Median seconds of the reads a status would make of sums kept by the
+ * store (section_status()): the team's days to the as-of day with the
+ * rates' counts, then each rep's running totals at `dates` days (the
+ * as-of day, then the checkpoints), one indexed look-up each. */
+static double
+time_kept (sqlite3 *db, guint dates)
+{
+  static const char *const days[] = { "2027-12-31", "2027-02-26", "2027-04-30", "2027-06-30",
+                                      "2027-08-31", "2027-10-29", "2027-11-30" };
+  double samples[QUERY_SAMPLES];
+  double spent = 0;
+  guint n = 0;
+  sqlite3_stmt *team, *rep;
+
+  sqlite3_prepare_v2 (db, "SELECT date, contacts, qualified_active, qualified_prospects, reached_contacts,"
+                          " reached_prospects, won_revenue, won_deals FROM kept_team WHERE date <= ?1",
+                      -1, &team, NULL);
+  sqlite3_prepare_v2 (db, "SELECT contacts, proposals, deals FROM kept_running"
+                          " WHERE rep = ?1 AND date <= ?2 ORDER BY date DESC LIMIT 1",
+                      -1, &rep, NULL);
+  for (; n < QUERY_SAMPLES && (n < 3 || spent < QUERY_BUDGET); n++)
+    {
+      double start = now_seconds ();
+      gint64 sum = 0;
+
+      sqlite3_bind_text (team, 1, days[0], -1, SQLITE_STATIC);
+      while (sqlite3_step (team) == SQLITE_ROW)
+        {
+          (void) sqlite3_column_text (team, 0);
+          for (int c = 1; c < 8; c++)
+            sum += sqlite3_column_int64 (team, c);
+        }
+      sqlite3_reset (team);
+      for (guint r = 1; r <= n_reps; r++)
+        {
+          char name[16];
+
+          g_snprintf (name, sizeof name, "rep%04u", r);
+          for (guint d = 0; d < dates && d < G_N_ELEMENTS (days); d++)
+            {
+              sqlite3_bind_text (rep, 1, name, -1, SQLITE_TRANSIENT);
+              sqlite3_bind_text (rep, 2, days[d], -1, SQLITE_STATIC);
+              if (sqlite3_step (rep) == SQLITE_ROW)
+                sum += sqlite3_column_int64 (rep, 0) + sqlite3_column_int64 (rep, 1) + sqlite3_column_int64 (rep, 2);
+              sqlite3_reset (rep);
+            }
+        }
+      samples[n] = now_seconds () - start;
+      spent += samples[n];
+      (void) sum;
+    }
+  sqlite3_finalize (team);
+  sqlite3_finalize (rep);
+  return stat_of (samples, n).median;
+}
+
 static void
 section_status (const char *prospectctl)
 {
@@ -1096,6 +1152,53 @@ section_status (const char *prospectctl)
          "(what a 3-column read costs)");
     row ("team, rate sums per rep in SQL", stat_of (sums, runs), 1e3, "ms", 1,
          "(1 000 rows; slower than reading the counts)");
+  }
+
+  /* What sums kept by the store would cost to read (issue 14, points 5
+   * and 6; not built): each rep's running totals by day (contacts,
+   * proposals, deals) and the team's per-day sums with the rates' counts
+   * of each rep-day, made here once by SQL in tables of the bench's own.
+   * A status would read the team's days, and each rep's running totals
+   * at the as-of day (status --rep), or at the as-of day and each of the
+   * six checkpoints (a whole status, each rep's checkpoints). */
+  {
+    g_autofree double *one = g_new0 (double, runs);
+    g_autofree double *seven = g_new0 (double, runs);
+    sqlite3 *db;
+
+    sqlite3_open (path, &db);
+    exec_or_die (db,
+      "CREATE TABLE kept_running (rep TEXT NOT NULL, date TEXT NOT NULL, contacts INTEGER NOT NULL,"
+      " proposals INTEGER NOT NULL, deals INTEGER NOT NULL, PRIMARY KEY (rep, date)) WITHOUT ROWID;"
+      "INSERT INTO kept_running SELECT rep, date, sum (contacts) OVER w, sum (proposals) OVER w,"
+      " sum (deals) OVER w FROM activity_days WHERE campaign = 'bench'"
+      " WINDOW w AS (PARTITION BY rep ORDER BY date);"
+      "CREATE TABLE kept_team (date TEXT PRIMARY KEY, contacts INTEGER, qualified_active INTEGER,"
+      " qualified_prospects INTEGER, reached_contacts INTEGER, reached_prospects INTEGER,"
+      " won_revenue INTEGER, won_deals INTEGER) WITHOUT ROWID;"
+      "INSERT INTO kept_team SELECT date, sum (contacts),"
+      " sum (CASE WHEN prospects > 0 AND active + latent + arid > 0 THEN active ELSE 0 END),"
+      " sum (CASE WHEN prospects > 0 AND active + latent + arid > 0 THEN prospects ELSE 0 END),"
+      " sum (CASE WHEN prospects > 0 AND contacts > 0 THEN contacts ELSE 0 END),"
+      " sum (CASE WHEN prospects > 0 AND contacts > 0 THEN prospects ELSE 0 END),"
+      " sum (CASE WHEN deals > 0 AND revenue_cents > 0 THEN revenue_cents ELSE 0 END),"
+      " sum (CASE WHEN deals > 0 AND revenue_cents > 0 THEN deals ELSE 0 END)"
+      " FROM activity_days WHERE campaign = 'bench' GROUP BY date;"
+      "PRAGMA wal_checkpoint(TRUNCATE)");
+    sqlite3_close (db);
+    sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    for (guint i = 0; i < runs; i++)
+      {
+        one[i] = time_kept (db, 1);
+        seven[i] = time_kept (db, 7);
+      }
+    sqlite3_close (db);
+    s = stat_of (one, runs);
+    g_snprintf (target, sizeof target, "(reference; <= 50 ms: %s)", s.median <= 0.050 ? "would meet" : "would miss");
+    row ("team, kept sums (not built), 1 day per rep", s, 1e3, "ms", 1, target);
+    s = stat_of (seven, runs);
+    g_snprintf (target, sizeof target, "(reference; <= 50 ms: %s)", s.median <= 0.050 ? "would meet" : "would miss");
+    row ("team, kept sums (not built), 7 days per rep", s, 1e3, "ms", 1, target);
   }
 
   /* What a manager meets: the whole team's status as a process, over the
