@@ -71,12 +71,21 @@ count_available_days (const PdCampaign *campaign, const PdRep *rep,
 /* The first available days after a date, kept by
  * pd_workcal_days_key (rep, after, after) (see nth_available_day_after()):
  * a team's reps mostly share a calendar, and each rep behind is projected
- * past the end, so the days after it are walked once, not once per rep. */
-#define AFTER_DAYS_KEPT 4096
+ * past the end, so the days after it are walked once, not once per rep.
+ * At most AFTER_DAYS_KEPT days per calendar and AFTER_DAYS_BUDGET in all
+ * (128 KiB): reps of calendars of their own (days off of their own) walk
+ * the rest as before, without memory growing with the team. */
+#define AFTER_DAYS_KEPT   4096
+#define AFTER_DAYS_BUDGET 16384
 typedef struct {
-  GArray *dates;     /* GDate, ascending, at most AFTER_DAYS_KEPT */
+  GArray *dates;     /* GDate, ascending */
   gboolean complete; /* every available day up to 9999-12-31 is in dates */
 } AfterDays;
+
+typedef struct {
+  GHashTable *calendars; /* key -> AfterDays */
+  guint kept;            /* dates kept in all */
+} AfterCache;
 
 static void
 after_days_free (gpointer data)
@@ -97,7 +106,7 @@ after_days_free (gpointer data)
  * keeps the first days found (AfterDays by calendar). */
 static void
 nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
-                         const GDate *after, gint64 n, GDate *ret_date, GHashTable *kept)
+                         const GDate *after, gint64 n, GDate *ret_date, AfterCache *kept)
 {
   PdCampaign unbounded = *campaign;
   g_date_clear (&unbounded.end, 1);
@@ -116,19 +125,20 @@ nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
   if (kept != NULL)
     {
       g_autofree char *key = pd_workcal_days_key (rep, after, after);
-      AfterDays *days = g_hash_table_lookup (kept, key);
+      AfterDays *days = g_hash_table_lookup (kept->calendars, key);
 
       if (days == NULL)
         {
           days = g_new0 (AfterDays, 1);
           days->dates = g_array_new (FALSE, FALSE, sizeof (GDate));
-          g_hash_table_insert (kept, g_steal_pointer (&key), days);
+          g_hash_table_insert (kept->calendars, g_steal_pointer (&key), days);
         }
       /* Walked on from the last day kept, up to the n-th or as many as
-       * are kept. */
+       * may be kept; `date` stays the last day kept (or `after`). */
       if (days->dates->len > 0)
         date = g_array_index (days->dates, GDate, days->dates->len - 1);
-      while (!days->complete && (gint64) days->dates->len < MIN (n, AFTER_DAYS_KEPT))
+      while (!days->complete && (gint64) days->dates->len < MIN (n, AFTER_DAYS_KEPT)
+             && kept->kept < AFTER_DAYS_BUDGET)
         {
           if (g_date_compare (&date, &unbounded.end) >= 0)
             {
@@ -137,7 +147,10 @@ nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
             }
           g_date_add_days (&date, 1);
           if (pd_workcal_is_available (&unbounded, rep, &date))
-            g_array_append_val (days->dates, date);
+            {
+              g_array_append_val (days->dates, date);
+              kept->kept++;
+            }
         }
       if (n <= (gint64) days->dates->len)
         {
@@ -146,8 +159,7 @@ nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
         }
       if (days->complete)
         return;
-      /* Beyond the days kept: on from the last of them. */
-      date = g_array_index (days->dates, GDate, days->dates->len - 1);
+      /* Beyond the days kept: on from the last of them (`date`). */
       found = days->dates->len;
     }
   while (g_date_compare (&date, &unbounded.end) < 0)
@@ -383,7 +395,7 @@ baseline_day_reaching (const PdSchedule *baseline, guint rep_index, const GDate 
  * the rep's available days). */
 static void
 project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, const PdSchedule *baseline,
-                    const GArray *entries, const GDate *as_of, GHashTable *counts, GHashTable *after,
+                    const GArray *entries, const GDate *as_of, GHashTable *counts, AfterCache *after,
                     PdRepProgress *rep)
 {
   g_date_clear (&rep->projected_completion, 1);
@@ -423,7 +435,7 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
 
 static PdRepProgress *
 compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
-             const GArray *entries, const GDate *as_of, guint rep_index, GHashTable *counts, GHashTable *after)
+             const GArray *entries, const GDate *as_of, guint rep_index, GHashTable *counts, AfterCache *after)
 {
   const PdRep *campaign_rep_ = campaign_rep (campaign, rep_index);
   guint n_checkpoints = campaign->checkpoints->len;
@@ -816,7 +828,7 @@ struct _PdProgressBuilder {
   PdProgress *progress; /* reps filled as they are added */
   RateSums sums;
   GHashTable *counts;   /* count_available_days()'s, shared by the reps */
-  GHashTable *after;    /* nth_available_day_after()'s, shared by the reps */
+  AfterCache after;     /* nth_available_day_after()'s, shared by the reps */
 };
 
 PdProgressBuilder *
@@ -831,7 +843,7 @@ pd_progress_builder_new (const PdCampaign *campaign, const PdPlan *plan, const G
   builder->plan = plan;
   builder->as_of = *as_of;
   builder->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  builder->after = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, after_days_free);
+  builder->after.calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, after_days_free);
   builder->progress = g_new0 (PdProgress, 1);
   builder->progress->as_of = *as_of;
   builder->progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
@@ -846,7 +858,7 @@ pd_progress_builder_free (PdProgressBuilder *builder)
     return;
   pd_progress_free (builder->progress);
   g_clear_pointer (&builder->counts, g_hash_table_unref);
-  g_clear_pointer (&builder->after, g_hash_table_unref);
+  g_clear_pointer (&builder->after.calendars, g_hash_table_unref);
   g_free (builder);
 }
 
@@ -882,7 +894,7 @@ pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const 
   rate_sums_add_pipeline (&builder->sums, &pipeline);
   g_ptr_array_index (builder->progress->reps, rep_index) =
     compute_rep (builder->campaign, baseline, entries, &builder->as_of, rep_index, builder->counts,
-                 builder->after);
+                 &builder->after);
 }
 
 PdProgress *

@@ -996,12 +996,62 @@ test_builder_far_projections (void **state)
   assert_int_equal (none, 4);
 }
 
+/* The days kept for the projections are bounded in all (16 384, four
+ * calendars' 4 096): six reps with days off of their own (six calendars),
+ * each one contact done, so each is projected more than 4 096 days past
+ * the end; the fifth and sixth find nothing left to keep and walk, and
+ * every projection still equals pd_progress_compute()'s. */
+static void
+test_builder_projection_budget (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *text = NULL;
+  g_autoptr (GString) edited = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdCampaign) campaign = NULL;
+  g_autoptr (PdSchedule) baseline = NULL;
+  g_autoptr (PdProgress) by_rep = NULL;
+  const char *const reps[] = { "alice", "bob", "carol", "dave", "erin", "frank" };
+  GDate as_of = make_date (2027, 3, 10);
+  PdPlan plan;
+
+  assert_true (g_file_get_contents ("config/campaigns/example.conf", &text, NULL, NULL));
+  edited = g_string_new (text);
+  assert_int_equal (g_string_replace (edited, "alice = 1\nbob = 0.5\n",
+                                      "alice = 1\nbob = 0.5\ncarol = 0.7\ndave = 1.2\nerin = 1\nfrank = 0.9\n"
+                                      "\n[rep alice]\ndays_off = 2027-02-01..2027-02-02\n"
+                                      "\n[rep carol]\ndays_off = 2027-02-03..2027-02-04\n"
+                                      "\n[rep dave]\ndays_off = 2027-02-08..2027-02-09\n"
+                                      "\n[rep erin]\ndays_off = 2027-02-10..2027-02-11\n"
+                                      "\n[rep frank]\ndays_off = 2027-02-22..2027-02-23\n", 0), 1);
+  campaign = pd_config_parse_campaign ("progress-test.conf", edited->str, edited->len, &error);
+  assert_non_null (campaign);
+  pd_workcal_prepare (campaign);
+  assert_int_equal (campaign->reps->len, 6);
+  assert_true (pd_plan_compute (&campaign->plan, &plan, &error));
+  baseline = pd_schedule_build (campaign, &plan, &error);
+  assert_non_null (baseline);
+
+  for (guint r = 0; r < G_N_ELEMENTS (reps); r++)
+    add_day (f, reps[r], 2027, 1, 4 + r % 3, 1);
+  by_rep = assert_builder_same (campaign, &plan, baseline, f->daily, &as_of);
+  for (guint r = 0; r < by_rep->reps->len; r++)
+    {
+      const PdRepProgress *p = g_ptr_array_index (by_rep->reps, r);
+
+      /* 4 096 available days are more than 15 years. */
+      assert_true (g_date_valid (&p->projected_completion));
+      assert_true (g_date_get_year (&p->projected_completion) > 2045);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_builder_shared_calendars, setup, teardown),
     cmocka_unit_test_setup_teardown (test_builder_far_projections, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_builder_projection_budget, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_on_plan_and_half, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_ahead, setup, teardown),
     cmocka_unit_test_setup_teardown (test_pace_threshold_boundary, setup, teardown),
