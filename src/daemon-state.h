@@ -65,6 +65,11 @@ typedef struct {
   GArray *near_stale;     /* gboolean per rep: its near blocks are to be made again */
   GPtrArray *feed_paths;  /* char* per rep: its feed's path (NULL: none), owned; NULL: not made yet */
   char *feed_paths_dir;   /* the feeds directory they are in, owned */
+  GHashTable *feed_names; /* each feed's file name -> its rep's index + 1, owned; NULL: not made yet */
+  int feeds_watch;        /* inotify on the directory of the feeds (evaluation.c's feeds_watch()), or -1 */
+  guint64 feeds_dir_device, feeds_dir_inode; /* that directory, when the watch was set */
+  GArray *feed_seen;      /* gboolean per rep: its feed file is the one in published_files
+                           * (no event named it since it was looked at under the watch) */
 } PdDaemonCampaign;
 
 struct _PdDaemon {

@@ -56,6 +56,10 @@ daemon_campaign_free (PdDaemonCampaign *dc)
   g_clear_pointer (&dc->near_stale, g_array_unref);
   g_clear_pointer (&dc->feed_paths, g_ptr_array_unref);
   g_free (dc->feed_paths_dir);
+  g_clear_pointer (&dc->feed_names, g_hash_table_unref);
+  g_clear_pointer (&dc->feed_seen, g_array_unref);
+  if (dc->feeds_watch >= 0)
+    close (dc->feeds_watch);
   g_free (dc);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdDaemonCampaign, daemon_campaign_free)
@@ -103,6 +107,7 @@ daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **err
   struct stat st;
 
   dc->handled_until = G_MININT64;
+  dc->feeds_watch = -1;
   g_date_clear (&dc->fresh_from, 1);
 
   /* The file's bytes as parsed: the same digest before and after. */

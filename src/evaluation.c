@@ -12,8 +12,11 @@
  */
 #define G_LOG_DOMAIN "prospectd-daemon"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "daemon-state.h"
@@ -1069,6 +1072,7 @@ feed_paths (PdDaemonCampaign *dc, const char *feeds_dir)
   if (dc->feed_paths != NULL && g_strcmp0 (dc->feed_paths_dir, feeds_dir) == 0)
     return dc->feed_paths;
   g_clear_pointer (&dc->feed_paths, g_ptr_array_unref);
+  g_clear_pointer (&dc->feed_names, g_hash_table_unref);
   g_free (dc->feed_paths_dir);
   dc->feed_paths_dir = g_strdup (feeds_dir);
   dc->feed_paths = g_ptr_array_new_full (campaign->reps->len, g_free);
@@ -1079,6 +1083,142 @@ feed_paths (PdDaemonCampaign *dc, const char *feeds_dir)
       g_ptr_array_add (dc->feed_paths, pd_feed_path (feeds_dir, campaign->id, rep->name));
     }
   return dc->feed_paths;
+}
+
+/* ------------------------------------------------ the feed files watched
+ *
+ * Whether a feed on disk is still the one this process wrote (or found
+ * unchanged) was an lstat() per rep at every wake-up: 1 000 of them for
+ * one rep's log. The campaign's feeds directory is watched instead
+ * (inotify): a rep's file is looked at again (lstat) only after an event
+ * names it, and every one of them when the watch is new, lost, or
+ * overflowed, or when the directory at the path is another one. A file
+ * known unchanged since this process looked at it under the watch is
+ * marked in dc->feed_seen. Without inotify, or with a dry run, every file
+ * is looked at, as before. */
+
+#define FEED_EVENTS (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM \
+                     | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* Forgets the watch: every file is looked at again. */
+static void
+feeds_unwatch (PdDaemonCampaign *dc)
+{
+  if (dc->feeds_watch >= 0)
+    close (dc->feeds_watch);
+  dc->feeds_watch = -1;
+  if (dc->feed_seen != NULL)
+    memset (dc->feed_seen->data, 0, sizeof (gboolean) * dc->feed_seen->len);
+}
+
+/* The rep whose feed is `name` in the directory (G_MAXUINT: none). */
+static guint
+feed_of_name (PdDaemonCampaign *dc, const char *name)
+{
+  gpointer value;
+
+  if (dc->feed_names == NULL)
+    {
+      dc->feed_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint r = 0; r < dc->feed_paths->len; r++)
+        {
+          const char *path = g_ptr_array_index (dc->feed_paths, r);
+
+          if (path != NULL)
+            g_hash_table_insert (dc->feed_names, g_path_get_basename (path), GUINT_TO_POINTER (r + 1));
+        }
+    }
+  value = g_hash_table_lookup (dc->feed_names, name);
+  return value != NULL ? GPOINTER_TO_UINT (value) - 1 : G_MAXUINT;
+}
+
+/* Watches the directory of the campaign's feeds (`paths`, all in one
+ * directory) when it exists, and reads what happened in it since: the
+ * files named are to be looked at again. */
+static void
+feeds_watch (PdDaemon *daemon, PdDaemonCampaign *dc, const GPtrArray *paths)
+{
+  g_autofree char *dir = NULL;
+  struct stat info;
+  guint n = dc->campaign->reps->len;
+
+  ensure_flags (&dc->feed_seen, n);
+  if (daemon->dry_run != NULL)
+    {
+      feeds_unwatch (dc);
+      return;
+    }
+  for (guint r = 0; r < paths->len && dir == NULL; r++)
+    if (g_ptr_array_index (paths, r) != NULL)
+      dir = g_path_get_dirname (g_ptr_array_index (paths, r));
+  for (guint r = 0; dir != NULL && r < paths->len; r++)
+    {
+      const char *path = g_ptr_array_index (paths, r);
+      g_autofree char *other = path != NULL ? g_path_get_dirname (path) : NULL;
+
+      if (other != NULL && !g_str_equal (other, dir))
+        g_clear_pointer (&dir, g_free); /* not one directory: every file looked at */
+    }
+  /* The directory at the path, watched or not (one of its parents
+   * renamed or replaced tells the watch nothing). */
+  if (dir == NULL || stat (dir, &info) != 0
+      || (dc->feeds_watch >= 0 && ((guint64) info.st_dev != dc->feeds_dir_device
+                                   || (guint64) info.st_ino != dc->feeds_dir_inode)))
+    feeds_unwatch (dc);
+  if (dir == NULL)
+    return;
+  if (dc->feeds_watch < 0)
+    {
+      int fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+
+      if (fd < 0)
+        return;
+      /* The directory itself, looked at after the watch is on: a
+       * directory replaced in between is seen at the next wake-up. */
+      if (inotify_add_watch (fd, dir, FEED_EVENTS | IN_ONLYDIR) < 0 || stat (dir, &info) != 0)
+        {
+          close (fd);
+          return;
+        }
+      dc->feeds_watch = fd;
+      dc->feeds_dir_device = (guint64) info.st_dev;
+      dc->feeds_dir_inode = (guint64) info.st_ino;
+      memset (dc->feed_seen->data, 0, sizeof (gboolean) * n);
+      return;
+    }
+  for (;;)
+    {
+      /* Aligned for struct inotify_event. */
+      char buffer[4096] __attribute__ ((aligned (__alignof__ (struct inotify_event))));
+      ssize_t length = read (dc->feeds_watch, buffer, sizeof buffer);
+
+      if (length < 0 && errno == EINTR)
+        continue;
+      if (length <= 0)
+        {
+          if (length < 0 && errno != EAGAIN)
+            feeds_unwatch (dc);
+          return;
+        }
+      for (char *at = buffer; at < buffer + length;)
+        {
+          const struct inotify_event *event = (const struct inotify_event *) (gpointer) at;
+
+          at += sizeof (struct inotify_event) + event->len;
+          if (event->mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT))
+            {
+              feeds_unwatch (dc);
+              return;
+            }
+          if (event->len > 0)
+            {
+              guint r = feed_of_name (dc, event->name);
+
+              if (r < n)
+                g_array_index (dc->feed_seen, gboolean, r) = FALSE;
+            }
+        }
+    }
 }
 
 /* Writes the feeds whose content may have changed: every rep's the first
@@ -1123,6 +1263,7 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
 
   reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
   paths = feed_paths (dc, daemon->config->feeds_dir);
+  feeds_watch (daemon, dc, paths);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       const char *path;
@@ -1134,7 +1275,11 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
           continue;
         }
       path = g_ptr_array_index (paths, r);
-      file = feed_file (path);
+      /* Known unchanged since it was last looked at (feeds_watch()). */
+      if (path != NULL && dc->published_files != NULL && g_array_index (dc->feed_seen, gboolean, r))
+        file = g_array_index (dc->published_files, FeedFile, r);
+      else
+        file = feed_file (path);
       reps[r] = memcmp (before + r * DIGEST_SIZE, now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
                 || calls_before == NULL
                 || memcmp (calls_before + r * DIGEST_SIZE, calls_now + r * DIGEST_SIZE, DIGEST_SIZE) != 0
@@ -1150,6 +1295,12 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
           || !write_feeds (daemon, dc, near, calls, reps, revision_time, error))
         return FALSE;
     }
+  /* Every file is now the one recorded: found unchanged, or written
+   * and looked at since (write_feeds()). Marked only under a watch set
+   * before those looks: an event since names it again. */
+  for (guint r = 0; dc->feeds_watch >= 0 && dc->published_files != NULL && r < campaign->reps->len; r++)
+    g_array_index (dc->feed_seen, gboolean, r) = g_ptr_array_index (paths, r) != NULL
+                                                  && g_array_index (dc->published_files, FeedFile, r).inode != 0;
   g_clear_pointer (&dc->published, g_bytes_unref);
   dc->published = g_bytes_new (dc->digests->data, dc->digests->len);
   g_clear_pointer (&dc->published_calls, g_bytes_unref);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # A running prospectd and the files under it: a feed changed by someone
-# else is written again at the next wake-up; a database replaced at its
+# else (replaced, edited in place, removed, its directory replaced) is
+# written again at the next wake-up; a database replaced at its
 # path is reopened (and another process's commits to it seen); a database
 # removed stops the daemon with exit 1 and one clear line, leaving the new
 # database that a `prospectctl log` then creates alone; a database open to
@@ -74,6 +75,32 @@ cat "$T/edited.ics" >"$FEED"
 poke 2
 wait_until same_as "$T/alice.good" "$FEED"
 check_file "a feed edited in place is written again" "$T/alice.good" "$FEED"
+# Removed: written again.
+rm -f "$FEED"
+poke 3
+wait_until same_as "$T/alice.good" "$FEED"
+check_file "a feed removed is written again" "$T/alice.good" "$FEED"
+# The whole feeds directory moved away (its parent renamed: nothing
+# happens in the campaign's directory itself) and a copy put in its place,
+# the feed edited there: the feed at the path is the schedule in force
+# again, the one moved away left alone.
+# (A wake-up first, the daemon's own writes of the feed behind it.)
+wakeups=$(grep -c "next wake-up at" "$T/daemon.log")
+poke 4
+wait_until sh -c "[ \$(grep -c 'next wake-up at' '$T/daemon.log') -gt $wakeups ]"
+mv "$T/feeds" "$T/feeds.old"
+cp -a "$T/feeds.old" "$T/feeds"
+cp "$T/edited.ics" "$FEED"
+poke 5
+wait_until same_as "$T/alice.good" "$FEED"
+check_file "a feeds directory replaced: the feed at the path is written again" "$T/alice.good" "$FEED"
+check_file "... the one moved away is left alone" "$T/alice.good" "$T/feeds.old/example/alice.ics"
+rm -rf "$T/feeds.old"
+# Then edited in place in the new directory: noticed there.
+cat "$T/edited.ics" >"$FEED"
+poke 6
+wait_until same_as "$T/alice.good" "$FEED"
+check_file "... then a feed edited in place there is written again" "$T/alice.good" "$FEED"
 
 # The database replaced at its path (a restore: a backup, with an entry
 # added since, renamed over the old file) is reopened; a log into it is
