@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
 
@@ -1094,11 +1095,39 @@ feed_paths (PdDaemonCampaign *dc, const char *feeds_dir)
  * names it, and every one of them when the watch is new, lost, or
  * overflowed, or when the directory at the path is another one. A file
  * known unchanged since this process looked at it under the watch is
- * marked in dc->feed_seen. Without inotify, or with a dry run, every file
- * is looked at, as before. */
+ * marked in dc->feed_seen. inotify hears only the changes made through
+ * this machine's kernel: a directory on a network file system (changed
+ * from another machine), or on any file system not known to be local, has
+ * every file looked at at every wake-up, as without inotify or with a dry
+ * run. */
 
 #define FEED_EVENTS (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM \
                      | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* Whether `dir` is on a file system known to be local (statfs()'s f_type:
+ * ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS, overlayfs): every change to its
+ * files goes through this kernel, which inotify hears. */
+static gboolean
+local_file_system (const char *dir)
+{
+  static const unsigned long local[] = {
+    0xEF53,     /* ext2, ext3, ext4 */
+    0x58465342, /* XFS */
+    0x9123683E, /* Btrfs */
+    0x01021994, /* tmpfs */
+    0x2FC12FC1, /* ZFS */
+    0xF2F52010, /* F2FS */
+    0x794C7630, /* overlayfs */
+  };
+  struct statfs info;
+
+  if (statfs (dir, &info) != 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (local); i++)
+    if ((unsigned long) info.f_type == local[i])
+      return TRUE;
+  return FALSE;
+}
 
 /* Forgets the watch: every file is looked at again. */
 static void
@@ -1169,9 +1198,9 @@ feeds_watch (PdDaemon *daemon, PdDaemonCampaign *dc, const GPtrArray *paths)
     return;
   if (dc->feeds_watch < 0)
     {
-      int fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC);
+      int fd;
 
-      if (fd < 0)
+      if (!local_file_system (dir) || (fd = inotify_init1 (IN_NONBLOCK | IN_CLOEXEC)) < 0)
         return;
       /* The directory itself, looked at after the watch is on: a
        * directory replaced in between is seen at the next wake-up. */
