@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "prospectd-daemon"
 
 #include <errno.h>
+#include <linux/magic.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -1104,6 +1105,9 @@ feed_paths (PdDaemonCampaign *dc, const char *feeds_dir)
 #define FEED_EVENTS (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM \
                      | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF)
 
+/* OpenZFS's, which <linux/magic.h> does not have (it is not in the kernel). */
+#define ZFS_SUPER_MAGIC 0x2FC12FC1
+
 /* Whether `dir` is on a file system known to be local (statfs()'s f_type:
  * ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS, overlayfs): every change to its
  * files goes through this kernel, which inotify hears. */
@@ -1111,13 +1115,13 @@ static gboolean
 local_file_system (const char *dir)
 {
   static const unsigned long local[] = {
-    0xEF53,     /* ext2, ext3, ext4 */
-    0x58465342, /* XFS */
-    0x9123683E, /* Btrfs */
-    0x01021994, /* tmpfs */
-    0x2FC12FC1, /* ZFS */
-    0xF2F52010, /* F2FS */
-    0x794C7630, /* overlayfs */
+    EXT4_SUPER_MAGIC, /* ext2, ext3, ext4 */
+    XFS_SUPER_MAGIC,
+    BTRFS_SUPER_MAGIC,
+    TMPFS_MAGIC,
+    ZFS_SUPER_MAGIC,
+    F2FS_SUPER_MAGIC,
+    OVERLAYFS_SUPER_MAGIC,
   };
   struct statfs info;
 
