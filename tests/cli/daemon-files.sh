@@ -9,13 +9,6 @@
 # needed). Every wait is bounded.
 . tests/cli/lib.sh
 
-daemon_pid=""
-cleanup () {
-  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
 mkdir -p "$T/campaigns" "$T/db"
 cp config/campaigns/example.conf "$T/campaigns/"
 DB="$T/db/prospectd.db"

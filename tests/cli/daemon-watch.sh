@@ -7,17 +7,10 @@
 # rep's feed, which the server then serves. Every wait is bounded.
 . tests/cli/lib.sh
 
-daemon_pid=""
-cleanup () {
-  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
 mkdir -p "$T/campaigns" "$T/db"
 cp config/campaigns/example.conf "$T/campaigns/"
 DB="$T/db/prospectd.db"
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 cat >"$T/prospectd.conf" <<CONF
 [daemon]
 campaigns = $T/campaigns

@@ -490,7 +490,7 @@ check_new "one missed reminder: 'The call block on DATE'" \
 "1|Missed 1 call-block reminder|The call block on 2027-01-04 ended while prospectd was not running or the computer was asleep."
 
 # --- the feed server's port in use: one line and exit 1, no CRITICAL.
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 /usr/bin/python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); print("ready", flush=True); time.sleep(30)' \
   "$port" >"$T/holder.out" 2>&1 &
 holder_pid=$!

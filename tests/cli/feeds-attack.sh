@@ -20,20 +20,7 @@
 # bounded in count and time (the whole script takes about 30 s).
 . tests/cli/lib.sh
 
-daemon_pid=""
-cleanup () {
-  if [ -n "$daemon_pid" ]; then
-    kill "$daemon_pid" 2>/dev/null
-    i=0
-    while kill -0 "$daemon_pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
-    kill -KILL "$daemon_pid" 2>/dev/null
-    wait "$daemon_pid" 2>/dev/null
-  fi
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 mkdir -p "$T/campaigns"
 cp config/campaigns/example.conf "$T/campaigns/"
 cat >"$T/prospectd.conf" <<CONF

@@ -13,7 +13,25 @@ T=$(mktemp -d)
 export XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" XDG_STATE_HOME="$T/state"
 export LC_ALL=C.UTF-8 TZ=UTC
 _failed=0
-trap 'rm -rf "$T"' EXIT
+
+# A script that starts a daemon keeps its pid in daemon_pid: at exit it is
+# stopped (TERM, then KILL after 10 s at most) before $T is removed.
+daemon_pid=""
+stop_daemon () {
+  if [ -n "$daemon_pid" ]; then
+    kill "$daemon_pid" 2>/dev/null
+    i=0
+    while kill -0 "$daemon_pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+    kill -KILL "$daemon_pid" 2>/dev/null
+    wait "$daemon_pid" 2>/dev/null
+  fi
+}
+trap 'stop_daemon; rm -rf "$T"' EXIT
+
+# free_port: prints a TCP port free on 127.0.0.1 now.
+free_port () {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
 
 pass () { echo "PASS: $1"; }
 fail () { echo "FAIL: $1"; _failed=1; }

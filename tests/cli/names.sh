@@ -8,20 +8,7 @@
 # percent-encoded, uppercase (ASCII names unchanged).
 . tests/cli/lib.sh
 
-daemon_pid=""
-cleanup () {
-  if [ -n "$daemon_pid" ]; then
-    kill "$daemon_pid" 2>/dev/null
-    i=0
-    while kill -0 "$daemon_pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
-    kill -KILL "$daemon_pid" 2>/dev/null
-    wait "$daemon_pid" 2>/dev/null
-  fi
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 mkdir -p "$T/campaigns"
 # zoë's group header is written decomposed (o, then U+0308): the same rep.
 ZOE_NFD=$(printf 'zoe\314\210')

@@ -8,20 +8,7 @@
 # backends: sqlite pg
 . tests/cli/lib.sh
 
-daemon_pid=""
-cleanup () {
-  if [ -n "$daemon_pid" ]; then
-    kill "$daemon_pid" 2>/dev/null
-    i=0
-    while kill -0 "$daemon_pid" 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
-    kill -KILL "$daemon_pid" 2>/dev/null
-    wait "$daemon_pid" 2>/dev/null
-  fi
-  rm -rf "$T"
-}
-trap cleanup EXIT
-
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 mkdir -p "$T/campaigns"
 cp "$TOP/config/campaigns/example.conf" "$T/campaigns/"
