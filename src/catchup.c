@@ -679,12 +679,12 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
       /* Nothing to keep, nothing to record: no schedule to build. */
       if (!record)
         return TRUE;
-      /* Built a rep at a time (their blocks never all exist at once). */
+      /* A rep's days at a time, without blocks: a revision keeps loads. */
       builder = pd_schedule_builder_new (campaign, &plan);
       first = pd_revision_new (campaign->id, PD_REVISION_BASELINE, &campaign->start, now);
       for (guint r = 0; r < campaign->reps->len; r++)
         {
-          g_autoptr (PdSchedule) rep = pd_schedule_builder_rep (builder, r, &ignored);
+          g_autoptr (PdSchedule) rep = pd_schedule_builder_rep_days (builder, r, &ignored);
 
           if (rep == NULL)
             return TRUE;
@@ -719,12 +719,13 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
   campaign->history_through = yesterday;
   (void) g_date_get_julian (&campaign->history_through); /* both forms filled: read-only from here */
 
-  /* The file's schedule with those loads kept, a rep at a time (the
-   * whole team's blocks never exist at once), compared with them. */
+  /* The file's days with those loads kept, a rep at a time and without
+   * blocks (whether each day fits is what matters here, not how its
+   * blocks fall), compared with them. */
   builder = pd_schedule_builder_new (campaign, &plan);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
-      g_autoptr (PdSchedule) rep = pd_schedule_builder_rep (builder, r, &ignored);
+      g_autoptr (PdSchedule) rep = pd_schedule_builder_rep_days (builder, r, &ignored);
 
       if (rep == NULL)
         {
@@ -752,7 +753,7 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
   g_autoptr (PdRevision) revision = pd_revision_new (campaign->id, PD_REVISION_BASELINE, today, now);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
-      g_autoptr (PdSchedule) rep = pd_schedule_builder_rep (builder, r, &ignored);
+      g_autoptr (PdSchedule) rep = pd_schedule_builder_rep_days (builder, r, &ignored);
 
       if (rep == NULL)
         return TRUE; /* (it did fit above) */

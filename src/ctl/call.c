@@ -86,10 +86,9 @@ run (PdCtl *ctl, int argc, char **argv)
   if ((status = pd_ctl_load_campaign (ctl, argc - 1, argv, &campaign)) != PD_EXIT_OK)
     return status;
   {
-    g_autoptr (PdSchedule) baseline = NULL;
     PdPlan plan;
 
-    if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
+    if ((status = pd_ctl_check_schedule (campaign, &plan)) != PD_EXIT_OK)
       return status;
   }
   if (!parse_prospect_id (prospect_text, &prospect_id))

@@ -284,8 +284,11 @@ run (PdCtl *ctl, int argc, char **argv)
       return pd_ctl_error (PD_EXIT_USAGE, _("--date %s: before today (%s); lists are made from today on"),
                            day, today_text);
     }
-  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK
-      || (status = pd_ctl_current_schedule (ctl, campaign, baseline, &current, &revision_time)) != PD_EXIT_OK)
+  /* The rep's baseline only, and its schedule in force: one rep's lists
+   * cost one rep, whatever the team's size. */
+  if ((status = pd_ctl_build_rep (campaign, rep_index, &plan, &baseline)) != PD_EXIT_OK)
+    return status;
+  if ((status = pd_ctl_current_schedule (ctl, campaign, baseline, &current, &revision_time)) != PD_EXIT_OK)
     return status;
   if ((status = pd_ctl_open_store_for_reading (ctl, &store)) != PD_EXIT_OK)
     return status;

@@ -64,6 +64,14 @@ int pd_ctl_build_schedule (const PdCampaign *campaign, PdPlan *ret_plan, PdSched
  * that its days fit, then dropped): the days and shares that progress and
  * the status read, a fraction of the memory. */
 int pd_ctl_build_days (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **ret_schedule);
+/* The plan, and one rep's baseline schedule (its days and blocks, every
+ * rep's share): what a command about one rep needs, whatever the team's
+ * size. Errors as pd_ctl_build_schedule(), for that rep's days only. */
+int pd_ctl_build_rep (const PdCampaign *campaign, guint rep_index, PdPlan *ret_plan, PdSchedule **ret_schedule);
+/* Checks, as pd_ctl_build_schedule() does, that the plan computes and that
+ * every rep's days fit (the first rep's error in the file's order), keeping
+ * nothing: what a command writing into a campaign requires of it. */
+int pd_ctl_check_schedule (const PdCampaign *campaign, PdPlan *ret_plan);
 
 /* Parses a --from/--to style date option; NULL text leaves ret_date invalid. */
 int pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date);

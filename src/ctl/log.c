@@ -74,10 +74,9 @@ run (PdCtl *ctl, int argc, char **argv)
   /* Only into a campaign that plan and schedule accept (its plan
    * computes, its schedule fits), as the daemon runs only those. */
   {
-    g_autoptr (PdSchedule) baseline = NULL;
     PdPlan plan;
 
-    if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK)
+    if ((status = pd_ctl_check_schedule (campaign, &plan)) != PD_EXIT_OK)
       return status;
   }
   if (opt_rep == NULL)

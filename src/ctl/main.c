@@ -212,6 +212,41 @@ pd_ctl_build_days (const PdCampaign *campaign, PdPlan *ret_plan, PdSchedule **re
 }
 
 int
+pd_ctl_build_rep (const PdCampaign *campaign, guint rep_index, PdPlan *ret_plan, PdSchedule **ret_schedule)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdScheduleBuilder) builder = NULL;
+  PdSchedule *schedule;
+
+  if (!pd_plan_compute (&campaign->plan, ret_plan, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
+  builder = pd_schedule_builder_new (campaign, ret_plan);
+  if ((schedule = pd_schedule_builder_rep (builder, rep_index, &error)) == NULL)
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+  *ret_schedule = schedule;
+  return PD_EXIT_OK;
+}
+
+int
+pd_ctl_check_schedule (const PdCampaign *campaign, PdPlan *ret_plan)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdScheduleBuilder) builder = NULL;
+
+  if (!pd_plan_compute (&campaign->plan, ret_plan, &error))
+    return pd_ctl_error (PD_EXIT_USAGE, "%s: [plan]: %s", campaign->path, error->message);
+  builder = pd_schedule_builder_new (campaign, ret_plan);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      g_autoptr (PdSchedule) one = pd_schedule_builder_rep_days (builder, r, &error);
+
+      if (one == NULL)
+        return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
+    }
+  return PD_EXIT_OK;
+}
+
+int
 pd_ctl_parse_date_option (const char *option, const char *text, GDate *ret_date)
 {
   g_autoptr (GError) error = NULL;

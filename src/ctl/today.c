@@ -235,7 +235,9 @@ run (PdCtl *ctl, int argc, char **argv)
     return status;
   if (opt_rep != NULL && (status = pd_ctl_find_rep (campaign, opt_rep, &only)) != PD_EXIT_OK)
     return status;
-  if ((status = pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
+  /* --rep: that rep's schedule alone, whatever the team's size. */
+  if ((status = only != G_MAXUINT ? pd_ctl_build_rep (campaign, only, &plan, &baseline)
+                                  : pd_ctl_build_schedule (campaign, &plan, &baseline)) != PD_EXIT_OK ||
       (status = pd_ctl_current_schedule (ctl, campaign, baseline, &current, &revision_time)) != PD_EXIT_OK)
     return status;
   now = pd_ctl_now (ctl, campaign->tz);

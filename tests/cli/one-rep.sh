@@ -75,6 +75,18 @@ check_eq "the catch-up moved alice's days" "2027-02-11  alice              73   
   "$($C schedule four-reps --rep alice --from 2027-02-11 --to 2027-02-11 | tail -n 1)"
 one_rep_checks "catch-up"
 
+# today --rep: the rep's paragraph of the team's day, built from that rep
+# alone (with the catch-up in force).
+$C --now 2027-02-11T10:00 today four-reps >"$T/today.txt"
+for rep in alice bob zoë dave; do
+  $C --now 2027-02-11T10:00 today four-reps --rep $rep >"$T/today-$rep.txt"
+  awk -v rep=$rep 'NR <= 2 { print; next } /^[^ ]/ { on = index($0, rep ":") == 1 } on' "$T/today.txt" \
+    | sed -e '$ { /^$/d }' >"$T/today-$rep.slice"
+  check_file "today --rep $rep: its paragraph of the team's day" "$T/today-$rep.slice" "$T/today-$rep.txt"
+done
+check_eq "today --rep alice after the catch-up" "alice: 73 planned, 0 done, 73 left; next block 09:00-10:14, 37 contacts" \
+  "$(sed -n 3p "$T/today-alice.txt")"
+
 # export: the team's feeds a stretch of reps at a time; one rep's feed
 # (--rep, -o) built from that rep alone is the same file.
 rm -rf "$T/feeds/four-reps" # written by reschedule
@@ -94,10 +106,28 @@ check_eq "export --rep: that feed only, unchanged" "dave: $T/feeds/four-reps/dav
 # A rep whose days do not fit: the team's schedule prints nothing (every
 # rep is checked before the first is printed); another rep still shows.
 sed -e 's/^max_daily_calls = 2h30m/max_daily_calls = 20m/' "$DATA/four-reps.conf" >"$T/tight.conf"
-$C schedule "$T/tight.conf" --json >"$T/out" 2>"$T/err"
+$C schedule "$T/tight.conf" --json >"$T/out" 2>"$T/err.schedule"
 check_eq "a rep that does not fit: exit 2" 2 $?
 check_eq "a rep that does not fit: nothing on stdout" "" "$(cat "$T/out")"
+check_eq "schedule, a rep that does not fit: the error" "prospectctl: $T/tight.conf: 2027-02-01: rep dave needs 42 min of calls but the day holds 20 min (call windows 08:30-12:00, 13:30-17:30; max_daily_calls 20m). Lengthen the call windows, add reps, or raise max_daily_calls." "$(cat "$T/err.schedule")"
 $C export "$T/tight.conf" --dir "$T/tight-feeds" >"$T/out" 2>"$T/err"
 check_eq "export, a rep that does not fit: exit 2, nothing written" "2 " "$? $(cat "$T/out")$(ls "$T/tight-feeds" 2>/dev/null)"
 check_eq "a rep that does not fit: the error" "prospectctl: $T/tight.conf: 2027-02-01: rep dave needs 42 min of calls but the day holds 20 min (call windows 08:30-12:00, 13:30-17:30; max_daily_calls 20m). Lengthen the call windows, add reps, or raise max_daily_calls." "$(cat "$T/err")"
+# The commands about one rep build that rep alone: alice's lists and day
+# show although dave's days do not fit...
+check_eq "calls --rep alice, dave not fitting" "alice, 2027-02-11 (tight)
+
+Block 1, 09:00-09:16 — 8 calls: 0 listed, 8 without a prospect — import more" \
+  "$($C --now 2027-02-11T10:00 calls "$T/tight.conf" --rep alice | sed -n 1,3p)"
+check_eq "today --rep alice, dave not fitting" "alice: 15 planned, 0 done, 15 left; next block 14:00-14:14, 7 contacts" \
+  "$($C --now 2027-02-11T10:00 today "$T/tight.conf" --rep alice | sed -n 3p)"
+# ...but log and call write only into a campaign whose every rep fits
+# (the daemon runs only those): dave's error, exit 2, nothing written.
+before=$($C activity four-reps | wc -l)
+$C --now 2027-02-11T20:00 log "$T/tight.conf" --rep alice --contacts 5 >"$T/out" 2>"$T/err"
+check_eq "log into a campaign a rep does not fit: exit 2, nothing on stdout" "2 " "$? $(cat "$T/out")"
+check_eq "log, a rep that does not fit: the error" "$(sed -n 1p "$T/err.schedule")" "$(cat "$T/err")"
+check_eq "log, a rep that does not fit: nothing written" "$before" "$($C activity four-reps | wc -l)"
+$C --now 2027-02-11T20:00 call "$T/tight.conf" 1 --outcome no-answer >"$T/out" 2>"$T/err"
+check_eq "call into a campaign a rep does not fit: exit 2, the same error" "2 $(sed -n 1p "$T/err.schedule")" "$? $(cat "$T/err")"
 done_testing
