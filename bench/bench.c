@@ -46,6 +46,7 @@
 #include <poll.h>
 
 #include "prospectd/callbook.h"
+#include "prospectd/catchup.h"
 #include "prospectd/config.h"
 #include "prospectd/ics.h"
 #include "prospectd/ics-zone.h"
@@ -2474,7 +2475,9 @@ section_serve (const char *prospectd)
 
 /* An organisation of `reps` reps (the generator above, resized) in its own
  * directory: the campaign file, a prospectd.conf, and a database where
- * every rep logged every working day from the start to `through`. */
+ * every rep logged every working day from the start to `through`, and
+ * which holds the campaign's baseline, as every database a daemon or a
+ * `log` has opened does (the commands compare the file with it). */
 static char *
 org_dir_new (guint reps, const char *through)
 {
@@ -2550,6 +2553,23 @@ org_dir_new (guint reps, const char *through)
   sqlite3_finalize (insert);
   exec_or_die (db, "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)");
   sqlite3_close (db);
+
+  /* The baseline, recorded as the first command that writes records it
+   * (pd_ctl_record_campaign). */
+  {
+    g_autoptr (PdCampaign) loaded = pd_config_load_campaign (campaign, &error);
+    GDate start;
+
+    if (loaded == NULL)
+      g_error ("bench: %s", error->message);
+    pd_workcal_prepare (loaded);
+    start = loaded->start;
+    store = pd_store_open (db_path, &error);
+    if (store == NULL || !pd_catchup_rep_starts (store, loaded, &start, TRUE, &error)
+        || !pd_catchup_freeze_past (store, loaded, &start, 1798761600, TRUE, &error))
+      g_error ("bench: %s", error->message);
+    pd_store_close (store);
+  }
   return dir;
 }
 
@@ -2926,6 +2946,10 @@ section_one_rep (const char *prospectctl)
 {
   const char *status_rep[] = { "status", "bench", "--rep", "rep0003", "--as-of", "2027-06-30", NULL };
   const char *schedule_rep[] = { "schedule", "bench", "--rep", "rep0003", NULL };
+  const char *calls_rep[] = { "calls", "bench", "--rep", "rep0003", "--now", "2027-06-30T08:00", NULL };
+  const char *today_rep[] = { "today", "bench", "--rep", "rep0003", "--now", "2027-06-30T08:00", NULL };
+  const char *log_rep[] = { "log", "bench", "--rep", "rep0003", "--contacts", "1", "--now", "2027-06-30T20:00",
+                            NULL };
   const char *schedule_json[] = { "schedule", "bench", "--json", NULL };
   const char *status_year[] = { "status", "bench", "--as-of", "2027-12-31", NULL };
   double start = now_seconds ();
@@ -2955,6 +2979,21 @@ section_one_rep (const char *prospectctl)
   row ("schedule --rep, whole organisation", large_time, 1e3, "ms", 1, target);
   row ("schedule --rep, whole organisation, peak RSS", peak, 1.0 / 1024, "MiB", 1, "(no target)");
 
+  /* The other commands about one rep (issue 14 point 5: calls and the
+   * rep's day cost one rep too). */
+  measure_ctl (prospectctl, small, calls_rep, &small_time, &peak);
+  row ("calls --rep, 5 reps", small_time, 1e3, "ms", 1, "");
+  measure_ctl (prospectctl, large, calls_rep, &large_time, &peak);
+  g_snprintf (target, sizeof target, "target <= 2x the 5-rep time (%.1f ms): %s", 2e3 * small_time.median,
+              large_time.median <= 2 * small_time.median ? "met" : "MISSED");
+  row ("calls --rep, whole organisation", large_time, 1e3, "ms", 1, target);
+  measure_ctl (prospectctl, small, today_rep, &small_time, &peak);
+  row ("today --rep, 5 reps", small_time, 1e3, "ms", 1, "");
+  measure_ctl (prospectctl, large, today_rep, &large_time, &peak);
+  g_snprintf (target, sizeof target, "target <= 2x the 5-rep time (%.1f ms): %s", 2e3 * small_time.median,
+              large_time.median <= 2 * small_time.median ? "met" : "MISSED");
+  row ("today --rep, whole organisation", large_time, 1e3, "ms", 1, target);
+
   measure_ctl (prospectctl, large, schedule_json, &time, &peak);
   row ("schedule --json, whole organisation, time", time, 1, "s", 2, "(no target; 9.2 s in the issue)");
   g_snprintf (target, sizeof target, "target <= 32 MiB: %s", peak.median <= 32 * 1024 ? "met" : "MISSED");
@@ -2980,6 +3019,14 @@ section_one_rep (const char *prospectctl)
   row ("status, 200-rep year, time", time, 1e3, "ms", 0, "(no target)");
   g_snprintf (target, sizeof target, "target <= 16 MiB: %s", peak.median <= 16 * 1024 ? "met" : "MISSED");
   row ("status, 200-rep year, peak RSS (process)", peak, 1.0 / 1024, "MiB", 1, target);
+
+  /* Last: it writes (a contact of rep0003's on 30 June, each run). */
+  measure_ctl (prospectctl, small, log_rep, &small_time, &peak);
+  row ("log, one rep's day, 5 reps", small_time, 1e3, "ms", 1, "");
+  measure_ctl (prospectctl, large, log_rep, &large_time, &peak);
+  g_snprintf (target, sizeof target, "target <= 2x the 5-rep time (%.1f ms): %s", 2e3 * small_time.median,
+              large_time.median <= 2 * small_time.median ? "met" : "MISSED");
+  row ("log, one rep's day, whole organisation", large_time, 1e3, "ms", 1, target);
 }
 
 /* ------------------------------------------- (j) team mode on PostgreSQL */

@@ -56,6 +56,7 @@ pd_campaign_free (PdCampaign *campaign)
   g_clear_pointer (&campaign->wall_gaps, g_array_unref);
   g_clear_pointer (&campaign->reps, g_ptr_array_unref);
   g_clear_pointer (&campaign->history, g_array_unref);
+  g_free (campaign->source_digest);
   g_free (campaign);
 }
 

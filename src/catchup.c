@@ -320,6 +320,7 @@ pd_catchup_store_from (PdStore *store, const PdCampaign *campaign, const PdSched
       g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, NULL, PD_REVISION_BASELINE,
                                                           &campaign->start, now);
       b->parent = parent;
+      b->source = g_strdup (campaign->source_digest);
       if (!pd_store_save_first_catchup (store, b, revision, &catchup->revision_id, &save_error))
         return lost_to_other (store, campaign->id, catchup, save_error, error);
       return TRUE;
@@ -578,6 +579,7 @@ pd_catchup_run_in_place_from (PdStore *store, const PdCampaign *campaign, const 
           g_autoptr (PdRevision) b = pd_catchup_revision_new (campaign, baseline, NULL, PD_REVISION_BASELINE,
                                                               &campaign->start, now);
           b->parent = parent;
+          b->source = g_strdup (campaign->source_digest);
           if (!pd_store_save_revision (store, b, parent >= 0 ? &parent : NULL, &save_error))
             return lost_to_other (store, campaign->id, catchup, save_error, error) ? g_steal_pointer (&catchup)
                                                                                    : NULL;
@@ -654,6 +656,7 @@ gboolean
 pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today, gint64 now, gboolean record,
                         GError **error)
 {
+  g_autoptr (PdRevision) head = NULL;
   g_autoptr (PdRevision) stored = NULL;
   g_autoptr (PdScheduleBuilder) builder = NULL;
   g_autoptr (GArray) loads = NULL;
@@ -666,12 +669,29 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
   GDate yesterday = *today;
 
   g_clear_pointer (&campaign->history, g_array_unref);
+  campaign->source_planned = FALSE;
   g_date_subtract_days (&yesterday, 1);
   /* A file whose plan or schedule fails is the command's to report. */
   if (!pd_plan_compute (&campaign->plan, &plan, &ignored))
     return TRUE;
-  if (!pd_store_load_baseline (store, campaign->id, &stored, error))
+  if (!pd_store_load_baseline_head (store, campaign->id, &head, error))
     return FALSE;
+  gboolean unchanged = head != NULL && campaign->source_digest != NULL
+                       && g_strcmp0 (head->source, campaign->source_digest) == 0;
+  /* The stored baseline was made from this very text from the campaign's
+   * start: its days are the file's, nothing to keep and nothing to record,
+   * whatever the team's size (its days are not read). */
+  if (unchanged && g_date_compare (&head->as_of, &campaign->start) <= 0)
+    {
+      campaign->source_planned = TRUE;
+      return TRUE;
+    }
+  if (head != NULL && !pd_store_load_baseline (store, campaign->id, &stored, error))
+    return FALSE;
+  /* (The baseline read, which another process may have replaced since
+   * its head was.) */
+  unchanged = stored != NULL && campaign->source_digest != NULL
+              && g_strcmp0 (stored->source, campaign->source_digest) == 0;
   if (stored == NULL)
     {
       g_autoptr (PdRevision) first = NULL;
@@ -682,6 +702,7 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
       /* A rep's days at a time, without blocks: a revision keeps loads. */
       builder = pd_schedule_builder_new (campaign, &plan);
       first = pd_revision_new (campaign->id, PD_REVISION_BASELINE, &campaign->start, now);
+      first->source = g_strdup (campaign->source_digest);
       for (guint r = 0; r < campaign->reps->len; r++)
         {
           g_autoptr (PdSchedule) rep = pd_schedule_builder_rep_days (builder, r, &ignored);
@@ -719,6 +740,17 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
   campaign->history_through = yesterday;
   (void) g_date_get_julian (&campaign->history_through); /* both forms filled: read-only from here */
 
+  /* A baseline re-planned from this very text: its past days are kept
+   * (read above), and the file's days with them are its days (a day's
+   * load spread evenly, the remainder to the earliest, the same once
+   * some of them are past: docs/scheduling.md), which fit, since they
+   * were built from this text. */
+  if (unchanged)
+    {
+      campaign->source_planned = TRUE;
+      return TRUE;
+    }
+
   /* The file's days with those loads kept, a rep at a time and without
    * blocks (whether each day fits is what matters here, not how its
    * blocks fall), compared with them. */
@@ -751,6 +783,7 @@ pd_catchup_freeze_past (PdStore *store, PdCampaign *campaign, const GDate *today
   /* The file changed: a new baseline, the same as the last one before
    * today, its days made again a rep at a time. */
   g_autoptr (PdRevision) revision = pd_revision_new (campaign->id, PD_REVISION_BASELINE, today, now);
+  revision->source = g_strdup (campaign->source_digest);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       g_autoptr (PdSchedule) rep = pd_schedule_builder_rep_days (builder, r, &ignored);

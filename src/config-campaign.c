@@ -647,6 +647,18 @@ campaign_id_from_path (const char *path)
   return g_steal_pointer (&base);
 }
 
+/* The campaign's source (campaign.h): the version first, since the rules
+ * that make a schedule from the same file may change with it. */
+static char *
+source_digest (const char *text, gsize length)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (checksum, (const guchar *) "prospectd " PD_VERSION "\n", -1);
+  g_checksum_update (checksum, (const guchar *) text, (gssize) length);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
 PdCampaign *
 pd_config_parse_campaign (const char *path, const char *text, gsize length, GError **error)
 {
@@ -699,6 +711,7 @@ pd_config_parse_campaign (const char *path, const char *text, gsize length, GErr
 
   c->id = campaign_id_from_path (path);
   c->path = g_strdup (path);
+  c->source_digest = source_digest (text, length);
   c->holidays = g_array_new (FALSE, TRUE, sizeof (GDate));
   c->checkpoints = g_array_new (FALSE, TRUE, sizeof (PdCheckpoint));
   c->reps = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_rep_free);

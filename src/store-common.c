@@ -248,6 +248,7 @@ pd_revision_free (PdRevision *revision)
   if (revision == NULL)
     return;
   g_free (revision->campaign);
+  g_free (revision->source);
   g_clear_pointer (&revision->days, g_array_unref);
   g_free (revision);
 }

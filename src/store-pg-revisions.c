@@ -69,9 +69,10 @@ static gboolean
 save_one (PgStore *pg, Save *s, const PdRevision *revision, GError **error)
 {
   char date[DATE_TEXT_SIZE], created[INT_TEXT_SIZE], id_text[INT_TEXT_SIZE], parent[INT_TEXT_SIZE];
-  const char *values[5] = { revision->campaign, kind_to_text (revision->kind), date,
+  const char *values[6] = { revision->campaign, kind_to_text (revision->kind), date,
                             int_text (revision->created, created),
-                            revision->parent >= 0 ? int_text (revision->parent, parent) : NULL };
+                            revision->parent >= 0 ? int_text (revision->parent, parent) : NULL,
+                            revision->source };
   g_autoptr (GString) reps = g_string_new ("{"), dates = g_string_new ("{");
   g_autoptr (GString) contacts = g_string_new ("{"), bases = g_string_new ("{");
   g_autoptr (PGresult) inserted = NULL, days = NULL;
@@ -98,10 +99,11 @@ save_one (PgStore *pg, Save *s, const PdRevision *revision, GError **error)
         }
     }
   inserted = pg_query (pg,
-                       "INSERT INTO revisions (campaign, kind, as_of, created, parent) VALUES ($1, $2, $3, $4, $5)"
+                       "INSERT INTO revisions (campaign, kind, as_of, created, parent, source)"
+                       " VALUES ($1, $2, $3, $4, $5, $6)"
                        " ON CONFLICT (campaign, as_of, parent) WHERE kind = 'catchup' AND parent IS NOT NULL"
                        " DO NOTHING RETURNING id",
-                       5, values, error);
+                       6, values, error);
   if (inserted == NULL)
     return FALSE;
   if (PQntuples (inserted) == 0)
@@ -222,7 +224,7 @@ load_revision (PgStore *pg, gpointer data, GError **error)
 
   g_clear_pointer (&l->revision, pd_revision_free);
   head = pg_query (pg,
-                   "SELECT id, kind, as_of, created FROM revisions"
+                   "SELECT id, kind, as_of, created, source FROM revisions"
                    " WHERE campaign = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY id DESC LIMIT 1",
                    2, values, error);
   if (head == NULL)
@@ -236,6 +238,8 @@ load_revision (PgStore *pg, gpointer data, GError **error)
                                    ? PD_REVISION_BASELINE : PD_REVISION_CATCHUP,
                                  &as_of, pg_int (head, 0, 3));
   l->revision->id = pg_int (head, 0, 0);
+  if (!PQgetisnull (head, 0, 4))
+    l->revision->source = g_strdup (PQgetvalue (head, 0, 4));
   if (!l->with_days)
     return TRUE;
   if (l->revision->kind == PD_REVISION_CATCHUP)

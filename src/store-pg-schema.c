@@ -483,6 +483,10 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
   /* 12 -> 13 (SQLite's step 13): the feed tokens' index on their
    * selector, their first 16 hex digits. */
   { "CREATE INDEX feed_tokens_by_selector ON prospectd.feed_tokens (substr (token, 1, 16));" },
+
+  /* 13 -> 14 (SQLite's step 14): the campaign text a baseline was made
+   * from. */
+  { "ALTER TABLE prospectd.revisions ADD COLUMN source text;" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

@@ -56,8 +56,8 @@ insert_revision (PdStore *store, const PdRevision *revision, const char *const *
       g_clear_pointer (&stmt, sqlite3_finalize);
     }
   stmt = store_prepare (store,
-                  "INSERT INTO revisions (campaign, kind, as_of, created, parent)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5)",
+                  "INSERT INTO revisions (campaign, kind, as_of, created, parent, source)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -68,6 +68,7 @@ insert_revision (PdStore *store, const PdRevision *revision, const char *const *
   sqlite3_bind_int64 (stmt, 4, revision->created);
   if (revision->parent >= 0)
     sqlite3_bind_int64 (stmt, 5, revision->parent);
+  bind_text (stmt, 6, revision->source);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {
@@ -261,7 +262,7 @@ load_revision (PdStore *store, const char *campaign, const char *kind, gboolean 
   int rc;
 
   stmt = store_prepare (store,
-                  "SELECT id, kind, as_of, created FROM revisions"
+                  "SELECT id, kind, as_of, created, source FROM revisions"
                   " WHERE campaign = ?1 AND (?2 IS NULL OR kind = ?2)"
                   " ORDER BY id DESC LIMIT 1",
                   error);
@@ -288,6 +289,7 @@ load_revision (PdStore *store, const char *campaign, const char *kind, gboolean 
                                 ? PD_REVISION_BASELINE : PD_REVISION_CATCHUP,
                               &as_of, sqlite3_column_int64 (stmt, 3));
   revision->id = sqlite3_column_int64 (stmt, 0);
+  revision->source = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (!with_days)
     {
@@ -403,5 +405,15 @@ pd_store_load_baseline (PdStore *store,
                         GError **error)
 {
   return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_BASELINE), TRUE,
+                               ret_revision, error);
+}
+
+gboolean
+pd_store_load_baseline_head (PdStore *store,
+                             const char *campaign,
+                             PdRevision **ret_revision,
+                             GError **error)
+{
+  return load_revision_snapshot (store, campaign, kind_to_text (PD_REVISION_BASELINE), FALSE,
                                ret_revision, error);
 }

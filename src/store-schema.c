@@ -578,6 +578,12 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
    * selector only, and the other 128 bits never reach the index
    * (pd_store_find_feed_token()). */
   { "CREATE INDEX feed_tokens_by_selector ON feed_tokens (substr (token, 1, 16));" },
+
+  /* 13 -> 14: a baseline names the campaign text it was made from
+   * (PdCampaign.source_digest), so that a command reading an unchanged
+   * file need not build every rep's days to know its past is unchanged
+   * (pd_catchup_freeze_past()). NULL for the baselines saved before. */
+  { "ALTER TABLE revisions ADD COLUMN source TEXT;" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

@@ -279,6 +279,22 @@ test_catchup_over_capacity (void **state)
   assert_string_equal (mar3, "23/816");
 }
 
+/* The kept loads of `campaign`'s rep `rep` on `date` (campaign->history),
+ * -1 when there is no history or no such day in it. */
+static gint64
+kept_load (const PdCampaign *campaign, guint rep, GDate date)
+{
+  if (campaign->history == NULL)
+    return -1;
+  for (guint i = 0; i < campaign->history->len; i++)
+    {
+      const PdPlannedDay *kept = &g_array_index (campaign->history, PdPlannedDay, i);
+      if (kept->rep_index == rep && g_date_compare (&kept->date, &date) == 0)
+        return kept->contacts;
+    }
+  return -1;
+}
+
 /* The campaign file gains a rep, carol (weight 1), on Monday 18 January:
  * alice's share falls from 1 245 to 747, bob's from 623 to 374. Past days
  * keep their loads (alice 160 and bob 80 planned by the 15th, not 97 and
@@ -349,12 +365,112 @@ test_campaign_edit (void **state)
   assert_string_equal (current18, "3/163");
   assert_string_equal (current15, "16/160");
 
-  /* The next day, the same file: nothing new stored. */
+  /* The next day, the same file: nothing new stored; the baseline was
+   * made from this text, so its past is kept without building a day. */
   gint64 id = head->id;
   g_clear_pointer (&head, pd_revision_free);
   assert_true (pd_catchup_freeze_past (f->store, campaign, &jan19, 1800000300, TRUE, &error));
+  assert_true (campaign->source_planned);
   assert_true (pd_store_load_latest_head (f->store, campaign->id, &head, &error));
   assert_int_equal (head->id, id);
+  assert_string_equal (head->source, campaign->source_digest);
+  assert_true (pd_catchup_freeze_past (f->store, campaign, &jan19, 1800000300, FALSE, &error));
+  assert_true (campaign->source_planned);
+  assert_int_equal (kept_load (campaign, 0, jan15), 16);
+  g_autoptr (PdSchedule) again = pd_schedule_build (campaign, &plan, &error);
+  assert_non_null (again);
+  assert_int_equal (pd_schedule_planned_to_date (again, 0, &jan15), 160);
+  g_autofree char *again18 = day_text (again, 0, jan18);
+  assert_string_equal (again18, "3/163");
+}
+
+/* A baseline names the campaign text it was made from (schema 14), so
+ * that a command loading an unchanged file knows its past without reading
+ * the baseline's days. To show which days are read, the store's latest
+ * baseline below is the file's days but for alice's 4 January: 30
+ * contacts, not 16. */
+static void
+test_baseline_source (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  GDate jan4 = ymd (2027, 1, 4), jan11 = ymd (2027, 1, 11), jan12 = ymd (2027, 1, 12);
+  g_autoptr (PdRevision) head = NULL;
+  PdPlan plan;
+
+  /* The digest: SHA-256 of the version's line, then the text. */
+  g_checksum_update (checksum, (const guchar *) "prospectd " PD_VERSION "\n", -1);
+  g_checksum_update (checksum, (const guchar *) example_text, sizeof example_text - 1);
+  assert_string_equal (f->campaign->source_digest, g_checksum_get_string (checksum));
+
+  /* The first baseline is recorded with it. */
+  assert_true (pd_catchup_rep_starts (f->store, f->campaign, &jan11, TRUE, &error));
+  assert_true (pd_catchup_freeze_past (f->store, f->campaign, &jan11, 1800000000, TRUE, &error));
+  assert_false (f->campaign->source_planned); /* nothing was stored before */
+  assert_true (pd_store_load_baseline_head (f->store, f->campaign->id, &head, &error));
+  assert_non_null (head);
+  assert_string_equal (head->source, f->campaign->source_digest);
+  assert_int_equal (head->days->len, 0);
+  assert_int_equal (g_date_compare (&head->as_of, &f->campaign->start), 0);
+  gint64 first_id = head->id;
+  g_clear_pointer (&head, pd_revision_free);
+
+  g_autoptr (PdRevision) edited = pd_catchup_revision_new (f->campaign, f->baseline, NULL, PD_REVISION_BASELINE,
+                                                           &f->campaign->start, 1800000050);
+  for (guint i = 0; i < edited->days->len; i++)
+    {
+      PdRevisionDay *day = &g_array_index (edited->days, PdRevisionDay, i);
+      if (g_str_equal (day->rep, "alice") && g_date_compare (&day->date, &jan4) == 0)
+        {
+          assert_int_equal (day->contacts, 16);
+          day->contacts = 30;
+        }
+    }
+  edited->source = g_strdup (f->campaign->source_digest);
+  assert_true (pd_store_save_revision (f->store, edited, NULL, &error));
+
+  /* The same text, read only or recorded: its days are the file's (the
+   * 30 is not read), nothing is stored. */
+  assert_true (pd_catchup_freeze_past (f->store, f->campaign, &jan12, 1800000100, FALSE, &error));
+  assert_true (f->campaign->source_planned);
+  assert_null (f->campaign->history);
+  assert_true (pd_catchup_freeze_past (f->store, f->campaign, &jan12, 1800000100, TRUE, &error));
+  assert_true (f->campaign->source_planned);
+  assert_null (f->campaign->history);
+  assert_true (pd_store_load_latest_head (f->store, f->campaign->id, &head, &error));
+  assert_int_equal (head->id, first_id + 1);
+  g_clear_pointer (&head, pd_revision_free);
+
+  /* Another text (a comment added): the baseline's days are read, the 30
+   * kept as alice's past, and a schedule built then keeps it. */
+  g_autofree char *commented = g_strconcat (example_text, "# edited\n", NULL);
+  g_autoptr (PdCampaign) other = pd_config_parse_campaign ("example.conf", commented, strlen (commented), &error);
+  assert_non_null (other);
+  assert_string_not_equal (other->source_digest, f->campaign->source_digest);
+  assert_true (pd_catchup_rep_starts (f->store, other, &jan12, FALSE, &error));
+  assert_true (pd_catchup_freeze_past (f->store, other, &jan12, 1800000100, FALSE, &error));
+  assert_false (other->source_planned);
+  assert_int_equal (kept_load (other, 0, jan4), 30);
+  assert_true (pd_plan_compute (&other->plan, &plan, &error));
+  g_autoptr (PdSchedule) kept = pd_schedule_build (other, &plan, &error);
+  assert_non_null (kept);
+  g_autofree char *alice4 = day_text (kept, 0, jan4);
+  assert_string_equal (alice4, "30/30");
+
+  /* A baseline saved before schema 14 (no source): read as before, and
+   * with the same days recorded, nothing new is stored. */
+  g_autoptr (PdRevision) unnamed = pd_catchup_revision_new (f->campaign, f->baseline, NULL, PD_REVISION_BASELINE,
+                                                            &f->campaign->start, 1800000150);
+  assert_true (pd_store_save_revision (f->store, unnamed, NULL, &error));
+  assert_true (pd_catchup_freeze_past (f->store, f->campaign, &jan12, 1800000200, FALSE, &error));
+  assert_false (f->campaign->source_planned);
+  assert_int_equal (kept_load (f->campaign, 0, jan4), 16);
+  assert_true (pd_catchup_freeze_past (f->store, f->campaign, &jan12, 1800000200, TRUE, &error));
+  assert_false (f->campaign->source_planned);
+  assert_true (pd_store_load_latest_head (f->store, f->campaign->id, &head, &error));
+  assert_int_equal (head->id, first_id + 2);
+  assert_null (head->source);
 }
 
 /* pd_catchup_run() reads neither the day sums nor the schedule in force:
@@ -828,6 +944,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_catchup_on_time, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_over_capacity, setup, teardown),
     cmocka_unit_test_setup_teardown (test_campaign_edit, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_baseline_source, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_from_given_sums, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_in_place, setup, teardown),
     cmocka_unit_test_setup_teardown (test_catchup_in_place_days_only, setup, teardown),

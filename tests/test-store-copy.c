@@ -68,6 +68,7 @@ fill (const char *path)
   baseline = pd_revision_new ("q1", PD_REVISION_BASELINE, &start, 1800000000);
   pd_revision_add_day (baseline, "alice", &start, 16);
   pd_revision_add_day (baseline, "bob", &start, 8);
+  baseline->source = g_strdup ("5e1f");
   assert_true (pd_store_save_revision (store, baseline, NULL, &error));
   assert_true (pd_store_notification_claim (store, "q1", "checkpoint:2027-01-29", 1800000001, &claimed, &error));
   assert_true (claimed);
@@ -187,8 +188,8 @@ describe (const char *path)
   }
   id = pd_store_database_id (store, &error);
   assert_null (error);
-  g_string_append_printf (out, "team contacts %" G_GINT64_FORMAT "\ntoken %s\nbaseline days %u\nsent %d %"
-                          G_GINT64_FORMAT "\nid %s\n", totals.contacts, token, baseline->days->len, sent, sent_at, id);
+  g_string_append_printf (out, "team contacts %" G_GINT64_FORMAT "\ntoken %s\nbaseline days %u from %s\nsent %d %"
+                          G_GINT64_FORMAT "\nid %s\n", totals.contacts, token, baseline->days->len, baseline->source, sent, sent_at, id);
   return g_string_free (out, FALSE);
 }
 

@@ -35,6 +35,7 @@ test_revisions (void **state)
   pd_revision_add_day (baseline, "bob", &jan4, 8);
   pd_revision_add_day (baseline, "alice", &jan5, 16);
   pd_revision_add_day (baseline, "alice", &jan4, 17);
+  baseline->source = g_strdup ("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
   assert_true (pd_store_save_revision (store, baseline, &baseline_id, &error));
   assert_null (error);
   assert_true (baseline_id > 0);
@@ -53,6 +54,7 @@ test_revisions (void **state)
   assert_date (&loaded->as_of, 2027, 1, 5);
   assert_int_equal (loaded->created, 1800086400);
   assert_int_equal (loaded->days->len, 2);
+  assert_null (loaded->source); /* a catch-up names no source */
   day = &g_array_index (loaded->days, PdRevisionDay, 0);
   assert_int_equal (day->contacts, 20);
   assert_int_equal (day->base, 9); /* the count restarts at 9 contacts done */
@@ -69,6 +71,19 @@ test_revisions (void **state)
   assert_date (&loaded_baseline->as_of, 2027, 1, 4);
   assert_int_equal (loaded_baseline->created, 1800000000);
   assert_int_equal (loaded_baseline->days->len, 3);
+  assert_string_equal (loaded_baseline->source, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+  /* Its head alone: the same without days. */
+  {
+    g_autoptr (PdRevision) head = NULL;
+
+    assert_true (pd_store_load_baseline_head (store, "q1", &head, &error));
+    assert_int_equal (head->id, baseline_id);
+    assert_int_equal (head->kind, PD_REVISION_BASELINE);
+    assert_date (&head->as_of, 2027, 1, 4);
+    assert_int_equal (head->created, 1800000000);
+    assert_int_equal (head->days->len, 0);
+    assert_string_equal (head->source, loaded_baseline->source);
+  }
   /* By rep, then date. */
   day = &g_array_index (loaded_baseline->days, PdRevisionDay, 0);
   assert_string_equal (day->rep, "alice");

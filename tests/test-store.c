@@ -60,7 +60,7 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 13);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 14);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
                                  " 'revisions', 'revision_days', 'feed_tokens',"
@@ -80,6 +80,9 @@ test_open_wal_and_schema (void **state)
   /* Version 13: the feed tokens' selector index. */
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
                                  " AND name = 'feed_tokens_by_selector' AND tbl_name = 'feed_tokens'"),
+                    1);
+  /* Version 14: the campaign text a baseline was made from. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM pragma_table_info ('revisions') WHERE name = 'source'"),
                     1);
   pd_store_close (store);
 

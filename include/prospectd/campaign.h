@@ -138,6 +138,16 @@ typedef struct {
    * checkpoints after it. NULL: the file alone. */
   GArray *history;         /* PdPlannedDay, owned */
   GDate history_through;
+
+  /* What the campaign was read from: the SHA-256 (hex) of prospectd's
+   * version and the file's bytes; NULL when not read from a file's text.
+   * A baseline stored from this very text says so (PdRevision.source), so
+   * that commands need not build every rep's days to learn that the file
+   * did not change (pd_catchup_freeze_past). */
+  char *source_digest;
+  /* Set by pd_catchup_freeze_past(): the store's baseline was made from
+   * this very text (and so every rep's days fit). */
+  gboolean source_planned;
 } PdCampaign;
 
 /* One rep's planned contacts on one day. */

@@ -46,7 +46,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 13
+#define PD_STORE_SCHEMA_VERSION 14
 
 typedef struct _PdStore PdStore;
 
@@ -437,6 +437,9 @@ typedef struct {
   gint64 parent;        /* saving: the id of the campaign's latest revision (either kind;
                          * 0: none) the caller computed it from; -1 (the default):
                          * none given. Not loaded (-1). */
+  char *source;         /* a baseline made from a campaign file: that file's
+                         * PdCampaign.source_digest; NULL: unknown (a catch-up, or
+                         * saved before schema 14). Owned. */
 } PdRevision;
 
 /* A new revision without days, parent -1. Copies `campaign` and `as_of`. */
@@ -541,6 +544,13 @@ gboolean pd_store_load_baseline (PdStore *store,
                                  const char *campaign,
                                  PdRevision **ret_revision,
                                  GError **error);
+
+/* The same without its days (ret_revision->days empty): its id, as_of,
+ * time and source. */
+gboolean pd_store_load_baseline_head (PdStore *store,
+                                      const char *campaign,
+                                      PdRevision **ret_revision,
+                                      GError **error);
 
 /* ---------------------------------------------------------- feed tokens */
 
