@@ -458,7 +458,7 @@ test_pg_schema_race (void **state)
   raw_exec (f->db, "DROP TRIGGER notify_change ON activity; DROP TRIGGER notify_change ON revisions;"
                    "DROP TRIGGER notify_change ON rep_starts; DROP TRIGGER notify_change ON catchup_days;"
                    "DROP FUNCTION notify_change (); DROP INDEX revisions_catchup_once;"
-                   "ALTER TABLE revisions DROP COLUMN parent;"
+                   "ALTER TABLE revisions DROP COLUMN parent, DROP COLUMN source;"
                    "ALTER TABLE notifications DROP CONSTRAINT notifications_pkey;"
                    "ALTER TABLE notifications DROP COLUMN desktop;"
                    "ALTER TABLE notifications ADD PRIMARY KEY (campaign, key);");
