@@ -186,45 +186,27 @@ rep_available_days (const PdCampaign *campaign, const PdRep *rep, const GDate *f
   return g_array_ref (days);
 }
 
-/* Rule 2: the rep's baseline days, segment by segment along the
- * checkpoints. Segment k holds the available days in (checkpoint k-1,
- * checkpoint k], the first from the campaign's start, and the contacts
- * target_k - target_(k-1). */
+/* Where a rep's segments go (walk_segments()): the baseline's days, or
+ * the curve's segments. */
+typedef struct {
+  /* How many of the rep's available days [first, last] holds (kept for
+   * spread()). */
+  guint (*count) (gpointer data, const GDate *first, const GDate *last);
+  /* `due` contacts spread over the days counted last, the rep's
+   * cumulative being `before` until then. */
+  void (*spread) (gpointer data, gint64 due, gint64 before);
+  gpointer data;
+} SegmentSink;
+
+/* Rule 2: the rep's segments along the checkpoints, from `first` on (the
+ * campaign's start, or the day after the kept history, which adds up to
+ * `previous_target`). Segment k holds the available days in (checkpoint
+ * k-1, checkpoint k] and the contacts target_k - target_(k-1). */
 static gboolean
-append_baseline_days (const PdCampaign *campaign, guint rep_index,
-                      gint64 rep_contacts, GHashTable *history, GHashTable *calendars, GArray *days,
-                      GError **error)
+walk_segments (const PdCampaign *campaign, const PdRep *rep, gint64 rep_contacts, GDate first,
+               gint64 previous_target, const SegmentSink *sink, GError **error)
 {
-  const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
   guint n_checkpoints = campaign->checkpoints ? campaign->checkpoints->len : 0;
-  GDate first = campaign->start;
-  gint64 previous_target = 0;
-  gint64 cumulative = 0;
-
-  /* Past days keep the loads planned for them; the rest of the rep's
-   * contacts are spread from the day after. */
-  if (history != NULL)
-    {
-      GDate through = campaign->history_through;
-      if (g_date_compare (&through, &campaign->end) > 0)
-        through = campaign->end;
-      g_autoptr (GArray) dates = rep_available_days (campaign, rep, &campaign->start, &through, calendars);
-      for (guint i = 0; i < dates->len; i++)
-        {
-          PdDay day = { .rep_index = rep_index, .date = g_array_index (dates, GDate, i) };
-          gint64 key = (gint64) rep_index << 32 | g_date_get_julian (&day.date);
-          gpointer value = g_hash_table_lookup (history, &key);
-
-          day.contacts = value != NULL ? *(const gint64 *) value : 0;
-          day.minutes = day_minutes (campaign, day.contacts);
-          cumulative += day.contacts;
-          day.cumulative = cumulative;
-          g_array_append_val (days, day);
-        }
-      previous_target = cumulative;
-      first = through;
-      g_date_add_days (&first, 1);
-    }
 
   for (guint k = 0; k <= n_checkpoints; k++)
     {
@@ -249,9 +231,9 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
 
       target = MAX (target, previous_target);
       gint64 due = target - previous_target;
-      g_autoptr (GArray) dates = rep_available_days (campaign, rep, &first, &last, calendars);
+      guint n_dates = sink->count (sink->data, &first, &last);
       GDate rep_start = rep->start;
-      if (due > 0 && dates->len == 0 && g_date_valid (&rep_start) && g_date_compare (&rep_start, &last) > 0)
+      if (due > 0 && n_dates == 0 && g_date_valid (&rep_start) && g_date_compare (&rep_start, &last) > 0)
         {
           /* A rep who joins later owes this segment's contacts from their
            * start: they go to the next segment. */
@@ -259,7 +241,7 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
           g_date_add_days (&first, 1);
           continue;
         }
-      if (due > 0 && dates->len == 0)
+      if (due > 0 && n_dates == 0)
         {
           g_autofree char *first_text = pd_format_date (&first);
           g_autofree char *last_text = pd_format_date (&last);
@@ -273,13 +255,85 @@ append_baseline_days (const PdCampaign *campaign, guint rep_index,
                        rep->name, (long long) due, first_text, last_text);
           return FALSE;
         }
-      append_spread (campaign, rep_index, dates, due, NULL, &cumulative, days);
+      sink->spread (sink->data, due, previous_target);
 
       previous_target = target;
       first = last;
       g_date_add_days (&first, 1);
     }
   return TRUE;
+}
+
+/* The baseline's days as walk_segments() gives their segments. */
+typedef struct {
+  const PdCampaign *campaign;
+  guint rep_index;
+  GHashTable *calendars;
+  GArray *dates;        /* the days counted last */
+  gint64 cumulative;
+  GArray *days;
+} DaysSink;
+
+static guint
+days_sink_count (gpointer data, const GDate *first, const GDate *last)
+{
+  DaysSink *sink = data;
+
+  g_clear_pointer (&sink->dates, g_array_unref);
+  sink->dates = rep_available_days (sink->campaign, g_ptr_array_index (sink->campaign->reps, sink->rep_index),
+                                    first, last, sink->calendars);
+  return sink->dates->len;
+}
+
+static void
+days_sink_spread (gpointer data, gint64 due, gint64 before)
+{
+  DaysSink *sink = data;
+
+  (void) before; /* the running cumulative, the same */
+  append_spread (sink->campaign, sink->rep_index, sink->dates, due, NULL, &sink->cumulative, sink->days);
+}
+
+/* Rule 2: the rep's baseline days, segment by segment along the
+ * checkpoints (walk_segments()), after the kept history. */
+static gboolean
+append_baseline_days (const PdCampaign *campaign, guint rep_index,
+                      gint64 rep_contacts, GHashTable *history, GHashTable *calendars, GArray *days,
+                      GError **error)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
+  GDate first = campaign->start;
+  DaysSink days_sink = { campaign, rep_index, calendars, NULL, 0, days };
+  SegmentSink sink = { days_sink_count, days_sink_spread, &days_sink };
+  gboolean done;
+
+  /* Past days keep the loads planned for them; the rest of the rep's
+   * contacts are spread from the day after. */
+  if (history != NULL)
+    {
+      GDate through = campaign->history_through;
+      if (g_date_compare (&through, &campaign->end) > 0)
+        through = campaign->end;
+      g_autoptr (GArray) dates = rep_available_days (campaign, rep, &campaign->start, &through, calendars);
+      for (guint i = 0; i < dates->len; i++)
+        {
+          PdDay day = { .rep_index = rep_index, .date = g_array_index (dates, GDate, i) };
+          gint64 key = (gint64) rep_index << 32 | g_date_get_julian (&day.date);
+          gpointer value = g_hash_table_lookup (history, &key);
+
+          day.contacts = value != NULL ? *(const gint64 *) value : 0;
+          day.minutes = day_minutes (campaign, day.contacts);
+          days_sink.cumulative += day.contacts;
+          day.cumulative = days_sink.cumulative;
+          g_array_append_val (days, day);
+        }
+      first = through;
+      g_date_add_days (&first, 1);
+    }
+
+  done = walk_segments (campaign, rep, rep_contacts, first, days_sink.cumulative, &sink, error);
+  g_clear_pointer (&days_sink.dates, g_array_unref);
+  return done;
 }
 
 /* ------------------------------------------------------------ blocks */
@@ -625,6 +679,11 @@ struct _PdScheduleBuilder {
   GArray *shapes;        /* DayShape, each once */
   gint *shape_of_day;    /* by day of the campaign */
   guint n_campaign_days;
+  /* pd_schedule_builder_rep_curve(): each calendar's available days
+   * (pd_workcal_days_key() of the campaign's span -> CurveCalendar), and
+   * the kept history as HistoryLoad sorted by key (NULL: not made yet). */
+  GHashTable *curve_calendars;
+  GArray *history_loads;
 };
 
 PdScheduleBuilder *
@@ -662,6 +721,8 @@ pd_schedule_builder_free (PdScheduleBuilder *builder)
   g_clear_pointer (&builder->history, g_hash_table_unref);
   g_clear_pointer (&builder->fits, g_hash_table_unref);
   g_clear_pointer (&builder->calendars, g_hash_table_unref);
+  g_clear_pointer (&builder->curve_calendars, g_hash_table_unref);
+  g_clear_pointer (&builder->history_loads, g_array_unref);
   g_clear_pointer (&builder->shape_windows, g_array_unref);
   g_clear_pointer (&builder->shapes, g_array_unref);
   g_free (builder->shape_of_day);
@@ -890,6 +951,18 @@ day_fits_uncached (PdScheduleBuilder *builder, const PdDay *day, GArray *scratch
   return shaped_day_fits (builder, day, &shape, scratch);
 }
 
+/* The block rule and the caches of whether days fit, made once. */
+static void
+builder_checks_init (PdScheduleBuilder *builder)
+{
+  if (builder->rule != NULL)
+    return;
+  builder->rule = g_new (BlockRule, 1);
+  block_rule_init (builder->campaign, builder->rule);
+  builder->fits = g_hash_table_new_full (fit_key_hash, fit_key_equal, g_free, NULL);
+  builder->calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+}
+
 /* The last answers for one rep's days, by shape and contacts: a rep's
  * days take two loads per segment and a few shapes, so a handful of
  * them answer nearly every day without hashing a FitKey. */
@@ -913,13 +986,7 @@ pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GErro
   FitMemo memo[FIT_MEMO];
   guint n_memo = 0, next_memo = 0;
 
-  if (builder->rule == NULL)
-    {
-      builder->rule = g_new (BlockRule, 1);
-      block_rule_init (builder->campaign, builder->rule);
-      builder->fits = g_hash_table_new_full (fit_key_hash, fit_key_equal, g_free, NULL);
-      builder->calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
-    }
+  builder_checks_init (builder);
   if (!append_baseline_days (builder->campaign, rep_index, g_array_index (builder->rep_contacts, gint64, rep_index),
                              builder->history, builder->calendars, schedule->days, error))
     return NULL;
@@ -958,6 +1025,555 @@ pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GErro
         }
     }
   return g_steal_pointer (&schedule);
+}
+
+/* ------------------------------------------------------------ curves */
+
+/* The days of one calendar's reps that share a set of windows, by shape
+ * (positions into the calendar's days): the days a load may not fit. */
+typedef struct {
+  GArray *windows;      /* PdWindow: the reps' windows */
+  GPtrArray *by_shape;  /* per index into builder->shapes: GArray of guint, ascending; NULL when none */
+  GArray *unshaped;     /* guint, ascending: days of no shape (SHAPE_NONE), each asked alone */
+} CurveShapes;
+
+/* A calendar's available days in the campaign (start, workdays and days
+ * off decide them). */
+typedef struct {
+  GArray *days;         /* guint32, Julian days, ascending */
+  GPtrArray *shapes;    /* CurveShapes, one per set of windows of the calendar's reps */
+} CurveCalendar;
+
+/* A segment of the curve: the days at positions [first, end) of the
+ * calendar, the first `remainder` of them taking each + 1 contacts, the
+ * others `each`, from `before`. */
+typedef struct {
+  guint first;
+  guint end;
+  gint64 before;
+  gint64 each;
+  gint64 remainder;
+} CurveSegment;
+
+/* A kept day with a load: its position and the rep's cumulative there. */
+typedef struct {
+  guint position;
+  gint64 cumulative;
+} CurveKept;
+
+/* A kept load, for the builder's sorted copy of the campaign's history. */
+typedef struct {
+  gint64 key;           /* rep << 32 | Julian day */
+  gint64 contacts;
+  guint order;          /* in campaign->history: the last of equal keys counts */
+} HistoryLoad;
+
+struct _PdScheduleCurve {
+  gint64 total;
+  const guint32 *days;  /* the rep's calendar's, borrowed from the builder */
+  guint n_days;
+  guint history_end;    /* positions before it are kept history */
+  GArray *kept;         /* CurveKept, by position: the kept days with a load */
+  GArray *segments;     /* CurveSegment, by position */
+};
+
+static void
+positions_free (gpointer data)
+{
+  if (data != NULL)
+    g_array_unref (data);
+}
+
+static void
+curve_shapes_free (gpointer data)
+{
+  CurveShapes *shapes = data;
+
+  g_array_unref (shapes->windows);
+  g_ptr_array_unref (shapes->by_shape);
+  g_array_unref (shapes->unshaped);
+  g_free (shapes);
+}
+
+static void
+curve_calendar_free (gpointer data)
+{
+  CurveCalendar *calendar = data;
+
+  g_array_unref (calendar->days);
+  g_ptr_array_unref (calendar->shapes);
+  g_free (calendar);
+}
+
+/* The number of days of `days` (ascending) before `julian` (or on it,
+ * with `on`). */
+static guint
+days_before (const guint32 *days, guint n, guint32 julian, gboolean on)
+{
+  guint low = 0, high = n;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (days[mid] < julian || (on && days[mid] == julian))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+static guint
+positions_from (const GArray *positions, guint position)
+{
+  guint low = 0, high = positions->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_array_index (positions, guint, mid) < position)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+/* The rep's calendar, made the first time a rep of it asks. */
+static CurveCalendar *
+curve_calendar (PdScheduleBuilder *builder, const PdRep *rep)
+{
+  const PdCampaign *campaign = builder->campaign;
+  g_autofree char *key = pd_workcal_days_key (rep, &campaign->start, &campaign->end);
+  CurveCalendar *calendar;
+
+  if (builder->curve_calendars == NULL)
+    builder->curve_calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, curve_calendar_free);
+  calendar = g_hash_table_lookup (builder->curve_calendars, key);
+  if (calendar == NULL)
+    {
+      g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &campaign->start, &campaign->end);
+
+      calendar = g_new0 (CurveCalendar, 1);
+      calendar->days = g_array_sized_new (FALSE, FALSE, sizeof (guint32), dates->len);
+      for (guint i = 0; i < dates->len; i++)
+        {
+          guint32 julian = g_date_get_julian (&g_array_index (dates, GDate, i));
+
+          g_array_append_val (calendar->days, julian);
+        }
+      calendar->shapes = g_ptr_array_new_with_free_func (curve_shapes_free);
+      g_hash_table_insert (builder->curve_calendars, g_steal_pointer (&key), calendar);
+    }
+  return calendar;
+}
+
+/* The shapes of the calendar's days for `rep`'s windows, made the first
+ * time a rep with those windows asks. */
+static const CurveShapes *
+curve_shapes (PdScheduleBuilder *builder, CurveCalendar *calendar, const PdRep *rep)
+{
+  CurveShapes *shapes;
+
+  for (guint i = 0; i < calendar->shapes->len; i++)
+    {
+      shapes = g_ptr_array_index (calendar->shapes, i);
+      if (same_windows (shapes->windows, rep->windows))
+        return shapes;
+    }
+  shapes = g_new0 (CurveShapes, 1);
+  shapes->windows = g_array_new (FALSE, FALSE, sizeof (PdWindow));
+  if (rep->windows != NULL)
+    g_array_append_vals (shapes->windows, rep->windows->data, rep->windows->len);
+  shapes->by_shape = g_ptr_array_new_with_free_func (positions_free);
+  shapes->unshaped = g_array_new (FALSE, FALSE, sizeof (guint));
+  shapes_for_rep (builder, rep);
+  for (guint p = 0; p < calendar->days->len; p++)
+    {
+      GDate date;
+      gint shape;
+
+      g_date_clear (&date, 1);
+      g_date_set_julian (&date, g_array_index (calendar->days, guint32, p));
+      shape = builder->rule->per_block > 0 ? day_shape_index (builder, rep, &date) : SHAPE_NONE;
+      if (shape == SHAPE_NONE)
+        {
+          g_array_append_val (shapes->unshaped, p);
+          continue;
+        }
+      if ((guint) shape >= shapes->by_shape->len)
+        g_ptr_array_set_size (shapes->by_shape, shape + 1);
+      if (g_ptr_array_index (shapes->by_shape, shape) == NULL)
+        g_ptr_array_index (shapes->by_shape, shape) = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_val (g_ptr_array_index (shapes->by_shape, shape), p);
+    }
+  g_ptr_array_add (calendar->shapes, shapes);
+  return shapes;
+}
+
+static gint
+compare_history_loads (gconstpointer a, gconstpointer b)
+{
+  const HistoryLoad *x = a, *y = b;
+
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The kept history sorted by (rep, day), made once. */
+static const GArray *
+history_loads (PdScheduleBuilder *builder)
+{
+  const GArray *history = builder->campaign->history;
+
+  if (builder->history_loads == NULL)
+    {
+      builder->history_loads = g_array_sized_new (FALSE, FALSE, sizeof (HistoryLoad), history->len);
+      for (guint i = 0; i < history->len; i++)
+        {
+          const PdPlannedDay *kept = &g_array_index (history, PdPlannedDay, i);
+          GDate date = kept->date;
+          HistoryLoad load = { (gint64) kept->rep_index << 32 | g_date_get_julian (&date), kept->contacts, i };
+
+          g_array_append_val (builder->history_loads, load);
+        }
+      g_array_sort (builder->history_loads, compare_history_loads);
+    }
+  return builder->history_loads;
+}
+
+/* The segments of a curve as walk_segments() gives them. */
+typedef struct {
+  PdScheduleCurve *curve;
+  guint first;          /* the days counted last: [first, end) */
+  guint end;
+} CurveSink;
+
+static guint
+curve_sink_count (gpointer data, const GDate *first, const GDate *last)
+{
+  CurveSink *sink = data;
+  const PdScheduleCurve *curve = sink->curve;
+
+  sink->first = days_before (curve->days, curve->n_days, g_date_get_julian (first), FALSE);
+  sink->end = MAX (days_before (curve->days, curve->n_days, g_date_get_julian (last), TRUE), sink->first);
+  return sink->end - sink->first;
+}
+
+static void
+curve_sink_spread (gpointer data, gint64 due, gint64 before)
+{
+  CurveSink *sink = data;
+  guint n = sink->end - sink->first;
+  CurveSegment segment = { sink->first, sink->end, before, n > 0 ? due / n : 0, n > 0 ? due % n : 0 };
+
+  g_array_append_val (sink->curve->segments, segment);
+}
+
+/* Whether a load of `contacts` fits on each of the rep's days at
+ * positions [first, end); FALSE with the error of the first that does
+ * not. Days of one shape take the same answer (FitKey): the first of
+ * each shape in the range is asked, and the earliest failing is named. */
+static gboolean
+curve_range_fits (PdScheduleBuilder *builder, const PdScheduleCurve *curve, const CurveShapes *shapes,
+                  guint rep_index, guint first, guint end, gint64 contacts, GArray *scratch, GError **error)
+{
+  PdDay day = { .rep_index = rep_index, .contacts = contacts };
+  guint failing = end;
+
+  day.minutes = day_minutes (builder->campaign, contacts);
+  if (first >= end || contacts <= 0 || day.minutes <= 0)
+    return TRUE;
+  g_date_clear (&day.date, 1);
+  for (guint s = 0; s < shapes->by_shape->len; s++)
+    {
+      const GArray *positions = g_ptr_array_index (shapes->by_shape, s);
+      guint i, p;
+
+      if (positions == NULL || (i = positions_from (positions, first)) == positions->len
+          || (p = g_array_index (positions, guint, i)) >= failing)
+        continue;
+      g_date_set_julian (&day.date, curve->days[p]);
+      if (!shaped_day_fits (builder, &day, &g_array_index (builder->shapes, DayShape, s), scratch))
+        failing = p;
+    }
+  for (guint i = positions_from (shapes->unshaped, first); i < shapes->unshaped->len; i++)
+    {
+      guint p = g_array_index (shapes->unshaped, guint, i);
+
+      if (p >= failing)
+        break;
+      g_date_set_julian (&day.date, curve->days[p]);
+      if (!day_fits_uncached (builder, &day, scratch))
+        failing = p;
+    }
+  if (failing == end)
+    return TRUE;
+  g_date_set_julian (&day.date, curve->days[failing]);
+  g_array_set_size (scratch, 0);
+  return append_day_blocks (builder->campaign, builder->rule, &day, scratch, error);
+}
+
+/* The kept history of rep `rep_index`: its kept loads on its available
+ * days up to history_through, summed. */
+static void
+curve_history (PdScheduleBuilder *builder, PdScheduleCurve *curve, guint rep_index)
+{
+  const PdCampaign *campaign = builder->campaign;
+  const GArray *loads = history_loads (builder);
+  GDate through = campaign->history_through;
+  const HistoryLoad *load;
+  gint64 cumulative = 0;
+  guint i, low = 0, high = loads->len;
+
+  if (g_date_compare (&through, &campaign->end) > 0)
+    through = campaign->end;
+  curve->history_end = days_before (curve->days, curve->n_days, g_date_get_julian (&through), TRUE);
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_array_index (loads, HistoryLoad, mid).key < (gint64) rep_index << 32)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  for (i = low; i < loads->len && (guint64) (load = &g_array_index (loads, HistoryLoad, i))->key >> 32 == rep_index;
+       i++)
+    {
+      guint32 julian = (guint32) (load->key & G_MAXUINT32);
+      guint p = days_before (curve->days, curve->history_end, julian, FALSE);
+
+      /* The last of equal keys; a day that is not the rep's is not read. */
+      if ((i + 1 < loads->len && g_array_index (loads, HistoryLoad, i + 1).key == load->key)
+          || p == curve->history_end || curve->days[p] != julian || load->contacts == 0)
+        continue;
+      cumulative += load->contacts;
+      g_array_append_val (curve->kept, ((CurveKept) { p, cumulative }));
+    }
+}
+
+/* Whether each kept day fits, in date order: FALSE with the error of the
+ * first that does not. */
+static gboolean
+curve_history_fits (PdScheduleBuilder *builder, const PdScheduleCurve *curve, guint rep_index, GArray *scratch,
+                    GError **error)
+{
+  const PdRep *rep = g_ptr_array_index (builder->campaign->reps, rep_index);
+  gint64 before = 0;
+
+  for (guint i = 0; i < curve->kept->len; i++)
+    {
+      const CurveKept *kept = &g_array_index (curve->kept, CurveKept, i);
+      PdDay day = { .rep_index = rep_index, .contacts = kept->cumulative - before };
+      gint shape;
+
+      before = kept->cumulative;
+      day.minutes = day_minutes (builder->campaign, day.contacts);
+      if (day.contacts <= 0 || day.minutes <= 0)
+        continue;
+      g_date_clear (&day.date, 1);
+      g_date_set_julian (&day.date, curve->days[kept->position]);
+      shape = builder->rule->per_block > 0 ? day_shape_index (builder, rep, &day.date) : SHAPE_NONE;
+      if (shape == SHAPE_NONE ? day_fits_uncached (builder, &day, scratch)
+                              : shaped_day_fits (builder, &day, &g_array_index (builder->shapes, DayShape, shape),
+                                                 scratch))
+        continue;
+      g_array_set_size (scratch, 0);
+      return append_day_blocks (builder->campaign, builder->rule, &day, scratch, error);
+    }
+  return TRUE;
+}
+
+PdScheduleCurve *
+pd_schedule_builder_rep_curve (PdScheduleBuilder *builder, guint rep_index, GError **error)
+{
+  g_return_val_if_fail (builder != NULL, NULL);
+  g_return_val_if_fail (rep_index < builder->campaign->reps->len, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  const PdCampaign *campaign = builder->campaign;
+  const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
+  g_autoptr (PdScheduleCurve) curve = g_new0 (PdScheduleCurve, 1);
+  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  CurveSink curve_sink = { curve, 0, 0 };
+  SegmentSink sink = { curve_sink_count, curve_sink_spread, &curve_sink };
+  CurveCalendar *calendar;
+  const CurveShapes *shapes;
+  GDate first = campaign->start;
+  gint64 kept_total = 0;
+
+  builder_checks_init (builder);
+  calendar = curve_calendar (builder, rep);
+  curve->total = g_array_index (builder->rep_contacts, gint64, rep_index);
+  curve->days = (const guint32 *) (gconstpointer) calendar->days->data;
+  curve->n_days = calendar->days->len;
+  curve->kept = g_array_new (FALSE, FALSE, sizeof (CurveKept));
+  curve->segments = g_array_new (FALSE, FALSE, sizeof (CurveSegment));
+
+  /* Every day is made before any is checked (pd_schedule_builder_rep_days()):
+   * the segments' error comes first, then the first day, kept or not,
+   * that does not fit. */
+  if (builder->history != NULL)
+    {
+      GDate through = campaign->history_through;
+
+      if (g_date_compare (&through, &campaign->end) > 0)
+        through = campaign->end;
+      first = through;
+      g_date_add_days (&first, 1);
+      curve_history (builder, curve, rep_index);
+      if (curve->kept->len > 0)
+        kept_total = g_array_index (curve->kept, CurveKept, curve->kept->len - 1).cumulative;
+    }
+  if (!walk_segments (campaign, rep, curve->total, first, kept_total, &sink, error)
+      || !curve_history_fits (builder, curve, rep_index, scratch, error))
+    return NULL;
+  shapes = curve_shapes (builder, calendar, rep);
+  for (guint i = 0; i < curve->segments->len; i++)
+    {
+      const CurveSegment *segment = &g_array_index (curve->segments, CurveSegment, i);
+      guint split = segment->first + (guint) segment->remainder;
+
+      if (!curve_range_fits (builder, curve, shapes, rep_index, segment->first, split, segment->each + 1, scratch,
+                             error)
+          || !curve_range_fits (builder, curve, shapes, rep_index, split, segment->end, segment->each, scratch,
+                                error))
+        return NULL;
+    }
+  return g_steal_pointer (&curve);
+}
+
+void
+pd_schedule_curve_free (PdScheduleCurve *curve)
+{
+  if (curve == NULL)
+    return;
+  g_clear_pointer (&curve->kept, g_array_unref);
+  g_clear_pointer (&curve->segments, g_array_unref);
+  g_free (curve);
+}
+
+gint64
+pd_schedule_curve_total (const PdScheduleCurve *curve)
+{
+  g_return_val_if_fail (curve != NULL, 0);
+  return curve->total;
+}
+
+/* The rep's cumulative at the end of its day at position p. */
+static gint64
+curve_cumulative (const PdScheduleCurve *curve, guint p)
+{
+  guint low = 0, high = curve->kept->len;
+  const CurveSegment *segment;
+
+  if (p < curve->history_end || curve->segments->len == 0
+      || p < g_array_index (curve->segments, CurveSegment, 0).first)
+    {
+      /* The last kept load on or before it. */
+      while (low < high)
+        {
+          guint mid = low + (high - low) / 2;
+
+          if (g_array_index (curve->kept, CurveKept, mid).position <= p)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      return low > 0 ? g_array_index (curve->kept, CurveKept, low - 1).cumulative : 0;
+    }
+  /* The last segment starting on or before it. */
+  high = curve->segments->len;
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_array_index (curve->segments, CurveSegment, mid).first <= p)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  segment = &g_array_index (curve->segments, CurveSegment, low - 1);
+  gint64 k = (gint64) MIN (p + 1, segment->end) - segment->first;
+  return segment->before + k * segment->each + MIN (k, segment->remainder);
+}
+
+gint64
+pd_schedule_curve_planned_to_date (const PdScheduleCurve *curve, const GDate *date)
+{
+  g_return_val_if_fail (curve != NULL, 0);
+  g_return_val_if_fail (date != NULL && g_date_valid (date), 0);
+
+  guint k = days_before (curve->days, curve->n_days, g_date_get_julian (date), TRUE);
+  return k > 0 ? curve_cumulative (curve, k - 1) : 0;
+}
+
+gboolean
+pd_schedule_curve_day_reaching (const PdScheduleCurve *curve, const GDate *after, gint64 target, GDate *ret_date)
+{
+  g_return_val_if_fail (curve != NULL && ret_date != NULL, FALSE);
+  g_return_val_if_fail (after != NULL && g_date_valid (after), FALSE);
+
+  guint next = days_before (curve->days, curve->n_days, g_date_get_julian (after), TRUE);
+  guint reaching = G_MAXUINT;
+
+  g_date_clear (ret_date, 1);
+  if (target <= 0)
+    reaching = 0;
+  else
+    {
+      /* The cumulative never goes down: the first kept day reaching it,
+       * else the first segment's day. */
+      guint low = 0, high = curve->kept->len;
+
+      while (low < high)
+        {
+          guint mid = low + (high - low) / 2;
+
+          if (g_array_index (curve->kept, CurveKept, mid).cumulative < target)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      if (low < curve->kept->len)
+        reaching = g_array_index (curve->kept, CurveKept, low).position;
+      for (guint i = 0; reaching == G_MAXUINT && i < curve->segments->len; i++)
+        {
+          const CurveSegment *segment = &g_array_index (curve->segments, CurveSegment, i);
+          gint64 n = segment->end - segment->first;
+          gint64 need = target - segment->before;
+          gint64 k;
+
+          if (n == 0 || segment->before + n * segment->each + MIN (n, segment->remainder) < target)
+            continue;
+          /* The least k with k x each + min (k, remainder) >= need. */
+          if (need <= segment->remainder * (segment->each + 1))
+            k = (need + segment->each) / (segment->each + 1);
+          else
+            k = (need - segment->remainder + segment->each - 1) / segment->each;
+          reaching = segment->first + (guint) MAX (k, 1) - 1;
+        }
+    }
+  if (reaching == G_MAXUINT || next >= curve->n_days)
+    return FALSE;
+  g_date_set_julian (ret_date, curve->days[MAX (next, reaching)]);
+  return TRUE;
+}
+
+guint
+pd_schedule_curve_available_days (const PdScheduleCurve *curve, const GDate *from, const GDate *to)
+{
+  g_return_val_if_fail (curve != NULL, 0);
+  g_return_val_if_fail (from != NULL && g_date_valid (from) && to != NULL && g_date_valid (to), 0);
+
+  if (g_date_compare (from, to) > 0)
+    return 0;
+  return days_before (curve->days, curve->n_days, g_date_get_julian (to), TRUE)
+         - days_before (curve->days, curve->n_days, g_date_get_julian (from), FALSE);
 }
 
 PdSchedule *

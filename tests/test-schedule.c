@@ -1343,7 +1343,8 @@ test_builder_rep_days (void **state)
   assert_int_equal (assert_rep_days_same (campaign, plan.contacts), 0);
 
   /* Around the spring change: 2027-03-28 has two windows, 01:00-02:00 and
-   * 03:00-04:00, which hold 55 contacts a day but not 56. */
+   * 03:00-04:00, which hold 55 contacts a day but not 56; the other days
+   * hold more. */
   g_autoptr (PdCampaign) dst = example_variant (
     "alice = 1\nbob = 0.5\n", "alice = 1\ncarol = 1\n", BOB_GROUP, "", CHECKPOINTS, "",
     "start = 2027-01-04\n", "start = 2027-03-27\n",
@@ -1376,6 +1377,239 @@ test_builder_rep_days (void **state)
   PdPlan windows_plan = plan_of (windows);
   assert_int_equal (assert_rep_days_same (windows, windows_plan.contacts), 0);
   assert_int_equal (assert_rep_days_same (windows, windows_plan.contacts * 3), 2); /* bob, twice */
+}
+
+/* ------------------------------------------------------------ curves */
+
+/* Rep r's curve against its days (pd_schedule_builder_rep_days()), for
+ * every date from ten days before the campaign to ten days after it:
+ * planned to date; the first day after each date reaching each target
+ * (every target from -1 to the total + 1, found by walking the days); the
+ * available days between every two dates, counted from
+ * pd_workcal_is_available(). */
+static void
+assert_curve_equals_days (const PdCampaign *campaign, const PdScheduleCurve *curve, const PdSchedule *days,
+                          guint r)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+  GDate first = campaign->start, last = campaign->end;
+  gint64 total = g_array_index (days->rep_contacts, gint64, r);
+  guint n;
+
+  g_date_subtract_days (&first, 10);
+  g_date_add_days (&last, 10);
+  n = (guint) g_date_days_between (&first, &last) + 1;
+  g_autofree guint *available_before = g_new0 (guint, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      GDate date = first;
+
+      g_date_add_days (&date, i);
+      available_before[i + 1] = available_before[i] + (pd_workcal_is_available (campaign, rep, &date) ? 1 : 0);
+    }
+  assert_int_equal (pd_schedule_curve_total (curve), total);
+  for (guint i = 0; i < n; i++)
+    {
+      GDate date = first;
+
+      g_date_add_days (&date, i);
+      assert_int_equal (pd_schedule_curve_planned_to_date (curve, &date), pd_schedule_planned_to_date (days, r, &date));
+      for (gint64 target = -1; target <= total + 1; target++)
+        {
+          GDate expected, found;
+          gboolean reached;
+
+          g_date_clear (&expected, 1);
+          for (guint d = 0; d < days->days->len; d++)
+            {
+              const PdDay *day = &g_array_index (days->days, PdDay, d);
+
+              if (g_date_compare (&day->date, &date) > 0 && day->cumulative >= target)
+                {
+                  expected = day->date;
+                  break;
+                }
+            }
+          reached = pd_schedule_curve_day_reaching (curve, &date, target, &found);
+          assert_int_equal (reached, g_date_valid (&expected));
+          assert_int_equal (g_date_valid (&found), g_date_valid (&expected));
+          if (reached)
+            assert_int_equal (g_date_get_julian (&found), g_date_get_julian (&expected));
+        }
+      for (guint j = 0; j < n; j++)
+        {
+          GDate to = first;
+
+          g_date_add_days (&to, j);
+          assert_int_equal (pd_schedule_curve_available_days (curve, &date, &to),
+                            j >= i ? available_before[j + 1] - available_before[i] : 0);
+        }
+    }
+}
+
+/* Every rep's curve of `campaign` with `contacts` against its days, in
+ * two builders asked every rep twice (what is remembered from a rep
+ * serves the next); the same error, word for word, when its days fail.
+ * Returns the names of the reps whose days failed, each with the code of
+ * its error (I: a day does not fit, N: no day in a segment), in a string
+ * kept until the next call. */
+static const char *
+assert_curves (const PdCampaign *campaign, gint64 contacts)
+{
+  static char *names;
+  PdPlan plan = { .contacts = contacts };
+  g_autoptr (PdScheduleBuilder) days_builder = pd_schedule_builder_new (campaign, &plan);
+  g_autoptr (PdScheduleBuilder) curves = pd_schedule_builder_new (campaign, &plan);
+  g_autoptr (GString) failed = g_string_new (NULL);
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint r = 0; r < campaign->reps->len; r++)
+      {
+        g_autoptr (GError) days_error = NULL;
+        g_autoptr (GError) curve_error = NULL;
+        g_autoptr (PdSchedule) days = pd_schedule_builder_rep_days (days_builder, r, &days_error);
+        g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (curves, r, &curve_error);
+
+        if (days == NULL)
+          {
+            assert_null (curve);
+            assert_non_null (curve_error);
+            assert_int_equal (curve_error->domain, days_error->domain);
+            assert_int_equal (curve_error->code, days_error->code);
+            assert_string_equal (curve_error->message, days_error->message);
+            if (pass == 0)
+              g_string_append_printf (failed, "%s%s:%c", failed->len > 0 ? " " : "",
+                                      ((const PdRep *) g_ptr_array_index (campaign->reps, r))->name,
+                                      curve_error->code == PD_SCHEDULE_ERROR_INFEASIBLE ? 'I' : 'N');
+            continue;
+          }
+        assert_non_null (curve);
+        assert_null (curve_error);
+        if (pass == 0)
+          assert_curve_equals_days (campaign, curve, days, r);
+      }
+  g_free (names);
+  names = g_string_free (g_steal_pointer (&failed), FALSE);
+  return names;
+}
+
+/* The kept history of test_builder_one_rep: January's loads, plus 0, 1
+ * or 2 each; `extra` more on one day of rep `rep`. */
+static void
+keep_january (PdCampaign *campaign, guint rep, gint64 extra, const GDate *through)
+{
+  g_autoptr (PdSchedule) first = build (campaign);
+  g_autoptr (GArray) history = g_array_new (FALSE, TRUE, sizeof (PdPlannedDay));
+
+  for (guint i = 0; i < first->days->len; i++)
+    {
+      const PdDay *d = &g_array_index (first->days, PdDay, i);
+      PdPlannedDay kept = { .rep_index = d->rep_index, .date = d->date, .contacts = d->contacts + (i % 3) };
+
+      if (d->rep_index == rep && g_date_get_day (&d->date) == 20)
+        kept.contacts += extra;
+      if (g_date_get_month (&d->date) == G_DATE_JANUARY)
+        g_array_append_val (history, kept);
+    }
+  /* A day that is not the rep's (a Saturday) is not read; a day given
+   * twice counts its last load. */
+  g_array_append_val (history, ((PdPlannedDay) { .rep_index = 0, .date = make_date (2027, 1, 9), .contacts = 7 }));
+  g_array_append_val (history, ((PdPlannedDay) { .rep_index = 1, .date = make_date (2027, 1, 5), .contacts = 99 }));
+  g_array_append_val (history, ((PdPlannedDay) { .rep_index = 1, .date = make_date (2027, 1, 5), .contacts = 41 }));
+  g_clear_pointer (&campaign->history, g_array_unref);
+  campaign->history = g_steal_pointer (&history);
+  campaign->history_through = *through;
+}
+
+/* A rep's curve (pd_schedule_builder_rep_curve()) answers what its days
+ * (pd_schedule_builder_rep_days()) answer, for every rep, date and
+ * target, and fails with the same error, in campaigns with reps of their
+ * own windows, days off, workdays, start and cap, late starters, kept
+ * history, days that do not fit, a daylight-saving week, reps with no
+ * contact and reps with fewer contacts than days. */
+static void
+test_builder_rep_curve (void **state)
+{
+  (void) state;
+  g_autoptr (PdCampaign) campaign =
+    example_variant ("bob = 0.5\n", "bob = 0.5\ncarol = 0.8\ndave = 1.3\nerin = 1\n",
+                     BOB_GROUP, BOB_GROUP "\n[rep carol]\nstart = 2027-02-01\nworkdays = mon-thu\n"
+                                "days_off = 2027-03-01..2027-03-03\n"
+                                "\n[rep dave]\nmax_daily_calls = 1h30m\ncall_windows = 14:00-17:00\n",
+                     NULL);
+  PdPlan plan = plan_of (campaign);
+  GDate through = make_date (2027, 1, 31), after_end = make_date (2027, 4, 30);
+
+  assert_int_equal (campaign->reps->len, 5);
+  assert_string_equal (assert_curves (campaign, plan.contacts), "");
+  assert_string_equal (assert_curves (campaign, plan.contacts * 3), "");
+  /* Days that do not fit: four reps, each named at its first such day. */
+  assert_string_equal (assert_curves (campaign, plan.contacts * 12), "alice:I carol:I dave:I erin:I");
+  /* Fewer contacts than days; then some reps with none at all. */
+  assert_string_equal (assert_curves (campaign, 97), "");
+  assert_string_equal (assert_curves (campaign, 3), "");
+  assert_string_equal (assert_curves (campaign, 0), "");
+
+  /* Kept history: through January, then after the end. */
+  keep_january (campaign, 0, 0, &through);
+  assert_string_equal (assert_curves (campaign, plan.contacts), "");
+  keep_january (campaign, 0, 0, &after_end);
+  assert_string_equal (assert_curves (campaign, plan.contacts), "");
+  /* A kept day that does not fit (alice's 20 January): her error names
+   * it, though later days fail too. */
+  keep_january (campaign, 0, 500, &through);
+  assert_string_equal (assert_curves (campaign, plan.contacts), "alice:I");
+  assert_string_equal (assert_curves (campaign, plan.contacts * 12), "alice:I bob:I carol:I dave:I erin:I");
+
+  /* Late starters: carol after two checkpoints owes their contacts from
+   * March; erin starts on Easter Monday, a holiday, and has two days. */
+  g_autoptr (PdCampaign) late =
+    example_variant ("bob = 0.5\n", "bob = 0.5\ncarol = 1\nerin = 1\n",
+                     BOB_GROUP, BOB_GROUP "\n[rep carol]\nstart = 2027-03-01\n\n[rep erin]\nstart = 2027-03-29\n",
+                     NULL);
+  PdPlan late_plan = plan_of (late);
+  assert_string_equal (assert_curves (late, late_plan.contacts), "erin:I");
+  assert_string_equal (assert_curves (late, late_plan.contacts * 4), "carol:I erin:I");
+
+  /* A segment without a day: bob's days off cover January. */
+  g_autoptr (PdCampaign) no_days =
+    example_variant ("days_off = 2027-02-15..2027-02-19\n", "days_off = 2027-01-01..2027-01-31\n", NULL);
+  assert_string_equal (assert_curves (no_days, plan_of (no_days).contacts), "bob:N");
+
+  /* Around the spring change: 2027-03-28 has two windows, 01:00-02:00 and
+   * 03:00-04:00, which hold 55 contacts a day but not 56; the other days
+   * hold more. */
+  g_autoptr (PdCampaign) dst = example_variant (
+    "alice = 1\nbob = 0.5\n", "alice = 1\ncarol = 1\n", BOB_GROUP, "", CHECKPOINTS, "",
+    "start = 2027-01-04\n", "start = 2027-03-22\n",
+    "end = 2027-03-31\n", "end = 2027-03-30\n",
+    "workdays = mon-fri\n", "workdays = mon-sun\n",
+    "call_windows = 09:00-12:00, 14:00-17:00\n", "call_windows = 01:00-04:00\n",
+    "max_daily_calls = 2h\n", "max_daily_calls = 3h\n", NULL);
+  for (gint64 contacts = 880; contacts <= 1000; contacts += 8)
+    assert_string_equal (assert_curves (dst, contacts), contacts < 896 ? "" : "alice:I carol:I");
+  {
+    PdPlan tight = { .contacts = 896 };
+    g_autoptr (PdScheduleBuilder) builder = pd_schedule_builder_new (dst, &tight);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (PdScheduleCurve) alice = pd_schedule_builder_rep_curve (builder, 0, &error);
+
+    /* 448 contacts over 8 days (Easter Monday is a holiday): 56 a day,
+     * which the 28th (its first that does not fit) cannot hold. */
+    assert_null (alice);
+    assert_string_equal (error->message,
+                         "2027-03-28: rep alice needs 112 min of calls but the day holds "
+                         "110 min (call windows 01:00-02:00, 03:00-04:00; max_daily_calls "
+                         "3h). Lengthen the call windows, add reps, or raise max_daily_calls.");
+  }
+
+  /* Windows remembered for the reps that share them only. */
+  g_autoptr (PdCampaign) windows =
+    example_variant ("bob = 0.5\n", "bob = 1\ncarol = 1\n", BOB_GROUP, "[rep bob]\ncall_windows = 09:00-10:00\n",
+                     NULL);
+  PdPlan windows_plan = plan_of (windows);
+  assert_string_equal (assert_curves (windows, windows_plan.contacts), "");
+  assert_string_equal (assert_curves (windows, windows_plan.contacts * 3), "bob:I");
 }
 
 /* ------------------------------------------------------------ days only */
@@ -1578,6 +1812,7 @@ main (void)
     cmocka_unit_test (test_builder_one_rep),
     cmocka_unit_test (test_builder_rep_days),
     cmocka_unit_test (test_days_only),
+    cmocka_unit_test (test_builder_rep_curve),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -145,6 +145,48 @@ PdSchedule *pd_schedule_builder_rep (PdScheduleBuilder *builder, guint rep_index
  * time per builder. */
 PdSchedule *pd_schedule_builder_rep_days (PdScheduleBuilder *builder, guint rep_index, GError **error);
 
+/* A rep's baseline curve without its days (docs/scheduling.md, "A rep's
+ * curve"): what pd_schedule_builder_rep_days() gives that rep, read
+ * through the rules instead of its 250 days. Each segment's days take
+ * q + 1 contacts on their first r available days and q on the others, so
+ * the cumulative at a date is the segments before plus k x q + min (k, r)
+ * for the k available days of its segment up to it. The rep's available
+ * days in [start, end] are one sorted array per calendar (start, workdays
+ * and days off), kept by the builder and shared by the reps that have
+ * it: each question below is a binary search. Kept history (campaign
+ * history) is the rep's kept loads on its available days, summed. The
+ * curve borrows from the builder: free it before the builder. */
+typedef struct _PdScheduleCurve PdScheduleCurve;
+
+/* Rep `rep_index`'s curve, or NULL with the error
+ * pd_schedule_builder_rep_days() gives for that rep (the same text, the
+ * same first day that does not fit: whether a day fits is asked once per
+ * shape of day and load, of the first day of each shape in each run of
+ * equal loads). One thread at a time per builder. */
+PdScheduleCurve *pd_schedule_builder_rep_curve (PdScheduleBuilder *builder, guint rep_index, GError **error);
+void pd_schedule_curve_free (PdScheduleCurve *curve);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdScheduleCurve, pd_schedule_curve_free)
+
+/* The rep's share of the plan (its days' contacts without history). */
+gint64 pd_schedule_curve_total (const PdScheduleCurve *curve);
+
+/* pd_schedule_planned_to_date() of the rep's days: the cumulative of its
+ * last available day on or before `date`, 0 before the first. */
+gint64 pd_schedule_curve_planned_to_date (const PdScheduleCurve *curve, const GDate *date);
+
+/* The first of the rep's days after `after` whose cumulative reaches
+ * `target`, into ret_date; FALSE (ret_date invalid) when none does. Kept
+ * loads are never negative (the store checks it), so the cumulative never
+ * goes down. */
+gboolean pd_schedule_curve_day_reaching (const PdScheduleCurve *curve,
+                                         const GDate *after,
+                                         gint64 target,
+                                         GDate *ret_date);
+
+/* The rep's available days in [from, to] (clamped to the campaign), as
+ * pd_workcal_available_days() counts them; 0 when from > to. */
+guint pd_schedule_curve_available_days (const PdScheduleCurve *curve, const GDate *from, const GDate *to);
+
 /* Appends rep `rep_index`'s days and blocks to `schedule`, after those
  * already there (reps appended in increasing order keep a schedule's
  * order). FALSE with error set as pd_schedule_builder_rep(); the rep's
