@@ -44,24 +44,38 @@ campaign_rep (const PdCampaign *campaign, guint rep_index)
   return g_ptr_array_index (campaign->reps, rep_index);
 }
 
-/* `counts`, when not NULL, keeps the counts by pd_workcal_days_key(). */
-static guint
-count_available_days (const PdCampaign *campaign, const PdRep *rep,
-                      const GDate *from, const GDate *to, GHashTable *counts)
+/* What a rep's progress reads of the baseline: the team's days
+ * (pd_progress_compute()), or the rep's curve (the builder's reps), which
+ * give the same answers (pd_schedule_builder_rep_curve()). */
+typedef struct {
+  const PdSchedule *days;
+  const PdScheduleCurve *curve;
+} Baseline;
+
+static gint64
+baseline_total (const Baseline *baseline, guint rep_index)
 {
-  if (counts != NULL && g_date_compare (from, to) <= 0)
-    {
-      g_autofree char *key = pd_workcal_days_key (rep, from, to);
-      gpointer known = g_hash_table_lookup (counts, key);
-      guint count;
+  if (baseline->curve != NULL)
+    return pd_schedule_curve_total (baseline->curve);
+  return rep_index < baseline->days->rep_contacts->len
+           ? g_array_index (baseline->days->rep_contacts, gint64, rep_index) : 0;
+}
 
-      if (known != NULL)
-        return GPOINTER_TO_UINT (known) - 1;
-      count = count_available_days (campaign, rep, from, to, NULL);
-      g_hash_table_insert (counts, g_steal_pointer (&key), GUINT_TO_POINTER (count + 1));
-      return count;
-    }
+static gint64
+baseline_to_date (const Baseline *baseline, guint rep_index, const GDate *date)
+{
+  if (baseline->curve != NULL)
+    return pd_schedule_curve_planned_to_date (baseline->curve, date);
+  return pd_schedule_planned_to_date (baseline->days, rep_index, date);
+}
 
+/* The rep's available days in [from, to] (clamped to the campaign). */
+static guint
+count_available_days (const PdCampaign *campaign, const PdRep *rep, const Baseline *baseline,
+                      const GDate *from, const GDate *to)
+{
+  if (baseline->curve != NULL)
+    return pd_schedule_curve_available_days (baseline->curve, from, to);
   if (g_date_compare (from, to) > 0)
     return 0;
   g_autoptr (GArray) days = pd_workcal_available_days (campaign, rep, from, to);
@@ -359,10 +373,19 @@ set_needed_per_day (PdRepProgress *rep)
  * reaches `target`; invalid when it never does (the target is beyond the
  * rep's total). */
 static GDate
-baseline_day_reaching (const PdSchedule *baseline, guint rep_index, const GDate *after, gint64 target)
+baseline_day_reaching (const Baseline *from, guint rep_index, const GDate *after, gint64 target)
 {
+  const PdSchedule *baseline = from->days;
   GDate found;
-  guint low = 0, high = baseline->days->len;
+  guint low, high;
+
+  if (from->curve != NULL)
+    {
+      pd_schedule_curve_day_reaching (from->curve, after, target, &found);
+      return found;
+    }
+  low = 0;
+  high = baseline->days->len;
 
   /* The rep's first day: days are by rep, then date (a team of 1 000
    * reps has 250 000 of them). */
@@ -394,9 +417,8 @@ baseline_day_reaching (const PdSchedule *baseline, guint rep_index, const GDate 
  * past the end the curve is extended at its average (the rep's total over
  * the rep's available days). */
 static void
-project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, const PdSchedule *baseline,
-                    const GArray *entries, const GDate *as_of, GHashTable *counts, AfterCache *after,
-                    PdRepProgress *rep)
+project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, const Baseline *baseline,
+                    const GArray *entries, const GDate *as_of, AfterCache *after, PdRepProgress *rep)
 {
   g_date_clear (&rep->projected_completion, 1);
   if (rep->actual <= 0)
@@ -425,7 +447,7 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
    * curve's average per available day, counted from the end (or from
    * as_of once the campaign is over). */
   gint64 beyond = add_saturated (target, -MAX (rep->total, rep->planned));
-  gint64 available = count_available_days (campaign, campaign_rep_, &campaign->start, &campaign->end, counts);
+  gint64 available = count_available_days (campaign, campaign_rep_, baseline, &campaign->start, &campaign->end);
   const GDate *from = g_date_compare (as_of, &campaign->end) > 0 ? as_of : &campaign->end;
   if (rep->total <= 0 || available <= 0)
     return;
@@ -434,16 +456,15 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
 }
 
 static PdRepProgress *
-compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
-             const GArray *entries, const GDate *as_of, guint rep_index, GHashTable *counts, AfterCache *after)
+compute_rep (const PdCampaign *campaign, const Baseline *baseline,
+             const GArray *entries, const GDate *as_of, guint rep_index, AfterCache *after)
 {
   const PdRep *campaign_rep_ = campaign_rep (campaign, rep_index);
   guint n_checkpoints = campaign->checkpoints->len;
   PdRepProgress *rep = rep_progress_new (rep_index, n_checkpoints);
 
-  rep->total = rep_index < baseline->rep_contacts->len
-                 ? g_array_index (baseline->rep_contacts, gint64, rep_index) : 0;
-  rep->planned = pd_schedule_planned_to_date (baseline, rep_index, as_of);
+  rep->total = baseline_total (baseline, rep_index);
+  rep->planned = baseline_to_date (baseline, rep_index, as_of);
   rep->actual = contacts_to (entries, rep_index, as_of);
   judge_pace (rep, campaign->behind_threshold);
 
@@ -453,7 +474,7 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
     {
       GDate date = g_array_index (campaign->checkpoints, PdCheckpoint, k).date;
       g_array_index (rep->checkpoints, PdCheckpointProgress, k).target =
-        pd_schedule_planned_to_date (baseline, rep_index, &date);
+        baseline_to_date (baseline, rep_index, &date);
     }
   judge_checkpoints (campaign, entries, as_of, rep);
 
@@ -463,11 +484,11 @@ compute_rep (const PdCampaign *campaign, const PdSchedule *baseline,
       g_date_add_days (&from, 1);
       const GDate *to = &g_array_index (campaign->checkpoints, PdCheckpoint,
                                         rep->next_checkpoint).date;
-      rep->days_left = count_available_days (campaign, campaign_rep_, &from, to, counts);
+      rep->days_left = count_available_days (campaign, campaign_rep_, baseline, &from, to);
     }
   set_needed_per_day (rep);
 
-  project_completion (campaign, campaign_rep_, baseline, entries, as_of, counts, after, rep);
+  project_completion (campaign, campaign_rep_, baseline, entries, as_of, after, rep);
   return rep;
 }
 
@@ -747,11 +768,12 @@ pd_progress_compute (const PdCampaign *campaign,
 
   PdProgress *progress = g_new0 (PdProgress, 1);
   g_autoptr (GArray) entries = collect_entries (campaign, daily, as_of);
+  Baseline days = { baseline, NULL };
 
   progress->as_of = *as_of;
   progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
   for (guint i = 0; i < campaign->reps->len; i++)
-    g_ptr_array_add (progress->reps, compute_rep (campaign, baseline, entries, as_of, i, NULL, NULL));
+    g_ptr_array_add (progress->reps, compute_rep (campaign, &days, entries, as_of, i, NULL));
   progress->team_projection_rep = -1;
   progress->team = compute_team (campaign, as_of, progress->reps, &progress->team_projection_rep);
 
@@ -827,7 +849,6 @@ struct _PdProgressBuilder {
   GDate as_of;
   PdProgress *progress; /* reps filled as they are added */
   RateSums sums;
-  GHashTable *counts;   /* count_available_days()'s, shared by the reps */
   AfterCache after;     /* nth_available_day_after()'s, shared by the reps */
 };
 
@@ -842,7 +863,6 @@ pd_progress_builder_new (const PdCampaign *campaign, const PdPlan *plan, const G
   builder->campaign = campaign;
   builder->plan = plan;
   builder->as_of = *as_of;
-  builder->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   builder->after.calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, after_days_free);
   builder->progress = g_new0 (PdProgress, 1);
   builder->progress->as_of = *as_of;
@@ -857,22 +877,22 @@ pd_progress_builder_free (PdProgressBuilder *builder)
   if (builder == NULL)
     return;
   pd_progress_free (builder->progress);
-  g_clear_pointer (&builder->counts, g_hash_table_unref);
   g_clear_pointer (&builder->after.calendars, g_hash_table_unref);
   g_free (builder);
 }
 
 void
-pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const PdSchedule *baseline,
+pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const PdScheduleCurve *curve,
                              const GArray *daily)
 {
   g_return_if_fail (builder != NULL && builder->progress != NULL);
   g_return_if_fail (rep_index < builder->campaign->reps->len);
   g_return_if_fail (g_ptr_array_index (builder->progress->reps, rep_index) == NULL);
-  g_return_if_fail (baseline != NULL && baseline->rep_contacts != NULL && baseline->days != NULL);
+  g_return_if_fail (curve != NULL);
 
   g_autoptr (GArray) entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), daily != NULL ? daily->len : 0);
   RepPipeline pipeline = { 0 };
+  Baseline baseline = { NULL, curve };
   gboolean sorted = TRUE;
 
   for (guint i = 0; daily != NULL && i < daily->len; i++)
@@ -893,8 +913,7 @@ pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const 
     g_array_sort (entries, compare_entries);
   rate_sums_add_pipeline (&builder->sums, &pipeline);
   g_ptr_array_index (builder->progress->reps, rep_index) =
-    compute_rep (builder->campaign, baseline, entries, &builder->as_of, rep_index, builder->counts,
-                 &builder->after);
+    compute_rep (builder->campaign, &baseline, entries, &builder->as_of, rep_index, &builder->after);
 }
 
 PdProgress *

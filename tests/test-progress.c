@@ -798,8 +798,8 @@ assert_rep_progress_equal (const PdRepProgress *a, const PdRepProgress *b)
     }
 }
 
-/* Built a rep at a time (each rep's baseline alone, each rep's days
- * alone) the progress is pd_progress_compute()'s, field for field. */
+/* Built a rep at a time (each rep's baseline curve alone, each rep's
+ * days alone) the progress is pd_progress_compute()'s, field for field. */
 static void
 test_builder_same_as_compute (void **state)
 {
@@ -821,13 +821,14 @@ test_builder_same_as_compute (void **state)
   for (guint r = f->campaign->reps->len; r-- > 0;) /* any order */
     {
       const PdRep *rep = g_ptr_array_index (f->campaign->reps, r);
-      g_autoptr (PdSchedule) baseline = pd_schedule_builder_rep (schedules, r, NULL);
+      g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (schedules, r, NULL);
       g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
 
+      assert_non_null (curve);
       for (guint i = 0; i < f->daily->len; i++)
         if (g_str_equal (g_array_index (f->daily, PdDailyContacts, i).rep, rep->name))
           g_array_append_val (days, g_array_index (f->daily, PdDailyContacts, i));
-      pd_progress_builder_add_rep (builder, r, baseline, days);
+      pd_progress_builder_add_rep (builder, r, curve, days);
     }
   by_rep = pd_progress_builder_finish (builder, &totals);
   assert_non_null (by_rep);
@@ -850,14 +851,9 @@ test_builder_same_as_compute (void **state)
   assert_int_equal (whole->has_reprojection, by_rep->has_reprojection);
 }
 
-/* The builder as status uses it (pd_schedule_builder_rep_days(), the
- * counts of available days shared by reps of one calendar) against
- * pd_progress_compute() over the whole team's schedule, field for field:
- * four reps, three of them on one calendar (one with a start of her own),
- * behind the curve so that their projections pass the end. */
-/* The progress built a rep at a time (pd_schedule_builder_rep_days() and
- * each rep's own rows) equals pd_progress_compute() over the whole team,
- * field for field. */
+/* The progress built a rep at a time as status builds it (each rep's
+ * curve, pd_schedule_builder_rep_curve(), and its own rows) equals
+ * pd_progress_compute() over the whole team's days, field for field. */
 static PdProgress *
 assert_builder_same (const PdCampaign *campaign, const PdPlan *plan, const PdSchedule *baseline,
                      const GArray *daily, const GDate *as_of)
@@ -871,14 +867,14 @@ assert_builder_same (const PdCampaign *campaign, const PdPlan *plan, const PdSch
   for (guint r = 0; r < campaign->reps->len; r++)
     {
       const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      g_autoptr (PdSchedule) days = pd_schedule_builder_rep_days (schedules, r, &error);
+      g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (schedules, r, &error);
       g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
 
-      assert_non_null (days);
+      assert_non_null (curve);
       for (guint i = 0; i < daily->len; i++)
         if (g_str_equal (g_array_index (daily, PdDailyContacts, i).rep, rep->name))
           g_array_append_val (rows, g_array_index (daily, PdDailyContacts, i));
-      pd_progress_builder_add_rep (builder, r, days, rows);
+      pd_progress_builder_add_rep (builder, r, curve, rows);
     }
   by_rep = pd_progress_builder_finish (builder, NULL);
   assert_non_null (by_rep);
@@ -920,8 +916,8 @@ four_reps (PdPlan *ret_plan, PdSchedule **ret_baseline)
   return campaign;
 }
 
-/* pd_progress_builder_add_rep() and _finish() (baselines without blocks,
- * counts of available days shared by reps of one calendar) against
+/* pd_progress_builder_add_rep() and _finish() (each rep's curve, the
+ * available days of one calendar shared by its reps) against
  * pd_progress_compute() over the whole team's schedule, field for field:
  * four reps, three of them on one calendar (one with a start of her own),
  * behind the curve so that their projections pass the end; carol's rows

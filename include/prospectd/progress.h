@@ -176,13 +176,14 @@ PdProgressBuilder *pd_progress_builder_new (const PdCampaign *campaign, const Pd
 void pd_progress_builder_free (PdProgressBuilder *builder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdProgressBuilder, pd_progress_builder_free)
 
-/* Adds rep `rep_index`: `baseline` holds (at least) the rep's baseline
- * days and every rep's share (e.g. pd_schedule_builder_rep()); `daily`
- * the rep's logged days only (PdDailyContacts, any order; their rep
- * names are not read; days after as_of are ignored; NULL: none). */
+/* Adds rep `rep_index`: `curve` is the rep's baseline curve
+ * (pd_schedule_builder_rep_curve(), which answers as the rep's baseline
+ * days do, without them); `daily` the rep's logged days only
+ * (PdDailyContacts, any order; their rep names are not read; days after
+ * as_of are ignored; NULL: none). */
 void pd_progress_builder_add_rep (PdProgressBuilder *builder,
                                   guint rep_index,
-                                  const PdSchedule *baseline,
+                                  const PdScheduleCurve *curve,
                                   const GArray *daily);
 
 /* The progress, once every rep is added; `totals` as for

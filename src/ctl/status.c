@@ -228,39 +228,14 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
     }
 }
 
-/* Adds the planned cumulative contacts of the reps of `baseline` at the
- * end of each column's date (dates ascending), in one pass over its days
- * (by rep, then date): a rep's planned at a date is the cumulative of its
- * last day on or before it (pd_schedule_planned_to_date()), so each rep's
- * days are walked once beside the columns. */
+/* Adds a rep's planned cumulative contacts at the end of each column's
+ * date, from its curve. */
 static void
-planned_to_columns (const PdSchedule *baseline, const GDate *dates, guint n, gint64 *planned)
+planned_to_columns (const PdScheduleCurve *curve, const GDate *dates, guint n, gint64 *planned)
 {
-  const GArray *days = baseline->days;
-  guint32 columns[CHART_WIDTH];
-  guint i = 0;
-
   g_return_if_fail (n <= CHART_WIDTH);
-  for (guint k = 0; k < n; k++)
-    columns[k] = g_date_get_julian (&dates[k]);
-  while (i < days->len)
-    {
-      guint rep = g_array_index (days, PdDay, i).rep_index;
-      gint64 last = 0;
-      guint col = 0;
-
-      for (; i < days->len && g_array_index (days, PdDay, i).rep_index == rep; i++)
-        {
-          const PdDay *day = &g_array_index (days, PdDay, i);
-          guint32 julian = g_date_get_julian (&day->date);
-
-          for (; col < n && columns[col] < julian; col++)
-            planned[col] += last;
-          last = day->cumulative;
-        }
-      for (; col < n; col++)
-        planned[col] += last;
-    }
+  for (guint col = 0; col < n; col++)
+    planned[col] += pd_schedule_curve_planned_to_date (curve, &dates[col]);
 }
 
 /* The date axis under the chart: the first and last day under the first
@@ -338,12 +313,12 @@ chart_init (Chart *chart, const PdCampaign *c, const PdSchedule *shares, const G
     }
 }
 
-/* Adds the reps of `baseline` and the logged days of `daily` (which stop
- * at as_of: the column holding it sums to as_of). */
+/* Adds a rep's curve and the logged days of `daily` (which stop at
+ * as_of: the column holding it sums to as_of). */
 static void
-chart_add (Chart *chart, const PdCampaign *c, const PdSchedule *baseline, const GArray *daily)
+chart_add (Chart *chart, const PdCampaign *c, const PdScheduleCurve *curve, const GArray *daily)
 {
-  planned_to_columns (baseline, chart->dates, chart->width, chart->planned);
+  planned_to_columns (curve, chart->dates, chart->width, chart->planned);
   actual_to_columns (daily, c, chart->dates, chart->width, chart->actual);
 }
 
@@ -978,9 +953,9 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
 }
 
 /* The status a rep at a time: the store's days come by rep, and each rep's
- * baseline (pd_schedule_builder_rep_days()) and days go into the progress and
- * the chart before the next rep's are read, so that memory holds one rep's
- * days, not the team's. */
+ * baseline curve (pd_schedule_builder_rep_curve(), no day of it made) and
+ * days go into the progress and the chart before the next rep's are read,
+ * so that memory holds one rep's days, not the team's. */
 typedef struct {
   const PdCampaign *campaign;
   PdScheduleBuilder *schedules;
@@ -1000,13 +975,13 @@ rep_by_rep_flush (RepByRep *run)
 {
   if (run->rep_index >= 0 && run->error == NULL && !run->again)
     {
-      g_autoptr (PdSchedule) baseline = pd_schedule_builder_rep_days (run->schedules, (guint) run->rep_index,
-                                                                      &run->error);
+      g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (run->schedules, (guint) run->rep_index,
+                                                                         &run->error);
 
-      if (baseline != NULL)
+      if (curve != NULL)
         {
-          pd_progress_builder_add_rep (run->progress, (guint) run->rep_index, baseline, run->rows);
-          chart_add (run->chart, run->campaign, baseline, run->rows);
+          pd_progress_builder_add_rep (run->progress, (guint) run->rep_index, curve, run->rows);
+          chart_add (run->chart, run->campaign, curve, run->rows);
           run->added[run->rep_index] = TRUE;
         }
     }
@@ -1042,8 +1017,8 @@ rep_by_rep_row (const PdDailyContacts *day, gpointer user_data)
 /* The progress and the chart from every rep's days read at once (the
  * way of --week, and of a store holding two spellings of a rep). */
 static int
-whole_team (PdStore *store, const PdCampaign *campaign, const PdPlan *plan, const GDate *as_of,
-            const PdTotals *totals, Chart *chart, PdProgress **ret_progress)
+whole_team (PdStore *store, const PdCampaign *campaign, const PdPlan *plan, PdScheduleBuilder *schedules,
+            const GDate *as_of, const PdTotals *totals, Chart *chart, PdProgress **ret_progress)
 {
   g_autoptr (PdSchedule) baseline = NULL;
   g_autoptr (GArray) daily = NULL;
@@ -1058,7 +1033,14 @@ whole_team (PdStore *store, const PdCampaign *campaign, const PdPlan *plan, cons
   if (daily == NULL)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
   chart_init (chart, campaign, baseline, as_of);
-  chart_add (chart, campaign, baseline, daily);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    {
+      g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (schedules, r, NULL);
+
+      if (curve != NULL) /* (the days above fit) */
+        planned_to_columns (curve, chart->dates, chart->width, chart->planned);
+    }
+  actual_to_columns (daily, campaign, chart->dates, chart->width, chart->actual);
   *ret_progress = pd_progress_compute (campaign, plan, baseline, as_of, daily, totals);
   return PD_EXIT_OK;
 }
@@ -1160,14 +1142,14 @@ run (PdCtl *ctl, int argc, char **argv)
       g_clear_error (&by_rep.error);
       for (guint r = 0; r < campaign->reps->len; r++)
         {
-          g_autoptr (PdSchedule) one = pd_schedule_builder_rep_days (schedules, r, &error);
+          g_autoptr (PdScheduleCurve) one = pd_schedule_builder_rep_curve (schedules, r, &error);
           if (one == NULL)
             return pd_ctl_error (PD_EXIT_USAGE, "%s: %s", campaign->path, error->message);
         }
       return pd_ctl_error (PD_EXIT_FAILURE, "%s", campaign->path);
     }
   if (by_rep.again)
-    status = whole_team (store, campaign, &plan, &as_of, &totals, &chart, &progress);
+    status = whole_team (store, campaign, &plan, schedules, &as_of, &totals, &chart, &progress);
   else
     progress = pd_progress_builder_finish (builder, &totals);
   if (status != PD_EXIT_OK)
