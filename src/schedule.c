@@ -66,6 +66,17 @@ format_windows (const GArray *windows)
 
 /* ------------------------------------------------------------ split */
 
+static gint
+compare_remainders (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const wide *remainders = user_data;
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  if (remainders[x] != remainders[y])
+    return remainders[x] > remainders[y] ? -1 : 1;
+  return (x > y) - (x < y);
+}
+
 GArray *
 pd_schedule_split (const PdCampaign *campaign, gint64 contacts)
 {
@@ -98,15 +109,14 @@ pd_schedule_split (const PdCampaign *campaign, gint64 contacts)
       assigned += share;
     }
 
-  for (gint64 left = contacts - assigned; left > 0; left--)
-    {
-      guint best = 0;
-      for (guint i = 1; i < n_reps; i++)
-        if (remainders[i] > remainders[best])
-          best = i;
-      g_array_index (shares, gint64, best) += 1;
-      remainders[best] = -1; /* at most one extra contact each */
-    }
+  /* The reps by remainder, largest first, the earlier rep on a tie: the
+   * first `left` of them get one more (fewer than n_reps are left). */
+  g_autoptr (GArray) order = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_reps);
+  for (guint i = 0; i < n_reps; i++)
+    g_array_append_val (order, i);
+  g_array_sort_with_data (order, compare_remainders, remainders);
+  for (gint64 left = contacts - assigned, i = 0; left > 0 && i < n_reps; left--, i++)
+    g_array_index (shares, gint64, g_array_index (order, guint, i)) += 1;
   return shares;
 }
 
@@ -684,6 +694,9 @@ struct _PdScheduleBuilder {
    * the kept history as HistoryLoad sorted by key (NULL: not made yet). */
   GHashTable *curve_calendars;
   GArray *history_loads;
+  const PdRep *last_rep;          /* the rep last asked for its calendar, */
+  struct _CurveCalendar *last_calendar; /* and that calendar */
+  GArray *scratch;               /* PdBlock: the blocks of a day being checked */
 };
 
 PdScheduleBuilder *
@@ -723,6 +736,7 @@ pd_schedule_builder_free (PdScheduleBuilder *builder)
   g_clear_pointer (&builder->calendars, g_hash_table_unref);
   g_clear_pointer (&builder->curve_calendars, g_hash_table_unref);
   g_clear_pointer (&builder->history_loads, g_array_unref);
+  g_clear_pointer (&builder->scratch, g_array_unref);
   g_clear_pointer (&builder->shape_windows, g_array_unref);
   g_clear_pointer (&builder->shapes, g_array_unref);
   g_free (builder->shape_of_day);
@@ -1039,7 +1053,7 @@ typedef struct {
 
 /* A calendar's available days in the campaign (start, workdays and days
  * off decide them). */
-typedef struct {
+typedef struct _CurveCalendar {
   GArray *days;         /* guint32, Julian days, ascending */
   GPtrArray *shapes;    /* CurveShapes, one per set of windows of the calendar's reps */
 } CurveCalendar;
@@ -1141,13 +1155,50 @@ positions_from (const GArray *positions, guint position)
   return low;
 }
 
-/* The rep's calendar, made the first time a rep of it asks. */
+static guint32
+julian_or_0 (const GDate *date)
+{
+  GDate copy = *date;
+
+  return g_date_valid (&copy) ? g_date_get_julian (&copy) : 0;
+}
+
+/* Whether two reps have the same available days: the same start,
+ * workdays and days off (what pd_workcal_days_key() writes). */
+static gboolean
+same_calendar (const PdRep *a, const PdRep *b)
+{
+  guint n = a->days_off != NULL ? a->days_off->len : 0;
+
+  if (julian_or_0 (&a->start) != julian_or_0 (&b->start) || a->workdays != b->workdays
+      || n != (b->days_off != NULL ? b->days_off->len : 0))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      const PdDateRange *x = &g_array_index (a->days_off, PdDateRange, i);
+      const PdDateRange *y = &g_array_index (b->days_off, PdDateRange, i);
+
+      if (julian_or_0 (&x->first) != julian_or_0 (&y->first) || julian_or_0 (&x->last) != julian_or_0 (&y->last))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The rep's calendar, made the first time a rep of it asks (a rep of the
+ * same calendar as the rep before finds it without its key). */
 static CurveCalendar *
 curve_calendar (PdScheduleBuilder *builder, const PdRep *rep)
 {
   const PdCampaign *campaign = builder->campaign;
-  g_autofree char *key = pd_workcal_days_key (rep, &campaign->start, &campaign->end);
+  g_autofree char *key = NULL;
   CurveCalendar *calendar;
+
+  if (builder->last_rep != NULL && same_calendar (builder->last_rep, rep))
+    {
+      builder->last_rep = rep;
+      return builder->last_calendar;
+    }
+  key = pd_workcal_days_key (rep, &campaign->start, &campaign->end);
 
   if (builder->curve_calendars == NULL)
     builder->curve_calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, curve_calendar_free);
@@ -1167,6 +1218,8 @@ curve_calendar (PdScheduleBuilder *builder, const PdRep *rep)
       calendar->shapes = g_ptr_array_new_with_free_func (curve_shapes_free);
       g_hash_table_insert (builder->curve_calendars, g_steal_pointer (&key), calendar);
     }
+  builder->last_rep = rep;
+  builder->last_calendar = calendar;
   return calendar;
 }
 
@@ -1398,7 +1451,7 @@ pd_schedule_builder_rep_curve (PdScheduleBuilder *builder, guint rep_index, GErr
   const PdCampaign *campaign = builder->campaign;
   const PdRep *rep = g_ptr_array_index (campaign->reps, rep_index);
   g_autoptr (PdScheduleCurve) curve = g_new0 (PdScheduleCurve, 1);
-  g_autoptr (GArray) scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  GArray *scratch;
   CurveSink curve_sink = { curve, 0, 0 };
   SegmentSink sink = { curve_sink_count, curve_sink_spread, &curve_sink };
   CurveCalendar *calendar;
@@ -1407,6 +1460,9 @@ pd_schedule_builder_rep_curve (PdScheduleBuilder *builder, guint rep_index, GErr
   gint64 kept_total = 0;
 
   builder_checks_init (builder);
+  if (builder->scratch == NULL)
+    builder->scratch = g_array_new (FALSE, FALSE, sizeof (PdBlock));
+  scratch = builder->scratch;
   calendar = curve_calendar (builder, rep);
   curve->total = g_array_index (builder->rep_contacts, gint64, rep_index);
   curve->days = (const guint32 *) (gconstpointer) calendar->days->data;

@@ -309,6 +309,45 @@ test_split (void **state)
   assert_split ("alice = 0.3\nbob = 0.3\ncarol = 0.4\n", 10, (const gint64[]) { 3, 3, 4 }, 3);
   assert_split ("alice = 1\nbob = 0.5\n", 0, (const gint64[]) { 0, 0 }, 2);
   assert_split ("alice = 2.5\n", 1868, (const gint64[]) { 1868 }, 1);
+
+  /* 301 reps of four weights (ties everywhere): the largest remainders
+   * first, the earlier rep on a tie, as one pass per contact left over
+   * picks them. */
+  g_autoptr (GString) reps = g_string_new (NULL);
+  const char *const weights[] = { "1", "0.5", "0.7", "1.3" };
+  for (guint r = 0; r < 301; r++)
+    g_string_append_printf (reps, "rep%03u = %s\n", r, weights[(r * 7 + r / 5) % 4]);
+  g_autoptr (PdCampaign) many = example_variant ("alice = 1\nbob = 0.5\n", reps->str, BOB_GROUP, "", NULL);
+  for (gint64 contacts = 0; contacts < 2000; contacts += 37)
+    {
+      g_autoptr (GArray) shares = pd_schedule_split (many, contacts);
+      gint64 total_weight = 0, assigned = 0;
+      gint64 remainders[301];
+      gint64 want[301];
+
+      for (guint r = 0; r < 301; r++)
+        total_weight += ((const PdRep *) g_ptr_array_index (many->reps, r))->weight;
+      for (guint r = 0; r < 301; r++)
+        {
+          gint64 product = contacts * ((const PdRep *) g_ptr_array_index (many->reps, r))->weight;
+
+          want[r] = product / total_weight;
+          remainders[r] = product % total_weight;
+          assigned += want[r];
+        }
+      for (gint64 left = contacts - assigned; left > 0; left--)
+        {
+          guint best = 0;
+
+          for (guint r = 1; r < 301; r++)
+            if (remainders[r] > remainders[best])
+              best = r;
+          want[best]++;
+          remainders[best] = -1;
+        }
+      assert_int_equal (shares->len, 301);
+      assert_memory_equal (shares->data, want, sizeof want);
+    }
 }
 
 static void
