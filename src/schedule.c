@@ -158,6 +158,8 @@ append_spread (const PdCampaign *campaign, guint rep_index, const GArray *dates,
 
   /* Grown once, zeroed (padding included: days are compared as bytes),
    * then filled in place (a team's 250 000 days). */
+  if (dates->len == 0)
+    return; /* (an empty array has no data to zero) */
   g_array_set_size (days, first + dates->len);
   memset (&g_array_index (days, PdDay, first), 0, (gsize) dates->len * sizeof (PdDay));
   for (guint i = 0; i < dates->len; i++)
