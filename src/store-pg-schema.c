@@ -487,6 +487,13 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
   /* 13 -> 14 (SQLite's step 14): the campaign text a baseline was made
    * from. */
   { "ALTER TABLE prospectd.revisions ADD COLUMN source text;" },
+
+  /* 14 -> 15 (SQLite's step 15, which changes nothing: a daemon on an
+   * SQLite file hears every commit): the prospect file changes what the
+   * feeds list (an import, an assignment, an erasure), so a change of it
+   * is announced like a log's. */
+  { "CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE"
+    "  ON prospectd.prospects FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

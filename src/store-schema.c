@@ -584,6 +584,11 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
    * file need not build every rep's days to know its past is unchanged
    * (pd_catchup_freeze_past()). NULL for the baselines saved before. */
   { "ALTER TABLE revisions ADD COLUMN source TEXT;" },
+
+  /* 14 -> 15: PostgreSQL's daemons hear the prospect file's changes
+   * (a NOTIFY); a daemon on this file hears every commit already: nothing
+   * to do, the versions staying the same on both backends. */
+  { NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

@@ -60,7 +60,7 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 14);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 15);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
                                  " 'revisions', 'revision_days', 'feed_tokens',"

@@ -46,7 +46,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 14
+#define PD_STORE_SCHEMA_VERSION 15
 
 typedef struct _PdStore PdStore;
 

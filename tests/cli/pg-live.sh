@@ -4,9 +4,10 @@
 # `prospectctl log` at once lose nothing and show no error; a server
 # restarted during such a run loses no acknowledged log (every log that
 # exited 0 is stored, every other exited 1 saying why); a daemon hears
-# another process's log through LISTEN/NOTIFY within a second, makes no
-# system call while idle, logs a lost server once, reconnects with
-# backoff without spinning, and evaluates what it missed once back.
+# another process's log and prospect through LISTEN/NOTIFY within a
+# second, makes no system call while idle, logs a lost server once,
+# reconnects with backoff without spinning, and evaluates what it missed
+# once back.
 . tests/cli/lib.sh
 
 # A cluster of this script's own (stopped at exit by its watchdog).
@@ -130,6 +131,16 @@ check_eq "another process's log: feed rewritten" "changed" "$([ "$(cksum <"$FEED
 check_eq "another process's log: within a second" "yes" "$([ $i -le 10 ] && echo yes)"
 check_eq "another process's log: the daemon woke for it" 1 \
   "$(grep -c 'woke for a change in the database by another process' "$T/daemon.log")"
+# Another process's prospect: heard too (schema 15), the feed lists it.
+unfolded () { tr -d '\r' <"$FEED" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g'; }
+before=$(cksum <"$FEED")
+$CTL --db "$DB" --now "$now" prospects add "$CAMPAIGN" --rep "$REP1" --company "Zeta Conseil" \
+  --phone "+33123456789" >/dev/null
+i=0
+while [ "$(cksum <"$FEED")" = "$before" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+check_eq "another process's prospect: the feed lists it" "yes" \
+  "$(unfolded | grep -q 'Zeta Conseil — .*tel:+33123456789' && echo yes)"
+check_eq "another process's prospect: within a second" "yes" "$([ $i -le 10 ] && echo yes)"
 
 # The server goes away: said once, no spinning, reconnect with backoff.
 server stop -m fast
