@@ -1669,8 +1669,12 @@ section_daemon (const char *prospectd)
  * evaluation (everyone is behind on the Friday evening: a catch-up for
  * every rep, every feed written), then the reaction to one rep's log, ten
  * times, then a reload (SIGHUP) with every file unchanged; the same for
- * an organisation of 5 reps, measured the same way, for the ratio. */
+ * an organisation of 5 reps, measured the same way, for the ratio. Then
+ * both again with a prospect file (PROSPECTS_PER_REP new prospects each,
+ * written into the database before the daemon starts), whose call lists
+ * every feed shows. */
 #define LARGE_LOGS 10
+#define PROSPECTS_PER_REP 20
 
 typedef struct {
   gboolean ok;
@@ -1684,8 +1688,54 @@ typedef struct {
   double db_mib;
 } DaemonOrg;
 
+/* `per_rep` new prospects for each of the `reps` reps of campaign
+ * "bench" in the database at `db` (made if needed), as an import leaves
+ * them. */
+static void
+add_prospects (const char *db, guint reps, guint per_rep)
+{
+  g_autoptr (GError) error = NULL;
+  PdStore *store = pd_store_open (db, &error);
+  sqlite3 *raw;
+  sqlite3_stmt *insert;
+  guint order = 0;
+
+  if (store == NULL || !pd_store_ensure_campaign (store, "bench", "Benchmark 2027", &error))
+    g_error ("bench: %s", error->message);
+  pd_store_close (store);
+  if (sqlite3_open (db, &raw) != SQLITE_OK)
+    g_error ("bench: cannot open %s", db);
+  exec_or_die (raw, "BEGIN IMMEDIATE");
+  sqlite3_prepare_v2 (raw,
+                      "INSERT INTO prospects (campaign, rep, company, contact, phone, import_order, created)"
+                      " VALUES ('bench', ?1, ?2, ?3, ?4, ?5, 1798761600)",
+                      -1, &insert, NULL);
+  for (guint r = 1; r <= reps; r++)
+    for (guint k = 0; k < per_rep; k++)
+      {
+        char rep[16], company[32], contact[32], phone[16];
+
+        order++;
+        g_snprintf (rep, sizeof rep, "rep%04u", r);
+        g_snprintf (company, sizeof company, "Entreprise %06u", order);
+        g_snprintf (contact, sizeof contact, "Contact %06u", order);
+        g_snprintf (phone, sizeof phone, "+3314%07u", order);
+        sqlite3_bind_text (insert, 1, rep, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (insert, 2, company, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (insert, 3, contact, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (insert, 4, phone, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64 (insert, 5, order);
+        if (sqlite3_step (insert) != SQLITE_DONE)
+          g_error ("bench: insert: %s", sqlite3_errmsg (raw));
+        sqlite3_reset (insert);
+      }
+  sqlite3_finalize (insert);
+  exec_or_die (raw, "COMMIT");
+  sqlite3_close (raw);
+}
+
 static DaemonOrg
-daemon_org_run (const char *prospectd, const char *name, const char *text)
+daemon_org_run (const char *prospectd, const char *name, const char *text, guint reps, guint prospects_per_rep)
 {
   g_autofree char *dir = g_build_filename (work_dir, name, NULL);
   g_autofree char *campaigns = g_build_filename (dir, "campaigns", NULL);
@@ -1709,6 +1759,8 @@ daemon_org_run (const char *prospectd, const char *name, const char *text)
                                              "notify =\n[feeds]\nlisten =\n", campaigns, db, dir);
     g_file_set_contents (config, conf, -1, NULL);
   }
+  if (prospects_per_rep > 0)
+    add_prospects (db, reps, prospects_per_rep);
   start = now_seconds ();
   pid = spawn_logged (daemon_argv, log_path);
   while (pid > 0 && !file_contains (log_path, "next wake-up at") && now_seconds () - start < 900)
@@ -1777,14 +1829,16 @@ section_daemon_large (const char *prospectd)
   g_autofree char *small_text = NULL;
   guint reps = n_reps;
   char target[64];
-  DaemonOrg large, small;
+  DaemonOrg large, small, large_lists, small_lists;
 
   heading ("(g) the daemon running the whole organisation (one campaign), --now 2027-01-08T18:00");
-  large = daemon_org_run (prospectd, "daemon-large", campaign_text);
+  large = daemon_org_run (prospectd, "daemon-large", campaign_text, reps, 0);
   n_reps = 5;
   small_text = organisation_new ();
   n_reps = reps;
-  small = daemon_org_run (prospectd, "daemon-small", small_text);
+  small = daemon_org_run (prospectd, "daemon-small", small_text, 5, 0);
+  large_lists = daemon_org_run (prospectd, "daemon-large-lists", campaign_text, reps, PROSPECTS_PER_REP);
+  small_lists = daemon_org_run (prospectd, "daemon-small-lists", small_text, 5, PROSPECTS_PER_REP);
   if (!large.ok)
     {
       printf ("    prospectd did not finish its first evaluation (see its log); skipped\n");
@@ -1823,6 +1877,30 @@ section_daemon_large (const char *prospectd)
   printf ("%-44s %10.1f MiB                         %s\n", "VmHWM after it", large.hwm_reload / 1024, target);
   printf ("%-44s %10.1f MiB   (%u catch-up revisions)\n", "database after it (with its WAL)", large.db_mib,
           1 + large.n_reactions);
+
+  /* With a prospect file: every feed shows its call lists. */
+  printf ("    with a prospect file, %u new prospects per rep:\n", PROSPECTS_PER_REP);
+  if (large_lists.ok && large_lists.n_reactions > 0)
+    {
+      Stat s = stat_of (large_lists.reactions, large_lists.n_reactions);
+
+      g_snprintf (target, sizeof target, "target <= 100 ms: %s", s.median <= 0.1 ? "met" : "MISSED");
+      row ("reaction with call lists, 1000 reps", s, 1e3, "ms", 1, target);
+      if (small_lists.ok && small_lists.n_reactions > 0)
+        {
+          Stat t = stat_of (small_lists.reactions, small_lists.n_reactions);
+          Stat ratio = { s.median / t.median, s.min / t.min, s.max / t.max };
+
+          row ("the same, 5 reps", t, 1e3, "ms", 1, "");
+          g_snprintf (target, sizeof target, "target <= 2x: %s", ratio.median <= 2 ? "met" : "MISSED");
+          row ("1000 reps / 5 reps, with call lists", ratio, 1, "x", 2, target);
+        }
+      g_snprintf (target, sizeof target, "target <= 64 MiB: %s", large_lists.hwm_logs <= 64 * 1024 ? "met" : "MISSED");
+      printf ("%-44s %10.1f MiB                         %s\n", "VmHWM after the logs, with call lists",
+              large_lists.hwm_logs / 1024, target);
+    }
+  else
+    printf ("%-44s %14s\n", "reaction with call lists", "none");
 }
 
 /* ------------------------------------ (h) the feed server beside a re-plan */
