@@ -191,7 +191,7 @@ nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
 typedef struct {
   guint rep_index;
   GDate date;
-  gint64 contacts;
+  const PdDailyContacts *day;
 } Entry;
 
 static gint
@@ -219,7 +219,7 @@ collect_entries (const PdCampaign *campaign, const GArray *daily, const GDate *a
           || g_date_compare (&day->date, as_of) > 0
           || pd_campaign_find_rep (campaign, day->rep, &rep_index) == NULL)
         continue;
-      Entry entry = { .rep_index = rep_index, .date = day->date, .contacts = day->contacts };
+      Entry entry = { .rep_index = rep_index, .date = day->date, .day = day };
       g_array_append_val (entries, entry);
     }
   g_array_sort (entries, compare_entries);
@@ -246,44 +246,108 @@ first_entry_of (const GArray *entries, guint rep_index)
   return low;
 }
 
-/* Contacts logged by `rep_index` (G_MAXUINT: every rep) up to `date`. */
-static gint64
-contacts_to (const GArray *entries, guint rep_index, const GDate *date)
-{
-  gint64 sum = 0;
-  guint i = rep_index == G_MAXUINT ? 0 : first_entry_of (entries, rep_index);
+/* ------------------------------------------------------------ running sums */
 
-  for (; i < entries->len; i++)
+void
+pd_progress_running_sums_add_day (PdRunningSums *sums, const PdDailyContacts *day)
+{
+  gint64 qualified = add_saturated (add_saturated (day->active, day->latent), day->arid);
+
+  g_return_if_fail (sums != NULL && day != NULL);
+  sums->totals.contacts = add_saturated (sums->totals.contacts, day->contacts);
+  sums->totals.prospects = add_saturated (sums->totals.prospects, day->prospects);
+  sums->totals.active = add_saturated (sums->totals.active, day->active);
+  sums->totals.latent = add_saturated (sums->totals.latent, day->latent);
+  sums->totals.arid = add_saturated (sums->totals.arid, day->arid);
+  sums->totals.proposals = add_saturated (sums->totals.proposals, day->proposals);
+  sums->totals.deals = add_saturated (sums->totals.deals, day->deals);
+  sums->totals.revenue_cents = add_saturated (sums->totals.revenue_cents, day->revenue_cents);
+  if (day->prospects > 0 && qualified > 0)
     {
-      const Entry *entry = &g_array_index (entries, Entry, i);
-      if (rep_index != G_MAXUINT && entry->rep_index != rep_index)
-        break;
-      if (g_date_compare (&entry->date, date) <= 0)
-        sum = add_saturated (sum, entry->contacts);
-      else if (rep_index != G_MAXUINT)
-        break; /* a rep's entries are by date: the rest are later */
+      sums->qualified_active = add_saturated (sums->qualified_active, day->active);
+      sums->qualified_prospects = add_saturated (sums->qualified_prospects, day->prospects);
     }
-  return sum;
+  if (day->prospects > 0 && day->contacts > 0)
+    {
+      sums->reached_contacts = add_saturated (sums->reached_contacts, day->contacts);
+      sums->reached_prospects = add_saturated (sums->reached_prospects, day->prospects);
+    }
+  if (day->deals > 0 && day->revenue_cents > 0)
+    {
+      sums->won_deals = add_saturated (sums->won_deals, day->deals);
+      sums->won_revenue_cents = add_saturated (sums->won_revenue_cents, day->revenue_cents);
+    }
 }
 
-/* The first date on which the rep's cumulative contacts reached `total`
- * (entries are sorted by rep, then date). */
-static GDate
-date_total_reached (const GArray *entries, guint rep_index, gint64 total)
+void
+pd_progress_running_sums (const GArray *daily, const char *rep, const GDate *up_to, PdRunningSums *ret_sums)
 {
-  GDate reached;
-  gint64 cumulative = 0;
-  g_date_clear (&reached, 1);
-  for (guint i = first_entry_of (entries, rep_index); i < entries->len; i++)
+  g_return_if_fail (ret_sums != NULL);
+  memset (ret_sums, 0, sizeof *ret_sums);
+  for (guint i = 0; daily != NULL && i < daily->len; i++)
     {
-      const Entry *entry = &g_array_index (entries, Entry, i);
-      if (entry->rep_index != rep_index)
-        break;
-      cumulative = add_saturated (cumulative, entry->contacts);
-      if (cumulative >= total)
-        return entry->date;
+      const PdDailyContacts *day = &g_array_index (daily, PdDailyContacts, i);
+
+      if (day->rep == NULL || !g_date_valid (&day->date)
+          || (up_to != NULL && g_date_compare (&day->date, up_to) > 0)
+          || (rep != NULL && strcmp (day->rep, rep) != 0))
+        continue;
+      pd_progress_running_sums_add_day (ret_sums, day);
     }
-  return reached;
+}
+
+/* One rep's logged side from its entries (sorted by date, none after
+ * as_of): the running sums to as_of, and the contacts to each checkpoint
+ * on or before as_of (`checkpoint_contacts`, one per checkpoint). */
+typedef struct {
+  const Entry *entries;
+  guint n;
+} RepEntries;
+
+/* The first date on which the rep's running contacts reached `total`. */
+static void
+entries_reached (gint64 total, GDate *ret_date, gpointer user_data)
+{
+  const RepEntries *rep = user_data;
+  gint64 cumulative = 0;
+
+  g_date_clear (ret_date, 1);
+  for (guint i = 0; i < rep->n; i++)
+    {
+      cumulative = add_saturated (cumulative, rep->entries[i].day->contacts);
+      if (cumulative >= total)
+        {
+          *ret_date = rep->entries[i].date;
+          return;
+        }
+    }
+}
+
+static void
+logged_from_entries (const PdCampaign *campaign, const GDate *as_of, RepEntries *rep,
+                     gint64 *checkpoint_contacts, PdRepLogged *ret_logged)
+{
+  guint k = 0;
+  gint64 cumulative = 0;
+
+  memset (ret_logged, 0, sizeof *ret_logged);
+  for (guint i = 0; i < rep->n; i++)
+    {
+      const Entry *entry = &rep->entries[i];
+
+      for (; k < campaign->checkpoints->len
+             && g_date_compare (&g_array_index (campaign->checkpoints, PdCheckpoint, k).date, &entry->date) < 0;
+           k++)
+        checkpoint_contacts[k] = cumulative;
+      pd_progress_running_sums_add_day (&ret_logged->sums, entry->day);
+      cumulative = ret_logged->sums.totals.contacts;
+    }
+  for (; k < campaign->checkpoints->len; k++)
+    checkpoint_contacts[k] = cumulative;
+  (void) as_of;
+  ret_logged->checkpoint_contacts = checkpoint_contacts;
+  ret_logged->reached = entries_reached;
+  ret_logged->reached_data = rep;
 }
 
 /* ------------------------------------------------------------ one rep */
@@ -338,7 +402,7 @@ judge_pace (PdRepProgress *rep, gint64 behind_threshold)
 /* A rep's checkpoints (targets already set) and the next one's needs.
  * days_left is set by the caller. */
 static void
-judge_checkpoints (const PdCampaign *campaign, const GArray *entries,
+judge_checkpoints (const PdCampaign *campaign, const PdRepLogged *logged,
                    const GDate *as_of, PdRepProgress *rep)
 {
   for (guint k = 0; k < rep->checkpoints->len; k++)
@@ -357,7 +421,7 @@ judge_checkpoints (const PdCampaign *campaign, const GArray *entries,
         }
       else
         {
-          cp->actual = contacts_to (entries, rep->rep_index, &cp->date);
+          cp->actual = logged->checkpoint_contacts != NULL ? logged->checkpoint_contacts[k] : 0;
           cp->state = cp->actual >= cp->target ? PD_CHECKPOINT_MET : PD_CHECKPOINT_MISSED;
         }
     }
@@ -418,7 +482,7 @@ baseline_day_reaching (const Baseline *from, guint rep_index, const GDate *after
  * the rep's available days). */
 static void
 project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, const Baseline *baseline,
-                    const GArray *entries, const GDate *as_of, AfterCache *after, PdRepProgress *rep)
+                    const PdRepLogged *logged, const GDate *as_of, AfterCache *after, PdRepProgress *rep)
 {
   g_date_clear (&rep->projected_completion, 1);
   if (rep->actual <= 0)
@@ -427,7 +491,8 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
   gint64 remaining = add_saturated (rep->total, -rep->actual);
   if (remaining <= 0)
     {
-      rep->projected_completion = date_total_reached (entries, rep->rep_index, rep->total);
+      if (logged->reached != NULL)
+        logged->reached (rep->total, &rep->projected_completion, logged->reached_data);
       return;
     }
 
@@ -457,7 +522,7 @@ project_completion (const PdCampaign *campaign, const PdRep *campaign_rep_, cons
 
 static PdRepProgress *
 compute_rep (const PdCampaign *campaign, const Baseline *baseline,
-             const GArray *entries, const GDate *as_of, guint rep_index, AfterCache *after)
+             const PdRepLogged *logged, const GDate *as_of, guint rep_index, AfterCache *after)
 {
   const PdRep *campaign_rep_ = campaign_rep (campaign, rep_index);
   guint n_checkpoints = campaign->checkpoints->len;
@@ -465,7 +530,7 @@ compute_rep (const PdCampaign *campaign, const Baseline *baseline,
 
   rep->total = baseline_total (baseline, rep_index);
   rep->planned = baseline_to_date (baseline, rep_index, as_of);
-  rep->actual = contacts_to (entries, rep_index, as_of);
+  rep->actual = logged->sums.totals.contacts;
   judge_pace (rep, campaign->behind_threshold);
 
   /* The baseline's cumulative at each checkpoint: the checkpoint's share
@@ -476,7 +541,7 @@ compute_rep (const PdCampaign *campaign, const Baseline *baseline,
       g_array_index (rep->checkpoints, PdCheckpointProgress, k).target =
         baseline_to_date (baseline, rep_index, &date);
     }
-  judge_checkpoints (campaign, entries, as_of, rep);
+  judge_checkpoints (campaign, logged, as_of, rep);
 
   if (rep->next_checkpoint >= 0)
     {
@@ -488,7 +553,7 @@ compute_rep (const PdCampaign *campaign, const Baseline *baseline,
     }
   set_needed_per_day (rep);
 
-  project_completion (campaign, campaign_rep_, baseline, entries, as_of, after, rep);
+  project_completion (campaign, campaign_rep_, baseline, logged, as_of, after, rep);
   return rep;
 }
 
@@ -572,15 +637,9 @@ observed_ratio (gint64 numerator, gint64 denominator, gint64 scale, gint64 *ret)
   return pd_muldiv (numerator, scale, denominator, PD_ROUNDING_DOWN, ret);
 }
 
-/* Per rep, the proposals and deals to date (proposals per deal). */
-typedef struct {
-  gint64 proposals;
-  gint64 deals;
-} RepPipeline;
-
 /* The sums behind the observed rates (PdRates), over the rep-days that
  * carry the counts each needs; proposals and deals of the reps who log
- * proposals (each rep's running totals, added once the rep is done). */
+ * proposals. */
 typedef struct {
   gint64 qualified_active, qualified_prospects;
   gint64 reached_contacts, reached_prospects;
@@ -588,40 +647,22 @@ typedef struct {
   gint64 proposals, deals;
 } RateSums;
 
-/* Adds one rep-day; `pipeline` is its rep's running proposals and deals. */
+/* Adds one rep's running sums. A deal is often logged weeks after its
+ * proposal, on a day of its own: proposals per deal reads each rep's
+ * running totals, of the reps who log their proposals. */
 static void
-rate_sums_add_day (RateSums *sums, RepPipeline *pipeline, const PdDailyContacts *day)
+rate_sums_add_rep (RateSums *sums, const PdRunningSums *rep)
 {
-  gint64 qualified = add_saturated (add_saturated (day->active, day->latent), day->arid);
-  if (day->prospects > 0 && qualified > 0)
-    {
-      sums->qualified_active = add_saturated (sums->qualified_active, day->active);
-      sums->qualified_prospects = add_saturated (sums->qualified_prospects, day->prospects);
-    }
-  if (day->prospects > 0 && day->contacts > 0)
-    {
-      sums->reached_contacts = add_saturated (sums->reached_contacts, day->contacts);
-      sums->reached_prospects = add_saturated (sums->reached_prospects, day->prospects);
-    }
-  if (day->deals > 0 && day->revenue_cents > 0)
-    {
-      sums->won_revenue = add_saturated (sums->won_revenue, day->revenue_cents);
-      sums->won_deals = add_saturated (sums->won_deals, day->deals);
-    }
-  pipeline->proposals = add_saturated (pipeline->proposals, day->proposals);
-  pipeline->deals = add_saturated (pipeline->deals, day->deals);
-}
-
-/* A deal is often logged weeks after its proposal, on a day of its own:
- * proposals per deal reads each rep's running totals, of the reps who log
- * their proposals. */
-static void
-rate_sums_add_pipeline (RateSums *sums, const RepPipeline *pipeline)
-{
-  if (pipeline->proposals <= 0)
+  sums->qualified_active = add_saturated (sums->qualified_active, rep->qualified_active);
+  sums->qualified_prospects = add_saturated (sums->qualified_prospects, rep->qualified_prospects);
+  sums->reached_contacts = add_saturated (sums->reached_contacts, rep->reached_contacts);
+  sums->reached_prospects = add_saturated (sums->reached_prospects, rep->reached_prospects);
+  sums->won_revenue = add_saturated (sums->won_revenue, rep->won_revenue_cents);
+  sums->won_deals = add_saturated (sums->won_deals, rep->won_deals);
+  if (rep->totals.proposals <= 0)
     return;
-  sums->proposals = add_saturated (sums->proposals, pipeline->proposals);
-  sums->deals = add_saturated (sums->deals, pipeline->deals);
+  sums->proposals = add_saturated (sums->proposals, rep->totals.proposals);
+  sums->deals = add_saturated (sums->deals, rep->totals.deals);
 }
 
 static void
@@ -668,7 +709,7 @@ observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *fro
                const char *only_rep, PdRates *rates)
 {
   RateSums sums = { 0 };
-  g_autofree RepPipeline *pipelines = g_new0 (RepPipeline, MAX (campaign->reps->len, 1));
+  g_autofree PdRunningSums *reps = g_new0 (PdRunningSums, MAX (campaign->reps->len, 1));
   const char *last_rep = NULL;
   guint rep_index = 0;
   gboolean known = FALSE;
@@ -687,10 +728,10 @@ observe_rates (const PdCampaign *campaign, const GArray *daily, const GDate *fro
           known = pd_campaign_find_rep (campaign, day->rep, &rep_index) != NULL;
         }
       if (known)
-        rate_sums_add_day (&sums, &pipelines[rep_index], day);
+        pd_progress_running_sums_add_day (&reps[rep_index], day);
     }
   for (guint r = 0; r < campaign->reps->len; r++)
-    rate_sums_add_pipeline (&sums, &pipelines[r]);
+    rate_sums_add_rep (&sums, &reps[r]);
   rate_sums_finish (&sums, rates);
 }
 
@@ -770,17 +811,28 @@ pd_progress_compute (const PdCampaign *campaign,
   g_autoptr (GArray) entries = collect_entries (campaign, daily, as_of);
   Baseline days = { baseline, NULL };
 
+  g_autofree gint64 *checkpoint_contacts = g_new0 (gint64, MAX (campaign->checkpoints->len, 1));
+  RateSums sums = { 0 };
+
   progress->as_of = *as_of;
   progress->reps = g_ptr_array_new_full (campaign->reps->len, rep_progress_free);
   for (guint i = 0; i < campaign->reps->len; i++)
-    g_ptr_array_add (progress->reps, compute_rep (campaign, &days, entries, as_of, i, NULL));
+    {
+      guint first = first_entry_of (entries, i), last = first_entry_of (entries, i + 1);
+      RepEntries rep = { (const Entry *) (gpointer) entries->data + first, last - first };
+      PdRepLogged logged;
+
+      logged_from_entries (campaign, as_of, &rep, checkpoint_contacts, &logged);
+      g_ptr_array_add (progress->reps, compute_rep (campaign, &days, &logged, as_of, i, NULL));
+      rate_sums_add_rep (&sums, &logged.sums);
+    }
   progress->team_projection_rep = -1;
   progress->team = compute_team (campaign, as_of, progress->reps, &progress->team_projection_rep);
 
   if (totals != NULL)
     progress->totals = *totals;
   progress->revenue_cents = progress->totals.revenue_cents;
-  observe_rates (campaign, daily, NULL, as_of, NULL, &progress->observed);
+  rate_sums_finish (&sums, &progress->observed);
   reproject (campaign, plan, progress);
   return progress;
 }
@@ -882,23 +934,37 @@ pd_progress_builder_free (PdProgressBuilder *builder)
 }
 
 void
-pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const PdScheduleCurve *curve,
-                             const GArray *daily)
+pd_progress_builder_add_rep_logged (PdProgressBuilder *builder, guint rep_index, const PdScheduleCurve *curve,
+                                    const PdRepLogged *logged)
 {
-  g_return_if_fail (builder != NULL && builder->progress != NULL);
+  g_return_if_fail (builder != NULL && builder->progress != NULL && logged != NULL);
   g_return_if_fail (rep_index < builder->campaign->reps->len);
   g_return_if_fail (g_ptr_array_index (builder->progress->reps, rep_index) == NULL);
   g_return_if_fail (curve != NULL);
 
-  g_autoptr (GArray) entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), daily != NULL ? daily->len : 0);
-  RepPipeline pipeline = { 0 };
   Baseline baseline = { NULL, curve };
+
+  rate_sums_add_rep (&builder->sums, &logged->sums);
+  g_ptr_array_index (builder->progress->reps, rep_index) =
+    compute_rep (builder->campaign, &baseline, logged, &builder->as_of, rep_index, &builder->after);
+}
+
+void
+pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const PdScheduleCurve *curve,
+                             const GArray *daily)
+{
+  g_return_if_fail (builder != NULL && builder->progress != NULL);
+
+  g_autoptr (GArray) entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), daily != NULL ? daily->len : 0);
+  g_autofree gint64 *checkpoint_contacts = g_new0 (gint64, MAX (builder->campaign->checkpoints->len, 1));
   gboolean sorted = TRUE;
+  RepEntries rep;
+  PdRepLogged logged;
 
   for (guint i = 0; daily != NULL && i < daily->len; i++)
     {
       const PdDailyContacts *day = &g_array_index (daily, PdDailyContacts, i);
-      Entry entry = { .rep_index = rep_index, .date = day->date, .contacts = day->contacts };
+      Entry entry = { .rep_index = rep_index, .date = day->date, .day = day };
 
       if (!g_date_valid (&day->date) || g_date_compare (&day->date, &builder->as_of) > 0)
         continue;
@@ -907,13 +973,12 @@ pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const 
           && g_date_compare (&g_array_index (entries, Entry, entries->len - 1).date, &entry.date) > 0)
         sorted = FALSE;
       g_array_append_val (entries, entry);
-      rate_sums_add_day (&builder->sums, &pipeline, day);
     }
   if (!sorted)
     g_array_sort (entries, compare_entries);
-  rate_sums_add_pipeline (&builder->sums, &pipeline);
-  g_ptr_array_index (builder->progress->reps, rep_index) =
-    compute_rep (builder->campaign, &baseline, entries, &builder->as_of, rep_index, &builder->after);
+  rep = (RepEntries) { (const Entry *) (gpointer) entries->data, entries->len };
+  logged_from_entries (builder->campaign, &builder->as_of, &rep, checkpoint_contacts, &logged);
+  pd_progress_builder_add_rep_logged (builder, rep_index, curve, &logged);
 }
 
 PdProgress *

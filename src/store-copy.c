@@ -83,6 +83,11 @@ static const CopyTable tables[] = {
   { "log_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
   { "call_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
   { "activity_team_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign", "date", NULL },
+  /* Each rep's running sums (schema 16), made again by the target's
+   * triggers as the entries and calls come in. */
+  { "activity_running", FALSE, FALSE, NULL, NULL,
+    DAY_SUMS ", qualified_active, qualified_prospects, reached_contacts, reached_prospects, won_deals,"
+    " won_revenue_cents", "campaign, rep", "date", NULL },
 };
 
 /* Indexes into tables[] for the counts reported. */

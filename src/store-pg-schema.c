@@ -96,6 +96,17 @@
   "    p_arid bigint, p_proposals bigint, p_deals bigint, p_revenue_cents bigint)" \
   "  RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
 
+/* Schema 16's running sums (SQLite's RUNNING_* in src/store-schema.c
+ * say what they hold): the figures one rep-day R adds, in column order. */
+#define RUNNING_DAY_FIGURES(R) \
+  R ".entries, " R ".contacts, " R ".prospects, " R ".active, " R ".latent, " R ".arid," \
+  " " R ".proposals, " R ".deals, " R ".revenue_cents," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".active + " R ".latent + " R ".arid > 0 THEN " R ".active ELSE 0 END," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".active + " R ".latent + " R ".arid > 0 THEN " R ".prospects ELSE 0 END," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".contacts > 0 THEN " R ".contacts ELSE 0 END," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".contacts > 0 THEN " R ".prospects ELSE 0 END," \
+  " CASE WHEN " R ".deals > 0 AND " R ".revenue_cents > 0 THEN " R ".deals ELSE 0 END," \
+  " CASE WHEN " R ".deals > 0 AND " R ".revenue_cents > 0 THEN " R ".revenue_cents ELSE 0 END"
 /* Migration steps: step 0 creates version PG_FIRST_VERSION, step i
  * (i >= 1) brings PG_FIRST_VERSION + i - 1 to PG_FIRST_VERSION + i, each by
  * running its texts in order. Append, never edit. */
@@ -494,6 +505,83 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
    * is announced like a log's. */
   { "CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE"
     "  ON prospectd.prospects FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();" },
+  /* 15 -> 16 (SQLite's step 16): each rep's running sums per day, kept
+   * by a trigger on activity_days: the day's own row, then the rep's
+   * later rows moved by the difference. Shared by the team as
+   * activity_days is (store-pg-team.c): every login reads them, none
+   * writes them; the trigger runs as the owner. */
+  { "CREATE TABLE prospectd.activity_running ("
+    "  campaign text COLLATE \"C\" NOT NULL,"
+    "  rep text COLLATE \"C\" NOT NULL,"
+    "  date date NOT NULL,"
+    "  entries bigint NOT NULL, contacts bigint NOT NULL, prospects bigint NOT NULL,"
+    "  active bigint NOT NULL, latent bigint NOT NULL, arid bigint NOT NULL,"
+    "  proposals bigint NOT NULL, deals bigint NOT NULL, revenue_cents bigint NOT NULL,"
+    "  qualified_active bigint NOT NULL, qualified_prospects bigint NOT NULL,"
+    "  reached_contacts bigint NOT NULL, reached_prospects bigint NOT NULL,"
+    "  won_deals bigint NOT NULL, won_revenue_cents bigint NOT NULL,"
+    "  PRIMARY KEY (campaign, rep, date)"
+    ");"
+    "INSERT INTO prospectd.activity_running"
+    "  SELECT campaign, rep, date, sum (entries) OVER w, sum (contacts) OVER w, sum (prospects) OVER w,"
+    "    sum (active) OVER w, sum (latent) OVER w, sum (arid) OVER w, sum (proposals) OVER w,"
+    "    sum (deals) OVER w, sum (revenue_cents) OVER w, sum (qa) OVER w, sum (qp) OVER w,"
+    "    sum (rc) OVER w, sum (rp) OVER w, sum (wd) OVER w, sum (wr) OVER w"
+    "  FROM (SELECT a.campaign, a.rep, a.date, " RUNNING_DAY_FIGURES ("a")
+    "        FROM prospectd.activity_days AS a) AS d (campaign, rep, date, entries, contacts, prospects,"
+    "    active, latent, arid, proposals, deals, revenue_cents, qa, qp, rc, rp, wd, wr)"
+    "  WINDOW w AS (PARTITION BY campaign, rep ORDER BY date ROWS UNBOUNDED PRECEDING);",
+
+    /* The rep's rows after d's date moved by d's figures times p_sign. */
+    "CREATE FUNCTION prospectd.running_shift (d prospectd.activity_running, p_sign bigint)"
+    "  RETURNS void LANGUAGE sql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "  UPDATE activity_running SET"
+    "      entries = entries + p_sign * d.entries, contacts = contacts + p_sign * d.contacts,"
+    "      prospects = prospects + p_sign * d.prospects, active = active + p_sign * d.active,"
+    "      latent = latent + p_sign * d.latent, arid = arid + p_sign * d.arid,"
+    "      proposals = proposals + p_sign * d.proposals, deals = deals + p_sign * d.deals,"
+    "      revenue_cents = revenue_cents + p_sign * d.revenue_cents,"
+    "      qualified_active = qualified_active + p_sign * d.qualified_active,"
+    "      qualified_prospects = qualified_prospects + p_sign * d.qualified_prospects,"
+    "      reached_contacts = reached_contacts + p_sign * d.reached_contacts,"
+    "      reached_prospects = reached_prospects + p_sign * d.reached_prospects,"
+    "      won_deals = won_deals + p_sign * d.won_deals,"
+    "      won_revenue_cents = won_revenue_cents + p_sign * d.won_revenue_cents"
+    "    WHERE campaign = d.campaign AND rep = d.rep AND date > d.date"
+    "$$;",
+
+    "CREATE FUNCTION prospectd.activity_running_trigger () RETURNS trigger"
+    "  LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "DECLARE"
+    "  d activity_running%ROWTYPE;"
+    "BEGIN"
+    "  IF TG_OP IN ('DELETE', 'UPDATE') THEN"
+    "    SELECT OLD.campaign, OLD.rep, OLD.date, " RUNNING_DAY_FIGURES ("OLD") " INTO d;"
+    "    DELETE FROM activity_running WHERE campaign = OLD.campaign AND rep = OLD.rep AND date = OLD.date;"
+    "    PERFORM running_shift (d, -1);"
+    "  END IF;"
+    "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+    "    SELECT NEW.campaign, NEW.rep, NEW.date, " RUNNING_DAY_FIGURES ("NEW") " INTO d;"
+    "    INSERT INTO activity_running"
+    "      SELECT d.campaign, d.rep, d.date, coalesce (p.entries, 0) + d.entries,"
+    "        coalesce (p.contacts, 0) + d.contacts, coalesce (p.prospects, 0) + d.prospects,"
+    "        coalesce (p.active, 0) + d.active, coalesce (p.latent, 0) + d.latent,"
+    "        coalesce (p.arid, 0) + d.arid, coalesce (p.proposals, 0) + d.proposals,"
+    "        coalesce (p.deals, 0) + d.deals, coalesce (p.revenue_cents, 0) + d.revenue_cents,"
+    "        coalesce (p.qualified_active, 0) + d.qualified_active,"
+    "        coalesce (p.qualified_prospects, 0) + d.qualified_prospects,"
+    "        coalesce (p.reached_contacts, 0) + d.reached_contacts,"
+    "        coalesce (p.reached_prospects, 0) + d.reached_prospects,"
+    "        coalesce (p.won_deals, 0) + d.won_deals, coalesce (p.won_revenue_cents, 0) + d.won_revenue_cents"
+    "      FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT * FROM activity_running"
+    "        WHERE campaign = NEW.campaign AND rep = NEW.rep AND date < NEW.date"
+    "        ORDER BY date DESC LIMIT 1) AS p ON true;"
+    "    PERFORM running_shift (d, 1);"
+    "  END IF;"
+    "  RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER activity_running AFTER INSERT OR DELETE OR UPDATE"
+    "  ON prospectd.activity_days FOR EACH ROW EXECUTE FUNCTION prospectd.activity_running_trigger ();" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

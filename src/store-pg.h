@@ -65,6 +65,12 @@ GArray *store_pg_day_totals (PgStore *pg, const char *campaign, const char *rep,
 GArray *store_pg_daily_contacts (PgStore *pg, const char *campaign, const char *rep, const GDate *up_to,
                                  GError **error);
 
+GArray *store_pg_running_at (PgStore *pg, const char *campaign, const GDate *date, GError **error);
+gboolean store_pg_rep_running_at (PgStore *pg, const char *campaign, const char *rep, const GDate *date,
+                                  PdRunningSums *ret_sums, GError **error);
+gboolean store_pg_rep_contacts_reached (PgStore *pg, const char *campaign, const char *rep, gint64 contacts,
+                                        const GDate *up_to, GDate *ret_date, GError **error);
+
 gboolean store_pg_notification_claim (PgStore *pg, const char *campaign, const char *key, const char *desktop,
                                       gint64 sent_at,
                                       gboolean *ret_claimed, GError **error);

@@ -121,6 +121,72 @@
   "          SELECT entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents" \
   "            FROM " T " WHERE campaign = NEW.campaign AND rep = NEW.rep AND date = NEW.date"
 
+/* Schema 16's running sums: a rep's sums to and including a date, with
+ * the sums the observed rates take from the rep-days that carry their
+ * counts (include/prospectd/progress.h, PdRates): the prospects and
+ * active of the days that qualify prospects, the contacts and prospects
+ * of the days with both, the deals and revenue of the days with both. */
+#define RUNNING_COLUMN_NAMES \
+  "entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents," \
+  " qualified_active, qualified_prospects, reached_contacts, reached_prospects, won_deals," \
+  " won_revenue_cents"
+/* The figures one rep-day R adds to its running sums, in that order,
+ * named as RUNNING_COLUMN_NAMES are in the derived table d below. */
+#define RUNNING_DAY_FIGURES(R) \
+  R ".entries AS entries, " R ".contacts AS contacts, " R ".prospects AS prospects," \
+  " " R ".active AS active, " R ".latent AS latent, " R ".arid AS arid," \
+  " " R ".proposals AS proposals, " R ".deals AS deals, " R ".revenue_cents AS revenue_cents," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".active + " R ".latent + " R ".arid > 0 THEN " R ".active ELSE 0 END AS qa," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".active + " R ".latent + " R ".arid > 0 THEN " R ".prospects ELSE 0 END" \
+  "   AS qp," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".contacts > 0 THEN " R ".contacts ELSE 0 END AS rc," \
+  " CASE WHEN " R ".prospects > 0 AND " R ".contacts > 0 THEN " R ".prospects ELSE 0 END AS rp," \
+  " CASE WHEN " R ".deals > 0 AND " R ".revenue_cents > 0 THEN " R ".deals ELSE 0 END AS wd," \
+  " CASE WHEN " R ".deals > 0 AND " R ".revenue_cents > 0 THEN " R ".revenue_cents ELSE 0 END AS wr"
+/* The later rows of R's rep moved by its day (S "+" or "-"). */
+#define RUNNING_SHIFT(R, S) \
+  "  UPDATE activity_running SET" \
+  "      entries = entries " S " " R ".entries, contacts = contacts " S " " R ".contacts," \
+  "      prospects = prospects " S " " R ".prospects, active = active " S " " R ".active," \
+  "      latent = latent " S " " R ".latent, arid = arid " S " " R ".arid," \
+  "      proposals = proposals " S " " R ".proposals, deals = deals " S " " R ".deals," \
+  "      revenue_cents = revenue_cents " S " " R ".revenue_cents," \
+  "      qualified_active = qualified_active " S " (CASE WHEN " R ".prospects > 0" \
+  "        AND " R ".active + " R ".latent + " R ".arid > 0 THEN " R ".active ELSE 0 END)," \
+  "      qualified_prospects = qualified_prospects " S " (CASE WHEN " R ".prospects > 0" \
+  "        AND " R ".active + " R ".latent + " R ".arid > 0 THEN " R ".prospects ELSE 0 END)," \
+  "      reached_contacts = reached_contacts " S " (CASE WHEN " R ".prospects > 0" \
+  "        AND " R ".contacts > 0 THEN " R ".contacts ELSE 0 END)," \
+  "      reached_prospects = reached_prospects " S " (CASE WHEN " R ".prospects > 0" \
+  "        AND " R ".contacts > 0 THEN " R ".prospects ELSE 0 END)," \
+  "      won_deals = won_deals " S " (CASE WHEN " R ".deals > 0" \
+  "        AND " R ".revenue_cents > 0 THEN " R ".deals ELSE 0 END)," \
+  "      won_revenue_cents = won_revenue_cents " S " (CASE WHEN " R ".deals > 0" \
+  "        AND " R ".revenue_cents > 0 THEN " R ".revenue_cents ELSE 0 END)" \
+  "    WHERE campaign = " R ".campaign AND rep = " R ".rep AND date > " R ".date;"
+/* R's day out of the running sums: its row, then the later rows. */
+#define RUNNING_TAKE(R) \
+  "  DELETE FROM activity_running WHERE campaign = " R ".campaign AND rep = " R ".rep" \
+  "    AND date = " R ".date;" \
+  RUNNING_SHIFT (R, "-")
+/* R's day into them: its row, the rep's row before it plus its figures,
+ * then the later rows. */
+#define RUNNING_PUT(R) \
+  "  INSERT INTO activity_running (campaign, rep, date, " RUNNING_COLUMN_NAMES ")" \
+  "    SELECT " R ".campaign, " R ".rep, " R ".date," \
+  "      coalesce (p.entries, 0) + d.entries, coalesce (p.contacts, 0) + d.contacts," \
+  "      coalesce (p.prospects, 0) + d.prospects, coalesce (p.active, 0) + d.active," \
+  "      coalesce (p.latent, 0) + d.latent, coalesce (p.arid, 0) + d.arid," \
+  "      coalesce (p.proposals, 0) + d.proposals, coalesce (p.deals, 0) + d.deals," \
+  "      coalesce (p.revenue_cents, 0) + d.revenue_cents," \
+  "      coalesce (p.qualified_active, 0) + d.qa, coalesce (p.qualified_prospects, 0) + d.qp," \
+  "      coalesce (p.reached_contacts, 0) + d.rc, coalesce (p.reached_prospects, 0) + d.rp," \
+  "      coalesce (p.won_deals, 0) + d.wd, coalesce (p.won_revenue_cents, 0) + d.wr" \
+  "    FROM (SELECT " RUNNING_DAY_FIGURES (R) ") AS d" \
+  "    LEFT JOIN (SELECT * FROM activity_running WHERE campaign = " R ".campaign AND rep = " R ".rep" \
+  "      AND date < " R ".date ORDER BY date DESC LIMIT 1) AS p;" \
+  RUNNING_SHIFT (R, "+")
+
 /* Migration steps: step i brings user_version from i to i + 1 by running
  * its texts in order (several texts only where one would pass the 4 095
  * characters ISO C guarantees for a literal). Append, never edit: a
@@ -589,6 +655,73 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
    * (a NOTIFY); a daemon on this file hears every commit already: nothing
    * to do, the versions staying the same on both backends. */
   { NULL },
+  /* 15 -> 16: each rep's running sums, kept by triggers on activity_days
+   * (one row per row there: the rep's sums to and including that date,
+   * the observed rates' conditional sums with them), so that the status
+   * reads one row per rep and date asked instead of every rep-day. A day
+   * that changes replaces its own row and moves the rep's later rows by
+   * the difference: a day logged today costs its own row. The sums are
+   * exact or the write fails (running_sums_are_integers, as step 4's). */
+  { "CREATE TABLE activity_running ("
+    "  campaign TEXT NOT NULL,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  entries INTEGER NOT NULL, contacts INTEGER NOT NULL, prospects INTEGER NOT NULL,"
+    "  active INTEGER NOT NULL, latent INTEGER NOT NULL, arid INTEGER NOT NULL,"
+    "  proposals INTEGER NOT NULL, deals INTEGER NOT NULL, revenue_cents INTEGER NOT NULL,"
+    "  qualified_active INTEGER NOT NULL, qualified_prospects INTEGER NOT NULL,"
+    "  reached_contacts INTEGER NOT NULL, reached_prospects INTEGER NOT NULL,"
+    "  won_deals INTEGER NOT NULL, won_revenue_cents INTEGER NOT NULL,"
+    "  CONSTRAINT running_sums_are_integers CHECK ("
+    "    typeof (entries) = 'integer' AND typeof (contacts) = 'integer'"
+    "    AND typeof (prospects) = 'integer' AND typeof (active) = 'integer'"
+    "    AND typeof (latent) = 'integer' AND typeof (arid) = 'integer'"
+    "    AND typeof (proposals) = 'integer' AND typeof (deals) = 'integer'"
+    "    AND typeof (revenue_cents) = 'integer' AND typeof (qualified_active) = 'integer'"
+    "    AND typeof (qualified_prospects) = 'integer' AND typeof (reached_contacts) = 'integer'"
+    "    AND typeof (reached_prospects) = 'integer' AND typeof (won_deals) = 'integer'"
+    "    AND typeof (won_revenue_cents) = 'integer'),"
+    "  PRIMARY KEY (campaign, rep, date)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO activity_running (campaign, rep, date, " RUNNING_COLUMN_NAMES ")"
+    "  SELECT campaign, rep, date, sum (entries) OVER w, sum (contacts) OVER w, sum (prospects) OVER w,"
+    "    sum (active) OVER w, sum (latent) OVER w, sum (arid) OVER w, sum (proposals) OVER w,"
+    "    sum (deals) OVER w, sum (revenue_cents) OVER w, sum (qa) OVER w, sum (qp) OVER w,"
+    "    sum (rc) OVER w, sum (rp) OVER w, sum (wd) OVER w, sum (wr) OVER w"
+    "  FROM (SELECT campaign, rep, date, " RUNNING_DAY_FIGURES ("activity_days")
+    "        FROM activity_days) AS d"
+    "  WINDOW w AS (PARTITION BY campaign, rep ORDER BY date ROWS UNBOUNDED PRECEDING);",
+
+    /* The arithmetic written once, as step 4's: a day put in or taken
+     * out is inserted into one of these views, which nothing reads. */
+    "CREATE VIEW running_put AS SELECT campaign, rep, date, entries, contacts, prospects, active,"
+    "  latent, arid, proposals, deals, revenue_cents FROM activity_days WHERE 0;"
+    "CREATE VIEW running_take AS SELECT * FROM running_put;",
+
+    "CREATE TRIGGER running_put_apply INSTEAD OF INSERT ON running_put BEGIN"
+    RUNNING_PUT ("NEW")
+    "END;",
+
+    "CREATE TRIGGER running_take_apply INSTEAD OF INSERT ON running_take BEGIN"
+    RUNNING_TAKE ("NEW")
+    "END;",
+
+    /* activity_days is replaced, never updated (day_recompute): the
+     * update trigger is there for completeness. */
+    "CREATE TRIGGER activity_running_insert AFTER INSERT ON activity_days BEGIN"
+    "  INSERT INTO running_put VALUES (NEW.campaign, NEW.rep, NEW.date, NEW.entries, NEW.contacts,"
+    "    NEW.prospects, NEW.active, NEW.latent, NEW.arid, NEW.proposals, NEW.deals, NEW.revenue_cents);"
+    "END;"
+    "CREATE TRIGGER activity_running_delete AFTER DELETE ON activity_days BEGIN"
+    "  INSERT INTO running_take VALUES (OLD.campaign, OLD.rep, OLD.date, OLD.entries, OLD.contacts,"
+    "    OLD.prospects, OLD.active, OLD.latent, OLD.arid, OLD.proposals, OLD.deals, OLD.revenue_cents);"
+    "END;"
+    "CREATE TRIGGER activity_running_update AFTER UPDATE ON activity_days BEGIN"
+    "  INSERT INTO running_take VALUES (OLD.campaign, OLD.rep, OLD.date, OLD.entries, OLD.contacts,"
+    "    OLD.prospects, OLD.active, OLD.latent, OLD.arid, OLD.proposals, OLD.deals, OLD.revenue_cents);"
+    "  INSERT INTO running_put VALUES (NEW.campaign, NEW.rep, NEW.date, NEW.entries, NEW.contacts,"
+    "    NEW.prospects, NEW.active, NEW.latent, NEW.arid, NEW.proposals, NEW.deals, NEW.revenue_cents);"
+    "END;" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PD_STORE_SCHEMA_VERSION);

@@ -552,6 +552,38 @@ assert_reads_match (PdStore *store, const char *path, const char *campaign)
   "SELECT campaign, date, entries, contacts, prospects, active, latent, arid," \
   " proposals, deals, revenue_cents FROM activity_team_days"
 
+/* Schema 16's running sums, recomputed from activity_days by window
+ * sums: each rep's sums to and including each of its days, with the
+ * observed rates' conditional sums (PdRates). */
+#define RUNNING_FROM_DAYS \
+  "SELECT campaign, rep, date, sum (entries) OVER w, sum (contacts) OVER w, sum (prospects) OVER w," \
+  " sum (active) OVER w, sum (latent) OVER w, sum (arid) OVER w, sum (proposals) OVER w," \
+  " sum (deals) OVER w, sum (revenue_cents) OVER w," \
+  " sum (CASE WHEN prospects > 0 AND active + latent + arid > 0 THEN active ELSE 0 END) OVER w," \
+  " sum (CASE WHEN prospects > 0 AND active + latent + arid > 0 THEN prospects ELSE 0 END) OVER w," \
+  " sum (CASE WHEN prospects > 0 AND contacts > 0 THEN contacts ELSE 0 END) OVER w," \
+  " sum (CASE WHEN prospects > 0 AND contacts > 0 THEN prospects ELSE 0 END) OVER w," \
+  " sum (CASE WHEN deals > 0 AND revenue_cents > 0 THEN deals ELSE 0 END) OVER w," \
+  " sum (CASE WHEN deals > 0 AND revenue_cents > 0 THEN revenue_cents ELSE 0 END) OVER w" \
+  " FROM activity_days WINDOW w AS (PARTITION BY campaign, rep ORDER BY date ROWS UNBOUNDED PRECEDING)"
+#define ACTIVITY_RUNNING \
+  "SELECT campaign, rep, date, entries, contacts, prospects, active, latent, arid, proposals, deals," \
+  " revenue_cents, qualified_active, qualified_prospects, reached_contacts, reached_prospects," \
+  " won_deals, won_revenue_cents FROM activity_running"
+
+/* The running sums hold exactly the recomputation: no row missing, none
+ * extra, none off. */
+static inline void
+assert_running_exact (const char *path)
+{
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" RUNNING_FROM_DAYS " EXCEPT " ACTIVITY_RUNNING ") AS t"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_RUNNING " EXCEPT " RUNNING_FROM_DAYS ") AS t"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_running"),
+                    raw_int (path, "SELECT count(*) FROM activity_days"));
+}
+
 /* The per-day tables hold exactly the GROUP BY of activity: no row
  * missing, none extra (a day with no entry left included), none off. */
 static inline void
@@ -573,6 +605,7 @@ assert_summaries_exact (const char *path)
                     0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_days WHERE entries <= 0"), 0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_team_days WHERE entries <= 0"), 0);
+  assert_running_exact (path);
   if (pd_store_name_is_server (path))
     return; /* the server checks its own pages */
   integrity = raw_text (path, "PRAGMA integrity_check");

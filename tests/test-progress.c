@@ -851,6 +851,98 @@ test_builder_same_as_compute (void **state)
   assert_int_equal (whole->has_reprojection, by_rep->has_reprojection);
 }
 
+/* The reached day of a rep's days, as the store answers it from its
+ * running sums: the first day on or before as_of whose running contacts
+ * reach the number. */
+typedef struct {
+  const GArray *days; /* one rep's */
+  GDate as_of;
+  guint calls;
+} ReachedDays;
+
+static void
+reached_from_days (gint64 contacts, GDate *ret_date, gpointer user_data)
+{
+  ReachedDays *reached = user_data;
+  gint64 running = 0;
+
+  reached->calls++;
+  g_date_clear (ret_date, 1);
+  for (guint i = 0; i < reached->days->len; i++)
+    {
+      const PdDailyContacts *day = &g_array_index (reached->days, PdDailyContacts, i);
+
+      if (g_date_compare (&day->date, &reached->as_of) > 0)
+        continue;
+      running += day->contacts;
+      if (running >= contacts && (!g_date_valid (ret_date) || g_date_compare (&day->date, ret_date) < 0))
+        *ret_date = day->date;
+    }
+}
+
+/* Built from each rep's running sums, as status builds it from those the
+ * store keeps (the sums at as_of and at each checkpoint, the day a total
+ * was reached asked when needed), the progress is pd_progress_compute()'s
+ * over the days, field for field; bob has reached his total. */
+static void
+test_builder_from_sums (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 20, 16);
+  add_outcomes (f, "alice", 1, 21, 16, 0, 0, 0, 0, 0, 1, 0);
+  add_outcomes (f, "alice", 1, 22, 16, 4, 1, 0, 3, 2, 0, 0);
+  add_outcomes (f, "alice", 2, 3, 500, 9, 2, 2, 2, 0, 0, 0);
+  add_outcomes (f, "alice", 3, 3, 500, 9, 2, 2, 2, 0, 0, 0); /* after as_of: ignored */
+  add_january (f, "bob", 4, 27, 30);
+  add_outcomes (f, "bob", 1, 28, 200000, 50, 2, 10, 38, 6, 2, 5000000);
+  add_outcomes (f, "carol", 1, 28, 70, 7, 1, 1, 1, 1, 1, 100); /* not in the campaign */
+  GDate as_of = make_date (2027, 2, 26);
+  g_autoptr (PdProgress) whole = pd_progress_compute (f->campaign, &f->plan, f->baseline, &as_of, f->daily, NULL);
+  g_autoptr (PdScheduleBuilder) schedules = pd_schedule_builder_new (f->campaign, &f->plan);
+  g_autoptr (PdProgressBuilder) builder = pd_progress_builder_new (f->campaign, &f->plan, &as_of);
+  g_autoptr (PdProgress) by_sums = NULL;
+  guint reached_calls = 0;
+
+  for (guint r = 0; r < f->campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (f->campaign->reps, r);
+      g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (schedules, r, NULL);
+      g_autofree gint64 *checkpoints = g_new0 (gint64, f->campaign->checkpoints->len + 1);
+      ReachedDays reached = { NULL, as_of, 0 };
+      PdRepLogged logged = { .checkpoint_contacts = checkpoints, .reached = reached_from_days,
+                             .reached_data = &reached };
+      g_autoptr (GArray) days = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+
+      for (guint i = 0; i < f->daily->len; i++)
+        if (g_str_equal (g_array_index (f->daily, PdDailyContacts, i).rep, rep->name))
+          g_array_append_val (days, g_array_index (f->daily, PdDailyContacts, i));
+      reached.days = days;
+      pd_progress_running_sums (f->daily, rep->name, &as_of, &logged.sums);
+      for (guint k = 0; k < f->campaign->checkpoints->len; k++)
+        {
+          PdRunningSums then;
+
+          pd_progress_running_sums (f->daily, rep->name,
+                                    &g_array_index (f->campaign->checkpoints, PdCheckpoint, k).date, &then);
+          checkpoints[k] = then.totals.contacts;
+        }
+      pd_progress_builder_add_rep_logged (builder, r, curve, &logged);
+      reached_calls += reached.calls;
+    }
+  by_sums = pd_progress_builder_finish (builder, NULL);
+
+  for (guint r = 0; r < whole->reps->len; r++)
+    assert_rep_progress_equal (rep_at (whole, r), rep_at (by_sums, r));
+  assert_rep_progress_equal (whole->team, by_sums->team);
+  assert_memory_equal (&whole->observed, &by_sums->observed, sizeof whole->observed);
+  assert_int_equal (whole->remaining_call_minutes, by_sums->remaining_call_minutes);
+  /* bob reached his total on 28 January: asked once, for him alone. */
+  assert_int_equal (reached_calls, 1);
+  assert_true (g_date_valid (&rep_at (by_sums, 1)->projected_completion));
+  assert_int_equal (g_date_get_day (&rep_at (by_sums, 1)->projected_completion), 28);
+  assert_int_equal (rep_at (by_sums, 0)->actual, 16 * 13 + 16 + 16 + 500);
+}
+
 /* The progress built a rep at a time as status builds it (each rep's
  * curve, pd_schedule_builder_rep_curve(), and its own rows) equals
  * pd_progress_compute() over the whole team's days, field for field. */
@@ -1066,6 +1158,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_rates_missing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_remaining_while_behind, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rep_start, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_builder_from_sums, setup, teardown),
     cmocka_unit_test_setup_teardown (test_builder_same_as_compute, setup, teardown),
     cmocka_unit_test (test_names),
   };

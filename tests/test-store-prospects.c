@@ -457,6 +457,14 @@ test_calls_move_states (void **state)
     assert_int_equal (window->len, 1);
     assert_int_equal (((PdCall *) window->pdata[0])->outcome, PD_OUTCOME_LATENT);
   }
+  /* The calls' days reach the running sums (schema 16): alice's on
+   * 1 March, after her calls of 4 and 5 January. */
+  assert_running_exact (f->db);
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running WHERE rep = 'alice'"
+                                    " AND date = '2027-03-01'"), 3);
+  /* Her prospect was reached (new, then latent) on 5 January only. */
+  assert_int_equal (raw_int (f->db, "SELECT qualified_prospects FROM activity_running WHERE rep = 'alice'"
+                                    " AND date = '2027-03-01'"), 1);
 }
 
 static void
@@ -689,6 +697,9 @@ test_erase (void **state)
   assert_int_equal (left->len, 2);
   assert_false (pd_store_erase_prospect (store, "q1", ids[0], &error));
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+  /* The erased prospect's call still counts. */
+  assert_running_exact (f->db);
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running WHERE rep = 'alice'"), 1);
 }
 
 /* A rep's login sees its own prospects only, and may store none for

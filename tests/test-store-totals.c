@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "prospectd-test-store-totals"
 
 #include "store-fixture.h"
+#include "prospectd/progress.h"
 
 static void
 test_totals (void **state)
@@ -450,25 +451,34 @@ test_summary_overflow (void **state)
   entries = pd_store_list_activity (store, "q1", NULL, &error);
   assert_int_equal (entries->len, 1); /* nothing of either was written */
 
-  /* The next day: written; the sums over both days fail. */
+  /* The next day, the same rep: its running sums (schema 16) would pass
+   * 64 bits: refused, nothing written. */
   one->date = ymd (2027, 1, 5);
   g_free (one->rep);
   one->rep = g_strdup ("alice");
+  assert_false (pd_store_add_activity (store, one, &id, &error));
+  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_INVALID));
+  assert_non_null (strstr (error->message, backend_text ("running_sums_are_integers", "bigint out of range")));
+  assert_int_equal (id, -7);
+  g_clear_error (&error);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = pd_store_list_activity (store, "q1", NULL, &error);
+  assert_int_equal (entries->len, 1);
+
+  /* Another rep, the next day: written; the team's sums over both days
+   * fail, each rep's stay exact. */
+  g_free (one->rep);
+  one->rep = g_strdup ("bob");
   assert_true (pd_store_add_activity (store, one, &next_day, &error));
   assert_null (error);
-  assert_false (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_false (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
   assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
   assert_non_null (strstr (error->message, backend_text ("integer overflow", "bigint out of range")));
   assert_int_equal (totals.entries, 77); /* untouched */
   g_clear_error (&error);
-  assert_false (pd_store_totals (store, "q1", NULL, NULL, &totals, &error));
-  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
-  g_clear_error (&error);
-  days = pd_store_daily_contacts (store, "q1", NULL, NULL, &error);
-  assert_null (days);
-  assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_FAILED));
-  assert_non_null (strstr (error->message, "out of range"));
-  g_clear_error (&error);
+  assert_true (pd_store_totals (store, "q1", "alice", NULL, &totals, &error));
+  assert_int_equal (totals.contacts, G_MAXINT64);
+  assert_summaries_exact (db);
 
   /* Up to the first day, or after the removal of the second: exact. */
   {
@@ -597,6 +607,216 @@ test_reads_end_their_snapshot (void **state)
   assert_null (error);
 }
 
+/* A day of entries with the rates' counts: prospects, active, latent,
+ * arid, proposals, deals, revenue. */
+static PdActivity *
+make_day (const char *rep, GDate date, gint64 contacts, gint64 prospects, gint64 active, gint64 latent,
+          gint64 deals, gint64 revenue_cents)
+{
+  PdActivity *a = make_activity ("q1", rep, date, contacts);
+
+  a->prospects = prospects;
+  a->active = active;
+  a->latent = latent;
+  a->proposals = deals > 0 ? deals + 1 : 0;
+  a->deals = deals;
+  a->revenue_cents = revenue_cents;
+  return a;
+}
+
+/* Every read of the running sums against pd_progress_running_sums()
+ * over the store's days, at each date of January (and before it). */
+static void
+assert_running_reads (PdStore *store)
+{
+  const char *const reps[] = { "alice", "bob", "zo\xc3\xab", "nobody" };
+
+  for (guint day = 1; day <= 31; day++)
+    {
+      g_autoptr (GError) error = NULL;
+      GDate date = ymd (day == 1 ? 2026 : 2027, day == 1 ? 12 : 1, day);
+      g_autoptr (GArray) every = pd_store_running_at (store, "q1", &date, &error);
+      g_autoptr (GArray) days = pd_store_daily_contacts (store, "q1", NULL, &date, &error);
+      guint listed = 0;
+
+      assert_null (error);
+      assert_non_null (every);
+      for (gsize r = 0; r < G_N_ELEMENTS (reps); r++)
+        {
+          PdRunningSums expected, got = { .totals.entries = -1 };
+          const PdRepRunning *running = listed < every->len ? &g_array_index (every, PdRepRunning, listed) : NULL;
+          gboolean has_days = FALSE;
+          GDate last;
+
+          g_date_clear (&last, 1);
+          pd_progress_running_sums (days, reps[r], NULL, &expected);
+          for (guint i = 0; i < days->len; i++)
+            if (strcmp (g_array_index (days, PdDailyContacts, i).rep, reps[r]) == 0)
+              {
+                has_days = TRUE;
+                last = g_array_index (days, PdDailyContacts, i).date;
+              }
+          assert_true (pd_store_rep_running_at (store, "q1", reps[r], &date, &got, &error));
+          assert_null (error);
+          got.totals.entries = expected.totals.entries; /* the days do not carry it */
+          assert_memory_equal (&got, &expected, sizeof got);
+          if (!has_days)
+            continue;
+          assert_non_null (running);
+          assert_string_equal (running->rep, reps[r]);
+          assert_int_equal (g_date_compare (&running->date, &last), 0);
+          got = running->sums;
+          got.totals.entries = expected.totals.entries;
+          assert_memory_equal (&got, &expected, sizeof got);
+          listed++;
+          /* The day each number of contacts was first reached. */
+          for (gint64 n = 0; n <= expected.totals.contacts + 1; n += 3)
+            {
+              GDate reached, want;
+              gint64 cumulative = 0;
+
+              g_date_clear (&want, 1);
+              for (guint i = 0; i < days->len && !g_date_valid (&want); i++)
+                if (strcmp (g_array_index (days, PdDailyContacts, i).rep, reps[r]) == 0
+                    && (cumulative += g_array_index (days, PdDailyContacts, i).contacts) >= n)
+                  want = g_array_index (days, PdDailyContacts, i).date;
+              assert_true (pd_store_rep_contacts_reached (store, "q1", reps[r], n, &date, &reached, &error));
+              assert_null (error);
+              assert_int_equal (g_date_valid (&reached), g_date_valid (&want));
+              if (g_date_valid (&want))
+                assert_int_equal (g_date_compare (&reached, &want), 0);
+            }
+        }
+      assert_int_equal (every->len, listed);
+    }
+}
+
+/* Schema 16: each rep's running sums follow every write, back-dated ones
+ * in the middle of a rep's days included, and read back exact. */
+static void
+test_running_sums (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdActivity) a1 = make_day ("alice", ymd (2027, 1, 4), 20, 8, 3, 2, 0, 0);
+  g_autoptr (PdActivity) a2 = make_day ("alice", ymd (2027, 1, 6), 12, 0, 0, 0, 1, 90000);
+  g_autoptr (PdActivity) a3 = make_day ("alice", ymd (2027, 1, 11), 30, 10, 0, 0, 0, 0);
+  g_autoptr (PdActivity) b1 = make_day ("bob", ymd (2027, 1, 5), 7, 2, 1, 0, 0, 0);
+  g_autoptr (PdActivity) z1 = make_day ("zo\xc3\xab", ymd (2027, 1, 7), 9, 3, 0, 1, 1, 0);
+  g_autoptr (PdActivity) middle = make_day ("alice", ymd (2027, 1, 5), 5, 4, 1, 0, 0, 0);
+  g_autoptr (PdActivity) other = make_activity ("q2", "alice", ymd (2027, 1, 5), 100);
+  g_autoptr (GPtrArray) removed = NULL;
+  PdRunningSums sums;
+  gint64 id_a2 = 0, id_middle = 0, id_b1 = 0;
+
+  assert_true (pd_store_ensure_campaign (store, "q2", NULL, &error));
+  assert_true (pd_store_add_activity (store, other, NULL, &error));
+  assert_true (pd_store_add_activity (store, a1, NULL, &error));
+  assert_true (pd_store_add_activity (store, a2, &id_a2, &error));
+  assert_true (pd_store_add_activity (store, a3, NULL, &error));
+  assert_true (pd_store_add_activity (store, b1, &id_b1, &error));
+  assert_true (pd_store_add_activity (store, z1, NULL, &error));
+  assert_null (error);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+
+  /* Exact values: alice on the 11th, her three days. */
+  {
+    GDate jan11 = ymd (2027, 1, 11);
+
+    assert_true (pd_store_rep_running_at (store, "q1", "alice", &jan11, &sums, &error));
+    assert_int_equal (sums.totals.entries, 3);
+    assert_int_equal (sums.totals.contacts, 62);
+    assert_int_equal (sums.totals.prospects, 18);
+    assert_int_equal (sums.qualified_active, 3);     /* the 4th only: the 11th qualifies nobody */
+    assert_int_equal (sums.qualified_prospects, 8);
+    assert_int_equal (sums.reached_contacts, 50);    /* the 4th and the 11th */
+    assert_int_equal (sums.reached_prospects, 18);
+    assert_int_equal (sums.won_deals, 1);
+    assert_int_equal (sums.won_revenue_cents, 90000);
+    assert_int_equal (sums.totals.proposals, 2);
+  }
+
+  /* A day put in the middle of alice's: her later rows move. */
+  assert_true (pd_store_add_activity (store, middle, &id_middle, &error));
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running WHERE campaign = 'q1'"
+                                    " AND rep = 'alice' AND date = '2027-01-11'"), 67);
+  /* A second entry on the same middle day, then an update that moves it
+   * to another day, then its removal. */
+  assert_true (pd_store_add_activity (store, middle, &id_middle, &error));
+  assert_summaries_exact (f->db);
+  middle->id = id_middle;
+  middle->date = ymd (2027, 1, 8);
+  middle->contacts = 2;
+  middle->deals = 2;
+  middle->revenue_cents = 5000;
+  assert_true (pd_store_update_activity (store, middle, &error));
+  assert_null (error);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+  /* An entry moved to another rep. */
+  b1->id = id_b1;
+  g_free (b1->rep);
+  b1->rep = g_strdup ("alice");
+  assert_true (pd_store_update_activity (store, b1, &error));
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+  /* A day replaced, then removals in the middle and at the end. */
+  assert_true (pd_store_replace_day (store, a1, NULL, &removed, &error));
+  assert_null (error);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+  assert_true (pd_store_remove_activity (store, id_middle, &error));
+  assert_true (pd_store_remove_activity (store, id_a2, &error));
+  assert_null (error);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM activity_running WHERE campaign = 'q2'"), 1);
+}
+
+/* 15 -> 16 on a database holding entries: the running sums are made
+ * from activity_days. */
+static void
+test_running_migration (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdActivity) a1 = make_day ("alice", ymd (2027, 1, 4), 20, 8, 3, 2, 0, 0);
+  g_autoptr (PdActivity) a2 = make_day ("alice", ymd (2027, 1, 6), 12, 3, 0, 0, 1, 90000);
+  g_autoptr (PdActivity) b1 = make_day ("bob", ymd (2027, 1, 5), 7, 2, 1, 0, 0, 0);
+
+  assert_true (pd_store_add_activity (store, a2, NULL, &error));
+  assert_true (pd_store_add_activity (store, a1, NULL, &error));
+  assert_true (pd_store_add_activity (store, b1, NULL, &error));
+  assert_true (pd_store_add_activity (store, b1, NULL, &error));
+  g_clear_pointer (&store, pd_store_close);
+  if (store_test_pg ())
+    raw_exec (f->db, "DROP FUNCTION activity_running_trigger () CASCADE; DROP TABLE activity_running CASCADE;"
+                     "UPDATE meta SET value = '15' WHERE key = 'schema_version'");
+  else
+    raw_exec (f->db, "DROP TRIGGER activity_running_insert; DROP TRIGGER activity_running_delete;"
+                     "DROP TRIGGER activity_running_update;"
+                     "DROP TABLE activity_running; DROP VIEW running_take; DROP VIEW running_put;"
+                     "PRAGMA user_version = 15");
+  store = pd_store_open (f->db, &error);
+  assert_null (error);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM activity_running"), 3);
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running WHERE rep = 'alice'"
+                                    " AND date = '2027-01-06'"), 32);
+  assert_int_equal (raw_int (f->db, "SELECT won_revenue_cents FROM activity_running WHERE rep = 'alice'"
+                                    " AND date = '2027-01-06'"), 90000);
+  assert_int_equal (raw_int (f->db, "SELECT entries FROM activity_running WHERE rep = 'bob'"), 2);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+  /* And kept from there on. */
+  assert_true (pd_store_add_activity (store, b1, NULL, &error));
+  assert_summaries_exact (f->db);
+}
+
 int
 main (void)
 {
@@ -608,6 +828,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_summary_update, setup, teardown),
     cmocka_unit_test_setup_teardown (test_summary_overflow, setup, teardown),
     cmocka_unit_test_setup_teardown (test_summary_campaign_deleted, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_running_sums, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_running_migration, setup, teardown),
   };
   const struct CMUnitTest sqlite_only[] = {
     cmocka_unit_test_setup_teardown (test_reads_end_their_snapshot, setup, teardown),

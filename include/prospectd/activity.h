@@ -27,6 +27,27 @@ typedef struct {
   PdTotals totals;
 } PdDayTotals;
 
+/* A rep's running sums to and including a day (schema 16 keeps them per
+ * rep-day; pd_progress_running_sums() computes them from days): its
+ * totals, and the sums the observed rates read from the rep-days that
+ * carry their counts (include/prospectd/progress.h, PdRates). */
+typedef struct {
+  PdTotals totals;
+  gint64 qualified_active;    /* active, of the days with prospects > 0 and active + latent + arid > 0 */
+  gint64 qualified_prospects; /* prospects, of the same days */
+  gint64 reached_contacts;    /* contacts, of the days with prospects > 0 and contacts > 0 */
+  gint64 reached_prospects;   /* prospects, of the same days */
+  gint64 won_deals;           /* deals, of the days with deals > 0 and revenue_cents > 0 */
+  gint64 won_revenue_cents;   /* revenue_cents, of the same days */
+} PdRunningSums;
+
+/* One rep's running sums at its last logged day on or before a date. */
+typedef struct {
+  char *rep;            /* owned by the array */
+  GDate date;           /* the rep's last logged day on or before the date asked */
+  PdRunningSums sums;
+} PdRepRunning;
+
 /* Contacts logged by one rep on one day (a burn-up chart's points). */
 typedef struct {
   char *rep;            /* owned by the array, shared by the rep's days: read only */

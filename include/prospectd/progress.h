@@ -186,9 +186,44 @@ void pd_progress_builder_add_rep (PdProgressBuilder *builder,
                                   const PdScheduleCurve *curve,
                                   const GArray *daily);
 
+/* A rep's logged side, as the progress reads it: its running sums to
+ * as_of (the store keeps them, schema 16; pd_progress_running_sums()
+ * computes them from days), its contacts to each checkpoint, and the day
+ * its running contacts reached a number. */
+typedef void (*PdReachedFunc) (gint64 contacts, GDate *ret_date, gpointer user_data);
+
+typedef struct {
+  PdRunningSums sums;                /* to as_of */
+  const gint64 *checkpoint_contacts; /* one per campaign checkpoint: contacts to its date; read for
+                                      * the checkpoints on or before as_of only (NULL: none) */
+  PdReachedFunc reached;             /* sets the first day, on or before as_of, on which the rep's
+                                      * running contacts reached `contacts` (invalid: none); called
+                                      * only when sums.totals.contacts >= contacts (NULL: invalid) */
+  gpointer reached_data;
+} PdRepLogged;
+
+/* Adds rep `rep_index` from its logged side (the same rep as
+ * pd_progress_builder_add_rep() adds from its days); `logged` is read
+ * during the call only. */
+void pd_progress_builder_add_rep_logged (PdProgressBuilder *builder,
+                                         guint rep_index,
+                                         const PdScheduleCurve *curve,
+                                         const PdRepLogged *logged);
+
 /* The progress, once every rep is added; `totals` as for
  * pd_progress_compute(). The builder is spent: free it. */
 PdProgress *pd_progress_builder_finish (PdProgressBuilder *builder, const PdTotals *totals);
+
+/* The running sums of the days of `daily` (PdDailyContacts, any order)
+ * of `rep` (its name as stored; every rep when NULL) dated on or before
+ * `up_to` (all when NULL): what the store keeps per rep-day (schema 16,
+ * PdRunningSums), computed from days, with the same saturating sums as
+ * the progress. totals.entries stays 0 (the days do not carry it). Every
+ * figure of the progress and of the observed rates goes through
+ * pd_progress_running_sums_add_day(). */
+void pd_progress_running_sums (const GArray *daily, const char *rep, const GDate *up_to,
+                               PdRunningSums *ret_sums);
+void pd_progress_running_sums_add_day (PdRunningSums *sums, const PdDailyContacts *day);
 
 /* "ahead", "on_track", "behind" / "met", "missed", "upcoming": the stable
  * names used in JSON. */

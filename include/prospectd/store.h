@@ -46,7 +46,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 15
+#define PD_STORE_SCHEMA_VERSION 16
 
 typedef struct _PdStore PdStore;
 
@@ -363,6 +363,39 @@ gboolean pd_store_foreach_daily_contacts (PdStore *store,
                                           PdDailyContactsFunc func,
                                           gpointer user_data,
                                           GError **error);
+
+/* ------------------------------------------------------- running sums */
+
+/* Each rep's running sums (schema 16, kept by the store's triggers) at
+ * `date`: the row of the rep's last logged day on or before it, one per
+ * rep of `campaign` with such a day. Returns a new GArray of PdRepRunning
+ * ordered by rep (byte order), freeing its rep strings when freed; or
+ * NULL with error set. One statement: a look-up per rep, whatever the
+ * number of days. */
+GArray *pd_store_running_at (PdStore *store,
+                             const char *campaign,
+                             const GDate *date,
+                             GError **error);
+
+/* One rep's running sums at `date` (its last logged day on or before it;
+ * all zeros when it has none). FALSE with error set on a backend error. */
+gboolean pd_store_rep_running_at (PdStore *store,
+                                  const char *campaign,
+                                  const char *rep,
+                                  const GDate *date,
+                                  PdRunningSums *ret_sums,
+                                  GError **error);
+
+/* The first day, on or before `up_to`, on which `rep`'s running contacts
+ * reached `contacts`: `ret_date` is left invalid when none did. FALSE
+ * with error set on a backend error. */
+gboolean pd_store_rep_contacts_reached (PdStore *store,
+                                        const char *campaign,
+                                        const char *rep,
+                                        gint64 contacts,
+                                        const GDate *up_to,
+                                        GDate *ret_date,
+                                        GError **error);
 
 /* -------------------------------------------------------- notifications */
 

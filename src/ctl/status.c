@@ -228,6 +228,27 @@ actual_to_columns (const GArray *daily, const PdCampaign *c, const GDate *dates,
     }
 }
 
+/* Adds (sign 1) or takes out (sign -1) the contacts of `days`
+ * (PdDayTotals by date, to as_of) to the column holding each day's date:
+ * the team's days less those of the reps not in the campaign give what
+ * actual_to_columns() gives from every known rep's days. */
+static void
+day_totals_to_columns (const GArray *days, gint64 sign, const GDate *dates, guint n, gint64 *actual)
+{
+  guint col = 0;
+
+  g_return_if_fail (n <= CHART_WIDTH);
+  for (guint i = 0; i < days->len; i++)
+    {
+      const PdDayTotals *d = &g_array_index (days, PdDayTotals, i);
+
+      while (col < n && g_date_compare (&dates[col], &d->date) < 0)
+        col++;
+      if (col < n)
+        actual[col] += sign * d->totals.contacts;
+    }
+}
+
 /* Adds a rep's planned cumulative contacts at the end of each column's
  * date, from its curve. */
 static void
@@ -313,14 +334,6 @@ chart_init (Chart *chart, const PdCampaign *c, const PdSchedule *shares, const G
     }
 }
 
-/* Adds a rep's curve and the logged days of `daily` (which stop at
- * as_of: the column holding it sums to as_of). */
-static void
-chart_add (Chart *chart, const PdCampaign *c, const PdScheduleCurve *curve, const GArray *daily)
-{
-  planned_to_columns (curve, chart->dates, chart->width, chart->planned);
-  actual_to_columns (daily, c, chart->dates, chart->width, chart->actual);
-}
 
 /* Planned (shaded) against done (solid), team contacts, one column per
  * stretch of days from start to end. A column shows what was done by its
@@ -952,66 +965,135 @@ run_week (PdCtl *ctl, const PdCampaign *c, const PdSchedule *baseline, const GDa
   return PD_EXIT_OK;
 }
 
-/* The status a rep at a time: the store's days come by rep, and each rep's
- * baseline curve (pd_schedule_builder_rep_curve(), no day of it made) and
- * days go into the progress and the chart before the next rep's are read,
- * so that memory holds one rep's days, not the team's. */
+/* The status a rep at a time: each rep's baseline curve
+ * (pd_schedule_builder_rep_curve(), no day of it made) and logged side
+ * (the running sums the store keeps, schema 16) go into the progress and
+ * the chart, so that memory holds no rep's days. */
 typedef struct {
   const PdCampaign *campaign;
   PdScheduleBuilder *schedules;
   PdProgressBuilder *progress;
   Chart *chart;
   gboolean *added;      /* per rep */
-  GArray *rows;         /* the current rep's days (PdDailyContacts) */
-  char *rep_name;       /* the current rep's name, as stored */
-  gint rep_index;       /* the current rep's index, -1 when not in the campaign */
-  gboolean again;       /* a rep's days came in two runs (two spellings of its
-                         * name): done again from the whole team's days */
+  PdRepLogged *logged;  /* per rep */
+  gint rep_index;       /* the rep to add */
   GError *error;        /* a rep whose days do not fit */
 } RepByRep;
 
 static void
 rep_by_rep_flush (RepByRep *run)
 {
-  if (run->rep_index >= 0 && run->error == NULL && !run->again)
+  if (run->rep_index >= 0 && run->error == NULL)
     {
       g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (run->schedules, (guint) run->rep_index,
                                                                          &run->error);
 
       if (curve != NULL)
         {
-          pd_progress_builder_add_rep (run->progress, (guint) run->rep_index, curve, run->rows);
-          chart_add (run->chart, run->campaign, curve, run->rows);
+          pd_progress_builder_add_rep_logged (run->progress, (guint) run->rep_index, curve,
+                                              &run->logged[run->rep_index]);
+          planned_to_columns (curve, run->chart->dates, run->chart->width, run->chart->planned);
           run->added[run->rep_index] = TRUE;
         }
     }
-  g_array_set_size (run->rows, 0);
   run->rep_index = -1;
 }
 
-static void
-rep_by_rep_row (const PdDailyContacts *day, gpointer user_data)
-{
-  RepByRep *run = user_data;
-  PdDailyContacts copy = *day;
-  guint index;
+/* The logged side of each rep from the store's running sums: at as_of,
+ * at each checkpoint on or before it, and (asked only when the progress
+ * needs it) the day a rep's total was reached. */
+typedef struct {
+  PdStore *store;
+  const char *campaign;
+  GDate as_of;
+  char **stored;             /* per rep: its name as stored (NULL: nothing logged) */
+  gint64 *checkpoint_contacts; /* per rep, per checkpoint */
+  GError *error;             /* the first read that failed */
+} Logged;
 
-  if (run->rep_name == NULL || strcmp (run->rep_name, day->rep) != 0)
+static void
+logged_reached (gint64 contacts, GDate *ret_date, gpointer user_data)
+{
+  const char **stored = user_data;
+  Logged *logged = (Logged *) (gpointer) stored[1];
+
+  g_date_clear (ret_date, 1);
+  if (stored[0] == NULL || logged->error != NULL)
+    return;
+  pd_store_rep_contacts_reached (logged->store, logged->campaign, stored[0], contacts, &logged->as_of, ret_date,
+                                 &logged->error);
+}
+
+/* Reads every rep's running sums at as_of and at the checkpoints to
+ * date, and the chart's columns (the team's days less those of reps not
+ * in the campaign). FALSE with `*ret_again` when a rep's days are stored
+ * under two spellings of its name (the caller reads every day then). */
+static gboolean
+read_logged (Logged *logged, const PdCampaign *c, PdRepLogged *reps, const char **reached_data, Chart *chart,
+             gboolean *ret_again, GError **error)
+{
+  guint n_checkpoints = c->checkpoints->len;
+  g_autoptr (GArray) at = pd_store_running_at (logged->store, logged->campaign, &logged->as_of, error);
+  g_autoptr (GArray) team = NULL;
+
+  *ret_again = FALSE;
+  if (at == NULL)
+    return FALSE;
+  team = pd_store_day_totals (logged->store, logged->campaign, NULL, NULL, &logged->as_of, error);
+  if (team == NULL)
+    return FALSE;
+  day_totals_to_columns (team, 1, chart->dates, chart->width, chart->actual);
+  for (guint i = 0; i < at->len; i++)
     {
-      rep_by_rep_flush (run);
-      g_free (run->rep_name);
-      run->rep_name = g_strdup (day->rep);
-      if (pd_campaign_find_rep (run->campaign, day->rep, &index) != NULL)
+      const PdRepRunning *running = &g_array_index (at, PdRepRunning, i);
+      guint r;
+
+      if (pd_campaign_find_rep (c, running->rep, &r) == NULL)
         {
-          run->rep_index = (gint) index;
-          if (run->added[index])
-            run->again = TRUE;
+          g_autoptr (GArray) days = pd_store_day_totals (logged->store, logged->campaign, running->rep, NULL,
+                                                         &logged->as_of, error);
+
+          if (days == NULL)
+            return FALSE;
+          day_totals_to_columns (days, -1, chart->dates, chart->width, chart->actual);
+          continue;
+        }
+      if (logged->stored[r] != NULL)
+        {
+          *ret_again = TRUE;
+          return FALSE;
+        }
+      logged->stored[r] = g_strdup (running->rep);
+      reps[r].sums = running->sums;
+    }
+  for (guint k = 0; k < n_checkpoints; k++)
+    {
+      const GDate *date = &g_array_index (c->checkpoints, PdCheckpoint, k).date;
+      g_autoptr (GArray) then = NULL;
+
+      if (g_date_compare (date, &logged->as_of) > 0)
+        continue;
+      then = pd_store_running_at (logged->store, logged->campaign, date, error);
+      if (then == NULL)
+        return FALSE;
+      for (guint i = 0; i < then->len; i++)
+        {
+          const PdRepRunning *running = &g_array_index (then, PdRepRunning, i);
+          guint r;
+
+          if (pd_campaign_find_rep (c, running->rep, &r) != NULL)
+            logged->checkpoint_contacts[r * n_checkpoints + k] = running->sums.totals.contacts;
         }
     }
-  if (run->rep_index < 0)
-    return;
-  copy.rep = ((PdRep *) g_ptr_array_index (run->campaign->reps, run->rep_index))->name;
-  g_array_append_val (run->rows, copy);
+  for (guint r = 0; r < c->reps->len; r++)
+    {
+      reached_data[2 * r] = logged->stored[r];
+      reached_data[2 * r + 1] = (const char *) (gpointer) logged;
+      reps[r].checkpoint_contacts = &logged->checkpoint_contacts[r * n_checkpoints];
+      reps[r].reached = logged_reached;
+      reps[r].reached_data = &reached_data[2 * r];
+    }
+  return TRUE;
 }
 
 /* The progress and the chart from every rep's days read at once (the
@@ -1056,7 +1138,12 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autoptr (PdSchedule) shares = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gboolean *added = NULL;
-  g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (PdDailyContacts));
+  g_autofree PdRepLogged *reps = NULL;
+  g_autoptr (GPtrArray) stored = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gint64 *checkpoint_contacts = NULL;
+  g_autofree const char **reached_data = NULL;
+  Logged logged = { 0 };
+  gboolean again = FALSE;
   RepByRep by_rep = { 0 };
   PdTotals totals = { 0 };
   gint rep_filter = -1;
@@ -1113,29 +1200,25 @@ run (PdCtl *ctl, int argc, char **argv)
   if (store != NULL && !pd_store_totals (store, campaign->id, NULL, &as_of, &totals, &error))
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
 
-  /* A rep at a time: the reps with days in the store as they come, then
-   * the others. */
+  /* A rep at a time, each from the running sums the store keeps. */
   schedules = pd_schedule_builder_new (campaign, &plan);
   shares = pd_schedule_builder_start (schedules);
   builder = pd_progress_builder_new (campaign, &plan, &as_of);
   added = g_new0 (gboolean, MAX (campaign->reps->len, 1));
+  reps = g_new0 (PdRepLogged, MAX (campaign->reps->len, 1));
+  g_ptr_array_set_size (stored, (gint) campaign->reps->len + 1);
+  checkpoint_contacts = g_new0 (gint64, MAX (campaign->reps->len * campaign->checkpoints->len, 1));
+  reached_data = g_new0 (const char *, 2 * MAX (campaign->reps->len, 1));
   chart_init (&chart, campaign, shares, &as_of);
-  by_rep = (RepByRep) { campaign, schedules, builder, &chart, added, rows, NULL, -1, FALSE, NULL };
-  if (store != NULL
-      && !pd_store_foreach_daily_contacts (store, campaign->id, NULL, &as_of, rep_by_rep_row, &by_rep, &error))
+  logged = (Logged) { store, campaign->id, as_of, (char **) stored->pdata, checkpoint_contacts, NULL };
+  if (store != NULL && !read_logged (&logged, campaign, reps, reached_data, &chart, &again, &error) && !again)
+    return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  by_rep = (RepByRep) { campaign, schedules, builder, &chart, added, reps, -1, NULL };
+  for (guint r = 0; r < campaign->reps->len && by_rep.error == NULL && !again; r++)
     {
-      g_free (by_rep.rep_name);
-      g_clear_error (&by_rep.error);
-      return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+      by_rep.rep_index = (gint) r;
+      rep_by_rep_flush (&by_rep);
     }
-  rep_by_rep_flush (&by_rep);
-  g_free (by_rep.rep_name);
-  for (guint r = 0; r < campaign->reps->len && by_rep.error == NULL && !by_rep.again; r++)
-    if (!added[r])
-      {
-        by_rep.rep_index = (gint) r;
-        rep_by_rep_flush (&by_rep);
-      }
   if (by_rep.error != NULL)
     {
       /* The first rep, in the campaign's order, whose days do not fit. */
@@ -1148,12 +1231,18 @@ run (PdCtl *ctl, int argc, char **argv)
         }
       return pd_ctl_error (PD_EXIT_FAILURE, "%s", campaign->path);
     }
-  if (by_rep.again)
+  if (again)
     status = whole_team (store, campaign, &plan, schedules, &as_of, &totals, &chart, &progress);
   else
     progress = pd_progress_builder_finish (builder, &totals);
   if (status != PD_EXIT_OK)
     return status;
+  if (logged.error != NULL)
+    {
+      status = pd_ctl_error (PD_EXIT_FAILURE, "%s", logged.error->message);
+      g_clear_error (&logged.error);
+      return status;
+    }
 
   if (store != NULL)
     {

@@ -148,12 +148,21 @@ check_eq "psql as mallory (no grant): nothing at all" "ERROR:  permission denied
 check_eq "psql as bob: the sums hold every rep's day" "alice|5
 bob|7
 bob|3" "$(sql_as bob "SELECT rep, contacts FROM prospectd.activity_days ORDER BY date, rep")"
+check_eq "psql as bob: the running sums too, as the status reads them (schema 16)" "alice|2027-01-04|5
+bob|2027-01-04|7
+bob|2027-01-05|10" "$(sql_as bob "SELECT rep, date, contacts FROM prospectd.activity_running ORDER BY rep, date")"
+check_eq "psql as alice: the running sums cannot be written" \
+  "ERROR:  permission denied for table activity_running" \
+  "$(sql_err alice "UPDATE prospectd.activity_running SET contacts = 0")"
+check_eq "psql as alice: the function that moves them cannot be called" \
+  "ERROR:  permission denied for function running_shift" \
+  "$(sql_err alice "SELECT prospectd.running_shift (r, 1) FROM prospectd.activity_running AS r")"
 check_eq "row-level security is on and forced on every table" "" \
   "$(su_sql "\\c team_rls" 2>/dev/null; $PSQL -d "postgresql:///team_rls?host=$PGHOST&port=$PGPORT" -c \
      "SELECT relname FROM pg_class WHERE relnamespace = 'prospectd'::regnamespace AND relkind = 'r'
         AND NOT (relrowsecurity AND relforcerowsecurity)")"
-check_eq "SECURITY DEFINER: only the trigger functions (the sums of entries and calls, the change marks, the announcements)" \
-  "activity_changes_trigger,activity_days_trigger,call_days_trigger,notify_change|t" \
+check_eq "SECURITY DEFINER: only the trigger functions (the sums of entries and calls, the running sums, the change marks, the announcements)" \
+  "activity_changes_trigger,activity_days_trigger,activity_running_trigger,call_days_trigger,notify_change|t" \
   "$($PSQL -d "postgresql:///team_rls?host=$PGHOST&port=$PGPORT" -c \
      "SELECT string_agg (proname, ',' ORDER BY proname), bool_and (prorettype = 'trigger'::regtype) FROM pg_proc
         WHERE pronamespace = 'prospectd'::regnamespace AND prosecdef")"

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store-running: each rep's running sums per logged day (schema 16's
+ * activity_running, kept by triggers on activity_days), read one row per
+ * rep and date asked: what the status needs of the logged side, whatever
+ * the number of days logged. The statements are cached: a status makes
+ * them once per checkpoint, per rep.
+ */
+#define G_LOG_DOMAIN "prospectd-store"
+
+#include "store-private.h"
+
+/* The columns read, from the rep's: rep, date, then the sums. */
+#define RUNNING_COLUMNS \
+  "r.rep, r.date, r.entries, r.contacts, r.prospects, r.active, r.latent, r.arid, r.proposals," \
+  " r.deals, r.revenue_cents, r.qualified_active, r.qualified_prospects, r.reached_contacts," \
+  " r.reached_prospects, r.won_deals, r.won_revenue_cents"
+
+static PdRunningSums
+sums_from_row (sqlite3_stmt *stmt, int first)
+{
+  return (PdRunningSums) {
+    .totals = {
+      .entries = sqlite3_column_int64 (stmt, first),
+      .contacts = sqlite3_column_int64 (stmt, first + 1),
+      .prospects = sqlite3_column_int64 (stmt, first + 2),
+      .active = sqlite3_column_int64 (stmt, first + 3),
+      .latent = sqlite3_column_int64 (stmt, first + 4),
+      .arid = sqlite3_column_int64 (stmt, first + 5),
+      .proposals = sqlite3_column_int64 (stmt, first + 6),
+      .deals = sqlite3_column_int64 (stmt, first + 7),
+      .revenue_cents = sqlite3_column_int64 (stmt, first + 8),
+    },
+    .qualified_active = sqlite3_column_int64 (stmt, first + 9),
+    .qualified_prospects = sqlite3_column_int64 (stmt, first + 10),
+    .reached_contacts = sqlite3_column_int64 (stmt, first + 11),
+    .reached_prospects = sqlite3_column_int64 (stmt, first + 12),
+    .won_deals = sqlite3_column_int64 (stmt, first + 13),
+    .won_revenue_cents = sqlite3_column_int64 (stmt, first + 14),
+  };
+}
+
+static void
+clear_rep_running (gpointer data)
+{
+  PdRepRunning *running = data;
+
+  g_clear_pointer (&running->rep, g_free);
+}
+
+GArray *
+pd_store_running_at (PdStore *store, const char *campaign, const GDate *date, GError **error)
+{
+  g_autoptr (GArray) reps = g_array_new (FALSE, TRUE, sizeof (PdRepRunning));
+  g_autoptr (CachedStmt) stmt = NULL;
+  char date_text[DATE_TEXT_SIZE];
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (date != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_running_at (store->pg, campaign, date, error);
+  g_array_set_clear_func (reps, clear_rep_running);
+  if (!store_check_date (date, _("end"), error))
+    goto fail;
+  /* The reps walked through the primary key, one seek each (SQLite has
+   * no skip scan without ANALYZE), then each rep's last row on or
+   * before the date: a seek too (the min/max optimisation). */
+  stmt = store_prepare_cached (store, CACHED_RUNNING_AT,
+                               "WITH RECURSIVE reps (rep) AS ("
+                               "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1)"
+                               "  UNION ALL"
+                               "  SELECT (SELECT min (rep) FROM activity_running"
+                               "            WHERE campaign = ?1 AND rep > reps.rep)"
+                               "    FROM reps WHERE reps.rep IS NOT NULL)"
+                               " SELECT " RUNNING_COLUMNS " FROM reps JOIN activity_running AS r"
+                               "  ON r.campaign = ?1 AND r.rep = reps.rep"
+                               "  AND r.date = (SELECT max (date) FROM activity_running"
+                               "                 WHERE campaign = ?1 AND rep = reps.rep AND date <= ?2)"
+                               " ORDER BY r.rep",
+                               error);
+  if (stmt == NULL)
+    goto fail;
+  format_date (date, date_text);
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, date_text);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdRepRunning running = { 0 };
+
+      if (!parse_date (sqlite3_column_text (stmt, 1), &running.date, error))
+        goto fail;
+      running.rep = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      running.sums = sums_from_row (stmt, 2);
+      g_array_append_val (reps, running);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  return g_steal_pointer (&reps);
+
+fail:
+  g_prefix_error (error, _("Cannot sum the activity of '%s': "), campaign);
+  return NULL;
+}
+
+gboolean
+pd_store_rep_running_at (PdStore *store, const char *campaign, const char *rep, const GDate *date,
+                         PdRunningSums *ret_sums, GError **error)
+{
+  g_autoptr (CachedStmt) stmt = NULL;
+  char date_text[DATE_TEXT_SIZE];
+  int rc;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL && rep != NULL && date != NULL, FALSE);
+  g_return_val_if_fail (ret_sums != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    return store_pg_rep_running_at (store->pg, campaign, rep, date, ret_sums, error);
+  if (!store_check_date (date, _("end"), error))
+    goto fail;
+  stmt = store_prepare_cached (store, CACHED_REP_RUNNING_AT,
+                               "SELECT " RUNNING_COLUMNS " FROM activity_running AS r"
+                               " WHERE campaign = ?1 AND rep = ?2 AND date <= ?3"
+                               " ORDER BY date DESC LIMIT 1",
+                               error);
+  if (stmt == NULL)
+    goto fail;
+  format_date (date, date_text);
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  bind_text (stmt, 3, date_text);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *ret_sums = sums_from_row (stmt, 2);
+  else if (rc == SQLITE_DONE)
+    *ret_sums = (PdRunningSums) { 0 };
+  else
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot sum the activity of '%s': "), campaign);
+  return FALSE;
+}
+
+gboolean
+pd_store_rep_contacts_reached (PdStore *store, const char *campaign, const char *rep, gint64 contacts,
+                               const GDate *up_to, GDate *ret_date, GError **error)
+{
+  g_autoptr (CachedStmt) stmt = NULL;
+  char date_text[DATE_TEXT_SIZE];
+  int rc;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL && rep != NULL && up_to != NULL, FALSE);
+  g_return_val_if_fail (ret_date != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_date_clear (ret_date, 1);
+  if (store->pg != NULL)
+    return store_pg_rep_contacts_reached (store->pg, campaign, rep, contacts, up_to, ret_date, error);
+  if (!store_check_date (up_to, _("end"), error))
+    goto fail;
+  /* Running contacts never fall along a rep's days: the first row that
+   * holds enough is the day they were reached. */
+  stmt = store_prepare_cached (store, CACHED_REP_REACHED,
+                               "SELECT date FROM activity_running"
+                               " WHERE campaign = ?1 AND rep = ?2 AND date <= ?3 AND contacts >= ?4"
+                               " ORDER BY date LIMIT 1",
+                               error);
+  if (stmt == NULL)
+    goto fail;
+  format_date (up_to, date_text);
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, rep);
+  bind_text (stmt, 3, date_text);
+  sqlite3_bind_int64 (stmt, 4, contacts);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (!parse_date (sqlite3_column_text (stmt, 0), ret_date, error))
+        goto fail;
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  g_prefix_error (error, _("Cannot sum the activity of '%s': "), campaign);
+  return FALSE;
+}
