@@ -103,9 +103,15 @@ configure (PdStore *store, gboolean in_memory, GError **error)
    * each commit, so a power loss or kernel crash may lose the last
    * commits (never corrupt the file: WAL is fsynced at each checkpoint).
    * For a log of calls that the rep can re-enter, that is the right trade
-   * against an fsync per `prospectctl log`. */
+   * against an fsync per `prospectctl log`.
+   *
+   * Temporary tables in memory: the running sums' trigger (schema 16)
+   * reads the rep's previous day from the table it writes, which SQLite
+   * copies into a temporary table first; in a file, that cost each log
+   * about 130 us of file system calls (bench (e): 66 -> 236 us). */
   return store_exec (store, "PRAGMA synchronous = NORMAL", error)
          && store_exec (store, "PRAGMA foreign_keys = ON", error)
+         && store_exec (store, "PRAGMA temp_store = MEMORY", error)
          && store_migrate (store, error);
 }
 
