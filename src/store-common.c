@@ -347,3 +347,26 @@ store_check_call (const PdCall *call, GError **error)
     }
   return TRUE;
 }
+
+/* The dates as text, checked: a JSON array of strings (SQLite's
+ * json_each() reads it) or a PostgreSQL array literal. */
+char *
+store_dates_text (const GDate *dates, guint n_dates, gboolean json, GError **error)
+{
+  GString *text = g_string_new (json ? "[" : "{");
+
+  for (guint k = 0; k < n_dates; k++)
+    {
+      char date[DATE_TEXT_SIZE];
+
+      if (!store_check_date (&dates[k], _("end"), error))
+        {
+          g_string_free (text, TRUE);
+          return NULL;
+        }
+      format_date (&dates[k], date);
+      g_string_append_printf (text, json ? "%s\"%s\"" : "%s%s", k > 0 ? "," : "", date);
+    }
+  g_string_append_c (text, json ? ']' : '}');
+  return g_string_free (text, FALSE);
+}

@@ -23,6 +23,9 @@ gboolean store_check_name (const char *value, const char *what, GError **error);
 /* INVALID unless `date` is a valid date of years 1 to 9999; `what` names
  * it in the message ("end"). */
 gboolean store_check_date (const GDate *date, const char *what, GError **error);
+/* `dates` as text, each checked (store_check_date()): a JSON array of
+ * strings (`json`) or a PostgreSQL array literal. NULL with error set. */
+char *store_dates_text (const GDate *dates, guint n_dates, gboolean json, GError **error);
 
 /* An entry's campaign and rep named, its date valid, no count negative. */
 gboolean store_check_activity (const PdActivity *activity, GError **error);

@@ -89,6 +89,59 @@ fail:
   return NULL;
 }
 
+static void
+clear_rep_contacts (gpointer data)
+{
+  g_free (((PdRepContactsAt *) data)->rep);
+}
+
+GArray *
+store_pg_running_contacts_at (PgStore *pg, const char *campaign, const GDate *dates, guint n_dates, GError **error)
+{
+  g_autoptr (GArray) found = g_array_new (FALSE, TRUE, sizeof (PdRepContactsAt));
+  g_autofree char *dates_text = NULL;
+  g_autoptr (PGresult) result = NULL;
+
+  g_array_set_clear_func (found, clear_rep_contacts);
+  if ((dates_text = store_dates_text (dates, n_dates, FALSE, error)) == NULL)
+    goto fail;
+  {
+    const char *values[2] = { campaign, dates_text };
+
+    /* The reps walked once, then one probe per rep and date. */
+    result = pg_query (pg,
+                       "WITH RECURSIVE reps (rep) AS ("
+                       "  SELECT min (rep) FROM activity_running WHERE campaign = $1"
+                       "  UNION ALL"
+                       "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = $1 AND rep > reps.rep)"
+                       "    FROM reps WHERE reps.rep IS NOT NULL)"
+                       " SELECT reps.rep, dates.k - 1, r.contacts"
+                       " FROM reps CROSS JOIN unnest ($2::date[]) WITH ORDINALITY AS dates (d, k)"
+                       " CROSS JOIN LATERAL ("
+                       "  SELECT contacts FROM activity_running"
+                       "   WHERE campaign = $1 AND rep = reps.rep AND date <= dates.d"
+                       "   ORDER BY date DESC LIMIT 1) AS r"
+                       " WHERE reps.rep IS NOT NULL",
+                       2, values, error);
+  }
+  if (result == NULL)
+    goto fail;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      PdRepContactsAt at = { 0 };
+
+      at.rep = g_strdup (pg_text (result, i, 0));
+      at.date_index = (guint) pg_int (result, i, 1);
+      at.contacts = pg_int (result, i, 2);
+      g_array_append_val (found, at);
+    }
+  return g_steal_pointer (&found);
+
+fail:
+  g_prefix_error (error, _("Cannot sum the activity of '%s': "), campaign);
+  return NULL;
+}
+
 gboolean
 store_pg_rep_running_at (PgStore *pg, const char *campaign, const char *rep, const GDate *date,
                          PdRunningSums *ret_sums, GError **error)

@@ -66,6 +66,8 @@ GArray *store_pg_daily_contacts (PgStore *pg, const char *campaign, const char *
                                  GError **error);
 
 GArray *store_pg_running_at (PgStore *pg, const char *campaign, const GDate *date, GError **error);
+GArray *store_pg_running_contacts_at (PgStore *pg, const char *campaign, const GDate *dates, guint n_dates,
+                                      GError **error);
 gboolean store_pg_rep_running_at (PgStore *pg, const char *campaign, const char *rep, const GDate *date,
                                   PdRunningSums *ret_sums, GError **error);
 gboolean store_pg_rep_contacts_reached (PgStore *pg, const char *campaign, const char *rep, gint64 contacts,

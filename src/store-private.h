@@ -79,6 +79,7 @@ typedef enum {
   CACHED_CALLS_OF_REP,
   CACHED_CALLED_OF_REP,
   CACHED_RUNNING_AT,     /* the status's reads of the running sums (schema 16) */
+  CACHED_RUNNING_CONTACTS_AT,
   CACHED_REP_RUNNING_AT,
   CACHED_REP_REACHED,
   N_CACHED

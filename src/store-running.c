@@ -109,6 +109,74 @@ fail:
   return NULL;
 }
 
+static void
+clear_rep_contacts (gpointer data)
+{
+  g_free (((PdRepContactsAt *) data)->rep);
+}
+
+GArray *
+pd_store_running_contacts_at (PdStore *store, const char *campaign, const GDate *dates, guint n_dates,
+                              GError **error)
+{
+  g_autoptr (GArray) found = g_array_new (FALSE, TRUE, sizeof (PdRepContactsAt));
+  g_autoptr (CachedStmt) stmt = NULL;
+  g_autofree char *dates_text = NULL;
+  int rc;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (campaign != NULL, NULL);
+  g_return_val_if_fail (dates != NULL || n_dates == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (store->pg != NULL)
+    return store_pg_running_contacts_at (store->pg, campaign, dates, n_dates, error);
+  g_array_set_clear_func (found, clear_rep_contacts);
+  if ((dates_text = store_dates_text (dates, n_dates, TRUE, error)) == NULL)
+    goto fail;
+  /* The reps walked once (as pd_store_running_at() walks them), then one
+   * look-up per rep and date. */
+  stmt = store_prepare_cached (store, CACHED_RUNNING_CONTACTS_AT,
+                               "WITH RECURSIVE reps (rep) AS ("
+                               "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1)"
+                               "  UNION ALL"
+                               "  SELECT (SELECT min (rep) FROM activity_running"
+                               "            WHERE campaign = ?1 AND rep > reps.rep)"
+                               "    FROM reps WHERE reps.rep IS NOT NULL),"
+                               " dates (k, d) AS (SELECT key, value FROM json_each (?2))"
+                               " SELECT reps.rep, dates.k,"
+                               "  (SELECT contacts FROM activity_running"
+                               "    WHERE campaign = ?1 AND rep = reps.rep AND date <= dates.d"
+                               "    ORDER BY date DESC LIMIT 1)"
+                               " FROM reps JOIN dates WHERE reps.rep IS NOT NULL",
+                               error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, campaign);
+  bind_text (stmt, 2, dates_text);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PdRepContactsAt at = { 0 };
+
+      if (sqlite3_column_type (stmt, 2) == SQLITE_NULL)
+        continue; /* nothing logged by then */
+      at.rep = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      at.date_index = (guint) sqlite3_column_int64 (stmt, 1);
+      at.contacts = sqlite3_column_int64 (stmt, 2);
+      g_array_append_val (found, at);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (error, store->db, rc);
+      goto fail;
+    }
+  return g_steal_pointer (&found);
+
+fail:
+  g_prefix_error (error, _("Cannot sum the activity of '%s': "), campaign);
+  return NULL;
+}
+
 gboolean
 pd_store_rep_running_at (PdStore *store, const char *campaign, const char *rep, const GDate *date,
                          PdRunningSums *ret_sums, GError **error)

@@ -689,6 +689,45 @@ assert_running_reads (PdStore *store)
         }
       assert_int_equal (every->len, listed);
     }
+
+  /* Every date at once (pd_store_running_contacts_at()): each rep's
+   * contacts at each date, as the one-date reads give them, for the reps
+   * that logged by then only, each once. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GArray) at = NULL;
+    GDate dates[31];
+    guint expected_rows = 0;
+
+    for (guint day = 1; day <= 31; day++)
+      dates[day - 1] = ymd (day == 1 ? 2026 : 2027, day == 1 ? 12 : 1, day);
+    at = pd_store_running_contacts_at (store, "q1", dates, G_N_ELEMENTS (dates), &error);
+    assert_null (error);
+    assert_non_null (at);
+    for (gsize r = 0; r < G_N_ELEMENTS (reps); r++)
+      for (guint k = 0; k < G_N_ELEMENTS (dates); k++)
+        {
+          g_autoptr (GArray) days = pd_store_daily_contacts (store, "q1", reps[r], &dates[k], &error);
+          PdRunningSums one;
+          guint found = 0;
+
+          assert_non_null (days);
+          assert_true (pd_store_rep_running_at (store, "q1", reps[r], &dates[k], &one, &error));
+          for (guint i = 0; i < at->len; i++)
+            {
+              const PdRepContactsAt *c = &g_array_index (at, PdRepContactsAt, i);
+
+              if (c->date_index != k || strcmp (c->rep, reps[r]) != 0)
+                continue;
+              found++;
+              assert_int_equal (c->contacts, one.totals.contacts);
+            }
+          assert_int_equal (found, days->len > 0 ? 1 : 0);
+          expected_rows += days->len > 0 ? 1 : 0;
+        }
+    assert_int_equal (at->len, expected_rows);
+    assert_true (expected_rows > 0);
+  }
 }
 
 /* Schema 16: each rep's running sums follow every write, back-dated ones

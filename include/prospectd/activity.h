@@ -48,6 +48,13 @@ typedef struct {
   PdRunningSums sums;
 } PdRepRunning;
 
+/* One rep's running contacts at one of several dates asked. */
+typedef struct {
+  char *rep;            /* owned by the array */
+  guint date_index;     /* which of the dates asked */
+  gint64 contacts;      /* at the rep's last logged day on or before it */
+} PdRepContactsAt;
+
 /* Contacts logged by one rep on one day (a burn-up chart's points). */
 typedef struct {
   char *rep;            /* owned by the array, shared by the rep's days: read only */

@@ -377,6 +377,17 @@ GArray *pd_store_running_at (PdStore *store,
                              const GDate *date,
                              GError **error);
 
+/* Each rep's running contacts at each of `dates` (`n_dates` of them):
+ * one PdRepContactsAt per rep and date on or before which the rep logged
+ * a day, in no particular order, freeing their rep strings when freed;
+ * or NULL with error set. One statement: a look-up per rep and date (the
+ * status's checkpoints read at once, not a statement each). */
+GArray *pd_store_running_contacts_at (PdStore *store,
+                                      const char *campaign,
+                                      const GDate *dates,
+                                      guint n_dates,
+                                      GError **error);
+
 /* One rep's running sums at `date` (its last logged day on or before it;
  * all zeros when it has none). FALSE with error set on a backend error. */
 gboolean pd_store_rep_running_at (PdStore *store,

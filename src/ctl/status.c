@@ -1066,25 +1066,34 @@ read_logged (Logged *logged, const PdCampaign *c, PdRepLogged *reps, const char 
       logged->stored[r] = g_strdup (running->rep);
       reps[r].sums = running->sums;
     }
-  for (guint k = 0; k < n_checkpoints; k++)
+  /* The checkpoints to date (the first ones: they are in date order),
+   * read at once. */
+  {
+    guint past = 0;
+    g_autoptr (GArray) then = NULL;
+
+    while (past < n_checkpoints
+           && g_date_compare (&g_array_index (c->checkpoints, PdCheckpoint, past).date, &logged->as_of) <= 0)
+      past++;
     {
-      const GDate *date = &g_array_index (c->checkpoints, PdCheckpoint, k).date;
-      g_autoptr (GArray) then = NULL;
+      g_autofree GDate *dates = g_new0 (GDate, MAX (past, 1));
 
-      if (g_date_compare (date, &logged->as_of) > 0)
-        continue;
-      then = pd_store_running_at (logged->store, logged->campaign, date, error);
-      if (then == NULL)
-        return FALSE;
-      for (guint i = 0; i < then->len; i++)
-        {
-          const PdRepRunning *running = &g_array_index (then, PdRepRunning, i);
-          guint r;
-
-          if (pd_campaign_find_rep (c, running->rep, &r) != NULL)
-            logged->checkpoint_contacts[r * n_checkpoints + k] = running->sums.totals.contacts;
-        }
+      for (guint k = 0; k < past; k++)
+        dates[k] = g_array_index (c->checkpoints, PdCheckpoint, k).date;
+      then = past > 0 ? pd_store_running_contacts_at (logged->store, logged->campaign, dates, past, error)
+                      : g_array_new (FALSE, TRUE, sizeof (PdRepContactsAt));
     }
+    if (then == NULL)
+      return FALSE;
+    for (guint i = 0; i < then->len; i++)
+      {
+        const PdRepContactsAt *cp = &g_array_index (then, PdRepContactsAt, i);
+        guint r;
+
+        if (cp->date_index < past && pd_campaign_find_rep (c, cp->rep, &r) != NULL)
+          logged->checkpoint_contacts[r * n_checkpoints + cp->date_index] = cp->contacts;
+      }
+  }
   for (guint r = 0; r < c->reps->len; r++)
     {
       reached_data[2 * r] = logged->stored[r];
