@@ -370,3 +370,15 @@ store_dates_text (const GDate *dates, guint n_dates, gboolean json, GError **err
   g_string_append_c (text, json ? ']' : '}');
   return g_string_free (text, FALSE);
 }
+
+void
+store_clear_rep_running (gpointer data)
+{
+  g_clear_pointer (&((PdRepRunning *) data)->rep, g_free);
+}
+
+void
+store_clear_rep_contacts (gpointer data)
+{
+  g_clear_pointer (&((PdRepContactsAt *) data)->rep, g_free);
+}

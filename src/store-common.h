@@ -26,6 +26,10 @@ gboolean store_check_date (const GDate *date, const char *what, GError **error);
 /* `dates` as text, each checked (store_check_date()): a JSON array of
  * strings (`json`) or a PostgreSQL array literal. NULL with error set. */
 char *store_dates_text (const GDate *dates, guint n_dates, gboolean json, GError **error);
+/* The clear functions of arrays of PdRepRunning and PdRepContactsAt
+ * (their rep strings). */
+void store_clear_rep_running (gpointer data);
+void store_clear_rep_contacts (gpointer data);
 
 /* An entry's campaign and rep named, its date valid, no count negative. */
 gboolean store_check_activity (const PdActivity *activity, GError **error);

@@ -12,6 +12,15 @@
   "rep, date, entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents," \
   " qualified_active, qualified_prospects, reached_contacts, reached_prospects, won_deals, won_revenue_cents"
 
+/* The campaign's ($1) reps with running sums, walked through the primary
+ * key (a loose index scan): the CTE `reps`, whose last row is NULL. */
+#define REPS_WALK \
+  "WITH RECURSIVE reps (rep) AS (" \
+  "  SELECT min (rep) FROM activity_running WHERE campaign = $1" \
+  "  UNION ALL" \
+  "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = $1 AND rep > reps.rep)" \
+  "    FROM reps WHERE reps.rep IS NOT NULL)"
+
 static PdRunningSums
 sums_from_row (const PGresult *result, int row, int first)
 {
@@ -36,14 +45,6 @@ sums_from_row (const PGresult *result, int row, int first)
   };
 }
 
-static void
-clear_rep_running (gpointer data)
-{
-  PdRepRunning *running = data;
-
-  g_clear_pointer (&running->rep, g_free);
-}
-
 GArray *
 store_pg_running_at (PgStore *pg, const char *campaign, const GDate *date, GError **error)
 {
@@ -52,18 +53,14 @@ store_pg_running_at (PgStore *pg, const char *campaign, const GDate *date, GErro
   const char *values[2] = { campaign, date_text };
   g_autoptr (PGresult) result = NULL;
 
-  g_array_set_clear_func (reps, clear_rep_running);
+  g_array_set_clear_func (reps, store_clear_rep_running);
   if (!store_check_date (date, _("end"), error))
     goto fail;
   format_date (date, date_text);
   /* The reps walked through the primary key (a loose index scan), then
    * each rep's last row on or before the date: one index probe each. */
   result = pg_query (pg,
-                     "WITH RECURSIVE reps (rep) AS ("
-                     "  SELECT min (rep) FROM activity_running WHERE campaign = $1"
-                     "  UNION ALL"
-                     "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = $1 AND rep > reps.rep)"
-                     "    FROM reps WHERE reps.rep IS NOT NULL)"
+                     REPS_WALK
                      " SELECT r.* FROM reps CROSS JOIN LATERAL ("
                      "  SELECT " RUNNING_COLUMNS " FROM activity_running"
                      "   WHERE campaign = $1 AND rep = reps.rep AND date <= $2::date"
@@ -89,12 +86,6 @@ fail:
   return NULL;
 }
 
-static void
-clear_rep_contacts (gpointer data)
-{
-  g_free (((PdRepContactsAt *) data)->rep);
-}
-
 GArray *
 store_pg_running_contacts_at (PgStore *pg, const char *campaign, const GDate *dates, guint n_dates, GError **error)
 {
@@ -102,7 +93,7 @@ store_pg_running_contacts_at (PgStore *pg, const char *campaign, const GDate *da
   g_autofree char *dates_text = NULL;
   g_autoptr (PGresult) result = NULL;
 
-  g_array_set_clear_func (found, clear_rep_contacts);
+  g_array_set_clear_func (found, store_clear_rep_contacts);
   if ((dates_text = store_dates_text (dates, n_dates, FALSE, error)) == NULL)
     goto fail;
   {
@@ -110,11 +101,7 @@ store_pg_running_contacts_at (PgStore *pg, const char *campaign, const GDate *da
 
     /* The reps walked once, then one probe per rep and date. */
     result = pg_query (pg,
-                       "WITH RECURSIVE reps (rep) AS ("
-                       "  SELECT min (rep) FROM activity_running WHERE campaign = $1"
-                       "  UNION ALL"
-                       "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = $1 AND rep > reps.rep)"
-                       "    FROM reps WHERE reps.rep IS NOT NULL)"
+                       REPS_WALK
                        " SELECT reps.rep, dates.k - 1, r.contacts"
                        " FROM reps CROSS JOIN unnest ($2::date[]) WITH ORDINALITY AS dates (d, k)"
                        " CROSS JOIN LATERAL ("

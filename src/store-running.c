@@ -16,6 +16,16 @@
   " r.deals, r.revenue_cents, r.qualified_active, r.qualified_prospects, r.reached_contacts," \
   " r.reached_prospects, r.won_deals, r.won_revenue_cents"
 
+/* The campaign's (?1) reps with running sums, walked through the primary
+ * key, one seek each (SQLite has no skip scan without ANALYZE): the CTE
+ * `reps`, whose last row is NULL. */
+#define REPS_WALK \
+  "WITH RECURSIVE reps (rep) AS (" \
+  "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1)" \
+  "  UNION ALL" \
+  "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1 AND rep > reps.rep)" \
+  "    FROM reps WHERE reps.rep IS NOT NULL)"
+
 static PdRunningSums
 sums_from_row (sqlite3_stmt *stmt, int first)
 {
@@ -40,14 +50,6 @@ sums_from_row (sqlite3_stmt *stmt, int first)
   };
 }
 
-static void
-clear_rep_running (gpointer data)
-{
-  PdRepRunning *running = data;
-
-  g_clear_pointer (&running->rep, g_free);
-}
-
 GArray *
 pd_store_running_at (PdStore *store, const char *campaign, const GDate *date, GError **error)
 {
@@ -63,19 +65,14 @@ pd_store_running_at (PdStore *store, const char *campaign, const GDate *date, GE
 
   if (store->pg != NULL)
     return store_pg_running_at (store->pg, campaign, date, error);
-  g_array_set_clear_func (reps, clear_rep_running);
+  g_array_set_clear_func (reps, store_clear_rep_running);
   if (!store_check_date (date, _("end"), error))
     goto fail;
   /* The reps walked through the primary key, one seek each (SQLite has
    * no skip scan without ANALYZE), then each rep's last row on or
    * before the date: a seek too (the min/max optimisation). */
   stmt = store_prepare_cached (store, CACHED_RUNNING_AT,
-                               "WITH RECURSIVE reps (rep) AS ("
-                               "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1)"
-                               "  UNION ALL"
-                               "  SELECT (SELECT min (rep) FROM activity_running"
-                               "            WHERE campaign = ?1 AND rep > reps.rep)"
-                               "    FROM reps WHERE reps.rep IS NOT NULL)"
+                               REPS_WALK
                                " SELECT " RUNNING_COLUMNS " FROM reps JOIN activity_running AS r"
                                "  ON r.campaign = ?1 AND r.rep = reps.rep"
                                "  AND r.date = (SELECT max (date) FROM activity_running"
@@ -109,12 +106,6 @@ fail:
   return NULL;
 }
 
-static void
-clear_rep_contacts (gpointer data)
-{
-  g_free (((PdRepContactsAt *) data)->rep);
-}
-
 GArray *
 pd_store_running_contacts_at (PdStore *store, const char *campaign, const GDate *dates, guint n_dates,
                               GError **error)
@@ -131,18 +122,13 @@ pd_store_running_contacts_at (PdStore *store, const char *campaign, const GDate 
 
   if (store->pg != NULL)
     return store_pg_running_contacts_at (store->pg, campaign, dates, n_dates, error);
-  g_array_set_clear_func (found, clear_rep_contacts);
+  g_array_set_clear_func (found, store_clear_rep_contacts);
   if ((dates_text = store_dates_text (dates, n_dates, TRUE, error)) == NULL)
     goto fail;
   /* The reps walked once (as pd_store_running_at() walks them), then one
    * look-up per rep and date. */
   stmt = store_prepare_cached (store, CACHED_RUNNING_CONTACTS_AT,
-                               "WITH RECURSIVE reps (rep) AS ("
-                               "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1)"
-                               "  UNION ALL"
-                               "  SELECT (SELECT min (rep) FROM activity_running"
-                               "            WHERE campaign = ?1 AND rep > reps.rep)"
-                               "    FROM reps WHERE reps.rep IS NOT NULL),"
+                               REPS_WALK ","
                                " dates (k, d) AS (SELECT key, value FROM json_each (?2))"
                                " SELECT reps.rep, dates.k,"
                                "  (SELECT contacts FROM activity_running"
