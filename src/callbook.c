@@ -220,44 +220,50 @@ called_since (PdStore *store, const PdCampaign *campaign, const char *rep, const
   return called;
 }
 
-/* The lists of one rep from its prospects (taken). */
+/* Where rep r's blocks are in `schedule` (by rep, then date): its
+ * first's index, and how many. */
+static void
+rep_blocks (const PdSchedule *schedule, guint r, guint *ret_first, guint *ret_n)
+{
+  guint low = 0, high = schedule->blocks != NULL ? schedule->blocks->len : 0, end;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_array_index (schedule->blocks, PdBlock, mid).rep_index < r)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  for (end = low; schedule->blocks != NULL && end < schedule->blocks->len
+                  && g_array_index (schedule->blocks, PdBlock, end).rep_index == r;
+       end++)
+    ;
+  *ret_first = low;
+  *ret_n = end - low;
+}
+
+/* The lists of one rep from its prospects (taken) over its `n_blocks`
+ * blocks `blocks` (of rep rep_index, in a schedule's order), numbered
+ * from `first_number`. */
 static PdRepCalls *
-rep_calls_make (const PdCampaign *campaign, Ranker *ranker, const PdSchedule *schedule, guint rep_index,
-                GPtrArray *prospects, GHashTable *called, const GDate *today, guint horizon_days)
+rep_calls_make (const PdCampaign *campaign, Ranker *ranker, const PdBlock *blocks, guint n_blocks,
+                guint first_number, guint rep_index, GPtrArray *prospects, GHashTable *called, const GDate *today,
+                guint horizon_days)
 {
   PdRepCalls *calls = g_new0 (PdRepCalls, 1);
   g_autofree PdCallCandidate *candidates = g_new0 (PdCallCandidate, MAX (prospects->len, 1));
-  GArray *numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   PdCallRules rules = { 0 };
 
   calls->rep_index = rep_index;
   calls->prospects = prospects;
-  calls->blocks = g_array_new (FALSE, FALSE, sizeof (PdBlock));
-  if (schedule->blocks != NULL)
-    {
-      /* The rep's blocks: a schedule holds them by rep, then date. */
-      guint low = 0, high = schedule->blocks->len;
-
-      while (low < high)
-        {
-          guint mid = low + (high - low) / 2;
-
-          if (g_array_index (schedule->blocks, PdBlock, mid).rep_index < rep_index)
-            low = mid + 1;
-          else
-            high = mid;
-        }
-      for (guint i = low; i < schedule->blocks->len; i++)
-        {
-          const PdBlock *block = &g_array_index (schedule->blocks, PdBlock, i);
-
-          if (block->rep_index != rep_index)
-            break;
-          g_array_append_val (calls->blocks, *block);
-          g_array_append_val (numbers, i);
-        }
-    }
-  calls->block_numbers = (guint *) (void *) g_array_free (numbers, FALSE);
+  calls->blocks = g_array_sized_new (FALSE, FALSE, sizeof (PdBlock), n_blocks);
+  if (n_blocks > 0)
+    g_array_append_vals (calls->blocks, blocks, n_blocks);
+  calls->block_numbers = g_new (guint, MAX (n_blocks, 1));
+  for (guint b = 0; b < n_blocks; b++)
+    calls->block_numbers[b] = first_number + b;
 
   for (guint i = 0; i < prospects->len; i++)
     {
@@ -294,6 +300,7 @@ pd_callbook_rep (PdStore *store, const PdCampaign *campaign, const PdSchedule *s
   g_autoptr (GHashTable) called = NULL;
   g_autoptr (Ranker) ranker = NULL;
   PdProspectFilter filter = { 0 };
+  guint first, n_blocks;
 
   g_return_val_if_fail (campaign != NULL && schedule != NULL && today != NULL, NULL);
   g_return_val_if_fail (rep_index < campaign->reps->len, NULL);
@@ -312,8 +319,10 @@ pd_callbook_rep (PdStore *store, const PdCampaign *campaign, const PdSchedule *s
         return NULL;
     }
   ranker = ranker_new (campaign);
-  return rep_calls_make (campaign, ranker, schedule, rep_index, g_steal_pointer (&prospects), called, today,
-                         horizon_days);
+  rep_blocks (schedule, rep_index, &first, &n_blocks);
+  return rep_calls_make (campaign, ranker,
+                         n_blocks > 0 ? &g_array_index (schedule->blocks, PdBlock, first) : NULL, n_blocks, first,
+                         rep_index, g_steal_pointer (&prospects), called, today, horizon_days);
 }
 
 /* The feed's lines of one rep's lists: each listed prospect's text
@@ -353,6 +362,32 @@ add_lines (PdFeedCalls *feed, const PdRepCalls *calls)
     }
 }
 
+/* Rep r's lists for its feed over its `n_blocks` blocks `blocks`,
+ * numbered from `first_number`: its prospects read by its name, without
+ * attributes or sources unless the priority names them (the feeds'
+ * lines need neither). NULL with error set on a store error. */
+static PdRepCalls *
+feed_rep_calls (PdStore *store, const PdCampaign *campaign, Ranker *ranker, const PdBlock *blocks, guint n_blocks,
+                guint first_number, guint r, const GDate *today, GError **error)
+{
+  const PdRep *rep = g_ptr_array_index (campaign->reps, r);
+  PdProspectFilter filter = { 0 };
+  g_autoptr (GPtrArray) prospects = NULL;
+  g_autoptr (GHashTable) called = NULL;
+
+  filter.rep = rep->name;
+  filter.keys_only = !ranker->needs_attributes;
+  filter.without_sources = !ranker->needs_sources;
+  prospects = pd_store_list_prospects (store, campaign->id, &filter, error);
+  if (prospects == NULL)
+    return NULL;
+  called = called_since (store, campaign, rep->name, today, error);
+  if (called == NULL)
+    return NULL;
+  return rep_calls_make (campaign, ranker, blocks, n_blocks, first_number, r, g_steal_pointer (&prospects), called,
+                         today, PD_CALL_HORIZON_DAYS);
+}
+
 PdFeedCalls *
 pd_callbook_feed_calls (PdStore *store, const PdCampaign *campaign, const PdSchedule *schedule,
                         const gboolean *reps, const GDate *today, GError **error)
@@ -374,36 +409,47 @@ pd_callbook_feed_calls (PdStore *store, const PdCampaign *campaign, const PdSche
   if (!any)
     return g_steal_pointer (&feed);
 
-  /* A rep at a time, each read by its index and freed once listed: the
-   * memory is one rep's prospects and the lists' lines. The feeds'
-   * lines need neither attributes nor sources, unless the priority
-   * names them. */
+  /* A rep at a time, each freed once listed: the memory is one rep's
+   * prospects and the lists' lines. */
   ranker = ranker_new (campaign);
   for (guint r = 0; r < campaign->reps->len; r++)
     {
-      const PdRep *rep = g_ptr_array_index (campaign->reps, r);
-      PdProspectFilter filter = { 0 };
-      g_autoptr (GPtrArray) rep_prospects = NULL;
-      g_autoptr (GHashTable) called = NULL;
       g_autoptr (PdRepCalls) calls = NULL;
+      guint first, n_blocks;
 
       if (reps != NULL && !reps[r])
         continue;
-      filter.rep = rep->name;
-      filter.keys_only = !ranker->needs_attributes;
-      filter.without_sources = !ranker->needs_sources;
-      rep_prospects = pd_store_list_prospects (store, campaign->id, &filter, error);
-      if (rep_prospects == NULL)
+      rep_blocks (schedule, r, &first, &n_blocks);
+      calls = feed_rep_calls (store, campaign, ranker,
+                              n_blocks > 0 ? &g_array_index (schedule->blocks, PdBlock, first) : NULL, n_blocks,
+                              first, r, today, error);
+      if (calls == NULL)
         return NULL;
-      called = called_since (store, campaign, rep->name, today, error);
-      if (called == NULL)
-        return NULL;
-      calls = rep_calls_make (campaign, ranker, schedule, r, g_steal_pointer (&rep_prospects), called, today,
-                              PD_CALL_HORIZON_DAYS);
       add_lines (feed, calls);
     }
-
   return g_steal_pointer (&feed);
+}
+
+PdFeedCalls *
+pd_callbook_rep_feed_calls (PdStore *store, const PdCampaign *campaign, guint rep_index, const PdBlock *blocks,
+                            guint n_blocks, const GDate *today, GError **error)
+{
+  g_autoptr (Ranker) ranker = NULL;
+  g_autoptr (PdRepCalls) calls = NULL;
+  PdFeedCalls *feed;
+
+  g_return_val_if_fail (store != NULL && campaign != NULL && today != NULL, NULL);
+  g_return_val_if_fail (rep_index < campaign->reps->len && (blocks != NULL || n_blocks == 0), NULL);
+
+  ranker = ranker_new (campaign);
+  calls = feed_rep_calls (store, campaign, ranker, blocks, n_blocks, 0, rep_index, today, error);
+  if (calls == NULL)
+    return NULL;
+  /* A rep's texts are a few KiB: kept in small chunks (a daemon keeps
+   * every rep's lists at once). */
+  feed = pd_feed_calls_new_sized (n_blocks, 1024);
+  add_lines (feed, calls);
+  return feed;
 }
 
 gint64

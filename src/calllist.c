@@ -402,7 +402,7 @@ struct _PdFeedCalls {
 };
 
 PdFeedCalls *
-pd_feed_calls_new (guint n_blocks)
+pd_feed_calls_new_sized (guint n_blocks, gsize text_chunk)
 {
   PdFeedCalls *calls = g_new0 (PdFeedCalls, 1);
 
@@ -410,9 +410,15 @@ pd_feed_calls_new (guint n_blocks)
   calls->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   calls->blocks = g_array_new (FALSE, FALSE, sizeof (PdCallBlock));
   calls->lines = g_array_new (FALSE, FALSE, sizeof (guint32));
-  calls->chunk = g_string_chunk_new (64 * 1024);
+  calls->chunk = g_string_chunk_new (MAX (text_chunk, 1));
   calls->texts = g_ptr_array_new ();
   return calls;
+}
+
+PdFeedCalls *
+pd_feed_calls_new (guint n_blocks)
+{
+  return pd_feed_calls_new_sized (n_blocks, 64 * 1024);
 }
 
 void

@@ -63,6 +63,20 @@ typedef struct {
   GArray *near_starts;    /* guint per rep, and one more: rep r's blocks are
                            * near->blocks[near_starts[r], near_starts[r + 1]) */
   GArray *near_stale;     /* gboolean per rep: its near blocks are to be made again */
+  /* The call lists of each rep's blocks near now (evaluation.c's
+   * update_lists()), kept between wake-ups: a rep's are made again when
+   * its near blocks were made again (lists_stale, marked by
+   * near_blocks()) or the store names its prospects or their calls
+   * changed (pd_store_prospect_changes() past lists_mark); every rep's
+   * on another day, when the campaign's file gains its first prospect or
+   * loses its last, or on another store (a new PdDaemonCampaign, on a
+   * reload, has none). */
+  GArray *lists;          /* evaluation.c's RepLists per rep, owned; NULL: none made */
+  GArray *lists_stale;    /* gboolean per rep: its lists are to be made again */
+  GDate lists_today;      /* the day they were made for */
+  gboolean lists_any;     /* the campaign's file held a prospect then */
+  gint64 lists_mark;      /* the store's prospect change mark read before they were */
+  guint lists_store;      /* daemon->store_serial then */
   GPtrArray *feed_paths;  /* char* per rep: its feed's path (NULL: none), owned; NULL: not made yet */
   char *feed_paths_dir;   /* the feeds directory they are in, owned */
   GHashTable *feed_names; /* each feed's file name -> its rep's index + 1, owned; NULL: not made yet */

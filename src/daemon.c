@@ -54,6 +54,8 @@ daemon_campaign_free (PdDaemonCampaign *dc)
   pd_schedule_free (dc->near);
   g_clear_pointer (&dc->near_starts, g_array_unref);
   g_clear_pointer (&dc->near_stale, g_array_unref);
+  g_clear_pointer (&dc->lists, g_array_unref);
+  g_clear_pointer (&dc->lists_stale, g_array_unref);
   g_clear_pointer (&dc->feed_paths, g_ptr_array_unref);
   g_free (dc->feed_paths_dir);
   g_clear_pointer (&dc->feed_names, g_hash_table_unref);
@@ -109,6 +111,7 @@ daemon_campaign_load (const char *path, PdStore *store, gint64 now, GError **err
   dc->handled_until = G_MININT64;
   dc->feeds_watch = -1;
   g_date_clear (&dc->fresh_from, 1);
+  g_date_clear (&dc->lists_today, 1);
 
   /* The file's bytes as parsed: the same digest before and after. */
   dc->file_digest = file_digest (path);

@@ -806,10 +806,15 @@ near_blocks (PdDaemonCampaign *dc, guint32 first_julian, guint32 last_julian, GE
         }
     }
   near = blocks_schedule_new (dc->in_force);
+  /* The call lists of the blocks made again are made again too. */
+  ensure_flags (&dc->lists_stale, n);
   if (whole)
     {
       for (guint r = 0; r < n; r++)
-        pick_near_days (days, r, first_julian, last_julian, picked);
+        {
+          g_array_index (dc->lists_stale, gboolean, r) = TRUE;
+          pick_near_days (days, r, first_julian, last_julian, picked);
+        }
       if (!pd_schedule_append_blocks (dc->campaign, (const PdDay *) (gconstpointer) picked->data, picked->len,
                                       near->blocks, error))
         return NULL;
@@ -827,6 +832,7 @@ near_blocks (PdDaemonCampaign *dc, guint32 first_julian, guint32 last_julian, GE
                 g_array_append_vals (near->blocks, &g_array_index (kept->blocks, PdBlock, from), to - from);
               continue;
             }
+          g_array_index (dc->lists_stale, gboolean, r) = TRUE;
           g_array_set_size (picked, 0);
           pick_near_days (days, r, first_julian, last_julian, picked);
           if (!pd_schedule_append_blocks (dc->campaign, (const PdDay *) (gconstpointer) picked->data,
@@ -855,88 +861,48 @@ compare_blocks (const PdBlock *a, const PdBlock *b)
   return (a->index > b->index) - (a->index < b->index);
 }
 
-/* Whether any block of `calls` has a list (a campaign without a prospect
- * file has none: its feeds are made without). */
-static gboolean
-any_list (const PdFeedCalls *calls)
+/* ------------------------------------------------ the call lists, kept */
+
+/* One rep's call lists (dc->lists): those of its blocks near now of the
+ * lists' days (from today over PD_CALL_HORIZON_DAYS days, the only ones
+ * with a list), the blocks kept beside them. */
+typedef struct {
+  GArray *blocks;             /* PdBlock: the blocks they were made for, in order, owned */
+  PdFeedCalls *calls;         /* list k that of blocks[k], owned; NULL: none (no prospect in the file) */
+  gboolean any;               /* a block has a list */
+  guint8 digest[DIGEST_SIZE]; /* SHA-256 of the lists (lists_digest()) */
+} RepLists;
+
+static void
+rep_lists_clear (gpointer data)
 {
-  for (guint b = 0; b < pd_feed_calls_n_blocks (calls); b++)
-    if (pd_feed_calls_block (calls, b) != NULL)
-      return TRUE;
-  return FALSE;
+  RepLists *lists = data;
+
+  g_clear_pointer (&lists->blocks, g_array_unref);
+  g_clear_pointer (&lists->calls, pd_feed_calls_free);
 }
 
-/* The call lists `calls` made for the blocks of `near`, for the blocks of
- * `part` (both by rep, date and index): each block of `part` that is one
- * of `near` gets its list, lines copied. */
-static PdFeedCalls *
-part_calls_new (const PdSchedule *near, const PdFeedCalls *calls, const PdSchedule *part)
+/* SHA-256 of one rep's lists into lists->digest: which of its blocks
+ * have a list, by date and index, and their lines; the digest of nothing
+ * without a list. */
+static void
+lists_digest (RepLists *lists)
 {
-  PdFeedCalls *out = pd_feed_calls_new (part->blocks->len);
-  guint k = 0;
-
-  for (guint b = 0; b < part->blocks->len; b++)
-    {
-      const PdBlock *block = &g_array_index (part->blocks, PdBlock, b);
-      const PdCallBlock *list;
-
-      while (k < near->blocks->len && compare_blocks (&g_array_index (near->blocks, PdBlock, k), block) < 0)
-        k++;
-      if (k == near->blocks->len || compare_blocks (&g_array_index (near->blocks, PdBlock, k), block) != 0
-          || k >= pd_feed_calls_n_blocks (calls) || (list = pd_feed_calls_block (calls, k)) == NULL)
-        continue;
-      pd_feed_calls_add_block (out, b, list->contacts);
-      for (guint i = list->first; i < list->first + list->listed && i < pd_feed_calls_n_lines (calls); i++)
-        {
-          PdCallLine line = pd_feed_calls_line (calls, i);
-
-          pd_feed_calls_add_line (out, pd_feed_calls_add_text (out, line.company, line.contact, line.phone),
-                                  line.reason);
-        }
-    }
-  return out;
-}
-
-/* SHA-256 of each rep's call lists (32 bytes a rep): which blocks have a
- * list, and its lines. `schedule` holds its blocks by rep: a rep without
- * a list has the digest of nothing, computed once. */
-static GBytes *
-calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdFeedCalls *calls)
-{
-  guint n = MAX (campaign->reps->len, 1);
-  g_autofree guint8 *digests = g_new0 (guint8, n * DIGEST_SIZE);
-  g_autoptr (GChecksum) checksum = NULL;
-  guint8 empty[DIGEST_SIZE];
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  const PdFeedCalls *calls = lists->calls;
   gsize length = DIGEST_SIZE;
-  guint current = G_MAXUINT;
+  guint cursor = 0;
 
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_get_digest (checksum, empty, &length);
-  for (guint r = 0; r < n; r++)
-    memcpy (digests + r * DIGEST_SIZE, empty, DIGEST_SIZE);
-  for (guint b = 0; b <= schedule->blocks->len; b++)
+  lists->any = FALSE;
+  for (guint b = 0; calls != NULL && b < pd_feed_calls_n_blocks (calls); b++)
     {
-      const PdBlock *block = b < schedule->blocks->len ? &g_array_index (schedule->blocks, PdBlock, b) : NULL;
-      const PdCallBlock *list = block != NULL && b < pd_feed_calls_n_blocks (calls)
-                                  ? pd_feed_calls_block (calls, b) : NULL;
-      /* The block by its date and index (not its place in the schedule
-       * given, which moves with the other reps' blocks). */
+      const PdBlock *block = &g_array_index (lists->blocks, PdBlock, b);
+      const PdCallBlock *list = pd_feed_calls_block_from (calls, b, &cursor);
       gint64 fields[4];
 
-      if (current != G_MAXUINT && (block == NULL || block->rep_index != current))
-        {
-          /* The end of rep `current`'s blocks. */
-          length = DIGEST_SIZE;
-          g_checksum_get_digest (checksum, digests + (gsize) current * DIGEST_SIZE, &length);
-          current = G_MAXUINT;
-        }
-      if (list == NULL || block->rep_index >= n)
+      if (list == NULL)
         continue;
-      if (current == G_MAXUINT)
-        {
-          g_checksum_reset (checksum);
-          current = block->rep_index;
-        }
+      lists->any = TRUE;
       fields[0] = g_date_get_julian (&block->date);
       fields[1] = block->index;
       fields[2] = list->listed;
@@ -953,7 +919,189 @@ calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdF
           g_checksum_update (checksum, (const guchar *) &line.reason, sizeof line.reason);
         }
     }
-  return g_bytes_new_take (g_steal_pointer (&digests), n * DIGEST_SIZE);
+  g_checksum_get_digest (checksum, lists->digest, &length);
+}
+
+/* The first of blocks [low, high) of `blocks` (one rep's, by date) dated
+ * on or after julian day `julian`. */
+static guint
+first_block_from (const GArray *blocks, guint low, guint high, guint32 julian)
+{
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_date_get_julian (&g_array_index (blocks, PdBlock, mid).date) < julian)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+/* Whether two blocks are the same in every field. */
+static gboolean
+same_block (const PdBlock *a, const PdBlock *b)
+{
+  return a->rep_index == b->rep_index && g_date_compare (&a->date, &b->date) == 0 && a->index == b->index
+         && a->start_minute == b->start_minute && a->end_minute == b->end_minute && a->contacts == b->contacts
+         && a->day_contacts == b->day_contacts && a->cumulative == b->cumulative;
+}
+
+/* The call lists of the blocks near now (`near`, dc->near, made for
+ * `today`), in dc->lists: made again for the reps whose prospects or
+ * calls the store says changed since they were made (a call, an import,
+ * a reassignment, an erasure) and for those whose blocks of the lists'
+ * days changed (looked at for the reps whose near blocks were made again,
+ * dc->lists_stale), the others kept; every rep's on another day, another
+ * store, or when the campaign's file gained its first prospect or lost
+ * its last. A rep's lists are those pd_callbook_feed_calls() makes for it
+ * (pd_callbook_rep_feed_calls()), read from its prospects alone: one
+ * rep's log or call costs one rep. Says at debug level how many reps'
+ * lists it made. */
+static gboolean
+update_lists (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const GDate *today, GError **error)
+{
+  const PdCampaign *campaign = dc->campaign;
+  guint n = campaign->reps->len;
+  guint32 first_day = g_date_get_julian (today), end_day = first_day + PD_CALL_HORIZON_DAYS;
+  g_autofree gboolean *changed_reps = g_new0 (gboolean, MAX (n, 1));
+  g_auto (GStrv) changed = NULL;
+  gboolean all, any = FALSE;
+  gint64 mark = 0;
+  guint made = 0;
+
+  all = dc->lists == NULL || dc->lists->len != n || dc->lists_store != daemon->store_serial
+        || !g_date_valid (&dc->lists_today) || g_date_compare (&dc->lists_today, today) != 0;
+  /* The mark before the prospects are read: what changes after it is
+   * named at the next wake-up. */
+  if (!pd_store_prospect_changes (daemon->store, campaign->id, all ? 0 : dc->lists_mark, &mark,
+                                  all ? NULL : &changed, error)
+      || !pd_store_any_prospect (daemon->store, campaign->id, &any, error))
+    return FALSE;
+  ensure_flags (&dc->lists_stale, n);
+  if (all || any != dc->lists_any)
+    {
+      g_clear_pointer (&dc->lists, g_array_unref);
+      dc->lists = g_array_sized_new (FALSE, TRUE, sizeof (RepLists), n);
+      g_array_set_clear_func (dc->lists, rep_lists_clear);
+      g_array_set_size (dc->lists, n);
+      for (guint r = 0; r < n; r++)
+        changed_reps[r] = TRUE;
+    }
+  for (guint i = 0; changed != NULL && changed[i] != NULL; i++)
+    {
+      guint r;
+
+      if (pd_campaign_find_rep (campaign, changed[i], &r) != NULL)
+        changed_reps[r] = TRUE;
+    }
+  /* From now on the lists are those of this day and store (a failure
+   * below drops them all). */
+  dc->lists_today = *today;
+  dc->lists_store = daemon->store_serial;
+  dc->lists_any = any;
+  for (guint r = 0; r < n; r++)
+    {
+      RepLists *lists = &g_array_index (dc->lists, RepLists, r);
+      guint start = g_array_index (dc->near_starts, guint, r), end = g_array_index (dc->near_starts, guint, r + 1);
+      guint first, last;
+      const PdBlock *blocks;
+
+      if (!changed_reps[r] && !g_array_index (dc->lists_stale, gboolean, r))
+        continue;
+      first = first_block_from (near->blocks, start, end, first_day);
+      last = first_block_from (near->blocks, first, end, end_day);
+      blocks = last > first ? &g_array_index (near->blocks, PdBlock, first) : NULL;
+      if (!changed_reps[r] && lists->blocks != NULL && lists->blocks->len == last - first)
+        {
+          /* Its near blocks made again: the same blocks of the lists'
+           * days keep the same lists. */
+          gboolean same = TRUE;
+
+          for (guint b = 0; same && b < last - first; b++)
+            same = same_block (&g_array_index (lists->blocks, PdBlock, b), &blocks[b]);
+          if (same)
+            {
+              g_array_index (dc->lists_stale, gboolean, r) = FALSE;
+              continue;
+            }
+        }
+      g_clear_pointer (&lists->blocks, g_array_unref);
+      g_clear_pointer (&lists->calls, pd_feed_calls_free);
+      lists->blocks = g_array_sized_new (FALSE, FALSE, sizeof (PdBlock), last - first);
+      if (last > first)
+        g_array_append_vals (lists->blocks, blocks, last - first);
+      if (any)
+        {
+          lists->calls = pd_callbook_rep_feed_calls (daemon->store, campaign, r, blocks, last - first, today, error);
+          if (lists->calls == NULL)
+            {
+              /* Every rep's made again at the next wake-up. */
+              g_clear_pointer (&dc->lists, g_array_unref);
+              return FALSE;
+            }
+          made++;
+        }
+      lists_digest (lists);
+      g_array_index (dc->lists_stale, gboolean, r) = FALSE;
+    }
+  dc->lists_mark = mark;
+  g_debug ("call lists made for %u of %u reps of %s", made, n, campaign->id);
+  return TRUE;
+}
+
+/* Whether any rep's lists have a list (a campaign without a prospect
+ * file has none: its feeds are made without). */
+static gboolean
+any_list (const PdDaemonCampaign *dc)
+{
+  for (guint r = 0; r < dc->lists->len; r++)
+    if (g_array_index (dc->lists, RepLists, r).any)
+      return TRUE;
+  return FALSE;
+}
+
+/* The call lists kept (dc->lists) for the blocks of `part` (by rep, date
+ * and index): each block of `part` that is one its rep's lists were made
+ * for gets its list, lines copied. */
+static PdFeedCalls *
+part_calls_new (const PdDaemonCampaign *dc, const PdSchedule *part)
+{
+  PdFeedCalls *out = pd_feed_calls_new (part->blocks->len);
+  const RepLists *lists = NULL;
+  guint k = 0, cursor = 0;
+
+  for (guint b = 0; b < part->blocks->len; b++)
+    {
+      const PdBlock *block = &g_array_index (part->blocks, PdBlock, b);
+      const PdCallBlock *list;
+
+      if (block->rep_index >= dc->lists->len)
+        continue;
+      if (lists != &g_array_index (dc->lists, RepLists, block->rep_index))
+        {
+          lists = &g_array_index (dc->lists, RepLists, block->rep_index);
+          k = 0;
+          cursor = 0;
+        }
+      if (lists->calls == NULL)
+        continue;
+      while (k < lists->blocks->len && compare_blocks (&g_array_index (lists->blocks, PdBlock, k), block) < 0)
+        k++;
+      if (k == lists->blocks->len || compare_blocks (&g_array_index (lists->blocks, PdBlock, k), block) != 0
+          || (list = pd_feed_calls_block_from (lists->calls, k, &cursor)) == NULL)
+        continue;
+      pd_feed_calls_add_block (out, b, list->contacts);
+      for (guint i = list->first; i < list->first + list->listed && i < pd_feed_calls_n_lines (lists->calls); i++)
+        {
+          PdCallLine line = pd_feed_calls_line (lists->calls, i);
+
+          pd_feed_calls_add_line (out, pd_feed_calls_add_text (out, line.company, line.contact, line.phone),
+                                  line.reason);
+        }
+    }
+  return out;
 }
 
 /* The feeds are written (or, in a dry run, compared) this many reps at a
@@ -965,17 +1113,17 @@ calls_digests (const PdCampaign *campaign, const PdSchedule *schedule, const PdF
 /* Writes the feeds of the reps marked in `reps` (in rep order), a part at
  * a time (FEEDS_PER_PART), as pd_publish_feeds_with_calls() writes them
  * from the whole schedule: the same bytes, the same first failure (the
- * feeds before it written). `calls` are the lists made for `near`. */
+ * feeds before it written). The call lists are those kept for the blocks
+ * near now (dc->lists, update_lists()). */
 static gboolean
-write_feeds (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const PdFeedCalls *calls,
-             const gboolean *reps, gint64 revision_time, GError **error)
+write_feeds (PdDaemon *daemon, PdDaemonCampaign *dc, const gboolean *reps, gint64 revision_time, GError **error)
 {
   const PdCampaign *campaign = dc->campaign;
   const GArray *days = dc->in_force->days;
   guint n = campaign->reps->len;
   g_autofree gboolean *in_part = g_new0 (gboolean, MAX (n, 1));
   g_autoptr (GArray) members = g_array_new (FALSE, FALSE, sizeof (guint));
-  gboolean with_calls = any_list (calls);
+  gboolean with_calls = any_list (dc);
 
   for (guint r = 0; r < n;)
     {
@@ -1001,7 +1149,7 @@ write_feeds (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, con
       if (members->len == 0)
         break;
       if (with_calls)
-        part_calls = part_calls_new (near, calls, part);
+        part_calls = part_calls_new (dc, part);
 
       if (daemon->dry_run != NULL)
         {
@@ -1261,8 +1409,8 @@ feeds_watch (PdDaemon *daemon, PdDaemonCampaign *dc, const GPtrArray *paths)
  * happened to the file since). Rendering an unchanged feed would give
  * the same bytes (and leave the file alone) but takes the renderer's time
  * for every event: about 4 s of CPU for 1 000 reps a year. `near` holds
- * the blocks of the days near `wall_now` (near_blocks()), those of the
- * call lists among them. */
+ * the blocks of the days near now (near_blocks()), those of the call
+ * lists among them, kept with their lists (update_lists()). */
 static gboolean
 publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const GDate *today,
          gint64 revision_time, GError **error)
@@ -1271,10 +1419,8 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
   const guint8 *now;
   const guint8 *before = dc->published != NULL ? g_bytes_get_data (dc->published, NULL) : NULL;
   const guint8 *calls_before = NULL;
-  const guint8 *calls_now;
   g_autofree gboolean *reps = NULL;
-  g_autoptr (PdFeedCalls) calls = NULL;
-  g_autoptr (GBytes) calls_digest = NULL;
+  g_autofree guint8 *calls_now = NULL;
   const GPtrArray *paths;
   gboolean any = before == NULL;
 
@@ -1286,12 +1432,14 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
   now = dc->digests->data;
 
   /* The call lists from today: a feed whose lists changed is written too. */
-  calls = pd_callbook_feed_calls (daemon->store, campaign, near, NULL, today, error);
-  if (calls == NULL)
+  if (!update_lists (daemon, dc, near, today, error))
     return FALSE;
-  calls_digest = calls_digests (campaign, near, calls);
-  calls_now = g_bytes_get_data (calls_digest, NULL);
-  if (dc->published_calls != NULL && g_bytes_get_size (dc->published_calls) == g_bytes_get_size (calls_digest))
+  calls_now = g_new (guint8, (gsize) MAX (campaign->reps->len, 1) * DIGEST_SIZE);
+  memset (calls_now, 0, DIGEST_SIZE);
+  for (guint r = 0; r < campaign->reps->len; r++)
+    memcpy (calls_now + (gsize) r * DIGEST_SIZE, g_array_index (dc->lists, RepLists, r).digest, DIGEST_SIZE);
+  if (dc->published_calls != NULL
+      && g_bytes_get_size (dc->published_calls) == (gsize) MAX (campaign->reps->len, 1) * DIGEST_SIZE)
     calls_before = g_bytes_get_data (dc->published_calls, NULL);
 
   reps = g_new0 (gboolean, MAX (campaign->reps->len, 1));
@@ -1325,7 +1473,7 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
     {
       if (!pd_feeddir_check (daemon->config->feeds_dir, daemon->database_id, pd_store_path (daemon->store),
                              daemon->dry_run == NULL, error)
-          || !write_feeds (daemon, dc, near, calls, reps, revision_time, error))
+          || !write_feeds (daemon, dc, reps, revision_time, error))
         return FALSE;
     }
   /* Every file is now the one recorded: found unchanged, or written
@@ -1337,7 +1485,8 @@ publish (PdDaemon *daemon, PdDaemonCampaign *dc, const PdSchedule *near, const G
   g_clear_pointer (&dc->published, g_bytes_unref);
   dc->published = g_bytes_new (dc->digests->data, dc->digests->len);
   g_clear_pointer (&dc->published_calls, g_bytes_unref);
-  dc->published_calls = g_steal_pointer (&calls_digest);
+  dc->published_calls = g_bytes_new_take (g_steal_pointer (&calls_now),
+                                         (gsize) MAX (campaign->reps->len, 1) * DIGEST_SIZE);
   return TRUE;
 }
 

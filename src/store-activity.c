@@ -379,12 +379,14 @@ fail:
 /* ---------------------------------------------------------- changes */
 
 gboolean
-pd_store_activity_changes (PdStore *store,
-                           const char *campaign,
-                           gint64 since,
-                           gint64 *ret_mark,
-                           GStrv *ret_reps,
-                           GError **error)
+store_change_marks (PdStore *store,
+                    const char *mark_sql,
+                    const char *reps_sql,
+                    const char *campaign,
+                    gint64 since,
+                    gint64 *ret_mark,
+                    GStrv *ret_reps,
+                    GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) reps = g_ptr_array_new_with_free_func (g_free);
@@ -392,21 +394,13 @@ pd_store_activity_changes (PdStore *store,
   gboolean ok;
   int rc = SQLITE_DONE;
 
-  g_return_val_if_fail (store != NULL, FALSE);
-  g_return_val_if_fail (campaign != NULL, FALSE);
-  g_return_val_if_fail (ret_mark != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (store->pg != NULL)
-    return store_pg_activity_changes (store->pg, campaign, since, ret_mark, ret_reps, error);
-
   /* One snapshot: the mark and the reps past `since` agree. */
   if (!store_begin_read (store, error))
-    goto fail;
-  ok = store_query_int (store, "SELECT coalesce (max (mark), 0) FROM activity_changes", &mark, error);
+    return FALSE;
+  ok = store_query_int (store, mark_sql, &mark, error);
   if (ok && ret_reps != NULL)
     {
-      stmt = store_prepare (store, "SELECT rep FROM activity_changes WHERE mark > ?1 AND campaign = ?2", error);
+      stmt = store_prepare (store, reps_sql, error);
       ok = stmt != NULL;
       if (ok)
         {
@@ -423,7 +417,7 @@ pd_store_activity_changes (PdStore *store,
       g_clear_pointer (&stmt, sqlite3_finalize);
     }
   if (!store_finish (store, ok, error))
-    goto fail;
+    return FALSE;
   *ret_mark = mark;
   if (ret_reps != NULL)
     {
@@ -431,8 +425,32 @@ pd_store_activity_changes (PdStore *store,
       *ret_reps = (GStrv) g_ptr_array_free (g_steal_pointer (&reps), FALSE);
     }
   return TRUE;
+}
 
-fail:
-  g_prefix_error (error, _("Cannot read the changes of activity of '%s': "), campaign);
-  return FALSE;
+gboolean
+pd_store_activity_changes (PdStore *store,
+                           const char *campaign,
+                           gint64 since,
+                           gint64 *ret_mark,
+                           GStrv *ret_reps,
+                           GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL, FALSE);
+  g_return_val_if_fail (ret_mark != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    ok = store_pg_change_marks (store->pg, "SELECT coalesce (max (mark), 0) FROM activity_changes",
+                                "SELECT rep FROM activity_changes WHERE mark > $1 AND campaign = $2", campaign,
+                                since, ret_mark, ret_reps, error);
+  else
+    ok = store_change_marks (store, "SELECT coalesce (max (mark), 0) FROM activity_changes",
+                             "SELECT rep FROM activity_changes WHERE mark > ?1 AND campaign = ?2", campaign, since,
+                             ret_mark, ret_reps, error);
+  if (!ok)
+    g_prefix_error (error, _("Cannot read the changes of activity of '%s': "), campaign);
+  return ok;
 }

@@ -76,8 +76,10 @@ static const CopyTable tables[] = {
     "date", NULL },
   /* The change marks the daemons compare: as the source has them, after
    * every table whose triggers move them (activity, and calls since
-   * schema 12). */
+   * schema 12; prospects and calls for the prospects' since schema 17). */
   { "activity_changes", FALSE, TRUE, "campaign, rep, mark", "campaign, rep", "mark", "campaign, rep", NULL, NULL },
+  /* The prospects' (schema 17), moved by the calls copied. */
+  { "prospect_changes", FALSE, TRUE, "campaign, rep, mark", "campaign, rep", "mark", "campaign, rep", NULL, NULL },
   { "activity_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },
   /* Their parts (schema 12): the entries' and the calls' sums. */
   { "log_days", FALSE, FALSE, NULL, NULL, DAY_SUMS, "campaign, rep", "date", NULL },

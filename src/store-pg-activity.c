@@ -293,6 +293,7 @@ store_pg_replace_day (PgStore *pg, const PdActivity *activity, gint64 *ret_id, G
 /* ---------------------------------------------------------- changes */
 
 typedef struct {
+  const char *mark_sql, *reps_sql;
   const char *campaign;
   gint64 since, mark;
   gboolean with_reps;
@@ -300,12 +301,12 @@ typedef struct {
 } Changes;
 
 static gboolean
-activity_changes (PgStore *pg, gpointer data, GError **error)
+read_changes (PgStore *pg, gpointer data, GError **error)
 {
   Changes *c = data;
   char since[INT_TEXT_SIZE];
   const char *values[2] = { int_text (c->since, since), c->campaign };
-  g_autoptr (PGresult) mark = pg_query (pg, "SELECT coalesce (max (mark), 0) FROM activity_changes", 0, NULL, error);
+  g_autoptr (PGresult) mark = pg_query (pg, c->mark_sql, 0, NULL, error);
   g_autoptr (PGresult) reps = NULL;
 
   g_ptr_array_set_size (c->reps, 0);
@@ -314,7 +315,7 @@ activity_changes (PgStore *pg, gpointer data, GError **error)
   c->mark = pg_int (mark, 0, 0);
   if (!c->with_reps)
     return TRUE;
-  reps = pg_query (pg, "SELECT rep FROM activity_changes WHERE mark > $1 AND campaign = $2", 2, values, error);
+  reps = pg_query (pg, c->reps_sql, 2, values, error);
   if (reps == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (reps); i++)
@@ -323,18 +324,15 @@ activity_changes (PgStore *pg, gpointer data, GError **error)
 }
 
 gboolean
-store_pg_activity_changes (PgStore *pg, const char *campaign, gint64 since, gint64 *ret_mark, GStrv *ret_reps,
-                           GError **error)
+store_pg_change_marks (PgStore *pg, const char *mark_sql, const char *reps_sql, const char *campaign, gint64 since,
+                       gint64 *ret_mark, GStrv *ret_reps, GError **error)
 {
   g_autoptr (GPtrArray) reps = g_ptr_array_new_with_free_func (g_free);
-  Changes c = { campaign, since, 0, ret_reps != NULL, reps };
+  Changes c = { mark_sql, reps_sql, campaign, since, 0, ret_reps != NULL, reps };
 
   /* One snapshot: the mark and the reps past `since` agree. */
-  if (!pg_transaction (pg, PG_READ, activity_changes, &c, error))
-    {
-      g_prefix_error (error, _("Cannot read the changes of activity of '%s': "), campaign);
-      return FALSE;
-    }
+  if (!pg_transaction (pg, PG_READ, read_changes, &c, error))
+    return FALSE;
   *ret_mark = c.mark;
   if (ret_reps != NULL)
     {

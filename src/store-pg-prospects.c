@@ -76,7 +76,16 @@ typedef struct {
   GString *attribute_position, *attribute_name, *attribute_value;
   GArray *source_of;    /* gint64: per source line, its prospect's id or -import order */
   GString *source_name, *source_line;
+  GHashTable *reps;     /* the reps of the prospects written: their change marks move once */
 } Import;
+
+/* `rep` (NULL: none) into the import's set of reps. */
+static void
+add_rep (Import *im, const char *rep)
+{
+  if (rep != NULL && !g_hash_table_contains (im->reps, rep))
+    g_hash_table_add (im->reps, g_strdup (rep));
+}
 
 /* One element more in array literal `array` (NULL: SQL NULL). */
 static void
@@ -148,6 +157,7 @@ batch_add (Import *im, const PdProspect *p, gint64 order)
 
       if (im->n_new == 0)
         im->first_order = order;
+      add_rep (im, p->rep);
       for (guint c = 0; c < G_N_ELEMENTS (texts); c++)
         array_add (im->cols[COL_REP + c], texts[c]);
       array_add (im->cols[COL_STATE], pd_prospect_state_name (p->state));
@@ -208,8 +218,8 @@ batch_flush (PgStore *pg, Import *im, GError **error)
       for (guint i = 0; i < im->known->len; i++)
         array_add_int (ids, g_array_index (im->known, gint64, i));
       values[1] = array_end (ids);
-      found = pg_query (pg, "SELECT id FROM prospects WHERE campaign = $1 AND id = ANY ($2::bigint[])", 2, values,
-                        error);
+      found = pg_query (pg, "SELECT id, rep FROM prospects WHERE campaign = $1 AND id = ANY ($2::bigint[])", 2,
+                        values, error);
       if (found == NULL)
         return FALSE;
       for (int r = 0; r < PQntuples (found); r++)
@@ -218,6 +228,8 @@ batch_flush (PgStore *pg, Import *im, GError **error)
 
           *id = pg_int (found, r, 0);
           g_hash_table_add (seen, id);
+          if (!PQgetisnull (found, r, 1))
+            add_rep (im, PQgetvalue (found, r, 1));
         }
       for (guint i = 0; i < im->known->len; i++)
         if (!g_hash_table_contains (seen, &g_array_index (im->known, gint64, i)))
@@ -314,6 +326,30 @@ batch_flush (PgStore *pg, Import *im, GError **error)
   return TRUE;
 }
 
+/* Moves the change mark (schema 17) of each rep the import wrote once:
+ * the prospects, attributes and sources it inserts move no mark by
+ * themselves. */
+static gboolean
+mark_reps (PgStore *pg, Import *im, GError **error)
+{
+  g_autoptr (GString) reps = g_string_new ("{");
+  g_autoptr (PGresult) marked = NULL;
+  const char *values[2] = { im->campaign, NULL };
+  GHashTableIter iter;
+  gpointer rep;
+
+  g_hash_table_iter_init (&iter, im->reps);
+  while (g_hash_table_iter_next (&iter, &rep, NULL))
+    array_add (reps, rep);
+  values[1] = array_end (reps);
+  marked = pg_query (pg, "INSERT INTO prospect_changes (campaign, rep, mark)"
+                         " SELECT $1, r, (SELECT coalesce (max (mark), 0) + 1 FROM prospect_changes)"
+                         " FROM unnest ($2::text[]) AS r"
+                         " ON CONFLICT (campaign, rep) DO UPDATE SET mark = excluded.mark",
+                     2, values, error);
+  return marked != NULL;
+}
+
 static gboolean
 import_body (PgStore *pg, gpointer data, GError **error)
 {
@@ -329,6 +365,7 @@ import_body (PgStore *pg, gpointer data, GError **error)
   if (im->ids != NULL)
     g_array_set_size (im->ids, 0);
   batch_reset (im);
+  g_hash_table_remove_all (im->reps);
   if (!pg_require_campaign (pg, im->campaign, error))
     return FALSE;
   /* The campaign's whole import order, whoever's rows: a rep's login
@@ -353,7 +390,7 @@ import_body (PgStore *pg, gpointer data, GError **error)
       g_propagate_error (error, feed_error);
       return FALSE;
     }
-  return batch_flush (pg, im, error);
+  return batch_flush (pg, im, error) && mark_reps (pg, im, error);
 }
 
 gboolean
@@ -378,7 +415,9 @@ store_pg_import_prospects (PgStore *pg, const char *campaign, PdProspectFeed fee
   im.fed = g_array_new (FALSE, FALSE, sizeof (gint64));
   im.attribute_of = g_array_new (FALSE, FALSE, sizeof (gint64));
   im.source_of = g_array_new (FALSE, FALSE, sizeof (gint64));
+  im.reps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ok = pg_transaction (pg, PG_WRITE, import_body, &im, error);
+  g_hash_table_unref (im.reps);
   for (guint c = 0; c < N_COLS; c++)
     g_string_free (im.cols[c], TRUE);
   g_string_free (im.attribute_position, TRUE);

@@ -107,6 +107,16 @@
   " CASE WHEN " R ".prospects > 0 AND " R ".contacts > 0 THEN " R ".prospects ELSE 0 END," \
   " CASE WHEN " R ".deals > 0 AND " R ".revenue_cents > 0 THEN " R ".deals ELSE 0 END," \
   " CASE WHEN " R ".deals > 0 AND " R ".revenue_cents > 0 THEN " R ".revenue_cents ELSE 0 END"
+/* Step 17's statement triggers on table T (one event each: a trigger
+ * with transition tables has one), KIND the argument of
+ * prospect_changes_trigger(). */
+#define PROSPECT_CHANGES_TRIGGER(T, EVENT, TABLES, KIND) \
+  "CREATE TRIGGER prospect_changes_" EVENT " AFTER " EVENT " ON prospectd." T \
+  "  REFERENCING " TABLES " FOR EACH STATEMENT EXECUTE FUNCTION prospectd.prospect_changes_trigger ('" KIND "');"
+#define PROSPECT_CHANGES_TRIGGERS(T, KIND) \
+  PROSPECT_CHANGES_TRIGGER (T, "delete", "OLD TABLE AS old_rows", KIND) \
+  PROSPECT_CHANGES_TRIGGER (T, "update", "OLD TABLE AS old_rows NEW TABLE AS new_rows", KIND)
+
 /* Migration steps: step 0 creates version PG_FIRST_VERSION, step i
  * (i >= 1) brings PG_FIRST_VERSION + i - 1 to PG_FIRST_VERSION + i, each by
  * running its texts in order. Append, never edit. */
@@ -582,6 +592,72 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "END $$;"
     "CREATE TRIGGER activity_running AFTER INSERT OR DELETE OR UPDATE"
     "  ON prospectd.activity_days FOR EACH ROW EXECUTE FUNCTION prospectd.activity_running_trigger ();" },
+
+  /* 16 -> 17 (SQLite's step 17): whose call lists may have changed, a
+   * change mark per rep apart from activity_changes, moved by what a
+   * rep's lists are made of: its prospects (the old and the new rep),
+   * their attributes and sources, the calls made to them (the
+   * prospect's rep). Once per statement (its transition tables), on
+   * every change but an insert of prospects, attributes or sources:
+   * those come from an import alone, which moves each of its reps' marks
+   * once. Announced as the other changes are (notify_change), so that a
+   * daemon hears an import that only adds sources to known prospects.
+   * Shared by the team as activity_changes is (store-pg-team.c); the
+   * trigger runs as the owner. */
+  { "CREATE TABLE prospectd.prospect_changes ("
+    "  campaign text COLLATE \"C\" NOT NULL,"
+    "  rep text COLLATE \"C\" NOT NULL,"
+    "  mark bigint NOT NULL,"
+    "  PRIMARY KEY (campaign, rep)"
+    ");"
+    "CREATE INDEX prospect_changes_by_mark ON prospectd.prospect_changes (mark);",
+
+    /* TG_ARGV[0]: 'rep' when the rows are prospects (their rep), else
+     * the rows name a prospect (its rep; found by its index whatever
+     * the number of rows). */
+    "CREATE FUNCTION prospectd.prospect_changes_trigger () RETURNS trigger"
+    "  LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "DECLARE"
+    "  next_mark bigint := (SELECT coalesce (max (mark), 0) + 1 FROM prospect_changes);"
+    "  ids bigint[];"
+    "BEGIN"
+    "  IF TG_ARGV[0] = 'rep' THEN"
+    "    IF TG_OP = 'INSERT' THEN"
+    "      INSERT INTO prospect_changes (campaign, rep, mark)"
+    "        SELECT DISTINCT campaign, rep, next_mark FROM new_rows WHERE rep IS NOT NULL"
+    "        ON CONFLICT (campaign, rep) DO UPDATE SET mark = excluded.mark;"
+    "    ELSIF TG_OP = 'DELETE' THEN"
+    "      INSERT INTO prospect_changes (campaign, rep, mark)"
+    "        SELECT DISTINCT campaign, rep, next_mark FROM old_rows WHERE rep IS NOT NULL"
+    "        ON CONFLICT (campaign, rep) DO UPDATE SET mark = excluded.mark;"
+    "    ELSE"
+    "      INSERT INTO prospect_changes (campaign, rep, mark)"
+    "        SELECT campaign, rep, next_mark FROM (SELECT campaign, rep FROM old_rows"
+    "          UNION SELECT campaign, rep FROM new_rows) AS r WHERE rep IS NOT NULL"
+    "        ON CONFLICT (campaign, rep) DO UPDATE SET mark = excluded.mark;"
+    "    END IF;"
+    "  ELSE"
+    "    IF TG_OP = 'INSERT' THEN"
+    "      ids := ARRAY (SELECT prospect FROM new_rows);"
+    "    ELSIF TG_OP = 'DELETE' THEN"
+    "      ids := ARRAY (SELECT prospect FROM old_rows);"
+    "    ELSE"
+    "      ids := ARRAY (SELECT prospect FROM old_rows UNION SELECT prospect FROM new_rows);"
+    "    END IF;"
+    "    INSERT INTO prospect_changes (campaign, rep, mark)"
+    "      SELECT DISTINCT campaign, rep, next_mark FROM prospects WHERE id = ANY (ids) AND rep IS NOT NULL"
+    "      ON CONFLICT (campaign, rep) DO UPDATE SET mark = excluded.mark;"
+    "  END IF;"
+    "  RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER notify_change AFTER INSERT OR UPDATE"
+    "  ON prospectd.prospect_changes FOR EACH ROW EXECUTE FUNCTION prospectd.notify_change ();",
+
+    PROSPECT_CHANGES_TRIGGERS ("prospects", "rep")
+    PROSPECT_CHANGES_TRIGGERS ("prospect_attributes", "prospect")
+    PROSPECT_CHANGES_TRIGGERS ("prospect_sources", "prospect")
+    PROSPECT_CHANGES_TRIGGER ("calls", "insert", "NEW TABLE AS new_rows", "prospect")
+    PROSPECT_CHANGES_TRIGGERS ("calls", "prospect") },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

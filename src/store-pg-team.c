@@ -17,7 +17,8 @@
  *     changes and removes its own entries, issues and rotates its own
  *     token, and writes what its daemon keeps (campaigns seen, the first
  *     day of reps, schedule revisions, notifications claimed, the change
- *     counter); a manager's writes everything but the per-day sums and
+ *     counter), and the prospects' change marks of the reps it imports
+ *     for; a manager's writes everything but the per-day sums and
  *     the team. No login writes the per-day sums: the trigger that keeps
  *     them runs as the schema's owner (SECURITY DEFINER, search_path
  *     pinned), can only run as a trigger, and adds only the row that
@@ -77,7 +78,10 @@ static const char *const security[] = {
   /* What a desktop's daemon keeps for the whole team, whoever's it is. */
   "  FOR shared IN SELECT * FROM (VALUES ('rep_starts', 'INSERT'), ('notifications', 'INSERT'),"
   "      ('revisions', 'INSERT, DELETE'), ('revision_days', 'INSERT, DELETE'),"
-  "      ('catchup_days', 'INSERT, UPDATE, DELETE'), ('activity_changes', 'INSERT, UPDATE, DELETE'))"
+  "      ('catchup_days', 'INSERT, UPDATE, DELETE'), ('activity_changes', 'INSERT, UPDATE, DELETE'),"
+  /* What an import writes with the prospects: its reps' change marks,
+   * once each (schema 17). */
+  "      ('prospect_changes', 'INSERT, UPDATE'))"
   "      AS t (name, privileges) WHERE to_regclass ('prospectd.' || name) IS NOT NULL LOOP"
   "    EXECUTE format ('GRANT %s ON prospectd.%I TO %I', shared.privileges, shared.name, p_login);"
   "  END LOOP;"

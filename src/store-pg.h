@@ -53,8 +53,11 @@ gboolean store_pg_get_activity (PgStore *pg, gint64 id, PdActivity **ret_activit
 gboolean store_pg_update_activity (PgStore *pg, const PdActivity *activity, GError **error);
 gboolean store_pg_replace_day (PgStore *pg, const PdActivity *activity, gint64 *ret_id, GPtrArray **ret_removed,
                                GError **error);
-gboolean store_pg_activity_changes (PgStore *pg, const char *campaign, gint64 since, gint64 *ret_mark,
-                                    GStrv *ret_reps, GError **error);
+/* A change-mark table's latest mark (`mark_sql`) and the reps of
+ * `campaign` past `since` (`reps_sql`: $1 since, $2 campaign), in one
+ * snapshot (pd_store_activity_changes(), pd_store_prospect_changes()). */
+gboolean store_pg_change_marks (PgStore *pg, const char *mark_sql, const char *reps_sql, const char *campaign,
+                                gint64 since, gint64 *ret_mark, GStrv *ret_reps, GError **error);
 
 gboolean store_pg_day_parts (PgStore *pg, const char *campaign, const char *rep, const GDate *date,
                              PdTotals *ret_logged, PdTotals *ret_called, GError **error);

@@ -150,3 +150,16 @@ gboolean store_migrate (PdStore *store, GError **error);
 /* Inside a transaction: NOT_FOUND unless campaign `id` is known
  * (store-campaigns.c). */
 gboolean store_require_campaign (PdStore *store, const char *id, GError **error);
+
+/* A change-mark table's latest mark (`mark_sql`) and the reps of
+ * `campaign` past `since` (`reps_sql`: ?1 since, ?2 campaign), in one
+ * snapshot (store-activity.c; pd_store_activity_changes(),
+ * pd_store_prospect_changes()). */
+gboolean store_change_marks (PdStore *store,
+                             const char *mark_sql,
+                             const char *reps_sql,
+                             const char *campaign,
+                             gint64 since,
+                             gint64 *ret_mark,
+                             GStrv *ret_reps,
+                             GError **error);

@@ -149,11 +149,47 @@ insert_prospect (PdStore *store, ImportStatements *st, const char *campaign, con
   return TRUE;
 }
 
+/* `rep` (NULL: none) into the set of reps `reps`. */
+static void
+add_rep (GHashTable *reps, const char *rep)
+{
+  if (rep != NULL && !g_hash_table_contains (reps, rep))
+    g_hash_table_add (reps, g_strdup (rep));
+}
+
+/* Moves the change mark (schema 17) of each rep of `reps` (a set of
+ * names) in `campaign` once: the prospects, attributes and sources an
+ * import inserts move no mark by themselves. */
+static gboolean
+mark_reps (PdStore *store, const char *campaign, GHashTable *reps, GError **error)
+{
+  g_autoptr (sqlite3_stmt) mark = store_prepare (store, "INSERT OR REPLACE INTO prospect_changes (campaign, rep, mark)"
+                                                        " VALUES (?1, ?2, (SELECT coalesce (max (mark), 0) + 1"
+                                                        " FROM prospect_changes))",
+                                                 error);
+  GHashTableIter iter;
+  gpointer rep;
+
+  if (mark == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, reps);
+  while (g_hash_table_iter_next (&iter, &rep, NULL))
+    {
+      sqlite3_reset (mark);
+      bind_text (mark, 1, campaign);
+      bind_text (mark, 2, rep);
+      if (!store_step_done (store, mark, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 import_body (PdStore *store, const char *campaign, PdProspectFeed feed, gpointer data, GArray *ids,
              gint64 *ret_added, gint64 *ret_sources, GError **error)
 {
   ImportStatements st = { 0 };
+  g_autoptr (GHashTable) reps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (sqlite3_stmt) insert = NULL, attribute = NULL, known = NULL, order = NULL, source = NULL;
   PdProspect *p;
   GError *feed_error = NULL;
@@ -168,7 +204,7 @@ import_body (PdStore *store, const char *campaign, PdProspectFeed feed, gpointer
                           error);
   attribute = insert != NULL ? store_prepare (store, "INSERT INTO prospect_attributes (prospect, position, name,"
                                                      " value) VALUES (?1, ?2, ?3, ?4)", error) : NULL;
-  known = attribute != NULL ? store_prepare (store, "SELECT 1 FROM prospects WHERE id = ?1 AND campaign = ?2",
+  known = attribute != NULL ? store_prepare (store, "SELECT rep FROM prospects WHERE id = ?1 AND campaign = ?2",
                                              error) : NULL;
   order = known != NULL ? store_prepare (store, "SELECT coalesce (max (import_order), 0) + 1 FROM prospects"
                                                 " WHERE campaign = ?1", error) : NULL;
@@ -212,11 +248,14 @@ import_body (PdStore *store, const char *campaign, PdProspectFeed feed, gpointer
                 store_set_error (error, store->db, rc);
               return FALSE;
             }
+          if (sqlite3_column_type (known, 0) != SQLITE_NULL)
+            add_rep (reps, (const char *) sqlite3_column_text (known, 0));
         }
       else
         {
           if (!insert_prospect (store, &st, campaign, p, &id, error))
             return FALSE;
+          add_rep (reps, p->rep);
           ++*ret_added;
         }
       if (!insert_sources (store, st.source, id, p, ret_sources, error))
@@ -229,7 +268,7 @@ import_body (PdStore *store, const char *campaign, PdProspectFeed feed, gpointer
       g_propagate_error (error, feed_error);
       return FALSE;
     }
-  return TRUE;
+  return mark_reps (store, campaign, reps, error);
 }
 
 /* SQLite's page cache during an import, in KiB. */
@@ -635,6 +674,29 @@ pd_store_count_prospects (PdStore *store, const char *campaign, gint64 *ret_pros
 fail:
   g_prefix_error (error, _("Cannot list the prospects of '%s': "), campaign);
   return FALSE;
+}
+
+gboolean
+pd_store_prospect_changes (PdStore *store, const char *campaign, gint64 since, gint64 *ret_mark, GStrv *ret_reps,
+                           GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (campaign != NULL && ret_mark != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (store->pg != NULL)
+    ok = store_pg_change_marks (store->pg, "SELECT coalesce (max (mark), 0) FROM prospect_changes",
+                                "SELECT rep FROM prospect_changes WHERE mark > $1 AND campaign = $2", campaign,
+                                since, ret_mark, ret_reps, error);
+  else
+    ok = store_change_marks (store, "SELECT coalesce (max (mark), 0) FROM prospect_changes",
+                             "SELECT rep FROM prospect_changes WHERE mark > ?1 AND campaign = ?2", campaign, since,
+                             ret_mark, ret_reps, error);
+  if (!ok)
+    g_prefix_error (error, _("Cannot read the changes of the prospects of '%s': "), campaign);
+  return ok;
 }
 
 gboolean

@@ -69,6 +69,7 @@ static const char campaign_text[] =
  * with feeds_logged which feeds it rendered (written, or unchanged). */
 static GString *respread_log;
 static gboolean feeds_logged;
+static gboolean lists_logged; /* and how many reps' call lists it made */
 
 static GLogWriterOutput
 writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
@@ -85,13 +86,14 @@ writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer 
     }
   if (respread_log != NULL && g_strcmp0 (domain, "prospectd-daemon") == 0 && message != NULL
       && (g_str_has_prefix (message, "re-spread ")
+          || (lists_logged && g_str_has_prefix (message, "call lists made for "))
           || (feeds_logged && (g_str_has_prefix (message, "wrote feed: ")
                                || g_str_has_prefix (message, "feed unchanged: ")))))
     {
       /* A feed by its file name alone (the directory is a temporary one). */
       const char *slash = strrchr (message, '/');
 
-      if (g_str_has_prefix (message, "re-spread ") || slash == NULL)
+      if (!g_str_has_prefix (message, "wrote feed: ") && !g_str_has_prefix (message, "feed unchanged: "))
         g_string_append_printf (respread_log, "%s\n", message);
       else
         g_string_append_printf (respread_log, "%.*s%s\n", (int) (strchr (message, '\'') - message + 1), message,
@@ -790,6 +792,211 @@ test_near_blocks_move (void **state)
   side_clear (&b);
 }
 
+/* ------------------------------------- the call lists, kept */
+
+/* A feed file as it is: its bytes, inode, size and modification time. */
+typedef struct {
+  char *bytes;
+  guint64 inode, size;
+  gint64 mtime_ns;
+} FeedState;
+
+static void
+feed_state (const Side *side, const char *rep, FeedState *state)
+{
+  g_autofree char *name = g_strconcat (rep, ".ics", NULL);
+  g_autofree char *path = g_build_filename (side->feeds, "inc", name, NULL);
+  GStatBuf info;
+
+  assert_int_equal (g_lstat (path, &info), 0);
+  g_free (state->bytes);
+  state->bytes = feed_bytes (side, rep);
+  state->inode = (guint64) info.st_ino;
+  state->size = (guint64) info.st_size;
+  state->mtime_ns = (gint64) info.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + info.st_mtim.tv_nsec;
+}
+
+/* Each feed of `side` against `states` (alice's, bob's, carol's): those
+ * named in `changed` (a string of initials, "b" for bob) hold other bytes
+ * now; the others are the very files they were (inode, size,
+ * modification time, bytes). `states` becomes what they are now. */
+static void
+assert_feeds_changed (const Side *side, FeedState states[3], const char *changed)
+{
+  static const char *const reps[] = { "alice", "bob", "carol" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (reps); r++)
+    {
+      FeedState now = { 0 };
+
+      feed_state (side, reps[r], &now);
+      if (strchr (changed, reps[r][0]) != NULL)
+        assert_string_not_equal (now.bytes, states[r].bytes);
+      else
+        {
+          assert_int_equal (now.inode, states[r].inode);
+          assert_int_equal (now.size, states[r].size);
+          assert_int_equal (now.mtime_ns, states[r].mtime_ns);
+          assert_string_equal (now.bytes, states[r].bytes);
+        }
+      g_free (states[r].bytes);
+      states[r] = now;
+    }
+}
+
+/* SQL run on both sides' files, behind the stores' backs. */
+static void
+sql_both (Side *a, Side *b, const char *sql)
+{
+  const Side *sides[] = { a, b };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+    {
+      sqlite3 *handle = NULL;
+
+      assert_int_equal (sqlite3_open (sides[s]->db, &handle), SQLITE_OK);
+      assert_int_equal (sqlite3_exec (handle, sql, NULL, NULL, NULL), SQLITE_OK);
+      sqlite3_close (handle);
+    }
+}
+
+/* The id of the prospect of `company` on a side. */
+static gint64
+prospect_id (const Side *side, const char *company)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = pd_store_list_prospects (side->store, "inc", NULL, &error);
+
+  assert_non_null (all);
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (((PdProspect *) g_ptr_array_index (all, i))->company, company))
+      return ((PdProspect *) g_ptr_array_index (all, i))->id;
+  fail_msg ("no prospect '%s'", company);
+  return 0;
+}
+
+/* The daemon keeps each rep's call lists between wake-ups and makes again
+ * only those of the reps whose near blocks changed (a log, a call) or
+ * whose prospects or calls changed (a call, an import, a reassignment,
+ * an erasure, a call removed): one rep's change costs that rep's lists,
+ * and rewrites that rep's feed alone, every other feed file left as it
+ * was; every rep's on a new day and after a reload. Each step's feeds
+ * are byte for byte those of a daemon started afresh. */
+static void
+test_call_lists_kept (void **state)
+{
+  const char *root = *state;
+  g_autoptr (PdDaemon) running = NULL;
+  g_autoptr (GError) error = NULL;
+  FeedState feeds[3] = { { 0 } };
+  Side a = { 0 }, b = { 0 };
+
+  side_init (&a, root, "kept");
+  side_init (&b, root, "made");
+  /* Three prospects a rep: the lists run short, so that a prospect more
+   * or less shows. */
+  import_both (&a, &b, 3);
+  respread_log = g_string_new (NULL);
+  lists_logged = TRUE;
+
+  running = daemon_at (&a, paris (2027, 1, 8, 18, 0));
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 0), FALSE, "call lists made for 3 of 3 reps of inc\n", 0);
+  for (guint r = 0; r < 3; r++)
+    feed_state (&a, (const char *[]) { "alice", "bob", "carol" }[r], &feeds[r]);
+  assert_int_equal (lines_with (feeds[1].bytes, "bob 0"), 12);
+
+  /* Nothing changed: nothing made, nothing written. */
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 5), TRUE, "call lists made for 0 of 3 reps of inc\n", 0);
+  assert_feeds_changed (&a, feeds, "");
+
+  /* A call to one of bob's prospects (`prospectctl call`): bob
+   * re-spread, his lists made again without it today. */
+  call_both (&a, &b, "bob 01", "bob", 2027, 1, 8);
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 10), TRUE,
+              "re-spread 1 of 3 reps of inc\ncall lists made for 1 of 3 reps of inc\n", 0);
+  assert_feeds_changed (&a, feeds, "b");
+
+  /* An import of a prospect of bob's (no activity, no re-spread). */
+  {
+    Side *sides[] = { &a, &b };
+
+    for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+      {
+        g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+        PdProspect *p = pd_prospect_new ();
+
+        p->company = g_strdup ("bob 04");
+        p->rep = g_strdup ("bob");
+        p->phone = g_strdup ("+33100001404");
+        pd_prospect_add_source (p, "salon", 2);
+        g_ptr_array_add (batch, p);
+        assert_true (pd_store_import_prospects (sides[s]->store, "inc", batch, NULL, NULL, &error));
+        assert_null (error);
+      }
+  }
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 15), TRUE, "call lists made for 1 of 3 reps of inc\n", 0);
+  assert_feeds_changed (&a, feeds, "b");
+  assert_true (lines_with (feeds[1].bytes, "bob 04 — tel:+33100001404") > 0);
+
+  /* bob 02 to carol: both feeds. */
+  {
+    Side *sides[] = { &a, &b };
+
+    for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+      {
+        const gint64 which[1] = { prospect_id (sides[s], "bob 02") };
+        const char *const to[1] = { "carol" };
+
+        assert_true (pd_store_set_prospect_reps (sides[s]->store, "inc", which, to, 1, &error));
+        assert_null (error);
+      }
+  }
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 20), TRUE, "call lists made for 2 of 3 reps of inc\n", 0);
+  assert_feeds_changed (&a, feeds, "bc");
+  assert_int_equal (lines_with (feeds[1].bytes, "bob 02"), 0);
+  assert_true (lines_with (feeds[2].bytes, "bob 02") > 0);
+
+  /* The call to bob 01 removed: bob's activity and lists again. */
+  sql_both (&a, &b, "DELETE FROM calls");
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 25), TRUE,
+              "re-spread 1 of 3 reps of inc\ncall lists made for 1 of 3 reps of inc\n", 0);
+  assert_feeds_changed (&a, feeds, "b");
+
+  /* carol 03 erased: carol's alone. */
+  {
+    Side *sides[] = { &a, &b };
+
+    for (guint s = 0; s < G_N_ELEMENTS (sides); s++)
+      {
+        assert_true (pd_store_erase_prospect (sides[s]->store, "inc", prospect_id (sides[s], "carol 03"), &error));
+        assert_null (error);
+      }
+  }
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 30), TRUE, "call lists made for 1 of 3 reps of inc\n", 0);
+  assert_feeds_changed (&a, feeds, "c");
+
+  /* A log of alice's: her lists (her near blocks changed), her feed. */
+  log_both (&a, &b, "alice", 2027, 1, 8, 40);
+  react_near (running, &a, &b, paris (2027, 1, 8, 18, 35), TRUE,
+              "re-spread 1 of 3 reps of inc\ncall lists made for 1 of 3 reps of inc\n", 0);
+  assert_feeds_changed (&a, feeds, "a");
+
+  /* A new day: every rep's; a reload: every rep's. */
+  react_near (running, &a, &b, paris (2027, 1, 11, 17, 45), FALSE, "call lists made for 3 of 3 reps of inc\n", 0);
+  react_near (running, &a, &b, paris (2027, 1, 11, 17, 50), FALSE, "call lists made for 0 of 3 reps of inc\n", 0);
+  assert_true (pd_daemon_load (running, &error));
+  assert_null (error);
+  react_near (running, &a, &b, paris (2027, 1, 11, 17, 55), FALSE, "call lists made for 3 of 3 reps of inc\n", 0);
+
+  for (guint r = 0; r < 3; r++)
+    g_free (feeds[r].bytes);
+  lists_logged = FALSE;
+  g_string_free (respread_log, TRUE);
+  respread_log = NULL;
+  side_clear (&a);
+  side_clear (&b);
+}
+
 static int
 setup (void **state)
 {
@@ -813,6 +1020,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_reload_keeps_unchanged, setup, teardown),
     cmocka_unit_test_setup_teardown (test_near_blocks_kept, setup, teardown),
     cmocka_unit_test_setup_teardown (test_near_blocks_move, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_call_lists_kept, setup, teardown),
   };
 
   g_log_set_writer_func (writer, NULL, NULL);

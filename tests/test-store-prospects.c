@@ -702,6 +702,192 @@ test_erase (void **state)
   assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running WHERE rep = 'alice'"), 1);
 }
 
+static gint
+compare_names (gconstpointer a, gconstpointer b, gpointer data)
+{
+  (void) data;
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The reps of q1 whose prospect change mark is past `since`, sorted and
+ * joined by ','; the store's latest mark into *ret_mark. */
+static char *
+changed_since (PdStore *store, gint64 since, gint64 *ret_mark)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) reps = NULL;
+
+  assert_true (pd_store_prospect_changes (store, "q1", since, ret_mark, &reps, &error));
+  assert_null (error);
+  g_qsort_with_data (reps, (gint) g_strv_length (reps), sizeof (char *), compare_names, NULL);
+  return g_strjoinv (",", reps);
+}
+
+/* What moves the prospects' change marks (schema 17), rep by rep: an
+ * import (each rep of its new prospects, and the rep of a known prospect
+ * given a new source), a call (its prospect's rep), a reassignment (the
+ * old and the new rep), an erasure, an attribute changed or a call
+ * removed behind the store's back; not a prospect of no rep, not another
+ * campaign's reps, not a log; and no prospect write moves the activity's
+ * marks (a reassignment re-spreads no one). An import that fails moves
+ * nothing. */
+static void
+test_prospect_changes (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  gint64 ids[3], mark = -1, before = 0, activity = -1, activity_after = -1;
+  g_autofree char *reps = NULL;
+
+  assert_true (pd_store_ensure_campaign (store, "q2", "Q2", &error));
+  reps = changed_since (store, 0, &mark);
+  assert_string_equal (reps, "");
+  assert_int_equal (mark, 0);
+  assert_true (pd_store_activity_changes (store, "q1", 0, &activity, NULL, &error));
+
+  /* Acme (alice), Bolt (bob), Cyan (nobody's). */
+  import_three (store, ids);
+  g_free (reps);
+  reps = changed_since (store, 0, &mark);
+  assert_string_equal (reps, "alice,bob");
+  assert_true (mark > 0);
+  before = mark;
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "");
+  assert_int_equal (mark, before);
+
+  /* A call to Bolt. */
+  {
+    g_autoptr (PdCall) call = make_call (ids[1], "bob", ymd (2027, 1, 4), PD_OUTCOME_NO_ANSWER);
+
+    assert_true (pd_store_record_call (store, call, NULL, NULL, &error));
+    assert_null (error);
+  }
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "bob");
+  assert_true (mark > before);
+  before = mark;
+
+  /* Acme from alice to carol; Cyan stays nobody's. */
+  {
+    const gint64 which[2] = { ids[0], ids[2] };
+    const char *const to[2] = { "carol", NULL };
+
+    assert_true (pd_store_set_prospect_reps (store, "q1", which, to, 2, &error));
+    assert_null (error);
+  }
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "alice,carol");
+  before = mark;
+  /* Not the activity's: a prospect's rep changing re-spreads no one. */
+  assert_true (pd_store_activity_changes (store, "q1", 0, &activity_after, NULL, &error));
+  assert_int_equal (activity_after, activity + 1); /* the call to Bolt alone */
+
+  /* An import: Bolt again from another file (a new source), a new
+   * prospect of dave's, a new one of nobody's. */
+  {
+    g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+    PdProspect *bolt = make_prospect ("Bolt", NULL, "annuaire", 9);
+
+    bolt->id = ids[1];
+    g_ptr_array_add (batch, bolt);
+    g_ptr_array_add (batch, make_prospect ("Delta", "dave", "annuaire", 10));
+    g_ptr_array_add (batch, make_prospect ("Echo", NULL, "annuaire", 11));
+    assert_true (pd_store_import_prospects (store, "q1", batch, NULL, NULL, &error));
+    assert_null (error);
+  }
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "bob,dave");
+  before = mark;
+
+  /* An import that fails (a known prospect that is not there): nothing. */
+  {
+    g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+    PdProspect *ghost = make_prospect ("Ghost", NULL, "annuaire", 12);
+
+    g_ptr_array_add (batch, make_prospect ("Foxtrot", "erin", "annuaire", 13));
+    ghost->id = 4242;
+    g_ptr_array_add (batch, ghost);
+    assert_false (pd_store_import_prospects (store, "q1", batch, NULL, NULL, &error));
+    assert_true (g_error_matches (error, PD_STORE_ERROR, PD_STORE_ERROR_NOT_FOUND));
+    g_clear_error (&error);
+  }
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "");
+  assert_int_equal (mark, before);
+
+  /* Erasing Cyan (nobody's) moves nothing; erasing Bolt moves bob. */
+  assert_true (pd_store_erase_prospect (store, "q1", ids[2], &error));
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "");
+  assert_true (pd_store_erase_prospect (store, "q1", ids[1], &error));
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "bob");
+  before = mark;
+
+  /* Behind the store's back: Acme's attribute (carol's), then a call to
+   * Delta removed (dave's). */
+  {
+    g_autoptr (PdCall) call = make_call (0, "dave", ymd (2027, 1, 5), PD_OUTCOME_NO_ANSWER);
+    g_autoptr (GPtrArray) delta = NULL;
+    PdProspectFilter filter = { 0 };
+
+    filter.rep = "dave";
+    delta = pd_store_list_prospects (store, "q1", &filter, &error);
+    assert_int_equal (delta->len, 1);
+    call->prospect = prospect_at (delta, 0)->id;
+    assert_true (pd_store_record_call (store, call, NULL, NULL, &error));
+    assert_null (error);
+  }
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "dave");
+  before = mark;
+  raw_exec (f->db, "UPDATE prospect_attributes SET value = 'Nord' WHERE name = 'Région'");
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "carol");
+  before = mark;
+  raw_exec (f->db, "DELETE FROM calls WHERE rep = 'dave'");
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "dave");
+  before = mark;
+
+  /* Another campaign's prospect: a later mark, not q1's reps; a log: no
+   * prospect mark at all. */
+  {
+    g_autoptr (GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
+
+    g_ptr_array_add (batch, make_prospect ("Golf", "alice", "salon", 2));
+    assert_true (pd_store_import_prospects (store, "q2", batch, NULL, NULL, &error));
+    assert_null (error);
+  }
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "");
+  assert_int_equal (mark, before + 1);
+  before = mark;
+  {
+    g_autoptr (PdActivity) entry = make_activity ("q1", "alice", ymd (2027, 1, 4), 5);
+
+    assert_true (pd_store_add_activity (store, entry, NULL, &error));
+    assert_null (error);
+  }
+  g_free (reps);
+  reps = changed_since (store, before, &mark);
+  assert_string_equal (reps, "");
+  assert_int_equal (mark, before);
+}
+
 /* A rep's login sees its own prospects only, and may store none for
  * another rep (row-level security); a manager's login sees all. */
 static void
@@ -774,6 +960,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_filters_and_reps, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rep_reads, setup, teardown),
     cmocka_unit_test_setup_teardown (test_erase, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_prospect_changes, setup, teardown),
   };
   const struct CMUnitTest pg_only[] = {
     cmocka_unit_test_setup_teardown (test_pg_rep_login, setup, teardown),

@@ -448,7 +448,7 @@ test_pg_schema_race (void **state)
    * announcements (step 10); no prospect file (step 11); no day parts
    * (step 12: apply_day_change keeps its body of step 12, and nothing
    * writes before the upgrade); no feed token index (step 13); no running
-   * sums (step 16). */
+   * sums (step 16); no prospect change marks (step 17). */
   store = open_with_campaign (f->db, "q1");
   id = pd_store_database_id (store, &error);
   g_clear_pointer (&store, pd_store_close);
@@ -457,7 +457,9 @@ test_pg_schema_race (void **state)
                    "DROP FUNCTION recompute_day, apply_call_day_change, apply_call, call_days_trigger;"
                    "DROP INDEX feed_tokens_by_selector;"
                    "DROP FUNCTION activity_running_trigger () CASCADE;"
-                   "DROP TABLE activity_running CASCADE;");
+                   "DROP TABLE activity_running CASCADE;"
+                   "DROP FUNCTION prospect_changes_trigger () CASCADE;"
+                   "DROP TABLE prospect_changes;");
   raw_exec (f->db, "DROP TRIGGER notify_change ON activity; DROP TRIGGER notify_change ON revisions;"
                    "DROP TRIGGER notify_change ON rep_starts; DROP TRIGGER notify_change ON catchup_days;"
                    "DROP FUNCTION notify_change (); DROP INDEX revisions_catchup_once;"

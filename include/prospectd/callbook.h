@@ -65,6 +65,23 @@ PdFeedCalls *pd_callbook_feed_calls (PdStore *store,
                                      const GDate *today,
                                      GError **error);
 
+/* The call lists of rep `rep_index`'s feed alone, as
+ * pd_callbook_feed_calls() makes them for every rep when the campaign's
+ * file holds a prospect (the caller asks pd_store_any_prospect()), for
+ * `n_blocks` blocks `blocks` of that rep (in a schedule's order): list k
+ * is that of blocks[k] (pd_feed_calls_n_blocks() is n_blocks). The blocks
+ * of the days from `today` over PD_CALL_HORIZON_DAYS days are those
+ * with a list, and the lists of theirs: the others may be left out.
+ * Reads that rep's prospects and calls only. NULL with error set on a
+ * store error. */
+PdFeedCalls *pd_callbook_rep_feed_calls (PdStore *store,
+                                         const PdCampaign *campaign,
+                                         guint rep_index,
+                                         const PdBlock *blocks,
+                                         guint n_blocks,
+                                         const GDate *today,
+                                         GError **error);
+
 /* The prospects the campaign's file holds for its reps to contact: every
  * prospect of the campaign but the spontaneous ones (the plan's prospects
  * to contact do not count those). -1 with error set on a store error. */

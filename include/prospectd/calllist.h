@@ -138,6 +138,10 @@ typedef struct _PdFeedCalls PdFeedCalls;
 /* New lists for a schedule of `n_blocks` blocks: no block with a list,
  * no line. */
 PdFeedCalls *pd_feed_calls_new (guint n_blocks);
+/* The same, its texts' storage grown `text_chunk` bytes at a time
+ * (pd_feed_calls_new(): 64 KiB, for a whole campaign's lists) for lists
+ * kept by the thousand (one rep's each). */
+PdFeedCalls *pd_feed_calls_new_sized (guint n_blocks, gsize text_chunk);
 void pd_feed_calls_free (PdFeedCalls *calls);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PdFeedCalls, pd_feed_calls_free)
 

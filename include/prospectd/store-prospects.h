@@ -108,6 +108,25 @@ gboolean pd_store_any_prospect (PdStore *store,
                                 gboolean *ret_any,
                                 GError **error);
 
+/* Whose call lists may have changed (schema 17). Every prospect added,
+ * changed or removed, every attribute or source of a prospect, every
+ * call made to a prospect (added, removed, moved to another prospect or
+ * date) moves the change mark of the prospect's (campaign, rep) past
+ * every mark before it (a prospect moved to another rep moves both; a
+ * prospect of no rep none). Apart from pd_store_activity_changes()'s: a
+ * prospect's change re-spreads no one. Writes the store's latest mark (0
+ * when none moved yet) to ret_mark and, when ret_reps is not NULL, the
+ * reps of `campaign` whose mark is past `since` (a new NULL-terminated
+ * array, in no particular order, each rep once). Read the mark before
+ * what it is about: asked again with it, the store names what changed
+ * in between. Errors: the backend's; nothing is written then. */
+gboolean pd_store_prospect_changes (PdStore *store,
+                                    const char *campaign,
+                                    gint64 since,
+                                    gint64 *ret_mark,
+                                    GStrv *ret_reps,
+                                    GError **error);
+
 /* The ids (gint64) of rep `rep`'s prospects in `campaign` with a call
  * dated on or after `from`, whoever made it, each once, in increasing
  * order. A new GArray, or NULL with error set. */

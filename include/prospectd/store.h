@@ -46,7 +46,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 16
+#define PD_STORE_SCHEMA_VERSION 17
 
 typedef struct _PdStore PdStore;
 

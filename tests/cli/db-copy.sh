@@ -36,8 +36,8 @@ sqlite3 "$SOLO" "INSERT INTO notifications (campaign, key, sent_at) VALUES ('exa
 
 # Every table of an SQLite file, row by row.
 dump () {
-  for t in meta campaigns rep_starts activity revisions revision_days catchup_days activity_changes notifications \
-           feed_tokens activity_days activity_team_days sqlite_sequence; do
+  for t in meta campaigns rep_starts activity revisions revision_days catchup_days activity_changes prospect_changes \
+           notifications feed_tokens activity_days activity_team_days sqlite_sequence; do
     echo "== $t"; sqlite3 "$1" "SELECT * FROM $t" | LC_ALL=C sort
   done
 }

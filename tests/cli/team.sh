@@ -162,7 +162,7 @@ check_eq "row-level security is on and forced on every table" "" \
      "SELECT relname FROM pg_class WHERE relnamespace = 'prospectd'::regnamespace AND relkind = 'r'
         AND NOT (relrowsecurity AND relforcerowsecurity)")"
 check_eq "SECURITY DEFINER: only the trigger functions (the sums of entries and calls, the running sums, the change marks, the announcements)" \
-  "activity_changes_trigger,activity_days_trigger,activity_running_trigger,call_days_trigger,notify_change|t" \
+  "activity_changes_trigger,activity_days_trigger,activity_running_trigger,call_days_trigger,notify_change,prospect_changes_trigger|t" \
   "$($PSQL -d "postgresql:///team_rls?host=$PGHOST&port=$PGPORT" -c \
      "SELECT string_agg (proname, ',' ORDER BY proname), bool_and (prorettype = 'trigger'::regtype) FROM pg_proc
         WHERE pronamespace = 'prospectd'::regnamespace AND prosecdef")"
