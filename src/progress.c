@@ -558,9 +558,12 @@ compute_rep (const PdCampaign *campaign, const Baseline *baseline,
 }
 
 /* The team: sums of the reps, days_left the most any rep has, the
- * projection the latest of the reps' (none when a rep has none). */
+ * projection the latest of the reps' (none when a rep has none); the
+ * past checkpoints' actuals the reps' summed, or `checkpoint_contacts`
+ * when given (one per checkpoint). */
 static PdRepProgress *
-compute_team (const PdCampaign *campaign, const GDate *as_of, const GPtrArray *reps, gint *ret_projection_rep)
+compute_team (const PdCampaign *campaign, const GDate *as_of, const GPtrArray *reps,
+              const gint64 *checkpoint_contacts, gint *ret_projection_rep)
 {
   guint n_checkpoints = campaign->checkpoints->len;
   PdRepProgress *team = rep_progress_new (G_MAXUINT, n_checkpoints);
@@ -597,7 +600,8 @@ compute_team (const PdCampaign *campaign, const GDate *as_of, const GPtrArray *r
     }
 
   judge_pace (team, campaign->behind_threshold);
-  /* A past checkpoint's team actual is the reps' actuals there summed. */
+  /* A past checkpoint's team actual is the reps' actuals there summed
+   * (or the caller's, who has the team's without the reps'). */
   for (guint k = 0; k < n_checkpoints; k++)
     {
       PdCheckpointProgress *cp = &g_array_index (team->checkpoints, PdCheckpointProgress, k);
@@ -613,9 +617,15 @@ compute_team (const PdCampaign *campaign, const GDate *as_of, const GPtrArray *r
             }
           continue;
         }
-      for (guint i = 0; i < reps->len; i++)
-        cp->actual = add_saturated (cp->actual, g_array_index (((const PdRepProgress *) g_ptr_array_index (reps, i))->checkpoints,
-                                                               PdCheckpointProgress, k).actual);
+      if (checkpoint_contacts != NULL)
+        cp->actual = checkpoint_contacts[k];
+      else
+        for (guint i = 0; i < reps->len; i++)
+          {
+            const PdRepProgress *rep = g_ptr_array_index (reps, i);
+
+            cp->actual = add_saturated (cp->actual, g_array_index (rep->checkpoints, PdCheckpointProgress, k).actual);
+          }
       cp->state = cp->actual >= cp->target ? PD_CHECKPOINT_MET : PD_CHECKPOINT_MISSED;
     }
   if (team->next_checkpoint < 0)
@@ -827,7 +837,7 @@ pd_progress_compute (const PdCampaign *campaign,
       rate_sums_add_rep (&sums, &logged.sums);
     }
   progress->team_projection_rep = -1;
-  progress->team = compute_team (campaign, as_of, progress->reps, &progress->team_projection_rep);
+  progress->team = compute_team (campaign, as_of, progress->reps, NULL, &progress->team_projection_rep);
 
   if (totals != NULL)
     progress->totals = *totals;
@@ -902,6 +912,7 @@ struct _PdProgressBuilder {
   PdProgress *progress; /* reps filled as they are added */
   RateSums sums;
   AfterCache after;     /* nth_available_day_after()'s, shared by the reps */
+  gint64 *team_checkpoints; /* the team's contacts to each checkpoint, when given */
 };
 
 PdProgressBuilder *
@@ -930,6 +941,7 @@ pd_progress_builder_free (PdProgressBuilder *builder)
     return;
   pd_progress_free (builder->progress);
   g_clear_pointer (&builder->after.calendars, g_hash_table_unref);
+  g_free (builder->team_checkpoints);
   g_free (builder);
 }
 
@@ -981,6 +993,17 @@ pd_progress_builder_add_rep (PdProgressBuilder *builder, guint rep_index, const 
   pd_progress_builder_add_rep_logged (builder, rep_index, curve, &logged);
 }
 
+void
+pd_progress_builder_set_team_checkpoint_contacts (PdProgressBuilder *builder, const gint64 *contacts)
+{
+  guint n;
+
+  g_return_if_fail (builder != NULL && builder->progress != NULL && contacts != NULL);
+  n = builder->campaign->checkpoints->len;
+  g_free (builder->team_checkpoints);
+  builder->team_checkpoints = g_memdup2 (contacts, MAX (n, 1) * sizeof *contacts);
+}
+
 PdProgress *
 pd_progress_builder_finish (PdProgressBuilder *builder, const PdTotals *totals)
 {
@@ -990,7 +1013,8 @@ pd_progress_builder_finish (PdProgressBuilder *builder, const PdTotals *totals)
 
   PdProgress *progress = g_steal_pointer (&builder->progress);
   progress->team_projection_rep = -1;
-  progress->team = compute_team (builder->campaign, &builder->as_of, progress->reps, &progress->team_projection_rep);
+  progress->team = compute_team (builder->campaign, &builder->as_of, progress->reps, builder->team_checkpoints,
+                                 &progress->team_projection_rep);
   if (totals != NULL)
     progress->totals = *totals;
   progress->revenue_cents = progress->totals.revenue_cents;

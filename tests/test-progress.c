@@ -943,6 +943,67 @@ test_builder_from_sums (void **state)
   assert_int_equal (rep_at (by_sums, 0)->actual, 16 * 13 + 16 + 16 + 500);
 }
 
+/* The team's contacts to its checkpoints given by the caller (status
+ * --rep, from the team's days less those of reps not in the campaign):
+ * the team's past checkpoints take them, and a rep added without its own
+ * (bob, not shown) costs no read. As of 2027-02-01, by the 2027-01-29
+ * checkpoint alice has 20 x 16 = 320, bob 13 x 8 = 104 (to 01-20): the
+ * team 424 of its 468 due, missed; carol's 70 are not the team's. */
+static void
+test_builder_team_checkpoints (void **state)
+{
+  Fixture *f = *state;
+  add_january (f, "alice", 4, 29, 16);
+  add_january (f, "bob", 4, 20, 8);
+  add_day (f, "carol", 2027, 1, 28, 70); /* not in the campaign */
+  GDate as_of = make_date (2027, 2, 1);
+  /* The upcoming ones are not read: whatever they hold. */
+  const gint64 team_contacts[3] = { 424, -5, -6 };
+  g_autoptr (PdProgress) whole = pd_progress_compute (f->campaign, &f->plan, f->baseline, &as_of, f->daily, NULL);
+  g_autoptr (PdScheduleBuilder) schedules = pd_schedule_builder_new (f->campaign, &f->plan);
+  g_autoptr (PdProgressBuilder) builder = pd_progress_builder_new (f->campaign, &f->plan, &as_of);
+  g_autoptr (PdProgressBuilder) summed = pd_progress_builder_new (f->campaign, &f->plan, &as_of);
+  g_autoptr (PdProgress) given = NULL, without = NULL;
+
+  for (guint r = 0; r < f->campaign->reps->len; r++)
+    {
+      const PdRep *rep = g_ptr_array_index (f->campaign->reps, r);
+      g_autoptr (PdScheduleCurve) curve = pd_schedule_builder_rep_curve (schedules, r, NULL);
+      gint64 checkpoints[3] = { 0 };
+      PdRepLogged logged = { 0 };
+
+      pd_progress_running_sums (f->daily, rep->name, &as_of, &logged.sums);
+      if (r == 0) /* alice's shown: her own, read */
+        {
+          PdRunningSums then;
+          GDate first = make_date (2027, 1, 29);
+
+          pd_progress_running_sums (f->daily, rep->name, &first, &then);
+          checkpoints[0] = then.totals.contacts;
+          logged.checkpoint_contacts = checkpoints;
+        }
+      pd_progress_builder_add_rep_logged (builder, r, curve, &logged);
+      pd_progress_builder_add_rep_logged (summed, r, curve, &logged);
+    }
+  pd_progress_builder_set_team_checkpoint_contacts (builder, team_contacts);
+  given = pd_progress_builder_finish (builder, NULL);
+  without = pd_progress_builder_finish (summed, NULL);
+
+  assert_int_equal (checkpoint_at (given->team, 0)->actual, 424);
+  assert_int_equal (checkpoint_at (given->team, 0)->target, 468);
+  assert_int_equal (checkpoint_at (given->team, 0)->state, PD_CHECKPOINT_MISSED);
+  assert_int_equal (checkpoint_at (given->team, 1)->actual, 424);
+  assert_int_equal (checkpoint_at (given->team, 1)->state, PD_CHECKPOINT_UPCOMING);
+  assert_int_equal (checkpoint_at (given->team, 2)->actual, 424);
+  assert_rep_progress_equal (whole->team, given->team);
+  assert_rep_progress_equal (rep_at (whole, 0), rep_at (given, 0));
+  assert_int_equal (checkpoint_at (rep_at (given, 0), 0)->actual, 320);
+  /* bob's own past checkpoint, not read, reads 0; without the team's
+   * given, the team's would be the reps' summed: 320. */
+  assert_int_equal (checkpoint_at (rep_at (given, 1), 0)->actual, 0);
+  assert_int_equal (checkpoint_at (without->team, 0)->actual, 320);
+}
+
 /* The progress built a rep at a time as status builds it (each rep's
  * curve, pd_schedule_builder_rep_curve(), and its own rows) equals
  * pd_progress_compute() over the whole team's days, field for field. */
@@ -1159,6 +1220,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_remaining_while_behind, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rep_start, setup, teardown),
     cmocka_unit_test_setup_teardown (test_builder_from_sums, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_builder_team_checkpoints, setup, teardown),
     cmocka_unit_test_setup_teardown (test_builder_same_as_compute, setup, teardown),
     cmocka_unit_test (test_names),
   };

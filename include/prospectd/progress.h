@@ -195,7 +195,10 @@ typedef void (*PdReachedFunc) (gint64 contacts, GDate *ret_date, gpointer user_d
 typedef struct {
   PdRunningSums sums;                /* to as_of */
   const gint64 *checkpoint_contacts; /* one per campaign checkpoint: contacts to its date; read for
-                                      * the checkpoints on or before as_of only (NULL: none) */
+                                      * the checkpoints on or before as_of only (NULL: none, the
+                                      * rep's past checkpoints reading 0 done: for a rep whose
+                                      * checkpoints are not shown, the team's then given by
+                                      * pd_progress_builder_set_team_checkpoint_contacts()) */
   PdReachedFunc reached;             /* sets the first day, on or before as_of, on which the rep's
                                       * running contacts reached `contacts` (invalid: none); called
                                       * only when sums.totals.contacts >= contacts (NULL: invalid) */
@@ -209,6 +212,15 @@ void pd_progress_builder_add_rep_logged (PdProgressBuilder *builder,
                                          guint rep_index,
                                          const PdScheduleCurve *curve,
                                          const PdRepLogged *logged);
+
+/* The team's contacts to each campaign checkpoint (one per checkpoint,
+ * read for those on or before as_of; copied), when the caller knows them
+ * without every rep's (the team's logged days less those of the reps not
+ * in the campaign): the team's past checkpoints then take them instead
+ * of the reps' summed, and a rep whose own checkpoints are not shown
+ * needs none of its own (PdRepLogged.checkpoint_contacts NULL). They must
+ * be the campaign reps' contacts summed: the caller answers for it. */
+void pd_progress_builder_set_team_checkpoint_contacts (PdProgressBuilder *builder, const gint64 *contacts);
 
 /* The progress, once every rep is added; `totals` as for
  * pd_progress_compute(). The builder is spent: free it. */

@@ -1000,14 +1000,19 @@ rep_by_rep_flush (RepByRep *run)
 }
 
 /* The logged side of each rep from the store's running sums: at as_of,
- * at each checkpoint on or before it, and (asked only when the progress
- * needs it) the day a rep's total was reached. */
+ * at each checkpoint on or before it (only for the reps whose
+ * checkpoints are shown: the team's come from its days), and (asked only
+ * when the progress needs it) the day a rep's total was reached. */
 typedef struct {
   PdStore *store;
   const char *campaign;
   GDate as_of;
   char **stored;             /* per rep: its name as stored (NULL: nothing logged) */
   gint64 *checkpoint_contacts; /* per rep, per checkpoint */
+  gboolean every_rep_checkpoints; /* every rep's checkpoints are shown (JSON) */
+  gint rep_checkpoints;      /* else the one rep whose are (-1: none) */
+  gint64 *team_checkpoints;  /* per checkpoint: the team's, from its days */
+  gboolean has_team_checkpoints;
   GError *error;             /* the first read that failed */
 } Logged;
 
@@ -1024,10 +1029,36 @@ logged_reached (gint64 contacts, GDate *ret_date, gpointer user_data)
                                  &logged->error);
 }
 
-/* Reads every rep's running sums at as_of and at the checkpoints to
- * date, and the chart's columns (the team's days less those of reps not
- * in the campaign). FALSE with `*ret_again` when a rep's days are stored
- * under two spellings of its name (the caller reads every day then). */
+/* The contacts of `days` (PdDayTotals by date) to each of `dates`
+ * (ascending, n of them) into `ret` (set, one per date). FALSE when a sum
+ * would pass 64 bits, or a day's contacts are negative: the caller then
+ * sums the reps' instead. */
+static gboolean
+day_totals_to_dates (const GArray *days, const GDate *dates, guint n, gint64 *ret)
+{
+  gint64 running = 0;
+  guint k = 0;
+
+  for (guint i = 0; i < days->len; i++)
+    {
+      const PdDayTotals *d = &g_array_index (days, PdDayTotals, i);
+
+      for (; k < n && g_date_compare (&dates[k], &d->date) < 0; k++)
+        ret[k] = running;
+      if (d->totals.contacts < 0 || d->totals.contacts > G_MAXINT64 - running)
+        return FALSE;
+      running += d->totals.contacts;
+    }
+  for (; k < n; k++)
+    ret[k] = running;
+  return TRUE;
+}
+
+/* Reads every rep's running sums at as_of, the shown reps' at the
+ * checkpoints to date, and from the team's days less those of reps not
+ * in the campaign, the chart's columns and the team's contacts at those
+ * checkpoints. FALSE with `*ret_again` when a rep's days are stored under
+ * two spellings of its name (the caller reads every day then). */
 static gboolean
 read_logged (Logged *logged, const PdCampaign *c, PdRepLogged *reps, const char **reached_data, Chart *chart,
              gboolean *ret_again, GError **error)
@@ -1035,14 +1066,25 @@ read_logged (Logged *logged, const PdCampaign *c, PdRepLogged *reps, const char 
   guint n_checkpoints = c->checkpoints->len;
   g_autoptr (GArray) at = pd_store_running_at (logged->store, logged->campaign, &logged->as_of, error);
   g_autoptr (GArray) team = NULL;
+  g_autofree GDate *dates = g_new0 (GDate, MAX (n_checkpoints, 1));
+  g_autofree gint64 *unknown = g_new0 (gint64, MAX (n_checkpoints, 1));
+  guint past = 0;
 
   *ret_again = FALSE;
   if (at == NULL)
     return FALSE;
+  /* The checkpoints to date: the first ones (they are in date order). */
+  while (past < n_checkpoints
+         && g_date_compare (&g_array_index (c->checkpoints, PdCheckpoint, past).date, &logged->as_of) <= 0)
+    {
+      dates[past] = g_array_index (c->checkpoints, PdCheckpoint, past).date;
+      past++;
+    }
   team = pd_store_day_totals (logged->store, logged->campaign, NULL, NULL, &logged->as_of, error);
   if (team == NULL)
     return FALSE;
   day_totals_to_columns (team, 1, chart->dates, chart->width, chart->actual);
+  logged->has_team_checkpoints = day_totals_to_dates (team, dates, past, logged->team_checkpoints);
   for (guint i = 0; i < at->len; i++)
     {
       const PdRepRunning *running = &g_array_index (at, PdRepRunning, i);
@@ -1056,6 +1098,12 @@ read_logged (Logged *logged, const PdCampaign *c, PdRepLogged *reps, const char 
           if (days == NULL)
             return FALSE;
           day_totals_to_columns (days, -1, chart->dates, chart->width, chart->actual);
+          /* A part of the team's days: its sums fit when the team's do. */
+          if (logged->has_team_checkpoints && day_totals_to_dates (days, dates, past, unknown))
+            for (guint k = 0; k < past; k++)
+              logged->team_checkpoints[k] -= unknown[k];
+          else
+            logged->has_team_checkpoints = FALSE;
           continue;
         }
       if (logged->stored[r] != NULL)
@@ -1066,39 +1114,48 @@ read_logged (Logged *logged, const PdCampaign *c, PdRepLogged *reps, const char 
       logged->stored[r] = g_strdup (running->rep);
       reps[r].sums = running->sums;
     }
-  /* The checkpoints to date (the first ones: they are in date order),
-   * read at once. */
-  {
-    guint past = 0;
-    g_autoptr (GArray) then = NULL;
-
-    while (past < n_checkpoints
-           && g_date_compare (&g_array_index (c->checkpoints, PdCheckpoint, past).date, &logged->as_of) <= 0)
-      past++;
+  if (logged->every_rep_checkpoints || !logged->has_team_checkpoints)
     {
-      g_autofree GDate *dates = g_new0 (GDate, MAX (past, 1));
+      /* Every rep's checkpoints to date, read at once. */
+      g_autoptr (GArray) then = past > 0 ? pd_store_running_contacts_at (logged->store, logged->campaign, dates,
+                                                                         past, error)
+                                         : g_array_new (FALSE, TRUE, sizeof (PdRepContactsAt));
 
-      for (guint k = 0; k < past; k++)
-        dates[k] = g_array_index (c->checkpoints, PdCheckpoint, k).date;
-      then = past > 0 ? pd_store_running_contacts_at (logged->store, logged->campaign, dates, past, error)
-                      : g_array_new (FALSE, TRUE, sizeof (PdRepContactsAt));
+      if (then == NULL)
+        return FALSE;
+      for (guint i = 0; i < then->len; i++)
+        {
+          const PdRepContactsAt *cp = &g_array_index (then, PdRepContactsAt, i);
+          guint r;
+
+          if (cp->date_index < past && pd_campaign_find_rep (c, cp->rep, &r) != NULL)
+            logged->checkpoint_contacts[r * n_checkpoints + cp->date_index] = cp->contacts;
+        }
+      logged->has_team_checkpoints = FALSE;
     }
-    if (then == NULL)
-      return FALSE;
-    for (guint i = 0; i < then->len; i++)
-      {
-        const PdRepContactsAt *cp = &g_array_index (then, PdRepContactsAt, i);
-        guint r;
+  else if (logged->rep_checkpoints >= 0 && logged->stored[logged->rep_checkpoints] != NULL)
+    {
+      guint r = (guint) logged->rep_checkpoints;
 
-        if (cp->date_index < past && pd_campaign_find_rep (c, cp->rep, &r) != NULL)
-          logged->checkpoint_contacts[r * n_checkpoints + cp->date_index] = cp->contacts;
-      }
-  }
+      /* The one rep shown: a look-up per checkpoint to date. */
+      for (guint k = 0; k < past; k++)
+        {
+          PdRunningSums then;
+
+          if (!pd_store_rep_running_at (logged->store, logged->campaign, logged->stored[r], &dates[k], &then,
+                                        error))
+            return FALSE;
+          logged->checkpoint_contacts[r * n_checkpoints + k] = then.totals.contacts;
+        }
+    }
   for (guint r = 0; r < c->reps->len; r++)
     {
+      gboolean shown = logged->every_rep_checkpoints || !logged->has_team_checkpoints
+                       || (gint) r == logged->rep_checkpoints;
+
       reached_data[2 * r] = logged->stored[r];
       reached_data[2 * r + 1] = (const char *) (gpointer) logged;
-      reps[r].checkpoint_contacts = &logged->checkpoint_contacts[r * n_checkpoints];
+      reps[r].checkpoint_contacts = shown ? &logged->checkpoint_contacts[r * n_checkpoints] : NULL;
       reps[r].reached = logged_reached;
       reps[r].reached_data = &reached_data[2 * r];
     }
@@ -1150,6 +1207,7 @@ run (PdCtl *ctl, int argc, char **argv)
   g_autofree PdRepLogged *reps = NULL;
   g_autoptr (GPtrArray) stored = g_ptr_array_new_with_free_func (g_free);
   g_autofree gint64 *checkpoint_contacts = NULL;
+  g_autofree gint64 *team_checkpoints = NULL;
   g_autofree const char **reached_data = NULL;
   Logged logged = { 0 };
   gboolean again = FALSE;
@@ -1217,11 +1275,17 @@ run (PdCtl *ctl, int argc, char **argv)
   reps = g_new0 (PdRepLogged, MAX (campaign->reps->len, 1));
   g_ptr_array_set_size (stored, (gint) campaign->reps->len + 1);
   checkpoint_contacts = g_new0 (gint64, MAX (campaign->reps->len * campaign->checkpoints->len, 1));
+  team_checkpoints = g_new0 (gint64, MAX (campaign->checkpoints->len, 1));
   reached_data = g_new0 (const char *, 2 * MAX (campaign->reps->len, 1));
   chart_init (&chart, campaign, shares, &as_of);
-  logged = (Logged) { store, campaign->id, as_of, (char **) stored->pdata, checkpoint_contacts, NULL };
+  /* The reps' checkpoints read are those shown: JSON shows each rep's,
+   * the text the one rep of --rep, CSV none. */
+  logged = (Logged) { store, campaign->id, as_of, (char **) stored->pdata, checkpoint_contacts,
+                      opt_json && rep_filter < 0, opt_csv ? -1 : rep_filter, team_checkpoints, FALSE, NULL };
   if (store != NULL && !read_logged (&logged, campaign, reps, reached_data, &chart, &again, &error) && !again)
     return pd_ctl_error (PD_EXIT_FAILURE, "%s", error->message);
+  if (logged.has_team_checkpoints)
+    pd_progress_builder_set_team_checkpoint_contacts (builder, team_checkpoints);
   by_rep = (RepByRep) { campaign, schedules, builder, &chart, added, reps, -1, NULL };
   for (guint r = 0; r < campaign->reps->len && by_rep.error == NULL && !again; r++)
     {
