@@ -82,13 +82,13 @@ count_available_days (const PdCampaign *campaign, const PdRep *rep, const Baseli
   return days->len;
 }
 
-/* The first available days after a date, kept by
- * pd_workcal_days_key (rep, after, after) (see nth_available_day_after()):
- * a team's reps mostly share a calendar, and each rep behind is projected
- * past the end, so the days after it are walked once, not once per rep.
- * At most AFTER_DAYS_KEPT days per calendar and AFTER_DAYS_BUDGET in all
- * (128 KiB): reps of calendars of their own (days off of their own) walk
- * the rest as before, without memory growing with the team. */
+/* The first available days after a date, kept by after_days_key (rep,
+ * after) (see nth_available_day_after()): a team's reps mostly share a
+ * calendar, and each rep behind is projected past the end, so the days
+ * after it are walked once, not once per rep. At most AFTER_DAYS_KEPT
+ * days per calendar and AFTER_DAYS_BUDGET in all (128 KiB): reps of
+ * calendars of their own (days off of their own after the date) walk the
+ * rest as before, without memory growing with the team. */
 #define AFTER_DAYS_KEPT   4096
 #define AFTER_DAYS_BUDGET 16384
 typedef struct {
@@ -108,6 +108,32 @@ after_days_free (gpointer data)
 
   g_array_unref (after->dates);
   g_free (after);
+}
+
+/* What decides the rep's available days after `after` besides the
+ * campaign's rules (pd_workcal_is_available() on a campaign without an
+ * end, whose start is on or before `after`): its start when later, its
+ * workdays, and its days off that end after it. Days off already over
+ * change nothing there: the reps who took theirs during the campaign
+ * share the days after its end with the others (pd_workcal_days_key(),
+ * which names every day off, would keep a calendar for each). */
+static char *
+after_days_key (const PdRep *rep, const GDate *after)
+{
+  guint32 from = g_date_get_julian (after);
+  GDate start = rep->start; /* a copy: reading may fill in a GDate */
+  guint32 start_julian = g_date_valid (&start) ? g_date_get_julian (&start) : 0;
+  GString *key = g_string_new (NULL);
+
+  g_string_printf (key, "%u %u %u", from, start_julian > from ? start_julian : 0, (guint) rep->workdays);
+  for (guint i = 0; rep->days_off != NULL && i < rep->days_off->len; i++)
+    {
+      PdDateRange range = g_array_index (rep->days_off, PdDateRange, i);
+
+      if (g_date_get_julian (&range.last) > from)
+        g_string_append_printf (key, " %u-%u", g_date_get_julian (&range.first), g_date_get_julian (&range.last));
+    }
+  return g_string_free (key, FALSE);
 }
 
 /* The n-th (n >= 1) day after `after` on which `rep` can call, by the
@@ -138,7 +164,7 @@ nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
   gint64 found = 0;
   if (kept != NULL)
     {
-      g_autofree char *key = pd_workcal_days_key (rep, after, after);
+      g_autofree char *key = after_days_key (rep, after);
       AfterDays *days = g_hash_table_lookup (kept->calendars, key);
 
       if (days == NULL)
