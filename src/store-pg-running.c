@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * store-pg-running: each rep's running sums per logged day on PostgreSQL
- * (schema 16's activity_running, kept by a trigger on activity_days), as
+ * (schema 16's activity_running, kept by a trigger on activity_days, and
+ * schema 18's activity_running_last, each rep's last row), as
  * store-running.c reads them on SQLite.
  */
 #define G_LOG_DOMAIN "prospectd-store"
@@ -11,15 +12,6 @@
 #define RUNNING_COLUMNS \
   "rep, date, entries, contacts, prospects, active, latent, arid, proposals, deals, revenue_cents," \
   " qualified_active, qualified_prospects, reached_contacts, reached_prospects, won_deals, won_revenue_cents"
-
-/* The campaign's ($1) reps with running sums, walked through the primary
- * key (a loose index scan): the CTE `reps`, whose last row is NULL. */
-#define REPS_WALK \
-  "WITH RECURSIVE reps (rep) AS (" \
-  "  SELECT min (rep) FROM activity_running WHERE campaign = $1" \
-  "  UNION ALL" \
-  "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = $1 AND rep > reps.rep)" \
-  "    FROM reps WHERE reps.rep IS NOT NULL)"
 
 static PdRunningSums
 sums_from_row (const PGresult *result, int row, int first)
@@ -57,15 +49,19 @@ store_pg_running_at (PgStore *pg, const char *campaign, const GDate *date, GErro
   if (!store_check_date (date, _("end"), error))
     goto fail;
   format_date (date, date_text);
-  /* The reps walked through the primary key (a loose index scan), then
-   * each rep's last row on or before the date: one index probe each. */
+  /* Each rep's last row, read in order, when it is on or before the
+   * date; else the rep's last row on or before the date (an index
+   * probe), when there is one. */
   result = pg_query (pg,
-                     REPS_WALK
-                     " SELECT r.* FROM reps CROSS JOIN LATERAL ("
+                     "SELECT " RUNNING_COLUMNS " FROM activity_running_last"
+                     " WHERE campaign = $1 AND date <= $2::date"
+                     " UNION ALL"
+                     " SELECT r.* FROM activity_running_last AS l CROSS JOIN LATERAL ("
                      "  SELECT " RUNNING_COLUMNS " FROM activity_running"
-                     "   WHERE campaign = $1 AND rep = reps.rep AND date <= $2::date"
+                     "   WHERE campaign = $1 AND rep = l.rep AND date <= $2::date"
                      "   ORDER BY date DESC LIMIT 1) AS r"
-                     " ORDER BY r.rep",
+                     " WHERE l.campaign = $1 AND l.date > $2::date"
+                     " ORDER BY 1",
                      2, values, error);
   if (result == NULL)
     goto fail;
@@ -99,16 +95,17 @@ store_pg_running_contacts_at (PgStore *pg, const char *campaign, const GDate *da
   {
     const char *values[2] = { campaign, dates_text };
 
-    /* The reps walked once, then one probe per rep and date. */
+    /* Each rep (its last row) and date: the last row's contacts when it
+     * is on or before the date, else a probe. */
     result = pg_query (pg,
-                       REPS_WALK
-                       " SELECT reps.rep, dates.k - 1, r.contacts"
-                       " FROM reps CROSS JOIN unnest ($2::date[]) WITH ORDINALITY AS dates (d, k)"
-                       " CROSS JOIN LATERAL ("
-                       "  SELECT contacts FROM activity_running"
-                       "   WHERE campaign = $1 AND rep = reps.rep AND date <= dates.d"
-                       "   ORDER BY date DESC LIMIT 1) AS r"
-                       " WHERE reps.rep IS NOT NULL",
+                       "SELECT l.rep, dates.k - 1,"
+                       "  CASE WHEN l.date <= dates.d THEN l.contacts"
+                       "   ELSE (SELECT contacts FROM activity_running"
+                       "          WHERE campaign = $1 AND rep = l.rep AND date <= dates.d"
+                       "          ORDER BY date DESC LIMIT 1) END"
+                       " FROM activity_running_last AS l"
+                       " CROSS JOIN unnest ($2::date[]) WITH ORDINALITY AS dates (d, k)"
+                       " WHERE l.campaign = $1",
                        2, values, error);
   }
   if (result == NULL)
@@ -117,6 +114,8 @@ store_pg_running_contacts_at (PgStore *pg, const char *campaign, const GDate *da
     {
       PdRepContactsAt at = { 0 };
 
+      if (PQgetisnull (result, i, 2))
+        continue; /* nothing logged by then */
       at.rep = g_strdup (pg_text (result, i, 0));
       at.date_index = (guint) pg_int (result, i, 1);
       at.contacts = pg_int (result, i, 2);

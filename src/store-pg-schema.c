@@ -658,6 +658,44 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     PROSPECT_CHANGES_TRIGGERS ("prospect_sources", "prospect")
     PROSPECT_CHANGES_TRIGGER ("calls", "insert", "NEW TABLE AS new_rows", "prospect")
     PROSPECT_CHANGES_TRIGGERS ("calls", "prospect") },
+  /* 17 -> 18 (SQLite's step 18): each rep's last row of activity_running,
+   * copied by a trigger on activity_days that runs after step 16's (a
+   * relation's triggers of one event fire in the order of their names),
+   * shared by the team as activity_running is. */
+  { "CREATE TABLE prospectd.activity_running_last ("
+    "  campaign text COLLATE \"C\" NOT NULL,"
+    "  rep text COLLATE \"C\" NOT NULL,"
+    "  date date NOT NULL,"
+    "  entries bigint NOT NULL, contacts bigint NOT NULL, prospects bigint NOT NULL,"
+    "  active bigint NOT NULL, latent bigint NOT NULL, arid bigint NOT NULL,"
+    "  proposals bigint NOT NULL, deals bigint NOT NULL, revenue_cents bigint NOT NULL,"
+    "  qualified_active bigint NOT NULL, qualified_prospects bigint NOT NULL,"
+    "  reached_contacts bigint NOT NULL, reached_prospects bigint NOT NULL,"
+    "  won_deals bigint NOT NULL, won_revenue_cents bigint NOT NULL,"
+    "  PRIMARY KEY (campaign, rep)"
+    ");"
+    "INSERT INTO prospectd.activity_running_last"
+    "  SELECT DISTINCT ON (campaign, rep) * FROM prospectd.activity_running ORDER BY campaign, rep, date DESC;"
+    /* The rep's last row copied (none when it has no row left). */
+    "CREATE FUNCTION prospectd.running_last (p_campaign text, p_rep text)"
+    "  RETURNS void LANGUAGE sql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "  DELETE FROM activity_running_last WHERE campaign = p_campaign AND rep = p_rep;"
+    "  INSERT INTO activity_running_last SELECT * FROM activity_running"
+    "    WHERE campaign = p_campaign AND rep = p_rep ORDER BY date DESC LIMIT 1;"
+    "$$;"
+    "CREATE FUNCTION prospectd.activity_running_last_trigger () RETURNS trigger"
+    "  LANGUAGE plpgsql SET search_path = pg_catalog, prospectd, pg_temp AS $$"
+    "BEGIN"
+    "  IF TG_OP IN ('DELETE', 'UPDATE') THEN"
+    "    PERFORM running_last (OLD.campaign, OLD.rep);"
+    "  END IF;"
+    "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+    "    PERFORM running_last (NEW.campaign, NEW.rep);"
+    "  END IF;"
+    "  RETURN NULL;"
+    "END $$;"
+    "CREATE TRIGGER activity_running_last AFTER INSERT OR DELETE OR UPDATE"
+    "  ON prospectd.activity_days FOR EACH ROW EXECUTE FUNCTION prospectd.activity_running_last_trigger ();" },
 };
 
 G_STATIC_ASSERT (PG_FIRST_VERSION + G_N_ELEMENTS (migrations) - 1 == PD_STORE_SCHEMA_VERSION);

@@ -1,30 +1,21 @@
 /* SPDX-License-Identifier: MIT
  *
  * store-running: each rep's running sums per logged day (schema 16's
- * activity_running, kept by triggers on activity_days), read one row per
- * rep and date asked: what the status needs of the logged side, whatever
- * the number of days logged. The statements are cached: a status makes
- * them once per checkpoint, per rep.
+ * activity_running, kept by triggers on activity_days, and schema 18's
+ * activity_running_last, each rep's last row), read one row per rep and
+ * date asked: what the status needs of the logged side, whatever the
+ * number of days logged. The statements are cached.
  */
 #define G_LOG_DOMAIN "prospectd-store"
 
 #include "store-private.h"
 
 /* The columns read, from the rep's: rep, date, then the sums. */
-#define RUNNING_COLUMNS \
-  "r.rep, r.date, r.entries, r.contacts, r.prospects, r.active, r.latent, r.arid, r.proposals," \
+#define RUNNING_DATE_SUMS \
+  "r.date, r.entries, r.contacts, r.prospects, r.active, r.latent, r.arid, r.proposals," \
   " r.deals, r.revenue_cents, r.qualified_active, r.qualified_prospects, r.reached_contacts," \
   " r.reached_prospects, r.won_deals, r.won_revenue_cents"
-
-/* The campaign's (?1) reps with running sums, walked through the primary
- * key, one seek each (SQLite has no skip scan without ANALYZE): the CTE
- * `reps`, whose last row is NULL. */
-#define REPS_WALK \
-  "WITH RECURSIVE reps (rep) AS (" \
-  "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1)" \
-  "  UNION ALL" \
-  "  SELECT (SELECT min (rep) FROM activity_running WHERE campaign = ?1 AND rep > reps.rep)" \
-  "    FROM reps WHERE reps.rep IS NOT NULL)"
+#define RUNNING_COLUMNS "r.rep, " RUNNING_DATE_SUMS
 
 static PdRunningSums
 sums_from_row (sqlite3_stmt *stmt, int first)
@@ -68,16 +59,22 @@ pd_store_running_at (PdStore *store, const char *campaign, const GDate *date, GE
   g_array_set_clear_func (reps, store_clear_rep_running);
   if (!store_check_date (date, _("end"), error))
     goto fail;
-  /* The reps walked through the primary key, one seek each (SQLite has
-   * no skip scan without ANALYZE), then each rep's last row on or
-   * before the date: a seek too (the min/max optimisation). */
+  /* Each rep's last row, read in order, when it is on or before the
+   * date; else the rep's last row on or before the date (a seek: the
+   * min/max optimisation), when there is one. Both in rep order, merged:
+   * the CROSS JOIN keeps the small table outside (else SQLite walks the
+   * campaign's running sums for their order). */
   stmt = store_prepare_cached (store, CACHED_RUNNING_AT,
-                               REPS_WALK
-                               " SELECT " RUNNING_COLUMNS " FROM reps JOIN activity_running AS r"
-                               "  ON r.campaign = ?1 AND r.rep = reps.rep"
+                               "SELECT " RUNNING_COLUMNS " FROM activity_running_last AS r"
+                               " WHERE r.campaign = ?1 AND r.date <= ?2"
+                               " UNION ALL"
+                               " SELECT l.rep, " RUNNING_DATE_SUMS
+                               " FROM activity_running_last AS l CROSS JOIN activity_running AS r"
+                               "  ON r.campaign = ?1 AND r.rep = l.rep"
                                "  AND r.date = (SELECT max (date) FROM activity_running"
-                               "                 WHERE campaign = ?1 AND rep = reps.rep AND date <= ?2)"
-                               " ORDER BY r.rep",
+                               "                 WHERE campaign = ?1 AND rep = l.rep AND date <= ?2)"
+                               " WHERE l.campaign = ?1 AND l.date > ?2"
+                               " ORDER BY 1",
                                error);
   if (stmt == NULL)
     goto fail;
@@ -125,16 +122,16 @@ pd_store_running_contacts_at (PdStore *store, const char *campaign, const GDate 
   g_array_set_clear_func (found, store_clear_rep_contacts);
   if ((dates_text = store_dates_text (dates, n_dates, TRUE, error)) == NULL)
     goto fail;
-  /* The reps walked once (as pd_store_running_at() walks them), then one
-   * look-up per rep and date. */
+  /* Each rep (its last row) and date: the last row's contacts when it
+   * is on or before the date, else a look-up. */
   stmt = store_prepare_cached (store, CACHED_RUNNING_CONTACTS_AT,
-                               REPS_WALK ","
-                               " dates (k, d) AS (SELECT key, value FROM json_each (?2))"
-                               " SELECT reps.rep, dates.k,"
-                               "  (SELECT contacts FROM activity_running"
-                               "    WHERE campaign = ?1 AND rep = reps.rep AND date <= dates.d"
-                               "    ORDER BY date DESC LIMIT 1)"
-                               " FROM reps JOIN dates WHERE reps.rep IS NOT NULL",
+                               "WITH dates (k, d) AS (SELECT key, value FROM json_each (?2))"
+                               " SELECT l.rep, dates.k,"
+                               "  CASE WHEN l.date <= dates.d THEN l.contacts"
+                               "   ELSE (SELECT contacts FROM activity_running"
+                               "          WHERE campaign = ?1 AND rep = l.rep AND date <= dates.d"
+                               "          ORDER BY date DESC LIMIT 1) END"
+                               " FROM activity_running_last AS l JOIN dates WHERE l.campaign = ?1",
                                error);
   if (stmt == NULL)
     goto fail;

@@ -205,6 +205,15 @@
   "CREATE TRIGGER " T "_changes_update AFTER UPDATE ON " T " BEGIN" \
   PROSPECT_MARK_OF ("OLD") PROSPECT_MARK_OF ("NEW") "END;"
 
+/* Schema 18: R's rep's last row of activity_running copied into
+ * activity_running_last (none when the rep has no row left), after a day
+ * of R's rep was put in or taken out. */
+#define RUNNING_LAST(R) \
+  "  DELETE FROM activity_running_last WHERE campaign = " R ".campaign AND rep = " R ".rep;" \
+  "  INSERT INTO activity_running_last (campaign, rep, date, " RUNNING_COLUMN_NAMES ")" \
+  "    SELECT campaign, rep, date, " RUNNING_COLUMN_NAMES " FROM activity_running" \
+  "    WHERE campaign = " R ".campaign AND rep = " R ".rep ORDER BY date DESC LIMIT 1;"
+
 /* Migration steps: step i brings user_version from i to i + 1 by running
  * its texts in order (several texts only where one would pass the 4 095
  * characters ISO C guarantees for a literal). Append, never edit: a
@@ -781,6 +790,38 @@ static const char *const migrations[][MIGRATION_TEXTS] = {
     "CREATE TRIGGER prospect_changes_call_update AFTER UPDATE OF prospect, date ON calls BEGIN"
     PROSPECT_MARK_OF ("OLD")
     PROSPECT_MARK_OF ("NEW")
+    "END;" },
+  /* 17 -> 18: each rep's last row of activity_running (its sums to its
+   * last logged day), kept by the same triggers, so that a status on or
+   * after that day reads a row per rep from a small table, in order,
+   * instead of a look-up per rep in the large one (pd_store_running_at();
+   * a rep whose last day is later is looked up there as before). */
+  { "CREATE TABLE activity_running_last ("
+    "  campaign TEXT NOT NULL,"
+    "  rep TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  entries INTEGER NOT NULL, contacts INTEGER NOT NULL, prospects INTEGER NOT NULL,"
+    "  active INTEGER NOT NULL, latent INTEGER NOT NULL, arid INTEGER NOT NULL,"
+    "  proposals INTEGER NOT NULL, deals INTEGER NOT NULL, revenue_cents INTEGER NOT NULL,"
+    "  qualified_active INTEGER NOT NULL, qualified_prospects INTEGER NOT NULL,"
+    "  reached_contacts INTEGER NOT NULL, reached_prospects INTEGER NOT NULL,"
+    "  won_deals INTEGER NOT NULL, won_revenue_cents INTEGER NOT NULL,"
+    "  PRIMARY KEY (campaign, rep)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO activity_running_last (campaign, rep, date, " RUNNING_COLUMN_NAMES ")"
+    "  SELECT campaign, rep, date, " RUNNING_COLUMN_NAMES " FROM activity_running AS r"
+    "  WHERE date = (SELECT max (date) FROM activity_running WHERE campaign = r.campaign AND rep = r.rep);",
+
+    "DROP TRIGGER running_put_apply;"
+    "CREATE TRIGGER running_put_apply INSTEAD OF INSERT ON running_put BEGIN"
+    RUNNING_PUT ("NEW")
+    RUNNING_LAST ("NEW")
+    "END;",
+
+    "DROP TRIGGER running_take_apply;"
+    "CREATE TRIGGER running_take_apply INSTEAD OF INSERT ON running_take BEGIN"
+    RUNNING_TAKE ("NEW")
+    RUNNING_LAST ("NEW")
     "END;" },
 };
 

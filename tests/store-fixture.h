@@ -571,8 +571,17 @@ assert_reads_match (PdStore *store, const char *path, const char *campaign)
   " revenue_cents, qualified_active, qualified_prospects, reached_contacts, reached_prospects," \
   " won_deals, won_revenue_cents FROM activity_running"
 
+/* Schema 18: each rep's last running row, and as it should be. */
+#define ACTIVITY_RUNNING_LAST \
+  "SELECT campaign, rep, date, entries, contacts, prospects, active, latent, arid, proposals, deals," \
+  " revenue_cents, qualified_active, qualified_prospects, reached_contacts, reached_prospects," \
+  " won_deals, won_revenue_cents FROM activity_running_last"
+#define LAST_OF_RUNNING \
+  ACTIVITY_RUNNING " AS r WHERE date = (SELECT max (date) FROM activity_running" \
+  " WHERE campaign = r.campaign AND rep = r.rep)"
+
 /* The running sums hold exactly the recomputation: no row missing, none
- * extra, none off. */
+ * extra, none off; and each rep's last row is its last one. */
 static inline void
 assert_running_exact (const char *path)
 {
@@ -582,6 +591,12 @@ assert_running_exact (const char *path)
                     0);
   assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_running"),
                     raw_int (path, "SELECT count(*) FROM activity_days"));
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" LAST_OF_RUNNING " EXCEPT " ACTIVITY_RUNNING_LAST ") AS t"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM (" ACTIVITY_RUNNING_LAST " EXCEPT " LAST_OF_RUNNING ") AS t"),
+                    0);
+  assert_int_equal (raw_int (path, "SELECT count(*) FROM activity_running_last"),
+                    raw_int (path, "SELECT count(*) FROM (SELECT DISTINCT campaign, rep FROM activity_days) AS t"));
 }
 
 /* The per-day tables hold exactly the GROUP BY of activity: no row

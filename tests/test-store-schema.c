@@ -448,7 +448,8 @@ test_pg_schema_race (void **state)
    * announcements (step 10); no prospect file (step 11); no day parts
    * (step 12: apply_day_change keeps its body of step 12, and nothing
    * writes before the upgrade); no feed token index (step 13); no running
-   * sums (step 16); no prospect change marks (step 17). */
+   * sums (step 16); no prospect change marks (step 17) nor last running
+   * rows (step 18). */
   store = open_with_campaign (f->db, "q1");
   id = pd_store_database_id (store, &error);
   g_clear_pointer (&store, pd_store_close);
@@ -456,6 +457,8 @@ test_pg_schema_race (void **state)
                    "DROP TABLE log_days, call_days;"
                    "DROP FUNCTION recompute_day, apply_call_day_change, apply_call, call_days_trigger;"
                    "DROP INDEX feed_tokens_by_selector;"
+                   "DROP FUNCTION activity_running_last_trigger () CASCADE; DROP FUNCTION running_last;"
+                   "DROP TABLE activity_running_last;"
                    "DROP FUNCTION activity_running_trigger () CASCADE;"
                    "DROP TABLE activity_running CASCADE;"
                    "DROP FUNCTION prospect_changes_trigger () CASCADE;"

@@ -816,6 +816,22 @@ test_running_sums (void **state)
   assert_int_equal (raw_int (f->db, "SELECT count(*) FROM activity_running WHERE campaign = 'q2'"), 1);
 }
 
+/* Back to schema 17: no last running rows (step 18), the running sums'
+ * apply triggers as step 16 made them (SQLite). */
+static void
+drop_running_last (const char *db)
+{
+  if (store_test_pg ())
+    raw_exec (db, "DROP FUNCTION activity_running_last_trigger () CASCADE; DROP FUNCTION running_last;"
+                  "DROP TABLE activity_running_last;"
+                  "UPDATE meta SET value = '17' WHERE key = 'schema_version'");
+  else
+    raw_exec (db, "DROP TRIGGER running_put_apply; DROP TRIGGER running_take_apply;"
+                  "CREATE TRIGGER running_put_apply INSTEAD OF INSERT ON running_put BEGIN SELECT 1; END;"
+                  "CREATE TRIGGER running_take_apply INSTEAD OF INSERT ON running_take BEGIN SELECT 1; END;"
+                  "DROP TABLE activity_running_last; PRAGMA user_version = 17");
+}
+
 /* 15 -> 16 on a database holding entries: the running sums are made
  * from activity_days. */
 static void
@@ -833,8 +849,9 @@ test_running_migration (void **state)
   assert_true (pd_store_add_activity (store, b1, NULL, &error));
   assert_true (pd_store_add_activity (store, b1, NULL, &error));
   g_clear_pointer (&store, pd_store_close);
-  /* Back to 15: without the running sums, nor the prospects' change
-   * marks of step 17. */
+  /* Back to 15: without the running sums and their last rows (step
+   * 18), nor the prospects' change marks of step 17. */
+  drop_running_last (f->db);
   if (store_test_pg ())
     raw_exec (f->db, "DROP FUNCTION activity_running_trigger () CASCADE; DROP TABLE activity_running CASCADE;"
                      "DROP FUNCTION prospect_changes_trigger () CASCADE; DROP TABLE prospect_changes;"
@@ -864,6 +881,61 @@ test_running_migration (void **state)
   assert_summaries_exact (f->db);
 }
 
+/* 17 -> 18 on a database holding entries: each rep's last running row
+ * is copied (alice's of 01-06, bob's of 01-05), then kept: a day after
+ * the last replaces it, a back-dated one moves it, removing the last day
+ * brings back the one before, and a rep with no day left has none. */
+static void
+test_running_last_migration (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PdStore) store = open_with_campaign (f->db, "q1");
+  g_autoptr (PdActivity) a1 = make_day ("alice", ymd (2027, 1, 4), 20, 8, 3, 2, 0, 0);
+  g_autoptr (PdActivity) a2 = make_day ("alice", ymd (2027, 1, 6), 12, 3, 0, 0, 1, 90000);
+  g_autoptr (PdActivity) b1 = make_day ("bob", ymd (2027, 1, 5), 7, 2, 1, 0, 0, 0);
+  g_autoptr (PdActivity) a3 = make_day ("alice", ymd (2027, 1, 8), 5, 0, 0, 0, 0, 0);
+  g_autoptr (PdActivity) a0 = make_day ("alice", ymd (2027, 1, 1), 100, 0, 0, 0, 0, 0);
+  gint64 id3 = 0, bob_id = 0;
+
+  assert_true (pd_store_add_activity (store, a2, NULL, &error));
+  assert_true (pd_store_add_activity (store, a1, NULL, &error));
+  assert_true (pd_store_add_activity (store, b1, &bob_id, &error));
+  g_clear_pointer (&store, pd_store_close);
+  drop_running_last (f->db);
+  store = pd_store_open (f->db, &error);
+  assert_null (error);
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM activity_running_last"), 2);
+  assert_int_equal (raw_int (f->db, backend_text ("SELECT contacts FROM activity_running_last WHERE rep = 'alice'"
+                                                  " AND date = '2027-01-06'",
+                                                  "SELECT contacts FROM activity_running_last WHERE rep = 'alice'"
+                                                  " AND date = '2027-01-06'::date")),
+                    32);
+  assert_int_equal (raw_int (f->db, "SELECT won_revenue_cents FROM activity_running_last WHERE rep = 'alice'"), 90000);
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running_last WHERE rep = 'bob'"), 7);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+
+  /* A day after alice's last: hers is 37 to 01-08. */
+  assert_true (pd_store_add_activity (store, a3, &id3, &error));
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running_last WHERE rep = 'alice'"), 37);
+  assert_summaries_exact (f->db);
+  /* Back-dated: the last row moved by it, 137. */
+  assert_true (pd_store_add_activity (store, a0, NULL, &error));
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running_last WHERE rep = 'alice'"), 137);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+  /* Her last day removed: 01-06's row, 132, is her last again. */
+  assert_true (pd_store_remove_activity (store, id3, &error));
+  assert_int_equal (raw_int (f->db, "SELECT contacts FROM activity_running_last WHERE rep = 'alice'"), 132);
+  assert_summaries_exact (f->db);
+  /* Bob's one day removed: no row of his. */
+  assert_true (pd_store_remove_activity (store, bob_id, &error));
+  assert_int_equal (raw_int (f->db, "SELECT count(*) FROM activity_running_last WHERE rep = 'bob'"), 0);
+  assert_summaries_exact (f->db);
+  assert_running_reads (store);
+}
+
 int
 main (void)
 {
@@ -877,6 +949,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_summary_campaign_deleted, setup, teardown),
     cmocka_unit_test_setup_teardown (test_running_sums, setup, teardown),
     cmocka_unit_test_setup_teardown (test_running_migration, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_running_last_migration, setup, teardown),
   };
   const struct CMUnitTest sqlite_only[] = {
     cmocka_unit_test_setup_teardown (test_reads_end_their_snapshot, setup, teardown),

@@ -60,15 +60,16 @@ test_open_wal_and_schema (void **state)
   journal = raw_text (db, "PRAGMA journal_mode");
   assert_string_equal (journal, "wal");
   assert_int_equal (raw_int (db, "PRAGMA user_version"), PD_STORE_SCHEMA_VERSION);
-  assert_int_equal (PD_STORE_SCHEMA_VERSION, 17);
+  assert_int_equal (PD_STORE_SCHEMA_VERSION, 18);
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                  " AND name IN ('campaigns', 'activity', 'notifications',"
                                  " 'revisions', 'revision_days', 'feed_tokens',"
                                  " 'activity_days', 'activity_team_days', 'meta',"
                                  " 'catchup_days', 'activity_changes', 'prospects',"
                                  " 'prospect_attributes', 'prospect_sources', 'calls',"
-                                 " 'log_days', 'call_days', 'activity_running', 'prospect_changes')"),
-                    19);
+                                 " 'log_days', 'call_days', 'activity_running', 'prospect_changes',"
+                                 " 'activity_running_last')"),
+                    20);
   /* Version 17: the prospect change marks' triggers: on prospects,
    * attributes and sources but inserts (two each), on calls three. */
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
@@ -78,6 +79,12 @@ test_open_wal_and_schema (void **state)
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
                                  " AND tbl_name = 'activity_days'"),
                     3);
+  /* Version 18: the running sums' two apply triggers copy each rep's
+   * last row. */
+  assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                 " AND tbl_name IN ('running_put', 'running_take')"
+                                 " AND sql LIKE '%INSERT INTO activity_running_last%'"),
+                    2);
   /* The per-day sums' three, the change marks' three (version 9). */
   assert_int_equal (raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
                                  " AND tbl_name = 'activity'"),

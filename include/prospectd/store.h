@@ -46,7 +46,7 @@ typedef enum {
 } PdStoreError;
 
 /* The schema version this build creates and upgrades to. */
-#define PD_STORE_SCHEMA_VERSION 17
+#define PD_STORE_SCHEMA_VERSION 18
 
 typedef struct _PdStore PdStore;
 
@@ -370,8 +370,9 @@ gboolean pd_store_foreach_daily_contacts (PdStore *store,
  * `date`: the row of the rep's last logged day on or before it, one per
  * rep of `campaign` with such a day. Returns a new GArray of PdRepRunning
  * ordered by rep (byte order), freeing its rep strings when freed; or
- * NULL with error set. One statement: a look-up per rep, whatever the
- * number of days. */
+ * NULL with error set. One statement, whatever the number of days: each
+ * rep's last row (schema 18) read in order when it is on or before
+ * `date`, a look-up for a rep whose last day is later. */
 GArray *pd_store_running_at (PdStore *store,
                              const char *campaign,
                              const GDate *date,
@@ -380,7 +381,8 @@ GArray *pd_store_running_at (PdStore *store,
 /* Each rep's running contacts at each of `dates` (`n_dates` of them):
  * one PdRepContactsAt per rep and date on or before which the rep logged
  * a day, in no particular order, freeing their rep strings when freed;
- * or NULL with error set. One statement: a look-up per rep and date (the
+ * or NULL with error set. One statement: per rep and date, the rep's
+ * last row when it is on or before the date, else a look-up (the
  * status's checkpoints read at once, not a statement each). */
 GArray *pd_store_running_contacts_at (PdStore *store,
                                       const char *campaign,

@@ -16,16 +16,18 @@ SHOWN=$(echo "$URI" | sed "s|^postgresql:///|postgresql://$LOGIN:***@/|")
 
 out=$($CTL --db "$SECRET" team init 2>&1)
 check_eq "team init on an empty database: created, password masked" \
-  "0 $SHOWN: schema prospectd created (version 17)" "$? $out"
-check_eq "... at version 17" 17 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
+  "0 $SHOWN: schema prospectd created (version 18)" "$? $out"
+check_eq "... at version 18" 18 "$(sql "SELECT value FROM meta WHERE key = 'schema_version'")"
 out=$($CTL --db "$URI" team init 2>&1)
-check_eq "team init again: nothing to do" "0 $URI: schema prospectd already at version 17" "$? $out"
+check_eq "team init again: nothing to do" "0 $URI: schema prospectd already at version 18" "$? $out"
 
 # Back to version 8 (no change marks, no catchup_days; no claims per
 # desktop, no parent revision, no change announcements; no prospect
 # file; no day parts, whose apply_day_change keeps its body of step 12:
 # nothing writes before the upgrade; no feed token index; no baseline
-# source; no running sums; no prospect change marks): upgraded.
+# source; no running sums nor their last rows; no prospect change marks): upgraded.
+sql "DROP FUNCTION activity_running_last_trigger () CASCADE; DROP FUNCTION running_last;
+     DROP TABLE activity_running_last"
 sql "DROP FUNCTION activity_running_trigger () CASCADE; DROP TABLE activity_running CASCADE"
 sql "DROP FUNCTION prospect_changes_trigger () CASCADE; DROP TABLE prospect_changes"
 sql "DROP TABLE calls, prospect_attributes, prospect_sources, prospects"
@@ -39,7 +41,7 @@ sql "DROP TRIGGER notify_change ON activity; DROP TRIGGER notify_change ON revis
 sql "DROP TABLE catchup_days; DROP TABLE activity_changes; DROP TRIGGER activity_changes ON activity;
      DROP FUNCTION activity_changes_trigger (); UPDATE meta SET value = '8' WHERE key = 'schema_version'"
 out=$($CTL --db "$URI" team init 2>&1)
-check_eq "team init on version 8: upgraded" "0 $URI: schema prospectd upgraded from version 8 to 17" "$? $out"
+check_eq "team init on version 8: upgraded" "0 $URI: schema prospectd upgraded from version 8 to 18" "$? $out"
 check_eq "... the change marks are back" 1 "$(sql "SELECT count(*) FROM pg_tables WHERE tablename = 'activity_changes'")"
 check_eq "... and the prospect file" 4 \
   "$(sql "SELECT count(*) FROM pg_tables WHERE tablename IN ('prospects', 'prospect_attributes', 'prospect_sources', 'calls')")"
@@ -65,7 +67,7 @@ ROLE="pd_team_rep_$$"
 $PSQL -d "$PD_TEST_PG_URI" -c "DROP ROLE IF EXISTS $ROLE" -c "CREATE ROLE $ROLE LOGIN"
 out=$($CTL --db "$OTHER&user=$ROLE" team init 2>&1)
 check_eq "team init by a login that is not the owner: exit 1, why" \
-  "1 prospectctl: Cannot open the database '$OTHER&user=$ROLE': the schema prospectd is at version 0 and this prospectd needs 17; only the database's owner may create or upgrade it (prospectctl team init): Upgrade to schema version 8 failed: permission denied for database pd_team_other_$$" \
+  "1 prospectctl: Cannot open the database '$OTHER&user=$ROLE': the schema prospectd is at version 0 and this prospectd needs 18; only the database's owner may create or upgrade it (prospectctl team init): Upgrade to schema version 8 failed: permission denied for database pd_team_other_$$" \
   "$? $out"
 check_eq "... nothing created" 0 \
   "$($PSQL -d "$OTHER" -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'prospectd'")"

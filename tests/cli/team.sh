@@ -157,12 +157,20 @@ check_eq "psql as alice: the running sums cannot be written" \
 check_eq "psql as alice: the function that moves them cannot be called" \
   "ERROR:  permission denied for function running_shift" \
   "$(sql_err alice "SELECT prospectd.running_shift (r, 1) FROM prospectd.activity_running AS r")"
+check_eq "psql as bob: each rep's last running row too (schema 18)" "alice|2027-01-04|5
+bob|2027-01-05|10" "$(sql_as bob "SELECT rep, date, contacts FROM prospectd.activity_running_last ORDER BY rep")"
+check_eq "psql as alice: the last running rows cannot be written" \
+  "ERROR:  permission denied for table activity_running_last" \
+  "$(sql_err alice "UPDATE prospectd.activity_running_last SET contacts = 0")"
+check_eq "psql as alice: the function that copies them cannot be called" \
+  "ERROR:  permission denied for function running_last" \
+  "$(sql_err alice "SELECT prospectd.running_last ('example', 'bob')")"
 check_eq "row-level security is on and forced on every table" "" \
   "$(su_sql "\\c team_rls" 2>/dev/null; $PSQL -d "postgresql:///team_rls?host=$PGHOST&port=$PGPORT" -c \
      "SELECT relname FROM pg_class WHERE relnamespace = 'prospectd'::regnamespace AND relkind = 'r'
         AND NOT (relrowsecurity AND relforcerowsecurity)")"
-check_eq "SECURITY DEFINER: only the trigger functions (the sums of entries and calls, the running sums, the change marks, the announcements)" \
-  "activity_changes_trigger,activity_days_trigger,activity_running_trigger,call_days_trigger,notify_change,prospect_changes_trigger|t" \
+check_eq "SECURITY DEFINER: only the trigger functions (the sums of entries and calls, the running sums and their last rows, the change marks, the announcements)" \
+  "activity_changes_trigger,activity_days_trigger,activity_running_last_trigger,activity_running_trigger,call_days_trigger,notify_change,prospect_changes_trigger|t" \
   "$($PSQL -d "postgresql:///team_rls?host=$PGHOST&port=$PGPORT" -c \
      "SELECT string_agg (proname, ',' ORDER BY proname), bool_and (prorettype = 'trigger'::regtype) FROM pg_proc
         WHERE pronamespace = 'prospectd'::regnamespace AND prosecdef")"
