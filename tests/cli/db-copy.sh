@@ -78,7 +78,7 @@ snap () { "$PD_TEST_PG_BIN/pg_dump" -d "postgresql:///$1?host=$PGHOST&port=$PGPO
 snap copy_team >"$T/before"
 "$CTL" db copy "$SOLO" "$TEAM" >"$T/out" 2>&1
 check_eq "a target that holds data: refused, exit 2" \
-  "2:prospectctl: Cannot copy $SOLO to $TEAM: the target already holds data (169 rows): db copy writes only into an empty database" \
+  "2:prospectctl: Cannot copy $SOLO to $TEAM: the target already holds data (171 rows): db copy writes only into an empty database" \
   "$?:$(cat "$T/out")"
 snap copy_team >"$T/after"
 check_file "... and left as it was" "$T/before" "$T/after"
