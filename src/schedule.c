@@ -1186,30 +1186,53 @@ same_calendar (const PdRep *a, const PdRep *b)
   return TRUE;
 }
 
-/* The rep's calendar, made the first time a rep of it asks (a rep of the
- * same calendar as the rep before finds it without its key). */
+/* The calendar of `rep`'s start, workdays and days off, made the first
+ * time a rep of it asks: a rep with days off has the days of a rep like
+ * it without them (a calendar kept too, made once), less its days off. */
 static CurveCalendar *
-curve_calendar (PdScheduleBuilder *builder, const PdRep *rep)
+curve_calendar_of (PdScheduleBuilder *builder, const PdRep *rep)
 {
   const PdCampaign *campaign = builder->campaign;
-  g_autofree char *key = NULL;
+  g_autofree char *key = pd_workcal_days_key (rep, &campaign->start, &campaign->end);
   CurveCalendar *calendar;
-
-  if (builder->last_rep != NULL && same_calendar (builder->last_rep, rep))
-    {
-      builder->last_rep = rep;
-      return builder->last_calendar;
-    }
-  key = pd_workcal_days_key (rep, &campaign->start, &campaign->end);
 
   if (builder->curve_calendars == NULL)
     builder->curve_calendars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, curve_calendar_free);
   calendar = g_hash_table_lookup (builder->curve_calendars, key);
-  if (calendar == NULL)
+  if (calendar != NULL)
+    return calendar;
+  calendar = g_new0 (CurveCalendar, 1);
+  if (rep->days_off != NULL && rep->days_off->len > 0)
+    {
+      PdRep bare = *rep; /* read by pd_workcal_days_key () and _is_available () only */
+      const CurveCalendar *all;
+      g_autofree guint32 *off = g_new (guint32, 2 * rep->days_off->len);
+
+      bare.days_off = NULL;
+      all = curve_calendar_of (builder, &bare);
+      for (guint i = 0; i < rep->days_off->len; i++)
+        {
+          PdDateRange range = g_array_index (rep->days_off, PdDateRange, i);
+
+          off[2 * i] = g_date_get_julian (&range.first);
+          off[2 * i + 1] = g_date_get_julian (&range.last);
+        }
+      calendar->days = g_array_sized_new (FALSE, FALSE, sizeof (guint32), all->days->len);
+      for (guint p = 0; p < all->days->len; p++)
+        {
+          guint32 julian = g_array_index (all->days, guint32, p);
+          gboolean day_off = FALSE;
+
+          for (guint i = 0; i < rep->days_off->len && !day_off; i++)
+            day_off = off[2 * i] <= julian && julian <= off[2 * i + 1];
+          if (!day_off)
+            g_array_append_val (calendar->days, julian);
+        }
+    }
+  else
     {
       g_autoptr (GArray) dates = pd_workcal_available_days (campaign, rep, &campaign->start, &campaign->end);
 
-      calendar = g_new0 (CurveCalendar, 1);
       calendar->days = g_array_sized_new (FALSE, FALSE, sizeof (guint32), dates->len);
       for (guint i = 0; i < dates->len; i++)
         {
@@ -1217,12 +1240,21 @@ curve_calendar (PdScheduleBuilder *builder, const PdRep *rep)
 
           g_array_append_val (calendar->days, julian);
         }
-      calendar->shapes = g_ptr_array_new_with_free_func (curve_shapes_free);
-      g_hash_table_insert (builder->curve_calendars, g_steal_pointer (&key), calendar);
     }
-  builder->last_rep = rep;
-  builder->last_calendar = calendar;
+  calendar->shapes = g_ptr_array_new_with_free_func (curve_shapes_free);
+  g_hash_table_insert (builder->curve_calendars, g_steal_pointer (&key), calendar);
   return calendar;
+}
+
+/* The rep's calendar (a rep of the same calendar as the rep before finds
+ * it without its key). */
+static CurveCalendar *
+curve_calendar (PdScheduleBuilder *builder, const PdRep *rep)
+{
+  if (builder->last_rep == NULL || !same_calendar (builder->last_rep, rep))
+    builder->last_calendar = curve_calendar_of (builder, rep);
+  builder->last_rep = rep;
+  return builder->last_calendar;
 }
 
 /* The shapes of the calendar's days for `rep`'s windows, made the first
@@ -1470,7 +1502,9 @@ pd_schedule_builder_rep_curve (PdScheduleBuilder *builder, guint rep_index, GErr
   curve->days = (const guint32 *) (gconstpointer) calendar->days->data;
   curve->n_days = calendar->days->len;
   curve->kept = g_array_new (FALSE, FALSE, sizeof (CurveKept));
-  curve->segments = g_array_new (FALSE, FALSE, sizeof (CurveSegment));
+  /* At most a segment per checkpoint, and one for the end when the
+   * list stops short of it (walk_segments()). */
+  curve->segments = g_array_sized_new (FALSE, FALSE, sizeof (CurveSegment), campaign->checkpoints->len + 1);
 
   /* Every day is made before any is checked (pd_schedule_builder_rep_days()):
    * the segments' error comes first, then the first day, kept or not,
