@@ -1604,6 +1604,48 @@ pd_schedule_curve_planned_to_date (const PdScheduleCurve *curve, const GDate *da
   return k > 0 ? curve_cumulative (curve, k - 1) : 0;
 }
 
+void
+pd_schedule_curve_add_planned_to_dates (const PdScheduleCurve *curve, const GDate *dates, guint n, gint64 *planned)
+{
+  guint32 previous = 0;
+  guint k = 0, segment = 0;
+
+  g_return_if_fail (curve != NULL);
+  g_return_if_fail (n == 0 || (dates != NULL && planned != NULL));
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 julian;
+
+      g_return_if_fail (g_date_valid (&dates[i]));
+      julian = g_date_get_julian (&dates[i]);
+      /* The days on or before it, counted on from the previous date's
+       * (from the first day again when the dates go back). */
+      if (julian < previous)
+        k = segment = 0;
+      previous = julian;
+      while (k < curve->n_days && curve->days[k] <= julian)
+        k++;
+      if (k == 0)
+        continue;
+      if (k - 1 < curve->history_end || curve->segments->len == 0
+          || k - 1 < g_array_index (curve->segments, CurveSegment, 0).first)
+        planned[i] += curve_cumulative (curve, k - 1);
+      else
+        {
+          /* The last segment starting on or before it, walked on too. */
+          const CurveSegment *on;
+          gint64 days;
+
+          while (segment + 1 < curve->segments->len
+                 && g_array_index (curve->segments, CurveSegment, segment + 1).first <= k - 1)
+            segment++;
+          on = &g_array_index (curve->segments, CurveSegment, segment);
+          days = (gint64) MIN (k, on->end) - on->first;
+          planned[i] += on->before + days * on->each + MIN (days, on->remainder);
+        }
+    }
+}
+
 gboolean
 pd_schedule_curve_day_reaching (const PdScheduleCurve *curve, const GDate *after, gint64 target, GDate *ret_date)
 {

@@ -1484,6 +1484,39 @@ assert_curve_equals_days (const PdCampaign *campaign, const PdScheduleCurve *cur
                             j >= i ? available_before[j + 1] - available_before[i] : 0);
         }
     }
+  /* Every date at once (pd_schedule_curve_add_planned_to_dates()), added
+   * to what is there; then every seventh date, and the dates going back
+   * to the start again (every other one of the first forty). */
+  {
+    g_autofree GDate *dates = g_new (GDate, 2 * n);
+    g_autofree gint64 *planned = g_new (gint64, 2 * n);
+    guint m = 0;
+
+    for (guint i = 0; i < n; i++)
+      {
+        dates[i] = first;
+        g_date_add_days (&dates[i], i);
+        planned[i] = 7;
+      }
+    pd_schedule_curve_add_planned_to_dates (curve, dates, n, planned);
+    for (guint i = 0; i < n; i++)
+      assert_int_equal (planned[i], 7 + pd_schedule_planned_to_date (days, r, &dates[i]));
+    for (guint i = 0; i < n; i += 7)
+      {
+        dates[m] = first;
+        g_date_add_days (&dates[m], i);
+        planned[m++] = 0;
+      }
+    for (guint i = 0; i < MIN (n, 40); i += 2)
+      {
+        dates[m] = first;
+        g_date_add_days (&dates[m], i);
+        planned[m++] = 0;
+      }
+    pd_schedule_curve_add_planned_to_dates (curve, dates, m, planned);
+    for (guint i = 0; i < m; i++)
+      assert_int_equal (planned[i], pd_schedule_planned_to_date (days, r, &dates[i]));
+  }
 }
 
 /* Every rep's curve of `campaign` with `contacts` against its days, in

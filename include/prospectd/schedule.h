@@ -174,6 +174,14 @@ gint64 pd_schedule_curve_total (const PdScheduleCurve *curve);
  * last available day on or before `date`, 0 before the first. */
 gint64 pd_schedule_curve_planned_to_date (const PdScheduleCurve *curve, const GDate *date);
 
+/* pd_schedule_curve_planned_to_date() at each of `dates` (n of them,
+ * ascending: one walk over the rep's days) added to `planned` (one per
+ * date). */
+void pd_schedule_curve_add_planned_to_dates (const PdScheduleCurve *curve,
+                                             const GDate *dates,
+                                             guint n,
+                                             gint64 *planned);
+
 /* The first of the rep's days after `after` whose cumulative reaches
  * `target`, into ret_date; FALSE (ret_date invalid) when none does. Kept
  * loads are never negative (the store checks it), so the cumulative never

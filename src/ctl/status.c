@@ -255,8 +255,7 @@ static void
 planned_to_columns (const PdScheduleCurve *curve, const GDate *dates, guint n, gint64 *planned)
 {
   g_return_if_fail (n <= CHART_WIDTH);
-  for (guint col = 0; col < n; col++)
-    planned[col] += pd_schedule_curve_planned_to_date (curve, &dates[col]);
+  pd_schedule_curve_add_planned_to_dates (curve, dates, n, planned);
 }
 
 /* The date axis under the chart: the first and last day under the first
