@@ -99,6 +99,11 @@ typedef struct {
 typedef struct {
   GHashTable *calendars; /* key -> AfterDays */
   guint kept;            /* dates kept in all */
+  /* The days of the last rep of no later start and no day off after the
+   * date (most of a team), found again without its key. */
+  AfterDays *plain;
+  guint32 plain_from;
+  guint plain_workdays;
 } AfterCache;
 
 static void
@@ -136,6 +141,25 @@ after_days_key (const PdRep *rep, const GDate *after)
   return g_string_free (key, FALSE);
 }
 
+/* Whether nothing of `rep` but its workdays decides its days after
+ * `from` (Julian): no later start, no day off ending after it. */
+static gboolean
+plain_after (const PdRep *rep, guint32 from)
+{
+  GDate start = rep->start; /* a copy: reading may fill in a GDate */
+
+  if (g_date_valid (&start) && g_date_get_julian (&start) > from)
+    return FALSE;
+  for (guint i = 0; rep->days_off != NULL && i < rep->days_off->len; i++)
+    {
+      PdDateRange range = g_array_index (rep->days_off, PdDateRange, i);
+
+      if (g_date_get_julian (&range.last) > from)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The n-th (n >= 1) day after `after` on which `rep` can call, by the
  * campaign's weekday, holiday and day-off rules but without its end date:
  * a slow rep finishes after the campaign, and the date says by how much.
@@ -164,14 +188,29 @@ nth_available_day_after (const PdCampaign *campaign, const PdRep *rep,
   gint64 found = 0;
   if (kept != NULL)
     {
-      g_autofree char *key = after_days_key (rep, after);
-      AfterDays *days = g_hash_table_lookup (kept->calendars, key);
+      guint32 from = g_date_get_julian (after);
+      gboolean plain = plain_after (rep, from);
+      AfterDays *days = NULL;
 
-      if (days == NULL)
+      if (plain && kept->plain != NULL && kept->plain_from == from && kept->plain_workdays == (guint) rep->workdays)
+        days = kept->plain;
+      else
         {
-          days = g_new0 (AfterDays, 1);
-          days->dates = g_array_new (FALSE, FALSE, sizeof (GDate));
-          g_hash_table_insert (kept->calendars, g_steal_pointer (&key), days);
+          g_autofree char *key = after_days_key (rep, after);
+
+          days = g_hash_table_lookup (kept->calendars, key);
+          if (days == NULL)
+            {
+              days = g_new0 (AfterDays, 1);
+              days->dates = g_array_new (FALSE, FALSE, sizeof (GDate));
+              g_hash_table_insert (kept->calendars, g_steal_pointer (&key), days);
+            }
+          if (plain)
+            {
+              kept->plain = days;
+              kept->plain_from = from;
+              kept->plain_workdays = (guint) rep->workdays;
+            }
         }
       /* Walked on from the last day kept, up to the n-th or as many as
        * may be kept; `date` stays the last day kept (or `after`). */
