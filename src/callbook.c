@@ -244,6 +244,20 @@ rep_blocks (const PdSchedule *schedule, guint r, guint *ret_first, guint *ret_n)
   *ret_n = end - low;
 }
 
+/* What a rep's lists are made from: its prospects (`filter`, whose rep
+ * names it) and the set of those called on or after `today`. */
+static gboolean
+read_rep (PdStore *store, const PdCampaign *campaign, const PdProspectFilter *filter, const GDate *today,
+          GPtrArray **ret_prospects, GHashTable **ret_called, GError **error)
+{
+  g_autoptr (GPtrArray) prospects = pd_store_list_prospects (store, campaign->id, filter, error);
+
+  if (prospects == NULL || (*ret_called = called_since (store, campaign, filter->rep, today, error)) == NULL)
+    return FALSE;
+  *ret_prospects = g_steal_pointer (&prospects);
+  return TRUE;
+}
+
 /* The lists of one rep from its prospects (taken) over its `n_blocks`
  * blocks `blocks` (of rep rep_index, in a schedule's order), numbered
  * from `first_number`. */
@@ -309,15 +323,8 @@ pd_callbook_rep (PdStore *store, const PdCampaign *campaign, const PdSchedule *s
   filter.rep = rep->name;
   if (store == NULL)
     prospects = g_ptr_array_new_with_free_func ((GDestroyNotify) pd_prospect_free);
-  else
-    {
-      prospects = pd_store_list_prospects (store, campaign->id, &filter, error);
-      if (prospects == NULL)
-        return NULL;
-      called = called_since (store, campaign, rep->name, today, error);
-      if (called == NULL)
-        return NULL;
-    }
+  else if (!read_rep (store, campaign, &filter, today, &prospects, &called, error))
+    return NULL;
   ranker = ranker_new (campaign);
   rep_blocks (schedule, rep_index, &first, &n_blocks);
   return rep_calls_make (campaign, ranker,
@@ -378,11 +385,7 @@ feed_rep_calls (PdStore *store, const PdCampaign *campaign, Ranker *ranker, cons
   filter.rep = rep->name;
   filter.keys_only = !ranker->needs_attributes;
   filter.without_sources = !ranker->needs_sources;
-  prospects = pd_store_list_prospects (store, campaign->id, &filter, error);
-  if (prospects == NULL)
-    return NULL;
-  called = called_since (store, campaign, rep->name, today, error);
-  if (called == NULL)
+  if (!read_rep (store, campaign, &filter, today, &prospects, &called, error))
     return NULL;
   return rep_calls_make (campaign, ranker, blocks, n_blocks, first_number, r, g_steal_pointer (&prospects), called,
                          today, PD_CALL_HORIZON_DAYS);
